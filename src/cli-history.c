@@ -1,0 +1,168 @@
+/* sluice history and sluice show: reading the journal. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "journal.h"
+#include "store.h"
+#include "summary.h"
+#include "text.h"
+#include "xmalloc.h"
+
+struct cli_read_opts {
+	const char *db;
+	int json;
+	const char *arg;	/* the positional argument, if any */
+};
+
+static int
+cli_read_args(const char *cmd, int argc, char **argv, struct cli_read_opts *o, int want_arg)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'j': o->json = 1; break;
+		case 'h': cli_usage(stdout); return 0;
+		default:
+			fprintf(stderr, _("sluice %s: unknown option \"%s\"; run sluice --help to see the options.\n"),
+			    cmd, argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (want_arg) {
+		if (optind >= argc) {
+			fprintf(stderr, _("sluice %s: name the import, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"), cmd, cmd);
+			return EXIT_USAGE;
+		}
+		o->arg = argv[optind++];
+	}
+	if (optind < argc) {
+		fprintf(stderr, _("sluice %s: unexpected argument \"%s\".\n"), cmd, argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (o->db == NULL) {
+		fprintf(stderr, _("sluice %s: name the database with --db PATH.\n"), cmd);
+		return EXIT_USAGE;
+	}
+	if (access(o->db, F_OK) != 0) {
+		fprintf(stderr, _("sluice %s: there is no database %s; give the --db path an import used.\n"), cmd, o->db);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int
+cli_open(const char *db, struct store **st, struct journal **j)
+{
+	char *cause = NULL;
+	*st = store_sqlite_ops.open(db, &cause);
+	if (*st != NULL)
+		*j = journal_open(*st, &cause);
+	if (*st == NULL || *j == NULL) {
+		fprintf(stderr, "sluice: %s\n", cause);
+		free(cause);
+		if (*st)
+			store_sqlite_ops.close(*st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_history(int argc, char **argv)
+{
+	struct cli_read_opts o = { 0 };
+	int rc = cli_read_args("history", argc, argv, &o, 0);
+	if (rc >= 0)
+		return rc;
+	struct store *st;
+	struct journal *j;
+	if (cli_open(o.db, &st, &j) != 0)
+		return EXIT_USAGE;
+	json_t *list = journal_imports_json(j, 1000);
+	if (o.json) {
+		json_dumpf(list, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+	} else if (json_array_size(list) == 0) {
+		printf(_("No imports yet in %s.\n"), o.db);
+	} else {
+		printf("%5s  %-21s  %-20s  %8s  %8s  %8s  %8s  %s\n", _("ID"), _("STATUS"),
+		    _("STARTED"), _("ROWS"), _("CREATED"), _("UPDATED"), _("REJECTED"), _("FILE"));
+		size_t i;
+		json_t *row;
+		json_array_foreach(list, i, row) {
+			const char *status = json_string_value(json_object_get(row, "status"));
+			char *file = text_escape(json_string_value(json_object_get(row, "source_path")) ?: "");
+			char st_buf[64];
+			snprintf(st_buf, sizeof st_buf, "%s%s", status ? status : "",
+			    json_integer_value(json_object_get(row, "dry_run")) ? _(" (dry)") : "");
+			json_t *total = json_object_get(row, "total");
+			printf("%5lld  %-21s  %-20s  %8lld  %8lld  %8lld  %8lld  %s\n",
+			    (long long)json_integer_value(json_object_get(row, "id")), st_buf,
+			    json_string_value(json_object_get(row, "started_at")) ?: "",
+			    (long long)(json_is_integer(total) ? json_integer_value(total) :
+			    json_integer_value(json_object_get(row, "rows_done"))),
+			    (long long)json_integer_value(json_object_get(row, "created")),
+			    (long long)(json_integer_value(json_object_get(row, "updated")) +
+			    json_integer_value(json_object_get(row, "merged"))),
+			    (long long)(json_integer_value(json_object_get(row, "rejected")) +
+			    json_integer_value(json_object_get(row, "failed"))),
+			    file);
+			free(file);
+		}
+	}
+	json_decref(list);
+	journal_close(j);
+	store_sqlite_ops.close(st);
+	return 0;
+}
+
+int
+cli_show(int argc, char **argv)
+{
+	struct cli_read_opts o = { 0 };
+	int rc = cli_read_args("show", argc, argv, &o, 1);
+	if (rc >= 0)
+		return rc;
+	char *end;
+	long long id = strtoll(o.arg, &end, 10);
+	if (*o.arg == '\0' || *end != '\0' || id <= 0) {
+		fprintf(stderr, _("sluice show: \"%s\" is not an import id; sluice history lists them.\n"), o.arg);
+		return EXIT_USAGE;
+	}
+	struct store *st;
+	struct journal *j;
+	if (cli_open(o.db, &st, &j) != 0)
+		return EXIT_USAGE;
+	json_t *report = summary_from_journal(j, id, o.db);
+	if (report == NULL) {
+		fprintf(stderr, _("sluice show: there is no import %lld in %s; sluice history lists them.\n"), id, o.db);
+		rc = EXIT_USAGE;
+	} else {
+		if (o.json) {
+			json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+			fputc('\n', stdout);
+		} else
+			summary_print(stdout, report);
+		rc = 0;
+	}
+	json_decref(report);
+	journal_close(j);
+	store_sqlite_ops.close(st);
+	return rc;
+}

@@ -1,0 +1,20 @@
+/* The headless commands. Each returns the process exit code. */
+#ifndef SLUICE_CLI_H
+#define SLUICE_CLI_H
+
+#include <stdio.h>
+
+enum exit_code {
+	EXIT_ALL_IMPORTED = 0,
+	EXIT_SOME_REJECTED = 1,
+	EXIT_USAGE = 2,
+	EXIT_INTERRUPTED = 3,
+	EXIT_CANCELLED = 130,
+};
+
+int cli_import(int argc, char **argv);
+int cli_history(int argc, char **argv);
+int cli_show(int argc, char **argv);
+void cli_usage(FILE *fp);
+
+#endif

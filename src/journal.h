@@ -1,0 +1,69 @@
+/* The journal: sluice's own tables in the target database (sluice_*),
+ * written in the same transaction as each batch's rows, so the database
+ * always knows which rows of which import are in. */
+#ifndef SLUICE_JOURNAL_H
+#define SLUICE_JOURNAL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "schema.h"
+#include "store.h"
+
+struct journal;
+
+struct import_info {
+	const char *source_path;
+	uint64_t source_size;
+	const char *source_format;	/* "csv" */
+	const char *source_description;
+	const char *schema_name;
+	const char *target_table;
+	const char *mapping_json;
+	const char *strategy;
+	unsigned batch_size;
+	const char *region;
+	int dry_run;
+};
+
+struct counts {
+	uint64_t n[OUTCOME_COUNT];
+};
+
+/* Creates the journal tables when missing and prepares its statements. */
+struct journal *journal_open(struct store *store, char **cause);
+void journal_close(struct journal *j);
+
+/* Records a new import with status "running" (its own transaction unless
+ * one is open) and sets *id. */
+enum store_status journal_import_start(struct journal *j,
+    const struct import_info *info, int64_t *id);
+
+/* Writes what the journal keeps of records[0..n): errors, the original
+ * cells of rejected and failed rows, and the changes (before-images) of
+ * written ones. Call inside the batch's transaction. */
+enum store_status journal_rows(struct journal *j, int64_t id, uint64_t batch_no,
+    const struct record *records, size_t n);
+
+/* Records (or replaces) batch batch_no's line in sluice_import_batches. */
+enum store_status journal_batch(struct journal *j, int64_t id, uint64_t batch_no,
+    uint64_t first_row, uint64_t rows, const struct counts *counts,
+    unsigned attempts, uint64_t duration_ms, const char *status);
+
+/* Updates the import's cursor (rows_done), counters and status. total is
+ * written when non-zero; finished sets finished_at. */
+enum store_status journal_progress(struct journal *j, int64_t id,
+    uint64_t rows_done, uint64_t total, const struct counts *counts,
+    const char *status, const char *last_error, int finished);
+
+/* Reading, for history and show. Each returns a new reference, or NULL
+ * when there is nothing (no such import, no journal yet). */
+json_t *journal_import_json(struct journal *j, int64_t id);
+json_t *journal_imports_json(struct journal *j, unsigned limit);
+/* Errors of one import: {row, line, field, type, message, value}. */
+json_t *journal_errors_json(struct journal *j, int64_t id, unsigned limit);
+/* {type: n} and {field: n} of one import. */
+json_t *journal_error_counts_json(struct journal *j, int64_t id, const char *by);
+
+#endif

@@ -1,0 +1,70 @@
+/* sluice: imports contact files into a database in batches. This file only
+ * picks the command; each lives in a cli-*.c file. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "cli.h"
+
+void
+cli_usage(FILE *fp)
+{
+	fprintf(fp, _("Usage: sluice import FILE --db PATH [options]\n"
+	    "       sluice history --db PATH [--json]\n"
+	    "       sluice show ID --db PATH [--json]\n"
+	    "       sluice --help | --version\n"
+	    "\n"
+	    "Imports a CSV file into an SQLite database in batches: every row is\n"
+	    "validated, matched against stored records and accounted for.\n"
+	    "\n"
+	    "Import options:\n"
+	    "  --db PATH            the SQLite database (created when missing)\n"
+	    "  --schema NAME|PATH   target schema (default: contacts)\n"
+	    "  --map 'Header=field,...'  map source columns to fields ('Header=-' leaves one out)\n"
+	    "  --map-file FILE      the same, one Header=field per line\n"
+	    "  --strategy skip|update|merge  what to do with rows matching a stored record\n"
+	    "                       (default: update)\n"
+	    "  --batch-size N       rows per transaction (default: %d)\n"
+	    "  --retries N          retries of a batch when the database is busy (default: %d)\n"
+	    "  --retry-base MS      first wait before a retry, doubled each time (default: %d)\n"
+	    "  --region CC          phone region for numbers without +country code\n"
+	    "  --delimiter C        CSV delimiter (default: detected among , ; TAB |)\n"
+	    "  --dry-run            do everything but keep the writes; report what would happen\n"
+	    "  --json               print the report as one JSON object\n"
+	    "\n"
+	    "Exit status: 0 all rows imported, 1 some rows rejected or failed,\n"
+	    "2 usage error or unreadable input (nothing written), 3 failed or interrupted.\n"),
+	    10000, 3, 200);
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+
+	if (argc < 2) {
+		cli_usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("sluice %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "import"))
+		return cli_import(argc - 1, argv + 1);
+	if (!strcmp(cmd, "history"))
+		return cli_history(argc - 1, argv + 1);
+	if (!strcmp(cmd, "show"))
+		return cli_show(argc - 1, argv + 1);
+	fprintf(stderr, _("sluice: \"%s\" is not a command; run sluice --help to see the commands.\n"), cmd);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,43 @@
+/* A record: one source row on its way through validation and the store,
+ * with everything the journal keeps of it. Shared by engine and journal. */
+#ifndef SLUICE_RECORD_H
+#define SLUICE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+enum error_type {
+	ERROR_VALIDATION,	/* the value is wrong */
+	ERROR_DATABASE,		/* the database refused the row */
+	ERROR_SYSTEM,		/* disk, memory, file */
+	ERROR_BUSINESS,		/* the row is ambiguous (matches two records) */
+	ERROR_TYPE_COUNT
+};
+
+struct row_error {
+	int field;		/* schema field, or -1 for the whole row */
+	const char *field_name;	/* the schema's name of it, or NULL */
+	enum error_type type;
+	char *message;
+	char *value;		/* the offending value as read, or NULL */
+};
+
+struct record {
+	uint64_t row_no;	/* 1 = first data row */
+	uint64_t line_no;	/* physical line where it starts */
+	char **values;		/* one per schema field, normalized; NULL = empty */
+	char **cells;		/* the source cells as read */
+	size_t ncells;
+	struct row_error *errors;
+	size_t nerrors;
+	size_t nvalidation;	/* errors[0..nvalidation) came from validation */
+	enum outcome outcome;	/* rejected by validation, else set when written */
+	int64_t record_id;	/* the stored record written or matched */
+	char *before;		/* JSON before-image for updated/merged */
+};
+
+const char *record_error_type_name(enum error_type t);
+
+#endif

@@ -1,0 +1,407 @@
+/* Schema files: INI read with inih into struct schema. Every mistake in a
+ * schema file is refused with the file, the line and the reason. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "i18n.h"
+#include "schema.h"
+#include "xmalloc.h"
+
+struct schema_parse {
+	struct schema *schema;
+	struct field *field;	/* the [field NAME] section being read */
+	int in_schema;		/* inside [schema] */
+	char *match_keys;	/* resolved once all fields are known */
+	int match_keys_line;
+	FILE *fp;
+	int line;		/* lines read so far: the line being handled */
+	int error_line;		/* first error: its line and reason */
+	char *error;
+};
+
+/* inih's reader, counting lines so that the handler knows where it is. */
+static char *
+schema_read_line(char *buf, int size, void *stream)
+{
+	struct schema_parse *sp = stream;
+	char *r = fgets(buf, size, sp->fp);
+	if (r != NULL)
+		sp->line++;
+	return r;
+}
+
+static const char *const field_type_names[] = {
+	[FIELD_TEXT] = "text",
+	[FIELD_EMAIL] = "email",
+	[FIELD_PHONE] = "phone",
+	[FIELD_DATE] = "date",
+	[FIELD_NUMBER] = "number",
+	[FIELD_ENUM] = "enum",
+	[FIELD_LIST] = "list",
+};
+
+const char *
+schema_type_name(enum field_type type)
+{
+	return field_type_names[type];
+}
+
+/* A table or column name: it ends up in SQL as an identifier, so only
+ * [A-Za-z_][A-Za-z0-9_]* is allowed, and the journal's prefix is reserved. */
+static int
+schema_valid_identifier(const char *s)
+{
+	if (!(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_'))
+			return 0;
+	if (strncasecmp(s, "sluice_", 7) == 0 || strcasecmp(s, "id") == 0 ||
+	    strcasecmp(s, "imported_from") == 0)
+		return 0;
+	return strlen(s) <= 64;
+}
+
+static int
+schema_parse_bool(const char *v, int *out)
+{
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0")) {
+		*out = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* Splits a comma-separated value, trimming each item, appending to a list. */
+static void
+schema_append_list(char ***list, size_t *n, const char *value)
+{
+	const char *p = value;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *a = p, *b = p + len;
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		while (b > a && isspace((unsigned char)b[-1]))
+			b--;
+		if (b > a) {
+			*list = xreallocarray(*list, *n + 1, sizeof **list);
+			(*list)[(*n)++] = xstrndup(a, (size_t)(b - a));
+		}
+		p = end ? end + 1 : p + len;
+	}
+}
+
+static int
+schema_fail(struct schema_parse *sp, char *reason)
+{
+	if (sp->error == NULL) {
+		sp->error = reason;
+		sp->error_line = sp->line;
+	} else
+		free(reason);
+	return 0;
+}
+
+static int
+schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
+    const char *value)
+{
+	if (!strcmp(key, "type")) {
+		for (size_t t = 0; t < sizeof field_type_names / sizeof *field_type_names; t++)
+			if (!strcmp(value, field_type_names[t])) {
+				f->type = (enum field_type)t;
+				return 1;
+			}
+		return schema_fail(sp, xasprintf(_("\"%s\" is not a field type; use text, email, phone, date, number, enum or list."), value));
+	}
+	if (!strcmp(key, "label")) {
+		free(f->label);
+		f->label = xstrdup(value);
+		return 1;
+	}
+	if (!strcmp(key, "required") || !strcmp(key, "decimal_comma") ||
+	    !strcmp(key, "integer")) {
+		int *dst = !strcmp(key, "required") ? &f->required :
+		    !strcmp(key, "integer") ? &f->integer : &f->decimal_comma;
+		if (schema_parse_bool(value, dst) != 0)
+			return schema_fail(sp, xasprintf(_("%s must be true or false, not \"%s\"."), key, value));
+		return 1;
+	}
+	if (!strcmp(key, "max_length")) {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(value, &end, 10);
+		if (errno || *end || end == value || n == 0 || value[0] == '-')
+			return schema_fail(sp, xasprintf(_("max_length must be a whole number greater than 0, not \"%s\"."), value));
+		f->max_length = n;
+		return 1;
+	}
+	if (!strcmp(key, "pattern")) {
+		if (f->pattern != NULL) {
+			regfree(&f->regex);
+			free(f->pattern);
+			f->pattern = NULL;
+		}
+		int rc = regcomp(&f->regex, value, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			char buf[256];
+			regerror(rc, &f->regex, buf, sizeof buf);
+			return schema_fail(sp, xasprintf(_("the pattern is not a valid POSIX extended regular expression: %s."), buf));
+		}
+		f->pattern = xstrdup(value);
+		return 1;
+	}
+	if (!strcmp(key, "separator")) {
+		const char *sep = !strcmp(value, "semicolon") ? ";" :
+		    !strcmp(value, "comma") ? "," : !strcmp(value, "pipe") ? "|" :
+		    !strcmp(value, "space") ? " " : value;
+		if (*sep == '\0' || strlen(sep) > 8)
+			return schema_fail(sp, xasprintf(_("separator must be one to eight characters, or semicolon, comma, pipe or space.")));
+		free(f->separator);
+		f->separator = xstrdup(sep);
+		return 1;
+	}
+	if (!strcmp(key, "synonyms")) {
+		schema_append_list(&f->synonyms, &f->nsynonyms, value);
+		return 1;
+	}
+	if (!strcmp(key, "values")) {
+		schema_append_list(&f->values, &f->nvalues, value);
+		return 1;
+	}
+	return schema_fail(sp, xasprintf(_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, synonyms, values, decimal_comma or integer."), key));
+}
+
+static int
+schema_handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct schema_parse *sp = user;
+	struct schema *s = sp->schema;
+
+	if (!strcmp(section, "schema")) {
+		if (!strcmp(key, "name")) {
+			free(s->name);
+			s->name = xstrdup(value);
+		} else if (!strcmp(key, "table")) {
+			if (!schema_valid_identifier(value))
+				return schema_fail(sp, xasprintf(_("table \"%s\" is not a usable table name: use letters, digits and _, not starting with a digit or sluice_."), value));
+			free(s->table);
+			s->table = xstrdup(value);
+		} else if (!strcmp(key, "region")) {
+			free(s->region);
+			s->region = xstrdup(value);
+		} else if (!strcmp(key, "date_order")) {
+			if (!strcasecmp(value, "mdy"))
+				s->date_order = DATE_MDY;
+			else if (!strcasecmp(value, "dmy"))
+				s->date_order = DATE_DMY;
+			else
+				return schema_fail(sp, xasprintf(_("date_order must be mdy or dmy, not \"%s\"."), value));
+		} else if (!strcmp(key, "match_keys")) {
+			free(sp->match_keys);
+			sp->match_keys = xstrdup(value);
+		} else
+			return schema_fail(sp, xasprintf(_("\"%s\" is not a schema setting; use name, table, region, date_order or match_keys."), key));
+		return 1;
+	}
+
+	if (!strncmp(section, "field ", 6)) {
+		const char *name = section + 6;
+		while (*name == ' ')
+			name++;
+		if (sp->field == NULL || strcmp(sp->field->name, name) != 0) {
+			if (!schema_valid_identifier(name))
+				return schema_fail(sp, xasprintf(_("field \"%s\" is not a usable column name: use letters, digits and _, not starting with a digit."), name));
+			if (schema_field_index(s, name) >= 0)
+				return schema_fail(sp, xasprintf(_("field \"%s\" is defined twice."), name));
+			s->fields = xreallocarray(s->fields, s->nfields + 1, sizeof *s->fields);
+			sp->field = &s->fields[s->nfields++];
+			memset(sp->field, 0, sizeof *sp->field);
+			sp->field->name = xstrdup(name);
+			sp->field->type = FIELD_TEXT;
+		}
+		return schema_field_key(sp, sp->field, key, value);
+	}
+	return schema_fail(sp, xasprintf(_("[%s] is not a known section; use [schema] or [field NAME]."), section));
+}
+
+/* Checks made once the whole file is read. */
+static char *
+schema_check(struct schema_parse *sp)
+{
+	struct schema *s = sp->schema;
+
+	if (s->table == NULL)
+		return xstrdup(_("the [schema] section does not name a table (table = NAME)."));
+	if (s->nfields == 0)
+		return xstrdup(_("there is no [field NAME] section."));
+	for (size_t i = 0; i < s->nfields; i++) {
+		struct field *f = &s->fields[i];
+		if (f->label == NULL)
+			f->label = xstrdup(f->name);
+		if (f->type == FIELD_ENUM && f->nvalues == 0)
+			return xasprintf(_("enum field \"%s\" lists no values (values = a, b, …)."), f->name);
+		if (f->type == FIELD_LIST && f->separator == NULL)
+			f->separator = xstrdup(";");
+	}
+	if (sp->match_keys == NULL)
+		return xstrdup(_("the [schema] section names no match keys (match_keys = field, …)."));
+	char **names = NULL;
+	size_t n = 0;
+	schema_append_list(&names, &n, sp->match_keys);
+	char *err = NULL;
+	for (size_t i = 0; i < n && err == NULL; i++) {
+		int f = schema_field_index(s, names[i]);
+		if (f < 0)
+			err = xasprintf(_("match key \"%s\" is not a field of this schema."), names[i]);
+		else if (s->fields[f].type == FIELD_LIST)
+			err = xasprintf(_("match key \"%s\" is a list field; a match key must hold one value."), names[i]);
+		else {
+			s->match_keys = xreallocarray(s->match_keys, s->nmatch_keys + 1, sizeof *s->match_keys);
+			s->match_keys[s->nmatch_keys++] = (size_t)f;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (err == NULL && s->nmatch_keys == 0)
+		err = xstrdup(_("match_keys is empty; name at least one field."));
+	if (err == NULL && s->region == NULL)
+		s->region = xstrdup("US");
+	if (err == NULL && s->name == NULL) {
+		const char *base = strrchr(s->path, '/');
+		base = base ? base + 1 : s->path;
+		size_t len = strcspn(base, ".");
+		s->name = xstrndup(base, len);
+	}
+	return err;
+}
+
+static char *
+schema_find(const char *name_or_path)
+{
+	size_t len = strlen(name_or_path);
+	if (strchr(name_or_path, '/') != NULL ||
+	    (len > 7 && !strcmp(name_or_path + len - 7, ".schema")))
+		return xstrdup(name_or_path);
+
+	const char *dirs[] = { getenv("SLUICE_SCHEMA_DIR"), SCHEMADIR, "data/schemas" };
+	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		if (dirs[i] == NULL || *dirs[i] == '\0')
+			continue;
+		char *path = xasprintf("%s/%s.schema", dirs[i], name_or_path);
+		struct stat st;
+		if (stat(path, &st) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+struct schema *
+schema_load(const char *name_or_path, char **cause)
+{
+	char *path = schema_find(name_or_path);
+	if (path == NULL) {
+		*cause = xasprintf(_("There is no schema called \"%s\"; give a schema name such as contacts or products, or the path of a .schema file."), name_or_path);
+		return NULL;
+	}
+	FILE *fp = fopen(path, "r");
+	if (fp == NULL) {
+		*cause = xasprintf(_("Cannot read the schema file %s: %s."), path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+
+	struct schema *s = xcalloc(1, sizeof *s);
+	s->path = path;
+	s->date_order = DATE_MDY;
+	struct schema_parse sp = { .schema = s, .fp = fp };
+	int line = ini_parse_stream(schema_read_line, &sp, schema_handler, &sp);
+	fclose(fp);
+
+	char *err = NULL;
+	if (line > 0)
+		err = xasprintf(_("%s, line %d: %s"), path, line,
+		    sp.error && sp.error_line == line ? sp.error : _("this line is neither a [section] nor a key = value pair."));
+	else if (line < 0)
+		err = xasprintf(_("Cannot read the schema file %s."), path);
+	else {
+		char *why = schema_check(&sp);
+		if (why != NULL) {
+			err = xasprintf(_("%s: %s"), path, why);
+			free(why);
+		}
+	}
+	free(sp.error);
+	free(sp.match_keys);
+	if (err != NULL) {
+		*cause = xasprintf(_("The schema is not valid: %s Fix the schema file and try again."), err);
+		free(err);
+		schema_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+schema_free(struct schema *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->nfields; i++) {
+		struct field *f = &s->fields[i];
+		free(f->name);
+		free(f->label);
+		if (f->pattern != NULL) {
+			regfree(&f->regex);
+			free(f->pattern);
+		}
+		free(f->separator);
+		for (size_t j = 0; j < f->nsynonyms; j++)
+			free(f->synonyms[j]);
+		free(f->synonyms);
+		for (size_t j = 0; j < f->nvalues; j++)
+			free(f->values[j]);
+		free(f->values);
+	}
+	free(s->fields);
+	free(s->match_keys);
+	free(s->name);
+	free(s->path);
+	free(s->table);
+	free(s->region);
+	free(s);
+}
+
+int
+schema_field_index(const struct schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nfields; i++)
+		if (!strcmp(s->fields[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int
+schema_is_match_key(const struct schema *s, size_t f)
+{
+	for (size_t i = 0; i < s->nmatch_keys; i++)
+		if (s->match_keys[i] == f)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* Target schemas: the fields a record has, their types and rules, the match
+ * keys that find an existing record, and the header synonyms used to map
+ * source columns. Read from INI files (data/schemas/NAME.schema) with inih. */
+#ifndef SLUICE_SCHEMA_H
+#define SLUICE_SCHEMA_H
+
+#include <regex.h>
+#include <stddef.h>
+
+enum field_type {
+	FIELD_TEXT,
+	FIELD_EMAIL,
+	FIELD_PHONE,
+	FIELD_DATE,
+	FIELD_NUMBER,
+	FIELD_ENUM,
+	FIELD_LIST,
+};
+
+/* How an ambiguous date such as 03/04/2024 is read. */
+enum date_order {
+	DATE_MDY,
+	DATE_DMY,
+};
+
+struct field {
+	char *name;		/* column name in the target table */
+	char *label;		/* what a person calls it; defaults to name */
+	enum field_type type;
+	int required;		/* an empty value rejects the row */
+	size_t max_length;	/* in characters, after normalization; 0 = none */
+	char *pattern;		/* POSIX ERE the normalized value must match, or NULL */
+	regex_t regex;		/* compiled pattern, valid when pattern != NULL */
+	char *separator;	/* list fields: separator in the source and the store */
+	char **synonyms;	/* header names that map to this field */
+	size_t nsynonyms;
+	char **values;		/* enum fields: allowed values, canonical spelling */
+	size_t nvalues;
+	int decimal_comma;	/* number fields: "1.234,5" and "12,5" are accepted */
+	int integer;		/* number fields: only whole numbers */
+};
+
+struct schema {
+	char *name;
+	char *path;		/* the file it was read from */
+	char *table;		/* target table */
+	char *region;		/* default phone region (ISO 3166 alpha-2) */
+	enum date_order date_order;
+	struct field *fields;
+	size_t nfields;
+	size_t *match_keys;	/* field indexes, in priority order */
+	size_t nmatch_keys;
+};
+
+/* Loads a schema by NAME (looked up in $SLUICE_SCHEMA_DIR, the installed
+ * schema directory, then ./data/schemas) or by PATH (anything containing a
+ * '/' or ending in ".schema"). On failure returns NULL and sets *cause to a
+ * sentence naming the file, the line and the reason (caller frees). */
+struct schema *schema_load(const char *name_or_path, char **cause);
+
+void schema_free(struct schema *schema);
+
+/* Index of the field called name, or -1. */
+int schema_field_index(const struct schema *schema, const char *name);
+
+/* 1 if field index f is one of the match keys. */
+int schema_is_match_key(const struct schema *schema, size_t f);
+
+/* Name of a field type as written in schema files ("email", …). */
+const char *schema_type_name(enum field_type type);
+
+#endif

@@ -1,0 +1,664 @@
+/* The CSV source: reads delimited text through libcsv in constant memory,
+ * one record at a time, keeping the physical line where each row starts and
+ * the file offset of bad bytes. Choosing CSV over other formats is done by
+ * source.c, not here. */
+#include "config.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "source.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define CSV_CHUNK_SIZE	(64 * 1024)	   /* read(2) size, and the sniffed sample */
+#define CSV_FIELD_MAX	(1024 * 1024)	   /* longest field read */
+#define CSV_RECORD_MAX	(4 * 1024 * 1024)  /* most text kept for one row */
+#define CSV_FIELDS_MAX	16384		   /* most fields kept per row, as Excel */
+#define CSV_SNIFF_RECORDS 20
+#define CSV_NO_OFFSET	UINT64_MAX
+
+/* What reading one record gave. */
+enum csv_result {
+	CSV_RESULT_RECORD,
+	CSV_RESULT_END,
+	CSV_RESULT_READ_FAILED,
+	CSV_RESULT_FIELD_TOO_LONG,
+	CSV_RESULT_RECORD_TOO_LONG,
+};
+
+/* The record being read. */
+struct csv_record {
+	uint64_t line;		/* physical line of its first byte that is not blank */
+	bool open;		/* begun and not ended */
+	bool done;		/* libcsv ended it */
+	bool unclosed;		/* ended by the end of the file inside quotes */
+	bool too_long;		/* holds more than CSV_RECORD_MAX bytes */
+	size_t nfields;		/* fields read */
+	size_t nkept;		/* fields kept in the row (at most CSV_FIELDS_MAX) */
+	uint64_t bad_utf8;	/* file offset of the first byte that is not UTF-8 */
+	uint64_t nul;		/* file offset of the first NUL byte */
+};
+
+struct csv_source {
+	int fd;
+	char *name;		/* the path, escaped for messages */
+	unsigned char delimiter;
+	char *description;
+	struct csv_parser parser;
+
+	unsigned char *buf;	/* CSV_CHUNK_SIZE bytes of the file */
+	size_t len;		/* bytes in buf */
+	size_t pos;		/* next byte of buf to parse */
+	uint64_t buf_offset;	/* file offset of buf[0] */
+	bool eof;		/* read(2) returned 0 */
+	bool hold;		/* buf ends in part of a character: read more */
+	bool prev_cr;		/* the last byte scanned was CR */
+	uint64_t line;		/* physical line of the next byte */
+	int read_errno;
+	char *failure;		/* why the rest cannot be read, once it cannot */
+
+	struct csv_record record;
+	char *text;		/* the cells of the record, each NUL-terminated */
+	size_t text_len;
+	size_t text_size;
+	size_t *starts;		/* where each cell starts in text */
+	size_t cells_size;	/* room in starts, row.cells and row.lens */
+	struct row row;
+	uint64_t rows;		/* rows returned */
+
+	char **header;
+	size_t nheader;
+	char *header_text;
+};
+
+/* A space libcsv skips around unquoted fields; the delimiter never is. */
+static bool
+csv_is_blank(unsigned char c, unsigned char delimiter)
+{
+	return (c == ' ' || c == '\t') && c != delimiter;
+}
+
+/* libcsv grows a field's buffer through this: refusing past the cap makes
+ * csv_parse() stop with CSV_ENOMEM instead of eating all memory. One byte
+ * of slack because libcsv grows the buffer before it knows whether the
+ * next byte ends the field. */
+static void *
+csv_capped_realloc(void *p, size_t size)
+{
+	if (size > CSV_FIELD_MAX + 1)
+		return NULL;
+	return xrealloc(p, size);
+}
+
+/* Counts the delimiter d on each of the first records of the sample,
+ * following quotes as libcsv does with d as the delimiter. A record cut off
+ * by the end of the sample is not counted unless the file ends there.
+ * Returns the number of records counted. */
+static size_t
+csv_sniff_counts(const unsigned char *p, size_t n, bool eof, unsigned char d,
+    size_t counts[CSV_SNIFF_RECORDS])
+{
+	enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED } state = FIELD_START;
+	size_t nrecords = 0, count = 0, i;
+	bool content = false;
+
+	for (i = 0; i < n && nrecords < CSV_SNIFF_RECORDS; i++) {
+		unsigned char c = p[i];
+
+		if (state != QUOTED && (c == '\r' || c == '\n')) {
+			if (content)
+				counts[nrecords++] = count;
+			count = 0;
+			content = false;
+			state = FIELD_START;
+			continue;
+		}
+		switch (state) {
+		case FIELD_START:
+			if (csv_is_blank(c, d))
+				break;
+			content = true;
+			if (c == d)
+				count++;
+			else if (c == '"')
+				state = QUOTED;
+			else
+				state = UNQUOTED;
+			break;
+		case UNQUOTED:
+			if (c == d) {
+				count++;
+				state = FIELD_START;
+			}
+			break;
+		case QUOTED:
+			if (c == '"')
+				state = QUOTE_IN_QUOTED;
+			break;
+		case QUOTE_IN_QUOTED:
+			if (c == d) {
+				count++;
+				state = FIELD_START;
+			} else if (!csv_is_blank(c, d))
+				state = QUOTED;
+			break;
+		}
+	}
+	if (eof && i == n && content && nrecords < CSV_SNIFF_RECORDS)
+		counts[nrecords++] = count;
+	return nrecords;
+}
+
+/* Picks the delimiter that occurs the same number of times (not zero) on
+ * most records of the sample, then the one occurring more often; ties go
+ * to the earlier of , ; TAB |. A file with none of them is one column. */
+static unsigned char
+csv_sniff(const unsigned char *p, size_t n, bool eof)
+{
+	static const unsigned char candidates[] = { ',', ';', '\t', '|' };
+	size_t counts[CSV_SNIFF_RECORDS], nrecords, best_records = 0;
+	size_t best_count = 0, i, j, k;
+	unsigned char best = ',';
+
+	for (i = 0; i < sizeof candidates; i++) {
+		nrecords = csv_sniff_counts(p, n, eof, candidates[i], counts);
+		for (j = 0; j < nrecords; j++) {
+			size_t same = 0;
+
+			if (counts[j] == 0)
+				continue;
+			for (k = 0; k < nrecords; k++) {
+				if (counts[k] == counts[j])
+					same++;
+			}
+			if (same > best_records ||
+			    (same == best_records && counts[j] > best_count)) {
+				best = candidates[i];
+				best_records = same;
+				best_count = counts[j];
+			}
+		}
+	}
+	return best;
+}
+
+/* Reads more of the file into buf, keeping the bytes not parsed yet.
+ * Returns 1 when there are bytes to parse, 0 at the end of the file and -1
+ * when read(2) fails. */
+static int
+csv_fill(struct csv_source *s)
+{
+	size_t keep = s->len - s->pos;
+	ssize_t n;
+
+	if (keep > 0 && s->pos > 0)
+		memmove(s->buf, s->buf + s->pos, keep);
+	s->buf_offset += s->pos;
+	s->len = keep;
+	s->pos = 0;
+	s->hold = false;
+	if (s->eof)
+		return keep > 0;
+	for (;;) {
+		n = read(s->fd, s->buf + s->len, CSV_CHUNK_SIZE - s->len);
+		if (n >= 0)
+			break;
+		if (errno != EINTR) {
+			s->read_errno = errno;
+			return -1;
+		}
+	}
+	if (n == 0)
+		s->eof = true;
+	s->len += (size_t)n;
+	return s->len > 0;
+}
+
+/* How many bytes at the end of p[0..n) begin a UTF-8 character whose
+ * remaining bytes are not there yet. */
+static size_t
+csv_partial_character(const unsigned char *p, size_t n)
+{
+	size_t k, need;
+
+	for (k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = p[n - k];
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (c < 0xc0)
+			return 0;
+		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		return need > k ? k : 0;
+	}
+	return 0;
+}
+
+static void
+csv_on_field(void *data, size_t len, void *arg)
+{
+	struct csv_source *s = arg;
+	struct csv_record *r = &s->record;
+	size_t k = r->nkept, size;
+
+	r->nfields++;
+	if (k == CSV_FIELDS_MAX || r->too_long)
+		return;
+	if (s->text_len + len + 1 > CSV_RECORD_MAX) {
+		r->too_long = true;
+		return;
+	}
+	if (s->text_len + len + 1 > s->text_size) {
+		size = s->text_size == 0 ? 4096 : s->text_size;
+		while (size < s->text_len + len + 1)
+			size *= 2;
+		s->text = xrealloc(s->text, size);
+		s->text_size = size;
+	}
+	if (k == s->cells_size) {
+		size = s->cells_size == 0 ? 16 : 2 * s->cells_size;
+		if (size > CSV_FIELDS_MAX)
+			size = CSV_FIELDS_MAX;
+		s->starts = xreallocarray(s->starts, size, sizeof *s->starts);
+		s->row.cells = xreallocarray(s->row.cells, size,
+		    sizeof *s->row.cells);
+		s->row.lens = xreallocarray(s->row.lens, size,
+		    sizeof *s->row.lens);
+		s->cells_size = size;
+	}
+	if (len > 0)
+		memcpy(s->text + s->text_len, data, len);
+	s->text[s->text_len + len] = '\0';
+	s->starts[k] = s->text_len;
+	s->row.lens[k] = len;
+	s->text_len += len + 1;
+	r->nkept++;
+}
+
+static void
+csv_on_row(int c, void *arg)
+{
+	struct csv_source *s = arg;
+
+	(void)c;
+	s->record.done = true;
+}
+
+/* The file ended inside a record. A line break tells whether it ended
+ * inside quotes: outside, it ends the record as usual; inside, it becomes
+ * part of the field, is taken back, and csv_fini() ends the record. */
+static enum csv_result
+csv_end_record(struct csv_source *s)
+{
+	struct csv_record *r = &s->record;
+	size_t k;
+
+	if (!r->open)
+		return CSV_RESULT_END;
+	if (csv_parse(&s->parser, "\n", 1, csv_on_field, csv_on_row, s) != 1)
+		return CSV_RESULT_FIELD_TOO_LONG;
+	if (!r->done) {
+		csv_fini(&s->parser, csv_on_field, csv_on_row, s);
+		r->unclosed = true;
+		if (r->nkept == r->nfields && r->nkept > 0 && !r->too_long) {
+			k = r->nkept - 1;
+			if (s->row.lens[k] > 0 &&
+			    s->text[s->starts[k] + s->row.lens[k] - 1] == '\n') {
+				s->row.lens[k]--;
+				s->text[s->starts[k] + s->row.lens[k]] = '\0';
+			}
+		}
+	}
+	return r->too_long ? CSV_RESULT_RECORD_TOO_LONG : CSV_RESULT_RECORD;
+}
+
+/* Reads the next record, skipping blank lines. Bytes go to libcsv one
+ * physical line at a time (a line ends at LF, CR LF or CR), so a record
+ * ends exactly where a line does, and a record that libcsv has not ended
+ * at the end of its line is inside a quoted field. */
+static enum csv_result
+csv_read_record(struct csv_source *s)
+{
+	struct csv_record *r = &s->record;
+	const unsigned char *p;
+	size_t n, i, bad;
+	bool end_of_line;
+	int filled;
+
+	memset(r, 0, sizeof *r);
+	r->bad_utf8 = r->nul = CSV_NO_OFFSET;
+	s->text_len = 0;
+	for (;;) {
+		if (s->pos == s->len || s->hold) {
+			filled = csv_fill(s);
+			if (filled < 0)
+				return CSV_RESULT_READ_FAILED;
+			if (filled == 0)
+				return csv_end_record(s);
+		}
+
+		p = s->buf + s->pos;
+		n = s->len - s->pos;
+		end_of_line = false;
+		for (i = 0; i < n && !end_of_line; i++) {
+			unsigned char c = p[i];
+
+			if (c == '\n' || c == '\r') {
+				if (c == '\r' || !s->prev_cr)
+					s->line++;
+				s->prev_cr = c == '\r';
+				end_of_line = true;
+				continue;
+			}
+			s->prev_cr = false;
+			if (!r->open && !csv_is_blank(c, s->delimiter)) {
+				r->open = true;
+				r->line = s->line;
+			}
+			if (c == '\0' && r->nul == CSV_NO_OFFSET)
+				r->nul = s->buf_offset + s->pos + i;
+		}
+		if (!end_of_line && !s->eof) {
+			n = csv_partial_character(p, i);
+			if (n > 0) {
+				i -= n;
+				s->hold = true;
+			}
+		}
+		if (r->bad_utf8 == CSV_NO_OFFSET) {
+			bad = text_utf8_invalid_at((const char *)p, i);
+			if (bad != (size_t)-1)
+				r->bad_utf8 = s->buf_offset + s->pos + bad;
+		}
+		if (i > 0 && csv_parse(&s->parser, p, i, csv_on_field,
+		    csv_on_row, s) != i)
+			return CSV_RESULT_FIELD_TOO_LONG;
+		s->pos += i;
+		if (r->too_long)
+			return CSV_RESULT_RECORD_TOO_LONG;
+		if (r->done)
+			return CSV_RESULT_RECORD;
+	}
+}
+
+/* Points the row's cells into text and says what is wrong with it. */
+static void
+csv_make_row(struct csv_source *s)
+{
+	struct csv_record *r = &s->record;
+	unsigned long long number, line;
+	size_t k;
+
+	s->row.number = ++s->rows;
+	s->row.line = r->line;
+	s->row.ncells = r->nkept;
+	for (k = 0; k < r->nkept; k++)
+		s->row.cells[k] = s->text + s->starts[k];
+
+	number = s->row.number;
+	line = s->row.line;
+	free(s->row.error);
+	s->row.error = NULL;
+	if (r->unclosed) {
+		s->row.error = xasprintf(_("Row %llu (line %llu): a quoted "
+		    "field is never closed before the end of the file."),
+		    number, line);
+	} else if (r->bad_utf8 != CSV_NO_OFFSET) {
+		s->row.error = xasprintf(_("Row %llu (line %llu) is not valid "
+		    "UTF-8 at byte offset %llu of the file; convert the file "
+		    "to UTF-8 and import it again."), number, line,
+		    (unsigned long long)r->bad_utf8);
+	} else if (r->nul != CSV_NO_OFFSET) {
+		s->row.error = xasprintf(_("Row %llu (line %llu) holds a NUL "
+		    "byte at byte offset %llu of the file; the file may be "
+		    "damaged."), number, line, (unsigned long long)r->nul);
+	} else if (r->nfields != s->nheader) {
+		s->row.error = xasprintf(ngettext("Row %llu (line %llu) has "
+		    "%zu field but the header has %zu; check for a missing or "
+		    "extra delimiter.", "Row %llu (line %llu) has %zu fields "
+		    "but the header has %zu; check for a missing or extra "
+		    "delimiter.", r->nfields), number, line, r->nfields,
+		    s->nheader);
+	}
+}
+
+/* Keeps the first record as the header, each name trimmed. Returns false
+ * and sets *cause when the file has no usable header. */
+static bool
+csv_read_header(struct csv_source *s, char **cause)
+{
+	struct csv_record *r = &s->record;
+	unsigned long long line;
+	size_t k;
+
+	switch (csv_read_record(s)) {
+	case CSV_RESULT_RECORD:
+		break;
+	case CSV_RESULT_END:
+		*cause = xasprintf(_("The file %s holds only blank lines: "
+		    "there is no header row."), s->name);
+		return false;
+	case CSV_RESULT_READ_FAILED:
+		*cause = xasprintf(_("The file %s cannot be read: %s."),
+		    s->name, strerror(s->read_errno));
+		return false;
+	case CSV_RESULT_FIELD_TOO_LONG:
+		*cause = xasprintf(_("The header row of %s (line %llu) has a "
+		    "field longer than 1 MiB; this usually means a quote was "
+		    "opened and never closed."), s->name,
+		    (unsigned long long)r->line);
+		return false;
+	case CSV_RESULT_RECORD_TOO_LONG:
+		*cause = xasprintf(_("The header row of %s (line %llu) holds "
+		    "more than 4 MiB of text, more than sluice reads in one "
+		    "row; check that this is the right file."), s->name,
+		    (unsigned long long)r->line);
+		return false;
+	}
+
+	line = r->line;
+	if (r->unclosed) {
+		*cause = xasprintf(_("The header row of %s (line %llu) opens a "
+		    "quote that is never closed before the end of the file."),
+		    s->name, line);
+		return false;
+	}
+	if (r->bad_utf8 != CSV_NO_OFFSET) {
+		*cause = xasprintf(_("The header row of %s (line %llu) is not "
+		    "valid UTF-8 at byte offset %llu of the file; convert the "
+		    "file to UTF-8 and import it again."), s->name, line,
+		    (unsigned long long)r->bad_utf8);
+		return false;
+	}
+	if (r->nul != CSV_NO_OFFSET) {
+		*cause = xasprintf(_("The header row of %s (line %llu) holds a "
+		    "NUL byte at byte offset %llu of the file; the file may be "
+		    "damaged."), s->name, line, (unsigned long long)r->nul);
+		return false;
+	}
+	if (r->nfields > CSV_FIELDS_MAX) {
+		*cause = xasprintf(_("The header row of %s has %zu columns; "
+		    "sluice reads at most %d."), s->name, r->nfields,
+		    CSV_FIELDS_MAX);
+		return false;
+	}
+
+	s->nheader = r->nkept;
+	s->header_text = xmalloc(s->text_len);
+	memcpy(s->header_text, s->text, s->text_len);
+	s->header = xreallocarray(NULL, s->nheader, sizeof *s->header);
+	for (k = 0; k < s->nheader; k++)
+		s->header[k] = text_trim(s->header_text + s->starts[k]);
+	return true;
+}
+
+static void csv_close(void *);
+
+static void *
+csv_open(int fd, const char *path, const struct source_options *opts,
+    char **cause)
+{
+	struct csv_source *s;
+	int d = opts != NULL ? opts->delimiter : 0;
+
+	s = xcalloc(1, sizeof *s);
+	s->fd = fd;
+	s->name = text_escape(path);
+	s->buf = xmalloc(CSV_CHUNK_SIZE);
+	s->line = 1;
+
+	if (d < 0 || d > 0xff || d == '"' || d == '\r' || d == '\n') {
+		*cause = xasprintf(_("The delimiter chosen for %s cannot be "
+		    "used: choose one character other than a quote or a line "
+		    "break."), s->name);
+		goto fail;
+	}
+
+	/* The first chunk is the sample the delimiter is sniffed from. */
+	while (!s->eof && s->len < CSV_CHUNK_SIZE) {
+		if (csv_fill(s) < 0) {
+			*cause = xasprintf(_("The file %s cannot be read: %s."),
+			    s->name, strerror(s->read_errno));
+			goto fail;
+		}
+	}
+	if (s->len >= 3 && memcmp(s->buf, "\xef\xbb\xbf", 3) == 0)
+		s->pos = 3;
+	if (d != 0)
+		s->delimiter = (unsigned char)d;
+	else {
+		s->delimiter = csv_sniff(s->buf + s->pos, s->len - s->pos,
+		    s->eof);
+	}
+
+	if (s->delimiter == '\t')
+		s->description = xstrdup(_("CSV, delimiter TAB"));
+	else if (s->delimiter == ' ')
+		s->description = xstrdup(_("CSV, delimiter SPACE"));
+	else if (s->delimiter > ' ' && s->delimiter < 0x7f) {
+		s->description = xasprintf(_("CSV, delimiter '%c'"),
+		    s->delimiter);
+	} else {
+		s->description = xasprintf(_("CSV, delimiter byte 0x%02X"),
+		    s->delimiter);
+	}
+
+	/* Not strict: a quote inside an unquoted field (ab"c) is kept, as
+	 * Excel does. Fields are copied out, so no CSV_APPEND_NULL. */
+	csv_init(&s->parser, 0);
+	csv_set_delim(&s->parser, s->delimiter);
+	csv_set_realloc_func(&s->parser, csv_capped_realloc);
+	csv_set_blk_size(&s->parser, CSV_CHUNK_SIZE);
+
+	if (!csv_read_header(s, cause))
+		goto fail;
+	return s;
+
+fail:
+	csv_close(s);
+	return NULL;
+}
+
+static const char *const *
+csv_header(void *state, size_t *n)
+{
+	struct csv_source *s = state;
+
+	*n = s->nheader;
+	return (const char *const *)s->header;
+}
+
+static int
+csv_next(void *state, struct row **row, char **cause)
+{
+	struct csv_source *s = state;
+	unsigned long long number = s->rows + 1, line;
+
+	if (s->failure != NULL) {
+		*cause = xstrdup(s->failure);
+		return -1;
+	}
+	switch (csv_read_record(s)) {
+	case CSV_RESULT_RECORD:
+		csv_make_row(s);
+		*row = &s->row;
+		return 1;
+	case CSV_RESULT_END:
+		return 0;
+	case CSV_RESULT_READ_FAILED:
+		s->failure = xasprintf(_("The file %s cannot be read: %s."),
+		    s->name, strerror(s->read_errno));
+		break;
+	case CSV_RESULT_FIELD_TOO_LONG:
+		line = s->record.line;
+		s->failure = xasprintf(_("Row %llu (line %llu): a field is "
+		    "longer than 1 MiB; this usually means a quote was opened "
+		    "and never closed."), number, line);
+		break;
+	case CSV_RESULT_RECORD_TOO_LONG:
+		line = s->record.line;
+		s->failure = xasprintf(_("Row %llu (line %llu) holds more than "
+		    "4 MiB of text, more than sluice reads in one row; check "
+		    "that this is the right file."), number, line);
+		break;
+	}
+	*cause = xstrdup(s->failure);
+	return -1;
+}
+
+static uint64_t
+csv_offset(void *state)
+{
+	struct csv_source *s = state;
+
+	return s->buf_offset + s->pos;
+}
+
+static const char *
+csv_describe(void *state)
+{
+	struct csv_source *s = state;
+
+	return s->description;
+}
+
+static void
+csv_close(void *state)
+{
+	struct csv_source *s = state;
+
+	if (s == NULL)
+		return;
+	if (s->fd != -1)
+		close(s->fd);
+	csv_free(&s->parser);
+	free(s->name);
+	free(s->description);
+	free(s->buf);
+	free(s->failure);
+	free(s->text);
+	free(s->starts);
+	free(s->row.cells);
+	free(s->row.lens);
+	free(s->row.error);
+	free(s->header);
+	free(s->header_text);
+	free(s);
+}
+
+const struct source_ops source_csv_ops = {
+	.name = "csv",
+	.open = csv_open,
+	.header = csv_header,
+	.next = csv_next,
+	.offset = csv_offset,
+	.describe = csv_describe,
+	.close = csv_close,
+};

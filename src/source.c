@@ -1,0 +1,184 @@
+/* Opening a file as a source: refuses what sluice cannot read, picks the
+ * format from the first bytes of the file and passes every call to that
+ * format's operation table. Parsing lives in source-*.c, not here. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "source.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* How much of the file decides its format; a NUL byte in it means binary
+ * data, as git decides. */
+#define SOURCE_SNIFF_SIZE 8192
+
+struct source {
+	const struct source_ops *ops;
+	void *state;
+	uint64_t size;		/* from fstat(2) when opened */
+	char *path;
+};
+
+/* Reads up to size bytes from the start of fd without moving its offset.
+ * Returns the number read, or -1 with errno set. */
+static ssize_t
+source_read_head(int fd, unsigned char *buf, size_t size)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < size) {
+		n = pread(fd, buf + done, size - done, (off_t)done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/* The operation table for a file starting with head[0..len), or NULL and
+ * *cause when sluice does not read that kind of file. */
+static const struct source_ops *
+source_pick(const unsigned char *head, size_t len, const char *name,
+    char **cause)
+{
+	/* Before the NUL test: every ZIP archive holds NUL bytes. */
+	if (len >= 4 && memcmp(head, "PK\3\4", 4) == 0) {
+		*cause = xasprintf(_("%s is a ZIP archive (perhaps an XLSX "
+		    "workbook); sluice reads CSV files for now: save it as CSV "
+		    "(UTF-8) and import that."), name);
+		return NULL;
+	}
+	if (memchr(head, '\0', len) != NULL) {
+		*cause = xasprintf(_("%s is not a spreadsheet or CSV file (it "
+		    "contains binary data)."), name);
+		return NULL;
+	}
+	return &source_csv_ops;
+}
+
+struct source *
+source_open(const char *path, const struct source_options *opts, char **cause)
+{
+	static const struct source_options defaults;
+	unsigned char head[SOURCE_SNIFF_SIZE];
+	const struct source_ops *ops;
+	struct source *s;
+	struct stat sb;
+	char *name;
+	ssize_t len;
+	void *state;
+	int fd;
+
+	if (opts == NULL)
+		opts = &defaults;
+	name = text_escape(path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		*cause = xasprintf(_("The file %s cannot be opened: %s."),
+		    name, strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &sb) == -1) {
+		*cause = xasprintf(_("The file %s cannot be read: %s."), name,
+		    strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf(_("The file %s cannot be read: %s."), name,
+		    strerror(EISDIR));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*cause = xasprintf(_("%s is not a regular file; sluice imports "
+		    "files saved on disk."), name);
+		goto fail;
+	}
+	if (sb.st_size == 0) {
+		*cause = xasprintf(_("The file %s is empty: there is no header "
+		    "row."), name);
+		goto fail;
+	}
+	len = source_read_head(fd, head, sizeof head);
+	if (len == -1) {
+		*cause = xasprintf(_("The file %s cannot be read: %s."), name,
+		    strerror(errno));
+		goto fail;
+	}
+	ops = source_pick(head, (size_t)len, name, cause);
+	if (ops == NULL)
+		goto fail;
+
+	/* The format takes fd, and closes it even when it fails. */
+	state = ops->open(fd, path, opts, cause);
+	fd = -1;
+	if (state == NULL)
+		goto fail;
+
+	s = xmalloc(sizeof *s);
+	s->ops = ops;
+	s->state = state;
+	s->size = (uint64_t)sb.st_size;
+	s->path = xstrdup(path);
+	free(name);
+	return s;
+
+fail:
+	if (fd != -1)
+		close(fd);
+	free(name);
+	return NULL;
+}
+
+const char *const *
+source_header(struct source *s, size_t *n)
+{
+	return s->ops->header(s->state, n);
+}
+
+int
+source_next(struct source *s, struct row **row, char **cause)
+{
+	return s->ops->next(s->state, row, cause);
+}
+
+void
+source_progress(struct source *s, uint64_t *done, uint64_t *total)
+{
+	*done = s->ops->offset(s->state);
+	/* A file that grew while read still shows progress up to its end. */
+	*total = s->size > *done ? s->size : *done;
+}
+
+const char *
+source_describe(struct source *s)
+{
+	return s->ops->describe(s->state);
+}
+
+const char *
+source_format(struct source *s)
+{
+	return s->ops->name;
+}
+
+void
+source_close(struct source *s)
+{
+	if (s == NULL)
+		return;
+	s->ops->close(s->state);
+	free(s->path);
+	free(s);
+}

@@ -1,0 +1,66 @@
+/* Sources: a file read as a header followed by rows of UTF-8 cells, one row
+ * at a time, in constant memory. One operation table per format
+ * (source-csv.c, later XLSX and XLS); source.c picks the format from the
+ * content. Knows nothing of schemas or databases. */
+#ifndef SLUICE_SOURCE_H
+#define SLUICE_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* One row of the file, owned by the source and valid until the next call
+ * to source_next() or source_close(). */
+struct row {
+	uint64_t number;	/* 1 = first row after the header */
+	uint64_t line;		/* physical line (1-based) where the row starts */
+	size_t ncells;
+	char **cells;		/* NUL-terminated UTF-8; never NULL */
+	size_t *lens;		/* byte length of each cell */
+	/* When the row cannot be read as cells matching the header (wrong
+	 * number of fields, bytes that are not UTF-8, a quote never closed),
+	 * error is a sentence naming the row, the line and what is wrong, and
+	 * cells hold what could be read. NULL otherwise. */
+	char *error;
+};
+
+struct source_options {
+	int delimiter;		/* 0: sniff among , ; TAB | */
+};
+
+struct source;
+
+struct source_ops {
+	const char *name;	/* "csv" */
+	/* Opens path (fd already open, positioned at 0) and reads the header.
+	 * Returns NULL and sets *cause on failure. Takes ownership of fd. */
+	void *(*open)(int fd, const char *path, const struct source_options *,
+	    char **cause);
+	/* The header: *n column names. */
+	const char *const *(*header)(void *state, size_t *n);
+	/* 1: *row set; 0: end of file; -1: the rest of the file cannot be
+	 * read, *cause says why (rows already returned stand). */
+	int (*next)(void *state, struct row **row, char **cause);
+	/* Bytes consumed so far. */
+	uint64_t (*offset)(void *state);
+	/* A short description for people, e.g. "CSV, delimiter ';'". */
+	const char *(*describe)(void *state);
+	void (*close)(void *state);
+};
+
+extern const struct source_ops source_csv_ops;
+
+/* Opens path, decides its format from its content and reads its header.
+ * Returns NULL and sets *cause (naming the file) when the file cannot be
+ * read or is not a format sluice reads. */
+struct source *source_open(const char *path, const struct source_options *opts,
+    char **cause);
+const char *const *source_header(struct source *s, size_t *n);
+int source_next(struct source *s, struct row **row, char **cause);
+/* Bytes read so far and the file's size, for progress. */
+void source_progress(struct source *s, uint64_t *done, uint64_t *total);
+const char *source_describe(struct source *s);
+const char *source_format(struct source *s);
+void source_close(struct source *s);
+
+#endif

@@ -1,0 +1,643 @@
+/* The SQLite store: the target table made from the schema, and upserts by
+ * match key and strategy. WAL mode, one transaction per batch. */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "i18n.h"
+#include "store-sqlite.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	char *errmsg;
+	const struct schema *schema;
+	int dry_run;		/* inside the dry run's outer transaction */
+	sqlite3_stmt **find;	/* per match key */
+	sqlite3_stmt *load;
+	sqlite3_stmt *insert;
+	sqlite3_stmt *update;
+	const char **merged;	/* scratch: one value per field */
+	char **owned;		/* scratch: values allocated for a merge */
+};
+
+/* How long SQLite itself waits on a lock before a statement reports
+ * SQLITE_BUSY; the engine's retries with backoff come on top. */
+#define STORE_SQLITE_BUSY_MS 2000
+
+static void
+store_set_error(struct store *st, char *msg)
+{
+	free(st->errmsg);
+	st->errmsg = msg;
+}
+
+enum store_status
+store_sqlite_classify(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_TRANSIENT;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+	case SQLITE_RANGE:
+		return STORE_ROW;
+	default:
+		return STORE_FATAL;
+	}
+}
+
+enum store_status
+store_sqlite_fail(struct store *st, int rc)
+{
+	const char *what;
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		what = _("The database is locked by another process.");
+		break;
+	case SQLITE_FULL:
+		what = _("The disk holding the database is full; free some space, then import again.");
+		break;
+	case SQLITE_IOERR:
+		what = _("The database file could not be written (input/output error); check the disk.");
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		what = _("The database cannot be written: it is read-only for this user.");
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		what = _("The database file is damaged or is not an SQLite database.");
+		break;
+	case SQLITE_CONSTRAINT:
+		what = _("The database refused the row (a constraint failed).");
+		break;
+	default:
+		what = _("The database reported an error.");
+		break;
+	}
+	store_set_error(st, xasprintf(_("%s (SQLite: %s)"), what, sqlite3_errmsg(st->db)));
+	return store_sqlite_classify(rc) == STORE_OK ? STORE_FATAL : store_sqlite_classify(rc);
+}
+
+sqlite3 *
+store_sqlite_handle(struct store *st)
+{
+	return st->db;
+}
+
+static int
+store_exec(struct store *st, const char *sql)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
+static struct store *
+store_sqlite_open(const char *path, char **cause)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf(_("Cannot open the database %s: %s."), path,
+		    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, STORE_SQLITE_BUSY_MS);
+	struct store *st = xcalloc(1, sizeof *st);
+	st->db = db;
+	st->path = xstrdup(path);
+	/* WAL lets readers (sluice history, the wizard) look while a batch is
+	 * written; NORMAL sync is durable at every WAL checkpoint and never
+	 * corrupts; a 64 MiB page cache keeps the match-key indexes hot. */
+	static const char *const pragmas[] = {
+		"PRAGMA journal_mode=WAL",
+		"PRAGMA synchronous=NORMAL",
+		"PRAGMA cache_size=-65536",
+		"PRAGMA temp_store=MEMORY",
+	};
+	for (size_t i = 0; i < sizeof pragmas / sizeof *pragmas; i++) {
+		rc = store_exec(st, pragmas[i]);
+		if (rc != SQLITE_OK) {
+			if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+				*cause = xasprintf(_("%s is not an SQLite database (or it is damaged); give another --db path."), path);
+			else
+				*cause = xasprintf(_("Cannot use the database %s: %s."), path, sqlite3_errmsg(db));
+			sqlite3_close(db);
+			free(st->path);
+			free(st);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+static void
+store_finalize_all(struct store *st)
+{
+	if (st->find != NULL && st->schema != NULL)
+		for (size_t k = 0; k < st->schema->nmatch_keys; k++)
+			sqlite3_finalize(st->find[k]);
+	free(st->find);
+	st->find = NULL;
+	sqlite3_finalize(st->load);
+	sqlite3_finalize(st->insert);
+	sqlite3_finalize(st->update);
+	st->load = st->insert = st->update = NULL;
+	free(st->merged);
+	free(st->owned);
+	st->merged = NULL;
+	st->owned = NULL;
+}
+
+static void
+store_sqlite_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	store_finalize_all(st);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st->errmsg);
+	free(st);
+}
+
+/* Appends to a growing SQL string. */
+static void
+sql_add(char **sql, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+sql_add(char **sql, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *part = xvasprintf(fmt, ap);
+	va_end(ap);
+	size_t n = strlen(part);
+	*sql = xrealloc(*sql, *len + n + 1);
+	memcpy(*sql + *len, part, n + 1);
+	*len += n;
+	free(part);
+}
+
+static const char *
+store_column_type(enum field_type t)
+{
+	return t == FIELD_NUMBER ? "NUMERIC" : "TEXT";
+}
+
+static enum store_status
+store_create_table(struct store *st, const struct schema *s, char **cause)
+{
+	char *sql = NULL;
+	size_t len = 0;
+	sql_add(&sql, &len, "CREATE TABLE \"%s\" (id INTEGER PRIMARY KEY", s->table);
+	for (size_t f = 0; f < s->nfields; f++)
+		sql_add(&sql, &len, ", \"%s\" %s", s->fields[f].name,
+		    store_column_type(s->fields[f].type));
+	sql_add(&sql, &len, ", imported_from INTEGER)");
+	int rc = store_exec(st, sql);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		enum store_status ss = store_sqlite_fail(st, rc);
+		*cause = xasprintf(_("Cannot create the table %s: %s"), s->table, st->errmsg);
+		return ss;
+	}
+	return STORE_OK;
+}
+
+static enum store_status
+store_check_table(struct store *st, const struct schema *s, char **cause)
+{
+	char *sql = xasprintf("PRAGMA table_info(\"%s\")", s->table);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		enum store_status ss = store_sqlite_fail(st, rc);
+		*cause = xstrdup(st->errmsg);
+		return ss;
+	}
+	size_t ncols = s->nfields + 1;
+	int *seen = xcalloc(ncols, sizeof *seen);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(stmt, 1);
+		if (name == NULL)
+			continue;
+		for (size_t f = 0; f < s->nfields; f++)
+			if (!strcasecmp(name, s->fields[f].name))
+				seen[f] = 1;
+		if (!strcasecmp(name, "imported_from"))
+			seen[s->nfields] = 1;
+	}
+	sqlite3_finalize(stmt);
+	enum store_status ss = STORE_OK;
+	for (size_t i = 0; i < ncols && ss == STORE_OK; i++) {
+		if (seen[i])
+			continue;
+		const char *col = i < s->nfields ? s->fields[i].name : "imported_from";
+		const char *type = i < s->nfields ? store_column_type(s->fields[i].type) : "INTEGER";
+		*cause = xasprintf(_("The table %s in %s has no column %s, which schema %s needs. Add it (ALTER TABLE %s ADD COLUMN %s %s) or import into another database; nothing was imported."),
+		    s->table, st->path, col, s->name, s->table, col, type);
+		ss = STORE_FATAL;
+	}
+	free(seen);
+	return ss;
+}
+
+static int
+store_prepare_stmt(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+}
+
+static enum store_status
+store_sqlite_prepare(struct store *st, const struct schema *s, char **cause)
+{
+	store_finalize_all(st);
+	st->schema = s;
+
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(st->db,
+	    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+	    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(stmt, 1, s->table, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	enum store_status ss;
+	if (rc == SQLITE_ROW)
+		ss = store_check_table(st, s, cause);
+	else if (rc == SQLITE_DONE)
+		ss = store_create_table(st, s, cause);
+	else
+		goto fail;
+	if (ss != STORE_OK)
+		return ss;
+
+	/* A unique index per match key. A table that already holds duplicate
+	 * keys cannot take one; a plain index then keeps look-ups fast, and
+	 * rows matching two records are rejected as ambiguous. */
+	for (size_t k = 0; k < s->nmatch_keys; k++) {
+		const char *key = s->fields[s->match_keys[k]].name;
+		char *sql = xasprintf("CREATE UNIQUE INDEX IF NOT EXISTS \"%s_%s_key\" ON \"%s\"(\"%s\")",
+		    s->table, key, s->table, key);
+		rc = store_exec(st, sql);
+		free(sql);
+		if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+			sql = xasprintf("CREATE INDEX IF NOT EXISTS \"%s_%s_idx\" ON \"%s\"(\"%s\")",
+			    s->table, key, s->table, key);
+			rc = store_exec(st, sql);
+			free(sql);
+		}
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+
+	st->find = xcalloc(s->nmatch_keys, sizeof *st->find);
+	for (size_t k = 0; k < s->nmatch_keys; k++) {
+		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ?1 LIMIT 2",
+		    s->table, s->fields[s->match_keys[k]].name);
+		rc = store_prepare_stmt(st, sql, &st->find[k]);
+		free(sql);
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+
+	char *sql = NULL;
+	size_t len = 0;
+	sql_add(&sql, &len, "SELECT ");
+	for (size_t f = 0; f < s->nfields; f++)
+		sql_add(&sql, &len, "%s\"%s\"", f ? ", " : "", s->fields[f].name);
+	sql_add(&sql, &len, " FROM \"%s\" WHERE id = ?1", s->table);
+	rc = store_prepare_stmt(st, sql, &st->load);
+	free(sql);
+	if (rc != SQLITE_OK)
+		goto fail;
+
+	sql = NULL;
+	len = 0;
+	sql_add(&sql, &len, "INSERT INTO \"%s\" (", s->table);
+	for (size_t f = 0; f < s->nfields; f++)
+		sql_add(&sql, &len, "\"%s\", ", s->fields[f].name);
+	sql_add(&sql, &len, "imported_from) VALUES (");
+	for (size_t f = 0; f <= s->nfields; f++)
+		sql_add(&sql, &len, "%s?%zu", f ? ", " : "", f + 1);
+	sql_add(&sql, &len, ")");
+	rc = store_prepare_stmt(st, sql, &st->insert);
+	free(sql);
+	if (rc != SQLITE_OK)
+		goto fail;
+
+	sql = NULL;
+	len = 0;
+	sql_add(&sql, &len, "UPDATE \"%s\" SET ", s->table);
+	for (size_t f = 0; f < s->nfields; f++)
+		sql_add(&sql, &len, "\"%s\" = ?%zu, ", s->fields[f].name, f + 1);
+	sql_add(&sql, &len, "imported_from = ?%zu WHERE id = ?%zu", s->nfields + 1, s->nfields + 2);
+	rc = store_prepare_stmt(st, sql, &st->update);
+	free(sql);
+	if (rc != SQLITE_OK)
+		goto fail;
+
+	st->merged = xcalloc(s->nfields, sizeof *st->merged);
+	st->owned = xcalloc(s->nfields, sizeof *st->owned);
+	return STORE_OK;
+
+fail:
+	ss = store_sqlite_fail(st, rc);
+	*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+	return ss;
+}
+
+static enum store_status
+store_run(struct store *st, const char *sql)
+{
+	int rc = store_exec(st, sql);
+	return rc == SQLITE_OK ? STORE_OK : store_sqlite_fail(st, rc);
+}
+
+static enum store_status
+store_sqlite_dry_run_begin(struct store *st)
+{
+	enum store_status ss = store_run(st, "BEGIN IMMEDIATE");
+	if (ss == STORE_OK)
+		st->dry_run = 1;
+	return ss;
+}
+
+static void
+store_sqlite_dry_run_end(struct store *st)
+{
+	if (st->dry_run)
+		store_exec(st, "ROLLBACK");
+	st->dry_run = 0;
+}
+
+static enum store_status
+store_sqlite_begin(struct store *st)
+{
+	return store_run(st, st->dry_run ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
+}
+
+static enum store_status
+store_sqlite_commit(struct store *st)
+{
+	return store_run(st, st->dry_run ? "RELEASE batch" : "COMMIT");
+}
+
+static void
+store_sqlite_rollback(struct store *st)
+{
+	if (st->dry_run)
+		store_exec(st, "ROLLBACK TO batch; RELEASE batch");
+	else if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, "ROLLBACK");
+}
+
+static int
+store_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static void
+store_bind_values(sqlite3_stmt *stmt, const char *const *values, size_t n)
+{
+	for (size_t f = 0; f < n; f++) {
+		if (values[f] == NULL)
+			sqlite3_bind_null(stmt, (int)f + 1);
+		else
+			sqlite3_bind_text(stmt, (int)f + 1, values[f], -1, SQLITE_STATIC);
+	}
+}
+
+static char *
+store_before_image(const struct schema *s, sqlite3_stmt *load, int64_t id)
+{
+	json_t *obj = json_object();
+	json_object_set_new(obj, "id", json_integer(id));
+	for (size_t f = 0; f < s->nfields; f++) {
+		const char *v = (const char *)sqlite3_column_text(load, (int)f);
+		json_object_set_new(obj, s->fields[f].name, v ? json_string(v) : json_null());
+	}
+	char *js = json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	json_decref(obj);
+	return js;
+}
+
+/* Finds the stored record for values. Returns STORE_OK with *id = 0 when
+ * none matches, or the record's id; sets res->reason when the keys point
+ * to different records. */
+static enum store_status
+store_find(struct store *st, const char *const *values, int64_t *id,
+    struct upsert_result *res)
+{
+	const struct schema *s = st->schema;
+	int64_t found = 0;
+	size_t found_key = 0;
+	*id = 0;
+	for (size_t k = 0; k < s->nmatch_keys; k++) {
+		size_t f = s->match_keys[k];
+		if (values[f] == NULL)
+			continue;
+		sqlite3_stmt *q = st->find[k];
+		sqlite3_bind_text(q, 1, values[f], -1, SQLITE_STATIC);
+		int rc;
+		int64_t ids[2];
+		int n = 0;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			ids[n++] = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return store_sqlite_fail(st, rc);
+		if (n == 2) {
+			res->reason = xasprintf(_("Its %s matches two stored records (%lld and %lld), so sluice cannot tell which one the row is; merge those records first."),
+			    s->fields[f].name, (long long)ids[0], (long long)ids[1]);
+			res->reason_field = (int)f;
+			return STORE_OK;
+		}
+		if (n == 0)
+			continue;
+		if (found != 0 && found != ids[0]) {
+			res->reason = xasprintf(_("Its %s matches stored record %lld but its %s matches stored record %lld, so sluice cannot tell which one the row is; correct the row or merge those records first."),
+			    s->fields[s->match_keys[found_key]].name, (long long)found,
+			    s->fields[f].name, (long long)ids[0]);
+			res->reason_field = (int)f;
+			return STORE_OK;
+		}
+		if (found == 0) {
+			found = ids[0];
+			found_key = k;
+		}
+	}
+	*id = found;
+	return STORE_OK;
+}
+
+static enum store_status
+store_sqlite_upsert(struct store *st, const char *const *values,
+    enum strategy strategy, int64_t import_id, struct upsert_result *res)
+{
+	const struct schema *s = st->schema;
+	size_t n = s->nfields;
+	int rc = SQLITE_DONE;
+	int64_t id;
+
+	memset(res, 0, sizeof *res);
+	res->reason_field = -1;
+	enum store_status ss = store_find(st, values, &id, res);
+	if (ss != STORE_OK)
+		return ss;
+	if (res->reason != NULL) {
+		res->outcome = OUTCOME_REJECTED;
+		return STORE_OK;
+	}
+
+	if (id == 0) {
+		store_bind_values(st->insert, values, n);
+		sqlite3_bind_int64(st->insert, (int)n + 1, import_id);
+		rc = sqlite3_step(st->insert);
+		sqlite3_reset(st->insert);
+		if (rc != SQLITE_DONE)
+			return store_sqlite_fail(st, rc);
+		res->outcome = OUTCOME_CREATED;
+		res->record_id = sqlite3_last_insert_rowid(st->db);
+		return STORE_OK;
+	}
+
+	res->record_id = id;
+	if (strategy == STRATEGY_SKIP) {
+		res->outcome = OUTCOME_SKIPPED;
+		return STORE_OK;
+	}
+
+	sqlite3_bind_int64(st->load, 1, id);
+	rc = sqlite3_step(st->load);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st->load);
+		return store_sqlite_fail(st, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc);
+	}
+	int changed = 0;
+	for (size_t f = 0; f < n; f++) {
+		const char *stored = (const char *)sqlite3_column_text(st->load, (int)f);
+		const char *v;
+		st->owned[f] = NULL;
+		if (strategy == STRATEGY_UPDATE)
+			v = values[f] != NULL ? values[f] : stored;
+		else if (s->fields[f].type == FIELD_LIST)
+			v = st->owned[f] = validate_list_union(stored, values[f], s->fields[f].separator);
+		else
+			v = stored != NULL ? stored : values[f];
+		st->merged[f] = v;
+		changed |= !store_same(v, stored);
+	}
+	if (changed) {
+		res->before = store_before_image(s, st->load, id);
+		store_bind_values(st->update, st->merged, n);
+		sqlite3_bind_int64(st->update, (int)n + 1, import_id);
+		sqlite3_bind_int64(st->update, (int)n + 2, id);
+		rc = sqlite3_step(st->update);
+		sqlite3_reset(st->update);
+	}
+	/* The stored values bound above belong to the load statement: reset
+	 * it only after the update ran. */
+	sqlite3_reset(st->load);
+	for (size_t f = 0; f < n; f++) {
+		free(st->owned[f]);
+		st->owned[f] = NULL;
+	}
+	if (changed && rc != SQLITE_DONE) {
+		free(res->before);
+		res->before = NULL;
+		return store_sqlite_fail(st, rc);
+	}
+	res->outcome = !changed ? OUTCOME_UNCHANGED :
+	    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED : OUTCOME_MERGED;
+	return STORE_OK;
+}
+
+static const char *
+store_sqlite_errmsg(struct store *st)
+{
+	return st->errmsg ? st->errmsg : "";
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = store_sqlite_open,
+	.close = store_sqlite_close,
+	.prepare = store_sqlite_prepare,
+	.dry_run_begin = store_sqlite_dry_run_begin,
+	.dry_run_end = store_sqlite_dry_run_end,
+	.begin = store_sqlite_begin,
+	.commit = store_sqlite_commit,
+	.rollback = store_sqlite_rollback,
+	.upsert = store_sqlite_upsert,
+	.errmsg = store_sqlite_errmsg,
+};
+
+void
+store_result_clear(struct upsert_result *res)
+{
+	free(res->before);
+	free(res->reason);
+	memset(res, 0, sizeof *res);
+	res->reason_field = -1;
+}
+
+static const char *const outcome_names[OUTCOME_COUNT] = {
+	[OUTCOME_CREATED] = "created",
+	[OUTCOME_UPDATED] = "updated",
+	[OUTCOME_MERGED] = "merged",
+	[OUTCOME_UNCHANGED] = "unchanged",
+	[OUTCOME_SKIPPED] = "skipped",
+	[OUTCOME_REJECTED] = "rejected",
+	[OUTCOME_FAILED] = "failed",
+	[OUTCOME_NOT_PROCESSED] = "not_processed",
+};
+
+const char *
+store_outcome_name(enum outcome o)
+{
+	return outcome_names[o];
+}
+
+static const char *const strategy_names[] = {
+	[STRATEGY_SKIP] = "skip",
+	[STRATEGY_UPDATE] = "update",
+	[STRATEGY_MERGE] = "merge",
+};
+
+const char *
+store_strategy_name(enum strategy s)
+{
+	return strategy_names[s];
+}
+
+int
+store_strategy_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof strategy_names / sizeof *strategy_names; i++)
+		if (!strcmp(name, strategy_names[i]))
+			return (int)i;
+	return -1;
+}

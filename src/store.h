@@ -1,0 +1,86 @@
+/* The target database behind one small interface. One operation table per
+ * database (store-sqlite.c; PostgreSQL later). The store knows schemas and
+ * records, not files. Used by one thread at a time. */
+#ifndef SLUICE_STORE_H
+#define SLUICE_STORE_H
+
+#include <stdint.h>
+
+#include "schema.h"
+
+/* What happened to one row. Every row of a file ends in exactly one. */
+enum outcome {
+	OUTCOME_CREATED,
+	OUTCOME_UPDATED,
+	OUTCOME_MERGED,
+	OUTCOME_UNCHANGED,
+	OUTCOME_SKIPPED,
+	OUTCOME_REJECTED,
+	OUTCOME_FAILED,
+	OUTCOME_NOT_PROCESSED,
+	OUTCOME_COUNT
+};
+
+/* What to do with a row that matches a stored record. */
+enum strategy {
+	STRATEGY_SKIP,
+	STRATEGY_UPDATE,
+	STRATEGY_MERGE,
+};
+
+/* How a store call ended, so the engine knows what to do next. */
+enum store_status {
+	STORE_OK,
+	STORE_TRANSIENT,	/* busy, locked: roll back, wait, retry */
+	STORE_ROW,		/* this row cannot be written (constraint, too big) */
+	STORE_FATAL,		/* disk full, I/O error, read-only, corrupt: stop */
+};
+
+/* The result of one upsert. */
+struct upsert_result {
+	enum outcome outcome;	/* created … skipped, or rejected */
+	int64_t record_id;	/* the stored record's id */
+	char *before;		/* JSON before-image for updated/merged, else NULL */
+	char *reason;		/* rejected: why (a sentence), else NULL */
+	int reason_field;	/* rejected: the field concerned, or -1 */
+};
+
+struct store;
+
+struct store_ops {
+	const char *name;
+	/* Opens (creating if needed) the database at target. */
+	struct store *(*open)(const char *target, char **cause);
+	void (*close)(struct store *);
+	/* Creates the target table from the schema when missing (with unique
+	 * indexes on the match keys and an imported_from column) or checks
+	 * that an existing one has every column; prepares statements. */
+	enum store_status (*prepare)(struct store *, const struct schema *, char **cause);
+	/* Dry runs: everything from here on happens inside one transaction
+	 * that dry_run_end() rolls back; begin/commit/rollback then work on
+	 * savepoints inside it. */
+	enum store_status (*dry_run_begin)(struct store *);
+	void (*dry_run_end)(struct store *);
+	/* One batch's transaction: begin takes the write lock at once. */
+	enum store_status (*begin)(struct store *);
+	enum store_status (*commit)(struct store *);
+	void (*rollback)(struct store *);
+	/* Finds the record matching values (one per schema field, NULL =
+	 * empty) by the schema's match keys and writes it by strategy. Fills
+	 * *res (caller frees with store_result_clear). */
+	enum store_status (*upsert)(struct store *, const char *const *values,
+	    enum strategy, int64_t import_id, struct upsert_result *res);
+	/* The last error as a sentence for people. */
+	const char *(*errmsg)(struct store *);
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+void store_result_clear(struct upsert_result *res);
+
+const char *store_outcome_name(enum outcome o);
+const char *store_strategy_name(enum strategy s);
+/* Parses "skip", "update" or "merge"; -1 otherwise. */
+int store_strategy_parse(const char *name);
+
+#endif

@@ -1,0 +1,220 @@
+/* Import reports: one JSON shape for --json, show and the readable summary. */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "summary.h"
+#include "text.h"
+#include "xmalloc.h"
+
+static const char *const count_keys[OUTCOME_COUNT] = {
+	"created", "updated", "merged", "unchanged", "skipped", "rejected",
+	"failed", "not_processed",
+};
+
+json_t *
+summary_from_result(const struct engine_result *r, const char *db)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", r->id ? json_integer(r->id) : json_null());
+	json_object_set_new(o, "status", json_string(r->status));
+	json_object_set_new(o, "dry_run", json_boolean(r->dry_run));
+	json_object_set_new(o, "file", json_string(r->file));
+	json_object_set_new(o, "database", json_string(db));
+	json_object_set_new(o, "source", json_string(r->source_description));
+	json_object_set_new(o, "schema", json_string(r->schema));
+	json_object_set_new(o, "table", json_string(r->table));
+	json_object_set_new(o, "strategy", json_string(store_strategy_name(r->strategy)));
+	json_object_set_new(o, "batch_size", json_integer(r->batch_size));
+	json_object_set_new(o, "total", json_integer((json_int_t)r->total));
+	for (int k = 0; k < OUTCOME_COUNT; k++)
+		json_object_set_new(o, count_keys[k], json_integer((json_int_t)r->counts.n[k]));
+	json_t *bt = json_object();
+	for (int t = 0; t < ERROR_TYPE_COUNT; t++)
+		if (r->errors_by_type[t])
+			json_object_set_new(bt, record_error_type_name(t),
+			    json_integer((json_int_t)r->errors_by_type[t]));
+	json_object_set_new(o, "errors_by_type", bt);
+	json_object_set(o, "errors_by_field", r->errors_by_field);
+	json_object_set(o, "errors", r->samples);
+	json_object_set_new(o, "duration_s", json_real(r->duration_s));
+	json_object_set_new(o, "rows_per_s",
+	    json_real(r->duration_s > 0 ? (double)r->total / r->duration_s : 0));
+	json_t *mapping = json_loads(r->mapping_json, 0, NULL);
+	json_object_set_new(o, "mapping", mapping ? mapping : json_null());
+	json_object_set_new(o, "last_error", r->last_error ? json_string(r->last_error) : json_null());
+	return o;
+}
+
+json_t *
+summary_from_journal(struct journal *j, int64_t id, const char *db)
+{
+	json_t *row = journal_import_json(j, id);
+	if (row == NULL)
+		return NULL;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(id));
+	json_object_set(o, "status", json_object_get(row, "status"));
+	json_object_set_new(o, "dry_run",
+	    json_boolean(json_integer_value(json_object_get(row, "dry_run"))));
+	json_object_set(o, "file", json_object_get(row, "source_path"));
+	json_object_set_new(o, "database", json_string(db));
+	json_object_set(o, "source", json_object_get(row, "source_description"));
+	json_object_set(o, "schema", json_object_get(row, "schema_name"));
+	json_object_set(o, "table", json_object_get(row, "target_table"));
+	json_object_set(o, "strategy", json_object_get(row, "strategy"));
+	json_object_set(o, "batch_size", json_object_get(row, "batch_size"));
+	json_t *total = json_object_get(row, "total");
+	json_object_set_new(o, "total", json_is_integer(total) ? json_incref(total) :
+	    json_integer(json_integer_value(json_object_get(row, "rows_done"))));
+	for (int k = 0; k < OUTCOME_COUNT; k++)
+		json_object_set(o, count_keys[k], json_object_get(row, count_keys[k]));
+	json_object_set_new(o, "errors_by_type", journal_error_counts_json(j, id, "type"));
+	json_object_set_new(o, "errors_by_field", journal_error_counts_json(j, id, "field"));
+	json_object_set_new(o, "errors", journal_errors_json(j, id, ENGINE_MAX_SAMPLES));
+	json_object_set(o, "started_at", json_object_get(row, "started_at"));
+	json_object_set(o, "finished_at", json_object_get(row, "finished_at"));
+	json_object_set(o, "user", json_object_get(row, "user_name"));
+	json_object_set(o, "host", json_object_get(row, "host"));
+	json_t *mapping = json_loads(json_string_value(json_object_get(row, "mapping")) ?: "null", 0, NULL);
+	json_object_set_new(o, "mapping", mapping ? mapping : json_null());
+	json_object_set(o, "last_error", json_object_get(row, "last_error"));
+	json_decref(row);
+	return o;
+}
+
+static const char *
+summary_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+static long long
+summary_int(const json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static void
+summary_print_counts(FILE *fp, const char *title, const json_t *obj)
+{
+	if (json_object_size(obj) == 0)
+		return;
+	fprintf(fp, "%s", title);
+	const char *k;
+	json_t *v;
+	int first = 1;
+	json_object_foreach((json_t *)obj, k, v) {
+		char *esc = text_escape(k);
+		fprintf(fp, "%s%s %lld", first ? " " : ", ", esc, (long long)json_integer_value(v));
+		free(esc);
+		first = 0;
+	}
+	fputc('\n', fp);
+}
+
+static const char *
+summary_status_text(const char *status)
+{
+	if (!strcmp(status, "completed"))
+		return _("completed");
+	if (!strcmp(status, "completed_with_errors"))
+		return _("completed with errors");
+	if (!strcmp(status, "interrupted"))
+		return _("interrupted");
+	if (!strcmp(status, "failed"))
+		return _("failed");
+	if (!strcmp(status, "running"))
+		return _("running");
+	if (!strcmp(status, "cancelled"))
+		return _("cancelled");
+	return status;
+}
+
+void
+summary_print(FILE *fp, const json_t *r)
+{
+	char *file = text_escape(summary_str(r, "file"));
+	char *db = text_escape(summary_str(r, "database"));
+	int dry = json_is_true(json_object_get(r, "dry_run"));
+	const char *status = summary_status_text(summary_str(r, "status"));
+	if (dry)
+		fprintf(fp, _("Dry run of %s into table %s of %s: %s. Nothing was written.\n"),
+		    file, summary_str(r, "table"), db, status);
+	else
+		fprintf(fp, _("Import %lld of %s into table %s of %s: %s.\n"),
+		    summary_int(r, "id"), file, summary_str(r, "table"), db, status);
+	fprintf(fp, _("  %s; schema %s; strategy %s; batches of %lld rows.\n\n"),
+	    summary_str(r, "source"), summary_str(r, "schema"),
+	    summary_str(r, "strategy"), summary_int(r, "batch_size"));
+	free(file);
+	free(db);
+
+	static const char *const labels[OUTCOME_COUNT] = {
+		N_("created"), N_("updated"), N_("merged"), N_("unchanged"),
+		N_("skipped"), N_("rejected"), N_("failed"), N_("not processed"),
+	};
+	fprintf(fp, "  %-16s %10lld\n", _("rows"), summary_int(r, "total"));
+	for (int k = 0; k < OUTCOME_COUNT; k++) {
+		long long n = summary_int(r, count_keys[k]);
+		if (n != 0 || k <= OUTCOME_UPDATED || k == OUTCOME_REJECTED)
+			fprintf(fp, "  %-16s %10lld\n", _(labels[k]), n);
+	}
+	fputc('\n', fp);
+
+	summary_print_counts(fp, _("Errors by type:"), json_object_get(r, "errors_by_type"));
+	summary_print_counts(fp, _("Errors by field:"), json_object_get(r, "errors_by_field"));
+
+	json_t *errors = json_object_get(r, "errors");
+	if (json_array_size(errors) > 0) {
+		fprintf(fp, _("\nFirst errors:\n"));
+		size_t i;
+		json_t *e;
+		json_array_foreach(errors, i, e) {
+			const char *field = json_string_value(json_object_get(e, "field"));
+			char *msg = text_escape(summary_str(e, "message"));
+			if (field)
+				fprintf(fp, _("  row %lld (line %lld), %s: %s"), summary_int(e, "row"),
+				    summary_int(e, "line"), field, msg);
+			else
+				fprintf(fp, _("  row %lld (line %lld): %s"), summary_int(e, "row"),
+				    summary_int(e, "line"), msg);
+			free(msg);
+			const char *value = json_string_value(json_object_get(e, "value"));
+			if (value) {
+				char *esc = text_escape(value);
+				fprintf(fp, _(" Value: \"%s\""), esc);
+				free(esc);
+			}
+			fputc('\n', fp);
+		}
+		long long nerr = 0;
+		const char *k;
+		json_t *v;
+		json_object_foreach(json_object_get(r, "errors_by_type"), k, v)
+			nerr += (long long)json_integer_value(v);
+		if (nerr > (long long)json_array_size(errors) && !dry)
+			fprintf(fp, _("  … and %lld more: see them all with sluice show %lld --db DB --json.\n"),
+			    nerr - (long long)json_array_size(errors), summary_int(r, "id"));
+	}
+	const char *last = json_string_value(json_object_get(r, "last_error"));
+	if (last) {
+		char *esc = text_escape(last);
+		fprintf(fp, _("\nStopped early: %s\n"), esc);
+		free(esc);
+		if (!strcmp(summary_str(r, "status"), "interrupted"))
+			fprintf(fp, _("The rows before the cursor are committed; the rest were not processed.\n"));
+	}
+	json_t *dur = json_object_get(r, "duration_s");
+	if (dur)
+		fprintf(fp, _("\nTook %.2f s, %.0f rows/s.\n"), json_number_value(dur),
+		    json_number_value(json_object_get(r, "rows_per_s")));
+	else if (json_object_get(r, "started_at"))
+		fprintf(fp, _("\nStarted %s, finished %s.\n"), summary_str(r, "started_at"),
+		    summary_str(r, "finished_at"));
+}

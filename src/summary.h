@@ -1,0 +1,22 @@
+/* The outcome of one import as a JSON report (what --json prints) and as a
+ * readable summary for people. Built from an engine result right after an
+ * import, or from the journal later (sluice show). */
+#ifndef SLUICE_SUMMARY_H
+#define SLUICE_SUMMARY_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "journal.h"
+
+/* New references. */
+json_t *summary_from_result(const struct engine_result *r, const char *db);
+json_t *summary_from_journal(struct journal *j, int64_t id, const char *db);
+
+/* Prints the report for people: counts by outcome, errors by type and by
+ * field, the first errors with row, field and value, duration and speed.
+ * Cell values are escaped so the terminal never sees control bytes. */
+void summary_print(FILE *fp, const json_t *report);
+
+#endif

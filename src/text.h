@@ -1,0 +1,30 @@
+/* Small text utilities shared by every module: UTF-8 checks, header folding
+ * for synonym matching, and escaping for terminals. */
+#ifndef SLUICE_TEXT_H
+#define SLUICE_TEXT_H
+
+#include <stddef.h>
+
+/* Returns the offset of the first byte of s[0..len) that is not part of a
+ * well-formed UTF-8 sequence, or (size_t)-1 when all of it is valid. */
+size_t text_utf8_invalid_at(const char *s, size_t len);
+
+/* Number of code points in valid UTF-8 text. */
+size_t text_utf8_length(const char *s);
+
+/* A key for comparing column headers: lower-case, Latin accents folded to
+ * their base letter, and spaces and punctuation removed, so that
+ * "E-mail Address", "email address" and "E‑Mail-Adresse" compare by letters
+ * only. Returns a new string. */
+char *text_fold_header(const char *s);
+
+/* A copy of s safe to print on a terminal: C0 controls, DEL and C1 controls
+ * are shown as \xNN (\n, \r and \t as themselves escaped), invalid UTF-8
+ * bytes as \xNN. Returns a new string. */
+char *text_escape(const char *s);
+
+/* Trims ASCII white space (and non-breaking spaces) at both ends in place;
+ * returns s. */
+char *text_trim(char *s);
+
+#endif

@@ -1,0 +1,144 @@
+/* The libphonenumber shim behind validate-phone.h: parsing, validation and
+ * E.164 formatting with a C interface. The only C++ in sluice; no exception
+ * leaves this file, and the messages people read are written in validate.c. */
+#include "config.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <set>
+#include <string>
+
+#include <phonenumbers/phonenumberutil.h>
+
+#include "i18n.h"
+#include "validate-phone.h"
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+/* Only std::bad_alloc can come out of the code below (std::string and
+ * std::set growing). Like xmalloc, running out of memory is not a user
+ * error: say so and abort rather than let it unwind into C. */
+[[noreturn]] static void
+phone_out_of_memory(void)
+{
+	std::fputs(
+	    _("sluice: out of memory while checking a phone number; nothing more can be done.\n"),
+	    stderr);
+	std::abort();
+}
+
+static enum phone_result
+phone_parse_error(PhoneNumberUtil::ErrorType error)
+{
+	switch (error) {
+	case PhoneNumberUtil::NO_PARSING_ERROR: return PHONE_OK;
+	case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR: return PHONE_UNKNOWN_COUNTRY;
+	case PhoneNumberUtil::NOT_A_NUMBER: return PHONE_NOT_A_NUMBER;
+	case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+	case PhoneNumberUtil::TOO_SHORT_NSN: return PHONE_TOO_SHORT;
+	case PhoneNumberUtil::TOO_LONG_NSN: return PHONE_TOO_LONG;
+	}
+	return PHONE_NOT_A_NUMBER;
+}
+
+/* A number that parses but is not valid: say why when the length tells. */
+static enum phone_result
+phone_invalid_reason(const PhoneNumberUtil *util, const PhoneNumber &number)
+{
+	switch (util->IsPossibleNumberWithReason(number)) {
+	case PhoneNumberUtil::INVALID_COUNTRY_CODE: return PHONE_UNKNOWN_COUNTRY;
+	case PhoneNumberUtil::TOO_SHORT: return PHONE_TOO_SHORT;
+	case PhoneNumberUtil::TOO_LONG: return PHONE_TOO_LONG;
+	default: return PHONE_INVALID;
+	}
+}
+
+/* Parses and validates text; on PHONE_OK, *number holds a valid number. */
+static enum phone_result
+phone_parse(const PhoneNumberUtil *util, const std::string &text, const char *region,
+            PhoneNumber *number)
+{
+	enum phone_result result;
+
+	result = phone_parse_error(util->Parse(text, region, number));
+	if (result != PHONE_OK)
+		return result;
+	if (!util->IsValidNumber(*number))
+		return phone_invalid_reason(util, *number);
+	return PHONE_OK;
+}
+
+/* Most of the world dials abroad with 00, and people copy numbers written
+ * that way into files for regions that use another prefix (the US dials
+ * 011). Returns the text with such a leading 00 written as '+', or an empty
+ * string when it has none. */
+static std::string
+phone_plus_for_00(const char *text)
+{
+	const char *p = text;
+
+	while (*p != '\0' && !(*p >= '0' && *p <= '9')) {
+		if (*p == '+')
+			return std::string();
+		p++;
+	}
+	if (p[0] != '0' || p[1] != '0')
+		return std::string();
+	return std::string("+") + (p + 2);
+}
+
+extern "C" enum phone_result
+phone_normalize(const char *text, const char *region, char *out, size_t outlen)
+{
+	try {
+		const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+		PhoneNumber number;
+		std::string plus, e164;
+		enum phone_result result;
+
+		if (text == NULL)
+			return PHONE_NOT_A_NUMBER;
+		if (region == NULL || *region == '\0')
+			region = "ZZ";
+		result = phone_parse(util, text, region, &number);
+		if (result != PHONE_OK) {
+			/* Keep the first reason: it speaks of what was written. */
+			plus = phone_plus_for_00(text);
+			if (plus.empty() || phone_parse(util, plus, region, &number) != PHONE_OK)
+				return result;
+		}
+		util->Format(number, PhoneNumberUtil::E164, &e164);
+		/* E.164 is at most 15 digits after the '+'. */
+		if (e164.size() >= outlen)
+			return PHONE_TOO_LONG;
+		std::memcpy(out, e164.c_str(), e164.size() + 1);
+		return PHONE_OK;
+	} catch (const std::bad_alloc &) {
+		phone_out_of_memory();
+	}
+}
+
+extern "C" int
+phone_region_known(const char *region)
+{
+	try {
+		std::set<std::string> regions;
+		std::string code;
+
+		if (region == NULL)
+			return 0;
+		for (const char *p = region; *p != '\0'; p++) {
+			char c = *p;
+			if (c >= 'a' && c <= 'z')
+				c = (char)(c - 'a' + 'A');
+			code += c;
+		}
+		PhoneNumberUtil::GetInstance()->GetSupportedRegions(&regions);
+		return regions.count(code) != 0;
+	} catch (const std::bad_alloc &) {
+		phone_out_of_memory();
+	}
+}

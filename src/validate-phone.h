@@ -1,0 +1,35 @@
+/* The C face of the libphonenumber shim (validate-phone.cc): the only C++ in
+ * sluice. Thread-safe: libphonenumber's PhoneNumberUtil is immutable once
+ * built. */
+#ifndef SLUICE_VALIDATE_PHONE_H
+#define SLUICE_VALIDATE_PHONE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum phone_result {
+	PHONE_OK,
+	PHONE_NOT_A_NUMBER,	/* no digits, or letters where digits belong */
+	PHONE_UNKNOWN_COUNTRY,	/* no +CC and the region cannot supply one */
+	PHONE_TOO_SHORT,
+	PHONE_TOO_LONG,
+	PHONE_INVALID,		/* parses, but is no valid number in its country */
+};
+
+/* Parses text as a phone number, with region (ISO 3166 alpha-2, e.g. "US")
+ * for numbers written without +CC, and on success writes its E.164 form
+ * ("+15551234567") to out. */
+enum phone_result phone_normalize(const char *text, const char *region,
+    char *out, size_t outlen);
+
+/* 1 if region is a region libphonenumber knows ("US", "DE", …). */
+int phone_region_known(const char *region);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

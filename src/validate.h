@@ -1,0 +1,44 @@
+/* Per-field normalization and checks: each source value becomes the value
+ * stored, or an error a person can act on. Knows schemas, not files or
+ * databases. */
+#ifndef SLUICE_VALIDATE_H
+#define SLUICE_VALIDATE_H
+
+#include <stddef.h>
+
+#include "schema.h"
+
+struct validator;
+
+/* A validator for schema; region overrides the schema's phone region when
+ * not NULL. Returns NULL and sets *cause when the region is unknown. A
+ * validator is used by one thread at a time. */
+struct validator *validator_new(const struct schema *schema,
+    const char *region, char **cause);
+void validator_free(struct validator *v);
+
+/* Normalizes value (UTF-8, NUL-terminated) for field f of the schema.
+ * Returns 0 and sets *out to the value to store (a new string), or to NULL
+ * when the value is empty after trimming (required fields then fail);
+ * returns -1 and sets *cause to a sentence saying what is wrong and what is
+ * expected (a new string, without the value itself, which the caller shows
+ * beside it).
+ *   text:   trimmed.
+ *   email:  trimmed, lower-case, one '@', a dotted domain, no spaces.
+ *   phone:  E.164 through libphonenumber.
+ *   date:   ISO 8601 (YYYY-MM-DD) from common formats; the schema's date
+ *           order settles 03/04/2024.
+ *   number: locale-independent canonical form ("1234.5"); a decimal comma
+ *           when the field allows it.
+ *   enum:   one of the values, case-insensitively, in its canonical case.
+ *   list:   items split on the separator, trimmed, empty and repeated items
+ *           dropped, joined with the separator.
+ * Then max_length (characters) and pattern are checked. */
+int validate_value(const struct validator *v, size_t f, const char *value,
+    char **out, char **cause);
+
+/* Merges two normalized list values (union, order of first appearance)
+ * with separator sep. Either may be NULL. Returns a new string or NULL. */
+char *validate_list_union(const char *a, const char *b, const char *sep);
+
+#endif

@@ -1,0 +1,79 @@
+#!/bin/bash
+# The throughput benchmark behind `make bench`: a generated contacts file of
+# $BENCH_ROWS rows (default 1,000,000) imported into a fresh database by
+# sluice, then by tests/bench/baseline.py (plain Python csv + sqlite3 doing
+# the same upserts). Prints rows/s, wall time and peak RSS of each, and the
+# ratio. Everything it writes lives in a temporary directory under the build
+# directory and is removed at the end.
+set -eu
+
+: "${SLUICE:?SLUICE must name the sluice binary}"
+: "${top_srcdir:?top_srcdir must be set}"
+top_builddir=${top_builddir:-.}
+PYTHON=${PYTHON:-python3}
+rows=${BENCH_ROWS:-1000000}
+seed=${BENCH_SEED:-42}
+
+work=$(mktemp -d "$top_builddir/bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Wall seconds and peak RSS (KiB) from a `/usr/bin/time -v` log.
+wall_seconds() {
+	sed -n 's/.*Elapsed (wall clock) time.*: //p' "$1" |
+		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }'
+}
+peak_kib() {
+	sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"
+}
+report() { # NAME TIMELOG
+	local wall rss
+	wall=$(wall_seconds "$2")
+	rss=$(peak_kib "$2")
+	awk -v n="$1" -v rows="$rows" -v wall="$wall" -v rss="$rss" 'BEGIN {
+		printf "%-9s %10.0f rows/s   wall %7.2f s   peak RSS %7.1f MiB\n",
+		    n, (wall > 0 ? rows / wall : 0), wall, rss / 1024 }'
+}
+
+echo "sluice bench: $rows rows (seed $seed), in $work"
+
+start=$(date +%s.%N)
+"$PYTHON" "$top_srcdir/tests/gen-contacts.py" --rows "$rows" --seed "$seed" \
+	--style google --invalid-rate 0.01 --dup-rate 0.05 \
+	--out "$work/contacts.csv" --manifest "$work/manifest.json"
+end=$(date +%s.%N)
+awk -v s="$start" -v e="$end" -v f="$(wc -c <"$work/contacts.csv")" \
+	'BEGIN { printf "generated %.1f MiB in %.1f s\n", f / 1048576, e - s }'
+
+# sluice: exit 1 is expected (the file has invalid rows on purpose).
+rc=0
+/usr/bin/time -v -o "$work/sluice.time" "$SLUICE" import "$work/contacts.csv" \
+	--db "$work/sluice.db" --json >"$work/sluice.json" 2>"$work/sluice.err" || rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+	echo "sluice import failed with exit code $rc:" >&2
+	tail -n 20 "$work/sluice.err" >&2
+	exit 1
+fi
+report sluice "$work/sluice.time"
+
+# Do the counts agree with what the generator wrote? (A benchmark of a
+# wrong import measures nothing.)
+"$PYTHON" - "$work/sluice.json" "$work/manifest.json" <<'PY'
+import json, sys
+got = json.load(open(sys.argv[1]))
+want = json.load(open(sys.argv[2]))["expected"]["update"]
+diff = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
+print("          counts " + ("match the manifest" if not diff else
+      "DIFFER from the manifest (got, expected): %r" % diff))
+PY
+
+# The baseline writes with the same journal mode sluice left its database in.
+journal_mode=$(sqlite3 -batch -noheader "$work/sluice.db" 'PRAGMA journal_mode;' 2>/dev/null || echo delete)
+/usr/bin/time -v -o "$work/baseline.time" "$PYTHON" "$top_srcdir/tests/bench/baseline.py" \
+	--journal-mode "$journal_mode" "$work/contacts.csv" "$work/baseline.db" >"$work/baseline.out"
+report baseline "$work/baseline.time"
+sed 's/^/          /' "$work/baseline.out"
+
+awk -v rows="$rows" -v a="$(wall_seconds "$work/sluice.time")" \
+	-v b="$(wall_seconds "$work/baseline.time")" 'BEGIN {
+	if (a > 0 && b > 0)
+		printf "ratio     sluice / baseline = %.2f (rows/s)\n", b / a }'

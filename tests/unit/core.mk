@@ -1,0 +1,1 @@
+# Unit tests of the core modules (schema, mapping, store, engine).

@@ -1,0 +1,595 @@
+/* Unit tests for validate.c and validate-phone.cc: each field type with
+ * values it takes and values it refuses, then length and pattern rules, on
+ * a schema built by hand. */
+#include "config.h"
+
+#include <check.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "validate.h"
+
+enum {
+	F_NAME,
+	F_EMAIL,
+	F_PHONE,
+	F_BIRTHDAY,
+	F_AMOUNT,
+	F_AMOUNT_EU,
+	F_COUNT,
+	F_STATUS,
+	F_TAGS,
+	F_CODE,
+	F_NICKNAME,
+	F_ROLES,
+	NFIELDS
+};
+
+static char *statuses[] = {"Active", "On Hold", "Closed"};
+
+static struct field fields[NFIELDS] = {
+    [F_NAME] = {.name = "name", .type = FIELD_TEXT, .required = 1},
+    [F_EMAIL] = {.name = "email", .type = FIELD_EMAIL},
+    [F_PHONE] = {.name = "phone", .type = FIELD_PHONE},
+    [F_BIRTHDAY] = {.name = "birthday", .type = FIELD_DATE},
+    [F_AMOUNT] = {.name = "amount", .type = FIELD_NUMBER},
+    [F_AMOUNT_EU] = {.name = "amount_eu", .type = FIELD_NUMBER, .decimal_comma = 1},
+    [F_COUNT] = {.name = "count", .type = FIELD_NUMBER, .integer = 1},
+    [F_STATUS] = {.name = "status", .type = FIELD_ENUM, .values = statuses, .nvalues = 3},
+    [F_TAGS] = {.name = "tags", .type = FIELD_LIST, .separator = ";"},
+    [F_CODE] = {.name = "code", .type = FIELD_TEXT, .pattern = "^[A-Z]{2}[0-9]{3}$"},
+    [F_NICKNAME] = {.name = "nickname", .type = FIELD_TEXT, .max_length = 4},
+    [F_ROLES] = {.name = "roles", .type = FIELD_LIST, .separator = " | ", .max_length = 12},
+};
+
+static struct schema schema = {
+    .name = "contacts",
+    .table = "contacts",
+    .region = "US",
+    .date_order = DATE_MDY,
+    .fields = fields,
+    .nfields = NFIELDS,
+};
+
+static struct validator *v;
+
+static void
+setup(void)
+{
+	char *cause = NULL;
+
+	ck_assert_int_eq(
+	    regcomp(&fields[F_CODE].regex, fields[F_CODE].pattern, REG_EXTENDED | REG_NOSUB), 0);
+	v = validator_new(&schema, NULL, &cause);
+	ck_assert_ptr_nonnull(v);
+}
+
+static void
+teardown(void)
+{
+	validator_free(v);
+	regfree(&fields[F_CODE].regex);
+}
+
+/* value normalizes to want (NULL: to nothing) through validator w. */
+static void
+check_with(const struct validator *w, size_t f, const char *value, const char *want)
+{
+	char *out = (char *)"unset", *cause = NULL;
+	int rc = validate_value(w, f, value, &out, &cause);
+
+	ck_assert_msg(rc == 0, "%s \"%s\" was refused: %s", fields[f].name, value,
+	              cause != NULL ? cause : "(no cause)");
+	if (want == NULL)
+		ck_assert_msg(out == NULL, "%s \"%s\" became \"%s\", not nothing", fields[f].name,
+		              value, out);
+	else
+		ck_assert_msg(out != NULL && strcmp(out, want) == 0,
+		              "%s \"%s\" became \"%s\", not \"%s\"", fields[f].name, value,
+		              out != NULL ? out : "(nothing)", want);
+	free(out);
+}
+
+static void
+check_ok(size_t f, const char *value, const char *want)
+{
+	check_with(v, f, value, want);
+}
+
+/* value is refused by w; returns the cause, which the caller frees. */
+static char *
+refused_with(const struct validator *w, size_t f, const char *value)
+{
+	char *out = (char *)"unset", *cause = NULL;
+	int rc = validate_value(w, f, value, &out, &cause);
+
+	ck_assert_msg(rc == -1, "%s \"%s\" was taken as \"%s\"", fields[f].name, value,
+	              out != NULL ? out : "(nothing)");
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_nonnull(cause);
+	/* A sentence, and without the value: the caller shows that. */
+	ck_assert_msg(cause[strlen(cause) - 1] == '.', "\"%s\" is no sentence", cause);
+	ck_assert_msg(strlen(value) < 6 || strstr(cause, value) == NULL,
+	              "the cause \"%s\" repeats the value", cause);
+	return cause;
+}
+
+static void
+check_refused(size_t f, const char *value)
+{
+	free(refused_with(v, f, value));
+}
+
+/* value is refused by w with a cause that says needle. */
+static void
+check_refused_saying(const struct validator *w, size_t f, const char *value, const char *needle)
+{
+	char *cause = refused_with(w, f, value);
+
+	ck_assert_msg(strstr(cause, needle) != NULL,
+	              "%s \"%s\": the cause \"%s\" does not say \"%s\"", fields[f].name, value,
+	              cause, needle);
+	free(cause);
+}
+
+START_TEST(text_is_trimmed)
+{
+	check_ok(F_NAME, "  Ada Lovelace \t", "Ada Lovelace");
+	check_ok(F_NAME,
+	         "\xc2\xa0"
+	         "Ada\xc2\xa0",
+	         "Ada");
+	check_ok(F_NAME, "Ada\xc2\xa0Lovelace", "Ada\xc2\xa0Lovelace");
+}
+END_TEST
+
+START_TEST(empty_after_trim_is_nothing_even_when_required)
+{
+	size_t f;
+
+	/* Required fields are the caller's business. */
+	for (f = 0; f < NFIELDS; f++) {
+		check_ok(f, "", NULL);
+		check_ok(f, "  \t\xc2\xa0 ", NULL);
+		check_ok(f, NULL, NULL);
+	}
+}
+END_TEST
+
+START_TEST(invalid_utf8_is_refused)
+{
+	check_refused_saying(v, F_NAME, "Ren\xe9 Dupont", "UTF-8");
+	check_refused_saying(v, F_TAGS, "a;\xff", "UTF-8");
+}
+END_TEST
+
+START_TEST(email_is_lowercased_and_trimmed)
+{
+	check_ok(F_EMAIL, "  John.Doe@Example.COM ", "john.doe@example.com");
+	check_ok(F_EMAIL, "a+tag@mail.example.co.uk", "a+tag@mail.example.co.uk");
+	check_ok(F_EMAIL, "\xc2\xa0X_Y@Sub-Domain.Example.org\xc2\xa0",
+	         "x_y@sub-domain.example.org");
+	check_ok(F_EMAIL, "jos\xc3\xa9@m\xc3\xbcnchen.de", "jos\xc3\xa9@m\xc3\xbcnchen.de");
+}
+END_TEST
+
+START_TEST(email_refuses_what_is_no_address)
+{
+	check_refused_saying(v, F_EMAIL, "john.doe", "one @");
+	check_refused_saying(v, F_EMAIL, "a@b@example.com", "more than one @");
+	check_refused_saying(v, F_EMAIL, "a@example.com; b@example.com", "");
+	check_refused_saying(v, F_EMAIL, "@mail.example.org", "before the @");
+	check_refused_saying(v, F_EMAIL, "john@", "domain");
+	check_refused_saying(v, F_EMAIL, "john@localhost", "domain");
+	check_refused_saying(v, F_EMAIL, "john@.example.com", "domain");
+	check_refused_saying(v, F_EMAIL, "john@example.com.", "domain");
+	check_refused_saying(v, F_EMAIL, "john@example..com", "domain");
+	check_refused_saying(v, F_EMAIL, "john doe@example.com", "spaces");
+	check_refused_saying(v, F_EMAIL,
+	                     "john\xc2\xa0"
+	                     "doe@example.com",
+	                     "spaces");
+	check_refused(F_EMAIL, "John <john@example.com>");
+	check_refused(F_EMAIL, "\"john\"@example.com");
+	check_refused(F_EMAIL, "a@b.com,c@d.com");
+}
+END_TEST
+
+START_TEST(phone_formats_differ_but_normalize_equal)
+{
+	check_ok(F_PHONE, "+1 (201) 555-0123", "+12015550123");
+	check_ok(F_PHONE, "201.555.0123", "+12015550123");
+	check_ok(F_PHONE, "(201) 555-0123", "+12015550123");
+	check_ok(F_PHONE, "1-201-555-0123", "+12015550123");
+	check_ok(F_PHONE, "+1 650-253-0000", "+16502530000");
+	check_ok(F_PHONE, "+44 20 7946 0958", "+442079460958");
+}
+END_TEST
+
+START_TEST(phone_reads_00_and_the_region)
+{
+	struct validator *de;
+	char *cause = NULL;
+
+	/* 00 as most of the world dials abroad, even with region US. */
+	check_ok(F_PHONE, "00 49 30 1234567", "+49301234567");
+	check_ok(F_PHONE, "011 49 30 1234567", "+49301234567");
+
+	/* The region given to validator_new() wins over the schema's. */
+	de = validator_new(&schema, "de", &cause);
+	ck_assert_ptr_nonnull(de);
+	check_with(de, F_PHONE, "030 1234567", "+49301234567");
+	check_with(de, F_PHONE, "00 49 30 1234567", "+49301234567");
+	check_with(de, F_PHONE, "0151 23456789", "+4915123456789");
+	check_with(de, F_PHONE, "+1 (201) 555-0123", "+12015550123");
+	validator_free(de);
+}
+END_TEST
+
+START_TEST(phone_refuses_invalid_numbers)
+{
+	check_refused_saying(v, F_PHONE, "call me", "not a phone number");
+	check_refused_saying(v, F_PHONE, "12", "too few digits");
+	check_refused_saying(v, F_PHONE, "201 555 01234567890", "too many digits");
+	check_refused_saying(v, F_PHONE, "+999 1234567", "country code");
+	/* The format is fine; 555 is no US area code. */
+	check_refused_saying(v, F_PHONE, "+1 (555) 123-4567", "not a valid phone number");
+	check_refused_saying(v, F_PHONE, "555.123.4567", "not a valid phone number");
+}
+END_TEST
+
+START_TEST(phone_without_region_needs_country_code)
+{
+	struct schema bare = schema;
+	struct validator *w;
+	char *cause = NULL;
+
+	bare.region = NULL;
+	w = validator_new(&bare, NULL, &cause);
+	ck_assert_ptr_nonnull(w);
+	check_with(w, F_PHONE, "+1 201 555 0123", "+12015550123");
+	check_with(w, F_PHONE, "00 49 30 1234567", "+49301234567");
+	check_refused_saying(w, F_PHONE, "201 555 0123", "no phone region");
+	validator_free(w);
+}
+END_TEST
+
+START_TEST(validator_new_refuses_unknown_region)
+{
+	struct schema bad = schema;
+	struct validator *w;
+	char *cause = NULL;
+
+	w = validator_new(&schema, "XX", &cause);
+	ck_assert_ptr_null(w);
+	ck_assert_str_eq(
+	    cause,
+	    "The phone region \"XX\" is not a known ISO 3166 country code, such as US or DE.");
+	free(cause);
+
+	cause = NULL;
+	bad.region = "UK";
+	ck_assert_ptr_null(validator_new(&bad, NULL, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, "\"UK\""));
+	free(cause);
+
+	/* Lower case is fine, and an override fixes a schema's bad region. */
+	w = validator_new(&bad, "gb", &cause);
+	ck_assert_ptr_nonnull(w);
+	check_with(w, F_PHONE, "020 7946 0958", "+442079460958");
+	validator_free(w);
+	validator_free(NULL);
+}
+END_TEST
+
+START_TEST(date_iso_and_compact_forms)
+{
+	check_ok(F_BIRTHDAY, "2024-03-15", "2024-03-15");
+	check_ok(F_BIRTHDAY, "2024/03/15", "2024-03-15");
+	check_ok(F_BIRTHDAY, "2024.03.15", "2024-03-15");
+	check_ok(F_BIRTHDAY, "2024-3-5", "2024-03-05");
+	check_ok(F_BIRTHDAY, "20240315", "2024-03-15");
+	check_ok(F_BIRTHDAY, " 2024-03-15 ", "2024-03-15");
+}
+END_TEST
+
+START_TEST(date_dmy_vs_mdy)
+{
+	struct schema dmy_schema = schema;
+	struct validator *dmy;
+	char *cause = NULL;
+
+	dmy_schema.date_order = DATE_DMY;
+	dmy = validator_new(&dmy_schema, NULL, &cause);
+	ck_assert_ptr_nonnull(dmy);
+
+	check_ok(F_BIRTHDAY, "03/04/2024", "2024-03-04");
+	check_with(dmy, F_BIRTHDAY, "03/04/2024", "2024-04-03");
+	check_ok(F_BIRTHDAY, "3-4-2024", "2024-03-04");
+	check_with(dmy, F_BIRTHDAY, "3-4-2024", "2024-04-03");
+	check_ok(F_BIRTHDAY, "12/31/2024", "2024-12-31");
+	check_with(dmy, F_BIRTHDAY, "31/12/2024", "2024-12-31");
+
+	/* Dotted dates are day first whatever the order. */
+	check_ok(F_BIRTHDAY, "15.03.2024", "2024-03-15");
+	check_with(dmy, F_BIRTHDAY, "15.03.2024", "2024-03-15");
+	check_ok(F_BIRTHDAY, "5.3.2024", "2024-03-05");
+
+	/* The wrong order shows as a month past 12, and the cause says why. */
+	check_refused_saying(v, F_BIRTHDAY, "31/12/2024", "month/day/year");
+	check_refused_saying(dmy, F_BIRTHDAY, "12/31/2024", "day/month/year");
+	validator_free(dmy);
+}
+END_TEST
+
+START_TEST(date_month_names_in_english)
+{
+	check_ok(F_BIRTHDAY, "15 March 2024", "2024-03-15");
+	check_ok(F_BIRTHDAY, "15 Mar 2024", "2024-03-15");
+	check_ok(F_BIRTHDAY, "March 15, 2024", "2024-03-15");
+	check_ok(F_BIRTHDAY, "Mar 15 2024", "2024-03-15");
+	check_ok(F_BIRTHDAY, "mar. 15th, 2024", "2024-03-15");
+	check_ok(F_BIRTHDAY, "1st DECEMBER 2024", "2024-12-01");
+	check_ok(F_BIRTHDAY, "15-Mar-2024", "2024-03-15");
+	check_ok(F_BIRTHDAY, "Sept 9, 2024", "2024-09-09");
+	check_ok(F_BIRTHDAY, "2 may 2024", "2024-05-02");
+	check_refused_saying(v, F_BIRTHDAY, "15 Mars 2024", "English");
+	check_refused_saying(v, F_BIRTHDAY, "Marzo 15, 2024", "English");
+}
+END_TEST
+
+START_TEST(date_time_of_day_is_dropped)
+{
+	check_ok(F_BIRTHDAY, "2024-03-15T10:20:00", "2024-03-15");
+	check_ok(F_BIRTHDAY, "2024-03-15 10:20:00", "2024-03-15");
+	check_ok(F_BIRTHDAY, "2024-03-15T10:20:00.250Z", "2024-03-15");
+	check_ok(F_BIRTHDAY, "2024-03-15T10:20+01:00", "2024-03-15");
+	check_ok(F_BIRTHDAY, "3/15/2024 9:05 PM", "2024-03-15");
+	check_ok(F_BIRTHDAY, "15.03.2024 23:59", "2024-03-15");
+	check_refused(F_BIRTHDAY, "2024-03-15T25:00");
+	check_refused(F_BIRTHDAY, "2024-03-15 noon");
+	check_refused(F_BIRTHDAY, "2024/03/15T10:20");
+}
+END_TEST
+
+START_TEST(date_two_digit_years_are_refused)
+{
+	check_refused_saying(v, F_BIRTHDAY, "03/04/24", "four digits");
+	check_refused_saying(v, F_BIRTHDAY, "15.03.24", "four digits");
+	check_refused_saying(v, F_BIRTHDAY, "15 Mar 24", "four digits");
+	check_refused_saying(v, F_BIRTHDAY, "March 15, 24", "four digits");
+}
+END_TEST
+
+START_TEST(date_checks_the_calendar)
+{
+	check_ok(F_BIRTHDAY, "2024-02-29", "2024-02-29");
+	check_ok(F_BIRTHDAY, "2000-02-29", "2000-02-29");
+	check_refused_saying(v, F_BIRTHDAY, "2023-02-29", "does not exist");
+	check_refused_saying(v, F_BIRTHDAY, "1900-02-29", "does not exist");
+	check_refused_saying(v, F_BIRTHDAY, "2024-04-31", "does not exist");
+	check_refused_saying(v, F_BIRTHDAY, "2024-01-00", "does not exist");
+	check_refused_saying(v, F_BIRTHDAY, "2024-13-01", "month");
+	check_refused_saying(v, F_BIRTHDAY, "0999-01-01", "1000 and 9999");
+	check_ok(F_BIRTHDAY, "1000-01-01", "1000-01-01");
+	check_ok(F_BIRTHDAY, "9999-12-31", "9999-12-31");
+}
+END_TEST
+
+START_TEST(date_refuses_what_is_no_date)
+{
+	check_refused_saying(v, F_BIRTHDAY, "yesterday", "not a date");
+	check_refused_saying(v, F_BIRTHDAY, "n/a", "not a date");
+	check_refused(F_BIRTHDAY, "2024-07");
+	check_refused(F_BIRTHDAY, "2024-03/15");
+	check_refused(F_BIRTHDAY, "15 03 2024");
+	check_refused(F_BIRTHDAY, "2024031");
+	check_refused(F_BIRTHDAY, "June 2024");
+	check_refused(F_BIRTHDAY, "-2024-03-15");
+}
+END_TEST
+
+START_TEST(number_canonical_form)
+{
+	check_ok(F_AMOUNT, "1234.5", "1234.5");
+	check_ok(F_AMOUNT, "+0012.500", "12.5");
+	check_ok(F_AMOUNT, "-12", "-12");
+	check_ok(F_AMOUNT, "-0", "0");
+	check_ok(F_AMOUNT, "-0.000", "0");
+	check_ok(F_AMOUNT, "007", "7");
+	check_ok(F_AMOUNT, "0", "0");
+	check_ok(F_AMOUNT, ".5", "0.5");
+	check_ok(F_AMOUNT, "-.5", "-0.5");
+	check_ok(F_AMOUNT, "5.", "5");
+	check_ok(F_AMOUNT, "1,234.50", "1234.5");
+	check_ok(F_AMOUNT, "12,345,678", "12345678");
+	check_ok(F_AMOUNT, "1 234 567.25", "1234567.25");
+	check_ok(F_AMOUNT, "1'234.5", "1234.5");
+	check_ok(F_AMOUNT,
+	         "\xe2\x88\x92"
+	         "3",
+	         "-3");
+	check_ok(F_AMOUNT, "123456789012345678901234567890.000000000000000000001",
+	         "123456789012345678901234567890.000000000000000000001");
+}
+END_TEST
+
+START_TEST(number_comma_only_groups_thousands)
+{
+	check_refused_saying(v, F_AMOUNT, "12,5", "groups of three");
+	check_refused_saying(v, F_AMOUNT, "1,23,456", "groups of three");
+	check_refused_saying(v, F_AMOUNT, "1234,567", "groups of three");
+	check_refused_saying(v, F_AMOUNT, "1,234 567", "groups of three");
+	check_refused_saying(v, F_AMOUNT, "1.234,5", "groups of three");
+	check_refused(F_AMOUNT, "1,");
+}
+END_TEST
+
+START_TEST(number_decimal_comma)
+{
+	check_ok(F_AMOUNT_EU, "1.234,50", "1234.5");
+	check_ok(F_AMOUNT_EU, "12,5", "12.5");
+	check_ok(F_AMOUNT_EU, "-0,25", "-0.25");
+	check_ok(F_AMOUNT_EU, "1 234,5", "1234.5");
+	check_ok(F_AMOUNT_EU,
+	         "1\xc2\xa0"
+	         "234,5",
+	         "1234.5");
+	check_ok(F_AMOUNT_EU,
+	         "1\xe2\x80\xaf"
+	         "234,5",
+	         "1234.5");
+	check_ok(F_AMOUNT_EU, "1'234'567", "1234567");
+	check_ok(F_AMOUNT_EU, "1.234", "1234");
+	check_ok(F_AMOUNT_EU, "42", "42");
+	check_refused_saying(v, F_AMOUNT_EU, "12.50", "comma before the decimals");
+	check_refused_saying(v, F_AMOUNT_EU, "1,234.5", "comma before the decimals");
+	check_refused_saying(v, F_AMOUNT_EU, "1.2345", "groups of three");
+	check_refused_saying(v, F_AMOUNT_EU, "abc", "decimal comma");
+}
+END_TEST
+
+START_TEST(number_refuses_what_is_no_number)
+{
+	check_refused_saying(v, F_AMOUNT, "abc", "not a number");
+	check_refused(F_AMOUNT, "1e5");
+	check_refused(F_AMOUNT, "$5");
+	check_refused(F_AMOUNT, "5 EUR");
+	check_refused(F_AMOUNT, "--5");
+	check_refused(F_AMOUNT, "+-5");
+	check_refused(F_AMOUNT, ".");
+	check_refused(F_AMOUNT, "-");
+	check_refused(F_AMOUNT, "1.2.3");
+	check_refused(F_AMOUNT, "0x1F");
+	check_refused(F_AMOUNT, "12 %");
+}
+END_TEST
+
+START_TEST(number_integer_refuses_fractions)
+{
+	check_ok(F_COUNT, "12", "12");
+	check_ok(F_COUNT, "12.000", "12");
+	check_ok(F_COUNT, "1,000", "1000");
+	check_ok(F_COUNT, "-3", "-3");
+	check_refused_saying(v, F_COUNT, "12.5", "whole numbers");
+	check_refused_saying(v, F_COUNT, "0.01", "whole numbers");
+}
+END_TEST
+
+START_TEST(enum_canonical_case)
+{
+	check_ok(F_STATUS, "active", "Active");
+	check_ok(F_STATUS, "  ON HOLD ", "On Hold");
+	check_ok(F_STATUS, "Closed", "Closed");
+	check_refused_saying(v, F_STATUS, "pending", "Active, On Hold, Closed");
+	check_refused(F_STATUS, "On  Hold");
+	check_refused(F_STATUS, "Activ");
+	check_refused(F_STATUS, "Actives");
+}
+END_TEST
+
+START_TEST(list_dedup_and_union)
+{
+	char *u;
+
+	check_ok(F_TAGS, "vip", "vip");
+	check_ok(F_TAGS, " vip ; customer;;vip; partner ;", "vip;customer;partner");
+	check_ok(F_TAGS, "VIP;vip", "VIP;vip");
+	check_ok(F_TAGS, " ; ;; ", NULL);
+	check_ok(F_ROLES, "a | b|c | a", "a | b|c");
+
+	u = validate_list_union("vip;customer", "customer;partner", ";");
+	ck_assert_str_eq(u, "vip;customer;partner");
+	free(u);
+	u = validate_list_union(NULL, "partner", ";");
+	ck_assert_str_eq(u, "partner");
+	free(u);
+	u = validate_list_union("vip", NULL, ";");
+	ck_assert_str_eq(u, "vip");
+	free(u);
+	u = validate_list_union("a | b", "b | c | a", " | ");
+	ck_assert_str_eq(u, "a | b | c");
+	free(u);
+	ck_assert_ptr_null(validate_list_union(NULL, NULL, ";"));
+	ck_assert_ptr_null(validate_list_union("", "", ";"));
+}
+END_TEST
+
+START_TEST(max_length_counts_characters_not_bytes)
+{
+	char *cause;
+
+	/* Zoë! is 4 characters in 5 bytes. */
+	check_ok(F_NICKNAME, "Zo\xc3\xab!", "Zo\xc3\xab!");
+	check_ok(F_NICKNAME, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+	         "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
+	/* Counted after trimming. */
+	check_ok(F_NICKNAME, "  Ada  ", "Ada");
+	cause = refused_with(v, F_NICKNAME, "Zo\xc3\xab!!");
+	ck_assert_ptr_nonnull(strstr(cause, "at most 4 characters"));
+	free(cause);
+	/* And after normalization: the repeated role is gone. */
+	check_ok(F_ROLES, "admin | user | admin", "admin | user");
+	check_refused(F_ROLES, "admin | users");
+}
+END_TEST
+
+START_TEST(pattern_is_checked_on_the_normalized_value)
+{
+	check_ok(F_CODE, "AB123", "AB123");
+	check_ok(F_CODE, "  AB123 ", "AB123");
+	check_refused_saying(v, F_CODE, "ab123", "^[A-Z]{2}[0-9]{3}$");
+	check_refused_saying(v, F_CODE, "AB1234", "form this field expects");
+}
+END_TEST
+
+static Suite *
+validate_suite(void)
+{
+	Suite *s = suite_create("validate");
+	TCase *tc = tcase_create("validate");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, text_is_trimmed);
+	tcase_add_test(tc, empty_after_trim_is_nothing_even_when_required);
+	tcase_add_test(tc, invalid_utf8_is_refused);
+	tcase_add_test(tc, email_is_lowercased_and_trimmed);
+	tcase_add_test(tc, email_refuses_what_is_no_address);
+	tcase_add_test(tc, phone_formats_differ_but_normalize_equal);
+	tcase_add_test(tc, phone_reads_00_and_the_region);
+	tcase_add_test(tc, phone_refuses_invalid_numbers);
+	tcase_add_test(tc, phone_without_region_needs_country_code);
+	tcase_add_test(tc, validator_new_refuses_unknown_region);
+	tcase_add_test(tc, date_iso_and_compact_forms);
+	tcase_add_test(tc, date_dmy_vs_mdy);
+	tcase_add_test(tc, date_month_names_in_english);
+	tcase_add_test(tc, date_time_of_day_is_dropped);
+	tcase_add_test(tc, date_two_digit_years_are_refused);
+	tcase_add_test(tc, date_checks_the_calendar);
+	tcase_add_test(tc, date_refuses_what_is_no_date);
+	tcase_add_test(tc, number_canonical_form);
+	tcase_add_test(tc, number_comma_only_groups_thousands);
+	tcase_add_test(tc, number_decimal_comma);
+	tcase_add_test(tc, number_refuses_what_is_no_number);
+	tcase_add_test(tc, number_integer_refuses_fractions);
+	tcase_add_test(tc, enum_canonical_case);
+	tcase_add_test(tc, list_dedup_and_union);
+	tcase_add_test(tc, max_length_counts_characters_not_bytes);
+	tcase_add_test(tc, pattern_is_checked_on_the_normalized_value);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(validate_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
