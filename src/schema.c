@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "schema.h"
@@ -299,16 +300,30 @@ schema_find(const char *name_or_path)
 	    (len > 7 && !strcmp(name_or_path + len - 7, ".schema")))
 		return xstrdup(name_or_path);
 
-	const char *dirs[] = { getenv("SLUICE_SCHEMA_DIR"), SCHEMADIR, "data/schemas" };
+	/* An uninstalled build finds the schemas beside it: src/../data. */
+	char exe[4096], *beside = NULL;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			beside = xasprintf("%s/../data/schemas", exe);
+		}
+	}
+	const char *dirs[] = { getenv("SLUICE_SCHEMA_DIR"), SCHEMADIR, "data/schemas", beside };
 	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
 		if (dirs[i] == NULL || *dirs[i] == '\0')
 			continue;
 		char *path = xasprintf("%s/%s.schema", dirs[i], name_or_path);
 		struct stat st;
-		if (stat(path, &st) == 0)
+		if (stat(path, &st) == 0) {
+			free(beside);
 			return path;
+		}
 		free(path);
 	}
+	free(beside);
 	return NULL;
 }
 

@@ -33,7 +33,8 @@ struct source;
 struct source_ops {
 	const char *name;	/* "csv" */
 	/* Opens path (fd already open, positioned at 0) and reads the header.
-	 * Returns NULL and sets *cause on failure. Takes ownership of fd. */
+	 * Returns NULL and sets *cause on failure. Takes ownership of fd
+	 * always: it is closed on failure too. */
 	void *(*open)(int fd, const char *path, const struct source_options *,
 	    char **cause);
 	/* The header: *n column names. */

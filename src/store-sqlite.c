@@ -128,7 +128,7 @@ store_sqlite_open(const char *path, char **cause)
 	static const char *const pragmas[] = {
 		"PRAGMA journal_mode=WAL",
 		"PRAGMA synchronous=NORMAL",
-		"PRAGMA cache_size=-65536",
+		"PRAGMA cache_size=-49152",
 		"PRAGMA temp_store=MEMORY",
 	};
 	for (size_t i = 0; i < sizeof pragmas / sizeof *pragmas; i++) {

@@ -18,7 +18,7 @@
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-/* Only std::bad_alloc can come out of the code below (std::string and
+/* std::bad_alloc is the one exception expected below (std::string and
  * std::set growing). Like xmalloc, running out of memory is not a user
  * error: say so and abort rather than let it unwind into C. */
 [[noreturn]] static void
@@ -26,6 +26,17 @@ phone_out_of_memory(void)
 {
 	std::fputs(
 	    _("sluice: out of memory while checking a phone number; nothing more can be done.\n"),
+	    stderr);
+	std::abort();
+}
+
+/* libphonenumber documents no exceptions of its own; should one come
+ * anyway, stop here rather than unwind through C. */
+[[noreturn]] static void
+phone_unexpected(void)
+{
+	std::fputs(
+	    _("sluice: the phone number library failed unexpectedly; nothing more can be done.\n"),
 	    stderr);
 	std::abort();
 }
@@ -118,6 +129,8 @@ phone_normalize(const char *text, const char *region, char *out, size_t outlen)
 		return PHONE_OK;
 	} catch (const std::bad_alloc &) {
 		phone_out_of_memory();
+	} catch (...) {
+		phone_unexpected();
 	}
 }
 
@@ -140,5 +153,7 @@ phone_region_known(const char *region)
 		return regions.count(code) != 0;
 	} catch (const std::bad_alloc &) {
 		phone_out_of_memory();
+	} catch (...) {
+		phone_unexpected();
 	}
 }
