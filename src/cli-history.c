@@ -71,15 +71,12 @@ cli_open(const char *db, struct store **st, struct journal **j)
 {
 	char *cause = NULL;
 	*st = store_sqlite_ops.open(db, &cause);
-	if (*st != NULL)
-		*j = journal_open(*st, &cause);
-	if (*st == NULL || *j == NULL) {
+	if (*st == NULL) {
 		fprintf(stderr, "sluice: %s\n", cause);
 		free(cause);
-		if (*st)
-			store_sqlite_ops.close(*st);
 		return -1;
 	}
+	*j = journal_open(*st);
 	return 0;
 }
 

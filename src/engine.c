@@ -118,6 +118,7 @@ struct engine {
 	struct engine_result *result;
 	unsigned rand_state;
 	char *prepare_cause;	/* why the target table cannot be used */
+	char sha256[65];	/* of the file, as it was when the import began */
 };
 
 static void
@@ -569,6 +570,12 @@ engine_retry(struct engine *e, enum store_status (*fn)(struct engine *))
 }
 
 static enum store_status
+engine_do_journal_prepare(struct engine *e)
+{
+	return journal_prepare(e->journal);
+}
+
+static enum store_status
 engine_do_dry_run_begin(struct engine *e)
 {
 	return e->ops->dry_run_begin(e->store);
@@ -588,6 +595,7 @@ engine_import_info(struct engine *e)
 	return (struct import_info){
 		.source_path = e->result->file,
 		.source_size = 0,
+		.source_sha256 = e->sha256,
 		.source_format = source_format(e->source),
 		.source_description = e->result->source_description,
 		.schema_name = e->schema->name,
@@ -639,6 +647,8 @@ engine_setup(struct engine *e, char **cause)
 	e->source = source_open(o->path, &so, cause);
 	if (e->source == NULL)
 		return -1;
+	if (source_sha256(o->path, e->sha256, cause) != 0)
+		return -1;
 	size_t nheaders;
 	const char *const *headers = source_header(e->source, &nheaders);
 	e->mapping = mapping_suggest(e->schema, headers, nheaders);
@@ -652,9 +662,12 @@ engine_setup(struct engine *e, char **cause)
 	e->store = e->ops->open(o->db, cause);
 	if (e->store == NULL)
 		return -1;
-	e->journal = journal_open(e->store, cause);
-	if (e->journal == NULL)
+	e->journal = journal_open(e->store);
+	if (engine_retry(e, engine_do_journal_prepare) != STORE_OK) {
+		*cause = xasprintf(_("Cannot set up sluice's journal tables in %s: %s"), o->db,
+		    e->ops->errmsg(e->store));
 		return -1;
+	}
 	if (o->dry_run && engine_retry(e, engine_do_dry_run_begin) != STORE_OK) {
 		*cause = xasprintf(_("Cannot start the dry run: %s"), e->ops->errmsg(e->store));
 		return -1;

@@ -76,13 +76,20 @@ record_error_type_name(enum error_type t)
 }
 
 struct journal *
-journal_open(struct store *store, char **cause)
+journal_open(struct store *store)
 {
-	sqlite3 *db = store_sqlite_handle(store);
-	int rc = sqlite3_exec(db, journal_schema, NULL, NULL, NULL);
 	struct journal *j = xcalloc(1, sizeof *j);
 	j->store = store;
-	j->db = db;
+	j->db = store_sqlite_handle(store);
+	return j;
+}
+
+enum store_status
+journal_prepare(struct journal *j)
+{
+	if (j->progress != NULL)
+		return STORE_OK;
+	int rc = sqlite3_exec(j->db, journal_schema, NULL, NULL, NULL);
 	const struct {
 		sqlite3_stmt **stmt;
 		const char *sql;
@@ -105,16 +112,16 @@ journal_open(struct store *store, char **cause)
 		    " ELSE finished_at END WHERE id = ?1" },
 	};
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts && rc == SQLITE_OK; i++)
-		rc = sqlite3_prepare_v3(db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT,
+		rc = sqlite3_prepare_v3(j->db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT,
 		    stmts[i].stmt, NULL);
 	if (rc != SQLITE_OK) {
-		store_sqlite_fail(store, rc);
-		*cause = xasprintf(_("Cannot set up sluice's journal tables in the database: %s"),
-		    store_sqlite_ops.errmsg(store));
-		journal_close(j);
-		return NULL;
+		for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) {
+			sqlite3_finalize(*stmts[i].stmt);
+			*stmts[i].stmt = NULL;
+		}
+		return store_sqlite_fail(j->store, rc);
 	}
-	return j;
+	return STORE_OK;
 }
 
 void
@@ -157,9 +164,10 @@ journal_import_start(struct journal *j, const struct import_info *info, int64_t 
 	int rc = sqlite3_prepare_v2(j->db,
 	    "INSERT INTO sluice_imports (source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
-	    " batch_size, region, dry_run, status, started_at, pid, host, user_name)"
+	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
+	    " source_sha256)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'running',"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14)", -1, &st, NULL);
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15)", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_fail(j->store, rc);
 	char host[256] = "";
@@ -179,6 +187,7 @@ journal_import_start(struct journal *j, const struct import_info *info, int64_t 
 	sqlite3_bind_int64(st, 12, (sqlite3_int64)getpid());
 	bind_text_or_null(st, 13, host);
 	bind_text_or_null(st, 14, pw ? pw->pw_name : NULL);
+	bind_text_or_null(st, 15, info->source_sha256);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

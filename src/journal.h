@@ -16,6 +16,7 @@ struct journal;
 struct import_info {
 	const char *source_path;
 	uint64_t source_size;
+	const char *source_sha256;	/* 64 hex digits */
 	const char *source_format;	/* "csv" */
 	const char *source_description;
 	const char *schema_name;
@@ -31,8 +32,11 @@ struct counts {
 	uint64_t n[OUTCOME_COUNT];
 };
 
-/* Creates the journal tables when missing and prepares its statements. */
-struct journal *journal_open(struct store *store, char **cause);
+/* A journal on the store's database. Reading needs nothing more. */
+struct journal *journal_open(struct store *store);
+/* Before writing: creates the journal tables when missing and prepares the
+ * statements. Takes the write lock briefly, so may be STORE_TRANSIENT. */
+enum store_status journal_prepare(struct journal *j);
 void journal_close(struct journal *j);
 
 /* Records a new import with status "running" (its own transaction unless

@@ -22,9 +22,12 @@ struct schema_parse {
 	int in_schema;		/* inside [schema] */
 	char *match_keys;	/* resolved once all fields are known */
 	int match_keys_line;
+	int section_line;	/* where the section being read started */
+	int new_section;	/* a [section] line was read since the last key */
 	FILE *fp;
 	int line;		/* lines read so far: the line being handled */
 	int error_line;		/* first error: its line and reason */
+	int error_read_line;	/* the line inih was reading then */
 	char *error;
 };
 
@@ -34,8 +37,16 @@ schema_read_line(char *buf, int size, void *stream)
 {
 	struct schema_parse *sp = stream;
 	char *r = fgets(buf, size, sp->fp);
-	if (r != NULL)
+	if (r != NULL) {
 		sp->line++;
+		const char *p = buf;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[') {
+			sp->section_line = sp->line;
+			sp->new_section = 1;
+		}
+	}
 	return r;
 }
 
@@ -107,14 +118,21 @@ schema_append_list(char ***list, size_t *n, const char *value)
 }
 
 static int
-schema_fail(struct schema_parse *sp, char *reason)
+schema_fail_at(struct schema_parse *sp, int line, char *reason)
 {
 	if (sp->error == NULL) {
 		sp->error = reason;
-		sp->error_line = sp->line;
+		sp->error_line = line;
+		sp->error_read_line = sp->line;
 	} else
 		free(reason);
 	return 0;
+}
+
+static int
+schema_fail(struct schema_parse *sp, char *reason)
+{
+	return schema_fail_at(sp, sp->line, reason);
 }
 
 static int
@@ -194,6 +212,7 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 	struct schema *s = sp->schema;
 
 	if (!strcmp(section, "schema")) {
+		sp->new_section = 0;
 		if (!strcmp(key, "name")) {
 			free(s->name);
 			s->name = xstrdup(value);
@@ -215,6 +234,7 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 		} else if (!strcmp(key, "match_keys")) {
 			free(sp->match_keys);
 			sp->match_keys = xstrdup(value);
+			sp->match_keys_line = sp->line;
 		} else
 			return schema_fail(sp, xasprintf(_("\"%s\" is not a schema setting; use name, table, region, date_order or match_keys."), key));
 		return 1;
@@ -224,11 +244,16 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 		const char *name = section + 6;
 		while (*name == ' ')
 			name++;
-		if (sp->field == NULL || strcmp(sp->field->name, name) != 0) {
+		int fresh = sp->new_section;
+		sp->new_section = 0;
+		if (fresh || sp->field == NULL || strcmp(sp->field->name, name) != 0) {
 			if (!schema_valid_identifier(name))
 				return schema_fail(sp, xasprintf(_("field \"%s\" is not a usable column name: use letters, digits and _, not starting with a digit."), name));
-			if (schema_field_index(s, name) >= 0)
-				return schema_fail(sp, xasprintf(_("field \"%s\" is defined twice."), name));
+			if (schema_field_index(s, name) >= 0) {
+				sp->field = NULL;
+				return schema_fail_at(sp, sp->section_line,
+				    xasprintf(_("field \"%s\" is defined twice."), name));
+			}
 			s->fields = xreallocarray(s->fields, s->nfields + 1, sizeof *s->fields);
 			sp->field = &s->fields[s->nfields++];
 			memset(sp->field, 0, sizeof *sp->field);
@@ -242,7 +267,7 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 
 /* Checks made once the whole file is read. */
 static char *
-schema_check(struct schema_parse *sp)
+schema_check(struct schema_parse *sp, int *line)
 {
 	struct schema *s = sp->schema;
 
@@ -281,6 +306,8 @@ schema_check(struct schema_parse *sp)
 	free(names);
 	if (err == NULL && s->nmatch_keys == 0)
 		err = xstrdup(_("match_keys is empty; name at least one field."));
+	if (err != NULL)
+		*line = sp->match_keys_line;
 	if (err == NULL && s->region == NULL)
 		s->region = xstrdup("US");
 	if (err == NULL && s->name == NULL) {
@@ -350,17 +377,21 @@ schema_load(const char *name_or_path, char **cause)
 	fclose(fp);
 
 	char *err = NULL;
-	if (line > 0)
+	if (line > 0 && sp.error != NULL && sp.error_read_line == line)
+		err = xasprintf(_("%s, line %d: %s"), path, sp.error_line, sp.error);
+	else if (line > 0)
 		err = xasprintf(_("%s, line %d: %s"), path, line,
-		    sp.error && sp.error_line == line ? sp.error : _("this line is neither a [section] nor a key = value pair."));
+		    _("this line is neither a [section] nor a key = value pair."));
 	else if (line < 0)
 		err = xasprintf(_("Cannot read the schema file %s."), path);
 	else {
-		char *why = schema_check(&sp);
-		if (why != NULL) {
+		int at = 0;
+		char *why = schema_check(&sp, &at);
+		if (why != NULL && at > 0)
+			err = xasprintf(_("%s, line %d: %s"), path, at, why);
+		else if (why != NULL)
 			err = xasprintf(_("%s: %s"), path, why);
-			free(why);
-		}
+		free(why);
 	}
 	free(sp.error);
 	free(sp.match_keys);

@@ -3,8 +3,11 @@
  * format's operation table. Parsing lives in source-*.c, not here. */
 #include "config.h"
 
+#include <nettle/sha2.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -181,4 +184,38 @@ source_close(struct source *s)
 	s->ops->close(s->state);
 	free(s->path);
 	free(s);
+}
+
+int
+source_sha256(const char *path, char hex[65], char **cause)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		char *esc = text_escape(path);
+		*cause = xasprintf(_("Cannot read %s: %s."), esc, strerror(errno));
+		free(esc);
+		return -1;
+	}
+	struct sha256_ctx ctx;
+	sha256_init(&ctx);
+	unsigned char buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			char *esc = text_escape(path);
+			*cause = xasprintf(_("Cannot read %s: %s."), esc, strerror(errno));
+			free(esc);
+			close(fd);
+			return -1;
+		}
+		sha256_update(&ctx, (size_t)n, buf);
+	}
+	close(fd);
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	sha256_digest(&ctx, sizeof digest, digest);
+	for (size_t i = 0; i < sizeof digest; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	return 0;
 }

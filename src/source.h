@@ -64,4 +64,8 @@ const char *source_describe(struct source *s);
 const char *source_format(struct source *s);
 void source_close(struct source *s);
 
+/* The SHA-256 of the file at path as 64 hex digits into hex[65]. Returns
+ * -1 and sets *cause when it cannot be read. */
+int source_sha256(const char *path, char hex[65], char **cause);
+
 #endif

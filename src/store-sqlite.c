@@ -126,7 +126,6 @@ store_sqlite_open(const char *path, char **cause)
 	 * written; NORMAL sync is durable at every WAL checkpoint and never
 	 * corrupts; a 64 MiB page cache keeps the match-key indexes hot. */
 	static const char *const pragmas[] = {
-		"PRAGMA journal_mode=WAL",
 		"PRAGMA synchronous=NORMAL",
 		"PRAGMA cache_size=-49152",
 		"PRAGMA temp_store=MEMORY",
@@ -272,8 +271,13 @@ store_sqlite_prepare(struct store *st, const struct schema *s, char **cause)
 	store_finalize_all(st);
 	st->schema = s;
 
+	/* Switching to WAL takes the write lock: here, where busy is retried,
+	 * rather than at open. */
+	int rc = st->dry_run ? SQLITE_OK : store_exec(st, "PRAGMA journal_mode=WAL");
+	if (rc != SQLITE_OK)
+		goto fail;
 	sqlite3_stmt *stmt;
-	int rc = sqlite3_prepare_v2(st->db,
+	rc = sqlite3_prepare_v2(st->db,
 	    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
 	    -1, &stmt, NULL);
 	if (rc != SQLITE_OK)

@@ -11,6 +11,38 @@
 #include "text.h"
 #include "xmalloc.h"
 
+/* The journal keeps the mapping by column (headers may repeat); reports
+ * show it as {"Header": "field" or null}, naming a repeated header's
+ * column. */
+static json_t *
+summary_mapping(const char *mapping_json)
+{
+	json_t *arr = mapping_json ? json_loads(mapping_json, 0, NULL) : NULL;
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		return json_null();
+	}
+	json_t *obj = json_object();
+	size_t i;
+	json_t *m;
+	json_array_foreach(arr, i, m) {
+		const char *header = json_string_value(json_object_get(m, "header"));
+		if (header == NULL)
+			continue;
+		json_t *field = json_object_get(m, "field");
+		if (json_object_get(obj, header) == NULL)
+			json_object_set(obj, header, field);
+		else {
+			char *key = xasprintf("%s (column %lld)", header,
+			    (long long)json_integer_value(json_object_get(m, "column")) + 1);
+			json_object_set(obj, key, field);
+			free(key);
+		}
+	}
+	json_decref(arr);
+	return obj;
+}
+
 static const char *const count_keys[OUTCOME_COUNT] = {
 	"created", "updated", "merged", "unchanged", "skipped", "rejected",
 	"failed", "not_processed",
@@ -44,8 +76,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));
 	json_object_set_new(o, "rows_per_s",
 	    json_real(r->duration_s > 0 ? (double)r->total / r->duration_s : 0));
-	json_t *mapping = json_loads(r->mapping_json, 0, NULL);
-	json_object_set_new(o, "mapping", mapping ? mapping : json_null());
+	json_object_set_new(o, "mapping", summary_mapping(r->mapping_json));
 	json_object_set_new(o, "last_error", r->last_error ? json_string(r->last_error) : json_null());
 	return o;
 }
@@ -80,8 +111,8 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	json_object_set(o, "finished_at", json_object_get(row, "finished_at"));
 	json_object_set(o, "user", json_object_get(row, "user_name"));
 	json_object_set(o, "host", json_object_get(row, "host"));
-	json_t *mapping = json_loads(json_string_value(json_object_get(row, "mapping")) ?: "null", 0, NULL);
-	json_object_set_new(o, "mapping", mapping ? mapping : json_null());
+	json_object_set_new(o, "mapping",
+	    summary_mapping(json_string_value(json_object_get(row, "mapping"))));
 	json_object_set(o, "last_error", json_object_get(row, "last_error"));
 	json_decref(row);
 	return o;

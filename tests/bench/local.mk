@@ -4,7 +4,7 @@
 # figures depend on the machine). BENCH_ROWS=N make bench for a smaller run.
 
 bench: src/sluice
-	SLUICE=$(abs_top_builddir)/src/sluice \
+	@SLUICE=$(abs_top_builddir)/src/sluice \
 	SLUICE_SCHEMA_DIR=$(abs_top_srcdir)/data/schemas \
 	top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir) \
 	$(SHELL) $(srcdir)/tests/bench/run.sh

@@ -10,17 +10,20 @@
 # What a test gets:
 #   $T                 a fresh temporary directory, removed on exit; the
 #                      current directory while the test runs
-#   $CLI_DATA          tests/cli/data
-#   plan N | done_testing, pass, fail, ok, assert_eq, assert_match, skip,
-#   diag, skip_all, sq, run_sluice ($rc, $T/out, $T/err), json,
-#   gen_contacts, import_counts_match, invariant_holds, journal_consistent.
+#   TAP:       plan N | done_testing, pass, fail, skip, skip_all, diag,
+#              ok DESC CMD…, assert_eq GOT WANT DESC, assert_match GOT RE DESC
+#   sluice:    run_sluice ARGS… (sets $rc, writes $T/out and $T/err),
+#              assert_exit CODE DESC, last_run
+#   answers:   sq DB SQL, json FILTER [FILE], table_exists, last_import_id,
+#              import_counts / json_counts / manifest_counts (the nine
+#              outcome counts, comparable), invariant_holds, journal_consistent
+#   files:     gen_contacts ARGS… (tests/gen-contacts.py), crlf FILE
 
 set -u
 
 : "${SLUICE:?SLUICE must be the absolute path of the sluice binary}"
 : "${top_srcdir:?top_srcdir must name the source tree}"
 export SLUICE_SCHEMA_DIR=${SLUICE_SCHEMA_DIR:-$top_srcdir/data/schemas}
-CLI_DATA=$(cd "$(dirname "$0")" && pwd)/data
 GEN_CONTACTS=$top_srcdir/tests/gen-contacts.py
 PYTHON=${PYTHON:-python3}
 
@@ -30,8 +33,12 @@ tap_planned=
 tap_done=
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cli.XXXXXX") || exit 99
+# A test that starts background processes names a function that stops them
+# in $tap_at_exit.
+tap_at_exit=
 tap_cleanup() {
 	local status=$?
+	[ -z "$tap_at_exit" ] || "$tap_at_exit"
 	cd / && rm -rf "$T"
 	# A test that stopped before done_testing must not look like a pass.
 	if [ -z "$tap_done" ] && [ -z "$tap_planned" ]; then

@@ -1,3 +1,21 @@
-CLI_TESTS = tests/cli/import-creates-records.sh
+# Command-line tests: the real binary on real files, answers checked with
+# sqlite3 and jq. Each script speaks TAP; its name says the behaviour.
+CLI_TESTS = \
+	tests/cli/import-creates-records.sh \
+	tests/cli/reimport-with-update-creates-nothing.sh \
+	tests/cli/strategies.sh \
+	tests/cli/validation-errors.sh \
+	tests/cli/csv-dialects.sh \
+	tests/cli/field-count-mismatch.sh \
+	tests/cli/invalid-utf8.sh \
+	tests/cli/unmapped-required-field.sh \
+	tests/cli/map-option.sh \
+	tests/cli/dry-run.sh \
+	tests/cli/json-output.sh \
+	tests/cli/history-and-show.sh \
+	tests/cli/exit-codes-and-usage.sh \
+	tests/cli/busy-retry.sh \
+	tests/cli/counts-add-up-for-every-import.sh
+
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh tests/gen-contacts.py

@@ -1,0 +1,558 @@
+/* Unit tests for engine.c: whole imports of small CSV files into SQLite
+ * databases in a temporary directory. Every result is checked against the
+ * accounting invariant; then the counts each strategy, batch size and dry
+ * run give, a mapping that cannot start, and a retry after a lock held by
+ * another connection. */
+#include "config.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "engine.h"
+#include "xmalloc.h"
+
+static char *db_path;
+static char *contacts_schema;
+static char *products_schema;
+
+/* Nine rows: four people, two of them twice with keys written differently,
+ * and three rows that validation rejects (a bad email, no match key, a
+ * phone number that does not exist). */
+static const char contacts_csv[] = "First Name,Last Name,Email,Phone\n"
+                                   "Ann,Lee,,+1 (212) 555-0187\n"
+                                   "Ann,Lee,,212.555.0187\n"
+                                   "Bob,Ray,John@X.com,\n"
+                                   "Bob,Ray,john@x.com,\n"
+                                   "Bad,Email,not-an-email,\n"
+                                   "No,Keys,,\n"
+                                   "Bad,Phone,,+1 (555) 123-4567\n"
+                                   "Cy,Doe,cy@example.com,(201) 555-0123\n"
+                                   "Dee,Fox,dee@example.com,\n";
+#define CONTACTS_ROWS 9
+#define CONTACTS_PEOPLE 4
+#define CONTACTS_REJECTED 3
+
+/* Each test case gets a directory, made and removed by the parent process
+ * so that it goes away even when a test fails; each test works in a
+ * subdirectory of its own. */
+static char case_dir[64];
+static char tmp_dir[96];
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void
+remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+case_setup(void)
+{
+	strcpy(case_dir, "/tmp/sluice-test-engine-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(case_dir));
+}
+
+static void
+case_teardown(void)
+{
+	remove_tree(case_dir);
+}
+
+static void
+make_tmp_dir(void)
+{
+	snprintf(tmp_dir, sizeof tmp_dir, "%s/test-XXXXXX", case_dir);
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+}
+
+static void
+setup(void)
+{
+	const char *dir = getenv("SLUICE_SCHEMA_DIR");
+
+	if (dir == NULL || *dir == '\0')
+		dir = "data/schemas";
+	make_tmp_dir();
+	db_path = xasprintf("%s/target.db", tmp_dir);
+	contacts_schema = xasprintf("%s/contacts.schema", dir);
+	products_schema = xasprintf("%s/products.schema", dir);
+}
+
+static void
+teardown(void)
+{
+	remove_tree(tmp_dir);
+	free(db_path);
+	free(contacts_schema);
+	free(products_schema);
+}
+
+/* Writes text to a file called name in the temporary directory; returns
+ * its path (caller frees). */
+static char *
+write_file(const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", tmp_dir, name);
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ge(fputs(text, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+	return path;
+}
+
+static struct engine_options
+options(const char *path, enum strategy strategy)
+{
+	return (struct engine_options){
+	    .path = path,
+	    .db = db_path,
+	    .schema = contacts_schema,
+	    .strategy = strategy,
+	    .batch_size = ENGINE_DEFAULT_BATCH,
+	    .retries = ENGINE_DEFAULT_RETRIES,
+	    .retry_base_ms = 10,
+	};
+}
+
+static void
+assert_invariant(const struct engine_result *r)
+{
+	uint64_t sum = 0;
+
+	for (int o = 0; o < OUTCOME_COUNT; o++)
+		sum += r->counts.n[o];
+	ck_assert_msg(sum == r->total,
+	              "total %llu != created %llu + updated %llu + merged %llu + unchanged %llu"
+	              " + skipped %llu + rejected %llu + failed %llu + not_processed %llu",
+	              (unsigned long long)r->total,
+	              (unsigned long long)r->counts.n[OUTCOME_CREATED],
+	              (unsigned long long)r->counts.n[OUTCOME_UPDATED],
+	              (unsigned long long)r->counts.n[OUTCOME_MERGED],
+	              (unsigned long long)r->counts.n[OUTCOME_UNCHANGED],
+	              (unsigned long long)r->counts.n[OUTCOME_SKIPPED],
+	              (unsigned long long)r->counts.n[OUTCOME_REJECTED],
+	              (unsigned long long)r->counts.n[OUTCOME_FAILED],
+	              (unsigned long long)r->counts.n[OUTCOME_NOT_PROCESSED]);
+}
+
+/* Runs an import that must start; checks the invariant. */
+static void
+import_ok(const struct engine_options *o, const struct engine_hooks *hooks, struct engine_result *r)
+{
+	char *cause = NULL;
+	int rc = engine_import(o, hooks, r, &cause);
+
+	ck_assert_msg(rc == 0, "the import did not start: %s",
+	              cause != NULL ? cause : "(no cause)");
+	ck_assert_ptr_null(cause);
+	ck_assert_ptr_nonnull(r->status);
+	assert_invariant(r);
+}
+
+/* The result counts exactly what is given, nothing else. */
+static void
+assert_counts(const struct engine_result *r, uint64_t total, uint64_t created, uint64_t updated,
+              uint64_t unchanged, uint64_t skipped, uint64_t rejected)
+{
+	const uint64_t want[OUTCOME_COUNT] = {
+	    [OUTCOME_CREATED] = created,     [OUTCOME_UPDATED] = updated,
+	    [OUTCOME_UNCHANGED] = unchanged, [OUTCOME_SKIPPED] = skipped,
+	    [OUTCOME_REJECTED] = rejected,
+	};
+
+	ck_assert_uint_eq(r->total, total);
+	for (int o = 0; o < OUTCOME_COUNT; o++)
+		ck_assert_msg(r->counts.n[o] == want[o], "%s is %llu, not %llu",
+		              store_outcome_name((enum outcome)o),
+		              (unsigned long long)r->counts.n[o], (unsigned long long)want[o]);
+}
+
+static sqlite3 *
+open_db(void)
+{
+	sqlite3 *db = NULL;
+
+	ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	return db;
+}
+
+/* The first column of the first row of sql, or -1 when it cannot run. */
+static int64_t
+db_int(const char *sql)
+{
+	sqlite3 *db = open_db();
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static int
+table_exists(const char *name)
+{
+	char *sql;
+	int64_t n;
+
+	if (access(db_path, F_OK) != 0)
+		return 0;
+	sql = xasprintf("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
+	                name);
+	n = db_int(sql);
+	free(sql);
+	return n > 0;
+}
+
+START_TEST(invariant_holds_with_rejects_and_duplicates)
+{
+	char *csv = write_file("contacts.csv", contacts_csv);
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	/* The second Ann and the second Bob are the first ones again. */
+	assert_counts(&r, CONTACTS_ROWS, CONTACTS_PEOPLE, 0, 2, 0, CONTACTS_REJECTED);
+	ck_assert_str_eq(r.status, "completed_with_errors");
+	ck_assert_uint_eq(r.errors_by_type[ERROR_VALIDATION], CONTACTS_REJECTED);
+	ck_assert_uint_eq(r.errors_by_type[ERROR_BUSINESS], 0);
+	ck_assert_int_gt(r.id, 0);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE phone = '+12125550187'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'john@x.com'"), 1);
+	engine_result_clear(&r);
+	free(csv);
+}
+END_TEST
+
+START_TEST(reimport_with_update_creates_nothing)
+{
+	char *csv = write_file("contacts.csv", contacts_csv);
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	engine_result_clear(&r);
+	import_ok(&o, NULL, &r);
+	assert_counts(&r, CONTACTS_ROWS, 0, 0, CONTACTS_ROWS - CONTACTS_REJECTED, 0,
+	              CONTACTS_REJECTED);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
+	engine_result_clear(&r);
+	free(csv);
+}
+END_TEST
+
+START_TEST(reimport_with_skip_skips_every_match)
+{
+	char *csv = write_file("contacts.csv", contacts_csv);
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	engine_result_clear(&r);
+	o.strategy = STRATEGY_SKIP;
+	import_ok(&o, NULL, &r);
+	assert_counts(&r, CONTACTS_ROWS, 0, 0, 0, CONTACTS_ROWS - CONTACTS_REJECTED,
+	              CONTACTS_REJECTED);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
+	engine_result_clear(&r);
+	free(csv);
+}
+END_TEST
+
+START_TEST(reimport_with_merge_fills_and_unions)
+{
+	char *first = write_file("first.csv", "Email,Phone,Company,Tags\n"
+	                                      "ann@example.com,(212) 555-0187,Acme,vip\n"
+	                                      "bob@example.com,,,east\n");
+	char *second = write_file("second.csv", "Email,Phone,Company,Tags\n"
+	                                        "ANN@example.com,,Globex,west\n"
+	                                        "bob@example.com,,Initech,east\n");
+	struct engine_options o = options(first, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	engine_result_clear(&r);
+	o.path = second;
+	o.strategy = STRATEGY_MERGE;
+	import_ok(&o, NULL, &r);
+	assert_invariant(&r);
+	ck_assert_uint_eq(r.counts.n[OUTCOME_MERGED], 2);
+	ck_assert_uint_eq(r.counts.n[OUTCOME_CREATED], 0);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'ann@example.com'"
+	                        " AND company = 'Acme' AND tags = 'vip;west'"),
+	                 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'bob@example.com'"
+	                        " AND company = 'Initech' AND tags = 'east'"),
+	                 1);
+	engine_result_clear(&r);
+	free(first);
+	free(second);
+}
+END_TEST
+
+START_TEST(row_matching_two_records_is_rejected_as_business)
+{
+	char *csv = write_file("two.csv", "Email,Phone\n"
+	                                  "a@example.com,(201) 555-0123\n"
+	                                  "b@example.com,(212) 555-0187\n"
+	                                  "b@example.com,(201) 555-0123\n");
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	assert_counts(&r, 3, 2, 0, 0, 0, 1);
+	ck_assert_uint_eq(r.errors_by_type[ERROR_BUSINESS], 1);
+	ck_assert_uint_eq(r.errors_by_type[ERROR_VALIDATION], 0);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_import_errors"
+	                        " WHERE type = 'business' AND row_no = 3"),
+	                 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), 2);
+	engine_result_clear(&r);
+	free(csv);
+}
+END_TEST
+
+START_TEST(small_batches_give_the_same_results_as_one_big_batch)
+{
+	char *csv = write_file("contacts.csv", contacts_csv);
+	char *big_db = xasprintf("%s/big.db", tmp_dir);
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result big, small;
+	char *sql;
+
+	o.db = big_db;
+	import_ok(&o, NULL, &big);
+	o.db = db_path;
+	o.batch_size = 2;
+	import_ok(&o, NULL, &small);
+	ck_assert_uint_eq(small.total, big.total);
+	for (int i = 0; i < OUTCOME_COUNT; i++)
+		ck_assert_msg(
+		    small.counts.n[i] == big.counts.n[i], "%s: %llu in batches of 2, %llu in one",
+		    store_outcome_name((enum outcome)i), (unsigned long long)small.counts.n[i],
+		    (unsigned long long)big.counts.n[i]);
+	ck_assert_str_eq(small.status, big.status);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
+
+	sql = xasprintf("SELECT count(*) FROM sluice_import_batches WHERE import_id = %lld",
+	                (long long)small.id);
+	ck_assert_int_eq(db_int(sql), (CONTACTS_ROWS + 1) / 2);
+	free(sql);
+	sql = xasprintf("SELECT sum(rows) FROM sluice_import_batches WHERE import_id = %lld",
+	                (long long)small.id);
+	ck_assert_int_eq(db_int(sql), CONTACTS_ROWS);
+	free(sql);
+	engine_result_clear(&big);
+	engine_result_clear(&small);
+	free(big_db);
+	free(csv);
+}
+END_TEST
+
+START_TEST(dry_run_counts_but_leaves_no_table)
+{
+	char *csv = write_file("contacts.csv", contacts_csv);
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	o.dry_run = 1;
+	import_ok(&o, NULL, &r);
+	ck_assert_int_eq(r.dry_run, 1);
+	assert_counts(&r, CONTACTS_ROWS, CONTACTS_PEOPLE, 0, 2, 0, CONTACTS_REJECTED);
+	ck_assert_int_eq(table_exists("contacts"), 0);
+	engine_result_clear(&r);
+	free(csv);
+}
+END_TEST
+
+START_TEST(dry_run_leaves_stored_records_unchanged)
+{
+	char *csv = write_file("contacts.csv", contacts_csv);
+	char *changes = write_file("changes.csv", "Email,Company\n"
+	                                          "john@x.com,Initech\n"
+	                                          "eve@example.com,Hooli\n");
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	engine_result_clear(&r);
+	o.path = changes;
+	o.dry_run = 1;
+	import_ok(&o, NULL, &r);
+	assert_counts(&r, 2, 1, 1, 0, 0, 0);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE company IS NOT NULL"), 0);
+	engine_result_clear(&r);
+	free(changes);
+	free(csv);
+}
+END_TEST
+
+START_TEST(unmapped_required_field_refuses_to_start)
+{
+	char *csv = write_file("products.csv", "Product Name,Price\n"
+	                                       "Widget,1.50\n");
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result r;
+	char *cause = NULL;
+
+	o.schema = products_schema;
+	ck_assert_int_eq(engine_import(&o, NULL, &r, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strstr(cause, "sku") != NULL, "the cause \"%s\" does not name sku", cause);
+	ck_assert_int_eq(table_exists("products"), 0);
+	free(cause);
+	engine_result_clear(&r);
+	free(csv);
+}
+END_TEST
+
+/* The other connection holding the write lock, released at the first
+ * notice the engine gives. */
+struct lock_holder {
+	sqlite3 *db;
+	int notices;
+	int released;
+};
+
+static void
+release_on_notice(void *ctx, const char *message)
+{
+	struct lock_holder *h = ctx;
+
+	ck_assert_ptr_nonnull(message);
+	h->notices++;
+	if (!h->released) {
+		ck_assert_int_eq(sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+		h->released = 1;
+	}
+}
+
+static void
+hold_lock(struct lock_holder *h)
+{
+	memset(h, 0, sizeof *h);
+	ck_assert_int_eq(sqlite3_open(db_path, &h->db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+}
+
+START_TEST(retry_after_lock_completes)
+{
+	char *csv = write_file("contacts.csv", contacts_csv);
+	char *more = write_file("more.csv", "Email,Phone\n"
+	                                    "eve@example.com,\n"
+	                                    "ann@example.com,(212) 555-0187\n"
+	                                    "fay@example.com,(201) 555-0123\n");
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct lock_holder holder;
+	struct engine_hooks hooks = {.notice = release_on_notice, .ctx = &holder};
+	struct engine_result r;
+
+	/* The database and its tables exist; then another connection takes
+	 * the write lock. */
+	import_ok(&o, NULL, &r);
+	engine_result_clear(&r);
+	hold_lock(&holder);
+	o.path = more;
+	o.retries = 5;
+	o.retry_base_ms = 10;
+	import_ok(&o, &hooks, &r);
+	ck_assert_int_ge(holder.notices, 1);
+	ck_assert_int_eq(holder.released, 1);
+	ck_assert_str_eq(r.status, "completed");
+	/* eve is new; ann's row adds an email to Ann Lee; fay's row matches Cy
+	 * by phone and gives Cy another email. */
+	assert_counts(&r, 3, 1, 2, 0, 0, 0);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE + 1);
+	sqlite3_close(holder.db);
+	engine_result_clear(&r);
+	free(more);
+	free(csv);
+}
+END_TEST
+
+START_TEST(retry_after_lock_on_a_new_database_completes)
+{
+	char *csv = write_file("contacts.csv", contacts_csv);
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct lock_holder holder;
+	struct engine_hooks hooks = {.notice = release_on_notice, .ctx = &holder};
+	struct engine_result r;
+
+	/* Nothing of sluice's is in the database yet when the lock is held. */
+	hold_lock(&holder);
+	o.retries = 5;
+	o.retry_base_ms = 10;
+	import_ok(&o, &hooks, &r);
+	ck_assert_int_ge(holder.notices, 1);
+	assert_counts(&r, CONTACTS_ROWS, CONTACTS_PEOPLE, 0, 2, 0, CONTACTS_REJECTED);
+	sqlite3_close(holder.db);
+	engine_result_clear(&r);
+	free(csv);
+}
+END_TEST
+
+static Suite *
+engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("import");
+	TCase *locks = tcase_create("locks");
+
+	tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, invariant_holds_with_rejects_and_duplicates);
+	tcase_add_test(tc, reimport_with_update_creates_nothing);
+	tcase_add_test(tc, reimport_with_skip_skips_every_match);
+	tcase_add_test(tc, reimport_with_merge_fills_and_unions);
+	tcase_add_test(tc, row_matching_two_records_is_rejected_as_business);
+	tcase_add_test(tc, small_batches_give_the_same_results_as_one_big_batch);
+	tcase_add_test(tc, dry_run_counts_but_leaves_no_table);
+	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
+	tcase_add_test(tc, unmapped_required_field_refuses_to_start);
+	suite_add_tcase(s, tc);
+
+	/* SQLite waits on the lock for a while before the engine hears of
+	 * it: give these more than Check's default 4 s. */
+	tcase_add_unchecked_fixture(locks, case_setup, case_teardown);
+	tcase_add_checked_fixture(locks, setup, teardown);
+	tcase_set_timeout(locks, 60);
+	tcase_add_test(locks, retry_after_lock_completes);
+	tcase_add_test(locks, retry_after_lock_on_a_new_database_completes);
+	suite_add_tcase(s, locks);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(engine_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

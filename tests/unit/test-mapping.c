@@ -1,0 +1,559 @@
+/* Unit tests for mapping.c: headers in several languages mapped through the
+ * contacts schema's synonyms, user overrides (inline and from a file), the
+ * checks made before an import starts, and the JSON kept with each import. */
+#include "config.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "mapping.h"
+#include "schema.h"
+#include "xmalloc.h"
+
+static struct schema *contacts;
+static struct schema *products;
+
+/* Each test case gets a directory, made and removed by the parent process
+ * so that it goes away even when a test fails; each test works in a
+ * subdirectory of its own. */
+static char case_dir[64];
+static char tmp_dir[96];
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void
+remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+case_setup(void)
+{
+	strcpy(case_dir, "/tmp/sluice-test-mapping-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(case_dir));
+}
+
+static void
+case_teardown(void)
+{
+	remove_tree(case_dir);
+}
+
+static void
+make_tmp_dir(void)
+{
+	snprintf(tmp_dir, sizeof tmp_dir, "%s/test-XXXXXX", case_dir);
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+}
+
+static struct schema *
+load_shipped(const char *name)
+{
+	const char *dir = getenv("SLUICE_SCHEMA_DIR");
+	char *path = xasprintf("%s/%s.schema", dir != NULL && *dir ? dir : "data/schemas", name);
+	char *cause = NULL;
+	struct schema *s = schema_load(path, &cause);
+
+	ck_assert_msg(s != NULL, "%s was refused: %s", path, cause != NULL ? cause : "(no cause)");
+	free(path);
+	return s;
+}
+
+static void
+setup(void)
+{
+	make_tmp_dir();
+	contacts = load_shipped("contacts");
+	products = load_shipped("products");
+}
+
+static void
+teardown(void)
+{
+	schema_free(contacts);
+	schema_free(products);
+	remove_tree(tmp_dir);
+}
+
+#define NHEADERS(a) (sizeof(a) / sizeof *(a))
+
+static struct mapping *
+suggest(const struct schema *s, const char *const *headers, size_t n)
+{
+	struct mapping *m = mapping_suggest(s, headers, n);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->ncolumns, n);
+	ck_assert_uint_eq(m->nfields, s->nfields);
+	for (size_t c = 0; c < n; c++)
+		ck_assert_str_eq(m->headers[c], headers[c]);
+	return m;
+}
+
+/* Column c of m feeds the field called field (NULL: no field), and the
+ * field's column says so too. */
+static void
+assert_maps(const struct mapping *m, const struct schema *s, size_t c, const char *field)
+{
+	if (field == NULL) {
+		ck_assert_msg(m->field[c] == -1, "\"%s\" maps to %s, not to nothing", m->headers[c],
+		              m->field[c] >= 0 ? s->fields[m->field[c]].name : "?");
+		return;
+	}
+	int f = schema_field_index(s, field);
+
+	ck_assert_int_ge(f, 0);
+	ck_assert_msg(m->field[c] == f, "\"%s\" maps to %s, not to %s", m->headers[c],
+	              m->field[c] >= 0 ? s->fields[m->field[c]].name : "nothing", field);
+	ck_assert_msg(m->column[f] == (int)c, "field %s takes column %d, not %zu", field,
+	              m->column[f], c);
+}
+
+/* The field called field has no column. */
+static void
+assert_unmapped_field(const struct mapping *m, const struct schema *s, const char *field)
+{
+	int f = schema_field_index(s, field);
+
+	ck_assert_int_ge(f, 0);
+	ck_assert_msg(m->column[f] == -1, "field %s still takes column %d", field, m->column[f]);
+}
+
+static void
+assert_says(const char *cause, const char *words)
+{
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strstr(cause, words) != NULL, "the cause \"%s\" does not say \"%s\"", cause,
+	              words);
+}
+
+START_TEST(english_headers_map_through_synonyms)
+{
+	static const char *const h[] = {
+	    "Given Name",      "Family Name",           "E-mail Address",
+	    "Phone 1 - Value", "Organization 1 - Name", "Job Title"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	assert_maps(m, contacts, 0, "first_name");
+	assert_maps(m, contacts, 1, "last_name");
+	assert_maps(m, contacts, 2, "email");
+	assert_maps(m, contacts, 3, "phone");
+	assert_maps(m, contacts, 4, "company");
+	assert_maps(m, contacts, 5, "job_title");
+	assert_unmapped_field(m, contacts, "notes");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(mobile_phone_maps_to_phone)
+{
+	static const char *const h[] = {"Mobile Phone", "Email"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	assert_maps(m, contacts, 0, "phone");
+	assert_maps(m, contacts, 1, "email");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(german_headers_map_through_synonyms)
+{
+	static const char *const h[] = {"Vorname", "Nachname", "E-Mail-Adresse", "Telefon",
+	                                "Firma"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	assert_maps(m, contacts, 0, "first_name");
+	assert_maps(m, contacts, 1, "last_name");
+	assert_maps(m, contacts, 2, "email");
+	assert_maps(m, contacts, 3, "phone");
+	assert_maps(m, contacts, 4, "company");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(spanish_headers_map_through_synonyms)
+{
+	static const char *const h[] = {"Nombre", "Apellidos", "Correo electrónico", "Teléfono",
+	                                "Empresa"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	assert_maps(m, contacts, 0, "first_name");
+	assert_maps(m, contacts, 1, "last_name");
+	assert_maps(m, contacts, 2, "email");
+	assert_maps(m, contacts, 3, "phone");
+	assert_maps(m, contacts, 4, "company");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(french_headers_map_through_synonyms)
+{
+	static const char *const h[] = {"Prénom", "Nom de famille", "Courriel", "Téléphone",
+	                                "Société"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	assert_maps(m, contacts, 0, "first_name");
+	assert_maps(m, contacts, 1, "last_name");
+	assert_maps(m, contacts, 2, "email");
+	assert_maps(m, contacts, 3, "phone");
+	assert_maps(m, contacts, 4, "company");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(matching_ignores_case_spaces_punctuation_and_accents)
+{
+	static const char *const h[] = {"  E_MAIL address ", "PHONE-NUMBER", "first.name",
+	                                "job_title"};
+	static const char *const plain[] = {"CORREO ELECTRONICO", "telefono", "PRENOM"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	assert_maps(m, contacts, 0, "email");
+	assert_maps(m, contacts, 1, "phone");
+	assert_maps(m, contacts, 2, "first_name");
+	/* A field's own name is a synonym too. */
+	assert_maps(m, contacts, 3, "job_title");
+	mapping_free(m);
+
+	/* Headers written without the accents of the synonyms. */
+	m = suggest(contacts, plain, NHEADERS(plain));
+	assert_maps(m, contacts, 0, "email");
+	assert_maps(m, contacts, 1, "phone");
+	assert_maps(m, contacts, 2, "first_name");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(unknown_headers_map_to_nothing)
+{
+	static const char *const h[] = {"Favourite Colour", "", "Email"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	assert_maps(m, contacts, 0, NULL);
+	assert_maps(m, contacts, 1, NULL);
+	assert_maps(m, contacts, 2, "email");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(each_field_takes_only_the_first_matching_column)
+{
+	static const char *const h[] = {"Notes", "Phone",  "Mobile Phone",
+	                                "Email", "E-mail", "email"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	assert_maps(m, contacts, 0, "notes");
+	assert_maps(m, contacts, 1, "phone");
+	assert_maps(m, contacts, 2, NULL);
+	assert_maps(m, contacts, 3, "email");
+	assert_maps(m, contacts, 4, NULL);
+	assert_maps(m, contacts, 5, NULL);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_maps_a_column_to_a_field)
+{
+	static const char *const h[] = {"Contact", "Cell Number", "Remarks"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	assert_maps(m, contacts, 0, NULL);
+	ck_assert_int_eq(mapping_apply(m, contacts, "Contact=email,Cell Number = phone", &cause),
+	                 0);
+	ck_assert_ptr_null(cause);
+	assert_maps(m, contacts, 0, "email");
+	assert_maps(m, contacts, 1, "phone");
+	assert_maps(m, contacts, 2, NULL);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_moves_a_field_from_its_suggested_column)
+{
+	static const char *const h[] = {"Email", "Work Address"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	assert_maps(m, contacts, 0, "email");
+	ck_assert_int_eq(mapping_apply(m, contacts, "Work Address=email", &cause), 0);
+	assert_maps(m, contacts, 0, NULL);
+	assert_maps(m, contacts, 1, "email");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_dash_or_nothing_unmaps_a_column)
+{
+	static const char *const h[] = {"Email", "Phone", "Notes"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	ck_assert_int_eq(mapping_apply(m, contacts, "Notes=-,Phone=", &cause), 0);
+	assert_maps(m, contacts, 0, "email");
+	assert_maps(m, contacts, 1, NULL);
+	assert_maps(m, contacts, 2, NULL);
+	assert_unmapped_field(m, contacts, "notes");
+	assert_unmapped_field(m, contacts, "phone");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_finds_headers_exactly_then_folded)
+{
+	static const char *const h[] = {"e-mail", "E-Mail", "Bemerkung"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	/* "E-Mail" is one header exactly, though two fold alike. */
+	ck_assert_int_eq(mapping_apply(m, contacts, "E-Mail=notes", &cause), 0);
+	assert_maps(m, contacts, 1, "notes");
+	/* Folded, "BEMERKUNG" is the third header. */
+	ck_assert_int_eq(mapping_apply(m, contacts, "BEMERKUNG=company", &cause), 0);
+	assert_maps(m, contacts, 2, "company");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_refuses_an_unknown_header_naming_it)
+{
+	static const char *const h[] = {"Email", "Phone"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	ck_assert_int_eq(mapping_apply(m, contacts, "Handynummer=phone", &cause), -1);
+	assert_says(cause, "Handynummer");
+	free(cause);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_refuses_an_unknown_field_naming_it)
+{
+	static const char *const h[] = {"Email", "Fax"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	ck_assert_int_eq(mapping_apply(m, contacts, "Fax=fax_number", &cause), -1);
+	assert_says(cause, "fax_number");
+	free(cause);
+	assert_maps(m, contacts, 1, NULL);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_refuses_a_header_the_file_has_twice)
+{
+	static const char *const h[] = {"Email", "Notes", "Notes"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	ck_assert_int_eq(mapping_apply(m, contacts, "Notes=company", &cause), -1);
+	assert_says(cause, "Notes");
+	free(cause);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_file_reads_one_override_per_line)
+{
+	static const char *const h[] = {"Contact", "Cell Number", "Email"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *path = xasprintf("%s/overrides.map", tmp_dir);
+	FILE *fp = fopen(path, "w");
+	char *cause = NULL;
+
+	ck_assert_ptr_nonnull(fp);
+	fputs("# saved for the CRM export\n"
+	      "\n"
+	      "Contact = email\n"
+	      "  Cell Number=phone  \n"
+	      "Email=-\n",
+	      fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(mapping_apply_file(m, contacts, path, &cause), 0);
+	assert_maps(m, contacts, 0, "email");
+	assert_maps(m, contacts, 1, "phone");
+	assert_maps(m, contacts, 2, NULL);
+	free(path);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_file_names_the_file_and_line_of_a_bad_override)
+{
+	static const char *const h[] = {"Contact", "Email"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *path = xasprintf("%s/overrides.map", tmp_dir);
+	FILE *fp = fopen(path, "w");
+	char *cause = NULL;
+
+	ck_assert_ptr_nonnull(fp);
+	fputs("# comment\n"
+	      "Contact=notes\n"
+	      "Nickname=first_name\n",
+	      fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(mapping_apply_file(m, contacts, path, &cause), -1);
+	assert_says(cause, path);
+	assert_says(cause, "line 3");
+	assert_says(cause, "Nickname");
+	free(cause);
+	unlink(path);
+
+	ck_assert_int_eq(mapping_apply_file(m, contacts, path, &cause), -1);
+	assert_says(cause, path);
+	free(cause);
+	free(path);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(check_accepts_a_mapping_with_a_match_key)
+{
+	static const char *const h[] = {"First Name", "Email"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	ck_assert_int_eq(mapping_check(m, contacts, &cause), 0);
+	ck_assert_ptr_null(cause);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(check_refuses_a_missing_required_field_naming_headers_and_field)
+{
+	static const char *const h[] = {"Product Name", "Unit Price", "Qty"};
+	struct mapping *m = suggest(products, h, NHEADERS(h));
+	char *cause = NULL;
+
+	assert_maps(m, products, 0, "name");
+	ck_assert_int_eq(mapping_check(m, products, &cause), -1);
+	assert_says(cause, "sku");
+	assert_says(cause, "Product Name");
+	assert_says(cause, "Unit Price");
+	assert_says(cause, "Qty");
+	free(cause);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(check_refuses_contacts_without_a_match_key_column)
+{
+	static const char *const h[] = {"First Name", "Last Name", "Company"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	ck_assert_int_eq(mapping_check(m, contacts, &cause), -1);
+	assert_says(cause, "phone");
+	assert_says(cause, "email");
+	assert_says(cause, "First Name");
+	assert_says(cause, "Company");
+	free(cause);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(check_refuses_when_the_only_match_key_is_unmapped)
+{
+	static const char *const h[] = {"Email", "First Name"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	ck_assert_int_eq(mapping_apply(m, contacts, "Email=-", &cause), 0);
+	ck_assert_int_eq(mapping_check(m, contacts, &cause), -1);
+	assert_says(cause, "Email");
+	free(cause);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(json_lists_every_column_with_its_header_and_field)
+{
+	static const char *const h[] = {"E-mail", "Favourite Colour", "Téléphone"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *js = mapping_to_json(m, contacts);
+	json_error_t err;
+	json_t *arr = json_loads(js, 0, &err);
+
+	ck_assert_msg(arr != NULL, "not JSON: %s (%s)", js, err.text);
+	ck_assert(json_is_array(arr));
+	ck_assert_uint_eq(json_array_size(arr), 3);
+	for (size_t c = 0; c < 3; c++) {
+		json_t *o = json_array_get(arr, c);
+		ck_assert(json_is_object(o));
+		ck_assert_uint_eq(json_object_size(o), 3);
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "column")), (json_int_t)c);
+		ck_assert_str_eq(json_string_value(json_object_get(o, "header")), h[c]);
+	}
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, 0), "field")),
+	                 "email");
+	ck_assert(json_is_null(json_object_get(json_array_get(arr, 1), "field")));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, 2), "field")),
+	                 "phone");
+	json_decref(arr);
+	free(js);
+	mapping_free(m);
+}
+END_TEST
+
+static Suite *
+mapping_suite(void)
+{
+	Suite *s = suite_create("mapping");
+	TCase *tc = tcase_create("mapping");
+
+	tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, english_headers_map_through_synonyms);
+	tcase_add_test(tc, mobile_phone_maps_to_phone);
+	tcase_add_test(tc, german_headers_map_through_synonyms);
+	tcase_add_test(tc, spanish_headers_map_through_synonyms);
+	tcase_add_test(tc, french_headers_map_through_synonyms);
+	tcase_add_test(tc, matching_ignores_case_spaces_punctuation_and_accents);
+	tcase_add_test(tc, unknown_headers_map_to_nothing);
+	tcase_add_test(tc, each_field_takes_only_the_first_matching_column);
+	tcase_add_test(tc, apply_maps_a_column_to_a_field);
+	tcase_add_test(tc, apply_moves_a_field_from_its_suggested_column);
+	tcase_add_test(tc, apply_dash_or_nothing_unmaps_a_column);
+	tcase_add_test(tc, apply_finds_headers_exactly_then_folded);
+	tcase_add_test(tc, apply_refuses_an_unknown_header_naming_it);
+	tcase_add_test(tc, apply_refuses_an_unknown_field_naming_it);
+	tcase_add_test(tc, apply_refuses_a_header_the_file_has_twice);
+	tcase_add_test(tc, apply_file_reads_one_override_per_line);
+	tcase_add_test(tc, apply_file_names_the_file_and_line_of_a_bad_override);
+	tcase_add_test(tc, check_accepts_a_mapping_with_a_match_key);
+	tcase_add_test(tc, check_refuses_a_missing_required_field_naming_headers_and_field);
+	tcase_add_test(tc, check_refuses_contacts_without_a_match_key_column);
+	tcase_add_test(tc, check_refuses_when_the_only_match_key_is_unmapped);
+	tcase_add_test(tc, json_lists_every_column_with_its_header_and_field);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(mapping_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,568 @@
+/* Unit tests for schema.c: the shipped schemas read as documented, and every
+ * kind of mistake in a schema file is refused with a cause that names the
+ * file, the line and the reason. Broken schemas are written into a
+ * temporary directory by each test. */
+#include "config.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "schema.h"
+#include "xmalloc.h"
+
+/* Each test case gets a directory, made and removed by the parent process
+ * so that it goes away even when a test fails; each test works in a
+ * subdirectory of its own. */
+static char case_dir[64];
+static char tmp_dir[96];
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void
+remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+case_setup(void)
+{
+	strcpy(case_dir, "/tmp/sluice-test-schema-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(case_dir));
+}
+
+static void
+case_teardown(void)
+{
+	remove_tree(case_dir);
+}
+
+static void
+make_tmp_dir(void)
+{
+	snprintf(tmp_dir, sizeof tmp_dir, "%s/test-XXXXXX", case_dir);
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+}
+
+static void
+setup(void)
+{
+	make_tmp_dir();
+}
+
+static void
+teardown(void)
+{
+	remove_tree(tmp_dir);
+}
+
+static const char *
+schema_dir(void)
+{
+	const char *dir = getenv("SLUICE_SCHEMA_DIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "data/schemas";
+}
+
+/* Loads one of the shipped schemas by its path. */
+static struct schema *
+load_shipped(const char *name)
+{
+	char *path = xasprintf("%s/%s.schema", schema_dir(), name);
+	char *cause = NULL;
+	struct schema *s = schema_load(path, &cause);
+
+	ck_assert_msg(s != NULL, "%s was refused: %s", path, cause != NULL ? cause : "(no cause)");
+	ck_assert_ptr_null(cause);
+	free(path);
+	return s;
+}
+
+static const struct field *
+field_named(const struct schema *s, const char *name)
+{
+	int f = schema_field_index(s, name);
+
+	ck_assert_msg(f >= 0, "schema %s has no field %s", s->name, name);
+	return &s->fields[f];
+}
+
+static int
+has_synonym(const struct field *f, const char *synonym)
+{
+	for (size_t i = 0; i < f->nsynonyms; i++)
+		if (!strcmp(f->synonyms[i], synonym))
+			return 1;
+	return 0;
+}
+
+static void
+assert_synonym(const struct schema *s, const char *field, const char *synonym)
+{
+	ck_assert_msg(has_synonym(field_named(s, field), synonym),
+	              "field %s lacks the synonym \"%s\"", field, synonym);
+}
+
+/* Writes text as a schema file called name in the temporary directory,
+ * loads it, and returns the cause of its refusal (caller frees); *path is
+ * set to the file's path (caller frees). */
+static char *
+refusal_of(const char *name, const char *text, char **path)
+{
+	char *cause = NULL;
+	struct schema *s;
+	FILE *fp;
+
+	*path = xasprintf("%s/%s.schema", tmp_dir, name);
+	fp = fopen(*path, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ge(fputs(text, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+	s = schema_load(*path, &cause);
+	ck_assert_msg(s == NULL, "the schema %s was accepted", name);
+	ck_assert_ptr_nonnull(cause);
+	return cause;
+}
+
+/* The schema text is refused with a cause naming the file, "line N" (when
+ * line > 0) and each of the words given. */
+static void
+assert_refused(const char *name, const char *text, int line, const char *const *words)
+{
+	char *path = NULL;
+	char *cause = refusal_of(name, text, &path);
+
+	ck_assert_msg(strstr(cause, path) != NULL, "the cause \"%s\" does not name the file %s",
+	              cause, path);
+	if (line > 0) {
+		char *at = xasprintf("line %d", line);
+		ck_assert_msg(strstr(cause, at) != NULL, "the cause \"%s\" does not say \"%s\"",
+		              cause, at);
+		free(at);
+	}
+	for (const char *const *w = words; *w != NULL; w++)
+		ck_assert_msg(strstr(cause, *w) != NULL, "the cause \"%s\" does not say \"%s\"",
+		              cause, *w);
+	free(cause);
+	free(path);
+}
+
+START_TEST(contacts_schema_has_its_fields_in_order)
+{
+	static const char *const names[] = {"first_name", "last_name", "email",    "phone",
+	                                    "company",    "job_title", "birthday", "country",
+	                                    "tags",       "status",    "notes"};
+	static const enum field_type types[] = {FIELD_TEXT, FIELD_TEXT, FIELD_EMAIL, FIELD_PHONE,
+	                                        FIELD_TEXT, FIELD_TEXT, FIELD_DATE,  FIELD_TEXT,
+	                                        FIELD_LIST, FIELD_ENUM, FIELD_TEXT};
+	struct schema *s = load_shipped("contacts");
+
+	ck_assert_str_eq(s->name, "contacts");
+	ck_assert_str_eq(s->table, "contacts");
+	ck_assert_str_eq(s->region, "US");
+	ck_assert_int_eq(s->date_order, DATE_MDY);
+	ck_assert_uint_eq(s->nfields, sizeof names / sizeof *names);
+	for (size_t i = 0; i < s->nfields; i++) {
+		ck_assert_str_eq(s->fields[i].name, names[i]);
+		ck_assert_msg(s->fields[i].type == types[i], "field %s is of type %s, not %s",
+		              names[i], schema_type_name(s->fields[i].type),
+		              schema_type_name(types[i]));
+		ck_assert_ptr_nonnull(s->fields[i].label);
+		ck_assert_int_eq(s->fields[i].required, 0);
+		ck_assert_int_eq(schema_field_index(s, names[i]), (int)i);
+	}
+	ck_assert_str_eq(field_named(s, "first_name")->label, "First name");
+	ck_assert_uint_eq(field_named(s, "email")->max_length, 254);
+	ck_assert_int_eq(schema_field_index(s, "fax"), -1);
+	schema_free(s);
+}
+END_TEST
+
+START_TEST(contacts_match_keys_are_phone_then_email)
+{
+	struct schema *s = load_shipped("contacts");
+
+	ck_assert_uint_eq(s->nmatch_keys, 2);
+	ck_assert_str_eq(s->fields[s->match_keys[0]].name, "phone");
+	ck_assert_str_eq(s->fields[s->match_keys[1]].name, "email");
+	ck_assert_int_eq(schema_is_match_key(s, (size_t)schema_field_index(s, "phone")), 1);
+	ck_assert_int_eq(schema_is_match_key(s, (size_t)schema_field_index(s, "email")), 1);
+	ck_assert_int_eq(schema_is_match_key(s, (size_t)schema_field_index(s, "first_name")), 0);
+	schema_free(s);
+}
+END_TEST
+
+START_TEST(contacts_synonyms_cover_several_languages)
+{
+	struct schema *s = load_shipped("contacts");
+
+	assert_synonym(s, "first_name", "Given Name");
+	assert_synonym(s, "first_name", "Vorname");
+	assert_synonym(s, "first_name", "Prénom");
+	assert_synonym(s, "email", "E-mail Address");
+	assert_synonym(s, "email", "Correo electrónico");
+	assert_synonym(s, "phone", "Phone 1 - Value");
+	assert_synonym(s, "phone", "Mobile Phone");
+	assert_synonym(s, "phone", "Telefon");
+	assert_synonym(s, "phone", "Teléfono");
+	/* synonyms given on several lines add up. */
+	assert_synonym(s, "phone", "Phone");
+	assert_synonym(s, "phone", "Numéro de téléphone");
+	/* Items are trimmed. */
+	ck_assert_int_eq(has_synonym(field_named(s, "phone"), " Mobile Phone"), 0);
+	schema_free(s);
+}
+END_TEST
+
+START_TEST(contacts_list_and_enum_fields_carry_their_settings)
+{
+	struct schema *s = load_shipped("contacts");
+	const struct field *tags = field_named(s, "tags");
+	const struct field *status = field_named(s, "status");
+	static const char *const values[] = {"lead", "customer", "partner", "inactive"};
+
+	ck_assert_str_eq(tags->separator, ";");
+	ck_assert_uint_eq(tags->max_length, 1000);
+	ck_assert_uint_eq(status->nvalues, 4);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_str_eq(status->values[i], values[i]);
+	schema_free(s);
+}
+END_TEST
+
+START_TEST(products_schema_requires_sku_and_matches_by_it)
+{
+	struct schema *s = load_shipped("products");
+	const struct field *sku = field_named(s, "sku");
+
+	ck_assert_str_eq(s->name, "products");
+	ck_assert_str_eq(s->table, "products");
+	ck_assert_uint_eq(s->nfields, 5);
+	ck_assert_uint_eq(s->nmatch_keys, 1);
+	ck_assert_str_eq(s->fields[s->match_keys[0]].name, "sku");
+	ck_assert_int_eq(sku->required, 1);
+	ck_assert_int_eq(field_named(s, "name")->required, 1);
+	ck_assert_int_eq(field_named(s, "price")->required, 0);
+	ck_assert_ptr_nonnull(sku->pattern);
+	ck_assert_int_eq(regexec(&sku->regex, "AB-12/x.3", 0, NULL, 0), 0);
+	ck_assert_int_ne(regexec(&sku->regex, "-AB", 0, NULL, 0), 0);
+	ck_assert_int_eq(field_named(s, "price")->type, FIELD_NUMBER);
+	ck_assert_int_eq(field_named(s, "stock")->integer, 1);
+	ck_assert_int_eq(field_named(s, "price")->integer, 0);
+	assert_synonym(s, "sku", "Artikelnummer");
+	assert_synonym(s, "sku", "Référence");
+	schema_free(s);
+}
+END_TEST
+
+START_TEST(schema_is_found_by_name_in_the_schema_dir)
+{
+	char *cause = NULL;
+	struct schema *s;
+
+	ck_assert_int_eq(setenv("SLUICE_SCHEMA_DIR", schema_dir(), 1), 0);
+	s = schema_load("products", &cause);
+	ck_assert_msg(s != NULL, "products was not found: %s", cause);
+	ck_assert_str_eq(s->name, "products");
+	schema_free(s);
+
+	s = schema_load("no-such-schema", &cause);
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strstr(cause, "no-such-schema") != NULL, "\"%s\" does not name the schema",
+	              cause);
+	free(cause);
+}
+END_TEST
+
+START_TEST(type_names_are_the_words_of_schema_files)
+{
+	ck_assert_str_eq(schema_type_name(FIELD_TEXT), "text");
+	ck_assert_str_eq(schema_type_name(FIELD_EMAIL), "email");
+	ck_assert_str_eq(schema_type_name(FIELD_PHONE), "phone");
+	ck_assert_str_eq(schema_type_name(FIELD_DATE), "date");
+	ck_assert_str_eq(schema_type_name(FIELD_NUMBER), "number");
+	ck_assert_str_eq(schema_type_name(FIELD_ENUM), "enum");
+	ck_assert_str_eq(schema_type_name(FIELD_LIST), "list");
+}
+END_TEST
+
+START_TEST(minimal_schema_gets_defaults)
+{
+	char *path = xasprintf("%s/tiny.schema", tmp_dir);
+	char *cause = NULL;
+	FILE *fp = fopen(path, "w");
+	struct schema *s;
+
+	ck_assert_ptr_nonnull(fp);
+	fputs("[schema]\n"
+	      "table = people\n"
+	      "match_keys = email\n"
+	      "\n"
+	      "[field email]\n"
+	      "type = email\n"
+	      "[field tags]\n"
+	      "type = list\n",
+	      fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	s = schema_load(path, &cause);
+	ck_assert_msg(s != NULL, "refused: %s", cause);
+	/* The name comes from the file, the label from the name, the region
+	 * and list separator from the defaults. */
+	ck_assert_str_eq(s->name, "tiny");
+	ck_assert_str_eq(s->path, path);
+	ck_assert_str_eq(s->fields[0].label, "email");
+	ck_assert_str_eq(s->region, "US");
+	ck_assert_str_eq(s->fields[1].separator, ";");
+	schema_free(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(unknown_type_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"mail", NULL};
+
+	assert_refused("unknown-type",
+	               "[schema]\n"
+	               "name = t\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = mail\n",
+	               7, words);
+}
+END_TEST
+
+START_TEST(unknown_field_key_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"colour", NULL};
+
+	assert_refused("unknown-field-key",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = email\n"
+	               "colour = red\n",
+	               7, words);
+}
+END_TEST
+
+START_TEST(unknown_schema_key_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"owner", NULL};
+
+	assert_refused("unknown-schema-key",
+	               "[schema]\n"
+	               "table = t\n"
+	               "owner = sales\n"
+	               "match_keys = email\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = email\n",
+	               3, words);
+}
+END_TEST
+
+START_TEST(bad_regex_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"pattern", NULL};
+
+	assert_refused("bad-regex",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = code\n"
+	               "\n"
+	               "[field code]\n"
+	               "type = text\n"
+	               "pattern = ^([A-Z]+$\n"
+	               "max_length = 10\n",
+	               7, words);
+}
+END_TEST
+
+START_TEST(field_defined_twice_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"email", "twice", NULL};
+
+	/* The second [field email] header is on line 11. */
+	assert_refused("duplicate-field",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = email\n"
+	               "\n"
+	               "[field name]\n"
+	               "type = text\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = text\n",
+	               11, words);
+}
+END_TEST
+
+START_TEST(field_repeated_in_the_next_section_is_refused)
+{
+	static const char *const words[] = {"email", "twice", NULL};
+
+	/* Two [field email] sections in a row must not be read as one. */
+	assert_refused("repeated-field",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = email\n"
+	               "[field email]\n"
+	               "type = text\n",
+	               7, words);
+}
+END_TEST
+
+START_TEST(match_key_that_is_no_field_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"emial", NULL};
+
+	assert_refused("bad-match-key",
+	               "[schema]\n"
+	               "name = t\n"
+	               "table = t\n"
+	               "match_keys = phone, emial\n"
+	               "\n"
+	               "[field phone]\n"
+	               "type = phone\n"
+	               "[field email]\n"
+	               "type = email\n",
+	               4, words);
+}
+END_TEST
+
+START_TEST(missing_table_is_refused)
+{
+	static const char *const words[] = {"table", NULL};
+
+	assert_refused("no-table",
+	               "[schema]\n"
+	               "name = t\n"
+	               "match_keys = email\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = email\n",
+	               0, words);
+}
+END_TEST
+
+START_TEST(enum_without_values_is_refused)
+{
+	static const char *const words[] = {"status", "values", NULL};
+
+	assert_refused("enum-without-values",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = email\n"
+	               "[field status]\n"
+	               "type = enum\n",
+	               0, words);
+}
+END_TEST
+
+START_TEST(line_that_is_not_key_value_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"key = value", NULL};
+
+	assert_refused("not-key-value",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "\n"
+	               "[field email]\n"
+	               "type = email\n"
+	               "this line is not a setting\n"
+	               "label = E-mail\n",
+	               7, words);
+}
+END_TEST
+
+START_TEST(first_mistake_is_the_one_reported)
+{
+	static const char *const words[] = {"mail", NULL};
+
+	/* Line 5 and line 7 are both wrong: the cause names line 5. */
+	assert_refused("two-mistakes",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "[field email]\n"
+	               "type = mail\n"
+	               "[field phone]\n"
+	               "type = fone\n",
+	               5, words);
+}
+END_TEST
+
+static Suite *
+schema_suite(void)
+{
+	Suite *s = suite_create("schema");
+	TCase *shipped = tcase_create("shipped");
+	TCase *written = tcase_create("written");
+
+	tcase_add_test(shipped, contacts_schema_has_its_fields_in_order);
+	tcase_add_test(shipped, contacts_match_keys_are_phone_then_email);
+	tcase_add_test(shipped, contacts_synonyms_cover_several_languages);
+	tcase_add_test(shipped, contacts_list_and_enum_fields_carry_their_settings);
+	tcase_add_test(shipped, products_schema_requires_sku_and_matches_by_it);
+	tcase_add_test(shipped, schema_is_found_by_name_in_the_schema_dir);
+	tcase_add_test(shipped, type_names_are_the_words_of_schema_files);
+	suite_add_tcase(s, shipped);
+
+	tcase_add_unchecked_fixture(written, case_setup, case_teardown);
+	tcase_add_checked_fixture(written, setup, teardown);
+	tcase_add_test(written, minimal_schema_gets_defaults);
+	tcase_add_test(written, unknown_type_is_refused_naming_the_line);
+	tcase_add_test(written, unknown_field_key_is_refused_naming_the_line);
+	tcase_add_test(written, unknown_schema_key_is_refused_naming_the_line);
+	tcase_add_test(written, bad_regex_is_refused_naming_the_line);
+	tcase_add_test(written, field_defined_twice_is_refused_naming_the_line);
+	tcase_add_test(written, field_repeated_in_the_next_section_is_refused);
+	tcase_add_test(written, match_key_that_is_no_field_is_refused_naming_the_line);
+	tcase_add_test(written, missing_table_is_refused);
+	tcase_add_test(written, enum_without_values_is_refused);
+	tcase_add_test(written, line_that_is_not_key_value_is_refused_naming_the_line);
+	tcase_add_test(written, first_mistake_is_the_one_reported);
+	suite_add_tcase(s, written);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(schema_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,718 @@
+/* Unit tests for store-sqlite.c with the contacts schema: the table prepare
+ * makes or checks, and what upsert does with a row under each strategy, as
+ * ARCHITECTURE.md ("Duplicates") defines it. Values given to upsert are
+ * already normalized, one per schema field, NULL for empty. Each test works
+ * on its own database in a temporary directory. */
+#include "config.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "schema.h"
+#include "store-sqlite.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define IMPORT_A 11
+#define IMPORT_B 12
+
+static const struct store_ops *ops = &store_sqlite_ops;
+static char *db_path;
+static struct schema *schema;
+static struct store *store;
+static const char **values; /* one per schema field */
+
+/* Each test case gets a directory, made and removed by the parent process
+ * so that it goes away even when a test fails; each test works in a
+ * subdirectory of its own. */
+static char case_dir[64];
+static char tmp_dir[96];
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void
+remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+case_setup(void)
+{
+	strcpy(case_dir, "/tmp/sluice-test-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(case_dir));
+}
+
+static void
+case_teardown(void)
+{
+	remove_tree(case_dir);
+}
+
+static void
+make_tmp_dir(void)
+{
+	snprintf(tmp_dir, sizeof tmp_dir, "%s/test-XXXXXX", case_dir);
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+}
+
+static struct schema *
+load_contacts(void)
+{
+	const char *dir = getenv("SLUICE_SCHEMA_DIR");
+	char *path = xasprintf("%s/contacts.schema", dir != NULL && *dir ? dir : "data/schemas");
+	char *cause = NULL;
+	struct schema *s = schema_load(path, &cause);
+
+	ck_assert_msg(s != NULL, "%s was refused: %s", path, cause != NULL ? cause : "(no cause)");
+	free(path);
+	return s;
+}
+
+static struct store *
+open_store(void)
+{
+	char *cause = NULL;
+	struct store *st = ops->open(db_path, &cause);
+
+	ck_assert_msg(st != NULL, "cannot open %s: %s", db_path, cause != NULL ? cause : "?");
+	return st;
+}
+
+static void
+prepare(void)
+{
+	char *cause = NULL;
+	enum store_status ss = ops->prepare(store, schema, &cause);
+
+	ck_assert_msg(ss == STORE_OK, "prepare failed: %s", cause != NULL ? cause : "(no cause)");
+	ck_assert_ptr_null(cause);
+}
+
+static void
+setup(void)
+{
+	make_tmp_dir();
+	db_path = xasprintf("%s/target.db", tmp_dir);
+	schema = load_contacts();
+	values = xcalloc(schema->nfields, sizeof *values);
+	store = open_store();
+}
+
+static void
+teardown(void)
+{
+	if (store != NULL)
+		ops->close(store);
+	store = NULL;
+	free(values);
+	schema_free(schema);
+	remove_tree(tmp_dir);
+	free(db_path);
+}
+
+/* The incoming row: every field empty, then set one by one. */
+static void
+row_clear(void)
+{
+	for (size_t f = 0; f < schema->nfields; f++)
+		values[f] = NULL;
+}
+
+static void
+row_set(const char *field, const char *value)
+{
+	int f = schema_field_index(schema, field);
+
+	ck_assert_msg(f >= 0, "contacts has no field %s", field);
+	values[f] = value;
+}
+
+/* One upsert in its own transaction; returns the outcome and fills *res
+ * (caller clears). */
+static enum outcome
+upsert(enum strategy strategy, int64_t import_id, struct upsert_result *res)
+{
+	enum store_status ss = ops->begin(store);
+
+	ck_assert_msg(ss == STORE_OK, "begin: %s", ops->errmsg(store));
+	ss = ops->upsert(store, values, strategy, import_id, res);
+	ck_assert_msg(ss == STORE_OK, "upsert: %s", ops->errmsg(store));
+	ss = ops->commit(store);
+	ck_assert_msg(ss == STORE_OK, "commit: %s", ops->errmsg(store));
+	return res->outcome;
+}
+
+/* Upserts the current row expecting outcome want; returns the record id. */
+static int64_t
+upsert_expect(enum strategy strategy, int64_t import_id, enum outcome want)
+{
+	struct upsert_result res;
+	enum outcome got = upsert(strategy, import_id, &res);
+	int64_t id = res.record_id;
+
+	ck_assert_msg(got == want, "%s gave %s, not %s%s%s", store_strategy_name(strategy),
+	              store_outcome_name(got), store_outcome_name(want), res.reason ? ": " : "",
+	              res.reason ? res.reason : "");
+	store_result_clear(&res);
+	return id;
+}
+
+/* Stores Ann Lee as a new record (import A) and returns its id. */
+static int64_t
+store_ann(void)
+{
+	prepare();
+	row_clear();
+	row_set("first_name", "Ann");
+	row_set("last_name", "Lee");
+	row_set("email", "ann@example.com");
+	row_set("phone", "+12125550187");
+	row_set("company", "Acme");
+	row_set("tags", "vip;east");
+	return upsert_expect(STRATEGY_UPDATE, IMPORT_A, OUTCOME_CREATED);
+}
+
+static sqlite3_stmt *
+query(const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(store_sqlite_handle(store), sql, -1, &st, NULL);
+
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(store_sqlite_handle(store)));
+	return st;
+}
+
+static int64_t
+query_int(const char *sql)
+{
+	sqlite3_stmt *st = query(sql);
+	int64_t n;
+
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int64_t
+count_contacts(void)
+{
+	return query_int("SELECT count(*) FROM contacts");
+}
+
+/* Record id's field holds want (NULL: is empty). */
+static void
+assert_stored(int64_t id, const char *field, const char *want)
+{
+	char *sql = xasprintf("SELECT \"%s\" FROM contacts WHERE id = %lld", field, (long long)id);
+	sqlite3_stmt *st = query(sql);
+	const char *got;
+
+	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "there is no record %lld", (long long)id);
+	got = (const char *)sqlite3_column_text(st, 0);
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "record %lld has %s \"%s\", not nothing", (long long)id,
+		              field, got);
+	else
+		ck_assert_msg(got != NULL && !strcmp(got, want),
+		              "record %lld has %s \"%s\", not \"%s\"", (long long)id, field,
+		              got != NULL ? got : "(nothing)", want);
+	sqlite3_finalize(st);
+	free(sql);
+}
+
+static int64_t
+imported_from(int64_t id)
+{
+	char *sql = xasprintf("SELECT imported_from FROM contacts WHERE id = %lld", (long long)id);
+	int64_t n = query_int(sql);
+
+	free(sql);
+	return n;
+}
+
+static int
+table_exists(const char *name)
+{
+	char *sql = xasprintf(
+	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'", name);
+	int64_t n = query_int(sql);
+
+	free(sql);
+	return n > 0;
+}
+
+START_TEST(prepare_creates_the_table_with_imported_from_and_unique_match_keys)
+{
+	sqlite3_stmt *st;
+	int phone_unique = 0, email_unique = 0;
+
+	ck_assert_int_eq(table_exists("contacts"), 0);
+	prepare();
+	ck_assert_int_eq(table_exists("contacts"), 1);
+	for (size_t f = 0; f < schema->nfields; f++) {
+		char *sql = xasprintf("SELECT count(*) FROM pragma_table_info('contacts')"
+		                      " WHERE name = '%s'",
+		                      schema->fields[f].name);
+		ck_assert_msg(query_int(sql) == 1, "the table has no column %s",
+		              schema->fields[f].name);
+		free(sql);
+	}
+	ck_assert_int_eq(query_int("SELECT count(*) FROM pragma_table_info('contacts')"
+	                           " WHERE name = 'imported_from'"),
+	                 1);
+
+	st = query("SELECT il.\"unique\", ii.name FROM sqlite_master m,"
+	           " pragma_index_list(m.name) il, pragma_index_info(il.name) ii"
+	           " WHERE m.type = 'table' AND m.name = 'contacts'");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int unique = sqlite3_column_int(st, 0);
+		const char *column = (const char *)sqlite3_column_text(st, 1);
+		if (column != NULL && !strcmp(column, "phone"))
+			phone_unique |= unique;
+		if (column != NULL && !strcmp(column, "email"))
+			email_unique |= unique;
+	}
+	sqlite3_finalize(st);
+	ck_assert_msg(phone_unique, "no unique index on contacts(phone)");
+	ck_assert_msg(email_unique, "no unique index on contacts(email)");
+}
+END_TEST
+
+START_TEST(prepare_accepts_the_table_it_made)
+{
+	prepare();
+	ops->close(store);
+	store = open_store();
+	prepare();
+	ck_assert_int_eq(count_contacts(), 0);
+}
+END_TEST
+
+START_TEST(existing_table_lacking_a_column_is_refused_naming_it)
+{
+	char *cause = NULL;
+	enum store_status ss;
+
+	ck_assert_int_eq(
+	    sqlite3_exec(store_sqlite_handle(store),
+	                 "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT,"
+	                 " last_name TEXT, email TEXT, phone TEXT, company TEXT,"
+	                 " job_title TEXT, birthday TEXT, country TEXT, tags TEXT,"
+	                 " status TEXT, imported_from INTEGER)",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
+	ss = ops->prepare(store, schema, &cause);
+	ck_assert_int_ne(ss, STORE_OK);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strstr(cause, "notes") != NULL, "the cause \"%s\" does not name notes",
+	              cause);
+	free(cause);
+}
+END_TEST
+
+START_TEST(unmatched_row_is_created)
+{
+	int64_t id = store_ann();
+
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(count_contacts(), 1);
+	assert_stored(id, "first_name", "Ann");
+	assert_stored(id, "phone", "+12125550187");
+	assert_stored(id, "email", "ann@example.com");
+	assert_stored(id, "tags", "vip;east");
+	assert_stored(id, "notes", NULL);
+	ck_assert_int_eq(imported_from(id), IMPORT_A);
+
+	/* Another phone and email: another record. */
+	row_clear();
+	row_set("first_name", "Bob");
+	row_set("email", "bob@example.com");
+	row_set("phone", "+12015550123");
+	ck_assert_int_ne(upsert_expect(STRATEGY_UPDATE, IMPORT_A, OUTCOME_CREATED), id);
+	ck_assert_int_eq(count_contacts(), 2);
+}
+END_TEST
+
+START_TEST(created_row_has_no_before_image)
+{
+	struct upsert_result res;
+
+	prepare();
+	row_clear();
+	row_set("email", "new@example.com");
+	ck_assert_int_eq(upsert(STRATEGY_MERGE, IMPORT_A, &res), OUTCOME_CREATED);
+	ck_assert_ptr_null(res.before);
+	ck_assert_ptr_null(res.reason);
+	store_result_clear(&res);
+}
+END_TEST
+
+START_TEST(skip_leaves_the_stored_record_untouched)
+{
+	int64_t id = store_ann();
+
+	row_clear();
+	row_set("first_name", "Annie");
+	row_set("email", "ann@example.com");
+	row_set("phone", "+12125550187");
+	row_set("company", "Globex");
+	row_set("notes", "called back");
+	ck_assert_int_eq(upsert_expect(STRATEGY_SKIP, IMPORT_B, OUTCOME_SKIPPED), id);
+	ck_assert_int_eq(count_contacts(), 1);
+	assert_stored(id, "first_name", "Ann");
+	assert_stored(id, "company", "Acme");
+	assert_stored(id, "notes", NULL);
+	ck_assert_int_eq(imported_from(id), IMPORT_A);
+}
+END_TEST
+
+START_TEST(update_overwrites_with_non_empty_incoming_fields)
+{
+	int64_t id = store_ann();
+
+	row_clear();
+	row_set("first_name", "Annie");
+	row_set("email", "ann@example.com");
+	row_set("phone", "+12125550187");
+	row_set("company", "Globex");
+	row_set("tags", "west");
+	row_set("notes", "called back");
+	ck_assert_int_eq(upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_UPDATED), id);
+	ck_assert_int_eq(count_contacts(), 1);
+	assert_stored(id, "first_name", "Annie");
+	assert_stored(id, "company", "Globex");
+	assert_stored(id, "tags", "west");
+	assert_stored(id, "notes", "called back");
+	/* The last writer is recorded. */
+	ck_assert_int_eq(imported_from(id), IMPORT_B);
+}
+END_TEST
+
+START_TEST(update_keeps_stored_value_when_incoming_empty)
+{
+	int64_t id = store_ann();
+
+	row_clear();
+	row_set("phone", "+12125550187");
+	row_set("job_title", "Buyer");
+	ck_assert_int_eq(upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_UPDATED), id);
+	assert_stored(id, "job_title", "Buyer");
+	assert_stored(id, "first_name", "Ann");
+	assert_stored(id, "last_name", "Lee");
+	assert_stored(id, "email", "ann@example.com");
+	assert_stored(id, "company", "Acme");
+	assert_stored(id, "tags", "vip;east");
+}
+END_TEST
+
+START_TEST(update_without_change_is_unchanged)
+{
+	int64_t id = store_ann();
+	struct upsert_result res;
+
+	/* The same values, and a subset of them. */
+	row_set("tags", "vip;east");
+	ck_assert_int_eq(upsert(STRATEGY_UPDATE, IMPORT_B, &res), OUTCOME_UNCHANGED);
+	ck_assert_int_eq(res.record_id, id);
+	ck_assert_ptr_null(res.before);
+	store_result_clear(&res);
+	row_clear();
+	row_set("email", "ann@example.com");
+	row_set("first_name", "Ann");
+	ck_assert_int_eq(upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_UNCHANGED), id);
+	ck_assert_int_eq(imported_from(id), IMPORT_A);
+}
+END_TEST
+
+START_TEST(update_before_image_holds_the_old_values)
+{
+	int64_t id = store_ann();
+	struct upsert_result res;
+	json_error_t err;
+	json_t *before;
+
+	row_clear();
+	row_set("phone", "+12125550187");
+	row_set("first_name", "Annie");
+	row_set("company", "Globex");
+	ck_assert_int_eq(upsert(STRATEGY_UPDATE, IMPORT_B, &res), OUTCOME_UPDATED);
+	ck_assert_ptr_nonnull(res.before);
+	before = json_loads(res.before, 0, &err);
+	ck_assert_msg(before != NULL, "the before-image is not JSON: %s", res.before);
+	ck_assert_int_eq(json_integer_value(json_object_get(before, "id")), id);
+	ck_assert_str_eq(json_string_value(json_object_get(before, "first_name")), "Ann");
+	ck_assert_str_eq(json_string_value(json_object_get(before, "company")), "Acme");
+	ck_assert_str_eq(json_string_value(json_object_get(before, "email")), "ann@example.com");
+	ck_assert_str_eq(json_string_value(json_object_get(before, "tags")), "vip;east");
+	ck_assert(json_is_null(json_object_get(before, "notes")));
+	json_decref(before);
+	store_result_clear(&res);
+}
+END_TEST
+
+START_TEST(merge_keeps_stored_non_empty_fields)
+{
+	int64_t id = store_ann();
+
+	row_clear();
+	row_set("phone", "+12125550187");
+	row_set("first_name", "Annie");
+	row_set("company", "Globex");
+	row_set("notes", "met at the fair");
+	ck_assert_int_eq(upsert_expect(STRATEGY_MERGE, IMPORT_B, OUTCOME_MERGED), id);
+	assert_stored(id, "first_name", "Ann");
+	assert_stored(id, "company", "Acme");
+	assert_stored(id, "notes", "met at the fair");
+}
+END_TEST
+
+START_TEST(merge_fills_empty_fields_only)
+{
+	int64_t id = store_ann();
+	struct upsert_result res;
+	json_t *before;
+
+	row_clear();
+	row_set("email", "ann@example.com");
+	row_set("last_name", "Leigh");
+	row_set("job_title", "Buyer");
+	row_set("country", "US");
+	ck_assert_int_eq(upsert(STRATEGY_MERGE, IMPORT_B, &res), OUTCOME_MERGED);
+	ck_assert_int_eq(res.record_id, id);
+	ck_assert_ptr_nonnull(res.before);
+	before = json_loads(res.before, 0, NULL);
+	ck_assert_ptr_nonnull(before);
+	ck_assert(json_is_null(json_object_get(before, "job_title")));
+	json_decref(before);
+	store_result_clear(&res);
+	assert_stored(id, "last_name", "Lee");
+	assert_stored(id, "job_title", "Buyer");
+	assert_stored(id, "country", "US");
+	assert_stored(id, "phone", "+12125550187");
+	assert_stored(id, "first_name", "Ann");
+	ck_assert_int_eq(imported_from(id), IMPORT_B);
+}
+END_TEST
+
+START_TEST(merge_unions_tags)
+{
+	int64_t id = store_ann();
+
+	row_clear();
+	row_set("phone", "+12125550187");
+	row_set("tags", "east;beta;vip;gamma");
+	ck_assert_int_eq(upsert_expect(STRATEGY_MERGE, IMPORT_B, OUTCOME_MERGED), id);
+	assert_stored(id, "tags", "vip;east;beta;gamma");
+}
+END_TEST
+
+START_TEST(merge_without_change_is_unchanged)
+{
+	int64_t id = store_ann();
+	struct upsert_result res;
+
+	/* Stored values win, and the tags are already all there. */
+	row_clear();
+	row_set("phone", "+12125550187");
+	row_set("first_name", "Annie");
+	row_set("tags", "east");
+	ck_assert_int_eq(upsert(STRATEGY_MERGE, IMPORT_B, &res), OUTCOME_UNCHANGED);
+	ck_assert_int_eq(res.record_id, id);
+	ck_assert_ptr_null(res.before);
+	store_result_clear(&res);
+	assert_stored(id, "first_name", "Ann");
+	assert_stored(id, "tags", "vip;east");
+	ck_assert_int_eq(imported_from(id), IMPORT_A);
+}
+END_TEST
+
+START_TEST(second_match_key_finds_the_record_when_the_first_is_empty)
+{
+	int64_t id = store_ann();
+
+	row_clear();
+	row_set("email", "ann@example.com");
+	row_set("job_title", "Buyer");
+	ck_assert_int_eq(upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_UPDATED), id);
+	ck_assert_int_eq(count_contacts(), 1);
+	assert_stored(id, "job_title", "Buyer");
+	assert_stored(id, "phone", "+12125550187");
+}
+END_TEST
+
+START_TEST(second_match_key_finds_the_record_when_the_first_matches_nothing)
+{
+	int64_t id = store_ann();
+
+	row_clear();
+	row_set("email", "ann@example.com");
+	row_set("phone", "+12015550123");
+	ck_assert_int_eq(upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_UPDATED), id);
+	ck_assert_int_eq(count_contacts(), 1);
+	assert_stored(id, "phone", "+12015550123");
+}
+END_TEST
+
+START_TEST(row_matching_two_records_is_rejected_with_a_reason)
+{
+	int64_t ann = store_ann(), bob;
+	struct upsert_result res;
+
+	row_clear();
+	row_set("first_name", "Bob");
+	row_set("email", "bob@example.com");
+	row_set("phone", "+12015550123");
+	bob = upsert_expect(STRATEGY_UPDATE, IMPORT_A, OUTCOME_CREATED);
+
+	/* Ann's phone with Bob's email. */
+	row_clear();
+	row_set("first_name", "Who");
+	row_set("phone", "+12125550187");
+	row_set("email", "bob@example.com");
+	for (enum strategy s = STRATEGY_SKIP; s <= STRATEGY_MERGE; s++) {
+		ck_assert_int_eq(upsert(s, IMPORT_B, &res), OUTCOME_REJECTED);
+		ck_assert_msg(res.reason != NULL && *res.reason != '\0', "no reason given");
+		ck_assert_msg(res.reason_field == schema_field_index(schema, "phone") ||
+		                  res.reason_field == schema_field_index(schema, "email"),
+		              "the reason is about field %d", res.reason_field);
+		ck_assert_ptr_null(res.before);
+		store_result_clear(&res);
+	}
+	ck_assert_int_eq(count_contacts(), 2);
+	assert_stored(ann, "first_name", "Ann");
+	assert_stored(ann, "email", "ann@example.com");
+	assert_stored(bob, "first_name", "Bob");
+	assert_stored(bob, "phone", "+12015550123");
+	ck_assert_int_eq(imported_from(ann), IMPORT_A);
+	ck_assert_int_eq(imported_from(bob), IMPORT_A);
+}
+END_TEST
+
+START_TEST(rollback_undoes_the_batch)
+{
+	struct upsert_result res;
+
+	prepare();
+	row_clear();
+	row_set("email", "gone@example.com");
+	ck_assert_int_eq(ops->begin(store), STORE_OK);
+	ck_assert_int_eq(ops->upsert(store, values, STRATEGY_UPDATE, IMPORT_A, &res), STORE_OK);
+	ck_assert_int_eq(res.outcome, OUTCOME_CREATED);
+	store_result_clear(&res);
+	ops->rollback(store);
+	ck_assert_int_eq(count_contacts(), 0);
+}
+END_TEST
+
+START_TEST(dry_run_leaves_no_table_behind)
+{
+	ck_assert_int_eq(ops->dry_run_begin(store), STORE_OK);
+	prepare();
+	row_clear();
+	row_set("email", "ann@example.com");
+	ck_assert_int_eq(upsert_expect(STRATEGY_UPDATE, IMPORT_A, OUTCOME_CREATED) > 0, 1);
+	/* Inside the dry run, a later batch sees the earlier one. */
+	row_set("first_name", "Ann");
+	upsert_expect(STRATEGY_UPDATE, IMPORT_A, OUTCOME_UPDATED);
+	ops->dry_run_end(store);
+	ck_assert_int_eq(table_exists("contacts"), 0);
+
+	/* And from another connection, nothing either. */
+	ops->close(store);
+	store = open_store();
+	ck_assert_int_eq(table_exists("contacts"), 0);
+}
+END_TEST
+
+START_TEST(dry_run_leaves_stored_records_unchanged)
+{
+	int64_t id = store_ann();
+
+	ck_assert_int_eq(ops->dry_run_begin(store), STORE_OK);
+	row_clear();
+	row_set("phone", "+12125550187");
+	row_set("first_name", "Annie");
+	upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_UPDATED);
+	row_clear();
+	row_set("email", "new@example.com");
+	upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_CREATED);
+	ck_assert_int_eq(count_contacts(), 2);
+	ops->dry_run_end(store);
+
+	ck_assert_int_eq(count_contacts(), 1);
+	assert_stored(id, "first_name", "Ann");
+	ck_assert_int_eq(imported_from(id), IMPORT_A);
+}
+END_TEST
+
+START_TEST(strategy_names_parse_back)
+{
+	for (enum strategy s = STRATEGY_SKIP; s <= STRATEGY_MERGE; s++)
+		ck_assert_int_eq(store_strategy_parse(store_strategy_name(s)), (int)s);
+	ck_assert_int_eq(store_strategy_parse("replace"), -1);
+	ck_assert_str_eq(store_outcome_name(OUTCOME_NOT_PROCESSED), "not_processed");
+	ck_assert_str_eq(store_outcome_name(OUTCOME_UNCHANGED), "unchanged");
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store-sqlite");
+
+	tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, prepare_creates_the_table_with_imported_from_and_unique_match_keys);
+	tcase_add_test(tc, prepare_accepts_the_table_it_made);
+	tcase_add_test(tc, existing_table_lacking_a_column_is_refused_naming_it);
+	tcase_add_test(tc, unmatched_row_is_created);
+	tcase_add_test(tc, created_row_has_no_before_image);
+	tcase_add_test(tc, skip_leaves_the_stored_record_untouched);
+	tcase_add_test(tc, update_overwrites_with_non_empty_incoming_fields);
+	tcase_add_test(tc, update_keeps_stored_value_when_incoming_empty);
+	tcase_add_test(tc, update_without_change_is_unchanged);
+	tcase_add_test(tc, update_before_image_holds_the_old_values);
+	tcase_add_test(tc, merge_keeps_stored_non_empty_fields);
+	tcase_add_test(tc, merge_fills_empty_fields_only);
+	tcase_add_test(tc, merge_unions_tags);
+	tcase_add_test(tc, merge_without_change_is_unchanged);
+	tcase_add_test(tc, second_match_key_finds_the_record_when_the_first_is_empty);
+	tcase_add_test(tc, second_match_key_finds_the_record_when_the_first_matches_nothing);
+	tcase_add_test(tc, row_matching_two_records_is_rejected_with_a_reason);
+	tcase_add_test(tc, rollback_undoes_the_batch);
+	tcase_add_test(tc, dry_run_leaves_no_table_behind);
+	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
+	tcase_add_test(tc, strategy_names_parse_back);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
