@@ -63,7 +63,7 @@ cli_import(int argc, char **argv)
 {
 	enum { OPT_DB = 256, OPT_SCHEMA, OPT_MAP, OPT_MAP_FILE, OPT_STRATEGY, OPT_BATCH,
 		OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
-		OPT_JSON, OPT_HELP };
+		OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "schema", required_argument, NULL, OPT_SCHEMA },
@@ -77,6 +77,8 @@ cli_import(int argc, char **argv)
 		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "sheet", required_argument, NULL, OPT_SHEET },
+		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -125,6 +127,8 @@ cli_import(int argc, char **argv)
 			}
 			break;
 		case OPT_DRY_RUN: o.dry_run = 1; break;
+		case OPT_SHEET: o.sheet = optarg; break;
+		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP:
 			cli_usage(stdout);

@@ -597,6 +597,8 @@ engine_import_info(struct engine *e)
 		.source_size = 0,
 		.source_sha256 = e->sha256,
 		.source_format = source_format(e->source),
+		.sheet = source_sheet(e->source),
+		.encoding = source_encoding(e->source),
 		.source_description = e->result->source_description,
 		.schema_name = e->schema->name,
 		.target_table = e->schema->table,
@@ -643,7 +645,11 @@ engine_setup(struct engine *e, char **cause)
 	e->validator = validator_new(e->schema, o->region, cause);
 	if (e->validator == NULL)
 		return -1;
-	struct source_options so = { .delimiter = o->delimiter };
+	struct source_options so = {
+		.delimiter = o->delimiter,
+		.sheet = o->sheet,
+		.encoding = o->encoding,
+	};
 	e->source = source_open(o->path, &so, cause);
 	if (e->source == NULL)
 		return -1;

@@ -29,6 +29,8 @@ struct engine_options {
 	unsigned retry_base_ms;
 	const char *region;	/* NULL: the schema's */
 	int delimiter;		/* 0: sniff */
+	const char *sheet;	/* workbooks: name or 1-based number; NULL: first visible */
+	const char *encoding;	/* CSV: forced encoding; NULL: detect */
 	int dry_run;
 };
 

@@ -28,7 +28,7 @@ static const char journal_schema[] =
     "CREATE TABLE IF NOT EXISTS sluice_imports ("
     " id INTEGER PRIMARY KEY,"
     " source_path TEXT NOT NULL, source_size INTEGER, source_sha256 TEXT,"
-    " source_format TEXT, source_description TEXT,"
+    " source_format TEXT, source_description TEXT, sheet TEXT, encoding TEXT,"
     " schema_name TEXT NOT NULL, target_table TEXT NOT NULL, mapping TEXT,"
     " strategy TEXT NOT NULL, batch_size INTEGER, region TEXT,"
     " dry_run INTEGER NOT NULL DEFAULT 0,"
@@ -165,9 +165,9 @@ journal_import_start(struct journal *j, const struct import_info *info, int64_t 
 	    "INSERT INTO sluice_imports (source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
-	    " source_sha256)"
+	    " source_sha256, sheet, encoding)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'running',"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15)", -1, &st, NULL);
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17)", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_fail(j->store, rc);
 	char host[256] = "";
@@ -188,6 +188,8 @@ journal_import_start(struct journal *j, const struct import_info *info, int64_t 
 	bind_text_or_null(st, 13, host);
 	bind_text_or_null(st, 14, pw ? pw->pw_name : NULL);
 	bind_text_or_null(st, 15, info->source_sha256);
+	bind_text_or_null(st, 16, info->sheet);
+	bind_text_or_null(st, 17, info->encoding);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

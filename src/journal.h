@@ -18,6 +18,8 @@ struct import_info {
 	uint64_t source_size;
 	const char *source_sha256;	/* 64 hex digits */
 	const char *source_format;	/* "csv" */
+	const char *sheet;		/* or NULL */
+	const char *encoding;		/* or NULL */
 	const char *source_description;
 	const char *schema_name;
 	const char *target_table;

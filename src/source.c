@@ -171,6 +171,18 @@ source_describe(struct source *s)
 }
 
 const char *
+source_sheet(struct source *s)
+{
+	return s->ops->sheet ? s->ops->sheet(s->state) : NULL;
+}
+
+const char *
+source_encoding(struct source *s)
+{
+	return s->ops->encoding ? s->ops->encoding(s->state) : NULL;
+}
+
+const char *
 source_format(struct source *s)
 {
 	return s->ops->name;

@@ -26,6 +26,8 @@ struct row {
 
 struct source_options {
 	int delimiter;		/* 0: sniff among , ; TAB | */
+	const char *sheet;	/* workbooks: a sheet name or 1-based number; NULL: the first visible */
+	const char *encoding;	/* CSV: force this encoding (iconv name); NULL: detect */
 };
 
 struct source;
@@ -46,6 +48,9 @@ struct source_ops {
 	uint64_t (*offset)(void *state);
 	/* A short description for people, e.g. "CSV, delimiter ';'". */
 	const char *(*describe)(void *state);
+	/* The sheet read (workbooks) and the encoding read (CSV), or NULL. */
+	const char *(*sheet)(void *state);
+	const char *(*encoding)(void *state);
 	void (*close)(void *state);
 };
 
@@ -62,6 +67,9 @@ int source_next(struct source *s, struct row **row, char **cause);
 void source_progress(struct source *s, uint64_t *done, uint64_t *total);
 const char *source_describe(struct source *s);
 const char *source_format(struct source *s);
+/* The sheet and the encoding read, or NULL where they do not apply. */
+const char *source_sheet(struct source *s);
+const char *source_encoding(struct source *s);
 void source_close(struct source *s);
 
 /* The SHA-256 of the file at path as 64 hex digits into hex[65]. Returns
