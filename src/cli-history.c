@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -92,26 +93,44 @@ cli_history(int argc, char **argv)
 	if (cli_open(o.db, &st, &j) != 0)
 		return EXIT_USAGE;
 	json_t *list = journal_imports_json(j, 1000);
+	size_t i;
+	json_t *row;
+	json_array_foreach(list, i, row)
+		journal_settle_status(j, row);
 	if (o.json) {
 		json_dumpf(list, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 		fputc('\n', stdout);
 	} else if (json_array_size(list) == 0) {
 		printf(_("No imports yet in %s.\n"), o.db);
 	} else {
-		printf("%5s  %-21s  %-20s  %8s  %8s  %8s  %8s  %s\n", _("ID"), _("STATUS"),
-		    _("STARTED"), _("ROWS"), _("CREATED"), _("UPDATED"), _("REJECTED"), _("FILE"));
-		size_t i;
-		json_t *row;
+		printf("%5s  %-21s  %-20s  %8s  %9s  %9s  %9s  %9s  %s\n", _("ID"), _("STATUS"),
+		    _("STARTED"), _("TOOK"), _("ROWS"), _("CREATED"), _("UPDATED"), _("REJECTED"),
+		    _("FILE"));
 		json_array_foreach(list, i, row) {
 			const char *status = json_string_value(json_object_get(row, "status"));
 			char *file = text_escape(json_string_value(json_object_get(row, "source_path")) ?: "");
-			char st_buf[64];
+			char st_buf[64], took[32] = "";
 			snprintf(st_buf, sizeof st_buf, "%s%s", status ? status : "",
 			    json_integer_value(json_object_get(row, "dry_run")) ? _(" (dry)") : "");
+			const char *started = json_string_value(json_object_get(row, "started_at"));
+			const char *finished = json_string_value(json_object_get(row, "finished_at"));
+			struct tm a, b;
+			memset(&a, 0, sizeof a);
+			memset(&b, 0, sizeof b);
+			if (started && strptime(started, "%Y-%m-%dT%H:%M:%SZ", &a)) {
+				time_t end = time(NULL);
+				if (finished && strptime(finished, "%Y-%m-%dT%H:%M:%SZ", &b))
+					end = timegm(&b);
+				long secs = (long)difftime(end, timegm(&a));
+				if (secs >= 3600)
+					snprintf(took, sizeof took, "%ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
+				else
+					snprintf(took, sizeof took, "%ld:%02ld", secs / 60, secs % 60);
+			}
 			json_t *total = json_object_get(row, "total");
-			printf("%5lld  %-21s  %-20s  %8lld  %8lld  %8lld  %8lld  %s\n",
+			printf("%5lld  %-21s  %-20s  %8s  %9lld  %9lld  %9lld  %9lld  %s\n",
 			    (long long)json_integer_value(json_object_get(row, "id")), st_buf,
-			    json_string_value(json_object_get(row, "started_at")) ?: "",
+			    started ? started : "", took,
 			    (long long)(json_is_integer(total) ? json_integer_value(total) :
 			    json_integer_value(json_object_get(row, "rows_done"))),
 			    (long long)json_integer_value(json_object_get(row, "created")),
@@ -120,6 +139,11 @@ cli_history(int argc, char **argv)
 			    (long long)(json_integer_value(json_object_get(row, "rejected")) +
 			    json_integer_value(json_object_get(row, "failed"))),
 			    file);
+			if (status && (!strcmp(status, "running") || !strcmp(status, "paused")))
+				printf(_("       running in process %lld on %s; follow it with sluice watch %lld\n"),
+				    (long long)json_integer_value(json_object_get(row, "pid")),
+				    json_string_value(json_object_get(row, "host")) ?: "?",
+				    (long long)json_integer_value(json_object_get(row, "id")));
 			free(file);
 		}
 	}

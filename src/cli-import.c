@@ -1,27 +1,182 @@
-/* sluice import: the headless import, its options and its exit code. */
+/* sluice import and sluice resume: the headless import, its options, its
+ * progress display, its signals and its exit code. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "cli-progress.h"
 #include "engine.h"
 #include "i18n.h"
 #include "summary.h"
 #include "text.h"
 #include "xmalloc.h"
 
+static volatile sig_atomic_t cli_interrupts;	/* SIGINT, SIGTERM */
+static volatile sig_atomic_t cli_hangup;	/* SIGHUP: the terminal is gone */
+
 static void
-cli_notice(void *ctx, const char *message)
+cli_on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		cli_hangup = 1;
+	else
+		cli_interrupts++;
+}
+
+static void
+cli_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* After SIGHUP nothing may go to the dead terminal: the import goes on,
+ * writing only to the database. */
+static void
+cli_detach(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+/* Events of the setup (before engine_start returns: waiting for a locked
+ * database) come through the notice hook; later ones from the ring. */
+static atomic_int cli_started;
+static enum cli_progress_mode cli_mode;
+
+static void
+cli_setup_notice(void *ctx, const char *message)
 {
 	(void)ctx;
+	if (atomic_load(&cli_started))
+		return;
+	if (cli_mode == CLI_PROGRESS_JSONL) {
+		struct progress_event ev = { .kind = PROGRESS_RETRY, .setup = 1 };
+		snprintf(ev.message, sizeof ev.message, "%s", message);
+		cli_event_jsonl(stderr, &ev);
+		return;
+	}
 	char *esc = text_escape(message);
 	fprintf(stderr, "sluice: %s\n", esc);
 	free(esc);
 	fflush(stderr);
+}
+
+static void
+cli_print_event(const struct progress_event *ev, enum cli_progress_mode mode, int line)
+{
+	if (mode == CLI_PROGRESS_JSONL) {
+		cli_event_jsonl(stderr, ev);
+		return;
+	}
+	if (line)
+		cli_progress_clear(stderr);
+	char *esc = text_escape(ev->message);
+	fprintf(stderr, "sluice: %s\n", esc);
+	free(esc);
+	fflush(stderr);
+}
+
+/* Runs an engine to its end while showing its progress, then prints the
+ * summary. Returns the exit code. */
+static int
+cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode)
+{
+	cli_signals();
+	char *cause = NULL;
+	static const struct engine_hooks hooks = { .notice = cli_setup_notice };
+	atomic_store(&cli_started, 0);
+	cli_mode = mode;
+	struct engine *e = engine_start(o, &hooks, &cause);
+	atomic_store(&cli_started, 1);
+	if (e == NULL) {
+		char *esc = text_escape(cause);
+		fprintf(stderr, "sluice: %s\n", esc);
+		free(esc);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	struct progress *p = engine_progress(e);
+	int line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO);
+	int detached = 0, cancelling = 0;
+	uint64_t last_rows = UINT64_MAX;
+	const char *last_status = NULL;
+	struct progress_event events[16];
+	struct progress_snapshot snap;
+	for (;;) {
+		int running = engine_running(e);
+		if (cli_interrupts && !cancelling) {
+			cancelling = 1;
+			engine_cancel(e);
+			if (!detached) {
+				if (line)
+					cli_progress_clear(stderr);
+				fprintf(stderr, _("sluice: cancelling: the batch being written is rolled back…\n"));
+			}
+		}
+		if (cli_hangup && !detached) {
+			detached = 1;
+			line = 0;
+			cli_detach();
+		}
+		size_t n;
+		while ((n = progress_take(p, events, 16)) > 0)
+			for (size_t i = 0; i < n && !detached; i++)
+				if (!events[i].setup)
+					cli_print_event(&events[i], mode, line);
+		progress_read(p, &snap);
+		if (!detached && line)
+			cli_progress_draw(stderr, &snap);
+		else if (!detached && mode == CLI_PROGRESS_JSONL &&
+		    (snap.rows_done != last_rows || snap.status != last_status)) {
+			cli_progress_jsonl(stderr, &snap);
+			last_rows = snap.rows_done;
+			last_status = snap.status;
+		}
+		if (!running)
+			break;
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (line)
+		cli_progress_clear(stderr);
+
+	struct engine_result res;
+	engine_finish(e, &res);
+	json_t *report = summary_from_result(&res, o->db);
+	if (json) {
+		json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+	} else
+		summary_print(stdout, report);
+	fflush(stdout);
+	json_decref(report);
+	int rc = cli_exit_for_status(res.status);
+	engine_result_clear(&res);
+	return rc;
 }
 
 /* Parses a whole number in [min, max] for option name; -1 on error. */
@@ -63,7 +218,7 @@ cli_import(int argc, char **argv)
 {
 	enum { OPT_DB = 256, OPT_SCHEMA, OPT_MAP, OPT_MAP_FILE, OPT_STRATEGY, OPT_BATCH,
 		OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
-		OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING };
+		OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "schema", required_argument, NULL, OPT_SCHEMA },
@@ -79,6 +234,8 @@ cli_import(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "sheet", required_argument, NULL, OPT_SHEET },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		{ "progress", required_argument, NULL, OPT_PROGRESS },
+		{ "max-duration", required_argument, NULL, OPT_MAX_DURATION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -89,6 +246,7 @@ cli_import(int argc, char **argv)
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
 	};
 	int json = 0, c;
+	int mode = CLI_PROGRESS_AUTO;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -129,6 +287,18 @@ cli_import(int argc, char **argv)
 		case OPT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_SHEET: o.sheet = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_PROGRESS:
+			if ((mode = cli_progress_parse(optarg)) < 0) {
+				fprintf(stderr, _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_MAX_DURATION:
+			if ((o.max_duration_s = cli_duration_parse(optarg)) < 0) {
+				fprintf(stderr, _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP:
 			cli_usage(stdout);
@@ -154,32 +324,80 @@ cli_import(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	struct engine_hooks hooks = { .notice = cli_notice };
-	struct engine_result res;
-	char *cause = NULL;
-	if (engine_import(&o, &hooks, &res, &cause) != 0) {
-		char *esc = text_escape(cause);
-		fprintf(stderr, "sluice: %s\n", esc);
-		free(esc);
-		free(cause);
-		engine_result_clear(&res);
+	return cli_run(&o, json, (enum cli_progress_mode)mode);
+}
+
+
+int
+cli_resume(int argc, char **argv)
+{
+	enum { OPT_DB = 256, OPT_JSON, OPT_PROGRESS, OPT_MAX_DURATION, OPT_RETRIES,
+		OPT_RETRY_BASE, OPT_HELP };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "progress", required_argument, NULL, OPT_PROGRESS },
+		{ "max-duration", required_argument, NULL, OPT_MAX_DURATION },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "retry-base", required_argument, NULL, OPT_RETRY_BASE },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct engine_options o = {
+		.batch_size = ENGINE_DEFAULT_BATCH,
+		.retries = ENGINE_DEFAULT_RETRIES,
+		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
+	};
+	int json = 0, mode = CLI_PROGRESS_AUTO, c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o.db = optarg; break;
+		case OPT_JSON: json = 1; break;
+		case OPT_PROGRESS:
+			if ((mode = cli_progress_parse(optarg)) < 0) {
+				fprintf(stderr, _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_MAX_DURATION:
+			if ((o.max_duration_s = cli_duration_parse(optarg)) < 0) {
+				fprintf(stderr, _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_RETRIES:
+			if (cli_number("--retries", optarg, 0, 100, &o.retries) != 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_RETRY_BASE:
+			if (cli_number("--retry-base", optarg, 1, 60000, &o.retry_base_ms) != 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_HELP:
+			cli_usage(stdout);
+			return EXIT_ALL_IMPORTED;
+		default:
+			fprintf(stderr, _("sluice resume: unknown option \"%s\"; run sluice --help to see the options.\n"),
+			    argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	char *end = NULL;
+	long long id = optind < argc ? strtoll(argv[optind], &end, 10) : 0;
+	if (optind + 1 != argc || *argv[optind] == '\0' || *end != '\0' || id <= 0) {
+		fprintf(stderr, _("sluice resume: name the import to resume, e.g. sluice resume 3 --db contacts.db (sluice history lists them).\n"));
 		return EXIT_USAGE;
 	}
-	json_t *report = summary_from_result(&res, o.db);
-	if (json) {
-		json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-		fputc('\n', stdout);
-	} else
-		summary_print(stdout, report);
-	json_decref(report);
-
-	int rc;
-	if (!strcmp(res.status, "completed"))
-		rc = EXIT_ALL_IMPORTED;
-	else if (!strcmp(res.status, "completed_with_errors"))
-		rc = EXIT_SOME_REJECTED;
-	else
-		rc = EXIT_INTERRUPTED;
-	engine_result_clear(&res);
-	return rc;
+	if (o.db == NULL) {
+		fprintf(stderr, _("sluice resume: name the database with --db PATH.\n"));
+		return EXIT_USAGE;
+	}
+	if (access(o.db, F_OK) != 0) {
+		fprintf(stderr, _("sluice resume: there is no database %s; give the --db path the import used.\n"), o.db);
+		return EXIT_USAGE;
+	}
+	o.resume_id = id;
+	return cli_run(&o, json, (enum cli_progress_mode)mode);
 }

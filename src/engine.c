@@ -4,17 +4,20 @@
  * with backoff and replaying a failing batch row by row. */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <stdarg.h>
 
 #include "engine.h"
+#include <signal.h>
 #include "i18n.h"
 #include "mapping.h"
 #include "source.h"
@@ -91,8 +94,10 @@ struct batch {
 };
 
 struct engine {
-	const struct engine_options *opts;
+	struct engine_options o;	/* a copy; for a resume, filled from the journal */
 	const struct engine_hooks *hooks;
+	char *owned[8];			/* strings o points to that the engine owns */
+	size_t nowned;
 	struct schema *schema;
 	struct validator *validator;
 	struct source *source;
@@ -101,40 +106,52 @@ struct engine {
 	struct store *store;
 	struct journal *journal;
 	int64_t id;
+	json_t *resumed;		/* the import row a resume continues */
 
 	/* The queue between the reader and the writer. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	struct batch batches[3];
 	struct batch *free_batches;
 	struct batch *full_head, *full_tail;
-	atomic_int stop;	/* the writer stopped: read on only to count */
-	uint64_t rows_read;	/* set by the reader when it ends */
-	char *read_error;	/* the rest of the file could not be read */
+	atomic_int stop;		/* the writer stopped: read on only to count */
+	char *read_error;		/* the rest of the file could not be read */
+	uint64_t skip_rows;		/* resume: rows before the cursor */
+	uint64_t first_batch;		/* resume: batches already journaled */
+
+	/* Reader progress, read by the writer for the snapshot. */
+	atomic_ullong rows_read;
+	atomic_ullong bytes_read;
+	atomic_int read_done;
+	uint64_t file_size;
+
+	/* Control from watchers. */
+	atomic_int cancel;
+	atomic_int paused;
+	atomic_int running;
+	pthread_t worker;
+	struct progress progress;
 
 	/* The writer's state: what is committed. */
 	struct counts committed;
 	uint64_t rows_done;
-	uint64_t batches;
-	struct engine_result *result;
+	uint64_t rows_done_at_start;
+	uint64_t batches_done;
+	struct engine_result res;
 	unsigned rand_state;
-	char *prepare_cause;	/* why the target table cannot be used */
-	char sha256[65];	/* of the file, as it was when the import began */
+	char *prepare_cause;		/* why the target table cannot be used */
+	char sha256[65];		/* of the file, as it was when the import began */
+	double t0;
+	double last_publish;
+	uint64_t last_rows;
+	double rate;			/* smoothed rows/s, for the ETA */
+	const char *stopped;		/* why the writer stopped early, or NULL */
 };
 
+/* Tells watchers (and the notice hook) something a person should notice. */
 static void
-engine_notice(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-engine_notice(struct engine *e, const char *fmt, ...)
-{
-	if (e->hooks == NULL || e->hooks->notice == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	e->hooks->notice(e->hooks->ctx, msg);
-	free(msg);
-}
+engine_event(struct engine *e, enum progress_event_kind kind, uint64_t batch,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static double
 engine_now(void)
@@ -150,6 +167,36 @@ engine_sleep_ms(unsigned ms)
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
+}
+
+static void
+engine_event(struct engine *e, enum progress_event_kind kind, uint64_t batch,
+    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	progress_event(&e->progress, kind, engine_now() - e->t0, batch,
+	    !atomic_load(&e->running), msg);
+	if (e->hooks != NULL && e->hooks->notice != NULL)
+		e->hooks->notice(e->hooks->ctx, msg);
+	free(msg);
+}
+
+/* Sleeps ms in short steps, returning early (1) when the import is
+ * cancelled. */
+static int
+engine_wait_ms(struct engine *e, unsigned ms)
+{
+	while (ms > 0) {
+		if (atomic_load(&e->cancel))
+			return 1;
+		unsigned step = ms < 50 ? ms : 50;
+		engine_sleep_ms(step);
+		ms -= step;
+	}
+	return atomic_load(&e->cancel);
 }
 
 static void
@@ -293,19 +340,20 @@ engine_give_back(struct engine *e, struct batch *b)
 	pthread_mutex_unlock(&e->lock);
 }
 
-/* The reader thread: fills batches until the source ends. Once the writer
- * has stopped, it only counts the remaining rows, so that the import can
- * say exactly how many were not processed. */
+/* The reader thread: fills batches until the source ends. On a resume it
+ * first passes over the rows before the cursor. Once the writer has
+ * stopped, it only counts the remaining rows, so that the import can say
+ * exactly how many were not processed. */
 static void *
 engine_reader(void *arg)
 {
 	struct engine *e = arg;
-	uint64_t number = 0, rows = 0;
+	uint64_t number = e->first_batch, rows = 0;
 	int done = 0;
 	while (!done) {
 		struct batch *b = engine_take_free(e);
 		b->number = ++number;
-		while (b->n < e->opts->batch_size) {
+		while (b->n < e->o.batch_size) {
 			struct row *row;
 			char *cause = NULL;
 			int rc = source_next(e->source, &row, &cause);
@@ -319,19 +367,21 @@ engine_reader(void *arg)
 				break;
 			}
 			rows++;
-			if (atomic_load(&e->stop))
+			uint64_t offset, size;
+			source_progress(e->source, &offset, &size);
+			atomic_store_explicit(&e->rows_read, rows, memory_order_relaxed);
+			atomic_store_explicit(&e->bytes_read, offset, memory_order_relaxed);
+			if (rows <= e->skip_rows || atomic_load(&e->stop))
 				continue;
 			engine_validate_row(e, b, row, &b->records[b->n++]);
 		}
 		b->last = done;
+		if (done)
+			atomic_store(&e->read_done, 1);
 		if (atomic_load(&e->stop) && !done) {
 			engine_give_back(e, b);
 			continue;
 		}
-		pthread_mutex_lock(&e->lock);
-		if (done)
-			e->rows_read = rows;
-		pthread_mutex_unlock(&e->lock);
 		engine_push_full(e, b);
 	}
 	return NULL;
@@ -358,13 +408,14 @@ engine_upsert(struct engine *e, struct batch *b, struct record *r)
 		return STORE_OK;
 	struct upsert_result res;
 	enum store_status ss = e->ops->upsert(e->store, (const char *const *)r->values,
-	    e->opts->strategy, e->id, &res);
+	    e->o.strategy, e->id, &res);
 	if (ss != STORE_OK) {
 		store_result_clear(&res);
 		return ss;
 	}
 	r->outcome = res.outcome;
 	r->record_id = res.record_id;
+	r->after_hash = res.after_hash;
 	r->before = res.before;
 	res.before = NULL;
 	if (res.outcome == OUTCOME_REJECTED) {
@@ -397,7 +448,7 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records,
     size_t n, const struct counts *batch_counts, unsigned attempts, double t0,
     const char *status)
 {
-	if (e->opts->dry_run)
+	if (e->o.dry_run)
 		return STORE_OK;
 	struct counts total = e->committed;
 	struct counts part = { 0 };
@@ -408,8 +459,8 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records,
 		ss = journal_batch(e->journal, e->id, b->number, b->records[0].row_no,
 		    b->n, batch_counts, attempts, (uint64_t)((engine_now() - t0) * 1000), status);
 	if (ss == STORE_OK)
-		ss = journal_progress(e->journal, e->id, records[n - 1].row_no, 0, &total,
-		    "running", NULL, 0);
+		ss = journal_progress(e->journal, e->id, records[n - 1].row_no,
+		    atomic_load(&e->bytes_read), 0, &total, "running", NULL, 0);
 	return ss;
 }
 
@@ -419,7 +470,7 @@ engine_committed(struct engine *e, const struct record *records, size_t n)
 {
 	engine_count(&e->committed, records, n);
 	e->rows_done = records[n - 1].row_no;
-	struct engine_result *res = e->result;
+	struct engine_result *res = &e->res;
 	for (size_t i = 0; i < n; i++) {
 		const struct record *r = &records[i];
 		for (size_t k = 0; k < r->nerrors; k++) {
@@ -445,32 +496,103 @@ engine_committed(struct engine *e, const struct record *records, size_t n)
 	}
 }
 
-/* Waits before retry number attempt (1-based): exponential backoff with
- * jitter, so that two importers do not retry in step. */
+/* Copies the state of the import into the snapshot watchers read. The
+ * ETA follows a smoothed rate, so that it settles instead of jumping with
+ * every batch. */
 static void
+engine_publish(struct engine *e, const char *status)
+{
+	double now = engine_now();
+	struct progress_snapshot s = {
+		.id = e->id,
+		.status = status,
+		.rows_done = e->rows_done,
+		.counts = e->committed,
+		.batch = e->batches_done,
+		.elapsed_s = now - e->t0,
+		.eta_s = -1,
+	};
+	uint64_t read = atomic_load_explicit(&e->rows_read, memory_order_relaxed);
+	uint64_t bytes = atomic_load_explicit(&e->bytes_read, memory_order_relaxed);
+	s.total_exact = atomic_load(&e->read_done);
+	if (s.total_exact || bytes == 0 || e->file_size <= bytes)
+		s.rows_total = read;
+	else
+		s.rows_total = (uint64_t)((double)read * (double)e->file_size / (double)bytes);
+	if (s.rows_total < s.rows_done)
+		s.rows_total = s.rows_done;
+	if (s.rows_total > 0)
+		s.percent = 100.0 * (double)s.rows_done / (double)s.rows_total;
+	s.batches_total = (s.rows_total + e->o.batch_size - 1) / e->o.batch_size;
+	if (s.elapsed_s > 0)
+		s.rows_per_s = (double)(s.rows_done - e->rows_done_at_start) / s.elapsed_s;
+	s.rows_per_min = s.rows_per_s * 60;
+
+	double dt = now - e->last_publish;
+	if (dt >= 0.1 && s.rows_done > e->last_rows) {
+		double inst = (double)(s.rows_done - e->last_rows) / dt;
+		e->rate = e->rate > 0 ? 0.2 * inst + 0.8 * e->rate : inst;
+		e->last_publish = now;
+		e->last_rows = s.rows_done;
+	}
+	if (e->rate > 0 && s.rows_total >= s.rows_done)
+		s.eta_s = (double)(s.rows_total - s.rows_done) / e->rate;
+	progress_publish(&e->progress, &s);
+}
+
+/* Waits before retry number attempt (1-based): exponential backoff with
+ * jitter, so that two importers do not retry in step. Returns 1 when the
+ * import was cancelled meanwhile. */
+static int
 engine_backoff(struct engine *e, uint64_t batch, unsigned attempt, const char *why)
 {
-	unsigned base = e->opts->retry_base_ms;
+	unsigned base = e->o.retry_base_ms;
 	unsigned ms = base << (attempt - 1 < 16 ? attempt - 1 : 16);
 	ms = ms / 2 + (unsigned)(rand_r(&e->rand_state) % (ms / 2 + 1));
-	engine_notice(e, _("Retrying batch %llu (attempt %u of %u) in %u ms: %s"),
-	    (unsigned long long)batch, attempt + 1, e->opts->retries + 1, ms, why);
-	engine_sleep_ms(ms);
+	engine_event(e, PROGRESS_RETRY, batch,
+	    _("Retrying batch %llu (attempt %u of %u) in %u ms: %s"),
+	    (unsigned long long)batch, attempt + 1, e->o.retries + 1, ms, why);
+	engine_publish(e, "retrying");
+	return engine_wait_ms(e, ms);
+}
+
+enum batch_end {
+	BATCH_COMMITTED,	/* every row is accounted for */
+	BATCH_STORE_FAILED,	/* the store cannot go on: stop, resumable */
+	BATCH_CANCELLED,	/* rolled back on request */
+};
+
+/* Test hook: SLUICE_TEST_CRASH_AFTER_COMMITS=N kills the process right
+ * after its Nth commit, so that tests can check that the journal carries a
+ * crash at any batch boundary. */
+static void
+engine_crash_hook(void)
+{
+	static long left = -2;
+	if (left == -2) {
+		const char *v = getenv("SLUICE_TEST_CRASH_AFTER_COMMITS");
+		left = v ? atol(v) : -1;
+	}
+	if (left > 0 && --left == 0)
+		raise(SIGKILL);
 }
 
 /* Replays a batch one row per transaction, so that only the rows the
- * database really refuses are failed. STORE_OK when every row is
- * accounted for. */
-static enum store_status
-engine_replay(struct engine *e, struct batch *b, double t0)
+ * database really refuses are failed. */
+static enum batch_end
+engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *out)
 {
-	engine_notice(e, _("Batch %llu could not be written as a whole; writing it row by row so that only the rows that fail are left out."),
+	engine_event(e, PROGRESS_REPLAY, b->number,
+	    _("Batch %llu could not be written as a whole; writing it row by row so that only the rows that fail are left out."),
 	    (unsigned long long)b->number);
 	engine_reset_records(b);
 	struct counts bc = { 0 };
+	uint64_t failed = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		struct record *r = &b->records[i];
 		enum store_status ss;
+		if (atomic_load(&e->cancel))
+			return BATCH_CANCELLED;
 		for (unsigned attempt = 1;; attempt++) {
 			ss = e->ops->begin(e->store);
 			if (ss == STORE_OK)
@@ -489,16 +611,20 @@ engine_replay(struct engine *e, struct batch *b, double t0)
 			r->outcome = r->nvalidation ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
 			free(r->before);
 			r->before = NULL;
-			if (ss == STORE_TRANSIENT && attempt <= e->opts->retries) {
-				engine_backoff(e, b->number, attempt, e->ops->errmsg(e->store));
+			if (ss == STORE_TRANSIENT && attempt <= e->o.retries) {
+				if (engine_backoff(e, b->number, attempt, e->ops->errmsg(e->store)))
+					return BATCH_CANCELLED;
 				continue;
 			}
-			if (ss != STORE_ROW)
-				return ss;
+			if (ss != STORE_ROW) {
+				*out = ss;
+				return BATCH_STORE_FAILED;
+			}
 			/* The database refuses this row: record it as failed. */
 			record_add_error(&b->arena, r, -1, NULL, ERROR_DATABASE,
 			    e->ops->errmsg(e->store), NULL);
 			r->outcome = OUTCOME_FAILED;
+			failed++;
 			c = bc;
 			c.n[OUTCOME_FAILED]++;
 			ss = e->ops->begin(e->store);
@@ -508,28 +634,44 @@ engine_replay(struct engine *e, struct batch *b, double t0)
 				ss = e->ops->commit(e->store);
 			if (ss != STORE_OK) {
 				e->ops->rollback(e->store);
-				return ss;
+				*out = ss;
+				return BATCH_STORE_FAILED;
 			}
 			break;
 		}
 		bc.n[r->outcome]++;
 		engine_committed(e, r, 1);
 	}
-	return STORE_OK;
+	if (failed > 0)
+		engine_event(e, PROGRESS_ROWS_FAILED, b->number,
+		    ngettext("Batch %llu: %llu row was refused by the database and is marked failed.",
+		    "Batch %llu: %llu rows were refused by the database and are marked failed.", failed),
+		    (unsigned long long)b->number, (unsigned long long)failed);
+	return BATCH_COMMITTED;
 }
 
 /* Writes one batch: one transaction, retried on transient errors, replayed
  * row by row when it still fails. */
-static enum store_status
-engine_write_batch(struct engine *e, struct batch *b)
+static enum batch_end
+engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 {
 	double t0 = engine_now();
 	enum store_status ss;
 	for (unsigned attempt = 1;; attempt++) {
 		engine_reset_records(b);
+		int cancelled = 0;
 		ss = e->ops->begin(e->store);
-		for (size_t i = 0; i < b->n && ss == STORE_OK; i++)
+		for (size_t i = 0; i < b->n && ss == STORE_OK; i++) {
+			if ((i & 255) == 0 && atomic_load(&e->cancel)) {
+				cancelled = 1;
+				break;
+			}
 			ss = engine_upsert(e, b, &b->records[i]);
+		}
+		if (cancelled) {
+			e->ops->rollback(e->store);
+			return BATCH_CANCELLED;
+		}
 		struct counts bc = { 0 };
 		engine_count(&bc, b->records, b->n);
 		if (ss == STORE_OK)
@@ -539,16 +681,20 @@ engine_write_batch(struct engine *e, struct batch *b)
 			ss = e->ops->commit(e->store);
 		if (ss == STORE_OK) {
 			engine_committed(e, b->records, b->n);
-			return STORE_OK;
+			engine_crash_hook();
+			return BATCH_COMMITTED;
 		}
 		e->ops->rollback(e->store);
-		if (ss == STORE_TRANSIENT && attempt <= e->opts->retries) {
-			engine_backoff(e, b->number, attempt, e->ops->errmsg(e->store));
+		if (ss == STORE_TRANSIENT && attempt <= e->o.retries) {
+			if (engine_backoff(e, b->number, attempt, e->ops->errmsg(e->store)))
+				return BATCH_CANCELLED;
 			continue;
 		}
-		if (ss == STORE_FATAL)
-			return ss;
-		return engine_replay(e, b, t0);
+		if (ss == STORE_FATAL) {
+			*out = ss;
+			return BATCH_STORE_FAILED;
+		}
+		return engine_replay(e, b, t0, out);
 	}
 }
 
@@ -560,11 +706,12 @@ engine_retry(struct engine *e, enum store_status (*fn)(struct engine *))
 	enum store_status ss;
 	for (unsigned attempt = 1;; attempt++) {
 		ss = fn(e);
-		if (ss != STORE_TRANSIENT || attempt > e->opts->retries)
+		if (ss != STORE_TRANSIENT || attempt > e->o.retries)
 			return ss;
-		unsigned ms = e->opts->retry_base_ms << (attempt - 1);
-		engine_notice(e, _("The database is busy; trying again in %u ms (attempt %u of %u)."),
-		    ms, attempt + 1, e->opts->retries + 1);
+		unsigned ms = e->o.retry_base_ms << (attempt - 1 < 16 ? attempt - 1 : 16);
+		engine_event(e, PROGRESS_RETRY, 0,
+		    _("The database is busy; trying again in %u ms (attempt %u of %u)."),
+		    ms, attempt + 1, e->o.retries + 1);
 		engine_sleep_ms(ms);
 	}
 }
@@ -589,35 +736,127 @@ engine_do_prepare(struct engine *e)
 	return e->ops->prepare(e->store, e->schema, &e->prepare_cause);
 }
 
-static struct import_info
-engine_import_info(struct engine *e)
+static enum store_status
+engine_do_start(struct engine *e)
 {
-	return (struct import_info){
-		.source_path = e->result->file,
-		.source_size = 0,
+	struct import_info info = {
+		.source_path = e->o.path,
+		.source_size = e->file_size,
 		.source_sha256 = e->sha256,
 		.source_format = source_format(e->source),
 		.sheet = source_sheet(e->source),
 		.encoding = source_encoding(e->source),
-		.source_description = e->result->source_description,
+		.source_description = e->res.source_description,
 		.schema_name = e->schema->name,
+		.schema_path = e->schema->path,
 		.target_table = e->schema->table,
-		.mapping_json = e->result->mapping_json,
-		.strategy = store_strategy_name(e->opts->strategy),
-		.batch_size = e->opts->batch_size,
-		.region = e->opts->region ? e->opts->region : e->schema->region,
-		.dry_run = e->opts->dry_run,
+		.mapping_json = e->res.mapping_json,
+		.strategy = store_strategy_name(e->o.strategy),
+		.batch_size = e->o.batch_size,
+		.region = e->o.region ? e->o.region : e->schema->region,
+		.dry_run = e->o.dry_run,
 	};
+	return journal_import_start(e->journal, &info, &e->id);
 }
 
 static enum store_status
-engine_do_start(struct engine *e)
+engine_do_claim(struct engine *e)
 {
-	struct import_info info = engine_import_info(e);
-	uint64_t done, size;
-	source_progress(e->source, &done, &size);
-	info.source_size = size;
-	return journal_import_start(e->journal, &info, &e->id);
+	const char *status = json_string_value(json_object_get(e->resumed, "status"));
+	return journal_claim(e->journal, e->o.resume_id, status);
+}
+
+static const char *
+engine_own(struct engine *e, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	assert(e->nowned < sizeof e->owned / sizeof *e->owned);
+	return e->owned[e->nowned++] = xstrdup(s);
+}
+
+static int
+engine_open_store(struct engine *e, char **cause)
+{
+	e->ops = &store_sqlite_ops;
+	e->store = e->ops->open(e->o.db, cause);
+	if (e->store == NULL)
+		return -1;
+	e->journal = journal_open(e->store);
+	if (engine_retry(e, engine_do_journal_prepare) != STORE_OK) {
+		*cause = xasprintf(_("Cannot set up sluice's journal tables in %s: %s"), e->o.db,
+		    e->ops->errmsg(e->store));
+		return -1;
+	}
+	return 0;
+}
+
+/* A resume takes its file and settings from the journal, and refuses when
+ * there is nothing to resume or someone else is on it. */
+static int
+engine_setup_resume(struct engine *e, char **cause)
+{
+	int64_t id = e->o.resume_id;
+	e->resumed = journal_import_json(e->journal, id);
+	if (e->resumed == NULL) {
+		*cause = xasprintf(_("There is no import %lld in %s; sluice history lists them."),
+		    (long long)id, e->o.db);
+		return -1;
+	}
+	json_t *r = e->resumed;
+	const char *status = journal_settle_status(e->journal, r);
+	const char *host = json_string_value(json_object_get(r, "host"));
+	json_int_t pid = json_integer_value(json_object_get(r, "pid"));
+	if (json_integer_value(json_object_get(r, "dry_run"))) {
+		*cause = xasprintf(_("Import %lld was a dry run: nothing of it was kept, so there is nothing to resume. Import the file again."), (long long)id);
+		return -1;
+	}
+	if (status && (!strcmp(status, "running") || !strcmp(status, "paused"))) {
+		if (journal_process_alive(host, pid) > 0)
+			*cause = xasprintf(_("Import %lld is still running (process %lld on this host); follow it with sluice watch %lld."),
+			    (long long)id, (long long)pid, (long long)id);
+		else
+			*cause = xasprintf(_("Import %lld is running on host %s (process %lld); resume it there, or once it has stopped."),
+			    (long long)id, host ? host : "?", (long long)pid);
+		return -1;
+	}
+	if (status == NULL || (strcmp(status, "interrupted") != 0 && strcmp(status, "cancelled") != 0)) {
+		*cause = xasprintf(_("Import %lld is %s, not interrupted or cancelled; there is nothing to resume."),
+		    (long long)id, status ? status : "?");
+		return -1;
+	}
+	e->o.path = engine_own(e, json_string_value(json_object_get(r, "source_path")));
+	const char *schema = json_string_value(json_object_get(r, "schema_path"));
+	struct stat st;
+	if (schema == NULL || stat(schema, &st) != 0)
+		schema = json_string_value(json_object_get(r, "schema_name"));
+	e->o.schema = engine_own(e, schema);
+	int strategy = store_strategy_parse(json_string_value(json_object_get(r, "strategy")) ?: "");
+	e->o.strategy = strategy >= 0 ? (enum strategy)strategy : STRATEGY_UPDATE;
+	json_int_t bs = json_integer_value(json_object_get(r, "batch_size"));
+	if (bs > 0)
+		e->o.batch_size = (unsigned)bs;
+	e->o.region = engine_own(e, json_string_value(json_object_get(r, "region")));
+	e->o.sheet = engine_own(e, json_string_value(json_object_get(r, "sheet")));
+	e->o.encoding = engine_own(e, json_string_value(json_object_get(r, "encoding")));
+	e->o.map = NULL;
+	e->o.map_file = NULL;
+	e->o.dry_run = 0;
+	if (e->o.path == NULL || stat(e->o.path, &st) != 0) {
+		char *esc = text_escape(e->o.path ? e->o.path : "?");
+		*cause = xasprintf(_("The file of import %lld, %s, is gone; it cannot be resumed. Import the file anew when you have it."),
+		    (long long)id, esc);
+		free(esc);
+		return -1;
+	}
+	if ((json_int_t)st.st_size != json_integer_value(json_object_get(r, "source_size"))) {
+		char *esc = text_escape(e->o.path);
+		*cause = xasprintf(_("The file %s has changed since import %lld began (its size differs); resuming would mix two files. Import it anew instead."),
+		    esc, (long long)id);
+		free(esc);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -632,49 +871,75 @@ engine_free(struct engine *e)
 		e->ops->close(e->store);
 	schema_free(e->schema);
 	free(e->prepare_cause);
+	free(e->read_error);
+	json_decref(e->resumed);
+	for (size_t i = 0; i < e->nowned; i++)
+		free(e->owned[i]);
+	for (int i = 0; i < 3; i++) {
+		arena_reset(&e->batches[i].arena);
+		free(e->batches[i].arena.head);
+		free(e->batches[i].records);
+	}
+	pthread_mutex_destroy(&e->lock);
+	pthread_cond_destroy(&e->cond);
+	progress_destroy(&e->progress);
+	engine_result_clear(&e->res);
+	free(e);
 }
 
 /* Everything that can go wrong before a single row is written. */
 static int
 engine_setup(struct engine *e, char **cause)
 {
-	const struct engine_options *o = e->opts;
-	e->schema = schema_load(o->schema ? o->schema : "contacts", cause);
+	if (e->o.resume_id != 0) {
+		if (engine_open_store(e, cause) != 0 || engine_setup_resume(e, cause) != 0)
+			return -1;
+	}
+	e->schema = schema_load(e->o.schema ? e->o.schema : "contacts", cause);
 	if (e->schema == NULL)
 		return -1;
-	e->validator = validator_new(e->schema, o->region, cause);
+	e->validator = validator_new(e->schema, e->o.region, cause);
 	if (e->validator == NULL)
 		return -1;
 	struct source_options so = {
-		.delimiter = o->delimiter,
-		.sheet = o->sheet,
-		.encoding = o->encoding,
+		.delimiter = e->o.delimiter,
+		.sheet = e->o.sheet,
+		.encoding = e->o.encoding,
 	};
-	e->source = source_open(o->path, &so, cause);
+	e->source = source_open(e->o.path, &so, cause);
 	if (e->source == NULL)
 		return -1;
-	if (source_sha256(o->path, e->sha256, cause) != 0)
+	uint64_t offset;
+	source_progress(e->source, &offset, &e->file_size);
+	if (source_sha256(e->o.path, e->sha256, cause) != 0)
 		return -1;
+	if (e->resumed != NULL) {
+		const char *was = json_string_value(json_object_get(e->resumed, "source_sha256"));
+		if (was != NULL && strcmp(was, e->sha256) != 0) {
+			char *esc = text_escape(e->o.path);
+			*cause = xasprintf(_("The file %s has changed since import %lld began (its SHA-256 differs); resuming would mix two files. Import it anew instead."),
+			    esc, (long long)e->o.resume_id);
+			free(esc);
+			return -1;
+		}
+	}
 	size_t nheaders;
 	const char *const *headers = source_header(e->source, &nheaders);
 	e->mapping = mapping_suggest(e->schema, headers, nheaders);
-	if (o->map_file && mapping_apply_file(e->mapping, e->schema, o->map_file, cause) != 0)
+	if (e->resumed != NULL) {
+		const char *json = json_string_value(json_object_get(e->resumed, "mapping"));
+		if (mapping_apply_json(e->mapping, e->schema, json, cause) != 0)
+			return -1;
+	}
+	if (e->o.map_file && mapping_apply_file(e->mapping, e->schema, e->o.map_file, cause) != 0)
 		return -1;
-	if (o->map && mapping_apply(e->mapping, e->schema, o->map, cause) != 0)
+	if (e->o.map && mapping_apply(e->mapping, e->schema, e->o.map, cause) != 0)
 		return -1;
 	if (mapping_check(e->mapping, e->schema, cause) != 0)
 		return -1;
-	e->ops = &store_sqlite_ops;
-	e->store = e->ops->open(o->db, cause);
-	if (e->store == NULL)
+	if (e->store == NULL && engine_open_store(e, cause) != 0)
 		return -1;
-	e->journal = journal_open(e->store);
-	if (engine_retry(e, engine_do_journal_prepare) != STORE_OK) {
-		*cause = xasprintf(_("Cannot set up sluice's journal tables in %s: %s"), o->db,
-		    e->ops->errmsg(e->store));
-		return -1;
-	}
-	if (o->dry_run && engine_retry(e, engine_do_dry_run_begin) != STORE_OK) {
+	if (e->o.dry_run && engine_retry(e, engine_do_dry_run_begin) != STORE_OK) {
 		*cause = xasprintf(_("Cannot start the dry run: %s"), e->ops->errmsg(e->store));
 		return -1;
 	}
@@ -688,135 +953,290 @@ engine_setup(struct engine *e, char **cause)
 	return 0;
 }
 
-int
-engine_import(const struct engine_options *opts, const struct engine_hooks *hooks,
-    struct engine_result *result, char **cause)
+/* Rows and errors committed by the earlier runs of a resumed import. */
+static void
+engine_take_over(struct engine *e)
 {
-	struct engine e = {
-		.opts = opts,
-		.hooks = hooks,
-		.result = result,
-		.rand_state = (unsigned)time(NULL) ^ (unsigned)getpid(),
+	static const char *const keys[OUTCOME_COUNT] = {
+		"created", "updated", "merged", "unchanged", "skipped", "rejected", "failed",
+		"not_processed",
 	};
-	memset(result, 0, sizeof *result);
-	result->errors_by_field = json_object();
-	result->samples = json_array();
-	result->file = xstrdup(opts->path);
-	result->dry_run = opts->dry_run;
-	result->strategy = opts->strategy;
-	result->batch_size = opts->batch_size;
-	double t0 = engine_now();
+	json_t *r = e->resumed;
+	e->id = e->o.resume_id;
+	for (int o = 0; o < OUTCOME_NOT_PROCESSED; o++)
+		e->committed.n[o] = (uint64_t)json_integer_value(json_object_get(r, keys[o]));
+	e->rows_done = (uint64_t)json_integer_value(json_object_get(r, "rows_done"));
+	e->skip_rows = e->rows_done;
+	e->rows_done_at_start = e->rows_done;
+	e->first_batch = journal_last_batch(e->journal, e->id);
+	e->batches_done = e->first_batch;
+}
 
-	if (engine_setup(&e, cause) != 0) {
-		if (e.store && opts->dry_run)
-			e.ops->dry_run_end(e.store);
-		engine_free(&e);
-		return -1;
-	}
-	result->schema = xstrdup(e.schema->name);
-	result->table = xstrdup(e.schema->table);
-	result->source_description = xstrdup(source_describe(e.source));
-	result->mapping_json = mapping_to_json(e.mapping, e.schema);
-
-	if (!opts->dry_run && engine_retry(&e, engine_do_start) != STORE_OK) {
-		*cause = xasprintf(_("Cannot record the import in the database: %s"),
-		    e.ops->errmsg(e.store));
-		engine_free(&e);
-		return -1;
-	}
-
-	pthread_mutex_init(&e.lock, NULL);
-	pthread_cond_init(&e.cond, NULL);
-	enum { NBATCHES = 3 };
-	struct batch batches[NBATCHES];
-	memset(batches, 0, sizeof batches);
-	for (int i = 0; i < NBATCHES; i++) {
-		batches[i].records = xcalloc(opts->batch_size, sizeof *batches[i].records);
-		batches[i].next = e.free_batches;
-		e.free_batches = &batches[i];
-	}
-	pthread_t reader;
-	pthread_create(&reader, NULL, engine_reader, &e);
-
-	enum store_status ss = STORE_OK;
-	for (;;) {
-		struct batch *b = engine_take_full(&e);
-		int last = b->last;
-		if (b->n > 0 && ss == STORE_OK) {
-			ss = engine_write_batch(&e, b);
-			if (ss != STORE_OK)
-				atomic_store(&e.stop, 1);
-		}
-		for (size_t i = 0; i < b->n; i++) {
-			free(b->records[i].before);
-			b->records[i].before = NULL;
-		}
-		engine_give_back(&e, b);
-		if (last)
-			break;
-	}
-	pthread_join(reader, NULL);
-
+/* Finishes the import's accounting once the writer has stopped and the
+ * reader has read (or counted) the whole file. */
+static void
+engine_conclude(struct engine *e, enum store_status ss)
+{
 	const char *status;
-	struct counts *c = &e.committed;
-	uint64_t total = e.rows_read;
-	c->n[OUTCOME_NOT_PROCESSED] = total - e.rows_done;
-	if (ss != STORE_OK) {
+	struct counts *c = &e->committed;
+	uint64_t total = atomic_load(&e->rows_read);
+	c->n[OUTCOME_NOT_PROCESSED] = total - e->rows_done;
+	struct engine_result *res = &e->res;
+	if (e->stopped != NULL && !strcmp(e->stopped, "cancelled"))
+		status = "cancelled";
+	else if (e->stopped != NULL) {
 		status = "interrupted";
-		result->last_error = xstrdup(e.ops->errmsg(e.store));
-	} else if (e.read_error != NULL) {
+		if (res->last_error == NULL)
+			res->last_error = xstrdup(ss != STORE_OK ? e->ops->errmsg(e->store) :
+			    _("The time limit was reached."));
+	} else if (e->read_error != NULL) {
 		status = "failed";
-		result->last_error = e.read_error;
-		e.read_error = NULL;
+		res->last_error = e->read_error;
+		e->read_error = NULL;
 	} else
 		status = c->n[OUTCOME_REJECTED] + c->n[OUTCOME_FAILED] > 0 ?
 		    "completed_with_errors" : "completed";
 
 	/* The accounting invariant: every row read has exactly one outcome,
 	 * and the committed ones are exactly the rows before the cursor. */
-	uint64_t sum = 0, written = 0;
+	uint64_t sum = 0;
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		sum += c->n[o];
-	written = sum - c->n[OUTCOME_NOT_PROCESSED];
-	int finished = ss == STORE_OK && result->last_error == NULL;
-	if (sum != total || written != e.rows_done || e.rows_done > total ||
+	uint64_t written = sum - c->n[OUTCOME_NOT_PROCESSED];
+	int finished = e->stopped == NULL && res->last_error == NULL;
+	if (sum != total || written != e->rows_done || e->rows_done > total ||
 	    (finished && c->n[OUTCOME_NOT_PROCESSED] != 0)) {
 		fprintf(stderr, _("sluice: internal error: the rows do not add up (read %llu, accounted %llu, written %llu, cursor %llu). This is a bug; please report it with the file that caused it.\n"),
 		    (unsigned long long)total, (unsigned long long)sum,
-		    (unsigned long long)written, (unsigned long long)e.rows_done);
+		    (unsigned long long)written, (unsigned long long)e->rows_done);
 		abort();
 	}
 
-	if (opts->dry_run) {
-		e.ops->dry_run_end(e.store);
-		if (engine_retry(&e, engine_do_start) != STORE_OK)
-			e.id = 0;
+	if (e->o.dry_run) {
+		e->ops->dry_run_end(e->store);
+		if (engine_retry(e, engine_do_start) != STORE_OK)
+			e->id = 0;
 	}
-	if (e.id != 0) {
+	if (e->id != 0) {
 		for (unsigned attempt = 1;; attempt++) {
-			enum store_status fs = journal_progress(e.journal, e.id, e.rows_done, total, c,
-			    status, result->last_error, 1);
-			if (fs != STORE_TRANSIENT || attempt > opts->retries)
+			enum store_status fs = journal_progress(e->journal, e->id, e->rows_done,
+			    atomic_load(&e->bytes_read), total, c, status, res->last_error, 1);
+			if (fs != STORE_TRANSIENT || attempt > e->o.retries)
 				break;
-			engine_sleep_ms(opts->retry_base_ms << (attempt - 1));
+			engine_sleep_ms(e->o.retry_base_ms << (attempt - 1));
 		}
 	}
-
-	result->id = e.id;
-	result->status = status;
-	result->total = total;
-	result->counts = *c;
-	result->duration_s = engine_now() - t0;
-
-	for (int i = 0; i < NBATCHES; i++) {
-		arena_reset(&batches[i].arena);
-		free(batches[i].arena.head);
-		free(batches[i].records);
+	if (e->resumed != NULL) {
+		/* The summary covers the whole import, earlier runs included. */
+		json_decref(res->errors_by_field);
+		json_decref(res->samples);
+		res->errors_by_field = journal_error_counts_json(e->journal, e->id, "field");
+		res->samples = journal_errors_json(e->journal, e->id, ENGINE_MAX_SAMPLES);
+		json_t *bt = journal_error_counts_json(e->journal, e->id, "type");
+		for (int t = 0; t < ERROR_TYPE_COUNT; t++)
+			res->errors_by_type[t] = (uint64_t)json_integer_value(
+			    json_object_get(bt, record_error_type_name(t)));
+		json_decref(bt);
 	}
-	pthread_mutex_destroy(&e.lock);
-	pthread_cond_destroy(&e.cond);
-	free(e.read_error);
-	engine_free(&e);
+	res->id = e->id;
+	res->status = status;
+	res->total = total;
+	res->counts = *c;
+	res->duration_s = engine_now() - e->t0;
+	res->rows_this_run = e->rows_done - e->rows_done_at_start;
+	engine_publish(e, status);
+}
+
+/* Holds the writer at a batch boundary while paused. */
+static void
+engine_pause_point(struct engine *e)
+{
+	if (!atomic_load(&e->paused))
+		return;
+	engine_publish(e, "paused");
+	pthread_mutex_lock(&e->lock);
+	while (atomic_load(&e->paused) && !atomic_load(&e->cancel))
+		pthread_cond_wait(&e->cond, &e->lock);
+	pthread_mutex_unlock(&e->lock);
+	engine_publish(e, "running");
+}
+
+/* The worker thread: the batch loop. */
+static void *
+engine_run(void *arg)
+{
+	struct engine *e = arg;
+	pthread_t reader;
+	pthread_create(&reader, NULL, engine_reader, e);
+	engine_publish(e, "running");
+
+	enum store_status ss = STORE_OK;
+	for (;;) {
+		struct batch *b = engine_take_full(e);
+		int last = b->last;
+		if (b->n > 0 && e->stopped == NULL) {
+			engine_pause_point(e);
+			enum batch_end end = BATCH_COMMITTED;
+			double elapsed = engine_now() - e->t0;
+			if (atomic_load(&e->cancel))
+				end = BATCH_CANCELLED;
+			else if (e->o.max_duration_s > 0 && elapsed >= e->o.max_duration_s) {
+				e->stopped = "interrupted";
+				engine_event(e, PROGRESS_TIME_LIMIT, b->number,
+				    _("The time limit of %.0f s is reached; stopping after batch %llu. Continue with sluice resume %lld."),
+				    e->o.max_duration_s, (unsigned long long)e->batches_done,
+				    (long long)e->id);
+			} else
+				end = engine_write_batch(e, b, &ss);
+			if (end == BATCH_COMMITTED && e->stopped == NULL)
+				e->batches_done = b->number;
+			else if (end == BATCH_CANCELLED) {
+				e->stopped = "cancelled";
+				engine_event(e, PROGRESS_CANCELLED, b->number,
+				    _("Cancelled: batch %llu was rolled back; the batches before it stay committed."),
+				    (unsigned long long)b->number);
+			} else if (end == BATCH_STORE_FAILED) {
+				e->stopped = "interrupted";
+				engine_event(e, PROGRESS_STORAGE, b->number,
+				    _("Stopped at batch %llu: %s Continue with sluice resume %lld once the problem is solved."),
+				    (unsigned long long)b->number, e->ops->errmsg(e->store),
+				    (long long)e->id);
+			}
+			if (e->stopped != NULL)
+				atomic_store(&e->stop, 1);
+			engine_publish(e, e->stopped ? e->stopped : "running");
+		}
+		for (size_t i = 0; i < b->n; i++) {
+			free(b->records[i].before);
+			b->records[i].before = NULL;
+		}
+		engine_give_back(e, b);
+		if (last)
+			break;
+	}
+	pthread_join(reader, NULL);
+	engine_conclude(e, ss);
+	atomic_store(&e->running, 0);
+	return NULL;
+}
+
+struct engine *
+engine_start(const struct engine_options *opts, const struct engine_hooks *hooks, char **cause)
+{
+	struct engine *e = xcalloc(1, sizeof *e);
+	e->o = *opts;
+	e->hooks = hooks;
+	e->t0 = engine_now();
+	e->last_publish = e->t0;
+	e->rand_state = (unsigned)time(NULL) ^ (unsigned)getpid();
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->cond, NULL);
+	progress_init(&e->progress);
+	e->res.errors_by_field = json_object();
+	e->res.samples = json_array();
+
+	if (engine_setup(e, cause) != 0) {
+		if (e->store && e->o.dry_run)
+			e->ops->dry_run_end(e->store);
+		engine_free(e);
+		return NULL;
+	}
+	e->res.file = xstrdup(e->o.path);
+	e->res.dry_run = e->o.dry_run;
+	e->res.strategy = e->o.strategy;
+	e->res.batch_size = e->o.batch_size;
+	e->res.schema = xstrdup(e->schema->name);
+	e->res.table = xstrdup(e->schema->table);
+	e->res.source_description = xstrdup(source_describe(e->source));
+	e->res.mapping_json = mapping_to_json(e->mapping, e->schema);
+
+	if (e->resumed != NULL) {
+		if (engine_retry(e, engine_do_claim) != STORE_OK) {
+			*cause = xasprintf(_("Import %lld was taken over by another process just now; see sluice history."),
+			    (long long)e->o.resume_id);
+			engine_free(e);
+			return NULL;
+		}
+		engine_take_over(e);
+	} else if (!e->o.dry_run && engine_retry(e, engine_do_start) != STORE_OK) {
+		*cause = xasprintf(_("Cannot record the import in the database: %s"),
+		    e->ops->errmsg(e->store));
+		engine_free(e);
+		return NULL;
+	}
+
+	for (int i = 0; i < 3; i++) {
+		e->batches[i].records = xcalloc(e->o.batch_size, sizeof *e->batches[i].records);
+		e->batches[i].next = e->free_batches;
+		e->free_batches = &e->batches[i];
+	}
+	engine_publish(e, "running");
+
+	/* Signals are the watcher's business: the engine's threads never
+	 * take them. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	atomic_store(&e->running, 1);
+	pthread_create(&e->worker, NULL, engine_run, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return e;
+}
+
+struct progress *
+engine_progress(struct engine *e)
+{
+	return &e->progress;
+}
+
+void
+engine_pause(struct engine *e, int paused)
+{
+	if (atomic_exchange(&e->paused, paused ? 1 : 0) == (paused ? 1 : 0))
+		return;
+	pthread_mutex_lock(&e->lock);
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+	progress_event(&e->progress, paused ? PROGRESS_PAUSED : PROGRESS_RESUMED,
+	    engine_now() - e->t0, 0, 0, paused ?
+	    _("Paused: the import stops at the end of the batch being written.") :
+	    _("Resumed."));
+}
+
+void
+engine_cancel(struct engine *e)
+{
+	if (atomic_exchange(&e->cancel, 1))
+		return;
+	pthread_mutex_lock(&e->lock);
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+}
+
+int
+engine_running(struct engine *e)
+{
+	return atomic_load(&e->running);
+}
+
+void
+engine_finish(struct engine *e, struct engine_result *result)
+{
+	pthread_join(e->worker, NULL);
+	*result = e->res;
+	memset(&e->res, 0, sizeof e->res);
+	engine_free(e);
+}
+
+int
+engine_import(const struct engine_options *opts, const struct engine_hooks *hooks,
+    struct engine_result *result, char **cause)
+{
+	memset(result, 0, sizeof *result);
+	struct engine *e = engine_start(opts, hooks, cause);
+	if (e == NULL)
+		return -1;
+	engine_finish(e, result);
 	return 0;
 }
 

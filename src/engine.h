@@ -1,7 +1,8 @@
 /* The engine: one import from a file to the store, in numbered batches,
- * each committed with its journal in one transaction. A reader thread
- * parses and validates batch k+1 while batch k is written. Knows nothing of
- * terminals. */
+ * each committed with its journal in one transaction. It runs on a worker
+ * thread; a reader thread parses and validates batch k+1 while batch k is
+ * written. Watchers read a progress snapshot and an event ring (progress.h)
+ * and may pause, resume or cancel. Knows nothing of terminals. */
 #ifndef SLUICE_ENGINE_H
 #define SLUICE_ENGINE_H
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "journal.h"
+#include "progress.h"
 #include "record.h"
 #include "store.h"
 
@@ -32,10 +34,14 @@ struct engine_options {
 	const char *sheet;	/* workbooks: name or 1-based number; NULL: first visible */
 	const char *encoding;	/* CSV: forced encoding; NULL: detect */
 	int dry_run;
+	double max_duration_s;	/* stop at a batch boundary after this; 0: none */
+	int64_t resume_id;	/* continue this import instead of starting one:
+				 * file, schema, mapping, strategy, batch size and
+				 * region then come from the journal */
 };
 
 /* Called on the engine's thread for things a person should notice (retry,
- * replay); message is a full sentence. */
+ * replay), besides the event ring; message is a full sentence. */
 struct engine_hooks {
 	void (*notice)(void *ctx, const char *message);
 	void *ctx;
@@ -44,7 +50,8 @@ struct engine_hooks {
 /* What an import did, for the summary. */
 struct engine_result {
 	int64_t id;
-	const char *status;	/* completed, completed_with_errors, interrupted, failed */
+	const char *status;	/* completed, completed_with_errors, interrupted,
+				 * failed, cancelled */
 	int dry_run;
 	uint64_t total;
 	struct counts counts;
@@ -52,6 +59,7 @@ struct engine_result {
 	json_t *errors_by_field;	/* {field: n} */
 	json_t *samples;		/* first errors: [{row, line, field, type, message, value}] */
 	double duration_s;
+	uint64_t rows_this_run;		/* rows processed by this run (a resume's own) */
 	char *last_error;		/* why it stopped early, or NULL */
 	char *file;
 	char *schema;
@@ -62,9 +70,33 @@ struct engine_result {
 	unsigned batch_size;
 };
 
-/* Runs one import. Returns 0 when the import ran (result says how it
- * ended), or -1 when it could not start: *cause then says why (bad file,
- * schema, mapping or database) and nothing was written. */
+struct engine;
+
+/* Checks everything that can be checked before a row is written (file,
+ * schema, mapping, database; for a resume, that the file is unchanged and
+ * the import not running elsewhere), records the import, and starts the
+ * worker thread. Returns NULL with *cause when it cannot start: nothing was
+ * written then. opts and hooks must outlive the engine. */
+struct engine *engine_start(const struct engine_options *opts,
+    const struct engine_hooks *hooks, char **cause);
+
+/* The snapshot and events of a running engine; valid until engine_finish. */
+struct progress *engine_progress(struct engine *e);
+
+/* Any thread: pause (at the next batch boundary) or resume; cancel (the
+ * batch in flight is rolled back). Harmless when repeated. */
+void engine_pause(struct engine *e, int paused);
+void engine_cancel(struct engine *e);
+
+/* 1 while the worker runs. */
+int engine_running(struct engine *e);
+
+/* Waits for the worker, fills *result and frees the engine. */
+void engine_finish(struct engine *e, struct engine_result *result);
+
+/* engine_start + engine_finish: runs one import to its end. Returns 0 when
+ * the import ran (result says how it ended), or -1 with *cause when it
+ * could not start. */
 int engine_import(const struct engine_options *opts, const struct engine_hooks *hooks,
     struct engine_result *result, char **cause);
 

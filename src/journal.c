@@ -3,7 +3,10 @@
 #include "config.h"
 
 #include <jansson.h>
+#include <errno.h>
 #include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +32,12 @@ static const char journal_schema[] =
     " id INTEGER PRIMARY KEY,"
     " source_path TEXT NOT NULL, source_size INTEGER, source_sha256 TEXT,"
     " source_format TEXT, source_description TEXT, sheet TEXT, encoding TEXT,"
-    " schema_name TEXT NOT NULL, target_table TEXT NOT NULL, mapping TEXT,"
+    " schema_name TEXT NOT NULL, schema_path TEXT, target_table TEXT NOT NULL,"
+    " mapping TEXT,"
     " strategy TEXT NOT NULL, batch_size INTEGER, region TEXT,"
     " dry_run INTEGER NOT NULL DEFAULT 0,"
-    " status TEXT NOT NULL, rows_done INTEGER NOT NULL DEFAULT 0, total INTEGER,"
+    " status TEXT NOT NULL, rows_done INTEGER NOT NULL DEFAULT 0,"
+    " bytes_done INTEGER NOT NULL DEFAULT 0, total INTEGER,"
     " created INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,"
     " merged INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
     " skipped INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,"
@@ -52,7 +57,7 @@ static const char journal_schema[] =
     "CREATE TABLE IF NOT EXISTS sluice_import_changes ("
     " id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, batch_no INTEGER,"
     " row_no INTEGER, record_id INTEGER NOT NULL, action TEXT NOT NULL,"
-    " before TEXT);"
+    " before TEXT, after_hash INTEGER);"
     "CREATE INDEX IF NOT EXISTS sluice_import_changes_import"
     " ON sluice_import_changes(import_id);"
     "CREATE TABLE IF NOT EXISTS sluice_import_batches ("
@@ -99,12 +104,12 @@ journal_prepare(struct journal *j)
 		{ &j->reject, "INSERT OR REPLACE INTO sluice_import_rejects (import_id, row_no,"
 		    " line_no, outcome, cells) VALUES (?1, ?2, ?3, ?4, ?5)" },
 		{ &j->change, "INSERT INTO sluice_import_changes (import_id, batch_no, row_no,"
-		    " record_id, action, before) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
+		    " record_id, action, before, after_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
 		{ &j->batch, "INSERT OR REPLACE INTO sluice_import_batches (import_id, batch_no,"
 		    " first_row, rows, created, updated, merged, unchanged, skipped, rejected,"
 		    " failed, attempts, duration_ms, status) VALUES"
 		    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" },
-		{ &j->progress, "UPDATE sluice_imports SET rows_done = ?2,"
+		{ &j->progress, "UPDATE sluice_imports SET rows_done = ?2, bytes_done = ?15,"
 		    " total = coalesce(?3, total), created = ?4, updated = ?5, merged = ?6,"
 		    " unchanged = ?7, skipped = ?8, rejected = ?9, failed = ?10,"
 		    " not_processed = ?11, status = ?12, last_error = coalesce(?13, last_error),"
@@ -165,9 +170,10 @@ journal_import_start(struct journal *j, const struct import_info *info, int64_t 
 	    "INSERT INTO sluice_imports (source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
-	    " source_sha256, sheet, encoding)"
+	    " source_sha256, sheet, encoding, schema_path)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'running',"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17)", -1, &st, NULL);
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_fail(j->store, rc);
 	char host[256] = "";
@@ -190,6 +196,7 @@ journal_import_start(struct journal *j, const struct import_info *info, int64_t 
 	bind_text_or_null(st, 15, info->source_sha256);
 	bind_text_or_null(st, 16, info->sheet);
 	bind_text_or_null(st, 17, info->encoding);
+	bind_text_or_null(st, 18, info->schema_path);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -265,6 +272,7 @@ journal_rows(struct journal *j, int64_t id, uint64_t batch_no,
 			bind_text_or_null(j->change, 5, r->outcome == OUTCOME_CREATED ? "insert" :
 			    r->outcome == OUTCOME_UPDATED ? "update" : "merge");
 			bind_text_or_null(j->change, 6, r->before);
+			sqlite3_bind_int64(j->change, 7, (sqlite3_int64)r->after_hash);
 			ss = journal_step(j, j->change);
 			break;
 		default:
@@ -293,12 +301,14 @@ journal_batch(struct journal *j, int64_t id, uint64_t batch_no, uint64_t first_r
 }
 
 enum store_status
-journal_progress(struct journal *j, int64_t id, uint64_t rows_done, uint64_t total,
-    const struct counts *c, const char *status, const char *last_error, int finished)
+journal_progress(struct journal *j, int64_t id, uint64_t rows_done, uint64_t bytes_done,
+    uint64_t total, const struct counts *c, const char *status, const char *last_error,
+    int finished)
 {
 	sqlite3_stmt *st = j->progress;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)rows_done);
+	sqlite3_bind_int64(st, 15, (sqlite3_int64)bytes_done);
 	if (total > 0)
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)total);
 	else
@@ -309,6 +319,101 @@ journal_progress(struct journal *j, int64_t id, uint64_t rows_done, uint64_t tot
 	bind_text_or_null(st, 13, last_error);
 	sqlite3_bind_int(st, 14, finished);
 	return journal_step(j, st);
+}
+
+static void
+journal_host(char *host, size_t size)
+{
+	host[0] = '\0';
+	gethostname(host, size - 1);
+	host[size - 1] = '\0';
+}
+
+enum store_status
+journal_claim(struct journal *j, int64_t id, const char *from_status)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(j->db,
+	    "UPDATE sluice_imports SET status = 'running', pid = ?3, host = ?4,"
+	    " finished_at = NULL, not_processed = 0 WHERE id = ?1 AND status = ?2",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(j->store, rc);
+	char host[256];
+	journal_host(host, sizeof host);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, from_status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)getpid());
+	sqlite3_bind_text(st, 4, host, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_sqlite_fail(j->store, rc);
+	return sqlite3_changes(j->db) == 1 ? STORE_OK : STORE_ROW;
+}
+
+uint64_t
+journal_last_batch(struct journal *j, int64_t id)
+{
+	sqlite3_stmt *st;
+	uint64_t n = 0;
+	if (sqlite3_prepare_v2(j->db, "SELECT max(batch_no) FROM sluice_import_batches"
+	    " WHERE import_id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+journal_process_alive(const char *host, int64_t pid)
+{
+	char me[256];
+	journal_host(me, sizeof me);
+	if (host == NULL || strcmp(host, me) != 0)
+		return -1;
+	if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
+		return 0;
+	/* The pid may have been reused by another program since. */
+	char path[64], comm[64] = "";
+	snprintf(path, sizeof path, "/proc/%lld/comm", (long long)pid);
+	FILE *fp = fopen(path, "r");
+	if (fp != NULL) {
+		if (fgets(comm, sizeof comm, fp) == NULL)
+			comm[0] = '\0';
+		fclose(fp);
+		return strncmp(comm, "sluice", 6) == 0 || strncmp(comm, "lt-sluice", 9) == 0;
+	}
+	return 1;
+}
+
+const char *
+journal_settle_status(struct journal *j, json_t *row)
+{
+	const char *status = json_string_value(json_object_get(row, "status"));
+	if (status == NULL || (strcmp(status, "running") != 0 && strcmp(status, "paused") != 0))
+		return status;
+	const char *host = json_string_value(json_object_get(row, "host"));
+	json_int_t pid = json_integer_value(json_object_get(row, "pid"));
+	if (journal_process_alive(host, pid) != 0)
+		return status;
+	/* Its process died (kill -9, reboot): what is committed stands, and
+	 * resume continues from the cursor. Best effort: a locked database
+	 * is settled next time. */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(j->db, "UPDATE sluice_imports SET status = 'interrupted',"
+	    " last_error = coalesce(last_error, ?3) WHERE id = ?1 AND status = ?2",
+	    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(row, "id")));
+		sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, _("The process running the import ended without finishing it."), -1, SQLITE_TRANSIENT);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	json_object_set_new(row, "status", json_string("interrupted"));
+	return "interrupted";
 }
 
 /* One result row as a JSON object keyed by column name. */

@@ -22,6 +22,7 @@ struct import_info {
 	const char *encoding;		/* or NULL */
 	const char *source_description;
 	const char *schema_name;
+	const char *schema_path;
 	const char *target_table;
 	const char *mapping_json;
 	const char *strategy;
@@ -57,11 +58,29 @@ enum store_status journal_batch(struct journal *j, int64_t id, uint64_t batch_no
     uint64_t first_row, uint64_t rows, const struct counts *counts,
     unsigned attempts, uint64_t duration_ms, const char *status);
 
-/* Updates the import's cursor (rows_done), counters and status. total is
- * written when non-zero; finished sets finished_at. */
+/* Updates the import's cursor (rows_done), how far into the file it is
+ * (bytes_done), counters and status. total is written when non-zero;
+ * finished sets finished_at. */
 enum store_status journal_progress(struct journal *j, int64_t id,
-    uint64_t rows_done, uint64_t total, const struct counts *counts,
-    const char *status, const char *last_error, int finished);
+    uint64_t rows_done, uint64_t bytes_done, uint64_t total,
+    const struct counts *counts, const char *status, const char *last_error,
+    int finished);
+
+/* Takes over import id for this process (pid, host, status running) if its
+ * status is still from_status. STORE_ROW when someone else changed it
+ * first. */
+enum store_status journal_claim(struct journal *j, int64_t id, const char *from_status);
+
+/* The highest batch number journaled for import id (0 when none). */
+uint64_t journal_last_batch(struct journal *j, int64_t id);
+
+/* Whether the process that runs an import is alive: 1 yes, 0 no (it was on
+ * this host and is gone), -1 cannot tell (another host). */
+int journal_process_alive(const char *host, int64_t pid);
+
+/* A running import whose process is gone is marked interrupted. Returns
+ * the status the import really has (a static string or the one given). */
+const char *journal_settle_status(struct journal *j, json_t *import_row);
 
 /* Reading, for history and show. Each returns a new reference, or NULL
  * when there is nothing (no such import, no journal yet). */

@@ -61,6 +61,10 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "import"))
 		return cli_import(argc - 1, argv + 1);
+	if (!strcmp(cmd, "resume"))
+		return cli_resume(argc - 1, argv + 1);
+	if (!strcmp(cmd, "watch"))
+		return cli_watch(argc - 1, argv + 1);
 	if (!strcmp(cmd, "history"))
 		return cli_history(argc - 1, argv + 1);
 	if (!strcmp(cmd, "show"))

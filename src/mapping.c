@@ -292,3 +292,40 @@ mapping_to_json(const struct mapping *m, const struct schema *schema)
 	free(s);
 	return out;
 }
+
+int
+mapping_apply_json(struct mapping *m, const struct schema *schema, const char *json,
+    char **cause)
+{
+	json_t *arr = json ? json_loads(json, 0, NULL) : NULL;
+	if (!json_is_array(arr) || json_array_size(arr) != m->ncolumns) {
+		json_decref(arr);
+		*cause = xstrdup(_("The file's columns are not those the import was started with; import the file anew."));
+		return -1;
+	}
+	for (size_t c = 0; c < m->ncolumns; c++)
+		mapping_set(m, c, -1);
+	int rc = 0;
+	size_t i;
+	json_t *item;
+	json_array_foreach(arr, i, item) {
+		const char *header = json_string_value(json_object_get(item, "header"));
+		const char *field = json_string_value(json_object_get(item, "field"));
+		if (header == NULL || strcmp(header, m->headers[i]) != 0) {
+			*cause = xstrdup(_("The file's columns are not those the import was started with; import the file anew."));
+			rc = -1;
+			break;
+		}
+		if (field == NULL)
+			continue;
+		int f = schema_field_index(schema, field);
+		if (f < 0) {
+			*cause = xasprintf(_("The import mapped a column to the field %s, which the schema no longer has; import the file anew."), field);
+			rc = -1;
+			break;
+		}
+		mapping_set(m, i, f);
+	}
+	json_decref(arr);
+	return rc;
+}

@@ -41,6 +41,12 @@ int mapping_apply_file(struct mapping *m, const struct schema *schema,
 int mapping_check(const struct mapping *m, const struct schema *schema,
     char **cause);
 
+/* Restores a mapping stored with an import (mapping_to_json) onto the same
+ * file's headers. Returns -1 with *cause when the headers differ or a field
+ * is gone from the schema. */
+int mapping_apply_json(struct mapping *m, const struct schema *schema,
+    const char *json, char **cause);
+
 /* The mapping as JSON, a new string: an array of
  * {"column": 0, "header": "E-mail", "field": "email" or null}. */
 char *mapping_to_json(const struct mapping *m, const struct schema *schema);

@@ -36,6 +36,7 @@ struct record {
 	enum outcome outcome;	/* rejected by validation, else set when written */
 	int64_t record_id;	/* the stored record written or matched */
 	char *before;		/* JSON before-image for updated/merged */
+	uint64_t after_hash;	/* fingerprint of what was written */
 };
 
 const char *record_error_type_name(enum error_type t);

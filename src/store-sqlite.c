@@ -329,7 +329,7 @@ store_sqlite_prepare(struct store *st, const struct schema *s, char **cause)
 	sql_add(&sql, &len, "SELECT ");
 	for (size_t f = 0; f < s->nfields; f++)
 		sql_add(&sql, &len, "%s\"%s\"", f ? ", " : "", s->fields[f].name);
-	sql_add(&sql, &len, " FROM \"%s\" WHERE id = ?1", s->table);
+	sql_add(&sql, &len, ", imported_from FROM \"%s\" WHERE id = ?1", s->table);
 	rc = store_prepare_stmt(st, sql, &st->load);
 	free(sql);
 	if (rc != SQLITE_OK)
@@ -443,6 +443,9 @@ store_before_image(const struct schema *s, sqlite3_stmt *load, int64_t id)
 		const char *v = (const char *)sqlite3_column_text(load, (int)f);
 		json_object_set_new(obj, s->fields[f].name, v ? json_string(v) : json_null());
 	}
+	int last = (int)s->nfields;
+	json_object_set_new(obj, "imported_from", sqlite3_column_type(load, last) == SQLITE_NULL ?
+	    json_null() : json_integer(sqlite3_column_int64(load, last)));
 	char *js = json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT);
 	json_decref(obj);
 	return js;
@@ -525,6 +528,7 @@ store_sqlite_upsert(struct store *st, const char *const *values,
 			return store_sqlite_fail(st, rc);
 		res->outcome = OUTCOME_CREATED;
 		res->record_id = sqlite3_last_insert_rowid(st->db);
+		res->after_hash = store_values_hash(values, n);
 		return STORE_OK;
 	}
 
@@ -556,6 +560,7 @@ store_sqlite_upsert(struct store *st, const char *const *values,
 	}
 	if (changed) {
 		res->before = store_before_image(s, st->load, id);
+		res->after_hash = store_values_hash(st->merged, n);
 		store_bind_values(st->update, st->merged, n);
 		sqlite3_bind_int64(st->update, (int)n + 1, import_id);
 		sqlite3_bind_int64(st->update, (int)n + 2, id);
@@ -598,6 +603,22 @@ const struct store_ops store_sqlite_ops = {
 	.upsert = store_sqlite_upsert,
 	.errmsg = store_sqlite_errmsg,
 };
+
+uint64_t
+store_values_hash(const char *const *values, size_t n)
+{
+	/* FNV-1a, with a marker between values and for NULL. */
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t f = 0; f < n; f++) {
+		if (values[f] == NULL)
+			h = (h ^ 0xfe) * 0x100000001b3ULL;
+		else
+			for (const unsigned char *p = (const unsigned char *)values[f]; *p; p++)
+				h = (h ^ *p) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
+	}
+	return h;
+}
 
 void
 store_result_clear(struct upsert_result *res)

@@ -40,7 +40,9 @@ enum store_status {
 struct upsert_result {
 	enum outcome outcome;	/* created … skipped, or rejected */
 	int64_t record_id;	/* the stored record's id */
-	char *before;		/* JSON before-image for updated/merged, else NULL */
+	char *before;		/* JSON before-image for updated/merged, else NULL;
+				 * holds every field and imported_from */
+	uint64_t after_hash;	/* store_values_hash of what was written */
 	char *reason;		/* rejected: why (a sentence), else NULL */
 	int reason_field;	/* rejected: the field concerned, or -1 */
 };
@@ -77,6 +79,11 @@ struct store_ops {
 extern const struct store_ops store_sqlite_ops;
 
 void store_result_clear(struct upsert_result *res);
+
+/* A 64-bit fingerprint of a record's values (one per field, NULL = empty),
+ * kept with each change so that a rollback can tell whether anyone has
+ * changed the record since. */
+uint64_t store_values_hash(const char *const *values, size_t n);
 
 const char *store_outcome_name(enum outcome o);
 const char *store_strategy_name(enum strategy s);

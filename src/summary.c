@@ -75,7 +75,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set(o, "errors", r->samples);
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));
 	json_object_set_new(o, "rows_per_s",
-	    json_real(r->duration_s > 0 ? (double)r->total / r->duration_s : 0));
+	    json_real(r->duration_s > 0 ? (double)r->rows_this_run / r->duration_s : 0));
 	json_object_set_new(o, "mapping", summary_mapping(r->mapping_json));
 	json_object_set_new(o, "last_error", r->last_error ? json_string(r->last_error) : json_null());
 	return o;
@@ -87,6 +87,7 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	json_t *row = journal_import_json(j, id);
 	if (row == NULL)
 		return NULL;
+	journal_settle_status(j, row);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(id));
 	json_object_set(o, "status", json_object_get(row, "status"));
@@ -164,6 +165,10 @@ summary_status_text(const char *status)
 		return _("running");
 	if (!strcmp(status, "cancelled"))
 		return _("cancelled");
+	if (!strcmp(status, "rolled_back"))
+		return _("rolled back");
+	if (!strcmp(status, "paused"))
+		return _("paused");
 	return status;
 }
 
@@ -238,8 +243,13 @@ summary_print(FILE *fp, const json_t *r)
 		char *esc = text_escape(last);
 		fprintf(fp, _("\nStopped early: %s\n"), esc);
 		free(esc);
-		if (!strcmp(summary_str(r, "status"), "interrupted"))
-			fprintf(fp, _("The rows before the cursor are committed; the rest were not processed.\n"));
+	}
+	const char *st = summary_str(r, "status");
+	if (!dry && (!strcmp(st, "interrupted") || !strcmp(st, "cancelled"))) {
+		char *esc = text_escape(summary_str(r, "database"));
+		fprintf(fp, _("\nThe rows before the cursor are committed; the rest were not processed. Continue with: sluice resume %lld --db %s\n"),
+		    summary_int(r, "id"), esc);
+		free(esc);
 	}
 	json_t *dur = json_object_get(r, "duration_s");
 	if (dur)

@@ -1,0 +1,164 @@
+/* Progress line, JSON lines, durations: the headless face of progress. */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli-progress.h"
+#include "i18n.h"
+
+int
+cli_progress_parse(const char *s)
+{
+	if (!strcmp(s, "auto"))
+		return CLI_PROGRESS_AUTO;
+	if (!strcmp(s, "jsonl"))
+		return CLI_PROGRESS_JSONL;
+	if (!strcmp(s, "none"))
+		return CLI_PROGRESS_NONE;
+	return -1;
+}
+
+double
+cli_duration_parse(const char *s)
+{
+	double total = 0;
+	const char *p = s;
+	if (*p == '\0')
+		return -1;
+	while (*p) {
+		char *end;
+		double v = strtod(p, &end);
+		if (end == p || v < 0)
+			return -1;
+		switch (*end) {
+		case 'h': v *= 3600; end++; break;
+		case 'm': v *= 60; end++; break;
+		case 's': end++; break;
+		case '\0': break;
+		default: return -1;
+		}
+		total += v;
+		p = end;
+	}
+	return total > 0 ? total : -1;
+}
+
+/* 1234567 → "1,234,567" */
+static void
+cli_thousands(char *buf, size_t n, unsigned long long v)
+{
+	char tmp[32];
+	int len = snprintf(tmp, sizeof tmp, "%llu", v);
+	size_t o = 0;
+	for (int i = 0; i < len && o + 2 < n; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+}
+
+static void
+cli_clock(char *buf, size_t n, double s)
+{
+	if (s < 0) {
+		snprintf(buf, n, "--:--");
+		return;
+	}
+	unsigned long t = (unsigned long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, n, "%lu:%02lu", t / 60, t % 60);
+}
+
+void
+cli_progress_draw(FILE *fp, const struct progress_snapshot *s)
+{
+	struct winsize ws;
+	int width = 80;
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		width = ws.ws_col;
+	char done[32], total[32], eta[48], text[200];
+	cli_thousands(done, sizeof done, s->rows_done);
+	cli_thousands(total, sizeof total, s->rows_total);
+	cli_clock(eta, sizeof eta, s->eta_s);
+	snprintf(text, sizeof text, _(" %5.1f%%  %s/%s%s rows  %.0f rows/s  ETA %s  %s"),
+	    s->percent, done, s->total_exact ? "" : "~", total, s->rows_per_s, eta,
+	    strcmp(s->status, "running") ? s->status : "");
+	int bar = width - (int)strlen(text) - 3;
+	if (bar > 30)
+		bar = 30;
+	fputs("\r", fp);
+	if (bar >= 5) {
+		int fill = (int)(s->percent / 100.0 * bar + 0.5);
+		fputc('[', fp);
+		for (int i = 0; i < bar; i++)
+			fputc(i < fill ? '#' : '.', fp);
+		fputc(']', fp);
+	}
+	fprintf(fp, "%.*s\033[K", width - (bar >= 5 ? bar + 3 : 1), text);
+	fflush(fp);
+}
+
+void
+cli_progress_clear(FILE *fp)
+{
+	fputs("\r\033[K", fp);
+	fflush(fp);
+}
+
+void
+cli_progress_jsonl(FILE *fp, const struct progress_snapshot *s)
+{
+	json_t *o = json_pack("{s:s, s:I, s:s, s:f, s:I, s:I, s:b, s:I, s:I, s:f, s:f, s:f, s:f}",
+	    "type", "progress", "id", (json_int_t)s->id, "status", s->status,
+	    "percent", s->percent, "rows_done", (json_int_t)s->rows_done,
+	    "rows_total", (json_int_t)s->rows_total, "total_exact", s->total_exact,
+	    "batch", (json_int_t)s->batch, "batches_total", (json_int_t)s->batches_total,
+	    "elapsed_s", s->elapsed_s, "rows_per_s", s->rows_per_s,
+	    "rows_per_min", s->rows_per_min, "eta_s", s->eta_s);
+	static const char *const keys[OUTCOME_COUNT] = {
+		"created", "updated", "merged", "unchanged", "skipped", "rejected", "failed",
+		"not_processed",
+	};
+	for (int k = 0; k < OUTCOME_COUNT; k++)
+		json_object_set_new(o, keys[k], json_integer((json_int_t)s->counts.n[k]));
+	json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	fputc('\n', fp);
+	fflush(fp);
+	json_decref(o);
+}
+
+void
+cli_event_jsonl(FILE *fp, const struct progress_event *ev)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I, s:f, s:s}", "type", "event",
+	    "kind", progress_event_kind_name(ev->kind), "batch", (json_int_t)ev->batch,
+	    "elapsed_s", ev->elapsed_s, "message", ev->message);
+	if (o == NULL)
+		return;
+	json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	fputc('\n', fp);
+	fflush(fp);
+	json_decref(o);
+}
+
+int
+cli_exit_for_status(const char *status)
+{
+	if (status == NULL)
+		return EXIT_INTERRUPTED;
+	if (!strcmp(status, "completed"))
+		return EXIT_ALL_IMPORTED;
+	if (!strcmp(status, "completed_with_errors"))
+		return EXIT_SOME_REJECTED;
+	if (!strcmp(status, "cancelled"))
+		return EXIT_CANCELLED;
+	return EXIT_INTERRUPTED;
+}
