@@ -63,6 +63,8 @@ main(int argc, char **argv)
 		return cli_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "resume"))
 		return cli_resume(argc - 1, argv + 1);
+	if (!strcmp(cmd, "rollback"))
+		return cli_rollback(argc - 1, argv + 1);
 	if (!strcmp(cmd, "watch"))
 		return cli_watch(argc - 1, argv + 1);
 	if (!strcmp(cmd, "history"))

@@ -15,6 +15,7 @@ CLI_TESTS = \
 	tests/cli/history-and-show.sh \
 	tests/cli/exit-codes-and-usage.sh \
 	tests/cli/busy-retry.sh \
+	tests/cli/rollback.sh \
 	tests/cli/counts-add-up-for-every-import.sh
 
 TESTS += $(CLI_TESTS)

@@ -1,0 +1,106 @@
+/* sluice rollback: undoes one import, refusing when its records were
+ * changed since unless --force. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "journal.h"
+#include "rollback.h"
+#include "store.h"
+#include "text.h"
+
+int
+cli_rollback(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL;
+	int force = 0, json = 0, c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'f': force = 1; break;
+		case 'j': json = 1; break;
+		case 'h': cli_usage(stdout); return 0;
+		default:
+			fprintf(stderr, _("sluice rollback: unknown option \"%s\"; run sluice --help to see the options.\n"),
+			    argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	char *end = NULL;
+	long long id = optind < argc ? strtoll(argv[optind], &end, 10) : 0;
+	if (optind + 1 != argc || *argv[optind] == '\0' || *end != '\0' || id <= 0) {
+		fprintf(stderr, _("sluice rollback: name the import to undo, e.g. sluice rollback 3 --db contacts.db (sluice history lists them).\n"));
+		return EXIT_USAGE;
+	}
+	if (db == NULL || access(db, F_OK) != 0) {
+		fprintf(stderr, _("sluice rollback: name the database of the import with --db PATH.\n"));
+		return EXIT_USAGE;
+	}
+	char *cause = NULL;
+	struct store *st = store_sqlite_ops.open(db, &cause);
+	if (st == NULL) {
+		fprintf(stderr, "sluice: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	struct journal *j = journal_open(st);
+	struct rollback_result res;
+	int rc = rollback_import(st, j, id, force, 5, &res, &cause);
+	if (rc != 0) {
+		char *esc = text_escape(cause);
+		fprintf(stderr, "sluice: %s\n", esc);
+		free(esc);
+		free(cause);
+		rc = EXIT_USAGE;
+	} else if (json) {
+		json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:O}", "id", (json_int_t)id,
+		    "status", res.refused ? "refused" : "rolled_back",
+		    "deleted", (json_int_t)res.deleted, "restored", (json_int_t)res.restored,
+		    "conflicts", (json_int_t)res.conflicts, "conflict_list", res.conflict_list);
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+		json_decref(o);
+		rc = res.refused ? EXIT_USAGE : 0;
+	} else if (res.refused) {
+		fprintf(stderr, ngettext("sluice: import %lld was not rolled back: %llu of its records was changed since it ran:\n",
+		    "sluice: import %lld was not rolled back: %llu of its records were changed since it ran:\n",
+		    res.conflicts), id, (unsigned long long)res.conflicts);
+		size_t i;
+		json_t *cf;
+		json_array_foreach(res.conflict_list, i, cf)
+			fprintf(stderr, _("  record %lld: %s\n"),
+			    (long long)json_integer_value(json_object_get(cf, "record_id")),
+			    json_string_value(json_object_get(cf, "reason")));
+		if (res.conflicts > json_array_size(res.conflict_list))
+			fprintf(stderr, _("  … and %llu more.\n"),
+			    (unsigned long long)(res.conflicts - json_array_size(res.conflict_list)));
+		fprintf(stderr, _("Roll back the later imports first, or use --force to put the before-images back anyway (later changes to those records are then lost).\n"));
+		rc = EXIT_USAGE;
+	} else {
+		printf(_("Rolled back import %lld: deleted %llu records it created and restored %llu it had updated or merged.\n"),
+		    id, (unsigned long long)res.deleted, (unsigned long long)res.restored);
+		if (res.conflicts > 0)
+			printf(_("Forced over %llu records that were changed since.\n"),
+			    (unsigned long long)res.conflicts);
+		rc = 0;
+	}
+	rollback_result_clear(&res);
+	journal_close(j);
+	store_sqlite_ops.close(st);
+	return rc;
+}
