@@ -146,6 +146,8 @@ struct engine {
 	uint64_t last_rows;
 	double rate;			/* smoothed rows/s, for the ETA */
 	const char *stopped;		/* why the writer stopped early, or NULL */
+	struct engine_fix *fixes;	/* sorted by row */
+	size_t nfixes, next_fix;	/* next_fix: the reader's position */
 };
 
 /* Tells watchers (and the notice hook) something a person should notice. */
@@ -232,6 +234,11 @@ engine_validate_row(struct engine *e, struct batch *b, const struct row *row,
 	r->cells = arena_alloc(a, (row->ncells + 1) * sizeof *r->cells);
 	for (size_t c = 0; c < row->ncells; c++)
 		r->cells[c] = arena_strdup(a, row->cells[c]);
+	while (e->next_fix < e->nfixes && e->fixes[e->next_fix].row < row->number)
+		e->next_fix++;
+	for (size_t i = e->next_fix; i < e->nfixes && e->fixes[i].row == row->number; i++)
+		if (e->fixes[i].column < row->ncells)
+			r->cells[e->fixes[i].column] = arena_strdup(a, e->fixes[i].value);
 	r->values = arena_alloc(a, s->nfields * sizeof *r->values);
 	memset(r->values, 0, s->nfields * sizeof *r->values);
 	r->outcome = OUTCOME_NOT_PROCESSED;
@@ -249,9 +256,9 @@ engine_validate_row(struct engine *e, struct batch *b, const struct row *row,
 				continue;
 			}
 			char *out = NULL, *why = NULL;
-			if (validate_value(e->validator, f, row->cells[col], &out, &why) != 0) {
+			if (validate_value(e->validator, f, r->cells[col], &out, &why) != 0) {
 				record_add_error(a, r, (int)f, fd->name, ERROR_VALIDATION, why,
-				    row->cells[col]);
+				    r->cells[col]);
 				free(why);
 				continue;
 			}
@@ -395,6 +402,7 @@ engine_reset_records(struct batch *b)
 		r->nerrors = r->nvalidation;
 		r->outcome = r->nvalidation ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
 		r->record_id = 0;
+		r->matched_from = -1;
 		free(r->before);
 		r->before = NULL;
 	}
@@ -416,6 +424,7 @@ engine_upsert(struct engine *e, struct batch *b, struct record *r)
 	r->outcome = res.outcome;
 	r->record_id = res.record_id;
 	r->after_hash = res.after_hash;
+	r->matched_from = res.matched_from;
 	r->before = res.before;
 	res.before = NULL;
 	if (res.outcome == OUTCOME_REJECTED) {
@@ -464,6 +473,85 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records,
 	return ss;
 }
 
+/* A matched row as the Duplicates screen shows it: what update and what
+ * merge would make of the stored record, field by field. */
+static void
+engine_match_sample(struct engine *e, const struct record *r)
+{
+	const struct schema *s = e->schema;
+	json_t *before = json_loads(r->before, 0, NULL);
+	if (before == NULL)
+		return;
+	size_t n = s->nfields;
+	const char **stored = xcalloc(n, sizeof *stored);
+	const char **upd = xcalloc(n, sizeof *upd), **mrg = xcalloc(n, sizeof *mrg);
+	char **own_u = xcalloc(n, sizeof *own_u), **own_m = xcalloc(n, sizeof *own_m);
+	for (size_t f = 0; f < n; f++)
+		stored[f] = json_string_value(json_object_get(before, s->fields[f].name));
+	store_resolve(s, STRATEGY_UPDATE, stored, (const char *const *)r->values, upd, own_u);
+	store_resolve(s, STRATEGY_MERGE, stored, (const char *const *)r->values, mrg, own_m);
+	json_t *changes = json_array();
+	for (size_t f = 0; f < n; f++) {
+		int same_u = (upd[f] == NULL && stored[f] == NULL) ||
+		    (upd[f] && stored[f] && !strcmp(upd[f], stored[f]));
+		int same_m = (mrg[f] == NULL && stored[f] == NULL) ||
+		    (mrg[f] && stored[f] && !strcmp(mrg[f], stored[f]));
+		if (same_u && same_m)
+			continue;
+		json_array_append_new(changes, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}",
+		    "field", s->fields[f].name, "stored", stored[f], "incoming", r->values[f],
+		    "update", upd[f], "merge", mrg[f]));
+	}
+	if (json_array_size(changes) > 0)
+		json_array_append_new(e->res.match_samples, json_pack("{s:I, s:I, s:o}",
+		    "row", (json_int_t)r->row_no, "record_id", (json_int_t)r->record_id,
+		    "changes", changes));
+	else
+		json_decref(changes);
+	for (size_t f = 0; f < n; f++) {
+		free(own_u[f]);
+		free(own_m[f]);
+	}
+	free(own_u);
+	free(own_m);
+	free(upd);
+	free(mrg);
+	free(stored);
+	json_decref(before);
+}
+
+/* Counts how a written row met the stored records. */
+static void
+engine_classify(struct engine *e, const struct record *r)
+{
+	struct engine_result *res = &e->res;
+	switch (r->outcome) {
+	case OUTCOME_CREATED:
+		res->new_records++;
+		break;
+	case OUTCOME_UPDATED:
+	case OUTCOME_MERGED:
+	case OUTCOME_UNCHANGED:
+	case OUTCOME_SKIPPED:
+		if (r->matched_from == e->id)
+			res->matched_file++;
+		else
+			res->matched_stored++;
+		if (r->before != NULL && json_array_size(res->match_samples) < 5)
+			engine_match_sample(e, r);
+		break;
+	case OUTCOME_REJECTED:
+		for (size_t k = r->nvalidation; k < r->nerrors; k++)
+			if (r->errors[k].type == ERROR_BUSINESS) {
+				res->ambiguous++;
+				break;
+			}
+		break;
+	default:
+		break;
+	}
+}
+
 /* After a commit: what was committed becomes the import's. */
 static void
 engine_committed(struct engine *e, const struct record *records, size_t n)
@@ -473,6 +561,7 @@ engine_committed(struct engine *e, const struct record *records, size_t n)
 	struct engine_result *res = &e->res;
 	for (size_t i = 0; i < n; i++) {
 		const struct record *r = &records[i];
+		engine_classify(e, r);
 		for (size_t k = 0; k < r->nerrors; k++) {
 			const struct row_error *err = &r->errors[k];
 			res->errors_by_type[err->type]++;
@@ -760,6 +849,15 @@ engine_do_start(struct engine *e)
 }
 
 static enum store_status
+engine_do_fixes(struct engine *e)
+{
+	if (e->nfixes == 0)
+		return STORE_OK;
+	return journal_fixes(e->journal, e->id, e->fixes, e->nfixes,
+	    (const char *const *)e->mapping->headers, e->mapping->ncolumns);
+}
+
+static enum store_status
 engine_do_claim(struct engine *e)
 {
 	const char *status = json_string_value(json_object_get(e->resumed, "status"));
@@ -873,6 +971,11 @@ engine_free(struct engine *e)
 	free(e->prepare_cause);
 	free(e->read_error);
 	json_decref(e->resumed);
+	for (size_t i = 0; i < e->nfixes; i++) {
+		free((char *)e->fixes[i].value);
+		free((char *)e->fixes[i].original);
+	}
+	free(e->fixes);
 	for (size_t i = 0; i < e->nowned; i++)
 		free(e->owned[i]);
 	for (int i = 0; i < 3; i++) {
@@ -1120,6 +1223,15 @@ engine_run(void *arg)
 	return NULL;
 }
 
+static int
+engine_fix_order(const void *a, const void *b)
+{
+	const struct engine_fix *x = a, *y = b;
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	return x->column < y->column ? -1 : x->column > y->column;
+}
+
 struct engine *
 engine_start(const struct engine_options *opts, const struct engine_hooks *hooks, char **cause)
 {
@@ -1134,6 +1246,18 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	progress_init(&e->progress);
 	e->res.errors_by_field = json_object();
 	e->res.samples = json_array();
+	e->res.match_samples = json_array();
+	if (opts->nfixes > 0) {
+		e->nfixes = opts->nfixes;
+		e->fixes = xcalloc(opts->nfixes, sizeof *e->fixes);
+		for (size_t i = 0; i < opts->nfixes; i++) {
+			e->fixes[i] = opts->fixes[i];
+			e->fixes[i].value = xstrdup(opts->fixes[i].value ? opts->fixes[i].value : "");
+			e->fixes[i].original = opts->fixes[i].original ?
+			    xstrdup(opts->fixes[i].original) : NULL;
+		}
+		qsort(e->fixes, e->nfixes, sizeof *e->fixes, engine_fix_order);
+	}
 
 	if (engine_setup(e, cause) != 0) {
 		if (e->store && e->o.dry_run)
@@ -1158,7 +1282,8 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 			return NULL;
 		}
 		engine_take_over(e);
-	} else if (!e->o.dry_run && engine_retry(e, engine_do_start) != STORE_OK) {
+	} else if (!e->o.dry_run && (engine_retry(e, engine_do_start) != STORE_OK ||
+	    engine_retry(e, engine_do_fixes) != STORE_OK)) {
 		*cause = xasprintf(_("Cannot record the import in the database: %s"),
 		    e->ops->errmsg(e->store));
 		engine_free(e);
@@ -1245,6 +1370,7 @@ engine_result_clear(struct engine_result *r)
 {
 	json_decref(r->errors_by_field);
 	json_decref(r->samples);
+	json_decref(r->match_samples);
 	free(r->last_error);
 	free(r->file);
 	free(r->schema);

@@ -35,6 +35,8 @@ struct engine_options {
 	const char *encoding;	/* CSV: forced encoding; NULL: detect */
 	int dry_run;
 	double max_duration_s;	/* stop at a batch boundary after this; 0: none */
+	const struct engine_fix *fixes;	/* in any order; copied by engine_start */
+	size_t nfixes;
 	int64_t resume_id;	/* continue this import instead of starting one:
 				 * file, schema, mapping, strategy, batch size and
 				 * region then come from the journal */
@@ -58,6 +60,14 @@ struct engine_result {
 	uint64_t errors_by_type[ERROR_TYPE_COUNT];
 	json_t *errors_by_field;	/* {field: n} */
 	json_t *samples;		/* first errors: [{row, line, field, type, message, value}] */
+	/* How the written rows met the stored records (committed rows only):
+	 * new, matching a record stored before, repeating an earlier row of
+	 * the file, matching two records. */
+	uint64_t new_records, matched_stored, matched_file, ambiguous;
+	/* A few matched rows and what each strategy makes of them:
+	 * [{row, record_id, changes: [{field, stored, incoming, update,
+	 * merge}]}], fields that change under update or merge only. */
+	json_t *match_samples;
 	double duration_s;
 	uint64_t rows_this_run;		/* rows processed by this run (a resume's own) */
 	char *last_error;		/* why it stopped early, or NULL */

@@ -65,7 +65,14 @@ static const char journal_schema[] =
     " first_row INTEGER, rows INTEGER, created INTEGER, updated INTEGER,"
     " merged INTEGER, unchanged INTEGER, skipped INTEGER, rejected INTEGER,"
     " failed INTEGER, attempts INTEGER, duration_ms INTEGER, status TEXT,"
-    " PRIMARY KEY (import_id, batch_no));";
+    " PRIMARY KEY (import_id, batch_no));"
+    "CREATE TABLE IF NOT EXISTS sluice_import_fixes ("
+    " import_id INTEGER NOT NULL, row_no INTEGER NOT NULL, column_no INTEGER NOT NULL,"
+    " header TEXT, original TEXT, value TEXT NOT NULL,"
+    " PRIMARY KEY (import_id, row_no, column_no));"
+    "CREATE TABLE IF NOT EXISTS sluice_mappings ("
+    " fingerprint TEXT NOT NULL, schema_name TEXT NOT NULL, mapping TEXT NOT NULL,"
+    " saved_at TEXT NOT NULL, PRIMARY KEY (fingerprint, schema_name));";
 
 static const char *const error_type_names[ERROR_TYPE_COUNT] = {
 	[ERROR_VALIDATION] = "validation",
@@ -414,6 +421,64 @@ journal_settle_status(struct journal *j, json_t *row)
 	}
 	json_object_set_new(row, "status", json_string("interrupted"));
 	return "interrupted";
+}
+
+enum store_status
+journal_fixes(struct journal *j, int64_t id, const struct engine_fix *fixes, size_t n,
+    const char *const *headers, size_t nheaders)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(j->db, "INSERT OR REPLACE INTO sluice_import_fixes"
+	    " (import_id, row_no, column_no, header, original, value)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(j->store, rc);
+	enum store_status ss = STORE_OK;
+	for (size_t i = 0; i < n && ss == STORE_OK; i++) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)fixes[i].row);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)fixes[i].column);
+		bind_text_or_null(st, 4, fixes[i].column < nheaders ? headers[fixes[i].column] : NULL);
+		bind_text_or_null(st, 5, fixes[i].original);
+		bind_text_or_null(st, 6, fixes[i].value);
+		ss = journal_step(j, st);
+	}
+	sqlite3_finalize(st);
+	return ss;
+}
+
+enum store_status
+journal_mapping_save(struct journal *j, const char *fingerprint, const char *schema,
+    const char *mapping_json)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(j->db, "INSERT OR REPLACE INTO sluice_mappings"
+	    " (fingerprint, schema_name, mapping, saved_at)"
+	    " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(j->store, rc);
+	bind_text_or_null(st, 1, fingerprint);
+	bind_text_or_null(st, 2, schema);
+	bind_text_or_null(st, 3, mapping_json);
+	enum store_status ss = journal_step(j, st);
+	sqlite3_finalize(st);
+	return ss;
+}
+
+char *
+journal_mapping_load(struct journal *j, const char *fingerprint, const char *schema)
+{
+	sqlite3_stmt *st;
+	char *out = NULL;
+	if (sqlite3_prepare_v2(j->db, "SELECT mapping FROM sluice_mappings"
+	    " WHERE fingerprint = ?1 AND schema_name = ?2", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	bind_text_or_null(st, 1, fingerprint);
+	bind_text_or_null(st, 2, schema);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
 }
 
 /* One result row as a JSON object keyed by column name. */

@@ -82,6 +82,19 @@ int journal_process_alive(const char *host, int64_t pid);
  * the status the import really has (a static string or the one given). */
 const char *journal_settle_status(struct journal *j, json_t *import_row);
 
+/* Records the cells fixed by hand for import id (headers name the
+ * columns). */
+enum store_status journal_fixes(struct journal *j, int64_t id,
+    const struct engine_fix *fixes, size_t n, const char *const *headers,
+    size_t nheaders);
+
+/* Remembers the mapping (mapping_to_json) used for files whose header has
+ * this fingerprint (mapping_fingerprint), for schema; the latest wins. */
+enum store_status journal_mapping_save(struct journal *j, const char *fingerprint,
+    const char *schema, const char *mapping_json);
+/* The remembered mapping, a new string, or NULL. */
+char *journal_mapping_load(struct journal *j, const char *fingerprint, const char *schema);
+
 /* Reading, for history and show. Each returns a new reference, or NULL
  * when there is nothing (no such import, no journal yet). */
 json_t *journal_import_json(struct journal *j, int64_t id);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,4 +329,18 @@ mapping_apply_json(struct mapping *m, const struct schema *schema, const char *j
 	}
 	json_decref(arr);
 	return rc;
+}
+
+char *
+mapping_fingerprint(const char *const *headers, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t c = 0; c < n; c++) {
+		char *folded = text_fold_header(headers[c]);
+		for (const unsigned char *p = (const unsigned char *)folded; *p; p++)
+			h = (h ^ *p) * 0x100000001b3ULL;
+		h = (h ^ 0x1f) * 0x100000001b3ULL;
+		free(folded);
+	}
+	return xasprintf("%016llx", (unsigned long long)h);
 }

@@ -47,6 +47,11 @@ int mapping_check(const struct mapping *m, const struct schema *schema,
 int mapping_apply_json(struct mapping *m, const struct schema *schema,
     const char *json, char **cause);
 
+/* A fingerprint of a header row (folded headers in order), so that a
+ * mapping chosen once is offered again for files with the same header.
+ * A new string of 16 hex digits. */
+char *mapping_fingerprint(const char *const *headers, size_t n);
+
 /* The mapping as JSON, a new string: an array of
  * {"column": 0, "header": "E-mail", "field": "email" or null}. */
 char *mapping_to_json(const struct mapping *m, const struct schema *schema);

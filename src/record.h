@@ -37,6 +37,16 @@ struct record {
 	int64_t record_id;	/* the stored record written or matched */
 	char *before;		/* JSON before-image for updated/merged */
 	uint64_t after_hash;	/* fingerprint of what was written */
+	int64_t matched_from;	/* imported_from of the record it matched, -1: none */
+};
+
+/* A cell fixed by hand before the import (the wizard's preview): applied
+ * when the row is read, before validation, and recorded in the journal. */
+struct engine_fix {
+	uint64_t row;		/* 1 = first data row */
+	size_t column;		/* source column, 0-based */
+	const char *original;	/* what the file holds, for the journal */
+	const char *value;	/* what to import instead */
 };
 
 const char *record_error_type_name(enum error_type t);

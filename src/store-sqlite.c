@@ -26,6 +26,7 @@ struct store {
 	sqlite3_stmt *insert;
 	sqlite3_stmt *update;
 	const char **merged;	/* scratch: one value per field */
+	const char **stored;	/* scratch: the matched record's values */
 	char **owned;		/* scratch: values allocated for a merge */
 };
 
@@ -159,7 +160,9 @@ store_finalize_all(struct store *st)
 	sqlite3_finalize(st->update);
 	st->load = st->insert = st->update = NULL;
 	free(st->merged);
+	free(st->stored);
 	free(st->owned);
+	st->stored = NULL;
 	st->merged = NULL;
 	st->owned = NULL;
 }
@@ -361,6 +364,7 @@ store_sqlite_prepare(struct store *st, const struct schema *s, char **cause)
 		goto fail;
 
 	st->merged = xcalloc(s->nfields, sizeof *st->merged);
+	st->stored = xcalloc(s->nfields, sizeof *st->stored);
 	st->owned = xcalloc(s->nfields, sizeof *st->owned);
 	return STORE_OK;
 
@@ -511,6 +515,7 @@ store_sqlite_upsert(struct store *st, const char *const *values,
 
 	memset(res, 0, sizeof *res);
 	res->reason_field = -1;
+	res->matched_from = -1;
 	enum store_status ss = store_find(st, values, &id, res);
 	if (ss != STORE_OK)
 		return ss;
@@ -533,31 +538,23 @@ store_sqlite_upsert(struct store *st, const char *const *values,
 	}
 
 	res->record_id = id;
-	if (strategy == STRATEGY_SKIP) {
-		res->outcome = OUTCOME_SKIPPED;
-		return STORE_OK;
-	}
-
 	sqlite3_bind_int64(st->load, 1, id);
 	rc = sqlite3_step(st->load);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st->load);
 		return store_sqlite_fail(st, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc);
 	}
-	int changed = 0;
-	for (size_t f = 0; f < n; f++) {
-		const char *stored = (const char *)sqlite3_column_text(st->load, (int)f);
-		const char *v;
-		st->owned[f] = NULL;
-		if (strategy == STRATEGY_UPDATE)
-			v = values[f] != NULL ? values[f] : stored;
-		else if (s->fields[f].type == FIELD_LIST)
-			v = st->owned[f] = validate_list_union(stored, values[f], s->fields[f].separator);
-		else
-			v = stored != NULL ? stored : values[f];
-		st->merged[f] = v;
-		changed |= !store_same(v, stored);
+	res->matched_from = sqlite3_column_type(st->load, (int)n) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st->load, (int)n);
+	if (strategy == STRATEGY_SKIP) {
+		sqlite3_reset(st->load);
+		res->outcome = OUTCOME_SKIPPED;
+		return STORE_OK;
 	}
+	const char **stored = st->stored;
+	for (size_t f = 0; f < n; f++)
+		stored[f] = (const char *)sqlite3_column_text(st->load, (int)f);
+	int changed = store_resolve(s, strategy, stored, values, st->merged, st->owned);
 	if (changed) {
 		res->before = store_before_image(s, st->load, id);
 		res->after_hash = store_values_hash(st->merged, n);
@@ -603,6 +600,28 @@ const struct store_ops store_sqlite_ops = {
 	.upsert = store_sqlite_upsert,
 	.errmsg = store_sqlite_errmsg,
 };
+
+int
+store_resolve(const struct schema *s, enum strategy strategy, const char *const *stored,
+    const char *const *incoming, const char **out, char **owned)
+{
+	int changed = 0;
+	for (size_t f = 0; f < s->nfields; f++) {
+		const char *v;
+		owned[f] = NULL;
+		if (strategy == STRATEGY_SKIP)
+			v = stored[f];
+		else if (strategy == STRATEGY_UPDATE)
+			v = incoming[f] != NULL ? incoming[f] : stored[f];
+		else if (s->fields[f].type == FIELD_LIST)
+			v = owned[f] = validate_list_union(stored[f], incoming[f], s->fields[f].separator);
+		else
+			v = stored[f] != NULL ? stored[f] : incoming[f];
+		out[f] = v;
+		changed |= !store_same(v, stored[f]);
+	}
+	return changed;
+}
 
 uint64_t
 store_values_hash(const char *const *values, size_t n)

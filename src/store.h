@@ -43,6 +43,7 @@ struct upsert_result {
 	char *before;		/* JSON before-image for updated/merged, else NULL;
 				 * holds every field and imported_from */
 	uint64_t after_hash;	/* store_values_hash of what was written */
+	int64_t matched_from;	/* the matched record's imported_from (-1: none) */
 	char *reason;		/* rejected: why (a sentence), else NULL */
 	int reason_field;	/* rejected: the field concerned, or -1 */
 };
@@ -79,6 +80,14 @@ struct store_ops {
 extern const struct store_ops store_sqlite_ops;
 
 void store_result_clear(struct upsert_result *res);
+
+/* What a stored record becomes when incoming values meet it under a
+ * strategy (ARCHITECTURE.md, Duplicates). out[f] points into stored or
+ * incoming, or to a new string kept in owned[f] (list unions; the caller
+ * frees owned[0..nfields)). Returns 1 when anything differs from stored. */
+int store_resolve(const struct schema *schema, enum strategy strategy,
+    const char *const *stored, const char *const *incoming, const char **out,
+    char **owned);
 
 /* A 64-bit fingerprint of a record's values (one per field, NULL = empty),
  * kept with each change so that a rollback can tell whether anyone has

@@ -73,6 +73,10 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "errors_by_type", bt);
 	json_object_set(o, "errors_by_field", r->errors_by_field);
 	json_object_set(o, "errors", r->samples);
+	json_object_set_new(o, "duplicates", json_pack("{s:I, s:I, s:I, s:I}",
+	    "new", (json_int_t)r->new_records, "match_stored", (json_int_t)r->matched_stored,
+	    "repeat_in_file", (json_int_t)r->matched_file, "ambiguous", (json_int_t)r->ambiguous));
+	json_object_set(o, "match_samples", r->match_samples);
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));
 	json_object_set_new(o, "rows_per_s",
 	    json_real(r->duration_s > 0 ? (double)r->rows_this_run / r->duration_s : 0));
@@ -203,6 +207,11 @@ summary_print(FILE *fp, const json_t *r)
 	}
 	fputc('\n', fp);
 
+	json_t *dup = json_object_get(r, "duplicates");
+	if (dup != NULL)
+		fprintf(fp, _("Matching: %lld new, %lld matched stored records, %lld repeated earlier rows of the file, %lld matched two records.\n"),
+		    summary_int(dup, "new"), summary_int(dup, "match_stored"),
+		    summary_int(dup, "repeat_in_file"), summary_int(dup, "ambiguous"));
 	summary_print_counts(fp, _("Errors by type:"), json_object_get(r, "errors_by_type"));
 	summary_print_counts(fp, _("Errors by field:"), json_object_get(r, "errors_by_field"));
 
