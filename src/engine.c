@@ -1295,6 +1295,8 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 		e->batches[i].next = e->free_batches;
 		e->free_batches = &e->batches[i];
 	}
+	if (e->o.start_paused)
+		atomic_store(&e->paused, 1);
 	engine_publish(e, "running");
 
 	/* Signals are the watcher's business: the engine's threads never

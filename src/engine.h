@@ -35,6 +35,7 @@ struct engine_options {
 	const char *encoding;	/* CSV: forced encoding; NULL: detect */
 	int dry_run;
 	double max_duration_s;	/* stop at a batch boundary after this; 0: none */
+	int start_paused;	/* wait for engine_pause(e, 0) before the first batch */
 	const struct engine_fix *fixes;	/* in any order; copied by engine_start */
 	size_t nfixes;
 	int64_t resume_id;	/* continue this import instead of starting one:

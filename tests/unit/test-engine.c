@@ -514,6 +514,146 @@ START_TEST(retry_after_lock_on_a_new_database_completes)
 }
 END_TEST
 
+START_TEST(cell_fix_is_applied_before_validation_and_journaled)
+{
+	char *path = write_file("c.csv", contacts_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	/* Row 5 holds "not-an-email" in column 2. */
+	const struct engine_fix fix = { .row = 5, .column = 2, .original = "not-an-email",
+	    .value = "fixed@example.com" };
+	o.fixes = &fix;
+	o.nfixes = 1;
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	assert_counts(&r, CONTACTS_ROWS, CONTACTS_PEOPLE + 1, 0, 2, 0, CONTACTS_REJECTED - 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'fixed@example.com'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_import_fixes WHERE row_no = 5"
+	    " AND column_no = 2 AND header = 'Email' AND original = 'not-an-email'"), 1);
+	engine_result_clear(&r);
+	free(path);
+}
+END_TEST
+
+START_TEST(rows_are_classified_as_new_stored_repeated_or_ambiguous)
+{
+	char *path = write_file("c.csv", contacts_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	ck_assert_uint_eq(r.new_records, CONTACTS_PEOPLE);
+	ck_assert_uint_eq(r.matched_file, 2);
+	ck_assert_uint_eq(r.matched_stored, 0);
+	engine_result_clear(&r);
+
+	/* Again, as a dry run: every row now matches a stored record. */
+	o.dry_run = 1;
+	import_ok(&o, NULL, &r);
+	ck_assert_uint_eq(r.new_records, 0);
+	ck_assert_uint_eq(r.matched_stored, CONTACTS_PEOPLE + 2);
+	ck_assert_uint_eq(r.ambiguous, 0);
+	engine_result_clear(&r);
+	free(path);
+}
+END_TEST
+
+START_TEST(match_samples_show_update_and_merge)
+{
+	char *first = write_file("a.csv", "First Name,Email,Company\nAnn,ann@example.com,Old\n");
+	char *second = write_file("b.csv", "First Name,Email,Company\nAnn,ANN@example.com,New\n");
+	struct engine_options o = options(first, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	engine_result_clear(&r);
+	o.path = second;
+	o.dry_run = 1;
+	import_ok(&o, NULL, &r);
+	ck_assert_uint_eq(json_array_size(r.match_samples), 1);
+	json_t *change = json_array_get(json_object_get(json_array_get(r.match_samples, 0), "changes"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(change, "field")), "company");
+	ck_assert_str_eq(json_string_value(json_object_get(change, "update")), "New");
+	ck_assert_str_eq(json_string_value(json_object_get(change, "merge")), "Old");
+	engine_result_clear(&r);
+	free(first);
+	free(second);
+}
+END_TEST
+
+START_TEST(cancel_rolls_back_the_batch_in_flight)
+{
+	char *path = write_file("c.csv", contacts_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	o.batch_size = 2;
+	struct engine_result r;
+	char *cause = NULL;
+
+	/* Start paused, so that the cancel comes before any batch. */
+	o.start_paused = 1;
+	struct engine *e = engine_start(&o, NULL, &cause);
+	ck_assert_ptr_nonnull(e);
+	engine_cancel(e);
+	engine_finish(e, &r);
+	assert_invariant(&r);
+	ck_assert_str_eq(r.status, "cancelled");
+	ck_assert_uint_eq(r.counts.n[OUTCOME_NOT_PROCESSED], CONTACTS_ROWS);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_imports WHERE status = 'cancelled'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), 0);
+	engine_result_clear(&r);
+
+	/* Resume finishes it with the same outcome as one run. */
+	struct engine_options ro = options(NULL, STRATEGY_UPDATE);
+	ro.resume_id = 1;
+	import_ok(&ro, NULL, &r);
+	ck_assert_str_eq(r.status, "completed_with_errors");
+	assert_counts(&r, CONTACTS_ROWS, CONTACTS_PEOPLE, 0, 2, 0, CONTACTS_REJECTED);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
+	engine_result_clear(&r);
+	free(path);
+}
+END_TEST
+
+START_TEST(resume_refuses_a_changed_file)
+{
+	char *path = write_file("c.csv", contacts_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	o.batch_size = 2;
+	o.start_paused = 1;
+	struct engine_result r;
+	char *cause = NULL;
+	struct engine *e = engine_start(&o, NULL, &cause);
+	ck_assert_ptr_nonnull(e);
+	engine_cancel(e);
+	engine_finish(e, &r);
+	engine_result_clear(&r);
+
+	free(write_file("c.csv", "First Name,Email\nZed,zed@example.com\n"));
+	struct engine_options ro = options(NULL, STRATEGY_UPDATE);
+	ro.resume_id = 1;
+	ck_assert_int_eq(engine_import(&ro, NULL, &r, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "has changed"));
+	free(cause);
+	engine_result_clear(&r);
+	free(path);
+}
+END_TEST
+
+START_TEST(progress_ring_says_when_events_were_dropped)
+{
+	struct progress p;
+	progress_init(&p);
+	for (int i = 0; i < PROGRESS_RING + 5; i++)
+		progress_event(&p, PROGRESS_INFO, 0, 0, 0, "x");
+	struct progress_event ev[PROGRESS_RING + 8];
+	size_t n = progress_take(&p, ev, PROGRESS_RING + 8);
+	ck_assert_uint_eq(n, PROGRESS_RING + 1);
+	ck_assert_int_eq(ev[0].kind, PROGRESS_DROPPED);
+	ck_assert_ptr_nonnull(strstr(ev[0].message, "5 events were dropped"));
+	progress_destroy(&p);
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -532,6 +672,12 @@ engine_suite(void)
 	tcase_add_test(tc, dry_run_counts_but_leaves_no_table);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
 	tcase_add_test(tc, unmapped_required_field_refuses_to_start);
+	tcase_add_test(tc, cell_fix_is_applied_before_validation_and_journaled);
+	tcase_add_test(tc, rows_are_classified_as_new_stored_repeated_or_ambiguous);
+	tcase_add_test(tc, match_samples_show_update_and_merge);
+	tcase_add_test(tc, cancel_rolls_back_the_batch_in_flight);
+	tcase_add_test(tc, resume_refuses_a_changed_file);
+	tcase_add_test(tc, progress_ring_says_when_events_were_dropped);
 	suite_add_tcase(s, tc);
 
 	/* SQLite waits on the lock for a while before the engine hears of
