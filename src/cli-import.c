@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cli-progress.h"
 #include "engine.h"
+#include "report.h"
 #include "i18n.h"
 #include "summary.h"
 #include "text.h"
@@ -103,7 +104,8 @@ cli_print_event(const struct progress_event *ev, enum cli_progress_mode mode, in
 /* Runs an engine to its end while showing its progress, then prints the
  * summary. Returns the exit code. */
 static int
-cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode)
+cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
+    const char *report)
 {
 	cli_signals();
 	char *cause = NULL;
@@ -166,15 +168,26 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode)
 
 	struct engine_result res;
 	engine_finish(e, &res);
-	json_t *report = summary_from_result(&res, o->db);
+	json_t *summary = summary_from_result(&res, o->db);
 	if (json) {
-		json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		json_dumpf(summary, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 		fputc('\n', stdout);
 	} else
-		summary_print(stdout, report);
+		summary_print(stdout, summary);
 	fflush(stdout);
-	json_decref(report);
+	json_decref(summary);
 	int rc = cli_exit_for_status(res.status);
+	if (report != NULL && res.id > 0) {
+		/* The rows are written whatever happens to the report: its
+		 * failure is said, the import's exit code stands. */
+		char *why = NULL;
+		if (report_write_xlsx(o->db, res.id, report, NULL, &why) != 0) {
+			char *esc = text_escape(why);
+			fprintf(stderr, "sluice: %s\n", esc);
+			free(esc);
+			free(why);
+		}
+	}
 	engine_result_clear(&res);
 	return rc;
 }
@@ -218,7 +231,8 @@ cli_import(int argc, char **argv)
 {
 	enum { OPT_DB = 256, OPT_SCHEMA, OPT_MAP, OPT_MAP_FILE, OPT_STRATEGY, OPT_BATCH,
 		OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
-		OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION };
+		OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION,
+		OPT_REPORT };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "schema", required_argument, NULL, OPT_SCHEMA },
@@ -236,9 +250,11 @@ cli_import(int argc, char **argv)
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "progress", required_argument, NULL, OPT_PROGRESS },
 		{ "max-duration", required_argument, NULL, OPT_MAX_DURATION },
+		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *report = NULL;
 	struct engine_options o = {
 		.strategy = STRATEGY_UPDATE,
 		.batch_size = ENGINE_DEFAULT_BATCH,
@@ -287,6 +303,7 @@ cli_import(int argc, char **argv)
 		case OPT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_SHEET: o.sheet = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_REPORT: report = optarg; break;
 		case OPT_PROGRESS:
 			if ((mode = cli_progress_parse(optarg)) < 0) {
 				fprintf(stderr, _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), optarg);
@@ -324,7 +341,21 @@ cli_import(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	return cli_run(&o, json, (enum cli_progress_mode)mode);
+	if (report != NULL) {
+		char *why = NULL;
+		if (o.dry_run) {
+			fprintf(stderr, _("sluice import: a dry run keeps nothing to report on; leave out --report or --dry-run.\n"));
+			return EXIT_USAGE;
+		}
+		if (report_check_path(report, &why) != 0) {
+			char *esc = text_escape(why);
+			fprintf(stderr, "sluice: %s\n", esc);
+			free(esc);
+			free(why);
+			return EXIT_USAGE;
+		}
+	}
+	return cli_run(&o, json, (enum cli_progress_mode)mode, report);
 }
 
 
@@ -399,5 +430,5 @@ cli_resume(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.resume_id = id;
-	return cli_run(&o, json, (enum cli_progress_mode)mode);
+	return cli_run(&o, json, (enum cli_progress_mode)mode, NULL);
 }

@@ -16,6 +16,7 @@ int cli_import(int argc, char **argv);
 int cli_resume(int argc, char **argv);
 int cli_watch(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
+int cli_report(int argc, char **argv);
 int cli_history(int argc, char **argv);
 int cli_show(int argc, char **argv);
 void cli_usage(FILE *fp);

@@ -14,6 +14,10 @@ cli_usage(FILE *fp)
 	fprintf(fp, _("Usage: sluice import FILE --db PATH [options]\n"
 	    "       sluice history --db PATH [--json]\n"
 	    "       sluice show ID --db PATH [--json]\n"
+	    "       sluice report ID --db PATH [--xlsx FILE] [--csv-rejects FILE] [--json]\n"
+	    "       sluice resume ID --db PATH [--json] [--progress MODE] [--max-duration D]\n"
+	    "       sluice watch ID --db PATH\n"
+	    "       sluice rollback ID --db PATH [--force] [--json]\n"
 	    "       sluice --help | --version\n"
 	    "\n"
 	    "Imports a CSV file into an SQLite database in batches: every row is\n"
@@ -33,9 +37,13 @@ cli_usage(FILE *fp)
 	    "  --delimiter C        CSV delimiter (default: detected among , ; TAB |)\n"
 	    "  --dry-run            do everything but keep the writes; report what would happen\n"
 	    "  --json               print the report as one JSON object\n"
+	    "  --report FILE.xlsx   write the XLSX report at the end\n"
+	    "  --progress auto|jsonl|none  progress on standard error (default: auto)\n"
+	    "  --max-duration D     stop at a batch boundary after D (90s, 10m, 1h30m)\n"
 	    "\n"
 	    "Exit status: 0 all rows imported, 1 some rows rejected or failed,\n"
-	    "2 usage error or unreadable input (nothing written), 3 failed or interrupted.\n"),
+	    "2 usage error or unreadable input (nothing written), 3 failed or interrupted\n"
+	    "(sluice resume continues it), 130 cancelled.\n"),
 	    10000, 3, 200);
 }
 
@@ -63,6 +71,8 @@ main(int argc, char **argv)
 		return cli_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "resume"))
 		return cli_resume(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return cli_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rollback"))
 		return cli_rollback(argc - 1, argv + 1);
 	if (!strcmp(cmd, "watch"))

@@ -830,6 +830,11 @@ validate_value(const struct validator *v, size_t f, const char *value, char **ou
 		free(s);
 		return 0;
 	}
+	/* sluice's reports write a value that a spreadsheet would run as a
+	 * formula with a leading quote (=SUM… as '=SUM…); a corrected report
+	 * imported again gets the value back as it was. */
+	if (s[0] == '\'' && s[1] != '\0' && strchr("=+-@\t\r\n", s[1]) != NULL)
+		memmove(s, s + 1, strlen(s));
 	if (validate_types[field->type](v, field, s, out, cause) != 0) {
 		free(s);
 		*out = NULL;

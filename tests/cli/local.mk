@@ -16,6 +16,7 @@ CLI_TESTS = \
 	tests/cli/exit-codes-and-usage.sh \
 	tests/cli/busy-retry.sh \
 	tests/cli/rollback.sh \
+	tests/cli/import-report-option.sh \
 	tests/cli/counts-add-up-for-every-import.sh
 
 TESTS += $(CLI_TESTS)

@@ -145,6 +145,16 @@ START_TEST(text_is_trimmed)
 }
 END_TEST
 
+START_TEST(report_quote_before_a_formula_character_is_dropped)
+{
+	check_ok(F_NAME, "'=SUM(A1)", "=SUM(A1)");
+	check_ok(F_PHONE, "'+1 (201) 555-0123", "+12015550123");
+	check_ok(F_AMOUNT, "'-12.50", "-12.5");
+	check_ok(F_NAME, "'tis the season", "'tis the season");
+	check_ok(F_NAME, "'", "'");
+}
+END_TEST
+
 START_TEST(empty_after_trim_is_nothing_even_when_required)
 {
 	size_t f;
@@ -577,6 +587,7 @@ validate_suite(void)
 	tcase_add_test(tc, enum_canonical_case);
 	tcase_add_test(tc, list_dedup_and_union);
 	tcase_add_test(tc, max_length_counts_characters_not_bytes);
+	tcase_add_test(tc, report_quote_before_a_formula_character_is_dropped);
 	tcase_add_test(tc, pattern_is_checked_on_the_normalized_value);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,149 @@
+/* sluice report: one import's report from the journal, as an XLSX workbook,
+ * the rejected rows as CSV, or JSON on standard output. */
+#include "config.h"
+
+#include <getopt.h>
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "report.h"
+#include "text.h"
+
+struct cli_report_opts {
+	const char *db;
+	const char *xlsx;
+	const char *csv;
+	int json;
+	const char *id;
+};
+
+static int
+cli_report_args(int argc, char **argv, struct cli_report_opts *o)
+{
+	enum { OPT_DB = 256, OPT_XLSX, OPT_CSV, OPT_JSON, OPT_HELP };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "xlsx", required_argument, NULL, OPT_XLSX },
+		{ "csv-rejects", required_argument, NULL, OPT_CSV },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o->db = optarg; break;
+		case OPT_XLSX: o->xlsx = optarg; break;
+		case OPT_CSV: o->csv = optarg; break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_HELP:
+			cli_usage(stdout);
+			return 0;
+		default:
+			if (optopt != 0 && optopt != '?')
+				fprintf(stderr, _("sluice report: %s needs a value; run sluice --help to see the options.\n"),
+				    argv[optind - 1]);
+			else
+				fprintf(stderr, _("sluice report: unknown option \"%s\"; run sluice --help to see the options.\n"),
+				    argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, _("sluice report: name the import, e.g. sluice report 3 --db contacts.db --xlsx report.xlsx (sluice history lists them).\n"));
+		return EXIT_USAGE;
+	}
+	o->id = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, _("sluice report: unexpected argument \"%s\"; give one import id.\n"),
+		    argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (o->db == NULL) {
+		fprintf(stderr, _("sluice report: name the database with --db PATH.\n"));
+		return EXIT_USAGE;
+	}
+	if (o->xlsx == NULL && o->csv == NULL && !o->json) {
+		fprintf(stderr, _("sluice report: say what to write: --xlsx FILE, --csv-rejects FILE or --json.\n"));
+		return EXIT_USAGE;
+	}
+	if (o->xlsx != NULL && !strcmp(o->xlsx, "-")) {
+		fprintf(stderr, _("sluice report: --xlsx needs a file name; a workbook cannot go to standard output.\n"));
+		return EXIT_USAGE;
+	}
+	if (o->csv != NULL && !strcmp(o->csv, "-") && o->json) {
+		fprintf(stderr, _("sluice report: --csv-rejects - and --json would both write to standard output; give --csv-rejects a file name.\n"));
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* Prints why a report could not be written; the exit code. */
+static int
+cli_report_failed(char *cause)
+{
+	char *esc = text_escape(cause);
+	fprintf(stderr, "sluice report: %s\n", esc);
+	free(esc);
+	free(cause);
+	return EXIT_USAGE;
+}
+
+int
+cli_report(int argc, char **argv)
+{
+	struct cli_report_opts o = { 0 };
+	int rc = cli_report_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	char *end;
+	long long id = strtoll(o.id, &end, 10);
+	if (*o.id == '\0' || *end != '\0' || id <= 0) {
+		char *esc = text_escape(o.id);
+		fprintf(stderr, _("sluice report: \"%s\" is not an import id; sluice history lists them.\n"), esc);
+		free(esc);
+		return EXIT_USAGE;
+	}
+
+	/* Every output path is checked before any is written. */
+	char *cause = NULL;
+	if ((o.xlsx != NULL && report_check_path(o.xlsx, &cause) != 0) ||
+	    (o.csv != NULL && report_check_path(o.csv, &cause) != 0))
+		return cli_report_failed(cause);
+
+	/* Standard output belongs to the JSON when there is some. */
+	FILE *info = o.json || (o.csv != NULL && !strcmp(o.csv, "-")) ? stderr : stdout;
+	struct report_stats st;
+	if (o.xlsx != NULL) {
+		if (report_write_xlsx(o.db, id, o.xlsx, &st, &cause) != 0)
+			return cli_report_failed(cause);
+		char *esc = text_escape(o.xlsx);
+		fprintf(info, _("Wrote the report of import %lld to %s (errors: %llu, rejected rows: %llu).\n"),
+		    id, esc, (unsigned long long)st.errors, (unsigned long long)st.rejected_rows);
+		free(esc);
+	}
+	if (o.csv != NULL) {
+		if (report_write_csv_rejects(o.db, id, o.csv, &st, &cause) != 0)
+			return cli_report_failed(cause);
+		int to_stdout = !strcmp(o.csv, "-");
+		char *esc = text_escape(to_stdout ? _("standard output") : o.csv);
+		if (!to_stdout)
+			fprintf(info, _("Wrote the rejected rows of import %lld to %s (rows: %llu).\n"),
+			    id, esc, (unsigned long long)st.rejected_rows);
+		if (st.neutralized > 0)
+			fprintf(stderr, ngettext(
+			    "sluice report: %llu value in %s begins with =, +, -, @, a tab or a line break; it was given a leading ' so that no spreadsheet runs it as a formula. Delete the ' where the value must be stored as it was.\n",
+			    "sluice report: %llu values in %s begin with =, +, -, @, a tab or a line break; each was given a leading ' so that no spreadsheet runs it as a formula. Delete the ' where the value must be stored as it was.\n",
+			    (unsigned long)st.neutralized), (unsigned long long)st.neutralized, esc);
+		free(esc);
+	}
+	if (o.json && report_write_json(o.db, id, stdout, &st, &cause) != 0)
+		return cli_report_failed(cause);
+	return 0;
+}

@@ -1,0 +1,545 @@
+/* The XLSX report: Summary, Errors, Rejected rows, Batches and Mapping
+ * sheets, written by libxlsxwriter in constant memory mode: each sheet's rows
+ * strictly in order, spooled to $TMPDIR. Every value from the journal is
+ * written as text, never as a number or a formula. */
+#include "config.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "i18n.h"
+#include "report-int.h"
+#include "xmalloc.h"
+
+/* The last row index of a sheet; it holds the note of what did not fit. */
+#define XLSX_LAST_ROW (LXW_ROW_MAX - 1)
+
+/* The column of the Rejected rows that says why; named in English whatever
+ * the language, so that it never matches a schema's header synonyms. */
+#define XLSX_ERROR_COLUMN "error"
+
+struct xlsx {
+	struct report_journal *rj;
+	lxw_workbook *wb;
+	lxw_worksheet *summary, *errors, *rejects, *batches, *mapping;
+	lxw_format *title, *header, *label, *integer, *decimal, *percent, *note;
+	struct report_stats stats;
+};
+
+/* Writes s as a text cell: neutralized, cut at the cell limit, counted. */
+static void
+xlsx_text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+    lxw_format *f)
+{
+	if (s == NULL || *s == '\0')
+		return;
+	unsigned what;
+	char *t = report_cell_text(s, REPORT_CELL_MAX, &what);
+	if (what & REPORT_NEUTRALIZED)
+		x->stats.neutralized++;
+	if (what & REPORT_CUT)
+		x->stats.cut++;
+	worksheet_write_string(ws, row, col, t, f);
+	free(t);
+}
+
+/* A sheet's first row: bold titles, frozen and repeated on each printed
+ * page; the sheet printed landscape, one page wide. */
+static void
+xlsx_table_start(struct xlsx *x, lxw_worksheet *ws, const char *const *titles,
+    const double *widths, size_t n)
+{
+	for (size_t c = 0; c < n; c++) {
+		xlsx_text(x, ws, 0, (lxw_col_t)c, titles[c], x->header);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_repeat_rows(ws, 0, 0);
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+}
+
+/* Ends a table of rows [1, row): autofilter on its columns, and on the
+ * sheet's last row a note of the left_out lines that did not fit. */
+static void
+xlsx_table_end(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, size_t ncols,
+    uint64_t left_out)
+{
+	worksheet_autofilter(ws, 0, 0, row > 1 ? row - 1 : 0, (lxw_col_t)(ncols - 1));
+	if (left_out == 0)
+		return;
+	char *note = xasprintf(_("%llu more lines did not fit: a sheet holds %d rows. "
+	    "sluice report %lld --json lists every error, and --csv-rejects FILE every "
+	    "rejected row."), (unsigned long long)left_out, LXW_ROW_MAX,
+	    (long long)x->rj->import.id);
+	xlsx_text(x, ws, XLSX_LAST_ROW, 0, note, x->label);
+	free(note);
+	x->stats.left_out += left_out;
+}
+
+static int
+xlsx_errors(struct xlsx *x)
+{
+	lxw_worksheet *ws = x->errors;
+	const char *const titles[] = {
+		_("Row"), _("Line"), _("Field"), _("Type"), _("Message"), _("Value"),
+	};
+	static const double widths[] = { 9, 9, 16, 12, 90, 40 };
+	xlsx_table_start(x, ws, titles, widths, 6);
+
+	sqlite3_stmt *st = report_errors_query(x->rj);
+	if (st == NULL)
+		return -1;
+	lxw_row_t row = 1;
+	uint64_t left_out = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (row >= XLSX_LAST_ROW) {
+			left_out++;
+			continue;
+		}
+		const char *field = (const char *)sqlite3_column_text(st, 2);
+		worksheet_write_number(ws, row, 0, (double)sqlite3_column_int64(st, 0), NULL);
+		worksheet_write_number(ws, row, 1, (double)sqlite3_column_int64(st, 1), NULL);
+		xlsx_text(x, ws, row, 2, field ? field : "(row)", NULL);
+		for (int c = 3; c <= 5; c++)
+			xlsx_text(x, ws, row, (lxw_col_t)c, (const char *)sqlite3_column_text(st, c),
+			    NULL);
+		row++;
+		x->stats.errors++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	xlsx_table_end(x, ws, row, 6, left_out);
+	return 0;
+}
+
+/* The rejected rows as the source had them, plus the error column: saved
+ * as CSV and corrected, the sheet imports again. */
+static int
+xlsx_rejects(struct xlsx *x)
+{
+	lxw_worksheet *ws = x->rejects;
+	size_t n = x->rj->ncolumns;
+	if (n > LXW_COL_MAX - 1)
+		n = LXW_COL_MAX - 1;
+	const char **titles = xcalloc(n + 1, sizeof *titles);
+	double *widths = xcalloc(n + 1, sizeof *widths);
+	for (size_t c = 0; c < n; c++) {
+		titles[c] = x->rj->headers[c] ? x->rj->headers[c] : "";
+		widths[c] = 18;
+	}
+	titles[n] = XLSX_ERROR_COLUMN;
+	widths[n] = 80;
+	xlsx_table_start(x, ws, titles, widths, n + 1);
+	free(titles);
+	free(widths);
+
+	struct report_rejects *it = report_rejects_open(x->rj);
+	if (it == NULL)
+		return -1;
+	const struct report_reject *r;
+	lxw_row_t row = 1;
+	uint64_t left_out = 0;
+	int rc;
+	while ((rc = report_rejects_next(it, &r)) == 1) {
+		if (row >= XLSX_LAST_ROW) {
+			left_out++;
+			continue;
+		}
+		for (size_t c = 0; c < r->ncells && c < n; c++)
+			xlsx_text(x, ws, row, (lxw_col_t)c, r->cells[c], NULL);
+		xlsx_text(x, ws, row, (lxw_col_t)n, r->error, NULL);
+		row++;
+		x->stats.rejected_rows++;
+	}
+	report_rejects_close(it);
+	if (rc != 0)
+		return -1;
+	xlsx_table_end(x, ws, row, n + 1, left_out);
+	return 0;
+}
+
+static int
+xlsx_batches(struct xlsx *x)
+{
+	lxw_worksheet *ws = x->batches;
+	const char *titles[13] = { _("Batch"), _("First row"), _("Rows") };
+	double widths[13] = { 8, 10, 10 };
+	for (int o = OUTCOME_CREATED; o <= OUTCOME_FAILED; o++) {
+		titles[3 + o] = _(report_outcome_labels[o]);
+		widths[3 + o] = 11;
+	}
+	titles[10] = _("Attempts");
+	titles[11] = _("Duration (s)");
+	titles[12] = _("Status");
+	widths[10] = 10;
+	widths[11] = 12;
+	widths[12] = 14;
+	xlsx_table_start(x, ws, titles, widths, 13);
+
+	sqlite3_stmt *st = report_batches_query(x->rj);
+	if (st == NULL)
+		return -1;
+	lxw_row_t row = 1;
+	uint64_t left_out = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (row >= XLSX_LAST_ROW) {
+			left_out++;
+			continue;
+		}
+		for (int c = 0; c <= 10; c++)
+			worksheet_write_number(ws, row, (lxw_col_t)c,
+			    (double)sqlite3_column_int64(st, c), c >= 1 && c <= 9 ? x->integer : NULL);
+		worksheet_write_number(ws, row, 11, (double)sqlite3_column_int64(st, 11) / 1000.0,
+		    x->decimal);
+		xlsx_text(x, ws, row, 12, (const char *)sqlite3_column_text(st, 12), NULL);
+		row++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	xlsx_table_end(x, ws, row, 13, left_out);
+	return 0;
+}
+
+/* Source column → field, then the cells fixed by hand before the import
+ * when there are any. */
+static int
+xlsx_mapping(struct xlsx *x)
+{
+	lxw_worksheet *ws = x->mapping;
+	const char *const titles[] = { _("Column"), _("Source column"), _("Field") };
+	static const double widths[] = { 8, 36, 24, 24 };
+	xlsx_table_start(x, ws, titles, widths, 3);
+	worksheet_set_column(ws, 3, 3, widths[3], NULL);
+	json_t *arr = x->rj->import.mapping ? json_loads(x->rj->import.mapping, 0, NULL) : NULL;
+	lxw_row_t row = 1;
+	size_t i;
+	json_t *m;
+	json_array_foreach(arr, i, m) {
+		const char *field = json_string_value(json_object_get(m, "field"));
+		worksheet_write_number(ws, row, 0,
+		    (double)json_integer_value(json_object_get(m, "column")) + 1, NULL);
+		xlsx_text(x, ws, row, 1, json_string_value(json_object_get(m, "header")), NULL);
+		xlsx_text(x, ws, row, 2, field ? field : _("(not imported)"), NULL);
+		row++;
+	}
+	json_decref(arr);
+	xlsx_table_end(x, ws, row, 3, 0);
+
+	sqlite3_stmt *st = report_fixes_query(x->rj);
+	if (st == NULL)
+		return 0;
+	int rc, first = 1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && row + 3 < XLSX_LAST_ROW) {
+		if (first) {
+			const char *const fix_titles[] = {
+				_("Row"), _("Source column"), _("Was"), _("Fixed to"),
+			};
+			row++;
+			xlsx_text(x, ws, row++, 0, _("Cells fixed before the import"), x->label);
+			for (lxw_col_t c = 0; c < 4; c++)
+				xlsx_text(x, ws, row, c, fix_titles[c], x->header);
+			row++;
+			first = 0;
+		}
+		const char *header = (const char *)sqlite3_column_text(st, 2);
+		char *column = header ? NULL : xasprintf(_("column %lld"),
+		    (long long)sqlite3_column_int64(st, 1) + 1);
+		worksheet_write_number(ws, row, 0, (double)sqlite3_column_int64(st, 0), NULL);
+		xlsx_text(x, ws, row, 1, header ? header : column, NULL);
+		xlsx_text(x, ws, row, 2, (const char *)sqlite3_column_text(st, 3), NULL);
+		xlsx_text(x, ws, row, 3, (const char *)sqlite3_column_text(st, 4), NULL);
+		free(column);
+		row++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* --- Summary --------------------------------------------------------------- */
+
+static void
+xlsx_pair(struct xlsx *x, lxw_row_t *row, const char *label, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	xlsx_text(x, x->summary, *row, 0, label, x->label);
+	xlsx_text(x, x->summary, *row, 1, value, NULL);
+	(*row)++;
+}
+
+static void
+xlsx_pair_number(struct xlsx *x, lxw_row_t *row, const char *label, double value,
+    lxw_format *f)
+{
+	xlsx_text(x, x->summary, *row, 0, label, x->label);
+	worksheet_write_number(x->summary, *row, 1, value, f);
+	(*row)++;
+}
+
+/* A two-column table {name: count} from the journal, under its titles. */
+static void
+xlsx_counts(struct xlsx *x, lxw_row_t *row, const char *title, const char *by)
+{
+	json_t *counts = journal_error_counts_json(x->rj->journal, x->rj->import.id, by);
+	if (json_object_size(counts) == 0) {
+		json_decref(counts);
+		return;
+	}
+	(*row)++;
+	xlsx_text(x, x->summary, *row, 0, title, x->header);
+	xlsx_text(x, x->summary, *row, 1, _("Errors"), x->header);
+	(*row)++;
+	const char *k;
+	json_t *v;
+	json_object_foreach(counts, k, v) {
+		xlsx_text(x, x->summary, *row, 0, k, NULL);
+		worksheet_write_number(x->summary, *row, 1, (double)json_integer_value(v),
+		    x->integer);
+		(*row)++;
+	}
+	json_decref(counts);
+}
+
+static void
+xlsx_note(struct xlsx *x, lxw_row_t *row, char *text)
+{
+	worksheet_set_row(x->summary, *row, 48, NULL);
+	xlsx_text(x, x->summary, *row, 1, text, x->note);
+	(*row)++;
+	free(text);
+}
+
+static void
+xlsx_summary(struct xlsx *x)
+{
+	lxw_worksheet *ws = x->summary;
+	const struct report_import *im = &x->rj->import;
+	lxw_row_t row = 0;
+
+	worksheet_set_column(ws, 0, 0, 26, NULL);
+	worksheet_set_column(ws, 1, 1, 68, NULL);
+	worksheet_set_column(ws, 2, 2, 10, NULL);
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 1);
+
+	char *s = xasprintf(_("Import %lld of %s"), (long long)im->id,
+	    im->source_path ? im->source_path : "");
+	xlsx_text(x, ws, row, 0, s, x->title);
+	free(s);
+	row += 2;
+
+	xlsx_pair_number(x, &row, _("Import"), (double)im->id, NULL);
+	xlsx_pair(x, &row, _("Status"), report_status_text(im->status));
+	if (im->dry_run)
+		xlsx_pair(x, &row, _("Dry run"), _("yes: nothing was written"));
+	xlsx_pair(x, &row, _("File"), im->source_path);
+	xlsx_pair_number(x, &row, _("Size (bytes)"), (double)im->source_size, x->integer);
+	xlsx_pair(x, &row, _("SHA-256"), im->source_sha256);
+	xlsx_pair(x, &row, _("Sheet"), im->sheet);
+	xlsx_pair(x, &row, _("Encoding"), im->encoding);
+	xlsx_pair(x, &row, _("Read as"), im->source_description);
+	xlsx_pair(x, &row, _("Schema"), im->schema_name);
+	xlsx_pair(x, &row, _("Table"), im->target_table);
+	xlsx_pair(x, &row, _("Strategy"), im->strategy);
+	xlsx_pair_number(x, &row, _("Batch size"), (double)im->batch_size, x->integer);
+	xlsx_pair(x, &row, _("Database"), x->rj->db_path);
+	s = xasprintf(_("%s@%s (process %lld)"), im->user_name ? im->user_name : "?",
+	    im->host ? im->host : "?", (long long)im->pid);
+	xlsx_pair(x, &row, _("Run by"), s);
+	free(s);
+	xlsx_pair(x, &row, _("Started"), im->started_at);
+	xlsx_pair(x, &row, _("Finished"), im->finished_at);
+	if (im->duration_s >= 0) {
+		xlsx_pair_number(x, &row, _("Duration (s)"), im->duration_s, x->decimal);
+		if (im->duration_s > 0)
+			xlsx_pair_number(x, &row, _("Rows per second"),
+			    (double)im->total / im->duration_s, x->integer);
+	}
+	xlsx_pair(x, &row, _("Stopped early"), im->last_error);
+
+	/* Outcomes: a table and its chart beside it. */
+	row++;
+	lxw_row_t table = row;
+	xlsx_text(x, ws, row, 0, _("Outcome"), x->header);
+	xlsx_text(x, ws, row, 1, _("Rows"), x->header);
+	xlsx_text(x, ws, row, 2, _("Share"), x->header);
+	row++;
+	double total = (double)im->total;
+	for (int o = 0; o < OUTCOME_COUNT; o++) {
+		xlsx_text(x, ws, row, 0, _(report_outcome_labels[o]), NULL);
+		worksheet_write_number(ws, row, 1, (double)im->counts[o], x->integer);
+		if (total > 0)
+			worksheet_write_number(ws, row, 2, (double)im->counts[o] / total, x->percent);
+		row++;
+	}
+	xlsx_text(x, ws, row, 0, _("Total"), x->label);
+	worksheet_write_number(ws, row, 1, total, x->integer);
+	row++;
+	if (total > 0) {
+		double ok = 0;
+		for (int o = OUTCOME_CREATED; o <= OUTCOME_SKIPPED; o++)
+			ok += (double)im->counts[o];
+		xlsx_text(x, ws, row, 0, _("Success rate"), x->label);
+		worksheet_write_number(ws, row, 1, ok / total, x->percent);
+		row++;
+	}
+
+	lxw_chart *chart = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
+	lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
+	const char *sheet = ws->name;
+	chart_series_set_categories(series, sheet, table + 1, 0, table + OUTCOME_COUNT, 0);
+	chart_series_set_values(series, sheet, table + 1, 1, table + OUTCOME_COUNT, 1);
+	chart_series_set_labels(series);
+	chart_title_set_name(chart, _("Rows by outcome"));
+	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+	lxw_chart_options where = { .x_offset = 10, .x_scale = 1.2, .y_scale = 1.1 };
+	worksheet_insert_chart_opt(ws, table, 3, chart, &where);
+
+	xlsx_counts(x, &row, _("Errors by type"), "type");
+	xlsx_counts(x, &row, _("Errors by field"), "field");
+
+	/* What the report did to values, counted over every sheet. Rows are
+	 * written in order: the title goes first. */
+	row++;
+	const struct report_stats *st = &x->stats;
+	if (st->neutralized > 0 || st->cut > 0 || st->left_out > 0)
+		xlsx_text(x, ws, row, 0, _("Notes"), x->label);
+	if (st->neutralized > 0)
+		xlsx_note(x, &row, xasprintf(ngettext(
+		    "%llu value begins with =, +, -, @, a tab or a line break: it was given a "
+		    "leading ' so that no spreadsheet runs it as a formula. Delete the ' where "
+		    "the value must be stored as it was.",
+		    "%llu values begin with =, +, -, @, a tab or a line break: each was given a "
+		    "leading ' so that no spreadsheet runs it as a formula. Delete the ' where "
+		    "the value must be stored as it was.", (unsigned long)st->neutralized),
+		    (unsigned long long)st->neutralized));
+	if (st->cut > 0)
+		xlsx_note(x, &row, xasprintf(ngettext(
+		    "%llu value was longer than a cell holds (%d characters) and was cut; its "
+		    "end says how long it was. sluice report %lld --csv-rejects FILE writes the "
+		    "rejected rows whole, and --json every offending value.",
+		    "%llu values were longer than a cell holds (%d characters) and were cut; "
+		    "each ends saying how long it was. sluice report %lld --csv-rejects FILE "
+		    "writes the rejected rows whole, and --json every offending value.",
+		    (unsigned long)st->cut),
+		    (unsigned long long)st->cut, REPORT_CELL_MAX, (long long)im->id));
+	if (st->left_out > 0)
+		xlsx_note(x, &row, xasprintf(_("%llu lines did not fit in their sheets "
+		    "(a sheet holds %d rows); sluice report %lld --json lists every error."),
+		    (unsigned long long)st->left_out, LXW_ROW_MAX, (long long)im->id));
+}
+
+/* --- The workbook ---------------------------------------------------------- */
+
+static lxw_format *
+xlsx_format(lxw_workbook *wb, int bold, const char *num_format)
+{
+	lxw_format *f = workbook_add_format(wb);
+	if (bold)
+		format_set_bold(f);
+	if (num_format != NULL)
+		format_set_num_format(f, num_format);
+	return f;
+}
+
+static int
+xlsx_open(struct xlsx *x, const char *path, char **cause)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	lxw_workbook_options options = {
+		.constant_memory = LXW_TRUE,
+		.tmpdir = tmpdir != NULL && *tmpdir != '\0' ? (char *)tmpdir : NULL,
+	};
+	x->wb = workbook_new_opt(path, &options);
+	if (x->wb == NULL) {
+		*cause = xasprintf(_("Cannot start the report %s: out of memory."), path);
+		return -1;
+	}
+	lxw_worksheet **sheets[] = { &x->summary, &x->errors, &x->rejects, &x->batches,
+		&x->mapping };
+	const char *names[] = { _("Summary"), _("Errors"), _("Rejected rows"), _("Batches"),
+		_("Mapping") };
+	for (size_t i = 0; i < sizeof sheets / sizeof *sheets; i++) {
+		*sheets[i] = workbook_add_worksheet(x->wb, names[i]);
+		if (*sheets[i] == NULL) {
+			*cause = xasprintf(_("Cannot create the report's temporary files in %s; "
+			    "set TMPDIR to a directory you can write to, with free space."),
+			    options.tmpdir ? options.tmpdir : "/tmp");
+			lxw_workbook_free(x->wb);
+			x->wb = NULL;
+			return -1;
+		}
+	}
+	x->title = xlsx_format(x->wb, 1, NULL);
+	format_set_font_size(x->title, 14);
+	x->header = xlsx_format(x->wb, 1, NULL);
+	format_set_bottom(x->header, LXW_BORDER_THIN);
+	format_set_bg_color(x->header, 0xDDE4EE);
+	x->label = xlsx_format(x->wb, 1, NULL);
+	x->integer = xlsx_format(x->wb, 0, "#,##0");
+	x->decimal = xlsx_format(x->wb, 0, "#,##0.00");
+	x->percent = xlsx_format(x->wb, 0, "0.0%");
+	x->note = xlsx_format(x->wb, 0, NULL);
+	format_set_text_wrap(x->note);
+	format_set_align(x->note, LXW_ALIGN_VERTICAL_TOP);
+	return 0;
+}
+
+int
+report_write_xlsx(const char *db_path, int64_t id, const char *path,
+    struct report_stats *stats, char **cause)
+{
+	struct report_journal rj;
+	if (report_journal_open(&rj, db_path, id, cause) != 0)
+		return -1;
+	if (report_check_path(path, cause) != 0) {
+		report_journal_close(&rj);
+		return -1;
+	}
+	struct xlsx x = { .rj = &rj };
+	if (xlsx_open(&x, path, cause) != 0) {
+		report_journal_close(&rj);
+		return -1;
+	}
+	/* The Summary comes first in the workbook but is written last: its
+	 * notes count what the other sheets did to their values. */
+	if (xlsx_errors(&x) != 0 || xlsx_rejects(&x) != 0 || xlsx_batches(&x) != 0 ||
+	    xlsx_mapping(&x) != 0) {
+		*cause = report_journal_error(&rj);
+		lxw_workbook_free(x.wb);
+		report_journal_close(&rj);
+		return -1;
+	}
+	xlsx_summary(&x);
+	report_journal_close(&rj);
+
+	errno = 0;
+	lxw_error rc = workbook_close(x.wb);
+	if (rc != LXW_NO_ERROR) {
+		/* The system's reason says more than the library's, when there
+		 * is one. */
+		char *why = xstrdup(errno != 0 ? strerror(errno) : lxw_strerror(rc));
+		size_t n = strlen(why);
+		while (n > 0 && why[n - 1] == '.')
+			why[--n] = '\0';
+		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path in a "
+		    "directory you can write to, on a disk with free space."), path, why);
+		free(why);
+		report_remove_partial(path);
+		return -1;
+	}
+	if (stats != NULL)
+		*stats = x.stats;
+	return 0;
+}

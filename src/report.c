@@ -1,0 +1,532 @@
+/* What every report shares: cell values made safe for spreadsheets (formula
+ * neutralizing, cutting at the cell limit, RFC 4180 quoting) and reading one
+ * import's journal with streaming queries. The formats live in
+ * report-xlsx.c, report-csv.c and report-json.c. */
+#include "config.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "report-int.h"
+#include "store-sqlite.h"
+#include "xmalloc.h"
+
+/* A small page cache: the report reads each journal page once. */
+#define REPORT_CACHE_KIB 4096
+
+const char *const report_outcome_keys[OUTCOME_COUNT] = {
+	"created", "updated", "merged", "unchanged", "skipped", "rejected",
+	"failed", "not_processed",
+};
+
+const char *const report_outcome_labels[OUTCOME_COUNT] = {
+	N_("created"), N_("updated"), N_("merged"), N_("unchanged"),
+	N_("skipped"), N_("rejected"), N_("failed"), N_("not processed"),
+};
+
+const char *
+report_status_text(const char *status)
+{
+	static const struct {
+		const char *status;
+		const char *text;
+	} texts[] = {
+		{ "pending", N_("pending") },
+		{ "validating", N_("validating") },
+		{ "running", N_("running") },
+		{ "paused", N_("paused") },
+		{ "completed", N_("completed") },
+		{ "completed_with_errors", N_("completed with errors") },
+		{ "failed", N_("failed") },
+		{ "cancelled", N_("cancelled") },
+		{ "interrupted", N_("interrupted") },
+		{ "rolled_back", N_("rolled back") },
+	};
+	if (status == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		if (!strcmp(status, texts[i].status))
+			return _(texts[i].text);
+	return status;
+}
+
+/* --- Cell values -------------------------------------------------------- */
+
+int
+report_cell_is_formula(const char *s)
+{
+	return s != NULL && s[0] != '\0' && strchr("=+-@\t\r\n", s[0]) != NULL;
+}
+
+/* Length of the well-formed UTF-8 sequence at s[0..len) and its code point
+ * in *cp, or 0 when s[0] does not start one. */
+static size_t
+report_utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
+{
+	unsigned long c;
+	size_t n;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		c = s[0] & 0x1f;
+		n = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		c = s[0] & 0x0f;
+		n = 3;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		c = s[0] & 0x07;
+		n = 4;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF. */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* UTF-16 code units of valid UTF-8 text s[0..len): Excel counts these. */
+static size_t
+report_utf16_units(const char *s, size_t len)
+{
+	size_t units = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if ((b & 0xc0) != 0x80)
+			units += b >= 0xf0 ? 2 : 1;
+	}
+	return units;
+}
+
+char *
+report_cell_text(const char *s, size_t max, unsigned *what)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0, chars = 0;
+	unsigned did = 0;
+	/* At worst every byte becomes \xNN, after a leading '. */
+	char *out = xmalloc(4 * len + 2);
+
+	if (report_cell_is_formula(s)) {
+		out[o++] = '\'';
+		did |= REPORT_NEUTRALIZED;
+	}
+	/* Bytes that are not UTF-8 are shown as the journal shows them. */
+	for (size_t i = 0; i < len; chars++) {
+		unsigned long cp;
+		size_t n = report_utf8_decode(u + i, len - i, &cp);
+		if (n == 0) {
+			o += (size_t)sprintf(out + o, "\\x%02x", u[i]);
+			i++;
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+
+	if (max > 0 && report_utf16_units(out, o) > max) {
+		char *marker = xasprintf(_("… [cut: %zu characters]"), chars);
+		size_t mlen = strlen(marker);
+		size_t munits = report_utf16_units(marker, mlen);
+		size_t keep = max > munits ? max - munits : 0, units = 0, end = 0;
+		/* Keep whole characters while they fit. */
+		while (end < o) {
+			unsigned char b = (unsigned char)out[end];
+			size_t n = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+			size_t w = n == 4 ? 2 : 1;
+			if (units + w > keep)
+				break;
+			units += w;
+			end += n;
+		}
+		out = xrealloc(out, end + mlen + 1);
+		memcpy(out + end, marker, mlen + 1);
+		free(marker);
+		did |= REPORT_CUT;
+	}
+	if (what != NULL)
+		*what = did;
+	return out;
+}
+
+char *
+report_csv_quote(const char *s)
+{
+	size_t len = strlen(s);
+	if (strpbrk(s, ",\"\r\n") == NULL && (len == 0 || (s[0] != ' ' && s[len - 1] != ' ')))
+		return xstrdup(s);
+	char *out = xmalloc(2 * len + 3), *o = out;
+	*o++ = '"';
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			*o++ = '"';
+		*o++ = *p;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
+}
+
+int
+report_check_path(const char *path, char **cause)
+{
+	struct stat st;
+	if (!strcmp(path, "-"))
+		return 0;
+	int existed = stat(path, &st) == 0;
+	if (existed && S_ISDIR(st.st_mode)) {
+		*cause = xasprintf(_("Cannot write the report to %s: it is a directory. "
+		    "Give a file name, e.g. %s/report.xlsx."), path, path);
+		return -1;
+	}
+	/* Appending creates nothing but the file and truncates nothing. */
+	FILE *fp = fopen(path, "ab");
+	if (fp == NULL) {
+		*cause = xasprintf(_("Cannot write the report to %s: %s. "
+		    "Give a path in a directory you can write to."), path, strerror(errno));
+		return -1;
+	}
+	fclose(fp);
+	if (!existed)
+		unlink(path);
+	return 0;
+}
+
+void
+report_remove_partial(const char *path)
+{
+	struct stat st;
+	/* Only what the report wrote: never a device, a pipe or a link. */
+	if (strcmp(path, "-") != 0 && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(path);
+}
+
+/* --- Reading the journal -------------------------------------------------- */
+
+static char *
+report_column_text(sqlite3_stmt *st, int c)
+{
+	const unsigned char *s = sqlite3_column_text(st, c);
+	return s == NULL ? NULL : xstrdup((const char *)s);
+}
+
+char *
+report_journal_error(struct report_journal *rj)
+{
+	return xasprintf(_("Cannot read the journal of import %lld in %s (SQLite: %s); "
+	    "check the database with sqlite3 and try again."), (long long)rj->import.id,
+	    rj->db_path, sqlite3_errmsg(rj->db));
+}
+
+static int
+report_read_import(struct report_journal *rj, int64_t id, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(rj->db,
+	    "SELECT source_path, source_sha256, source_format, source_description,"
+	    " sheet, encoding, schema_name, target_table, mapping, strategy, status,"
+	    " started_at, finished_at, host, user_name, last_error,"
+	    " source_size, batch_size, coalesce(total, rows_done), pid, dry_run,"
+	    " created, updated, merged, unchanged, skipped, rejected, failed, not_processed,"
+	    " CASE WHEN finished_at IS NOT NULL"
+	    "  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END"
+	    " FROM sluice_imports WHERE id = ?1", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		/* A database no import has used has no journal. */
+		*cause = rc == SQLITE_ERROR ?
+		    xasprintf(_("There is no import %lld in %s; sluice history lists them."),
+		    (long long)id, rj->db_path) : report_journal_error(rj);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		*cause = rc == SQLITE_DONE ?
+		    xasprintf(_("There is no import %lld in %s; sluice history lists them."),
+		    (long long)id, rj->db_path) : report_journal_error(rj);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	struct report_import *im = &rj->import;
+	char **texts[] = {
+		&im->source_path, &im->source_sha256, &im->source_format,
+		&im->source_description, &im->sheet, &im->encoding, &im->schema_name,
+		&im->target_table, &im->mapping, &im->strategy, &im->status,
+		&im->started_at, &im->finished_at, &im->host, &im->user_name,
+		&im->last_error,
+	};
+	int c = 0;
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		*texts[i] = report_column_text(st, c++);
+	im->source_size = sqlite3_column_int64(st, c++);
+	im->batch_size = sqlite3_column_int64(st, c++);
+	im->total = sqlite3_column_int64(st, c++);
+	im->pid = sqlite3_column_int64(st, c++);
+	im->dry_run = sqlite3_column_int(st, c++);
+	for (int o = 0; o < OUTCOME_COUNT; o++)
+		im->counts[o] = sqlite3_column_int64(st, c++);
+	im->duration_s = sqlite3_column_type(st, c) == SQLITE_NULL ? -1 :
+	    sqlite3_column_double(st, c);
+	sqlite3_finalize(st);
+	/* A running import whose process is gone is reported as sluice show
+	 * reports it. */
+	if (im->status != NULL && (!strcmp(im->status, "running") || !strcmp(im->status, "paused")) &&
+	    journal_process_alive(im->host, im->pid) == 0) {
+		free(im->status);
+		im->status = xstrdup("interrupted");
+	}
+	return 0;
+}
+
+/* The headers by column from the mapping JSON, and how many columns the
+ * Rejected rows need: a row with surplus cells widens them. */
+static int
+report_read_columns(struct report_journal *rj)
+{
+	json_t *arr = rj->import.mapping ? json_loads(rj->import.mapping, 0, NULL) : NULL;
+	size_t n = 0, i;
+	json_t *m;
+	json_array_foreach(arr, i, m) {
+		json_int_t col = json_integer_value(json_object_get(m, "column"));
+		if (col >= 0 && col < 100000 && (size_t)col + 1 > n)
+			n = (size_t)col + 1;
+	}
+	rj->headers = xcalloc(n + 1, sizeof *rj->headers);
+	json_array_foreach(arr, i, m) {
+		json_int_t col = json_integer_value(json_object_get(m, "column"));
+		const char *h = json_string_value(json_object_get(m, "header"));
+		if (col >= 0 && (size_t)col < n && h != NULL && rj->headers[col] == NULL)
+			rj->headers[col] = xstrdup(h);
+	}
+	json_decref(arr);
+	rj->ncolumns = n;
+
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(rj->db, "SELECT max(json_array_length(cells))"
+	    " FROM sluice_import_rejects WHERE import_id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, rj->import.id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > (sqlite3_int64)rj->ncolumns)
+		rj->ncolumns = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+report_journal_open(struct report_journal *rj, const char *db_path, int64_t id, char **cause)
+{
+	memset(rj, 0, sizeof *rj);
+	rj->db_path = db_path;
+	rj->import.id = id;
+	if (access(db_path, F_OK) != 0) {
+		*cause = xasprintf(_("There is no database %s; give the --db path an import used."),
+		    db_path);
+		return -1;
+	}
+	rj->store = store_sqlite_ops.open(db_path, cause);
+	if (rj->store == NULL)
+		return -1;
+	rj->db = store_sqlite_handle(rj->store);
+	rj->journal = journal_open(rj->store);
+	char pragmas[96];
+	snprintf(pragmas, sizeof pragmas, "PRAGMA cache_size=-%d; PRAGMA query_only=1; BEGIN",
+	    REPORT_CACHE_KIB);
+	if (sqlite3_exec(rj->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		*cause = report_journal_error(rj);
+		report_journal_close(rj);
+		return -1;
+	}
+	if (report_read_import(rj, id, cause) != 0) {
+		report_journal_close(rj);
+		return -1;
+	}
+	if (report_read_columns(rj) != 0) {
+		*cause = report_journal_error(rj);
+		report_journal_close(rj);
+		return -1;
+	}
+	return 0;
+}
+
+void
+report_journal_close(struct report_journal *rj)
+{
+	if (rj->db != NULL)
+		sqlite3_exec(rj->db, "COMMIT", NULL, NULL, NULL);
+	journal_close(rj->journal);
+	if (rj->store != NULL)
+		store_sqlite_ops.close(rj->store);
+	struct report_import *im = &rj->import;
+	char *texts[] = {
+		im->source_path, im->source_sha256, im->source_format, im->source_description,
+		im->sheet, im->encoding, im->schema_name, im->target_table, im->mapping,
+		im->strategy, im->status, im->started_at, im->finished_at, im->host,
+		im->user_name, im->last_error,
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		free(texts[i]);
+	for (size_t c = 0; rj->headers != NULL && c < rj->ncolumns; c++)
+		free(rj->headers[c]);
+	free(rj->headers);
+	memset(rj, 0, sizeof *rj);
+}
+
+static sqlite3_stmt *
+report_query(struct report_journal *rj, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(rj->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, rj->import.id);
+	return st;
+}
+
+sqlite3_stmt *
+report_errors_query(struct report_journal *rj)
+{
+	return report_query(rj, "SELECT row_no, line_no, field, type, message, value"
+	    " FROM sluice_import_errors WHERE import_id = ?1 ORDER BY row_no, id");
+}
+
+sqlite3_stmt *
+report_batches_query(struct report_journal *rj)
+{
+	return report_query(rj, "SELECT batch_no, first_row, rows, created, updated, merged,"
+	    " unchanged, skipped, rejected, failed, attempts, duration_ms, status"
+	    " FROM sluice_import_batches WHERE import_id = ?1 ORDER BY batch_no");
+}
+
+sqlite3_stmt *
+report_fixes_query(struct report_journal *rj)
+{
+	return report_query(rj, "SELECT row_no, column_no, header, original, value"
+	    " FROM sluice_import_fixes WHERE import_id = ?1 ORDER BY row_no, column_no");
+}
+
+/* The rejected rows joined with their errors by walking both in row
+ * order: one row and its errors in memory at a time. */
+struct report_rejects {
+	struct report_journal *rj;
+	sqlite3_stmt *rows;
+	sqlite3_stmt *errors;
+	int error_rc;		/* the errors cursor's last step */
+	json_t *cells_json;
+	size_t cells_alloc;
+	char *text;
+	size_t text_len, text_alloc;
+	struct report_reject row;
+};
+
+struct report_rejects *
+report_rejects_open(struct report_journal *rj)
+{
+	struct report_rejects *it = xcalloc(1, sizeof *it);
+	it->rj = rj;
+	it->rows = report_query(rj, "SELECT row_no, line_no, outcome, cells"
+	    " FROM sluice_import_rejects WHERE import_id = ?1 ORDER BY row_no");
+	it->errors = report_query(rj, "SELECT row_no, field, message"
+	    " FROM sluice_import_errors WHERE import_id = ?1 ORDER BY row_no, id");
+	if (it->rows == NULL || it->errors == NULL) {
+		report_rejects_close(it);
+		return NULL;
+	}
+	it->error_rc = sqlite3_step(it->errors);
+	return it;
+}
+
+static void
+report_text_add(struct report_rejects *it, const char *s)
+{
+	size_t n = strlen(s);
+	if (it->text_len + n + 1 > it->text_alloc) {
+		it->text_alloc = (it->text_len + n + 1) * 2;
+		it->text = xrealloc(it->text, it->text_alloc);
+	}
+	memcpy(it->text + it->text_len, s, n + 1);
+	it->text_len += n;
+}
+
+int
+report_rejects_next(struct report_rejects *it, const struct report_reject **out)
+{
+	int rc = sqlite3_step(it->rows);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -1;
+	struct report_reject *r = &it->row;
+	r->row_no = sqlite3_column_int64(it->rows, 0);
+	r->line_no = sqlite3_column_int64(it->rows, 1);
+	r->outcome = (const char *)sqlite3_column_text(it->rows, 2);
+
+	json_decref(it->cells_json);
+	it->cells_json = json_loads((const char *)sqlite3_column_text(it->rows, 3), 0, NULL);
+	size_t n = json_array_size(it->cells_json);
+	if (n + 1 > it->cells_alloc) {
+		it->cells_alloc = n + 1;
+		r->cells = xreallocarray(r->cells, it->cells_alloc, sizeof *r->cells);
+	}
+	for (size_t c = 0; c < n; c++) {
+		const char *s = json_string_value(json_array_get(it->cells_json, c));
+		r->cells[c] = (char *)(s ? s : "");
+	}
+	r->ncells = n;
+
+	it->text_len = 0;
+	char *head = xasprintf(_("row %lld (line %lld)"), (long long)r->row_no,
+	    (long long)r->line_no);
+	report_text_add(it, head);
+	free(head);
+	int nerrors = 0;
+	while (it->error_rc == SQLITE_ROW && sqlite3_column_int64(it->errors, 0) <= r->row_no) {
+		if (sqlite3_column_int64(it->errors, 0) == r->row_no) {
+			const char *field = (const char *)sqlite3_column_text(it->errors, 1);
+			const char *message = (const char *)sqlite3_column_text(it->errors, 2);
+			report_text_add(it, nerrors++ ? "; " : ": ");
+			if (field != NULL) {
+				report_text_add(it, field);
+				report_text_add(it, ": ");
+			}
+			report_text_add(it, message ? message : "");
+		}
+		it->error_rc = sqlite3_step(it->errors);
+	}
+	if (it->error_rc != SQLITE_ROW && it->error_rc != SQLITE_DONE)
+		return -1;
+	r->error = it->text;
+	*out = r;
+	return 1;
+}
+
+void
+report_rejects_close(struct report_rejects *it)
+{
+	if (it == NULL)
+		return;
+	sqlite3_finalize(it->rows);
+	sqlite3_finalize(it->errors);
+	json_decref(it->cells_json);
+	free(it->row.cells);
+	free(it->text);
+	free(it);
+}

@@ -1,0 +1,85 @@
+/* Reports of one import, read from the journal in its database: an XLSX
+ * workbook for people (Summary, Errors, Rejected rows, Batches, Mapping),
+ * the rejected rows as CSV ready to correct and import again, and the JSON
+ * report with every error. Whatever the import's size, each writer reads the
+ * journal with streaming queries inside one read transaction and writes in
+ * constant memory. */
+#ifndef SLUICE_REPORT_H
+#define SLUICE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* What a writer wrote that a person should hear about. */
+struct report_stats {
+	uint64_t errors;	/* error lines written */
+	uint64_t rejected_rows;	/* rejected and failed rows written */
+	uint64_t neutralized;	/* values given a leading ' so no spreadsheet runs them */
+	uint64_t cut;		/* values cut at a spreadsheet cell's limit */
+	uint64_t left_out;	/* lines beyond a worksheet's last row, not written */
+};
+
+/* Each writer opens its own connection to the database at db_path (which
+ * must exist; it is never created or written) and reads import id. Returns
+ * 0 when the report is written; otherwise -1 and *cause (a new string) is a
+ * sentence naming what went wrong and what to do: no such database or
+ * import, an output path that cannot be written, a database that cannot be
+ * read. The import's absence is found before any file is created; a regular
+ * file left incomplete by a failure is removed. stats may be NULL. Any
+ * thread may call them, even while an import writes to the database: the
+ * journal is read in one snapshot. */
+
+/* The workbook at path (replaced if it exists). Temporary files go to
+ * $TMPDIR (else /tmp). */
+int report_write_xlsx(const char *db_path, int64_t id, const char *path,
+    struct report_stats *stats, char **cause);
+
+/* The rejected and failed rows at path ("-" = standard output): UTF-8 with
+ * a BOM, RFC 4180 (CRLF, quotes doubled), the source's header plus an
+ * "error" column. Values are neutralized as report_cell_text() says, but
+ * never cut: the CSV is the whole copy. */
+int report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
+    struct report_stats *stats, char **cause);
+
+/* The JSON report on fp: the object sluice show --json prints, with
+ * duration_s and rows_per_s, and "errors" holding every error of the import
+ * in row order (not the first 20), streamed one error at a time. */
+int report_write_json(const char *db_path, int64_t id, FILE *fp,
+    struct report_stats *stats, char **cause);
+
+/* Checks, before any work, that a report can be written at path (a file
+ * in a writable directory, not a directory; "-" always passes). Creates
+ * nothing that was not there. 0, or -1 and *cause naming the path and what
+ * to do. The writers call it too; sluice import --report calls it before
+ * importing, so a bad path stops nothing half-way. */
+int report_check_path(const char *path, char **cause);
+
+/* Cell values for spreadsheets, shared by the writers and their tests. */
+
+/* Excel's limit on the characters of one cell (UTF-16 code units). */
+#define REPORT_CELL_MAX 32767
+
+/* Whether a spreadsheet could take s for a formula: s starts with =, +, -,
+ * @, TAB, CR or LF (OWASP's list for CSV injection). */
+int report_cell_is_formula(const char *s);
+
+/* What report_cell_text() did to a value. */
+#define REPORT_NEUTRALIZED 0x1
+#define REPORT_CUT 0x2
+
+/* The text a spreadsheet cell gets for s, a new string. A value that
+ * report_cell_is_formula() gets a leading ' (it shows as text in the
+ * workbook and stays text when the sheet is saved as CSV). With max > 0, a
+ * value longer than max UTF-16 code units is cut on a character boundary
+ * and ends with a visible marker "… [cut: N characters]", the whole within
+ * max. Bytes that are not UTF-8 become \xNN, as the journal keeps them.
+ * *what (may be NULL) gets REPORT_NEUTRALIZED and REPORT_CUT bits. */
+char *report_cell_text(const char *s, size_t max, unsigned *what);
+
+/* s as one RFC 4180 field, a new string: in double quotes, quotes doubled,
+ * when it holds a comma, a quote, CR or LF, or starts or ends with a space;
+ * as it is otherwise. */
+char *report_csv_quote(const char *s);
+
+#endif
