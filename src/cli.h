@@ -17,6 +17,7 @@ int cli_resume(int argc, char **argv);
 int cli_watch(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_inspect(int argc, char **argv);
 int cli_history(int argc, char **argv);
 int cli_show(int argc, char **argv);
 void cli_usage(FILE *fp);

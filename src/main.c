@@ -17,10 +17,11 @@ cli_usage(FILE *fp)
 	    "       sluice report ID --db PATH [--xlsx FILE] [--csv-rejects FILE] [--json]\n"
 	    "       sluice resume ID --db PATH [--json] [--progress MODE] [--max-duration D]\n"
 	    "       sluice watch ID --db PATH\n"
+	    "       sluice inspect FILE [--sheet NAME|N] [--json]\n"
 	    "       sluice rollback ID --db PATH [--force] [--json]\n"
 	    "       sluice --help | --version\n"
 	    "\n"
-	    "Imports a CSV file into an SQLite database in batches: every row is\n"
+	    "Imports a CSV, XLSX or XLS file into an SQLite database in batches: every row is\n"
 	    "validated, matched against stored records and accounted for.\n"
 	    "\n"
 	    "Import options:\n"
@@ -35,6 +36,8 @@ cli_usage(FILE *fp)
 	    "  --retry-base MS      first wait before a retry, doubled each time (default: %d)\n"
 	    "  --region CC          phone region for numbers without +country code\n"
 	    "  --delimiter C        CSV delimiter (default: detected among , ; TAB |)\n"
+	    "  --encoding NAME      CSV encoding (default: detected; UTF-8, WINDOWS-1252, UTF-16…)\n"
+	    "  --sheet NAME|N       workbook sheet (default: the first visible one)\n"
 	    "  --dry-run            do everything but keep the writes; report what would happen\n"
 	    "  --json               print the report as one JSON object\n"
 	    "  --report FILE.xlsx   write the XLSX report at the end\n"
@@ -71,6 +74,8 @@ main(int argc, char **argv)
 		return cli_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "resume"))
 		return cli_resume(argc - 1, argv + 1);
+	if (!strcmp(cmd, "inspect"))
+		return cli_inspect(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return cli_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rollback"))

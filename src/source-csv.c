@@ -1,7 +1,8 @@
 /* The CSV source: reads delimited text through libcsv in constant memory,
  * one record at a time, keeping the physical line where each row starts and
- * the file offset of bad bytes. Choosing CSV over other formats is done by
- * source.c, not here. */
+ * the file offset of bad bytes. Text in other encodings than UTF-8 comes
+ * converted from source-encoding.c. Choosing CSV over other formats is done
+ * by source.c, not here. */
 #include "config.h"
 
 #include <csv.h>
@@ -14,6 +15,7 @@
 
 #include "i18n.h"
 #include "source.h"
+#include "source-encoding.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -48,6 +50,7 @@ struct csv_record {
 
 struct csv_source {
 	int fd;
+	struct encoding_reader *reader;	/* the file's text as UTF-8 */
 	char *name;		/* the path, escaped for messages */
 	unsigned char delimiter;
 	char *description;
@@ -206,14 +209,10 @@ csv_fill(struct csv_source *s)
 	s->hold = false;
 	if (s->eof)
 		return keep > 0;
-	for (;;) {
-		n = read(s->fd, s->buf + s->len, CSV_CHUNK_SIZE - s->len);
-		if (n >= 0)
-			break;
-		if (errno != EINTR) {
-			s->read_errno = errno;
-			return -1;
-		}
+	n = encoding_reader_read(s->reader, s->buf + s->len, CSV_CHUNK_SIZE - s->len);
+	if (n < 0) {
+		s->read_errno = errno;
+		return -1;
 	}
 	if (n == 0)
 		s->eof = true;
@@ -388,6 +387,13 @@ csv_read_record(struct csv_source *s)
 	}
 }
 
+/* The file offset of the byte at offset out of the text read. */
+static unsigned long long
+csv_file_offset(const struct csv_source *s, uint64_t out)
+{
+	return (unsigned long long)encoding_reader_file_offset(s->reader, out);
+}
+
 /* Points the row's cells into text and says what is wrong with it. */
 static void
 csv_make_row(struct csv_source *s)
@@ -410,15 +416,22 @@ csv_make_row(struct csv_source *s)
 		s->row.error = xasprintf(_("Row %llu (line %llu): a quoted "
 		    "field is never closed before the end of the file."),
 		    number, line);
+	} else if (r->bad_utf8 != CSV_NO_OFFSET &&
+	    encoding_reader_converts(s->reader)) {
+		s->row.error = xasprintf(_("Row %llu (line %llu) holds bytes "
+		    "that are not %s text at byte offset %llu of the file; "
+		    "if the file is in another encoding, import it again with "
+		    "--encoding NAME."), number, line,
+		    encoding_reader_name(s->reader), csv_file_offset(s, r->bad_utf8));
 	} else if (r->bad_utf8 != CSV_NO_OFFSET) {
 		s->row.error = xasprintf(_("Row %llu (line %llu) is not valid "
 		    "UTF-8 at byte offset %llu of the file; convert the file "
 		    "to UTF-8 and import it again."), number, line,
-		    (unsigned long long)r->bad_utf8);
+		    csv_file_offset(s, r->bad_utf8));
 	} else if (r->nul != CSV_NO_OFFSET) {
 		s->row.error = xasprintf(_("Row %llu (line %llu) holds a NUL "
 		    "byte at byte offset %llu of the file; the file may be "
-		    "damaged."), number, line, (unsigned long long)r->nul);
+		    "damaged."), number, line, csv_file_offset(s, r->nul));
 	} else if (r->nfields != s->nheader) {
 		s->row.error = xasprintf(ngettext("Row %llu (line %llu) has "
 		    "%zu field but the header has %zu; check for a missing or "
@@ -470,17 +483,25 @@ csv_read_header(struct csv_source *s, char **cause)
 		    s->name, line);
 		return false;
 	}
+	if (r->bad_utf8 != CSV_NO_OFFSET && encoding_reader_converts(s->reader)) {
+		*cause = xasprintf(_("The header row of %s (line %llu) holds "
+		    "bytes that are not %s text at byte offset %llu of the "
+		    "file; import it again with --encoding NAME naming the "
+		    "file's encoding."), s->name, line,
+		    encoding_reader_name(s->reader), csv_file_offset(s, r->bad_utf8));
+		return false;
+	}
 	if (r->bad_utf8 != CSV_NO_OFFSET) {
 		*cause = xasprintf(_("The header row of %s (line %llu) is not "
 		    "valid UTF-8 at byte offset %llu of the file; convert the "
 		    "file to UTF-8 and import it again."), s->name, line,
-		    (unsigned long long)r->bad_utf8);
+		    csv_file_offset(s, r->bad_utf8));
 		return false;
 	}
 	if (r->nul != CSV_NO_OFFSET) {
 		*cause = xasprintf(_("The header row of %s (line %llu) holds a "
 		    "NUL byte at byte offset %llu of the file; the file may be "
-		    "damaged."), s->name, line, (unsigned long long)r->nul);
+		    "damaged."), s->name, line, csv_file_offset(s, r->nul));
 		return false;
 	}
 	if (r->nfields > CSV_FIELDS_MAX) {
@@ -521,6 +542,11 @@ csv_open(int fd, const char *path, const struct source_options *opts,
 		goto fail;
 	}
 
+	s->reader = encoding_reader_open(fd, opts != NULL ? opts->encoding : NULL, s->name,
+	    cause);
+	if (s->reader == NULL)
+		goto fail;
+
 	/* The first chunk is the sample the delimiter is sniffed from. */
 	while (!s->eof && s->len < CSV_CHUNK_SIZE) {
 		if (csv_fill(s) < 0) {
@@ -538,7 +564,21 @@ csv_open(int fd, const char *path, const struct source_options *opts,
 		    s->eof);
 	}
 
-	if (s->delimiter == '\t')
+	if (encoding_reader_converts(s->reader)) {
+		if (s->delimiter == '\t') {
+			s->description = xasprintf(_("CSV, delimiter TAB, encoding %s"),
+			    encoding_reader_name(s->reader));
+		} else if (s->delimiter == ' ') {
+			s->description = xasprintf(_("CSV, delimiter SPACE, encoding %s"),
+			    encoding_reader_name(s->reader));
+		} else if (s->delimiter > ' ' && s->delimiter < 0x7f) {
+			s->description = xasprintf(_("CSV, delimiter '%c', encoding %s"),
+			    s->delimiter, encoding_reader_name(s->reader));
+		} else {
+			s->description = xasprintf(_("CSV, delimiter byte 0x%02X, encoding %s"),
+			    s->delimiter, encoding_reader_name(s->reader));
+		}
+	} else if (s->delimiter == '\t')
 		s->description = xstrdup(_("CSV, delimiter TAB"));
 	else if (s->delimiter == ' ')
 		s->description = xstrdup(_("CSV, delimiter SPACE"));
@@ -618,7 +658,7 @@ csv_offset(void *state)
 {
 	struct csv_source *s = state;
 
-	return s->buf_offset + s->pos;
+	return encoding_reader_file_offset(s->reader, s->buf_offset + s->pos);
 }
 
 static const char *
@@ -627,6 +667,22 @@ csv_describe(void *state)
 	struct csv_source *s = state;
 
 	return s->description;
+}
+
+static int
+csv_delimiter(void *state)
+{
+	struct csv_source *s = state;
+
+	return s->delimiter;
+}
+
+static const char *
+csv_encoding(void *state)
+{
+	struct csv_source *s = state;
+
+	return encoding_reader_name(s->reader);
 }
 
 static void
@@ -638,6 +694,7 @@ csv_close(void *state)
 		return;
 	if (s->fd != -1)
 		close(s->fd);
+	encoding_reader_close(s->reader);
 	csv_free(&s->parser);
 	free(s->name);
 	free(s->description);
@@ -660,5 +717,7 @@ const struct source_ops source_csv_ops = {
 	.next = csv_next,
 	.offset = csv_offset,
 	.describe = csv_describe,
+	.encoding = csv_encoding,
 	.close = csv_close,
+	.delimiter = csv_delimiter,
 };

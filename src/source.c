@@ -1,6 +1,7 @@
 /* Opening a file as a source: refuses what sluice cannot read, picks the
- * format from the first bytes of the file and passes every call to that
- * format's operation table. Parsing lives in source-*.c, not here. */
+ * format from the first bytes of the file (never from its name) and passes
+ * every call to that format's operation table. Parsing lives in
+ * source-*.c, not here. */
 #include "config.h"
 
 #include <nettle/sha2.h>
@@ -10,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "i18n.h"
 #include "source.h"
+#include "source-encoding.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -50,20 +53,61 @@ source_read_head(int fd, unsigned char *buf, size_t size)
 	return (ssize_t)done;
 }
 
+/* How files that are certainly not text begin: images, PDF, archives,
+ * programs. */
+static const struct source_magic {
+	const char *bytes;
+	size_t len;
+} source_binary_magic[] = {
+	{ "\x89PNG\r\n\x1a\n", 8 },
+	{ "\xff\xd8\xff", 3 },		/* JPEG */
+	{ "GIF87a", 6 },
+	{ "GIF89a", 6 },
+	{ "%PDF-", 5 },
+	{ "\x1f\x8b", 2 },		/* gzip */
+	{ "7z\xbc\xaf\x27\x1c", 6 },
+	{ "Rar!\x1a\x07", 6 },
+	{ "\x7f" "ELF", 4 },
+	{ "\xfd" "7zXZ", 5 },
+	{ "\x28\xb5\x2f\xfd", 4 },	/* zstd */
+};
+
 /* The operation table for a file starting with head[0..len), or NULL and
  * *cause when sluice does not read that kind of file. */
 static const struct source_ops *
 source_pick(const unsigned char *head, size_t len, const char *name,
-    char **cause)
+    const struct source_options *opts, char **cause)
 {
-	/* Before the NUL test: every ZIP archive holds NUL bytes. */
-	if (len >= 4 && memcmp(head, "PK\3\4", 4) == 0) {
-		*cause = xasprintf(_("%s is a ZIP archive (perhaps an XLSX "
-		    "workbook); sluice reads CSV files for now: save it as CSV "
-		    "(UTF-8) and import that."), name);
-		return NULL;
+	static const unsigned char ole2[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
+	size_t i;
+	bool unicode;
+
+	/* Before the NUL test: every ZIP archive and every OLE2 compound
+	 * file holds NUL bytes. source-xlsx.c refuses a ZIP archive that is
+	 * not a workbook, source-xls.c an OLE2 file that is not one. */
+	if (len >= 4 && (memcmp(head, "PK\3\4", 4) == 0 || memcmp(head, "PK\5\6", 4) == 0 ||
+	    memcmp(head, "PK\7\x08", 4) == 0))
+		return &source_xlsx_ops;
+	if (len >= sizeof ole2 && memcmp(head, ole2, sizeof ole2) == 0)
+		return &source_xls_ops;
+	for (i = 0; i < sizeof source_binary_magic / sizeof *source_binary_magic; i++) {
+		const struct source_magic *m = &source_binary_magic[i];
+
+		if (len >= m->len && memcmp(head, m->bytes, m->len) == 0) {
+			*cause = xasprintf(_("%s is not a spreadsheet or CSV file (it "
+			    "contains binary data)."), name);
+			return NULL;
+		}
 	}
-	if (memchr(head, '\0', len) != NULL) {
+	/* Text in UTF-16 or UTF-32 is full of NUL bytes. */
+	unicode = (len >= 2 && (memcmp(head, "\xff\xfe", 2) == 0 ||
+	    memcmp(head, "\xfe\xff", 2) == 0)) ||
+	    (len >= 4 && memcmp(head, "\0\0\xfe\xff", 4) == 0) ||
+	    encoding_utf16_pattern(head, len) != 0;
+	if (opts->encoding != NULL && (!strncasecmp(opts->encoding, "UTF-16", 6) ||
+	    !strncasecmp(opts->encoding, "UTF-32", 6) || !strncasecmp(opts->encoding, "UCS-", 4)))
+		unicode = true;
+	if (!unicode && memchr(head, '\0', len) != NULL) {
 		*cause = xasprintf(_("%s is not a spreadsheet or CSV file (it "
 		    "contains binary data)."), name);
 		return NULL;
@@ -119,7 +163,7 @@ source_open(const char *path, const struct source_options *opts, char **cause)
 		    strerror(errno));
 		goto fail;
 	}
-	ops = source_pick(head, (size_t)len, name, cause);
+	ops = source_pick(head, (size_t)len, name, opts, cause);
 	if (ops == NULL)
 		goto fail;
 
@@ -180,6 +224,19 @@ const char *
 source_encoding(struct source *s)
 {
 	return s->ops->encoding ? s->ops->encoding(s->state) : NULL;
+}
+
+const struct source_sheet_info *
+source_sheets(struct source *s, size_t *n)
+{
+	*n = 0;
+	return s->ops->sheets ? s->ops->sheets(s->state, n) : NULL;
+}
+
+int
+source_delimiter(struct source *s)
+{
+	return s->ops->delimiter ? s->ops->delimiter(s->state) : 0;
 }
 
 const char *

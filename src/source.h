@@ -1,10 +1,11 @@
 /* Sources: a file read as a header followed by rows of UTF-8 cells, one row
  * at a time, in constant memory. One operation table per format
- * (source-csv.c, later XLSX and XLS); source.c picks the format from the
- * content. Knows nothing of schemas or databases. */
+ * (source-csv.c, source-xlsx.c, source-xls.c); source.c picks the format
+ * from the content. Knows nothing of schemas or databases. */
 #ifndef SLUICE_SOURCE_H
 #define SLUICE_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -13,7 +14,9 @@
  * to source_next() or source_close(). */
 struct row {
 	uint64_t number;	/* 1 = first row after the header */
-	uint64_t line;		/* physical line (1-based) where the row starts */
+	/* CSV: physical line (1-based) where the row starts; workbooks: the
+	 * row number the spreadsheet shows. */
+	uint64_t line;
 	size_t ncells;
 	char **cells;		/* NUL-terminated UTF-8; never NULL */
 	size_t *lens;		/* byte length of each cell */
@@ -31,6 +34,13 @@ struct source_options {
 };
 
 struct source;
+
+/* A sheet of a workbook, as a person choosing one sees it. */
+struct source_sheet_info {
+	const char *name;
+	bool hidden;		/* hidden in the spreadsheet program */
+	bool chart;		/* a chart sheet: it holds no cells */
+};
 
 struct source_ops {
 	const char *name;	/* "csv" */
@@ -52,9 +62,15 @@ struct source_ops {
 	const char *(*sheet)(void *state);
 	const char *(*encoding)(void *state);
 	void (*close)(void *state);
+	/* Workbooks: the sheets in the workbook's order, or NULL. */
+	const struct source_sheet_info *(*sheets)(void *state, size_t *n);
+	/* CSV: the delimiter read. */
+	int (*delimiter)(void *state);
 };
 
 extern const struct source_ops source_csv_ops;
+extern const struct source_ops source_xlsx_ops;
+extern const struct source_ops source_xls_ops;
 
 /* Opens path, decides its format from its content and reads its header.
  * Returns NULL and sets *cause (naming the file) when the file cannot be
@@ -70,6 +86,12 @@ const char *source_format(struct source *s);
 /* The sheet and the encoding read, or NULL where they do not apply. */
 const char *source_sheet(struct source *s);
 const char *source_encoding(struct source *s);
+/* Workbooks: all the sheets, in the workbook's order, valid until
+ * source_close(); *n is 0 and NULL returned for CSV. A sheet is chosen by
+ * its name or its 1-based number in this list (source_options.sheet). */
+const struct source_sheet_info *source_sheets(struct source *s, size_t *n);
+/* CSV: the delimiter read; 0 for workbooks. */
+int source_delimiter(struct source *s);
 void source_close(struct source *s);
 
 /* The SHA-256 of the file at path as 64 hex digits into hex[65]. Returns

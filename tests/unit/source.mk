@@ -1,5 +1,21 @@
+# Unit tests of the sources (CSV, encodings, XLSX and XLS), included from the
+# top Makefile.am.
 check_PROGRAMS += tests/unit/test-source-csv
 TESTS += tests/unit/test-source-csv
 tests_unit_test_source_csv_SOURCES = tests/unit/test-source-csv.c
 tests_unit_test_source_csv_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_source_csv_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test-source-encoding
+TESTS += tests/unit/test-source-encoding
+tests_unit_test_source_encoding_SOURCES = tests/unit/test-source-encoding.c
+tests_unit_test_source_encoding_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_source_encoding_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test-source-xlsx
+TESTS += tests/unit/test-source-xlsx
+tests_unit_test_source_xlsx_SOURCES = tests/unit/test-source-xlsx.c
+tests_unit_test_source_xlsx_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_source_xlsx_LDADD = $(UNIT_LIBS)
+
+EXTRA_DIST += tests/data/contacts.xls tests/gen-xls.py

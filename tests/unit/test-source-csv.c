@@ -526,13 +526,37 @@ START_TEST(empty_file_refused)
 }
 END_TEST
 
-START_TEST(zip_refused)
+/* A file is read by its content: a ZIP cut short is a damaged workbook,
+ * whatever its name says. */
+START_TEST(truncated_zip_refused_as_damaged_workbook)
 {
 	static const char data[] = "PK\3\4\x14\0\6\0\x08\0\0\0!\0";
 
-	assert_refused(fixture("contacts.xlsx", data, sizeof data - 1), "",
-	    " is a ZIP archive (perhaps an XLSX workbook); sluice reads CSV "
-	    "files for now: save it as CSV (UTF-8) and import that.");
+	assert_refused(fixture("contacts.csv", data, sizeof data - 1), "",
+	    " cannot be read as an XLSX workbook: its ZIP archive is truncated "
+	    "or damaged. Save it again from the spreadsheet program, or ask for "
+	    "a new copy of the file.");
+}
+END_TEST
+
+START_TEST(png_named_csv_refused)
+{
+	static const char data[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+	assert_refused(fixture("photo-named.csv", data, sizeof data - 1), "",
+	    " is not a spreadsheet or CSV file (it contains binary data).");
+}
+END_TEST
+
+START_TEST(utf8_file_reports_its_encoding)
+{
+	struct source *s = open_ok(fixture_text("utf8.csv",
+	    "name;city\nZo\xc3\xab;K\xc3\xb6ln\n"), 0);
+
+	ck_assert_str_eq(source_encoding(s), "UTF-8");
+	ck_assert_str_eq(source_describe(s), "CSV, delimiter ';'");
+	ck_assert_int_eq(source_delimiter(s), ';');
+	source_close(s);
 }
 END_TEST
 
@@ -625,7 +649,9 @@ source_csv_suite(void)
 	tcase_add_test(tc, field_of_one_mib_is_read);
 	tcase_add_test(tc, binary_file_refused);
 	tcase_add_test(tc, empty_file_refused);
-	tcase_add_test(tc, zip_refused);
+	tcase_add_test(tc, truncated_zip_refused_as_damaged_workbook);
+	tcase_add_test(tc, png_named_csv_refused);
+	tcase_add_test(tc, utf8_file_reports_its_encoding);
 	tcase_add_test(tc, missing_file_and_directory_refused);
 	tcase_add_test(tc, reads_large_file_in_constant_memory);
 	tcase_add_test(tc, forced_delimiter_option);

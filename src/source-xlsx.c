@@ -1,0 +1,1239 @@
+/* The XLSX source: a workbook's sheet read row by row through expat,
+ * straight from the ZIP member as it inflates. Only the shared strings are
+ * kept in memory. The chosen sheet is read twice: once to check all of it
+ * (damage, zip bombs, absurd cell references) and count its rows before a
+ * single row is given out, then for its rows. The ZIP limits live in
+ * source-zip.c, the writing of numbers and dates in source-sheet.c. */
+#include "config.h"
+
+#include <errno.h>
+/* Debian's libexpat is built with DTD support, which the protection
+ * against entity expansion belongs to; its header needs telling. */
+#ifndef XML_DTD
+#define XML_DTD 1
+#endif
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "source.h"
+#include "source-sheet.h"
+#include "source-zip.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define XLSX_CHUNK (64 * 1024)
+#define XLSX_SHEETS_MAX 1000
+#define XLSX_RELS_MAX 1000
+#define XLSX_XF_MAX 65536
+#define XLSX_SST_MAX (16u * 1024 * 1024)	/* shared strings */
+#define XLSX_SST_TEXT_MAX ((size_t)512 * 1024 * 1024)
+#define XLSX_ATTR_MAX 4096	/* longest sheet name, path or format code kept */
+/* Entity expansion beyond this factor stops expat (its default is 100). */
+#define XLSX_AMPLIFICATION 50.0f
+
+/* What every parse shares: the parser, and why it stopped. */
+struct xlsx_xml {
+	XML_Parser parser;
+	char *error;		/* set by a handler that stopped the parser */
+	bool doctype;
+};
+
+struct xlsx_sheet {
+	char *name;
+	char *rid;
+	char *path;		/* the part holding its cells */
+	bool hidden;
+	bool chart;		/* not a worksheet */
+};
+
+struct xlsx_rel {
+	char *id;
+	char *type;
+	char *target;
+};
+
+enum xlsx_cell_type {
+	XLSX_CELL_NUMBER,
+	XLSX_CELL_SHARED,
+	XLSX_CELL_INLINE,
+	XLSX_CELL_STRING,	/* a formula's text */
+	XLSX_CELL_BOOL,
+	XLSX_CELL_ERROR,
+	XLSX_CELL_DATE,		/* ISO 8601 text */
+};
+
+struct xlsx_source {
+	struct xlsx_xml xml;	/* first: handlers get the source as user data */
+	int fd;
+	char *name;		/* the path, escaped */
+	uint64_t size;
+	struct zip_archive *zip;
+
+	struct xlsx_sheet *sheets;
+	size_t nsheets;
+	struct source_sheet_info *infos;
+	struct xlsx_rel *rels;
+	size_t nrels;
+	bool date1904;
+	struct xlsx_sheet *sheet;	/* the one read */
+	char *description;
+
+	/* Styles: the kind of number each cell format shows. */
+	unsigned *xf_format;	/* numFmtId of each cellXfs entry */
+	unsigned char *xf_kind;
+	size_t nxf;
+	unsigned *fmt_ids;	/* custom number formats */
+	unsigned char *fmt_kinds;
+	size_t nfmts;
+	bool in_cell_xfs;
+
+	/* Shared strings: string i is sst_text + sst_off[i], NUL-terminated,
+	 * sst_off[i + 1] - sst_off[i] - 1 bytes long. */
+	char *sst_text;
+	size_t sst_len, sst_size;
+	uint32_t *sst_off;
+	size_t nsst, sst_off_size;
+	bool in_si, in_t, in_rph;
+
+	/* The sheet's parse. */
+	bool counting;		/* the first pass: check and count */
+	bool suspended, final_given, finished, in_sheet_data, in_row, in_cell, in_v, in_is;
+	bool row_ready;
+	uint64_t line;		/* the spreadsheet row being read */
+	uint64_t last_line;
+	long col;		/* the cell being read, or -1 */
+	enum xlsx_cell_type type;
+	unsigned style;
+	bool has_value;
+	char *value;		/* the cell's text */
+	size_t value_len, value_size;
+	uint64_t rows_counted;	/* counting: rows with a value, header included */
+
+	struct sheet_rows rows;
+	uint64_t total;		/* data rows, from the first pass */
+	char *failure;
+};
+
+static const char *
+xlsx_local(const char *name)
+{
+	const char *colon = strrchr(name, ':');
+
+	return colon != NULL ? colon + 1 : name;
+}
+
+static const char *
+xlsx_attr(const char **atts, const char *name)
+{
+	for (; *atts != NULL; atts += 2) {
+		if (strncmp(atts[0], "xmlns", 5) != 0 && !strcmp(xlsx_local(atts[0]), name))
+			return atts[1];
+	}
+	return NULL;
+}
+
+/* A copy of an attribute, cut to XLSX_ATTR_MAX bytes. */
+static char *
+xlsx_strdup(const char *s)
+{
+	if (s == NULL)
+		s = "";
+	return xstrndup(s, strnlen(s, XLSX_ATTR_MAX));
+}
+
+/* Stops the parse with a reason. */
+static void
+xlsx_stop(struct xlsx_xml *x, char *error)
+{
+	if (x->error == NULL)
+		x->error = error;
+	else
+		free(error);
+	XML_StopParser(x->parser, XML_FALSE);
+}
+
+/* No part of a workbook has a DTD: one is refused before any entity in it
+ * could be declared, let alone expanded. */
+static void XMLCALL
+xlsx_doctype(void *data, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+    int has_internal_subset)
+{
+	struct xlsx_xml *x = data;
+
+	(void)name;
+	(void)sysid;
+	(void)pubid;
+	(void)has_internal_subset;
+	x->doctype = true;
+	XML_StopParser(x->parser, XML_FALSE);
+}
+
+static XML_Parser
+xlsx_parser_new(struct xlsx_xml *x, XML_StartElementHandler start, XML_EndElementHandler end,
+    XML_CharacterDataHandler text)
+{
+	XML_Parser p = XML_ParserCreate(NULL);
+
+	if (p == NULL) {
+		fprintf(stderr, "sluice: out of memory\n");
+		abort();
+	}
+	x->parser = p;
+	x->error = NULL;
+	x->doctype = false;
+	XML_SetUserData(p, x);
+	XML_SetStartDoctypeDeclHandler(p, xlsx_doctype);
+	XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
+	XML_SetBillionLaughsAttackProtectionMaximumAmplification(p, XLSX_AMPLIFICATION);
+	XML_SetElementHandler(p, start, end);
+	if (text != NULL)
+		XML_SetCharacterDataHandler(p, text);
+	return p;
+}
+
+/* Why parsing the part path stopped, as a sentence naming the file. */
+static char *
+xlsx_parse_error(struct xlsx_source *s, struct xlsx_xml *x, const char *path)
+{
+	char *part, *cause;
+	enum XML_Error code;
+
+	if (x->error != NULL) {
+		cause = x->error;
+		x->error = NULL;
+		return cause;
+	}
+	part = text_escape(path);
+	code = XML_GetErrorCode(x->parser);
+	if (x->doctype) {
+		cause = xasprintf(_("%s is refused: its part %s declares a DTD, which no "
+		    "workbook needs and which can hide an entity expansion attack. Save it "
+		    "again from the spreadsheet program."), s->name, part);
+	} else if (code == XML_ERROR_AMPLIFICATION_LIMIT_BREACH) {
+		cause = xasprintf(_("%s is refused: its part %s expands entities far beyond "
+		    "its size, as an entity expansion attack does. Save it again from the "
+		    "spreadsheet program."), s->name, part);
+	} else {
+		cause = xasprintf(_("%s is damaged: its part %s is not well-formed XML (line "
+		    "%lu: %s). Save it again from the spreadsheet program, or ask for a new "
+		    "copy of the file."), s->name, part,
+		    (unsigned long)XML_GetCurrentLineNumber(x->parser), XML_ErrorString(code));
+	}
+	free(part);
+	return cause;
+}
+
+/* Parses the whole part path with the handlers, x being their data. */
+static int
+xlsx_parse_part(struct xlsx_source *s, const char *path, struct xlsx_xml *x,
+    XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
+    char **cause)
+{
+	XML_Parser p;
+	ssize_t n;
+	void *buf;
+
+	if (zip_entry_open(s->zip, path, cause) != 0)
+		return -1;
+	p = xlsx_parser_new(x, start, end, text);
+	for (;;) {
+		buf = XML_GetBuffer(p, XLSX_CHUNK);
+		if (buf == NULL) {
+			fprintf(stderr, "sluice: out of memory\n");
+			abort();
+		}
+		n = zip_entry_read(s->zip, buf, XLSX_CHUNK, cause);
+		if (n < 0)
+			goto fail;
+		if (XML_ParseBuffer(p, (int)n, n == 0) != XML_STATUS_OK) {
+			*cause = xlsx_parse_error(s, x, path);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+	}
+	free(x->error);
+	x->error = NULL;
+	XML_ParserFree(p);
+	x->parser = NULL;
+	return 0;
+
+fail:
+	free(x->error);
+	x->error = NULL;
+	XML_ParserFree(p);
+	x->parser = NULL;
+	return -1;
+}
+
+/* --- The workbook and its relationships ---------------------------------- */
+
+static void XMLCALL
+xlsx_workbook_start(void *data, const XML_Char *el, const XML_Char **atts)
+{
+	struct xlsx_source *s = data;
+	const char *name = xlsx_local(el), *v;
+	struct xlsx_sheet *sh;
+
+	if (!strcmp(name, "workbookPr")) {
+		v = xlsx_attr(atts, "date1904");
+		s->date1904 = v != NULL && (!strcmp(v, "1") || !strcasecmp(v, "true"));
+	} else if (!strcmp(name, "sheet")) {
+		if (s->nsheets == XLSX_SHEETS_MAX) {
+			xlsx_stop(&s->xml, xasprintf(_("%s is refused: its workbook lists more "
+			    "than %d sheets. Save it again from the spreadsheet program."),
+			    s->name, XLSX_SHEETS_MAX));
+			return;
+		}
+		s->sheets = xreallocarray(s->sheets, s->nsheets + 1, sizeof *s->sheets);
+		sh = &s->sheets[s->nsheets++];
+		memset(sh, 0, sizeof *sh);
+		sh->name = xlsx_strdup(xlsx_attr(atts, "name"));
+		sh->rid = xlsx_strdup(xlsx_attr(atts, "id"));
+		v = xlsx_attr(atts, "state");
+		sh->hidden = v != NULL && strcmp(v, "visible") != 0;
+	}
+}
+
+static void XMLCALL
+xlsx_ignore_end(void *data, const XML_Char *el)
+{
+	(void)data;
+	(void)el;
+}
+
+static void XMLCALL
+xlsx_rels_start(void *data, const XML_Char *el, const XML_Char **atts)
+{
+	struct xlsx_source *s = data;
+	struct xlsx_rel *r;
+	const char *mode;
+
+	if (strcmp(xlsx_local(el), "Relationship") != 0)
+		return;
+	mode = xlsx_attr(atts, "TargetMode");
+	if (mode != NULL && !strcasecmp(mode, "External"))
+		return;
+	if (s->nrels == XLSX_RELS_MAX) {
+		xlsx_stop(&s->xml, xasprintf(_("%s is refused: its workbook has more than %d "
+		    "relationships. Save it again from the spreadsheet program."), s->name,
+		    XLSX_RELS_MAX));
+		return;
+	}
+	s->rels = xreallocarray(s->rels, s->nrels + 1, sizeof *s->rels);
+	r = &s->rels[s->nrels++];
+	r->id = xlsx_strdup(xlsx_attr(atts, "Id"));
+	r->type = xlsx_strdup(xlsx_attr(atts, "Type"));
+	r->target = xlsx_strdup(xlsx_attr(atts, "Target"));
+}
+
+/* The part a relationship of xl/workbook.xml points to: relative to xl/,
+ * or from the root when it starts with a slash. */
+static char *
+xlsx_resolve(const char *target)
+{
+	char *path, *out, *seg, *save = NULL;
+	size_t n = 0;
+
+	if (target[0] == '/')
+		path = xstrdup(target + 1);
+	else
+		path = xasprintf("xl/%s", target);
+	out = xmalloc(strlen(path) + 1);
+	for (seg = strtok_r(path, "/", &save); seg != NULL; seg = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(seg, "."))
+			continue;
+		if (!strcmp(seg, "..")) {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+			continue;
+		}
+		if (n > 0)
+			out[n++] = '/';
+		memcpy(out + n, seg, strlen(seg));
+		n += strlen(seg);
+	}
+	out[n] = '\0';
+	free(path);
+	return out;
+}
+
+static bool
+xlsx_type_is(const char *type, const char *what)
+{
+	size_t t = strlen(type), w = strlen(what);
+
+	return t > w && type[t - w - 1] == '/' && !strcasecmp(type + t - w, what);
+}
+
+/* The part of the first relationship of the type, or NULL. */
+static char *
+xlsx_rel_part(struct xlsx_source *s, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrels; i++) {
+		if (xlsx_type_is(s->rels[i].type, type))
+			return xlsx_resolve(s->rels[i].target);
+	}
+	return NULL;
+}
+
+static int
+xlsx_read_workbook(struct xlsx_source *s, char **cause)
+{
+	size_t i, j;
+
+	if (xlsx_parse_part(s, "xl/workbook.xml", &s->xml, xlsx_workbook_start, xlsx_ignore_end,
+	    NULL, cause) != 0)
+		return -1;
+	if (zip_has(s->zip, "xl/_rels/workbook.xml.rels") &&
+	    xlsx_parse_part(s, "xl/_rels/workbook.xml.rels", &s->xml, xlsx_rels_start,
+	    xlsx_ignore_end, NULL, cause) != 0)
+		return -1;
+	for (i = 0; i < s->nsheets; i++) {
+		struct xlsx_sheet *sh = &s->sheets[i];
+
+		for (j = 0; j < s->nrels; j++) {
+			if (!strcmp(s->rels[j].id, sh->rid))
+				break;
+		}
+		if (j < s->nrels) {
+			sh->path = xlsx_resolve(s->rels[j].target);
+			sh->chart = !xlsx_type_is(s->rels[j].type, "worksheet");
+		} else {
+			/* No relationships: the name Excel would give it. */
+			sh->path = xasprintf("xl/worksheets/sheet%zu.xml", i + 1);
+		}
+	}
+	s->infos = xcalloc(s->nsheets > 0 ? s->nsheets : 1, sizeof *s->infos);
+	for (i = 0; i < s->nsheets; i++) {
+		s->infos[i].name = s->sheets[i].name;
+		s->infos[i].hidden = s->sheets[i].hidden;
+		s->infos[i].chart = s->sheets[i].chart;
+	}
+	return 0;
+}
+
+/* Picks the sheet asked for (see sheet_choose()). */
+static int
+xlsx_choose_sheet(struct xlsx_source *s, const char *want, char **cause)
+{
+	struct xlsx_sheet *sh;
+	long i = sheet_choose(s->infos, s->nsheets, want, s->name, cause);
+	char *esc;
+
+	if (i < 0)
+		return -1;
+	sh = &s->sheets[i];
+	esc = text_escape(sh->name);
+	if (!zip_has(s->zip, sh->path)) {
+		*cause = xasprintf(_("%s is not a complete XLSX workbook: the cells of its sheet "
+		    "\"%s\" are missing. Save it again from the spreadsheet program."), s->name,
+		    esc);
+		free(esc);
+		return -1;
+	}
+	s->sheet = sh;
+	s->description = xasprintf(_("XLSX, sheet \"%s\""), esc);
+	free(esc);
+	return 0;
+}
+
+/* --- Styles -------------------------------------------------------------- */
+
+static void XMLCALL
+xlsx_styles_start(void *data, const XML_Char *el, const XML_Char **atts)
+{
+	struct xlsx_source *s = data;
+	const char *name = xlsx_local(el), *id, *code;
+
+	if (!strcmp(name, "cellXfs"))
+		s->in_cell_xfs = true;
+	else if (!strcmp(name, "xf") && s->in_cell_xfs) {
+		if (s->nxf == XLSX_XF_MAX)
+			return;
+		id = xlsx_attr(atts, "numFmtId");
+		s->xf_format = xreallocarray(s->xf_format, s->nxf + 1, sizeof *s->xf_format);
+		s->xf_format[s->nxf++] = id != NULL ? (unsigned)strtoul(id, NULL, 10) : 0;
+	} else if (!strcmp(name, "numFmt")) {
+		id = xlsx_attr(atts, "numFmtId");
+		code = xlsx_attr(atts, "formatCode");
+		if (id == NULL || code == NULL || s->nfmts == XLSX_XF_MAX)
+			return;
+		s->fmt_ids = xreallocarray(s->fmt_ids, s->nfmts + 1, sizeof *s->fmt_ids);
+		s->fmt_kinds = xreallocarray(s->fmt_kinds, s->nfmts + 1, sizeof *s->fmt_kinds);
+		s->fmt_ids[s->nfmts] = (unsigned)strtoul(id, NULL, 10);
+		s->fmt_kinds[s->nfmts] = (unsigned char)sheet_format_kind(code);
+		s->nfmts++;
+	}
+}
+
+static void XMLCALL
+xlsx_styles_end(void *data, const XML_Char *el)
+{
+	struct xlsx_source *s = data;
+
+	if (!strcmp(xlsx_local(el), "cellXfs"))
+		s->in_cell_xfs = false;
+}
+
+static int
+xlsx_read_styles(struct xlsx_source *s, char **cause)
+{
+	char *path = xlsx_rel_part(s, "styles");
+	size_t i, j;
+	int rc = 0;
+
+	if (path == NULL)
+		path = xstrdup("xl/styles.xml");
+	if (zip_has(s->zip, path))
+		rc = xlsx_parse_part(s, path, &s->xml, xlsx_styles_start, xlsx_styles_end, NULL,
+		    cause);
+	free(path);
+	if (rc != 0)
+		return -1;
+	s->xf_kind = xcalloc(s->nxf > 0 ? s->nxf : 1, 1);
+	for (i = 0; i < s->nxf; i++) {
+		s->xf_kind[i] = (unsigned char)sheet_builtin_kind(s->xf_format[i]);
+		for (j = s->nfmts; j-- > 0;) {
+			if (s->fmt_ids[j] == s->xf_format[i]) {
+				s->xf_kind[i] = s->fmt_kinds[j];
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+/* --- Shared strings ------------------------------------------------------ */
+
+static int
+xlsx_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes Excel's _xHHHH_ escapes of s[0..n) in place (they write control
+ * characters; _x005F_ writes the underscore). Returns the new length. */
+static size_t
+xlsx_unescape(char *s, size_t n)
+{
+	size_t i = 0, o = 0;
+	unsigned cp;
+	int k, h;
+
+	if (n < 7 || memmem(s, n, "_x", 2) == NULL)
+		return n;
+	while (i < n) {
+		if (s[i] == '_' && i + 6 < n && s[i + 1] == 'x' && s[i + 6] == '_') {
+			cp = 0;
+			for (k = 2; k < 6; k++) {
+				h = xlsx_hex((unsigned char)s[i + k]);
+				if (h < 0)
+					break;
+				cp = cp * 16 + (unsigned)h;
+			}
+			if (k == 6) {
+				i += 7;
+				if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
+					continue;
+				if (cp < 0x80)
+					s[o++] = (char)cp;
+				else if (cp < 0x800) {
+					s[o++] = (char)(0xc0 | cp >> 6);
+					s[o++] = (char)(0x80 | (cp & 0x3f));
+				} else {
+					s[o++] = (char)(0xe0 | cp >> 12);
+					s[o++] = (char)(0x80 | (cp >> 6 & 0x3f));
+					s[o++] = (char)(0x80 | (cp & 0x3f));
+				}
+				continue;
+			}
+		}
+		s[o++] = s[i++];
+	}
+	return o;
+}
+
+static void
+xlsx_sst_push_offset(struct xlsx_source *s, size_t off)
+{
+	if (s->nsst + 1 >= s->sst_off_size) {
+		s->sst_off_size = s->sst_off_size == 0 ? 1024 : 2 * s->sst_off_size;
+		s->sst_off = xreallocarray(s->sst_off, s->sst_off_size, sizeof *s->sst_off);
+	}
+	s->sst_off[s->nsst + 1] = (uint32_t)off;
+}
+
+static void XMLCALL
+xlsx_sst_start(void *data, const XML_Char *el, const XML_Char **atts)
+{
+	struct xlsx_source *s = data;
+	const char *name = xlsx_local(el);
+
+	(void)atts;
+	if (!strcmp(name, "si")) {
+		if (s->nsst == XLSX_SST_MAX) {
+			xlsx_stop(&s->xml, xasprintf(_("%s is refused: it holds more than %u "
+			    "different texts, more than sluice keeps in memory. Save the sheet as "
+			    "CSV and import that."), s->name, XLSX_SST_MAX));
+			return;
+		}
+		s->in_si = true;
+	} else if (!strcmp(name, "rPh"))
+		s->in_rph = true;
+	else if (!strcmp(name, "t") && s->in_si && !s->in_rph)
+		s->in_t = true;
+}
+
+static void XMLCALL
+xlsx_sst_end(void *data, const XML_Char *el)
+{
+	struct xlsx_source *s = data;
+	const char *name = xlsx_local(el);
+	size_t start;
+
+	if (!strcmp(name, "t"))
+		s->in_t = false;
+	else if (!strcmp(name, "rPh"))
+		s->in_rph = false;
+	else if (!strcmp(name, "si") && s->in_si) {
+		start = s->sst_off[s->nsst];
+		s->sst_len = start + xlsx_unescape(s->sst_text + start, s->sst_len - start);
+		s->sst_text[s->sst_len++] = '\0';
+		xlsx_sst_push_offset(s, s->sst_len);
+		s->nsst++;
+		s->in_si = false;
+	}
+}
+
+static void XMLCALL
+xlsx_sst_text(void *data, const XML_Char *text, int len)
+{
+	struct xlsx_source *s = data;
+	size_t size;
+
+	if (!s->in_t || len <= 0)
+		return;
+	if (s->sst_len + (size_t)len + 1 > XLSX_SST_TEXT_MAX) {
+		xlsx_stop(&s->xml, xasprintf(_("%s is refused: its shared strings hold more than "
+		    "%zu MiB of text, more than sluice keeps in memory. Save the sheet as CSV and "
+		    "import that."), s->name, XLSX_SST_TEXT_MAX >> 20));
+		return;
+	}
+	if (s->sst_len + (size_t)len + 1 > s->sst_size) {
+		size = s->sst_size;
+		while (size < s->sst_len + (size_t)len + 1)
+			size *= 2;
+		s->sst_text = xrealloc(s->sst_text, size);
+		s->sst_size = size;
+	}
+	memcpy(s->sst_text + s->sst_len, text, (size_t)len);
+	s->sst_len += (size_t)len;
+}
+
+static int
+xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
+{
+	char *path = xlsx_rel_part(s, "sharedStrings");
+	int rc = 0;
+
+	s->sst_size = 64 * 1024;
+	s->sst_text = xmalloc(s->sst_size);
+	xlsx_sst_push_offset(s, 0);
+	s->sst_off[0] = 0;
+	if (path == NULL)
+		path = xstrdup("xl/sharedStrings.xml");
+	if (zip_has(s->zip, path))
+		rc = xlsx_parse_part(s, path, &s->xml, xlsx_sst_start, xlsx_sst_end,
+		    xlsx_sst_text, cause);
+	free(path);
+	return rc;
+}
+
+/* --- The sheet ----------------------------------------------------------- */
+
+/* Reads a cell reference such as "AB12": *col is 0-based, *line 1-based.
+ * Returns false when it is not one or lies beyond XFD1048576. */
+static bool
+xlsx_cell_ref(const char *ref, long *col, uint64_t *line)
+{
+	const char *p = ref;
+	unsigned long c = 0, r = 0;
+	int letters = 0, digits = 0;
+
+	for (; (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'); p++) {
+		if (++letters > 3)
+			return false;
+		c = c * 26 + (unsigned long)((*p | 0x20) - 'a' + 1);
+	}
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 7)
+			return false;
+		r = r * 10 + (unsigned long)(*p - '0');
+	}
+	if (*p != '\0' || letters == 0 || c > SHEET_COLUMNS_MAX || (digits > 0 &&
+	    (r == 0 || r > SHEET_ROWS_MAX)))
+		return false;
+	*col = (long)c - 1;
+	*line = r;
+	return true;
+}
+
+static void
+xlsx_sheet_fail(struct xlsx_source *s, char *why)
+{
+	xlsx_stop(&s->xml, why);
+}
+
+/* A cell's attributes r, t and s, read in one pass: a sheet has millions
+ * of cells. */
+static void
+xlsx_cell_attrs(const char **atts, const char **r, const char **t, const char **style)
+{
+	*r = *t = *style = NULL;
+	for (; *atts != NULL; atts += 2) {
+		if (atts[0][0] == '\0' || atts[0][1] != '\0')
+			continue;
+		switch (atts[0][0]) {
+		case 'r': *r = atts[1]; break;
+		case 't': *t = atts[1]; break;
+		case 's': *style = atts[1]; break;
+		}
+	}
+}
+
+static unsigned
+xlsx_style_index(const char *v)
+{
+	unsigned n = 0;
+
+	for (; *v >= '0' && *v <= '9'; v++) {
+		if (n > XLSX_XF_MAX)
+			return XLSX_XF_MAX;
+		n = n * 10 + (unsigned)(*v - '0');
+	}
+	return n;
+}
+
+static void XMLCALL
+xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
+{
+	struct xlsx_source *s = data;
+	const char *name = el[0] != '\0' && el[1] == '\0' ? el : xlsx_local(el), *v, *t, *st;
+	unsigned long n;
+	uint64_t line;
+	char *esc;
+
+	if (s->in_cell) {
+		if (!strcmp(name, "v"))
+			s->in_v = s->has_value = true;
+		else if (!strcmp(name, "is"))
+			s->in_is = s->has_value = true;
+		else if (!strcmp(name, "rPh"))
+			s->in_rph = true;
+		else if (!strcmp(name, "t") && s->in_is && !s->in_rph)
+			s->in_t = true;
+		return;
+	}
+	if (s->in_row && !strcmp(name, "c")) {
+		s->in_cell = true;
+		s->has_value = false;
+		s->value_len = 0;
+		xlsx_cell_attrs(atts, &v, &t, &st);
+		if (v != NULL) {
+			if (!xlsx_cell_ref(v, &s->col, &line)) {
+				esc = text_escape(v);
+				xlsx_sheet_fail(s, xasprintf(_("%s is refused: its row %llu has a cell "
+				    "at \"%s\", beyond the last cell a spreadsheet has (XFD1048576). "
+				    "Save it again from the spreadsheet program."), s->name,
+				    (unsigned long long)s->line, esc));
+				free(esc);
+				return;
+			}
+		} else if (++s->col >= SHEET_COLUMNS_MAX) {
+			xlsx_sheet_fail(s, xasprintf(_("%s is refused: its row %llu has more than "
+			    "%d columns, more than a spreadsheet has. Save it again from the "
+			    "spreadsheet program."), s->name, (unsigned long long)s->line,
+			    SHEET_COLUMNS_MAX));
+			return;
+		}
+		if (t == NULL || !strcmp(t, "n"))
+			s->type = XLSX_CELL_NUMBER;
+		else if (!strcmp(t, "s"))
+			s->type = XLSX_CELL_SHARED;
+		else if (!strcmp(t, "inlineStr"))
+			s->type = XLSX_CELL_INLINE;
+		else if (!strcmp(t, "b"))
+			s->type = XLSX_CELL_BOOL;
+		else if (!strcmp(t, "e"))
+			s->type = XLSX_CELL_ERROR;
+		else if (!strcmp(t, "d"))
+			s->type = XLSX_CELL_DATE;
+		else
+			s->type = XLSX_CELL_STRING;
+		s->style = st != NULL ? xlsx_style_index(st) : 0;
+		return;
+	}
+	if (s->in_sheet_data && !strcmp(name, "row")) {
+		v = xlsx_attr(atts, "r");
+		if (v != NULL) {
+			errno = 0;
+			n = strtoul(v, NULL, 10);
+			if (errno != 0 || n == 0 || n > SHEET_ROWS_MAX) {
+				esc = text_escape(v);
+				xlsx_sheet_fail(s, xasprintf(_("%s is refused: it has a row numbered "
+				    "\"%s\", beyond the last row a spreadsheet has (%d). Save it again "
+				    "from the spreadsheet program."), s->name, esc, SHEET_ROWS_MAX));
+				free(esc);
+				return;
+			}
+			s->line = n;
+		} else if (++s->line > SHEET_ROWS_MAX) {
+			xlsx_sheet_fail(s, xasprintf(_("%s is refused: it has more than %d rows, "
+			    "more than a spreadsheet has. Save it again from the spreadsheet "
+			    "program."), s->name, SHEET_ROWS_MAX));
+			return;
+		}
+		s->in_row = true;
+		s->col = -1;
+		sheet_row_begin(&s->rows);
+		return;
+	}
+	if (!strcmp(name, "sheetData"))
+		s->in_sheet_data = true;
+}
+
+/* The shared string the cell's value names, or NULL after stopping the
+ * parse. */
+static const char *
+xlsx_shared_string(struct xlsx_source *s, size_t *len)
+{
+	char column[4];
+	const char *p = s->value;
+	size_t i = 0;
+
+	for (; *p >= '0' && *p <= '9' && i <= s->nsst; p++)
+		i = i * 10 + (size_t)(*p - '0');
+	if (p == s->value || *p != '\0' || i >= s->nsst) {
+		sheet_column_name((unsigned)s->col, column);
+		xlsx_sheet_fail(s, xasprintf(_("%s is damaged: its cell %s%llu refers to a "
+		    "shared text that the workbook does not have. Save it again from the "
+		    "spreadsheet program."), s->name, column, (unsigned long long)s->line));
+		return NULL;
+	}
+	*len = s->sst_off[i + 1] - s->sst_off[i] - 1;
+	return s->sst_text + s->sst_off[i];
+}
+
+/* The value of the cell just read as text, into buf when it must be
+ * written; *len 0 for an empty cell. NULL after stopping the parse. */
+static const char *
+xlsx_cell_text(struct xlsx_source *s, char *buf, size_t *len)
+{
+	enum sheet_kind kind;
+	size_t n;
+
+	*len = 0;
+	switch (s->type) {
+	case XLSX_CELL_SHARED:
+		return xlsx_shared_string(s, len);
+	case XLSX_CELL_INLINE:
+		*len = xlsx_unescape(s->value, s->value_len);
+		s->value[*len] = '\0';
+		return s->value;
+	case XLSX_CELL_STRING:
+	case XLSX_CELL_ERROR:
+		*len = s->value_len;
+		return s->value;
+	case XLSX_CELL_BOOL:
+		if (s->value_len == 0)
+			return "";
+		*len = s->value[0] == '1' || (s->value[0] | 0x20) == 't' ? 4 : 5;
+		return *len == 4 ? "TRUE" : "FALSE";
+	case XLSX_CELL_DATE:
+		kind = s->style < s->nxf ? (enum sheet_kind)s->xf_kind[s->style] : SHEET_DATE;
+		n = s->value_len;
+		if (n > 19)
+			n = 19;
+		if (kind == SHEET_DATE && n > 10)
+			n = 10;
+		memcpy(buf, s->value, n);
+		buf[n] = '\0';
+		if (n > 10 && buf[10] == ' ')
+			buf[10] = 'T';
+		*len = n;
+		return buf;
+	case XLSX_CELL_NUMBER:
+		break;
+	}
+	if (s->value_len == 0)
+		return "";
+	if (s->counting) {
+		*len = s->value_len;
+		return s->value;
+	}
+	kind = s->style < s->nxf ? (enum sheet_kind)s->xf_kind[s->style] : SHEET_NUMBER;
+	if (kind != SHEET_NUMBER) {
+		double v;
+
+		if (sheet_parse_number(s->value, &v)) {
+			*len = sheet_format_date(v, kind, s->date1904, buf);
+			return buf;
+		}
+	}
+	n = sheet_format_number_text(s->value, buf);
+	if (n == 0) {
+		*len = s->value_len;
+		return s->value;
+	}
+	*len = n;
+	return buf;
+}
+
+static void
+xlsx_end_cell(struct xlsx_source *s)
+{
+	char buf[SHEET_NUMBER_SIZE], *cause = NULL;
+	const char *text;
+	size_t len;
+
+	s->in_cell = s->in_v = s->in_is = s->in_t = s->in_rph = false;
+	if (!s->has_value)
+		return;
+	s->value[s->value_len] = '\0';
+	text = xlsx_cell_text(s, buf, &len);
+	if (text == NULL || len == 0)
+		return;
+	/* The first pass only counts: what the second would refuse. */
+	if (sheet_row_add(&s->rows, (unsigned)s->col, s->counting ? NULL : text, len, s->line,
+	    &cause) != 0)
+		xlsx_sheet_fail(s, cause);
+}
+
+static void XMLCALL
+xlsx_sheet_end(void *data, const XML_Char *el)
+{
+	struct xlsx_source *s = data;
+	const char *name = el[0] != '\0' && el[1] == '\0' ? el : xlsx_local(el);
+
+	if (s->in_cell) {
+		if (!strcmp(name, "c"))
+			xlsx_end_cell(s);
+		else if (!strcmp(name, "v"))
+			s->in_v = false;
+		else if (!strcmp(name, "is"))
+			s->in_is = false;
+		else if (!strcmp(name, "t"))
+			s->in_t = false;
+		else if (!strcmp(name, "rPh"))
+			s->in_rph = false;
+		return;
+	}
+	if (s->in_row && !strcmp(name, "row")) {
+		s->in_row = false;
+		s->last_line = s->line;
+		if (s->counting) {
+			if (!sheet_row_empty(&s->rows))
+				s->rows_counted++;
+			return;
+		}
+		if (!sheet_row_empty(&s->rows)) {
+			s->row_ready = true;
+			XML_StopParser(s->xml.parser, XML_TRUE);
+		}
+		return;
+	}
+	if (!strcmp(name, "sheetData"))
+		s->in_sheet_data = false;
+}
+
+static void XMLCALL
+xlsx_sheet_text(void *data, const XML_Char *text, int len)
+{
+	struct xlsx_source *s = data;
+	size_t size;
+	char column[4];
+
+	if (!(s->in_v || (s->in_is && s->in_t && !s->in_rph)) || len <= 0)
+		return;
+	if (s->value_len + (size_t)len + 1 > SHEET_CELL_MAX) {
+		sheet_column_name((unsigned)(s->col < 0 ? 0 : s->col), column);
+		xlsx_sheet_fail(s, xasprintf(_("%s is refused: its cell %s%llu holds more than "
+		    "1 MiB of text, more than a spreadsheet cell can. Save it again from the "
+		    "spreadsheet program."), s->name, column, (unsigned long long)s->line));
+		return;
+	}
+	if (s->value_len + (size_t)len + 1 > s->value_size) {
+		size = s->value_size;
+		while (size < s->value_len + (size_t)len + 1)
+			size *= 2;
+		s->value = xrealloc(s->value, size);
+		s->value_size = size;
+	}
+	memcpy(s->value + s->value_len, text, (size_t)len);
+	s->value_len += (size_t)len;
+}
+
+/* Starts reading the sheet from its beginning. */
+static int
+xlsx_sheet_begin(struct xlsx_source *s, bool counting, char **cause)
+{
+	if (s->xml.parser != NULL) {
+		XML_ParserFree(s->xml.parser);
+		s->xml.parser = NULL;
+	}
+	if (zip_entry_open(s->zip, s->sheet->path, cause) != 0)
+		return -1;
+	xlsx_parser_new(&s->xml, xlsx_sheet_start, xlsx_sheet_end, xlsx_sheet_text);
+	s->counting = counting;
+	s->suspended = s->final_given = s->finished = false;
+	s->in_sheet_data = s->in_row = s->in_cell = s->in_v = s->in_is = false;
+	s->in_t = s->in_rph = s->row_ready = false;
+	s->line = s->last_line = 0;
+	s->rows_counted = 0;
+	return 0;
+}
+
+/* Parses the sheet on until a row with a value is read (1), the sheet ends
+ * (0) or it cannot be read (-1, s->failure set). */
+static int
+xlsx_pump(struct xlsx_source *s)
+{
+	enum XML_Status st;
+	char *cause = NULL;
+	ssize_t n;
+	void *buf;
+
+	while (!s->row_ready) {
+		if (s->finished)
+			return 0;
+		if (s->suspended) {
+			s->suspended = false;
+			st = XML_ResumeParser(s->xml.parser);
+		} else if (s->final_given) {
+			s->finished = true;
+			return 0;
+		} else {
+			buf = XML_GetBuffer(s->xml.parser, XLSX_CHUNK);
+			if (buf == NULL) {
+				fprintf(stderr, "sluice: out of memory\n");
+				abort();
+			}
+			n = zip_entry_read(s->zip, buf, XLSX_CHUNK, &cause);
+			if (n < 0) {
+				s->failure = cause;
+				return -1;
+			}
+			s->final_given = n == 0;
+			st = XML_ParseBuffer(s->xml.parser, (int)n, n == 0);
+		}
+		if (st == XML_STATUS_ERROR) {
+			s->failure = xlsx_parse_error(s, &s->xml, s->sheet->path);
+			return -1;
+		}
+		if (st == XML_STATUS_SUSPENDED)
+			s->suspended = true;
+	}
+	s->row_ready = false;
+	return 1;
+}
+
+static void xlsx_close(void *);
+
+static void *
+xlsx_open(int fd, const char *path, const struct source_options *opts, char **cause)
+{
+	struct xlsx_source *s = xcalloc(1, sizeof *s);
+	struct stat sb;
+	char *esc;
+
+	s->fd = fd;
+	s->name = text_escape(path);
+	sheet_rows_init(&s->rows, s->name);
+	s->value_size = 4096;
+	s->value = xmalloc(s->value_size);
+	if (fstat(fd, &sb) == 0)
+		s->size = (uint64_t)sb.st_size;
+	s->zip = zip_open(fd, s->name, cause);
+	if (s->zip == NULL)
+		goto fail;
+	if (!zip_has(s->zip, "xl/workbook.xml")) {
+		*cause = xasprintf(_("%s is a ZIP archive but not an XLSX workbook (it holds no "
+		    "xl/workbook.xml); sluice reads XLSX, XLS and CSV files: save it in one of "
+		    "those formats and import that."), s->name);
+		goto fail;
+	}
+	if (xlsx_read_workbook(s, cause) != 0 ||
+	    xlsx_choose_sheet(s, opts != NULL ? opts->sheet : NULL, cause) != 0 ||
+	    xlsx_read_styles(s, cause) != 0 || xlsx_read_shared_strings(s, cause) != 0)
+		goto fail;
+
+	/* The first pass: all of the sheet is checked before any row is
+	 * given out, so that a damaged or hostile file writes nothing. */
+	if (xlsx_sheet_begin(s, true, cause) != 0)
+		goto fail;
+	if (xlsx_pump(s) < 0) {
+		*cause = s->failure;
+		s->failure = NULL;
+		goto fail;
+	}
+	if (s->rows_counted == 0) {
+		esc = text_escape(s->sheet->name);
+		*cause = xasprintf(_("The sheet \"%s\" of %s is empty: there is no header row. "
+		    "Choose another sheet with --sheet (sluice inspect %s lists them)."), esc,
+		    s->name, s->name);
+		free(esc);
+		goto fail;
+	}
+	s->total = s->rows_counted - 1;
+
+	if (xlsx_sheet_begin(s, false, cause) != 0)
+		goto fail;
+	if (xlsx_pump(s) != 1) {
+		*cause = s->failure != NULL ? s->failure : xasprintf(_("The file %s changed "
+		    "while it was read; import it again."), s->name);
+		s->failure = NULL;
+		goto fail;
+	}
+	sheet_take_header(&s->rows);
+	return s;
+
+fail:
+	xlsx_close(s);
+	return NULL;
+}
+
+static const char *const *
+xlsx_header(void *state, size_t *n)
+{
+	struct xlsx_source *s = state;
+
+	*n = s->rows.nheader;
+	return (const char *const *)s->rows.header;
+}
+
+static int
+xlsx_next(void *state, struct row **row, char **cause)
+{
+	struct xlsx_source *s = state;
+
+	if (s->failure != NULL) {
+		*cause = xstrdup(s->failure);
+		return -1;
+	}
+	switch (xlsx_pump(s)) {
+	case 1:
+		*row = sheet_row_make(&s->rows, s->line);
+		return 1;
+	case 0:
+		return 0;
+	default:
+		*cause = xstrdup(s->failure);
+		return -1;
+	}
+}
+
+/* The share of the sheet's rows given out, in bytes of the file. */
+static uint64_t
+xlsx_offset(void *state)
+{
+	struct xlsx_source *s = state;
+
+	if (s->finished || s->total == 0)
+		return s->finished ? s->size : 0;
+	return (uint64_t)((double)s->size * (double)s->rows.rows / (double)s->total);
+}
+
+static const char *
+xlsx_describe(void *state)
+{
+	struct xlsx_source *s = state;
+
+	return s->description;
+}
+
+static const char *
+xlsx_sheet_name(void *state)
+{
+	struct xlsx_source *s = state;
+
+	return s->sheet->name;
+}
+
+static const struct source_sheet_info *
+xlsx_sheets(void *state, size_t *n)
+{
+	struct xlsx_source *s = state;
+
+	*n = s->nsheets;
+	return s->infos;
+}
+
+static void
+xlsx_close(void *state)
+{
+	struct xlsx_source *s = state;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->xml.parser != NULL)
+		XML_ParserFree(s->xml.parser);
+	free(s->xml.error);
+	zip_close(s->zip);
+	if (s->fd != -1)
+		close(s->fd);
+	for (i = 0; i < s->nsheets; i++) {
+		free(s->sheets[i].name);
+		free(s->sheets[i].rid);
+		free(s->sheets[i].path);
+	}
+	free(s->sheets);
+	free(s->infos);
+	for (i = 0; i < s->nrels; i++) {
+		free(s->rels[i].id);
+		free(s->rels[i].type);
+		free(s->rels[i].target);
+	}
+	free(s->rels);
+	free(s->description);
+	free(s->xf_format);
+	free(s->xf_kind);
+	free(s->fmt_ids);
+	free(s->fmt_kinds);
+	free(s->sst_text);
+	free(s->sst_off);
+	free(s->value);
+	free(s->failure);
+	sheet_rows_free(&s->rows);
+	free(s->name);
+	free(s);
+}
+
+const struct source_ops source_xlsx_ops = {
+	.name = "xlsx",
+	.open = xlsx_open,
+	.header = xlsx_header,
+	.next = xlsx_next,
+	.offset = xlsx_offset,
+	.describe = xlsx_describe,
+	.sheet = xlsx_sheet_name,
+	.close = xlsx_close,
+	.sheets = xlsx_sheets,
+};
