@@ -15,6 +15,6 @@ tests_gen_xlsx_SOURCES = tests/gen-xlsx.c
 tests_gen_xlsx_CFLAGS = $(UNIT_CFLAGS)
 tests_gen_xlsx_LDADD = $(UNIT_LIBS)
 
-SOURCE_CLI_TESTS = tests/cli/xlsx-import.sh tests/cli/encoding-csv.sh
+SOURCE_CLI_TESTS = tests/cli/xlsx-import.sh tests/cli/encoding-csv.sh tests/cli/xls-damaged.sh
 TESTS += $(SOURCE_CLI_TESTS)
 EXTRA_DIST += $(SOURCE_CLI_TESTS) tests/fuzz/fuzz-xlsx.c

@@ -38,7 +38,7 @@ echo "sluice bench: $rows rows (seed $seed), in $work"
 
 start=$(date +%s.%N)
 "$PYTHON" "$top_srcdir/tests/gen-contacts.py" --rows "$rows" --seed "$seed" \
-	--style google --invalid-rate 0.01 --dup-rate 0.05 \
+	--style google --invalid-rate 0.05 --dup-rate 0.05 \
 	--out "$work/contacts.csv" --manifest "$work/manifest.json"
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" -v f="$(wc -c <"$work/contacts.csv")" \
@@ -77,3 +77,37 @@ awk -v rows="$rows" -v a="$(wall_seconds "$work/sluice.time")" \
 	-v b="$(wall_seconds "$work/baseline.time")" 'BEGIN {
 	if (a > 0 && b > 0)
 		printf "ratio     sluice / baseline = %.2f (rows/s)\n", b / a }'
+
+# The XLSX report of that import (about 50,000 errors and rejected rows),
+# written in libxlsxwriter's constant-memory mode.
+id=$(sqlite3 -batch -noheader "$work/sluice.db" 'SELECT max(id) FROM sluice_imports')
+/usr/bin/time -v -o "$work/report.time" "$SLUICE" report "$id" --db "$work/sluice.db" \
+	--xlsx "$work/report.xlsx" >/dev/null 2>"$work/report.err"
+errors=$(sqlite3 -batch -noheader "$work/sluice.db" "SELECT count(*) FROM sluice_import_errors WHERE import_id = $id")
+awk -v e="$errors" -v wall="$(wall_seconds "$work/report.time")" -v rss="$(peak_kib "$work/report.time")" \
+	-v size="$(wc -c <"$work/report.xlsx")" 'BEGIN {
+	printf "report    %d errors to XLSX (%.1f MiB)   wall %7.2f s   peak RSS %7.1f MiB\n",
+	    e, size / 1048576, wall, rss / 1024 }'
+
+# The same rows as an XLSX workbook with shared strings, as Excel writes it.
+if [ -n "${GEN_XLSX:-}" ] && [ -x "$GEN_XLSX" ]; then
+	"$GEN_XLSX" "$work/contacts.csv" "$work/contacts.xlsx"
+	rc=0
+	/usr/bin/time -v -o "$work/xlsx.time" "$SLUICE" import "$work/contacts.xlsx" \
+		--db "$work/xlsx.db" --json >"$work/xlsx.json" 2>"$work/xlsx.err" || rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+		echo "sluice import of the XLSX failed with exit code $rc:" >&2
+		tail -n 20 "$work/xlsx.err" >&2
+		exit 1
+	fi
+	report xlsx "$work/xlsx.time"
+	awk -v a="$(wall_seconds "$work/sluice.time")" -v b="$(wall_seconds "$work/xlsx.time")" 'BEGIN {
+		if (a > 0) printf "ratio     xlsx / csv = %.2f (wall time)\n", b / a }'
+	"$PYTHON" - "$work/sluice.json" "$work/xlsx.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+keys = ["total", "created", "updated", "unchanged", "rejected"]
+print("          xlsx counts " + ("match the CSV import" if all(a[k] == b[k] for k in keys)
+      else "DIFFER from the CSV import: %r" % {k: (a[k], b[k]) for k in keys}))
+PY
+fi
