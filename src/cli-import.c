@@ -226,13 +226,45 @@ cli_delimiter(const char *arg)
 	return -1;
 }
 
+/* Options of import and resume. */
+enum {
+	OPT_DB = 256, OPT_SCHEMA, OPT_MAP, OPT_MAP_FILE, OPT_STRATEGY, OPT_BATCH,
+	OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
+	OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION,
+	OPT_REPORT,
+};
+
+/* The options import and resume share: how the run is shown and how hard
+ * it tries. Returns 1 when c was one of them, 0 when not, -1 on a bad
+ * value (said on stderr). */
+static int
+cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
+{
+	switch (c) {
+	case OPT_PROGRESS:
+		if ((*mode = cli_progress_parse(arg)) < 0) {
+			fprintf(stderr, _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), arg);
+			return -1;
+		}
+		return 1;
+	case OPT_MAX_DURATION:
+		if ((o->max_duration_s = cli_duration_parse(arg)) < 0) {
+			fprintf(stderr, _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"), arg);
+			return -1;
+		}
+		return 1;
+	case OPT_RETRIES:
+		return cli_number("--retries", arg, 0, 100, &o->retries) != 0 ? -1 : 1;
+	case OPT_RETRY_BASE:
+		return cli_number("--retry-base", arg, 1, 60000, &o->retry_base_ms) != 0 ? -1 : 1;
+	default:
+		return 0;
+	}
+}
+
 int
 cli_import(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_SCHEMA, OPT_MAP, OPT_MAP_FILE, OPT_STRATEGY, OPT_BATCH,
-		OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
-		OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION,
-		OPT_REPORT };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "schema", required_argument, NULL, OPT_SCHEMA },
@@ -266,6 +298,11 @@ cli_import(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		int shared = cli_run_option(c, optarg, &o, &mode);
+		if (shared < 0)
+			return EXIT_USAGE;
+		if (shared > 0)
+			continue;
 		switch (c) {
 		case OPT_DB: o.db = optarg; break;
 		case OPT_SCHEMA: o.schema = optarg; break;
@@ -284,14 +321,6 @@ cli_import(int argc, char **argv)
 			if (cli_number("--batch-size", optarg, 1, 1000000, &o.batch_size) != 0)
 				return EXIT_USAGE;
 			break;
-		case OPT_RETRIES:
-			if (cli_number("--retries", optarg, 0, 100, &o.retries) != 0)
-				return EXIT_USAGE;
-			break;
-		case OPT_RETRY_BASE:
-			if (cli_number("--retry-base", optarg, 1, 60000, &o.retry_base_ms) != 0)
-				return EXIT_USAGE;
-			break;
 		case OPT_REGION: o.region = optarg; break;
 		case OPT_DELIMITER:
 			o.delimiter = cli_delimiter(optarg);
@@ -304,18 +333,6 @@ cli_import(int argc, char **argv)
 		case OPT_SHEET: o.sheet = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_REPORT: report = optarg; break;
-		case OPT_PROGRESS:
-			if ((mode = cli_progress_parse(optarg)) < 0) {
-				fprintf(stderr, _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_MAX_DURATION:
-			if ((o.max_duration_s = cli_duration_parse(optarg)) < 0) {
-				fprintf(stderr, _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"), optarg);
-				return EXIT_USAGE;
-			}
-			break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP:
 			cli_usage(stdout);
@@ -362,8 +379,6 @@ cli_import(int argc, char **argv)
 int
 cli_resume(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_JSON, OPT_PROGRESS, OPT_MAX_DURATION, OPT_RETRIES,
-		OPT_RETRY_BASE, OPT_HELP };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -383,29 +398,14 @@ cli_resume(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		int shared = cli_run_option(c, optarg, &o, &mode);
+		if (shared < 0)
+			return EXIT_USAGE;
+		if (shared > 0)
+			continue;
 		switch (c) {
 		case OPT_DB: o.db = optarg; break;
 		case OPT_JSON: json = 1; break;
-		case OPT_PROGRESS:
-			if ((mode = cli_progress_parse(optarg)) < 0) {
-				fprintf(stderr, _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_MAX_DURATION:
-			if ((o.max_duration_s = cli_duration_parse(optarg)) < 0) {
-				fprintf(stderr, _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"), optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_RETRIES:
-			if (cli_number("--retries", optarg, 0, 100, &o.retries) != 0)
-				return EXIT_USAGE;
-			break;
-		case OPT_RETRY_BASE:
-			if (cli_number("--retry-base", optarg, 1, 60000, &o.retry_base_ms) != 0)
-				return EXIT_USAGE;
-			break;
 		case OPT_HELP:
 			cli_usage(stdout);
 			return EXIT_ALL_IMPORTED;
@@ -415,12 +415,9 @@ cli_resume(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	char *end = NULL;
-	long long id = optind < argc ? strtoll(argv[optind], &end, 10) : 0;
-	if (optind + 1 != argc || *argv[optind] == '\0' || *end != '\0' || id <= 0) {
-		fprintf(stderr, _("sluice resume: name the import to resume, e.g. sluice resume 3 --db contacts.db (sluice history lists them).\n"));
+	long long id;
+	if (cli_import_id("resume", _("resume"), argc, argv, &id) != 0)
 		return EXIT_USAGE;
-	}
 	if (o.db == NULL) {
 		fprintf(stderr, _("sluice resume: name the database with --db PATH.\n"));
 		return EXIT_USAGE;

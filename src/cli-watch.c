@@ -90,12 +90,9 @@ cli_watch(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	char *end = NULL;
-	long long id = optind < argc ? strtoll(argv[optind], &end, 10) : 0;
-	if (optind + 1 != argc || *argv[optind] == '\0' || *end != '\0' || id <= 0) {
-		fprintf(stderr, _("sluice watch: name the import to follow, e.g. sluice watch 3 --db contacts.db (sluice history lists them).\n"));
+	long long id;
+	if (cli_import_id("watch", _("follow"), argc, argv, &id) != 0)
 		return EXIT_USAGE;
-	}
 	if (db == NULL || access(db, F_OK) != 0) {
 		fprintf(stderr, _("sluice watch: name the database of the import with --db PATH.\n"));
 		return EXIT_USAGE;

@@ -2,7 +2,9 @@
  * picks the command; each lives in a cli-*.c file. */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -48,6 +50,19 @@ cli_usage(FILE *fp)
 	    "2 usage error or unreadable input (nothing written), 3 failed or interrupted\n"
 	    "(sluice resume continues it), 130 cancelled.\n"),
 	    10000, 3, 200);
+}
+
+int
+cli_import_id(const char *cmd, const char *verb, int argc, char **argv, long long *id)
+{
+	char *end = NULL;
+	*id = optind < argc ? strtoll(argv[optind], &end, 10) : 0;
+	if (optind + 1 != argc || *argv[optind] == '\0' || *end != '\0' || *id <= 0) {
+		fprintf(stderr, _("sluice %s: name the import to %s, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"),
+		    cmd, verb, cmd);
+		return -1;
+	}
+	return 0;
 }
 
 int
