@@ -126,6 +126,7 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 	int detached = 0, cancelling = 0;
 	uint64_t last_rows = UINT64_MAX;
 	const char *last_status = NULL;
+	int last_exact = -1;
 	struct progress_event events[16];
 	struct progress_snapshot snap;
 	for (;;) {
@@ -153,10 +154,12 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 		if (!detached && line)
 			cli_progress_draw(stderr, &snap);
 		else if (!detached && mode == CLI_PROGRESS_JSONL &&
-		    (snap.rows_done != last_rows || snap.status != last_status)) {
+		    (snap.rows_done != last_rows || snap.status != last_status ||
+		    snap.total_exact != last_exact)) {
 			cli_progress_jsonl(stderr, &snap);
 			last_rows = snap.rows_done;
 			last_status = snap.status;
+			last_exact = snap.total_exact;
 		}
 		if (!running)
 			break;

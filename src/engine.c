@@ -806,6 +806,14 @@ engine_retry(struct engine *e, enum store_status (*fn)(struct engine *))
 }
 
 static enum store_status
+engine_do_ready(struct engine *e)
+{
+	free(e->prepare_cause);
+	e->prepare_cause = NULL;
+	return e->ops->ready(e->store, &e->prepare_cause);
+}
+
+static enum store_status
 engine_do_journal_prepare(struct engine *e)
 {
 	return journal_prepare(e->journal);
@@ -881,6 +889,11 @@ engine_open_store(struct engine *e, char **cause)
 	if (e->store == NULL)
 		return -1;
 	e->journal = journal_open(e->store);
+	if (engine_retry(e, engine_do_ready) != STORE_OK) {
+		*cause = e->prepare_cause;
+		e->prepare_cause = NULL;
+		return -1;
+	}
 	if (engine_retry(e, engine_do_journal_prepare) != STORE_OK) {
 		*cause = xasprintf(_("Cannot set up sluice's journal tables in %s: %s"), e->o.db,
 		    e->ops->errmsg(e->store));
@@ -1147,6 +1160,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 	res->counts = *c;
 	res->duration_s = engine_now() - e->t0;
 	res->rows_this_run = e->rows_done - e->rows_done_at_start;
+	res->resumed = e->resumed != NULL;
 	engine_publish(e, status);
 }
 

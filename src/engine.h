@@ -71,6 +71,8 @@ struct engine_result {
 	json_t *match_samples;
 	double duration_s;
 	uint64_t rows_this_run;		/* rows processed by this run (a resume's own) */
+	int resumed;			/* this run continued an earlier one: the
+					 * matching counts cover this run only */
 	char *last_error;		/* why it stopped early, or NULL */
 	char *file;
 	char *schema;

@@ -383,8 +383,20 @@ journal_process_alive(const char *host, int64_t pid)
 		return -1;
 	if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
 		return 0;
-	/* The pid may have been reused by another program since. */
+	/* A process killed but not yet reaped by its parent is gone too. */
 	char path[64], comm[64] = "";
+	snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+	FILE *sf = fopen(path, "r");
+	if (sf != NULL) {
+		char buf[512];
+		size_t n = fread(buf, 1, sizeof buf - 1, sf);
+		fclose(sf);
+		buf[n] = '\0';
+		const char *paren = strrchr(buf, ')');
+		if (paren != NULL && (paren[2] == 'Z' || paren[2] == 'X'))
+			return 0;
+	}
+	/* The pid may have been reused by another program since. */
 	snprintf(path, sizeof path, "/proc/%lld/comm", (long long)pid);
 	FILE *fp = fopen(path, "r");
 	if (fp != NULL) {

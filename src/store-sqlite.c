@@ -72,7 +72,7 @@ store_sqlite_fail(struct store *st, int rc)
 		what = _("The database is locked by another process.");
 		break;
 	case SQLITE_FULL:
-		what = _("The disk holding the database is full; free some space, then import again.");
+		what = _("The disk holding the database is full; free some space, then resume the import.");
 		break;
 	case SQLITE_IOERR:
 		what = _("The database file could not be written (input/output error); check the disk.");
@@ -123,28 +123,36 @@ store_sqlite_open(const char *path, char **cause)
 	struct store *st = xcalloc(1, sizeof *st);
 	st->db = db;
 	st->path = xstrdup(path);
+	return st;
+}
+
+/* Settings and WAL need the database's schema, so a lock held by another
+ * process (a database not yet in WAL mode) makes them busy: here, where
+ * the engine retries, rather than at open. */
+static enum store_status
+store_sqlite_ready(struct store *st, char **cause)
+{
 	/* WAL lets readers (sluice history, the wizard) look while a batch is
 	 * written; NORMAL sync is durable at every WAL checkpoint and never
-	 * corrupts; a 64 MiB page cache keeps the match-key indexes hot. */
+	 * corrupts; a 48 MiB page cache keeps the match-key indexes hot. */
 	static const char *const pragmas[] = {
 		"PRAGMA synchronous=NORMAL",
 		"PRAGMA cache_size=-49152",
 		"PRAGMA temp_store=MEMORY",
+		"PRAGMA journal_mode=WAL",
 	};
 	for (size_t i = 0; i < sizeof pragmas / sizeof *pragmas; i++) {
-		rc = store_exec(st, pragmas[i]);
-		if (rc != SQLITE_OK) {
-			if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
-				*cause = xasprintf(_("%s is not an SQLite database (or it is damaged); give another --db path."), path);
-			else
-				*cause = xasprintf(_("Cannot use the database %s: %s."), path, sqlite3_errmsg(db));
-			sqlite3_close(db);
-			free(st->path);
-			free(st);
-			return NULL;
-		}
+		int rc = store_exec(st, pragmas[i]);
+		if (rc == SQLITE_OK)
+			continue;
+		enum store_status ss = store_sqlite_fail(st, rc);
+		if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+			*cause = xasprintf(_("%s is not an SQLite database (or it is damaged); give another --db path."), st->path);
+		else
+			*cause = xasprintf(_("Cannot use the database %s: %s"), st->path, st->errmsg);
+		return ss;
 	}
-	return st;
+	return STORE_OK;
 }
 
 static void
@@ -274,13 +282,8 @@ store_sqlite_prepare(struct store *st, const struct schema *s, char **cause)
 	store_finalize_all(st);
 	st->schema = s;
 
-	/* Switching to WAL takes the write lock: here, where busy is retried,
-	 * rather than at open. */
-	int rc = st->dry_run ? SQLITE_OK : store_exec(st, "PRAGMA journal_mode=WAL");
-	if (rc != SQLITE_OK)
-		goto fail;
 	sqlite3_stmt *stmt;
-	rc = sqlite3_prepare_v2(st->db,
+	int rc = sqlite3_prepare_v2(st->db,
 	    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
 	    -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
@@ -591,6 +594,7 @@ const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_sqlite_open,
 	.close = store_sqlite_close,
+	.ready = store_sqlite_ready,
 	.prepare = store_sqlite_prepare,
 	.dry_run_begin = store_sqlite_dry_run_begin,
 	.dry_run_end = store_sqlite_dry_run_end,

@@ -55,6 +55,9 @@ struct store_ops {
 	/* Opens (creating if needed) the database at target. */
 	struct store *(*open)(const char *target, char **cause);
 	void (*close)(struct store *);
+	/* Makes the connection ready to write (settings, WAL). May be
+	 * STORE_TRANSIENT while another process holds the database. */
+	enum store_status (*ready)(struct store *, char **cause);
 	/* Creates the target table from the schema when missing (with unique
 	 * indexes on the match keys and an imported_from column) or checks
 	 * that an existing one has every column; prepares statements. */

@@ -73,7 +73,8 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "errors_by_type", bt);
 	json_object_set(o, "errors_by_field", r->errors_by_field);
 	json_object_set(o, "errors", r->samples);
-	json_object_set_new(o, "duplicates", json_pack("{s:I, s:I, s:I, s:I}",
+	if (!r->resumed)
+		json_object_set_new(o, "duplicates", json_pack("{s:I, s:I, s:I, s:I}",
 	    "new", (json_int_t)r->new_records, "match_stored", (json_int_t)r->matched_stored,
 	    "repeat_in_file", (json_int_t)r->matched_file, "ambiguous", (json_int_t)r->ambiguous));
 	json_object_set(o, "match_samples", r->match_samples);
@@ -256,8 +257,9 @@ summary_print(FILE *fp, const json_t *r)
 	const char *st = summary_str(r, "status");
 	if (!dry && (!strcmp(st, "interrupted") || !strcmp(st, "cancelled"))) {
 		char *esc = text_escape(summary_str(r, "database"));
-		fprintf(fp, _("\nThe rows before the cursor are committed; the rest were not processed. Continue with: sluice resume %lld --db %s\n"),
-		    summary_int(r, "id"), esc);
+		long long left = summary_int(r, "not_processed");
+		fprintf(fp, _("\n%lld rows are committed; %lld were not processed. Continue with: sluice resume %lld --db %s\n"),
+		    summary_int(r, "total") - left, left, summary_int(r, "id"), esc);
 		free(esc);
 	}
 	json_t *dur = json_object_get(r, "duration_s");
