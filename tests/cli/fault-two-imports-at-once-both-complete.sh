@@ -32,11 +32,12 @@ total_b=$(( rows ))
 # in the order of the match keys.
 run_sluice import a.csv --db sequential.db --batch-size "$size"
 run_sluice import b.csv --db sequential.db --batch-size "$size"
+# The records by their match keys. Their other fields may differ from the
+# sequential import's and rightly so: a later row of a.csv that updates a
+# record of the shared first 500 rows may land before or after b.csv's copy
+# of that record, depending on how the two imports' batches interleave.
 records() {
-	local cols
-	cols=$(sq "$1" "SELECT group_concat('quote(\"' || name || '\")', ' || ''|'' || ')
-	                FROM pragma_table_info('contacts') WHERE name NOT IN ('id', 'imported_from')")
-	sq "$1" "SELECT $cols FROM contacts ORDER BY phone, email"
+	sq "$1" "SELECT quote(phone) || '|' || quote(email) FROM contacts ORDER BY phone, email"
 }
 
 start_holder both.db
@@ -70,7 +71,7 @@ if catch_between_batches "$first" both.db $((2 * size)) $((rows - 10 * size)); t
 	assert_eq "$(sq both.db 'SELECT count(*) FROM contacts')" "$(sq both.db 'SELECT sum(created) FROM sluice_imports')" \
 		"the records in the table are the records the two imports created"
 	assert_eq "$(records both.db)" "$(records sequential.db)" \
-		"the table holds every record once, as importing the files one after the other does"
+		"the table holds every record once (by its match keys), as importing the files one after the other does"
 	assert_eq "$(integrity both.db)" ok "the database is intact"
 	invariant_holds both.db "every import's counts add up"
 else
