@@ -1130,7 +1130,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 
 	if (e->o.dry_run) {
 		e->ops->dry_run_end(e->store);
-		if (engine_retry(e, engine_do_start) != STORE_OK)
+		if (e->o.unrecorded || engine_retry(e, engine_do_start) != STORE_OK)
 			e->id = 0;
 	}
 	if (e->id != 0) {

@@ -34,6 +34,8 @@ struct engine_options {
 	const char *sheet;	/* workbooks: name or 1-based number; NULL: first visible */
 	const char *encoding;	/* CSV: forced encoding; NULL: detect */
 	int dry_run;
+	int unrecorded;		/* a dry run that leaves no line in the history
+				 * (the wizard's preview checks) */
 	double max_duration_s;	/* stop at a batch boundary after this; 0: none */
 	int start_paused;	/* wait for engine_pause(e, 0) before the first batch */
 	const struct engine_fix *fixes;	/* in any order; copied by engine_start */

@@ -6,14 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "cli.h"
+#include "text.h"
+#include "tui.h"
 
 void
 cli_usage(FILE *fp)
 {
-	fprintf(fp, _("Usage: sluice import FILE --db PATH [options]\n"
+	fprintf(fp, _("Usage: sluice [FILE] [--db PATH]   the wizard (database: $SLUICE_DB or ./sluice.db)\n"
+	    "       sluice import FILE --db PATH [options]\n"
 	    "       sluice history --db PATH [--json]\n"
 	    "       sluice show ID --db PATH [--json]\n"
 	    "       sluice report ID --db PATH [--xlsx FILE] [--csv-rejects FILE] [--json]\n"
@@ -65,6 +69,31 @@ cli_import_id(const char *cmd, const char *verb, int argc, char **argv, long lon
 	return 0;
 }
 
+/* sluice [FILE] [--db PATH]: the wizard, FILE preselected. A word that is
+ * neither a command nor a file is a mistyped command. */
+static int
+main_wizard(int argc, char **argv)
+{
+	const char *file = NULL, *db = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--db") && i + 1 < argc)
+			db = argv[++i];
+		else if (!strncmp(argv[i], "--db=", 5))
+			db = argv[i] + 5;
+		else if (argv[i][0] == '-' || file != NULL || access(argv[i], F_OK) != 0) {
+			char *esc = text_escape(argv[i]);
+			if (argv[i][0] == '-')
+				fprintf(stderr, _("sluice: unknown option \"%s\"; run sluice --help to see the commands and options.\n"), esc);
+			else
+				fprintf(stderr, _("sluice: \"%s\" is neither a command nor a file; run sluice --help to see the commands.\n"), esc);
+			free(esc);
+			return EXIT_USAGE;
+		} else
+			file = argv[i];
+	}
+	return tui_main(file, db);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -72,11 +101,12 @@ main(int argc, char **argv)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 
-	if (argc < 2) {
-		cli_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (argc < 2)
+		return tui_main(NULL, NULL);
 	const char *cmd = argv[1];
+	/* The wizard's import process (not for people: see tui-worker.c). */
+	if (!strcmp(cmd, "wizard-import"))
+		return tui_worker_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		cli_usage(stdout);
 		return 0;
@@ -101,6 +131,5 @@ main(int argc, char **argv)
 		return cli_history(argc - 1, argv + 1);
 	if (!strcmp(cmd, "show"))
 		return cli_show(argc - 1, argv + 1);
-	fprintf(stderr, _("sluice: \"%s\" is not a command; run sluice --help to see the commands.\n"), cmd);
-	return EXIT_USAGE;
+	return main_wizard(argc, argv);
 }

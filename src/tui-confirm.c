@@ -1,0 +1,181 @@
+/* Confirm: what the import will do — file, target, mapping, fixes,
+ * strategy, batch size, dry run — and Enter starts it. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "tui-int.h"
+#include "tui-text.h"
+#include "tui-widgets.h"
+#include "xmalloc.h"
+
+enum {
+	CONFIRM_START = TUI_ACT_SCREEN,
+	CONFIRM_DRY,
+	CONFIRM_BATCH,
+	CONFIRM_STRATEGY,
+};
+
+static const struct tui_key confirm_keys[] = {
+	{ TUI_ENTER, CONFIRM_START, N_("start"), N_("Start the import as shown.") },
+	{ 'd', CONFIRM_DRY, N_("dry run"), N_("Turn the dry run on or off (a dry run writes nothing).") },
+	{ 'b', CONFIRM_BATCH, N_("batch size"), N_("Change the number of rows per transaction.") },
+	{ 's', CONFIRM_STRATEGY, N_("strategy"), N_("Change what happens to rows that match a stored record.") },
+	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the duplicates.") },
+	TUI_KEYS_COMMON,
+};
+
+/* One sentence per strategy, as the Duplicates screen shows them too. */
+const char *
+tui_strategy_sentence(enum strategy s)
+{
+	switch (s) {
+	case STRATEGY_SKIP:
+		return _("skip: a row that matches a stored record leaves the record as it is.");
+	case STRATEGY_MERGE:
+		return _("merge: stored values win; empty stored fields are filled and tags are joined.");
+	default:
+		return _("update: non-empty values from the file overwrite; empty ones keep the stored value.");
+	}
+}
+
+static void
+tui_confirm_init(struct screen *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+}
+
+static void
+tui_confirm_batch_done(struct tui *t, void *ctx, const char *value)
+{
+	(void)ctx;
+	if (value == NULL)
+		return;
+	char *end;
+	unsigned long v = strtoul(value, &end, 10);
+	if (*value == '\0' || *end != '\0' || v < 1 || v > 1000000) {
+		tui_message(t, 1, _("The batch size must be a whole number from 1 to 1000000, not \"%s\"."), value);
+		return;
+	}
+	t->w.batch_size = (unsigned)v;
+}
+
+static int
+tui_confirm_key(struct screen *s, int action, int key)
+{
+	(void)key;
+	struct tui *t = s->tui;
+	struct tui_wizard *w = &t->w;
+	switch (action) {
+	case CONFIRM_DRY:
+		w->dry_run = !w->dry_run;
+		return TUI_HANDLED | TUI_REDRAW;
+	case CONFIRM_STRATEGY:
+		w->strategy = w->strategy == STRATEGY_UPDATE ? STRATEGY_MERGE :
+		    w->strategy == STRATEGY_MERGE ? STRATEGY_SKIP : STRATEGY_UPDATE;
+		return TUI_HANDLED | TUI_REDRAW;
+	case CONFIRM_BATCH: {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%u", w->batch_size);
+		tui_prompt(t, _("Batch size"), _("Rows written in one transaction (10000 suits most databases):"),
+		    buf, tui_confirm_batch_done, NULL);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	case CONFIRM_START: {
+		if (w->run != NULL && tui_run_active(w->run)) {
+			tui_message(t, 1, _("An import is already running from this wizard; wait for it to end."));
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		/* The dry run holds the database's write lock: stop it first. */
+		tui_check_stop(w);
+		char *cause = NULL;
+		if (w->run)
+			tui_run_free(w->run);
+		w->run = tui_run_start(t, 0, &cause);
+		if (w->run == NULL) {
+			tui_message(t, 1, "%s", cause);
+			free(cause);
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		/* The choices are the import's now; the next one starts afresh. */
+		tui_wizard_reset(w);
+		tui_pop_to(t, &tui_home_ops);
+		tui_push(t, &tui_progress_ops, NULL);
+		return TUI_HANDLED | TUI_NEXT;
+	}
+	}
+	return 0;
+}
+
+static void
+tui_confirm_line(struct tui *t, int *y, const char *label, const char *value)
+{
+	tui_put(stdscr, *y, 2, 14, label, t->a.bold);
+	*y += tui_put_wrapped(stdscr, *y, 17, COLS - 19, 3, value, A_NORMAL);
+}
+
+static void
+tui_confirm_draw(struct screen *s, int full)
+{
+	(void)full;
+	struct tui *t = s->tui;
+	struct tui_wizard *w = &t->w;
+	tui_draw_title(t, _("Confirm"), w->file);
+	int y = t->message ? 3 : 2;
+	tui_put(stdscr, y++, 1, COLS - 2, _("What will happen"), t->a.bold);
+	y++;
+	char *v = xasprintf("%s (%s)", w->file, w->description ? w->description : "");
+	tui_confirm_line(t, &y, _("File"), v);
+	free(v);
+	if (w->sheet)
+		tui_confirm_line(t, &y, _("Sheet"), w->sheet);
+	v = xasprintf(_("table %s of %s (schema %s)"), w->schema->table, w->db, w->schema->name);
+	tui_confirm_line(t, &y, _("Into"), v);
+	free(v);
+	size_t mapped = 0;
+	for (size_t c = 0; c < w->ncolumns; c++)
+		mapped += w->mapping->field[c] >= 0;
+	v = xasprintf(_("%zu of %zu columns are imported; %zu left out."), mapped, w->ncolumns,
+	    w->ncolumns - mapped);
+	tui_confirm_line(t, &y, _("Mapping"), v);
+	free(v);
+	v = w->nfixes ? xasprintf(ngettext("%zu cell fixed by hand; the fix is recorded in the journal.",
+	    "%zu cells fixed by hand; the fixes are recorded in the journal.", w->nfixes), w->nfixes) :
+	    xstrdup(_("none"));
+	tui_confirm_line(t, &y, _("Fixes"), v);
+	free(v);
+	tui_confirm_line(t, &y, _("Duplicates"), tui_strategy_sentence(w->strategy));
+	char num[32];
+	tui_text_thousands(num, sizeof num, w->batch_size);
+	v = xasprintf(_("%s rows per transaction"), num);
+	tui_confirm_line(t, &y, _("Batch size"), v);
+	free(v);
+	tui_confirm_line(t, &y, _("Dry run"), w->dry_run ?
+	    _("on: everything is checked and counted, nothing is kept.") :
+	    _("off: the rows are written."));
+	struct tui_check *c = &w->check;
+	if (c->finished && c->generation == w->generation) {
+		char a[32], b[32], d[32];
+		tui_text_thousands(a, sizeof a, c->result.total);
+		tui_text_thousands(b, sizeof b, c->result.counts.n[OUTCOME_REJECTED]);
+		tui_text_thousands(d, sizeof d, c->result.new_records);
+		v = xasprintf(_("%s rows; %s would be rejected; %s new records."), a, b, d);
+		tui_confirm_line(t, &y, _("Checked"), v);
+		free(v);
+	}
+	y++;
+	tui_put(stdscr, y, 2, COLS - 4, w->dry_run ? _("Press Enter to start the dry run.") :
+	    _("Press Enter to start the import."), t->a.bold);
+	tui_draw_footer(t, confirm_keys);
+}
+
+const struct screen_ops tui_confirm_ops = {
+	.name = "confirm",
+	.keys = confirm_keys,
+	.init = tui_confirm_init,
+	.key = tui_confirm_key,
+	.draw = tui_confirm_draw,
+};

@@ -1,0 +1,376 @@
+/* Dialogs: screens pushed over another one — a question with choices, a
+ * message, a line to edit, a list to pick from, and the keys of a screen.
+ * Each pops itself before calling back, so the callback may push. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "i18n.h"
+#include "tui-int.h"
+#include "tui-text.h"
+#include "tui-widgets.h"
+#include "xmalloc.h"
+
+enum tui_dialog_kind { DIALOG_ASK, DIALOG_TELL, DIALOG_PROMPT, DIALOG_PICK, DIALOG_HELP };
+
+struct dialog {
+	enum tui_dialog_kind kind;
+	char *title;
+	char *text;
+	struct tui_choice *choices;
+	size_t nchoices;
+	void (*done_choice)(struct tui *, void *, int);
+	void (*done_text)(struct tui *, void *, const char *);
+	void *ctx;
+	/* The line being edited, as wide characters. */
+	wchar_t *line;
+	size_t len, cap, cursor;
+	/* Pick and help. */
+	char **items;
+	size_t nitems;
+	struct tui_list list;
+};
+
+static const struct tui_key dialog_keys[] = {
+	{ 0, 0, NULL, NULL },
+};
+
+static void
+tui_dialog_init(struct screen *s, void *arg)
+{
+	s->data = arg;
+}
+
+static void
+tui_dialog_free(struct screen *s)
+{
+	struct dialog *d = s->data;
+	free(d->title);
+	free(d->text);
+	for (size_t i = 0; i < d->nchoices; i++)
+		free((char *)d->choices[i].label);
+	free(d->choices);
+	free(d->line);
+	for (size_t i = 0; i < d->nitems; i++)
+		free(d->items[i]);
+	free(d->items);
+	free(d);
+}
+
+static void
+tui_dialog_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int selected)
+{
+	struct dialog *d = ctx;
+	struct tui *t = (struct tui *)d->ctx;
+	(void)t;
+	tui_put(w, y, x, width, d->items[i], selected ? A_REVERSE : A_NORMAL);
+}
+
+static char *
+tui_dialog_row_text(void *ctx, size_t i)
+{
+	struct dialog *d = ctx;
+	return xstrdup(d->items[i]);
+}
+
+/* The edited line as UTF-8, a new string. */
+static char *
+tui_dialog_line_utf8(const struct dialog *d)
+{
+	size_t max = d->len * MB_CUR_MAX + 1;
+	char *out = xmalloc(max);
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t o = 0;
+	for (size_t i = 0; i < d->len; i++) {
+		size_t n = wcrtomb(out + o, d->line[i], &st);
+		if (n != (size_t)-1)
+			o += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void
+tui_dialog_draw(struct screen *s, int full)
+{
+	(void)full;
+	struct dialog *d = s->data;
+	struct tui *t = s->tui;
+	int width = COLS - 8 > 76 ? 76 : COLS - 8;
+	int inner = width - 4;
+	int text_lines = d->text ? tui_wrapped_lines(d->text, inner) : 0;
+	int height;
+	switch (d->kind) {
+	case DIALOG_ASK:
+		height = text_lines + (int)d->nchoices + 5;
+		break;
+	case DIALOG_PROMPT:
+		height = text_lines + 6;
+		break;
+	case DIALOG_PICK:
+	case DIALOG_HELP:
+		height = (int)d->nitems + text_lines + 4 + (text_lines > 0);
+		if (height > LINES - 2)
+			height = LINES - 2;
+		break;
+	default:
+		height = text_lines + 5;
+	}
+	if (height > LINES - 2)
+		height = LINES - 2;
+	wnoutrefresh(stdscr);
+	WINDOW *w = tui_box(t, height, width, d->title);
+	int y = 2;
+	if (d->text) {
+		int room = height - 4;
+		if (d->kind == DIALOG_ASK)
+			room -= (int)d->nchoices + 1;
+		else if (d->kind == DIALOG_PROMPT)
+			room -= 2;
+		else if (d->kind == DIALOG_PICK || d->kind == DIALOG_HELP)
+			room = text_lines < height - 6 ? text_lines : height - 6;
+		if (room < 1)
+			room = 1;
+		y += tui_put_wrapped(w, y, 2, inner, room, d->text, A_NORMAL);
+		y++;
+	}
+	switch (d->kind) {
+	case DIALOG_ASK:
+		for (size_t i = 0; i < d->nchoices && y < height - 1; i++, y++) {
+			char buf[16];
+			const char *name = tui_key_name(d->choices[i].key, buf, sizeof buf);
+			int used = tui_put(w, y, 2, 8, name, t->a.bold);
+			(void)used;
+			tui_put(w, y, 10, inner - 8, d->choices[i].label, A_NORMAL);
+		}
+		break;
+	case DIALOG_PROMPT: {
+		char *utf8 = tui_dialog_line_utf8(d);
+		char *clean = tui_text_clean(utf8);
+		int width_all = tui_text_width(clean);
+		/* Show the end of a long line, where the cursor usually is. */
+		const char *shown = clean;
+		while (tui_text_width(shown) > inner - 1 && *shown)
+			shown++;
+		(void)width_all;
+		tui_put(w, y, 2, inner, shown, A_UNDERLINE);
+		tui_put(w, height - 2, 2, inner, _("Enter accepts, Esc cancels."), t->a.dim);
+		free(clean);
+		free(utf8);
+		break;
+	}
+	case DIALOG_PICK:
+	case DIALOG_HELP:
+		d->list.height = height - y - 1;
+		if (d->list.height < 1)
+			d->list.height = 1;
+		/* Draw the list rows into the dialog window. */
+		if (d->list.sel < d->list.top)
+			d->list.top = d->list.sel;
+		if (d->list.sel >= d->list.top + (size_t)d->list.height)
+			d->list.top = d->list.sel - (size_t)d->list.height + 1;
+		for (int r = 0; r < d->list.height; r++) {
+			size_t i = d->list.top + (size_t)r;
+			if (i >= d->nitems)
+				break;
+			tui_put(w, y + r, 2, inner, d->items[i],
+			    d->kind == DIALOG_PICK && i == d->list.sel ? t->a.sel : A_NORMAL);
+		}
+		break;
+	default:
+		tui_put(w, height - 2, 2, inner, _("Press any key to close this."), t->a.dim);
+	}
+	wnoutrefresh(w);
+	delwin(w);
+}
+
+static int
+tui_dialog_key(struct screen *s, int action, int key)
+{
+	(void)action;
+	struct dialog *d = s->data;
+	struct tui *t = s->tui;
+	switch (d->kind) {
+	case DIALOG_ASK:
+		for (size_t i = 0; i < d->nchoices; i++)
+			if (d->choices[i].key == key) {
+				void (*done)(struct tui *, void *, int) = d->done_choice;
+				void *ctx = d->ctx;
+				int k = d->choices[i].key == TUI_ESC ? -1 : (int)i;
+				tui_pop(t);
+				if (done)
+					done(t, ctx, k);
+				return TUI_HANDLED | TUI_REDRAW;
+			}
+		if (key == TUI_ESC) {
+			void (*done)(struct tui *, void *, int) = d->done_choice;
+			void *ctx = d->ctx;
+			tui_pop(t);
+			if (done)
+				done(t, ctx, -1);
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		return TUI_HANDLED;
+	case DIALOG_PROMPT:
+		if (key == TUI_ENTER || key == TUI_ESC) {
+			char *value = key == TUI_ENTER ? tui_dialog_line_utf8(d) : NULL;
+			void (*done)(struct tui *, void *, const char *) = d->done_text;
+			void *ctx = d->ctx;
+			tui_pop(t);
+			if (done)
+				done(t, ctx, value);
+			free(value);
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		if (key == TUI_FKEY(KEY_BACKSPACE)) {
+			if (d->len > 0)
+				d->len--;
+		} else if (key == TUI_CTRL('u')) {
+			d->len = 0;
+		} else if (key >= 32 && key < TUI_FKEY(0) && key != 127) {
+			if (d->len + 1 >= d->cap)
+				d->line = xreallocarray(d->line, d->cap = d->cap * 2 + 16, sizeof *d->line);
+			d->line[d->len++] = (wchar_t)key;
+		}
+		return TUI_HANDLED | TUI_REDRAW;
+	case DIALOG_PICK:
+		if (key == TUI_ENTER || key == TUI_ESC) {
+			int index = key == TUI_ENTER ? (int)d->list.sel : -1;
+			void (*done)(struct tui *, void *, int) = d->done_choice;
+			void *ctx = d->ctx;
+			tui_pop(t);
+			if (done)
+				done(t, ctx, index);
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		if (tui_list_key(&d->list, key))
+			return TUI_HANDLED | TUI_REDRAW;
+		if (key > 32 && key < 127) {
+			/* A letter jumps to the next item starting with it. */
+			char needle[2] = { (char)key, 0 };
+			tui_list_search(&d->list, needle);
+		}
+		return TUI_HANDLED | TUI_REDRAW;
+	case DIALOG_HELP:
+		if (tui_list_key(&d->list, key)) {
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		tui_pop(t);
+		return TUI_HANDLED | TUI_REDRAW;
+	default:
+		tui_pop(t);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+}
+
+static void
+tui_dialog_resize(struct screen *s)
+{
+	(void)s;
+}
+
+const struct screen_ops tui_dialog_ops = {
+	.name = "dialog",
+	.keys = dialog_keys,
+	.modal = 1,
+	.init = tui_dialog_init,
+	.free = tui_dialog_free,
+	.resize = tui_dialog_resize,
+	.key = tui_dialog_key,
+	.draw = tui_dialog_draw,
+};
+
+static struct dialog *
+tui_dialog_new(enum tui_dialog_kind kind, const char *title, const char *text)
+{
+	struct dialog *d = xcalloc(1, sizeof *d);
+	d->kind = kind;
+	d->title = title ? xstrdup(title) : NULL;
+	d->text = text ? xstrdup(text) : NULL;
+	return d;
+}
+
+void
+tui_ask(struct tui *t, const char *title, const char *text, const struct tui_choice *choices,
+    size_t n, void (*done)(struct tui *, void *, int), void *ctx)
+{
+	struct dialog *d = tui_dialog_new(DIALOG_ASK, title, text);
+	d->choices = xcalloc(n, sizeof *d->choices);
+	for (size_t i = 0; i < n; i++) {
+		d->choices[i].key = choices[i].key;
+		d->choices[i].label = xstrdup(choices[i].label);
+	}
+	d->nchoices = n;
+	d->done_choice = done;
+	d->ctx = ctx;
+	tui_push(t, &tui_dialog_ops, d);
+}
+
+void
+tui_tell(struct tui *t, const char *title, const char *text)
+{
+	tui_push(t, &tui_dialog_ops, tui_dialog_new(DIALOG_TELL, title, text));
+}
+
+void
+tui_prompt(struct tui *t, const char *title, const char *text, const char *initial,
+    void (*done)(struct tui *, void *, const char *), void *ctx)
+{
+	struct dialog *d = tui_dialog_new(DIALOG_PROMPT, title, text);
+	d->done_text = done;
+	d->ctx = ctx;
+	size_t n = mbstowcs(NULL, initial ? initial : "", 0);
+	if (n == (size_t)-1)
+		n = 0;
+	d->cap = n + 16;
+	d->line = xcalloc(d->cap, sizeof *d->line);
+	if (n > 0)
+		mbstowcs(d->line, initial, n + 1);
+	d->len = n;
+	tui_push(t, &tui_dialog_ops, d);
+}
+
+void
+tui_pick(struct tui *t, const char *title, const char *const *items, size_t n, size_t selected,
+    void (*done)(struct tui *, void *, int), void *ctx)
+{
+	struct dialog *d = tui_dialog_new(DIALOG_PICK, title, NULL);
+	d->items = xcalloc(n ? n : 1, sizeof *d->items);
+	for (size_t i = 0; i < n; i++)
+		d->items[i] = xstrdup(items[i]);
+	d->nitems = n;
+	d->done_choice = done;
+	d->ctx = ctx;
+	d->list.ctx = d;
+	d->list.draw_row = tui_dialog_row;
+	d->list.row_text = tui_dialog_row_text;
+	d->list.height = 10;
+	tui_list_set(&d->list, n);
+	tui_list_select(&d->list, selected);
+	tui_push(t, &tui_dialog_ops, d);
+}
+
+void
+tui_help(struct tui *t, const struct screen *s)
+{
+	struct dialog *d = tui_dialog_new(DIALOG_HELP, _("Keys"), NULL);
+	size_t n = 0;
+	for (const struct tui_key *k = s->ops->keys; k && k->key; k++)
+		n++;
+	d->items = xcalloc(n + 8, sizeof *d->items);
+	for (const struct tui_key *k = s->ops->keys; k && k->key; k++) {
+		char buf[16];
+		const char *name = tui_key_name(k->key, buf, sizeof buf);
+		d->items[d->nitems++] = xasprintf("%-10s %s", name, _(k->help));
+	}
+	d->items[d->nitems++] = xstrdup(_("Arrows, PgUp, PgDn, Home and End move; Esc goes back."));
+	d->list.ctx = d;
+	d->list.draw_row = tui_dialog_row;
+	d->list.height = 10;
+	tui_list_set(&d->list, d->nitems);
+	d->list.sel = 0;
+	tui_push(t, &tui_dialog_ops, d);
+}

@@ -1,0 +1,484 @@
+/* Home: the recent imports of the database, read from its journal once a
+ * second on a background thread, so that a running import (this wizard's
+ * or one started in another terminal) shows live counts. From here: a new
+ * import, an import's report, a resume, a rollback. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "journal.h"
+#include "rollback.h"
+#include "store.h"
+#include "tui-int.h"
+#include "tui-text.h"
+#include "tui-widgets.h"
+#include "xmalloc.h"
+
+enum {
+	HOME_NEW = TUI_ACT_SCREEN,
+	HOME_OPEN,
+	HOME_RESUME,
+	HOME_ROLLBACK,
+	HOME_REFRESH,
+};
+
+static const struct tui_key home_keys[] = {
+	{ 'n', HOME_NEW, N_("new import"), N_("Start a new import: choose a file.") },
+	{ TUI_ENTER, HOME_OPEN, N_("report"), N_("Open the report of the selected import.") },
+	{ 'r', HOME_RESUME, N_("resume"), N_("Resume the selected import where it stopped (interrupted or cancelled).") },
+	{ 'R', HOME_ROLLBACK, N_("roll back"), N_("Undo the selected import, after asking.") },
+	{ TUI_CTRL('r'), HOME_REFRESH, NULL, N_("Read the journal again now.") },
+	TUI_KEYS_COMMON,
+};
+
+/* What the poller shares with the screen. */
+struct tui_home_poll {
+	pthread_mutex_t lock;
+	char *db;
+	json_t *imports;	/* under lock */
+	unsigned generation;	/* under lock */
+	char *error;		/* under lock */
+	atomic_int refresh;
+};
+
+struct home {
+	struct tui_home_poll *poll;
+	struct tui_task *poller;
+	unsigned seen;
+	json_t *imports;
+	struct tui_list list;
+	struct tui *t;
+	struct tui_task *rollback;
+	int64_t rollback_id;
+};
+
+static void *
+tui_home_poller(struct tui_task *task)
+{
+	struct tui_home_poll *p = task->arg;
+	while (!atomic_load(&task->cancel)) {
+		json_t *list = NULL;
+		char *cause = NULL;
+		if (access(p->db, F_OK) == 0) {
+			struct store *st = store_sqlite_ops.open(p->db, &cause);
+			if (st != NULL) {
+				struct journal *j = journal_open(st);
+				list = journal_imports_json(j, 500);
+				size_t i;
+				json_t *row;
+				json_array_foreach(list, i, row)
+					json_object_set_new(row, "status",
+					    json_string(journal_settle_status(j, row)));
+				journal_close(j);
+				store_sqlite_ops.close(st);
+			}
+		}
+		pthread_mutex_lock(&p->lock);
+		json_decref(p->imports);
+		p->imports = list ? list : json_array();
+		free(p->error);
+		p->error = cause;
+		p->generation++;
+		pthread_mutex_unlock(&p->lock);
+		for (int i = 0; i < 10 && !atomic_load(&task->cancel) && !atomic_load(&p->refresh); i++)
+			usleep(100000);
+		atomic_store(&p->refresh, 0);
+	}
+	return NULL;
+}
+
+static json_t *
+tui_home_row(struct home *h, size_t i)
+{
+	return json_array_get(h->imports, i);
+}
+
+static long long
+tui_home_int(json_t *row, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(row, key));
+}
+
+/* The status as the list shows it. */
+static const char *
+tui_home_status_label(const char *status)
+{
+	static const struct {
+		const char *status, *label;
+	} labels[] = {
+		{ "completed", N_("completed") },
+		{ "completed_with_errors", N_("with errors") },
+		{ "running", N_("running") },
+		{ "paused", N_("paused") },
+		{ "interrupted", N_("interrupted") },
+		{ "cancelled", N_("cancelled") },
+		{ "failed", N_("failed") },
+		{ "rolled_back", N_("rolled back") },
+	};
+	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+		if (status && !strcmp(status, labels[i].status))
+			return _(labels[i].label);
+	return status ? status : "?";
+}
+
+/* "2026-11-28T12:40:43Z" as local "11-28 13:40". */
+static void
+tui_home_when(const char *iso, char *buf, size_t n)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (iso == NULL || strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	time_t t = timegm(&tm);
+	struct tm local;
+	localtime_r(&t, &local);
+	strftime(buf, n, "%m-%d %H:%M", &local);
+}
+
+struct tui_home_cols {
+	int id, status, when, rows, created, updated, rejected, file;
+};
+
+static struct tui_home_cols
+tui_home_layout(int width)
+{
+	struct tui_home_cols c = { 4, 17, 11, 9, 8, 8, 8, 0 };
+	if (width < 100)
+		c.updated = 0;	/* narrow: created and rejected say enough */
+	int used = c.id + c.status + c.when + c.rows + c.created + c.updated + c.rejected + 7 +
+	    (c.updated ? 1 : 0);
+	c.file = width - used;
+	if (c.file < 8)
+		c.file = 8;
+	return c;
+}
+
+static void
+tui_home_draw_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int selected)
+{
+	struct home *h = ctx;
+	struct tui *t = h->t;
+	json_t *row = tui_home_row(h, i);
+	struct tui_home_cols c = tui_home_layout(width);
+	attr_t base = selected ? t->a.sel : A_NORMAL;
+	const char *status = json_string_value(json_object_get(row, "status"));
+	int dry = tui_home_int(row, "dry_run") != 0;
+	char buf[64], when[32], rows[48], n1[24], n2[24], n3[24];
+	snprintf(buf, sizeof buf, "%lld", tui_home_int(row, "id"));
+	tui_put_right(w, y, x, c.id, buf, base);
+	x += c.id + 1;
+	char *st = dry ? xasprintf(_("%s (dry)"), tui_home_status_label(status)) :
+	    xstrdup(tui_home_status_label(status));
+	attr_t sa = base;
+	if (!selected && status && (!strcmp(status, "failed") || !strcmp(status, "interrupted")))
+		sa = t->a.fail;
+	else if (!selected && status && (!strcmp(status, "running") || !strcmp(status, "paused")))
+		sa = t->a.bold;
+	tui_put(w, y, x, c.status, st, sa);
+	free(st);
+	x += c.status + 1;
+	tui_home_when(json_string_value(json_object_get(row, "started_at")), when, sizeof when);
+	tui_put(w, y, x, c.when, when, base);
+	x += c.when + 1;
+	json_t *total = json_object_get(row, "total");
+	tui_text_thousands(n1, sizeof n1, (unsigned long long)tui_home_int(row, "rows_done"));
+	if (json_is_integer(total) && status && strcmp(status, "running") && strcmp(status, "paused"))
+		tui_text_thousands(rows, sizeof rows, (unsigned long long)json_integer_value(total));
+	else
+		snprintf(rows, sizeof rows, "%s", n1);
+	tui_put_right(w, y, x, c.rows, rows, base);
+	x += c.rows + 1;
+	tui_text_thousands(n1, sizeof n1, (unsigned long long)tui_home_int(row, "created"));
+	tui_text_thousands(n2, sizeof n2, (unsigned long long)(tui_home_int(row, "updated") +
+	    tui_home_int(row, "merged")));
+	tui_text_thousands(n3, sizeof n3, (unsigned long long)(tui_home_int(row, "rejected") +
+	    tui_home_int(row, "failed")));
+	tui_put_right(w, y, x, c.created, n1, base);
+	x += c.created + 1;
+	if (c.updated) {
+		tui_put_right(w, y, x, c.updated, n2, base);
+		x += c.updated + 1;
+	}
+	tui_put_right(w, y, x, c.rejected, n3, base);
+	x += c.rejected + 1;
+	const char *path = json_string_value(json_object_get(row, "source_path"));
+	const char *base_name = path ? strrchr(path, '/') : NULL;
+	tui_put(w, y, x, c.file, base_name ? base_name + 1 : path ? path : "", base);
+}
+
+static char *
+tui_home_row_text(void *ctx, size_t i)
+{
+	struct home *h = ctx;
+	json_t *row = tui_home_row(h, i);
+	return xasprintf("%lld %s %s", tui_home_int(row, "id"),
+	    json_string_value(json_object_get(row, "status")) ?: "",
+	    json_string_value(json_object_get(row, "source_path")) ?: "");
+}
+
+static void
+tui_home_init(struct screen *s, void *arg)
+{
+	(void)arg;
+	struct home *h = xcalloc(1, sizeof *h);
+	s->data = h;
+	h->t = s->tui;
+	h->poll = xcalloc(1, sizeof *h->poll);
+	pthread_mutex_init(&h->poll->lock, NULL);
+	h->poll->db = xstrdup(s->tui->w.db);
+	h->poller = tui_task_start(tui_home_poller, h->poll);
+	h->imports = json_array();
+	h->list.ctx = h;
+	h->list.draw_row = tui_home_draw_row;
+	h->list.row_text = tui_home_row_text;
+}
+
+static void
+tui_home_free(struct screen *s)
+{
+	struct home *h = s->data;
+	tui_task_finish(h->poller);
+	if (h->rollback)
+		free(tui_task_finish(h->rollback));
+	json_decref(h->poll->imports);
+	free(h->poll->error);
+	free(h->poll->db);
+	pthread_mutex_destroy(&h->poll->lock);
+	free(h->poll);
+	json_decref(h->imports);
+	free(h);
+}
+
+static void
+tui_home_resize(struct screen *s)
+{
+	struct home *h = s->data;
+	h->list.full = 1;
+	atomic_store(&h->poll->refresh, 1);
+}
+
+static json_t *
+tui_home_selected(struct home *h)
+{
+	if (json_array_size(h->imports) == 0)
+		return NULL;
+	return tui_home_row(h, h->list.sel);
+}
+
+/* --- Rollback -------------------------------------------------------------- */
+
+struct tui_home_rollback_job {
+	char *db;
+	int64_t id;
+	char *text;	/* the outcome, for people */
+	int failed;
+};
+
+static void *
+tui_home_rollback_task(struct tui_task *task)
+{
+	struct tui_home_rollback_job *job = task->arg;
+	char *cause = NULL;
+	struct store *st = store_sqlite_ops.open(job->db, &cause);
+	if (st == NULL) {
+		job->text = cause;
+		job->failed = 1;
+		return job;
+	}
+	struct journal *j = journal_open(st);
+	struct rollback_result res;
+	memset(&res, 0, sizeof res);
+	if (rollback_import(st, j, job->id, 0, 5, &res, &cause) != 0) {
+		job->text = cause;
+		job->failed = 1;
+	} else if (res.refused) {
+		job->text = xasprintf(ngettext(
+		    "Import %lld was not rolled back: %llu of its records was changed since it ran. Roll back the later imports first, or use sluice rollback %lld --force.",
+		    "Import %lld was not rolled back: %llu of its records were changed since it ran. Roll back the later imports first, or use sluice rollback %lld --force.",
+		    res.conflicts), (long long)job->id, (unsigned long long)res.conflicts,
+		    (long long)job->id);
+		job->failed = 1;
+	} else
+		job->text = xasprintf(_("Rolled back import %lld: deleted %llu records it created and restored %llu it had updated or merged."),
+		    (long long)job->id, (unsigned long long)res.deleted,
+		    (unsigned long long)res.restored);
+	rollback_result_clear(&res);
+	journal_close(j);
+	store_sqlite_ops.close(st);
+	return job;
+}
+
+static void
+tui_home_rollback_answer(struct tui *t, void *ctx, int choice)
+{
+	struct home *h = ctx;
+	if (choice != 0 || h->rollback != NULL)
+		return;
+	struct tui_home_rollback_job *job = xcalloc(1, sizeof *job);
+	job->db = xstrdup(t->w.db);
+	job->id = h->rollback_id;
+	h->rollback = tui_task_start(tui_home_rollback_task, job);
+	tui_message(t, 0, _("Rolling back import %lld…"), (long long)h->rollback_id);
+}
+
+static int
+tui_home_key(struct screen *s, int action, int key)
+{
+	struct home *h = s->data;
+	struct tui *t = s->tui;
+	json_t *row = tui_home_selected(h);
+	int r = tui_list_key(&h->list, key);
+	if (r)
+		return r;
+	switch (action) {
+	case HOME_NEW:
+		tui_push(t, &tui_file_ops, NULL);
+		return TUI_HANDLED | TUI_NEXT;
+	case HOME_REFRESH:
+		atomic_store(&h->poll->refresh, 1);
+		return TUI_HANDLED;
+	case HOME_OPEN:
+		if (row == NULL)
+			return TUI_HANDLED;
+		tui_push(t, &tui_report_ops, (void *)(intptr_t)tui_home_int(row, "id"));
+		return TUI_HANDLED | TUI_NEXT;
+	case HOME_RESUME: {
+		if (row == NULL)
+			return TUI_HANDLED;
+		const char *st = json_string_value(json_object_get(row, "status"));
+		if (st == NULL || (strcmp(st, "interrupted") && strcmp(st, "cancelled")) ||
+		    tui_home_int(row, "dry_run")) {
+			tui_message(t, 1, _("Import %lld is %s; only an interrupted or cancelled import can be resumed."),
+			    tui_home_int(row, "id"), tui_home_status_label(st));
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		if (t->w.run != NULL && tui_run_active(t->w.run)) {
+			tui_message(t, 1, _("An import is already running from this wizard; wait for it to end."));
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		char *cause = NULL;
+		if (t->w.run)
+			tui_run_free(t->w.run);
+		t->w.run = tui_run_start(t, tui_home_int(row, "id"), &cause);
+		if (t->w.run == NULL) {
+			tui_message(t, 1, "%s", cause);
+			free(cause);
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		tui_push(t, &tui_progress_ops, NULL);
+		return TUI_HANDLED | TUI_NEXT;
+	}
+	case HOME_ROLLBACK: {
+		if (row == NULL)
+			return TUI_HANDLED;
+		static struct tui_choice choices[2];
+		choices[0] = (struct tui_choice){ 'y', _("Roll it back") };
+		choices[1] = (struct tui_choice){ TUI_ESC, _("Keep it") };
+		h->rollback_id = tui_home_int(row, "id");
+		char *text = xasprintf(_("Roll back import %lld? The records it created are deleted and the ones it updated or merged get their earlier values back, in one transaction."),
+		    (long long)h->rollback_id);
+		tui_ask(t, _("Roll back"), text, choices, 2, tui_home_rollback_answer, h);
+		free(text);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	case TUI_ACT_SEARCH_NEXT:
+		if (t->last_search && !tui_list_search(&h->list, t->last_search))
+			tui_message(t, 1, _("Nothing matches \"%s\"."), t->last_search);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	return 0;
+}
+
+static int
+tui_home_update(struct screen *s)
+{
+	struct home *h = s->data;
+	struct tui *t = s->tui;
+	int r = 0;
+	if (h->rollback != NULL && tui_task_done(h->rollback)) {
+		struct tui_home_rollback_job *job = tui_task_finish(h->rollback);
+		h->rollback = NULL;
+		tui_message(t, job->failed, "%s", job->text);
+		free(job->text);
+		free(job->db);
+		free(job);
+		atomic_store(&h->poll->refresh, 1);
+		r |= TUI_REDRAW;
+	}
+	pthread_mutex_lock(&h->poll->lock);
+	if (h->poll->generation != h->seen) {
+		h->seen = h->poll->generation;
+		json_t *sel = tui_home_selected(h);
+		/* At the top, the selection stays on the newest import. */
+		long long sel_id = sel && h->list.sel > 0 ? tui_home_int(sel, "id") : -1;
+		json_decref(h->imports);
+		h->imports = json_incref(h->poll->imports);
+		tui_list_set(&h->list, json_array_size(h->imports));
+		for (size_t i = 0; i < json_array_size(h->imports); i++)
+			if (tui_home_int(tui_home_row(h, i), "id") == sel_id)
+				tui_list_select(&h->list, i);
+		r |= TUI_DIRTY;
+	}
+	pthread_mutex_unlock(&h->poll->lock);
+	return r;
+}
+
+static void
+tui_home_draw(struct screen *s, int full)
+{
+	struct home *h = s->data;
+	struct tui *t = s->tui;
+	if (full) {
+		tui_draw_title(t, _("Home"), t->w.db);
+		tui_put(stdscr, 2, 1, COLS - 2, _("Recent imports"), t->a.bold);
+		struct tui_home_cols c = tui_home_layout(COLS - 2);
+		int x = 1;
+		tui_put_right(stdscr, 3, x, c.id, _("ID"), t->a.dim);
+		x += c.id + 1;
+		tui_put(stdscr, 3, x, c.status, _("Status"), t->a.dim);
+		x += c.status + 1;
+		tui_put(stdscr, 3, x, c.when, _("Started"), t->a.dim);
+		x += c.when + 1;
+		tui_put_right(stdscr, 3, x, c.rows, _("Rows"), t->a.dim);
+		x += c.rows + 1;
+		tui_put_right(stdscr, 3, x, c.created, _("Created"), t->a.dim);
+		x += c.created + 1;
+		if (c.updated) {
+			tui_put_right(stdscr, 3, x, c.updated, _("Updated"), t->a.dim);
+			x += c.updated + 1;
+		}
+		tui_put_right(stdscr, 3, x, c.rejected, _("Rejected"), t->a.dim);
+		x += c.rejected + 1;
+		tui_put(stdscr, 3, x, c.file, _("File"), t->a.dim);
+		tui_draw_footer(t, home_keys);
+	}
+	h->list.height = LINES - 6;
+	if (json_array_size(h->imports) == 0) {
+		move(4, 0);
+		clrtobot();
+		char *text = xasprintf(_("No imports yet in %s. Press n to import a file."), t->w.db);
+		tui_put_wrapped(stdscr, 5, 2, COLS - 4, 3, text, A_NORMAL);
+		free(text);
+		tui_draw_footer(t, home_keys);
+		return;
+	}
+	tui_list_draw(t, &h->list, 4, 1, COLS - 2, full);
+}
+
+const struct screen_ops tui_home_ops = {
+	.name = "home",
+	.keys = home_keys,
+	.init = tui_home_init,
+	.free = tui_home_free,
+	.resize = tui_home_resize,
+	.key = tui_home_key,
+	.update = tui_home_update,
+	.draw = tui_home_draw,
+};

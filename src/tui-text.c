@@ -1,0 +1,240 @@
+/* Terminal-safe text for the wizard: escaping, display width with
+ * wcwidth(), cutting and padding to columns. No curses here, so that the
+ * unit tests can check it without a terminal. */
+#include "config.h"
+
+#include <langinfo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "text.h"
+#include "tui-text.h"
+#include "xmalloc.h"
+
+/* Code points that reorder or hide text in a terminal that follows the
+ * Unicode bidirectional algorithm, or that have no width of their own
+ * worth trusting. */
+static int
+tui_text_hazard(wchar_t wc)
+{
+	if ((wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069) ||
+	    wc == 0x200e || wc == 0x200f || wc == 0x061c || wc == 0xfeff ||
+	    (wc >= 0xfff9 && wc <= 0xfffb))
+		return 1;
+	return wcwidth(wc) < 0;
+}
+
+static int
+tui_text_utf8(void)
+{
+	static int utf8 = -1;
+	if (utf8 < 0) {
+		const char *cs = nl_langinfo(CODESET);
+		utf8 = cs != NULL && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+	}
+	return utf8;
+}
+
+const char *
+tui_text_ellipsis(void)
+{
+	return tui_text_utf8() ? "\xe2\x80\xa6" : "~";
+}
+
+char *
+tui_text_clean(const char *s)
+{
+	char *esc = text_escape(s ? s : "");
+	size_t len = strlen(esc), cap = len + 1, o = 0;
+	char *out = xmalloc(cap);
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, esc + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			/* Not a character in this locale (a non-UTF-8 terminal):
+			 * show the byte's value rather than the byte. */
+			memset(&st, 0, sizeof st);
+			if (o + 5 > cap)
+				out = xrealloc(out, cap = cap * 2 + 8);
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", (unsigned char)esc[i]);
+			i++;
+			continue;
+		}
+		if ((unsigned long)wc >= 0x80 && tui_text_hazard(wc)) {
+			if (o + 12 > cap)
+				out = xrealloc(out, cap = cap * 2 + 16);
+			o += (size_t)snprintf(out + o, cap - o, "\\u{%04lx}", (unsigned long)wc);
+		} else {
+			if (o + n + 1 > cap)
+				out = xrealloc(out, cap = cap * 2 + n + 1);
+			memcpy(out + o, esc + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	free(esc);
+	return out;
+}
+
+/* Width of one character: wcwidth(), with 1 for what it cannot measure. */
+static int
+tui_text_wc_width(wchar_t wc)
+{
+	int w = wcwidth(wc);
+	return w < 0 ? 1 : w;
+}
+
+int
+tui_text_width(const char *clean)
+{
+	size_t len = strlen(clean);
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int width = 0;
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, clean + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			width++;
+			i++;
+			continue;
+		}
+		width += tui_text_wc_width(wc);
+		i += n;
+	}
+	return width;
+}
+
+char *
+tui_text_cut(const char *clean, int width, int *used)
+{
+	if (width < 0)
+		width = 0;
+	int total = tui_text_width(clean);
+	if (total <= width) {
+		if (used)
+			*used = total;
+		return xstrdup(clean);
+	}
+	const char *ell = tui_text_ellipsis();
+	int room = width - 1;	/* one column for the ellipsis */
+	size_t len = strlen(clean), i = 0;
+	int w = 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	while (i < len && room > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, clean + i, len - i, &st);
+		int cw;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			cw = 1;
+		} else
+			cw = tui_text_wc_width(wc);
+		if (w + cw > room)
+			break;
+		w += cw;
+		i += n;
+	}
+	/* Combining marks that follow the last character kept belong to it. */
+	while (i < len) {
+		wchar_t wc;
+		mbstate_t st2;
+		memset(&st2, 0, sizeof st2);
+		size_t n = mbrtowc(&wc, clean + i, len - i, &st2);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0 || wcwidth(wc) != 0)
+			break;
+		i += n;
+	}
+	char *out;
+	if (width <= 0) {
+		out = xstrdup("");
+		w = 0;
+	} else {
+		out = xmalloc(i + strlen(ell) + 1);
+		memcpy(out, clean, i);
+		strcpy(out + i, ell);
+		w += 1;
+	}
+	if (used)
+		*used = w;
+	return out;
+}
+
+char *
+tui_text_fit(const char *clean, int width, int right)
+{
+	int used;
+	char *cut = tui_text_cut(clean, width, &used);
+	int pad = width > used ? width - used : 0;
+	size_t n = strlen(cut);
+	char *out = xmalloc(n + (size_t)pad + 1);
+	if (right) {
+		memset(out, ' ', (size_t)pad);
+		memcpy(out + pad, cut, n + 1);
+	} else {
+		memcpy(out, cut, n);
+		memset(out + n, ' ', (size_t)pad);
+		out[n + (size_t)pad] = '\0';
+	}
+	free(cut);
+	return out;
+}
+
+char *
+tui_text_cell(const char *raw, int width, int right)
+{
+	char *clean = tui_text_clean(raw);
+	char *out = tui_text_fit(clean, width, right);
+	free(clean);
+	return out;
+}
+
+void
+tui_text_thousands(char *buf, size_t n, unsigned long long v)
+{
+	char tmp[32];
+	int len = snprintf(tmp, sizeof tmp, "%llu", v);
+	size_t o = 0;
+	for (int i = 0; i < len && o + 2 < n; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+}
+
+void
+tui_text_clock(char *buf, size_t n, double s)
+{
+	if (s < 0) {
+		snprintf(buf, n, "--:--");
+		return;
+	}
+	unsigned long t = (unsigned long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, n, "%lu:%02lu", t / 60, t % 60);
+}
+
+void
+tui_text_size(char *buf, size_t n, unsigned long long bytes)
+{
+	if (bytes < 1024)
+		snprintf(buf, n, "%llu B", bytes);
+	else if (bytes < 1024ULL * 1024)
+		snprintf(buf, n, "%.1f KB", (double)bytes / 1024);
+	else if (bytes < 1024ULL * 1024 * 1024)
+		snprintf(buf, n, "%.1f MB", (double)bytes / (1024.0 * 1024));
+	else
+		snprintf(buf, n, "%.1f GB", (double)bytes / (1024.0 * 1024 * 1024));
+}

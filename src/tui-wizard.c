@@ -1,0 +1,603 @@
+/* The wizard's state between screens: the file and its header, the
+ * mapping and how sure each suggestion is, the cell fixes, strategy and
+ * batch size; the dry run that checks them on the engine's thread; and
+ * the background tasks screens start. No curses here. */
+#include "config.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "journal.h"
+#include "store.h"
+#include "text.h"
+#include "tui-int.h"
+#include "xmalloc.h"
+
+/* --- Tasks ------------------------------------------------------------------- */
+
+static void *
+tui_task_main(void *arg)
+{
+	struct tui_task *t = arg;
+	t->result = t->fn(t);
+	/* 2: nobody waits for this task (tui_task_detach). */
+	if (atomic_exchange(&t->done, 1) == 2)
+		free(t);
+	return NULL;
+}
+
+struct tui_task *
+tui_task_start(void *(*fn)(struct tui_task *), void *arg)
+{
+	struct tui_task *t = xcalloc(1, sizeof *t);
+	t->fn = fn;
+	t->arg = arg;
+	/* The wizard's signals are the loop's business. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_create(&t->thread, NULL, tui_task_main, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return t;
+}
+
+void
+tui_task_detach(struct tui_task *t)
+{
+	pthread_detach(t->thread);
+	if (atomic_exchange(&t->done, 2) == 1)
+		free(t);
+}
+
+int
+tui_task_done(struct tui_task *t)
+{
+	if (t == NULL)
+		return 0;
+	if (!atomic_load(&t->done))
+		return 0;
+	if (!t->joined) {
+		pthread_join(t->thread, NULL);
+		t->joined = 1;
+	}
+	return 1;
+}
+
+void *
+tui_task_finish(struct tui_task *t)
+{
+	if (t == NULL)
+		return NULL;
+	atomic_store(&t->cancel, 1);
+	if (!t->joined)
+		pthread_join(t->thread, NULL);
+	void *r = t->result;
+	free(t);
+	return r;
+}
+
+/* --- State --------------------------------------------------------------------- */
+
+void
+tui_wizard_init(struct tui_wizard *w, const char *db)
+{
+	memset(w, 0, sizeof *w);
+	w->db = xstrdup(db);
+	w->schema_name = xstrdup("contacts");
+	w->strategy = STRATEGY_UPDATE;
+	w->batch_size = ENGINE_DEFAULT_BATCH;
+	pthread_mutex_init(&w->check.lock, NULL);
+}
+
+static void
+tui_wizard_free_fixes(struct tui_wizard *w)
+{
+	for (size_t i = 0; i < w->nfixes; i++) {
+		free((char *)w->fixes[i].value);
+		free((char *)w->fixes[i].original);
+	}
+	free(w->fixes);
+	w->fixes = NULL;
+	w->nfixes = 0;
+}
+
+void
+tui_wizard_reset(struct tui_wizard *w)
+{
+	tui_check_stop(w);
+	free(w->file);
+	free(w->sheet);
+	free(w->format);
+	free(w->description);
+	free(w->fingerprint);
+	for (size_t c = 0; c < w->ncolumns; c++) {
+		free(w->headers[c]);
+		for (int k = 0; k < 3; k++)
+			free(w->samples[c * 3 + k]);
+	}
+	free(w->headers);
+	free(w->samples);
+	free(w->sure);
+	mapping_free(w->mapping);
+	mapping_free(w->suggested);
+	schema_free(w->schema);
+	tui_wizard_free_fixes(w);
+	w->file = w->sheet = w->format = w->description = w->fingerprint = NULL;
+	w->headers = w->samples = NULL;
+	w->sure = NULL;
+	w->mapping = w->suggested = NULL;
+	w->schema = NULL;
+	w->ncolumns = 0;
+	w->remembered = 0;
+	w->rows_hint = 0;
+	w->generation++;
+	w->strategy = STRATEGY_UPDATE;
+	w->batch_size = ENGINE_DEFAULT_BATCH;
+	w->dry_run = 0;
+}
+
+void
+tui_wizard_free(struct tui_wizard *w)
+{
+	tui_wizard_reset(w);
+	if (w->run)
+		tui_run_free(w->run);
+	free(w->db);
+	free(w->schema_name);
+	pthread_mutex_destroy(&w->check.lock);
+}
+
+void
+tui_wizard_map(struct tui_wizard *w, size_t c, int f, enum tui_sure sure)
+{
+	struct mapping *m = w->mapping;
+	if (c >= m->ncolumns)
+		return;
+	int old = m->field[c];
+	if (old >= 0)
+		m->column[old] = -1;
+	if (f >= 0 && m->column[f] >= 0 && (size_t)m->column[f] != c) {
+		size_t other = (size_t)m->column[f];
+		m->field[other] = -1;
+		w->sure[other] = TUI_SURE_NONE;
+	}
+	m->field[c] = f;
+	if (f >= 0)
+		m->column[f] = (int)c;
+	w->sure[c] = f >= 0 || sure == TUI_SURE_CHOSEN ? sure : TUI_SURE_NONE;
+	w->generation++;
+}
+
+/* A header that contains a field's name or synonym (folded, at least four
+ * letters): a likely match the engine does not make by itself. */
+static int
+tui_wizard_likely(const struct schema *s, const struct mapping *m, const char *header)
+{
+	char *h = text_fold_header(header);
+	int best = -1;
+	size_t best_len = 0;
+	for (size_t f = 0; f < s->nfields && *h; f++) {
+		if (m->column[f] >= 0)
+			continue;
+		const struct field *fd = &s->fields[f];
+		for (size_t i = 0; i <= fd->nsynonyms; i++) {
+			char *syn = text_fold_header(i == 0 ? fd->name : fd->synonyms[i - 1]);
+			size_t len = strlen(syn);
+			if (len >= 4 && len > best_len && strstr(h, syn) != NULL) {
+				best = (int)f;
+				best_len = len;
+			}
+			free(syn);
+		}
+	}
+	free(h);
+	return best;
+}
+
+/* Suggests a mapping for the wizard's header under its schema: the
+ * engine's suggestion, likely matches, then a remembered mapping. */
+static void
+tui_wizard_suggest(struct tui_wizard *w, const char *remembered)
+{
+	mapping_free(w->mapping);
+	mapping_free(w->suggested);
+	w->mapping = w->suggested = NULL;
+	schema_free(w->schema);
+	char *cause = NULL;
+	w->schema = schema_load(w->schema_name, &cause);
+	free(cause);
+	w->remembered = 0;
+	if (w->schema == NULL)
+		return;
+	w->suggested = mapping_suggest(w->schema, (const char *const *)w->headers, w->ncolumns);
+	w->mapping = mapping_suggest(w->schema, (const char *const *)w->headers, w->ncolumns);
+	for (size_t c = 0; c < w->ncolumns; c++)
+		w->sure[c] = w->mapping->field[c] >= 0 ? TUI_SURE_EXACT : TUI_SURE_NONE;
+	for (size_t c = 0; c < w->ncolumns; c++) {
+		if (w->mapping->field[c] >= 0)
+			continue;
+		int f = tui_wizard_likely(w->schema, w->mapping, w->headers[c]);
+		if (f >= 0)
+			tui_wizard_map(w, c, f, TUI_SURE_LIKELY);
+	}
+	/* A mapping chosen before for the same header wins. */
+	json_t *arr = remembered ? json_loads(remembered, 0, NULL) : NULL;
+	if (json_is_array(arr) && json_array_size(arr) == w->ncolumns) {
+		for (size_t c = 0; c < w->ncolumns; c++)
+			tui_wizard_map(w, c, -1, TUI_SURE_NONE);
+		size_t i;
+		json_t *item;
+		json_array_foreach(arr, i, item) {
+			const char *field = json_string_value(json_object_get(item, "field"));
+			int f = field ? schema_field_index(w->schema, field) : -1;
+			tui_wizard_map(w, i, f, TUI_SURE_REMEMBERED);
+			w->sure[i] = TUI_SURE_REMEMBERED;
+		}
+		w->remembered = 1;
+	}
+	json_decref(arr);
+	w->generation++;
+}
+
+void
+tui_wizard_take_file(struct tui_wizard *w, struct tui_file_info *fi)
+{
+	tui_wizard_reset(w);
+	w->file = fi->path;
+	w->sheet = fi->sheet;
+	w->format = fi->format;
+	w->description = fi->description;
+	w->ncolumns = fi->ncolumns;
+	w->headers = fi->headers;
+	w->samples = fi->samples;
+	fi->path = fi->sheet = fi->format = fi->description = NULL;
+	fi->headers = fi->samples = NULL;
+	fi->ncolumns = 0;
+	w->fingerprint = mapping_fingerprint((const char *const *)w->headers, w->ncolumns);
+	w->sure = xcalloc(w->ncolumns ? w->ncolumns : 1, sizeof *w->sure);
+	tui_wizard_suggest(w, fi->remembered);
+}
+
+void
+tui_wizard_schema(struct tui_wizard *w, const char *name)
+{
+	free(w->schema_name);
+	w->schema_name = xstrdup(name);
+	tui_wizard_free_fixes(w);
+	tui_wizard_suggest(w, NULL);
+}
+
+char *
+tui_wizard_map_file(struct tui_wizard *w)
+{
+	if (w->mapping == NULL)
+		return NULL;
+	char tmpl[] = "/tmp/sluice-map.XXXXXX";
+	const char *dir = getenv("TMPDIR");
+	char *path = dir && *dir ? xasprintf("%s/sluice-map.XXXXXX", dir) : xstrdup(tmpl);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		free(path);
+		return NULL;
+	}
+	FILE *fp = fdopen(fd, "w");
+	fputs("# The wizard's mapping: the columns it maps differently from the suggestion.\n", fp);
+	/* Unmapped columns first, so that a field moved to another column is
+	 * not taken away again. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t c = 0; c < w->ncolumns; c++) {
+			int f = w->mapping->field[c];
+			if (f == w->suggested->field[c] || (pass == 0) != (f < 0))
+				continue;
+			fprintf(fp, "%s=%s\n", w->headers[c], f >= 0 ? w->schema->fields[f].name : "-");
+		}
+	fclose(fp);
+	return path;
+}
+
+static int
+tui_fix_order(const void *a, const void *b)
+{
+	const struct engine_fix *x = a, *y = b;
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	return x->column < y->column ? -1 : x->column > y->column;
+}
+
+const struct engine_fix *
+tui_wizard_fix_at(const struct tui_wizard *w, uint64_t row, size_t column)
+{
+	struct engine_fix key = { .row = row, .column = column };
+	return bsearch(&key, w->fixes, w->nfixes, sizeof *w->fixes, tui_fix_order);
+}
+
+void
+tui_wizard_fix(struct tui_wizard *w, uint64_t row, size_t column, const char *original,
+    const char *value)
+{
+	struct engine_fix *f = (struct engine_fix *)tui_wizard_fix_at(w, row, column);
+	w->generation++;
+	if (f != NULL) {
+		if (original != NULL && !strcmp(original, value)) {
+			free((char *)f->value);
+			free((char *)f->original);
+			size_t i = (size_t)(f - w->fixes);
+			memmove(f, f + 1, (w->nfixes - i - 1) * sizeof *f);
+			w->nfixes--;
+			return;
+		}
+		free((char *)f->value);
+		f->value = xstrdup(value);
+		return;
+	}
+	if (original != NULL && !strcmp(original, value))
+		return;
+	w->fixes = xreallocarray(w->fixes, w->nfixes + 1, sizeof *w->fixes);
+	w->fixes[w->nfixes++] = (struct engine_fix){
+		.row = row,
+		.column = column,
+		.original = original ? xstrdup(original) : NULL,
+		.value = xstrdup(value),
+	};
+	qsort(w->fixes, w->nfixes, sizeof *w->fixes, tui_fix_order);
+}
+
+char *
+tui_wizard_missing(const struct tui_wizard *w)
+{
+	if (w->schema == NULL || w->mapping == NULL)
+		return NULL;
+	const struct schema *s = w->schema;
+	size_t len = 1;
+	for (size_t f = 0; f < s->nfields; f++)
+		len += strlen(s->fields[f].label) + 2;
+	char *req = xcalloc(1, len), *keys = xcalloc(1, len);
+	for (size_t f = 0; f < s->nfields; f++)
+		if (s->fields[f].required && w->mapping->column[f] < 0) {
+			if (*req)
+				strcat(req, ", ");
+			strcat(req, s->fields[f].label);
+		}
+	int keyed = 0;
+	for (size_t k = 0; k < s->nmatch_keys; k++) {
+		keyed |= w->mapping->column[s->match_keys[k]] >= 0;
+		if (k)
+			strcat(keys, _(" or "));
+		strcat(keys, s->fields[s->match_keys[k]].label);
+	}
+	char *out = NULL;
+	if (*req && !keyed)
+		out = xasprintf(_("Still needed: a column for %s, and one for %s so that records can be found again."), req, keys);
+	else if (*req)
+		out = xasprintf(_("Still needed: a column for the required field(s) %s."), req);
+	else if (!keyed)
+		out = xasprintf(_("Still needed: a column for %s, so that records can be found again."), keys);
+	free(req);
+	free(keys);
+	return out;
+}
+
+struct tui_remember {
+	char *db, *fingerprint, *schema, *json;
+};
+
+static void *
+tui_remember_task(struct tui_task *t)
+{
+	struct tui_remember *r = t->arg;
+	char *cause = NULL;
+	struct store *st = store_sqlite_ops.open(r->db, &cause);
+	if (st != NULL) {
+		struct journal *j = journal_open(st);
+		for (int attempt = 0; attempt < 20; attempt++) {
+			enum store_status ss = journal_prepare(j);
+			if (ss == STORE_OK)
+				ss = journal_mapping_save(j, r->fingerprint, r->schema, r->json);
+			if (ss != STORE_TRANSIENT)
+				break;
+			usleep(100000);
+		}
+		journal_close(j);
+		store_sqlite_ops.close(st);
+	}
+	free(cause);
+	free(r->db);
+	free(r->fingerprint);
+	free(r->schema);
+	free(r->json);
+	free(r);
+	return NULL;
+}
+
+/* Saving a mapping is a short write: its task is left to finish alone. */
+void
+tui_wizard_remember(struct tui_wizard *w)
+{
+	if (w->mapping == NULL || w->fingerprint == NULL || w->schema == NULL)
+		return;
+	struct tui_remember *r = xcalloc(1, sizeof *r);
+	r->db = xstrdup(w->db);
+	r->fingerprint = xstrdup(w->fingerprint);
+	r->schema = xstrdup(w->schema->name);
+	r->json = mapping_to_json(w->mapping, w->schema);
+	/* The task frees its argument; nobody waits for it. */
+	tui_task_detach(tui_task_start(tui_remember_task, r));
+}
+
+/* --- The dry run ------------------------------------------------------------- */
+
+struct tui_check_job {
+	struct tui_check *c;
+	struct engine_options o;
+	struct engine_fix *fixes;
+	size_t nfixes;
+	char *path, *db, *schema, *sheet, *map_file;
+};
+
+static void *
+tui_check_task(struct tui_task *t)
+{
+	struct tui_check_job *job = t->arg;
+	struct tui_check *c = job->c;
+	char *cause = NULL;
+	struct engine *e = engine_start(&job->o, NULL, &cause);
+	pthread_mutex_lock(&c->lock);
+	c->engine = e;
+	if (e == NULL) {
+		c->failed = 1;
+		c->cause = cause;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (e != NULL) {
+		if (atomic_load(&t->cancel))
+			engine_cancel(e);
+		while (engine_running(e)) {
+			if (atomic_load(&t->cancel))
+				engine_cancel(e);
+			usleep(50000);
+		}
+		struct engine_result res;
+		pthread_mutex_lock(&c->lock);
+		progress_read(engine_progress(e), &c->snap);
+		c->engine = NULL;
+		pthread_mutex_unlock(&c->lock);
+		engine_finish(e, &res);
+		pthread_mutex_lock(&c->lock);
+		engine_result_clear(&c->result);
+		c->result = res;
+		c->finished = 1;
+		pthread_mutex_unlock(&c->lock);
+	}
+	if (job->map_file)
+		unlink(job->map_file);
+	for (size_t i = 0; i < job->nfixes; i++) {
+		free((char *)job->fixes[i].value);
+		free((char *)job->fixes[i].original);
+	}
+	free(job->fixes);
+	free(job->path);
+	free(job->db);
+	free(job->schema);
+	free(job->sheet);
+	free(job->map_file);
+	free(job);
+	return NULL;
+}
+
+void
+tui_check_stop(struct tui_wizard *w)
+{
+	struct tui_check *c = &w->check;
+	if (c->task != NULL)
+		tui_task_finish(c->task);
+	c->task = NULL;
+	engine_result_clear(&c->result);
+	free(c->cause);
+	c->cause = NULL;
+	c->finished = c->failed = 0;
+	memset(&c->snap, 0, sizeof c->snap);
+}
+
+void
+tui_check_ensure(struct tui *t)
+{
+	struct tui_wizard *w = &t->w;
+	struct tui_check *c = &w->check;
+	if (c->task != NULL && c->generation == w->generation)
+		return;
+	if (w->mapping == NULL)
+		return;
+	tui_check_stop(w);
+	struct tui_check_job *job = xcalloc(1, sizeof *job);
+	job->c = c;
+	job->path = xstrdup(w->file);
+	job->db = xstrdup(w->db);
+	job->schema = xstrdup(w->schema ? w->schema->path : w->schema_name);
+	job->sheet = w->sheet ? xstrdup(w->sheet) : NULL;
+	job->map_file = tui_wizard_map_file(w);
+	job->nfixes = w->nfixes;
+	job->fixes = xcalloc(w->nfixes ? w->nfixes : 1, sizeof *job->fixes);
+	for (size_t i = 0; i < w->nfixes; i++) {
+		job->fixes[i] = w->fixes[i];
+		job->fixes[i].value = xstrdup(w->fixes[i].value);
+		job->fixes[i].original = w->fixes[i].original ? xstrdup(w->fixes[i].original) : NULL;
+	}
+	job->o = (struct engine_options){
+		.path = job->path,
+		.db = job->db,
+		.schema = job->schema,
+		.map_file = job->map_file,
+		/* update, whatever is chosen: its samples show what update and
+		 * merge would change, and the counts do not depend on it. */
+		.strategy = STRATEGY_UPDATE,
+		.batch_size = w->batch_size,
+		.retries = ENGINE_DEFAULT_RETRIES,
+		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
+		.sheet = job->sheet,
+		.dry_run = 1,
+		.unrecorded = 1,
+		.fixes = job->fixes,
+		.nfixes = job->nfixes,
+	};
+	c->generation = w->generation;
+	c->task = tui_task_start(tui_check_task, job);
+}
+
+int
+tui_check_poll(struct tui *t)
+{
+	struct tui_check *c = &t->w.check;
+	if (c->task == NULL)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	if (c->engine != NULL)
+		progress_read(engine_progress(c->engine), &c->snap);
+	int running = !c->finished && !c->failed;
+	pthread_mutex_unlock(&c->lock);
+	if (!running)
+		tui_task_done(c->task);
+	return running;
+}
+
+/* --- Schemas ------------------------------------------------------------------ */
+
+char **
+tui_schema_names(void)
+{
+	const char *dirs[] = { getenv("SLUICE_SCHEMA_DIR"), SCHEMADIR, "data/schemas" };
+	char **names = xcalloc(1, sizeof *names);
+	size_t n = 0;
+	for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
+		if (dirs[d] == NULL)
+			continue;
+		DIR *dir = opendir(dirs[d]);
+		if (dir == NULL)
+			continue;
+		struct dirent *de;
+		while ((de = readdir(dir)) != NULL) {
+			size_t len = strlen(de->d_name);
+			if (len <= 7 || strcmp(de->d_name + len - 7, ".schema") != 0)
+				continue;
+			char *name = xstrndup(de->d_name, len - 7);
+			int seen = 0;
+			for (size_t i = 0; i < n; i++)
+				seen |= !strcmp(names[i], name);
+			if (seen) {
+				free(name);
+				continue;
+			}
+			names = xreallocarray(names, n + 2, sizeof *names);
+			names[n++] = name;
+			names[n] = NULL;
+		}
+		closedir(dir);
+	}
+	return names;
+}

@@ -1,0 +1,498 @@
+/* The wizard's import as a child process. The wizard writes a job (file,
+ * mapping, fixes, strategy, batch size) and starts `sluice wizard-import
+ * JOB` in a session of its own: the import then survives the wizard being
+ * left and the SSH session dropping (no SIGHUP reaches it), and a crash of
+ * the screen cannot take the import down. The child speaks JSON lines on
+ * its standard output (the same lines as sluice import --progress=jsonl,
+ * plus "started", "error" and "result"); the wizard reads them, and
+ * pauses, resumes and cancels with signals. Why not a thread in the
+ * wizard: a process that must outlive its terminal cannot also give the
+ * shell back, and fork() without exec() is unsafe once threads run. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli-progress.h"
+#include "engine.h"
+#include "i18n.h"
+#include "text.h"
+#include "tui.h"
+#include "tui-int.h"
+#include "xmalloc.h"
+
+/* --- The child ----------------------------------------------------------------- */
+
+static volatile sig_atomic_t worker_cancel, worker_pause, worker_resume;
+
+static void
+worker_on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		worker_pause = 1;
+	else if (sig == SIGUSR2)
+		worker_resume = 1;
+	else
+		worker_cancel = 1;
+}
+
+static void
+worker_line(json_t *o)
+{
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+	fflush(stdout);
+	json_decref(o);
+}
+
+static void
+worker_notice(void *ctx, const char *message)
+{
+	(void)ctx;
+	worker_line(json_pack("{s:s, s:s, s:I, s:f, s:s}", "type", "event", "kind", "retry",
+	    "batch", (json_int_t)0, "elapsed_s", 0.0, "message", message));
+}
+
+static char *
+worker_temp(const char *what)
+{
+	const char *dir = getenv("TMPDIR");
+	return xasprintf("%s/sluice-%s.XXXXXX", dir && *dir ? dir : "/tmp", what);
+}
+
+int
+tui_worker_main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, _("sluice wizard-import: this command is run by the wizard (sluice with no command).\n"));
+		return EXIT_USAGE;
+	}
+	json_error_t jerr;
+	json_t *job = json_load_file(argv[1], 0, &jerr);
+	unlink(argv[1]);
+	if (!json_is_object(job)) {
+		worker_line(json_pack("{s:s, s:s}", "type", "error", "message",
+		    _("The wizard's job could not be read.")));
+		return EXIT_USAGE;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = worker_on_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t held;
+	sigemptyset(&held);
+	sigaddset(&held, SIGUSR1);
+	sigaddset(&held, SIGUSR2);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGINT);
+	sigprocmask(SIG_UNBLOCK, &held, NULL);
+
+	struct engine_options o = {
+		.db = json_string_value(json_object_get(job, "db")),
+		.path = json_string_value(json_object_get(job, "path")),
+		.schema = json_string_value(json_object_get(job, "schema")),
+		.sheet = json_string_value(json_object_get(job, "sheet")),
+		.strategy = (enum strategy)json_integer_value(json_object_get(job, "strategy")),
+		.batch_size = (unsigned)json_integer_value(json_object_get(job, "batch_size")),
+		.retries = ENGINE_DEFAULT_RETRIES,
+		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
+		.dry_run = json_is_true(json_object_get(job, "dry_run")),
+		.resume_id = json_integer_value(json_object_get(job, "resume_id")),
+	};
+	if (o.batch_size == 0)
+		o.batch_size = ENGINE_DEFAULT_BATCH;
+	char *map_file = NULL;
+	json_t *lines = json_object_get(job, "map_lines");
+	if (json_array_size(lines) > 0) {
+		map_file = worker_temp("map");
+		int fd = mkstemp(map_file);
+		FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+		size_t i;
+		json_t *l;
+		json_array_foreach(lines, i, l)
+			if (fp)
+				fprintf(fp, "%s\n", json_string_value(l));
+		if (fp)
+			fclose(fp);
+		o.map_file = map_file;
+	}
+	json_t *fixes = json_object_get(job, "fixes");
+	size_t nfixes = json_array_size(fixes);
+	struct engine_fix *fx = xcalloc(nfixes ? nfixes : 1, sizeof *fx);
+	for (size_t i = 0; i < nfixes; i++) {
+		json_t *f = json_array_get(fixes, i);
+		fx[i].row = (uint64_t)json_integer_value(json_object_get(f, "row"));
+		fx[i].column = (size_t)json_integer_value(json_object_get(f, "column"));
+		fx[i].original = json_string_value(json_object_get(f, "original"));
+		fx[i].value = json_string_value(json_object_get(f, "value"));
+	}
+	o.fixes = fx;
+	o.nfixes = nfixes;
+
+	static const struct engine_hooks hooks = { .notice = worker_notice };
+	char *cause = NULL;
+	struct engine *e = engine_start(&o, &hooks, &cause);
+	if (map_file) {
+		unlink(map_file);
+		free(map_file);
+	}
+	if (e == NULL) {
+		char *esc = text_escape(cause);
+		worker_line(json_pack("{s:s, s:s}", "type", "error", "message", esc));
+		free(esc);
+		free(cause);
+		free(fx);
+		json_decref(job);
+		return EXIT_USAGE;
+	}
+	struct progress *p = engine_progress(e);
+	struct progress_snapshot snap;
+	progress_read(p, &snap);
+	worker_line(json_pack("{s:s, s:I, s:b}", "type", "started", "id", (json_int_t)snap.id,
+	    "dry_run", o.dry_run));
+	struct progress_event events[16];
+	uint64_t last_rows = UINT64_MAX;
+	const char *last_status = NULL;
+	double last_t = 0;
+	for (;;) {
+		int running = engine_running(e);
+		if (worker_cancel) {
+			worker_cancel = 0;
+			engine_cancel(e);
+		}
+		if (worker_pause) {
+			worker_pause = 0;
+			engine_pause(e, 1);
+		}
+		if (worker_resume) {
+			worker_resume = 0;
+			engine_pause(e, 0);
+		}
+		size_t n;
+		while ((n = progress_take(p, events, 16)) > 0)
+			for (size_t i = 0; i < n; i++)
+				if (!events[i].setup)
+					cli_event_jsonl(stdout, &events[i]);
+		progress_read(p, &snap);
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		if (snap.rows_done != last_rows || snap.status != last_status || now - last_t >= 1) {
+			cli_progress_jsonl(stdout, &snap);
+			last_rows = snap.rows_done;
+			last_status = snap.status;
+			last_t = now;
+		}
+		if (!running)
+			break;
+		struct timespec nap = { 0, 100 * 1000000L };
+		nanosleep(&nap, NULL);
+	}
+	struct engine_result res;
+	engine_finish(e, &res);
+	worker_line(json_pack("{s:s, s:I, s:s, s:s?}", "type", "result", "id", (json_int_t)res.id,
+	    "status", res.status, "last_error", res.last_error));
+	int rc = cli_exit_for_status(res.status);
+	engine_result_clear(&res);
+	free(fx);
+	json_decref(job);
+	return rc;
+}
+
+/* --- The wizard's side ------------------------------------------------------- */
+
+static json_t *
+tui_run_job(struct tui *t, int64_t resume_id)
+{
+	struct tui_wizard *w = &t->w;
+	if (resume_id > 0)
+		return json_pack("{s:s, s:I}", "db", w->db, "resume_id", (json_int_t)resume_id);
+	json_t *lines = json_array();
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t c = 0; c < w->ncolumns; c++) {
+			int f = w->mapping->field[c];
+			if (f == w->suggested->field[c] || (pass == 0) != (f < 0))
+				continue;
+			char *line = xasprintf("%s=%s", w->headers[c], f >= 0 ? w->schema->fields[f].name : "-");
+			json_array_append_new(lines, json_string(line));
+			free(line);
+		}
+	json_t *fixes = json_array();
+	for (size_t i = 0; i < w->nfixes; i++)
+		json_array_append_new(fixes, json_pack("{s:I, s:I, s:s?, s:s}",
+		    "row", (json_int_t)w->fixes[i].row, "column", (json_int_t)w->fixes[i].column,
+		    "original", w->fixes[i].original, "value", w->fixes[i].value));
+	return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:i, s:i, s:b, s:o}", "db", w->db,
+	    "path", w->file, "schema", w->schema->path, "sheet", w->sheet,
+	    "map_lines", lines, "strategy", (int)w->strategy, "batch_size", (int)w->batch_size,
+	    "dry_run", w->dry_run, "fixes", fixes);
+}
+
+struct tui_run *
+tui_run_start(struct tui *t, int64_t resume_id, char **cause)
+{
+	json_t *job = tui_run_job(t, resume_id);
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/sluice-job.XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0 || json_dumpfd(job, fd, JSON_COMPACT) != 0) {
+		*cause = xasprintf(_("Cannot write the import's job file %s: %s."), path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		free(path);
+		json_decref(job);
+		return NULL;
+	}
+	close(fd);
+	json_decref(job);
+	int pipefd[2];
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
+		*cause = xasprintf(_("Cannot start the import: %s."), strerror(errno));
+		if (devnull >= 0)
+			close(devnull);
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	char *const argv[] = { "sluice", "wizard-import", path, NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Only async-signal-safe calls until exec: threads may run in
+		 * the parent. */
+		setsid();
+		/* Held until the worker has its handlers: a pause or a cancel
+		 * sent meanwhile must not kill it. */
+		sigset_t hold;
+		sigemptyset(&hold);
+		sigaddset(&hold, SIGUSR1);
+		sigaddset(&hold, SIGUSR2);
+		sigaddset(&hold, SIGTERM);
+		sigaddset(&hold, SIGINT);
+		sigprocmask(SIG_BLOCK, &hold, NULL);
+		dup2(devnull, STDIN_FILENO);
+		dup2(pipefd[1], STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+		execv(t->exe, argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	close(devnull);
+	if (pid < 0) {
+		*cause = xasprintf(_("Cannot start the import: %s."), strerror(errno));
+		close(pipefd[0]);
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	free(path);
+	fcntl(pipefd[0], F_SETFL, fcntl(pipefd[0], F_GETFL) | O_NONBLOCK);
+	struct tui_run *r = xcalloc(1, sizeof *r);
+	r->pid = pid;
+	r->fd = pipefd[0];
+	r->id = resume_id;
+	r->dry_run = resume_id > 0 ? 0 : t->w.dry_run;
+	snprintf(r->status, sizeof r->status, "%s", "starting");
+	snprintf(r->snap_status, sizeof r->snap_status, "%s", "starting");
+	r->snap.status = r->snap_status;
+	r->snap.eta_s = -1;
+	r->batch_started = tui_now();
+	return r;
+}
+
+static void
+tui_run_event(struct tui_run *r, enum progress_event_kind kind, const char *text)
+{
+	if (r->nevents == 500) {
+		free(r->events[0].text);
+		memmove(r->events, r->events + 1, (r->nevents - 1) * sizeof *r->events);
+		r->nevents--;
+	}
+	r->events = xreallocarray(r->events, r->nevents + 1, sizeof *r->events);
+	r->events[r->nevents].kind = kind;
+	r->events[r->nevents].text = xstrdup(text);
+	r->nevents++;
+}
+
+static enum progress_event_kind
+tui_run_kind(const char *name)
+{
+	for (int k = PROGRESS_INFO; k <= PROGRESS_DROPPED; k++)
+		if (name && !strcmp(progress_event_kind_name((enum progress_event_kind)k), name))
+			return (enum progress_event_kind)k;
+	return PROGRESS_INFO;
+}
+
+static void
+tui_run_line(struct tui_run *r, const char *line)
+{
+	json_t *o = json_loads(line, 0, NULL);
+	if (o == NULL)
+		return;
+	const char *type = json_string_value(json_object_get(o, "type"));
+	if (type == NULL) {
+		json_decref(o);
+		return;
+	}
+	if (!strcmp(type, "started")) {
+		r->id = json_integer_value(json_object_get(o, "id"));
+		r->batch_started = tui_now();
+	} else if (!strcmp(type, "error")) {
+		free(r->start_error);
+		r->start_error = xstrdup(json_string_value(json_object_get(o, "message")) ?: "?");
+	} else if (!strcmp(type, "event")) {
+		tui_run_event(r, tui_run_kind(json_string_value(json_object_get(o, "kind"))),
+		    json_string_value(json_object_get(o, "message")) ?: "");
+	} else if (!strcmp(type, "progress")) {
+		static const char *const keys[OUTCOME_COUNT] = {
+			"created", "updated", "merged", "unchanged", "skipped", "rejected",
+			"failed", "not_processed",
+		};
+		struct progress_snapshot *s = &r->snap;
+		json_int_t id = json_integer_value(json_object_get(o, "id"));
+		if (id > 0)
+			r->id = id;
+		snprintf(r->snap_status, sizeof r->snap_status, "%s",
+		    json_string_value(json_object_get(o, "status")) ?: "");
+		s->status = r->snap_status;
+		s->percent = json_number_value(json_object_get(o, "percent"));
+		s->rows_done = (uint64_t)json_integer_value(json_object_get(o, "rows_done"));
+		s->rows_total = (uint64_t)json_integer_value(json_object_get(o, "rows_total"));
+		s->total_exact = json_is_true(json_object_get(o, "total_exact"));
+		uint64_t batch = (uint64_t)json_integer_value(json_object_get(o, "batch"));
+		s->batches_total = (uint64_t)json_integer_value(json_object_get(o, "batches_total"));
+		s->elapsed_s = json_number_value(json_object_get(o, "elapsed_s"));
+		s->rows_per_s = json_number_value(json_object_get(o, "rows_per_s"));
+		s->rows_per_min = json_number_value(json_object_get(o, "rows_per_min"));
+		s->eta_s = json_number_value(json_object_get(o, "eta_s"));
+		for (int k = 0; k < OUTCOME_COUNT; k++)
+			s->counts.n[k] = (uint64_t)json_integer_value(json_object_get(o, keys[k]));
+		if (batch != s->batch) {
+			double now = tui_now();
+			if (r->batch_seen == 0)
+				r->batch_seen = s->batch ? s->batch : batch;
+			uint64_t done = batch - (r->batch_seen ? r->batch_seen - 1 : 0);
+			if (done > 0 && s->elapsed_s > 0)
+				r->batch_mean_s = s->elapsed_s / (double)done;
+			r->batch_started = now;
+			s->batch = batch;
+		}
+		r->paused = !strcmp(r->snap_status, "paused") ? 1 : r->paused;
+	} else if (!strcmp(type, "result")) {
+		r->id = json_integer_value(json_object_get(o, "id"));
+		snprintf(r->status, sizeof r->status, "%s",
+		    json_string_value(json_object_get(o, "status")) ?: "");
+		snprintf(r->snap_status, sizeof r->snap_status, "%s", r->status);
+		r->snap.status = r->snap_status;
+		const char *why = json_string_value(json_object_get(o, "last_error"));
+		if (why)
+			tui_run_event(r, PROGRESS_STORAGE, why);
+	}
+	json_decref(o);
+}
+
+int
+tui_run_poll(struct tui_run *r)
+{
+	int changed = 0;
+	while (r->fd >= 0) {
+		ssize_t n = read(r->fd, r->buf + r->len, sizeof r->buf - 1 - r->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (n == 0) {
+			close(r->fd);
+			r->fd = -1;
+			r->eof = 1;
+			changed = 1;
+			break;
+		}
+		r->len += (size_t)n;
+		r->buf[r->len] = '\0';
+		char *start = r->buf, *nl;
+		while ((nl = strchr(start, '\n')) != NULL) {
+			*nl = '\0';
+			tui_run_line(r, start);
+			start = nl + 1;
+			changed = 1;
+		}
+		r->len = strlen(start);
+		memmove(r->buf, start, r->len + 1);
+		if (r->len == sizeof r->buf - 1)
+			r->len = 0;	/* a line longer than the buffer: dropped */
+	}
+	if (!r->exited) {
+		int st;
+		pid_t p = waitpid(r->pid, &st, WNOHANG);
+		if (p == r->pid) {
+			r->exited = 1;
+			changed = 1;
+			if (r->status[0] == '\0' || !strcmp(r->status, "starting")) {
+				if (r->start_error == NULL && WIFEXITED(st) && WEXITSTATUS(st) == 127)
+					r->start_error = xstrdup(_("The import could not be started (the sluice program was not found)."));
+				else if (r->start_error == NULL)
+					r->start_error = xstrdup(_("The import stopped before it said how it ended; see sluice history."));
+			}
+		}
+	}
+	if (changed)
+		r->changed++;
+	return changed;
+}
+
+int
+tui_run_active(const struct tui_run *r)
+{
+	return r != NULL && !r->exited;
+}
+
+void
+tui_run_pause(struct tui_run *r, int paused)
+{
+	if (!tui_run_active(r))
+		return;
+	kill(r->pid, paused ? SIGUSR1 : SIGUSR2);
+	r->paused = paused;
+}
+
+void
+tui_run_cancel(struct tui_run *r)
+{
+	if (!tui_run_active(r) || r->cancelling)
+		return;
+	r->cancelling = 1;
+	kill(r->pid, SIGTERM);
+	if (r->paused)
+		kill(r->pid, SIGUSR2);
+}
+
+void
+tui_run_free(struct tui_run *r)
+{
+	if (r == NULL)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	for (size_t i = 0; i < r->nevents; i++)
+		free(r->events[i].text);
+	free(r->events);
+	free(r->start_error);
+	free(r);
+}
