@@ -49,8 +49,6 @@ char *report_journal_error(struct report_journal *rj);
 extern const char *const report_outcome_keys[OUTCOME_COUNT];
 extern const char *const report_outcome_labels[OUTCOME_COUNT];
 
-/* The import's status for people, translated. */
-const char *report_status_text(const char *status);
 
 /* The errors of the import in row order: row_no, line_no, field, type,
  * message, value. A prepared statement for the caller to step and

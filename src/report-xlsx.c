@@ -15,6 +15,7 @@
 
 #include "i18n.h"
 #include "report-int.h"
+#include "summary.h"
 #include "xmalloc.h"
 
 /* The last row index of a sheet; it holds the note of what did not fit. */
@@ -340,7 +341,7 @@ xlsx_summary(struct xlsx *x)
 	row += 2;
 
 	xlsx_pair_number(x, &row, _("Import"), (double)im->id, NULL);
-	xlsx_pair(x, &row, _("Status"), report_status_text(im->status));
+	xlsx_pair(x, &row, _("Status"), summary_status_text(im->status));
 	if (im->dry_run)
 		xlsx_pair(x, &row, _("Dry run"), _("yes: nothing was written"));
 	xlsx_pair(x, &row, _("File"), im->source_path);

@@ -31,31 +31,6 @@ const char *const report_outcome_labels[OUTCOME_COUNT] = {
 	N_("skipped"), N_("rejected"), N_("failed"), N_("not processed"),
 };
 
-const char *
-report_status_text(const char *status)
-{
-	static const struct {
-		const char *status;
-		const char *text;
-	} texts[] = {
-		{ "pending", N_("pending") },
-		{ "validating", N_("validating") },
-		{ "running", N_("running") },
-		{ "paused", N_("paused") },
-		{ "completed", N_("completed") },
-		{ "completed_with_errors", N_("completed with errors") },
-		{ "failed", N_("failed") },
-		{ "cancelled", N_("cancelled") },
-		{ "interrupted", N_("interrupted") },
-		{ "rolled_back", N_("rolled back") },
-	};
-	if (status == NULL)
-		return "";
-	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
-		if (!strcmp(status, texts[i].status))
-			return _(texts[i].text);
-	return status;
-}
 
 /* --- Cell values -------------------------------------------------------- */
 

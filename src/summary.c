@@ -155,25 +155,29 @@ summary_print_counts(FILE *fp, const char *title, const json_t *obj)
 	fputc('\n', fp);
 }
 
-static const char *
+const char *
 summary_status_text(const char *status)
 {
-	if (!strcmp(status, "completed"))
-		return _("completed");
-	if (!strcmp(status, "completed_with_errors"))
-		return _("completed with errors");
-	if (!strcmp(status, "interrupted"))
-		return _("interrupted");
-	if (!strcmp(status, "failed"))
-		return _("failed");
-	if (!strcmp(status, "running"))
-		return _("running");
-	if (!strcmp(status, "cancelled"))
-		return _("cancelled");
-	if (!strcmp(status, "rolled_back"))
-		return _("rolled back");
-	if (!strcmp(status, "paused"))
-		return _("paused");
+	static const struct {
+		const char *status;
+		const char *text;
+	} texts[] = {
+		{ "pending", N_("pending") },
+		{ "validating", N_("validating") },
+		{ "running", N_("running") },
+		{ "paused", N_("paused") },
+		{ "completed", N_("completed") },
+		{ "completed_with_errors", N_("completed with errors") },
+		{ "failed", N_("failed") },
+		{ "cancelled", N_("cancelled") },
+		{ "interrupted", N_("interrupted") },
+		{ "rolled_back", N_("rolled back") },
+	};
+	if (status == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		if (!strcmp(status, texts[i].status))
+			return _(texts[i].text);
 	return status;
 }
 

@@ -19,4 +19,7 @@ json_t *summary_from_journal(struct journal *j, int64_t id, const char *db);
  * Cell values are escaped so the terminal never sees control bytes. */
 void summary_print(FILE *fp, const json_t *report);
 
+/* A status as people read it ("completed with errors"). */
+const char *summary_status_text(const char *status);
+
 #endif

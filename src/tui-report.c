@@ -433,7 +433,7 @@ tui_report_draw(struct screen *s, int full)
 		const char *status = json_string_value(json_object_get(sm, "status"));
 		char *line = xasprintf(_("%s%s: %s"), json_string_value(json_object_get(sm, "file")) ?: "",
 		    json_is_true(json_object_get(sm, "dry_run")) ? _(" (dry run)") : "",
-		    status ? status : "?");
+		    status ? summary_status_text(status) : "?");
 		tui_put(stdscr, y++, 1, COLS - 2, line, t->a.bold);
 		free(line);
 		line = xasprintf(_("%s; schema %s, table %s; strategy %s; batches of %lld rows."),

@@ -315,6 +315,8 @@ const struct engine_fix *
 tui_wizard_fix_at(const struct tui_wizard *w, uint64_t row, size_t column)
 {
 	struct engine_fix key = { .row = row, .column = column };
+	if (w->nfixes == 0)
+		return NULL;
 	return bsearch(&key, w->fixes, w->nfixes, sizeof *w->fixes, tui_fix_order);
 }
 
