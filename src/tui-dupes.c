@@ -228,11 +228,17 @@ tui_dupes_draw(struct screen *s, int full)
 	const struct engine_result *res = &c->result;
 	if (full) {
 		tui_put(stdscr, y++, 1, COLS - 2, _("How the rows meet the records stored"), t->a.bold);
-		tui_dupes_count(t, y++, _("rows are new records"), res->new_records, A_BOLD);
-		tui_dupes_count(t, y++, _("rows match a record stored before"), res->matched_stored, A_BOLD);
-		tui_dupes_count(t, y++, _("rows repeat an earlier row of this file"), res->matched_file, A_BOLD);
-		tui_dupes_count(t, y++, _("rows match two different records: they are rejected, not guessed at"),
-		    res->ambiguous, res->ambiguous ? t->a.warn : A_BOLD);
+		tui_dupes_count(t, y++, ngettext("row is a new record", "rows are new records",
+		    res->new_records), res->new_records, A_BOLD);
+		tui_dupes_count(t, y++, ngettext("row matches a record stored before",
+		    "rows match a record stored before", res->matched_stored),
+		    res->matched_stored, A_BOLD);
+		tui_dupes_count(t, y++, ngettext("row repeats an earlier row of this file",
+		    "rows repeat an earlier row of this file", res->matched_file),
+		    res->matched_file, A_BOLD);
+		tui_dupes_count(t, y++, ngettext("row matches two different records: it is rejected, not guessed at",
+		    "rows match two different records: they are rejected, not guessed at",
+		    res->ambiguous), res->ambiguous, res->ambiguous ? t->a.warn : A_BOLD);
 		y++;
 		tui_put(stdscr, y++, 1, COLS - 2, _("What to do with a row that matches (Enter uses the selected one)"), t->a.bold);
 		d->strategies.height = 3;
