@@ -237,8 +237,15 @@ summary_print(FILE *fp, const json_t *r)
 			free(msg);
 			const char *value = json_string_value(json_object_get(e, "value"));
 			if (value) {
+				/* A value can be a whole notes field: show its start. */
 				char *esc = text_escape(value);
-				fprintf(fp, _(" Value: \"%s\""), esc);
+				size_t len = strlen(esc), cut = 120;
+				if (len > cut) {
+					while (cut > 0 && ((unsigned char)esc[cut] & 0xc0) == 0x80)
+						cut--;
+					fprintf(fp, _(" Value: \"%.*s…\" (%zu bytes)"), (int)cut, esc, len);
+				} else
+					fprintf(fp, _(" Value: \"%s\""), esc);
 				free(esc);
 			}
 			fputc('\n', fp);

@@ -17,6 +17,7 @@ CLI_TESTS = \
 	tests/cli/busy-retry.sh \
 	tests/cli/rollback.sh \
 	tests/cli/import-report-option.sh \
+	tests/cli/long-values-are-cut-in-the-summary.sh \
 	tests/cli/counts-add-up-for-every-import.sh
 
 TESTS += $(CLI_TESTS)
