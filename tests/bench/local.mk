@@ -6,6 +6,7 @@
 
 bench: src/sluice tests/gen-xlsx
 	@SLUICE=$(abs_top_builddir)/src/sluice \
+	GEN_XLSX=$(abs_top_builddir)/tests/gen-xlsx \
 	SLUICE_SCHEMA_DIR=$(abs_top_srcdir)/data/schemas \
 	top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir) \
 	$(SHELL) $(srcdir)/tests/bench/run.sh
