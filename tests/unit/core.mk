@@ -3,24 +3,24 @@
 # tree's data/schemas.
 check_PROGRAMS += tests/unit/test-schema
 TESTS += tests/unit/test-schema
-tests_unit_test_schema_SOURCES = tests/unit/test-schema.c
+tests_unit_test_schema_SOURCES = tests/unit/test-schema.c tests/unit/testdir.c tests/unit/testdir.h
 tests_unit_test_schema_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_schema_LDADD = $(UNIT_LIBS)
 
 check_PROGRAMS += tests/unit/test-mapping
 TESTS += tests/unit/test-mapping
-tests_unit_test_mapping_SOURCES = tests/unit/test-mapping.c
+tests_unit_test_mapping_SOURCES = tests/unit/test-mapping.c tests/unit/testdir.c tests/unit/testdir.h
 tests_unit_test_mapping_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mapping_LDADD = $(UNIT_LIBS)
 
 check_PROGRAMS += tests/unit/test-store
 TESTS += tests/unit/test-store
-tests_unit_test_store_SOURCES = tests/unit/test-store.c
+tests_unit_test_store_SOURCES = tests/unit/test-store.c tests/unit/testdir.c tests/unit/testdir.h
 tests_unit_test_store_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_store_LDADD = $(UNIT_LIBS)
 
 check_PROGRAMS += tests/unit/test-engine
 TESTS += tests/unit/test-engine
-tests_unit_test_engine_SOURCES = tests/unit/test-engine.c
+tests_unit_test_engine_SOURCES = tests/unit/test-engine.c tests/unit/testdir.c tests/unit/testdir.h
 tests_unit_test_engine_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_engine_LDADD = $(UNIT_LIBS)

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,48 +12,16 @@
 #include <sys/stat.h>
 
 #include "schema.h"
+#include "testdir.h"
 #include "xmalloc.h"
 
 /* Each test case gets a directory, made and removed by the parent process
  * so that it goes away even when a test fails; each test works in a
  * subdirectory of its own. */
-static char case_dir[64];
-static char tmp_dir[96];
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void
-remove_tree(const char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void
 case_setup(void)
 {
-	strcpy(case_dir, "/tmp/sluice-test-schema-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(case_dir));
-}
-
-static void
-case_teardown(void)
-{
-	remove_tree(case_dir);
-}
-
-static void
-make_tmp_dir(void)
-{
-	snprintf(tmp_dir, sizeof tmp_dir, "%s/test-XXXXXX", case_dir);
-	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+	testdir_case_setup("schema");
 }
 
 static void
