@@ -4,13 +4,7 @@
 
 #include <stdio.h>
 
-enum exit_code {
-	EXIT_ALL_IMPORTED = 0,
-	EXIT_SOME_REJECTED = 1,
-	EXIT_USAGE = 2,
-	EXIT_INTERRUPTED = 3,
-	EXIT_CANCELLED = 130,
-};
+#include "status.h"
 
 int cli_import(int argc, char **argv);
 int cli_resume(int argc, char **argv);

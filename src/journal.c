@@ -263,7 +263,7 @@ journal_rows(struct journal *j, int64_t id, uint64_t batch_no,
 			sqlite3_bind_int64(j->reject, 1, id);
 			sqlite3_bind_int64(j->reject, 2, (sqlite3_int64)r->row_no);
 			sqlite3_bind_int64(j->reject, 3, (sqlite3_int64)r->line_no);
-			bind_text_or_null(j->reject, 4, store_outcome_name(r->outcome));
+			bind_text_or_null(j->reject, 4, outcome_name(r->outcome));
 			bind_text_or_null(j->reject, 5, cells);
 			ss = journal_step(j, j->reject);
 			free(cells);

@@ -51,4 +51,21 @@ struct engine_fix {
 
 const char *record_error_type_name(enum error_type t);
 
+/* One journaled error as history, show, the reports and the engine's
+ * result read it. The strings belong to whoever filled the row. */
+struct error_row {
+	int64_t row_no;		/* 1 = first data row; 0: the whole import */
+	int64_t line_no;	/* physical line, or 0 */
+	char *field;		/* the schema's field name, or NULL */
+	enum error_type type;
+	char *message;
+	char *value;		/* the offending value as read, or NULL */
+};
+
+/* A name with a count: errors by field, by type. */
+struct name_count {
+	char *name;
+	uint64_t n;
+};
+
 #endif

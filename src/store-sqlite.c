@@ -652,23 +652,6 @@ store_result_clear(struct upsert_result *res)
 	res->reason_field = -1;
 }
 
-static const char *const outcome_names[OUTCOME_COUNT] = {
-	[OUTCOME_CREATED] = "created",
-	[OUTCOME_UPDATED] = "updated",
-	[OUTCOME_MERGED] = "merged",
-	[OUTCOME_UNCHANGED] = "unchanged",
-	[OUTCOME_SKIPPED] = "skipped",
-	[OUTCOME_REJECTED] = "rejected",
-	[OUTCOME_FAILED] = "failed",
-	[OUTCOME_NOT_PROCESSED] = "not_processed",
-};
-
-const char *
-store_outcome_name(enum outcome o)
-{
-	return outcome_names[o];
-}
-
 static const char *const strategy_names[] = {
 	[STRATEGY_SKIP] = "skip",
 	[STRATEGY_UPDATE] = "update",

@@ -7,19 +7,7 @@
 #include <stdint.h>
 
 #include "schema.h"
-
-/* What happened to one row. Every row of a file ends in exactly one. */
-enum outcome {
-	OUTCOME_CREATED,
-	OUTCOME_UPDATED,
-	OUTCOME_MERGED,
-	OUTCOME_UNCHANGED,
-	OUTCOME_SKIPPED,
-	OUTCOME_REJECTED,
-	OUTCOME_FAILED,
-	OUTCOME_NOT_PROCESSED,
-	OUTCOME_COUNT
-};
+#include "status.h"
 
 /* What to do with a row that matches a stored record. */
 enum strategy {
@@ -97,7 +85,6 @@ int store_resolve(const struct schema *schema, enum strategy strategy,
  * changed the record since. */
 uint64_t store_values_hash(const char *const *values, size_t n);
 
-const char *store_outcome_name(enum outcome o);
 const char *store_strategy_name(enum strategy s);
 /* Parses "skip", "update" or "merge"; -1 otherwise. */
 int store_strategy_parse(const char *name);

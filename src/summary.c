@@ -158,27 +158,7 @@ summary_print_counts(FILE *fp, const char *title, const json_t *obj)
 const char *
 summary_status_text(const char *status)
 {
-	static const struct {
-		const char *status;
-		const char *text;
-	} texts[] = {
-		{ "pending", N_("pending") },
-		{ "validating", N_("validating") },
-		{ "running", N_("running") },
-		{ "paused", N_("paused") },
-		{ "completed", N_("completed") },
-		{ "completed_with_errors", N_("completed with errors") },
-		{ "failed", N_("failed") },
-		{ "cancelled", N_("cancelled") },
-		{ "interrupted", N_("interrupted") },
-		{ "rolled_back", N_("rolled back") },
-	};
-	if (status == NULL)
-		return "";
-	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
-		if (!strcmp(status, texts[i].status))
-			return _(texts[i].text);
-	return status;
+	return status == NULL ? "" : status_parse(status) == STATUS_NONE ? status : status_label(status_parse(status));
 }
 
 void

@@ -108,22 +108,8 @@ tui_home_int(json_t *row, const char *key)
 static const char *
 tui_home_status_label(const char *status)
 {
-	static const struct {
-		const char *status, *label;
-	} labels[] = {
-		{ "completed", N_("completed") },
-		{ "completed_with_errors", N_("with errors") },
-		{ "running", N_("running") },
-		{ "paused", N_("paused") },
-		{ "interrupted", N_("interrupted") },
-		{ "cancelled", N_("cancelled") },
-		{ "failed", N_("failed") },
-		{ "rolled_back", N_("rolled back") },
-	};
-	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
-		if (status && !strcmp(status, labels[i].status))
-			return _(labels[i].label);
-	return status ? status : "?";
+	enum import_status s = status_parse(status);
+	return s != STATUS_NONE ? status_short_label(s) : status ? status : "?";
 }
 
 /* "2026-11-28T12:40:43Z" as local "11-28 13:40". */

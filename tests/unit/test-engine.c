@@ -146,7 +146,7 @@ assert_counts(const struct engine_result *r, uint64_t total, uint64_t created, u
 	ck_assert_uint_eq(r->total, total);
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		ck_assert_msg(r->counts.n[o] == want[o], "%s is %llu, not %llu",
-		              store_outcome_name((enum outcome)o),
+		              outcome_name((enum outcome)o),
 		              (unsigned long long)r->counts.n[o], (unsigned long long)want[o]);
 }
 
@@ -316,7 +316,7 @@ START_TEST(small_batches_give_the_same_results_as_one_big_batch)
 	for (int i = 0; i < OUTCOME_COUNT; i++)
 		ck_assert_msg(
 		    small.counts.n[i] == big.counts.n[i], "%s: %llu in batches of 2, %llu in one",
-		    store_outcome_name((enum outcome)i), (unsigned long long)small.counts.n[i],
+		    outcome_name((enum outcome)i), (unsigned long long)small.counts.n[i],
 		    (unsigned long long)big.counts.n[i]);
 	ck_assert_str_eq(small.status, big.status);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);

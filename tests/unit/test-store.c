@@ -134,7 +134,7 @@ upsert_expect(enum strategy strategy, int64_t import_id, enum outcome want)
 	int64_t id = res.record_id;
 
 	ck_assert_msg(got == want, "%s gave %s, not %s%s%s", store_strategy_name(strategy),
-	              store_outcome_name(got), store_outcome_name(want), res.reason ? ": " : "",
+	              outcome_name(got), outcome_name(want), res.reason ? ": " : "",
 	              res.reason ? res.reason : "");
 	store_result_clear(&res);
 	return id;
@@ -634,8 +634,8 @@ START_TEST(strategy_names_parse_back)
 	for (enum strategy s = STRATEGY_SKIP; s <= STRATEGY_MERGE; s++)
 		ck_assert_int_eq(store_strategy_parse(store_strategy_name(s)), (int)s);
 	ck_assert_int_eq(store_strategy_parse("replace"), -1);
-	ck_assert_str_eq(store_outcome_name(OUTCOME_NOT_PROCESSED), "not_processed");
-	ck_assert_str_eq(store_outcome_name(OUTCOME_UNCHANGED), "unchanged");
+	ck_assert_str_eq(outcome_name(OUTCOME_NOT_PROCESSED), "not_processed");
+	ck_assert_str_eq(outcome_name(OUTCOME_UNCHANGED), "unchanged");
 }
 END_TEST
 
