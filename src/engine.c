@@ -4,7 +4,6 @@
  * with backoff and replaying a failing batch row by row. */
 #include "config.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,6 +16,7 @@
 #include <stdarg.h>
 
 #include "engine.h"
+#include "fatal.h"
 #include <signal.h>
 #include "i18n.h"
 #include "mapping.h"
@@ -877,7 +877,7 @@ engine_own(struct engine *e, const char *s)
 {
 	if (s == NULL)
 		return NULL;
-	assert(e->nowned < sizeof e->owned / sizeof *e->owned);
+	fatal_assert(e->nowned < sizeof e->owned / sizeof *e->owned);
 	return e->owned[e->nowned++] = xstrdup(s);
 }
 
@@ -1122,10 +1122,9 @@ engine_conclude(struct engine *e, enum store_status ss)
 	int finished = e->stopped == NULL && res->last_error == NULL;
 	if (sum != total || written != e->rows_done || e->rows_done > total ||
 	    (finished && c->n[OUTCOME_NOT_PROCESSED] != 0)) {
-		fprintf(stderr, _("sluice: internal error: the rows do not add up (read %llu, accounted %llu, written %llu, cursor %llu). This is a bug; please report it with the file that caused it.\n"),
+		fatal(_("sluice: internal error: the rows do not add up (read %llu, accounted %llu, written %llu, cursor %llu). This is a bug; please report it with the file that caused it.\n"),
 		    (unsigned long long)total, (unsigned long long)sum,
 		    (unsigned long long)written, (unsigned long long)e->rows_done);
-		abort();
 	}
 
 	if (e->o.dry_run) {

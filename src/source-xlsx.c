@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fatal.h"
 #include "i18n.h"
 #include "source.h"
 #include "source-sheet.h"
@@ -181,8 +182,7 @@ xlsx_parser_new(struct xlsx_xml *x, XML_StartElementHandler start, XML_EndElemen
 	XML_Parser p = XML_ParserCreate(NULL);
 
 	if (p == NULL) {
-		fprintf(stderr, "sluice: out of memory\n");
-		abort();
+		fatal(_("sluice: out of memory\n"));
 	}
 	x->parser = p;
 	x->error = NULL;
@@ -245,8 +245,7 @@ xlsx_parse_part(struct xlsx_source *s, const char *path, struct xlsx_xml *x,
 	for (;;) {
 		buf = XML_GetBuffer(p, XLSX_CHUNK);
 		if (buf == NULL) {
-			fprintf(stderr, "sluice: out of memory\n");
-			abort();
+			fatal(_("sluice: out of memory\n"));
 		}
 		n = zip_entry_read(s->zip, buf, XLSX_CHUNK, cause);
 		if (n < 0)
@@ -1032,8 +1031,7 @@ xlsx_pump(struct xlsx_source *s)
 		} else {
 			buf = XML_GetBuffer(s->xml.parser, XLSX_CHUNK);
 			if (buf == NULL) {
-				fprintf(stderr, "sluice: out of memory\n");
-				abort();
+				fatal(_("sluice: out of memory\n"));
 			}
 			n = zip_entry_read(s->zip, buf, XLSX_CHUNK, &cause);
 			if (n < 0) {

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fatal.h"
 #include "i18n.h"
 #include "tui.h"
 #include "tui-int.h"
@@ -30,10 +32,12 @@
 static volatile sig_atomic_t tui_got_term;	/* SIGTERM, SIGINT */
 static volatile sig_atomic_t tui_got_hup;	/* the terminal is gone */
 
-/* For a fatal signal (abort on out of memory, a crash): the terminal as it
- * was, restored with async-signal-safe calls only. */
+/* For a fatal end (fatal() before its message, a crash): the terminal as
+ * it was, restored once, with async-signal-safe calls only. Set once
+ * restored, or when endwin() has done it. */
 static struct termios tui_saved_termios;
 static int tui_saved_ok;
+static atomic_flag tui_restored = ATOMIC_FLAG_INIT;
 
 static void
 tui_on_signal(int sig)
@@ -44,15 +48,25 @@ tui_on_signal(int sig)
 		tui_got_term = 1;
 }
 
+/* Leaves the alternate screen, shows the cursor, resets the attributes and
+ * puts the terminal modes back, the first time only: the fatal() hook. */
 static void
-tui_on_fatal(int sig)
+tui_restore_terminal(void)
 {
 	static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
+	if (atomic_flag_test_and_set(&tui_restored))
+		return;
 	if (tui_saved_ok)
 		tcsetattr(STDIN_FILENO, TCSANOW, &tui_saved_termios);
 	if (write(STDOUT_FILENO, reset, sizeof reset - 1) < 0) {
 		/* Nothing more can be done for the terminal. */
 	}
+}
+
+static void
+tui_on_fatal(int sig)
+{
+	tui_restore_terminal();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -421,6 +435,7 @@ tui_main(const char *file, const char *db)
 		    getenv("TERM") ? getenv("TERM") : "");
 		return 2;
 	}
+	fatal_set_hook(tui_restore_terminal);
 	cbreak();
 	noecho();
 	nonl();
@@ -498,6 +513,8 @@ tui_main(const char *file, const char *db)
 			nanosleep(&ts, NULL);
 		}
 	}
+	fatal_set_hook(NULL);
+	atomic_flag_test_and_set(&tui_restored);
 	if (!tui_got_hup)
 		endwin();
 	while (t.top)

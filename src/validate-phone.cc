@@ -3,8 +3,6 @@
  * leaves this file, and the messages people read are written in validate.c. */
 #include "config.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <set>
@@ -12,6 +10,7 @@
 
 #include <phonenumbers/phonenumberutil.h>
 
+#include "fatal.h"
 #include "i18n.h"
 #include "validate-phone.h"
 
@@ -24,10 +23,8 @@ using i18n::phonenumbers::PhoneNumberUtil;
 [[noreturn]] static void
 phone_out_of_memory(void)
 {
-	std::fputs(
-	    _("sluice: out of memory while checking a phone number; nothing more can be done.\n"),
-	    stderr);
-	std::abort();
+	fatal("%s",
+	    _("sluice: out of memory while checking a phone number; nothing more can be done.\n"));
 }
 
 /* libphonenumber documents no exceptions of its own; should one come
@@ -35,10 +32,8 @@ phone_out_of_memory(void)
 [[noreturn]] static void
 phone_unexpected(void)
 {
-	std::fputs(
-	    _("sluice: the phone number library failed unexpectedly; nothing more can be done.\n"),
-	    stderr);
-	std::abort();
+	fatal("%s",
+	    _("sluice: the phone number library failed unexpectedly; nothing more can be done.\n"));
 }
 
 static enum phone_result

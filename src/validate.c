@@ -4,11 +4,11 @@
  * here. */
 #include "config.h"
 
-#include <assert.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fatal.h"
 #include "i18n.h"
 #include "text.h"
 #include "validate-phone.h"
@@ -813,8 +813,8 @@ validate_value(const struct validator *v, size_t f, const char *value, char **ou
 	char *s;
 	size_t length;
 
-	assert(f < v->schema->nfields);
-	assert((size_t)v->schema->fields[f].type <
+	fatal_assert(f < v->schema->nfields);
+	fatal_assert((size_t)v->schema->fields[f].type <
 	       sizeof validate_types / sizeof validate_types[0]);
 	field = &v->schema->fields[f];
 	*out = NULL;

@@ -1,4 +1,4 @@
-/* Allocation wrappers that abort with a message instead of returning NULL. */
+/* Allocation wrappers that die through fatal() instead of returning NULL. */
 #include "config.h"
 
 #include <stdint.h>
@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fatal.h"
 #include "i18n.h"
 #include "xmalloc.h"
 
-static void
+static void __attribute__((noreturn))
 xmalloc_fail(size_t size)
 {
-	fprintf(stderr, _("sluice: out of memory (%zu bytes); nothing more can be done.\n"), size);
-	abort();
+	fatal(_("sluice: out of memory (%zu bytes); nothing more can be done.\n"), size);
 }
 
 void *

@@ -1,5 +1,6 @@
 /* Allocation that never returns NULL: running out of memory is not a user
- * error, so these print a message and abort. */
+ * error, so these die through fatal() (fatal.h): the wizard's terminal is
+ * restored, then the message printed, then abort. */
 #ifndef SLUICE_XMALLOC_H
 #define SLUICE_XMALLOC_H
 

@@ -1,4 +1,4 @@
-# Unit tests of the core modules (schema, mapping, store, engine), included
+# Unit tests of the core modules (fatal, schema, mapping, store, engine), included
 # from the top Makefile.am. make check sets SLUICE_SCHEMA_DIR to the source
 # tree's data/schemas.
 check_PROGRAMS += tests/unit/test-schema
@@ -24,3 +24,9 @@ TESTS += tests/unit/test-engine
 tests_unit_test_engine_SOURCES = tests/unit/test-engine.c tests/unit/testdir.c tests/unit/testdir.h
 tests_unit_test_engine_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_engine_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test-fatal
+TESTS += tests/unit/test-fatal
+tests_unit_test_fatal_SOURCES = tests/unit/test-fatal.c
+tests_unit_test_fatal_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fatal_LDADD = $(UNIT_LIBS)
