@@ -22,26 +22,26 @@ struct cli_read_opts {
 	const char *arg;	/* the positional argument, if any */
 };
 
+const struct cli_option cli_read_options[] = {
+	{ "db", required_argument, 'd', NULL, NULL, 0 },
+	{ "json", no_argument, 'j', NULL, NULL, 0 },
+	{ "help", no_argument, 'h', NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 static int
 cli_read_args(const char *cmd, int argc, char **argv, struct cli_read_opts *o, int want_arg)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(cli_read_options, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;
 		case 'j': o->json = 1; break;
-		case 'h': cli_usage(stdout); return 0;
+		case 'h': cli_help(cmd); return 0;
 		default:
-			fprintf(stderr, _("sluice %s: unknown option \"%s\"; run sluice --help to see the options.\n"),
-			    cmd, argv[optind - 1]);
+			cli_unknown_option(cmd, argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

@@ -237,6 +237,59 @@ enum {
 	OPT_REPORT,
 };
 
+/* In the order of the usage's "Import options:". */
+const struct cli_option cli_import_options[] = {
+	{ "db", required_argument, OPT_DB, N_("--db PATH"),
+	    N_("the SQLite database (created when missing)"), 0 },
+	{ "schema", required_argument, OPT_SCHEMA, N_("--schema NAME|PATH"),
+	    N_("target schema (default: contacts)"), 0 },
+	{ "map", required_argument, OPT_MAP, N_("--map 'Header=field,...'"),
+	    N_("map source columns to fields ('Header=-' leaves one out)"), 0 },
+	{ "map-file", required_argument, OPT_MAP_FILE, N_("--map-file FILE"),
+	    N_("the same, one Header=field per line"), 0 },
+	{ "strategy", required_argument, OPT_STRATEGY, N_("--strategy skip|update|merge"),
+	    N_("what to do with rows matching a stored record\n(default: update)"), 0 },
+	{ "batch-size", required_argument, OPT_BATCH, N_("--batch-size N"),
+	    N_("rows per transaction (default: %d)"), ENGINE_DEFAULT_BATCH },
+	{ "retries", required_argument, OPT_RETRIES, N_("--retries N"),
+	    N_("retries of a batch when the database is busy (default: %d)"), ENGINE_DEFAULT_RETRIES },
+	{ "retry-base", required_argument, OPT_RETRY_BASE, N_("--retry-base MS"),
+	    N_("first wait before a retry, doubled each time (default: %d)"),
+	    ENGINE_DEFAULT_RETRY_BASE_MS },
+	{ "region", required_argument, OPT_REGION, N_("--region CC"),
+	    N_("phone region for numbers without +country code"), 0 },
+	{ "delimiter", required_argument, OPT_DELIMITER, N_("--delimiter C"),
+	    N_("CSV delimiter (default: detected among , ; TAB |)"), 0 },
+	{ "encoding", required_argument, OPT_ENCODING, N_("--encoding NAME"),
+	    N_("CSV encoding (default: detected; UTF-8, WINDOWS-1252, UTF-16…)"), 0 },
+	{ "sheet", required_argument, OPT_SHEET, N_("--sheet NAME|N"),
+	    N_("workbook sheet (default: the first visible one)"), 0 },
+	{ "dry-run", no_argument, OPT_DRY_RUN, N_("--dry-run"),
+	    N_("do everything but keep the writes; report what would happen"), 0 },
+	{ "json", no_argument, OPT_JSON, N_("--json"), N_("print the report as one JSON object"), 0 },
+	{ "report", required_argument, OPT_REPORT, N_("--report FILE.xlsx"),
+	    N_("write the XLSX report at the end"), 0 },
+	{ "progress", required_argument, OPT_PROGRESS, N_("--progress auto|jsonl|none"),
+	    N_("progress on standard error (default: auto)"), 0 },
+	{ "max-duration", required_argument, OPT_MAX_DURATION, N_("--max-duration D"),
+	    N_("stop at a batch boundary after D (90s, 10m, 1h30m)"), 0 },
+	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
+/* Those resume takes: the ones of how the run is shown and how hard it
+ * tries (cli_run_option), the database and --json. */
+const struct cli_option cli_resume_options[] = {
+	{ "db", required_argument, OPT_DB, NULL, NULL, 0 },
+	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
+	{ "progress", required_argument, OPT_PROGRESS, NULL, NULL, 0 },
+	{ "max-duration", required_argument, OPT_MAX_DURATION, NULL, NULL, 0 },
+	{ "retries", required_argument, OPT_RETRIES, NULL, NULL, 0 },
+	{ "retry-base", required_argument, OPT_RETRY_BASE, NULL, NULL, 0 },
+	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 /* The options import and resume share: how the run is shown and how hard
  * it tries. Returns 1 when c was one of them, 0 when not, -1 on a bad
  * value (said on stderr). */
@@ -268,27 +321,6 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 int
 cli_import(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "schema", required_argument, NULL, OPT_SCHEMA },
-		{ "map", required_argument, NULL, OPT_MAP },
-		{ "map-file", required_argument, NULL, OPT_MAP_FILE },
-		{ "strategy", required_argument, NULL, OPT_STRATEGY },
-		{ "batch-size", required_argument, NULL, OPT_BATCH },
-		{ "retries", required_argument, NULL, OPT_RETRIES },
-		{ "retry-base", required_argument, NULL, OPT_RETRY_BASE },
-		{ "region", required_argument, NULL, OPT_REGION },
-		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "sheet", required_argument, NULL, OPT_SHEET },
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ "progress", required_argument, NULL, OPT_PROGRESS },
-		{ "max-duration", required_argument, NULL, OPT_MAX_DURATION },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *report = NULL;
 	struct engine_options o = {
 		.strategy = STRATEGY_UPDATE,
@@ -300,7 +332,7 @@ cli_import(int argc, char **argv)
 	int mode = CLI_PROGRESS_AUTO;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(cli_import_options, argc, argv)) != -1) {
 		int shared = cli_run_option(c, optarg, &o, &mode);
 		if (shared < 0)
 			return EXIT_USAGE;
@@ -338,11 +370,10 @@ cli_import(int argc, char **argv)
 		case OPT_REPORT: report = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP:
-			cli_usage(stdout);
+			cli_help(argv[0]);
 			return EXIT_ALL_IMPORTED;
 		default:
-			fprintf(stderr, _("sluice import: unknown option \"%s\"; run sluice --help to see the options.\n"),
-			    argv[optind - 1]);
+			cli_unknown_option(argv[0], argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -382,16 +413,6 @@ cli_import(int argc, char **argv)
 int
 cli_resume(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "progress", required_argument, NULL, OPT_PROGRESS },
-		{ "max-duration", required_argument, NULL, OPT_MAX_DURATION },
-		{ "retries", required_argument, NULL, OPT_RETRIES },
-		{ "retry-base", required_argument, NULL, OPT_RETRY_BASE },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct engine_options o = {
 		.batch_size = ENGINE_DEFAULT_BATCH,
 		.retries = ENGINE_DEFAULT_RETRIES,
@@ -400,7 +421,7 @@ cli_resume(int argc, char **argv)
 	int json = 0, mode = CLI_PROGRESS_AUTO, c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(cli_resume_options, argc, argv)) != -1) {
 		int shared = cli_run_option(c, optarg, &o, &mode);
 		if (shared < 0)
 			return EXIT_USAGE;
@@ -410,11 +431,10 @@ cli_resume(int argc, char **argv)
 		case OPT_DB: o.db = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP:
-			cli_usage(stdout);
+			cli_help(argv[0]);
 			return EXIT_ALL_IMPORTED;
 		default:
-			fprintf(stderr, _("sluice resume: unknown option \"%s\"; run sluice --help to see the options.\n"),
-			    argv[optind - 1]);
+			cli_unknown_option(argv[0], argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

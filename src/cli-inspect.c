@@ -111,18 +111,20 @@ inspect_sheets(const char *path, const struct source_options *base,
 	json_object_set_new(report, "sheets", list);
 }
 
+enum { OPT_SHEET = 256, OPT_ENCODING, OPT_DELIMITER, OPT_JSON, OPT_HELP };
+
+const struct cli_option cli_inspect_options[] = {
+	{ "sheet", required_argument, OPT_SHEET, NULL, NULL, 0 },
+	{ "encoding", required_argument, OPT_ENCODING, NULL, NULL, 0 },
+	{ "delimiter", required_argument, OPT_DELIMITER, NULL, NULL, 0 },
+	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
+	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 int
 cli_inspect(int argc, char **argv)
 {
-	enum { OPT_SHEET = 256, OPT_ENCODING, OPT_DELIMITER, OPT_JSON, OPT_HELP };
-	static const struct option longopts[] = {
-		{ "sheet", required_argument, NULL, OPT_SHEET },
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct source_options opts = { 0 };
 	const struct source_sheet_info *sheets;
 	const char *const *header;
@@ -136,7 +138,7 @@ cli_inspect(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(cli_inspect_options, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_SHEET: opts.sheet = optarg; break;
 		case OPT_ENCODING: opts.encoding = optarg; break;
@@ -153,15 +155,10 @@ cli_inspect(int argc, char **argv)
 			break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP:
-			printf(_("Usage: sluice inspect FILE [--sheet NAME|N] [--encoding NAME] "
-			    "[--delimiter C] [--json]\n"
-			    "Shows how sluice reads FILE: its format, its sheets and their rows, the\n"
-			    "delimiter and encoding of a CSV file, the header and the rows. Writes "
-			    "nothing.\n"));
+			cli_help(argv[0]);
 			return EXIT_ALL_IMPORTED;
 		default:
-			fprintf(stderr, _("sluice inspect: unknown option \"%s\"; run sluice inspect "
-			    "--help to see the options.\n"), argv[optind - 1]);
+			cli_unknown_option(argv[0], argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

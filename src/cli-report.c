@@ -13,6 +13,17 @@
 #include "report.h"
 #include "text.h"
 
+enum { OPT_DB = 256, OPT_XLSX, OPT_CSV, OPT_JSON, OPT_HELP };
+
+const struct cli_option cli_report_options[] = {
+	{ "db", required_argument, OPT_DB, NULL, NULL, 0 },
+	{ "xlsx", required_argument, OPT_XLSX, NULL, NULL, 0 },
+	{ "csv-rejects", required_argument, OPT_CSV, NULL, NULL, 0 },
+	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
+	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 struct cli_report_opts {
 	const char *db;
 	const char *xlsx;
@@ -24,34 +35,24 @@ struct cli_report_opts {
 static int
 cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 {
-	enum { OPT_DB = 256, OPT_XLSX, OPT_CSV, OPT_JSON, OPT_HELP };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "xlsx", required_argument, NULL, OPT_XLSX },
-		{ "csv-rejects", required_argument, NULL, OPT_CSV },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(cli_report_options, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_DB: o->db = optarg; break;
 		case OPT_XLSX: o->xlsx = optarg; break;
 		case OPT_CSV: o->csv = optarg; break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_HELP:
-			cli_usage(stdout);
+			cli_help(argv[0]);
 			return 0;
 		default:
 			if (optopt != 0 && optopt != '?')
 				fprintf(stderr, _("sluice report: %s needs a value; run sluice --help to see the options.\n"),
 				    argv[optind - 1]);
 			else
-				fprintf(stderr, _("sluice report: unknown option \"%s\"; run sluice --help to see the options.\n"),
-				    argv[optind - 1]);
+				cli_unknown_option(argv[0], argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

@@ -15,29 +15,29 @@
 #include "store.h"
 #include "text.h"
 
+const struct cli_option cli_rollback_options[] = {
+	{ "db", required_argument, 'd', NULL, NULL, 0 },
+	{ "force", no_argument, 'f', NULL, NULL, 0 },
+	{ "json", no_argument, 'j', NULL, NULL, 0 },
+	{ "help", no_argument, 'h', NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 int
 cli_rollback(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db = NULL;
 	int force = 0, json = 0, c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(cli_rollback_options, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'f': force = 1; break;
 		case 'j': json = 1; break;
-		case 'h': cli_usage(stdout); return 0;
+		case 'h': cli_help(argv[0]); return 0;
 		default:
-			fprintf(stderr, _("sluice rollback: unknown option \"%s\"; run sluice --help to see the options.\n"),
-			    argv[optind - 1]);
+			cli_unknown_option(argv[0], argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

@@ -61,20 +61,21 @@ cli_watch_snapshot(json_t *row, const char *status, struct progress_snapshot *s)
 	s->elapsed_s = cli_watch_since(json_string_value(json_object_get(row, "started_at")));
 }
 
+const struct cli_option cli_watch_options[] = {
+	{ "db", required_argument, 'd', NULL, NULL, 0 },
+	{ "progress", required_argument, 'p', NULL, NULL, 0 },
+	{ "help", no_argument, 'h', NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 int
 cli_watch(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "progress", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db = NULL;
 	int mode = CLI_PROGRESS_AUTO, c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(cli_watch_options, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'p':
@@ -83,10 +84,9 @@ cli_watch(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h': cli_usage(stdout); return 0;
+		case 'h': cli_help(argv[0]); return 0;
 		default:
-			fprintf(stderr, _("sluice watch: unknown option \"%s\"; run sluice --help to see the options.\n"),
-			    argv[optind - 1]);
+			cli_unknown_option(argv[0], argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

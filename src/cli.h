@@ -1,10 +1,44 @@
-/* The headless commands. Each returns the process exit code. */
+/* The headless commands: one table of them (main.c), each command's options
+ * in one table of its own (its cli-*.c file), the usage made from both. */
 #ifndef SLUICE_CLI_H
 #define SLUICE_CLI_H
 
 #include <stdio.h>
 
 #include "status.h"
+
+/* One option of a command: its getopt_long entry and, when the usage lists
+ * it, how it is written and what it does. Tables end with a NULL name. */
+struct cli_option {
+	const char *name;	/* the long name, without -- */
+	int has_arg;		/* no_argument or required_argument */
+	int val;		/* what cli_getopt() returns for it */
+	const char *synopsis;	/* N_(): "--db PATH"; NULL: not listed */
+	const char *help;	/* N_(): what it does; a printf format, %d is value */
+	int value;		/* the default the help shows, if any */
+};
+
+/* One command: the word after sluice, its line of the usage, its options
+ * and the function that runs it (given argv from the command's name on;
+ * returns the exit code). */
+struct cli_command {
+	const char *name;
+	const char *usage;		/* N_(): what follows "sluice NAME" in the usage */
+	const char *help;		/* N_(): what NAME --help prints; NULL: the usage */
+	const char *options_title;	/* N_(): heading of its options in the usage; NULL: not listed */
+	const struct cli_option *options;
+	int hidden;			/* not for people: left out of the usage */
+	int (*run)(int argc, char **argv);
+};
+
+/* The options of each command, the usage's options section included. */
+extern const struct cli_option cli_import_options[];
+extern const struct cli_option cli_resume_options[];
+extern const struct cli_option cli_read_options[];	/* history and show */
+extern const struct cli_option cli_report_options[];
+extern const struct cli_option cli_watch_options[];
+extern const struct cli_option cli_rollback_options[];
+extern const struct cli_option cli_inspect_options[];
 
 int cli_import(int argc, char **argv);
 int cli_resume(int argc, char **argv);
@@ -14,7 +48,20 @@ int cli_report(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_history(int argc, char **argv);
 int cli_show(int argc, char **argv);
+
+/* getopt_long() over a table of options, with the same returns. */
+int cli_getopt(const struct cli_option *options, int argc, char **argv);
+
+/* The whole usage, made from the table of commands. */
 void cli_usage(FILE *fp);
+
+/* What sluice NAME --help prints, on standard output: the command's own
+ * help, or the whole usage. */
+void cli_help(const char *name);
+
+/* Says on stderr that arg is no option of the command name, and where its
+ * options are listed. */
+void cli_unknown_option(const char *name, const char *arg);
 
 /* The import id that must be the one argument left after the options
  * (argv[optind]); -1 with a message on stderr when it is not. verb says

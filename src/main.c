@@ -1,5 +1,6 @@
-/* sluice: imports contact files into a database in batches. This file only
- * picks the command; each lives in a cli-*.c file. */
+/* sluice: imports contact files into a database in batches. This file holds
+ * the table of commands, picks the command from it and writes the usage
+ * from it; each command lives in a cli-*.c file. */
 #include "config.h"
 
 #include <getopt.h>
@@ -10,50 +11,139 @@
 
 #include "i18n.h"
 #include "cli.h"
+#include "fatal.h"
 #include "text.h"
 #include "tui.h"
+#include "xmalloc.h"
+
+static int main_help(int argc, char **argv);
+static int main_version(int argc, char **argv);
+
+/* Every command, in the order of the usage. */
+static const struct cli_command main_commands[] = {
+	{ "import", N_("FILE --db PATH [options]"), NULL, N_("Import options:"),
+	    cli_import_options, 0, cli_import },
+	{ "history", N_("--db PATH [--json]"), NULL, NULL, cli_read_options, 0, cli_history },
+	{ "show", N_("ID --db PATH [--json]"), NULL, NULL, cli_read_options, 0, cli_show },
+	{ "report", N_("ID --db PATH [--xlsx FILE] [--csv-rejects FILE] [--json]"), NULL, NULL,
+	    cli_report_options, 0, cli_report },
+	{ "resume", N_("ID --db PATH [--json] [--progress MODE] [--max-duration D]"), NULL, NULL,
+	    cli_resume_options, 0, cli_resume },
+	{ "watch", N_("ID --db PATH"), NULL, NULL, cli_watch_options, 0, cli_watch },
+	{ "inspect", N_("FILE [--sheet NAME|N] [--json]"),
+	    N_("Usage: sluice inspect FILE [--sheet NAME|N] [--encoding NAME] [--delimiter C] [--json]\n"
+	    "Shows how sluice reads FILE: its format, its sheets and their rows, the\n"
+	    "delimiter and encoding of a CSV file, the header and the rows. Writes nothing.\n"),
+	    NULL, cli_inspect_options, 0, cli_inspect },
+	{ "rollback", N_("ID --db PATH [--force] [--json]"), NULL, NULL, cli_rollback_options, 0,
+	    cli_rollback },
+	/* The wizard's import process (not for people: see tui-worker.c). */
+	{ "wizard-import", NULL, NULL, NULL, NULL, 1, tui_worker_main },
+	/* In the usage as its last line. */
+	{ "--help", NULL, NULL, NULL, NULL, 1, main_help },
+	{ "-h", NULL, NULL, NULL, NULL, 1, main_help },
+	{ "help", NULL, NULL, NULL, NULL, 1, main_help },
+	{ "--version", NULL, NULL, NULL, NULL, 1, main_version },
+	{ "-V", NULL, NULL, NULL, NULL, 1, main_version },
+};
+#define MAIN_NCOMMANDS (sizeof main_commands / sizeof main_commands[0])
+
+static const struct cli_command *
+main_find(const char *name)
+{
+	for (size_t i = 0; i < MAIN_NCOMMANDS; i++)
+		if (!strcmp(main_commands[i].name, name))
+			return &main_commands[i];
+	return NULL;
+}
+
+/* The longest option synopsis that keeps its help on the same column. */
+#define MAIN_SYNOPSIS_WIDTH 20
+
+/* One line of an options section: the synopsis, then the help with its
+ * default, each further line of it under the first. */
+static void
+main_usage_option(FILE *fp, const struct cli_option *o)
+{
+	const char *synopsis = _(o->synopsis);
+	char *help = xasprintf(_(o->help), o->value), *line, *nl;
+
+	if (strlen(synopsis) <= MAIN_SYNOPSIS_WIDTH)
+		fprintf(fp, "  %-*s ", MAIN_SYNOPSIS_WIDTH, synopsis);
+	else
+		fprintf(fp, "  %s  ", synopsis);
+	for (line = help; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		fprintf(fp, "%.*s\n%*s", (int)(nl - line), line, MAIN_SYNOPSIS_WIDTH + 3, "");
+	fprintf(fp, "%s\n", line);
+	free(help);
+}
 
 void
 cli_usage(FILE *fp)
 {
-	fprintf(fp, _("Usage: sluice [FILE] [--db PATH]   the wizard (database: $SLUICE_DB or ./sluice.db)\n"
-	    "       sluice import FILE --db PATH [options]\n"
-	    "       sluice history --db PATH [--json]\n"
-	    "       sluice show ID --db PATH [--json]\n"
-	    "       sluice report ID --db PATH [--xlsx FILE] [--csv-rejects FILE] [--json]\n"
-	    "       sluice resume ID --db PATH [--json] [--progress MODE] [--max-duration D]\n"
-	    "       sluice watch ID --db PATH\n"
-	    "       sluice inspect FILE [--sheet NAME|N] [--json]\n"
-	    "       sluice rollback ID --db PATH [--force] [--json]\n"
-	    "       sluice --help | --version\n"
-	    "\n"
-	    "Imports a CSV, XLSX or XLS file into an SQLite database in batches: every row is\n"
-	    "validated, matched against stored records and accounted for.\n"
-	    "\n"
-	    "Import options:\n"
-	    "  --db PATH            the SQLite database (created when missing)\n"
-	    "  --schema NAME|PATH   target schema (default: contacts)\n"
-	    "  --map 'Header=field,...'  map source columns to fields ('Header=-' leaves one out)\n"
-	    "  --map-file FILE      the same, one Header=field per line\n"
-	    "  --strategy skip|update|merge  what to do with rows matching a stored record\n"
-	    "                       (default: update)\n"
-	    "  --batch-size N       rows per transaction (default: %d)\n"
-	    "  --retries N          retries of a batch when the database is busy (default: %d)\n"
-	    "  --retry-base MS      first wait before a retry, doubled each time (default: %d)\n"
-	    "  --region CC          phone region for numbers without +country code\n"
-	    "  --delimiter C        CSV delimiter (default: detected among , ; TAB |)\n"
-	    "  --encoding NAME      CSV encoding (default: detected; UTF-8, WINDOWS-1252, UTF-16…)\n"
-	    "  --sheet NAME|N       workbook sheet (default: the first visible one)\n"
-	    "  --dry-run            do everything but keep the writes; report what would happen\n"
-	    "  --json               print the report as one JSON object\n"
-	    "  --report FILE.xlsx   write the XLSX report at the end\n"
-	    "  --progress auto|jsonl|none  progress on standard error (default: auto)\n"
-	    "  --max-duration D     stop at a batch boundary after D (90s, 10m, 1h30m)\n"
-	    "\n"
+	const struct cli_command *c;
+	const struct cli_option *o;
+
+	fprintf(fp, "%s\n", _("Usage: sluice [FILE] [--db PATH]   the wizard (database: $SLUICE_DB or ./sluice.db)"));
+	for (c = main_commands; c < main_commands + MAIN_NCOMMANDS; c++)
+		if (!c->hidden)
+			fprintf(fp, "       sluice %s %s\n", c->name, _(c->usage));
+	fprintf(fp, "       sluice --help | --version\n\n");
+	fputs(_("Imports a CSV, XLSX or XLS file into an SQLite database in batches: every row is\n"
+	    "validated, matched against stored records and accounted for.\n"), fp);
+	for (c = main_commands; c < main_commands + MAIN_NCOMMANDS; c++) {
+		if (c->hidden || c->options_title == NULL)
+			continue;
+		fprintf(fp, "\n%s\n", _(c->options_title));
+		for (o = c->options; o->name != NULL; o++)
+			if (o->synopsis != NULL)
+				main_usage_option(fp, o);
+	}
+	fputs(_("\n"
 	    "Exit status: 0 all rows imported, 1 some rows rejected or failed,\n"
 	    "2 usage error or unreadable input (nothing written), 3 failed or interrupted\n"
-	    "(sluice resume continues it), 130 cancelled.\n"),
-	    10000, 3, 200);
+	    "(sluice resume continues it), 130 cancelled.\n"), fp);
+}
+
+void
+cli_help(const char *name)
+{
+	const struct cli_command *c = main_find(name);
+
+	if (c != NULL && c->help != NULL)
+		fputs(_(c->help), stdout);
+	else
+		cli_usage(stdout);
+}
+
+void
+cli_unknown_option(const char *name, const char *arg)
+{
+	const struct cli_command *c = main_find(name);
+
+	if (c != NULL && c->help != NULL)
+		fprintf(stderr, _("sluice %s: unknown option \"%s\"; run sluice %s --help to see the options.\n"),
+		    name, arg, name);
+	else
+		fprintf(stderr, _("sluice %s: unknown option \"%s\"; run sluice --help to see the options.\n"),
+		    name, arg);
+}
+
+/* The most options a command has. */
+#define MAIN_MAX_OPTIONS 32
+
+int
+cli_getopt(const struct cli_option *options, int argc, char **argv)
+{
+	struct option longopts[MAIN_MAX_OPTIONS + 1];
+	size_t n = 0;
+
+	for (const struct cli_option *o = options; o->name != NULL; o++) {
+		fatal_assert(n < MAIN_MAX_OPTIONS);
+		longopts[n++] = (struct option){ o->name, o->has_arg, NULL, o->val };
+	}
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	return getopt_long(argc, argv, "", longopts, NULL);
 }
 
 int
@@ -66,6 +156,24 @@ cli_import_id(const char *cmd, const char *verb, int argc, char **argv, long lon
 		    cmd, verb, cmd);
 		return -1;
 	}
+	return 0;
+}
+
+static int
+main_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	cli_usage(stdout);
+	return 0;
+}
+
+static int
+main_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("sluice %s\n", PACKAGE_VERSION);
 	return 0;
 }
 
@@ -103,33 +211,8 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		return tui_main(NULL, NULL);
-	const char *cmd = argv[1];
-	/* The wizard's import process (not for people: see tui-worker.c). */
-	if (!strcmp(cmd, "wizard-import"))
-		return tui_worker_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		cli_usage(stdout);
-		return 0;
-	}
-	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-		printf("sluice %s\n", PACKAGE_VERSION);
-		return 0;
-	}
-	if (!strcmp(cmd, "import"))
-		return cli_import(argc - 1, argv + 1);
-	if (!strcmp(cmd, "resume"))
-		return cli_resume(argc - 1, argv + 1);
-	if (!strcmp(cmd, "inspect"))
-		return cli_inspect(argc - 1, argv + 1);
-	if (!strcmp(cmd, "report"))
-		return cli_report(argc - 1, argv + 1);
-	if (!strcmp(cmd, "rollback"))
-		return cli_rollback(argc - 1, argv + 1);
-	if (!strcmp(cmd, "watch"))
-		return cli_watch(argc - 1, argv + 1);
-	if (!strcmp(cmd, "history"))
-		return cli_history(argc - 1, argv + 1);
-	if (!strcmp(cmd, "show"))
-		return cli_show(argc - 1, argv + 1);
+	const struct cli_command *c = main_find(argv[1]);
+	if (c != NULL)
+		return c->run(argc - 1, argv + 1);
 	return main_wizard(argc, argv);
 }

@@ -19,6 +19,30 @@ assert_exit 0 "--help exits 0"
 assert_match "$(cat out)" "sluice import FILE" "--help shows the usage on stdout"
 run_sluice import --help
 assert_exit 0 "import --help exits 0"
+
+# The usage states the engine's defaults, whatever they are (engine.h).
+engine_default() {
+	sed -n "s/^#define ENGINE_DEFAULT_$1 \([0-9]*\)\$/\1/p" "$top_srcdir/src/engine.h"
+}
+run_sluice --help
+assert_match "$(cat out)" "--batch-size N +rows per transaction \(default: $(engine_default BATCH)\)" \
+	"--help shows the engine's default batch size"
+assert_match "$(cat out)" "--retries N +retries .*\(default: $(engine_default RETRIES)\)" \
+	"--help shows the engine's default number of retries"
+assert_match "$(cat out)" "--retry-base MS +first wait .*\(default: $(engine_default RETRY_BASE_MS)\)" \
+	"--help shows the engine's default first wait"
+# Every command the usage names answers --help, and nothing else is named.
+commands=$(sed -n 's/^ *sluice \([a-z][a-z-]*\) .*/\1/p' out | tr '\n' ' ')
+assert_eq "$commands" "import history show report resume watch inspect rollback " \
+	"the usage names each command once, and not the wizard's own"
+for cmd in $commands; do
+	run_sluice "$cmd" --help
+	assert_exit 0 "$cmd --help exits 0"
+done
+run_sluice inspect --help
+assert_match "$(cat out)" "^Usage: sluice inspect FILE .*--encoding NAME" "inspect --help shows its own usage"
+run_sluice inspect good.csv --frobnicate
+assert_match "$(cat err)" "run sluice inspect --help" "an unknown option of inspect points at inspect --help"
 run_sluice --version
 assert_exit 0 "--version exits 0"
 assert_match "$(cat out)" "^sluice [0-9]+\.[0-9]+" "--version prints the name and version"
