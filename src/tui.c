@@ -49,16 +49,25 @@ tui_on_signal(int sig)
 }
 
 /* Leaves the alternate screen, shows the cursor, resets the attributes and
- * puts the terminal modes back, the first time only: the fatal() hook. */
+ * puts the terminal modes back, the first time only: the fatal() hook.
+ * Standard output goes to /dev/null first, so that the loop, drawing on
+ * while another thread dies, cannot draw over the message to come. */
 static void
 tui_restore_terminal(void)
 {
 	static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
 	if (atomic_flag_test_and_set(&tui_restored))
 		return;
+	int tty = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+	if (tty >= 0 && null >= 0)
+		dup2(null, STDOUT_FILENO);
+	else if (tty < 0)
+		tty = STDOUT_FILENO;
+	if (null >= 0)
+		close(null);
 	if (tui_saved_ok)
 		tcsetattr(STDIN_FILENO, TCSANOW, &tui_saved_termios);
-	if (write(STDOUT_FILENO, reset, sizeof reset - 1) < 0) {
+	if (write(tty, reset, sizeof reset - 1) < 0) {
 		/* Nothing more can be done for the terminal. */
 	}
 }

@@ -7,7 +7,14 @@ TUI_TESTS = \
 	tests/tui/cancel-mid-import.sh \
 	tests/tui/escape-sequences-in-cells.sh \
 	tests/tui/import-survives-lost-session.sh \
-	tests/tui/terminals-and-no-color.sh
+	tests/tui/terminals-and-no-color.sh \
+	tests/tui/out-of-memory-leaves-a-readable-message.sh
 
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/tui.mk
+
+# A fault preloaded into the wizard: expat without memory for a parser.
+check_PROGRAMS += tests/tui/no-xml-parser.so
+tests_tui_no_xml_parser_so_SOURCES = tests/tui/no-xml-parser.c
+tests_tui_no_xml_parser_so_CFLAGS = $(AM_CFLAGS) $(EXPAT_CFLAGS) -fPIC
+tests_tui_no_xml_parser_so_LDFLAGS = -shared
