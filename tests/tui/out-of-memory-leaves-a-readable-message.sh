@@ -16,8 +16,10 @@ printf 'First Name,E-mail Address\nAnn,ann@x.com\n' >contacts.csv
 "$GEN_XLSX" contacts.csv contacts.xlsx
 ulimit -c 0
 
-# From Home, so that tmux keeps the pane once sluice is gone.
-TUI_ENV="LD_PRELOAD='$PRELOAD'" tui_start 80 24 --db "$DB"
+# From Home, so that tmux keeps the pane once sluice is gone. (A build with
+# AddressSanitizer wants its runtime first; here the fault comes first.)
+asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+TUI_ENV="LD_PRELOAD='$PRELOAD' ASAN_OPTIONS='$asan'" tui_start 80 24 --db "$DB"
 tui_go "Recent imports"
 tui_keys n
 tui_go "Choose a file"
