@@ -1,6 +1,7 @@
 /* fatal(): the one way sluice dies on purpose. The hook (the wizard's
  * terminal restore) runs first, then the message is printed, then abort().
- * Used by xmalloc, the phone validator and fatal_assert. */
+ * Every out-of-memory and internal-error path goes through it (xmalloc,
+ * the XLSX reader, the phone validator, the engine, fatal_assert). */
 #include "config.h"
 
 #include <stdarg.h>
