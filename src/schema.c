@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -319,6 +320,80 @@ schema_check(struct schema_parse *sp, int *line)
 	return err;
 }
 
+char **
+schema_dirs(void)
+{
+	char **dirs = xcalloc(5, sizeof *dirs);
+	size_t n = 0;
+	const char *env = getenv("SLUICE_SCHEMA_DIR");
+	if (env != NULL && *env != '\0')
+		dirs[n++] = xstrdup(env);
+	dirs[n++] = xstrdup(SCHEMADIR);
+	dirs[n++] = xstrdup("data/schemas");
+	/* An uninstalled build finds the schemas beside it: src/../data. */
+	char exe[4096];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			dirs[n++] = xasprintf("%s/../data/schemas", exe);
+		}
+	}
+	return dirs;
+}
+
+void
+schema_strings_free(char **list)
+{
+	if (list == NULL)
+		return;
+	for (char **p = list; *p != NULL; p++)
+		free(*p);
+	free(list);
+}
+
+static int
+schema_name_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+schema_list(void)
+{
+	char **dirs = schema_dirs();
+	char **names = xcalloc(1, sizeof *names);
+	size_t n = 0;
+	for (char **d = dirs; *d != NULL; d++) {
+		DIR *dir = opendir(*d);
+		if (dir == NULL)
+			continue;
+		struct dirent *de;
+		while ((de = readdir(dir)) != NULL) {
+			size_t len = strlen(de->d_name);
+			if (len <= 7 || strcmp(de->d_name + len - 7, ".schema") != 0)
+				continue;
+			char *name = xstrndup(de->d_name, len - 7);
+			int seen = 0;
+			for (size_t i = 0; i < n && !seen; i++)
+				seen = !strcmp(names[i], name);
+			if (seen) {
+				free(name);
+				continue;
+			}
+			names = xreallocarray(names, n + 2, sizeof *names);
+			names[n++] = name;
+			names[n] = NULL;
+		}
+		closedir(dir);
+	}
+	schema_strings_free(dirs);
+	qsort(names, n, sizeof *names, schema_name_order);
+	return names;
+}
+
 static char *
 schema_find(const char *name_or_path)
 {
@@ -327,31 +402,17 @@ schema_find(const char *name_or_path)
 	    (len > 7 && !strcmp(name_or_path + len - 7, ".schema")))
 		return xstrdup(name_or_path);
 
-	/* An uninstalled build finds the schemas beside it: src/../data. */
-	char exe[4096], *beside = NULL;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			beside = xasprintf("%s/../data/schemas", exe);
-		}
-	}
-	const char *dirs[] = { getenv("SLUICE_SCHEMA_DIR"), SCHEMADIR, "data/schemas", beside };
-	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-		if (dirs[i] == NULL || *dirs[i] == '\0')
-			continue;
-		char *path = xasprintf("%s/%s.schema", dirs[i], name_or_path);
+	char **dirs = schema_dirs(), *found = NULL;
+	for (char **d = dirs; *d != NULL && found == NULL; d++) {
+		char *path = xasprintf("%s/%s.schema", *d, name_or_path);
 		struct stat st;
-		if (stat(path, &st) == 0) {
-			free(beside);
-			return path;
-		}
-		free(path);
+		if (stat(path, &st) == 0)
+			found = path;
+		else
+			free(path);
 	}
-	free(beside);
-	return NULL;
+	schema_strings_free(dirs);
+	return found;
 }
 
 struct schema *

@@ -52,8 +52,22 @@ struct schema {
 	size_t nmatch_keys;
 };
 
-/* Loads a schema by NAME (looked up in $SLUICE_SCHEMA_DIR, the installed
- * schema directory, then ./data/schemas) or by PATH (anything containing a
+/* The directories schemas are looked up in, in order: $SLUICE_SCHEMA_DIR
+ * (when set and not empty), the installed schema directory, ./data/schemas,
+ * and data/schemas beside the program (src/../data/schemas: a build run
+ * from its tree). A NULL-terminated array of new strings. */
+char **schema_dirs(void);
+
+/* The schemas a person can choose from: the names (without ".schema") of
+ * the schema files in the directories of schema_dirs, each once, in byte
+ * order. A NULL-terminated array of new strings. */
+char **schema_list(void);
+
+/* Frees a list schema_dirs or schema_list returned. */
+void schema_strings_free(char **list);
+
+/* Loads a schema by NAME (looked up in the directories of schema_dirs, the
+ * first that has NAME.schema) or by PATH (anything containing a
  * '/' or ending in ".schema"). On failure returns NULL and sets *cause to a
  * sentence naming the file, the line and the reason (caller frees). */
 struct schema *schema_load(const char *name_or_path, char **cause);

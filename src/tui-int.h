@@ -337,8 +337,4 @@ const char *tui_strategy_sentence(enum strategy s);
 /* Seconds on a monotonic clock. */
 double tui_now(void);
 
-/* Schemas a person can choose from: names found in the schema
- * directories. A NULL-terminated array of new strings. */
-char **tui_schema_names(void);
-
 #endif

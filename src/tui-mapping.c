@@ -147,11 +147,7 @@ tui_mapping_free_screen(struct screen *s)
 	for (size_t i = 0; i < m->nitems; i++)
 		free(m->field_items[i]);
 	free(m->field_items);
-	if (m->schemas) {
-		for (char **p = m->schemas; *p; p++)
-			free(*p);
-		free(m->schemas);
-	}
+	schema_strings_free(m->schemas);
 	free(m);
 }
 
@@ -210,12 +206,8 @@ tui_mapping_key(struct screen *s, int action, int key)
 		m->list.full = 1;
 		return TUI_HANDLED | TUI_REDRAW;
 	case MAP_SCHEMA: {
-		if (m->schemas) {
-			for (char **p = m->schemas; *p; p++)
-				free(*p);
-			free(m->schemas);
-		}
-		m->schemas = tui_schema_names();
+		schema_strings_free(m->schemas);
+		m->schemas = schema_list();
 		size_t n = 0, sel = 0;
 		for (; m->schemas[n]; n++)
 			if (!strcmp(m->schemas[n], wz->schema_name))

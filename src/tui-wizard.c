@@ -4,7 +4,6 @@
  * the background tasks screens start. No curses here. */
 #include "config.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <errno.h>
 #include <stdio.h>
@@ -566,40 +565,4 @@ tui_check_poll(struct tui *t)
 	if (!running)
 		tui_task_done(c->task);
 	return running;
-}
-
-/* --- Schemas ------------------------------------------------------------------ */
-
-char **
-tui_schema_names(void)
-{
-	const char *dirs[] = { getenv("SLUICE_SCHEMA_DIR"), SCHEMADIR, "data/schemas" };
-	char **names = xcalloc(1, sizeof *names);
-	size_t n = 0;
-	for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
-		if (dirs[d] == NULL)
-			continue;
-		DIR *dir = opendir(dirs[d]);
-		if (dir == NULL)
-			continue;
-		struct dirent *de;
-		while ((de = readdir(dir)) != NULL) {
-			size_t len = strlen(de->d_name);
-			if (len <= 7 || strcmp(de->d_name + len - 7, ".schema") != 0)
-				continue;
-			char *name = xstrndup(de->d_name, len - 7);
-			int seen = 0;
-			for (size_t i = 0; i < n; i++)
-				seen |= !strcmp(names[i], name);
-			if (seen) {
-				free(name);
-				continue;
-			}
-			names = xreallocarray(names, n + 2, sizeof *names);
-			names[n++] = name;
-			names[n] = NULL;
-		}
-		closedir(dir);
-	}
-	return names;
 }

@@ -54,7 +54,10 @@ tui_start() {
 	TUI_STARTS=$((TUI_STARTS + 1))
 	TUI_SOCKET="sluice-test-$$-$TUI_STARTS"
 	TUI_SOCKETS="$TUI_SOCKETS $TUI_SOCKET"
-	local cmd="cd '$T' && exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=${TUI_TERM:-xterm-256color} ${TUI_ENV:-} SLUICE_SCHEMA_DIR='$SLUICE_SCHEMA_DIR' '$SLUICE'"
+	# SLUICE_SCHEMA_DIR as the test has it: set, or not at all.
+	local schemas="SLUICE_SCHEMA_DIR='${SLUICE_SCHEMA_DIR:-}'"
+	[ -n "${SLUICE_SCHEMA_DIR+set}" ] || schemas="-u SLUICE_SCHEMA_DIR"
+	local cmd="cd '$T' && exec env $schemas LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=${TUI_TERM:-xterm-256color} ${TUI_ENV:-} '$SLUICE'"
 	for a in "$@"; do
 		cmd="$cmd '$a'"
 	done

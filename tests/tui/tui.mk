@@ -8,7 +8,8 @@ TUI_TESTS = \
 	tests/tui/escape-sequences-in-cells.sh \
 	tests/tui/import-survives-lost-session.sh \
 	tests/tui/terminals-and-no-color.sh \
-	tests/tui/out-of-memory-leaves-a-readable-message.sh
+	tests/tui/out-of-memory-leaves-a-readable-message.sh \
+	tests/tui/target-lists-schemas-from-the-build-tree.sh
 
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/tui.mk

@@ -1,15 +1,19 @@
 /* Unit tests for schema.c: the shipped schemas read as documented, and every
  * kind of mistake in a schema file is refused with a cause that names the
- * file, the line and the reason. Broken schemas are written into a
- * temporary directory by each test. */
+ * file, the line and the reason; the schemas a person can choose from are
+ * listed from every directory a name is looked up in. Broken schemas are
+ * written into a temporary directory by each test. */
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "schema.h"
 #include "testdir.h"
@@ -267,6 +271,126 @@ START_TEST(type_names_are_the_words_of_schema_files)
 }
 END_TEST
 
+/* Writes a small valid schema called name into dir. */
+static void
+write_schema(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s.schema", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs("[schema]\ntable = people\nmatch_keys = email\n[field email]\ntype = email\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	free(path);
+}
+
+static int
+list_has(char **list, const char *name)
+{
+	int n = 0;
+
+	for (char **p = list; *p != NULL; p++)
+		n += !strcmp(*p, name);
+	return n;
+}
+
+START_TEST(schema_list_names_each_schema_once_in_order)
+{
+	char **list;
+	FILE *fp;
+	char *other = xasprintf("%s/notes.txt", tmp_dir);
+
+	write_schema(tmp_dir, "zebra");
+	write_schema(tmp_dir, "aardvark");
+	/* Also in the shipped directory, found again beside the program or in
+	 * ./data/schemas: listed once. */
+	write_schema(tmp_dir, "contacts");
+	fp = fopen(other, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(setenv("SLUICE_SCHEMA_DIR", tmp_dir, 1), 0);
+	list = schema_list();
+	ck_assert_int_eq(list_has(list, "zebra"), 1);
+	ck_assert_int_eq(list_has(list, "aardvark"), 1);
+	ck_assert_int_eq(list_has(list, "contacts"), 1);
+	ck_assert_int_eq(list_has(list, "notes"), 0);
+	ck_assert_int_eq(list_has(list, "notes.txt"), 0);
+	for (char **p = list; p[0] != NULL && p[1] != NULL; p++)
+		ck_assert_msg(strcmp(p[0], p[1]) < 0, "%s comes before %s", p[0], p[1]);
+	schema_strings_free(list);
+	free(other);
+}
+END_TEST
+
+/* Copies the file at from to to, executable. */
+static void
+copy_program(const char *from, const char *to)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_ge(out, 0);
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	ck_assert_int_eq(close(out), 0);
+}
+
+/* A program run from its build tree, without SLUICE_SCHEMA_DIR and from
+ * another directory, lists and loads the schemas of data/schemas beside
+ * it (bin/../data/schemas): this test program, copied into such a tree,
+ * is run with --list-schemas (see main). */
+START_TEST(schema_list_finds_the_schemas_beside_the_program)
+{
+	char *bin = xasprintf("%s/bin", tmp_dir);
+	char *data = xasprintf("%s/data", tmp_dir);
+	char *schemas = xasprintf("%s/data/schemas", tmp_dir);
+	char *prog = xasprintf("%s/bin/test-schema", tmp_dir);
+	char out[4096];
+	size_t len = 0;
+	ssize_t n;
+	int fds[2], status;
+	pid_t pid;
+
+	ck_assert_int_eq(mkdir(bin, 0755), 0);
+	ck_assert_int_eq(mkdir(data, 0755), 0);
+	ck_assert_int_eq(mkdir(schemas, 0755), 0);
+	write_schema(schemas, "only-beside");
+	copy_program("/proc/self/exe", prog);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		unsetenv("SLUICE_SCHEMA_DIR");
+		if (chdir(bin) == 0)
+			execl(prog, prog, "--list-schemas", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (len < sizeof out - 1 && (n = read(fds[0], out + len, sizeof out - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		ck_assert_int_gt(n, 0);
+		len += (size_t)n;
+	}
+	out[len] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the copy failed: %s", out);
+	ck_assert_msg(strstr(out, "listed only-beside\n") != NULL, "not listed: %s", out);
+	ck_assert_msg(strstr(out, "loaded only-beside\n") != NULL, "not loaded: %s", out);
+	free(bin);
+	free(data);
+	free(schemas);
+	free(prog);
+}
+END_TEST
+
 START_TEST(minimal_schema_gets_defaults)
 {
 	char *path = xasprintf("%s/tiny.schema", tmp_dir);
@@ -507,6 +631,8 @@ schema_suite(void)
 	tcase_add_unchecked_fixture(written, case_setup, case_teardown);
 	tcase_add_checked_fixture(written, setup, teardown);
 	tcase_add_test(written, minimal_schema_gets_defaults);
+	tcase_add_test(written, schema_list_names_each_schema_once_in_order);
+	tcase_add_test(written, schema_list_finds_the_schemas_beside_the_program);
 	tcase_add_test(written, unknown_type_is_refused_naming_the_line);
 	tcase_add_test(written, unknown_field_key_is_refused_naming_the_line);
 	tcase_add_test(written, unknown_schema_key_is_refused_naming_the_line);
@@ -522,11 +648,36 @@ schema_suite(void)
 	return s;
 }
 
-int
-main(void)
+/* --list-schemas: what schema_list and schema_load find from where this
+ * program lies (schema_list_finds_the_schemas_beside_the_program). */
+static int
+list_schemas(void)
 {
-	SRunner *sr = srunner_create(schema_suite());
+	char **list = schema_list();
+
+	for (char **p = list; *p != NULL; p++) {
+		char *cause = NULL;
+		struct schema *s = schema_load(*p, &cause);
+
+		printf("listed %s\n", *p);
+		if (s != NULL)
+			printf("loaded %s\n", s->name);
+		schema_free(s);
+		free(cause);
+	}
+	schema_strings_free(list);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	SRunner *sr;
 	int failed;
+
+	if (argc > 1 && !strcmp(argv[1], "--list-schemas"))
+		return list_schemas();
+	sr = srunner_create(schema_suite());
 
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
