@@ -228,47 +228,49 @@ mapping_headers_list(const struct mapping *m)
 }
 
 int
-mapping_check(const struct mapping *m, const struct schema *schema, char **cause)
+mapping_gaps(const struct mapping *m, const struct schema *schema, struct mapping_gaps *gaps)
 {
-	size_t len = 1;
+	memset(gaps, 0, sizeof *gaps);
+	gaps->required = xcalloc(schema->nfields ? schema->nfields : 1, sizeof *gaps->required);
 	for (size_t f = 0; f < schema->nfields; f++)
-		len += strlen(schema->fields[f].name) + 2;
-	char *missing = xmalloc(len);
-	*missing = '\0';
-	for (size_t f = 0; f < schema->nfields; f++)
-		if (schema->fields[f].required && m->column[f] < 0) {
-			if (*missing)
-				strcat(missing, ", ");
-			strcat(missing, schema->fields[f].name);
-		}
+		if (schema->fields[f].required && m->column[f] < 0)
+			gaps->required[gaps->nrequired++] = f;
 	int keyed = 0;
 	for (size_t k = 0; k < schema->nmatch_keys; k++)
 		keyed |= m->column[schema->match_keys[k]] >= 0;
+	gaps->unkeyed = !keyed;
+	return gaps->nrequired > 0 || gaps->unkeyed ? -1 : 0;
+}
 
-	int rc = 0;
-	if (*missing || !keyed) {
-		char *headers = mapping_headers_list(m);
-		if (*missing)
-			*cause = xasprintf(_("No column is mapped to the required field(s) %s. The file's headers are: %s. Map them with --map 'Header=field' and try again; nothing was imported."), missing, headers);
-		else {
-			len = 1;
-			for (size_t k = 0; k < schema->nmatch_keys; k++)
-				len += strlen(schema->fields[schema->match_keys[k]].name) + 4;
-			char *keys = xmalloc(len);
-			*keys = '\0';
-			for (size_t k = 0; k < schema->nmatch_keys; k++) {
-				if (k > 0)
-					strcat(keys, " or ");
-				strcat(keys, schema->fields[schema->match_keys[k]].name);
-			}
-			*cause = xasprintf(_("No column is mapped to a match key (%s), so records could not be found again. The file's headers are: %s. Map one with --map 'Header=field' and try again; nothing was imported."), keys, headers);
-			free(keys);
-		}
-		free(headers);
-		rc = -1;
+void
+mapping_gaps_clear(struct mapping_gaps *gaps)
+{
+	free(gaps->required);
+	memset(gaps, 0, sizeof *gaps);
+}
+
+int
+mapping_check(const struct mapping *m, const struct schema *schema, char **cause)
+{
+	struct mapping_gaps gaps;
+	if (mapping_gaps(m, schema, &gaps) == 0) {
+		mapping_gaps_clear(&gaps);
+		return 0;
 	}
-	free(missing);
-	return rc;
+	char *headers = mapping_headers_list(m);
+	if (gaps.nrequired > 0) {
+		char *missing = schema_join_fields(schema, gaps.required, gaps.nrequired, 0, ", ");
+		*cause = xasprintf(_("No column is mapped to the required field(s) %s. The file's headers are: %s. Map them with --map 'Header=field' and try again; nothing was imported."), missing, headers);
+		free(missing);
+	} else {
+		char *keys = schema_join_fields(schema, schema->match_keys, schema->nmatch_keys, 0,
+		    _(" or "));
+		*cause = xasprintf(_("No column is mapped to a match key (%s), so records could not be found again. The file's headers are: %s. Map one with --map 'Header=field' and try again; nothing was imported."), keys, headers);
+		free(keys);
+	}
+	free(headers);
+	mapping_gaps_clear(&gaps);
+	return -1;
 }
 
 char *

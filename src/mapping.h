@@ -35,9 +35,24 @@ int mapping_apply(struct mapping *m, const struct schema *schema,
 int mapping_apply_file(struct mapping *m, const struct schema *schema,
     const char *path, char **cause);
 
-/* Checks that every required field has a column and that at least one match
- * key does. Returns -1 and sets *cause to a sentence naming the headers found
- * and the fields still needed. */
+/* What a mapping lacks before a row can be imported: the required fields
+ * without a column, and whether no match key has one. */
+struct mapping_gaps {
+	size_t *required;	/* field indexes, in the schema's order */
+	size_t nrequired;
+	int unkeyed;		/* none of the match keys has a column */
+};
+
+/* The one rule of a complete mapping: every required field has a column
+ * and at least one match key does. Fills *gaps (mapping_gaps_clear frees
+ * it); returns 0 when the mapping is complete, -1 when something is
+ * missing. */
+int mapping_gaps(const struct mapping *m, const struct schema *schema,
+    struct mapping_gaps *gaps);
+void mapping_gaps_clear(struct mapping_gaps *gaps);
+
+/* mapping_gaps for the command line: returns -1 and sets *cause to a
+ * sentence naming the headers found and the fields still needed. */
 int mapping_check(const struct mapping *m, const struct schema *schema,
     char **cause);
 

@@ -512,3 +512,23 @@ schema_is_match_key(const struct schema *s, size_t f)
 			return 1;
 	return 0;
 }
+
+char *
+schema_join_fields(const struct schema *s, const size_t *fields, size_t n, int labels,
+    const char *sep)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = &s->fields[fields[i]];
+		len += strlen(labels ? f->label : f->name) + strlen(sep);
+	}
+	char *out = xmalloc(len);
+	*out = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = &s->fields[fields[i]];
+		if (i > 0)
+			strcat(out, sep);
+		strcat(out, labels ? f->label : f->name);
+	}
+	return out;
+}

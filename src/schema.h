@@ -80,6 +80,11 @@ int schema_field_index(const struct schema *schema, const char *name);
 /* 1 if field index f is one of the match keys. */
 int schema_is_match_key(const struct schema *schema, size_t f);
 
+/* The names (or, with labels set, the labels) of the fields at indexes
+ * fields[0..n), joined with sep: "email or phone". A new string. */
+char *schema_join_fields(const struct schema *schema, const size_t *fields, size_t n,
+    int labels, const char *sep);
+
 /* Name of a field type as written in schema files ("email", …). */
 const char *schema_type_name(enum field_type type);
 

@@ -356,32 +356,23 @@ tui_wizard_missing(const struct tui_wizard *w)
 	if (w->schema == NULL || w->mapping == NULL)
 		return NULL;
 	const struct schema *s = w->schema;
-	size_t len = 1;
-	for (size_t f = 0; f < s->nfields; f++)
-		len += strlen(s->fields[f].label) + 2;
-	char *req = xcalloc(1, len), *keys = xcalloc(1, len);
-	for (size_t f = 0; f < s->nfields; f++)
-		if (s->fields[f].required && w->mapping->column[f] < 0) {
-			if (*req)
-				strcat(req, ", ");
-			strcat(req, s->fields[f].label);
-		}
-	int keyed = 0;
-	for (size_t k = 0; k < s->nmatch_keys; k++) {
-		keyed |= w->mapping->column[s->match_keys[k]] >= 0;
-		if (k)
-			strcat(keys, _(" or "));
-		strcat(keys, s->fields[s->match_keys[k]].label);
+	struct mapping_gaps gaps;
+	if (mapping_gaps(w->mapping, s, &gaps) == 0) {
+		mapping_gaps_clear(&gaps);
+		return NULL;
 	}
-	char *out = NULL;
-	if (*req && !keyed)
+	char *req = schema_join_fields(s, gaps.required, gaps.nrequired, 1, ", ");
+	char *keys = schema_join_fields(s, s->match_keys, s->nmatch_keys, 1, _(" or "));
+	char *out;
+	if (gaps.nrequired > 0 && gaps.unkeyed)
 		out = xasprintf(_("Still needed: a column for %s, and one for %s so that records can be found again."), req, keys);
-	else if (*req)
+	else if (gaps.nrequired > 0)
 		out = xasprintf(_("Still needed: a column for the required field(s) %s."), req);
-	else if (!keyed)
+	else
 		out = xasprintf(_("Still needed: a column for %s, so that records can be found again."), keys);
 	free(req);
 	free(keys);
+	mapping_gaps_clear(&gaps);
 	return out;
 }
 

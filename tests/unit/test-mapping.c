@@ -450,6 +450,54 @@ START_TEST(check_refuses_when_the_only_match_key_is_unmapped)
 }
 END_TEST
 
+START_TEST(gaps_are_none_when_required_fields_and_a_match_key_have_columns)
+{
+	static const char *const h[] = {"First Name", "Email"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	struct mapping_gaps gaps;
+
+	ck_assert_int_eq(mapping_gaps(m, contacts, &gaps), 0);
+	ck_assert_uint_eq(gaps.nrequired, 0);
+	ck_assert_int_eq(gaps.unkeyed, 0);
+	mapping_gaps_clear(&gaps);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(gaps_list_the_required_fields_in_order_and_a_missing_match_key)
+{
+	static const char *const h[] = {"Qty", "Unit Price"};
+	struct mapping *m = suggest(products, h, NHEADERS(h));
+	struct mapping_gaps gaps;
+	char *names;
+
+	ck_assert_int_eq(mapping_gaps(m, products, &gaps), -1);
+	ck_assert_uint_eq(gaps.nrequired, 2);
+	ck_assert_int_eq((int)gaps.required[0], schema_field_index(products, "sku"));
+	ck_assert_int_eq((int)gaps.required[1], schema_field_index(products, "name"));
+	ck_assert_int_eq(gaps.unkeyed, 1);
+	names = schema_join_fields(products, gaps.required, gaps.nrequired, 1, ", ");
+	ck_assert_str_eq(names, "SKU, Name");
+	free(names);
+	mapping_gaps_clear(&gaps);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(gaps_of_contacts_without_phone_or_email_are_the_match_key_alone)
+{
+	static const char *const h[] = {"First Name", "Company"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	struct mapping_gaps gaps;
+
+	ck_assert_int_eq(mapping_gaps(m, contacts, &gaps), -1);
+	ck_assert_uint_eq(gaps.nrequired, 0);
+	ck_assert_int_eq(gaps.unkeyed, 1);
+	mapping_gaps_clear(&gaps);
+	mapping_free(m);
+}
+END_TEST
+
 START_TEST(json_lists_every_column_with_its_header_and_field)
 {
 	static const char *const h[] = {"E-mail", "Favourite Colour", "Téléphone"};
@@ -508,6 +556,9 @@ mapping_suite(void)
 	tcase_add_test(tc, check_refuses_a_missing_required_field_naming_headers_and_field);
 	tcase_add_test(tc, check_refuses_contacts_without_a_match_key_column);
 	tcase_add_test(tc, check_refuses_when_the_only_match_key_is_unmapped);
+	tcase_add_test(tc, gaps_are_none_when_required_fields_and_a_match_key_have_columns);
+	tcase_add_test(tc, gaps_list_the_required_fields_in_order_and_a_missing_match_key);
+	tcase_add_test(tc, gaps_of_contacts_without_phone_or_email_are_the_match_key_alone);
 	tcase_add_test(tc, json_lists_every_column_with_its_header_and_field);
 	suite_add_tcase(s, tc);
 	return s;

@@ -259,6 +259,23 @@ START_TEST(schema_is_found_by_name_in_the_schema_dir)
 }
 END_TEST
 
+START_TEST(fields_are_joined_by_name_or_by_label)
+{
+	struct schema *s = load_shipped("contacts");
+	char *names = schema_join_fields(s, s->match_keys, s->nmatch_keys, 0, " or ");
+	char *labels = schema_join_fields(s, s->match_keys, s->nmatch_keys, 1, ", ");
+	char *none = schema_join_fields(s, s->match_keys, 0, 0, " or ");
+
+	ck_assert_str_eq(names, "phone or email");
+	ck_assert_str_eq(labels, "Phone, Email");
+	ck_assert_str_eq(none, "");
+	free(names);
+	free(labels);
+	free(none);
+	schema_free(s);
+}
+END_TEST
+
 START_TEST(type_names_are_the_words_of_schema_files)
 {
 	ck_assert_str_eq(schema_type_name(FIELD_TEXT), "text");
@@ -626,6 +643,7 @@ schema_suite(void)
 	tcase_add_test(shipped, products_schema_requires_sku_and_matches_by_it);
 	tcase_add_test(shipped, schema_is_found_by_name_in_the_schema_dir);
 	tcase_add_test(shipped, type_names_are_the_words_of_schema_files);
+	tcase_add_test(shipped, fields_are_joined_by_name_or_by_label);
 	suite_add_tcase(s, shipped);
 
 	tcase_add_unchecked_fixture(written, case_setup, case_teardown);
