@@ -220,6 +220,22 @@ record_add_error(struct arena *a, struct record *r, int field, const char *field
 	r->nerrors++;
 }
 
+/* Where validate_row's problems go: the record's errors. */
+struct engine_problems {
+	struct arena *a;
+	struct record *r;
+	const struct schema *s;
+};
+
+static void
+engine_row_problem(void *ctx, int field, int column, const char *message, const char *value)
+{
+	struct engine_problems *p = ctx;
+	(void)column;
+	record_add_error(p->a, p->r, field, field >= 0 ? p->s->fields[field].name : NULL,
+	    ERROR_VALIDATION, message, value);
+}
+
 /* Turns one source row into a validated record. */
 static void
 engine_validate_row(struct engine *e, struct batch *b, const struct row *row,
@@ -240,55 +256,18 @@ engine_validate_row(struct engine *e, struct batch *b, const struct row *row,
 		if (e->fixes[i].column < row->ncells)
 			r->cells[e->fixes[i].column] = arena_strdup(a, e->fixes[i].value);
 	r->values = arena_alloc(a, s->nfields * sizeof *r->values);
-	memset(r->values, 0, s->nfields * sizeof *r->values);
 	r->outcome = OUTCOME_NOT_PROCESSED;
 
-	if (row->error != NULL) {
-		record_add_error(a, r, -1, NULL, ERROR_VALIDATION, row->error, NULL);
-	} else {
-		for (size_t f = 0; f < s->nfields; f++) {
-			int col = e->mapping->column[f];
-			const struct field *fd = &s->fields[f];
-			if (col < 0 || (size_t)col >= row->ncells) {
-				if (fd->required && col < 0)
-					record_add_error(a, r, (int)f, fd->name, ERROR_VALIDATION,
-					    _("This field is required but no column is mapped to it."), NULL);
-				continue;
-			}
-			char *out = NULL, *why = NULL;
-			if (validate_value(e->validator, f, r->cells[col], &out, &why) != 0) {
-				record_add_error(a, r, (int)f, fd->name, ERROR_VALIDATION, why,
-				    r->cells[col]);
-				free(why);
-				continue;
-			}
-			if (out != NULL) {
-				r->values[f] = arena_strdup(a, out);
-				free(out);
-			} else if (fd->required) {
-				char *msg = xasprintf(_("%s is required but empty in this row."), fd->label);
-				record_add_error(a, r, (int)f, fd->name, ERROR_VALIDATION, msg, NULL);
-				free(msg);
-			}
+	struct engine_problems p = { .a = a, .r = r, .s = s };
+	validate_row(e->validator, e->mapping->column, r->cells, r->ncells, row->error,
+	    r->values, engine_row_problem, &p);
+	/* The values move into the batch's arena. */
+	for (size_t f = 0; f < s->nfields; f++)
+		if (r->values[f] != NULL) {
+			char *v = r->values[f];
+			r->values[f] = arena_strdup(a, v);
+			free(v);
 		}
-		if (r->nerrors == 0) {
-			int keyed = 0;
-			for (size_t k = 0; k < s->nmatch_keys; k++)
-				keyed |= r->values[s->match_keys[k]] != NULL;
-			if (!keyed) {
-				char keys[256] = "";
-				for (size_t k = 0; k < s->nmatch_keys; k++) {
-					if (k)
-						strncat(keys, _(" or "), sizeof keys - strlen(keys) - 1);
-					strncat(keys, s->fields[s->match_keys[k]].name,
-					    sizeof keys - strlen(keys) - 1);
-				}
-				char *msg = xasprintf(_("The row has no %s; it needs one to find the record again."), keys);
-				record_add_error(a, r, -1, NULL, ERROR_VALIDATION, msg, NULL);
-				free(msg);
-			}
-		}
-	}
 	r->nvalidation = r->nerrors;
 	if (r->nerrors > 0)
 		r->outcome = OUTCOME_REJECTED;

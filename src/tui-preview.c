@@ -99,55 +99,36 @@ struct preview {
 
 /* --- Checking a row as the engine does ------------------------------------ */
 
-static int
-tui_preview_check(const struct validator *v, const struct schema *s, const int *column,
-    char **cells, size_t ncells, const char *row_error, unsigned char *bad, char **msgs,
-    char **row_msg)
+/* Where validate_row's problems go: per cell, bad and the first message
+ * (msgs, when set); the row's own, row_msg (when set). */
+struct tui_preview_marks {
+	unsigned char *bad;
+	char **msgs;
+	char **row_msg;
+};
+
+static void
+tui_preview_problem(void *ctx, int field, int column, const char *message, const char *value)
 {
-	int n = 0;
-	if (row_error != NULL) {
-		if (row_msg)
-			*row_msg = xstrdup(row_error);
-		return 1;
-	}
-	int keyed = 0;
-	for (size_t f = 0; f < s->nfields; f++) {
-		int col = column[f];
-		if (col < 0 || (size_t)col >= ncells)
-			continue;
-		char *out = NULL, *why = NULL;
-		if (validate_value(v, f, cells[col], &out, &why) != 0) {
-			bad[col] = 1;
-			if (msgs && msgs[col] == NULL)
-				msgs[col] = why;
-			else
-				free(why);
-			n++;
-			continue;
-		}
-		if (out == NULL && s->fields[f].required) {
-			bad[col] = 1;
-			if (msgs && msgs[col] == NULL)
-				msgs[col] = xasprintf(_("%s is required but empty in this row."), s->fields[f].label);
-			n++;
-		}
-		if (out != NULL && schema_is_match_key(s, f))
-			keyed = 1;
-		free(out);
-	}
-	if (n == 0 && !keyed) {
-		if (row_msg) {
-			char keys[256] = "";
-			for (size_t k = 0; k < s->nmatch_keys; k++) {
-				if (k)
-					strncat(keys, _(" or "), sizeof keys - strlen(keys) - 1);
-				strncat(keys, s->fields[s->match_keys[k]].name, sizeof keys - strlen(keys) - 1);
-			}
-			*row_msg = xasprintf(_("The row has no %s; it needs one to find the record again."), keys);
-		}
-		n++;
-	}
-	return n;
+	struct tui_preview_marks *m = ctx;
+	(void)field;
+	(void)value;
+	if (column >= 0) {
+		m->bad[column] = 1;
+		if (m->msgs && m->msgs[column] == NULL)
+			m->msgs[column] = xstrdup(message);
+	} else if (m->row_msg && *m->row_msg == NULL)
+		*m->row_msg = xstrdup(message);
+}
+
+/* The engine's check (validate_row) of a row's cells, fixes applied;
+ * returns the number of problems. */
+static int
+tui_preview_check(const struct validator *v, const int *column, char **cells, size_t ncells,
+    const char *row_error, unsigned char *bad, char **msgs, char **row_msg)
+{
+	struct tui_preview_marks m = { .bad = bad, .msgs = msgs, .row_msg = row_msg };
+	return (int)validate_row(v, column, cells, ncells, row_error, NULL, tui_preview_problem, &m);
 }
 
 /* --- The scan thread ---------------------------------------------------------- */
@@ -214,7 +195,7 @@ tui_preview_scan_task(struct tui_task *task)
 		for (size_t i = next_fix; i < sc->nfixes && sc->fixes[i].row == row->number; i++)
 			if (sc->fixes[i].column < row->ncells)
 				fixed[sc->fixes[i].column] = (char *)sc->fixes[i].value;
-		int n = tui_preview_check(v, schema, sc->column, fixed, row->ncells, row->error, bad,
+		int n = tui_preview_check(v, sc->column, fixed, row->ncells, row->error, bad,
 		    NULL, NULL);
 		if (n > 0)
 			tui_preview_scan_error_row(sc, sc->nrows);
@@ -358,7 +339,7 @@ tui_preview_row(struct preview *p, size_t idx)
 		shown[c] = f ? (char *)f->value : r->cells[c];
 	}
 	if (p->validator)
-		r->nerrors = tui_preview_check(p->validator, w->schema, w->mapping->column, shown, ncells,
+		r->nerrors = tui_preview_check(p->validator, w->mapping->column, shown, ncells,
 		    r->row_error, r->bad, r->msgs, &r->row_msg);
 	free(shown);
 	return r;

@@ -1,7 +1,8 @@
 /* Per-field normalization and checks behind validate.h: one normalizer per
- * field type, then the length and pattern rules every type shares. Phone
- * numbers go through validate-phone.cc; files and databases are not known
- * here. */
+ * field type, then the length and pattern rules every type shares; and the
+ * check of a whole row (required fields, a match key) that the engine and
+ * the wizard's preview share. Phone numbers go through validate-phone.cc;
+ * files and databases are not known here. */
 #include "config.h"
 
 #include <regex.h>
@@ -865,4 +866,64 @@ fail:
 	free(*out);
 	*out = NULL;
 	return -1;
+}
+
+size_t
+validate_row(const struct validator *v, const int *column, char *const *cells, size_t ncells,
+             const char *row_error, char **values, validate_problem_fn *problem, void *ctx)
+{
+	const struct schema *s = v->schema;
+	size_t n = 0, f;
+	int keyed = 0;
+
+	if (values != NULL)
+		memset(values, 0, s->nfields * sizeof *values);
+	if (row_error != NULL) {
+		problem(ctx, -1, -1, row_error, NULL);
+		return 1;
+	}
+	for (f = 0; f < s->nfields; f++) {
+		const struct field *fd = &s->fields[f];
+		int col = column[f];
+		char *out = NULL, *why = NULL;
+
+		if (col < 0 || (size_t)col >= ncells) {
+			if (fd->required && col < 0) {
+				problem(ctx, (int)f, -1,
+				        _("This field is required but no column is mapped to it."), NULL);
+				n++;
+			}
+			continue;
+		}
+		if (validate_value(v, f, cells[col], &out, &why) != 0) {
+			problem(ctx, (int)f, col, why, cells[col]);
+			free(why);
+			n++;
+			continue;
+		}
+		if (out == NULL && fd->required) {
+			char *msg = xasprintf(_("%s is required but empty in this row."), fd->label);
+
+			problem(ctx, (int)f, col, msg, NULL);
+			free(msg);
+			n++;
+		}
+		if (out != NULL && schema_is_match_key(s, f))
+			keyed = 1;
+		if (values != NULL)
+			values[f] = out;
+		else
+			free(out);
+	}
+	if (n == 0 && !keyed) {
+		char *keys = schema_join_fields(s, s->match_keys, s->nmatch_keys, 0, _(" or "));
+		char *msg = xasprintf(_("The row has no %s; it needs one to find the record again."),
+		                      keys);
+
+		problem(ctx, -1, -1, msg, NULL);
+		free(msg);
+		free(keys);
+		n++;
+	}
+	return n;
 }

@@ -1,6 +1,7 @@
 /* Per-field normalization and checks: each source value becomes the value
- * stored, or an error a person can act on. Knows schemas, not files or
- * databases. */
+ * stored, or an error a person can act on; and the one check of a whole
+ * row, shared by the engine and the wizard's preview. Knows schemas, not
+ * files or databases. */
 #ifndef SLUICE_VALIDATE_H
 #define SLUICE_VALIDATE_H
 
@@ -36,6 +37,25 @@ void validator_free(struct validator *v);
  * Then max_length (characters) and pattern are checked. */
 int validate_value(const struct validator *v, size_t f, const char *value,
     char **out, char **cause);
+
+/* A problem validate_row found: the schema field (-1: the whole row), the
+ * source column it was read from (-1: none), a sentence, and the offending
+ * value as read (NULL when there is none to show, as for an empty required
+ * field). The strings are valid during the call only. */
+typedef void validate_problem_fn(void *ctx, int field, int column, const char *message,
+                                 const char *value);
+
+/* Checks one row as the import does. row_error (the source's complaint
+ * about the whole row, or NULL) rejects the row by itself. Otherwise each
+ * field f with a column (column[f], -1: none) has its cell normalized with
+ * validate_value; a required field without a column, or empty in this row,
+ * is a problem too; and a row without problems needs a value for at least
+ * one match key. With values (nfields slots) set, each slot receives the
+ * normalized value (a new string) or NULL. Calls problem for each problem,
+ * in field order, the row's own last; returns how many. */
+size_t validate_row(const struct validator *v, const int *column, char *const *cells,
+                    size_t ncells, const char *row_error, char **values,
+                    validate_problem_fn *problem, void *ctx);
 
 /* Merges two normalized list values (union, order of first appearance)
  * with separator sep. Either may be NULL. Returns a new string or NULL. */

@@ -1,6 +1,6 @@
 /* Unit tests for validate.c and validate-phone.cc: each field type with
  * values it takes and values it refuses, then length and pattern rules, on
- * a schema built by hand. */
+ * a schema built by hand; then the check of a whole row (validate_row). */
 #include "config.h"
 
 #include <check.h>
@@ -555,6 +555,180 @@ START_TEST(pattern_is_checked_on_the_normalized_value)
 }
 END_TEST
 
+/* --- Whole rows ------------------------------------------------------------ */
+
+static struct field row_fields[] = {
+    {.name = "name", .label = "Name", .type = FIELD_TEXT, .required = 1},
+    {.name = "email", .label = "Email", .type = FIELD_EMAIL},
+    {.name = "phone", .label = "Phone", .type = FIELD_PHONE},
+};
+static size_t row_keys[] = {1, 2};
+static struct schema row_schema = {
+    .name = "people",
+    .table = "people",
+    .region = "US",
+    .fields = row_fields,
+    .nfields = 3,
+    .match_keys = row_keys,
+    .nmatch_keys = 2,
+};
+/* The file's columns: phone, name, email. */
+static const int row_columns[] = {1, 2, 0};
+
+struct problems {
+	size_t n;
+	int field[8], column[8];
+	char *message[8], *value[8];
+};
+
+static void
+note_problem(void *ctx, int field, int column, const char *message, const char *value)
+{
+	struct problems *p = ctx;
+
+	ck_assert_uint_lt(p->n, 8);
+	p->field[p->n] = field;
+	p->column[p->n] = column;
+	p->message[p->n] = strdup(message);
+	p->value[p->n] = value != NULL ? strdup(value) : NULL;
+	p->n++;
+}
+
+static void
+problems_clear(struct problems *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->message[i]);
+		free(p->value[i]);
+	}
+	memset(p, 0, sizeof *p);
+}
+
+/* Checks the row cells (phone, name, email) with row_columns; values
+ * receives the normalized values. */
+static size_t
+check_row(const char *phone, const char *name, const char *email, const char *row_error,
+          char **values, struct problems *p)
+{
+	char *cells[] = {(char *)phone, (char *)name, (char *)email};
+	struct validator *rv;
+	char *cause = NULL;
+	size_t n;
+
+	rv = validator_new(&row_schema, NULL, &cause);
+	ck_assert_ptr_nonnull(rv);
+	memset(p, 0, sizeof *p);
+	n = validate_row(rv, row_columns, cells, 3, row_error, values, note_problem, p);
+	validator_free(rv);
+	ck_assert_uint_eq(n, p->n);
+	return n;
+}
+
+static void
+values_clear(char **values)
+{
+	for (size_t f = 0; f < 3; f++)
+		free(values[f]);
+}
+
+START_TEST(row_with_valid_values_gives_them_normalized)
+{
+	char *values[3];
+	struct problems p;
+
+	ck_assert_uint_eq(check_row("(212) 555-0187", " Ada ", "Ada@Example.COM", NULL, values, &p),
+	                  0);
+	ck_assert_str_eq(values[0], "Ada");
+	ck_assert_str_eq(values[1], "ada@example.com");
+	ck_assert_str_eq(values[2], "+12125550187");
+	values_clear(values);
+}
+END_TEST
+
+START_TEST(row_problem_names_the_field_the_column_and_the_value)
+{
+	char *values[3];
+	struct problems p;
+
+	ck_assert_uint_eq(check_row("(212) 555-0187", "Ada", "ada@", NULL, values, &p), 1);
+	ck_assert_int_eq(p.field[0], 1);
+	ck_assert_int_eq(p.column[0], 2);
+	ck_assert_str_eq(p.value[0], "ada@");
+	ck_assert_ptr_nonnull(p.message[0]);
+	ck_assert_ptr_null(values[1]);
+	ck_assert_str_eq(values[2], "+12125550187");
+	values_clear(values);
+	problems_clear(&p);
+}
+END_TEST
+
+START_TEST(row_without_a_required_value_is_refused_with_the_label)
+{
+	char *values[3];
+	struct problems p;
+
+	/* The match key is not looked at once the row has a problem. */
+	ck_assert_uint_eq(check_row("", "  ", "", NULL, values, &p), 1);
+	ck_assert_int_eq(p.field[0], 0);
+	ck_assert_int_eq(p.column[0], 1);
+	ck_assert_ptr_null(p.value[0]);
+	ck_assert_str_eq(p.message[0], "Name is required but empty in this row.");
+	values_clear(values);
+	problems_clear(&p);
+}
+END_TEST
+
+START_TEST(row_without_a_match_key_is_refused_as_a_whole)
+{
+	char *values[3];
+	struct problems p;
+
+	ck_assert_uint_eq(check_row("", "Ada", "", NULL, values, &p), 1);
+	ck_assert_int_eq(p.field[0], -1);
+	ck_assert_int_eq(p.column[0], -1);
+	ck_assert_str_eq(p.message[0],
+	                 "The row has no email or phone; it needs one to find the record again.");
+	ck_assert_str_eq(values[0], "Ada");
+	values_clear(values);
+	problems_clear(&p);
+}
+END_TEST
+
+START_TEST(row_the_source_refused_is_not_checked_further)
+{
+	char *values[3];
+	struct problems p;
+
+	ck_assert_uint_eq(check_row("x", "", "y", "This row has 2 fields; the header has 3.", values,
+	                            &p),
+	                  1);
+	ck_assert_int_eq(p.field[0], -1);
+	ck_assert_str_eq(p.message[0], "This row has 2 fields; the header has 3.");
+	for (size_t f = 0; f < 3; f++)
+		ck_assert_ptr_null(values[f]);
+	problems_clear(&p);
+}
+END_TEST
+
+START_TEST(row_with_a_required_field_without_column_says_so)
+{
+	static const int columns[] = {-1, 2, 0};
+	char *cells[] = {(char *)"", (char *)"Ada", (char *)"ada@example.com"};
+	struct validator *rv;
+	struct problems p = {0};
+	char *cause = NULL;
+
+	rv = validator_new(&row_schema, NULL, &cause);
+	ck_assert_ptr_nonnull(rv);
+	ck_assert_uint_eq(validate_row(rv, columns, cells, 3, NULL, NULL, note_problem, &p), 1);
+	ck_assert_int_eq(p.field[0], 0);
+	ck_assert_int_eq(p.column[0], -1);
+	ck_assert_str_eq(p.message[0], "This field is required but no column is mapped to it.");
+	validator_free(rv);
+	problems_clear(&p);
+}
+END_TEST
+
 static Suite *
 validate_suite(void)
 {
@@ -589,6 +763,15 @@ validate_suite(void)
 	tcase_add_test(tc, max_length_counts_characters_not_bytes);
 	tcase_add_test(tc, report_quote_before_a_formula_character_is_dropped);
 	tcase_add_test(tc, pattern_is_checked_on_the_normalized_value);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("row");
+	tcase_add_test(tc, row_with_valid_values_gives_them_normalized);
+	tcase_add_test(tc, row_problem_names_the_field_the_column_and_the_value);
+	tcase_add_test(tc, row_without_a_required_value_is_refused_with_the_label);
+	tcase_add_test(tc, row_without_a_match_key_is_refused_as_a_whole);
+	tcase_add_test(tc, row_the_source_refused_is_not_checked_further);
+	tcase_add_test(tc, row_with_a_required_field_without_column_says_so);
 	suite_add_tcase(s, tc);
 	return s;
 }
