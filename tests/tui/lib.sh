@@ -13,6 +13,7 @@
 #   tui_see TEXT DESC      passes when TEXT shows up
 #   tui_resize W H         resizes the window
 #   tui_exited [SECS]      waits until sluice has exited
+#   tui_open FILE          from Home, opens FILE (in $T) by its path
 #   db_wait SQL WANT [SECS] waits until the query on $DB answers WANT
 
 . "$top_srcdir/tests/cli/lib.sh"
@@ -145,8 +146,8 @@ sample_csv() {
 	cp "$top_srcdir/data/samples/contacts.csv" "$T/${1:-contacts.csv}"
 }
 
-# From Home to the Preview of FILE (in $T) with the suggested mapping.
-tui_to_preview() {
+# From Home, opens FILE (in $T) by its path: the Mapping screen comes next.
+tui_open() {
 	tui_go "Recent imports"
 	tui_keys n
 	tui_go "Choose a file"
@@ -155,6 +156,11 @@ tui_to_preview() {
 	tui_keys C-u
 	tui_type "$T/$1"
 	tui_keys Enter
+}
+
+# From Home to the Preview of FILE (in $T) with the suggested mapping.
+tui_to_preview() {
+	tui_open "$1"
 	tui_go "Map the columns"
 	tui_keys c
 	tui_go "rows read;"

@@ -604,6 +604,18 @@ problems_clear(struct problems *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* Problem i is about field and column and says message (NULL: anything). */
+static void
+assert_problem(const struct problems *p, size_t i, int field, int column, const char *message)
+{
+	ck_assert_uint_lt(i, p->n);
+	ck_assert_int_eq(p->field[i], field);
+	ck_assert_int_eq(p->column[i], column);
+	ck_assert_ptr_nonnull(p->message[i]);
+	if (message != NULL)
+		ck_assert_str_eq(p->message[i], message);
+}
+
 /* Checks the row cells (phone, name, email) with row_columns; values
  * receives the normalized values. */
 static size_t
@@ -651,10 +663,8 @@ START_TEST(row_problem_names_the_field_the_column_and_the_value)
 	struct problems p;
 
 	ck_assert_uint_eq(check_row("(212) 555-0187", "Ada", "ada@", NULL, values, &p), 1);
-	ck_assert_int_eq(p.field[0], 1);
-	ck_assert_int_eq(p.column[0], 2);
+	assert_problem(&p, 0, 1, 2, NULL);
 	ck_assert_str_eq(p.value[0], "ada@");
-	ck_assert_ptr_nonnull(p.message[0]);
 	ck_assert_ptr_null(values[1]);
 	ck_assert_str_eq(values[2], "+12125550187");
 	values_clear(values);
@@ -669,10 +679,8 @@ START_TEST(row_without_a_required_value_is_refused_with_the_label)
 
 	/* The match key is not looked at once the row has a problem. */
 	ck_assert_uint_eq(check_row("", "  ", "", NULL, values, &p), 1);
-	ck_assert_int_eq(p.field[0], 0);
-	ck_assert_int_eq(p.column[0], 1);
+	assert_problem(&p, 0, 0, 1, "Name is required but empty in this row.");
 	ck_assert_ptr_null(p.value[0]);
-	ck_assert_str_eq(p.message[0], "Name is required but empty in this row.");
 	values_clear(values);
 	problems_clear(&p);
 }
@@ -684,10 +692,8 @@ START_TEST(row_without_a_match_key_is_refused_as_a_whole)
 	struct problems p;
 
 	ck_assert_uint_eq(check_row("", "Ada", "", NULL, values, &p), 1);
-	ck_assert_int_eq(p.field[0], -1);
-	ck_assert_int_eq(p.column[0], -1);
-	ck_assert_str_eq(p.message[0],
-	                 "The row has no email or phone; it needs one to find the record again.");
+	assert_problem(&p, 0, -1, -1,
+	               "The row has no email or phone; it needs one to find the record again.");
 	ck_assert_str_eq(values[0], "Ada");
 	values_clear(values);
 	problems_clear(&p);
@@ -702,8 +708,7 @@ START_TEST(row_the_source_refused_is_not_checked_further)
 	ck_assert_uint_eq(check_row("x", "", "y", "This row has 2 fields; the header has 3.", values,
 	                            &p),
 	                  1);
-	ck_assert_int_eq(p.field[0], -1);
-	ck_assert_str_eq(p.message[0], "This row has 2 fields; the header has 3.");
+	assert_problem(&p, 0, -1, -1, "This row has 2 fields; the header has 3.");
 	for (size_t f = 0; f < 3; f++)
 		ck_assert_ptr_null(values[f]);
 	problems_clear(&p);
@@ -721,9 +726,7 @@ START_TEST(row_with_a_required_field_without_column_says_so)
 	rv = validator_new(&row_schema, NULL, &cause);
 	ck_assert_ptr_nonnull(rv);
 	ck_assert_uint_eq(validate_row(rv, columns, cells, 3, NULL, NULL, note_problem, &p), 1);
-	ck_assert_int_eq(p.field[0], 0);
-	ck_assert_int_eq(p.column[0], -1);
-	ck_assert_str_eq(p.message[0], "This field is required but no column is mapped to it.");
+	assert_problem(&p, 0, 0, -1, "This field is required but no column is mapped to it.");
 	validator_free(rv);
 	problems_clear(&p);
 }
