@@ -125,7 +125,7 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 	int line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO);
 	int detached = 0, cancelling = 0;
 	uint64_t last_rows = UINT64_MAX;
-	const char *last_status = NULL;
+	enum import_status last_status = STATUS_NONE;
 	int last_exact = -1;
 	struct progress_event events[16];
 	struct progress_snapshot snap;
@@ -179,7 +179,7 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 		summary_print(stdout, summary);
 	fflush(stdout);
 	json_decref(summary);
-	int rc = cli_exit_for_status(res.status);
+	int rc = status_exit_code(res.status);
 	if (report != NULL && res.id > 0) {
 		/* The rows are written whatever happens to the report: its
 		 * failure is said, the import's exit code stands. */

@@ -90,7 +90,7 @@ cli_progress_draw(FILE *fp, const struct progress_snapshot *s)
 	cli_clock(eta, sizeof eta, s->eta_s);
 	snprintf(text, sizeof text, _(" %5.1f%%  %s/%s%s rows  %.0f rows/s  ETA %s  %s"),
 	    s->percent, done, s->total_exact ? "" : "~", total, s->rows_per_s, eta,
-	    strcmp(s->status, "running") ? s->status : "");
+	    s->status != STATUS_RUNNING ? status_label(s->status) : "");
 	int bar = width - (int)strlen(text) - 3;
 	if (bar > 30)
 		bar = 30;
@@ -117,18 +117,15 @@ void
 cli_progress_jsonl(FILE *fp, const struct progress_snapshot *s)
 {
 	json_t *o = json_pack("{s:s, s:I, s:s, s:f, s:I, s:I, s:b, s:I, s:I, s:f, s:f, s:f, s:f}",
-	    "type", "progress", "id", (json_int_t)s->id, "status", s->status,
+	    "type", "progress", "id", (json_int_t)s->id, "status", status_name(s->status),
 	    "percent", s->percent, "rows_done", (json_int_t)s->rows_done,
 	    "rows_total", (json_int_t)s->rows_total, "total_exact", s->total_exact,
 	    "batch", (json_int_t)s->batch, "batches_total", (json_int_t)s->batches_total,
 	    "elapsed_s", s->elapsed_s, "rows_per_s", s->rows_per_s,
 	    "rows_per_min", s->rows_per_min, "eta_s", s->eta_s);
-	static const char *const keys[OUTCOME_COUNT] = {
-		"created", "updated", "merged", "unchanged", "skipped", "rejected", "failed",
-		"not_processed",
-	};
 	for (int k = 0; k < OUTCOME_COUNT; k++)
-		json_object_set_new(o, keys[k], json_integer((json_int_t)s->counts.n[k]));
+		json_object_set_new(o, outcome_name((enum outcome)k),
+		    json_integer((json_int_t)s->counts.n[k]));
 	json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	fputc('\n', fp);
 	fflush(fp);
@@ -147,18 +144,4 @@ cli_event_jsonl(FILE *fp, const struct progress_event *ev)
 	fputc('\n', fp);
 	fflush(fp);
 	json_decref(o);
-}
-
-int
-cli_exit_for_status(const char *status)
-{
-	if (status == NULL)
-		return EXIT_INTERRUPTED;
-	if (!strcmp(status, "completed"))
-		return EXIT_ALL_IMPORTED;
-	if (!strcmp(status, "completed_with_errors"))
-		return EXIT_SOME_REJECTED;
-	if (!strcmp(status, "cancelled"))
-		return EXIT_CANCELLED;
-	return EXIT_INTERRUPTED;
 }

@@ -29,7 +29,4 @@ void cli_progress_clear(FILE *fp);
 void cli_progress_jsonl(FILE *fp, const struct progress_snapshot *s);
 void cli_event_jsonl(FILE *fp, const struct progress_event *ev);
 
-/* Exit code for a final status. */
-int cli_exit_for_status(const char *status);
-
 #endif

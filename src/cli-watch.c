@@ -37,16 +37,14 @@ cli_watch_since(const char *iso)
 
 /* A snapshot made from the journal's line of an import. */
 static void
-cli_watch_snapshot(json_t *row, const char *status, struct progress_snapshot *s)
+cli_watch_snapshot(json_t *row, enum import_status status, struct progress_snapshot *s)
 {
-	static const char *const keys[OUTCOME_NOT_PROCESSED] = {
-		"created", "updated", "merged", "unchanged", "skipped", "rejected", "failed",
-	};
 	s->id = json_integer_value(json_object_get(row, "id"));
 	s->status = status;
 	s->rows_done = (uint64_t)json_integer_value(json_object_get(row, "rows_done"));
 	for (int k = 0; k < OUTCOME_NOT_PROCESSED; k++)
-		s->counts.n[k] = (uint64_t)json_integer_value(json_object_get(row, keys[k]));
+		s->counts.n[k] = (uint64_t)json_integer_value(json_object_get(row,
+		    outcome_name((enum outcome)k)));
 	json_t *total = json_object_get(row, "total");
 	uint64_t size = (uint64_t)json_integer_value(json_object_get(row, "source_size"));
 	uint64_t bytes = (uint64_t)json_integer_value(json_object_get(row, "bytes_done"));
@@ -109,7 +107,6 @@ cli_watch(int argc, char **argv)
 	int line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO);
 	double t0 = cli_watch_now(), last_t = t0, rate = 0;
 	uint64_t first_rows = UINT64_MAX, last_rows = 0;
-	const char *status = NULL;
 	int rc = 0;
 	for (;;) {
 		json_t *row = journal_import_json(j, id);
@@ -118,8 +115,7 @@ cli_watch(int argc, char **argv)
 			rc = EXIT_USAGE;
 			break;
 		}
-		const char *s = journal_settle_status(j, row);
-		status = !strcmp(s, "running") ? "running" : !strcmp(s, "paused") ? "paused" : "done";
+		enum import_status status = status_parse(journal_settle_status(j, row));
 		struct progress_snapshot snap = { .eta_s = -1 };
 		cli_watch_snapshot(row, status, &snap);
 		double now = cli_watch_now();
@@ -140,7 +136,7 @@ cli_watch(int argc, char **argv)
 		else if (mode == CLI_PROGRESS_JSONL)
 			cli_progress_jsonl(stderr, &snap);
 		json_decref(row);
-		if (!strcmp(status, "done"))
+		if (status != STATUS_RUNNING && status != STATUS_PAUSED)
 			break;
 		struct timespec ts = { 0, 250 * 1000000L };
 		nanosleep(&ts, NULL);
@@ -150,7 +146,7 @@ cli_watch(int argc, char **argv)
 	if (rc == 0) {
 		json_t *report = summary_from_journal(j, id, db);
 		summary_print(stdout, report);
-		rc = cli_exit_for_status(json_string_value(json_object_get(report, "status")));
+		rc = status_exit_code(status_parse(json_string_value(json_object_get(report, "status"))));
 		json_decref(report);
 	}
 	journal_close(j);

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <stdarg.h>
 
+#include <jansson.h>
+
 #include "engine.h"
 #include "fatal.h"
 #include <signal.h>
@@ -145,7 +147,8 @@ struct engine {
 	double last_publish;
 	uint64_t last_rows;
 	double rate;			/* smoothed rows/s, for the ETA */
-	const char *stopped;		/* why the writer stopped early, or NULL */
+	enum import_status stopped;	/* why the writer stopped early (cancelled,
+					 * interrupted), or STATUS_NONE */
 	struct engine_fix *fixes;	/* sorted by row */
 	size_t nfixes, next_fix;	/* next_fix: the reader's position */
 };
@@ -469,7 +472,11 @@ engine_match_sample(struct engine *e, const struct record *r)
 		stored[f] = json_string_value(json_object_get(before, s->fields[f].name));
 	store_resolve(s, STRATEGY_UPDATE, stored, (const char *const *)r->values, upd, own_u);
 	store_resolve(s, STRATEGY_MERGE, stored, (const char *const *)r->values, mrg, own_m);
-	json_t *changes = json_array();
+	struct match_sample m = {
+		.row = (int64_t)r->row_no,
+		.record_id = r->record_id,
+		.changes = xcalloc(n, sizeof *m.changes),
+	};
 	for (size_t f = 0; f < n; f++) {
 		int same_u = (upd[f] == NULL && stored[f] == NULL) ||
 		    (upd[f] && stored[f] && !strcmp(upd[f], stored[f]));
@@ -477,16 +484,21 @@ engine_match_sample(struct engine *e, const struct record *r)
 		    (mrg[f] && stored[f] && !strcmp(mrg[f], stored[f]));
 		if (same_u && same_m)
 			continue;
-		json_array_append_new(changes, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}",
-		    "field", s->fields[f].name, "stored", stored[f], "incoming", r->values[f],
-		    "update", upd[f], "merge", mrg[f]));
+		m.changes[m.nchanges++] = (struct match_change){
+			.field = xstrdup(s->fields[f].name),
+			.stored = stored[f] ? xstrdup(stored[f]) : NULL,
+			.incoming = r->values[f] ? xstrdup(r->values[f]) : NULL,
+			.update = upd[f] ? xstrdup(upd[f]) : NULL,
+			.merge = mrg[f] ? xstrdup(mrg[f]) : NULL,
+		};
 	}
-	if (json_array_size(changes) > 0)
-		json_array_append_new(e->res.match_samples, json_pack("{s:I, s:I, s:o}",
-		    "row", (json_int_t)r->row_no, "record_id", (json_int_t)r->record_id,
-		    "changes", changes));
-	else
-		json_decref(changes);
+	struct engine_result *res = &e->res;
+	if (m.nchanges > 0) {
+		res->match_samples = xreallocarray(res->match_samples, res->nmatch_samples + 1,
+		    sizeof *res->match_samples);
+		res->match_samples[res->nmatch_samples++] = m;
+	} else
+		free(m.changes);
 	for (size_t f = 0; f < n; f++) {
 		free(own_u[f]);
 		free(own_m[f]);
@@ -516,7 +528,7 @@ engine_classify(struct engine *e, const struct record *r)
 			res->matched_file++;
 		else
 			res->matched_stored++;
-		if (r->before != NULL && json_array_size(res->match_samples) < 5)
+		if (r->before != NULL && res->nmatch_samples < ENGINE_MAX_MATCH_SAMPLES)
 			engine_match_sample(e, r);
 		break;
 	case OUTCOME_REJECTED:
@@ -529,6 +541,32 @@ engine_classify(struct engine *e, const struct record *r)
 	default:
 		break;
 	}
+}
+
+static void
+engine_error_row_free(struct error_row *row)
+{
+	free(row->field);
+	free(row->message);
+	free(row->value);
+}
+
+/* One more error of field (or "(row)"); the fields keep the order in
+ * which they were first met. */
+static void
+engine_count_field(struct engine_result *res, const char *field)
+{
+	for (size_t i = 0; i < res->nerrors_by_field; i++)
+		if (!strcmp(res->errors_by_field[i].name, field)) {
+			res->errors_by_field[i].n++;
+			return;
+		}
+	res->errors_by_field = xreallocarray(res->errors_by_field, res->nerrors_by_field + 1,
+	    sizeof *res->errors_by_field);
+	res->errors_by_field[res->nerrors_by_field++] = (struct name_count){
+		.name = xstrdup(field),
+		.n = 1,
+	};
 }
 
 /* After a commit: what was committed becomes the import's. */
@@ -544,22 +582,16 @@ engine_committed(struct engine *e, const struct record *records, size_t n)
 		for (size_t k = 0; k < r->nerrors; k++) {
 			const struct row_error *err = &r->errors[k];
 			res->errors_by_type[err->type]++;
-			const char *key = err->field_name ? err->field_name : "(row)";
-			json_t *cur = json_object_get(res->errors_by_field, key);
-			json_object_set_new(res->errors_by_field, key,
-			    json_integer(cur ? json_integer_value(cur) + 1 : 1));
-			if (json_array_size(res->samples) < ENGINE_MAX_SAMPLES) {
-				json_t *v = err->value ? json_string(err->value) : json_null();
-				if (v == NULL) {
-					char *esc = text_escape(err->value);
-					v = json_string(esc);
-					free(esc);
-				}
-				json_array_append_new(res->samples, json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o}",
-				    "row", (json_int_t)r->row_no, "line", (json_int_t)r->line_no,
-				    "field", err->field_name, "type", record_error_type_name(err->type),
-				    "message", err->message, "value", v));
-			}
+			engine_count_field(res, err->field_name ? err->field_name : "(row)");
+			if (res->nsamples < ENGINE_MAX_SAMPLES)
+				res->samples[res->nsamples++] = (struct error_row){
+					.row_no = (int64_t)r->row_no,
+					.line_no = (int64_t)r->line_no,
+					.field = err->field_name ? xstrdup(err->field_name) : NULL,
+					.type = err->type,
+					.message = xstrdup(err->message),
+					.value = err->value ? xstrdup(err->value) : NULL,
+				};
 		}
 	}
 }
@@ -568,7 +600,7 @@ engine_committed(struct engine *e, const struct record *records, size_t n)
  * ETA follows a smoothed rate, so that it settles instead of jumping with
  * every batch. */
 static void
-engine_publish(struct engine *e, const char *status)
+engine_publish(struct engine *e, enum import_status status)
 {
 	double now = engine_now();
 	struct progress_snapshot s = {
@@ -620,7 +652,7 @@ engine_backoff(struct engine *e, uint64_t batch, unsigned attempt, const char *w
 	engine_event(e, PROGRESS_RETRY, batch,
 	    _("Retrying batch %llu (attempt %u of %u) in %u ms: %s"),
 	    (unsigned long long)batch, attempt + 1, e->o.retries + 1, ms, why);
-	engine_publish(e, "retrying");
+	engine_publish(e, STATUS_RETRYING);
 	return engine_wait_ms(e, ms);
 }
 
@@ -894,14 +926,14 @@ engine_setup_resume(struct engine *e, char **cause)
 		return -1;
 	}
 	json_t *r = e->resumed;
-	const char *status = journal_settle_status(e->journal, r);
+	enum import_status status = status_parse(journal_settle_status(e->journal, r));
 	const char *host = json_string_value(json_object_get(r, "host"));
 	json_int_t pid = json_integer_value(json_object_get(r, "pid"));
 	if (json_integer_value(json_object_get(r, "dry_run"))) {
 		*cause = xasprintf(_("Import %lld was a dry run: nothing of it was kept, so there is nothing to resume. Import the file again."), (long long)id);
 		return -1;
 	}
-	if (status && (!strcmp(status, "running") || !strcmp(status, "paused"))) {
+	if (status_is_live(status)) {
 		if (journal_process_alive(host, pid) > 0)
 			*cause = xasprintf(_("Import %lld is still running (process %lld on this host); follow it with sluice watch %lld."),
 			    (long long)id, (long long)pid, (long long)id);
@@ -910,9 +942,9 @@ engine_setup_resume(struct engine *e, char **cause)
 			    (long long)id, host ? host : "?", (long long)pid);
 		return -1;
 	}
-	if (status == NULL || (strcmp(status, "interrupted") != 0 && strcmp(status, "cancelled") != 0)) {
+	if (!status_is_resumable(status)) {
 		*cause = xasprintf(_("Import %lld is %s, not interrupted or cancelled; there is nothing to resume."),
-		    (long long)id, status ? status : "?");
+		    (long long)id, status != STATUS_NONE ? status_name(status) : "?");
 		return -1;
 	}
 	e->o.path = engine_own(e, json_string_value(json_object_get(r, "source_path")));
@@ -1067,30 +1099,79 @@ engine_take_over(struct engine *e)
 	e->batches_done = e->first_batch;
 }
 
+/* A resumed import's summary covers the whole import, earlier runs
+ * included: its errors are the journal's. */
+static void
+engine_journaled_errors(struct engine *e)
+{
+	struct engine_result *res = &e->res;
+	for (size_t i = 0; i < res->nerrors_by_field; i++)
+		free(res->errors_by_field[i].name);
+	res->nerrors_by_field = 0;
+	json_t *by = journal_error_counts_json(e->journal, e->id, "field");
+	const char *key;
+	json_t *v;
+	json_object_foreach(by, key, v) {
+		engine_count_field(res, key);
+		res->errors_by_field[res->nerrors_by_field - 1].n = (uint64_t)json_integer_value(v);
+	}
+	json_decref(by);
+	by = journal_error_counts_json(e->journal, e->id, "type");
+	for (int t = 0; t < ERROR_TYPE_COUNT; t++)
+		res->errors_by_type[t] = (uint64_t)json_integer_value(
+		    json_object_get(by, record_error_type_name(t)));
+	json_decref(by);
+
+	for (size_t i = 0; i < res->nsamples; i++)
+		engine_error_row_free(&res->samples[i]);
+	res->nsamples = 0;
+	json_t *rows = journal_errors_json(e->journal, e->id, ENGINE_MAX_SAMPLES);
+	size_t i;
+	json_array_foreach(rows, i, v) {
+		if (res->nsamples == ENGINE_MAX_SAMPLES)
+			break;
+		const char *field = json_string_value(json_object_get(v, "field"));
+		const char *type = json_string_value(json_object_get(v, "type"));
+		const char *value = json_string_value(json_object_get(v, "value"));
+		struct error_row *row = &res->samples[res->nsamples++];
+		*row = (struct error_row){
+			.row_no = json_integer_value(json_object_get(v, "row")),
+			.line_no = json_integer_value(json_object_get(v, "line")),
+			.field = field ? xstrdup(field) : NULL,
+			.message = xstrdup(json_string_value(json_object_get(v, "message")) ?: ""),
+			.value = value ? xstrdup(value) : NULL,
+		};
+		for (int t = 0; t < ERROR_TYPE_COUNT; t++)
+			if (type != NULL && !strcmp(type, record_error_type_name(t)))
+				row->type = (enum error_type)t;
+	}
+	json_decref(rows);
+}
+
 /* Finishes the import's accounting once the writer has stopped and the
  * reader has read (or counted) the whole file. */
 static void
 engine_conclude(struct engine *e, enum store_status ss)
 {
-	const char *status;
+	enum import_status status;
 	struct counts *c = &e->committed;
 	uint64_t total = atomic_load(&e->rows_read);
 	c->n[OUTCOME_NOT_PROCESSED] = total - e->rows_done;
 	struct engine_result *res = &e->res;
-	if (e->stopped != NULL && !strcmp(e->stopped, "cancelled"))
-		status = "cancelled";
-	else if (e->stopped != NULL) {
-		status = "interrupted";
+	if (e->stopped == STATUS_CANCELLED)
+		status = STATUS_CANCELLED;
+	else if (e->stopped != STATUS_NONE) {
+		status = STATUS_INTERRUPTED;
 		if (res->last_error == NULL)
 			res->last_error = xstrdup(ss != STORE_OK ? e->ops->errmsg(e->store) :
 			    _("The time limit was reached."));
 	} else if (e->read_error != NULL) {
-		status = "failed";
+		status = STATUS_FAILED;
 		res->last_error = e->read_error;
 		e->read_error = NULL;
 	} else
 		status = c->n[OUTCOME_REJECTED] + c->n[OUTCOME_FAILED] > 0 ?
-		    "completed_with_errors" : "completed";
+		    STATUS_COMPLETED_WITH_ERRORS : STATUS_COMPLETED;
 
 	/* The accounting invariant: every row read has exactly one outcome,
 	 * and the committed ones are exactly the rows before the cursor. */
@@ -1098,7 +1179,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		sum += c->n[o];
 	uint64_t written = sum - c->n[OUTCOME_NOT_PROCESSED];
-	int finished = e->stopped == NULL && res->last_error == NULL;
+	int finished = e->stopped == STATUS_NONE && res->last_error == NULL;
 	if (sum != total || written != e->rows_done || e->rows_done > total ||
 	    (finished && c->n[OUTCOME_NOT_PROCESSED] != 0)) {
 		fatal(_("sluice: internal error: the rows do not add up (read %llu, accounted %llu, written %llu, cursor %llu). This is a bug; please report it with the file that caused it.\n"),
@@ -1114,24 +1195,15 @@ engine_conclude(struct engine *e, enum store_status ss)
 	if (e->id != 0) {
 		for (unsigned attempt = 1;; attempt++) {
 			enum store_status fs = journal_progress(e->journal, e->id, e->rows_done,
-			    atomic_load(&e->bytes_read), total, c, status, res->last_error, 1);
+			    atomic_load(&e->bytes_read), total, c, status_name(status),
+			    res->last_error, 1);
 			if (fs != STORE_TRANSIENT || attempt > e->o.retries)
 				break;
 			engine_sleep_ms(e->o.retry_base_ms << (attempt - 1));
 		}
 	}
-	if (e->resumed != NULL) {
-		/* The summary covers the whole import, earlier runs included. */
-		json_decref(res->errors_by_field);
-		json_decref(res->samples);
-		res->errors_by_field = journal_error_counts_json(e->journal, e->id, "field");
-		res->samples = journal_errors_json(e->journal, e->id, ENGINE_MAX_SAMPLES);
-		json_t *bt = journal_error_counts_json(e->journal, e->id, "type");
-		for (int t = 0; t < ERROR_TYPE_COUNT; t++)
-			res->errors_by_type[t] = (uint64_t)json_integer_value(
-			    json_object_get(bt, record_error_type_name(t)));
-		json_decref(bt);
-	}
+	if (e->resumed != NULL)
+		engine_journaled_errors(e);
 	res->id = e->id;
 	res->status = status;
 	res->total = total;
@@ -1148,12 +1220,12 @@ engine_pause_point(struct engine *e)
 {
 	if (!atomic_load(&e->paused))
 		return;
-	engine_publish(e, "paused");
+	engine_publish(e, STATUS_PAUSED);
 	pthread_mutex_lock(&e->lock);
 	while (atomic_load(&e->paused) && !atomic_load(&e->cancel))
 		pthread_cond_wait(&e->cond, &e->lock);
 	pthread_mutex_unlock(&e->lock);
-	engine_publish(e, "running");
+	engine_publish(e, STATUS_RUNNING);
 }
 
 /* The worker thread: the batch loop. */
@@ -1163,43 +1235,43 @@ engine_run(void *arg)
 	struct engine *e = arg;
 	pthread_t reader;
 	pthread_create(&reader, NULL, engine_reader, e);
-	engine_publish(e, "running");
+	engine_publish(e, STATUS_RUNNING);
 
 	enum store_status ss = STORE_OK;
 	for (;;) {
 		struct batch *b = engine_take_full(e);
 		int last = b->last;
-		if (b->n > 0 && e->stopped == NULL) {
+		if (b->n > 0 && e->stopped == STATUS_NONE) {
 			engine_pause_point(e);
 			enum batch_end end = BATCH_COMMITTED;
 			double elapsed = engine_now() - e->t0;
 			if (atomic_load(&e->cancel))
 				end = BATCH_CANCELLED;
 			else if (e->o.max_duration_s > 0 && elapsed >= e->o.max_duration_s) {
-				e->stopped = "interrupted";
+				e->stopped = STATUS_INTERRUPTED;
 				engine_event(e, PROGRESS_TIME_LIMIT, b->number,
 				    _("The time limit of %.0f s is reached; stopping after batch %llu. Continue with sluice resume %lld."),
 				    e->o.max_duration_s, (unsigned long long)e->batches_done,
 				    (long long)e->id);
 			} else
 				end = engine_write_batch(e, b, &ss);
-			if (end == BATCH_COMMITTED && e->stopped == NULL)
+			if (end == BATCH_COMMITTED && e->stopped == STATUS_NONE)
 				e->batches_done = b->number;
 			else if (end == BATCH_CANCELLED) {
-				e->stopped = "cancelled";
+				e->stopped = STATUS_CANCELLED;
 				engine_event(e, PROGRESS_CANCELLED, b->number,
 				    _("Cancelled: batch %llu was rolled back; the batches before it stay committed."),
 				    (unsigned long long)b->number);
 			} else if (end == BATCH_STORE_FAILED) {
-				e->stopped = "interrupted";
+				e->stopped = STATUS_INTERRUPTED;
 				engine_event(e, PROGRESS_STORAGE, b->number,
 				    _("Stopped at batch %llu: %s Continue with sluice resume %lld once the problem is solved."),
 				    (unsigned long long)b->number, e->ops->errmsg(e->store),
 				    (long long)e->id);
 			}
-			if (e->stopped != NULL)
+			if (e->stopped != STATUS_NONE)
 				atomic_store(&e->stop, 1);
-			engine_publish(e, e->stopped ? e->stopped : "running");
+			engine_publish(e, e->stopped != STATUS_NONE ? e->stopped : STATUS_RUNNING);
 		}
 		for (size_t i = 0; i < b->n; i++) {
 			free(b->records[i].before);
@@ -1236,9 +1308,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
 	progress_init(&e->progress);
-	e->res.errors_by_field = json_object();
-	e->res.samples = json_array();
-	e->res.match_samples = json_array();
+	e->res.samples = xcalloc(ENGINE_MAX_SAMPLES, sizeof *e->res.samples);
 	if (opts->nfixes > 0) {
 		e->nfixes = opts->nfixes;
 		e->fixes = xcalloc(opts->nfixes, sizeof *e->fixes);
@@ -1289,7 +1359,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	}
 	if (e->o.start_paused)
 		atomic_store(&e->paused, 1);
-	engine_publish(e, "running");
+	engine_publish(e, STATUS_RUNNING);
 
 	/* Signals are the watcher's business: the engine's threads never
 	 * take them. */
@@ -1362,9 +1432,24 @@ engine_import(const struct engine_options *opts, const struct engine_hooks *hook
 void
 engine_result_clear(struct engine_result *r)
 {
-	json_decref(r->errors_by_field);
-	json_decref(r->samples);
-	json_decref(r->match_samples);
+	for (size_t i = 0; i < r->nerrors_by_field; i++)
+		free(r->errors_by_field[i].name);
+	free(r->errors_by_field);
+	for (size_t i = 0; i < r->nsamples; i++)
+		engine_error_row_free(&r->samples[i]);
+	free(r->samples);
+	for (size_t i = 0; i < r->nmatch_samples; i++) {
+		struct match_sample *m = &r->match_samples[i];
+		for (size_t k = 0; k < m->nchanges; k++) {
+			free(m->changes[k].field);
+			free(m->changes[k].stored);
+			free(m->changes[k].incoming);
+			free(m->changes[k].update);
+			free(m->changes[k].merge);
+		}
+		free(m->changes);
+	}
+	free(r->match_samples);
 	free(r->last_error);
 	free(r->file);
 	free(r->schema);

@@ -6,18 +6,20 @@
 #ifndef SLUICE_ENGINE_H
 #define SLUICE_ENGINE_H
 
-#include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "journal.h"
 #include "progress.h"
 #include "record.h"
+#include "status.h"
 #include "store.h"
 
 #define ENGINE_DEFAULT_BATCH 10000
 #define ENGINE_DEFAULT_RETRIES 3
 #define ENGINE_DEFAULT_RETRY_BASE_MS 200
 #define ENGINE_MAX_SAMPLES 20
+#define ENGINE_MAX_MATCH_SAMPLES 5
 
 struct engine_options {
 	const char *path;	/* the file to import */
@@ -52,25 +54,51 @@ struct engine_hooks {
 	void *ctx;
 };
 
-/* What an import did, for the summary. */
+/* A field of a matched record that update or merge would change: the
+ * stored value, the row's, and what each strategy makes of them (NULL:
+ * empty). */
+struct match_change {
+	char *field;
+	char *stored;
+	char *incoming;
+	char *update;
+	char *merge;
+};
+
+/* A matched row and the fields of its record that would change. */
+struct match_sample {
+	int64_t row;
+	int64_t record_id;
+	struct match_change *changes;
+	size_t nchanges;
+};
+
+/* What an import did, for the summary. Everything in it belongs to it
+ * (engine_result_clear). */
 struct engine_result {
 	int64_t id;
-	const char *status;	/* completed, completed_with_errors, interrupted,
-				 * failed, cancelled */
+	enum import_status status;	/* completed, completed with errors,
+					 * interrupted, failed, cancelled */
 	int dry_run;
 	uint64_t total;
 	struct counts counts;
 	uint64_t errors_by_type[ERROR_TYPE_COUNT];
-	json_t *errors_by_field;	/* {field: n} */
-	json_t *samples;		/* first errors: [{row, line, field, type, message, value}] */
+	/* Errors by field, in the order the fields were first met ("(row)":
+	 * errors of the whole row). */
+	struct name_count *errors_by_field;
+	size_t nerrors_by_field;
+	/* The first errors, ENGINE_MAX_SAMPLES at most. */
+	struct error_row *samples;
+	size_t nsamples;
 	/* How the written rows met the stored records (committed rows only):
 	 * new, matching a record stored before, repeating an earlier row of
 	 * the file, matching two records. */
 	uint64_t new_records, matched_stored, matched_file, ambiguous;
-	/* A few matched rows and what each strategy makes of them:
-	 * [{row, record_id, changes: [{field, stored, incoming, update,
-	 * merge}]}], fields that change under update or merge only. */
-	json_t *match_samples;
+	/* A few matched rows (ENGINE_MAX_MATCH_SAMPLES at most) and what each
+	 * strategy makes of them: only rows with a field that changes under
+	 * update or merge. */
+	struct match_sample *match_samples;
+	size_t nmatch_samples;
 	double duration_s;
 	uint64_t rows_this_run;		/* rows processed by this run (a resume's own) */
 	int resumed;			/* this run continued an earlier one: the

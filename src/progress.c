@@ -12,7 +12,7 @@ progress_init(struct progress *p)
 {
 	memset(p, 0, sizeof *p);
 	pthread_mutex_init(&p->lock, NULL);
-	p->snap.status = "validating";
+	p->snap.status = STATUS_VALIDATING;
 	p->snap.eta_s = -1;
 }
 
@@ -27,14 +27,6 @@ progress_publish(struct progress *p, const struct progress_snapshot *snap)
 {
 	pthread_mutex_lock(&p->lock);
 	p->snap = *snap;
-	pthread_mutex_unlock(&p->lock);
-}
-
-void
-progress_set_status(struct progress *p, const char *status)
-{
-	pthread_mutex_lock(&p->lock);
-	p->snap.status = status;
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -95,20 +87,31 @@ progress_take(struct progress *p, struct progress_event *out, size_t max)
 	return n;
 }
 
+static const char *const progress_kind_names[] = {
+	[PROGRESS_INFO] = "info",
+	[PROGRESS_RETRY] = "retry",
+	[PROGRESS_REPLAY] = "replay",
+	[PROGRESS_ROWS_FAILED] = "rows_failed",
+	[PROGRESS_TIME_LIMIT] = "time_limit",
+	[PROGRESS_STORAGE] = "storage",
+	[PROGRESS_PAUSED] = "paused",
+	[PROGRESS_RESUMED] = "resumed",
+	[PROGRESS_CANCELLED] = "cancelled",
+	[PROGRESS_DROPPED] = "dropped",
+};
+
 const char *
 progress_event_kind_name(enum progress_event_kind kind)
 {
-	static const char *const names[] = {
-		[PROGRESS_INFO] = "info",
-		[PROGRESS_RETRY] = "retry",
-		[PROGRESS_REPLAY] = "replay",
-		[PROGRESS_ROWS_FAILED] = "rows_failed",
-		[PROGRESS_TIME_LIMIT] = "time_limit",
-		[PROGRESS_STORAGE] = "storage",
-		[PROGRESS_PAUSED] = "paused",
-		[PROGRESS_RESUMED] = "resumed",
-		[PROGRESS_CANCELLED] = "cancelled",
-		[PROGRESS_DROPPED] = "dropped",
-	};
-	return names[kind];
+	return progress_kind_names[kind];
+}
+
+int
+progress_event_kind_parse(const char *name)
+{
+	for (size_t k = 0; name != NULL && k < sizeof progress_kind_names /
+	    sizeof *progress_kind_names; k++)
+		if (!strcmp(name, progress_kind_names[k]))
+			return (int)k;
+	return -1;
 }

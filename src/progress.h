@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "journal.h"
+#include "status.h"
 
 enum progress_event_kind {
 	PROGRESS_INFO,
@@ -33,7 +34,8 @@ struct progress_event {
 
 struct progress_snapshot {
 	int64_t id;		/* the import's id (0 for a dry run) */
-	const char *status;	/* validating, running, paused, retrying, completed, … */
+	enum import_status status;	/* validating, running, paused, retrying,
+					 * completed, … */
 	double percent;		/* 0–100 */
 	uint64_t rows_done;	/* rows processed and committed */
 	uint64_t rows_total;	/* exact once the file is read, else estimated */
@@ -64,7 +66,6 @@ void progress_destroy(struct progress *p);
  * the ring is full the oldest event is dropped and counted, and a
  * PROGRESS_DROPPED event says how many). */
 void progress_publish(struct progress *p, const struct progress_snapshot *snap);
-void progress_set_status(struct progress *p, const char *status);
 void progress_event(struct progress *p, enum progress_event_kind kind, double elapsed_s,
     uint64_t batch, int setup, const char *message);
 
@@ -73,6 +74,9 @@ void progress_event(struct progress *p, enum progress_event_kind kind, double el
 void progress_read(struct progress *p, struct progress_snapshot *out);
 size_t progress_take(struct progress *p, struct progress_event *out, size_t max);
 
+/* The kind's name in the JSON-lines protocol ("retry"); its kind back, or
+ * -1 for a name it does not know. */
 const char *progress_event_kind_name(enum progress_event_kind kind);
+int progress_event_kind_parse(const char *name);
 
 #endif

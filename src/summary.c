@@ -43,17 +43,42 @@ summary_mapping(const char *mapping_json)
 	return obj;
 }
 
-static const char *const count_keys[OUTCOME_COUNT] = {
-	"created", "updated", "merged", "unchanged", "skipped", "rejected",
-	"failed", "not_processed",
-};
+/* An error as the reports show it; a value that is not UTF-8 is shown
+ * escaped. */
+static json_t *
+summary_error(const struct error_row *e)
+{
+	json_t *v = e->value ? json_string(e->value) : json_null();
+	if (v == NULL) {
+		char *esc = text_escape(e->value);
+		v = json_string(esc);
+		free(esc);
+	}
+	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o}", "row", (json_int_t)e->row_no,
+	    "line", (json_int_t)e->line_no, "field", e->field, "type",
+	    record_error_type_name(e->type), "message", e->message, "value", v);
+}
+
+static json_t *
+summary_match_sample(const struct match_sample *m)
+{
+	json_t *changes = json_array();
+	for (size_t i = 0; i < m->nchanges; i++) {
+		const struct match_change *c = &m->changes[i];
+		json_array_append_new(changes, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}",
+		    "field", c->field, "stored", c->stored, "incoming", c->incoming,
+		    "update", c->update, "merge", c->merge));
+	}
+	return json_pack("{s:I, s:I, s:o}", "row", (json_int_t)m->row,
+	    "record_id", (json_int_t)m->record_id, "changes", changes);
+}
 
 json_t *
 summary_from_result(const struct engine_result *r, const char *db)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", r->id ? json_integer(r->id) : json_null());
-	json_object_set_new(o, "status", json_string(r->status));
+	json_object_set_new(o, "status", json_string(status_name(r->status)));
 	json_object_set_new(o, "dry_run", json_boolean(r->dry_run));
 	json_object_set_new(o, "file", json_string(r->file));
 	json_object_set_new(o, "database", json_string(db));
@@ -64,20 +89,31 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "batch_size", json_integer(r->batch_size));
 	json_object_set_new(o, "total", json_integer((json_int_t)r->total));
 	for (int k = 0; k < OUTCOME_COUNT; k++)
-		json_object_set_new(o, count_keys[k], json_integer((json_int_t)r->counts.n[k]));
+		json_object_set_new(o, outcome_name((enum outcome)k),
+		    json_integer((json_int_t)r->counts.n[k]));
 	json_t *bt = json_object();
 	for (int t = 0; t < ERROR_TYPE_COUNT; t++)
 		if (r->errors_by_type[t])
 			json_object_set_new(bt, record_error_type_name(t),
 			    json_integer((json_int_t)r->errors_by_type[t]));
 	json_object_set_new(o, "errors_by_type", bt);
-	json_object_set(o, "errors_by_field", r->errors_by_field);
-	json_object_set(o, "errors", r->samples);
+	json_t *bf = json_object();
+	for (size_t i = 0; i < r->nerrors_by_field; i++)
+		json_object_set_new(bf, r->errors_by_field[i].name,
+		    json_integer((json_int_t)r->errors_by_field[i].n));
+	json_object_set_new(o, "errors_by_field", bf);
+	json_t *errors = json_array();
+	for (size_t i = 0; i < r->nsamples; i++)
+		json_array_append_new(errors, summary_error(&r->samples[i]));
+	json_object_set_new(o, "errors", errors);
 	if (!r->resumed)
 		json_object_set_new(o, "duplicates", json_pack("{s:I, s:I, s:I, s:I}",
 	    "new", (json_int_t)r->new_records, "match_stored", (json_int_t)r->matched_stored,
 	    "repeat_in_file", (json_int_t)r->matched_file, "ambiguous", (json_int_t)r->ambiguous));
-	json_object_set(o, "match_samples", r->match_samples);
+	json_t *ms = json_array();
+	for (size_t i = 0; i < r->nmatch_samples; i++)
+		json_array_append_new(ms, summary_match_sample(&r->match_samples[i]));
+	json_object_set_new(o, "match_samples", ms);
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));
 	json_object_set_new(o, "rows_per_s",
 	    json_real(r->duration_s > 0 ? (double)r->rows_this_run / r->duration_s : 0));
@@ -109,7 +145,8 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	json_object_set_new(o, "total", json_is_integer(total) ? json_incref(total) :
 	    json_integer(json_integer_value(json_object_get(row, "rows_done"))));
 	for (int k = 0; k < OUTCOME_COUNT; k++)
-		json_object_set(o, count_keys[k], json_object_get(row, count_keys[k]));
+		json_object_set(o, outcome_name((enum outcome)k),
+		    json_object_get(row, outcome_name((enum outcome)k)));
 	json_object_set_new(o, "errors_by_type", journal_error_counts_json(j, id, "type"));
 	json_object_set_new(o, "errors_by_field", journal_error_counts_json(j, id, "field"));
 	json_object_set_new(o, "errors", journal_errors_json(j, id, ENGINE_MAX_SAMPLES));
@@ -180,15 +217,11 @@ summary_print(FILE *fp, const json_t *r)
 	free(file);
 	free(db);
 
-	static const char *const labels[OUTCOME_COUNT] = {
-		N_("created"), N_("updated"), N_("merged"), N_("unchanged"),
-		N_("skipped"), N_("rejected"), N_("failed"), N_("not processed"),
-	};
 	fprintf(fp, "  %-16s %10lld\n", _("rows"), summary_int(r, "total"));
 	for (int k = 0; k < OUTCOME_COUNT; k++) {
-		long long n = summary_int(r, count_keys[k]);
+		long long n = summary_int(r, outcome_name((enum outcome)k));
 		if (n != 0 || k <= OUTCOME_UPDATED || k == OUTCOME_REJECTED)
-			fprintf(fp, "  %-16s %10lld\n", _(labels[k]), n);
+			fprintf(fp, "  %-16s %10lld\n", outcome_label((enum outcome)k), n);
 	}
 	fputc('\n', fp);
 
@@ -245,8 +278,7 @@ summary_print(FILE *fp, const json_t *r)
 		fprintf(fp, _("\nStopped early: %s\n"), esc);
 		free(esc);
 	}
-	const char *st = summary_str(r, "status");
-	if (!dry && (!strcmp(st, "interrupted") || !strcmp(st, "cancelled"))) {
+	if (!dry && status_is_resumable(status_parse(summary_str(r, "status")))) {
 		char *esc = text_escape(summary_str(r, "database"));
 		long long left = summary_int(r, "not_processed");
 		fprintf(fp, _("\n%lld rows are committed; %lld were not processed. Continue with: sluice resume %lld --db %s\n"),

@@ -92,26 +92,22 @@ tui_dupes_build(struct dupes *d)
 	free(d->lines);
 	d->lines = NULL;
 	d->nlines = 0;
-	json_t *samples = d->t->w.check.result.match_samples;
-	size_t i;
-	json_t *sm;
-	json_array_foreach(samples, i, sm) {
-		json_t *changes = json_object_get(sm, "changes");
-		d->lines = xreallocarray(d->lines, d->nlines + 1 + json_array_size(changes),
+	const struct engine_result *res = &d->t->w.check.result;
+	for (size_t i = 0; i < res->nmatch_samples; i++) {
+		const struct match_sample *sm = &res->match_samples[i];
+		d->lines = xreallocarray(d->lines, d->nlines + 1 + sm->nchanges,
 		    sizeof *d->lines);
 		d->lines[d->nlines++] = (struct tui_dupes_line){
 			.heading = 1,
-			.row = (long long)json_integer_value(json_object_get(sm, "row")),
-			.record = (long long)json_integer_value(json_object_get(sm, "record_id")),
+			.row = (long long)sm->row,
+			.record = (long long)sm->record_id,
 		};
-		size_t k;
-		json_t *c;
-		json_array_foreach(changes, k, c)
+		for (size_t k = 0; k < sm->nchanges; k++)
 			d->lines[d->nlines++] = (struct tui_dupes_line){
-				.field = json_string_value(json_object_get(c, "field")),
-				.stored = json_string_value(json_object_get(c, "stored")),
-				.update = json_string_value(json_object_get(c, "update")),
-				.merge = json_string_value(json_object_get(c, "merge")),
+				.field = sm->changes[k].field,
+				.stored = sm->changes[k].stored,
+				.update = sm->changes[k].update,
+				.merge = sm->changes[k].merge,
 			};
 	}
 	tui_list_set(&d->examples, d->nlines);

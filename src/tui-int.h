@@ -147,13 +147,14 @@ struct tui_run {
 	int exited;		/* the child is gone (reaped) */
 	int eof;
 	int64_t id;		/* the import's id, once known */
-	char status[32];
+	enum import_status status;	/* how it ended, once the child said;
+					 * STATUS_NONE until then */
 	int paused;
 	int cancelling;
 	int dry_run;
 	char *start_error;	/* it could not start: why */
-	struct progress_snapshot snap;
-	char snap_status[32];
+	struct progress_snapshot snap;	/* the latest; its status is STATUS_NONE
+					 * while the import is starting */
 	/* The log of events: kind and sentence, oldest first. */
 	struct tui_run_event {
 		enum progress_event_kind kind;

@@ -769,12 +769,11 @@ tui_preview_summary(struct preview *p, int y)
 		tui_put(stdscr, y + 1, 1, COLS - 2, line, A_NORMAL);
 		free(line);
 		*by = '\0';
-		const char *key;
-		json_t *v;
-		json_object_foreach(res->errors_by_field, key, v) {
+		for (size_t i = 0; i < res->nerrors_by_field; i++) {
 			char part[96];
-			snprintf(part, sizeof part, "%s%s %lld", *by ? ", " : "", key,
-			    (long long)json_integer_value(v));
+			snprintf(part, sizeof part, "%s%s %llu", *by ? ", " : "",
+			    res->errors_by_field[i].name,
+			    (unsigned long long)res->errors_by_field[i].n);
 			strncat(by, part, sizeof by - strlen(by) - 1);
 		}
 		line = xasprintf(_("Errors by field: %s"), *by ? by : _("none"));

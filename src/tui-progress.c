@@ -182,30 +182,31 @@ tui_progress_update(struct screen *s)
 static const char *
 tui_progress_status_text(const struct tui_run *r)
 {
-	const char *st = r->status[0] && strcmp(r->status, "starting") ? r->status : r->snap_status;
+	enum import_status st = r->status != STATUS_NONE ? r->status : r->snap.status;
 	if (r->start_error)
 		return _("could not start");
 	if (r->cancelling && tui_run_active(r))
 		return _("cancelling: the batch in flight is rolled back…");
-	if (!strcmp(st, "starting"))
+	switch (st) {
+	case STATUS_NONE:
 		return _("starting… (waiting for the database)");
-	if (!strcmp(st, "running"))
+	case STATUS_RUNNING:
 		return r->paused ? _("pausing at the end of the batch…") : _("running");
-	if (!strcmp(st, "paused"))
+	case STATUS_PAUSED:
 		return _("paused (p resumes)");
-	if (!strcmp(st, "retrying"))
+	case STATUS_RETRYING:
 		return _("retrying a batch: the database is busy");
-	if (!strcmp(st, "completed"))
+	case STATUS_COMPLETED:
 		return _("completed: every row was imported");
-	if (!strcmp(st, "completed_with_errors"))
+	case STATUS_COMPLETED_WITH_ERRORS:
 		return _("completed with errors: some rows were rejected or failed");
-	if (!strcmp(st, "cancelled"))
+	case STATUS_CANCELLED:
 		return _("cancelled: the batches before the cancel stay committed");
-	if (!strcmp(st, "interrupted"))
+	case STATUS_INTERRUPTED:
 		return _("interrupted: it can be resumed from the Home screen");
-	if (!strcmp(st, "failed"))
-		return _("failed");
-	return st;
+	default:
+		return status_label(st);
+	}
 }
 
 static void
@@ -235,7 +236,7 @@ tui_progress_draw(struct screen *s, int full)
 	clrtoeol();
 	tui_put(stdscr, y, 1, 10, _("Status"), t->a.bold);
 	attr_t sa = A_NORMAL;
-	if (r->start_error || !strcmp(r->status, "failed") || !strcmp(r->status, "interrupted"))
+	if (r->start_error || status_is_alarming(r->status))
 		sa = t->a.fail;
 	tui_put(stdscr, y, 12, w - 11, tui_progress_status_text(r), sa);
 	y++;
@@ -278,16 +279,12 @@ tui_progress_draw(struct screen *s, int full)
 	free(txt);
 	y += 2;
 	/* Counts per outcome, in two columns of four. */
-	static const char *const names[OUTCOME_COUNT] = {
-		N_("created"), N_("updated"), N_("merged"), N_("unchanged"),
-		N_("skipped"), N_("rejected"), N_("failed"), N_("not processed"),
-	};
 	int cw = w / 2 > 40 ? 40 : w / 2;
 	for (int k = 0; k < OUTCOME_COUNT; k++) {
 		int row = y + k % 4, col = 1 + (k / 4) * cw;
 		tui_text_thousands(num, sizeof num, sn->counts.n[k]);
 		attr_t a = (k == OUTCOME_REJECTED || k == OUTCOME_FAILED) && sn->counts.n[k] ? t->a.warn : A_NORMAL;
-		tui_put(stdscr, row, col, cw - 14, _(names[k]), A_NORMAL);
+		tui_put(stdscr, row, col, cw - 14, outcome_label((enum outcome)k), A_NORMAL);
 		tui_put_right(stdscr, row, col + cw - 14, 11, num, a);
 	}
 	y += 5;

@@ -166,7 +166,7 @@ tui_worker_main(int argc, char **argv)
 	    "dry_run", o.dry_run));
 	struct progress_event events[16];
 	uint64_t last_rows = UINT64_MAX;
-	const char *last_status = NULL;
+	enum import_status last_status = STATUS_NONE;
 	double last_t = 0;
 	for (;;) {
 		int running = engine_running(e);
@@ -205,8 +205,8 @@ tui_worker_main(int argc, char **argv)
 	struct engine_result res;
 	engine_finish(e, &res);
 	worker_line(json_pack("{s:s, s:I, s:s, s:s?}", "type", "result", "id", (json_int_t)res.id,
-	    "status", res.status, "last_error", res.last_error));
-	int rc = cli_exit_for_status(res.status);
+	    "status", status_name(res.status), "last_error", res.last_error));
+	int rc = status_exit_code(res.status);
 	engine_result_clear(&res);
 	free(fx);
 	json_decref(job);
@@ -308,9 +308,6 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 	r->fd = pipefd[0];
 	r->id = resume_id;
 	r->dry_run = resume_id > 0 ? 0 : t->w.dry_run;
-	snprintf(r->status, sizeof r->status, "%s", "starting");
-	snprintf(r->snap_status, sizeof r->snap_status, "%s", "starting");
-	r->snap.status = r->snap_status;
 	r->snap.eta_s = -1;
 	r->batch_started = tui_now();
 	return r;
@@ -360,17 +357,11 @@ tui_run_line(struct tui_run *r, const char *line)
 		tui_run_event(r, tui_run_kind(json_string_value(json_object_get(o, "kind"))),
 		    json_string_value(json_object_get(o, "message")) ?: "");
 	} else if (!strcmp(type, "progress")) {
-		static const char *const keys[OUTCOME_COUNT] = {
-			"created", "updated", "merged", "unchanged", "skipped", "rejected",
-			"failed", "not_processed",
-		};
 		struct progress_snapshot *s = &r->snap;
 		json_int_t id = json_integer_value(json_object_get(o, "id"));
 		if (id > 0)
 			r->id = id;
-		snprintf(r->snap_status, sizeof r->snap_status, "%s",
-		    json_string_value(json_object_get(o, "status")) ?: "");
-		s->status = r->snap_status;
+		s->status = status_parse(json_string_value(json_object_get(o, "status")));
 		s->percent = json_number_value(json_object_get(o, "percent"));
 		s->rows_done = (uint64_t)json_integer_value(json_object_get(o, "rows_done"));
 		s->rows_total = (uint64_t)json_integer_value(json_object_get(o, "rows_total"));
@@ -382,7 +373,8 @@ tui_run_line(struct tui_run *r, const char *line)
 		s->rows_per_min = json_number_value(json_object_get(o, "rows_per_min"));
 		s->eta_s = json_number_value(json_object_get(o, "eta_s"));
 		for (int k = 0; k < OUTCOME_COUNT; k++)
-			s->counts.n[k] = (uint64_t)json_integer_value(json_object_get(o, keys[k]));
+			s->counts.n[k] = (uint64_t)json_integer_value(json_object_get(o,
+			    outcome_name((enum outcome)k)));
 		if (batch != s->batch) {
 			double now = tui_now();
 			if (r->batch_seen == 0)
@@ -393,13 +385,11 @@ tui_run_line(struct tui_run *r, const char *line)
 			r->batch_started = now;
 			s->batch = batch;
 		}
-		r->paused = !strcmp(r->snap_status, "paused") ? 1 : r->paused;
+		r->paused = s->status == STATUS_PAUSED ? 1 : r->paused;
 	} else if (!strcmp(type, "result")) {
 		r->id = json_integer_value(json_object_get(o, "id"));
-		snprintf(r->status, sizeof r->status, "%s",
-		    json_string_value(json_object_get(o, "status")) ?: "");
-		snprintf(r->snap_status, sizeof r->snap_status, "%s", r->status);
-		r->snap.status = r->snap_status;
+		r->status = status_parse(json_string_value(json_object_get(o, "status")));
+		r->snap.status = r->status;
 		const char *why = json_string_value(json_object_get(o, "last_error"));
 		if (why)
 			tui_run_event(r, PROGRESS_STORAGE, why);
@@ -444,7 +434,7 @@ tui_run_poll(struct tui_run *r)
 		if (p == r->pid) {
 			r->exited = 1;
 			changed = 1;
-			if (r->status[0] == '\0' || !strcmp(r->status, "starting")) {
+			if (r->status == STATUS_NONE) {
 				if (r->start_error == NULL && WIFEXITED(st) && WEXITSTATUS(st) == 127)
 					r->start_error = xstrdup(_("The import could not be started (the sluice program was not found)."));
 				else if (r->start_error == NULL)
