@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cli-progress.h"
 #include "engine.h"
+#include "progress-jsonl.h"
 #include "report.h"
 #include "i18n.h"
 #include "summary.h"
@@ -77,7 +78,7 @@ cli_setup_notice(void *ctx, const char *message)
 	if (cli_mode == CLI_PROGRESS_JSONL) {
 		struct progress_event ev = { .kind = PROGRESS_RETRY, .setup = 1 };
 		snprintf(ev.message, sizeof ev.message, "%s", message);
-		cli_event_jsonl(stderr, &ev);
+		progress_jsonl_event(stderr, &ev);
 		return;
 	}
 	char *esc = text_escape(message);
@@ -90,7 +91,7 @@ static void
 cli_print_event(const struct progress_event *ev, enum cli_progress_mode mode, int line)
 {
 	if (mode == CLI_PROGRESS_JSONL) {
-		cli_event_jsonl(stderr, ev);
+		progress_jsonl_event(stderr, ev);
 		return;
 	}
 	if (line)
@@ -124,9 +125,7 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 	struct progress *p = engine_progress(e);
 	int line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO);
 	int detached = 0, cancelling = 0;
-	uint64_t last_rows = UINT64_MAX;
-	enum import_status last_status = STATUS_NONE;
-	int last_exact = -1;
+	struct progress_jsonl_filter filter = { 0 };
 	struct progress_event events[16];
 	struct progress_snapshot snap;
 	for (;;) {
@@ -154,13 +153,8 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 		if (!detached && line)
 			cli_progress_draw(stderr, &snap);
 		else if (!detached && mode == CLI_PROGRESS_JSONL &&
-		    (snap.rows_done != last_rows || snap.status != last_status ||
-		    snap.total_exact != last_exact)) {
-			cli_progress_jsonl(stderr, &snap);
-			last_rows = snap.rows_done;
-			last_status = snap.status;
-			last_exact = snap.total_exact;
-		}
+		    progress_jsonl_filter(&filter, &snap))
+			progress_jsonl_snapshot(stderr, &snap);
 		if (!running)
 			break;
 		struct timespec ts = { 0, 100 * 1000000L };

@@ -1,7 +1,7 @@
-/* Progress line, JSON lines, durations: the headless face of progress. */
+/* Progress line, durations: the headless face of progress (its JSON lines
+ * are progress-jsonl.c's). */
 #include "config.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -111,37 +111,4 @@ cli_progress_clear(FILE *fp)
 {
 	fputs("\r\033[K", fp);
 	fflush(fp);
-}
-
-void
-cli_progress_jsonl(FILE *fp, const struct progress_snapshot *s)
-{
-	json_t *o = json_pack("{s:s, s:I, s:s, s:f, s:I, s:I, s:b, s:I, s:I, s:f, s:f, s:f, s:f}",
-	    "type", "progress", "id", (json_int_t)s->id, "status", status_name(s->status),
-	    "percent", s->percent, "rows_done", (json_int_t)s->rows_done,
-	    "rows_total", (json_int_t)s->rows_total, "total_exact", s->total_exact,
-	    "batch", (json_int_t)s->batch, "batches_total", (json_int_t)s->batches_total,
-	    "elapsed_s", s->elapsed_s, "rows_per_s", s->rows_per_s,
-	    "rows_per_min", s->rows_per_min, "eta_s", s->eta_s);
-	for (int k = 0; k < OUTCOME_COUNT; k++)
-		json_object_set_new(o, outcome_name((enum outcome)k),
-		    json_integer((json_int_t)s->counts.n[k]));
-	json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	fputc('\n', fp);
-	fflush(fp);
-	json_decref(o);
-}
-
-void
-cli_event_jsonl(FILE *fp, const struct progress_event *ev)
-{
-	json_t *o = json_pack("{s:s, s:s, s:I, s:f, s:s}", "type", "event",
-	    "kind", progress_event_kind_name(ev->kind), "batch", (json_int_t)ev->batch,
-	    "elapsed_s", ev->elapsed_s, "message", ev->message);
-	if (o == NULL)
-		return;
-	json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	fputc('\n', fp);
-	fflush(fp);
-	json_decref(o);
 }

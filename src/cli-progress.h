@@ -1,5 +1,5 @@
 /* The headless progress display shared by import, resume and watch: one
- * line on a terminal, or JSON lines for machines. */
+ * line on a terminal, or JSON lines for machines (progress-jsonl.h). */
 #ifndef SLUICE_CLI_PROGRESS_H
 #define SLUICE_CLI_PROGRESS_H
 
@@ -24,9 +24,5 @@ double cli_duration_parse(const char *s);
 void cli_progress_draw(FILE *fp, const struct progress_snapshot *s);
 /* Clears the line before something else is printed. */
 void cli_progress_clear(FILE *fp);
-
-/* One JSON line for a snapshot or an event. */
-void cli_progress_jsonl(FILE *fp, const struct progress_snapshot *s);
-void cli_event_jsonl(FILE *fp, const struct progress_event *ev);
 
 #endif

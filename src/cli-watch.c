@@ -13,6 +13,7 @@
 #include "cli-progress.h"
 #include "i18n.h"
 #include "journal.h"
+#include "progress-jsonl.h"
 #include "store.h"
 #include "summary.h"
 
@@ -134,7 +135,7 @@ cli_watch(int argc, char **argv)
 		if (line)
 			cli_progress_draw(stderr, &snap);
 		else if (mode == CLI_PROGRESS_JSONL)
-			cli_progress_jsonl(stderr, &snap);
+			progress_jsonl_snapshot(stderr, &snap);
 		json_decref(row);
 		if (status != STATUS_RUNNING && status != STATUS_PAUSED)
 			break;

@@ -24,6 +24,7 @@
 #include "cli-progress.h"
 #include "engine.h"
 #include "i18n.h"
+#include "progress-jsonl.h"
 #include "text.h"
 #include "tui.h"
 #include "tui-int.h"
@@ -45,20 +46,12 @@ worker_on_signal(int sig)
 }
 
 static void
-worker_line(json_t *o)
-{
-	json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-	fputc('\n', stdout);
-	fflush(stdout);
-	json_decref(o);
-}
-
-static void
 worker_notice(void *ctx, const char *message)
 {
 	(void)ctx;
-	worker_line(json_pack("{s:s, s:s, s:I, s:f, s:s}", "type", "event", "kind", "retry",
-	    "batch", (json_int_t)0, "elapsed_s", 0.0, "message", message));
+	struct progress_event ev = { .kind = PROGRESS_RETRY, .setup = 1 };
+	snprintf(ev.message, sizeof ev.message, "%s", message);
+	progress_jsonl_event(stdout, &ev);
 }
 
 static char *
@@ -79,8 +72,7 @@ tui_worker_main(int argc, char **argv)
 	json_t *job = json_load_file(argv[1], 0, &jerr);
 	unlink(argv[1]);
 	if (!json_is_object(job)) {
-		worker_line(json_pack("{s:s, s:s}", "type", "error", "message",
-		    _("The wizard's job could not be read.")));
+		progress_jsonl_error(stdout, _("The wizard's job could not be read."));
 		return EXIT_USAGE;
 	}
 	struct sigaction sa;
@@ -152,7 +144,7 @@ tui_worker_main(int argc, char **argv)
 	}
 	if (e == NULL) {
 		char *esc = text_escape(cause);
-		worker_line(json_pack("{s:s, s:s}", "type", "error", "message", esc));
+		progress_jsonl_error(stdout, esc);
 		free(esc);
 		free(cause);
 		free(fx);
@@ -162,12 +154,9 @@ tui_worker_main(int argc, char **argv)
 	struct progress *p = engine_progress(e);
 	struct progress_snapshot snap;
 	progress_read(p, &snap);
-	worker_line(json_pack("{s:s, s:I, s:b}", "type", "started", "id", (json_int_t)snap.id,
-	    "dry_run", o.dry_run));
+	progress_jsonl_started(stdout, snap.id, o.dry_run);
 	struct progress_event events[16];
-	uint64_t last_rows = UINT64_MAX;
-	enum import_status last_status = STATUS_NONE;
-	double last_t = 0;
+	struct progress_jsonl_filter filter = { .every_s = 1 };
 	for (;;) {
 		int running = engine_running(e);
 		if (worker_cancel) {
@@ -186,17 +175,10 @@ tui_worker_main(int argc, char **argv)
 		while ((n = progress_take(p, events, 16)) > 0)
 			for (size_t i = 0; i < n; i++)
 				if (!events[i].setup)
-					cli_event_jsonl(stdout, &events[i]);
+					progress_jsonl_event(stdout, &events[i]);
 		progress_read(p, &snap);
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-		if (snap.rows_done != last_rows || snap.status != last_status || now - last_t >= 1) {
-			cli_progress_jsonl(stdout, &snap);
-			last_rows = snap.rows_done;
-			last_status = snap.status;
-			last_t = now;
-		}
+		if (progress_jsonl_filter(&filter, &snap))
+			progress_jsonl_snapshot(stdout, &snap);
 		if (!running)
 			break;
 		struct timespec nap = { 0, 100 * 1000000L };
@@ -204,8 +186,7 @@ tui_worker_main(int argc, char **argv)
 	}
 	struct engine_result res;
 	engine_finish(e, &res);
-	worker_line(json_pack("{s:s, s:I, s:s, s:s?}", "type", "result", "id", (json_int_t)res.id,
-	    "status", status_name(res.status), "last_error", res.last_error));
+	progress_jsonl_result(stdout, res.id, res.status, res.last_error);
 	int rc = status_exit_code(res.status);
 	engine_result_clear(&res);
 	free(fx);
@@ -327,74 +308,60 @@ tui_run_event(struct tui_run *r, enum progress_event_kind kind, const char *text
 	r->nevents++;
 }
 
-static enum progress_event_kind
-tui_run_kind(const char *name)
+/* A snapshot from the child; the batch bar's pace comes from the batches
+ * it saw end. */
+static void
+tui_run_snapshot(struct tui_run *r, const struct progress_snapshot *in)
 {
-	for (int k = PROGRESS_INFO; k <= PROGRESS_DROPPED; k++)
-		if (name && !strcmp(progress_event_kind_name((enum progress_event_kind)k), name))
-			return (enum progress_event_kind)k;
-	return PROGRESS_INFO;
+	struct progress_snapshot *s = &r->snap;
+	uint64_t batch = s->batch;
+	if (in->id > 0)
+		r->id = in->id;
+	*s = *in;
+	s->batch = batch;
+	if (in->batch != batch) {
+		if (r->batch_seen == 0)
+			r->batch_seen = batch ? batch : in->batch;
+		uint64_t done = in->batch - (r->batch_seen ? r->batch_seen - 1 : 0);
+		if (done > 0 && s->elapsed_s > 0)
+			r->batch_mean_s = s->elapsed_s / (double)done;
+		r->batch_started = tui_now();
+		s->batch = in->batch;
+	}
+	r->paused = s->status == STATUS_PAUSED ? 1 : r->paused;
 }
 
 static void
-tui_run_line(struct tui_run *r, const char *line)
+tui_run_line(struct tui_run *r, const char *text)
 {
-	json_t *o = json_loads(line, 0, NULL);
-	if (o == NULL)
+	struct progress_line l;
+	if (progress_jsonl_read(text, &l) != 0)
 		return;
-	const char *type = json_string_value(json_object_get(o, "type"));
-	if (type == NULL) {
-		json_decref(o);
-		return;
-	}
-	if (!strcmp(type, "started")) {
-		r->id = json_integer_value(json_object_get(o, "id"));
+	switch (l.type) {
+	case PROGRESS_LINE_STARTED:
+		r->id = l.id;
 		r->batch_started = tui_now();
-	} else if (!strcmp(type, "error")) {
+		break;
+	case PROGRESS_LINE_ERROR:
 		free(r->start_error);
-		r->start_error = xstrdup(json_string_value(json_object_get(o, "message")) ?: "?");
-	} else if (!strcmp(type, "event")) {
-		tui_run_event(r, tui_run_kind(json_string_value(json_object_get(o, "kind"))),
-		    json_string_value(json_object_get(o, "message")) ?: "");
-	} else if (!strcmp(type, "progress")) {
-		struct progress_snapshot *s = &r->snap;
-		json_int_t id = json_integer_value(json_object_get(o, "id"));
-		if (id > 0)
-			r->id = id;
-		s->status = status_parse(json_string_value(json_object_get(o, "status")));
-		s->percent = json_number_value(json_object_get(o, "percent"));
-		s->rows_done = (uint64_t)json_integer_value(json_object_get(o, "rows_done"));
-		s->rows_total = (uint64_t)json_integer_value(json_object_get(o, "rows_total"));
-		s->total_exact = json_is_true(json_object_get(o, "total_exact"));
-		uint64_t batch = (uint64_t)json_integer_value(json_object_get(o, "batch"));
-		s->batches_total = (uint64_t)json_integer_value(json_object_get(o, "batches_total"));
-		s->elapsed_s = json_number_value(json_object_get(o, "elapsed_s"));
-		s->rows_per_s = json_number_value(json_object_get(o, "rows_per_s"));
-		s->rows_per_min = json_number_value(json_object_get(o, "rows_per_min"));
-		s->eta_s = json_number_value(json_object_get(o, "eta_s"));
-		for (int k = 0; k < OUTCOME_COUNT; k++)
-			s->counts.n[k] = (uint64_t)json_integer_value(json_object_get(o,
-			    outcome_name((enum outcome)k)));
-		if (batch != s->batch) {
-			double now = tui_now();
-			if (r->batch_seen == 0)
-				r->batch_seen = s->batch ? s->batch : batch;
-			uint64_t done = batch - (r->batch_seen ? r->batch_seen - 1 : 0);
-			if (done > 0 && s->elapsed_s > 0)
-				r->batch_mean_s = s->elapsed_s / (double)done;
-			r->batch_started = now;
-			s->batch = batch;
-		}
-		r->paused = s->status == STATUS_PAUSED ? 1 : r->paused;
-	} else if (!strcmp(type, "result")) {
-		r->id = json_integer_value(json_object_get(o, "id"));
-		r->status = status_parse(json_string_value(json_object_get(o, "status")));
-		r->snap.status = r->status;
-		const char *why = json_string_value(json_object_get(o, "last_error"));
-		if (why)
-			tui_run_event(r, PROGRESS_STORAGE, why);
+		r->start_error = l.message;
+		l.message = NULL;
+		break;
+	case PROGRESS_LINE_EVENT:
+		tui_run_event(r, l.event.kind, l.event.message);
+		break;
+	case PROGRESS_LINE_SNAPSHOT:
+		tui_run_snapshot(r, &l.snap);
+		break;
+	case PROGRESS_LINE_RESULT:
+		r->id = l.id;
+		r->status = l.status;
+		r->snap.status = l.status;
+		if (l.message != NULL)
+			tui_run_event(r, PROGRESS_STORAGE, l.message);
+		break;
 	}
-	json_decref(o);
+	progress_line_clear(&l);
 }
 
 int

@@ -1,6 +1,6 @@
-# Unit tests of the core modules (fatal, schema, mapping, store, engine), included
-# from the top Makefile.am. make check sets SLUICE_SCHEMA_DIR to the source
-# tree's data/schemas.
+# Unit tests of the core modules (fatal, schema, mapping, store, engine,
+# the JSON-lines progress protocol), included from the top Makefile.am.
+# make check sets SLUICE_SCHEMA_DIR to the source tree's data/schemas.
 check_PROGRAMS += tests/unit/test-schema
 TESTS += tests/unit/test-schema
 tests_unit_test_schema_SOURCES = tests/unit/test-schema.c tests/unit/testdir.c tests/unit/testdir.h
@@ -30,3 +30,9 @@ TESTS += tests/unit/test-fatal
 tests_unit_test_fatal_SOURCES = tests/unit/test-fatal.c
 tests_unit_test_fatal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fatal_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test-progress-jsonl
+TESTS += tests/unit/test-progress-jsonl
+tests_unit_test_progress_jsonl_SOURCES = tests/unit/test-progress-jsonl.c
+tests_unit_test_progress_jsonl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_progress_jsonl_LDADD = $(UNIT_LIBS)
