@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -69,6 +68,16 @@ cli_detach(void)
 static atomic_int cli_started;
 static enum cli_progress_mode cli_mode;
 
+/* A notice for people on stderr, escaped. */
+static void
+cli_say(const char *message)
+{
+	char *esc = text_escape(message);
+	fprintf(stderr, "sluice: %s\n", esc);
+	free(esc);
+	fflush(stderr);
+}
+
 static void
 cli_setup_notice(void *ctx, const char *message)
 {
@@ -81,25 +90,65 @@ cli_setup_notice(void *ctx, const char *message)
 		progress_jsonl_event(stderr, &ev);
 		return;
 	}
-	char *esc = text_escape(message);
-	fprintf(stderr, "sluice: %s\n", esc);
-	free(esc);
-	fflush(stderr);
+	cli_say(message);
+}
+
+/* What the progress display knows while an import runs. */
+struct cli_display {
+	enum cli_progress_mode mode;
+	int line;		/* a progress line is drawn on stderr */
+	int detached;		/* the terminal is gone: nothing is shown */
+	int cancelling;
+	struct progress_jsonl_filter filter;
+};
+
+/* The signals: SIGINT or SIGTERM cancels (once); SIGHUP detaches from the
+ * dead terminal, the import goes on. */
+static int
+cli_display_should_cancel(void *ctx)
+{
+	struct cli_display *d = ctx;
+	if (cli_interrupts && !d->cancelling) {
+		d->cancelling = 1;
+		if (!d->detached) {
+			if (d->line)
+				cli_progress_clear(stderr);
+			fprintf(stderr, _("sluice: cancelling: the batch being written is rolled back…\n"));
+		}
+	}
+	if (cli_hangup && !d->detached) {
+		d->detached = 1;
+		d->line = 0;
+		cli_detach();
+	}
+	return d->cancelling;
 }
 
 static void
-cli_print_event(const struct progress_event *ev, enum cli_progress_mode mode, int line)
+cli_display_event(void *ctx, const struct progress_event *ev)
 {
-	if (mode == CLI_PROGRESS_JSONL) {
+	struct cli_display *d = ctx;
+	if (d->detached)
+		return;
+	if (d->mode == CLI_PROGRESS_JSONL) {
 		progress_jsonl_event(stderr, ev);
 		return;
 	}
-	if (line)
+	if (d->line)
 		cli_progress_clear(stderr);
-	char *esc = text_escape(ev->message);
-	fprintf(stderr, "sluice: %s\n", esc);
-	free(esc);
-	fflush(stderr);
+	cli_say(ev->message);
+}
+
+static void
+cli_display_snapshot(void *ctx, const struct progress_snapshot *s)
+{
+	struct cli_display *d = ctx;
+	if (d->detached)
+		return;
+	if (d->line)
+		cli_progress_draw(stderr, s);
+	else if (d->mode == CLI_PROGRESS_JSONL && progress_jsonl_filter(&d->filter, s))
+		progress_jsonl_snapshot(stderr, s);
 }
 
 /* Runs an engine to its end while showing its progress, then prints the
@@ -116,51 +165,22 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 	struct engine *e = engine_start(o, &hooks, &cause);
 	atomic_store(&cli_started, 1);
 	if (e == NULL) {
-		char *esc = text_escape(cause);
-		fprintf(stderr, "sluice: %s\n", esc);
-		free(esc);
+		cli_say(cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
-	struct progress *p = engine_progress(e);
-	int line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO);
-	int detached = 0, cancelling = 0;
-	struct progress_jsonl_filter filter = { 0 };
-	struct progress_event events[16];
-	struct progress_snapshot snap;
-	for (;;) {
-		int running = engine_running(e);
-		if (cli_interrupts && !cancelling) {
-			cancelling = 1;
-			engine_cancel(e);
-			if (!detached) {
-				if (line)
-					cli_progress_clear(stderr);
-				fprintf(stderr, _("sluice: cancelling: the batch being written is rolled back…\n"));
-			}
-		}
-		if (cli_hangup && !detached) {
-			detached = 1;
-			line = 0;
-			cli_detach();
-		}
-		size_t n;
-		while ((n = progress_take(p, events, 16)) > 0)
-			for (size_t i = 0; i < n && !detached; i++)
-				if (!events[i].setup)
-					cli_print_event(&events[i], mode, line);
-		progress_read(p, &snap);
-		if (!detached && line)
-			cli_progress_draw(stderr, &snap);
-		else if (!detached && mode == CLI_PROGRESS_JSONL &&
-		    progress_jsonl_filter(&filter, &snap))
-			progress_jsonl_snapshot(stderr, &snap);
-		if (!running)
-			break;
-		struct timespec ts = { 0, 100 * 1000000L };
-		nanosleep(&ts, NULL);
-	}
-	if (line)
+	struct cli_display d = {
+		.mode = mode,
+		.line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO),
+	};
+	const struct engine_watcher w = {
+		.should_cancel = cli_display_should_cancel,
+		.event = cli_display_event,
+		.snapshot = cli_display_snapshot,
+		.ctx = &d,
+	};
+	engine_watch(e, &w);
+	if (d.line)
 		cli_progress_clear(stderr);
 
 	struct engine_result res;
@@ -179,9 +199,7 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 		 * failure is said, the import's exit code stands. */
 		char *why = NULL;
 		if (report_write_xlsx(o->db, res.id, report, NULL, &why) != 0) {
-			char *esc = text_escape(why);
-			fprintf(stderr, "sluice: %s\n", esc);
-			free(esc);
+			cli_say(why);
 			free(why);
 		}
 	}

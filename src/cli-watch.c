@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli-progress.h"
+#include "engine.h"
 #include "i18n.h"
 #include "journal.h"
 #include "progress-jsonl.h"
@@ -60,6 +61,61 @@ cli_watch_snapshot(json_t *row, enum import_status status, struct progress_snaps
 	s->elapsed_s = cli_watch_since(json_string_value(json_object_get(row, "started_at")));
 }
 
+/* The import as its journal shows it, with a rate smoothed over the
+ * reads a second or more apart. */
+struct cli_watch_journal {
+	struct journal *j;
+	int64_t id;
+	int first;
+	double last_t, rate;
+	uint64_t last_rows;
+};
+
+static int
+cli_watch_read(void *ctx, struct progress_snapshot *snap)
+{
+	struct cli_watch_journal *jw = ctx;
+	json_t *row = journal_import_json(jw->j, jw->id);
+	if (row == NULL)
+		return -1;
+	enum import_status status = status_parse(journal_settle_status(jw->j, row));
+	*snap = (struct progress_snapshot){ .eta_s = -1 };
+	cli_watch_snapshot(row, status, snap);
+	json_decref(row);
+	double now = cli_watch_now();
+	if (jw->first) {
+		jw->first = 0;
+		jw->last_t = now;
+		jw->last_rows = snap->rows_done;
+	} else if (now - jw->last_t >= 1.0) {
+		double inst = (double)(snap->rows_done - jw->last_rows) / (now - jw->last_t);
+		jw->rate = jw->rate > 0 ? 0.3 * inst + 0.7 * jw->rate : inst;
+		jw->last_rows = snap->rows_done;
+		jw->last_t = now;
+	}
+	snap->rows_per_s = jw->rate;
+	snap->rows_per_min = jw->rate * 60;
+	if (jw->rate > 0 && snap->rows_total > snap->rows_done)
+		snap->eta_s = (double)(snap->rows_total - snap->rows_done) / jw->rate;
+	return status == STATUS_RUNNING || status == STATUS_PAUSED;
+}
+
+struct cli_watch_display {
+	enum cli_progress_mode mode;
+	int line;
+};
+
+/* Every snapshot read: the progress line, or a JSON line. */
+static void
+cli_watch_show(void *ctx, const struct progress_snapshot *s)
+{
+	const struct cli_watch_display *d = ctx;
+	if (d->line)
+		cli_progress_draw(stderr, s);
+	else if (d->mode == CLI_PROGRESS_JSONL)
+		progress_jsonl_snapshot(stderr, s);
+}
+
 const struct cli_option cli_watch_options[] = {
 	{ "db", required_argument, 'd', NULL, NULL, 0 },
 	{ "progress", required_argument, 'p', NULL, NULL, 0 },
@@ -105,44 +161,23 @@ cli_watch(int argc, char **argv)
 	}
 	struct journal *j = journal_open(st);
 
-	int line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO);
-	double t0 = cli_watch_now(), last_t = t0, rate = 0;
-	uint64_t first_rows = UINT64_MAX, last_rows = 0;
+	struct cli_watch_journal jw = { .j = j, .id = id, .first = 1 };
+	const struct engine_watch_source src = { .read = cli_watch_read, .ctx = &jw };
+	struct cli_watch_display d = {
+		.mode = (enum cli_progress_mode)mode,
+		.line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO),
+	};
+	const struct engine_watcher w = {
+		.snapshot = cli_watch_show,
+		.ctx = &d,
+		.period_ms = 250,
+	};
 	int rc = 0;
-	for (;;) {
-		json_t *row = journal_import_json(j, id);
-		if (row == NULL) {
-			fprintf(stderr, _("sluice watch: there is no import %lld in %s; sluice history lists them.\n"), id, db);
-			rc = EXIT_USAGE;
-			break;
-		}
-		enum import_status status = status_parse(journal_settle_status(j, row));
-		struct progress_snapshot snap = { .eta_s = -1 };
-		cli_watch_snapshot(row, status, &snap);
-		double now = cli_watch_now();
-		if (first_rows == UINT64_MAX) {
-			first_rows = last_rows = snap.rows_done;
-		} else if (now - last_t >= 1.0) {
-			double inst = (double)(snap.rows_done - last_rows) / (now - last_t);
-			rate = rate > 0 ? 0.3 * inst + 0.7 * rate : inst;
-			last_rows = snap.rows_done;
-			last_t = now;
-		}
-		snap.rows_per_s = rate;
-		snap.rows_per_min = rate * 60;
-		if (rate > 0 && snap.rows_total > snap.rows_done)
-			snap.eta_s = (double)(snap.rows_total - snap.rows_done) / rate;
-		if (line)
-			cli_progress_draw(stderr, &snap);
-		else if (mode == CLI_PROGRESS_JSONL)
-			progress_jsonl_snapshot(stderr, &snap);
-		json_decref(row);
-		if (status != STATUS_RUNNING && status != STATUS_PAUSED)
-			break;
-		struct timespec ts = { 0, 250 * 1000000L };
-		nanosleep(&ts, NULL);
+	if (engine_watch_source(&src, &w) != 0) {
+		fprintf(stderr, _("sluice watch: there is no import %lld in %s; sluice history lists them.\n"), id, db);
+		rc = EXIT_USAGE;
 	}
-	if (line)
+	if (d.line)
 		cli_progress_clear(stderr);
 	if (rc == 0) {
 		json_t *report = summary_from_journal(j, id, db);

@@ -145,4 +145,43 @@ int engine_import(const struct engine_options *opts, const struct engine_hooks *
 
 void engine_result_clear(struct engine_result *result);
 
+/* --- Watching an import (engine-watch.c) --- */
+
+#define ENGINE_WATCH_PERIOD_MS 100
+
+/* Whoever watches an import: told, once a period, what happened and how it
+ * stands. Any callback may be NULL. */
+struct engine_watcher {
+	/* Asked first: 1 cancels the import (the batch in flight is rolled
+	 * back); saying so again is harmless. */
+	int (*should_cancel)(void *ctx);
+	/* Asked next: 1 pauses the import, 0 resumes it, -1 leaves it. */
+	int (*should_pause)(void *ctx);
+	/* The events since the last period, oldest first; not those of the
+	 * setup (engine_start's notice hook told them). */
+	void (*event)(void *ctx, const struct progress_event *ev);
+	/* Then the snapshot; the last one is how the import ended. */
+	void (*snapshot)(void *ctx, const struct progress_snapshot *s);
+	void *ctx;
+	unsigned period_ms;	/* 0: ENGINE_WATCH_PERIOD_MS */
+};
+
+/* Watches e until its worker has ended; engine_finish then returns at
+ * once. */
+void engine_watch(struct engine *e, const struct engine_watcher *w);
+
+/* An import another process runs, as far as it can be seen from here
+ * (sluice watch reads the journal). */
+struct engine_watch_source {
+	/* Fills *s: returns 1 while the import runs, 0 once it has ended (*s
+	 * is then its end), -1 when it cannot be read. */
+	int (*read)(void *ctx, struct progress_snapshot *s);
+	void *ctx;
+};
+
+/* The same watch over src: snapshots only (no events, and nothing to
+ * cancel or pause from here). 0 once the import has ended, -1 when src
+ * could not read it. */
+int engine_watch_source(const struct engine_watch_source *src, const struct engine_watcher *w);
+
 #endif

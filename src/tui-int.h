@@ -126,14 +126,14 @@ void *tui_task_finish(struct tui_task *t);
 struct tui_check {
 	pthread_mutex_t lock;
 	struct tui_task *task;
-	struct engine *engine;	/* while it runs; under lock */
 	unsigned generation;	/* of the choices it checks */
 	int finished;		/* result is valid */
 	int failed;		/* could not start: cause says why */
 	char *cause;
 	struct engine_result result;
 	char *map_file;
-	struct progress_snapshot snap;
+	struct progress_snapshot latest;	/* from the dry run's thread; under lock */
+	struct progress_snapshot snap;	/* the screens' copy of it (tui_check_poll) */
 };
 
 /* The import, run as a child process (sluice wizard-import) in its own

@@ -433,6 +433,23 @@ struct tui_check_job {
 	char *path, *db, *schema, *sheet, *map_file;
 };
 
+static int
+tui_check_cancelled(void *ctx)
+{
+	struct tui_task *t = ctx;
+	return atomic_load(&t->cancel);
+}
+
+static void
+tui_check_snapshot(void *ctx, const struct progress_snapshot *s)
+{
+	struct tui_task *t = ctx;
+	struct tui_check *c = ((struct tui_check_job *)t->arg)->c;
+	pthread_mutex_lock(&c->lock);
+	c->latest = *s;
+	pthread_mutex_unlock(&c->lock);
+}
+
 static void *
 tui_check_task(struct tui_task *t)
 {
@@ -440,26 +457,20 @@ tui_check_task(struct tui_task *t)
 	struct tui_check *c = job->c;
 	char *cause = NULL;
 	struct engine *e = engine_start(&job->o, NULL, &cause);
-	pthread_mutex_lock(&c->lock);
-	c->engine = e;
 	if (e == NULL) {
+		pthread_mutex_lock(&c->lock);
 		c->failed = 1;
 		c->cause = cause;
-	}
-	pthread_mutex_unlock(&c->lock);
-	if (e != NULL) {
-		if (atomic_load(&t->cancel))
-			engine_cancel(e);
-		while (engine_running(e)) {
-			if (atomic_load(&t->cancel))
-				engine_cancel(e);
-			usleep(50000);
-		}
-		struct engine_result res;
-		pthread_mutex_lock(&c->lock);
-		progress_read(engine_progress(e), &c->snap);
-		c->engine = NULL;
 		pthread_mutex_unlock(&c->lock);
+	} else {
+		const struct engine_watcher w = {
+			.should_cancel = tui_check_cancelled,
+			.snapshot = tui_check_snapshot,
+			.ctx = t,
+			.period_ms = 50,
+		};
+		engine_watch(e, &w);
+		struct engine_result res;
 		engine_finish(e, &res);
 		pthread_mutex_lock(&c->lock);
 		engine_result_clear(&c->result);
@@ -495,6 +506,7 @@ tui_check_stop(struct tui_wizard *w)
 	c->cause = NULL;
 	c->finished = c->failed = 0;
 	memset(&c->snap, 0, sizeof c->snap);
+	memset(&c->latest, 0, sizeof c->latest);
 }
 
 void
@@ -549,8 +561,7 @@ tui_check_poll(struct tui *t)
 	if (c->task == NULL)
 		return 0;
 	pthread_mutex_lock(&c->lock);
-	if (c->engine != NULL)
-		progress_read(engine_progress(c->engine), &c->snap);
+	c->snap = c->latest;
 	int running = !c->finished && !c->failed;
 	pthread_mutex_unlock(&c->lock);
 	if (!running)

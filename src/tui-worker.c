@@ -54,6 +54,43 @@ worker_notice(void *ctx, const char *message)
 	progress_jsonl_event(stdout, &ev);
 }
 
+static int
+worker_should_cancel(void *ctx)
+{
+	(void)ctx;
+	return worker_cancel;
+}
+
+/* SIGUSR1 pauses, SIGUSR2 resumes. */
+static int
+worker_should_pause(void *ctx)
+{
+	(void)ctx;
+	if (worker_pause) {
+		worker_pause = 0;
+		return 1;
+	}
+	if (worker_resume) {
+		worker_resume = 0;
+		return 0;
+	}
+	return -1;
+}
+
+static void
+worker_event(void *ctx, const struct progress_event *ev)
+{
+	(void)ctx;
+	progress_jsonl_event(stdout, ev);
+}
+
+static void
+worker_snapshot(void *ctx, const struct progress_snapshot *s)
+{
+	if (progress_jsonl_filter(ctx, s))
+		progress_jsonl_snapshot(stdout, s);
+}
+
 static char *
 worker_temp(const char *what)
 {
@@ -151,39 +188,20 @@ tui_worker_main(int argc, char **argv)
 		json_decref(job);
 		return EXIT_USAGE;
 	}
-	struct progress *p = engine_progress(e);
 	struct progress_snapshot snap;
-	progress_read(p, &snap);
+	progress_read(engine_progress(e), &snap);
 	progress_jsonl_started(stdout, snap.id, o.dry_run);
-	struct progress_event events[16];
+	/* Snapshots when they say something new, and once a second anyway:
+	 * the wizard's batch bar moves with them. */
 	struct progress_jsonl_filter filter = { .every_s = 1 };
-	for (;;) {
-		int running = engine_running(e);
-		if (worker_cancel) {
-			worker_cancel = 0;
-			engine_cancel(e);
-		}
-		if (worker_pause) {
-			worker_pause = 0;
-			engine_pause(e, 1);
-		}
-		if (worker_resume) {
-			worker_resume = 0;
-			engine_pause(e, 0);
-		}
-		size_t n;
-		while ((n = progress_take(p, events, 16)) > 0)
-			for (size_t i = 0; i < n; i++)
-				if (!events[i].setup)
-					progress_jsonl_event(stdout, &events[i]);
-		progress_read(p, &snap);
-		if (progress_jsonl_filter(&filter, &snap))
-			progress_jsonl_snapshot(stdout, &snap);
-		if (!running)
-			break;
-		struct timespec nap = { 0, 100 * 1000000L };
-		nanosleep(&nap, NULL);
-	}
+	const struct engine_watcher w = {
+		.should_cancel = worker_should_cancel,
+		.should_pause = worker_should_pause,
+		.event = worker_event,
+		.snapshot = worker_snapshot,
+		.ctx = &filter,
+	};
+	engine_watch(e, &w);
 	struct engine_result res;
 	engine_finish(e, &res);
 	progress_jsonl_result(stdout, res.id, res.status, res.last_error);

@@ -1,8 +1,8 @@
 /* Unit tests for engine.c: whole imports of small CSV files into SQLite
  * databases in a temporary directory. Every result is checked against the
  * accounting invariant; then the counts each strategy, batch size and dry
- * run give, a mapping that cannot start, and a retry after a lock held by
- * another connection. */
+ * run give, a mapping that cannot start, a retry after a lock held by
+ * another connection, and what engine_watch tells a watcher. */
 #include "config.h"
 
 #include <check.h>
@@ -610,6 +610,151 @@ START_TEST(resume_refuses_a_changed_file)
 }
 END_TEST
 
+/* What a watcher was told. */
+struct seen {
+	int resume_asked, cancel;
+	unsigned snapshots, events;
+	int resumed_event, cancelled_event;
+	struct progress_snapshot last;
+};
+
+static int
+seen_should_cancel(void *ctx)
+{
+	struct seen *s = ctx;
+	return s->cancel;
+}
+
+/* Resumes an engine started paused, once. */
+static int
+seen_should_pause(void *ctx)
+{
+	struct seen *s = ctx;
+	if (s->resume_asked)
+		return -1;
+	s->resume_asked = 1;
+	return 0;
+}
+
+static void
+seen_event(void *ctx, const struct progress_event *ev)
+{
+	struct seen *s = ctx;
+	ck_assert_int_eq(ev->setup, 0);
+	s->events++;
+	s->resumed_event |= ev->kind == PROGRESS_RESUMED;
+	s->cancelled_event |= ev->kind == PROGRESS_CANCELLED;
+}
+
+static void
+seen_snapshot(void *ctx, const struct progress_snapshot *snap)
+{
+	struct seen *s = ctx;
+	if (s->snapshots > 0)
+		ck_assert_uint_ge(snap->rows_done, s->last.rows_done);
+	s->snapshots++;
+	s->last = *snap;
+}
+
+START_TEST(watch_follows_an_import_to_its_end)
+{
+	char *path = write_file("c.csv", contacts_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	o.batch_size = 2;
+	o.start_paused = 1;
+	struct seen seen = { 0 };
+	const struct engine_watcher w = {
+		.should_cancel = seen_should_cancel,
+		.should_pause = seen_should_pause,
+		.event = seen_event,
+		.snapshot = seen_snapshot,
+		.ctx = &seen,
+		.period_ms = 5,
+	};
+	struct engine_result r;
+	char *cause = NULL;
+	struct engine *e = engine_start(&o, NULL, &cause);
+
+	ck_assert_ptr_nonnull(e);
+	engine_watch(e, &w);
+	ck_assert_int_eq(engine_running(e), 0);
+	engine_finish(e, &r);
+	assert_invariant(&r);
+	ck_assert(seen.resume_asked);
+	ck_assert(seen.resumed_event);
+	ck_assert_uint_ge(seen.snapshots, 1);
+	ck_assert_int_eq(seen.last.status, r.status);
+	ck_assert_int_eq(seen.last.status, STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(seen.last.rows_done, CONTACTS_ROWS);
+	ck_assert_int_eq(seen.last.total_exact, 1);
+	for (int k = 0; k < OUTCOME_COUNT; k++)
+		ck_assert_uint_eq(seen.last.counts.n[k], r.counts.n[k]);
+	engine_result_clear(&r);
+	free(path);
+}
+END_TEST
+
+START_TEST(watch_cancels_when_asked)
+{
+	char *path = write_file("c.csv", contacts_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	o.batch_size = 2;
+	o.start_paused = 1;
+	struct seen seen = { .cancel = 1 };
+	const struct engine_watcher w = {
+		.should_cancel = seen_should_cancel,
+		.event = seen_event,
+		.snapshot = seen_snapshot,
+		.ctx = &seen,
+	};
+	struct engine_result r;
+	char *cause = NULL;
+	struct engine *e = engine_start(&o, NULL, &cause);
+
+	ck_assert_ptr_nonnull(e);
+	engine_watch(e, &w);
+	engine_finish(e, &r);
+	assert_invariant(&r);
+	ck_assert_int_eq(r.status, STATUS_CANCELLED);
+	ck_assert_int_eq(seen.last.status, STATUS_CANCELLED);
+	ck_assert(seen.cancelled_event);
+	ck_assert_uint_eq(r.counts.n[OUTCOME_NOT_PROCESSED], CONTACTS_ROWS);
+	engine_result_clear(&r);
+	free(path);
+}
+END_TEST
+
+/* A source that runs for three reads, then ends; or cannot be read. */
+static int
+countdown_read(void *ctx, struct progress_snapshot *s)
+{
+	int *left = ctx;
+	if (*left < 0)
+		return -1;
+	*s = (struct progress_snapshot){ .rows_done = (uint64_t)(3 - *left),
+	    .status = *left > 0 ? STATUS_RUNNING : STATUS_COMPLETED };
+	return (*left)-- > 0;
+}
+
+START_TEST(watch_follows_a_source_to_its_end)
+{
+	int left = 3;
+	const struct engine_watch_source src = { .read = countdown_read, .ctx = &left };
+	struct seen seen = { 0 };
+	const struct engine_watcher w = { .snapshot = seen_snapshot, .ctx = &seen, .period_ms = 1 };
+
+	ck_assert_int_eq(engine_watch_source(&src, &w), 0);
+	ck_assert_uint_eq(seen.snapshots, 4);
+	ck_assert_int_eq(seen.last.status, STATUS_COMPLETED);
+	ck_assert_uint_eq(seen.last.rows_done, 3);
+
+	left = -1;
+	seen = (struct seen){ 0 };
+	ck_assert_int_eq(engine_watch_source(&src, &w), -1);
+	ck_assert_uint_eq(seen.snapshots, 0);
+}
+END_TEST
+
 START_TEST(progress_ring_says_when_events_were_dropped)
 {
 	struct progress p;
@@ -648,6 +793,9 @@ engine_suite(void)
 	tcase_add_test(tc, match_samples_show_update_and_merge);
 	tcase_add_test(tc, cancel_rolls_back_the_batch_in_flight);
 	tcase_add_test(tc, resume_refuses_a_changed_file);
+	tcase_add_test(tc, watch_follows_an_import_to_its_end);
+	tcase_add_test(tc, watch_cancels_when_asked);
+	tcase_add_test(tc, watch_follows_a_source_to_its_end);
 	tcase_add_test(tc, progress_ring_says_when_events_were_dropped);
 	suite_add_tcase(s, tc);
 
