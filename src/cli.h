@@ -48,6 +48,12 @@ int cli_report(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_history(int argc, char **argv);
 int cli_show(int argc, char **argv);
+/* sluice wizard-import JOB: the wizard's import, run by the wizard in a
+ * child process. JOB is a JSON file the wizard wrote (it is removed once
+ * read). Progress and events go to standard output as JSON lines;
+ * SIGUSR1 pauses, SIGUSR2 resumes, SIGTERM and SIGINT cancel. Returns the
+ * exit code of sluice import for the same outcome. */
+int cli_wizard_import(int argc, char **argv);
 
 /* getopt_long() over a table of options, with the same returns. */
 int cli_getopt(const struct cli_option *options, int argc, char **argv);

@@ -37,8 +37,8 @@ static const struct cli_command main_commands[] = {
 	    NULL, cli_inspect_options, 0, cli_inspect },
 	{ "rollback", N_("ID --db PATH [--force] [--json]"), NULL, NULL, cli_rollback_options, 0,
 	    cli_rollback },
-	/* The wizard's import process (not for people: see tui-worker.c). */
-	{ "wizard-import", NULL, NULL, NULL, NULL, 1, tui_worker_main },
+	/* The wizard's import process (not for people: see cli-wizard-import.c). */
+	{ "wizard-import", NULL, NULL, NULL, NULL, 1, cli_wizard_import },
 	/* In the usage as its last line. */
 	{ "--help", NULL, NULL, NULL, NULL, 1, main_help },
 	{ "-h", NULL, NULL, NULL, NULL, 1, main_help },

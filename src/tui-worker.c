@@ -1,13 +1,13 @@
 /* The wizard's import as a child process. The wizard writes a job (file,
  * mapping, fixes, strategy, batch size) and starts `sluice wizard-import
- * JOB` in a session of its own: the import then survives the wizard being
- * left and the SSH session dropping (no SIGHUP reaches it), and a crash of
- * the screen cannot take the import down. The child speaks JSON lines on
- * its standard output (the same lines as sluice import --progress=jsonl,
- * plus "started", "error" and "result"); the wizard reads them, and
- * pauses, resumes and cancels with signals. Why not a thread in the
- * wizard: a process that must outlive its terminal cannot also give the
- * shell back, and fork() without exec() is unsafe once threads run. */
+ * JOB` (cli-wizard-import.c) in a session of its own: the import then
+ * survives the wizard being left and the SSH session dropping (no SIGHUP
+ * reaches it), and a crash of the screen cannot take the import down. The
+ * child speaks JSON lines on its standard output (progress-jsonl.h); the
+ * wizard reads them here, and pauses, resumes and cancels with signals.
+ * Why not a thread in the wizard: a process that must outlive its terminal
+ * cannot also give the shell back, and fork() without exec() is unsafe
+ * once threads run. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,202 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "cli-progress.h"
-#include "engine.h"
 #include "i18n.h"
 #include "progress-jsonl.h"
-#include "text.h"
-#include "tui.h"
 #include "tui-int.h"
 #include "xmalloc.h"
-
-/* --- The child ----------------------------------------------------------------- */
-
-static volatile sig_atomic_t worker_cancel, worker_pause, worker_resume;
-
-static void
-worker_on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		worker_pause = 1;
-	else if (sig == SIGUSR2)
-		worker_resume = 1;
-	else
-		worker_cancel = 1;
-}
-
-static void
-worker_notice(void *ctx, const char *message)
-{
-	(void)ctx;
-	struct progress_event ev = { .kind = PROGRESS_RETRY, .setup = 1 };
-	snprintf(ev.message, sizeof ev.message, "%s", message);
-	progress_jsonl_event(stdout, &ev);
-}
-
-static int
-worker_should_cancel(void *ctx)
-{
-	(void)ctx;
-	return worker_cancel;
-}
-
-/* SIGUSR1 pauses, SIGUSR2 resumes. */
-static int
-worker_should_pause(void *ctx)
-{
-	(void)ctx;
-	if (worker_pause) {
-		worker_pause = 0;
-		return 1;
-	}
-	if (worker_resume) {
-		worker_resume = 0;
-		return 0;
-	}
-	return -1;
-}
-
-static void
-worker_event(void *ctx, const struct progress_event *ev)
-{
-	(void)ctx;
-	progress_jsonl_event(stdout, ev);
-}
-
-static void
-worker_snapshot(void *ctx, const struct progress_snapshot *s)
-{
-	if (progress_jsonl_filter(ctx, s))
-		progress_jsonl_snapshot(stdout, s);
-}
-
-static char *
-worker_temp(const char *what)
-{
-	const char *dir = getenv("TMPDIR");
-	return xasprintf("%s/sluice-%s.XXXXXX", dir && *dir ? dir : "/tmp", what);
-}
-
-int
-tui_worker_main(int argc, char **argv)
-{
-	if (argc != 2) {
-		fprintf(stderr, _("sluice wizard-import: this command is run by the wizard (sluice with no command).\n"));
-		return EXIT_USAGE;
-	}
-	json_error_t jerr;
-	json_t *job = json_load_file(argv[1], 0, &jerr);
-	unlink(argv[1]);
-	if (!json_is_object(job)) {
-		progress_jsonl_error(stdout, _("The wizard's job could not be read."));
-		return EXIT_USAGE;
-	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = worker_on_signal;
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	sigset_t held;
-	sigemptyset(&held);
-	sigaddset(&held, SIGUSR1);
-	sigaddset(&held, SIGUSR2);
-	sigaddset(&held, SIGTERM);
-	sigaddset(&held, SIGINT);
-	sigprocmask(SIG_UNBLOCK, &held, NULL);
-
-	struct engine_options o = {
-		.db = json_string_value(json_object_get(job, "db")),
-		.path = json_string_value(json_object_get(job, "path")),
-		.schema = json_string_value(json_object_get(job, "schema")),
-		.sheet = json_string_value(json_object_get(job, "sheet")),
-		.strategy = (enum strategy)json_integer_value(json_object_get(job, "strategy")),
-		.batch_size = (unsigned)json_integer_value(json_object_get(job, "batch_size")),
-		.retries = ENGINE_DEFAULT_RETRIES,
-		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
-		.dry_run = json_is_true(json_object_get(job, "dry_run")),
-		.resume_id = json_integer_value(json_object_get(job, "resume_id")),
-	};
-	if (o.batch_size == 0)
-		o.batch_size = ENGINE_DEFAULT_BATCH;
-	char *map_file = NULL;
-	json_t *lines = json_object_get(job, "map_lines");
-	if (json_array_size(lines) > 0) {
-		map_file = worker_temp("map");
-		int fd = mkstemp(map_file);
-		FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-		size_t i;
-		json_t *l;
-		json_array_foreach(lines, i, l)
-			if (fp)
-				fprintf(fp, "%s\n", json_string_value(l));
-		if (fp)
-			fclose(fp);
-		o.map_file = map_file;
-	}
-	json_t *fixes = json_object_get(job, "fixes");
-	size_t nfixes = json_array_size(fixes);
-	struct engine_fix *fx = xcalloc(nfixes ? nfixes : 1, sizeof *fx);
-	for (size_t i = 0; i < nfixes; i++) {
-		json_t *f = json_array_get(fixes, i);
-		fx[i].row = (uint64_t)json_integer_value(json_object_get(f, "row"));
-		fx[i].column = (size_t)json_integer_value(json_object_get(f, "column"));
-		fx[i].original = json_string_value(json_object_get(f, "original"));
-		fx[i].value = json_string_value(json_object_get(f, "value"));
-	}
-	o.fixes = fx;
-	o.nfixes = nfixes;
-
-	static const struct engine_hooks hooks = { .notice = worker_notice };
-	char *cause = NULL;
-	struct engine *e = engine_start(&o, &hooks, &cause);
-	if (map_file) {
-		unlink(map_file);
-		free(map_file);
-	}
-	if (e == NULL) {
-		char *esc = text_escape(cause);
-		progress_jsonl_error(stdout, esc);
-		free(esc);
-		free(cause);
-		free(fx);
-		json_decref(job);
-		return EXIT_USAGE;
-	}
-	struct progress_snapshot snap;
-	progress_read(engine_progress(e), &snap);
-	progress_jsonl_started(stdout, snap.id, o.dry_run);
-	/* Snapshots when they say something new, and once a second anyway:
-	 * the wizard's batch bar moves with them. */
-	struct progress_jsonl_filter filter = { .every_s = 1 };
-	const struct engine_watcher w = {
-		.should_cancel = worker_should_cancel,
-		.should_pause = worker_should_pause,
-		.event = worker_event,
-		.snapshot = worker_snapshot,
-		.ctx = &filter,
-	};
-	engine_watch(e, &w);
-	struct engine_result res;
-	engine_finish(e, &res);
-	progress_jsonl_result(stdout, res.id, res.status, res.last_error);
-	int rc = status_exit_code(res.status);
-	engine_result_clear(&res);
-	free(fx);
-	json_decref(job);
-	return rc;
-}
-
-/* --- The wizard's side ------------------------------------------------------- */
 
 static json_t *
 tui_run_job(struct tui *t, int64_t resume_id)

@@ -1,8 +1,8 @@
 /* The wizard: `sluice [FILE] [--db PATH]` walks a person through an import
  * on an ncurses screen (Home, File, Mapping, Preview, Duplicates, Confirm,
  * Progress, Report). The import itself runs as a child process,
- * `sluice wizard-import JOB`, in its own session, so that it finishes even
- * when the wizard is left or the SSH session drops. */
+ * `sluice wizard-import JOB` (cli_wizard_import), in its own session, so
+ * that it finishes even when the wizard is left or the SSH session drops. */
 #ifndef SLUICE_TUI_H
 #define SLUICE_TUI_H
 
@@ -11,12 +11,5 @@
  * database. Returns the exit code: 0, or 2 when there is no terminal to
  * run on. */
 int tui_main(const char *file, const char *db);
-
-/* sluice wizard-import JOB: the wizard's import, run by the wizard in a
- * child process. JOB is a JSON file the wizard wrote (it is removed once
- * read). Progress and events go to standard output as JSON lines;
- * SIGUSR1 pauses, SIGUSR2 resumes, SIGTERM and SIGINT cancel. Returns the
- * exit code of sluice import for the same outcome. */
-int tui_worker_main(int argc, char **argv);
 
 #endif

@@ -1,0 +1,202 @@
+/* sluice wizard-import JOB: the wizard's import, in a process of its own.
+ * It reads the job the wizard wrote (file, mapping, fixes, strategy, batch
+ * size; tui-worker.c writes it), runs the engine, and speaks the JSON-lines
+ * protocol (progress-jsonl.h) on its standard output: snapshots and events
+ * as sluice import --progress=jsonl writes them, plus "started", "error"
+ * and "result". SIGUSR1 pauses, SIGUSR2 resumes, SIGTERM and SIGINT
+ * cancel; SIGHUP is ignored, so that the import outlives the terminal. */
+#include "config.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "i18n.h"
+#include "progress-jsonl.h"
+#include "text.h"
+#include "xmalloc.h"
+
+static volatile sig_atomic_t cli_wizard_cancel, cli_wizard_pause, cli_wizard_resume;
+
+static void
+cli_wizard_on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		cli_wizard_pause = 1;
+	else if (sig == SIGUSR2)
+		cli_wizard_resume = 1;
+	else
+		cli_wizard_cancel = 1;
+}
+
+static void
+cli_wizard_notice(void *ctx, const char *message)
+{
+	(void)ctx;
+	struct progress_event ev = { .kind = PROGRESS_RETRY, .setup = 1 };
+	snprintf(ev.message, sizeof ev.message, "%s", message);
+	progress_jsonl_event(stdout, &ev);
+}
+
+static int
+cli_wizard_should_cancel(void *ctx)
+{
+	(void)ctx;
+	return cli_wizard_cancel;
+}
+
+/* SIGUSR1 pauses, SIGUSR2 resumes. */
+static int
+cli_wizard_should_pause(void *ctx)
+{
+	(void)ctx;
+	if (cli_wizard_pause) {
+		cli_wizard_pause = 0;
+		return 1;
+	}
+	if (cli_wizard_resume) {
+		cli_wizard_resume = 0;
+		return 0;
+	}
+	return -1;
+}
+
+static void
+cli_wizard_event(void *ctx, const struct progress_event *ev)
+{
+	(void)ctx;
+	progress_jsonl_event(stdout, ev);
+}
+
+static void
+cli_wizard_snapshot(void *ctx, const struct progress_snapshot *s)
+{
+	if (progress_jsonl_filter(ctx, s))
+		progress_jsonl_snapshot(stdout, s);
+}
+
+static char *
+cli_wizard_temp(const char *what)
+{
+	const char *dir = getenv("TMPDIR");
+	return xasprintf("%s/sluice-%s.XXXXXX", dir && *dir ? dir : "/tmp", what);
+}
+
+int
+cli_wizard_import(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, _("sluice wizard-import: this command is run by the wizard (sluice with no command).\n"));
+		return EXIT_USAGE;
+	}
+	json_error_t jerr;
+	json_t *job = json_load_file(argv[1], 0, &jerr);
+	unlink(argv[1]);
+	if (!json_is_object(job)) {
+		progress_jsonl_error(stdout, _("The wizard's job could not be read."));
+		return EXIT_USAGE;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = cli_wizard_on_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t held;
+	sigemptyset(&held);
+	sigaddset(&held, SIGUSR1);
+	sigaddset(&held, SIGUSR2);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGINT);
+	sigprocmask(SIG_UNBLOCK, &held, NULL);
+
+	struct engine_options o = {
+		.db = json_string_value(json_object_get(job, "db")),
+		.path = json_string_value(json_object_get(job, "path")),
+		.schema = json_string_value(json_object_get(job, "schema")),
+		.sheet = json_string_value(json_object_get(job, "sheet")),
+		.strategy = (enum strategy)json_integer_value(json_object_get(job, "strategy")),
+		.batch_size = (unsigned)json_integer_value(json_object_get(job, "batch_size")),
+		.retries = ENGINE_DEFAULT_RETRIES,
+		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
+		.dry_run = json_is_true(json_object_get(job, "dry_run")),
+		.resume_id = json_integer_value(json_object_get(job, "resume_id")),
+	};
+	if (o.batch_size == 0)
+		o.batch_size = ENGINE_DEFAULT_BATCH;
+	char *map_file = NULL;
+	json_t *lines = json_object_get(job, "map_lines");
+	if (json_array_size(lines) > 0) {
+		map_file = cli_wizard_temp("map");
+		int fd = mkstemp(map_file);
+		FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+		size_t i;
+		json_t *l;
+		json_array_foreach(lines, i, l)
+			if (fp)
+				fprintf(fp, "%s\n", json_string_value(l));
+		if (fp)
+			fclose(fp);
+		o.map_file = map_file;
+	}
+	json_t *fixes = json_object_get(job, "fixes");
+	size_t nfixes = json_array_size(fixes);
+	struct engine_fix *fx = xcalloc(nfixes ? nfixes : 1, sizeof *fx);
+	for (size_t i = 0; i < nfixes; i++) {
+		json_t *f = json_array_get(fixes, i);
+		fx[i].row = (uint64_t)json_integer_value(json_object_get(f, "row"));
+		fx[i].column = (size_t)json_integer_value(json_object_get(f, "column"));
+		fx[i].original = json_string_value(json_object_get(f, "original"));
+		fx[i].value = json_string_value(json_object_get(f, "value"));
+	}
+	o.fixes = fx;
+	o.nfixes = nfixes;
+
+	static const struct engine_hooks hooks = { .notice = cli_wizard_notice };
+	char *cause = NULL;
+	struct engine *e = engine_start(&o, &hooks, &cause);
+	if (map_file) {
+		unlink(map_file);
+		free(map_file);
+	}
+	if (e == NULL) {
+		char *esc = text_escape(cause);
+		progress_jsonl_error(stdout, esc);
+		free(esc);
+		free(cause);
+		free(fx);
+		json_decref(job);
+		return EXIT_USAGE;
+	}
+	struct progress_snapshot snap;
+	progress_read(engine_progress(e), &snap);
+	progress_jsonl_started(stdout, snap.id, o.dry_run);
+	/* Snapshots when they say something new, and once a second anyway:
+	 * the wizard's batch bar moves with them. */
+	struct progress_jsonl_filter filter = { .every_s = 1 };
+	const struct engine_watcher w = {
+		.should_cancel = cli_wizard_should_cancel,
+		.should_pause = cli_wizard_should_pause,
+		.event = cli_wizard_event,
+		.snapshot = cli_wizard_snapshot,
+		.ctx = &filter,
+	};
+	engine_watch(e, &w);
+	struct engine_result res;
+	engine_finish(e, &res);
+	progress_jsonl_result(stdout, res.id, res.status, res.last_error);
+	int rc = status_exit_code(res.status);
+	engine_result_clear(&res);
+	free(fx);
+	json_decref(job);
+	return rc;
+}
