@@ -191,7 +191,7 @@ tui_progress_status_text(const struct tui_run *r)
 	case STATUS_NONE:
 		return _("starting… (waiting for the database)");
 	case STATUS_RUNNING:
-		return r->paused ? _("pausing at the end of the batch…") : _("running");
+		return r->paused ? _("pausing at the end of the batch…") : status_label(st);
 	case STATUS_PAUSED:
 		return _("paused (p resumes)");
 	case STATUS_RETRYING:

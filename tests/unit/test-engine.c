@@ -656,71 +656,63 @@ seen_snapshot(void *ctx, const struct progress_snapshot *snap)
 	s->last = *snap;
 }
 
-START_TEST(watch_follows_an_import_to_its_end)
+/* Imports the contacts in batches of 2, started paused, under a watcher
+ * that resumes it (and cancels it if seen->cancel), into *r. */
+static void
+watch_contacts(struct seen *seen, struct engine_result *r)
 {
 	char *path = write_file("c.csv", contacts_csv);
 	struct engine_options o = options(path, STRATEGY_UPDATE);
-	o.batch_size = 2;
-	o.start_paused = 1;
-	struct seen seen = { 0 };
 	const struct engine_watcher w = {
 		.should_cancel = seen_should_cancel,
 		.should_pause = seen_should_pause,
 		.event = seen_event,
 		.snapshot = seen_snapshot,
-		.ctx = &seen,
+		.ctx = seen,
 		.period_ms = 5,
 	};
-	struct engine_result r;
 	char *cause = NULL;
-	struct engine *e = engine_start(&o, NULL, &cause);
 
+	o.batch_size = 2;
+	o.start_paused = 1;
+	struct engine *e = engine_start(&o, NULL, &cause);
 	ck_assert_ptr_nonnull(e);
 	engine_watch(e, &w);
 	ck_assert_int_eq(engine_running(e), 0);
-	engine_finish(e, &r);
-	assert_invariant(&r);
-	ck_assert(seen.resume_asked);
+	engine_finish(e, r);
+	assert_invariant(r);
+	ck_assert(seen->resume_asked);
+	ck_assert_uint_ge(seen->snapshots, 1);
+	ck_assert_int_eq(seen->last.status, r->status);
+	for (int k = 0; k < OUTCOME_COUNT; k++)
+		ck_assert_uint_eq(seen->last.counts.n[k], r->counts.n[k]);
+	free(path);
+}
+
+START_TEST(watch_follows_an_import_to_its_end)
+{
+	struct seen seen = { 0 };
+	struct engine_result r;
+
+	watch_contacts(&seen, &r);
 	ck_assert(seen.resumed_event);
-	ck_assert_uint_ge(seen.snapshots, 1);
-	ck_assert_int_eq(seen.last.status, r.status);
-	ck_assert_int_eq(seen.last.status, STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(r.status, STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_uint_eq(seen.last.rows_done, CONTACTS_ROWS);
 	ck_assert_int_eq(seen.last.total_exact, 1);
-	for (int k = 0; k < OUTCOME_COUNT; k++)
-		ck_assert_uint_eq(seen.last.counts.n[k], r.counts.n[k]);
 	engine_result_clear(&r);
-	free(path);
 }
 END_TEST
 
 START_TEST(watch_cancels_when_asked)
 {
-	char *path = write_file("c.csv", contacts_csv);
-	struct engine_options o = options(path, STRATEGY_UPDATE);
-	o.batch_size = 2;
-	o.start_paused = 1;
 	struct seen seen = { .cancel = 1 };
-	const struct engine_watcher w = {
-		.should_cancel = seen_should_cancel,
-		.event = seen_event,
-		.snapshot = seen_snapshot,
-		.ctx = &seen,
-	};
 	struct engine_result r;
-	char *cause = NULL;
-	struct engine *e = engine_start(&o, NULL, &cause);
 
-	ck_assert_ptr_nonnull(e);
-	engine_watch(e, &w);
-	engine_finish(e, &r);
-	assert_invariant(&r);
-	ck_assert_int_eq(r.status, STATUS_CANCELLED);
-	ck_assert_int_eq(seen.last.status, STATUS_CANCELLED);
+	watch_contacts(&seen, &r);
 	ck_assert(seen.cancelled_event);
+	ck_assert_int_eq(r.status, STATUS_CANCELLED);
 	ck_assert_uint_eq(r.counts.n[OUTCOME_NOT_PROCESSED], CONTACTS_ROWS);
 	engine_result_clear(&r);
-	free(path);
 }
 END_TEST
 

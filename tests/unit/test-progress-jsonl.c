@@ -163,6 +163,26 @@ START_TEST(an_unknown_event_kind_reads_as_info)
 }
 END_TEST
 
+/* Reads the line at *cursor, moves it to the next one, and checks the
+ * line's type, id and message (NULL: none). */
+static void
+read_next(char **cursor, struct progress_line *l, enum progress_line_type type, int64_t id,
+    const char *message)
+{
+	char *line = *cursor, *nl = strchr(line, '\n');
+
+	ck_assert_ptr_nonnull(nl);
+	*nl = '\0';
+	*cursor = nl + 1;
+	ck_assert_int_eq(progress_jsonl_read(line, l), 0);
+	ck_assert_int_eq(l->type, type);
+	ck_assert_int_eq(l->id, id);
+	if (message == NULL)
+		ck_assert_ptr_null(l->message);
+	else
+		ck_assert_str_eq(l->message, message);
+}
+
 START_TEST(wizard_lines_round_trip)
 {
 	char *buf = NULL;
@@ -178,44 +198,23 @@ START_TEST(wizard_lines_round_trip)
 	ck_assert_int_eq(fclose(fp), 0);
 
 	struct progress_line l;
-	char *save = NULL, *line = strtok_r(buf, "\n", &save);
-	ck_assert_int_eq(progress_jsonl_read(line, &l), 0);
-	ck_assert_int_eq(l.type, PROGRESS_LINE_STARTED);
-	ck_assert_int_eq(l.id, 7);
+	char *cursor = buf;
+	read_next(&cursor, &l, PROGRESS_LINE_STARTED, 7, NULL);
 	ck_assert_int_eq(l.dry_run, 0);
 	progress_line_clear(&l);
-
-	line = strtok_r(NULL, "\n", &save);
-	ck_assert_int_eq(progress_jsonl_read(line, &l), 0);
-	ck_assert_int_eq(l.type, PROGRESS_LINE_STARTED);
-	ck_assert_int_eq(l.id, 0);
+	read_next(&cursor, &l, PROGRESS_LINE_STARTED, 0, NULL);
 	ck_assert_int_eq(l.dry_run, 1);
 	progress_line_clear(&l);
-
-	line = strtok_r(NULL, "\n", &save);
-	ck_assert_int_eq(progress_jsonl_read(line, &l), 0);
-	ck_assert_int_eq(l.type, PROGRESS_LINE_ERROR);
-	ck_assert_str_eq(l.message, "The file \"a.csv\" is gone.");
+	read_next(&cursor, &l, PROGRESS_LINE_ERROR, 0, "The file \"a.csv\" is gone.");
 	progress_line_clear(&l);
 	ck_assert_ptr_null(l.message);
-
-	line = strtok_r(NULL, "\n", &save);
-	ck_assert_int_eq(progress_jsonl_read(line, &l), 0);
-	ck_assert_int_eq(l.type, PROGRESS_LINE_RESULT);
-	ck_assert_int_eq(l.id, 7);
+	read_next(&cursor, &l, PROGRESS_LINE_RESULT, 7, "disk I/O error");
 	ck_assert_int_eq(l.status, STATUS_INTERRUPTED);
-	ck_assert_str_eq(l.message, "disk I/O error");
 	progress_line_clear(&l);
-
-	line = strtok_r(NULL, "\n", &save);
-	ck_assert_int_eq(progress_jsonl_read(line, &l), 0);
-	ck_assert_int_eq(l.type, PROGRESS_LINE_RESULT);
-	ck_assert_int_eq(l.id, 8);
+	read_next(&cursor, &l, PROGRESS_LINE_RESULT, 8, NULL);
 	ck_assert_int_eq(l.status, STATUS_COMPLETED);
-	ck_assert_ptr_null(l.message);
 	progress_line_clear(&l);
-
-	ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
+	ck_assert_str_eq(cursor, "");
 	free(buf);
 }
 END_TEST
