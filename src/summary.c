@@ -43,10 +43,8 @@ summary_mapping(const char *mapping_json)
 	return obj;
 }
 
-/* An error as the reports show it; a value that is not UTF-8 is shown
- * escaped. */
-static json_t *
-summary_error(const struct error_row *e)
+json_t *
+summary_error_json(const struct error_row *e)
 {
 	json_t *v = e->value ? json_string(e->value) : json_null();
 	if (v == NULL) {
@@ -57,6 +55,15 @@ summary_error(const struct error_row *e)
 	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o}", "row", (json_int_t)e->row_no,
 	    "line", (json_int_t)e->line_no, "field", e->field, "type",
 	    record_error_type_name(e->type), "message", e->message, "value", v);
+}
+
+json_t *
+summary_counts_json(const struct name_count *counts, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(o, counts[i].name, json_integer((json_int_t)counts[i].n));
+	return o;
 }
 
 static json_t *
@@ -97,14 +104,11 @@ summary_from_result(const struct engine_result *r, const char *db)
 			json_object_set_new(bt, record_error_type_name(t),
 			    json_integer((json_int_t)r->errors_by_type[t]));
 	json_object_set_new(o, "errors_by_type", bt);
-	json_t *bf = json_object();
-	for (size_t i = 0; i < r->nerrors_by_field; i++)
-		json_object_set_new(bf, r->errors_by_field[i].name,
-		    json_integer((json_int_t)r->errors_by_field[i].n));
-	json_object_set_new(o, "errors_by_field", bf);
+	json_object_set_new(o, "errors_by_field",
+	    summary_counts_json(r->errors_by_field, r->nerrors_by_field));
 	json_t *errors = json_array();
 	for (size_t i = 0; i < r->nsamples; i++)
-		json_array_append_new(errors, summary_error(&r->samples[i]));
+		json_array_append_new(errors, summary_error_json(&r->samples[i]));
 	json_object_set_new(o, "errors", errors);
 	if (!r->resumed)
 		json_object_set_new(o, "duplicates", json_pack("{s:I, s:I, s:I, s:I}",

@@ -14,6 +14,12 @@
 json_t *summary_from_result(const struct engine_result *r, const char *db);
 json_t *summary_from_journal(struct journal *j, int64_t id, const char *db);
 
+/* Pieces of a report, new references: an error row ({row, line, field,
+ * type, message, value}; a value that is not UTF-8 is escaped), and counts
+ * by name ({name: n}, in the order given). */
+json_t *summary_error_json(const struct error_row *e);
+json_t *summary_counts_json(const struct name_count *counts, size_t n);
+
 /* Prints the report for people: counts by outcome, errors by type and by
  * field, the first errors with row, field and value, duration and speed.
  * Cell values are escaped so the terminal never sees control bytes. */
