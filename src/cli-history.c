@@ -71,7 +71,7 @@ static int
 cli_open(const char *db, struct store **st, struct journal **j)
 {
 	char *cause = NULL;
-	*st = store_sqlite_ops.open(db, &cause);
+	*st = store_open(db, &cause);
 	if (*st == NULL) {
 		fprintf(stderr, "sluice: %s\n", cause);
 		free(cause);
@@ -149,7 +149,7 @@ cli_history(int argc, char **argv)
 	}
 	json_decref(list);
 	journal_close(j);
-	store_sqlite_ops.close(st);
+	store_close(st);
 	return 0;
 }
 
@@ -184,6 +184,6 @@ cli_show(int argc, char **argv)
 	}
 	json_decref(report);
 	journal_close(j);
-	store_sqlite_ops.close(st);
+	store_close(st);
 	return rc;
 }

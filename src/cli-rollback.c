@@ -49,7 +49,7 @@ cli_rollback(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char *cause = NULL;
-	struct store *st = store_sqlite_ops.open(db, &cause);
+	struct store *st = store_open(db, &cause);
 	if (st == NULL) {
 		fprintf(stderr, "sluice: %s\n", cause);
 		free(cause);
@@ -98,6 +98,6 @@ cli_rollback(int argc, char **argv)
 	}
 	rollback_result_clear(&res);
 	journal_close(j);
-	store_sqlite_ops.close(st);
+	store_close(st);
 	return rc;
 }

@@ -153,7 +153,7 @@ cli_watch(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char *cause = NULL;
-	struct store *st = store_sqlite_ops.open(db, &cause);
+	struct store *st = store_open(db, &cause);
 	if (st == NULL) {
 		fprintf(stderr, "sluice: %s\n", cause);
 		free(cause);
@@ -186,6 +186,6 @@ cli_watch(int argc, char **argv)
 		json_decref(report);
 	}
 	journal_close(j);
-	store_sqlite_ops.close(st);
+	store_close(st);
 	return rc;
 }

@@ -895,10 +895,10 @@ engine_own(struct engine *e, const char *s)
 static int
 engine_open_store(struct engine *e, char **cause)
 {
-	e->ops = &store_sqlite_ops;
-	e->store = e->ops->open(e->o.db, cause);
+	e->store = store_open(e->o.db, cause);
 	if (e->store == NULL)
 		return -1;
+	e->ops = e->store->ops;
 	e->journal = journal_open(e->store);
 	if (engine_retry(e, engine_do_ready) != STORE_OK) {
 		*cause = e->prepare_cause;

@@ -318,7 +318,7 @@ report_journal_open(struct report_journal *rj, const char *db_path, int64_t id, 
 		    db_path);
 		return -1;
 	}
-	rj->store = store_sqlite_ops.open(db_path, cause);
+	rj->store = store_open(db_path, cause);
 	if (rj->store == NULL)
 		return -1;
 	rj->db = store_sqlite_handle(rj->store);
@@ -350,7 +350,7 @@ report_journal_close(struct report_journal *rj)
 		sqlite3_exec(rj->db, "COMMIT", NULL, NULL, NULL);
 	journal_close(rj->journal);
 	if (rj->store != NULL)
-		store_sqlite_ops.close(rj->store);
+		store_close(rj->store);
 	struct report_import *im = &rj->import;
 	char *texts[] = {
 		im->source_path, im->source_sha256, im->source_format, im->source_description,

@@ -313,7 +313,7 @@ rollback_import(struct store *store, struct journal *j, int64_t id, int force,
 	if (rc != SQLITE_OK) {
 		store_sqlite_fail(store, rc);
 		*cause = xasprintf(_("Import %lld was not rolled back, and the database is unchanged: %s"),
-		    (long long)id, store_sqlite_ops.errmsg(store));
+		    (long long)id, store_errmsg(store));
 		if (!sqlite3_get_autocommit(rb.db))
 			sqlite3_exec(rb.db, "ROLLBACK", NULL, NULL, NULL);
 	}

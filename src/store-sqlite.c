@@ -15,7 +15,8 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-struct store {
+struct store_sqlite {
+	struct store base;	/* first: the store's operations */
 	sqlite3 *db;
 	char *path;
 	char *errmsg;
@@ -35,7 +36,7 @@ struct store {
 #define STORE_SQLITE_BUSY_MS 2000
 
 static void
-store_set_error(struct store *st, char *msg)
+store_set_error(struct store_sqlite *st, char *msg)
 {
 	free(st->errmsg);
 	st->errmsg = msg;
@@ -63,8 +64,9 @@ store_sqlite_classify(int rc)
 }
 
 enum store_status
-store_sqlite_fail(struct store *st, int rc)
+store_sqlite_fail(struct store *base, int rc)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	const char *what;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -97,18 +99,19 @@ store_sqlite_fail(struct store *st, int rc)
 }
 
 sqlite3 *
-store_sqlite_handle(struct store *st)
+store_sqlite_handle(struct store *base)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	return st->db;
 }
 
 static int
-store_exec(struct store *st, const char *sql)
+store_exec(struct store_sqlite *st, const char *sql)
 {
 	return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 }
 
-static struct store *
+struct store *
 store_sqlite_open(const char *path, char **cause)
 {
 	sqlite3 *db = NULL;
@@ -120,18 +123,20 @@ store_sqlite_open(const char *path, char **cause)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, STORE_SQLITE_BUSY_MS);
-	struct store *st = xcalloc(1, sizeof *st);
+	struct store_sqlite *st = xcalloc(1, sizeof *st);
+	st->base.ops = &store_sqlite_ops;
 	st->db = db;
 	st->path = xstrdup(path);
-	return st;
+	return &st->base;
 }
 
 /* Settings and WAL need the database's schema, so a lock held by another
  * process (a database not yet in WAL mode) makes them busy: here, where
  * the engine retries, rather than at open. */
 static enum store_status
-store_sqlite_ready(struct store *st, char **cause)
+store_sqlite_ready(struct store *base, char **cause)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	/* WAL lets readers (sluice history, the wizard) look while a batch is
 	 * written; NORMAL sync is durable at every WAL checkpoint and never
 	 * corrupts; a 48 MiB page cache keeps the match-key indexes hot. */
@@ -145,7 +150,7 @@ store_sqlite_ready(struct store *st, char **cause)
 		int rc = store_exec(st, pragmas[i]);
 		if (rc == SQLITE_OK)
 			continue;
-		enum store_status ss = store_sqlite_fail(st, rc);
+		enum store_status ss = store_sqlite_fail(&st->base, rc);
 		if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
 			*cause = xasprintf(_("%s is not an SQLite database (or it is damaged); give another --db path."), st->path);
 		else
@@ -156,7 +161,7 @@ store_sqlite_ready(struct store *st, char **cause)
 }
 
 static void
-store_finalize_all(struct store *st)
+store_finalize_all(struct store_sqlite *st)
 {
 	if (st->find != NULL && st->schema != NULL)
 		for (size_t k = 0; k < st->schema->nmatch_keys; k++)
@@ -176,8 +181,9 @@ store_finalize_all(struct store *st)
 }
 
 static void
-store_sqlite_close(struct store *st)
+store_sqlite_close(struct store *base)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	if (st == NULL)
 		return;
 	store_finalize_all(st);
@@ -212,7 +218,7 @@ store_column_type(enum field_type t)
 }
 
 static enum store_status
-store_create_table(struct store *st, const struct schema *s, char **cause)
+store_create_table(struct store_sqlite *st, const struct schema *s, char **cause)
 {
 	char *sql = NULL;
 	size_t len = 0;
@@ -224,7 +230,7 @@ store_create_table(struct store *st, const struct schema *s, char **cause)
 	int rc = store_exec(st, sql);
 	free(sql);
 	if (rc != SQLITE_OK) {
-		enum store_status ss = store_sqlite_fail(st, rc);
+		enum store_status ss = store_sqlite_fail(&st->base, rc);
 		*cause = xasprintf(_("Cannot create the table %s: %s"), s->table, st->errmsg);
 		return ss;
 	}
@@ -232,14 +238,14 @@ store_create_table(struct store *st, const struct schema *s, char **cause)
 }
 
 static enum store_status
-store_check_table(struct store *st, const struct schema *s, char **cause)
+store_check_table(struct store_sqlite *st, const struct schema *s, char **cause)
 {
 	char *sql = xasprintf("PRAGMA table_info(\"%s\")", s->table);
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 	free(sql);
 	if (rc != SQLITE_OK) {
-		enum store_status ss = store_sqlite_fail(st, rc);
+		enum store_status ss = store_sqlite_fail(&st->base, rc);
 		*cause = xstrdup(st->errmsg);
 		return ss;
 	}
@@ -271,14 +277,15 @@ store_check_table(struct store *st, const struct schema *s, char **cause)
 }
 
 static int
-store_prepare_stmt(struct store *st, const char *sql, sqlite3_stmt **out)
+store_prepare_stmt(struct store_sqlite *st, const char *sql, sqlite3_stmt **out)
 {
 	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
 }
 
 static enum store_status
-store_sqlite_prepare(struct store *st, const struct schema *s, char **cause)
+store_sqlite_prepare(struct store *base, const struct schema *s, char **cause)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	store_finalize_all(st);
 	st->schema = s;
 
@@ -372,21 +379,22 @@ store_sqlite_prepare(struct store *st, const struct schema *s, char **cause)
 	return STORE_OK;
 
 fail:
-	ss = store_sqlite_fail(st, rc);
+	ss = store_sqlite_fail(&st->base, rc);
 	*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
 	return ss;
 }
 
 static enum store_status
-store_run(struct store *st, const char *sql)
+store_run(struct store_sqlite *st, const char *sql)
 {
 	int rc = store_exec(st, sql);
-	return rc == SQLITE_OK ? STORE_OK : store_sqlite_fail(st, rc);
+	return rc == SQLITE_OK ? STORE_OK : store_sqlite_fail(&st->base, rc);
 }
 
 static enum store_status
-store_sqlite_dry_run_begin(struct store *st)
+store_sqlite_dry_run_begin(struct store *base)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	enum store_status ss = store_run(st, "BEGIN IMMEDIATE");
 	if (ss == STORE_OK)
 		st->dry_run = 1;
@@ -394,40 +402,36 @@ store_sqlite_dry_run_begin(struct store *st)
 }
 
 static void
-store_sqlite_dry_run_end(struct store *st)
+store_sqlite_dry_run_end(struct store *base)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	if (st->dry_run)
 		store_exec(st, "ROLLBACK");
 	st->dry_run = 0;
 }
 
 static enum store_status
-store_sqlite_begin(struct store *st)
+store_sqlite_begin(struct store *base)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	return store_run(st, st->dry_run ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
 }
 
 static enum store_status
-store_sqlite_commit(struct store *st)
+store_sqlite_commit(struct store *base)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	return store_run(st, st->dry_run ? "RELEASE batch" : "COMMIT");
 }
 
 static void
-store_sqlite_rollback(struct store *st)
+store_sqlite_rollback(struct store *base)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	if (st->dry_run)
 		store_exec(st, "ROLLBACK TO batch; RELEASE batch");
 	else if (!sqlite3_get_autocommit(st->db))
 		store_exec(st, "ROLLBACK");
-}
-
-static int
-store_same(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
 }
 
 static void
@@ -462,7 +466,7 @@ store_before_image(const struct schema *s, sqlite3_stmt *load, int64_t id)
  * none matches, or the record's id; sets res->reason when the keys point
  * to different records. */
 static enum store_status
-store_find(struct store *st, const char *const *values, int64_t *id,
+store_find(struct store_sqlite *st, const char *const *values, int64_t *id,
     struct upsert_result *res)
 {
 	const struct schema *s = st->schema;
@@ -482,7 +486,7 @@ store_find(struct store *st, const char *const *values, int64_t *id,
 			ids[n++] = sqlite3_column_int64(q, 0);
 		sqlite3_reset(q);
 		if (rc != SQLITE_DONE)
-			return store_sqlite_fail(st, rc);
+			return store_sqlite_fail(&st->base, rc);
 		if (n == 2) {
 			res->reason = xasprintf(_("Its %s matches two stored records (%lld and %lld), so sluice cannot tell which one the row is; merge those records first."),
 			    s->fields[f].name, (long long)ids[0], (long long)ids[1]);
@@ -508,9 +512,10 @@ store_find(struct store *st, const char *const *values, int64_t *id,
 }
 
 static enum store_status
-store_sqlite_upsert(struct store *st, const char *const *values,
+store_sqlite_upsert(struct store *base, const char *const *values,
     enum strategy strategy, int64_t import_id, struct upsert_result *res)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	const struct schema *s = st->schema;
 	size_t n = s->nfields;
 	int rc = SQLITE_DONE;
@@ -533,7 +538,7 @@ store_sqlite_upsert(struct store *st, const char *const *values,
 		rc = sqlite3_step(st->insert);
 		sqlite3_reset(st->insert);
 		if (rc != SQLITE_DONE)
-			return store_sqlite_fail(st, rc);
+			return store_sqlite_fail(&st->base, rc);
 		res->outcome = OUTCOME_CREATED;
 		res->record_id = sqlite3_last_insert_rowid(st->db);
 		res->after_hash = store_values_hash(values, n);
@@ -545,7 +550,7 @@ store_sqlite_upsert(struct store *st, const char *const *values,
 	rc = sqlite3_step(st->load);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st->load);
-		return store_sqlite_fail(st, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc);
+		return store_sqlite_fail(&st->base, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc);
 	}
 	res->matched_from = sqlite3_column_type(st->load, (int)n) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(st->load, (int)n);
@@ -577,7 +582,7 @@ store_sqlite_upsert(struct store *st, const char *const *values,
 	if (changed && rc != SQLITE_DONE) {
 		free(res->before);
 		res->before = NULL;
-		return store_sqlite_fail(st, rc);
+		return store_sqlite_fail(&st->base, rc);
 	}
 	res->outcome = !changed ? OUTCOME_UNCHANGED :
 	    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED : OUTCOME_MERGED;
@@ -585,14 +590,14 @@ store_sqlite_upsert(struct store *st, const char *const *values,
 }
 
 static const char *
-store_sqlite_errmsg(struct store *st)
+store_sqlite_errmsg(struct store *base)
 {
+	struct store_sqlite *st = (struct store_sqlite *)base;
 	return st->errmsg ? st->errmsg : "";
 }
 
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
-	.open = store_sqlite_open,
 	.close = store_sqlite_close,
 	.ready = store_sqlite_ready,
 	.prepare = store_sqlite_prepare,
@@ -604,71 +609,3 @@ const struct store_ops store_sqlite_ops = {
 	.upsert = store_sqlite_upsert,
 	.errmsg = store_sqlite_errmsg,
 };
-
-int
-store_resolve(const struct schema *s, enum strategy strategy, const char *const *stored,
-    const char *const *incoming, const char **out, char **owned)
-{
-	int changed = 0;
-	for (size_t f = 0; f < s->nfields; f++) {
-		const char *v;
-		owned[f] = NULL;
-		if (strategy == STRATEGY_SKIP)
-			v = stored[f];
-		else if (strategy == STRATEGY_UPDATE)
-			v = incoming[f] != NULL ? incoming[f] : stored[f];
-		else if (s->fields[f].type == FIELD_LIST)
-			v = owned[f] = validate_list_union(stored[f], incoming[f], s->fields[f].separator);
-		else
-			v = stored[f] != NULL ? stored[f] : incoming[f];
-		out[f] = v;
-		changed |= !store_same(v, stored[f]);
-	}
-	return changed;
-}
-
-uint64_t
-store_values_hash(const char *const *values, size_t n)
-{
-	/* FNV-1a, with a marker between values and for NULL. */
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t f = 0; f < n; f++) {
-		if (values[f] == NULL)
-			h = (h ^ 0xfe) * 0x100000001b3ULL;
-		else
-			for (const unsigned char *p = (const unsigned char *)values[f]; *p; p++)
-				h = (h ^ *p) * 0x100000001b3ULL;
-		h = (h ^ 0xff) * 0x100000001b3ULL;
-	}
-	return h;
-}
-
-void
-store_result_clear(struct upsert_result *res)
-{
-	free(res->before);
-	free(res->reason);
-	memset(res, 0, sizeof *res);
-	res->reason_field = -1;
-}
-
-static const char *const strategy_names[] = {
-	[STRATEGY_SKIP] = "skip",
-	[STRATEGY_UPDATE] = "update",
-	[STRATEGY_MERGE] = "merge",
-};
-
-const char *
-store_strategy_name(enum strategy s)
-{
-	return strategy_names[s];
-}
-
-int
-store_strategy_parse(const char *name)
-{
-	for (size_t i = 0; i < sizeof strategy_names / sizeof *strategy_names; i++)
-		if (!strcmp(name, strategy_names[i]))
-			return (int)i;
-	return -1;
-}

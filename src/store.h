@@ -1,6 +1,8 @@
-/* The target database behind one small interface. One operation table per
- * database (store-sqlite.c; PostgreSQL later). The store knows schemas and
- * records, not files. Used by one thread at a time. */
+/* The target database behind one small interface: store_open() chooses the
+ * backend from the target, and everything else goes through the wrappers
+ * below, which call the backend's operation table (store-sqlite*.c;
+ * PostgreSQL later). The store knows schemas and records, not files. Used
+ * by one thread at a time. */
 #ifndef SLUICE_STORE_H
 #define SLUICE_STORE_H
 
@@ -36,12 +38,16 @@ struct upsert_result {
 	int reason_field;	/* rejected: the field concerned, or -1 */
 };
 
-struct store;
+struct store_ops;
 
+/* What every backend's store starts with. */
+struct store {
+	const struct store_ops *ops;
+};
+
+/* One backend's operations; store.c's wrappers call them. */
 struct store_ops {
 	const char *name;
-	/* Opens (creating if needed) the database at target. */
-	struct store *(*open)(const char *target, char **cause);
 	void (*close)(struct store *);
 	/* Makes the connection ready to write (settings, WAL). May be
 	 * STORE_TRANSIENT while another process holds the database. */
@@ -68,8 +74,26 @@ struct store_ops {
 	const char *(*errmsg)(struct store *);
 };
 
-extern const struct store_ops store_sqlite_ops;
+/* Opens (creating if needed) the database at target: a file path is an
+ * SQLite database; a postgresql:// or postgres:// URL names a PostgreSQL
+ * database. NULL and *cause (a sentence, a new string) when it cannot. */
+struct store *store_open(const char *target, char **cause);
+/* Closes the connection; NULL is fine. */
+void store_close(struct store *st);
 
+/* The operations of the table above, on st. */
+enum store_status store_ready(struct store *st, char **cause);
+enum store_status store_prepare(struct store *st, const struct schema *s, char **cause);
+enum store_status store_dry_run_begin(struct store *st);
+void store_dry_run_end(struct store *st);
+enum store_status store_begin(struct store *st);
+enum store_status store_commit(struct store *st);
+void store_rollback(struct store *st);
+enum store_status store_upsert(struct store *st, const char *const *values,
+    enum strategy strategy, int64_t import_id, struct upsert_result *res);
+const char *store_errmsg(struct store *st);
+
+/* Frees what an upsert put in res and empties it. */
 void store_result_clear(struct upsert_result *res);
 
 /* What a stored record becomes when incoming values meet it under a

@@ -304,14 +304,14 @@ tui_file_load_task(struct tui_task *task)
 	source_close(s);
 	/* A mapping remembered for the same header. */
 	if (access(job->db, F_OK) == 0) {
-		struct store *st = store_sqlite_ops.open(job->db, &cause);
+		struct store *st = store_open(job->db, &cause);
 		if (st != NULL) {
 			struct journal *j = journal_open(st);
 			char *fp = mapping_fingerprint((const char *const *)fi->headers, fi->ncolumns);
 			fi->remembered = journal_mapping_load(j, fp, job->schema);
 			free(fp);
 			journal_close(j);
-			store_sqlite_ops.close(st);
+			store_close(st);
 		} else
 			free(cause);
 	}

@@ -65,7 +65,7 @@ tui_home_poller(struct tui_task *task)
 		json_t *list = NULL;
 		char *cause = NULL;
 		if (access(p->db, F_OK) == 0) {
-			struct store *st = store_sqlite_ops.open(p->db, &cause);
+			struct store *st = store_open(p->db, &cause);
 			if (st != NULL) {
 				struct journal *j = journal_open(st);
 				list = journal_imports_json(j, 500);
@@ -75,7 +75,7 @@ tui_home_poller(struct tui_task *task)
 					json_object_set_new(row, "status",
 					    json_string(journal_settle_status(j, row)));
 				journal_close(j);
-				store_sqlite_ops.close(st);
+				store_close(st);
 			}
 		}
 		pthread_mutex_lock(&p->lock);
@@ -272,7 +272,7 @@ tui_home_rollback_task(struct tui_task *task)
 {
 	struct tui_home_rollback_job *job = task->arg;
 	char *cause = NULL;
-	struct store *st = store_sqlite_ops.open(job->db, &cause);
+	struct store *st = store_open(job->db, &cause);
 	if (st == NULL) {
 		job->text = cause;
 		job->failed = 1;
@@ -297,7 +297,7 @@ tui_home_rollback_task(struct tui_task *task)
 		    (unsigned long long)res.restored);
 	rollback_result_clear(&res);
 	journal_close(j);
-	store_sqlite_ops.close(st);
+	store_close(st);
 	return job;
 }
 

@@ -84,7 +84,7 @@ tui_report_load_task(struct tui_task *task)
 		l->error = xasprintf(_("There is no database %s."), l->db);
 		return l;
 	}
-	struct store *st = store_sqlite_ops.open(l->db, &cause);
+	struct store *st = store_open(l->db, &cause);
 	if (st == NULL) {
 		l->error = cause;
 		return l;
@@ -98,7 +98,7 @@ tui_report_load_task(struct tui_task *task)
 	if (l->errors == NULL)
 		l->errors = json_array();
 	journal_close(j);
-	store_sqlite_ops.close(st);
+	store_close(st);
 	return l;
 }
 

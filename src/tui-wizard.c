@@ -385,7 +385,7 @@ tui_remember_task(struct tui_task *t)
 {
 	struct tui_remember *r = t->arg;
 	char *cause = NULL;
-	struct store *st = store_sqlite_ops.open(r->db, &cause);
+	struct store *st = store_open(r->db, &cause);
 	if (st != NULL) {
 		struct journal *j = journal_open(st);
 		for (int attempt = 0; attempt < 20; attempt++) {
@@ -397,7 +397,7 @@ tui_remember_task(struct tui_task *t)
 			usleep(100000);
 		}
 		journal_close(j);
-		store_sqlite_ops.close(st);
+		store_close(st);
 	}
 	free(cause);
 	free(r->db);

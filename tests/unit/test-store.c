@@ -23,7 +23,6 @@
 #define IMPORT_A 11
 #define IMPORT_B 12
 
-static const struct store_ops *ops = &store_sqlite_ops;
 static char *db_path;
 static struct schema *schema;
 static struct store *store;
@@ -55,7 +54,7 @@ static struct store *
 open_store(void)
 {
 	char *cause = NULL;
-	struct store *st = ops->open(db_path, &cause);
+	struct store *st = store_open(db_path, &cause);
 
 	ck_assert_msg(st != NULL, "cannot open %s: %s", db_path, cause != NULL ? cause : "?");
 	return st;
@@ -65,7 +64,7 @@ static void
 prepare(void)
 {
 	char *cause = NULL;
-	enum store_status ss = ops->prepare(store, schema, &cause);
+	enum store_status ss = store_prepare(store, schema, &cause);
 
 	ck_assert_msg(ss == STORE_OK, "prepare failed: %s", cause != NULL ? cause : "(no cause)");
 	ck_assert_ptr_null(cause);
@@ -85,7 +84,7 @@ static void
 teardown(void)
 {
 	if (store != NULL)
-		ops->close(store);
+		store_close(store);
 	store = NULL;
 	free(values);
 	schema_free(schema);
@@ -115,13 +114,13 @@ row_set(const char *field, const char *value)
 static enum outcome
 upsert(enum strategy strategy, int64_t import_id, struct upsert_result *res)
 {
-	enum store_status ss = ops->begin(store);
+	enum store_status ss = store_begin(store);
 
-	ck_assert_msg(ss == STORE_OK, "begin: %s", ops->errmsg(store));
-	ss = ops->upsert(store, values, strategy, import_id, res);
-	ck_assert_msg(ss == STORE_OK, "upsert: %s", ops->errmsg(store));
-	ss = ops->commit(store);
-	ck_assert_msg(ss == STORE_OK, "commit: %s", ops->errmsg(store));
+	ck_assert_msg(ss == STORE_OK, "begin: %s", store_errmsg(store));
+	ss = store_upsert(store, values, strategy, import_id, res);
+	ck_assert_msg(ss == STORE_OK, "upsert: %s", store_errmsg(store));
+	ss = store_commit(store);
+	ck_assert_msg(ss == STORE_OK, "commit: %s", store_errmsg(store));
 	return res->outcome;
 }
 
@@ -265,7 +264,7 @@ END_TEST
 START_TEST(prepare_accepts_the_table_it_made)
 {
 	prepare();
-	ops->close(store);
+	store_close(store);
 	store = open_store();
 	prepare();
 	ck_assert_int_eq(count_contacts(), 0);
@@ -285,7 +284,7 @@ START_TEST(existing_table_lacking_a_column_is_refused_naming_it)
 	                 " status TEXT, imported_from INTEGER)",
 	                 NULL, NULL, NULL),
 	    SQLITE_OK);
-	ss = ops->prepare(store, schema, &cause);
+	ss = store_prepare(store, schema, &cause);
 	ck_assert_int_ne(ss, STORE_OK);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_msg(strstr(cause, "notes") != NULL, "the cause \"%s\" does not name notes",
@@ -579,18 +578,18 @@ START_TEST(rollback_undoes_the_batch)
 	prepare();
 	row_clear();
 	row_set("email", "gone@example.com");
-	ck_assert_int_eq(ops->begin(store), STORE_OK);
-	ck_assert_int_eq(ops->upsert(store, values, STRATEGY_UPDATE, IMPORT_A, &res), STORE_OK);
+	ck_assert_int_eq(store_begin(store), STORE_OK);
+	ck_assert_int_eq(store_upsert(store, values, STRATEGY_UPDATE, IMPORT_A, &res), STORE_OK);
 	ck_assert_int_eq(res.outcome, OUTCOME_CREATED);
 	store_result_clear(&res);
-	ops->rollback(store);
+	store_rollback(store);
 	ck_assert_int_eq(count_contacts(), 0);
 }
 END_TEST
 
 START_TEST(dry_run_leaves_no_table_behind)
 {
-	ck_assert_int_eq(ops->dry_run_begin(store), STORE_OK);
+	ck_assert_int_eq(store_dry_run_begin(store), STORE_OK);
 	prepare();
 	row_clear();
 	row_set("email", "ann@example.com");
@@ -598,11 +597,11 @@ START_TEST(dry_run_leaves_no_table_behind)
 	/* Inside the dry run, a later batch sees the earlier one. */
 	row_set("first_name", "Ann");
 	upsert_expect(STRATEGY_UPDATE, IMPORT_A, OUTCOME_UPDATED);
-	ops->dry_run_end(store);
+	store_dry_run_end(store);
 	ck_assert_int_eq(table_exists("contacts"), 0);
 
 	/* And from another connection, nothing either. */
-	ops->close(store);
+	store_close(store);
 	store = open_store();
 	ck_assert_int_eq(table_exists("contacts"), 0);
 }
@@ -612,7 +611,7 @@ START_TEST(dry_run_leaves_stored_records_unchanged)
 {
 	int64_t id = store_ann();
 
-	ck_assert_int_eq(ops->dry_run_begin(store), STORE_OK);
+	ck_assert_int_eq(store_dry_run_begin(store), STORE_OK);
 	row_clear();
 	row_set("phone", "+12125550187");
 	row_set("first_name", "Annie");
@@ -621,7 +620,7 @@ START_TEST(dry_run_leaves_stored_records_unchanged)
 	row_set("email", "new@example.com");
 	upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_CREATED);
 	ck_assert_int_eq(count_contacts(), 2);
-	ops->dry_run_end(store);
+	store_dry_run_end(store);
 
 	ck_assert_int_eq(count_contacts(), 1);
 	assert_stored(id, "first_name", "Ann");
@@ -636,6 +635,23 @@ START_TEST(strategy_names_parse_back)
 	ck_assert_int_eq(store_strategy_parse("replace"), -1);
 	ck_assert_str_eq(outcome_name(OUTCOME_NOT_PROCESSED), "not_processed");
 	ck_assert_str_eq(outcome_name(OUTCOME_UNCHANGED), "unchanged");
+}
+END_TEST
+
+START_TEST(postgresql_targets_are_refused_with_a_sentence)
+{
+	static const char *const urls[] = {
+		"postgresql://localhost/contacts", "postgres://u@db/contacts",
+	};
+	for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
+		char *cause = NULL;
+		ck_assert_ptr_null(store_open(urls[i], &cause));
+		ck_assert_ptr_nonnull(cause);
+		ck_assert_msg(strstr(cause, "PostgreSQL") != NULL, "%s", cause);
+		free(cause);
+		/* Nothing was created for the URL. */
+		ck_assert_int_ne(access(urls[i], F_OK), 0);
+	}
 }
 END_TEST
 
@@ -668,6 +684,7 @@ store_suite(void)
 	tcase_add_test(tc, dry_run_leaves_no_table_behind);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
 	tcase_add_test(tc, strategy_names_parse_back);
+	tcase_add_test(tc, postgresql_targets_are_refused_with_a_sentence);
 	suite_add_tcase(s, tc);
 	return s;
 }

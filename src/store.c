@@ -1,0 +1,171 @@
+/* The backend-neutral half of the store: store_open() choosing the backend
+ * from the target, the wrappers that call its operation table, and what
+ * every backend shares (resolving a match by strategy, fingerprints,
+ * strategy names). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "i18n.h"
+#include "store-sqlite.h"
+#include "store.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+/* Whether target is a PostgreSQL URL rather than a file path. */
+static int
+store_is_postgresql(const char *target)
+{
+	return strncasecmp(target, "postgresql://", 13) == 0 ||
+	    strncasecmp(target, "postgres://", 11) == 0;
+}
+
+struct store *
+store_open(const char *target, char **cause)
+{
+	if (store_is_postgresql(target)) {
+		*cause = xstrdup(_("PostgreSQL targets are not supported by this build of sluice yet; import into an SQLite database file instead."));
+		return NULL;
+	}
+	return store_sqlite_open(target, cause);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+enum store_status
+store_ready(struct store *st, char **cause)
+{
+	return st->ops->ready(st, cause);
+}
+
+enum store_status
+store_prepare(struct store *st, const struct schema *s, char **cause)
+{
+	return st->ops->prepare(st, s, cause);
+}
+
+enum store_status
+store_dry_run_begin(struct store *st)
+{
+	return st->ops->dry_run_begin(st);
+}
+
+void
+store_dry_run_end(struct store *st)
+{
+	st->ops->dry_run_end(st);
+}
+
+enum store_status
+store_begin(struct store *st)
+{
+	return st->ops->begin(st);
+}
+
+enum store_status
+store_commit(struct store *st)
+{
+	return st->ops->commit(st);
+}
+
+void
+store_rollback(struct store *st)
+{
+	st->ops->rollback(st);
+}
+
+enum store_status
+store_upsert(struct store *st, const char *const *values, enum strategy strategy,
+    int64_t import_id, struct upsert_result *res)
+{
+	return st->ops->upsert(st, values, strategy, import_id, res);
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return st->ops->errmsg(st);
+}
+
+static int
+store_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int
+store_resolve(const struct schema *s, enum strategy strategy, const char *const *stored,
+    const char *const *incoming, const char **out, char **owned)
+{
+	int changed = 0;
+	for (size_t f = 0; f < s->nfields; f++) {
+		const char *v;
+		owned[f] = NULL;
+		if (strategy == STRATEGY_SKIP)
+			v = stored[f];
+		else if (strategy == STRATEGY_UPDATE)
+			v = incoming[f] != NULL ? incoming[f] : stored[f];
+		else if (s->fields[f].type == FIELD_LIST)
+			v = owned[f] = validate_list_union(stored[f], incoming[f], s->fields[f].separator);
+		else
+			v = stored[f] != NULL ? stored[f] : incoming[f];
+		out[f] = v;
+		changed |= !store_same(v, stored[f]);
+	}
+	return changed;
+}
+
+uint64_t
+store_values_hash(const char *const *values, size_t n)
+{
+	/* FNV-1a, with a marker between values and for NULL. */
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t f = 0; f < n; f++) {
+		if (values[f] == NULL)
+			h = (h ^ 0xfe) * 0x100000001b3ULL;
+		else
+			for (const unsigned char *p = (const unsigned char *)values[f]; *p; p++)
+				h = (h ^ *p) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void
+store_result_clear(struct upsert_result *res)
+{
+	free(res->before);
+	free(res->reason);
+	memset(res, 0, sizeof *res);
+	res->reason_field = -1;
+}
+
+static const char *const strategy_names[] = {
+	[STRATEGY_SKIP] = "skip",
+	[STRATEGY_UPDATE] = "update",
+	[STRATEGY_MERGE] = "merge",
+};
+
+const char *
+store_strategy_name(enum strategy s)
+{
+	return strategy_names[s];
+}
+
+int
+store_strategy_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof strategy_names / sizeof *strategy_names; i++)
+		if (!strcmp(name, strategy_names[i]))
+			return (int)i;
+	return -1;
+}
