@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,60 @@ cli_open(const char *db, struct store **st, struct journal **j)
 	return 0;
 }
 
+/* Text from the journal as JSON: null when there is none, "" when it is
+ * not UTF-8. */
+static json_t *
+cli_json_text(const char *s)
+{
+	json_t *v = s != NULL ? json_string(s) : json_null();
+	return v != NULL ? v : json_string("");
+}
+
+static json_t *
+cli_json_int(int64_t n)
+{
+	return n >= 0 ? json_integer((json_int_t)n) : json_null();
+}
+
+/* One import as history --json prints it: every column of the journal's
+ * sluice_imports, in its order. */
+static json_t *
+cli_import_json(const struct import_row *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer((json_int_t)r->id));
+	json_object_set_new(o, "source_path", cli_json_text(r->source_path));
+	json_object_set_new(o, "source_size", cli_json_int(r->source_size));
+	json_object_set_new(o, "source_sha256", cli_json_text(r->source_sha256));
+	json_object_set_new(o, "source_format", cli_json_text(r->source_format));
+	json_object_set_new(o, "source_description", cli_json_text(r->source_description));
+	json_object_set_new(o, "sheet", cli_json_text(r->sheet));
+	json_object_set_new(o, "encoding", cli_json_text(r->encoding));
+	json_object_set_new(o, "schema_name", cli_json_text(r->schema_name));
+	json_object_set_new(o, "schema_path", cli_json_text(r->schema_path));
+	json_object_set_new(o, "target_table", cli_json_text(r->target_table));
+	json_object_set_new(o, "mapping", cli_json_text(r->mapping));
+	json_object_set_new(o, "strategy", cli_json_text(r->strategy));
+	json_object_set_new(o, "batch_size", cli_json_int(r->batch_size));
+	json_object_set_new(o, "region", cli_json_text(r->region));
+	json_object_set_new(o, "dry_run", json_integer(r->dry_run));
+	json_object_set_new(o, "status", json_string(status_name(r->status)));
+	json_object_set_new(o, "rows_done", json_integer((json_int_t)r->rows_done));
+	json_object_set_new(o, "bytes_done", json_integer((json_int_t)r->bytes_done));
+	json_object_set_new(o, "total", cli_json_int(r->total));
+	for (int k = 0; k < OUTCOME_COUNT; k++)
+		json_object_set_new(o, outcome_name(k), json_integer((json_int_t)r->n[k]));
+	json_object_set_new(o, "started_at", cli_json_text(r->started_at));
+	json_object_set_new(o, "finished_at", cli_json_text(r->finished_at));
+	json_object_set_new(o, "last_error", cli_json_text(r->last_error));
+	json_object_set_new(o, "pid", cli_json_int(r->pid));
+	json_object_set_new(o, "host", cli_json_text(r->host));
+	json_object_set_new(o, "user_name", cli_json_text(r->user_name));
+	json_object_set_new(o, "rolled_back_at", cli_json_text(r->rolled_back_at));
+	json_object_set_new(o, "rollback", cli_json_text(r->rollback));
+	return o;
+}
+
 int
 cli_history(int argc, char **argv)
 {
@@ -92,28 +147,30 @@ cli_history(int argc, char **argv)
 	struct journal *j;
 	if (cli_open(o.db, &st, &j) != 0)
 		return EXIT_USAGE;
-	json_t *list = journal_imports_json(j, 1000);
-	size_t i;
-	json_t *row;
-	json_array_foreach(list, i, row)
-		journal_settle_status(j, row);
+	struct import_row *rows;
+	size_t n;
+	journal_imports(j, 1000, &rows, &n);
 	if (o.json) {
+		json_t *list = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(list, cli_import_json(&rows[i]));
 		json_dumpf(list, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 		fputc('\n', stdout);
-	} else if (json_array_size(list) == 0) {
+		json_decref(list);
+	} else if (n == 0) {
 		printf(_("No imports yet in %s.\n"), o.db);
 	} else {
 		printf("%5s  %-21s  %-20s  %8s  %9s  %9s  %9s  %9s  %s\n", _("ID"), _("STATUS"),
 		    _("STARTED"), _("TOOK"), _("ROWS"), _("CREATED"), _("UPDATED"), _("REJECTED"),
 		    _("FILE"));
-		json_array_foreach(list, i, row) {
-			const char *status = json_string_value(json_object_get(row, "status"));
-			char *file = text_escape(json_string_value(json_object_get(row, "source_path")) ?: "");
+		for (size_t i = 0; i < n; i++) {
+			const struct import_row *row = &rows[i];
+			char *file = text_escape(row->source_path ?: "");
 			char st_buf[64], took[32] = "";
-			snprintf(st_buf, sizeof st_buf, "%s%s", status ? status : "",
-			    json_integer_value(json_object_get(row, "dry_run")) ? _(" (dry)") : "");
-			const char *started = json_string_value(json_object_get(row, "started_at"));
-			const char *finished = json_string_value(json_object_get(row, "finished_at"));
+			snprintf(st_buf, sizeof st_buf, "%s%s", status_name(row->status),
+			    row->dry_run ? _(" (dry)") : "");
+			const char *started = row->started_at;
+			const char *finished = row->finished_at;
 			struct tm a, b;
 			memset(&a, 0, sizeof a);
 			memset(&b, 0, sizeof b);
@@ -127,27 +184,21 @@ cli_history(int argc, char **argv)
 				else
 					snprintf(took, sizeof took, "%ld:%02ld", secs / 60, secs % 60);
 			}
-			json_t *total = json_object_get(row, "total");
 			printf("%5lld  %-21s  %-20s  %8s  %9lld  %9lld  %9lld  %9lld  %s\n",
-			    (long long)json_integer_value(json_object_get(row, "id")), st_buf,
-			    started ? started : "", took,
-			    (long long)(json_is_integer(total) ? json_integer_value(total) :
-			    json_integer_value(json_object_get(row, "rows_done"))),
-			    (long long)json_integer_value(json_object_get(row, "created")),
-			    (long long)(json_integer_value(json_object_get(row, "updated")) +
-			    json_integer_value(json_object_get(row, "merged"))),
-			    (long long)(json_integer_value(json_object_get(row, "rejected")) +
-			    json_integer_value(json_object_get(row, "failed"))),
+			    (long long)row->id, st_buf, started ? started : "", took,
+			    (long long)(row->total >= 0 ? (uint64_t)row->total : row->rows_done),
+			    (long long)row->n[OUTCOME_CREATED],
+			    (long long)(row->n[OUTCOME_UPDATED] + row->n[OUTCOME_MERGED]),
+			    (long long)(row->n[OUTCOME_REJECTED] + row->n[OUTCOME_FAILED]),
 			    file);
-			if (status && (!strcmp(status, "running") || !strcmp(status, "paused")))
+			if (status_is_live(row->status))
 				printf(_("       running in process %lld on %s; follow it with sluice watch %lld\n"),
-				    (long long)json_integer_value(json_object_get(row, "pid")),
-				    json_string_value(json_object_get(row, "host")) ?: "?",
-				    (long long)json_integer_value(json_object_get(row, "id")));
+				    (long long)(row->pid >= 0 ? row->pid : 0), row->host ?: "?",
+				    (long long)row->id);
 			free(file);
 		}
 	}
-	json_decref(list);
+	journal_imports_free(rows, n);
 	journal_close(j);
 	store_close(st);
 	return 0;

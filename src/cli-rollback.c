@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,10 +66,15 @@ cli_rollback(int argc, char **argv)
 		free(cause);
 		rc = EXIT_USAGE;
 	} else if (json) {
-		json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:O}", "id", (json_int_t)id,
-		    "status", res.refused ? "refused" : "rolled_back",
+		json_t *list = json_array();
+		for (size_t i = 0; i < res.nconflict_list; i++)
+			json_array_append_new(list, json_pack("{s:I, s:s}", "record_id",
+			    (json_int_t)res.conflict_list[i].record_id,
+			    "reason", res.conflict_list[i].reason));
+		json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:o}", "id", (json_int_t)id,
+		    "status", res.refused ? "refused" : status_name(STATUS_ROLLED_BACK),
 		    "deleted", (json_int_t)res.deleted, "restored", (json_int_t)res.restored,
-		    "conflicts", (json_int_t)res.conflicts, "conflict_list", res.conflict_list);
+		    "conflicts", (json_int_t)res.conflicts, "conflict_list", list);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 		fputc('\n', stdout);
 		json_decref(o);
@@ -77,15 +83,12 @@ cli_rollback(int argc, char **argv)
 		fprintf(stderr, ngettext("sluice: import %lld was not rolled back: %llu of its records was changed since it ran:\n",
 		    "sluice: import %lld was not rolled back: %llu of its records were changed since it ran:\n",
 		    res.conflicts), id, (unsigned long long)res.conflicts);
-		size_t i;
-		json_t *cf;
-		json_array_foreach(res.conflict_list, i, cf)
+		for (size_t i = 0; i < res.nconflict_list; i++)
 			fprintf(stderr, _("  record %lld: %s\n"),
-			    (long long)json_integer_value(json_object_get(cf, "record_id")),
-			    json_string_value(json_object_get(cf, "reason")));
-		if (res.conflicts > json_array_size(res.conflict_list))
+			    (long long)res.conflict_list[i].record_id, res.conflict_list[i].reason);
+		if (res.conflicts > res.nconflict_list)
 			fprintf(stderr, _("  … and %llu more.\n"),
-			    (unsigned long long)(res.conflicts - json_array_size(res.conflict_list)));
+			    (unsigned long long)(res.conflicts - res.nconflict_list));
 		fprintf(stderr, _("Roll back the later imports first, or use --force to put the before-images back anyway (later changes to those records are then lost).\n"));
 		rc = EXIT_USAGE;
 	} else {

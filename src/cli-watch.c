@@ -39,26 +39,25 @@ cli_watch_since(const char *iso)
 
 /* A snapshot made from the journal's line of an import. */
 static void
-cli_watch_snapshot(json_t *row, enum import_status status, struct progress_snapshot *s)
+cli_watch_snapshot(const struct import_row *row, enum import_status status,
+    struct progress_snapshot *s)
 {
-	s->id = json_integer_value(json_object_get(row, "id"));
+	s->id = row->id;
 	s->status = status;
-	s->rows_done = (uint64_t)json_integer_value(json_object_get(row, "rows_done"));
+	s->rows_done = row->rows_done;
 	for (int k = 0; k < OUTCOME_NOT_PROCESSED; k++)
-		s->counts.n[k] = (uint64_t)json_integer_value(json_object_get(row,
-		    outcome_name((enum outcome)k)));
-	json_t *total = json_object_get(row, "total");
-	uint64_t size = (uint64_t)json_integer_value(json_object_get(row, "source_size"));
-	uint64_t bytes = (uint64_t)json_integer_value(json_object_get(row, "bytes_done"));
-	s->total_exact = json_is_integer(total);
+		s->counts.n[k] = row->n[k];
+	uint64_t size = row->source_size > 0 ? (uint64_t)row->source_size : 0;
+	uint64_t bytes = row->bytes_done;
+	s->total_exact = row->total >= 0;
 	if (s->total_exact)
-		s->rows_total = (uint64_t)json_integer_value(total);
+		s->rows_total = (uint64_t)row->total;
 	else if (bytes > 0 && size > bytes)
 		s->rows_total = (uint64_t)((double)s->rows_done * (double)size / (double)bytes);
 	else
 		s->rows_total = s->rows_done;
 	s->percent = s->rows_total ? 100.0 * (double)s->rows_done / (double)s->rows_total : 0;
-	s->elapsed_s = cli_watch_since(json_string_value(json_object_get(row, "started_at")));
+	s->elapsed_s = cli_watch_since(row->started_at);
 }
 
 /* The import as its journal shows it, with a rate smoothed over the
@@ -75,13 +74,13 @@ static int
 cli_watch_read(void *ctx, struct progress_snapshot *snap)
 {
 	struct cli_watch_journal *jw = ctx;
-	json_t *row = journal_import_json(jw->j, jw->id);
-	if (row == NULL)
+	struct import_row row;
+	if (journal_import(jw->j, jw->id, &row) != 1)
 		return -1;
-	enum import_status status = status_parse(journal_settle_status(jw->j, row));
+	enum import_status status = journal_settle(jw->j, &row);
 	*snap = (struct progress_snapshot){ .eta_s = -1 };
-	cli_watch_snapshot(row, status, snap);
-	json_decref(row);
+	cli_watch_snapshot(&row, status, snap);
+	store_import_row_clear(&row);
 	double now = cli_watch_now();
 	if (jw->first) {
 		jw->first = 0;
@@ -97,7 +96,7 @@ cli_watch_read(void *ctx, struct progress_snapshot *snap)
 	snap->rows_per_min = jw->rate * 60;
 	if (jw->rate > 0 && snap->rows_total > snap->rows_done)
 		snap->eta_s = (double)(snap->rows_total - snap->rows_done) / jw->rate;
-	return status == STATUS_RUNNING || status == STATUS_PAUSED;
+	return status_is_live(status);
 }
 
 struct cli_watch_display {

@@ -108,7 +108,7 @@ struct engine {
 	struct store *store;
 	struct journal *journal;
 	int64_t id;
-	json_t *resumed;		/* the import row a resume continues */
+	struct import_row *resumed;	/* the import a resume continues */
 
 	/* The queue between the reader and the writer. */
 	pthread_mutex_t lock;
@@ -451,7 +451,7 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records,
 		    b->n, batch_counts, attempts, (uint64_t)((engine_now() - t0) * 1000), status);
 	if (ss == STORE_OK)
 		ss = journal_progress(e->journal, e->id, records[n - 1].row_no,
-		    atomic_load(&e->bytes_read), 0, &total, "running", NULL, 0);
+		    atomic_load(&e->bytes_read), 0, &total, STATUS_RUNNING, NULL, 0);
 	return ss;
 }
 
@@ -879,8 +879,7 @@ engine_do_fixes(struct engine *e)
 static enum store_status
 engine_do_claim(struct engine *e)
 {
-	const char *status = json_string_value(json_object_get(e->resumed, "status"));
-	return journal_claim(e->journal, e->o.resume_id, status);
+	return journal_claim(e->journal, e->o.resume_id, e->resumed->status);
 }
 
 static const char *
@@ -919,17 +918,16 @@ static int
 engine_setup_resume(struct engine *e, char **cause)
 {
 	int64_t id = e->o.resume_id;
-	e->resumed = journal_import_json(e->journal, id);
-	if (e->resumed == NULL) {
+	struct import_row *r = e->resumed = xcalloc(1, sizeof *e->resumed);
+	if (journal_import(e->journal, id, r) != 1) {
 		*cause = xasprintf(_("There is no import %lld in %s; sluice history lists them."),
 		    (long long)id, e->o.db);
 		return -1;
 	}
-	json_t *r = e->resumed;
-	enum import_status status = status_parse(journal_settle_status(e->journal, r));
-	const char *host = json_string_value(json_object_get(r, "host"));
-	json_int_t pid = json_integer_value(json_object_get(r, "pid"));
-	if (json_integer_value(json_object_get(r, "dry_run"))) {
+	enum import_status status = journal_settle(e->journal, r);
+	const char *host = r->host;
+	int64_t pid = r->pid >= 0 ? r->pid : 0;
+	if (r->dry_run) {
 		*cause = xasprintf(_("Import %lld was a dry run: nothing of it was kept, so there is nothing to resume. Import the file again."), (long long)id);
 		return -1;
 	}
@@ -947,20 +945,19 @@ engine_setup_resume(struct engine *e, char **cause)
 		    (long long)id, status != STATUS_NONE ? status_name(status) : "?");
 		return -1;
 	}
-	e->o.path = engine_own(e, json_string_value(json_object_get(r, "source_path")));
-	const char *schema = json_string_value(json_object_get(r, "schema_path"));
+	e->o.path = engine_own(e, r->source_path);
+	const char *schema = r->schema_path;
 	struct stat st;
 	if (schema == NULL || stat(schema, &st) != 0)
-		schema = json_string_value(json_object_get(r, "schema_name"));
+		schema = r->schema_name;
 	e->o.schema = engine_own(e, schema);
-	int strategy = store_strategy_parse(json_string_value(json_object_get(r, "strategy")) ?: "");
+	int strategy = store_strategy_parse(r->strategy ?: "");
 	e->o.strategy = strategy >= 0 ? (enum strategy)strategy : STRATEGY_UPDATE;
-	json_int_t bs = json_integer_value(json_object_get(r, "batch_size"));
-	if (bs > 0)
-		e->o.batch_size = (unsigned)bs;
-	e->o.region = engine_own(e, json_string_value(json_object_get(r, "region")));
-	e->o.sheet = engine_own(e, json_string_value(json_object_get(r, "sheet")));
-	e->o.encoding = engine_own(e, json_string_value(json_object_get(r, "encoding")));
+	if (r->batch_size > 0)
+		e->o.batch_size = (unsigned)r->batch_size;
+	e->o.region = engine_own(e, r->region);
+	e->o.sheet = engine_own(e, r->sheet);
+	e->o.encoding = engine_own(e, r->encoding);
 	e->o.map = NULL;
 	e->o.map_file = NULL;
 	e->o.dry_run = 0;
@@ -971,7 +968,7 @@ engine_setup_resume(struct engine *e, char **cause)
 		free(esc);
 		return -1;
 	}
-	if ((json_int_t)st.st_size != json_integer_value(json_object_get(r, "source_size"))) {
+	if ((int64_t)st.st_size != (r->source_size >= 0 ? r->source_size : 0)) {
 		char *esc = text_escape(e->o.path);
 		*cause = xasprintf(_("The file %s has changed since import %lld began (its size differs); resuming would mix two files. Import it anew instead."),
 		    esc, (long long)id);
@@ -994,7 +991,9 @@ engine_free(struct engine *e)
 	schema_free(e->schema);
 	free(e->prepare_cause);
 	free(e->read_error);
-	json_decref(e->resumed);
+	if (e->resumed != NULL)
+		store_import_row_clear(e->resumed);
+	free(e->resumed);
 	for (size_t i = 0; i < e->nfixes; i++) {
 		free((char *)e->fixes[i].value);
 		free((char *)e->fixes[i].original);
@@ -1041,7 +1040,7 @@ engine_setup(struct engine *e, char **cause)
 	if (source_sha256(e->o.path, e->sha256, cause) != 0)
 		return -1;
 	if (e->resumed != NULL) {
-		const char *was = json_string_value(json_object_get(e->resumed, "source_sha256"));
+		const char *was = e->resumed->source_sha256;
 		if (was != NULL && strcmp(was, e->sha256) != 0) {
 			char *esc = text_escape(e->o.path);
 			*cause = xasprintf(_("The file %s has changed since import %lld began (its SHA-256 differs); resuming would mix two files. Import it anew instead."),
@@ -1054,7 +1053,7 @@ engine_setup(struct engine *e, char **cause)
 	const char *const *headers = source_header(e->source, &nheaders);
 	e->mapping = mapping_suggest(e->schema, headers, nheaders);
 	if (e->resumed != NULL) {
-		const char *json = json_string_value(json_object_get(e->resumed, "mapping"));
+		const char *json = e->resumed->mapping;
 		if (mapping_apply_json(e->mapping, e->schema, json, cause) != 0)
 			return -1;
 	}
@@ -1084,15 +1083,11 @@ engine_setup(struct engine *e, char **cause)
 static void
 engine_take_over(struct engine *e)
 {
-	static const char *const keys[OUTCOME_COUNT] = {
-		"created", "updated", "merged", "unchanged", "skipped", "rejected", "failed",
-		"not_processed",
-	};
-	json_t *r = e->resumed;
+	const struct import_row *r = e->resumed;
 	e->id = e->o.resume_id;
 	for (int o = 0; o < OUTCOME_NOT_PROCESSED; o++)
-		e->committed.n[o] = (uint64_t)json_integer_value(json_object_get(r, keys[o]));
-	e->rows_done = (uint64_t)json_integer_value(json_object_get(r, "rows_done"));
+		e->committed.n[o] = r->n[o];
+	e->rows_done = r->rows_done;
 	e->skip_rows = e->rows_done;
 	e->rows_done_at_start = e->rows_done;
 	e->first_batch = journal_last_batch(e->journal, e->id);
@@ -1108,44 +1103,39 @@ engine_journaled_errors(struct engine *e)
 	for (size_t i = 0; i < res->nerrors_by_field; i++)
 		free(res->errors_by_field[i].name);
 	res->nerrors_by_field = 0;
-	json_t *by = journal_error_counts_json(e->journal, e->id, "field");
-	const char *key;
-	json_t *v;
-	json_object_foreach(by, key, v) {
-		engine_count_field(res, key);
-		res->errors_by_field[res->nerrors_by_field - 1].n = (uint64_t)json_integer_value(v);
+	struct name_count *c;
+	size_t n;
+	if (journal_error_counts(e->journal, e->id, STORE_COUNT_BY_FIELD, &c, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			engine_count_field(res, c[i].name);
+			res->errors_by_field[res->nerrors_by_field - 1].n = c[i].n;
+		}
+		journal_counts_free(c, n);
 	}
-	json_decref(by);
-	by = journal_error_counts_json(e->journal, e->id, "type");
-	for (int t = 0; t < ERROR_TYPE_COUNT; t++)
-		res->errors_by_type[t] = (uint64_t)json_integer_value(
-		    json_object_get(by, record_error_type_name(t)));
-	json_decref(by);
+	memset(res->errors_by_type, 0, sizeof res->errors_by_type);
+	if (journal_error_counts(e->journal, e->id, STORE_COUNT_BY_TYPE, &c, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			int t = record_error_type_parse(c[i].name);
+			if (t >= 0)
+				res->errors_by_type[t] = c[i].n;
+		}
+		journal_counts_free(c, n);
+	}
 
 	for (size_t i = 0; i < res->nsamples; i++)
 		engine_error_row_free(&res->samples[i]);
 	res->nsamples = 0;
-	json_t *rows = journal_errors_json(e->journal, e->id, ENGINE_MAX_SAMPLES);
-	size_t i;
-	json_array_foreach(rows, i, v) {
-		if (res->nsamples == ENGINE_MAX_SAMPLES)
-			break;
-		const char *field = json_string_value(json_object_get(v, "field"));
-		const char *type = json_string_value(json_object_get(v, "type"));
-		const char *value = json_string_value(json_object_get(v, "value"));
-		struct error_row *row = &res->samples[res->nsamples++];
-		*row = (struct error_row){
-			.row_no = json_integer_value(json_object_get(v, "row")),
-			.line_no = json_integer_value(json_object_get(v, "line")),
-			.field = field ? xstrdup(field) : NULL,
-			.message = xstrdup(json_string_value(json_object_get(v, "message")) ?: ""),
-			.value = value ? xstrdup(value) : NULL,
-		};
-		for (int t = 0; t < ERROR_TYPE_COUNT; t++)
-			if (type != NULL && !strcmp(type, record_error_type_name(t)))
-				row->type = (enum error_type)t;
+	struct error_row *rows;
+	if (journal_errors(e->journal, e->id, ENGINE_MAX_SAMPLES, &rows, &n) == 0) {
+		/* The rows' strings become the samples'. */
+		for (size_t i = 0; i < n && res->nsamples < ENGINE_MAX_SAMPLES; i++) {
+			if (rows[i].message == NULL)
+				rows[i].message = xstrdup("");
+			res->samples[res->nsamples++] = rows[i];
+			rows[i] = (struct error_row){ 0 };
+		}
+		journal_errors_free(rows, n);
 	}
-	json_decref(rows);
 }
 
 /* Finishes the import's accounting once the writer has stopped and the
@@ -1195,7 +1185,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 	if (e->id != 0) {
 		for (unsigned attempt = 1;; attempt++) {
 			enum store_status fs = journal_progress(e->journal, e->id, e->rows_done,
-			    atomic_load(&e->bytes_read), total, c, status_name(status),
+			    atomic_load(&e->bytes_read), total, c, status,
 			    res->last_error, 1);
 			if (fs != STORE_TRANSIENT || attempt > e->o.retries)
 				break;

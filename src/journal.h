@@ -1,35 +1,19 @@
 /* The journal: sluice's own tables in the target database (sluice_*),
  * written in the same transaction as each batch's rows, so the database
- * always knows which rows of which import are in. */
+ * always knows which rows of which import are in. Backend-neutral: every
+ * call goes through the store's operations; rows are typed (store.h,
+ * record.h). */
 #ifndef SLUICE_JOURNAL_H
 #define SLUICE_JOURNAL_H
 
-#include <jansson.h>
 #include <stdint.h>
 
 #include "record.h"
 #include "schema.h"
+#include "status.h"
 #include "store.h"
 
 struct journal;
-
-struct import_info {
-	const char *source_path;
-	uint64_t source_size;
-	const char *source_sha256;	/* 64 hex digits */
-	const char *source_format;	/* "csv" */
-	const char *sheet;		/* or NULL */
-	const char *encoding;		/* or NULL */
-	const char *source_description;
-	const char *schema_name;
-	const char *schema_path;
-	const char *target_table;
-	const char *mapping_json;
-	const char *strategy;
-	unsigned batch_size;
-	const char *region;
-	int dry_run;
-};
 
 struct counts {
 	uint64_t n[OUTCOME_COUNT];
@@ -42,8 +26,9 @@ struct journal *journal_open(struct store *store);
 enum store_status journal_prepare(struct journal *j);
 void journal_close(struct journal *j);
 
-/* Records a new import with status "running" (its own transaction unless
- * one is open) and sets *id. */
+/* Records a new import with status running (its own transaction unless
+ * one is open) and sets *id. The journal adds who runs it (pid, host,
+ * user). */
 enum store_status journal_import_start(struct journal *j,
     const struct import_info *info, int64_t *id);
 
@@ -53,23 +38,24 @@ enum store_status journal_import_start(struct journal *j,
 enum store_status journal_rows(struct journal *j, int64_t id, uint64_t batch_no,
     const struct record *records, size_t n);
 
-/* Records (or replaces) batch batch_no's line in sluice_import_batches. */
+/* Records (or replaces) batch batch_no's line; status is the batch's word
+ * ("committed", "replayed"). */
 enum store_status journal_batch(struct journal *j, int64_t id, uint64_t batch_no,
     uint64_t first_row, uint64_t rows, const struct counts *counts,
     unsigned attempts, uint64_t duration_ms, const char *status);
 
 /* Updates the import's cursor (rows_done), how far into the file it is
  * (bytes_done), counters and status. total is written when non-zero;
- * finished sets finished_at. */
+ * finished sets finished_at. Asserts that an import this journal started
+ * or claimed may move to status. */
 enum store_status journal_progress(struct journal *j, int64_t id,
     uint64_t rows_done, uint64_t bytes_done, uint64_t total,
-    const struct counts *counts, const char *status, const char *last_error,
+    const struct counts *counts, enum import_status status, const char *last_error,
     int finished);
 
 /* Takes over import id for this process (pid, host, status running) if its
- * status is still from_status. STORE_ROW when someone else changed it
- * first. */
-enum store_status journal_claim(struct journal *j, int64_t id, const char *from_status);
+ * status is still from. STORE_ROW when someone else changed it first. */
+enum store_status journal_claim(struct journal *j, int64_t id, enum import_status from);
 
 /* The highest batch number journaled for import id (0 when none). */
 uint64_t journal_last_batch(struct journal *j, int64_t id);
@@ -78,9 +64,13 @@ uint64_t journal_last_batch(struct journal *j, int64_t id);
  * this host and is gone), -1 cannot tell (another host). */
 int journal_process_alive(const char *host, int64_t pid);
 
-/* A running import whose process is gone is marked interrupted. Returns
- * the status the import really has (a static string or the one given). */
-const char *journal_settle_status(struct journal *j, json_t *import_row);
+/* The status row really has: a live import whose process is gone is
+ * interrupted. Writes nothing. */
+enum import_status journal_status_seen(const struct import_row *row);
+
+/* The same, and a live import whose process is gone is marked interrupted
+ * in the journal (best effort) and in row. */
+enum import_status journal_settle(struct journal *j, struct import_row *row);
 
 /* Records the cells fixed by hand for import id (headers name the
  * columns). */
@@ -95,13 +85,55 @@ enum store_status journal_mapping_save(struct journal *j, const char *fingerprin
 /* The remembered mapping, a new string, or NULL. */
 char *journal_mapping_load(struct journal *j, const char *fingerprint, const char *schema);
 
-/* Reading, for history and show. Each returns a new reference, or NULL
- * when there is nothing (no such import, no journal yet). */
-json_t *journal_import_json(struct journal *j, int64_t id);
-json_t *journal_imports_json(struct journal *j, unsigned limit);
-/* Errors of one import: {row, line, field, type, message, value}. */
-json_t *journal_errors_json(struct journal *j, int64_t id, unsigned limit);
-/* {type: n} and {field: n} of one import. */
-json_t *journal_error_counts_json(struct journal *j, int64_t id, const char *by);
+/* Marks import id, whose status was from, rolled back, with what the
+ * rollback did. Inside the rollback's transaction. */
+enum store_status journal_rolled_back(struct journal *j, int64_t id,
+    enum import_status from, uint64_t deleted, uint64_t restored, uint64_t conflicts,
+    int forced);
+
+/* --- Reading -------------------------------------------------------------- */
+
+/* Holds one snapshot of the journal, without the write lock, over every
+ * read until journal_read_end(). */
+enum store_status journal_read_begin(struct journal *j);
+void journal_read_end(struct journal *j);
+
+/* Import id in *row (store_import_row_clear): 1, or 0 when there is no
+ * such import (or no journal yet), -1 when the journal cannot be read. */
+int journal_import(struct journal *j, int64_t id, struct import_row *row);
+
+/* The latest imports, newest first, at most limit, settled
+ * (journal_settle): a new array (journal_imports_free); 0, or -1 when the
+ * journal cannot be read. No journal yet: none. */
+int journal_imports(struct journal *j, unsigned limit, struct import_row **rows,
+    size_t *n);
+void journal_imports_free(struct import_row *rows, size_t n);
+
+/* The first limit errors of import id in row order, a new array
+ * (journal_errors_free); 0, or -1 when the journal cannot be read. */
+int journal_errors(struct journal *j, int64_t id, unsigned limit, struct error_row **rows,
+    size_t *n);
+void journal_errors_free(struct error_row *rows, size_t n);
+
+/* Errors of import id counted by type or by field, most first, a new array
+ * (journal_counts_free); 0 or -1. */
+int journal_error_counts(struct journal *j, int64_t id, enum store_count_by by,
+    struct name_count **counts, size_t *n);
+void journal_counts_free(struct name_count *counts, size_t n);
+
+/* Streaming cursors over import id (store_next_*, store_iter_close); NULL
+ * when the journal cannot be read. */
+struct store_iter *journal_each_error(struct journal *j, int64_t id);
+struct store_iter *journal_each_batch(struct journal *j, int64_t id);
+struct store_iter *journal_each_fix(struct journal *j, int64_t id);
+struct store_iter *journal_each_reject(struct journal *j, int64_t id);
+struct store_iter *journal_each_change(struct journal *j, int64_t id,
+    enum store_changes_order order);
+
+/* The most cells a rejected row of import id has; 0 or -1. */
+int journal_reject_width(struct journal *j, int64_t id, size_t *width);
+
+/* The store's last error, a sentence. */
+const char *journal_errmsg(struct journal *j);
 
 #endif

@@ -50,6 +50,8 @@ struct engine_fix {
 };
 
 const char *record_error_type_name(enum error_type t);
+/* The error type with this name, or -1. */
+int record_error_type_parse(const char *name);
 
 /* One journaled error as history, show, the reports and the engine's
  * result read it. The strings belong to whoever filled the row. */

@@ -38,23 +38,25 @@ json_text(const char *s)
 static int
 json_errors(struct report_journal *rj, FILE *fp, struct report_stats *stats)
 {
-	sqlite3_stmt *st = report_errors_query(rj);
-	if (st == NULL)
+	struct store_iter *it = journal_each_error(rj->journal, rj->import.id);
+	if (it == NULL)
 		return -1;
-	static const char *const keys[] = { "row", "line", "field", "type", "message", "value" };
+	const struct error_row *r;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_next_error(it, &r)) == 1) {
 		json_t *e = json_object();
-		for (int c = 0; c < 6; c++)
-			json_object_set_new(e, keys[c], c < 2 ?
-			    json_integer(sqlite3_column_int64(st, c)) :
-			    json_text((const char *)sqlite3_column_text(st, c)));
+		json_object_set_new(e, "row", json_integer((json_int_t)r->row_no));
+		json_object_set_new(e, "line", json_integer((json_int_t)r->line_no));
+		json_object_set_new(e, "field", json_text(r->field));
+		json_object_set_new(e, "type", json_text(record_error_type_name(r->type)));
+		json_object_set_new(e, "message", json_text(r->message));
+		json_object_set_new(e, "value", json_text(r->value));
 		fputs(stats->errors++ ? ",\n    " : "\n    ", fp);
 		json_dumpf(e, fp, JSON_FLAGS);
 		json_decref(e);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	store_iter_close(it);
+	return rc == 0 ? 0 : -1;
 }
 
 int
@@ -71,13 +73,13 @@ report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats
 		return -1;
 	}
 	/* What sluice import --json has and the journal does not say. */
-	const struct report_import *im = &rj.import;
+	const struct import_row *im = &rj.import;
 	if (json_object_get(o, "duration_s") == NULL)
 		json_object_set_new(o, "duration_s",
 		    im->duration_s >= 0 ? json_real(im->duration_s) : json_null());
 	if (json_object_get(o, "rows_per_s") == NULL)
 		json_object_set_new(o, "rows_per_s", im->duration_s > 0 ?
-		    json_real((double)im->total / im->duration_s) : json_integer(0));
+		    json_real((double)rj.total / im->duration_s) : json_integer(0));
 	json_object_del(o, "errors");
 
 	/* The object without its closing brace, then the errors, then it. */

@@ -15,7 +15,6 @@
 
 #include "i18n.h"
 #include "report-int.h"
-#include "summary.h"
 #include "xmalloc.h"
 
 /* The last row index of a sheet; it holds the note of what did not fit. */
@@ -94,29 +93,29 @@ xlsx_errors(struct xlsx *x)
 	static const double widths[] = { 9, 9, 16, 12, 90, 40 };
 	xlsx_table_start(x, ws, titles, widths, 6);
 
-	sqlite3_stmt *st = report_errors_query(x->rj);
-	if (st == NULL)
+	struct store_iter *it = journal_each_error(x->rj->journal, x->rj->import.id);
+	if (it == NULL)
 		return -1;
 	lxw_row_t row = 1;
 	uint64_t left_out = 0;
+	const struct error_row *e;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_next_error(it, &e)) == 1) {
 		if (row >= XLSX_LAST_ROW) {
 			left_out++;
 			continue;
 		}
-		const char *field = (const char *)sqlite3_column_text(st, 2);
-		worksheet_write_number(ws, row, 0, (double)sqlite3_column_int64(st, 0), NULL);
-		worksheet_write_number(ws, row, 1, (double)sqlite3_column_int64(st, 1), NULL);
-		xlsx_text(x, ws, row, 2, field ? field : "(row)", NULL);
-		for (int c = 3; c <= 5; c++)
-			xlsx_text(x, ws, row, (lxw_col_t)c, (const char *)sqlite3_column_text(st, c),
-			    NULL);
+		worksheet_write_number(ws, row, 0, (double)e->row_no, NULL);
+		worksheet_write_number(ws, row, 1, (double)e->line_no, NULL);
+		xlsx_text(x, ws, row, 2, e->field ? e->field : "(row)", NULL);
+		xlsx_text(x, ws, row, 3, record_error_type_name(e->type), NULL);
+		xlsx_text(x, ws, row, 4, e->message, NULL);
+		xlsx_text(x, ws, row, 5, e->value, NULL);
 		row++;
 		x->stats.errors++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	store_iter_close(it);
+	if (rc != 0)
 		return -1;
 	xlsx_table_end(x, ws, row, 6, left_out);
 	return 0;
@@ -175,7 +174,7 @@ xlsx_batches(struct xlsx *x)
 	const char *titles[13] = { _("Batch"), _("First row"), _("Rows") };
 	double widths[13] = { 8, 10, 10 };
 	for (int o = OUTCOME_CREATED; o <= OUTCOME_FAILED; o++) {
-		titles[3 + o] = _(report_outcome_labels[o]);
+		titles[3 + o] = outcome_label(o);
 		widths[3 + o] = 11;
 	}
 	titles[10] = _("Attempts");
@@ -186,27 +185,31 @@ xlsx_batches(struct xlsx *x)
 	widths[12] = 14;
 	xlsx_table_start(x, ws, titles, widths, 13);
 
-	sqlite3_stmt *st = report_batches_query(x->rj);
-	if (st == NULL)
+	struct store_iter *it = journal_each_batch(x->rj->journal, x->rj->import.id);
+	if (it == NULL)
 		return -1;
 	lxw_row_t row = 1;
 	uint64_t left_out = 0;
+	const struct batch_row *b;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_next_batch(it, &b)) == 1) {
 		if (row >= XLSX_LAST_ROW) {
 			left_out++;
 			continue;
 		}
+		double cols[11] = { (double)b->batch_no, (double)b->first_row, (double)b->rows };
+		for (int o = OUTCOME_CREATED; o <= OUTCOME_FAILED; o++)
+			cols[3 + o] = (double)b->n[o];
+		cols[10] = (double)b->attempts;
 		for (int c = 0; c <= 10; c++)
-			worksheet_write_number(ws, row, (lxw_col_t)c,
-			    (double)sqlite3_column_int64(st, c), c >= 1 && c <= 9 ? x->integer : NULL);
-		worksheet_write_number(ws, row, 11, (double)sqlite3_column_int64(st, 11) / 1000.0,
-		    x->decimal);
-		xlsx_text(x, ws, row, 12, (const char *)sqlite3_column_text(st, 12), NULL);
+			worksheet_write_number(ws, row, (lxw_col_t)c, cols[c],
+			    c >= 1 && c <= 9 ? x->integer : NULL);
+		worksheet_write_number(ws, row, 11, (double)b->duration_ms / 1000.0, x->decimal);
+		xlsx_text(x, ws, row, 12, b->status, NULL);
 		row++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	store_iter_close(it);
+	if (rc != 0)
 		return -1;
 	xlsx_table_end(x, ws, row, 13, left_out);
 	return 0;
@@ -237,11 +240,12 @@ xlsx_mapping(struct xlsx *x)
 	json_decref(arr);
 	xlsx_table_end(x, ws, row, 3, 0);
 
-	sqlite3_stmt *st = report_fixes_query(x->rj);
-	if (st == NULL)
+	struct store_iter *it = journal_each_fix(x->rj->journal, x->rj->import.id);
+	if (it == NULL)
 		return 0;
+	const struct fix_row *f;
 	int rc, first = 1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && row + 3 < XLSX_LAST_ROW) {
+	while ((rc = store_next_fix(it, &f)) == 1 && row + 3 < XLSX_LAST_ROW) {
 		if (first) {
 			const char *const fix_titles[] = {
 				_("Row"), _("Source column"), _("Was"), _("Fixed to"),
@@ -253,18 +257,18 @@ xlsx_mapping(struct xlsx *x)
 			row++;
 			first = 0;
 		}
-		const char *header = (const char *)sqlite3_column_text(st, 2);
+		const char *header = f->header;
 		char *column = header ? NULL : xasprintf(_("column %lld"),
-		    (long long)sqlite3_column_int64(st, 1) + 1);
-		worksheet_write_number(ws, row, 0, (double)sqlite3_column_int64(st, 0), NULL);
+		    (long long)f->column_no + 1);
+		worksheet_write_number(ws, row, 0, (double)f->row_no, NULL);
 		xlsx_text(x, ws, row, 1, header ? header : column, NULL);
-		xlsx_text(x, ws, row, 2, (const char *)sqlite3_column_text(st, 3), NULL);
-		xlsx_text(x, ws, row, 3, (const char *)sqlite3_column_text(st, 4), NULL);
+		xlsx_text(x, ws, row, 2, f->original, NULL);
+		xlsx_text(x, ws, row, 3, f->value, NULL);
 		free(column);
 		row++;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	store_iter_close(it);
+	return rc >= 0 ? 0 : -1;
 }
 
 /* --- Summary --------------------------------------------------------------- */
@@ -290,26 +294,26 @@ xlsx_pair_number(struct xlsx *x, lxw_row_t *row, const char *label, double value
 
 /* A two-column table {name: count} from the journal, under its titles. */
 static void
-xlsx_counts(struct xlsx *x, lxw_row_t *row, const char *title, const char *by)
+xlsx_counts(struct xlsx *x, lxw_row_t *row, const char *title, enum store_count_by by)
 {
-	json_t *counts = journal_error_counts_json(x->rj->journal, x->rj->import.id, by);
-	if (json_object_size(counts) == 0) {
-		json_decref(counts);
+	struct name_count *counts;
+	size_t n;
+	if (journal_error_counts(x->rj->journal, x->rj->import.id, by, &counts, &n) != 0)
+		return;
+	if (n == 0) {
+		journal_counts_free(counts, n);
 		return;
 	}
 	(*row)++;
 	xlsx_text(x, x->summary, *row, 0, title, x->header);
 	xlsx_text(x, x->summary, *row, 1, _("Errors"), x->header);
 	(*row)++;
-	const char *k;
-	json_t *v;
-	json_object_foreach(counts, k, v) {
-		xlsx_text(x, x->summary, *row, 0, k, NULL);
-		worksheet_write_number(x->summary, *row, 1, (double)json_integer_value(v),
-		    x->integer);
+	for (size_t i = 0; i < n; i++) {
+		xlsx_text(x, x->summary, *row, 0, counts[i].name, NULL);
+		worksheet_write_number(x->summary, *row, 1, (double)counts[i].n, x->integer);
 		(*row)++;
 	}
-	json_decref(counts);
+	journal_counts_free(counts, n);
 }
 
 static void
@@ -325,7 +329,7 @@ static void
 xlsx_summary(struct xlsx *x)
 {
 	lxw_worksheet *ws = x->summary;
-	const struct report_import *im = &x->rj->import;
+	const struct import_row *im = &x->rj->import;
 	lxw_row_t row = 0;
 
 	worksheet_set_column(ws, 0, 0, 26, NULL);
@@ -341,11 +345,12 @@ xlsx_summary(struct xlsx *x)
 	row += 2;
 
 	xlsx_pair_number(x, &row, _("Import"), (double)im->id, NULL);
-	xlsx_pair(x, &row, _("Status"), summary_status_text(im->status));
+	xlsx_pair(x, &row, _("Status"), status_label(im->status));
 	if (im->dry_run)
 		xlsx_pair(x, &row, _("Dry run"), _("yes: nothing was written"));
 	xlsx_pair(x, &row, _("File"), im->source_path);
-	xlsx_pair_number(x, &row, _("Size (bytes)"), (double)im->source_size, x->integer);
+	xlsx_pair_number(x, &row, _("Size (bytes)"), 
+	    (double)(im->source_size >= 0 ? im->source_size : 0), x->integer);
 	xlsx_pair(x, &row, _("SHA-256"), im->source_sha256);
 	xlsx_pair(x, &row, _("Sheet"), im->sheet);
 	xlsx_pair(x, &row, _("Encoding"), im->encoding);
@@ -353,10 +358,11 @@ xlsx_summary(struct xlsx *x)
 	xlsx_pair(x, &row, _("Schema"), im->schema_name);
 	xlsx_pair(x, &row, _("Table"), im->target_table);
 	xlsx_pair(x, &row, _("Strategy"), im->strategy);
-	xlsx_pair_number(x, &row, _("Batch size"), (double)im->batch_size, x->integer);
+	xlsx_pair_number(x, &row, _("Batch size"), 
+	    (double)(im->batch_size >= 0 ? im->batch_size : 0), x->integer);
 	xlsx_pair(x, &row, _("Database"), x->rj->db_path);
 	s = xasprintf(_("%s@%s (process %lld)"), im->user_name ? im->user_name : "?",
-	    im->host ? im->host : "?", (long long)im->pid);
+	    im->host ? im->host : "?", (long long)(im->pid >= 0 ? im->pid : 0));
 	xlsx_pair(x, &row, _("Run by"), s);
 	free(s);
 	xlsx_pair(x, &row, _("Started"), im->started_at);
@@ -365,7 +371,7 @@ xlsx_summary(struct xlsx *x)
 		xlsx_pair_number(x, &row, _("Duration (s)"), im->duration_s, x->decimal);
 		if (im->duration_s > 0)
 			xlsx_pair_number(x, &row, _("Rows per second"),
-			    (double)im->total / im->duration_s, x->integer);
+			    (double)x->rj->total / im->duration_s, x->integer);
 	}
 	xlsx_pair(x, &row, _("Stopped early"), im->last_error);
 
@@ -376,12 +382,12 @@ xlsx_summary(struct xlsx *x)
 	xlsx_text(x, ws, row, 1, _("Rows"), x->header);
 	xlsx_text(x, ws, row, 2, _("Share"), x->header);
 	row++;
-	double total = (double)im->total;
+	double total = (double)x->rj->total;
 	for (int o = 0; o < OUTCOME_COUNT; o++) {
-		xlsx_text(x, ws, row, 0, _(report_outcome_labels[o]), NULL);
-		worksheet_write_number(ws, row, 1, (double)im->counts[o], x->integer);
+		xlsx_text(x, ws, row, 0, outcome_label(o), NULL);
+		worksheet_write_number(ws, row, 1, (double)im->n[o], x->integer);
 		if (total > 0)
-			worksheet_write_number(ws, row, 2, (double)im->counts[o] / total, x->percent);
+			worksheet_write_number(ws, row, 2, (double)im->n[o] / total, x->percent);
 		row++;
 	}
 	xlsx_text(x, ws, row, 0, _("Total"), x->label);
@@ -390,7 +396,7 @@ xlsx_summary(struct xlsx *x)
 	if (total > 0) {
 		double ok = 0;
 		for (int o = OUTCOME_CREATED; o <= OUTCOME_SKIPPED; o++)
-			ok += (double)im->counts[o];
+			ok += (double)im->n[o];
 		xlsx_text(x, ws, row, 0, _("Success rate"), x->label);
 		worksheet_write_number(ws, row, 1, ok / total, x->percent);
 		row++;
@@ -407,8 +413,8 @@ xlsx_summary(struct xlsx *x)
 	lxw_chart_options where = { .x_offset = 10, .x_scale = 1.2, .y_scale = 1.1 };
 	worksheet_insert_chart_opt(ws, table, 3, chart, &where);
 
-	xlsx_counts(x, &row, _("Errors by type"), "type");
-	xlsx_counts(x, &row, _("Errors by field"), "field");
+	xlsx_counts(x, &row, _("Errors by type"), STORE_COUNT_BY_TYPE);
+	xlsx_counts(x, &row, _("Errors by field"), STORE_COUNT_BY_FIELD);
 
 	/* What the report did to values, counted over every sheet. Rows are
 	 * written in order: the title goes first. */

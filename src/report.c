@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,22 +14,7 @@
 
 #include "i18n.h"
 #include "report-int.h"
-#include "store-sqlite.h"
 #include "xmalloc.h"
-
-/* A small page cache: the report reads each journal page once. */
-#define REPORT_CACHE_KIB 4096
-
-const char *const report_outcome_keys[OUTCOME_COUNT] = {
-	"created", "updated", "merged", "unchanged", "skipped", "rejected",
-	"failed", "not_processed",
-};
-
-const char *const report_outcome_labels[OUTCOME_COUNT] = {
-	N_("created"), N_("updated"), N_("merged"), N_("unchanged"),
-	N_("skipped"), N_("rejected"), N_("failed"), N_("not processed"),
-};
-
 
 /* --- Cell values -------------------------------------------------------- */
 
@@ -197,78 +181,29 @@ report_remove_partial(const char *path)
 
 /* --- Reading the journal -------------------------------------------------- */
 
-static char *
-report_column_text(sqlite3_stmt *st, int c)
-{
-	const unsigned char *s = sqlite3_column_text(st, c);
-	return s == NULL ? NULL : xstrdup((const char *)s);
-}
-
 char *
 report_journal_error(struct report_journal *rj)
 {
-	return xasprintf(_("Cannot read the journal of import %lld in %s (SQLite: %s); "
-	    "check the database with sqlite3 and try again."), (long long)rj->import.id,
-	    rj->db_path, sqlite3_errmsg(rj->db));
+	return xasprintf(_("Cannot read the journal of import %lld in %s (%s); "
+	    "check the database and try again."), (long long)rj->import.id,
+	    rj->db_path, journal_errmsg(rj->journal));
 }
 
 static int
 report_read_import(struct report_journal *rj, int64_t id, char **cause)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(rj->db,
-	    "SELECT source_path, source_sha256, source_format, source_description,"
-	    " sheet, encoding, schema_name, target_table, mapping, strategy, status,"
-	    " started_at, finished_at, host, user_name, last_error,"
-	    " source_size, batch_size, coalesce(total, rows_done), pid, dry_run,"
-	    " created, updated, merged, unchanged, skipped, rejected, failed, not_processed,"
-	    " CASE WHEN finished_at IS NOT NULL"
-	    "  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END"
-	    " FROM sluice_imports WHERE id = ?1", -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		/* A database no import has used has no journal. */
-		*cause = rc == SQLITE_ERROR ?
+	int rc = journal_import(rj->journal, id, &rj->import);
+	rj->import.id = id;
+	if (rc != 1) {
+		*cause = rc == 0 ?
 		    xasprintf(_("There is no import %lld in %s; sluice history lists them."),
 		    (long long)id, rj->db_path) : report_journal_error(rj);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		*cause = rc == SQLITE_DONE ?
-		    xasprintf(_("There is no import %lld in %s; sluice history lists them."),
-		    (long long)id, rj->db_path) : report_journal_error(rj);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	struct report_import *im = &rj->import;
-	char **texts[] = {
-		&im->source_path, &im->source_sha256, &im->source_format,
-		&im->source_description, &im->sheet, &im->encoding, &im->schema_name,
-		&im->target_table, &im->mapping, &im->strategy, &im->status,
-		&im->started_at, &im->finished_at, &im->host, &im->user_name,
-		&im->last_error,
-	};
-	int c = 0;
-	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
-		*texts[i] = report_column_text(st, c++);
-	im->source_size = sqlite3_column_int64(st, c++);
-	im->batch_size = sqlite3_column_int64(st, c++);
-	im->total = sqlite3_column_int64(st, c++);
-	im->pid = sqlite3_column_int64(st, c++);
-	im->dry_run = sqlite3_column_int(st, c++);
-	for (int o = 0; o < OUTCOME_COUNT; o++)
-		im->counts[o] = sqlite3_column_int64(st, c++);
-	im->duration_s = sqlite3_column_type(st, c) == SQLITE_NULL ? -1 :
-	    sqlite3_column_double(st, c);
-	sqlite3_finalize(st);
 	/* A running import whose process is gone is reported as sluice show
 	 * reports it. */
-	if (im->status != NULL && (!strcmp(im->status, "running") || !strcmp(im->status, "paused")) &&
-	    journal_process_alive(im->host, im->pid) == 0) {
-		free(im->status);
-		im->status = xstrdup("interrupted");
-	}
+	rj->import.status = journal_status_seen(&rj->import);
+	rj->total = rj->import.total >= 0 ? (uint64_t)rj->import.total : rj->import.rows_done;
 	return 0;
 }
 
@@ -295,16 +230,12 @@ report_read_columns(struct report_journal *rj)
 	json_decref(arr);
 	rj->ncolumns = n;
 
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(rj->db, "SELECT max(json_array_length(cells))"
-	    " FROM sluice_import_rejects WHERE import_id = ?1", -1, &st, NULL) != SQLITE_OK)
+	size_t width;
+	if (journal_reject_width(rj->journal, rj->import.id, &width) != 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, rj->import.id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > (sqlite3_int64)rj->ncolumns)
-		rj->ncolumns = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	if (width > rj->ncolumns)
+		rj->ncolumns = width;
+	return 0;
 }
 
 int
@@ -321,12 +252,8 @@ report_journal_open(struct report_journal *rj, const char *db_path, int64_t id, 
 	rj->store = store_open(db_path, cause);
 	if (rj->store == NULL)
 		return -1;
-	rj->db = store_sqlite_handle(rj->store);
 	rj->journal = journal_open(rj->store);
-	char pragmas[96];
-	snprintf(pragmas, sizeof pragmas, "PRAGMA cache_size=-%d; PRAGMA query_only=1; BEGIN",
-	    REPORT_CACHE_KIB);
-	if (sqlite3_exec(rj->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+	if (journal_read_begin(rj->journal) != STORE_OK) {
 		*cause = report_journal_error(rj);
 		report_journal_close(rj);
 		return -1;
@@ -346,67 +273,26 @@ report_journal_open(struct report_journal *rj, const char *db_path, int64_t id, 
 void
 report_journal_close(struct report_journal *rj)
 {
-	if (rj->db != NULL)
-		sqlite3_exec(rj->db, "COMMIT", NULL, NULL, NULL);
-	journal_close(rj->journal);
-	if (rj->store != NULL)
-		store_close(rj->store);
-	struct report_import *im = &rj->import;
-	char *texts[] = {
-		im->source_path, im->source_sha256, im->source_format, im->source_description,
-		im->sheet, im->encoding, im->schema_name, im->target_table, im->mapping,
-		im->strategy, im->status, im->started_at, im->finished_at, im->host,
-		im->user_name, im->last_error,
-	};
-	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
-		free(texts[i]);
+	if (rj->journal != NULL) {
+		journal_read_end(rj->journal);
+		journal_close(rj->journal);
+	}
+	store_close(rj->store);
+	store_import_row_clear(&rj->import);
 	for (size_t c = 0; rj->headers != NULL && c < rj->ncolumns; c++)
 		free(rj->headers[c]);
 	free(rj->headers);
 	memset(rj, 0, sizeof *rj);
 }
 
-static sqlite3_stmt *
-report_query(struct report_journal *rj, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(rj->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, rj->import.id);
-	return st;
-}
-
-sqlite3_stmt *
-report_errors_query(struct report_journal *rj)
-{
-	return report_query(rj, "SELECT row_no, line_no, field, type, message, value"
-	    " FROM sluice_import_errors WHERE import_id = ?1 ORDER BY row_no, id");
-}
-
-sqlite3_stmt *
-report_batches_query(struct report_journal *rj)
-{
-	return report_query(rj, "SELECT batch_no, first_row, rows, created, updated, merged,"
-	    " unchanged, skipped, rejected, failed, attempts, duration_ms, status"
-	    " FROM sluice_import_batches WHERE import_id = ?1 ORDER BY batch_no");
-}
-
-sqlite3_stmt *
-report_fixes_query(struct report_journal *rj)
-{
-	return report_query(rj, "SELECT row_no, column_no, header, original, value"
-	    " FROM sluice_import_fixes WHERE import_id = ?1 ORDER BY row_no, column_no");
-}
-
 /* The rejected rows joined with their errors by walking both in row
  * order: one row and its errors in memory at a time. */
 struct report_rejects {
 	struct report_journal *rj;
-	sqlite3_stmt *rows;
-	sqlite3_stmt *errors;
-	int error_rc;		/* the errors cursor's last step */
-	json_t *cells_json;
-	size_t cells_alloc;
+	struct store_iter *rows;
+	struct store_iter *errors;
+	const struct error_row *error;	/* the errors cursor's row */
+	int error_rc;			/* its last step */
 	char *text;
 	size_t text_len, text_alloc;
 	struct report_reject row;
@@ -417,15 +303,13 @@ report_rejects_open(struct report_journal *rj)
 {
 	struct report_rejects *it = xcalloc(1, sizeof *it);
 	it->rj = rj;
-	it->rows = report_query(rj, "SELECT row_no, line_no, outcome, cells"
-	    " FROM sluice_import_rejects WHERE import_id = ?1 ORDER BY row_no");
-	it->errors = report_query(rj, "SELECT row_no, field, message"
-	    " FROM sluice_import_errors WHERE import_id = ?1 ORDER BY row_no, id");
+	it->rows = journal_each_reject(rj->journal, rj->import.id);
+	it->errors = journal_each_error(rj->journal, rj->import.id);
 	if (it->rows == NULL || it->errors == NULL) {
 		report_rejects_close(it);
 		return NULL;
 	}
-	it->error_rc = sqlite3_step(it->errors);
+	it->error_rc = store_next_error(it->errors, &it->error);
 	return it;
 }
 
@@ -444,28 +328,16 @@ report_text_add(struct report_rejects *it, const char *s)
 int
 report_rejects_next(struct report_rejects *it, const struct report_reject **out)
 {
-	int rc = sqlite3_step(it->rows);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return -1;
+	const struct reject_row *rr;
+	int rc = store_next_reject(it->rows, &rr);
+	if (rc != 1)
+		return rc;
 	struct report_reject *r = &it->row;
-	r->row_no = sqlite3_column_int64(it->rows, 0);
-	r->line_no = sqlite3_column_int64(it->rows, 1);
-	r->outcome = (const char *)sqlite3_column_text(it->rows, 2);
-
-	json_decref(it->cells_json);
-	it->cells_json = json_loads((const char *)sqlite3_column_text(it->rows, 3), 0, NULL);
-	size_t n = json_array_size(it->cells_json);
-	if (n + 1 > it->cells_alloc) {
-		it->cells_alloc = n + 1;
-		r->cells = xreallocarray(r->cells, it->cells_alloc, sizeof *r->cells);
-	}
-	for (size_t c = 0; c < n; c++) {
-		const char *s = json_string_value(json_array_get(it->cells_json, c));
-		r->cells[c] = (char *)(s ? s : "");
-	}
-	r->ncells = n;
+	r->row_no = rr->row_no;
+	r->line_no = rr->line_no;
+	r->outcome = rr->outcome;
+	r->cells = rr->cells;
+	r->ncells = rr->ncells;
 
 	it->text_len = 0;
 	char *head = xasprintf(_("row %lld (line %lld)"), (long long)r->row_no,
@@ -473,20 +345,18 @@ report_rejects_next(struct report_rejects *it, const struct report_reject **out)
 	report_text_add(it, head);
 	free(head);
 	int nerrors = 0;
-	while (it->error_rc == SQLITE_ROW && sqlite3_column_int64(it->errors, 0) <= r->row_no) {
-		if (sqlite3_column_int64(it->errors, 0) == r->row_no) {
-			const char *field = (const char *)sqlite3_column_text(it->errors, 1);
-			const char *message = (const char *)sqlite3_column_text(it->errors, 2);
+	while (it->error_rc == 1 && it->error->row_no <= r->row_no) {
+		if (it->error->row_no == r->row_no) {
 			report_text_add(it, nerrors++ ? "; " : ": ");
-			if (field != NULL) {
-				report_text_add(it, field);
+			if (it->error->field != NULL) {
+				report_text_add(it, it->error->field);
 				report_text_add(it, ": ");
 			}
-			report_text_add(it, message ? message : "");
+			report_text_add(it, it->error->message ? it->error->message : "");
 		}
-		it->error_rc = sqlite3_step(it->errors);
+		it->error_rc = store_next_error(it->errors, &it->error);
 	}
-	if (it->error_rc != SQLITE_ROW && it->error_rc != SQLITE_DONE)
+	if (it->error_rc < 0)
 		return -1;
 	r->error = it->text;
 	*out = r;
@@ -498,10 +368,8 @@ report_rejects_close(struct report_rejects *it)
 {
 	if (it == NULL)
 		return;
-	sqlite3_finalize(it->rows);
-	sqlite3_finalize(it->errors);
-	json_decref(it->cells_json);
-	free(it->row.cells);
+	store_iter_close(it->rows);
+	store_iter_close(it->errors);
 	free(it->text);
 	free(it);
 }

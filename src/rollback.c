@@ -1,9 +1,8 @@
-/* Rolling an import back from its journal of changes. SQLite-specific, like
- * the journal. */
+/* Rolling an import back from its journal of changes: the checks that it
+ * may be, conflict detection, force and retries. The records are read and
+ * written through the store (store-sqlite-rollback.c for SQLite). */
 #include "config.h"
 
-#include <jansson.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,255 +10,110 @@
 #include "i18n.h"
 #include "rollback.h"
 #include "schema.h"
-#include "store-sqlite.h"
 #include "xmalloc.h"
-
-#define ROLLBACK_MAX_LISTED 20
-
-struct rollback {
-	sqlite3 *db;
-	struct store *store;
-	const struct schema *schema;
-	int64_t id;
-	sqlite3_stmt *load;	/* fields…, imported_from of one record */
-	sqlite3_stmt *del;
-	sqlite3_stmt *update;	/* fields…, imported_from, id */
-	sqlite3_stmt *insert;	/* id, fields…, imported_from */
-	const char **values;	/* scratch, one per field */
-};
-
-static char *
-rollback_sql(const struct schema *s, const char *kind)
-{
-	size_t cap = 256;
-	for (size_t f = 0; f < s->nfields; f++)
-		cap += strlen(s->fields[f].name) * 2 + 16;
-	char *sql = xmalloc(cap);
-	size_t n = 0;
-	if (!strcmp(kind, "load")) {
-		n += (size_t)snprintf(sql + n, cap - n, "SELECT ");
-		for (size_t f = 0; f < s->nfields; f++)
-			n += (size_t)snprintf(sql + n, cap - n, "\"%s\", ", s->fields[f].name);
-		snprintf(sql + n, cap - n, "imported_from FROM \"%s\" WHERE id = ?1", s->table);
-	} else if (!strcmp(kind, "update")) {
-		n += (size_t)snprintf(sql + n, cap - n, "UPDATE \"%s\" SET ", s->table);
-		for (size_t f = 0; f < s->nfields; f++)
-			n += (size_t)snprintf(sql + n, cap - n, "\"%s\" = ?%zu, ", s->fields[f].name, f + 1);
-		snprintf(sql + n, cap - n, "imported_from = ?%zu WHERE id = ?%zu",
-		    s->nfields + 1, s->nfields + 2);
-	} else {
-		n += (size_t)snprintf(sql + n, cap - n, "INSERT INTO \"%s\" (", s->table);
-		for (size_t f = 0; f < s->nfields; f++)
-			n += (size_t)snprintf(sql + n, cap - n, "\"%s\", ", s->fields[f].name);
-		n += (size_t)snprintf(sql + n, cap - n, "imported_from, id) VALUES (");
-		for (size_t f = 0; f < s->nfields + 2; f++)
-			n += (size_t)snprintf(sql + n, cap - n, "%s?%zu", f ? ", " : "", f + 1);
-		snprintf(sql + n, cap - n, ")");
-	}
-	return sql;
-}
-
-static int
-rollback_prepare(struct rollback *rb)
-{
-	const struct schema *s = rb->schema;
-	char *sql = xasprintf("DELETE FROM \"%s\" WHERE id = ?1", s->table);
-	int rc = sqlite3_prepare_v2(rb->db, sql, -1, &rb->del, NULL);
-	free(sql);
-	const char *kinds[] = { "load", "update", "insert" };
-	sqlite3_stmt **stmts[] = { &rb->load, &rb->update, &rb->insert };
-	for (size_t i = 0; i < 3 && rc == SQLITE_OK; i++) {
-		sql = rollback_sql(s, kinds[i]);
-		rc = sqlite3_prepare_v2(rb->db, sql, -1, stmts[i], NULL);
-		free(sql);
-	}
-	rb->values = xcalloc(s->nfields, sizeof *rb->values);
-	return rc;
-}
-
-static void
-rollback_finalize(struct rollback *rb)
-{
-	sqlite3_finalize(rb->load);
-	sqlite3_finalize(rb->del);
-	sqlite3_finalize(rb->update);
-	sqlite3_finalize(rb->insert);
-	free(rb->values);
-}
 
 static void
 rollback_conflict(struct rollback_result *res, int64_t record, const char *reason)
 {
 	res->conflicts++;
-	if (json_array_size(res->conflict_list) < ROLLBACK_MAX_LISTED)
-		json_array_append_new(res->conflict_list, json_pack("{s:I, s:s}",
-		    "record_id", (json_int_t)record, "reason", reason));
+	if (res->nconflict_list < ROLLBACK_MAX_LISTED) {
+		struct rollback_conflict *c = &res->conflict_list[res->nconflict_list++];
+		c->record_id = record;
+		c->reason = xstrdup(reason);
+	}
 }
 
 /* Finds the records changed since the import: for each record, its last
  * change by this import must still be what the table holds. */
-static int
-rollback_check(struct rollback *rb, struct rollback_result *res)
+static enum store_status
+rollback_check(struct store *store, struct journal *j, const struct schema *s, int64_t id,
+    struct rollback_result *res)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(rb->db,
-	    "SELECT record_id, after_hash FROM sluice_import_changes WHERE import_id = ?1"
-	    " ORDER BY record_id, id DESC", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, rb->id);
+	struct store_iter *it = journal_each_change(j, id, STORE_CHANGES_BY_RECORD);
+	if (it == NULL)
+		return STORE_FATAL;
 	int64_t previous = -1;
-	size_t n = rb->schema->nfields;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t record = sqlite3_column_int64(st, 0);
-		if (record == previous)
+	const struct change_row *c;
+	int rc;
+	while ((rc = store_next_change(it, &c)) == 1) {
+		if (c->record_id == previous)
 			continue;
-		previous = record;
-		uint64_t after = (uint64_t)sqlite3_column_int64(st, 1);
-		sqlite3_bind_int64(rb->load, 1, record);
-		int lrc = sqlite3_step(rb->load);
-		if (lrc == SQLITE_DONE)
-			rollback_conflict(res, record, _("deleted since"));
-		else if (lrc != SQLITE_ROW) {
-			sqlite3_reset(rb->load);
-			rc = lrc;
+		previous = c->record_id;
+		const char *const *values;
+		int64_t by;
+		int found = store_record_load(store, c->record_id, &values, &by);
+		if (found < 0) {
+			rc = -1;
 			break;
-		} else {
-			int64_t by = sqlite3_column_int64(rb->load, (int)n);
-			for (size_t f = 0; f < n; f++)
-				rb->values[f] = (const char *)sqlite3_column_text(rb->load, (int)f);
-			if (by != rb->id) {
-				char *why = xasprintf(_("changed since by import %lld"), (long long)by);
-				rollback_conflict(res, record, why);
-				free(why);
-			} else if (store_values_hash(rb->values, n) != after)
-				rollback_conflict(res, record, _("changed since by another program"));
 		}
-		sqlite3_reset(rb->load);
+		if (found == 0)
+			rollback_conflict(res, c->record_id, _("deleted since"));
+		else if (by != id) {
+			char *why = xasprintf(_("changed since by import %lld"), (long long)by);
+			rollback_conflict(res, c->record_id, why);
+			free(why);
+		} else if (store_values_hash(values, s->nfields) != c->after_hash)
+			rollback_conflict(res, c->record_id, _("changed since by another program"));
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	store_iter_close(it);
+	return rc == 0 ? STORE_OK : STORE_FATAL;
 }
 
 /* Undoes the changes, newest first. */
-static int
-rollback_apply(struct rollback *rb, struct rollback_result *res)
+static enum store_status
+rollback_apply(struct store *store, struct journal *j, int64_t id, struct rollback_result *res)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(rb->db,
-	    "SELECT record_id, action, before FROM sluice_import_changes WHERE import_id = ?1"
-	    " ORDER BY id DESC", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, rb->id);
-	size_t n = rb->schema->nfields;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t record = sqlite3_column_int64(st, 0);
-		const char *action = (const char *)sqlite3_column_text(st, 1);
-		const char *before = (const char *)sqlite3_column_text(st, 2);
-		int wrc;
-		if (action != NULL && !strcmp(action, "insert")) {
-			sqlite3_bind_int64(rb->del, 1, record);
-			wrc = sqlite3_step(rb->del);
-			sqlite3_reset(rb->del);
-			if (wrc == SQLITE_DONE && sqlite3_changes(rb->db) > 0)
+	struct store_iter *it = journal_each_change(j, id, STORE_CHANGES_NEWEST_FIRST);
+	if (it == NULL)
+		return STORE_FATAL;
+	const struct change_row *c;
+	enum store_status ss = STORE_OK;
+	int rc;
+	while (ss == STORE_OK && (rc = store_next_change(it, &c)) == 1) {
+		if (c->outcome == OUTCOME_CREATED) {
+			int deleted = 0;
+			ss = store_record_delete(store, c->record_id, &deleted);
+			if (ss == STORE_OK && deleted)
 				res->deleted++;
 		} else {
-			json_t *img = before ? json_loads(before, 0, NULL) : NULL;
-			if (!json_is_object(img)) {
-				json_decref(img);
-				rc = SQLITE_CORRUPT;
-				break;
-			}
-			for (size_t f = 0; f < n; f++)
-				rb->values[f] = json_string_value(json_object_get(img,
-				    rb->schema->fields[f].name));
-			json_t *from = json_object_get(img, "imported_from");
-			sqlite3_stmt *w = rb->update;
-			for (int pass = 0; pass < 2; pass++) {
-				for (size_t f = 0; f < n; f++) {
-					if (rb->values[f])
-						sqlite3_bind_text(w, (int)f + 1, rb->values[f], -1, SQLITE_STATIC);
-					else
-						sqlite3_bind_null(w, (int)f + 1);
-				}
-				if (json_is_integer(from))
-					sqlite3_bind_int64(w, (int)n + 1, json_integer_value(from));
-				else
-					sqlite3_bind_null(w, (int)n + 1);
-				sqlite3_bind_int64(w, (int)n + 2, record);
-				wrc = sqlite3_step(w);
-				sqlite3_reset(w);
-				/* A record deleted since (rolled back with --force)
-				 * comes back with its id. */
-				if (wrc != SQLITE_DONE || w == rb->insert || sqlite3_changes(rb->db) > 0)
-					break;
-				w = rb->insert;
-			}
-			json_decref(img);
-			if (wrc == SQLITE_DONE)
+			ss = store_record_restore(store, c->record_id, c->before);
+			if (ss == STORE_OK)
 				res->restored++;
 		}
-		if (wrc != SQLITE_DONE) {
-			rc = wrc;
-			break;
-		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	store_iter_close(it);
+	if (ss == STORE_OK && rc != 0)
+		ss = STORE_FATAL;
+	return ss;
 }
 
-static int
-rollback_record(struct rollback *rb, const struct rollback_result *res, int force)
-{
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(rb->db,
-	    "UPDATE sluice_imports SET status = 'rolled_back',"
-	    " rolled_back_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), rollback = ?2"
-	    " WHERE id = ?1", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	json_t *note = json_pack("{s:I, s:I, s:I, s:b}", "deleted", (json_int_t)res->deleted,
-	    "restored", (json_int_t)res->restored, "conflicts", (json_int_t)res->conflicts,
-	    "forced", force);
-	char *js = json_dumps(note, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(note);
-	sqlite3_bind_int64(st, 1, rb->id);
-	sqlite3_bind_text(st, 2, js, -1, SQLITE_TRANSIENT);
-	free(js);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-/* Checks the import may be rolled back; loads its schema. */
+/* Checks the import may be rolled back; loads its schema and sets *from to
+ * the status it has. */
 static struct schema *
-rollback_schema(struct journal *j, int64_t id, char **cause)
+rollback_schema(struct journal *j, int64_t id, enum import_status *from, char **cause)
 {
-	json_t *row = journal_import_json(j, id);
-	if (row == NULL) {
+	struct import_row row;
+	if (journal_import(j, id, &row) != 1) {
 		*cause = xasprintf(_("There is no import %lld in this database; sluice history lists them."), (long long)id);
 		return NULL;
 	}
-	const char *status = journal_settle_status(j, row);
+	enum import_status status = *from = journal_settle(j, &row);
 	struct schema *s = NULL;
-	if (json_integer_value(json_object_get(row, "dry_run")))
+	if (row.dry_run)
 		*cause = xasprintf(_("Import %lld was a dry run: it wrote nothing, so there is nothing to roll back."), (long long)id);
-	else if (status && (!strcmp(status, "running") || !strcmp(status, "paused")))
+	else if (status_is_live(status))
 		*cause = xasprintf(_("Import %lld is still running; cancel it first (Ctrl-C where it runs), then roll it back."), (long long)id);
-	else if (status && !strcmp(status, "rolled_back"))
+	else if (status == STATUS_ROLLED_BACK)
 		*cause = xasprintf(_("Import %lld is already rolled back."), (long long)id);
 	else {
-		const char *path = json_string_value(json_object_get(row, "schema_path"));
-		const char *name = json_string_value(json_object_get(row, "schema_name"));
 		char *why = NULL;
-		s = path ? schema_load(path, &why) : NULL;
+		s = row.schema_path ? schema_load(row.schema_path, &why) : NULL;
 		if (s == NULL) {
 			free(why);
 			why = NULL;
-			s = schema_load(name ? name : "contacts", &why);
+			s = schema_load(row.schema_name ? row.schema_name : "contacts", &why);
 		}
-		const char *table = json_string_value(json_object_get(row, "target_table"));
+		const char *table = row.target_table;
 		if (s == NULL)
 			*cause = xasprintf(_("Cannot load the schema import %lld used: %s"), (long long)id, why);
 		else if (table == NULL || strcmp(table, s->table) != 0) {
@@ -270,7 +124,7 @@ rollback_schema(struct journal *j, int64_t id, char **cause)
 		}
 		free(why);
 	}
-	json_decref(row);
+	store_import_row_clear(&row);
 	return s;
 }
 
@@ -279,52 +133,49 @@ rollback_import(struct store *store, struct journal *j, int64_t id, int force,
     unsigned retries, struct rollback_result *res, char **cause)
 {
 	memset(res, 0, sizeof *res);
-	res->conflict_list = json_array();
-	struct schema *s = rollback_schema(j, id, cause);
+	enum import_status from;
+	struct schema *s = rollback_schema(j, id, &from, cause);
 	if (s == NULL)
 		return -1;
-	struct rollback rb = { .db = store_sqlite_handle(store), .store = store, .schema = s, .id = id };
-	int rc = SQLITE_BUSY;
-	for (unsigned attempt = 0; attempt <= retries && (rc & 0xff) == SQLITE_BUSY; attempt++) {
+	enum store_status ss = STORE_TRANSIENT;
+	for (unsigned attempt = 0; attempt <= retries && ss == STORE_TRANSIENT; attempt++) {
 		if (attempt > 0) {
 			long ms = 200L << (attempt - 1 < 3 ? attempt - 1 : 3);
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}
-		rc = sqlite3_exec(rb.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		ss = store_begin(store);
 	}
-	if (rc == SQLITE_OK)
-		rc = rollback_prepare(&rb);
-	if (rc == SQLITE_OK)
-		rc = rollback_check(&rb, res);
-	if (rc == SQLITE_OK && res->conflicts > 0 && !force) {
+	if (ss == STORE_OK)
+		ss = store_records_prepare(store, s);
+	if (ss == STORE_OK)
+		ss = rollback_check(store, j, s, id, res);
+	if (ss == STORE_OK && res->conflicts > 0 && !force) {
 		res->refused = 1;
-		sqlite3_exec(rb.db, "ROLLBACK", NULL, NULL, NULL);
-		rollback_finalize(&rb);
+		store_rollback(store);
 		schema_free(s);
 		return 0;
 	}
-	if (rc == SQLITE_OK)
-		rc = rollback_apply(&rb, res);
-	if (rc == SQLITE_OK)
-		rc = rollback_record(&rb, res, force);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(rb.db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		store_sqlite_fail(store, rc);
+	if (ss == STORE_OK)
+		ss = rollback_apply(store, j, id, res);
+	if (ss == STORE_OK)
+		ss = journal_rolled_back(j, id, from, res->deleted, res->restored, res->conflicts,
+		    force);
+	if (ss == STORE_OK)
+		ss = store_commit(store);
+	if (ss != STORE_OK) {
 		*cause = xasprintf(_("Import %lld was not rolled back, and the database is unchanged: %s"),
 		    (long long)id, store_errmsg(store));
-		if (!sqlite3_get_autocommit(rb.db))
-			sqlite3_exec(rb.db, "ROLLBACK", NULL, NULL, NULL);
+		store_rollback(store);
 	}
-	rollback_finalize(&rb);
 	schema_free(s);
-	return rc == SQLITE_OK ? 0 : -1;
+	return ss == STORE_OK ? 0 : -1;
 }
 
 void
 rollback_result_clear(struct rollback_result *res)
 {
-	json_decref(res->conflict_list);
+	for (size_t i = 0; i < res->nconflict_list; i++)
+		free(res->conflict_list[i].reason);
 	memset(res, 0, sizeof *res);
 }

@@ -5,17 +5,26 @@
 #ifndef SLUICE_ROLLBACK_H
 #define SLUICE_ROLLBACK_H
 
-#include <jansson.h>
 #include <stdint.h>
 
 #include "journal.h"
 #include "store.h"
 
+/* How many conflicts a rollback lists (it counts them all). */
+#define ROLLBACK_MAX_LISTED 20
+
+/* A record changed since the import. */
+struct rollback_conflict {
+	int64_t record_id;
+	char *reason;		/* "deleted since", "changed since by import 4" */
+};
+
 struct rollback_result {
 	uint64_t deleted;	/* records the import created, now removed */
 	uint64_t restored;	/* records it updated or merged, now as before */
 	uint64_t conflicts;	/* records changed since the import */
-	json_t *conflict_list;	/* the first of them: [{record_id, reason}] */
+	struct rollback_conflict conflict_list[ROLLBACK_MAX_LISTED];	/* the first of them */
+	size_t nconflict_list;
 	int refused;		/* conflicts and not forced: nothing was done */
 };
 

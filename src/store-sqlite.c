@@ -1,5 +1,6 @@
-/* The SQLite store: the target table made from the schema, and upserts by
- * match key and strategy. WAL mode, one transaction per batch. */
+/* The SQLite store: opening the database, the target table made from the
+ * schema, and upserts by match key and strategy. WAL mode, one transaction
+ * per batch. Its journal, reads and rollback are in store-sqlite-*.c. */
 #include "config.h"
 
 #include <jansson.h>
@@ -15,21 +16,6 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-struct store_sqlite {
-	struct store base;	/* first: the store's operations */
-	sqlite3 *db;
-	char *path;
-	char *errmsg;
-	const struct schema *schema;
-	int dry_run;		/* inside the dry run's outer transaction */
-	sqlite3_stmt **find;	/* per match key */
-	sqlite3_stmt *load;
-	sqlite3_stmt *insert;
-	sqlite3_stmt *update;
-	const char **merged;	/* scratch: one value per field */
-	const char **stored;	/* scratch: the matched record's values */
-	char **owned;		/* scratch: values allocated for a merge */
-};
 
 /* How long SQLite itself waits on a lock before a statement reports
  * SQLITE_BUSY; the engine's retries with backoff come on top. */
@@ -96,6 +82,15 @@ store_sqlite_fail(struct store *base, int rc)
 	}
 	store_set_error(st, xasprintf(_("%s (SQLite: %s)"), what, sqlite3_errmsg(st->db)));
 	return store_sqlite_classify(rc) == STORE_OK ? STORE_FATAL : store_sqlite_classify(rc);
+}
+
+void
+store_sqlite_bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
 }
 
 sqlite3 *
@@ -187,6 +182,8 @@ store_sqlite_close(struct store *base)
 	if (st == NULL)
 		return;
 	store_finalize_all(st);
+	store_sqlite_journal_finalize(st);
+	store_sqlite_records_finalize(st);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st->errmsg);
@@ -421,6 +418,9 @@ static enum store_status
 store_sqlite_commit(struct store *base)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;
+	/* A record a rollback loaded is read no more. */
+	if (st->rb_load != NULL)
+		sqlite3_reset(st->rb_load);
 	return store_run(st, st->dry_run ? "RELEASE batch" : "COMMIT");
 }
 
@@ -428,6 +428,8 @@ static void
 store_sqlite_rollback(struct store *base)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;
+	if (st->rb_load != NULL)
+		sqlite3_reset(st->rb_load);
 	if (st->dry_run)
 		store_exec(st, "ROLLBACK TO batch; RELEASE batch");
 	else if (!sqlite3_get_autocommit(st->db))
@@ -608,4 +610,31 @@ const struct store_ops store_sqlite_ops = {
 	.rollback = store_sqlite_rollback,
 	.upsert = store_sqlite_upsert,
 	.errmsg = store_sqlite_errmsg,
+	.journal_prepare = store_sqlite_journal_prepare,
+	.import_start = store_sqlite_import_start,
+	.journal_rows = store_sqlite_journal_rows,
+	.journal_batch = store_sqlite_journal_batch,
+	.journal_progress = store_sqlite_journal_progress,
+	.claim = store_sqlite_claim,
+	.settle = store_sqlite_settle,
+	.last_batch = store_sqlite_last_batch,
+	.journal_fixes = store_sqlite_journal_fixes,
+	.mapping_save = store_sqlite_mapping_save,
+	.mapping_load = store_sqlite_mapping_load,
+	.read_begin = store_sqlite_read_begin,
+	.read_end = store_sqlite_read_end,
+	.import_get = store_sqlite_import_get,
+	.imports = store_sqlite_imports,
+	.errors = store_sqlite_errors,
+	.batches = store_sqlite_batches,
+	.fixes = store_sqlite_fixes,
+	.rejects = store_sqlite_rejects,
+	.changes = store_sqlite_changes,
+	.error_counts = store_sqlite_error_counts,
+	.reject_width = store_sqlite_reject_width,
+	.records_prepare = store_sqlite_records_prepare,
+	.record_load = store_sqlite_record_load,
+	.record_delete = store_sqlite_record_delete,
+	.record_restore = store_sqlite_record_restore,
+	.rolled_back = store_sqlite_rolled_back,
 };

@@ -1,13 +1,39 @@
-/* The SQLite store as the other SQLite files see it (journal, reports,
- * rollback: store-sqlite-*.c): its constructor, its operation table, the
- * connection and how SQLite errors become store statuses. Nothing outside
- * store*.c includes it. */
+/* The SQLite store as its own files see it (store-sqlite.c: connection,
+ * table and upserts; store-sqlite-journal.c: the journal's writes;
+ * store-sqlite-read.c: the journal's reads; store-sqlite-rollback.c:
+ * putting records back). Nothing outside store*.c includes it, except unit
+ * tests that look into the database. */
 #ifndef SLUICE_STORE_SQLITE_H
 #define SLUICE_STORE_SQLITE_H
 
 #include <sqlite3.h>
 
+#include "record.h"
 #include "store.h"
+
+struct store_sqlite {
+	struct store base;	/* first: the store's operations */
+	sqlite3 *db;
+	char *path;
+	char *errmsg;
+	const struct schema *schema;
+	int dry_run;		/* inside the dry run's outer transaction */
+	sqlite3_stmt **find;	/* per match key */
+	sqlite3_stmt *load;
+	sqlite3_stmt *insert;
+	sqlite3_stmt *update;
+	const char **merged;	/* scratch: one value per field */
+	const char **stored;	/* scratch: the matched record's values */
+	char **owned;		/* scratch: values allocated for a merge */
+
+	/* The journal's statements (store-sqlite-journal.c). */
+	sqlite3_stmt *j_error, *j_reject, *j_change, *j_batch, *j_progress;
+
+	/* The rollback's (store-sqlite-rollback.c), for rb_schema's table. */
+	const struct schema *rb_schema;
+	sqlite3_stmt *rb_load, *rb_del, *rb_update, *rb_insert;
+	const char **rb_values;	/* scratch, one per field */
+};
 
 /* Opens (creating if needed) the SQLite database at path; store_open()
  * calls it for any target that is not a URL. */
@@ -23,5 +49,57 @@ enum store_status store_sqlite_classify(int rc);
 
 /* Records the current SQLite error as the store's message. */
 enum store_status store_sqlite_fail(struct store *store, int rc);
+
+/* Binds s as text, or NULL. */
+void store_sqlite_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+
+/* store-sqlite-journal.c */
+enum store_status store_sqlite_journal_prepare(struct store *);
+void store_sqlite_journal_finalize(struct store_sqlite *st);
+enum store_status store_sqlite_import_start(struct store *, const struct import_info *,
+    int64_t *id);
+enum store_status store_sqlite_journal_rows(struct store *, int64_t id, uint64_t batch_no,
+    const struct record *records, size_t n);
+enum store_status store_sqlite_journal_batch(struct store *, int64_t id,
+    const struct batch_row *batch);
+enum store_status store_sqlite_journal_progress(struct store *, int64_t id,
+    uint64_t rows_done, uint64_t bytes_done, uint64_t total, const uint64_t *counts,
+    enum import_status status, const char *last_error, int finished);
+enum store_status store_sqlite_claim(struct store *, int64_t id, enum import_status from,
+    int64_t pid, const char *host);
+enum store_status store_sqlite_settle(struct store *, int64_t id, enum import_status from,
+    enum import_status to, const char *last_error);
+uint64_t store_sqlite_last_batch(struct store *, int64_t id);
+enum store_status store_sqlite_journal_fixes(struct store *, int64_t id,
+    const struct engine_fix *fixes, size_t n, const char *const *headers, size_t nheaders);
+enum store_status store_sqlite_mapping_save(struct store *, const char *fingerprint,
+    const char *schema, const char *mapping_json);
+char *store_sqlite_mapping_load(struct store *, const char *fingerprint, const char *schema);
+
+/* store-sqlite-read.c */
+enum store_status store_sqlite_read_begin(struct store *);
+void store_sqlite_read_end(struct store *);
+int store_sqlite_import_get(struct store *, int64_t id, struct import_row *row);
+struct store_iter *store_sqlite_imports(struct store *, unsigned limit);
+struct store_iter *store_sqlite_errors(struct store *, int64_t id, unsigned limit);
+struct store_iter *store_sqlite_batches(struct store *, int64_t id);
+struct store_iter *store_sqlite_fixes(struct store *, int64_t id);
+struct store_iter *store_sqlite_rejects(struct store *, int64_t id);
+struct store_iter *store_sqlite_changes(struct store *, int64_t id,
+    enum store_changes_order order);
+int store_sqlite_error_counts(struct store *, int64_t id, enum store_count_by by,
+    struct name_count **out, size_t *n);
+int store_sqlite_reject_width(struct store *, int64_t id, size_t *width);
+
+/* store-sqlite-rollback.c */
+enum store_status store_sqlite_records_prepare(struct store *, const struct schema *);
+void store_sqlite_records_finalize(struct store_sqlite *st);
+int store_sqlite_record_load(struct store *, int64_t record_id, const char *const **values,
+    int64_t *imported_from);
+enum store_status store_sqlite_record_delete(struct store *, int64_t record_id, int *done);
+enum store_status store_sqlite_record_restore(struct store *, int64_t record_id,
+    const char *before);
+enum store_status store_sqlite_rolled_back(struct store *, int64_t id, uint64_t deleted,
+    uint64_t restored, uint64_t conflicts, int forced);
 
 #endif

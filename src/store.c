@@ -4,6 +4,7 @@
  * strategy names). */
 #include "config.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -94,6 +95,31 @@ store_errmsg(struct store *st)
 	return st->ops->errmsg(st);
 }
 
+enum store_status
+store_records_prepare(struct store *st, const struct schema *s)
+{
+	return st->ops->records_prepare(st, s);
+}
+
+int
+store_record_load(struct store *st, int64_t record_id, const char *const **values,
+    int64_t *imported_from)
+{
+	return st->ops->record_load(st, record_id, values, imported_from);
+}
+
+enum store_status
+store_record_delete(struct store *st, int64_t record_id, int *done)
+{
+	return st->ops->record_delete(st, record_id, done);
+}
+
+enum store_status
+store_record_restore(struct store *st, int64_t record_id, const char *before)
+{
+	return st->ops->record_restore(st, record_id, before);
+}
+
 static int
 store_same(const char *a, const char *b)
 {
@@ -168,4 +194,83 @@ store_strategy_parse(const char *name)
 		if (!strcmp(name, strategy_names[i]))
 			return (int)i;
 	return -1;
+}
+
+/* --- Journal rows ------------------------------------------------------------- */
+
+static int
+store_next(struct store_iter *it, enum store_iter_kind kind, const void **row)
+{
+	assert(it->kind == kind);
+	return it->next(it, row);
+}
+
+int
+store_next_import(struct store_iter *it, const struct import_row **row)
+{
+	return store_next(it, STORE_ITER_IMPORTS, (const void **)row);
+}
+
+int
+store_next_error(struct store_iter *it, const struct error_row **row)
+{
+	return store_next(it, STORE_ITER_ERRORS, (const void **)row);
+}
+
+int
+store_next_batch(struct store_iter *it, const struct batch_row **row)
+{
+	return store_next(it, STORE_ITER_BATCHES, (const void **)row);
+}
+
+int
+store_next_fix(struct store_iter *it, const struct fix_row **row)
+{
+	return store_next(it, STORE_ITER_FIXES, (const void **)row);
+}
+
+int
+store_next_reject(struct store_iter *it, const struct reject_row **row)
+{
+	return store_next(it, STORE_ITER_REJECTS, (const void **)row);
+}
+
+int
+store_next_change(struct store_iter *it, const struct change_row **row)
+{
+	return store_next(it, STORE_ITER_CHANGES, (const void **)row);
+}
+
+void
+store_iter_close(struct store_iter *it)
+{
+	if (it != NULL)
+		it->close(it);
+}
+
+/* The string members of an import row, for copying and freeing them. */
+#define IMPORT_ROW_STRINGS(r)                                                       \
+	&(r)->source_path, &(r)->source_sha256, &(r)->source_format,               \
+	    &(r)->source_description, &(r)->sheet, &(r)->encoding, &(r)->schema_name, \
+	    &(r)->schema_path, &(r)->target_table, &(r)->mapping, &(r)->strategy,   \
+	    &(r)->region, &(r)->started_at, &(r)->finished_at, &(r)->last_error,    \
+	    &(r)->host, &(r)->user_name, &(r)->rolled_back_at, &(r)->rollback
+
+void
+store_import_row_copy(struct import_row *dst, const struct import_row *src)
+{
+	*dst = *src;
+	char **strings[] = { IMPORT_ROW_STRINGS(dst) };
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		if (*strings[i] != NULL)
+			*strings[i] = xstrdup(*strings[i]);
+}
+
+void
+store_import_row_clear(struct import_row *row)
+{
+	char **strings[] = { IMPORT_ROW_STRINGS(row) };
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		free(*strings[i]);
+	memset(row, 0, sizeof *row);
 }

@@ -38,6 +38,121 @@ struct upsert_result {
 	int reason_field;	/* rejected: the field concerned, or -1 */
 };
 
+/* The journal's rows (sluice_* tables) as the store reads them. In a row an
+ * iterator gives, the strings belong to the iterator and last until its
+ * next call; a row the journal hands out (journal.h) owns them. */
+
+/* One import (sluice_imports). Strings are NULL when the journal has none;
+ * so are the integers marked -1. */
+struct import_row {
+	int64_t id;
+	char *source_path;
+	int64_t source_size;		/* -1: none */
+	char *source_sha256, *source_format, *source_description, *sheet, *encoding;
+	char *schema_name, *schema_path, *target_table, *mapping, *strategy;
+	int64_t batch_size;		/* -1: none */
+	char *region;
+	int dry_run;
+	enum import_status status;	/* STATUS_NONE: a word this sluice does not know */
+	uint64_t rows_done, bytes_done;
+	int64_t total;			/* -1: not known yet */
+	uint64_t n[OUTCOME_COUNT];	/* rows by outcome */
+	char *started_at, *finished_at, *last_error;
+	int64_t pid;			/* -1: none */
+	char *host, *user_name, *rolled_back_at, *rollback;
+	double duration_s;		/* finished_at - started_at; < 0: not finished */
+};
+
+/* One batch (sluice_import_batches). */
+struct batch_row {
+	uint64_t batch_no, first_row, rows;
+	uint64_t n[OUTCOME_NOT_PROCESSED];	/* created … failed */
+	unsigned attempts;
+	uint64_t duration_ms;
+	char *status;			/* "committed", "replayed" */
+};
+
+/* A cell fixed by hand before the import (sluice_import_fixes). */
+struct fix_row {
+	uint64_t row_no, column_no;	/* column_no: 0-based */
+	char *header, *original, *value;
+};
+
+/* A rejected or failed row with the cells as read (sluice_import_rejects). */
+struct reject_row {
+	int64_t row_no, line_no;
+	enum outcome outcome;
+	char **cells;
+	size_t ncells;
+};
+
+/* What an import did to one record (sluice_import_changes). */
+struct change_row {
+	int64_t record_id;
+	enum outcome outcome;		/* created, updated or merged */
+	char *before;			/* the before-image (upsert_result), or NULL */
+	uint64_t after_hash;
+};
+
+/* The iterators' kinds: what their rows are. */
+enum store_iter_kind {
+	STORE_ITER_IMPORTS,
+	STORE_ITER_ERRORS,
+	STORE_ITER_BATCHES,
+	STORE_ITER_FIXES,
+	STORE_ITER_REJECTS,
+	STORE_ITER_CHANGES,
+};
+
+/* A cursor over journal rows, streamed: one row in memory at a time. */
+struct store_iter {
+	enum store_iter_kind kind;
+	/* 1 and *row for a row, 0 at the end, -1 when the journal cannot be
+	 * read (the store's errmsg says why). */
+	int (*next)(struct store_iter *, const void **row);
+	void (*close)(struct store_iter *);
+};
+
+/* How the changes of an import are walked. */
+enum store_changes_order {
+	STORE_CHANGES_BY_RECORD,	/* by record, each record's last change first */
+	STORE_CHANGES_NEWEST_FIRST,
+};
+
+/* What error counts are grouped by. */
+enum store_count_by {
+	STORE_COUNT_BY_TYPE,
+	STORE_COUNT_BY_FIELD,		/* "(row)" for errors of the whole row */
+};
+
+struct error_row;
+struct name_count;
+struct record;
+struct engine_fix;
+
+/* The import as journal_import_start() records it. */
+struct import_info {
+	const char *source_path;
+	uint64_t source_size;
+	const char *source_sha256;	/* 64 hex digits */
+	const char *source_format;	/* "csv" */
+	const char *sheet;		/* or NULL */
+	const char *encoding;		/* or NULL */
+	const char *source_description;
+	const char *schema_name;
+	const char *schema_path;
+	const char *target_table;
+	const char *mapping_json;
+	const char *strategy;
+	unsigned batch_size;
+	const char *region;
+	int dry_run;
+	/* Filled by the journal: who runs it. */
+	int64_t pid;
+	const char *host;
+	const char *user_name;
+};
+
 struct store_ops;
 
 /* What every backend's store starts with. */
@@ -72,6 +187,71 @@ struct store_ops {
 	    enum strategy, int64_t import_id, struct upsert_result *res);
 	/* The last error as a sentence for people. */
 	const char *(*errmsg)(struct store *);
+
+	/* The journal's tables, as journal.h describes each call. */
+	enum store_status (*journal_prepare)(struct store *);
+	enum store_status (*import_start)(struct store *, const struct import_info *,
+	    int64_t *id);
+	enum store_status (*journal_rows)(struct store *, int64_t id, uint64_t batch_no,
+	    const struct record *records, size_t n);
+	enum store_status (*journal_batch)(struct store *, int64_t id,
+	    const struct batch_row *batch);
+	enum store_status (*journal_progress)(struct store *, int64_t id,
+	    uint64_t rows_done, uint64_t bytes_done, uint64_t total,
+	    const uint64_t *counts, enum import_status status, const char *last_error,
+	    int finished);
+	/* Sets status to (and pid, host when given) where the import's status
+	 * is still from; claim also clears finished_at and not_processed, a
+	 * settle keeps last_error when there is one. STORE_ROW when the status
+	 * was no longer from. */
+	enum store_status (*claim)(struct store *, int64_t id, enum import_status from,
+	    int64_t pid, const char *host);
+	enum store_status (*settle)(struct store *, int64_t id, enum import_status from,
+	    enum import_status to, const char *last_error);
+	uint64_t (*last_batch)(struct store *, int64_t id);
+	enum store_status (*journal_fixes)(struct store *, int64_t id,
+	    const struct engine_fix *fixes, size_t n, const char *const *headers,
+	    size_t nheaders);
+	enum store_status (*mapping_save)(struct store *, const char *fingerprint,
+	    const char *schema, const char *mapping_json);
+	char *(*mapping_load)(struct store *, const char *fingerprint, const char *schema);
+
+	/* Reading. read_begin/read_end hold one snapshot (and no write lock)
+	 * over every read in between. */
+	enum store_status (*read_begin)(struct store *);
+	void (*read_end)(struct store *);
+	/* 1 and *row (new strings: store_import_row_clear), 0 when there is
+	 * no such import or no journal, -1 when it cannot be read. */
+	int (*import_get)(struct store *, int64_t id, struct import_row *row);
+	/* The iterators; NULL when the journal cannot be read. limit 0: all. */
+	struct store_iter *(*imports)(struct store *, unsigned limit);
+	struct store_iter *(*errors)(struct store *, int64_t id, unsigned limit);
+	struct store_iter *(*batches)(struct store *, int64_t id);
+	/* An empty iterator when the journal has no fixes table. */
+	struct store_iter *(*fixes)(struct store *, int64_t id);
+	struct store_iter *(*rejects)(struct store *, int64_t id);
+	struct store_iter *(*changes)(struct store *, int64_t id, enum store_changes_order);
+	/* Error counts, most first; *out is a new array of new names. */
+	int (*error_counts)(struct store *, int64_t id, enum store_count_by,
+	    struct name_count **out, size_t *n);
+	/* The most cells a rejected row of import id has; -1 on failure. */
+	int (*reject_width)(struct store *, int64_t id, size_t *width);
+
+	/* Rollback, inside begin/commit: the records of the schema's table. */
+	enum store_status (*records_prepare)(struct store *, const struct schema *);
+	/* 1 with *values (one per field, valid until the next call) and
+	 * *imported_from (-1: none), 0 when the record is gone, -1 on failure. */
+	int (*record_load)(struct store *, int64_t record_id, const char *const **values,
+	    int64_t *imported_from);
+	/* *done is 1 when the record was there. */
+	enum store_status (*record_delete)(struct store *, int64_t record_id, int *done);
+	/* Puts a before-image back (inserting the record again when it has
+	 * been deleted since). STORE_FATAL when the image is unreadable. */
+	enum store_status (*record_restore)(struct store *, int64_t record_id,
+	    const char *before);
+	/* Marks import id rolled back, with what the rollback did. */
+	enum store_status (*rolled_back)(struct store *, int64_t id, uint64_t deleted,
+	    uint64_t restored, uint64_t conflicts, int forced);
 };
 
 /* Opens (creating if needed) the database at target: a file path is an
@@ -92,6 +272,32 @@ void store_rollback(struct store *st);
 enum store_status store_upsert(struct store *st, const char *const *values,
     enum strategy strategy, int64_t import_id, struct upsert_result *res);
 const char *store_errmsg(struct store *st);
+
+/* A rollback's access to the records of a table, inside store_begin() …
+ * store_commit(): prepare for the schema's table first; the others are as
+ * the operation table above says. */
+enum store_status store_records_prepare(struct store *st, const struct schema *s);
+int store_record_load(struct store *st, int64_t record_id, const char *const **values,
+    int64_t *imported_from);
+enum store_status store_record_delete(struct store *st, int64_t record_id, int *done);
+enum store_status store_record_restore(struct store *st, int64_t record_id,
+    const char *before);
+
+/* The typed iterators: 1 and *row (valid until the next call), 0 at the
+ * end, -1 on failure. Each takes an iterator of its kind. */
+int store_next_import(struct store_iter *it, const struct import_row **row);
+int store_next_error(struct store_iter *it, const struct error_row **row);
+int store_next_batch(struct store_iter *it, const struct batch_row **row);
+int store_next_fix(struct store_iter *it, const struct fix_row **row);
+int store_next_reject(struct store_iter *it, const struct reject_row **row);
+int store_next_change(struct store_iter *it, const struct change_row **row);
+/* Ends an iterator; NULL is fine. */
+void store_iter_close(struct store_iter *it);
+
+/* *dst becomes a copy of src with strings of its own. */
+void store_import_row_copy(struct import_row *dst, const struct import_row *src);
+/* Frees the strings of a copied row and empties it. */
+void store_import_row_clear(struct import_row *row);
 
 /* Frees what an upsert put in res and empties it. */
 void store_result_clear(struct upsert_result *res);

@@ -126,42 +126,76 @@ summary_from_result(const struct engine_result *r, const char *db)
 	return o;
 }
 
+/* Text from the journal: null when there is none, "" when it is not
+ * UTF-8. */
+static json_t *
+summary_journal_text(const char *s)
+{
+	json_t *v = s != NULL ? json_string(s) : json_null();
+	return v != NULL ? v : json_string("");
+}
+
+/* Errors of import id counted by, as {name: n}. */
+static json_t *
+summary_journal_counts(struct journal *j, int64_t id, enum store_count_by by)
+{
+	struct name_count *c;
+	size_t n;
+	if (journal_error_counts(j, id, by, &c, &n) != 0)
+		return NULL;
+	json_t *o = summary_counts_json(c, n);
+	journal_counts_free(c, n);
+	return o;
+}
+
+/* The first errors of import id. */
+static json_t *
+summary_journal_errors(struct journal *j, int64_t id)
+{
+	struct error_row *e;
+	size_t n;
+	if (journal_errors(j, id, ENGINE_MAX_SAMPLES, &e, &n) != 0)
+		return NULL;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, summary_error_json(&e[i]));
+	journal_errors_free(e, n);
+	return arr;
+}
+
 json_t *
 summary_from_journal(struct journal *j, int64_t id, const char *db)
 {
-	json_t *row = journal_import_json(j, id);
-	if (row == NULL)
+	struct import_row row;
+	if (journal_import(j, id, &row) != 1)
 		return NULL;
-	journal_settle_status(j, row);
+	journal_settle(j, &row);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(id));
-	json_object_set(o, "status", json_object_get(row, "status"));
-	json_object_set_new(o, "dry_run",
-	    json_boolean(json_integer_value(json_object_get(row, "dry_run"))));
-	json_object_set(o, "file", json_object_get(row, "source_path"));
+	json_object_set_new(o, "status", json_string(status_name(row.status)));
+	json_object_set_new(o, "dry_run", json_boolean(row.dry_run));
+	json_object_set_new(o, "file", summary_journal_text(row.source_path));
 	json_object_set_new(o, "database", json_string(db));
-	json_object_set(o, "source", json_object_get(row, "source_description"));
-	json_object_set(o, "schema", json_object_get(row, "schema_name"));
-	json_object_set(o, "table", json_object_get(row, "target_table"));
-	json_object_set(o, "strategy", json_object_get(row, "strategy"));
-	json_object_set(o, "batch_size", json_object_get(row, "batch_size"));
-	json_t *total = json_object_get(row, "total");
-	json_object_set_new(o, "total", json_is_integer(total) ? json_incref(total) :
-	    json_integer(json_integer_value(json_object_get(row, "rows_done"))));
+	json_object_set_new(o, "source", summary_journal_text(row.source_description));
+	json_object_set_new(o, "schema", summary_journal_text(row.schema_name));
+	json_object_set_new(o, "table", summary_journal_text(row.target_table));
+	json_object_set_new(o, "strategy", summary_journal_text(row.strategy));
+	json_object_set_new(o, "batch_size",
+	    row.batch_size >= 0 ? json_integer((json_int_t)row.batch_size) : json_null());
+	json_object_set_new(o, "total", json_integer((json_int_t)(row.total >= 0 ?
+	    (uint64_t)row.total : row.rows_done)));
 	for (int k = 0; k < OUTCOME_COUNT; k++)
-		json_object_set(o, outcome_name((enum outcome)k),
-		    json_object_get(row, outcome_name((enum outcome)k)));
-	json_object_set_new(o, "errors_by_type", journal_error_counts_json(j, id, "type"));
-	json_object_set_new(o, "errors_by_field", journal_error_counts_json(j, id, "field"));
-	json_object_set_new(o, "errors", journal_errors_json(j, id, ENGINE_MAX_SAMPLES));
-	json_object_set(o, "started_at", json_object_get(row, "started_at"));
-	json_object_set(o, "finished_at", json_object_get(row, "finished_at"));
-	json_object_set(o, "user", json_object_get(row, "user_name"));
-	json_object_set(o, "host", json_object_get(row, "host"));
-	json_object_set_new(o, "mapping",
-	    summary_mapping(json_string_value(json_object_get(row, "mapping"))));
-	json_object_set(o, "last_error", json_object_get(row, "last_error"));
-	json_decref(row);
+		json_object_set_new(o, outcome_name((enum outcome)k), json_integer((json_int_t)row.n[k]));
+	json_object_set_new(o, "errors_by_type", summary_journal_counts(j, id, STORE_COUNT_BY_TYPE));
+	json_object_set_new(o, "errors_by_field", summary_journal_counts(j, id, STORE_COUNT_BY_FIELD));
+	json_object_set_new(o, "errors", summary_journal_errors(j, id));
+	json_object_set_new(o, "started_at", summary_journal_text(row.started_at));
+	json_object_set_new(o, "finished_at", summary_journal_text(row.finished_at));
+	json_object_set_new(o, "user", summary_journal_text(row.user_name));
+	json_object_set_new(o, "host", summary_journal_text(row.host));
+	json_object_set_new(o, "mapping", summary_mapping(row.mapping));
+	json_object_set_new(o, "last_error", summary_journal_text(row.last_error));
+	store_import_row_clear(&row);
 	return o;
 }
 

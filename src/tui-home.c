@@ -36,11 +36,19 @@ static const struct tui_key home_keys[] = {
 	TUI_KEYS_COMMON,
 };
 
+/* A list of imports as the poller read it, shared with the screen; its
+ * references are taken and dropped under the poller's lock. */
+struct tui_home_list {
+	unsigned refs;
+	struct import_row *rows;
+	size_t n;
+};
+
 /* What the poller shares with the screen. */
 struct tui_home_poll {
 	pthread_mutex_t lock;
 	char *db;
-	json_t *imports;	/* under lock */
+	struct tui_home_list *imports;	/* under lock */
 	unsigned generation;	/* under lock */
 	char *error;		/* under lock */
 	atomic_int refresh;
@@ -50,37 +58,49 @@ struct home {
 	struct tui_home_poll *poll;
 	struct tui_task *poller;
 	unsigned seen;
-	json_t *imports;
+	struct tui_home_list *imports;
 	struct tui_list list;
 	struct tui *t;
 	struct tui_task *rollback;
 	int64_t rollback_id;
 };
 
+static struct tui_home_list *
+tui_home_list_ref(struct tui_home_list *l)
+{
+	l->refs++;
+	return l;
+}
+
+static void
+tui_home_list_unref(struct tui_home_list *l)
+{
+	if (l == NULL || --l->refs > 0)
+		return;
+	journal_imports_free(l->rows, l->n);
+	free(l);
+}
+
 static void *
 tui_home_poller(struct tui_task *task)
 {
 	struct tui_home_poll *p = task->arg;
 	while (!atomic_load(&task->cancel)) {
-		json_t *list = NULL;
+		struct tui_home_list *list = xcalloc(1, sizeof *list);
 		char *cause = NULL;
+		list->refs = 1;
 		if (access(p->db, F_OK) == 0) {
 			struct store *st = store_open(p->db, &cause);
 			if (st != NULL) {
 				struct journal *j = journal_open(st);
-				list = journal_imports_json(j, 500);
-				size_t i;
-				json_t *row;
-				json_array_foreach(list, i, row)
-					json_object_set_new(row, "status",
-					    json_string(journal_settle_status(j, row)));
+				journal_imports(j, 500, &list->rows, &list->n);
 				journal_close(j);
 				store_close(st);
 			}
 		}
 		pthread_mutex_lock(&p->lock);
-		json_decref(p->imports);
-		p->imports = list ? list : json_array();
+		tui_home_list_unref(p->imports);
+		p->imports = list;
 		free(p->error);
 		p->error = cause;
 		p->generation++;
@@ -92,24 +112,17 @@ tui_home_poller(struct tui_task *task)
 	return NULL;
 }
 
-static json_t *
+static const struct import_row *
 tui_home_row(struct home *h, size_t i)
 {
-	return json_array_get(h->imports, i);
-}
-
-static long long
-tui_home_int(json_t *row, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(row, key));
+	return i < h->imports->n ? &h->imports->rows[i] : NULL;
 }
 
 /* The status as the list shows it. */
 static const char *
-tui_home_status_label(const char *status)
+tui_home_status_label(enum import_status s)
 {
-	enum import_status s = status_parse(status);
-	return s != STATUS_NONE ? status_short_label(s) : status ? status : "?";
+	return s != STATUS_NONE ? status_short_label(s) : "?";
 }
 
 /* "2026-11-28T12:40:43Z" as local "11-28 13:40". */
@@ -151,41 +164,40 @@ tui_home_draw_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int s
 {
 	struct home *h = ctx;
 	struct tui *t = h->t;
-	json_t *row = tui_home_row(h, i);
+	const struct import_row *row = tui_home_row(h, i);
 	struct tui_home_cols c = tui_home_layout(width);
 	attr_t base = selected ? t->a.sel : A_NORMAL;
-	const char *status = json_string_value(json_object_get(row, "status"));
-	int dry = tui_home_int(row, "dry_run") != 0;
+	enum import_status status = row->status;
+	int dry = row->dry_run != 0;
 	char buf[64], when[32], rows[48], n1[24], n2[24], n3[24];
-	snprintf(buf, sizeof buf, "%lld", tui_home_int(row, "id"));
+	snprintf(buf, sizeof buf, "%lld", (long long)row->id);
 	tui_put_right(w, y, x, c.id, buf, base);
 	x += c.id + 1;
 	char *st = dry ? xasprintf(_("%s (dry)"), tui_home_status_label(status)) :
 	    xstrdup(tui_home_status_label(status));
 	attr_t sa = base;
-	if (!selected && status && (!strcmp(status, "failed") || !strcmp(status, "interrupted")))
+	if (!selected && status_is_alarming(status))
 		sa = t->a.fail;
-	else if (!selected && status && (!strcmp(status, "running") || !strcmp(status, "paused")))
+	else if (!selected && status_is_live(status))
 		sa = t->a.bold;
 	tui_put(w, y, x, c.status, st, sa);
 	free(st);
 	x += c.status + 1;
-	tui_home_when(json_string_value(json_object_get(row, "started_at")), when, sizeof when);
+	tui_home_when(row->started_at, when, sizeof when);
 	tui_put(w, y, x, c.when, when, base);
 	x += c.when + 1;
-	json_t *total = json_object_get(row, "total");
-	tui_text_thousands(n1, sizeof n1, (unsigned long long)tui_home_int(row, "rows_done"));
-	if (json_is_integer(total) && status && strcmp(status, "running") && strcmp(status, "paused"))
-		tui_text_thousands(rows, sizeof rows, (unsigned long long)json_integer_value(total));
+	tui_text_thousands(n1, sizeof n1, (unsigned long long)row->rows_done);
+	if (row->total >= 0 && !status_is_live(status))
+		tui_text_thousands(rows, sizeof rows, (unsigned long long)row->total);
 	else
 		snprintf(rows, sizeof rows, "%s", n1);
 	tui_put_right(w, y, x, c.rows, rows, base);
 	x += c.rows + 1;
-	tui_text_thousands(n1, sizeof n1, (unsigned long long)tui_home_int(row, "created"));
-	tui_text_thousands(n2, sizeof n2, (unsigned long long)(tui_home_int(row, "updated") +
-	    tui_home_int(row, "merged")));
-	tui_text_thousands(n3, sizeof n3, (unsigned long long)(tui_home_int(row, "rejected") +
-	    tui_home_int(row, "failed")));
+	tui_text_thousands(n1, sizeof n1, (unsigned long long)row->n[OUTCOME_CREATED]);
+	tui_text_thousands(n2, sizeof n2,
+	    (unsigned long long)(row->n[OUTCOME_UPDATED] + row->n[OUTCOME_MERGED]));
+	tui_text_thousands(n3, sizeof n3,
+	    (unsigned long long)(row->n[OUTCOME_REJECTED] + row->n[OUTCOME_FAILED]));
 	tui_put_right(w, y, x, c.created, n1, base);
 	x += c.created + 1;
 	if (c.updated) {
@@ -194,7 +206,7 @@ tui_home_draw_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int s
 	}
 	tui_put_right(w, y, x, c.rejected, n3, base);
 	x += c.rejected + 1;
-	const char *path = json_string_value(json_object_get(row, "source_path"));
+	const char *path = row->source_path;
 	const char *base_name = path ? strrchr(path, '/') : NULL;
 	tui_put(w, y, x, c.file, base_name ? base_name + 1 : path ? path : "", base);
 }
@@ -203,10 +215,9 @@ static char *
 tui_home_row_text(void *ctx, size_t i)
 {
 	struct home *h = ctx;
-	json_t *row = tui_home_row(h, i);
-	return xasprintf("%lld %s %s", tui_home_int(row, "id"),
-	    json_string_value(json_object_get(row, "status")) ?: "",
-	    json_string_value(json_object_get(row, "source_path")) ?: "");
+	const struct import_row *row = tui_home_row(h, i);
+	return xasprintf("%lld %s %s", (long long)row->id, status_name(row->status),
+	    row->source_path ?: "");
 }
 
 static void
@@ -220,7 +231,8 @@ tui_home_init(struct screen *s, void *arg)
 	pthread_mutex_init(&h->poll->lock, NULL);
 	h->poll->db = xstrdup(s->tui->w.db);
 	h->poller = tui_task_start(tui_home_poller, h->poll);
-	h->imports = json_array();
+	h->imports = xcalloc(1, sizeof *h->imports);
+	h->imports->refs = 1;
 	h->list.ctx = h;
 	h->list.draw_row = tui_home_draw_row;
 	h->list.row_text = tui_home_row_text;
@@ -233,12 +245,12 @@ tui_home_free(struct screen *s)
 	tui_task_finish(h->poller);
 	if (h->rollback)
 		free(tui_task_finish(h->rollback));
-	json_decref(h->poll->imports);
+	tui_home_list_unref(h->poll->imports);
 	free(h->poll->error);
 	free(h->poll->db);
 	pthread_mutex_destroy(&h->poll->lock);
 	free(h->poll);
-	json_decref(h->imports);
+	tui_home_list_unref(h->imports);
 	free(h);
 }
 
@@ -250,10 +262,10 @@ tui_home_resize(struct screen *s)
 	atomic_store(&h->poll->refresh, 1);
 }
 
-static json_t *
+static const struct import_row *
 tui_home_selected(struct home *h)
 {
-	if (json_array_size(h->imports) == 0)
+	if (h->imports->n == 0)
 		return NULL;
 	return tui_home_row(h, h->list.sel);
 }
@@ -319,7 +331,7 @@ tui_home_key(struct screen *s, int action, int key)
 {
 	struct home *h = s->data;
 	struct tui *t = s->tui;
-	json_t *row = tui_home_selected(h);
+	const struct import_row *row = tui_home_selected(h);
 	int r = tui_list_key(&h->list, key);
 	if (r)
 		return r;
@@ -333,16 +345,14 @@ tui_home_key(struct screen *s, int action, int key)
 	case HOME_OPEN:
 		if (row == NULL)
 			return TUI_HANDLED;
-		tui_push(t, &tui_report_ops, (void *)(intptr_t)tui_home_int(row, "id"));
+		tui_push(t, &tui_report_ops, (void *)(intptr_t)row->id);
 		return TUI_HANDLED | TUI_NEXT;
 	case HOME_RESUME: {
 		if (row == NULL)
 			return TUI_HANDLED;
-		const char *st = json_string_value(json_object_get(row, "status"));
-		if (st == NULL || (strcmp(st, "interrupted") && strcmp(st, "cancelled")) ||
-		    tui_home_int(row, "dry_run")) {
+		if (!status_is_resumable(row->status) || row->dry_run) {
 			tui_message(t, 1, _("Import %lld is %s; only an interrupted or cancelled import can be resumed."),
-			    tui_home_int(row, "id"), tui_home_status_label(st));
+			    (long long)row->id, tui_home_status_label(row->status));
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 		if (t->w.run != NULL && tui_run_active(t->w.run)) {
@@ -352,7 +362,7 @@ tui_home_key(struct screen *s, int action, int key)
 		char *cause = NULL;
 		if (t->w.run)
 			tui_run_free(t->w.run);
-		t->w.run = tui_run_start(t, tui_home_int(row, "id"), &cause);
+		t->w.run = tui_run_start(t, row->id, &cause);
 		if (t->w.run == NULL) {
 			tui_message(t, 1, "%s", cause);
 			free(cause);
@@ -367,7 +377,7 @@ tui_home_key(struct screen *s, int action, int key)
 		static struct tui_choice choices[2];
 		choices[0] = (struct tui_choice){ 'y', _("Roll it back") };
 		choices[1] = (struct tui_choice){ TUI_ESC, _("Keep it") };
-		h->rollback_id = tui_home_int(row, "id");
+		h->rollback_id = row->id;
 		char *text = xasprintf(_("Roll back import %lld? The records it created are deleted and the ones it updated or merged get their earlier values back, in one transaction."),
 		    (long long)h->rollback_id);
 		tui_ask(t, _("Roll back"), text, choices, 2, tui_home_rollback_answer, h);
@@ -401,14 +411,14 @@ tui_home_update(struct screen *s)
 	pthread_mutex_lock(&h->poll->lock);
 	if (h->poll->generation != h->seen) {
 		h->seen = h->poll->generation;
-		json_t *sel = tui_home_selected(h);
+		const struct import_row *sel = tui_home_selected(h);
 		/* At the top, the selection stays on the newest import. */
-		long long sel_id = sel && h->list.sel > 0 ? tui_home_int(sel, "id") : -1;
-		json_decref(h->imports);
-		h->imports = json_incref(h->poll->imports);
-		tui_list_set(&h->list, json_array_size(h->imports));
-		for (size_t i = 0; i < json_array_size(h->imports); i++)
-			if (tui_home_int(tui_home_row(h, i), "id") == sel_id)
+		int64_t sel_id = sel && h->list.sel > 0 ? sel->id : -1;
+		tui_home_list_unref(h->imports);
+		h->imports = tui_home_list_ref(h->poll->imports);
+		tui_list_set(&h->list, h->imports->n);
+		for (size_t i = 0; i < h->imports->n; i++)
+			if (tui_home_row(h, i)->id == sel_id)
 				tui_list_select(&h->list, i);
 		r |= TUI_DIRTY;
 	}
@@ -446,7 +456,7 @@ tui_home_draw(struct screen *s, int full)
 		tui_draw_footer(t, home_keys);
 	}
 	h->list.height = LINES - 6;
-	if (json_array_size(h->imports) == 0) {
+	if (h->imports->n == 0) {
 		move(4, 0);
 		clrtobot();
 		char *text = xasprintf(_("No imports yet in %s. Press n to import a file."), t->w.db);

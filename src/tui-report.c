@@ -42,7 +42,8 @@ struct tui_report_load {
 	char *db;
 	int64_t id;
 	json_t *summary;
-	json_t *errors;
+	struct error_row *errors;
+	size_t nerrors;
 	char *error;
 };
 
@@ -59,7 +60,8 @@ struct tui_report_screen {
 	int64_t id;
 	struct tui_task *load;
 	json_t *summary;
-	json_t *errors;
+	struct error_row *errors;
+	size_t nerrors;
 	char *load_error;
 	/* Fields with errors, "(all)" first. */
 	char **fields;
@@ -94,9 +96,7 @@ tui_report_load_task(struct tui_task *task)
 	if (l->summary == NULL)
 		l->error = xasprintf(_("There is no import %lld in %s."), (long long)l->id, l->db);
 	else
-		l->errors = journal_errors_json(j, l->id, REPORT_MAX_ERRORS);
-	if (l->errors == NULL)
-		l->errors = json_array();
+		journal_errors(j, l->id, REPORT_MAX_ERRORS, &l->errors, &l->nerrors);
 	journal_close(j);
 	store_close(st);
 	return l;
@@ -130,12 +130,11 @@ tui_report_filter(struct tui_report_screen *r)
 	const char *want = r->field_list.sel > 0 && r->field_list.sel < r->nfields ?
 	    r->fields[r->field_list.sel] : NULL;
 	free(r->shown);
-	size_t n = json_array_size(r->errors);
+	size_t n = r->nerrors;
 	r->shown = xcalloc(n ? n : 1, sizeof *r->shown);
 	r->nshown = 0;
 	for (size_t i = 0; i < n; i++) {
-		json_t *e = json_array_get(r->errors, i);
-		const char *f = json_string_value(json_object_get(e, "field"));
+		const char *f = r->errors[i].field;
 		if (want == NULL || !strcmp(want, f ? f : "(row)"))
 			r->shown[r->nshown++] = i;
 	}
@@ -148,6 +147,7 @@ tui_report_take(struct tui_report_screen *r, struct tui_report_load *l)
 {
 	r->summary = l->summary;
 	r->errors = l->errors;
+	r->nerrors = l->nerrors;
 	r->load_error = l->error;
 	json_t *by_field = json_object_get(r->summary, "errors_by_field");
 	r->nfields = json_object_size(by_field) + 1;
@@ -186,12 +186,12 @@ tui_report_error_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, in
 {
 	struct tui_report_screen *r = ctx;
 	struct tui *t = r->t;
-	json_t *e = json_array_get(r->errors, r->shown[i]);
+	const struct error_row *e = &r->errors[r->shown[i]];
 	attr_t a = selected && r->pane == 0 ? t->a.sel : A_NORMAL;
 	char row[32];
-	snprintf(row, sizeof row, "%lld", (long long)json_integer_value(json_object_get(e, "row")));
-	const char *field = json_string_value(json_object_get(e, "field"));
-	const char *value = json_string_value(json_object_get(e, "value"));
+	snprintf(row, sizeof row, "%lld", (long long)e->row_no);
+	const char *field = e->field;
+	const char *value = e->value;
 	tui_put_right(w, y, x, 7, row, a);
 	tui_put(w, y, x + 7, 1, "", a);
 	tui_put(w, y, x + 8, 12, field ? field : _("(row)"), a);
@@ -200,19 +200,16 @@ tui_report_error_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, in
 	tui_put(w, y, x + 20, vw, val, selected && r->pane == 0 ? a : t->a.bold);
 	free(val);
 	tui_put(w, y, x + 20 + vw, 1, "", a);
-	tui_put(w, y, x + 21 + vw, width - 21 - vw,
-	    json_string_value(json_object_get(e, "message")), a);
+	tui_put(w, y, x + 21 + vw, width - 21 - vw, e->message, a);
 }
 
 static char *
 tui_report_error_text(void *ctx, size_t i)
 {
 	struct tui_report_screen *r = ctx;
-	json_t *e = json_array_get(r->errors, r->shown[i]);
-	return xasprintf("%lld %s %s %s", (long long)json_integer_value(json_object_get(e, "row")),
-	    json_string_value(json_object_get(e, "field")) ?: "",
-	    json_string_value(json_object_get(e, "value")) ?: "",
-	    json_string_value(json_object_get(e, "message")) ?: "");
+	const struct error_row *e = &r->errors[r->shown[i]];
+	return xasprintf("%lld %s %s %s", (long long)e->row_no, e->field ?: "", e->value ?: "",
+	    e->message ?: "");
 }
 
 static void
@@ -249,7 +246,7 @@ tui_report_free(struct screen *s)
 	if (r->load) {
 		struct tui_report_load *l = tui_task_finish(r->load);
 		json_decref(l->summary);
-		json_decref(l->errors);
+		journal_errors_free(l->errors, l->nerrors);
 		free(l->error);
 		free(l->db);
 		free(l);
@@ -257,7 +254,7 @@ tui_report_free(struct screen *s)
 	if (r->export)
 		tui_report_export_free(tui_task_finish(r->export));
 	json_decref(r->summary);
-	json_decref(r->errors);
+	journal_errors_free(r->errors, r->nerrors);
 	free(r->load_error);
 	for (size_t i = 0; i < r->nfields; i++)
 		free(r->fields[i]);
@@ -341,15 +338,12 @@ tui_report_key(struct screen *s, int action, int key)
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 		if (r->nshown > 0) {
-			json_t *e = json_array_get(r->errors, r->shown[r->error_list.sel]);
-			const char *value = json_string_value(json_object_get(e, "value"));
+			const struct error_row *e = &r->errors[r->shown[r->error_list.sel]];
+			const char *value = e->value;
 			char *text = xasprintf(_("Row %lld (line %lld), field %s, %s error: %s Value: \"%s\""),
-			    (long long)json_integer_value(json_object_get(e, "row")),
-			    (long long)json_integer_value(json_object_get(e, "line")),
-			    json_string_value(json_object_get(e, "field")) ?: _("(the whole row)"),
-			    json_string_value(json_object_get(e, "type")) ?: "",
-			    json_string_value(json_object_get(e, "message")) ?: "",
-			    value ? value : "");
+			    (long long)e->row_no, (long long)e->line_no,
+			    e->field ?: _("(the whole row)"), record_error_type_name(e->type),
+			    e->message ?: "", value ? value : "");
 			tui_tell(t, _("Error"), text);
 			free(text);
 		}

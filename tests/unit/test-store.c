@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "journal.h"
 #include "schema.h"
 #include "store-sqlite.h"
 #include "store.h"
@@ -655,6 +656,171 @@ START_TEST(postgresql_targets_are_refused_with_a_sentence)
 }
 END_TEST
 
+/* --- The journal through the store ----------------------------------------- */
+
+/* Starts an import of a made-up file in a journal on the store. */
+static int64_t
+journal_start(struct journal *j)
+{
+	struct import_info info = {
+		.source_path = "/data/contacts.csv",
+		.source_size = 1234,
+		.source_sha256 = "ab",
+		.source_format = "csv",
+		.source_description = "CSV, UTF-8",
+		.schema_name = "contacts",
+		.target_table = "contacts",
+		.mapping_json = "[]",
+		.strategy = "update",
+		.batch_size = 10,
+	};
+	int64_t id = 0;
+	ck_assert_int_eq(journal_prepare(j), STORE_OK);
+	ck_assert_int_eq(journal_import_start(j, &info, &id), STORE_OK);
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+START_TEST(journal_rows_read_back_typed)
+{
+	struct journal *j = journal_open(store);
+	int64_t id = journal_start(j);
+
+	struct import_row row;
+	ck_assert_int_eq(journal_import(j, id, &row), 1);
+	ck_assert_int_eq(row.status, STATUS_RUNNING);
+	ck_assert_str_eq(row.source_path, "/data/contacts.csv");
+	ck_assert_int_eq(row.source_size, 1234);
+	ck_assert_int_eq(row.batch_size, 10);
+	ck_assert_int_eq(row.total, -1);
+	ck_assert_int_eq(row.pid, (int64_t)getpid());
+	ck_assert_ptr_null(row.finished_at);
+	ck_assert(row.duration_s < 0);
+	store_import_row_clear(&row);
+
+	/* One rejected row with two cells and one error. */
+	char *cells[] = { "Ann", "not-an-email" };
+	struct row_error err = { 1, "email", ERROR_VALIDATION, "The email is wrong.", "not-an-email" };
+	struct record r = {
+		.row_no = 3, .line_no = 4, .cells = cells, .ncells = 2, .errors = &err,
+		.nerrors = 1, .nvalidation = 1, .outcome = OUTCOME_REJECTED, .matched_from = -1,
+	};
+	struct counts c = { 0 };
+	c.n[OUTCOME_REJECTED] = 1;
+	ck_assert_int_eq(journal_rows(j, id, 1, &r, 1), STORE_OK);
+	ck_assert_int_eq(journal_batch(j, id, 1, 3, 1, &c, 1, 5, "committed"), STORE_OK);
+	ck_assert_int_eq(journal_progress(j, id, 3, 99, 3, &c, STATUS_COMPLETED_WITH_ERRORS,
+	    NULL, 1), STORE_OK);
+	ck_assert_int_eq(journal_last_batch(j, id), 1);
+
+	ck_assert_int_eq(journal_import(j, id, &row), 1);
+	ck_assert_int_eq(row.status, STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(row.total, 3);
+	ck_assert_int_eq(row.n[OUTCOME_REJECTED], 1);
+	ck_assert_ptr_nonnull(row.finished_at);
+	ck_assert(row.duration_s >= 0);
+	store_import_row_clear(&row);
+
+	struct store_iter *it = journal_each_reject(j, id);
+	const struct reject_row *rr;
+	ck_assert_int_eq(store_next_reject(it, &rr), 1);
+	ck_assert_int_eq(rr->row_no, 3);
+	ck_assert_int_eq(rr->outcome, OUTCOME_REJECTED);
+	ck_assert_uint_eq(rr->ncells, 2);
+	ck_assert_str_eq(rr->cells[1], "not-an-email");
+	ck_assert_int_eq(store_next_reject(it, &rr), 0);
+	store_iter_close(it);
+
+	struct error_row *e;
+	size_t n;
+	ck_assert_int_eq(journal_errors(j, id, 20, &e, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(e[0].type, ERROR_VALIDATION);
+	ck_assert_str_eq(e[0].field, "email");
+	ck_assert_int_eq(e[0].line_no, 4);
+	journal_errors_free(e, n);
+
+	struct name_count *nc;
+	ck_assert_int_eq(journal_error_counts(j, id, STORE_COUNT_BY_FIELD, &nc, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(nc[0].name, "email");
+	ck_assert_uint_eq(nc[0].n, 1);
+	journal_counts_free(nc, n);
+
+	it = journal_each_batch(j, id);
+	const struct batch_row *b;
+	ck_assert_int_eq(store_next_batch(it, &b), 1);
+	ck_assert_uint_eq(b->n[OUTCOME_REJECTED], 1);
+	ck_assert_str_eq(b->status, "committed");
+	store_iter_close(it);
+
+	size_t width;
+	ck_assert_int_eq(journal_reject_width(j, id, &width), 0);
+	ck_assert_uint_eq(width, 2);
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(journal_settles_an_import_whose_process_is_gone)
+{
+	struct journal *j = journal_open(store);
+	int64_t first = journal_start(j);
+	int64_t second = journal_start(j);
+	/* The first one's process is long gone; the second runs on another
+	 * host, where this one cannot look. */
+	char *sql = xasprintf("UPDATE sluice_imports SET pid = 999999999 WHERE id = %lld;"
+	    " UPDATE sluice_imports SET host = 'elsewhere' WHERE id = %lld",
+	    (long long)first, (long long)second);
+	ck_assert_int_eq(sqlite3_exec(store_sqlite_handle(store), sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+
+	struct import_row *rows;
+	size_t n;
+	ck_assert_int_eq(journal_imports(j, 10, &rows, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(rows[0].id, second);	/* newest first */
+	ck_assert_int_eq(rows[0].status, STATUS_RUNNING);
+	ck_assert_int_eq(rows[1].status, STATUS_INTERRUPTED);
+	journal_imports_free(rows, n);
+
+	struct import_row row;
+	ck_assert_int_eq(journal_import(j, first, &row), 1);
+	ck_assert_int_eq(row.status, STATUS_INTERRUPTED);
+	ck_assert_ptr_nonnull(row.last_error);
+	store_import_row_clear(&row);
+	ck_assert_int_eq(journal_import(j, second + 1, &row), 0);
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(journal_without_tables_reads_as_empty)
+{
+	struct journal *j = journal_open(store);
+	struct import_row *rows;
+	size_t n;
+	struct import_row row;
+	ck_assert_int_eq(journal_imports(j, 10, &rows, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	journal_imports_free(rows, n);
+	ck_assert_int_eq(journal_import(j, 1, &row), 0);
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(journal_remembers_mappings)
+{
+	struct journal *j = journal_open(store);
+	ck_assert_int_eq(journal_prepare(j), STORE_OK);
+	ck_assert_ptr_null(journal_mapping_load(j, "fp", "contacts"));
+	ck_assert_int_eq(journal_mapping_save(j, "fp", "contacts", "[1]"), STORE_OK);
+	ck_assert_int_eq(journal_mapping_save(j, "fp", "contacts", "[2]"), STORE_OK);
+	char *m = journal_mapping_load(j, "fp", "contacts");
+	ck_assert_str_eq(m, "[2]");
+	free(m);
+	journal_close(j);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -685,6 +851,10 @@ store_suite(void)
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
 	tcase_add_test(tc, strategy_names_parse_back);
 	tcase_add_test(tc, postgresql_targets_are_refused_with_a_sentence);
+	tcase_add_test(tc, journal_rows_read_back_typed);
+	tcase_add_test(tc, journal_settles_an_import_whose_process_is_gone);
+	tcase_add_test(tc, journal_without_tables_reads_as_empty);
+	tcase_add_test(tc, journal_remembers_mappings);
 	suite_add_tcase(s, tc);
 	return s;
 }
