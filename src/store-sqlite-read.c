@@ -22,6 +22,7 @@ struct sqlite_iter {
 	struct store_iter base;
 	struct store_sqlite *st;
 	sqlite3_stmt *stmt;	/* NULL: an empty cursor */
+	int done;		/* at the end: stepping again would start over */
 	void (*decode)(struct sqlite_iter *);
 	union {
 		struct import_row import;
@@ -52,11 +53,13 @@ static int
 sqlite_iter_next(struct store_iter *base, const void **row)
 {
 	struct sqlite_iter *it = (struct sqlite_iter *)base;
-	if (it->stmt == NULL)
+	if (it->stmt == NULL || it->done)
 		return 0;
 	int rc = sqlite3_step(it->stmt);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		it->done = 1;
 		return 0;
+	}
 	if (rc != SQLITE_ROW) {
 		store_sqlite_fail(&it->st->base, rc);
 		return -1;
