@@ -4,7 +4,6 @@
  * store-sqlite-journal.c and store-sqlite-read.c). */
 #include "config.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
@@ -13,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fatal.h"
 #include "i18n.h"
 #include "journal.h"
 #include "xmalloc.h"
@@ -81,7 +81,7 @@ static void
 journal_set_status(struct journal *j, int64_t id, enum import_status from,
     enum import_status to)
 {
-	assert(status_may_become(from, to));
+	fatal_assert(status_may_become(from, to));
 	j->id = id;
 	j->status = to;
 }
@@ -205,7 +205,7 @@ journal_settle(struct journal *j, struct import_row *row)
 	/* Its process died (kill -9, reboot): what is committed stands, and
 	 * resume continues from the cursor. Best effort: a locked database
 	 * is settled next time. */
-	assert(status_may_become(row->status, seen));
+	fatal_assert(status_may_become(row->status, seen));
 	j->ops->settle(j->store, row->id, row->status, seen,
 	    _("The process running the import ended without finishing it."));
 	row->status = seen;
@@ -236,7 +236,7 @@ enum store_status
 journal_rolled_back(struct journal *j, int64_t id, enum import_status from, uint64_t deleted,
     uint64_t restored, uint64_t conflicts, int forced)
 {
-	assert(from == STATUS_NONE || status_may_become(from, STATUS_ROLLED_BACK));
+	fatal_assert(from == STATUS_NONE || status_may_become(from, STATUS_ROLLED_BACK));
 	return j->ops->rolled_back(j->store, id, deleted, restored, conflicts, forced);
 }
 

@@ -4,11 +4,11 @@
  * strategy names). */
 #include "config.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "fatal.h"
 #include "i18n.h"
 #include "store-sqlite.h"
 #include "store.h"
@@ -201,7 +201,7 @@ store_strategy_parse(const char *name)
 static int
 store_next(struct store_iter *it, enum store_iter_kind kind, const void **row)
 {
-	assert(it->kind == kind);
+	fatal_assert(it->kind == kind);
 	return it->next(it, row);
 }
 
