@@ -104,7 +104,6 @@ struct engine {
 	struct validator *validator;
 	struct source *source;
 	struct mapping *mapping;
-	const struct store_ops *ops;
 	struct store *store;
 	struct journal *journal;
 	int64_t id;
@@ -397,7 +396,7 @@ engine_upsert(struct engine *e, struct batch *b, struct record *r)
 	if (r->outcome == OUTCOME_REJECTED)
 		return STORE_OK;
 	struct upsert_result res;
-	enum store_status ss = e->ops->upsert(e->store, (const char *const *)r->values,
+	enum store_status ss = store_upsert(e->store, (const char *const *)r->values,
 	    e->o.strategy, e->id, &res);
 	if (ss != STORE_OK) {
 		store_result_clear(&res);
@@ -694,7 +693,7 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 		if (atomic_load(&e->cancel))
 			return BATCH_CANCELLED;
 		for (unsigned attempt = 1;; attempt++) {
-			ss = e->ops->begin(e->store);
+			ss = store_begin(e->store);
 			if (ss == STORE_OK)
 				ss = engine_upsert(e, b, r);
 			struct counts c = bc;
@@ -703,16 +702,16 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 				ss = engine_journal(e, b, r, 1, &c, attempt, t0, "replayed");
 			}
 			if (ss == STORE_OK)
-				ss = e->ops->commit(e->store);
+				ss = store_commit(e->store);
 			if (ss == STORE_OK)
 				break;
-			e->ops->rollback(e->store);
+			store_rollback(e->store);
 			r->nerrors = r->nvalidation;
 			r->outcome = r->nvalidation ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
 			free(r->before);
 			r->before = NULL;
 			if (ss == STORE_TRANSIENT && attempt <= e->o.retries) {
-				if (engine_backoff(e, b->number, attempt, e->ops->errmsg(e->store)))
+				if (engine_backoff(e, b->number, attempt, store_errmsg(e->store)))
 					return BATCH_CANCELLED;
 				continue;
 			}
@@ -722,18 +721,18 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 			}
 			/* The database refuses this row: record it as failed. */
 			record_add_error(&b->arena, r, -1, NULL, ERROR_DATABASE,
-			    e->ops->errmsg(e->store), NULL);
+			    store_errmsg(e->store), NULL);
 			r->outcome = OUTCOME_FAILED;
 			failed++;
 			c = bc;
 			c.n[OUTCOME_FAILED]++;
-			ss = e->ops->begin(e->store);
+			ss = store_begin(e->store);
 			if (ss == STORE_OK)
 				ss = engine_journal(e, b, r, 1, &c, attempt, t0, "replayed");
 			if (ss == STORE_OK)
-				ss = e->ops->commit(e->store);
+				ss = store_commit(e->store);
 			if (ss != STORE_OK) {
-				e->ops->rollback(e->store);
+				store_rollback(e->store);
 				*out = ss;
 				return BATCH_STORE_FAILED;
 			}
@@ -760,7 +759,7 @@ engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 	for (unsigned attempt = 1;; attempt++) {
 		engine_reset_records(b);
 		int cancelled = 0;
-		ss = e->ops->begin(e->store);
+		ss = store_begin(e->store);
 		for (size_t i = 0; i < b->n && ss == STORE_OK; i++) {
 			if ((i & 255) == 0 && atomic_load(&e->cancel)) {
 				cancelled = 1;
@@ -769,7 +768,7 @@ engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 			ss = engine_upsert(e, b, &b->records[i]);
 		}
 		if (cancelled) {
-			e->ops->rollback(e->store);
+			store_rollback(e->store);
 			return BATCH_CANCELLED;
 		}
 		struct counts bc = { 0 };
@@ -778,15 +777,15 @@ engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 			ss = engine_journal(e, b, b->records, b->n, &bc, attempt, t0,
 			    "committed");
 		if (ss == STORE_OK)
-			ss = e->ops->commit(e->store);
+			ss = store_commit(e->store);
 		if (ss == STORE_OK) {
 			engine_committed(e, b->records, b->n);
 			engine_crash_hook();
 			return BATCH_COMMITTED;
 		}
-		e->ops->rollback(e->store);
+		store_rollback(e->store);
 		if (ss == STORE_TRANSIENT && attempt <= e->o.retries) {
-			if (engine_backoff(e, b->number, attempt, e->ops->errmsg(e->store)))
+			if (engine_backoff(e, b->number, attempt, store_errmsg(e->store)))
 				return BATCH_CANCELLED;
 			continue;
 		}
@@ -821,7 +820,7 @@ engine_do_ready(struct engine *e)
 {
 	free(e->prepare_cause);
 	e->prepare_cause = NULL;
-	return e->ops->ready(e->store, &e->prepare_cause);
+	return store_ready(e->store, &e->prepare_cause);
 }
 
 static enum store_status
@@ -833,7 +832,7 @@ engine_do_journal_prepare(struct engine *e)
 static enum store_status
 engine_do_dry_run_begin(struct engine *e)
 {
-	return e->ops->dry_run_begin(e->store);
+	return store_dry_run_begin(e->store);
 }
 
 static enum store_status
@@ -841,7 +840,7 @@ engine_do_prepare(struct engine *e)
 {
 	free(e->prepare_cause);
 	e->prepare_cause = NULL;
-	return e->ops->prepare(e->store, e->schema, &e->prepare_cause);
+	return store_prepare(e->store, e->schema, &e->prepare_cause);
 }
 
 static enum store_status
@@ -897,7 +896,6 @@ engine_open_store(struct engine *e, char **cause)
 	e->store = store_open(e->o.db, cause);
 	if (e->store == NULL)
 		return -1;
-	e->ops = e->store->ops;
 	e->journal = journal_open(e->store);
 	if (engine_retry(e, engine_do_ready) != STORE_OK) {
 		*cause = e->prepare_cause;
@@ -906,7 +904,7 @@ engine_open_store(struct engine *e, char **cause)
 	}
 	if (engine_retry(e, engine_do_journal_prepare) != STORE_OK) {
 		*cause = xasprintf(_("Cannot set up sluice's journal tables in %s: %s"), e->o.db,
-		    e->ops->errmsg(e->store));
+		    store_errmsg(e->store));
 		return -1;
 	}
 	return 0;
@@ -987,7 +985,7 @@ engine_free(struct engine *e)
 	validator_free(e->validator);
 	journal_close(e->journal);
 	if (e->store)
-		e->ops->close(e->store);
+		store_close(e->store);
 	schema_free(e->schema);
 	free(e->prepare_cause);
 	free(e->read_error);
@@ -1066,13 +1064,13 @@ engine_setup(struct engine *e, char **cause)
 	if (e->store == NULL && engine_open_store(e, cause) != 0)
 		return -1;
 	if (e->o.dry_run && engine_retry(e, engine_do_dry_run_begin) != STORE_OK) {
-		*cause = xasprintf(_("Cannot start the dry run: %s"), e->ops->errmsg(e->store));
+		*cause = xasprintf(_("Cannot start the dry run: %s"), store_errmsg(e->store));
 		return -1;
 	}
 	if (engine_retry(e, engine_do_prepare) != STORE_OK) {
 		*cause = e->prepare_cause ? e->prepare_cause :
 		    xasprintf(_("Cannot prepare the table %s: %s"), e->schema->table,
-		    e->ops->errmsg(e->store));
+		    store_errmsg(e->store));
 		e->prepare_cause = NULL;
 		return -1;
 	}
@@ -1153,7 +1151,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 	else if (e->stopped != STATUS_NONE) {
 		status = STATUS_INTERRUPTED;
 		if (res->last_error == NULL)
-			res->last_error = xstrdup(ss != STORE_OK ? e->ops->errmsg(e->store) :
+			res->last_error = xstrdup(ss != STORE_OK ? store_errmsg(e->store) :
 			    _("The time limit was reached."));
 	} else if (e->read_error != NULL) {
 		status = STATUS_FAILED;
@@ -1178,7 +1176,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 	}
 
 	if (e->o.dry_run) {
-		e->ops->dry_run_end(e->store);
+		store_dry_run_end(e->store);
 		if (e->o.unrecorded || engine_retry(e, engine_do_start) != STORE_OK)
 			e->id = 0;
 	}
@@ -1256,7 +1254,7 @@ engine_run(void *arg)
 				e->stopped = STATUS_INTERRUPTED;
 				engine_event(e, PROGRESS_STORAGE, b->number,
 				    _("Stopped at batch %llu: %s Continue with sluice resume %lld once the problem is solved."),
-				    (unsigned long long)b->number, e->ops->errmsg(e->store),
+				    (unsigned long long)b->number, store_errmsg(e->store),
 				    (long long)e->id);
 			}
 			if (e->stopped != STATUS_NONE)
@@ -1313,7 +1311,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 
 	if (engine_setup(e, cause) != 0) {
 		if (e->store && e->o.dry_run)
-			e->ops->dry_run_end(e->store);
+			store_dry_run_end(e->store);
 		engine_free(e);
 		return NULL;
 	}
@@ -1337,7 +1335,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	} else if (!e->o.dry_run && (engine_retry(e, engine_do_start) != STORE_OK ||
 	    engine_retry(e, engine_do_fixes) != STORE_OK)) {
 		*cause = xasprintf(_("Cannot record the import in the database: %s"),
-		    e->ops->errmsg(e->store));
+		    store_errmsg(e->store));
 		engine_free(e);
 		return NULL;
 	}

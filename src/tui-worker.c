@@ -223,7 +223,10 @@ tui_run_poll(struct tui_run *r)
 		if (r->len == sizeof r->buf - 1)
 			r->len = 0;	/* a line longer than the buffer: dropped */
 	}
-	if (!r->exited) {
+	/* Reaped only once its lines are all read: a child that writes its
+	 * result and exits between a read and this wait must not look like
+	 * one that died without a word. */
+	if (!r->exited && r->eof) {
 		int st;
 		pid_t p = waitpid(r->pid, &st, WNOHANG);
 		if (p == r->pid) {
