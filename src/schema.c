@@ -30,6 +30,7 @@ struct schema_parse {
 	int error_line;		/* first error: its line and reason */
 	int error_read_line;	/* the line inih was reading then */
 	char *error;
+	int *on_invalid_line;	/* per field: where on_invalid was given, or 0 */
 };
 
 /* inih's reader, counting lines so that the handler knows where it is. */
@@ -65,6 +66,17 @@ const char *
 schema_type_name(enum field_type type)
 {
 	return field_type_names[type];
+}
+
+static const char *const on_invalid_names[] = {
+	[ON_INVALID_REJECT_ROW] = "reject_row",
+	[ON_INVALID_DROP_VALUE] = "drop_value",
+};
+
+const char *
+schema_on_invalid_name(enum on_invalid on_invalid)
+{
+	return on_invalid_names[on_invalid];
 }
 
 /* A table or column name: it ends up in SQL as an identifier, so only
@@ -195,6 +207,15 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
 		f->separator = xstrdup(sep);
 		return 1;
 	}
+	if (!strcmp(key, "on_invalid")) {
+		for (size_t i = 0; i < sizeof on_invalid_names / sizeof *on_invalid_names; i++)
+			if (!strcmp(value, on_invalid_names[i])) {
+				f->on_invalid = (enum on_invalid)i;
+				sp->on_invalid_line[f - sp->schema->fields] = sp->line;
+				return 1;
+			}
+		return schema_fail(sp, xasprintf(_("on_invalid must be reject_row or drop_value, not \"%s\"."), value));
+	}
 	if (!strcmp(key, "synonyms")) {
 		schema_append_list(&f->synonyms, &f->nsynonyms, value);
 		return 1;
@@ -203,7 +224,7 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
 		schema_append_list(&f->values, &f->nvalues, value);
 		return 1;
 	}
-	return schema_fail(sp, xasprintf(_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, synonyms, values, decimal_comma or integer."), key));
+	return schema_fail(sp, xasprintf(_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, synonyms, values, decimal_comma, integer or on_invalid."), key));
 }
 
 static int
@@ -256,6 +277,9 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 				    xasprintf(_("field \"%s\" is defined twice."), name));
 			}
 			s->fields = xreallocarray(s->fields, s->nfields + 1, sizeof *s->fields);
+			sp->on_invalid_line = xreallocarray(sp->on_invalid_line, s->nfields + 1,
+			    sizeof *sp->on_invalid_line);
+			sp->on_invalid_line[s->nfields] = 0;
 			sp->field = &s->fields[s->nfields++];
 			memset(sp->field, 0, sizeof *sp->field);
 			sp->field->name = xstrdup(name);
@@ -307,17 +331,33 @@ schema_check(struct schema_parse *sp, int *line)
 	free(names);
 	if (err == NULL && s->nmatch_keys == 0)
 		err = xstrdup(_("match_keys is empty; name at least one field."));
-	if (err != NULL)
+	if (err != NULL) {
 		*line = sp->match_keys_line;
-	if (err == NULL && s->region == NULL)
+		return err;
+	}
+	/* A value a row cannot do without rejects the row; any other is
+	 * dropped alone unless the file says otherwise. */
+	for (size_t i = 0; i < s->nfields; i++) {
+		struct field *f = &s->fields[i];
+		int key = schema_is_match_key(s, i);
+		if ((f->required || key) && f->on_invalid == ON_INVALID_DROP_VALUE) {
+			*line = sp->on_invalid_line[i];
+			if (f->required)
+				return xasprintf(_("field \"%s\" is required, so an invalid value of it rejects the row; on_invalid = drop_value cannot be used with it."), f->name);
+			return xasprintf(_("field \"%s\" is a match key, so an invalid value of it rejects the row; on_invalid = drop_value cannot be used with it."), f->name);
+		}
+		if (!f->required && !key && sp->on_invalid_line[i] == 0)
+			f->on_invalid = ON_INVALID_DROP_VALUE;
+	}
+	if (s->region == NULL)
 		s->region = xstrdup("US");
-	if (err == NULL && s->name == NULL) {
+	if (s->name == NULL) {
 		const char *base = strrchr(s->path, '/');
 		base = base ? base + 1 : s->path;
 		size_t len = strcspn(base, ".");
 		s->name = xstrndup(base, len);
 	}
-	return err;
+	return NULL;
 }
 
 char **
@@ -456,6 +496,7 @@ schema_load(const char *name_or_path, char **cause)
 	}
 	free(sp.error);
 	free(sp.match_keys);
+	free(sp.on_invalid_line);
 	if (err != NULL) {
 		*cause = xasprintf(_("The schema is not valid: %s Fix the schema file and try again."), err);
 		free(err);

@@ -23,6 +23,12 @@ enum date_order {
 	DATE_DMY,
 };
 
+/* What an invalid value of a field costs (on_invalid in schema files). */
+enum on_invalid {
+	ON_INVALID_REJECT_ROW,	/* the whole row is rejected */
+	ON_INVALID_DROP_VALUE,	/* the value is left out, the row kept */
+};
+
 struct field {
 	char *name;		/* column name in the target table */
 	char *label;		/* what a person calls it; defaults to name */
@@ -38,6 +44,9 @@ struct field {
 	size_t nvalues;
 	int decimal_comma;	/* number fields: "1.234,5" and "12,5" are accepted */
 	int integer;		/* number fields: only whole numbers */
+	enum on_invalid on_invalid;	/* schema_load: drop_value for optional
+					 * fields that are no match key, unless
+					 * the file says reject_row */
 };
 
 struct schema {
@@ -84,6 +93,9 @@ int schema_is_match_key(const struct schema *schema, size_t f);
  * fields[0..n), joined with sep: "email or phone". A new string. */
 char *schema_join_fields(const struct schema *schema, const size_t *fields, size_t n,
     int labels, const char *sep);
+
+/* The word of schema files for on_invalid ("reject_row", "drop_value"). */
+const char *schema_on_invalid_name(enum on_invalid on_invalid);
 
 /* Name of a field type as written in schema files ("email", …). */
 const char *schema_type_name(enum field_type type);

@@ -629,6 +629,116 @@ START_TEST(first_mistake_is_the_one_reported)
 }
 END_TEST
 
+START_TEST(contacts_optional_fields_drop_invalid_values)
+{
+	struct schema *s = load_shipped("contacts");
+
+	/* The match keys reject the row; every other field, optional,
+	 * drops an invalid value and keeps the row. */
+	ck_assert_int_eq(field_named(s, "phone")->on_invalid, ON_INVALID_REJECT_ROW);
+	ck_assert_int_eq(field_named(s, "email")->on_invalid, ON_INVALID_REJECT_ROW);
+	ck_assert_int_eq(field_named(s, "birthday")->on_invalid, ON_INVALID_DROP_VALUE);
+	ck_assert_int_eq(field_named(s, "status")->on_invalid, ON_INVALID_DROP_VALUE);
+	ck_assert_int_eq(field_named(s, "first_name")->on_invalid, ON_INVALID_DROP_VALUE);
+	schema_free(s);
+	s = load_shipped("products");
+	ck_assert_int_eq(field_named(s, "sku")->on_invalid, ON_INVALID_REJECT_ROW);
+	schema_free(s);
+	ck_assert_str_eq(schema_on_invalid_name(ON_INVALID_REJECT_ROW), "reject_row");
+	ck_assert_str_eq(schema_on_invalid_name(ON_INVALID_DROP_VALUE), "drop_value");
+}
+END_TEST
+
+START_TEST(on_invalid_is_read_and_defaults_by_field)
+{
+	char *path = xasprintf("%s/on-invalid.schema", tmp_dir);
+	char *cause = NULL;
+	FILE *fp = fopen(path, "w");
+	struct schema *s;
+
+	ck_assert_ptr_nonnull(fp);
+	fputs("[schema]\n"
+	      "table = people\n"
+	      "match_keys = email\n"
+	      "[field email]\n"
+	      "type = email\n"
+	      "on_invalid = reject_row\n"
+	      "[field name]\n"
+	      "type = text\n"
+	      "required = true\n"
+	      "[field birthday]\n"
+	      "type = date\n"
+	      "[field score]\n"
+	      "type = number\n"
+	      "on_invalid = reject_row\n"
+	      "[field note]\n"
+	      "type = text\n"
+	      "on_invalid = drop_value\n",
+	      fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	s = schema_load(path, &cause);
+	ck_assert_msg(s != NULL, "refused: %s", cause);
+	ck_assert_int_eq(field_named(s, "email")->on_invalid, ON_INVALID_REJECT_ROW);
+	ck_assert_int_eq(field_named(s, "name")->on_invalid, ON_INVALID_REJECT_ROW);
+	ck_assert_int_eq(field_named(s, "birthday")->on_invalid, ON_INVALID_DROP_VALUE);
+	ck_assert_int_eq(field_named(s, "score")->on_invalid, ON_INVALID_REJECT_ROW);
+	ck_assert_int_eq(field_named(s, "note")->on_invalid, ON_INVALID_DROP_VALUE);
+	schema_free(s);
+	free(path);
+}
+END_TEST
+
+START_TEST(unknown_on_invalid_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"on_invalid", "skip", NULL};
+
+	assert_refused("bad-on-invalid",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "[field email]\n"
+	               "type = email\n"
+	               "[field birthday]\n"
+	               "type = date\n"
+	               "on_invalid = skip\n",
+	               8, words);
+}
+END_TEST
+
+START_TEST(drop_value_on_a_required_field_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"name", "required", "drop_value", NULL};
+
+	/* required comes after on_invalid: the check waits for the whole
+	 * section, and names the on_invalid line. */
+	assert_refused("drop-required",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "[field email]\n"
+	               "type = email\n"
+	               "[field name]\n"
+	               "on_invalid = drop_value\n"
+	               "required = yes\n",
+	               7, words);
+}
+END_TEST
+
+START_TEST(drop_value_on_a_match_key_is_refused_naming_the_line)
+{
+	static const char *const words[] = {"email", "match key", "drop_value", NULL};
+
+	assert_refused("drop-key",
+	               "[schema]\n"
+	               "table = t\n"
+	               "match_keys = email\n"
+	               "[field email]\n"
+	               "type = email\n"
+	               "on_invalid = drop_value\n",
+	               6, words);
+}
+END_TEST
+
 static Suite *
 schema_suite(void)
 {
@@ -644,6 +754,7 @@ schema_suite(void)
 	tcase_add_test(shipped, schema_is_found_by_name_in_the_schema_dir);
 	tcase_add_test(shipped, type_names_are_the_words_of_schema_files);
 	tcase_add_test(shipped, fields_are_joined_by_name_or_by_label);
+	tcase_add_test(shipped, contacts_optional_fields_drop_invalid_values);
 	suite_add_tcase(s, shipped);
 
 	tcase_add_unchecked_fixture(written, case_setup, case_teardown);
@@ -662,6 +773,10 @@ schema_suite(void)
 	tcase_add_test(written, enum_without_values_is_refused);
 	tcase_add_test(written, line_that_is_not_key_value_is_refused_naming_the_line);
 	tcase_add_test(written, first_mistake_is_the_one_reported);
+	tcase_add_test(written, on_invalid_is_read_and_defaults_by_field);
+	tcase_add_test(written, unknown_on_invalid_is_refused_naming_the_line);
+	tcase_add_test(written, drop_value_on_a_required_field_is_refused_naming_the_line);
+	tcase_add_test(written, drop_value_on_a_match_key_is_refused_naming_the_line);
 	suite_add_tcase(s, written);
 	return s;
 }
