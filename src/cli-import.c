@@ -247,6 +247,7 @@ enum {
 	OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
 	OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION,
 	OPT_REPORT,
+	OPT_INVALID_VALUES,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -276,6 +277,9 @@ const struct cli_option cli_import_options[] = {
 	    N_("CSV encoding (default: detected; UTF-8, WINDOWS-1252, UTF-16…)"), 0 },
 	{ "sheet", required_argument, OPT_SHEET, N_("--sheet NAME|N"),
 	    N_("workbook sheet (default: the first visible one)"), 0 },
+	{ "invalid-values", required_argument, OPT_INVALID_VALUES,
+	    N_("--invalid-values schema|reject-row"),
+	    N_("reject-row: any invalid value rejects its row; schema\n(default): each field's on_invalid says"), 0 },
 	{ "dry-run", no_argument, OPT_DRY_RUN, N_("--dry-run"),
 	    N_("do everything but keep the writes; report what would happen"), 0 },
 	{ "json", no_argument, OPT_JSON, N_("--json"), N_("print the report as one JSON object"), 0 },
@@ -376,6 +380,15 @@ cli_import(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_INVALID_VALUES: {
+			int iv = validate_invalid_values_parse(optarg);
+			if (iv < 0) {
+				fprintf(stderr, _("sluice: --invalid-values must be schema or reject-row, not \"%s\".\n"), optarg);
+				return EXIT_USAGE;
+			}
+			o.invalid_values = (enum invalid_values)iv;
+			break;
+		}
 		case OPT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_SHEET: o.sheet = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;

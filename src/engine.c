@@ -230,12 +230,14 @@ struct engine_problems {
 };
 
 static void
-engine_row_problem(void *ctx, int field, int column, const char *message, const char *value)
+engine_row_problem(void *ctx, int field, int column, const char *message, const char *value,
+    int dropped)
 {
 	struct engine_problems *p = ctx;
 	(void)column;
 	record_add_error(p->a, p->r, field, field >= 0 ? p->s->fields[field].name : NULL,
 	    ERROR_VALIDATION, message, value);
+	p->r->errors[p->r->nerrors - 1].dropped = dropped;
 }
 
 /* Turns one source row into a validated record. */
@@ -261,8 +263,8 @@ engine_validate_row(struct engine *e, struct batch *b, const struct row *row,
 	r->outcome = OUTCOME_NOT_PROCESSED;
 
 	struct engine_problems p = { .a = a, .r = r, .s = s };
-	validate_row(e->validator, e->mapping->column, r->cells, r->ncells, row->error,
-	    r->values, engine_row_problem, &p);
+	r->invalid = validate_row(e->validator, e->mapping->column, r->cells, r->ncells,
+	    row->error, r->values, engine_row_problem, &p) > 0;
 	/* The values move into the batch's arena. */
 	for (size_t f = 0; f < s->nfields; f++)
 		if (r->values[f] != NULL) {
@@ -271,7 +273,7 @@ engine_validate_row(struct engine *e, struct batch *b, const struct row *row,
 			free(v);
 		}
 	r->nvalidation = r->nerrors;
-	if (r->nerrors > 0)
+	if (r->invalid)
 		r->outcome = OUTCOME_REJECTED;
 }
 
@@ -381,7 +383,7 @@ engine_reset_records(struct batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		struct record *r = &b->records[i];
 		r->nerrors = r->nvalidation;
-		r->outcome = r->nvalidation ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
+		r->outcome = r->invalid ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
 		r->record_id = 0;
 		r->matched_from = -1;
 		free(r->before);
@@ -431,6 +433,19 @@ counts_add(struct counts *to, const struct counts *from)
 		to->n[o] += from->n[o];
 }
 
+/* A value is dropped from a row only when the row is kept: a row the store
+ * rejects or the database refuses goes with all its values. */
+static void
+engine_settle_drops(const struct record *records, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct record *r = &records[i];
+		int kept = r->outcome != OUTCOME_REJECTED && r->outcome != OUTCOME_FAILED;
+		for (size_t k = 0; k < r->nvalidation; k++)
+			r->errors[k].dropped = !r->invalid && kept;
+	}
+}
+
 /* Writes the journal's part of records[0..n) and moves the cursor to the
  * last of them. Inside the open transaction. */
 static enum store_status
@@ -438,6 +453,7 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records,
     size_t n, const struct counts *batch_counts, unsigned attempts, double t0,
     const char *status)
 {
+	engine_settle_drops(records, n);
 	if (e->o.dry_run)
 		return STORE_OK;
 	struct counts total = e->committed;
@@ -581,6 +597,7 @@ engine_committed(struct engine *e, const struct record *records, size_t n)
 		for (size_t k = 0; k < r->nerrors; k++) {
 			const struct row_error *err = &r->errors[k];
 			res->errors_by_type[err->type]++;
+			res->values_dropped += err->dropped;
 			engine_count_field(res, err->field_name ? err->field_name : "(row)");
 			if (res->nsamples < ENGINE_MAX_SAMPLES)
 				res->samples[res->nsamples++] = (struct error_row){
@@ -590,6 +607,7 @@ engine_committed(struct engine *e, const struct record *records, size_t n)
 					.type = err->type,
 					.message = xstrdup(err->message),
 					.value = err->value ? xstrdup(err->value) : NULL,
+					.dropped = err->dropped,
 				};
 		}
 	}
@@ -707,7 +725,7 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 				break;
 			store_rollback(e->store);
 			r->nerrors = r->nvalidation;
-			r->outcome = r->nvalidation ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
+			r->outcome = r->invalid ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
 			free(r->before);
 			r->before = NULL;
 			if (ss == STORE_TRANSIENT && attempt <= e->o.retries) {
@@ -1025,6 +1043,7 @@ engine_setup(struct engine *e, char **cause)
 	e->validator = validator_new(e->schema, e->o.region, cause);
 	if (e->validator == NULL)
 		return -1;
+	validator_set_invalid_values(e->validator, e->o.invalid_values);
 	struct source_options so = {
 		.delimiter = e->o.delimiter,
 		.sheet = e->o.sheet,

@@ -14,6 +14,7 @@
 #include "record.h"
 #include "status.h"
 #include "store.h"
+#include "validate.h"
 
 #define ENGINE_DEFAULT_BATCH 10000
 #define ENGINE_DEFAULT_RETRIES 3
@@ -28,6 +29,7 @@ struct engine_options {
 	const char *map;	/* "Header=field,…" or NULL */
 	const char *map_file;	/* or NULL */
 	enum strategy strategy;
+	enum invalid_values invalid_values;	/* what an invalid value costs */
 	unsigned batch_size;
 	unsigned retries;
 	unsigned retry_base_ms;
@@ -83,6 +85,8 @@ struct engine_result {
 	uint64_t total;
 	struct counts counts;
 	uint64_t errors_by_type[ERROR_TYPE_COUNT];
+	/* Of those errors, the values dropped from rows that were kept. */
+	uint64_t values_dropped;
 	/* Errors by field, in the order the fields were first met ("(row)":
 	 * errors of the whole row). */
 	struct name_count *errors_by_field;

@@ -22,6 +22,7 @@ struct row_error {
 	enum error_type type;
 	char *message;
 	char *value;		/* the offending value as read, or NULL */
+	int dropped;		/* the value was left out, the row kept */
 };
 
 struct record {
@@ -33,6 +34,8 @@ struct record {
 	struct row_error *errors;
 	size_t nerrors;
 	size_t nvalidation;	/* errors[0..nvalidation) came from validation */
+	int invalid;		/* they reject the row; else they are values
+				 * dropped from it */
 	enum outcome outcome;	/* rejected by validation, else set when written */
 	int64_t record_id;	/* the stored record written or matched */
 	char *before;		/* JSON before-image for updated/merged */
@@ -62,6 +65,8 @@ struct error_row {
 	enum error_type type;
 	char *message;
 	char *value;		/* the offending value as read, or NULL */
+	int dropped;		/* a value dropped from a row that was kept,
+				 * not an error that rejected the row */
 };
 
 /* A name with a count: errors by field, by type. */

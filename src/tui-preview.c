@@ -66,6 +66,13 @@ struct tui_preview_scan {
 	atomic_ullong rows_read, bytes_read, bytes_total;
 };
 
+/* A cell's mark in the grid: what its invalid value costs. */
+enum {
+	PREVIEW_OK,
+	PREVIEW_REJECTS,	/* the row is rejected */
+	PREVIEW_DROPPED,	/* the value is left out, the row kept */
+};
+
 /* One row as the grid shows it. */
 struct prow {
 	size_t idx;		/* 0-based */
@@ -108,13 +115,14 @@ struct tui_preview_marks {
 };
 
 static void
-tui_preview_problem(void *ctx, int field, int column, const char *message, const char *value)
+tui_preview_problem(void *ctx, int field, int column, const char *message, const char *value,
+    int dropped)
 {
 	struct tui_preview_marks *m = ctx;
 	(void)field;
 	(void)value;
 	if (column >= 0) {
-		m->bad[column] = 1;
+		m->bad[column] = dropped ? PREVIEW_DROPPED : PREVIEW_REJECTS;
 		if (m->msgs && m->msgs[column] == NULL)
 			m->msgs[column] = xstrdup(message);
 	} else if (m->row_msg && *m->row_msg == NULL)

@@ -19,6 +19,7 @@
 struct validator {
 	const struct schema *schema;
 	char *region; /* effective phone region, upper case; NULL if none */
+	enum invalid_values invalid_values;
 };
 
 /* A normalizer gets the trimmed, non-empty value (its own copy, which it may
@@ -798,6 +799,35 @@ validator_new(const struct schema *schema, const char *region, char **cause)
 	return v;
 }
 
+static const char *const invalid_values_names[] = {
+	[INVALID_VALUES_SCHEMA] = "schema",
+	[INVALID_VALUES_REJECT_ROW] = "reject-row",
+};
+
+const char *
+validate_invalid_values_name(enum invalid_values iv)
+{
+	return invalid_values_names[iv];
+}
+
+int
+validate_invalid_values_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof invalid_values_names / sizeof *invalid_values_names; i++) {
+		if (name != NULL && strcmp(name, invalid_values_names[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+void
+validator_set_invalid_values(struct validator *v, enum invalid_values iv)
+{
+	v->invalid_values = iv;
+}
+
 void
 validator_free(struct validator *v)
 {
@@ -868,46 +898,63 @@ fail:
 	return -1;
 }
 
+/* A problem of a row, held until the whole row is checked: only then is it
+ * known whether a value that would drop alone goes with its row. */
+struct row_problem {
+	int field, column;
+	char *message;
+	const char *value;
+	int drops;		/* would drop the value alone */
+};
+
+static void
+row_problem_add(struct row_problem *p, size_t *n, int field, int column, char *message,
+                const char *value, int drops)
+{
+	p[*n] = (struct row_problem){field, column, message, value, drops};
+	(*n)++;
+}
+
 size_t
 validate_row(const struct validator *v, const int *column, char *const *cells, size_t ncells,
              const char *row_error, char **values, validate_problem_fn *problem, void *ctx)
 {
 	const struct schema *s = v->schema;
-	size_t n = 0, f;
+	struct row_problem *found;
+	size_t n = 0, rejecting = 0, f, i;
 	int keyed = 0;
 
 	if (values != NULL)
 		memset(values, 0, s->nfields * sizeof *values);
 	if (row_error != NULL) {
-		problem(ctx, -1, -1, row_error, NULL);
+		problem(ctx, -1, -1, row_error, NULL, 0);
 		return 1;
 	}
+	/* At most one problem per field, and the row's own. */
+	found = xcalloc(s->nfields + 1, sizeof *found);
 	for (f = 0; f < s->nfields; f++) {
 		const struct field *fd = &s->fields[f];
 		int col = column[f];
 		char *out = NULL, *why = NULL;
 
 		if (col < 0 || (size_t)col >= ncells) {
-			if (fd->required && col < 0) {
-				problem(ctx, (int)f, -1,
-				        _("This field is required but no column is mapped to it."), NULL);
-				n++;
-			}
+			if (fd->required && col < 0)
+				row_problem_add(found, &n, (int)f, -1,
+				                xstrdup(_("This field is required but no column is "
+				                          "mapped to it.")),
+				                NULL, 0);
 			continue;
 		}
 		if (validate_value(v, f, cells[col], &out, &why) != 0) {
-			problem(ctx, (int)f, col, why, cells[col]);
-			free(why);
-			n++;
+			row_problem_add(found, &n, (int)f, col, why, cells[col],
+			                fd->on_invalid == ON_INVALID_DROP_VALUE &&
+			                    v->invalid_values == INVALID_VALUES_SCHEMA);
 			continue;
 		}
-		if (out == NULL && fd->required) {
-			char *msg = xasprintf(_("%s is required but empty in this row."), fd->label);
-
-			problem(ctx, (int)f, col, msg, NULL);
-			free(msg);
-			n++;
-		}
+		if (out == NULL && fd->required)
+			row_problem_add(found, &n, (int)f, col,
+			                xasprintf(_("%s is required but empty in this row."), fd->label),
+			                NULL, 0);
 		if (out != NULL && schema_is_match_key(s, f))
 			keyed = 1;
 		if (values != NULL)
@@ -915,15 +962,26 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 		else
 			free(out);
 	}
-	if (n == 0 && !keyed) {
+	for (i = 0; i < n; i++)
+		rejecting += !found[i].drops;
+	if (rejecting == 0 && !keyed) {
 		char *keys = schema_join_fields(s, s->match_keys, s->nmatch_keys, 0, _(" or "));
-		char *msg = xasprintf(_("The row has no %s; it needs one to find the record again."),
-		                      keys);
 
-		problem(ctx, -1, -1, msg, NULL);
-		free(msg);
+		row_problem_add(found, &n, -1, -1,
+		                xasprintf(_("The row has no %s; it needs one to find the record "
+		                            "again."),
+		                          keys),
+		                NULL, 0);
 		free(keys);
-		n++;
+		rejecting++;
 	}
-	return n;
+	/* A rejected row is rejected with all its problems: none of its
+	 * values is dropped alone. */
+	for (i = 0; i < n; i++) {
+		problem(ctx, found[i].field, found[i].column, found[i].message, found[i].value,
+		        rejecting == 0);
+		free(found[i].message);
+	}
+	free(found);
+	return rejecting > 0 ? n : 0;
 }

@@ -11,12 +11,27 @@
 
 struct validator;
 
+/* What invalid values cost in one import (sluice import --invalid-values). */
+enum invalid_values {
+	INVALID_VALUES_SCHEMA,		/* as each field's on_invalid says */
+	INVALID_VALUES_REJECT_ROW,	/* every invalid value rejects its row */
+};
+
+/* The word for it on the command line and in the journal ("schema",
+ * "reject-row"); parse returns -1 for any other word. */
+const char *validate_invalid_values_name(enum invalid_values iv);
+int validate_invalid_values_parse(const char *name);
+
 /* A validator for schema; region overrides the schema's phone region when
  * not NULL. Returns NULL and sets *cause when the region is unknown. A
  * validator is used by one thread at a time. */
 struct validator *validator_new(const struct schema *schema,
     const char *region, char **cause);
 void validator_free(struct validator *v);
+
+/* Sets what invalid values cost in validate_row (INVALID_VALUES_SCHEMA
+ * until set). */
+void validator_set_invalid_values(struct validator *v, enum invalid_values iv);
 
 /* Normalizes value (UTF-8, NUL-terminated) for field f of the schema.
  * Returns 0 and sets *out to the value to store (a new string), or to NULL
@@ -39,20 +54,25 @@ int validate_value(const struct validator *v, size_t f, const char *value,
     char **out, char **cause);
 
 /* A problem validate_row found: the schema field (-1: the whole row), the
- * source column it was read from (-1: none), a sentence, and the offending
+ * source column it was read from (-1: none), a sentence, the offending
  * value as read (NULL when there is none to show, as for an empty required
- * field). The strings are valid during the call only. */
+ * field), and whether it only drops the value (1: the row goes on without
+ * it) or rejects the row (0). The strings are valid during the call only. */
 typedef void validate_problem_fn(void *ctx, int field, int column, const char *message,
-                                 const char *value);
+                                 const char *value, int dropped);
 
 /* Checks one row as the import does. row_error (the source's complaint
  * about the whole row, or NULL) rejects the row by itself. Otherwise each
  * field f with a column (column[f], -1: none) has its cell normalized with
  * validate_value; a required field without a column, or empty in this row,
- * is a problem too; and a row without problems needs a value for at least
- * one match key. With values (nfields slots) set, each slot receives the
- * normalized value (a new string) or NULL. Calls problem for each problem,
- * in field order, the row's own last; returns how many. */
+ * is a problem too; and a row without problems that reject it needs a
+ * value for at least one match key. An invalid value of a field whose
+ * on_invalid is drop_value (unless the validator's invalid values reject
+ * rows) drops the value: its slot stays empty and the row goes on, unless
+ * another problem rejects the row, which then all of its problems do. With
+ * values (nfields slots) set, each slot receives the normalized value (a
+ * new string) or NULL. Calls problem for each problem, in field order, the
+ * row's own last; returns how many reject the row (0: the row goes on). */
 size_t validate_row(const struct validator *v, const int *column, char *const *cells,
                     size_t ncells, const char *row_error, char **values,
                     validate_problem_fn *problem, void *ctx);

@@ -577,18 +577,20 @@ static const int row_columns[] = {1, 2, 0};
 
 struct problems {
 	size_t n;
-	int field[8], column[8];
+	int field[8], column[8], dropped[8];
 	char *message[8], *value[8];
 };
 
 static void
-note_problem(void *ctx, int field, int column, const char *message, const char *value)
+note_problem(void *ctx, int field, int column, const char *message, const char *value,
+             int dropped)
 {
 	struct problems *p = ctx;
 
 	ck_assert_uint_lt(p->n, 8);
 	p->field[p->n] = field;
 	p->column[p->n] = column;
+	p->dropped[p->n] = dropped;
 	p->message[p->n] = strdup(message);
 	p->value[p->n] = value != NULL ? strdup(value) : NULL;
 	p->n++;
@@ -732,6 +734,156 @@ START_TEST(row_with_a_required_field_without_column_says_so)
 }
 END_TEST
 
+/* Fields that drop an invalid value alone, or reject the row: name
+ * (required), email and phone (match keys), birthday (drop_value), status
+ * (reject_row). The file's columns are the fields' order. */
+static char *drop_statuses[] = {"lead", "customer"};
+static struct field drop_fields[] = {
+    {.name = "name", .label = "Name", .type = FIELD_TEXT, .required = 1},
+    {.name = "email", .label = "Email", .type = FIELD_EMAIL},
+    {.name = "phone", .label = "Phone", .type = FIELD_PHONE},
+    {.name = "birthday", .label = "Birthday", .type = FIELD_DATE,
+     .on_invalid = ON_INVALID_DROP_VALUE},
+    {.name = "status", .label = "Status", .type = FIELD_ENUM, .values = drop_statuses,
+     .nvalues = 2, .on_invalid = ON_INVALID_REJECT_ROW},
+};
+static struct schema drop_schema = {
+    .name = "people",
+    .table = "people",
+    .region = "US",
+    .fields = drop_fields,
+    .nfields = 5,
+    .match_keys = row_keys,
+    .nmatch_keys = 2,
+};
+static const int drop_columns[] = {0, 1, 2, 3, 4};
+
+/* Checks the row (name, email, phone, birthday, status) under the
+ * schema's on_invalid, or with every invalid value rejecting its row;
+ * values (5 slots) receives the normalized values. */
+static size_t
+check_drop_row(enum invalid_values iv, const char *name, const char *email, const char *phone,
+               const char *birthday, const char *status, char **values, struct problems *p)
+{
+	char *cells[] = {(char *)name, (char *)email, (char *)phone, (char *)birthday,
+	                 (char *)status};
+	struct validator *rv;
+	char *cause = NULL;
+	size_t n;
+
+	rv = validator_new(&drop_schema, NULL, &cause);
+	ck_assert_ptr_nonnull(rv);
+	validator_set_invalid_values(rv, iv);
+	memset(p, 0, sizeof *p);
+	n = validate_row(rv, drop_columns, cells, 5, NULL, values, note_problem, p);
+	validator_free(rv);
+	return n;
+}
+
+static void
+drop_values_clear(char **values)
+{
+	for (size_t f = 0; f < 5; f++)
+		free(values[f]);
+}
+
+START_TEST(row_with_an_invalid_optional_value_is_kept_without_it)
+{
+	/* An impossible date, Google's yearless birthday, Outlook's "no
+	 * birthday". */
+	static const char *const bad[] = {"31/02/1990", "--07-04", "0.0.00"};
+	char *values[5];
+	struct problems p;
+
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ck_assert_uint_eq(check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "ada@example.com",
+		                                 "(212) 555-0187", bad[i], "Lead", values, &p),
+		                  0);
+		ck_assert_uint_eq(p.n, 1);
+		assert_problem(&p, 0, 3, 3, NULL);
+		ck_assert_int_eq(p.dropped[0], 1);
+		ck_assert_str_eq(p.value[0], bad[i]);
+		ck_assert_ptr_null(values[3]);
+		ck_assert_str_eq(values[0], "Ada");
+		ck_assert_str_eq(values[1], "ada@example.com");
+		ck_assert_str_eq(values[2], "+12125550187");
+		ck_assert_str_eq(values[4], "lead");
+		drop_values_clear(values);
+		problems_clear(&p);
+	}
+}
+END_TEST
+
+START_TEST(row_with_an_invalid_reject_row_value_is_rejected)
+{
+	char *values[5];
+	struct problems p;
+
+	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "ada@example.com", "",
+	                                 "1990-02-03", "vip", values, &p),
+	                  1);
+	ck_assert_uint_eq(p.n, 1);
+	assert_problem(&p, 0, 4, 4, NULL);
+	ck_assert_int_eq(p.dropped[0], 0);
+	ck_assert_str_eq(p.value[0], "vip");
+	drop_values_clear(values);
+	problems_clear(&p);
+}
+END_TEST
+
+START_TEST(a_rejected_row_drops_no_value_alone)
+{
+	char *values[5];
+	struct problems p;
+
+	/* A bad email rejects the row: the bad birthday goes with it, as one
+	 * more reason, not as a value dropped. */
+	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "ada@", "", "31/02/1990",
+	                                 "", values, &p),
+	                  2);
+	assert_problem(&p, 0, 1, 1, NULL);
+	assert_problem(&p, 1, 3, 3, NULL);
+	ck_assert_int_eq(p.dropped[0], 0);
+	ck_assert_int_eq(p.dropped[1], 0);
+	drop_values_clear(values);
+	problems_clear(&p);
+
+	/* Without a match key the row is rejected, its dropped value too. */
+	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "", "", "--07-04", "",
+	                                 values, &p),
+	                  2);
+	assert_problem(&p, 0, 3, 3, NULL);
+	assert_problem(&p, 1, -1, -1,
+	               "The row has no email or phone; it needs one to find the record again.");
+	ck_assert_int_eq(p.dropped[0], 0);
+	ck_assert_int_eq(p.dropped[1], 0);
+	drop_values_clear(values);
+	problems_clear(&p);
+}
+END_TEST
+
+START_TEST(invalid_values_reject_row_rejects_for_any_field)
+{
+	char *values[5];
+	struct problems p;
+
+	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_REJECT_ROW, "Ada", "ada@example.com", "",
+	                                 "0.0.00", "", values, &p),
+	                  1);
+	assert_problem(&p, 0, 3, 3, NULL);
+	ck_assert_int_eq(p.dropped[0], 0);
+	drop_values_clear(values);
+	problems_clear(&p);
+
+	ck_assert_str_eq(validate_invalid_values_name(INVALID_VALUES_SCHEMA), "schema");
+	ck_assert_str_eq(validate_invalid_values_name(INVALID_VALUES_REJECT_ROW), "reject-row");
+	ck_assert_int_eq(validate_invalid_values_parse("schema"), INVALID_VALUES_SCHEMA);
+	ck_assert_int_eq(validate_invalid_values_parse("reject-row"), INVALID_VALUES_REJECT_ROW);
+	ck_assert_int_eq(validate_invalid_values_parse("reject_row"), -1);
+	ck_assert_int_eq(validate_invalid_values_parse(NULL), -1);
+}
+END_TEST
+
 static Suite *
 validate_suite(void)
 {
@@ -775,6 +927,10 @@ validate_suite(void)
 	tcase_add_test(tc, row_without_a_match_key_is_refused_as_a_whole);
 	tcase_add_test(tc, row_the_source_refused_is_not_checked_further);
 	tcase_add_test(tc, row_with_a_required_field_without_column_says_so);
+	tcase_add_test(tc, row_with_an_invalid_optional_value_is_kept_without_it);
+	tcase_add_test(tc, row_with_an_invalid_reject_row_value_is_rejected);
+	tcase_add_test(tc, a_rejected_row_drops_no_value_alone);
+	tcase_add_test(tc, invalid_values_reject_row_rejects_for_any_field);
 	suite_add_tcase(s, tc);
 	return s;
 }
