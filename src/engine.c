@@ -880,6 +880,7 @@ engine_do_start(struct engine *e)
 		.batch_size = e->o.batch_size,
 		.region = e->o.region ? e->o.region : e->schema->region,
 		.dry_run = e->o.dry_run,
+		.invalid_values = validate_invalid_values_name(e->o.invalid_values),
 	};
 	return journal_import_start(e->journal, &info, &e->id);
 }
@@ -969,6 +970,10 @@ engine_setup_resume(struct engine *e, char **cause)
 	e->o.schema = engine_own(e, schema);
 	int strategy = store_strategy_parse(r->strategy ?: "");
 	e->o.strategy = strategy >= 0 ? (enum strategy)strategy : STRATEGY_UPDATE;
+	/* An import the journal has no word for was made by a sluice that
+	 * rejected the row of every invalid value: it goes on so. */
+	int iv = validate_invalid_values_parse(r->invalid_values);
+	e->o.invalid_values = iv >= 0 ? (enum invalid_values)iv : INVALID_VALUES_REJECT_ROW;
 	if (r->batch_size > 0)
 		e->o.batch_size = (unsigned)r->batch_size;
 	e->o.region = engine_own(e, r->region);
@@ -1136,6 +1141,13 @@ engine_journaled_errors(struct engine *e)
 			if (t >= 0)
 				res->errors_by_type[t] = c[i].n;
 		}
+		journal_counts_free(c, n);
+	}
+	res->values_dropped = 0;
+	if (journal_error_counts(e->journal, e->id, STORE_COUNT_BY_EFFECT, &c, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(c[i].name, "value_dropped"))
+				res->values_dropped = c[i].n;
 		journal_counts_free(c, n);
 	}
 

@@ -33,8 +33,8 @@ json_text(const char *s)
 	return v != NULL ? v : json_string("");
 }
 
-/* Writes {row, line, field, type, message, value} for each error; -1 when
- * the journal cannot be read. */
+/* Writes {row, line, field, type, message, value, value_dropped} for each
+ * error; -1 when the journal cannot be read. */
 static int
 json_errors(struct report_journal *rj, FILE *fp, struct report_stats *stats)
 {
@@ -51,6 +51,7 @@ json_errors(struct report_journal *rj, FILE *fp, struct report_stats *stats)
 		json_object_set_new(e, "type", json_text(record_error_type_name(r->type)));
 		json_object_set_new(e, "message", json_text(r->message));
 		json_object_set_new(e, "value", json_text(r->value));
+		json_object_set_new(e, "value_dropped", json_boolean(r->dropped));
 		fputs(stats->errors++ ? ",\n    " : "\n    ", fp);
 		json_dumpf(e, fp, JSON_FLAGS);
 		json_decref(e);

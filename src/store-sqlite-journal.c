@@ -28,11 +28,12 @@ static const char journal_schema[] =
     " skipped INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,"
     " failed INTEGER NOT NULL DEFAULT 0, not_processed INTEGER NOT NULL DEFAULT 0,"
     " started_at TEXT NOT NULL, finished_at TEXT, last_error TEXT,"
-    " pid INTEGER, host TEXT, user_name TEXT, rolled_back_at TEXT, rollback TEXT);"
+    " pid INTEGER, host TEXT, user_name TEXT, rolled_back_at TEXT, rollback TEXT,"
+    " invalid_values TEXT);"
     "CREATE TABLE IF NOT EXISTS sluice_import_errors ("
     " id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, row_no INTEGER,"
     " line_no INTEGER, field TEXT, type TEXT NOT NULL, message TEXT NOT NULL,"
-    " value TEXT);"
+    " value TEXT, dropped INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS sluice_import_errors_import"
     " ON sluice_import_errors(import_id, row_no);"
     "CREATE TABLE IF NOT EXISTS sluice_import_rejects ("
@@ -59,6 +60,33 @@ static const char journal_schema[] =
     " fingerprint TEXT NOT NULL, schema_name TEXT NOT NULL, mapping TEXT NOT NULL,"
     " saved_at TEXT NOT NULL, PRIMARY KEY (fingerprint, schema_name));";
 
+/* Columns added since the first journal: a journal an older sluice made
+ * gets them when missing. The values they hold for its imports are those
+ * that sluice worked by (NULL invalid_values: every invalid value rejected
+ * its row). */
+static const struct {
+	const char *table, *column, *sql;
+} journal_added[] = {
+	{ "sluice_imports", "invalid_values",
+	    "ALTER TABLE sluice_imports ADD COLUMN invalid_values TEXT" },
+	{ "sluice_import_errors", "dropped",
+	    "ALTER TABLE sluice_import_errors ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0" },
+};
+
+int
+store_sqlite_journal_has(struct store *base, const char *table, const char *column)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_sqlite_handle(base),
+	    "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
+	int has = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return has;
+}
+
 enum store_status
 store_sqlite_journal_prepare(struct store *base)
 {
@@ -66,12 +94,26 @@ store_sqlite_journal_prepare(struct store *base)
 	if (st->j_progress != NULL)
 		return STORE_OK;
 	int rc = sqlite3_exec(st->db, journal_schema, NULL, NULL, NULL);
+	/* Under the write lock, so that two sluices do not both add one. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		for (size_t i = 0; i < sizeof journal_added / sizeof *journal_added &&
+		    rc == SQLITE_OK; i++)
+			if (!store_sqlite_journal_has(base, journal_added[i].table,
+			    journal_added[i].column))
+				rc = sqlite3_exec(st->db, journal_added[i].sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	const struct {
 		sqlite3_stmt **stmt;
 		const char *sql;
 	} stmts[] = {
 		{ &st->j_error, "INSERT INTO sluice_import_errors (import_id, row_no, line_no,"
-		    " field, type, message, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
+		    " field, type, message, value, dropped) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
 		{ &st->j_reject, "INSERT OR REPLACE INTO sluice_import_rejects (import_id, row_no,"
 		    " line_no, outcome, cells) VALUES (?1, ?2, ?3, ?4, ?5)" },
 		{ &st->j_change, "INSERT INTO sluice_import_changes (import_id, batch_no, row_no,"
@@ -141,9 +183,9 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	    "INSERT INTO sluice_imports (source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
-	    " source_sha256, sheet, encoding, schema_path)"
+	    " source_sha256, sheet, encoding, schema_path, invalid_values)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18)", &ss);
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20)", &ss);
 	if (st == NULL)
 		return ss;
 	store_sqlite_bind_text(st, 1, info->source_path);
@@ -165,6 +207,7 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	store_sqlite_bind_text(st, 17, info->encoding);
 	store_sqlite_bind_text(st, 18, info->schema_path);
 	store_sqlite_bind_text(st, 19, status_name(STATUS_RUNNING));
+	store_sqlite_bind_text(st, 20, info->invalid_values);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -220,6 +263,7 @@ store_sqlite_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 			store_sqlite_bind_text(st->j_error, 5, record_error_type_name(err->type));
 			store_sqlite_bind_text(st->j_error, 6, err->message);
 			store_sqlite_bind_text(st->j_error, 7, err->value);
+			sqlite3_bind_int(st->j_error, 8, err->dropped);
 			ss = journal_step(base, st->j_error);
 		}
 		if (ss != STORE_OK)

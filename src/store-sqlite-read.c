@@ -128,15 +128,23 @@ store_sqlite_read_end(struct store *base)
 
 /* --- Imports ---------------------------------------------------------------- */
 
-#define IMPORT_COLUMNS \
-	"SELECT id, source_path, source_size, source_sha256, source_format," \
-	" source_description, sheet, encoding, schema_name, schema_path, target_table," \
-	" mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done," \
-	" total, created, updated, merged, unchanged, skipped, rejected, failed," \
-	" not_processed, started_at, finished_at, last_error, pid, host, user_name," \
-	" rolled_back_at, rollback, CASE WHEN finished_at IS NOT NULL" \
-	"  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END" \
-	" FROM sluice_imports"
+/* The import query with its condition (where): a journal an older sluice
+ * made has no invalid_values column, and NULL stands for it. A new
+ * string. */
+static char *
+import_query(struct store *base, const char *where)
+{
+	return xasprintf("SELECT id, source_path, source_size, source_sha256, source_format,"
+	    " source_description, sheet, encoding, schema_name, schema_path, target_table,"
+	    " mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done,"
+	    " total, created, updated, merged, unchanged, skipped, rejected, failed,"
+	    " not_processed, started_at, finished_at, last_error, pid, host, user_name,"
+	    " rolled_back_at, rollback, %s, CASE WHEN finished_at IS NOT NULL"
+	    "  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END"
+	    " FROM sluice_imports %s",
+	    store_sqlite_journal_has(base, "sluice_imports", "invalid_values") ?
+	    "invalid_values" : "NULL", where);
+}
 
 static void
 decode_import(struct sqlite_iter *it)
@@ -174,6 +182,7 @@ decode_import(struct sqlite_iter *it)
 	r->user_name = col_text(s, c++);
 	r->rolled_back_at = col_text(s, c++);
 	r->rollback = col_text(s, c++);
+	r->invalid_values = col_text(s, c++);
 	r->duration_s = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 :
 	    sqlite3_column_double(s, c);
 }
@@ -181,8 +190,10 @@ decode_import(struct sqlite_iter *it)
 int
 store_sqlite_import_get(struct store *base, int64_t id, struct import_row *row)
 {
-	struct store_iter *it = sqlite_iter_open(base, STORE_ITER_IMPORTS,
-	    IMPORT_COLUMNS " WHERE id = ?1", id, 0, decode_import, 1);
+	char *sql = import_query(base, "WHERE id = ?1");
+	struct store_iter *it = sqlite_iter_open(base, STORE_ITER_IMPORTS, sql, id, 0,
+	    decode_import, 1);
+	free(sql);
 	if (it == NULL)
 		return -1;
 	const struct import_row *r;
@@ -196,9 +207,11 @@ store_sqlite_import_get(struct store *base, int64_t id, struct import_row *row)
 struct store_iter *
 store_sqlite_imports(struct store *base, unsigned limit)
 {
-	return sqlite_iter_open(base, STORE_ITER_IMPORTS,
-	    IMPORT_COLUMNS " WHERE ?1 = ?1 ORDER BY id DESC LIMIT ?2", 0, limit,
+	char *sql = import_query(base, "WHERE ?1 = ?1 ORDER BY id DESC LIMIT ?2");
+	struct store_iter *it = sqlite_iter_open(base, STORE_ITER_IMPORTS, sql, 0, limit,
 	    decode_import, 1);
+	free(sql);
+	return it;
 }
 
 /* --- Errors ----------------------------------------------------------------- */
@@ -215,27 +228,45 @@ decode_error(struct sqlite_iter *it)
 	r->type = t >= 0 ? (enum error_type)t : ERROR_SYSTEM;
 	r->message = col_text(s, 4);
 	r->value = col_text(s, 5);
+	r->dropped = sqlite3_column_int(s, 6);
+}
+
+/* Whether an error dropped a value, as SQL: a journal an older sluice made
+ * has no dropped column, and no value dropped. */
+static const char *
+errors_dropped(struct store *base)
+{
+	return store_sqlite_journal_has(base, "sluice_import_errors", "dropped") ? "dropped" : "0";
 }
 
 struct store_iter *
 store_sqlite_errors(struct store *base, int64_t id, unsigned limit)
 {
-	return sqlite_iter_open(base, STORE_ITER_ERRORS,
-	    "SELECT row_no, line_no, field, type, message, value FROM sluice_import_errors"
-	    " WHERE import_id = ?1 ORDER BY row_no, id LIMIT ?2", id, limit, decode_error, 1);
+	char *sql = xasprintf("SELECT row_no, line_no, field, type, message, value, %s"
+	    " FROM sluice_import_errors WHERE import_id = ?1 ORDER BY row_no, id LIMIT ?2",
+	    errors_dropped(base));
+	struct store_iter *it = sqlite_iter_open(base, STORE_ITER_ERRORS, sql, id, limit,
+	    decode_error, 1);
+	free(sql);
+	return it;
 }
 
 int
 store_sqlite_error_counts(struct store *base, int64_t id, enum store_count_by by,
     struct name_count **out, size_t *n)
 {
-	const char *sql = by == STORE_COUNT_BY_TYPE ?
-	    "SELECT type, count(*) FROM sluice_import_errors WHERE import_id = ?1 GROUP BY 1 ORDER BY 2 DESC" :
-	    "SELECT coalesce(field, '(row)'), count(*) FROM sluice_import_errors WHERE import_id = ?1 GROUP BY 1 ORDER BY 2 DESC";
+	char *effect = by == STORE_COUNT_BY_EFFECT ?
+	    xasprintf("CASE WHEN %s THEN 'value_dropped' ELSE 'row' END", errors_dropped(base)) :
+	    NULL;
+	char *sql = xasprintf("SELECT %s, count(*) FROM sluice_import_errors WHERE import_id = ?1"
+	    " GROUP BY 1 ORDER BY 2 DESC", by == STORE_COUNT_BY_TYPE ? "type" :
+	    by == STORE_COUNT_BY_FIELD ? "coalesce(field, '(row)')" : effect);
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(store_sqlite_handle(base), sql, -1, &st, NULL);
+	free(sql);
+	free(effect);
 	if (rc != SQLITE_OK) {
 		store_sqlite_fail(base, rc);
 		/* No journal yet: no errors. */

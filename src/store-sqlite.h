@@ -56,6 +56,9 @@ void store_sqlite_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 /* store-sqlite-journal.c */
 enum store_status store_sqlite_journal_prepare(struct store *);
 void store_sqlite_journal_finalize(struct store_sqlite *st);
+/* 1 when the journal's table has column: a journal an older sluice made
+ * may lack the columns added since (until a sluice writes to it). */
+int store_sqlite_journal_has(struct store *, const char *table, const char *column);
 enum store_status store_sqlite_import_start(struct store *, const struct import_info *,
     int64_t *id);
 enum store_status store_sqlite_journal_rows(struct store *, int64_t id, uint64_t batch_no,

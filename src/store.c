@@ -254,7 +254,8 @@ store_iter_close(struct store_iter *it)
 	    &(r)->source_description, &(r)->sheet, &(r)->encoding, &(r)->schema_name, \
 	    &(r)->schema_path, &(r)->target_table, &(r)->mapping, &(r)->strategy,   \
 	    &(r)->region, &(r)->started_at, &(r)->finished_at, &(r)->last_error,    \
-	    &(r)->host, &(r)->user_name, &(r)->rolled_back_at, &(r)->rollback
+	    &(r)->host, &(r)->user_name, &(r)->rolled_back_at, &(r)->rollback,     \
+	    &(r)->invalid_values
 
 void
 store_import_row_copy(struct import_row *dst, const struct import_row *src)

@@ -60,6 +60,9 @@ struct import_row {
 	char *started_at, *finished_at, *last_error;
 	int64_t pid;			/* -1: none */
 	char *host, *user_name, *rolled_back_at, *rollback;
+	char *invalid_values;		/* "schema" or "reject-row"; NULL: an import
+					 * by a sluice that rejected the row of any
+					 * invalid value */
 	double duration_s;		/* finished_at - started_at; < 0: not finished */
 };
 
@@ -123,6 +126,9 @@ enum store_changes_order {
 enum store_count_by {
 	STORE_COUNT_BY_TYPE,
 	STORE_COUNT_BY_FIELD,		/* "(row)" for errors of the whole row */
+	STORE_COUNT_BY_EFFECT,		/* "value_dropped": values dropped from
+					 * rows that were kept; "row": errors of
+					 * rows rejected or failed */
 };
 
 struct error_row;
@@ -147,6 +153,7 @@ struct import_info {
 	unsigned batch_size;
 	const char *region;
 	int dry_run;
+	const char *invalid_values;	/* validate_invalid_values_name */
 	/* Filled by the journal: who runs it. */
 	int64_t pid;
 	const char *host;

@@ -52,9 +52,10 @@ summary_error_json(const struct error_row *e)
 		v = json_string(esc);
 		free(esc);
 	}
-	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o}", "row", (json_int_t)e->row_no,
+	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o, s:b}", "row", (json_int_t)e->row_no,
 	    "line", (json_int_t)e->line_no, "field", e->field, "type",
-	    record_error_type_name(e->type), "message", e->message, "value", v);
+	    record_error_type_name(e->type), "message", e->message, "value", v,
+	    "value_dropped", e->dropped);
 }
 
 json_t *
@@ -98,6 +99,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 	for (int k = 0; k < OUTCOME_COUNT; k++)
 		json_object_set_new(o, outcome_name((enum outcome)k),
 		    json_integer((json_int_t)r->counts.n[k]));
+	json_object_set_new(o, "values_dropped", json_integer((json_int_t)r->values_dropped));
 	json_t *bt = json_object();
 	for (int t = 0; t < ERROR_TYPE_COUNT; t++)
 		if (r->errors_by_type[t])
@@ -148,6 +150,22 @@ summary_journal_counts(struct journal *j, int64_t id, enum store_count_by by)
 	return o;
 }
 
+/* How many values import id dropped from rows it kept. */
+static json_t *
+summary_journal_dropped(struct journal *j, int64_t id)
+{
+	struct name_count *c;
+	size_t n;
+	uint64_t dropped = 0;
+	if (journal_error_counts(j, id, STORE_COUNT_BY_EFFECT, &c, &n) != 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(c[i].name, "value_dropped"))
+			dropped = c[i].n;
+	journal_counts_free(c, n);
+	return json_integer((json_int_t)dropped);
+}
+
 /* The first errors of import id. */
 static json_t *
 summary_journal_errors(struct journal *j, int64_t id)
@@ -186,6 +204,7 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	    (uint64_t)row.total : row.rows_done)));
 	for (int k = 0; k < OUTCOME_COUNT; k++)
 		json_object_set_new(o, outcome_name((enum outcome)k), json_integer((json_int_t)row.n[k]));
+	json_object_set_new(o, "values_dropped", summary_journal_dropped(j, id));
 	json_object_set_new(o, "errors_by_type", summary_journal_counts(j, id, STORE_COUNT_BY_TYPE));
 	json_object_set_new(o, "errors_by_field", summary_journal_counts(j, id, STORE_COUNT_BY_FIELD));
 	json_object_set_new(o, "errors", summary_journal_errors(j, id));
@@ -230,6 +249,60 @@ summary_print_counts(FILE *fp, const char *title, const json_t *obj)
 	fputc('\n', fp);
 }
 
+/* The value of an error, its start when it is long (a whole notes field). */
+static void
+summary_print_value(FILE *fp, const char *value)
+{
+	char *esc = text_escape(value);
+	size_t len = strlen(esc), cut = 120;
+	if (len > cut) {
+		while (cut > 0 && ((unsigned char)esc[cut] & 0xc0) == 0x80)
+			cut--;
+		fprintf(fp, _(" Value: \"%.*s…\" (%zu bytes)"), (int)cut, esc, len);
+	} else
+		fprintf(fp, _(" Value: \"%s\""), esc);
+	free(esc);
+}
+
+/* The report's errors that dropped a value (dropped 1) or went with their
+ * row (0), under title; total is how many there are in all. */
+static void
+summary_print_errors(FILE *fp, const json_t *r, int dropped, const char *title,
+    long long total, int dry)
+{
+	json_t *errors = json_object_get(r, "errors");
+	long long shown = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(errors, i, e) {
+		if (json_is_true(json_object_get(e, "value_dropped")) != dropped)
+			continue;
+		if (shown++ == 0)
+			fputs(title, fp);
+		const char *field = json_string_value(json_object_get(e, "field"));
+		char *msg = text_escape(summary_str(e, "message"));
+		if (field)
+			fprintf(fp, _("  row %lld (line %lld), %s: %s"), summary_int(e, "row"),
+			    summary_int(e, "line"), field, msg);
+		else
+			fprintf(fp, _("  row %lld (line %lld): %s"), summary_int(e, "row"),
+			    summary_int(e, "line"), msg);
+		free(msg);
+		const char *value = json_string_value(json_object_get(e, "value"));
+		if (value)
+			summary_print_value(fp, value);
+		fputc('\n', fp);
+	}
+	if (shown == 0) {
+		if (total == 0 || dry)
+			return;
+		fputs(title, fp);
+	}
+	if (total > shown && !dry)
+		fprintf(fp, _("  … and %lld more: see them all with sluice show %lld --db DB --json.\n"),
+		    total - shown, summary_int(r, "id"));
+}
+
 const char *
 summary_status_text(const char *status)
 {
@@ -261,6 +334,9 @@ summary_print(FILE *fp, const json_t *r)
 		if (n != 0 || k <= OUTCOME_UPDATED || k == OUTCOME_REJECTED)
 			fprintf(fp, "  %-16s %10lld\n", outcome_label((enum outcome)k), n);
 	}
+	/* Not a row outcome: values left out of rows counted above. */
+	if (summary_int(r, "values_dropped") > 0)
+		fprintf(fp, "  %-16s %10lld\n", _("values dropped"), summary_int(r, "values_dropped"));
 	fputc('\n', fp);
 
 	json_t *dup = json_object_get(r, "duplicates");
@@ -271,45 +347,16 @@ summary_print(FILE *fp, const json_t *r)
 	summary_print_counts(fp, _("Errors by type:"), json_object_get(r, "errors_by_type"));
 	summary_print_counts(fp, _("Errors by field:"), json_object_get(r, "errors_by_field"));
 
-	json_t *errors = json_object_get(r, "errors");
-	if (json_array_size(errors) > 0) {
-		fprintf(fp, _("\nFirst errors:\n"));
-		size_t i;
-		json_t *e;
-		json_array_foreach(errors, i, e) {
-			const char *field = json_string_value(json_object_get(e, "field"));
-			char *msg = text_escape(summary_str(e, "message"));
-			if (field)
-				fprintf(fp, _("  row %lld (line %lld), %s: %s"), summary_int(e, "row"),
-				    summary_int(e, "line"), field, msg);
-			else
-				fprintf(fp, _("  row %lld (line %lld): %s"), summary_int(e, "row"),
-				    summary_int(e, "line"), msg);
-			free(msg);
-			const char *value = json_string_value(json_object_get(e, "value"));
-			if (value) {
-				/* A value can be a whole notes field: show its start. */
-				char *esc = text_escape(value);
-				size_t len = strlen(esc), cut = 120;
-				if (len > cut) {
-					while (cut > 0 && ((unsigned char)esc[cut] & 0xc0) == 0x80)
-						cut--;
-					fprintf(fp, _(" Value: \"%.*s…\" (%zu bytes)"), (int)cut, esc, len);
-				} else
-					fprintf(fp, _(" Value: \"%s\""), esc);
-				free(esc);
-			}
-			fputc('\n', fp);
-		}
-		long long nerr = 0;
-		const char *k;
-		json_t *v;
-		json_object_foreach(json_object_get(r, "errors_by_type"), k, v)
-			nerr += (long long)json_integer_value(v);
-		if (nerr > (long long)json_array_size(errors) && !dry)
-			fprintf(fp, _("  … and %lld more: see them all with sluice show %lld --db DB --json.\n"),
-			    nerr - (long long)json_array_size(errors), summary_int(r, "id"));
-	}
+	/* The errors of rows left out, then the values left out of rows
+	 * that were kept: each list with the total it is the start of. */
+	long long nerr = 0, ndropped = summary_int(r, "values_dropped");
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(r, "errors_by_type"), k, v)
+		nerr += (long long)json_integer_value(v);
+	summary_print_errors(fp, r, 0, _("\nFirst errors:\n"), nerr - ndropped, dry);
+	summary_print_errors(fp, r, 1,
+	    _("\nValues dropped (their rows were imported without them):\n"), ndropped, dry);
 	const char *last = json_string_value(json_object_get(r, "last_error"));
 	if (last) {
 		char *esc = text_escape(last);
