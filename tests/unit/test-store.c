@@ -700,7 +700,7 @@ START_TEST(journal_rows_read_back_typed)
 
 	/* One rejected row with two cells and one error. */
 	char *cells[] = { "Ann", "not-an-email" };
-	struct row_error err = { 1, "email", ERROR_VALIDATION, "The email is wrong.", "not-an-email" };
+	struct row_error err = { 1, "email", ERROR_VALIDATION, "The email is wrong.", "not-an-email", 0 };
 	struct record r = {
 		.row_no = 3, .line_no = 4, .cells = cells, .ncells = 2, .errors = &err,
 		.nerrors = 1, .nvalidation = 1, .outcome = OUTCOME_REJECTED, .matched_from = -1,
@@ -793,6 +793,121 @@ START_TEST(journal_settles_an_import_whose_process_is_gone)
 }
 END_TEST
 
+START_TEST(journal_keeps_values_dropped_and_how_invalid_values_cost)
+{
+	struct journal *j = journal_open(store);
+	struct import_info info = {
+		.source_path = "/data/contacts.csv", .schema_name = "contacts",
+		.target_table = "contacts", .strategy = "update", .batch_size = 10,
+		.invalid_values = "schema",
+	};
+	int64_t id = 0;
+	ck_assert_int_eq(journal_prepare(j), STORE_OK);
+	ck_assert_int_eq(journal_import_start(j, &info, &id), STORE_OK);
+
+	/* A row kept without its birthday, and a rejected row. */
+	char *cells[] = { "Ann", "31/02/1990" };
+	struct row_error kept = { 7, "birthday", ERROR_VALIDATION, "Not a date.", "31/02/1990", 1 };
+	struct row_error gone = { 1, "email", ERROR_VALIDATION, "The email is wrong.", "ann@", 0 };
+	struct record r[] = {
+		{ .row_no = 1, .line_no = 2, .cells = cells, .ncells = 2, .errors = &kept,
+		    .nerrors = 1, .nvalidation = 1, .outcome = OUTCOME_CREATED, .record_id = 1,
+		    .matched_from = -1 },
+		{ .row_no = 2, .line_no = 3, .cells = cells, .ncells = 2, .errors = &gone,
+		    .nerrors = 1, .nvalidation = 1, .invalid = 1, .outcome = OUTCOME_REJECTED,
+		    .matched_from = -1 },
+	};
+	ck_assert_int_eq(journal_rows(j, id, 1, r, 2), STORE_OK);
+
+	struct import_row row;
+	ck_assert_int_eq(journal_import(j, id, &row), 1);
+	ck_assert_str_eq(row.invalid_values, "schema");
+	store_import_row_clear(&row);
+	struct error_row *e;
+	size_t n;
+	ck_assert_int_eq(journal_errors(j, id, 20, &e, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(e[0].field, "birthday");
+	ck_assert_int_eq(e[0].dropped, 1);
+	ck_assert_str_eq(e[0].value, "31/02/1990");
+	ck_assert_int_eq(e[1].dropped, 0);
+	journal_errors_free(e, n);
+	struct name_count *nc;
+	ck_assert_int_eq(journal_error_counts(j, id, STORE_COUNT_BY_EFFECT, &nc, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(!strcmp(nc[i].name, "value_dropped") || !strcmp(nc[i].name, "row"),
+		    "%s", nc[i].name);
+		ck_assert_uint_eq(nc[i].n, 1);
+	}
+	journal_counts_free(nc, n);
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(journal_an_older_sluice_made_reads_then_gains_the_new_columns)
+{
+	/* The journal's tables as the sluice before values dropped made them. */
+	sqlite3 *db = store_sqlite_handle(store);
+	ck_assert_int_eq(sqlite3_exec(db,
+	    "CREATE TABLE sluice_imports (id INTEGER PRIMARY KEY, source_path TEXT NOT NULL,"
+	    " source_size INTEGER, source_sha256 TEXT, source_format TEXT,"
+	    " source_description TEXT, sheet TEXT, encoding TEXT, schema_name TEXT NOT NULL,"
+	    " schema_path TEXT, target_table TEXT NOT NULL, mapping TEXT, strategy TEXT NOT NULL,"
+	    " batch_size INTEGER, region TEXT, dry_run INTEGER NOT NULL DEFAULT 0,"
+	    " status TEXT NOT NULL, rows_done INTEGER NOT NULL DEFAULT 0,"
+	    " bytes_done INTEGER NOT NULL DEFAULT 0, total INTEGER,"
+	    " created INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,"
+	    " merged INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
+	    " skipped INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,"
+	    " failed INTEGER NOT NULL DEFAULT 0, not_processed INTEGER NOT NULL DEFAULT 0,"
+	    " started_at TEXT NOT NULL, finished_at TEXT, last_error TEXT, pid INTEGER,"
+	    " host TEXT, user_name TEXT, rolled_back_at TEXT, rollback TEXT);"
+	    "CREATE TABLE sluice_import_errors (id INTEGER PRIMARY KEY,"
+	    " import_id INTEGER NOT NULL, row_no INTEGER, line_no INTEGER, field TEXT,"
+	    " type TEXT NOT NULL, message TEXT NOT NULL, value TEXT);"
+	    "INSERT INTO sluice_imports (source_path, schema_name, target_table, strategy,"
+	    " status, started_at, finished_at, rejected) VALUES ('/data/old.csv', 'contacts',"
+	    " 'contacts', 'update', 'completed_with_errors', '2026-01-01T00:00:00Z',"
+	    " '2026-01-01T00:00:01Z', 1);"
+	    "INSERT INTO sluice_import_errors (import_id, row_no, line_no, field, type, message,"
+	    " value) VALUES (1, 1, 2, 'birthday', 'validation', 'Not a date.', '0.0.00');",
+	    NULL, NULL, NULL), SQLITE_OK);
+
+	/* Read as it is: no value dropped, no word for invalid values. */
+	struct journal *j = journal_open(store);
+	struct import_row row;
+	ck_assert_int_eq(journal_import(j, 1, &row), 1);
+	ck_assert_ptr_null(row.invalid_values);
+	store_import_row_clear(&row);
+	struct error_row *e;
+	size_t n;
+	ck_assert_int_eq(journal_errors(j, 1, 20, &e, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(e[0].dropped, 0);
+	journal_errors_free(e, n);
+	struct name_count *nc;
+	ck_assert_int_eq(journal_error_counts(j, 1, STORE_COUNT_BY_EFFECT, &nc, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(nc[0].name, "row");
+	journal_counts_free(nc, n);
+
+	/* Written to, it gains the columns; its old rows keep their meaning. */
+	ck_assert_int_eq(journal_prepare(j), STORE_OK);
+	ck_assert_int_eq(store_sqlite_journal_has(store, "sluice_imports", "invalid_values"), 1);
+	ck_assert_int_eq(store_sqlite_journal_has(store, "sluice_import_errors", "dropped"), 1);
+	ck_assert_int_eq(journal_import(j, 1, &row), 1);
+	ck_assert_ptr_null(row.invalid_values);
+	store_import_row_clear(&row);
+	ck_assert_int_eq(journal_errors(j, 1, 20, &e, &n), 0);
+	ck_assert_int_eq(e[0].dropped, 0);
+	journal_errors_free(e, n);
+	int64_t id = journal_start(j);
+	ck_assert_int_eq(id, 2);
+	journal_close(j);
+}
+END_TEST
+
 START_TEST(journal_without_tables_reads_as_empty)
 {
 	struct journal *j = journal_open(store);
@@ -854,6 +969,8 @@ store_suite(void)
 	tcase_add_test(tc, journal_rows_read_back_typed);
 	tcase_add_test(tc, journal_settles_an_import_whose_process_is_gone);
 	tcase_add_test(tc, journal_without_tables_reads_as_empty);
+	tcase_add_test(tc, journal_keeps_values_dropped_and_how_invalid_values_cost);
+	tcase_add_test(tc, journal_an_older_sluice_made_reads_then_gains_the_new_columns);
 	tcase_add_test(tc, journal_remembers_mappings);
 	suite_add_tcase(s, tc);
 	return s;
