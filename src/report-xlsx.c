@@ -83,15 +83,24 @@ xlsx_table_end(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, size_t ncols,
 	x->stats.left_out += left_out;
 }
 
+/* What an error cost: the value alone, or its row. */
+static const char *
+xlsx_error_effect(const struct error_row *e)
+{
+	if (e->dropped)
+		return _("value dropped");
+	return e->type == ERROR_DATABASE ? _("row failed") : _("row rejected");
+}
+
 static int
 xlsx_errors(struct xlsx *x)
 {
 	lxw_worksheet *ws = x->errors;
 	const char *const titles[] = {
-		_("Row"), _("Line"), _("Field"), _("Type"), _("Message"), _("Value"),
+		_("Row"), _("Line"), _("Field"), _("Type"), _("Message"), _("Value"), _("Effect"),
 	};
-	static const double widths[] = { 9, 9, 16, 12, 90, 40 };
-	xlsx_table_start(x, ws, titles, widths, 6);
+	static const double widths[] = { 9, 9, 16, 12, 90, 40, 14 };
+	xlsx_table_start(x, ws, titles, widths, 7);
 
 	struct store_iter *it = journal_each_error(x->rj->journal, x->rj->import.id);
 	if (it == NULL)
@@ -111,13 +120,14 @@ xlsx_errors(struct xlsx *x)
 		xlsx_text(x, ws, row, 3, record_error_type_name(e->type), NULL);
 		xlsx_text(x, ws, row, 4, e->message, NULL);
 		xlsx_text(x, ws, row, 5, e->value, NULL);
+		xlsx_text(x, ws, row, 6, xlsx_error_effect(e), NULL);
 		row++;
 		x->stats.errors++;
 	}
 	store_iter_close(it);
 	if (rc != 0)
 		return -1;
-	xlsx_table_end(x, ws, row, 6, left_out);
+	xlsx_table_end(x, ws, row, 7, left_out);
 	return 0;
 }
 
@@ -316,6 +326,22 @@ xlsx_counts(struct xlsx *x, lxw_row_t *row, const char *title, enum store_count_
 	journal_counts_free(counts, n);
 }
 
+/* The values dropped from rows that were kept (not a row outcome: those
+ * rows are counted above), when there are any. */
+static void
+xlsx_values_dropped(struct xlsx *x, lxw_row_t *row)
+{
+	struct name_count *counts;
+	size_t n;
+	if (journal_error_counts(x->rj->journal, x->rj->import.id, STORE_COUNT_BY_EFFECT,
+	    &counts, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(counts[i].name, "value_dropped"))
+			xlsx_pair_number(x, row, _("Values dropped"), (double)counts[i].n, x->integer);
+	journal_counts_free(counts, n);
+}
+
 static void
 xlsx_note(struct xlsx *x, lxw_row_t *row, char *text)
 {
@@ -401,6 +427,7 @@ xlsx_summary(struct xlsx *x)
 		worksheet_write_number(ws, row, 1, ok / total, x->percent);
 		row++;
 	}
+	xlsx_values_dropped(x, &row);
 
 	lxw_chart *chart = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
 	lxw_chart_series *series = chart_add_series(chart, NULL, NULL);

@@ -334,10 +334,10 @@ summary_print(FILE *fp, const json_t *r)
 		if (n != 0 || k <= OUTCOME_UPDATED || k == OUTCOME_REJECTED)
 			fprintf(fp, "  %-16s %10lld\n", outcome_label((enum outcome)k), n);
 	}
+	fputc('\n', fp);
 	/* Not a row outcome: values left out of rows counted above. */
 	if (summary_int(r, "values_dropped") > 0)
-		fprintf(fp, "  %-16s %10lld\n", _("values dropped"), summary_int(r, "values_dropped"));
-	fputc('\n', fp);
+		fprintf(fp, "  %-16s %10lld\n\n", _("values dropped"), summary_int(r, "values_dropped"));
 
 	json_t *dup = json_object_get(r, "duplicates");
 	if (dup != NULL)

@@ -3,7 +3,8 @@
  * will, and keeps the rows in a spool file (the grid then scrolls through
  * any number of rows with one offset per row in memory, whatever the
  * format); the dry run (tui-wizard.c) gives the summary. The grid shows
- * invalid cells highlighted; n/N jump between rows with errors, e shows
+ * invalid cells highlighted, those whose row is rejected apart from those
+ * left out of a row that is kept; n/N jump between rows with errors, e shows
  * only them, Enter explains a cell, E fixes it (the fix is applied during
  * the import and recorded in the journal). */
 #include "config.h"
@@ -62,6 +63,8 @@ struct tui_preview_scan {
 	size_t nrows, cap;
 	uint64_t *err;		/* rows (0-based) with an error */
 	size_t nerr, errcap;
+	unsigned char *dropped;	/* per row: values left out of it (at most 255) */
+	uint64_t ndropped;	/* in all */
 	char *error;		/* the file could not be read to its end */
 	atomic_ullong rows_read, bytes_read, bytes_total;
 };
@@ -84,7 +87,8 @@ struct prow {
 	unsigned char *bad;	/* per cell */
 	char **msgs;		/* per cell: the error, or NULL */
 	char *row_msg;		/* an error of the whole row */
-	int nerrors;
+	int nerrors;		/* problems that reject the row */
+	int ndropped;		/* values left out of it, the row kept */
 };
 
 struct preview {
@@ -112,6 +116,7 @@ struct tui_preview_marks {
 	unsigned char *bad;
 	char **msgs;
 	char **row_msg;
+	int ndropped;
 };
 
 static void
@@ -123,6 +128,7 @@ tui_preview_problem(void *ctx, int field, int column, const char *message, const
 	(void)value;
 	if (column >= 0) {
 		m->bad[column] = dropped ? PREVIEW_DROPPED : PREVIEW_REJECTS;
+		m->ndropped += dropped;
 		if (m->msgs && m->msgs[column] == NULL)
 			m->msgs[column] = xstrdup(message);
 	} else if (m->row_msg && *m->row_msg == NULL)
@@ -130,13 +136,17 @@ tui_preview_problem(void *ctx, int field, int column, const char *message, const
 }
 
 /* The engine's check (validate_row) of a row's cells, fixes applied;
- * returns the number of problems. */
+ * returns the number of problems that reject the row, and sets *dropped to
+ * the number of values left out of a row that is kept. */
 static int
 tui_preview_check(const struct validator *v, const int *column, char **cells, size_t ncells,
-    const char *row_error, unsigned char *bad, char **msgs, char **row_msg)
+    const char *row_error, unsigned char *bad, char **msgs, char **row_msg, int *dropped)
 {
 	struct tui_preview_marks m = { .bad = bad, .msgs = msgs, .row_msg = row_msg };
-	return (int)validate_row(v, column, cells, ncells, row_error, NULL, tui_preview_problem, &m);
+	int n = (int)validate_row(v, column, cells, ncells, row_error, NULL, tui_preview_problem,
+	    &m);
+	*dropped = m.ndropped;
+	return n;
 }
 
 /* --- The scan thread ---------------------------------------------------------- */
@@ -187,8 +197,10 @@ tui_preview_scan_task(struct tui_task *task)
 	struct row *row;
 	int rc;
 	while (!atomic_load(&task->cancel) && (rc = source_next(src, &row, &cause)) == 1) {
-		if (sc->nrows + 2 > sc->cap)
+		if (sc->nrows + 2 > sc->cap) {
 			sc->off = xreallocarray(sc->off, sc->cap = sc->cap * 2 + 1024, sizeof *sc->off);
+			sc->dropped = xrealloc(sc->dropped, sc->cap);
+		}
 		sc->off[sc->nrows] = (uint64_t)ftello(sc->spool);
 		if (row->ncells > badcap) {
 			bad = xrealloc(bad, badcap = row->ncells * 2);
@@ -203,10 +215,13 @@ tui_preview_scan_task(struct tui_task *task)
 		for (size_t i = next_fix; i < sc->nfixes && sc->fixes[i].row == row->number; i++)
 			if (sc->fixes[i].column < row->ncells)
 				fixed[sc->fixes[i].column] = (char *)sc->fixes[i].value;
+		int dropped;
 		int n = tui_preview_check(v, sc->column, fixed, row->ncells, row->error, bad,
-		    NULL, NULL);
+		    NULL, NULL, &dropped);
 		if (n > 0)
 			tui_preview_scan_error_row(sc, sc->nrows);
+		sc->dropped[sc->nrows] = (unsigned char)(dropped < 255 ? dropped : 255);
+		sc->ndropped += sc->dropped[sc->nrows];
 		uint64_t line = row->line;
 		fwrite(&line, sizeof line, 1, sc->spool);
 		tui_preview_spool_u32(sc->spool, row->error ? 1 : 0);
@@ -222,8 +237,10 @@ tui_preview_scan_task(struct tui_task *task)
 	}
 	if (rc < 0)
 		sc->error = cause;
-	if (sc->off == NULL)
+	if (sc->off == NULL) {
 		sc->off = xcalloc(1, sizeof *sc->off);
+		sc->dropped = xcalloc(1, 1);
+	}
 	sc->off[sc->nrows] = (uint64_t)ftello(sc->spool);
 	fflush(sc->spool);
 	free(bad);
@@ -245,6 +262,7 @@ tui_preview_scan_free(struct tui_preview_scan *sc)
 		fclose(sc->spool);
 	free(sc->off);
 	free(sc->err);
+	free(sc->dropped);
 	free(sc->error);
 	free(sc->path);
 	free(sc->sheet);
@@ -348,7 +366,7 @@ tui_preview_row(struct preview *p, size_t idx)
 	}
 	if (p->validator)
 		r->nerrors = tui_preview_check(p->validator, w->mapping->column, shown, ncells,
-		    r->row_error, r->bad, r->msgs, &r->row_msg);
+		    r->row_error, r->bad, r->msgs, &r->row_msg, &r->ndropped);
 	free(shown);
 	return r;
 }
@@ -367,6 +385,9 @@ tui_preview_recheck(struct preview *p, size_t idx)
 	p->cache[idx % PREVIEW_CACHE].valid = 0;
 	struct prow *r = tui_preview_row(p, idx);
 	struct tui_preview_scan *sc = p->scan;
+	unsigned char dropped = (unsigned char)(r->ndropped < 255 ? r->ndropped : 255);
+	sc->ndropped = sc->ndropped - sc->dropped[idx] + dropped;
+	sc->dropped[idx] = dropped;
 	size_t lo = 0, hi = sc->nerr;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -562,6 +583,9 @@ tui_preview_cell(struct preview *p)
 	char *what;
 	if (r->row_msg && !r->bad[c])
 		what = xasprintf(_("The row is rejected: %s"), r->row_msg);
+	else if (r->bad[c] == PREVIEW_DROPPED)
+		what = xasprintf(_("Left out: the row is imported without this value. %s"),
+		    r->msgs[c] ? r->msgs[c] : "?");
 	else if (r->bad[c])
 		what = xasprintf(_("Error: %s"), r->msgs[c] ? r->msgs[c] : "?");
 	else if (f < 0)
@@ -762,6 +786,14 @@ tui_preview_summary(struct preview *p, int y)
 		tui_text_thousands(bad, sizeof bad, rejected);
 		char *line = xasprintf(_("%s rows: %s valid, %s with errors (dry run%s)."), total, valid,
 		    bad, c->generation != t->w.generation ? _(", before your latest fixes") : "");
+		if (res->values_dropped > 0) {
+			char n[32];
+			tui_text_thousands(n, sizeof n, res->values_dropped);
+			char *more = xasprintf(ngettext("%s %s value will be left out.",
+			    "%s %s values will be left out.", res->values_dropped), line, n);
+			free(line);
+			line = more;
+		}
 		tui_put(stdscr, y, 1, COLS - 2, line, rejected ? t->a.bold : A_NORMAL);
 		free(line);
 		char by[512] = "";
@@ -841,7 +873,7 @@ tui_preview_grid(struct preview *p)
 		struct prow *r = tui_preview_row(p, idx);
 		int yy = y + 2 + i;
 		char num[32];
-		snprintf(num, sizeof num, "%s%zu", r->nerrors ? "!" : "", idx + 1);
+		snprintf(num, sizeof num, "%s%zu", r->nerrors ? "!" : r->ndropped ? "~" : "", idx + 1);
 		tui_put_right(stdscr, yy, 1, numw - 1, num, r->row_msg ? t->a.fail : r->nerrors ? t->a.warn : t->a.dim);
 		x = 1 + numw;
 		for (size_t c = p->left; c < w->ncolumns && x < COLS - 1; c++) {
@@ -851,16 +883,22 @@ tui_preview_grid(struct preview *p)
 			int cursor = vi == p->cur_row && c == p->cur_col;
 			int fixed = tui_wizard_fix_at(w, idx + 1, c) != NULL;
 			attr_t a = A_NORMAL;
-			if (c < r->ncells && r->bad[c])
+			int bad = c < r->ncells ? r->bad[c] : PREVIEW_OK;
+			/* A value left out of a kept row is a warning; one that
+			 * rejects its row, an error. */
+			if (bad == PREVIEW_REJECTS)
 				a = t->a.error;
+			else if (bad == PREVIEW_DROPPED)
+				a = t->a.warn;
 			if (fixed)
 				a |= A_BOLD;
 			if (cursor)
-				a = t->a.sel | (c < r->ncells && r->bad[c] ? A_BOLD : 0);
+				a = t->a.sel | (bad ? A_BOLD : 0);
 			const char *v = c < r->ncells || fixed ? tui_preview_value(p, r, c) : "";
 			/* Without colour, a marker says what the colour would. */
-			if (!t->a.color && ((c < r->ncells && r->bad[c]) || fixed)) {
-				char *m = xasprintf("%s%s", c < r->ncells && r->bad[c] ? "!" : "*", v);
+			if (!t->a.color && (bad || fixed)) {
+				char *m = xasprintf("%s%s", bad == PREVIEW_REJECTS ? "!" :
+				    bad == PREVIEW_DROPPED ? "~" : "*", v);
 				tui_put(stdscr, yy, x, cw, m, a);
 				free(m);
 			} else
@@ -873,7 +911,10 @@ tui_preview_grid(struct preview *p)
 	struct prow *r = tui_preview_row(p, idx);
 	size_t c = p->cur_col;
 	char *where;
-	if (c < r->ncells && r->bad[c])
+	if (c < r->ncells && r->bad[c] == PREVIEW_DROPPED)
+		where = xasprintf(_("Row %zu, %s, left out (the row is imported without it): %s"),
+		    idx + 1, w->headers[c], r->msgs[c] ? r->msgs[c] : "");
+	else if (c < r->ncells && r->bad[c])
 		where = xasprintf(_("Row %zu, %s: %s"), idx + 1, w->headers[c], r->msgs[c] ? r->msgs[c] : "");
 	else if (r->row_msg)
 		where = xasprintf(_("Row %zu: %s"), idx + 1, r->row_msg);
@@ -886,6 +927,7 @@ tui_preview_grid(struct preview *p)
 	move(LINES - 2, 0);
 	clrtoeol();
 	tui_put(stdscr, LINES - 2, 1, COLS - 2, where,
+	    (c < r->ncells && r->bad[c] == PREVIEW_DROPPED) ? t->a.warn :
 	    (c < r->ncells && r->bad[c]) || r->row_msg ? t->a.fail : t->a.dim);
 	free(where);
 }
@@ -915,11 +957,16 @@ tui_preview_draw(struct screen *s, int full)
 		tui_putf(stdscr, y, COLS - 19, 18, A_NORMAL, _("%s rows"), rows);
 		return;
 	}
-	char errs[32], rows[32];
+	char errs[32], rows[32], dropped[32];
 	tui_text_thousands(errs, sizeof errs, p->scan->nerr);
 	tui_text_thousands(rows, sizeof rows, p->scan->nrows);
-	char *line = xasprintf(_("%s rows read; %s with errors (n jumps to the next one). %zu cells fixed."),
-	    rows, errs, t->w.nfixes);
+	tui_text_thousands(dropped, sizeof dropped, p->scan->ndropped);
+	char *left = p->scan->ndropped == 0 ? xstrdup("") :
+	    xasprintf(ngettext("; %s value left out of rows that are kept",
+	    "; %s values left out of rows that are kept", p->scan->ndropped), dropped);
+	char *line = xasprintf(_("%s rows read; %s with errors%s (n jumps to the next error). %zu cells fixed."),
+	    rows, errs, left, t->w.nfixes);
+	free(left);
 	tui_put(stdscr, y, 1, COLS - 2, line, t->a.dim);
 	free(line);
 	p->grid_y = y + 1;

@@ -86,7 +86,8 @@ def fix(path, rejects_in, out):
     """Corrects each rejected row where the Errors sheet says it is wrong:
     a bad email becomes a fresh address, a bad phone is left out (a fresh
     address is given when the row has no good one), a bad date or any other
-    bad value is emptied, and a row without phone or email gets an address."""
+    bad value is emptied, and a row without phone or email gets an address.
+    Errors whose effect is "value dropped" belong to rows that were kept."""
     wb = openpyxl.load_workbook(path, read_only=True)
     header_to_field = {}
     for number, header, field in sheet_rows(wb, "Mapping")[1:]:
@@ -94,6 +95,8 @@ def fix(path, rejects_in, out):
             header_to_field[header] = field
     fields_of_row = {}
     for row in sheet_rows(wb, "Errors")[1:]:
+        if len(row) > 6 and row[6] == "value dropped":
+            continue
         if isinstance(row[0], (int, float)):
             fields_of_row.setdefault(int(row[0]), set()).add(row[2])
 

@@ -38,7 +38,7 @@ assert_eq "$(jq -Sc .errors_by_field out)" "$(printf '%s' "$report" | jq -Sc .er
 
 run_sluice show 2 --db my.db
 assert_exit 0 "show exits 0"
-rejected=$(jq .invalid_rows errors.json)
+rejected=$(jq .rejected_rows errors.json)
 assert_match "$(cat out)" "rejected +$rejected" "show says how many rows were rejected"
 first_error=$(sq my.db 'SELECT row_no FROM sluice_import_errors WHERE import_id = 2 ORDER BY row_no LIMIT 1')
 assert_match "$(cat out)" "row $first_error" "show names the first rejected row"

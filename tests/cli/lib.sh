@@ -207,7 +207,8 @@ invariant_holds() {
 
 # journal_consistent DB ID DESCRIPTION: the journal tells one story about a
 # finished import: batches add up to the import's counts, each rejected or
-# failed row has its errors and its original cells, each write its change.
+# failed row has its errors and its original cells, each write its change,
+# and values dropped belong to rows that were kept.
 journal_consistent() {
 	local db=$1 id=$2 problems
 	problems=$(sq "$db" "
@@ -226,9 +227,13 @@ journal_consistent() {
 	   WHERE (b.created, b.updated, b.merged, b.unchanged, b.skipped, b.rejected, b.failed) IS NOT
 	         (i.created, i.updated, i.merged, i.unchanged, i.skipped, i.rejected, i.failed)
 	  UNION ALL
-	  SELECT 'rows with errors: ' || (SELECT count(DISTINCT row_no) FROM sluice_import_errors WHERE import_id = $id) ||
+	  SELECT 'rows with errors: ' || (SELECT count(DISTINCT row_no) FROM sluice_import_errors WHERE import_id = $id AND NOT dropped) ||
 	         ', rejected + failed: ' || (i.rejected + i.failed)
-	    FROM i WHERE (SELECT count(DISTINCT row_no) FROM sluice_import_errors WHERE import_id = $id) != i.rejected + i.failed
+	    FROM i WHERE (SELECT count(DISTINCT row_no) FROM sluice_import_errors WHERE import_id = $id AND NOT dropped) != i.rejected + i.failed
+	  UNION ALL
+	  SELECT 'values dropped from rows left out: ' || count(*)
+	    FROM sluice_import_errors e JOIN sluice_import_rejects r USING (import_id, row_no)
+	   WHERE e.import_id = $id AND e.dropped HAVING count(*) > 0
 	  UNION ALL
 	  SELECT 'rows kept in sluice_import_rejects: ' || (SELECT count(*) FROM sluice_import_rejects WHERE import_id = $id) ||
 	         ', rejected + failed: ' || (i.rejected + i.failed)

@@ -27,8 +27,14 @@ assert_eq "$(json '.errors[] | [.row, .line, .field // "(row)", .type, .message,
 	"$(sq my.db "SELECT row_no, line_no, coalesce(field, '(row)'), type, message, coalesce(value, '')
 	             FROM sluice_import_errors WHERE import_id = $id ORDER BY row_no, id")" \
 	"each error is the journal's, in row order"
-assert_eq "$(json '[.errors[] | keys_unsorted | join(",")] | unique | join(" ")')" "row,line,field,type,message,value" \
-	"each error has row, line, field, type, message and value"
+assert_eq "$(json '[.errors[] | keys_unsorted | join(",")] | unique | join(" ")')" "row,line,field,type,message,value,value_dropped" \
+	"each error has row, line, field, type, message, value and value_dropped"
+assert_eq "$(json '[.errors[] | .value_dropped] | map(tostring) | join(" ")')" \
+	"$(sq my.db "SELECT CASE WHEN dropped THEN 'true' ELSE 'false' END FROM sluice_import_errors
+	             WHERE import_id = $id ORDER BY row_no, id" | paste -sd' ')" \
+	"value_dropped says which errors dropped a value from a row that was kept"
+assert_eq "$(json .values_dropped)" "$(sq my.db "SELECT count(*) FROM sluice_import_errors WHERE import_id = $id AND dropped")" \
+	"values_dropped counts them"
 assert_eq "$(json_counts)" "$(import_counts my.db "$id")" "the counts are the journal's"
 
 # A clean import: an empty error list, still valid JSON.

@@ -51,14 +51,20 @@ assert_match "$(d '.sheet.Summary.charts[0].refs | join(" ")')" '^Summary!\$A\$[
 assert_eq "$(d '.sheet.Summary | "\(.landscape) \(.fit_to_page)"')" "true true" "the Summary prints landscape on one page"
 
 # --- Errors ------------------------------------------------------------------
-assert_eq "$(d '.sheet.Errors.rows[0] | join(",")')" "Row,Line,Field,Type,Message,Value" "Errors: its columns"
+assert_eq "$(d '.sheet.Errors.rows[0] | join(",")')" "Row,Line,Field,Type,Message,Value,Effect" "Errors: its columns"
 nerr=$(sq my.db "SELECT count(*) FROM sluice_import_errors WHERE import_id = $id")
-assert_eq "$(d '.sheet.Errors | "\(.freeze) \(.filter) \(.print_title_rows)"')" "A2 A1:F$((nerr + 1)) \$1:\$1" \
+assert_eq "$(d '.sheet.Errors | "\(.freeze) \(.filter) \(.print_title_rows)"')" "A2 A1:G$((nerr + 1)) \$1:\$1" \
 	"Errors: header frozen, autofilter over every error, header printed on each page"
 assert_eq "$(d '.sheet.Errors.rows[1:][] | map(. // "" | tostring) | join("|")')" \
-	"$(sq my.db "SELECT row_no, line_no, coalesce(field, '(row)'), type, message, coalesce(value, '')
+	"$(sq my.db "SELECT row_no, line_no, coalesce(field, '(row)'), type, message, coalesce(value, ''),
+	                    CASE WHEN dropped THEN 'value dropped' WHEN type = 'database' THEN 'row failed'
+	                         ELSE 'row rejected' END
 	             FROM sluice_import_errors WHERE import_id = $id ORDER BY row_no, id")" \
-	"Errors: every error of the journal, in row order"
+	"Errors: every error of the journal, in row order, saying whether it dropped a value or its row"
+dropped=$(sq my.db "SELECT count(*) FROM sluice_import_errors WHERE import_id = $id AND dropped")
+[ "$dropped" -gt 0 ] && pass "the generated bad birthdays are values dropped ($dropped)" ||
+	fail "the generated bad birthdays are values dropped" "none"
+assert_eq "$(summary 'Values dropped')" "$dropped" "the Summary counts the values dropped"
 assert_eq "$(d '[.sheet.Errors.types[1:][] | .[0:2][]] | unique | join(",")')" n "row and line are numbers"
 
 # --- Rejected rows -------------------------------------------------------------

@@ -1,7 +1,9 @@
 #!/bin/bash
-# A row with a value that fails validation is rejected, and each fault is
-# named — row, physical line, field, the value as read, a message — in
-# sluice_import_errors and in the --json report. Good rows still import.
+# With --invalid-values reject-row, a row with a value that fails
+# validation is rejected, and each fault is named — row, physical line,
+# field, the value as read, a message — in sluice_import_errors and in the
+# --json report. Good rows still import. (values-dropped.sh: without it,
+# optional fields drop a bad value and keep the row.)
 . "$(dirname "$0")/lib.sh"
 
 long=$(printf 'x%.0s' $(seq 101))
@@ -20,7 +22,7 @@ $long,Long,long@x.com,312-444-5566,,,
 Good,Two,good2@x.com,718-222-3344,,customer,
 CSV
 
-run_sluice import contacts.csv --db my.db --json
+run_sluice import contacts.csv --db my.db --json --invalid-values reject-row
 id=$(last_import_id my.db)
 assert_exit 1 "rejected rows make exit code 1"
 assert_eq "$(json_counts)" "9 2 0 0 0 0 7 0 0" "2 rows created, 7 rejected"
@@ -61,7 +63,7 @@ invariant_holds my.db "the import's counts add up"
 
 # The generator's faults, counted by field.
 gen_contacts --rows 400 --seed 41 --invalid-rate 0.2 --out gen.csv --manifest gen.json
-run_sluice import gen.csv --db gen.db --json
+run_sluice import gen.csv --db gen.db --json --invalid-values reject-row
 assert_eq "$(json .rejected)" "$(jq .invalid_rows gen.json)" "every generated fault is rejected"
 for field in email phone birthday; do
 	assert_eq "$(json ".errors_by_field.$field // 0")" "$(jq ".invalid_by_field.$field // 0" gen.json)" \

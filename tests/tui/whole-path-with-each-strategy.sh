@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole path through the wizard on the README's sample (rows with
-# errors, one person twice, one person already stored), once per duplicate
+# errors, a birthday left out of a row that is kept, one person twice, one
+# person already stored), once per duplicate
 # strategy: Home, File (a typed path), Mapping, Preview with a cell fixed
 # by hand, Duplicates, Confirm, Progress, Report. The screens say what
 # happened and the database agrees, fix included.
@@ -20,8 +21,10 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	tui_start "$width" "$height" --db "$DB"
 	tui_see "Recent imports" "$strategy (${width}x$height): Home lists the imports"
 	tui_to_preview contacts.csv
-	tui_see "12 rows read; 4 with errors" "$strategy: the preview finds the 4 rows with errors"
-	tui_see "8 valid, 4 with errors (dry run" "$strategy: the dry run's summary counts valid rows and rows with errors"
+	tui_see "12 rows read; 3 with errors; 1 value left out of rows that are kept" \
+	    "$strategy: the preview finds the 3 rows with errors and the birthday left out"
+	tui_see "9 valid, 3 with errors (dry run). 1 value will be left out." \
+	    "$strategy: the dry run's summary counts valid rows, rows with errors and values left out"
 	tui_see "Errors by field: " "$strategy: the preview counts errors by field"
 
 	# The first error is the phone of row 7: fix it by hand.
@@ -36,7 +39,7 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	tui_type "+1 212 555 0100"
 	tui_keys Enter
 	tui_see "Fixed. 1 cell is fixed by hand" "$strategy: E fixes the cell"
-	tui_see "12 rows read; 3 with errors" "$strategy: the fixed row has no error any more"
+	tui_see "12 rows read; 2 with errors" "$strategy: the fixed row has no error any more"
 
 	tui_keys c
 	tui_go "How the rows meet the records stored"
@@ -61,7 +64,11 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	tui_see '"barbara@"' "$strategy: the report lists the errors with their values"
 
 	assert_eq "$(sq "$DB" "SELECT status, strategy, total, rejected FROM sluice_imports WHERE id = $id")" \
-	    "completed_with_errors|$strategy|12|3" "$strategy: the journal has the import with its strategy"
+	    "completed_with_errors|$strategy|12|2" "$strategy: the journal has the import with its strategy"
+	assert_eq "$(sq "$DB" "SELECT row_no, field, value, dropped FROM sluice_import_errors WHERE import_id = $id AND dropped")" \
+	    "9|birthday|02/30/1943|1" "$strategy: the birthday left out is journaled as a value dropped"
+	assert_eq "$(sq "$DB" "SELECT coalesce(birthday, 'none') FROM contacts WHERE last_name = 'Thompson'")" none \
+	    "$strategy: its contact is stored without it"
 	assert_eq "$(sq "$DB" "SELECT row_no, column_no, header, original, value FROM sluice_import_fixes WHERE import_id = $id")" \
 	    "7|3|Mobile Phone|not a phone|+1 212 555 0100" "$strategy: the fix is recorded in the journal"
 	assert_eq "$(sq "$DB" "SELECT phone FROM contacts WHERE last_name = 'Dijkstra'")" "+12125550100" \
@@ -90,7 +97,7 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 		tui_keys s
 		tui_go "Export the rejected rows"
 		tui_keys Enter
-		tui_see "sluice-import-$id-rejected.csv: 3 rejected rows" "s writes the rejected rows as CSV"
+		tui_see "sluice-import-$id-rejected.csv: 2 rejected rows" "s writes the rejected rows as CSV"
 		assert_eq "$(head -c 3 "$T/sluice-import-$id-rejected.csv" | od -An -tx1 | tr -d ' ')" "efbbbf" 		    "the rejected rows file is there (UTF-8 with a BOM)"
 		ok "the XLSX report is a workbook" unzip -l "$T/sluice-import-$id.xlsx"
 	fi
