@@ -20,6 +20,7 @@ REPORT_CLI_TESTS = \
 	tests/cli/report-rejected-rows-import-again.sh \
 	tests/cli/report-csv-rejects.sh \
 	tests/cli/report-json.sh \
-	tests/cli/report-errors-and-exit-codes.sh
+	tests/cli/report-errors-and-exit-codes.sh \
+	tests/cli/values-dropped.sh
 TESTS += $(REPORT_CLI_TESTS)
 EXTRA_DIST += $(REPORT_CLI_TESTS) tests/cli/report-lib.sh tests/report_check.py
