@@ -163,6 +163,14 @@ tui_confirm_draw(struct screen *s, int full)
 		tui_text_thousands(b, sizeof b, c->result.counts.n[OUTCOME_REJECTED]);
 		tui_text_thousands(d, sizeof d, c->result.new_records);
 		v = xasprintf(_("%s rows; %s would be rejected; %s new records."), a, b, d);
+		if (c->result.values_dropped > 0) {
+			char n[32];
+			tui_text_thousands(n, sizeof n, c->result.values_dropped);
+			char *more = xasprintf(ngettext("%s %s value would be left out.",
+			    "%s %s values would be left out.", c->result.values_dropped), v, n);
+			free(v);
+			v = more;
+		}
 		tui_confirm_line(t, &y, _("Checked"), v);
 		free(v);
 	}

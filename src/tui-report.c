@@ -200,7 +200,10 @@ tui_report_error_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, in
 	tui_put(w, y, x + 20, vw, val, selected && r->pane == 0 ? a : t->a.bold);
 	free(val);
 	tui_put(w, y, x + 20 + vw, 1, "", a);
-	tui_put(w, y, x + 21 + vw, width - 21 - vw, e->message, a);
+	/* A value left out of a row that was kept says so first. */
+	char *msg = e->dropped ? xasprintf(_("value dropped: %s"), e->message) : NULL;
+	tui_put(w, y, x + 21 + vw, width - 21 - vw, msg ? msg : e->message, a);
+	free(msg);
 }
 
 static char *
@@ -465,6 +468,14 @@ tui_report_draw(struct screen *s, int full)
 			strncat(by, part, sizeof by - strlen(by) - 1);
 		}
 		line = xasprintf(_("Errors by type: %s"), *by ? by : _("none"));
+		long long dropped = tui_report_int(sm, "values_dropped");
+		if (dropped > 0) {
+			char *more = xasprintf(ngettext("%s; %lld value dropped from rows that were kept",
+			    "%s; %lld values dropped from rows that were kept", (unsigned long)dropped),
+			    line, dropped);
+			free(line);
+			line = more;
+		}
 		tui_put(stdscr, y++, 1, COLS - 2, line, A_NORMAL);
 		free(line);
 		const char *last = json_string_value(json_object_get(sm, "last_error"));

@@ -62,6 +62,8 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	tui_keys Enter
 	tui_see "Report of import $id" "$strategy: Enter opens the report"
 	tui_see '"barbara@"' "$strategy: the report lists the errors with their values"
+	tui_see "1 value dropped from rows that were kept" "$strategy: the report counts the value dropped"
+	tui_see "value dropped: " "$strategy: and marks it in the list of errors"
 
 	assert_eq "$(sq "$DB" "SELECT status, strategy, total, rejected FROM sluice_imports WHERE id = $id")" \
 	    "completed_with_errors|$strategy|12|2" "$strategy: the journal has the import with its strategy"
