@@ -299,6 +299,47 @@ START_TEST(row_matching_two_records_is_rejected_as_business)
 }
 END_TEST
 
+START_TEST(a_value_dropped_stays_with_a_kept_row_only)
+{
+	/* Row 2 drops its birthday and is created; row 4 would drop its
+	 * birthday too, but matches two records and is rejected: its bad
+	 * birthday goes with it, not dropped alone. */
+	char *csv = write_file("drop.csv", "Email,Phone,Birthday\n"
+	                                   "a@example.com,(201) 555-0123,1990-01-02\n"
+	                                   "c@example.com,,31/02/1990\n"
+	                                   "b@example.com,(212) 555-0187,\n"
+	                                   "b@example.com,(201) 555-0123,--07-04\n");
+	struct engine_options o = options(csv, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	assert_counts(&r, 4, 3, 0, 0, 0, 1);
+	ck_assert_uint_eq(r.values_dropped, 1);
+	ck_assert_uint_eq(r.errors_by_type[ERROR_VALIDATION], 2);
+	ck_assert_uint_eq(r.errors_by_type[ERROR_BUSINESS], 1);
+	ck_assert_uint_eq(r.nsamples, 3);
+	ck_assert_int_eq(r.samples[0].row_no, 2);
+	ck_assert_int_eq(r.samples[0].dropped, 1);
+	for (size_t i = 1; i < r.nsamples; i++)
+		ck_assert_int_eq(r.samples[i].dropped, 0);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'c@example.com'"
+	                        " AND birthday IS NULL"),
+	                 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_import_errors WHERE dropped"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_import_errors WHERE dropped AND row_no = 2"),
+	                 1);
+	engine_result_clear(&r);
+
+	/* Every invalid value rejecting its row: row 2 is rejected too. */
+	o.invalid_values = INVALID_VALUES_REJECT_ROW;
+	import_ok(&o, NULL, &r);
+	ck_assert_uint_eq(r.values_dropped, 0);
+	ck_assert_uint_eq(r.counts.n[OUTCOME_REJECTED], 2);
+	engine_result_clear(&r);
+	free(csv);
+}
+END_TEST
+
 START_TEST(small_batches_give_the_same_results_as_one_big_batch)
 {
 	char *csv = write_file("contacts.csv", contacts_csv);
@@ -776,6 +817,7 @@ engine_suite(void)
 	tcase_add_test(tc, reimport_with_skip_skips_every_match);
 	tcase_add_test(tc, reimport_with_merge_fills_and_unions);
 	tcase_add_test(tc, row_matching_two_records_is_rejected_as_business);
+	tcase_add_test(tc, a_value_dropped_stays_with_a_kept_row_only);
 	tcase_add_test(tc, small_batches_give_the_same_results_as_one_big_batch);
 	tcase_add_test(tc, dry_run_counts_but_leaves_no_table);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
