@@ -48,21 +48,21 @@ cli_read_args(const char *cmd, int argc, char **argv, struct cli_read_opts *o, i
 	}
 	if (want_arg) {
 		if (optind >= argc) {
-			fprintf(stderr, _("sluice %s: name the import, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"), cmd, cmd);
+			cli_error("usage", _("sluice %s: name the import, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"), cmd, cmd);
 			return EXIT_USAGE;
 		}
 		o->arg = argv[optind++];
 	}
 	if (optind < argc) {
-		fprintf(stderr, _("sluice %s: unexpected argument \"%s\".\n"), cmd, argv[optind]);
+		cli_error("usage", _("sluice %s: unexpected argument \"%s\".\n"), cmd, argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (o->db == NULL) {
-		fprintf(stderr, _("sluice %s: name the database with --db PATH.\n"), cmd);
+		cli_error("usage", _("sluice %s: name the database with --db PATH.\n"), cmd);
 		return EXIT_USAGE;
 	}
 	if (access(o->db, F_OK) != 0) {
-		fprintf(stderr, _("sluice %s: there is no database %s; give the --db path an import used.\n"), cmd, o->db);
+		cli_error("database", _("sluice %s: there is no database %s; give the --db path an import used.\n"), cmd, o->db);
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -74,7 +74,7 @@ cli_open(const char *db, struct store **st, struct journal **j)
 	char *cause = NULL;
 	*st = store_open(db, &cause);
 	if (*st == NULL) {
-		fprintf(stderr, "sluice: %s\n", cause);
+		cli_error("database", "sluice: %s\n", cause);
 		free(cause);
 		return -1;
 	}
@@ -214,7 +214,7 @@ cli_show(int argc, char **argv)
 	char *end;
 	long long id = strtoll(o.arg, &end, 10);
 	if (*o.arg == '\0' || *end != '\0' || id <= 0) {
-		fprintf(stderr, _("sluice show: \"%s\" is not an import id; sluice history lists them.\n"), o.arg);
+		cli_error("usage", _("sluice show: \"%s\" is not an import id; sluice history lists them.\n"), o.arg);
 		return EXIT_USAGE;
 	}
 	struct store *st;
@@ -223,7 +223,7 @@ cli_show(int argc, char **argv)
 		return EXIT_USAGE;
 	json_t *report = summary_from_journal(j, id, o.db);
 	if (report == NULL) {
-		fprintf(stderr, _("sluice show: there is no import %lld in %s; sluice history lists them.\n"), id, o.db);
+		cli_error("import", _("sluice show: there is no import %lld in %s; sluice history lists them.\n"), id, o.db);
 		rc = EXIT_USAGE;
 	} else {
 		if (o.json) {

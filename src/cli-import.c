@@ -19,6 +19,7 @@
 #include "progress-jsonl.h"
 #include "report.h"
 #include "i18n.h"
+#include "mapping.h"
 #include "summary.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -151,6 +152,80 @@ cli_display_snapshot(void *ctx, const struct progress_snapshot *s)
 		progress_jsonl_snapshot(stderr, s);
 }
 
+/* Text from the file as JSON, new: escaped when it is not UTF-8. */
+static json_t *
+cli_text_json(const char *v)
+{
+	json_t *j = json_string(v);
+	if (j == NULL) {
+		char *esc = text_escape(v);
+		j = json_string(esc);
+		free(esc);
+	}
+	return j;
+}
+
+/* Strings s[which[i]] (s[i] when which is NULL) as a JSON array, new. */
+static json_t *
+cli_strings_json(const char *const *s, const size_t *which, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, cli_text_json(s[which ? which[i] : i]));
+	return arr;
+}
+
+/* Field names of schema s as a JSON array, new. */
+static json_t *
+cli_fields_json(const struct schema *s, const size_t *fields, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(s->fields[fields[i]].name));
+	return arr;
+}
+
+/* What a refused mapping concerns: the headers found, the fields still
+ * missing, the columns left out and those only likely. */
+static void
+cli_mapping_concerns(json_t *error, const struct mapping *m, const struct schema *s)
+{
+	json_object_set_new(error, "headers",
+	    cli_strings_json((const char *const *)m->headers, NULL, m->ncolumns));
+	struct mapping_gaps gaps;
+	mapping_gaps(m, s, &gaps);
+	json_object_set_new(error, "fields_missing", cli_fields_json(s, gaps.required, gaps.nrequired));
+	json_object_set_new(error, "match_key_missing", gaps.unkeyed ?
+	    cli_fields_json(s, s->match_keys, s->nmatch_keys) : json_array());
+	mapping_gaps_clear(&gaps);
+	size_t *out;
+	size_t nout = mapping_unmapped(m, &out);
+	json_object_set_new(error, "columns_left_out",
+	    cli_strings_json((const char *const *)m->headers, out, nout));
+	free(out);
+	json_t *likely = json_array();
+	for (size_t c = 0; c < m->ncolumns; c++)
+		if (m->source[c] == MAPPING_LIKELY)
+			json_array_append_new(likely, json_pack("{s:o, s:s}",
+			    "column", cli_text_json(m->headers[c]), "field", s->fields[m->field[c]].name));
+	json_object_set_new(error, "columns_likely", likely);
+}
+
+/* engine_start's refusal as JSON, kept for --json. */
+static void
+cli_refused(void *ctx, const struct engine_refusal *r)
+{
+	json_t **out = ctx;
+	json_t *o = cli_refusal_json(engine_refusal_name(r->kind), r->message);
+	json_t *error = json_object_get(o, "error");
+	if (r->file != NULL)
+		json_object_set_new(error, "file", cli_text_json(r->file));
+	if (r->mapping != NULL && r->schema != NULL)
+		cli_mapping_concerns(error, r->mapping, r->schema);
+	json_decref(*out);
+	*out = o;
+}
+
 /* Runs an engine to its end while showing its progress, then prints the
  * summary. Returns the exit code. */
 static int
@@ -159,7 +234,12 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 {
 	cli_signals();
 	char *cause = NULL;
-	static const struct engine_hooks hooks = { .notice = cli_setup_notice };
+	json_t *refusal = NULL;
+	const struct engine_hooks hooks = {
+		.notice = cli_setup_notice,
+		.refused = cli_refused,
+		.ctx = &refusal,
+	};
 	atomic_store(&cli_started, 0);
 	cli_mode = mode;
 	struct engine *e = engine_start(o, &hooks, &cause);
@@ -167,6 +247,12 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 	if (e == NULL) {
 		cli_say(cause);
 		free(cause);
+		if (json && refusal != NULL) {
+			json_object_set_new(json_object_get(refusal, "error"), "database",
+			    json_string(o->db));
+			cli_json_print(refusal);
+		}
+		json_decref(refusal);
 		return EXIT_USAGE;
 	}
 	struct cli_display d = {
@@ -186,14 +272,17 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 	struct engine_result res;
 	engine_finish(e, &res);
 	json_t *summary = summary_from_result(&res, o->db);
+	int rc = status_exit_code(res.status);
 	if (json) {
-		json_dumpf(summary, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-		fputc('\n', stdout);
+		if (rc == EXIT_INTERRUPTED)
+			json_object_set_new(summary, "error", json_pack("{s:s, s:s}",
+			    "kind", status_name(res.status), "message", res.last_error ?
+			    res.last_error : status_label(res.status)));
+		cli_json_print(summary);
 	} else
 		summary_print(stdout, summary);
 	fflush(stdout);
 	json_decref(summary);
-	int rc = status_exit_code(res.status);
 	if (report != NULL && res.id > 0) {
 		/* The rows are written whatever happens to the report: its
 		 * failure is said, the import's exit code stands. */
@@ -214,7 +303,7 @@ cli_number(const char *name, const char *arg, unsigned min, unsigned max, unsign
 	char *end;
 	unsigned long v = strtoul(arg, &end, 10);
 	if (*arg == '\0' || *end != '\0' || arg[0] == '-' || v < min || v > max) {
-		fprintf(stderr, _("sluice: %s needs a whole number from %u to %u, not \"%s\".\n"),
+		cli_error("usage", _("sluice: %s needs a whole number from %u to %u, not \"%s\".\n"),
 		    name, min, max, arg);
 		return -1;
 	}
@@ -247,7 +336,7 @@ enum {
 	OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
 	OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION,
 	OPT_REPORT,
-	OPT_INVALID_VALUES,
+	OPT_INVALID_VALUES, OPT_STRICT_MAPPING,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -260,6 +349,8 @@ const struct cli_option cli_import_options[] = {
 	    N_("map source columns to fields ('Header=-' leaves one out)"), 0 },
 	{ "map-file", required_argument, OPT_MAP_FILE, N_("--map-file FILE"),
 	    N_("the same, one Header=field per line"), 0 },
+	{ "strict-mapping", no_argument, OPT_STRICT_MAPPING, N_("--strict-mapping"),
+	    N_("refuse when a column is left out by no rule or only likely"), 0 },
 	{ "strategy", required_argument, OPT_STRATEGY, N_("--strategy skip|update|merge"),
 	    N_("what to do with rows matching a stored record\n(default: update)"), 0 },
 	{ "batch-size", required_argument, OPT_BATCH, N_("--batch-size N"),
@@ -315,13 +406,13 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 	switch (c) {
 	case OPT_PROGRESS:
 		if ((*mode = cli_progress_parse(arg)) < 0) {
-			fprintf(stderr, _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), arg);
+			cli_error("usage", _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), arg);
 			return -1;
 		}
 		return 1;
 	case OPT_MAX_DURATION:
 		if ((o->max_duration_s = cli_duration_parse(arg)) < 0) {
-			fprintf(stderr, _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"), arg);
+			cli_error("usage", _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"), arg);
 			return -1;
 		}
 		return 1;
@@ -359,10 +450,11 @@ cli_import(int argc, char **argv)
 		case OPT_SCHEMA: o.schema = optarg; break;
 		case OPT_MAP: o.map = optarg; break;
 		case OPT_MAP_FILE: o.map_file = optarg; break;
+		case OPT_STRICT_MAPPING: o.strict_mapping = 1; break;
 		case OPT_STRATEGY: {
 			int s = store_strategy_parse(optarg);
 			if (s < 0) {
-				fprintf(stderr, _("sluice: --strategy must be skip, update or merge, not \"%s\".\n"), optarg);
+				cli_error("usage", _("sluice: --strategy must be skip, update or merge, not \"%s\".\n"), optarg);
 				return EXIT_USAGE;
 			}
 			o.strategy = (enum strategy)s;
@@ -376,7 +468,7 @@ cli_import(int argc, char **argv)
 		case OPT_DELIMITER:
 			o.delimiter = cli_delimiter(optarg);
 			if (o.delimiter < 0) {
-				fprintf(stderr, _("sluice: --delimiter must be one character, or comma, semicolon, tab or pipe.\n"));
+				cli_error("usage", _("sluice: --delimiter must be one character, or comma, semicolon, tab or pipe.\n"));
 				return EXIT_USAGE;
 			}
 			break;
@@ -403,29 +495,29 @@ cli_import(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, _("sluice import: name the file to import, e.g. sluice import contacts.csv --db contacts.db.\n"));
+		cli_error("usage", _("sluice import: name the file to import, e.g. sluice import contacts.csv --db contacts.db.\n"));
 		return EXIT_USAGE;
 	}
 	o.path = argv[optind];
 	if (optind + 1 < argc) {
-		fprintf(stderr, _("sluice import: give one file at a time (\"%s\" is one too many).\n"),
+		cli_error("usage", _("sluice import: give one file at a time (\"%s\" is one too many).\n"),
 		    argv[optind + 1]);
 		return EXIT_USAGE;
 	}
 	if (o.db == NULL) {
-		fprintf(stderr, _("sluice import: name the database with --db PATH (it is created when missing).\n"));
+		cli_error("usage", _("sluice import: name the database with --db PATH (it is created when missing).\n"));
 		return EXIT_USAGE;
 	}
 
 	if (report != NULL) {
 		char *why = NULL;
 		if (o.dry_run) {
-			fprintf(stderr, _("sluice import: a dry run keeps nothing to report on; leave out --report or --dry-run.\n"));
+			cli_error("usage", _("sluice import: a dry run keeps nothing to report on; leave out --report or --dry-run.\n"));
 			return EXIT_USAGE;
 		}
 		if (report_check_path(report, &why) != 0) {
 			char *esc = text_escape(why);
-			fprintf(stderr, "sluice: %s\n", esc);
+			cli_error("file", "sluice: %s\n", esc);
 			free(esc);
 			free(why);
 			return EXIT_USAGE;
@@ -467,11 +559,11 @@ cli_resume(int argc, char **argv)
 	if (cli_import_id("resume", _("resume"), argc, argv, &id) != 0)
 		return EXIT_USAGE;
 	if (o.db == NULL) {
-		fprintf(stderr, _("sluice resume: name the database with --db PATH.\n"));
+		cli_error("usage", _("sluice resume: name the database with --db PATH.\n"));
 		return EXIT_USAGE;
 	}
 	if (access(o.db, F_OK) != 0) {
-		fprintf(stderr, _("sluice resume: there is no database %s; give the --db path the import used.\n"), o.db);
+		cli_error("database", _("sluice resume: there is no database %s; give the --db path the import used.\n"), o.db);
 		return EXIT_USAGE;
 	}
 	o.resume_id = id;

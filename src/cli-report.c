@@ -49,7 +49,7 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 			return 0;
 		default:
 			if (optopt != 0 && optopt != '?')
-				fprintf(stderr, _("sluice report: %s needs a value; run sluice --help to see the options.\n"),
+				cli_error("usage", _("sluice report: %s needs a value; run sluice --help to see the options.\n"),
 				    argv[optind - 1]);
 			else
 				cli_unknown_option(argv[0], argv[optind - 1]);
@@ -57,29 +57,29 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, _("sluice report: name the import, e.g. sluice report 3 --db contacts.db --xlsx report.xlsx (sluice history lists them).\n"));
+		cli_error("usage", _("sluice report: name the import, e.g. sluice report 3 --db contacts.db --xlsx report.xlsx (sluice history lists them).\n"));
 		return EXIT_USAGE;
 	}
 	o->id = argv[optind++];
 	if (optind < argc) {
-		fprintf(stderr, _("sluice report: unexpected argument \"%s\"; give one import id.\n"),
+		cli_error("usage", _("sluice report: unexpected argument \"%s\"; give one import id.\n"),
 		    argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (o->db == NULL) {
-		fprintf(stderr, _("sluice report: name the database with --db PATH.\n"));
+		cli_error("usage", _("sluice report: name the database with --db PATH.\n"));
 		return EXIT_USAGE;
 	}
 	if (o->xlsx == NULL && o->csv == NULL && !o->json) {
-		fprintf(stderr, _("sluice report: say what to write: --xlsx FILE, --csv-rejects FILE or --json.\n"));
+		cli_error("usage", _("sluice report: say what to write: --xlsx FILE, --csv-rejects FILE or --json.\n"));
 		return EXIT_USAGE;
 	}
 	if (o->xlsx != NULL && !strcmp(o->xlsx, "-")) {
-		fprintf(stderr, _("sluice report: --xlsx needs a file name; a workbook cannot go to standard output.\n"));
+		cli_error("usage", _("sluice report: --xlsx needs a file name; a workbook cannot go to standard output.\n"));
 		return EXIT_USAGE;
 	}
 	if (o->csv != NULL && !strcmp(o->csv, "-") && o->json) {
-		fprintf(stderr, _("sluice report: --csv-rejects - and --json would both write to standard output; give --csv-rejects a file name.\n"));
+		cli_error("usage", _("sluice report: --csv-rejects - and --json would both write to standard output; give --csv-rejects a file name.\n"));
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -90,7 +90,7 @@ static int
 cli_report_failed(char *cause)
 {
 	char *esc = text_escape(cause);
-	fprintf(stderr, "sluice report: %s\n", esc);
+	cli_error("report", "sluice report: %s\n", esc);
 	free(esc);
 	free(cause);
 	return EXIT_USAGE;
@@ -107,7 +107,7 @@ cli_report(int argc, char **argv)
 	long long id = strtoll(o.id, &end, 10);
 	if (*o.id == '\0' || *end != '\0' || id <= 0) {
 		char *esc = text_escape(o.id);
-		fprintf(stderr, _("sluice report: \"%s\" is not an import id; sluice history lists them.\n"), esc);
+		cli_error("usage", _("sluice report: \"%s\" is not an import id; sluice history lists them.\n"), esc);
 		free(esc);
 		return EXIT_USAGE;
 	}

@@ -80,13 +80,6 @@ cli_wizard_snapshot(void *ctx, const struct progress_snapshot *s)
 		progress_jsonl_snapshot(stdout, s);
 }
 
-static char *
-cli_wizard_temp(const char *what)
-{
-	const char *dir = getenv("TMPDIR");
-	return xasprintf("%s/sluice-%s.XXXXXX", dir && *dir ? dir : "/tmp", what);
-}
-
 int
 cli_wizard_import(int argc, char **argv)
 {
@@ -130,24 +123,10 @@ cli_wizard_import(int argc, char **argv)
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
 		.dry_run = json_is_true(json_object_get(job, "dry_run")),
 		.resume_id = json_integer_value(json_object_get(job, "resume_id")),
+		.mapping_json = json_string_value(json_object_get(job, "mapping")),
 	};
 	if (o.batch_size == 0)
 		o.batch_size = ENGINE_DEFAULT_BATCH;
-	char *map_file = NULL;
-	json_t *lines = json_object_get(job, "map_lines");
-	if (json_array_size(lines) > 0) {
-		map_file = cli_wizard_temp("map");
-		int fd = mkstemp(map_file);
-		FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-		size_t i;
-		json_t *l;
-		json_array_foreach(lines, i, l)
-			if (fp)
-				fprintf(fp, "%s\n", json_string_value(l));
-		if (fp)
-			fclose(fp);
-		o.map_file = map_file;
-	}
 	json_t *fixes = json_object_get(job, "fixes");
 	size_t nfixes = json_array_size(fixes);
 	struct engine_fix *fx = xcalloc(nfixes ? nfixes : 1, sizeof *fx);
@@ -164,10 +143,6 @@ cli_wizard_import(int argc, char **argv)
 	static const struct engine_hooks hooks = { .notice = cli_wizard_notice };
 	char *cause = NULL;
 	struct engine *e = engine_start(&o, &hooks, &cause);
-	if (map_file) {
-		unlink(map_file);
-		free(map_file);
-	}
 	if (e == NULL) {
 		char *esc = text_escape(cause);
 		progress_jsonl_error(stdout, esc);

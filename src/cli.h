@@ -3,6 +3,7 @@
 #ifndef SLUICE_CLI_H
 #define SLUICE_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "status.h"
@@ -73,5 +74,21 @@ void cli_unknown_option(const char *name, const char *arg);
  * (argv[optind]); -1 with a message on stderr when it is not. verb says
  * what the command does to it ("resume", "follow"). */
 int cli_import_id(const char *cmd, const char *verb, int argc, char **argv, long long *id);
+
+/* With --json every exit prints one JSON object on standard output. A
+ * command prints its own with cli_json_print; one that ends with exit 2 or
+ * 3 without having done so gets, from main, the refusal its last
+ * cli_error said: {"status": "refused", "error": {"kind", "message"}}. */
+void cli_json_print(const json_t *o);
+
+/* Says a refusal on stderr (fmt is the whole line, "sluice CMD: …\n") and
+ * keeps it, with its kind ("usage", "file", "database", "import"), for
+ * the JSON of the exit. */
+void cli_error(const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* {"status": "refused", "error": {"kind": kind, "message": message}}, a
+ * new reference; callers add what the error concerns to "error". */
+json_t *cli_refusal_json(const char *kind, const char *message);
 
 #endif

@@ -108,6 +108,7 @@ struct engine {
 	struct journal *journal;
 	int64_t id;
 	struct import_row *resumed;	/* the import a resume continues */
+	enum engine_refusal_kind refusal;	/* what a failing setup step concerns */
 
 	/* The queue between the reader and the writer. */
 	pthread_mutex_t lock;
@@ -885,6 +886,21 @@ engine_do_start(struct engine *e)
 	return journal_import_start(e->journal, &info, &e->id);
 }
 
+/* Mappings chosen with --map or --map-file are remembered for the next
+ * file with the same header row, as the wizard's are. */
+static enum store_status
+engine_do_remember(struct engine *e)
+{
+	if (e->o.map == NULL && e->o.map_file == NULL)
+		return STORE_OK;
+	char *fp = mapping_fingerprint((const char *const *)e->mapping->headers,
+	    e->mapping->ncolumns);
+	enum store_status ss = journal_mapping_save(e->journal, fp, e->schema->name,
+	    e->res.mapping_json);
+	free(fp);
+	return ss;
+}
+
 static enum store_status
 engine_do_fixes(struct engine *e)
 {
@@ -1039,9 +1055,14 @@ static int
 engine_setup(struct engine *e, char **cause)
 {
 	if (e->o.resume_id != 0) {
-		if (engine_open_store(e, cause) != 0 || engine_setup_resume(e, cause) != 0)
+		e->refusal = ENGINE_REFUSED_DATABASE;
+		if (engine_open_store(e, cause) != 0)
+			return -1;
+		e->refusal = ENGINE_REFUSED_RESUME;
+		if (engine_setup_resume(e, cause) != 0)
 			return -1;
 	}
+	e->refusal = ENGINE_REFUSED_SCHEMA;
 	e->schema = schema_load(e->o.schema ? e->o.schema : "contacts", cause);
 	if (e->schema == NULL)
 		return -1;
@@ -1049,6 +1070,7 @@ engine_setup(struct engine *e, char **cause)
 	if (e->validator == NULL)
 		return -1;
 	validator_set_invalid_values(e->validator, e->o.invalid_values);
+	e->refusal = ENGINE_REFUSED_FILE;
 	struct source_options so = {
 		.delimiter = e->o.delimiter,
 		.sheet = e->o.sheet,
@@ -1073,18 +1095,33 @@ engine_setup(struct engine *e, char **cause)
 	}
 	size_t nheaders;
 	const char *const *headers = source_header(e->source, &nheaders);
-	e->mapping = mapping_suggest(e->schema, headers, nheaders);
-	if (e->resumed != NULL) {
-		const char *json = e->resumed->mapping;
-		if (mapping_apply_json(e->mapping, e->schema, json, cause) != 0)
+	/* A database that exists may remember a mapping for this header row;
+	 * one that does not is not created for a mapping refused. */
+	char *remembered = NULL;
+	e->refusal = ENGINE_REFUSED_DATABASE;
+	if (e->resumed == NULL && e->o.mapping_json == NULL && access(e->o.db, F_OK) == 0) {
+		if (engine_open_store(e, cause) != 0)
 			return -1;
+		char *fp = mapping_fingerprint(headers, nheaders);
+		remembered = journal_mapping_load(e->journal, fp, e->schema->name);
+		free(fp);
 	}
+	e->refusal = ENGINE_REFUSED_MAPPING;
+	int applied;
+	e->mapping = mapping_propose(e->schema, headers, nheaders, remembered, &applied);
+	free(remembered);
+	const char *json = e->resumed != NULL ? e->resumed->mapping : e->o.mapping_json;
+	if (json != NULL && mapping_apply_json(e->mapping, e->schema, json, cause) != 0)
+		return -1;
 	if (e->o.map_file && mapping_apply_file(e->mapping, e->schema, e->o.map_file, cause) != 0)
 		return -1;
 	if (e->o.map && mapping_apply(e->mapping, e->schema, e->o.map, cause) != 0)
 		return -1;
 	if (mapping_check(e->mapping, e->schema, cause) != 0)
 		return -1;
+	if (e->o.strict_mapping && mapping_strict(e->mapping, cause) != 0)
+		return -1;
+	e->refusal = ENGINE_REFUSED_DATABASE;
 	if (e->store == NULL && engine_open_store(e, cause) != 0)
 		return -1;
 	if (e->o.dry_run && engine_retry(e, engine_do_dry_run_begin) != STORE_OK) {
@@ -1315,6 +1352,35 @@ engine_fix_order(const void *a, const void *b)
 	return x->column < y->column ? -1 : x->column > y->column;
 }
 
+const char *
+engine_refusal_name(enum engine_refusal_kind kind)
+{
+	static const char *const names[] = {
+		[ENGINE_REFUSED_FILE] = "file",
+		[ENGINE_REFUSED_SCHEMA] = "schema",
+		[ENGINE_REFUSED_MAPPING] = "mapping",
+		[ENGINE_REFUSED_DATABASE] = "database",
+		[ENGINE_REFUSED_RESUME] = "resume",
+	};
+	return (size_t)kind < sizeof names / sizeof *names ? names[kind] : "";
+}
+
+/* Tells the hooks why engine_start gives up. */
+static void
+engine_refuse(struct engine *e, const char *message)
+{
+	if (e->hooks == NULL || e->hooks->refused == NULL)
+		return;
+	const struct engine_refusal r = {
+		.kind = e->refusal,
+		.message = message,
+		.file = e->o.path,
+		.mapping = e->refusal == ENGINE_REFUSED_MAPPING ? e->mapping : NULL,
+		.schema = e->schema,
+	};
+	e->hooks->refused(e->hooks->ctx, &r);
+}
+
 struct engine *
 engine_start(const struct engine_options *opts, const struct engine_hooks *hooks, char **cause)
 {
@@ -1343,6 +1409,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	if (engine_setup(e, cause) != 0) {
 		if (e->store && e->o.dry_run)
 			store_dry_run_end(e->store);
+		engine_refuse(e, *cause);
 		engine_free(e);
 		return NULL;
 	}
@@ -1359,14 +1426,18 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 		if (engine_retry(e, engine_do_claim) != STORE_OK) {
 			*cause = xasprintf(_("Import %lld was taken over by another process just now; see sluice history."),
 			    (long long)e->o.resume_id);
+			engine_refuse(e, *cause);
 			engine_free(e);
 			return NULL;
 		}
 		engine_take_over(e);
 	} else if (!e->o.dry_run && (engine_retry(e, engine_do_start) != STORE_OK ||
-	    engine_retry(e, engine_do_fixes) != STORE_OK)) {
+	    engine_retry(e, engine_do_fixes) != STORE_OK ||
+	    engine_retry(e, engine_do_remember) != STORE_OK)) {
 		*cause = xasprintf(_("Cannot record the import in the database: %s"),
 		    store_errmsg(e->store));
+		e->refusal = ENGINE_REFUSED_DATABASE;
+		engine_refuse(e, *cause);
 		engine_free(e);
 		return NULL;
 	}

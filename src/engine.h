@@ -28,6 +28,10 @@ struct engine_options {
 	const char *schema;	/* name or path; default "contacts" */
 	const char *map;	/* "Header=field,…" or NULL */
 	const char *map_file;	/* or NULL */
+	const char *mapping_json;	/* a whole mapping chosen elsewhere (the
+				 * wizard; mapping_to_json): it replaces the
+				 * suggestion and any remembered mapping */
+	int strict_mapping;	/* refuse columns no rule maps, or only likely */
 	enum strategy strategy;
 	enum invalid_values invalid_values;	/* what an invalid value costs */
 	unsigned batch_size;
@@ -49,10 +53,36 @@ struct engine_options {
 				 * region then come from the journal */
 };
 
+/* What engine_start refused to start for, besides its sentence. */
+enum engine_refusal_kind {
+	ENGINE_REFUSED_FILE,		/* the file cannot be read, or changed */
+	ENGINE_REFUSED_SCHEMA,		/* the schema or the phone region */
+	ENGINE_REFUSED_MAPPING,		/* the mapping is incomplete or refused */
+	ENGINE_REFUSED_DATABASE,	/* the database cannot be used */
+	ENGINE_REFUSED_RESUME,		/* there is nothing to resume */
+};
+
+/* Its name in JSON: "file", "schema", "mapping", "database", "resume". */
+const char *engine_refusal_name(enum engine_refusal_kind kind);
+
+struct mapping;
+
+/* A refusal: the sentence, the file, and for a mapping refusal the mapping
+ * as far as it got (or NULL) under its schema. Valid during the hook. */
+struct engine_refusal {
+	enum engine_refusal_kind kind;
+	const char *message;
+	const char *file;
+	const struct mapping *mapping;
+	const struct schema *schema;
+};
+
 /* Called on the engine's thread for things a person should notice (retry,
- * replay), besides the event ring; message is a full sentence. */
+ * replay), besides the event ring; message is a full sentence. refused,
+ * when set, is called by engine_start before it returns NULL. */
 struct engine_hooks {
 	void (*notice)(void *ctx, const char *message);
+	void (*refused)(void *ctx, const struct engine_refusal *refusal);
 	void *ctx;
 };
 

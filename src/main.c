@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,11 +123,67 @@ cli_unknown_option(const char *name, const char *arg)
 	const struct cli_command *c = main_find(name);
 
 	if (c != NULL && c->help != NULL)
-		fprintf(stderr, _("sluice %s: unknown option \"%s\"; run sluice %s --help to see the options.\n"),
+		cli_error("usage", _("sluice %s: unknown option \"%s\"; run sluice %s --help to see the options.\n"),
 		    name, arg, name);
 	else
-		fprintf(stderr, _("sluice %s: unknown option \"%s\"; run sluice --help to see the options.\n"),
+		cli_error("usage", _("sluice %s: unknown option \"%s\"; run sluice --help to see the options.\n"),
 		    name, arg);
+}
+
+/* What --json owes at the exit: whether the command printed its object,
+ * and the last refusal said. */
+static int main_json_printed;
+static char *main_error, *main_error_kind;
+
+void
+cli_json_print(const json_t *o)
+{
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+	fflush(stdout);
+	main_json_printed = 1;
+}
+
+void
+cli_error(const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = xvasprintf(fmt, ap);
+	va_end(ap);
+	fputs(line, stderr);
+	/* The JSON keeps the sentence: no "sluice CMD: ", no newline. */
+	const char *msg = line, *colon = strstr(line, ": ");
+	if (!strncmp(line, "sluice", 6) && colon != NULL)
+		msg = colon + 2;
+	free(main_error);
+	main_error = text_trim(xstrdup(msg));
+	free(main_error_kind);
+	main_error_kind = xstrdup(kind);
+	free(line);
+}
+
+json_t *
+cli_refusal_json(const char *kind, const char *message)
+{
+	json_t *msg = json_string(message);
+	if (msg == NULL) {
+		char *esc = text_escape(message);
+		msg = json_string(esc);
+		free(esc);
+	}
+	return json_pack("{s:s, s:{s:s, s:o}}", "status", "refused", "error", "kind", kind,
+	    "message", msg);
+}
+
+/* Whether the command's arguments ask for --json (before any "--"). */
+static int
+main_json_wanted(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			return 1;
+	return 0;
 }
 
 /* The most options a command has. */
@@ -152,7 +209,7 @@ cli_import_id(const char *cmd, const char *verb, int argc, char **argv, long lon
 	char *end = NULL;
 	*id = optind < argc ? strtoll(argv[optind], &end, 10) : 0;
 	if (optind + 1 != argc || *argv[optind] == '\0' || *end != '\0' || *id <= 0) {
-		fprintf(stderr, _("sluice %s: name the import to %s, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"),
+		cli_error("usage", _("sluice %s: name the import to %s, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"),
 		    cmd, verb, cmd);
 		return -1;
 	}
@@ -212,7 +269,20 @@ main(int argc, char **argv)
 	if (argc < 2)
 		return tui_main(NULL, NULL);
 	const struct cli_command *c = main_find(argv[1]);
-	if (c != NULL)
-		return c->run(argc - 1, argv + 1);
+	if (c != NULL) {
+		int rc = c->run(argc - 1, argv + 1);
+		if ((rc == EXIT_USAGE || rc == EXIT_INTERRUPTED) && !main_json_printed &&
+		    main_json_wanted(argc - 1, argv + 1)) {
+			json_t *o = cli_refusal_json(main_error_kind ? main_error_kind : "usage",
+			    main_error ? main_error : _("The command was refused."));
+			if (rc == EXIT_INTERRUPTED)
+				json_object_set_new(o, "status", json_string("failed"));
+			cli_json_print(o);
+			json_decref(o);
+		}
+		free(main_error);
+		free(main_error_kind);
+		return rc;
+	}
 	return main_wizard(argc, argv);
 }

@@ -1,4 +1,5 @@
-/* Column → field mapping: suggestion from synonyms, user overrides, checks. */
+/* Column → field mapping: suggestion from synonyms and likely matches, the
+ * remembered mapping, user overrides, the source of each column, checks. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,17 +14,64 @@
 #include "text.h"
 #include "xmalloc.h"
 
-static void
-mapping_set(struct mapping *m, size_t column, int field)
+static const struct {
+	const char *name;
+	const char *label;
+} mapping_sources[MAPPING_SOURCE_COUNT] = {
+	[MAPPING_NONE] = { "", N_("no rule") },
+	[MAPPING_SYNONYM] = { "synonym", N_("synonym") },
+	[MAPPING_LIKELY] = { "likely", N_("likely") },
+	[MAPPING_REMEMBERED] = { "remembered", N_("remembered") },
+	[MAPPING_OPTION] = { "option", N_("--map") },
+	[MAPPING_WIZARD] = { "wizard", N_("chosen in the wizard") },
+};
+
+const char *
+mapping_source_name(enum mapping_source s)
 {
-	int old = m->field[column];
+	return s < MAPPING_SOURCE_COUNT ? mapping_sources[s].name : "";
+}
+
+const char *
+mapping_source_label(enum mapping_source s)
+{
+	return _(mapping_sources[s < MAPPING_SOURCE_COUNT ? s : MAPPING_NONE].label);
+}
+
+enum mapping_source
+mapping_source_parse(const char *name)
+{
+	for (int s = MAPPING_NONE + 1; name != NULL && s < MAPPING_SOURCE_COUNT; s++)
+		if (!strcmp(name, mapping_sources[s].name))
+			return (enum mapping_source)s;
+	return MAPPING_NONE;
+}
+
+void
+mapping_map(struct mapping *m, size_t c, int f, enum mapping_source s)
+{
+	if (c >= m->ncolumns)
+		return;
+	int old = m->field[c];
 	if (old >= 0)
 		m->column[old] = -1;
-	if (field >= 0 && m->column[field] >= 0)
-		m->field[m->column[field]] = -1;
-	m->field[column] = field;
-	if (field >= 0)
-		m->column[field] = (int)column;
+	if (f >= 0 && m->column[f] >= 0 && (size_t)m->column[f] != c) {
+		size_t other = (size_t)m->column[f];
+		m->field[other] = -1;
+		m->source[other] = MAPPING_NONE;
+	}
+	m->field[c] = f;
+	m->source[c] = s;
+	if (f >= 0)
+		m->column[f] = (int)c;
+}
+
+int
+mapping_holder(const struct mapping *m, int f, size_t c)
+{
+	if (f < 0 || (size_t)f >= m->nfields || m->column[f] < 0 || (size_t)m->column[f] == c)
+		return -1;
+	return m->column[f];
 }
 
 struct mapping *
@@ -35,6 +83,7 @@ mapping_suggest(const struct schema *schema, const char *const *headers,
 	m->nfields = schema->nfields;
 	m->headers = xcalloc(nheaders, sizeof *m->headers);
 	m->field = xcalloc(nheaders, sizeof *m->field);
+	m->source = xcalloc(nheaders ? nheaders : 1, sizeof *m->source);
 	m->column = xcalloc(schema->nfields, sizeof *m->column);
 	for (size_t f = 0; f < schema->nfields; f++)
 		m->column[f] = -1;
@@ -58,7 +107,7 @@ mapping_suggest(const struct schema *schema, const char *const *headers,
 				continue;
 			for (char **p = folded[f]; *p; p++)
 				if (!strcmp(*p, h)) {
-					mapping_set(m, c, (int)f);
+					mapping_map(m, c, (int)f, MAPPING_SYNONYM);
 					break;
 				}
 			if (m->field[c] >= 0)
@@ -85,8 +134,47 @@ mapping_free(struct mapping *m)
 		free(m->headers[c]);
 	free(m->headers);
 	free(m->field);
+	free(m->source);
 	free(m->column);
 	free(m);
+}
+
+/* The free field whose folded name or synonym (four letters or more) the
+ * folded header contains, the longest one; -1 when none. */
+static int
+mapping_likely_field(const struct mapping *m, const struct schema *s, const char *header)
+{
+	char *h = text_fold_header(header);
+	int best = -1;
+	size_t best_len = 0;
+	for (size_t f = 0; f < s->nfields && *h; f++) {
+		if (m->column[f] >= 0)
+			continue;
+		const struct field *fd = &s->fields[f];
+		for (size_t i = 0; i <= fd->nsynonyms; i++) {
+			char *syn = text_fold_header(i == 0 ? fd->name : fd->synonyms[i - 1]);
+			size_t len = strlen(syn);
+			if (len >= 4 && len > best_len && strstr(h, syn) != NULL) {
+				best = (int)f;
+				best_len = len;
+			}
+			free(syn);
+		}
+	}
+	free(h);
+	return best;
+}
+
+void
+mapping_suggest_likely(struct mapping *m, const struct schema *schema)
+{
+	for (size_t c = 0; c < m->ncolumns; c++) {
+		if (m->field[c] >= 0)
+			continue;
+		int f = mapping_likely_field(m, schema, m->headers[c]);
+		if (f >= 0)
+			mapping_map(m, c, f, MAPPING_LIKELY);
+	}
 }
 
 /* The column whose header is name: exact match first, then folded. -1 when
@@ -120,9 +208,24 @@ mapping_find_column(const struct mapping *m, const char *name)
 	return found;
 }
 
+/* The sentence for two columns given one field. */
+static char *
+mapping_conflict(const struct mapping *m, const struct schema *schema, size_t a, size_t b,
+    int f)
+{
+	char *ea = text_escape(m->headers[a]), *eb = text_escape(m->headers[b]);
+	char *out = xasprintf(_("The columns \"%s\" and \"%s\" are both mapped to the field %s; map one of them to another field, or leave it out with 'Header=-'."),
+	    ea, eb, schema->fields[f].name);
+	free(ea);
+	free(eb);
+	return out;
+}
+
+/* One override; chosen marks the columns this set of overrides has mapped
+ * so far, so that two of them on one field are refused. */
 static int
 mapping_apply_one(struct mapping *m, const struct schema *schema,
-    const char *item, char **cause)
+    const char *item, unsigned char *chosen, char **cause)
 {
 	const char *eq = strrchr(item, '=');
 	if (eq == NULL) {
@@ -144,7 +247,8 @@ mapping_apply_one(struct mapping *m, const struct schema *schema,
 		free(esc);
 		rc = -1;
 	} else if (*name == '\0' || !strcmp(name, "-")) {
-		mapping_set(m, (size_t)column, -1);
+		mapping_map(m, (size_t)column, -1, MAPPING_OPTION);
+		chosen[column] = 1;
 	} else {
 		int f = schema_field_index(schema, name);
 		if (f < 0) {
@@ -152,8 +256,15 @@ mapping_apply_one(struct mapping *m, const struct schema *schema,
 			*cause = xasprintf(_("The mapping names the field \"%s\", which schema %s does not have."), esc, schema->name);
 			free(esc);
 			rc = -1;
-		} else
-			mapping_set(m, (size_t)column, f);
+		} else if (mapping_holder(m, f, (size_t)column) >= 0 &&
+		    chosen[mapping_holder(m, f, (size_t)column)]) {
+			*cause = mapping_conflict(m, schema, (size_t)mapping_holder(m, f, (size_t)column),
+			    (size_t)column, f);
+			rc = -1;
+		} else {
+			mapping_map(m, (size_t)column, f, MAPPING_OPTION);
+			chosen[column] = 1;
+		}
 	}
 	free(header);
 	free(name);
@@ -165,11 +276,13 @@ mapping_apply(struct mapping *m, const struct schema *schema, const char *spec,
     char **cause)
 {
 	char *copy = xstrdup(spec);
+	unsigned char *chosen = xcalloc(m->ncolumns ? m->ncolumns : 1, 1);
 	int rc = 0;
 	char *save = NULL;
 	for (char *item = strtok_r(copy, ",", &save); item && rc == 0;
 	    item = strtok_r(NULL, ",", &save))
-		rc = mapping_apply_one(m, schema, item, cause);
+		rc = mapping_apply_one(m, schema, item, chosen, cause);
+	free(chosen);
 	free(copy);
 	return rc;
 }
@@ -187,41 +300,47 @@ mapping_apply_file(struct mapping *m, const struct schema *schema,
 	size_t cap = 0;
 	int rc = 0;
 	unsigned lineno = 0;
+	unsigned char *chosen = xcalloc(m->ncolumns ? m->ncolumns : 1, 1);
 	while (rc == 0 && getline(&line, &cap, fp) != -1) {
 		lineno++;
 		text_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
 		char *why = NULL;
-		rc = mapping_apply_one(m, schema, line, &why);
+		rc = mapping_apply_one(m, schema, line, chosen, &why);
 		if (rc != 0) {
 			*cause = xasprintf(_("%s, line %u: %s"), path, lineno, why);
 			free(why);
 		}
 	}
+	free(chosen);
 	free(line);
 	fclose(fp);
 	return rc;
 }
 
+/* The headers of the given columns (all when columns is NULL), quoted and
+ * escaped, separated by commas: a new string. */
 static char *
-mapping_headers_list(const struct mapping *m)
+mapping_headers_list(const struct mapping *m, const size_t *columns, size_t n)
 {
+	if (columns == NULL)
+		n = m->ncolumns;
 	size_t len = 1;
-	char **esc = xcalloc(m->ncolumns + 1, sizeof *esc);
-	for (size_t c = 0; c < m->ncolumns; c++) {
-		esc[c] = text_escape(m->headers[c]);
-		len += strlen(esc[c]) + 4;
+	char **esc = xcalloc(n + 1, sizeof *esc);
+	for (size_t i = 0; i < n; i++) {
+		esc[i] = text_escape(m->headers[columns ? columns[i] : i]);
+		len += strlen(esc[i]) + 4;
 	}
 	char *out = xmalloc(len);
 	*out = '\0';
-	for (size_t c = 0; c < m->ncolumns; c++) {
-		if (c > 0)
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
 			strcat(out, ", ");
 		strcat(out, "\"");
-		strcat(out, esc[c]);
+		strcat(out, esc[i]);
 		strcat(out, "\"");
-		free(esc[c]);
+		free(esc[i]);
 	}
 	free(esc);
 	return out;
@@ -257,7 +376,7 @@ mapping_check(const struct mapping *m, const struct schema *schema, char **cause
 		mapping_gaps_clear(&gaps);
 		return 0;
 	}
-	char *headers = mapping_headers_list(m);
+	char *headers = mapping_headers_list(m, NULL, 0);
 	if (gaps.nrequired > 0) {
 		char *missing = schema_join_fields(schema, gaps.required, gaps.nrequired, 0, ", ");
 		*cause = xasprintf(_("No column is mapped to the required field(s) %s. The file's headers are: %s. Map them with --map 'Header=field' and try again; nothing was imported."), missing, headers);
@@ -285,9 +404,12 @@ mapping_to_json(const struct mapping *m, const struct schema *schema)
 			header = json_string(esc);
 			free(esc);
 		}
-		json_array_append_new(arr, json_pack("{s:I, s:o, s:o}",
+		json_t *item = json_pack("{s:I, s:o, s:o}",
 		    "column", (json_int_t)c, "header", header,
-		    "field", f >= 0 ? json_string(schema->fields[f].name) : json_null()));
+		    "field", f >= 0 ? json_string(schema->fields[f].name) : json_null());
+		if (m->source[c] != MAPPING_NONE)
+			json_object_set_new(item, "source", json_string(mapping_source_name(m->source[c])));
+		json_array_append_new(arr, item);
 	}
 	char *s = json_dumps(arr, JSON_COMPACT);
 	json_decref(arr);
@@ -296,9 +418,13 @@ mapping_to_json(const struct mapping *m, const struct schema *schema)
 	return out;
 }
 
-int
-mapping_apply_json(struct mapping *m, const struct schema *schema, const char *json,
-    char **cause)
+/* Puts a mapping kept as JSON onto m, column by column. exact: the headers
+ * must be the same (a resume); otherwise the caller has matched them by
+ * fingerprint and every column gets source (a remembered mapping, whose
+ * fields gone from the schema are left out). */
+static int
+mapping_apply_stored(struct mapping *m, const struct schema *schema, const char *json,
+    int exact, enum mapping_source source, char **cause)
 {
 	json_t *arr = json ? json_loads(json, 0, NULL) : NULL;
 	if (!json_is_array(arr) || json_array_size(arr) != m->ncolumns) {
@@ -307,30 +433,108 @@ mapping_apply_json(struct mapping *m, const struct schema *schema, const char *j
 		return -1;
 	}
 	for (size_t c = 0; c < m->ncolumns; c++)
-		mapping_set(m, c, -1);
+		mapping_map(m, c, -1, exact ? MAPPING_NONE : source);
 	int rc = 0;
 	size_t i;
 	json_t *item;
 	json_array_foreach(arr, i, item) {
 		const char *header = json_string_value(json_object_get(item, "header"));
 		const char *field = json_string_value(json_object_get(item, "field"));
-		if (header == NULL || strcmp(header, m->headers[i]) != 0) {
+		enum mapping_source s = exact ?
+		    mapping_source_parse(json_string_value(json_object_get(item, "source"))) : source;
+		if (exact && (header == NULL || strcmp(header, m->headers[i]) != 0)) {
 			*cause = xstrdup(_("The file's columns are not those the import was started with; import the file anew."));
 			rc = -1;
 			break;
 		}
-		if (field == NULL)
+		if (field == NULL) {
+			m->source[i] = s;
 			continue;
+		}
 		int f = schema_field_index(schema, field);
-		if (f < 0) {
+		if (f < 0 && exact) {
 			*cause = xasprintf(_("The import mapped a column to the field %s, which the schema no longer has; import the file anew."), field);
 			rc = -1;
 			break;
 		}
-		mapping_set(m, i, f);
+		if (mapping_holder(m, f, i) >= 0) {
+			*cause = mapping_conflict(m, schema, (size_t)mapping_holder(m, f, i), i, f);
+			rc = -1;
+			break;
+		}
+		mapping_map(m, i, f, s);
 	}
 	json_decref(arr);
 	return rc;
+}
+
+int
+mapping_apply_json(struct mapping *m, const struct schema *schema, const char *json,
+    char **cause)
+{
+	return mapping_apply_stored(m, schema, json, 1, MAPPING_NONE, cause);
+}
+
+struct mapping *
+mapping_propose(const struct schema *schema, const char *const *headers, size_t nheaders,
+    const char *remembered, int *remembered_applied)
+{
+	struct mapping *m = mapping_suggest(schema, headers, nheaders);
+	mapping_suggest_likely(m, schema);
+	*remembered_applied = 0;
+	if (remembered == NULL)
+		return m;
+	/* A remembered mapping that does not fit leaves the suggestion. */
+	struct mapping *r = mapping_suggest(schema, headers, nheaders);
+	char *cause = NULL;
+	if (mapping_apply_stored(r, schema, remembered, 0, MAPPING_REMEMBERED, &cause) == 0) {
+		mapping_free(m);
+		m = r;
+		*remembered_applied = 1;
+	} else
+		mapping_free(r);
+	free(cause);
+	return m;
+}
+
+int
+mapping_strict(const struct mapping *m, char **cause)
+{
+	size_t *out = xcalloc(m->ncolumns + 1, sizeof *out), nout = 0;
+	size_t *likely = xcalloc(m->ncolumns + 1, sizeof *likely), nlikely = 0;
+	for (size_t c = 0; c < m->ncolumns; c++)
+		if (m->source[c] == MAPPING_NONE)
+			out[nout++] = c;
+		else if (m->source[c] == MAPPING_LIKELY)
+			likely[nlikely++] = c;
+	if (nout > 0 || nlikely > 0) {
+		char *o = mapping_headers_list(m, out, nout);
+		char *l = mapping_headers_list(m, likely, nlikely);
+		if (nout > 0 && nlikely > 0)
+			*cause = xasprintf(_("--strict-mapping: no rule maps the column(s) %s, and %s are only likely matches. Map each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."), o, l);
+		else if (nout > 0)
+			*cause = xasprintf(_("--strict-mapping: no rule maps the column(s) %s. Map each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."), o);
+		else
+			*cause = xasprintf(_("--strict-mapping: the column(s) %s are only likely matches. Confirm each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."), l);
+		free(o);
+		free(l);
+	}
+	free(out);
+	free(likely);
+	return nout > 0 || nlikely > 0 ? -1 : 0;
+}
+
+size_t
+mapping_unmapped(const struct mapping *m, size_t **columns)
+{
+	size_t n = 0;
+	*columns = NULL;
+	for (size_t c = 0; c < m->ncolumns; c++)
+		if (m->field[c] < 0) {
+			*columns = xreallocarray(*columns, n + 1, sizeof **columns);
+			(*columns)[n++] = c;
+		}
+	return n;
 }
 
 char *

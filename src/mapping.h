@@ -1,6 +1,7 @@
-/* Mapping: which source column feeds which schema field. Suggested from the
- * schema's header synonyms, overridden by the user, and stored with each
- * import as JSON. */
+/* Mapping: which source column feeds which schema field, and how each came
+ * to be. Suggested from the schema's header synonyms and likely matches, a
+ * mapping remembered for the same header row wins over the suggestion, the
+ * user's overrides win over both; stored with each import as JSON. */
 #ifndef SLUICE_MAPPING_H
 #define SLUICE_MAPPING_H
 
@@ -8,10 +9,29 @@
 
 #include "schema.h"
 
+/* How a column came to its field (or to none). */
+enum mapping_source {
+	MAPPING_NONE,		/* no rule maps the column: it is left out */
+	MAPPING_SYNONYM,	/* the header is the field's name or a synonym */
+	MAPPING_LIKELY,		/* the header contains a name or synonym */
+	MAPPING_REMEMBERED,	/* as chosen before for the same header row */
+	MAPPING_OPTION,		/* --map or --map-file */
+	MAPPING_WIZARD,		/* chosen in the wizard */
+	MAPPING_SOURCE_COUNT
+};
+
+/* Its name in JSON ("synonym", "likely", …; "" for none), its label for
+ * people (translated), and the source a name stands for (MAPPING_NONE
+ * when unknown). */
+const char *mapping_source_name(enum mapping_source s);
+const char *mapping_source_label(enum mapping_source s);
+enum mapping_source mapping_source_parse(const char *name);
+
 struct mapping {
 	size_t ncolumns;
 	char **headers;		/* copies of the source headers */
 	int *field;		/* per column: schema field index, or -1 */
+	enum mapping_source *source;	/* per column */
 	int *column;		/* per schema field: source column, or -1 */
 	size_t nfields;
 };
@@ -23,15 +43,40 @@ struct mapping *mapping_suggest(const struct schema *schema,
     const char *const *headers, size_t nheaders);
 void mapping_free(struct mapping *m);
 
+/* Maps the columns mapping_suggest left out whose folded header contains a
+ * free field's name or synonym of four letters or more (the longest wins):
+ * "Organization Name" is likely the company. */
+void mapping_suggest_likely(struct mapping *m, const struct schema *schema);
+
+/* The whole suggestion, as the wizard and sluice import make it: synonyms,
+ * likely matches, then the mapping remembered for this header row
+ * (mapping_to_json, or NULL) in their place. Sets *remembered to whether
+ * the remembered mapping fitted and was applied. */
+struct mapping *mapping_propose(const struct schema *schema,
+    const char *const *headers, size_t nheaders, const char *remembered,
+    int *remembered_applied);
+
+/* Maps column c to field f (-1: none) with source s. The column that fed f
+ * before is left out (MAPPING_NONE); the caller decides whether that may
+ * happen (mapping_holder). */
+void mapping_map(struct mapping *m, size_t c, int f, enum mapping_source s);
+
+/* The column other than c that feeds field f, or -1. */
+int mapping_holder(const struct mapping *m, int f, size_t c);
+
 /* Applies overrides written as "Header=field,Other Header=field": field "-"
- * (or nothing) leaves the column out. Headers are compared exactly first,
- * then folded. Returns -1 and sets *cause for an unknown header or field, or
- * a header that appears twice in the file. */
+ * (or nothing) leaves the column out; the columns named get MAPPING_OPTION.
+ * Headers are compared exactly first, then folded. An override takes a
+ * field from the column a suggestion or remembered mapping gave it to.
+ * Returns -1 and sets *cause for an unknown header or field, a header that
+ * appears twice in the file, or two columns given the same field (naming
+ * both). */
 int mapping_apply(struct mapping *m, const struct schema *schema,
     const char *spec, char **cause);
 
 /* Reads overrides from a file, one "Header=field" per line; blank lines and
- * lines starting with # are ignored. */
+ * lines starting with # are ignored. The same rules as mapping_apply, the
+ * whole file being one set of overrides. */
 int mapping_apply_file(struct mapping *m, const struct schema *schema,
     const char *path, char **cause);
 
@@ -56,9 +101,19 @@ void mapping_gaps_clear(struct mapping_gaps *gaps);
 int mapping_check(const struct mapping *m, const struct schema *schema,
     char **cause);
 
+/* --strict-mapping: returns -1 and sets *cause to a sentence naming the
+ * columns no rule maps (left out without being chosen so) and those only
+ * likely; 0 when every column is mapped by a synonym, a remembered mapping
+ * or a choice. */
+int mapping_strict(const struct mapping *m, char **cause);
+
+/* Columns left out (whatever the reason): their count, and their indexes
+ * in *columns (a new array, NULL when none). */
+size_t mapping_unmapped(const struct mapping *m, size_t **columns);
+
 /* Restores a mapping stored with an import (mapping_to_json) onto the same
- * file's headers. Returns -1 with *cause when the headers differ or a field
- * is gone from the schema. */
+ * file's headers, sources included. Returns -1 with *cause when the headers
+ * differ, a field is gone from the schema, or two columns have one field. */
 int mapping_apply_json(struct mapping *m, const struct schema *schema,
     const char *json, char **cause);
 
@@ -67,8 +122,9 @@ int mapping_apply_json(struct mapping *m, const struct schema *schema,
  * A new string of 16 hex digits. */
 char *mapping_fingerprint(const char *const *headers, size_t n);
 
-/* The mapping as JSON, a new string: an array of
- * {"column": 0, "header": "E-mail", "field": "email" or null}. */
+/* The mapping as JSON, a new string: an array of {"column": 0, "header":
+ * "E-mail", "field": "email" or null, "source": "synonym"} (no source for
+ * a column no rule maps). */
 char *mapping_to_json(const struct mapping *m, const struct schema *schema);
 
 #endif

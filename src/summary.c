@@ -7,22 +7,28 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "mapping.h"
 #include "summary.h"
 #include "text.h"
 #include "xmalloc.h"
 
 /* The journal keeps the mapping by column (headers may repeat); reports
- * show it as {"Header": "field" or null}, naming a repeated header's
- * column. */
-static json_t *
-summary_mapping(const char *mapping_json)
+ * show it as "mapping" {"Header": "field" or null}, "mapping_sources"
+ * {"Header": "synonym", …} for the columns a rule or a choice mapped or
+ * left out, and "unmapped_columns" ["Header", …], naming a repeated
+ * header's column. Sets the three keys of o (null when unknown). */
+static void
+summary_mapping(json_t *o, const char *mapping_json)
 {
 	json_t *arr = mapping_json ? json_loads(mapping_json, 0, NULL) : NULL;
 	if (!json_is_array(arr)) {
 		json_decref(arr);
-		return json_null();
+		json_object_set_new(o, "mapping", json_null());
+		json_object_set_new(o, "mapping_sources", json_null());
+		json_object_set_new(o, "unmapped_columns", json_null());
+		return;
 	}
-	json_t *obj = json_object();
+	json_t *obj = json_object(), *sources = json_object(), *unmapped = json_array();
 	size_t i;
 	json_t *m;
 	json_array_foreach(arr, i, m) {
@@ -30,17 +36,21 @@ summary_mapping(const char *mapping_json)
 		if (header == NULL)
 			continue;
 		json_t *field = json_object_get(m, "field");
-		if (json_object_get(obj, header) == NULL)
-			json_object_set(obj, header, field);
-		else {
-			char *key = xasprintf("%s (column %lld)", header,
-			    (long long)json_integer_value(json_object_get(m, "column")) + 1);
-			json_object_set(obj, key, field);
-			free(key);
-		}
+		const char *source = json_string_value(json_object_get(m, "source"));
+		char *key = json_object_get(obj, header) == NULL ? xstrdup(header) :
+		    xasprintf("%s (column %lld)", header,
+		    (long long)json_integer_value(json_object_get(m, "column")) + 1);
+		json_object_set(obj, key, field);
+		if (source != NULL)
+			json_object_set_new(sources, key, json_string(source));
+		if (!json_is_string(field))
+			json_array_append_new(unmapped, json_string(key));
+		free(key);
 	}
 	json_decref(arr);
-	return obj;
+	json_object_set_new(o, "mapping", obj);
+	json_object_set_new(o, "mapping_sources", sources);
+	json_object_set_new(o, "unmapped_columns", unmapped);
 }
 
 json_t *
@@ -123,7 +133,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));
 	json_object_set_new(o, "rows_per_s",
 	    json_real(r->duration_s > 0 ? (double)r->rows_this_run / r->duration_s : 0));
-	json_object_set_new(o, "mapping", summary_mapping(r->mapping_json));
+	summary_mapping(o, r->mapping_json);
 	json_object_set_new(o, "last_error", r->last_error ? json_string(r->last_error) : json_null());
 	return o;
 }
@@ -212,7 +222,7 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	json_object_set_new(o, "finished_at", summary_journal_text(row.finished_at));
 	json_object_set_new(o, "user", summary_journal_text(row.user_name));
 	json_object_set_new(o, "host", summary_journal_text(row.host));
-	json_object_set_new(o, "mapping", summary_mapping(row.mapping));
+	summary_mapping(o, row.mapping);
 	json_object_set_new(o, "last_error", summary_journal_text(row.last_error));
 	store_import_row_clear(&row);
 	return o;
@@ -303,6 +313,44 @@ summary_print_errors(FILE *fp, const json_t *r, int dropped, const char *title,
 		    total - shown, summary_int(r, "id"));
 }
 
+/* How each column was mapped, and the columns left out. */
+static void
+summary_print_mapping(FILE *fp, const json_t *r)
+{
+	const json_t *mapping = json_object_get(r, "mapping");
+	const json_t *sources = json_object_get(r, "mapping_sources");
+	if (json_object_size(mapping) == 0)
+		return;
+	fprintf(fp, _("Columns:\n"));
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)mapping, k, v) {
+		char *esc = text_escape(k);
+		enum mapping_source src = mapping_source_parse(
+		    json_string_value(json_object_get(sources, k)));
+		if (json_is_string(v))
+			fprintf(fp, _("  %-28s \xe2\x86\x92 %s (%s)\n"), esc, json_string_value(v),
+			    mapping_source_label(src));
+		else if (src == MAPPING_NONE)
+			fprintf(fp, _("  %-28s left out: no rule maps it\n"), esc);
+		else
+			fprintf(fp, _("  %-28s left out (%s)\n"), esc, mapping_source_label(src));
+		free(esc);
+	}
+	const json_t *unmapped = json_object_get(r, "unmapped_columns");
+	if (json_array_size(unmapped) > 0) {
+		fprintf(fp, _("Left out:"));
+		size_t i;
+		json_array_foreach((json_t *)unmapped, i, v) {
+			char *esc = text_escape(json_string_value(v));
+			fprintf(fp, "%s\"%s\"", i > 0 ? ", " : " ", esc);
+			free(esc);
+		}
+		fprintf(fp, _(" (map a column with --map 'Header=field').\n"));
+	}
+	fputc('\n', fp);
+}
+
 const char *
 summary_status_text(const char *status)
 {
@@ -338,6 +386,7 @@ summary_print(FILE *fp, const json_t *r)
 	/* Not a row outcome: values left out of rows counted above. */
 	if (summary_int(r, "values_dropped") > 0)
 		fprintf(fp, "  %-16s %10lld\n\n", _("values dropped"), summary_int(r, "values_dropped"));
+	summary_print_mapping(fp, r);
 
 	json_t *dup = json_object_get(r, "duplicates");
 	if (dup != NULL)

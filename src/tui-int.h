@@ -167,15 +167,6 @@ struct tui_run {
 	uint64_t batch_seen;
 };
 
-/* Per column: how the mapping came to be. */
-enum tui_sure {
-	TUI_SURE_NONE,		/* nothing suggested */
-	TUI_SURE_EXACT,		/* the header is the field's name or a synonym */
-	TUI_SURE_LIKELY,	/* the header contains a synonym */
-	TUI_SURE_REMEMBERED,	/* as chosen last time for this header */
-	TUI_SURE_CHOSEN,	/* chosen here */
-};
-
 /* What the wizard has chosen so far. */
 struct tui_wizard {
 	char *db;
@@ -188,9 +179,7 @@ struct tui_wizard {
 	size_t ncolumns;
 	char **headers;
 	char **samples;		/* ncolumns × 3 sample values */
-	struct mapping *mapping;
-	struct mapping *suggested;	/* what the engine suggests by itself */
-	enum tui_sure *sure;
+	struct mapping *mapping;	/* with how each column came to its field */
 	char *fingerprint;
 	int remembered;		/* a remembered mapping was applied */
 	struct engine_fix *fixes;	/* strings owned */
@@ -278,11 +267,10 @@ struct tui_file_info;
 void tui_wizard_take_file(struct tui_wizard *w, struct tui_file_info *info);
 /* Changes the target schema: the mapping is suggested anew. */
 void tui_wizard_schema(struct tui_wizard *w, const char *name);
-/* Maps column c to field f (-1: none), keeping each field on one column. */
-void tui_wizard_map(struct tui_wizard *w, size_t c, int f, enum tui_sure sure);
-/* Writes the mapping as a map file (the lines that differ from the
- * engine's own suggestion); returns its path (a new string) or NULL. */
-char *tui_wizard_map_file(struct tui_wizard *w);
+/* Maps column c to field f (-1: none) as the person chose. The column that
+ * fed f takes c's former field in exchange (none when c had none): ask
+ * first (mapping_holder) when that leaves it out. */
+void tui_wizard_map(struct tui_wizard *w, size_t c, int f);
 /* Sets (or with value equal to the file's, removes) a fix. */
 void tui_wizard_fix(struct tui_wizard *w, uint64_t row, size_t column, const char *original,
     const char *value);

@@ -1,7 +1,9 @@
 /* Mapping: one line per source column — its header, three sample values,
  * the schema field it feeds and how sure the suggestion is. Enter picks
- * the field from a list; the fields still needed are listed at the top.
- * Going on remembers the mapping for the next file with this header. */
+ * the field from a list (a field another column feeds is swapped, or that
+ * column left out once the person says so); the fields still needed are
+ * listed at the top. Going on remembers the mapping for the next file with
+ * this header. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -36,6 +38,7 @@ struct tui_mapping_screen {
 	size_t nitems;
 	char **schemas;
 	int list_y;		/* where the list starts, set by a full draw */
+	int pending;		/* the field picked while the question is asked */
 };
 
 struct tui_mapping_cols {
@@ -56,13 +59,14 @@ tui_mapping_layout(int width)
 }
 
 static const char *
-tui_mapping_sure_label(enum tui_sure s)
+tui_mapping_sure_label(enum mapping_source s)
 {
 	switch (s) {
-	case TUI_SURE_EXACT: return _("certain");
-	case TUI_SURE_LIKELY: return _("likely");
-	case TUI_SURE_REMEMBERED: return _("remembered");
-	case TUI_SURE_CHOSEN: return _("your choice");
+	case MAPPING_SYNONYM: return _("certain");
+	case MAPPING_LIKELY: return _("likely");
+	case MAPPING_REMEMBERED: return _("remembered");
+	case MAPPING_OPTION:
+	case MAPPING_WIZARD: return _("your choice");
 	default: return "";
 	}
 }
@@ -93,8 +97,9 @@ tui_mapping_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int sel
 	else
 		tui_put(w, y, x, c.field, _("(left out)"), selected ? a : t->a.dim);
 	x += c.field + 1;
-	tui_put(w, y, x, c.sure, tui_mapping_sure_label(wz->sure[i]),
-	    !selected && wz->sure[i] == TUI_SURE_LIKELY ? t->a.warn : a);
+	enum mapping_source src = wz->mapping->source[i];
+	tui_put(w, y, x, c.sure, tui_mapping_sure_label(src),
+	    !selected && src == MAPPING_LIKELY ? t->a.warn : a);
 }
 
 static char *
@@ -159,13 +164,42 @@ tui_mapping_resize(struct screen *s)
 }
 
 static void
+tui_mapping_taken(struct tui *t, void *ctx, int choice)
+{
+	struct tui_mapping_screen *m = ctx;
+	if (choice == 0)
+		tui_wizard_map(&t->w, m->list.sel, m->pending);
+	m->list.full = 1;
+}
+
+static void
 tui_mapping_picked(struct tui *t, void *ctx, int index)
 {
 	struct tui_mapping_screen *m = ctx;
+	struct tui_wizard *wz = &t->w;
 	if (index < 0)
 		return;
-	tui_wizard_map(&t->w, m->list.sel, index - 1, TUI_SURE_CHOSEN);
+	size_t c = m->list.sel;
+	int f = index - 1, other = mapping_holder(wz->mapping, f, c);
 	m->list.full = 1;
+	if (other < 0 || wz->mapping->field[c] >= 0) {
+		/* Free, or swapped: the other column takes this one's field. */
+		if (other >= 0)
+			tui_message(t, 0, _("Swapped: %s now feeds %s, and %s feeds %s."),
+			    wz->headers[c], wz->schema->fields[f].name, wz->headers[other],
+			    wz->schema->fields[wz->mapping->field[c]].name);
+		tui_wizard_map(wz, c, f);
+		return;
+	}
+	/* This column had no field to give in exchange: ask. */
+	m->pending = f;
+	static struct tui_choice choices[2];
+	choices[0] = (struct tui_choice){ 'y', _("Yes, leave the other column out") };
+	choices[1] = (struct tui_choice){ TUI_ESC, _("No, keep it as it is") };
+	char *text = xasprintf(_("The column %s already feeds the field %s. Give the field to %s and leave %s out of the import?"),
+	    wz->headers[other], wz->schema->fields[f].name, wz->headers[c], wz->headers[other]);
+	tui_ask(t, _("Field already mapped"), text, choices, 2, tui_mapping_taken, m);
+	free(text);
 }
 
 static void
@@ -202,7 +236,7 @@ tui_mapping_key(struct screen *s, int action, int key)
 		return TUI_HANDLED | TUI_REDRAW;
 	}
 	case MAP_CLEAR:
-		tui_wizard_map(wz, m->list.sel, -1, TUI_SURE_CHOSEN);
+		tui_wizard_map(wz, m->list.sel, -1);
 		m->list.full = 1;
 		return TUI_HANDLED | TUI_REDRAW;
 	case MAP_SCHEMA: {

@@ -123,15 +123,12 @@ tui_wizard_reset(struct tui_wizard *w)
 	}
 	free(w->headers);
 	free(w->samples);
-	free(w->sure);
 	mapping_free(w->mapping);
-	mapping_free(w->suggested);
 	schema_free(w->schema);
 	tui_wizard_free_fixes(w);
 	w->file = w->sheet = w->format = w->description = w->fingerprint = NULL;
 	w->headers = w->samples = NULL;
-	w->sure = NULL;
-	w->mapping = w->suggested = NULL;
+	w->mapping = NULL;
 	w->schema = NULL;
 	w->ncolumns = 0;
 	w->remembered = 0;
@@ -154,60 +151,27 @@ tui_wizard_free(struct tui_wizard *w)
 }
 
 void
-tui_wizard_map(struct tui_wizard *w, size_t c, int f, enum tui_sure sure)
+tui_wizard_map(struct tui_wizard *w, size_t c, int f)
 {
 	struct mapping *m = w->mapping;
 	if (c >= m->ncolumns)
 		return;
+	/* The column that fed f takes c's field: nothing is dropped unseen. */
+	int other = mapping_holder(m, f, c);
 	int old = m->field[c];
-	if (old >= 0)
-		m->column[old] = -1;
-	if (f >= 0 && m->column[f] >= 0 && (size_t)m->column[f] != c) {
-		size_t other = (size_t)m->column[f];
-		m->field[other] = -1;
-		w->sure[other] = TUI_SURE_NONE;
-	}
-	m->field[c] = f;
-	if (f >= 0)
-		m->column[f] = (int)c;
-	w->sure[c] = f >= 0 || sure == TUI_SURE_CHOSEN ? sure : TUI_SURE_NONE;
+	mapping_map(m, c, f, MAPPING_WIZARD);
+	if (other >= 0)
+		mapping_map(m, (size_t)other, old, MAPPING_WIZARD);
 	w->generation++;
 }
 
-/* A header that contains a field's name or synonym (folded, at least four
- * letters): a likely match the engine does not make by itself. */
-static int
-tui_wizard_likely(const struct schema *s, const struct mapping *m, const char *header)
-{
-	char *h = text_fold_header(header);
-	int best = -1;
-	size_t best_len = 0;
-	for (size_t f = 0; f < s->nfields && *h; f++) {
-		if (m->column[f] >= 0)
-			continue;
-		const struct field *fd = &s->fields[f];
-		for (size_t i = 0; i <= fd->nsynonyms; i++) {
-			char *syn = text_fold_header(i == 0 ? fd->name : fd->synonyms[i - 1]);
-			size_t len = strlen(syn);
-			if (len >= 4 && len > best_len && strstr(h, syn) != NULL) {
-				best = (int)f;
-				best_len = len;
-			}
-			free(syn);
-		}
-	}
-	free(h);
-	return best;
-}
-
-/* Suggests a mapping for the wizard's header under its schema: the
- * engine's suggestion, likely matches, then a remembered mapping. */
+/* Suggests a mapping for the wizard's header under its schema, as sluice
+ * import does: synonyms, likely matches, then a remembered mapping. */
 static void
 tui_wizard_suggest(struct tui_wizard *w, const char *remembered)
 {
 	mapping_free(w->mapping);
-	mapping_free(w->suggested);
-	w->mapping = w->suggested = NULL;
+	w->mapping = NULL;
 	schema_free(w->schema);
 	char *cause = NULL;
 	w->schema = schema_load(w->schema_name, &cause);
@@ -215,33 +179,8 @@ tui_wizard_suggest(struct tui_wizard *w, const char *remembered)
 	w->remembered = 0;
 	if (w->schema == NULL)
 		return;
-	w->suggested = mapping_suggest(w->schema, (const char *const *)w->headers, w->ncolumns);
-	w->mapping = mapping_suggest(w->schema, (const char *const *)w->headers, w->ncolumns);
-	for (size_t c = 0; c < w->ncolumns; c++)
-		w->sure[c] = w->mapping->field[c] >= 0 ? TUI_SURE_EXACT : TUI_SURE_NONE;
-	for (size_t c = 0; c < w->ncolumns; c++) {
-		if (w->mapping->field[c] >= 0)
-			continue;
-		int f = tui_wizard_likely(w->schema, w->mapping, w->headers[c]);
-		if (f >= 0)
-			tui_wizard_map(w, c, f, TUI_SURE_LIKELY);
-	}
-	/* A mapping chosen before for the same header wins. */
-	json_t *arr = remembered ? json_loads(remembered, 0, NULL) : NULL;
-	if (json_is_array(arr) && json_array_size(arr) == w->ncolumns) {
-		for (size_t c = 0; c < w->ncolumns; c++)
-			tui_wizard_map(w, c, -1, TUI_SURE_NONE);
-		size_t i;
-		json_t *item;
-		json_array_foreach(arr, i, item) {
-			const char *field = json_string_value(json_object_get(item, "field"));
-			int f = field ? schema_field_index(w->schema, field) : -1;
-			tui_wizard_map(w, i, f, TUI_SURE_REMEMBERED);
-			w->sure[i] = TUI_SURE_REMEMBERED;
-		}
-		w->remembered = 1;
-	}
-	json_decref(arr);
+	w->mapping = mapping_propose(w->schema, (const char *const *)w->headers, w->ncolumns,
+	    remembered, &w->remembered);
 	w->generation++;
 }
 
@@ -260,7 +199,6 @@ tui_wizard_take_file(struct tui_wizard *w, struct tui_file_info *fi)
 	fi->headers = fi->samples = NULL;
 	fi->ncolumns = 0;
 	w->fingerprint = mapping_fingerprint((const char *const *)w->headers, w->ncolumns);
-	w->sure = xcalloc(w->ncolumns ? w->ncolumns : 1, sizeof *w->sure);
 	tui_wizard_suggest(w, fi->remembered);
 }
 
@@ -271,34 +209,6 @@ tui_wizard_schema(struct tui_wizard *w, const char *name)
 	w->schema_name = xstrdup(name);
 	tui_wizard_free_fixes(w);
 	tui_wizard_suggest(w, NULL);
-}
-
-char *
-tui_wizard_map_file(struct tui_wizard *w)
-{
-	if (w->mapping == NULL)
-		return NULL;
-	char tmpl[] = "/tmp/sluice-map.XXXXXX";
-	const char *dir = getenv("TMPDIR");
-	char *path = dir && *dir ? xasprintf("%s/sluice-map.XXXXXX", dir) : xstrdup(tmpl);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		return NULL;
-	}
-	FILE *fp = fdopen(fd, "w");
-	fputs("# The wizard's mapping: the columns it maps differently from the suggestion.\n", fp);
-	/* Unmapped columns first, so that a field moved to another column is
-	 * not taken away again. */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t c = 0; c < w->ncolumns; c++) {
-			int f = w->mapping->field[c];
-			if (f == w->suggested->field[c] || (pass == 0) != (f < 0))
-				continue;
-			fprintf(fp, "%s=%s\n", w->headers[c], f >= 0 ? w->schema->fields[f].name : "-");
-		}
-	fclose(fp);
-	return path;
 }
 
 static int
@@ -430,7 +340,7 @@ struct tui_check_job {
 	struct engine_options o;
 	struct engine_fix *fixes;
 	size_t nfixes;
-	char *path, *db, *schema, *sheet, *map_file;
+	char *path, *db, *schema, *sheet, *mapping_json;
 };
 
 static int
@@ -478,8 +388,6 @@ tui_check_task(struct tui_task *t)
 		c->finished = 1;
 		pthread_mutex_unlock(&c->lock);
 	}
-	if (job->map_file)
-		unlink(job->map_file);
 	for (size_t i = 0; i < job->nfixes; i++) {
 		free((char *)job->fixes[i].value);
 		free((char *)job->fixes[i].original);
@@ -489,7 +397,7 @@ tui_check_task(struct tui_task *t)
 	free(job->db);
 	free(job->schema);
 	free(job->sheet);
-	free(job->map_file);
+	free(job->mapping_json);
 	free(job);
 	return NULL;
 }
@@ -525,7 +433,7 @@ tui_check_ensure(struct tui *t)
 	job->db = xstrdup(w->db);
 	job->schema = xstrdup(w->schema ? w->schema->path : w->schema_name);
 	job->sheet = w->sheet ? xstrdup(w->sheet) : NULL;
-	job->map_file = tui_wizard_map_file(w);
+	job->mapping_json = mapping_to_json(w->mapping, w->schema);
 	job->nfixes = w->nfixes;
 	job->fixes = xcalloc(w->nfixes ? w->nfixes : 1, sizeof *job->fixes);
 	for (size_t i = 0; i < w->nfixes; i++) {
@@ -537,7 +445,7 @@ tui_check_ensure(struct tui *t)
 		.path = job->path,
 		.db = job->db,
 		.schema = job->schema,
-		.map_file = job->map_file,
+		.mapping_json = job->mapping_json,
 		/* update, whatever is chosen: its samples show what update and
 		 * merge would change, and the counts do not depend on it. */
 		.strategy = STRATEGY_UPDATE,

@@ -30,25 +30,18 @@ tui_run_job(struct tui *t, int64_t resume_id)
 	struct tui_wizard *w = &t->w;
 	if (resume_id > 0)
 		return json_pack("{s:s, s:I}", "db", w->db, "resume_id", (json_int_t)resume_id);
-	json_t *lines = json_array();
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t c = 0; c < w->ncolumns; c++) {
-			int f = w->mapping->field[c];
-			if (f == w->suggested->field[c] || (pass == 0) != (f < 0))
-				continue;
-			char *line = xasprintf("%s=%s", w->headers[c], f >= 0 ? w->schema->fields[f].name : "-");
-			json_array_append_new(lines, json_string(line));
-			free(line);
-		}
+	char *mapping = mapping_to_json(w->mapping, w->schema);
 	json_t *fixes = json_array();
 	for (size_t i = 0; i < w->nfixes; i++)
 		json_array_append_new(fixes, json_pack("{s:I, s:I, s:s?, s:s}",
 		    "row", (json_int_t)w->fixes[i].row, "column", (json_int_t)w->fixes[i].column,
 		    "original", w->fixes[i].original, "value", w->fixes[i].value));
-	return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:i, s:i, s:b, s:o}", "db", w->db,
+	json_t *job = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:b, s:o}", "db", w->db,
 	    "path", w->file, "schema", w->schema->path, "sheet", w->sheet,
-	    "map_lines", lines, "strategy", (int)w->strategy, "batch_size", (int)w->batch_size,
+	    "mapping", mapping, "strategy", (int)w->strategy, "batch_size", (int)w->batch_size,
 	    "dry_run", w->dry_run, "fixes", fixes);
+	free(mapping);
+	return job;
 }
 
 struct tui_run *

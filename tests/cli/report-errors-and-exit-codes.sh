@@ -34,7 +34,8 @@ assert_exit 2 "two outputs on standard output: exit code 2"
 run_sluice report 99 --db my.db --xlsx r99.xlsx --csv-rejects r99.csv --json
 assert_exit 2 "an unknown import: exit code 2"
 assert_match "$(cat err)" "There is no import 99 in my\.db; sluice history lists them\." "it says there is no such import"
-assert_eq "$(ls r99.* 2>/dev/null | wc -l),$(wc -c <out)" "0,0" "and writes nothing"
+assert_eq "$(ls r99.* 2>/dev/null | wc -l)" "0" "and writes nothing"
+assert_eq "$(json '.status + " " + .error.kind')" "refused report" "but the refusal, as --json asks, on standard output"
 run_sluice report 1 --db missing.db --xlsx r.xlsx
 assert_exit 2 "a missing database: exit code 2"
 assert_match "$(cat err)" "There is no database missing\.db" "it says the database is missing"

@@ -1,6 +1,8 @@
 /* Unit tests for mapping.c: headers in several languages mapped through the
- * contacts schema's synonyms, user overrides (inline and from a file), the
- * checks made before an import starts, and the JSON kept with each import. */
+ * contacts schema's synonyms, likely matches, remembered mappings, user
+ * overrides (inline and from a file) and the source of each column, the
+ * checks made before an import starts (strict ones too), and the JSON kept
+ * with each import. */
 #include "config.h"
 
 #include <check.h>
@@ -512,7 +514,8 @@ START_TEST(json_lists_every_column_with_its_header_and_field)
 	for (size_t c = 0; c < 3; c++) {
 		json_t *o = json_array_get(arr, c);
 		ck_assert(json_is_object(o));
-		ck_assert_uint_eq(json_object_size(o), 3);
+		/* A mapped column says how: a column no rule maps has no source. */
+		ck_assert_uint_eq(json_object_size(o), c == 1 ? 3 : 4);
 		ck_assert_int_eq(json_integer_value(json_object_get(o, "column")), (json_int_t)c);
 		ck_assert_str_eq(json_string_value(json_object_get(o, "header")), h[c]);
 	}
@@ -521,8 +524,261 @@ START_TEST(json_lists_every_column_with_its_header_and_field)
 	ck_assert(json_is_null(json_object_get(json_array_get(arr, 1), "field")));
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, 2), "field")),
 	                 "phone");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, 0), "source")),
+	                 "synonym");
+	ck_assert_ptr_null(json_object_get(json_array_get(arr, 1), "source"));
 	json_decref(arr);
 	free(js);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(source_names_parse_back)
+{
+	for (int i = MAPPING_SYNONYM; i < MAPPING_SOURCE_COUNT; i++) {
+		enum mapping_source src = (enum mapping_source)i;
+
+		ck_assert_int_eq(mapping_source_parse(mapping_source_name(src)), src);
+		ck_assert_str_ne(mapping_source_label(src), "");
+	}
+	ck_assert_int_eq(mapping_source_parse("unheard of"), MAPPING_NONE);
+	ck_assert_int_eq(mapping_source_parse(NULL), MAPPING_NONE);
+}
+END_TEST
+
+START_TEST(suggest_marks_synonyms_and_leaves_the_rest_to_no_rule)
+{
+	static const char *const h[] = {"Email", "Favourite Colour"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	ck_assert_int_eq(m->source[0], MAPPING_SYNONYM);
+	ck_assert_int_eq(m->source[1], MAPPING_NONE);
+	mapping_free(m);
+}
+END_TEST
+
+/* Google's export: the wizard offers these as likely, and so does import. */
+START_TEST(likely_maps_google_organization_and_contact_name_headers)
+{
+	static const char *const h[] = {"Contact First Name", "Contact Last Name",
+	    "Organization Name", "Organization Title", "E-mail 1 - Value", "Favourite Colour"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	mapping_suggest_likely(m, contacts);
+	assert_maps(m, contacts, 0, "first_name");
+	assert_maps(m, contacts, 1, "last_name");
+	assert_maps(m, contacts, 2, "company");
+	assert_maps(m, contacts, 3, "job_title");
+	assert_maps(m, contacts, 4, "email");
+	assert_maps(m, contacts, 5, NULL);
+	for (size_t c = 0; c < 4; c++)
+		ck_assert_int_eq(m->source[c], MAPPING_LIKELY);
+	ck_assert_int_eq(m->source[4], MAPPING_SYNONYM);
+	ck_assert_int_eq(m->source[5], MAPPING_NONE);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(likely_leaves_a_field_a_synonym_took)
+{
+	static const char *const h[] = {"Company", "Organization Name", "Email"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+
+	mapping_suggest_likely(m, contacts);
+	assert_maps(m, contacts, 0, "company");
+	assert_maps(m, contacts, 1, NULL);
+	ck_assert_int_eq(m->source[0], MAPPING_SYNONYM);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(propose_lets_a_remembered_mapping_win_over_suggestions)
+{
+	static const char *const h[] = {"Email", "Organization Name", "Notes 2"};
+	/* Remembered for headers that fold alike: Email out, notes kept. */
+	const char *remembered = "[{\"column\":0,\"header\":\"E-MAIL\",\"field\":null},"
+	    "{\"column\":1,\"header\":\"organization name\",\"field\":\"email\"},"
+	    "{\"column\":2,\"header\":\"Notes 2\",\"field\":\"notes\"}]";
+	int applied = -1;
+	struct mapping *m = mapping_propose(contacts, h, NHEADERS(h), remembered, &applied);
+
+	ck_assert_int_eq(applied, 1);
+	assert_maps(m, contacts, 0, NULL);
+	assert_maps(m, contacts, 1, "email");
+	assert_maps(m, contacts, 2, "notes");
+	for (size_t c = 0; c < NHEADERS(h); c++)
+		ck_assert_int_eq(m->source[c], MAPPING_REMEMBERED);
+	mapping_free(m);
+
+	/* Nothing remembered: synonyms and likely matches. */
+	m = mapping_propose(contacts, h, NHEADERS(h), NULL, &applied);
+	ck_assert_int_eq(applied, 0);
+	assert_maps(m, contacts, 0, "email");
+	assert_maps(m, contacts, 1, "company");
+	ck_assert_int_eq(m->source[1], MAPPING_LIKELY);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(propose_ignores_a_remembered_mapping_that_does_not_fit)
+{
+	static const char *const h[] = {"Email", "Phone"};
+	int applied = -1;
+	struct mapping *m = mapping_propose(contacts, h, NHEADERS(h),
+	    "[{\"column\":0,\"header\":\"Email\",\"field\":\"phone\"}]", &applied);
+
+	ck_assert_int_eq(applied, 0);
+	assert_maps(m, contacts, 0, "email");
+	assert_maps(m, contacts, 1, "phone");
+	mapping_free(m);
+	m = mapping_propose(contacts, h, NHEADERS(h), "not json", &applied);
+	ck_assert_int_eq(applied, 0);
+	assert_maps(m, contacts, 0, "email");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_marks_its_columns_as_option)
+{
+	static const char *const h[] = {"Email", "Organization Name", "Remarks"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	mapping_suggest_likely(m, contacts);
+	ck_assert_int_eq(mapping_apply(m, contacts, "Organization Name=company,Remarks=-",
+	    &cause), 0);
+	ck_assert_int_eq(m->source[0], MAPPING_SYNONYM);
+	ck_assert_int_eq(m->source[1], MAPPING_OPTION);
+	ck_assert_int_eq(m->source[2], MAPPING_OPTION);
+	assert_maps(m, contacts, 2, NULL);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_refuses_two_columns_on_one_field_naming_both)
+{
+	static const char *const h[] = {"Email", "Work Mail", "Phone"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	ck_assert_int_eq(mapping_apply(m, contacts, "Email=email,Work Mail=email", &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "\"Email\""));
+	ck_assert_ptr_nonnull(strstr(cause, "\"Work Mail\""));
+	ck_assert_ptr_nonnull(strstr(cause, "email"));
+	free(cause);
+	cause = NULL;
+	/* Taking a field from a suggested column is an override, not a clash. */
+	ck_assert_int_eq(mapping_apply(m, contacts, "Work Mail=email", &cause), 0);
+	assert_maps(m, contacts, 0, NULL);
+	assert_maps(m, contacts, 1, "email");
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(apply_file_refuses_two_lines_giving_one_field)
+{
+	static const char *const h[] = {"Mail A", "Mail B", "Phone"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *path = xasprintf("%s/map.txt", tmp_dir);
+	FILE *fp = fopen(path, "w");
+	char *cause = NULL;
+
+	fputs("Mail A=email\n# a comment\nMail B=email\n", fp);
+	fclose(fp);
+	ck_assert_int_eq(mapping_apply_file(m, contacts, path, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "\"Mail A\""));
+	ck_assert_ptr_nonnull(strstr(cause, "\"Mail B\""));
+	free(cause);
+	free(path);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(strict_refuses_columns_left_out_by_no_rule_or_only_likely)
+{
+	static const char *const h[] = {"Email", "Organization Name", "Favourite Colour"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	mapping_suggest_likely(m, contacts);
+	ck_assert_int_eq(mapping_strict(m, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "\"Favourite Colour\""));
+	ck_assert_ptr_nonnull(strstr(cause, "\"Organization Name\""));
+	ck_assert_ptr_null(strstr(cause, "\"Email\""));
+	free(cause);
+	cause = NULL;
+	/* Chosen, both of them: nothing is left to chance. */
+	ck_assert_int_eq(mapping_apply(m, contacts,
+	    "Organization Name=company,Favourite Colour=-", &cause), 0);
+	ck_assert_int_eq(mapping_strict(m, &cause), 0);
+	ck_assert_ptr_null(cause);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(unmapped_lists_every_column_left_out)
+{
+	static const char *const h[] = {"Favourite Colour", "Email", "Shoe Size"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	size_t *cols;
+
+	ck_assert_uint_eq(mapping_unmapped(m, &cols), 2);
+	ck_assert_uint_eq(cols[0], 0);
+	ck_assert_uint_eq(cols[1], 2);
+	free(cols);
+	mapping_map(m, 0, schema_field_index(contacts, "notes"), MAPPING_WIZARD);
+	mapping_map(m, 2, schema_field_index(contacts, "tags"), MAPPING_WIZARD);
+	ck_assert_uint_eq(mapping_unmapped(m, &cols), 0);
+	ck_assert_ptr_null(cols);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(map_leaves_the_former_column_of_a_field_out_and_holder_names_it)
+{
+	static const char *const h[] = {"Email", "Other"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	int email = schema_field_index(contacts, "email");
+
+	ck_assert_int_eq(mapping_holder(m, email, 1), 0);
+	ck_assert_int_eq(mapping_holder(m, email, 0), -1);
+	ck_assert_int_eq(mapping_holder(m, -1, 1), -1);
+	mapping_map(m, 1, email, MAPPING_WIZARD);
+	assert_maps(m, contacts, 0, NULL);
+	assert_maps(m, contacts, 1, "email");
+	ck_assert_int_eq(m->source[0], MAPPING_NONE);
+	ck_assert_int_eq(m->source[1], MAPPING_WIZARD);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(json_round_trip_keeps_sources_and_refuses_a_field_twice)
+{
+	static const char *const h[] = {"Email", "Organization Name", "Favourite Colour"};
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+
+	mapping_suggest_likely(m, contacts);
+	ck_assert_int_eq(mapping_apply(m, contacts, "Favourite Colour=-", &cause), 0);
+	char *js = mapping_to_json(m, contacts);
+	struct mapping *back = suggest(contacts, h, NHEADERS(h));
+
+	ck_assert_int_eq(mapping_apply_json(back, contacts, js, &cause), 0);
+	for (size_t c = 0; c < NHEADERS(h); c++) {
+		ck_assert_int_eq(back->field[c], m->field[c]);
+		ck_assert_int_eq(back->source[c], m->source[c]);
+	}
+	ck_assert_int_eq(back->source[1], MAPPING_LIKELY);
+	ck_assert_int_eq(back->source[2], MAPPING_OPTION);
+	free(js);
+	ck_assert_int_eq(mapping_apply_json(back, contacts,
+	    "[{\"column\":0,\"header\":\"Email\",\"field\":\"email\"},"
+	    "{\"column\":1,\"header\":\"Organization Name\",\"field\":\"email\"},"
+	    "{\"column\":2,\"header\":\"Favourite Colour\",\"field\":null}]", &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "\"Email\""));
+	ck_assert_ptr_nonnull(strstr(cause, "\"Organization Name\""));
+	free(cause);
+	mapping_free(back);
 	mapping_free(m);
 }
 END_TEST
@@ -560,6 +816,19 @@ mapping_suite(void)
 	tcase_add_test(tc, gaps_list_the_required_fields_in_order_and_a_missing_match_key);
 	tcase_add_test(tc, gaps_of_contacts_without_phone_or_email_are_the_match_key_alone);
 	tcase_add_test(tc, json_lists_every_column_with_its_header_and_field);
+	tcase_add_test(tc, source_names_parse_back);
+	tcase_add_test(tc, suggest_marks_synonyms_and_leaves_the_rest_to_no_rule);
+	tcase_add_test(tc, likely_maps_google_organization_and_contact_name_headers);
+	tcase_add_test(tc, likely_leaves_a_field_a_synonym_took);
+	tcase_add_test(tc, propose_lets_a_remembered_mapping_win_over_suggestions);
+	tcase_add_test(tc, propose_ignores_a_remembered_mapping_that_does_not_fit);
+	tcase_add_test(tc, apply_marks_its_columns_as_option);
+	tcase_add_test(tc, apply_refuses_two_columns_on_one_field_naming_both);
+	tcase_add_test(tc, apply_file_refuses_two_lines_giving_one_field);
+	tcase_add_test(tc, strict_refuses_columns_left_out_by_no_rule_or_only_likely);
+	tcase_add_test(tc, unmapped_lists_every_column_left_out);
+	tcase_add_test(tc, map_leaves_the_former_column_of_a_field_out_and_holder_names_it);
+	tcase_add_test(tc, json_round_trip_keeps_sources_and_refuses_a_field_twice);
 	suite_add_tcase(s, tc);
 	return s;
 }
