@@ -3,6 +3,7 @@
 # speaks TAP; its name says the behaviour.
 TUI_TESTS = \
 	tests/tui/whole-path-with-each-strategy.sh \
+	tests/tui/mapping-never-drops-a-column-silently.sh \
 	tests/tui/resize-on-every-screen.sh \
 	tests/tui/cancel-mid-import.sh \
 	tests/tui/escape-sequences-in-cells.sh \

@@ -1,0 +1,54 @@
+#!/bin/bash
+# On the Mapping screen, giving a column the field another column feeds
+# never leaves that column out unseen: when the column had a field, the two
+# swap; when it had none, the wizard asks first, and No keeps both as they
+# were.
+. "$top_srcdir/tests/tui/lib.sh"
+
+printf 'Email,Other Mail,Phone\na@example.com,b@example.com,+44 20 7946 0018\n' >mail.csv
+
+# The line of the Mapping screen for a column: its header and its field.
+maps() {
+	tui_screen | grep -E "^ *$1 " | grep -qE " $2 "
+}
+
+tui_start 100 30 --db "$DB"
+tui_open mail.csv
+tui_go "Map the columns"
+# Other Mail (no field) takes email, which Email feeds: the wizard asks.
+tui_keys Down Enter
+tui_go "Field for column Other Mail"
+tui_keys Down Down Down Enter
+tui_see "The column Email already feeds the field email" "taking a field another column feeds asks first"
+tui_keys Escape
+tui_go "Map the columns"
+if maps "Email" "email"; then pass "No keeps Email on email"; else fail "No keeps Email on email" "$(tui_screen)"; fi
+
+tui_keys Enter
+tui_go "Field for column Other Mail"
+tui_keys Down Down Down Enter
+tui_go "already feeds the field email"
+tui_keys y
+tui_go "Map the columns"
+if maps "Other Mail" "email" && maps "Email" "\(left out\)"; then
+	pass "Yes gives the field to Other Mail and leaves Email out, visibly"
+else
+	fail "Yes gives the field to Other Mail and leaves Email out, visibly" "$(tui_screen)"
+fi
+
+# Phone (which has a field) takes email: the two columns swap.
+tui_keys Down Enter
+tui_go "Field for column Phone"
+tui_keys Up Enter
+tui_see "Swapped: Phone now feeds email, and Other Mail feeds phone." "a column with a field swaps with the other"
+if maps "Phone" "email" && maps "Other Mail" "phone"; then
+	pass "both columns still feed a field"
+else
+	fail "both columns still feed a field" "$(tui_screen)"
+fi
+tui_keys q
+tui_go "Quit the wizard?"
+tui_keys y
+if tui_exited; then pass "q leaves the wizard"; else fail "q leaves the wizard" "$(tui_screen)"; fi
+
+done_testing
