@@ -256,14 +256,19 @@ mapping_apply_one(struct mapping *m, const struct schema *schema,
 			*cause = xasprintf(_("The mapping names the field \"%s\", which schema %s does not have."), esc, schema->name);
 			free(esc);
 			rc = -1;
-		} else if (mapping_holder(m, f, (size_t)column) >= 0 &&
-		    chosen[mapping_holder(m, f, (size_t)column)]) {
+		} else if (mapping_holder(m, f, (size_t)column) < 0 ||
+		    !chosen[mapping_holder(m, f, (size_t)column)]) {
+			/* Free, or taken from a suggestion: an override, which
+			 * leaves the suggested column out by choice. */
+			int other = mapping_holder(m, f, (size_t)column);
+			mapping_map(m, (size_t)column, f, MAPPING_OPTION);
+			if (other >= 0)
+				m->source[other] = MAPPING_OPTION;
+			chosen[column] = 1;
+		} else {
 			*cause = mapping_conflict(m, schema, (size_t)mapping_holder(m, f, (size_t)column),
 			    (size_t)column, f);
 			rc = -1;
-		} else {
-			mapping_map(m, (size_t)column, f, MAPPING_OPTION);
-			chosen[column] = 1;
 		}
 	}
 	free(header);

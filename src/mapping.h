@@ -50,8 +50,8 @@ void mapping_suggest_likely(struct mapping *m, const struct schema *schema);
 
 /* The whole suggestion, as the wizard and sluice import make it: synonyms,
  * likely matches, then the mapping remembered for this header row
- * (mapping_to_json, or NULL) in their place. Sets *remembered to whether
- * the remembered mapping fitted and was applied. */
+ * (mapping_to_json, or NULL) in their place. Sets *remembered_applied to
+ * whether the remembered mapping fitted (as many columns) and was applied. */
 struct mapping *mapping_propose(const struct schema *schema,
     const char *const *headers, size_t nheaders, const char *remembered,
     int *remembered_applied);
@@ -67,7 +67,8 @@ int mapping_holder(const struct mapping *m, int f, size_t c);
 /* Applies overrides written as "Header=field,Other Header=field": field "-"
  * (or nothing) leaves the column out; the columns named get MAPPING_OPTION.
  * Headers are compared exactly first, then folded. An override takes a
- * field from the column a suggestion or remembered mapping gave it to.
+ * field from the column a suggestion or remembered mapping gave it to,
+ * leaving that column out (MAPPING_OPTION: by choice).
  * Returns -1 and sets *cause for an unknown header or field, a header that
  * appears twice in the file, or two columns given the same field (naming
  * both). */

@@ -74,6 +74,14 @@ assert_eq "$(json '.mapping_sources.Employer + " " + (.mapping.Employer | tostri
 	"--map wins over the remembered mapping"
 assert_eq "$(json '.mapping_sources.WHO')" remembered "and the rest stays remembered"
 
+# --map taking the field of a suggested column overrides it: the column it
+# leaves out is named, left out by --map.
+run_sluice import google.csv --db take.db --json --progress none --map 'Favourite Colour=company'
+assert_exit 0 "--map may take a field from a suggested column"
+assert_eq "$(sq take.db "SELECT company FROM contacts ORDER BY id LIMIT 1")" blue "the field comes from the column --map names"
+assert_eq "$(json '.unmapped_columns | join(",")')" "Organization Name" "the column that lost it is named as left out"
+assert_eq "$(json '.mapping_sources["Organization Name"]')" option "left out by --map"
+
 # Two columns mapped to one field: refused, naming both.
 run_sluice import google.csv --db two.db --json --progress none \
 	--map 'E-mail 1 - Value=email,Favourite Colour=email'
