@@ -35,6 +35,8 @@ stop_holder
 	fail "time up before the first batch: exit code 3" "exit code $rc" "$(tail -n 5 start.err)"
 assert_eq "$(import_row start.db 2 status)" interrupted "time up before the first batch: the journal says interrupted"
 assert_eq "$(json .status start.out)" interrupted "time up before the first batch: the report says interrupted"
+assert_eq "$(json .error.kind start.out)" interrupted "time up before the first batch: its error object says why (exit 3 with --json)"
+assert_match "$(json .error.message start.out)" . "time up before the first batch: with a message"
 assert_eq "$(import_row start.db 2 "rows_done || ' ' || total || ' ' || not_processed")" "0 $rows $rows" \
 	"time up before the first batch: nothing is written, all $rows rows are not processed"
 assert_eq "$(import_adds_up start.db 2)" "" "time up before the first batch: the counts add up"
