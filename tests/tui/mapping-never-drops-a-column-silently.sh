@@ -2,7 +2,7 @@
 # On the Mapping screen, giving a column the field another column feeds
 # never leaves that column out unseen: when the column had a field, the two
 # swap; when it had none, the wizard asks first, and No keeps both as they
-# were.
+# were. The mapping chosen is remembered, and sluice import uses it.
 . "$top_srcdir/tests/tui/lib.sh"
 
 printf 'Email,Other Mail,Phone\na@example.com,b@example.com,+44 20 7946 0018\n' >mail.csv
@@ -46,9 +46,25 @@ if maps "Phone" "email" && maps "Other Mail" "phone"; then
 else
 	fail "both columns still feed a field" "$(tui_screen)"
 fi
+# Going on remembers the mapping; sluice import then uses it for a file
+# with the same header row.
+tui_keys c
+tui_go "rows read;"
+if db_wait "SELECT count(*) FROM sluice_mappings" 1; then
+	pass "going on remembers the mapping"
+else
+	fail "going on remembers the mapping"
+fi
 tui_keys q
 tui_go "Quit the wizard?"
 tui_keys y
 if tui_exited; then pass "q leaves the wizard"; else fail "q leaves the wizard" "$(tui_screen)"; fi
+
+printf 'email,other mail,PHONE\nx@example.com,+44 20 7946 0020,d@example.com\n' >again.csv
+run_sluice import again.csv --db "$DB" --json --progress none
+assert_exit 0 "sluice import takes a file with the header row the wizard mapped"
+assert_eq "$(json '[.mapping_sources[]] | unique | join(",")')" remembered "every column is mapped as remembered"
+assert_eq "$(sq "$DB" "SELECT phone || ' ' || email FROM contacts")" "+442079460020 d@example.com" \
+	"the wizard's choices are the CLI's: Other Mail is the phone, Phone the email"
 
 done_testing
