@@ -154,8 +154,7 @@ cli_history(int argc, char **argv)
 		json_t *list = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(list, cli_import_json(&rows[i]));
-		json_dumpf(list, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-		fputc('\n', stdout);
+		cli_json_print(list);
 		json_decref(list);
 	} else if (n == 0) {
 		printf(_("No imports yet in %s.\n"), o.db);
@@ -227,8 +226,7 @@ cli_show(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else {
 		if (o.json) {
-			json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-			fputc('\n', stdout);
+			cli_json_print(report);
 		} else
 			summary_print(stdout, report);
 		rc = 0;

@@ -148,7 +148,7 @@ cli_inspect(int argc, char **argv)
 			else if (strlen(optarg) == 1 && optarg[0] != '"')
 				opts.delimiter = (unsigned char)optarg[0];
 			else {
-				fprintf(stderr, _("sluice inspect: --delimiter must be one character, "
+				cli_error("usage", _("sluice inspect: --delimiter must be one character, "
 				    "or tab.\n"));
 				return EXIT_USAGE;
 			}
@@ -163,12 +163,12 @@ cli_inspect(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, _("sluice inspect: name the file to inspect, e.g. sluice inspect "
+		cli_error("usage", _("sluice inspect: name the file to inspect, e.g. sluice inspect "
 		    "contacts.xlsx.\n"));
 		return EXIT_USAGE;
 	}
 	if (optind + 1 < argc) {
-		fprintf(stderr, _("sluice inspect: give one file at a time (\"%s\" is one too "
+		cli_error("usage", _("sluice inspect: give one file at a time (\"%s\" is one too "
 		    "many).\n"), argv[optind + 1]);
 		return EXIT_USAGE;
 	}
@@ -177,7 +177,7 @@ cli_inspect(int argc, char **argv)
 	s = source_open(path, &opts, &cause);
 	if (s == NULL) {
 		esc = text_escape(cause);
-		fprintf(stderr, "sluice: %s\n", esc);
+		cli_error("file", "sluice: %s\n", esc);
 		free(esc);
 		free(cause);
 		return EXIT_USAGE;
@@ -231,8 +231,7 @@ cli_inspect(int argc, char **argv)
 	if (rc < 0)
 		json_object_set_new(report, "error", json_string(cause));
 	if (json) {
-		json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-		fputc('\n', stdout);
+		cli_json_print(report);
 	} else {
 		printf("%-12s%llu", _("Rows:"), (unsigned long long)rows);
 		if (bad > 0)

@@ -46,13 +46,13 @@ cli_rollback(int argc, char **argv)
 	if (cli_import_id("rollback", _("undo"), argc, argv, &id) != 0)
 		return EXIT_USAGE;
 	if (db == NULL || access(db, F_OK) != 0) {
-		fprintf(stderr, _("sluice rollback: name the database of the import with --db PATH.\n"));
+		cli_error("usage", _("sluice rollback: name the database of the import with --db PATH.\n"));
 		return EXIT_USAGE;
 	}
 	char *cause = NULL;
 	struct store *st = store_open(db, &cause);
 	if (st == NULL) {
-		fprintf(stderr, "sluice: %s\n", cause);
+		cli_error("database", "sluice: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -61,7 +61,7 @@ cli_rollback(int argc, char **argv)
 	int rc = rollback_import(st, j, id, force, 5, &res, &cause);
 	if (rc != 0) {
 		char *esc = text_escape(cause);
-		fprintf(stderr, "sluice: %s\n", esc);
+		cli_error("rollback", "sluice: %s\n", esc);
 		free(esc);
 		free(cause);
 		rc = EXIT_USAGE;
@@ -75,8 +75,7 @@ cli_rollback(int argc, char **argv)
 		    "status", res.refused ? "refused" : status_name(STATUS_ROLLED_BACK),
 		    "deleted", (json_int_t)res.deleted, "restored", (json_int_t)res.restored,
 		    "conflicts", (json_int_t)res.conflicts, "conflict_list", list);
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-		fputc('\n', stdout);
+		cli_json_print(o);
 		json_decref(o);
 		rc = res.refused ? EXIT_USAGE : 0;
 	} else if (res.refused) {

@@ -126,5 +126,11 @@ ok "is one JSON object" jq -e '.error.kind' out
 run_sluice report 99 --db g.db --json
 assert_exit 2 "report of an import that is not there: exit code 2"
 ok "is one JSON object" jq -e '.error.kind' out
+run_sluice inspect missing.csv --json
+assert_exit 2 "inspect of a missing file: exit code 2"
+assert_eq "$(json .error.kind)" file "is one JSON object of kind file"
+run_sluice rollback 99 --db g.db --json
+assert_exit 2 "rollback of an import that is not there: exit code 2"
+ok "is one JSON object" jq -e '.status == "refused" and (.error.message | test("99"))' out
 
 done_testing
