@@ -336,7 +336,7 @@ enum {
 	OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
 	OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION,
 	OPT_REPORT,
-	OPT_INVALID_VALUES, OPT_STRICT_MAPPING,
+	OPT_INVALID_VALUES, OPT_STRICT_MAPPING, OPT_KEY_CONFLICT,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -353,6 +353,8 @@ const struct cli_option cli_import_options[] = {
 	    N_("refuse when a column is left out by no rule or only likely"), 0 },
 	{ "strategy", required_argument, OPT_STRATEGY, N_("--strategy skip|update|merge"),
 	    N_("what to do with rows matching a stored record\n(default: update)"), 0 },
+	{ "on-key-conflict", required_argument, OPT_KEY_CONFLICT, N_("--on-key-conflict reject|update"),
+	    N_("a row matching a record by one key but not by another:\nreject it, or write it and replace the key (default: reject)"), 0 },
 	{ "batch-size", required_argument, OPT_BATCH, N_("--batch-size N"),
 	    N_("rows per transaction (default: %d)"), ENGINE_DEFAULT_BATCH },
 	{ "retries", required_argument, OPT_RETRIES, N_("--retries N"),
@@ -458,6 +460,15 @@ cli_import(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.strategy = (enum strategy)s;
+			break;
+		}
+		case OPT_KEY_CONFLICT: {
+			int k = store_key_conflict_parse(optarg);
+			if (k < 0) {
+				fprintf(stderr, _("sluice: --on-key-conflict must be reject or update, not \"%s\".\n"), optarg);
+				return EXIT_USAGE;
+			}
+			o.on_key_conflict = (enum key_conflict)k;
 			break;
 		}
 		case OPT_BATCH:

@@ -387,6 +387,7 @@ engine_reset_records(struct batch *b)
 		r->outcome = r->invalid ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
 		r->record_id = 0;
 		r->matched_from = -1;
+		r->key_conflict = 0;
 		free(r->before);
 		r->before = NULL;
 	}
@@ -400,7 +401,7 @@ engine_upsert(struct engine *e, struct batch *b, struct record *r)
 		return STORE_OK;
 	struct upsert_result res;
 	enum store_status ss = store_upsert(e->store, (const char *const *)r->values,
-	    e->o.strategy, e->id, &res);
+	    e->o.strategy, e->o.on_key_conflict, e->id, &res);
 	if (ss != STORE_OK) {
 		store_result_clear(&res);
 		return ss;
@@ -409,6 +410,7 @@ engine_upsert(struct engine *e, struct batch *b, struct record *r)
 	r->record_id = res.record_id;
 	r->after_hash = res.after_hash;
 	r->matched_from = res.matched_from;
+	r->key_conflict = res.key_conflict;
 	r->before = res.before;
 	res.before = NULL;
 	if (res.outcome == OUTCOME_REJECTED) {
@@ -472,9 +474,12 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records,
 }
 
 /* A matched row as the Duplicates screen shows it: what update and what
- * merge would make of the stored record, field by field. */
+ * merge would make of the stored record, field by field; added to
+ * *samples. A key conflict names the key that differs, and update shows
+ * the stored value replaced. */
 static void
-engine_match_sample(struct engine *e, const struct record *r)
+engine_match_sample(struct engine *e, const struct record *r,
+    struct match_sample **samples, size_t *nsamples)
 {
 	const struct schema *s = e->schema;
 	json_t *before = json_loads(r->before, 0, NULL);
@@ -493,6 +498,13 @@ engine_match_sample(struct engine *e, const struct record *r)
 		.record_id = r->record_id,
 		.changes = xcalloc(n, sizeof *m.changes),
 	};
+	if (r->key_conflict)
+		for (size_t k = 0; k < s->nmatch_keys && m.key == NULL; k++) {
+			size_t f = s->match_keys[k];
+			if (r->values[f] != NULL && stored[f] != NULL &&
+			    strcmp(r->values[f], stored[f]) != 0)
+				m.key = xstrdup(s->fields[f].name);
+		}
 	for (size_t f = 0; f < n; f++) {
 		int same_u = (upd[f] == NULL && stored[f] == NULL) ||
 		    (upd[f] && stored[f] && !strcmp(upd[f], stored[f]));
@@ -508,13 +520,13 @@ engine_match_sample(struct engine *e, const struct record *r)
 			.merge = mrg[f] ? xstrdup(mrg[f]) : NULL,
 		};
 	}
-	struct engine_result *res = &e->res;
 	if (m.nchanges > 0) {
-		res->match_samples = xreallocarray(res->match_samples, res->nmatch_samples + 1,
-		    sizeof *res->match_samples);
-		res->match_samples[res->nmatch_samples++] = m;
-	} else
+		*samples = xreallocarray(*samples, *nsamples + 1, sizeof **samples);
+		(*samples)[(*nsamples)++] = m;
+	} else {
 		free(m.changes);
+		free(m.key);
+	}
 	for (size_t f = 0; f < n; f++) {
 		free(own_u[f]);
 		free(own_m[f]);
@@ -532,6 +544,12 @@ static void
 engine_classify(struct engine *e, const struct record *r)
 {
 	struct engine_result *res = &e->res;
+	if (r->key_conflict) {
+		res->key_conflicts++;
+		if (r->before != NULL && res->nconflict_samples < ENGINE_MAX_MATCH_SAMPLES)
+			engine_match_sample(e, r, &res->conflict_samples, &res->nconflict_samples);
+		return;
+	}
 	switch (r->outcome) {
 	case OUTCOME_CREATED:
 		res->new_records++;
@@ -545,7 +563,7 @@ engine_classify(struct engine *e, const struct record *r)
 		else
 			res->matched_stored++;
 		if (r->before != NULL && res->nmatch_samples < ENGINE_MAX_MATCH_SAMPLES)
-			engine_match_sample(e, r);
+			engine_match_sample(e, r, &res->match_samples, &res->nmatch_samples);
 		break;
 	case OUTCOME_REJECTED:
 		for (size_t k = r->nvalidation; k < r->nerrors; k++)
@@ -1416,6 +1434,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	e->res.file = xstrdup(e->o.path);
 	e->res.dry_run = e->o.dry_run;
 	e->res.strategy = e->o.strategy;
+	e->res.on_key_conflict = e->o.on_key_conflict;
 	e->res.batch_size = e->o.batch_size;
 	e->res.schema = xstrdup(e->schema->name);
 	e->res.table = xstrdup(e->schema->table);
@@ -1519,6 +1538,24 @@ engine_import(const struct engine_options *opts, const struct engine_hooks *hook
 	return 0;
 }
 
+static void
+engine_match_samples_free(struct match_sample *samples, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct match_sample *m = &samples[i];
+		for (size_t k = 0; k < m->nchanges; k++) {
+			free(m->changes[k].field);
+			free(m->changes[k].stored);
+			free(m->changes[k].incoming);
+			free(m->changes[k].update);
+			free(m->changes[k].merge);
+		}
+		free(m->changes);
+		free(m->key);
+	}
+	free(samples);
+}
+
 void
 engine_result_clear(struct engine_result *r)
 {
@@ -1528,18 +1565,8 @@ engine_result_clear(struct engine_result *r)
 	for (size_t i = 0; i < r->nsamples; i++)
 		engine_error_row_free(&r->samples[i]);
 	free(r->samples);
-	for (size_t i = 0; i < r->nmatch_samples; i++) {
-		struct match_sample *m = &r->match_samples[i];
-		for (size_t k = 0; k < m->nchanges; k++) {
-			free(m->changes[k].field);
-			free(m->changes[k].stored);
-			free(m->changes[k].incoming);
-			free(m->changes[k].update);
-			free(m->changes[k].merge);
-		}
-		free(m->changes);
-	}
-	free(r->match_samples);
+	engine_match_samples_free(r->match_samples, r->nmatch_samples);
+	engine_match_samples_free(r->conflict_samples, r->nconflict_samples);
 	free(r->last_error);
 	free(r->file);
 	free(r->schema);

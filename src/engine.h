@@ -34,6 +34,7 @@ struct engine_options {
 	int strict_mapping;	/* refuse columns no rule maps, or only likely */
 	enum strategy strategy;
 	enum invalid_values invalid_values;	/* what an invalid value costs */
+	enum key_conflict on_key_conflict;	/* default: reject */
 	unsigned batch_size;
 	unsigned retries;
 	unsigned retry_base_ms;
@@ -49,8 +50,8 @@ struct engine_options {
 	const struct engine_fix *fixes;	/* in any order; copied by engine_start */
 	size_t nfixes;
 	int64_t resume_id;	/* continue this import instead of starting one:
-				 * file, schema, mapping, strategy, batch size and
-				 * region then come from the journal */
+				 * file, schema, mapping, strategy, key conflicts,
+				 * batch size and region then come from the journal */
 };
 
 /* What engine_start refused to start for, besides its sentence. */
@@ -101,6 +102,8 @@ struct match_change {
 struct match_sample {
 	int64_t row;
 	int64_t record_id;
+	char *key;		/* a key conflict: the match key whose value
+				 * differs (update shows it replaced), else NULL */
 	struct match_change *changes;
 	size_t nchanges;
 };
@@ -126,13 +129,18 @@ struct engine_result {
 	size_t nsamples;
 	/* How the written rows met the stored records (committed rows only):
 	 * new, matching a record stored before, repeating an earlier row of
-	 * the file, matching two records. */
-	uint64_t new_records, matched_stored, matched_file, ambiguous;
+	 * the file, matching two records, matching a record whose other match
+	 * key differs (rejected, or written under KEY_CONFLICT_UPDATE). */
+	uint64_t new_records, matched_stored, matched_file, ambiguous, key_conflicts;
 	/* A few matched rows (ENGINE_MAX_MATCH_SAMPLES at most) and what each
 	 * strategy makes of them: only rows with a field that changes under
 	 * update or merge. */
 	struct match_sample *match_samples;
 	size_t nmatch_samples;
+	/* The same for a few key conflicts: what update and merge would make
+	 * of the record under KEY_CONFLICT_UPDATE. */
+	struct match_sample *conflict_samples;
+	size_t nconflict_samples;
 	double duration_s;
 	uint64_t rows_this_run;		/* rows processed by this run (a resume's own) */
 	int resumed;			/* this run continued an earlier one: the
@@ -144,6 +152,7 @@ struct engine_result {
 	char *source_description;
 	char *mapping_json;
 	enum strategy strategy;
+	enum key_conflict on_key_conflict;
 	unsigned batch_size;
 };
 

@@ -12,7 +12,8 @@ enum error_type {
 	ERROR_VALIDATION,	/* the value is wrong */
 	ERROR_DATABASE,		/* the database refused the row */
 	ERROR_SYSTEM,		/* disk, memory, file */
-	ERROR_BUSINESS,		/* the row is ambiguous (matches two records) */
+	ERROR_BUSINESS,		/* the row matches two records, or a record
+				 * whose other match key differs */
 	ERROR_TYPE_COUNT
 };
 
@@ -41,6 +42,7 @@ struct record {
 	char *before;		/* JSON before-image for updated/merged */
 	uint64_t after_hash;	/* fingerprint of what was written */
 	int64_t matched_from;	/* imported_from of the record it matched, -1: none */
+	int key_conflict;	/* it met record_id with a key conflict */
 };
 
 /* A cell fixed by hand before the import (the wizard's preview): applied

@@ -465,11 +465,12 @@ store_before_image(const struct schema *s, sqlite3_stmt *load, int64_t id)
 }
 
 /* Finds the stored record for values. Returns STORE_OK with *id = 0 when
- * none matches, or the record's id; sets res->reason when the keys point
- * to different records. */
+ * none matches, or the record's id and in *matched the field of the first
+ * key that found it; sets res->reason when the keys point to different
+ * records. */
 static enum store_status
 store_find(struct store_sqlite *st, const char *const *values, int64_t *id,
-    struct upsert_result *res)
+    size_t *matched, struct upsert_result *res)
 {
 	const struct schema *s = st->schema;
 	int64_t found = 0;
@@ -510,23 +511,26 @@ store_find(struct store_sqlite *st, const char *const *values, int64_t *id,
 		}
 	}
 	*id = found;
+	*matched = s->match_keys[found_key];
 	return STORE_OK;
 }
 
 static enum store_status
 store_sqlite_upsert(struct store *base, const char *const *values,
-    enum strategy strategy, int64_t import_id, struct upsert_result *res)
+    enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
+    struct upsert_result *res)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;
 	const struct schema *s = st->schema;
 	size_t n = s->nfields;
 	int rc = SQLITE_DONE;
 	int64_t id;
+	size_t matched = 0;
 
 	memset(res, 0, sizeof *res);
 	res->reason_field = -1;
 	res->matched_from = -1;
-	enum store_status ss = store_find(st, values, &id, res);
+	enum store_status ss = store_find(st, values, &id, &matched, res);
 	if (ss != STORE_OK)
 		return ss;
 	if (res->reason != NULL) {
@@ -556,14 +560,20 @@ store_sqlite_upsert(struct store *base, const char *const *values,
 	}
 	res->matched_from = sqlite3_column_type(st->load, (int)n) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(st->load, (int)n);
+	const char **stored = st->stored;
+	for (size_t f = 0; f < n; f++)
+		stored[f] = (const char *)sqlite3_column_text(st->load, (int)f);
+	if (store_key_conflict(s, strategy, on_conflict, id, matched, stored, values, res) &&
+	    res->outcome == OUTCOME_REJECTED) {
+		res->before = store_before_image(s, st->load, id);
+		sqlite3_reset(st->load);
+		return STORE_OK;
+	}
 	if (strategy == STRATEGY_SKIP) {
 		sqlite3_reset(st->load);
 		res->outcome = OUTCOME_SKIPPED;
 		return STORE_OK;
 	}
-	const char **stored = st->stored;
-	for (size_t f = 0; f < n; f++)
-		stored[f] = (const char *)sqlite3_column_text(st->load, (int)f);
 	int changed = store_resolve(s, strategy, stored, values, st->merged, st->owned);
 	if (changed) {
 		res->before = store_before_image(s, st->load, id);

@@ -1,7 +1,7 @@
 /* The backend-neutral half of the store: store_open() choosing the backend
  * from the target, the wrappers that call its operation table, and what
- * every backend shares (resolving a match by strategy, fingerprints,
- * strategy names). */
+ * every backend shares (resolving a match by strategy, key conflicts,
+ * fingerprints, strategy names). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -84,9 +84,9 @@ store_rollback(struct store *st)
 
 enum store_status
 store_upsert(struct store *st, const char *const *values, enum strategy strategy,
-    int64_t import_id, struct upsert_result *res)
+    enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res)
 {
-	return st->ops->upsert(st, values, strategy, import_id, res);
+	return st->ops->upsert(st, values, strategy, on_conflict, import_id, res);
 }
 
 const char *
@@ -150,6 +150,61 @@ store_resolve(const struct schema *s, enum strategy strategy, const char *const 
 	return changed;
 }
 
+/* A record as people name it: its non-empty name fields ("name" or
+ * "..._name", text), joined with spaces; NULL when it has none. */
+static char *
+store_record_name(const struct schema *s, const char *const *values)
+{
+	char *name = NULL;
+	for (size_t f = 0; f < s->nfields; f++) {
+		const char *fn = s->fields[f].name;
+		size_t len = strlen(fn);
+		if (s->fields[f].type != FIELD_TEXT || values[f] == NULL ||
+		    !(strcmp(fn, "name") == 0 || (len > 5 && strcmp(fn + len - 5, "_name") == 0)))
+			continue;
+		char *joined = name ? xasprintf("%s %s", name, values[f]) : xstrdup(values[f]);
+		free(name);
+		name = joined;
+	}
+	return name;
+}
+
+int
+store_key_conflict(const struct schema *s, enum strategy strategy,
+    enum key_conflict on_conflict, int64_t id, size_t matched,
+    const char *const *stored, const char *const *incoming, struct upsert_result *res)
+{
+	for (size_t k = 0; k < s->nmatch_keys; k++) {
+		size_t f = s->match_keys[k];
+		if (f == matched || incoming[f] == NULL || stored[f] == NULL ||
+		    strcmp(incoming[f], stored[f]) == 0)
+			continue;
+		res->key_conflict = 1;
+		res->reason_field = (int)f;
+		if (on_conflict == KEY_CONFLICT_UPDATE)
+			return 1;
+		const char *then = strategy == STRATEGY_UPDATE ?
+		    _("import it with --on-key-conflict update to replace it.") :
+		    strategy == STRATEGY_MERGE ?
+		    _("import it with --on-key-conflict update to merge the row into that record all the same.") :
+		    _("import it with --on-key-conflict update to skip it as a match of that record.");
+		char *name = store_record_name(s, stored);
+		if (name != NULL)
+			res->reason = xasprintf(_("The %s matches record %lld (%s), but the %s %s differs from the stored %s; %s"),
+			    s->fields[matched].name, (long long)id, name, s->fields[f].name,
+			    incoming[f], stored[f], then);
+		else
+			res->reason = xasprintf(_("The %s matches record %lld, but the %s %s differs from the stored %s; %s"),
+			    s->fields[matched].name, (long long)id, s->fields[f].name,
+			    incoming[f], stored[f], then);
+		free(name);
+		res->outcome = OUTCOME_REJECTED;
+		res->record_id = id;
+		return 1;
+	}
+	return 0;
+}
+
 uint64_t
 store_values_hash(const char *const *values, size_t n)
 {
@@ -192,6 +247,26 @@ store_strategy_parse(const char *name)
 {
 	for (size_t i = 0; i < sizeof strategy_names / sizeof *strategy_names; i++)
 		if (!strcmp(name, strategy_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static const char *const key_conflict_names[] = {
+	[KEY_CONFLICT_REJECT] = "reject",
+	[KEY_CONFLICT_UPDATE] = "update",
+};
+
+const char *
+store_key_conflict_name(enum key_conflict k)
+{
+	return key_conflict_names[k];
+}
+
+int
+store_key_conflict_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof key_conflict_names / sizeof *key_conflict_names; i++)
+		if (!strcmp(name, key_conflict_names[i]))
 			return (int)i;
 	return -1;
 }

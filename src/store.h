@@ -18,6 +18,14 @@ enum strategy {
 	STRATEGY_MERGE,
 };
 
+/* What to do with a key conflict: a row that matches a record by one match
+ * key but holds a different non-empty value for another match key the
+ * record has (ARCHITECTURE.md, Duplicates). */
+enum key_conflict {
+	KEY_CONFLICT_REJECT,	/* the row is rejected (business error) */
+	KEY_CONFLICT_UPDATE,	/* the row is written by strategy, as a match */
+};
+
 /* How a store call ended, so the engine knows what to do next. */
 enum store_status {
 	STORE_OK,
@@ -35,7 +43,11 @@ struct upsert_result {
 	uint64_t after_hash;	/* store_values_hash of what was written */
 	int64_t matched_from;	/* the matched record's imported_from (-1: none) */
 	char *reason;		/* rejected: why (a sentence), else NULL */
-	int reason_field;	/* rejected: the field concerned, or -1 */
+	int reason_field;	/* rejected: the field concerned, or -1; a key
+				 * conflict: the match key whose value differs */
+	int key_conflict;	/* the row met record_id with a key conflict:
+				 * rejected (reason; before holds the record)
+				 * or, under KEY_CONFLICT_UPDATE, written */
 };
 
 /* The journal's rows (sluice_* tables) as the store reads them. In a row an
@@ -188,10 +200,12 @@ struct store_ops {
 	enum store_status (*commit)(struct store *);
 	void (*rollback)(struct store *);
 	/* Finds the record matching values (one per schema field, NULL =
-	 * empty) by the schema's match keys and writes it by strategy. Fills
-	 * *res (caller frees with store_result_clear). */
+	 * empty) by the schema's match keys and writes it by strategy; a key
+	 * conflict goes as store_key_conflict() says. Fills *res (caller
+	 * frees with store_result_clear). */
 	enum store_status (*upsert)(struct store *, const char *const *values,
-	    enum strategy, int64_t import_id, struct upsert_result *res);
+	    enum strategy, enum key_conflict, int64_t import_id,
+	    struct upsert_result *res);
 	/* The last error as a sentence for people. */
 	const char *(*errmsg)(struct store *);
 
@@ -277,7 +291,8 @@ enum store_status store_begin(struct store *st);
 enum store_status store_commit(struct store *st);
 void store_rollback(struct store *st);
 enum store_status store_upsert(struct store *st, const char *const *values,
-    enum strategy strategy, int64_t import_id, struct upsert_result *res);
+    enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
+    struct upsert_result *res);
 const char *store_errmsg(struct store *st);
 
 /* A rollback's access to the records of a table, inside store_begin() …
@@ -317,6 +332,19 @@ int store_resolve(const struct schema *schema, enum strategy strategy,
     const char *const *stored, const char *const *incoming, const char **out,
     char **owned);
 
+/* Match keys are identity: whether incoming values that matched stored
+ * record id (stored: its values) by the match key field matched_field hold
+ * a different non-empty value for another match key the record has. If so
+ * sets res->key_conflict and res->reason_field to that key and returns 1;
+ * under KEY_CONFLICT_REJECT also makes res rejected, with a reason naming
+ * the record (id and name), the key that matched and both values. Returns 0
+ * when there is no conflict. Every backend's upsert calls it once it has
+ * loaded the matched record, before writing. */
+int store_key_conflict(const struct schema *schema, enum strategy strategy,
+    enum key_conflict on_conflict, int64_t id, size_t matched_field,
+    const char *const *stored, const char *const *incoming,
+    struct upsert_result *res);
+
 /* A 64-bit fingerprint of a record's values (one per field, NULL = empty),
  * kept with each change so that a rollback can tell whether anyone has
  * changed the record since. */
@@ -325,5 +353,9 @@ uint64_t store_values_hash(const char *const *values, size_t n);
 const char *store_strategy_name(enum strategy s);
 /* Parses "skip", "update" or "merge"; -1 otherwise. */
 int store_strategy_parse(const char *name);
+
+const char *store_key_conflict_name(enum key_conflict k);
+/* Parses "reject" or "update"; -1 otherwise. */
+int store_key_conflict_parse(const char *name);
 
 #endif

@@ -87,8 +87,12 @@ summary_match_sample(const struct match_sample *m)
 		    "field", c->field, "stored", c->stored, "incoming", c->incoming,
 		    "update", c->update, "merge", c->merge));
 	}
-	return json_pack("{s:I, s:I, s:o}", "row", (json_int_t)m->row,
-	    "record_id", (json_int_t)m->record_id, "changes", changes);
+	json_t *o = json_pack("{s:I, s:I}", "row", (json_int_t)m->row,
+	    "record_id", (json_int_t)m->record_id);
+	if (m->key != NULL)
+		json_object_set_new(o, "key", json_string(m->key));
+	json_object_set_new(o, "changes", changes);
+	return o;
 }
 
 json_t *
@@ -104,6 +108,8 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "schema", json_string(r->schema));
 	json_object_set_new(o, "table", json_string(r->table));
 	json_object_set_new(o, "strategy", json_string(store_strategy_name(r->strategy)));
+	json_object_set_new(o, "on_key_conflict",
+	    json_string(store_key_conflict_name(r->on_key_conflict)));
 	json_object_set_new(o, "batch_size", json_integer(r->batch_size));
 	json_object_set_new(o, "total", json_integer((json_int_t)r->total));
 	for (int k = 0; k < OUTCOME_COUNT; k++)
@@ -123,13 +129,18 @@ summary_from_result(const struct engine_result *r, const char *db)
 		json_array_append_new(errors, summary_error_json(&r->samples[i]));
 	json_object_set_new(o, "errors", errors);
 	if (!r->resumed)
-		json_object_set_new(o, "duplicates", json_pack("{s:I, s:I, s:I, s:I}",
+		json_object_set_new(o, "duplicates", json_pack("{s:I, s:I, s:I, s:I, s:I}",
 	    "new", (json_int_t)r->new_records, "match_stored", (json_int_t)r->matched_stored,
-	    "repeat_in_file", (json_int_t)r->matched_file, "ambiguous", (json_int_t)r->ambiguous));
+	    "repeat_in_file", (json_int_t)r->matched_file, "ambiguous", (json_int_t)r->ambiguous,
+	    "key_conflict", (json_int_t)r->key_conflicts));
 	json_t *ms = json_array();
 	for (size_t i = 0; i < r->nmatch_samples; i++)
 		json_array_append_new(ms, summary_match_sample(&r->match_samples[i]));
 	json_object_set_new(o, "match_samples", ms);
+	json_t *cs = json_array();
+	for (size_t i = 0; i < r->nconflict_samples; i++)
+		json_array_append_new(cs, summary_match_sample(&r->conflict_samples[i]));
+	json_object_set_new(o, "key_conflict_samples", cs);
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));
 	json_object_set_new(o, "rows_per_s",
 	    json_real(r->duration_s > 0 ? (double)r->rows_this_run / r->duration_s : 0));
@@ -370,9 +381,14 @@ summary_print(FILE *fp, const json_t *r)
 	else
 		fprintf(fp, _("Import %lld of %s into table %s of %s: %s.\n"),
 		    summary_int(r, "id"), file, summary_str(r, "table"), db, status);
-	fprintf(fp, _("  %s; schema %s; strategy %s; batches of %lld rows.\n\n"),
-	    summary_str(r, "source"), summary_str(r, "schema"),
-	    summary_str(r, "strategy"), summary_int(r, "batch_size"));
+	if (json_object_get(r, "on_key_conflict") != NULL)
+		fprintf(fp, _("  %s; schema %s; strategy %s, key conflicts %s; batches of %lld rows.\n\n"),
+		    summary_str(r, "source"), summary_str(r, "schema"), summary_str(r, "strategy"),
+		    summary_str(r, "on_key_conflict"), summary_int(r, "batch_size"));
+	else
+		fprintf(fp, _("  %s; schema %s; strategy %s; batches of %lld rows.\n\n"),
+		    summary_str(r, "source"), summary_str(r, "schema"),
+		    summary_str(r, "strategy"), summary_int(r, "batch_size"));
 	free(file);
 	free(db);
 
@@ -390,9 +406,10 @@ summary_print(FILE *fp, const json_t *r)
 
 	json_t *dup = json_object_get(r, "duplicates");
 	if (dup != NULL)
-		fprintf(fp, _("Matching: %lld new, %lld matched stored records, %lld repeated earlier rows of the file, %lld matched two records.\n"),
+		fprintf(fp, _("Matching: %lld new, %lld matched stored records, %lld repeated earlier rows of the file, %lld matched two records, %lld had a key conflict.\n"),
 		    summary_int(dup, "new"), summary_int(dup, "match_stored"),
-		    summary_int(dup, "repeat_in_file"), summary_int(dup, "ambiguous"));
+		    summary_int(dup, "repeat_in_file"), summary_int(dup, "ambiguous"),
+		    summary_int(dup, "key_conflict"));
 	summary_print_counts(fp, _("Errors by type:"), json_object_get(r, "errors_by_type"));
 	summary_print_counts(fp, _("Errors by field:"), json_object_get(r, "errors_by_field"));
 

@@ -41,6 +41,14 @@ tui_strategy_sentence(enum strategy s)
 	}
 }
 
+const char *
+tui_key_conflict_sentence(enum key_conflict k)
+{
+	if (k == KEY_CONFLICT_UPDATE)
+		return _("update: a row matching a record by one key but not by another is written as a match; update replaces the stored key.");
+	return _("reject: a row matching a record by one key but not by another is rejected; no stored key is replaced.");
+}
+
 static void
 tui_confirm_init(struct screen *s, void *arg)
 {
@@ -148,6 +156,7 @@ tui_confirm_draw(struct screen *s, int full)
 	tui_confirm_line(t, &y, _("Fixes"), v);
 	free(v);
 	tui_confirm_line(t, &y, _("Duplicates"), tui_strategy_sentence(w->strategy));
+	tui_confirm_line(t, &y, _("Key conflicts"), tui_key_conflict_sentence(w->on_key_conflict));
 	char num[32];
 	tui_text_thousands(num, sizeof num, w->batch_size);
 	v = xasprintf(_("%s rows per transaction"), num);

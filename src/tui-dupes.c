@@ -1,6 +1,7 @@
 /* Duplicates: what the dry run found — rows that are new, that match a
- * stored record, that repeat an earlier row of the file, or that match two
- * records — the three strategies with a sentence each, and for a few
+ * stored record, that repeat an earlier row of the file, that match two
+ * records, or that have a key conflict (rejected, or written with k) — the
+ * three strategies with a sentence each, and for a few key conflicts and
  * matched records what update and what merge would change, field by field
  * (before → after). */
 #include "config.h"
@@ -17,11 +18,13 @@
 enum {
 	DUP_GO = TUI_ACT_SCREEN,
 	DUP_PANE,
+	DUP_KEYS,
 };
 
 static const struct tui_key dupes_keys[] = {
 	{ TUI_ENTER, DUP_GO, N_("use strategy"), N_("Use the selected strategy and go on to the confirmation.") },
 	{ TUI_TAB, DUP_PANE, N_("pane"), N_("Move between the strategies and the examples.") },
+	{ 'k', DUP_KEYS, N_("key conflicts"), N_("Reject the rows with a key conflict, or write them as matches (update then replaces the stored key).") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the preview.") },
 	TUI_KEYS_COMMON,
 };
@@ -31,6 +34,7 @@ static const enum strategy tui_dupes_order[3] = { STRATEGY_UPDATE, STRATEGY_MERG
 /* One line of the examples: a record's heading or one field's change. */
 struct tui_dupes_line {
 	int heading;
+	const char *key;	/* a key conflict's heading: the key that differs */
 	long long row, record;
 	const char *field, *stored, *update, *merge;	/* borrowed from the result */
 };
@@ -65,7 +69,9 @@ tui_dupes_example_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, i
 	struct tui_dupes_line *l = &d->lines[i];
 	attr_t a = selected && d->pane == 1 ? t->a.sel : A_NORMAL;
 	if (l->heading) {
-		char *s = xasprintf(_("Row %lld matches stored record %lld:"), l->row, l->record);
+		char *s = l->key ? xasprintf(_("Row %lld has another %s than record %lld (a key conflict):"),
+		    l->row, l->key, l->record) :
+		    xasprintf(_("Row %lld matches stored record %lld:"), l->row, l->record);
 		tui_put(w, y, x, width, s, a | A_BOLD);
 		free(s);
 		return;
@@ -86,19 +92,17 @@ tui_dupes_example_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, i
 	free(m);
 }
 
+/* The example lines of samples[0..n): a heading, then one per field. */
 static void
-tui_dupes_build(struct dupes *d)
+tui_dupes_add(struct dupes *d, const struct match_sample *samples, size_t n)
 {
-	free(d->lines);
-	d->lines = NULL;
-	d->nlines = 0;
-	const struct engine_result *res = &d->t->w.check.result;
-	for (size_t i = 0; i < res->nmatch_samples; i++) {
-		const struct match_sample *sm = &res->match_samples[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct match_sample *sm = &samples[i];
 		d->lines = xreallocarray(d->lines, d->nlines + 1 + sm->nchanges,
 		    sizeof *d->lines);
 		d->lines[d->nlines++] = (struct tui_dupes_line){
 			.heading = 1,
+			.key = sm->key,
 			.row = (long long)sm->row,
 			.record = (long long)sm->record_id,
 		};
@@ -110,6 +114,17 @@ tui_dupes_build(struct dupes *d)
 				.merge = sm->changes[k].merge,
 			};
 	}
+}
+
+static void
+tui_dupes_build(struct dupes *d)
+{
+	free(d->lines);
+	d->lines = NULL;
+	d->nlines = 0;
+	const struct engine_result *res = &d->t->w.check.result;
+	tui_dupes_add(d, res->conflict_samples, res->nconflict_samples);
+	tui_dupes_add(d, res->match_samples, res->nmatch_samples);
 	tui_list_set(&d->examples, d->nlines);
 }
 
@@ -169,6 +184,10 @@ tui_dupes_key(struct screen *s, int action, int key)
 		d->pane = !d->pane;
 		d->strategies.full = d->examples.full = 1;
 		return TUI_HANDLED | TUI_DIRTY;
+	case DUP_KEYS:
+		t->w.on_key_conflict = t->w.on_key_conflict == KEY_CONFLICT_REJECT ?
+		    KEY_CONFLICT_UPDATE : KEY_CONFLICT_REJECT;
+		return TUI_HANDLED | TUI_REDRAW;
 	case DUP_GO:
 		if (d->pane == 0)
 			t->w.strategy = tui_dupes_order[d->strategies.sel];
@@ -235,7 +254,12 @@ tui_dupes_draw(struct screen *s, int full)
 		tui_dupes_count(t, y++, ngettext("row matches two different records: it is rejected, not guessed at",
 		    "rows match two different records: they are rejected, not guessed at",
 		    res->ambiguous), res->ambiguous, res->ambiguous ? t->a.warn : A_BOLD);
-		y++;
+		tui_dupes_count(t, y++, t->w.on_key_conflict == KEY_CONFLICT_REJECT ?
+		    ngettext("row has a key conflict: rejected (k: write it as a match)",
+		    "rows have a key conflict: rejected (k: write them as matches)", res->key_conflicts) :
+		    ngettext("row has a key conflict: written as a match (k: reject it)",
+		    "rows have a key conflict: written as matches (k: reject them)", res->key_conflicts),
+		    res->key_conflicts, res->key_conflicts ? t->a.warn : A_BOLD);
 		tui_put(stdscr, y++, 1, COLS - 2, _("What to do with a row that matches (Enter uses the selected one)"), t->a.bold);
 		d->strategies.height = 3;
 		tui_list_draw(t, &d->strategies, y, 1, COLS - 2, 1);

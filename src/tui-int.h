@@ -186,6 +186,7 @@ struct tui_wizard {
 	size_t nfixes;
 	unsigned generation;	/* bumped when the mapping or a fix changes */
 	enum strategy strategy;
+	enum key_conflict on_key_conflict;
 	unsigned batch_size;
 	int dry_run;
 	struct tui_check check;
@@ -322,6 +323,8 @@ void tui_run_free(struct tui_run *r);
 
 /* What a strategy does, in one sentence (tui-confirm.c). */
 const char *tui_strategy_sentence(enum strategy s);
+/* What happens to a key conflict, in one sentence (tui-confirm.c). */
+const char *tui_key_conflict_sentence(enum key_conflict k);
 
 /* Seconds on a monotonic clock. */
 double tui_now(void);

@@ -135,6 +135,7 @@ tui_wizard_reset(struct tui_wizard *w)
 	w->rows_hint = 0;
 	w->generation++;
 	w->strategy = STRATEGY_UPDATE;
+	w->on_key_conflict = KEY_CONFLICT_REJECT;
 	w->batch_size = ENGINE_DEFAULT_BATCH;
 	w->dry_run = 0;
 }
@@ -447,8 +448,11 @@ tui_check_ensure(struct tui *t)
 		.schema = job->schema,
 		.mapping_json = job->mapping_json,
 		/* update, whatever is chosen: its samples show what update and
-		 * merge would change, and the counts do not depend on it. */
+		 * merge would change, and the counts do not depend on it. Key
+		 * conflicts rejected, whatever is chosen: so they are counted
+		 * apart, with what replacing the key would do. */
 		.strategy = STRATEGY_UPDATE,
+		.on_key_conflict = KEY_CONFLICT_REJECT,
 		.batch_size = w->batch_size,
 		.retries = ENGINE_DEFAULT_RETRIES,
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,

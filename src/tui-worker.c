@@ -36,9 +36,10 @@ tui_run_job(struct tui *t, int64_t resume_id)
 		json_array_append_new(fixes, json_pack("{s:I, s:I, s:s?, s:s}",
 		    "row", (json_int_t)w->fixes[i].row, "column", (json_int_t)w->fixes[i].column,
 		    "original", w->fixes[i].original, "value", w->fixes[i].value));
-	json_t *job = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:b, s:o}", "db", w->db,
+	json_t *job = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:i, s:b, s:o}", "db", w->db,
 	    "path", w->file, "schema", w->schema->path, "sheet", w->sheet,
-	    "mapping", mapping, "strategy", (int)w->strategy, "batch_size", (int)w->batch_size,
+	    "mapping", mapping, "strategy", (int)w->strategy,
+	    "on_key_conflict", (int)w->on_key_conflict, "batch_size", (int)w->batch_size,
 	    "dry_run", w->dry_run, "fixes", fixes);
 	free(mapping);
 	return job;

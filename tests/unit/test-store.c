@@ -110,6 +110,9 @@ row_set(const char *field, const char *value)
 	values[f] = value;
 }
 
+/* What upsert() does with a key conflict; tests that replace keys say so. */
+static enum key_conflict on_key_conflict = KEY_CONFLICT_REJECT;
+
 /* One upsert in its own transaction; returns the outcome and fills *res
  * (caller clears). */
 static enum outcome
@@ -118,7 +121,7 @@ upsert(enum strategy strategy, int64_t import_id, struct upsert_result *res)
 	enum store_status ss = store_begin(store);
 
 	ck_assert_msg(ss == STORE_OK, "begin: %s", store_errmsg(store));
-	ss = store_upsert(store, values, strategy, import_id, res);
+	ss = store_upsert(store, values, strategy, on_key_conflict, import_id, res);
 	ck_assert_msg(ss == STORE_OK, "upsert: %s", store_errmsg(store));
 	ss = store_commit(store);
 	ck_assert_msg(ss == STORE_OK, "commit: %s", store_errmsg(store));
@@ -524,6 +527,8 @@ START_TEST(second_match_key_finds_the_record_when_the_first_is_empty)
 }
 END_TEST
 
+/* Ann's email with another phone: a key conflict, which replaces the
+ * phone only when asked to. */
 START_TEST(second_match_key_finds_the_record_when_the_first_matches_nothing)
 {
 	int64_t id = store_ann();
@@ -531,9 +536,71 @@ START_TEST(second_match_key_finds_the_record_when_the_first_matches_nothing)
 	row_clear();
 	row_set("email", "ann@example.com");
 	row_set("phone", "+12015550123");
+	on_key_conflict = KEY_CONFLICT_UPDATE;
 	ck_assert_int_eq(upsert_expect(STRATEGY_UPDATE, IMPORT_B, OUTCOME_UPDATED), id);
+	on_key_conflict = KEY_CONFLICT_REJECT;
 	ck_assert_int_eq(count_contacts(), 1);
 	assert_stored(id, "phone", "+12015550123");
+}
+END_TEST
+
+START_TEST(key_conflict_is_rejected_naming_the_record_the_key_and_both_values)
+{
+	int64_t id = store_ann();
+	struct upsert_result res;
+
+	/* Ann's phone, Barbara's email: under every strategy, rejected. */
+	row_clear();
+	row_set("first_name", "Barbara");
+	row_set("phone", "+12125550187");
+	row_set("email", "barb@example.com");
+	for (enum strategy s = STRATEGY_SKIP; s <= STRATEGY_MERGE; s++) {
+		ck_assert_int_eq(upsert(s, IMPORT_B, &res), OUTCOME_REJECTED);
+		ck_assert_int_eq(res.key_conflict, 1);
+		ck_assert_int_eq(res.reason_field, schema_field_index(schema, "email"));
+		ck_assert_int_eq(res.record_id, id);
+		ck_assert_ptr_nonnull(res.before);
+		char *want = xasprintf("The phone matches record %lld (Ann Lee), but the email barb@example.com differs from the stored ann@example.com; import it with --on-key-conflict update to ",
+		    (long long)id);
+		ck_assert_msg(strncmp(res.reason, want, strlen(want)) == 0, "reason: %s", res.reason);
+		free(want);
+		store_result_clear(&res);
+	}
+	ck_assert_int_eq(count_contacts(), 1);
+	assert_stored(id, "email", "ann@example.com");
+	assert_stored(id, "first_name", "Ann");
+
+	/* Asked to, update replaces the email (and the name). */
+	on_key_conflict = KEY_CONFLICT_UPDATE;
+	ck_assert_int_eq(upsert(STRATEGY_UPDATE, IMPORT_B, &res), OUTCOME_UPDATED);
+	on_key_conflict = KEY_CONFLICT_REJECT;
+	ck_assert_int_eq(res.key_conflict, 1);
+	ck_assert_ptr_null(res.reason);
+	ck_assert_ptr_nonnull(res.before);
+	store_result_clear(&res);
+	assert_stored(id, "email", "barb@example.com");
+	assert_stored(id, "first_name", "Barbara");
+}
+END_TEST
+
+/* An empty stored key is no conflict: the row fills it. */
+START_TEST(empty_stored_key_is_filled_without_conflict)
+{
+	struct upsert_result res;
+
+	prepare();
+	row_clear();
+	row_set("first_name", "Cy");
+	row_set("phone", "+12015550123");
+	int64_t id = upsert_expect(STRATEGY_UPDATE, IMPORT_A, OUTCOME_CREATED);
+	row_set("email", "cy@example.com");
+	ck_assert_int_eq(upsert(STRATEGY_UPDATE, IMPORT_B, &res), OUTCOME_UPDATED);
+	ck_assert_int_eq(res.key_conflict, 0);
+	store_result_clear(&res);
+	assert_stored(id, "email", "cy@example.com");
+	/* The same row again changes nothing. */
+	ck_assert_int_eq(upsert(STRATEGY_UPDATE, IMPORT_B, &res), OUTCOME_UNCHANGED);
+	store_result_clear(&res);
 }
 END_TEST
 
@@ -580,7 +647,8 @@ START_TEST(rollback_undoes_the_batch)
 	row_clear();
 	row_set("email", "gone@example.com");
 	ck_assert_int_eq(store_begin(store), STORE_OK);
-	ck_assert_int_eq(store_upsert(store, values, STRATEGY_UPDATE, IMPORT_A, &res), STORE_OK);
+	ck_assert_int_eq(store_upsert(store, values, STRATEGY_UPDATE, KEY_CONFLICT_REJECT,
+	    IMPORT_A, &res), STORE_OK);
 	ck_assert_int_eq(res.outcome, OUTCOME_CREATED);
 	store_result_clear(&res);
 	store_rollback(store);
@@ -634,6 +702,9 @@ START_TEST(strategy_names_parse_back)
 	for (enum strategy s = STRATEGY_SKIP; s <= STRATEGY_MERGE; s++)
 		ck_assert_int_eq(store_strategy_parse(store_strategy_name(s)), (int)s);
 	ck_assert_int_eq(store_strategy_parse("replace"), -1);
+	for (enum key_conflict k = KEY_CONFLICT_REJECT; k <= KEY_CONFLICT_UPDATE; k++)
+		ck_assert_int_eq(store_key_conflict_parse(store_key_conflict_name(k)), (int)k);
+	ck_assert_int_eq(store_key_conflict_parse("merge"), -1);
 	ck_assert_str_eq(outcome_name(OUTCOME_NOT_PROCESSED), "not_processed");
 	ck_assert_str_eq(outcome_name(OUTCOME_UNCHANGED), "unchanged");
 }
@@ -960,6 +1031,8 @@ store_suite(void)
 	tcase_add_test(tc, merge_without_change_is_unchanged);
 	tcase_add_test(tc, second_match_key_finds_the_record_when_the_first_is_empty);
 	tcase_add_test(tc, second_match_key_finds_the_record_when_the_first_matches_nothing);
+	tcase_add_test(tc, key_conflict_is_rejected_naming_the_record_the_key_and_both_values);
+	tcase_add_test(tc, empty_stored_key_is_filled_without_conflict);
 	tcase_add_test(tc, row_matching_two_records_is_rejected_with_a_reason);
 	tcase_add_test(tc, rollback_undoes_the_batch);
 	tcase_add_test(tc, dry_run_leaves_no_table_behind);
