@@ -3,6 +3,8 @@
 CLI_TESTS = \
 	tests/cli/import-creates-records.sh \
 	tests/cli/reimport-with-update-creates-nothing.sh \
+	tests/cli/reimport-is-a-fixed-point.sh \
+	tests/cli/key-conflict-is-rejected-unless-asked-to-update.sh \
 	tests/cli/strategies.sh \
 	tests/cli/validation-errors.sh \
 	tests/cli/csv-dialects.sh \
