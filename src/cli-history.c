@@ -116,6 +116,7 @@ cli_import_json(const struct import_row *r)
 	json_object_set_new(o, "target_table", cli_json_text(r->target_table));
 	json_object_set_new(o, "mapping", cli_json_text(r->mapping));
 	json_object_set_new(o, "strategy", cli_json_text(r->strategy));
+	json_object_set_new(o, "on_key_conflict", cli_json_text(r->on_key_conflict));
 	json_object_set_new(o, "batch_size", cli_json_int(r->batch_size));
 	json_object_set_new(o, "region", cli_json_text(r->region));
 	json_object_set_new(o, "dry_run", json_integer(r->dry_run));

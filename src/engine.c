@@ -896,6 +896,7 @@ engine_do_start(struct engine *e)
 		.target_table = e->schema->table,
 		.mapping_json = e->res.mapping_json,
 		.strategy = store_strategy_name(e->o.strategy),
+		.on_key_conflict = store_key_conflict_name(e->o.on_key_conflict),
 		.batch_size = e->o.batch_size,
 		.region = e->o.region ? e->o.region : e->schema->region,
 		.dry_run = e->o.dry_run,
@@ -1008,6 +1009,10 @@ engine_setup_resume(struct engine *e, char **cause)
 	 * rejected the row of every invalid value: it goes on so. */
 	int iv = validate_invalid_values_parse(r->invalid_values);
 	e->o.invalid_values = iv >= 0 ? (enum invalid_values)iv : INVALID_VALUES_REJECT_ROW;
+	/* An import journaled before key conflicts were told apart wrote
+	 * them as matches: its rest does the same. */
+	int keys = store_key_conflict_parse(r->on_key_conflict ?: "");
+	e->o.on_key_conflict = keys >= 0 ? (enum key_conflict)keys : KEY_CONFLICT_UPDATE;
 	if (r->batch_size > 0)
 		e->o.batch_size = (unsigned)r->batch_size;
 	e->o.region = engine_own(e, r->region);

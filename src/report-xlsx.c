@@ -384,6 +384,8 @@ xlsx_summary(struct xlsx *x)
 	xlsx_pair(x, &row, _("Schema"), im->schema_name);
 	xlsx_pair(x, &row, _("Table"), im->target_table);
 	xlsx_pair(x, &row, _("Strategy"), im->strategy);
+	if (im->on_key_conflict != NULL)
+		xlsx_pair(x, &row, _("Key conflicts"), im->on_key_conflict);
 	xlsx_pair_number(x, &row, _("Batch size"), 
 	    (double)(im->batch_size >= 0 ? im->batch_size : 0), x->integer);
 	xlsx_pair(x, &row, _("Database"), x->rj->db_path);

@@ -63,7 +63,7 @@ static const char journal_schema[] =
 /* Columns added since the first journal: a journal an older sluice made
  * gets them when missing. The values they hold for its imports are those
  * that sluice worked by (NULL invalid_values: every invalid value rejected
- * its row). */
+ * its row; NULL on_key_conflict: key conflicts were written as matches). */
 static const struct {
 	const char *table, *column, *sql;
 } journal_added[] = {
@@ -71,6 +71,8 @@ static const struct {
 	    "ALTER TABLE sluice_imports ADD COLUMN invalid_values TEXT" },
 	{ "sluice_import_errors", "dropped",
 	    "ALTER TABLE sluice_import_errors ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0" },
+	{ "sluice_imports", "on_key_conflict",
+	    "ALTER TABLE sluice_imports ADD COLUMN on_key_conflict TEXT" },
 };
 
 int
@@ -183,9 +185,9 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	    "INSERT INTO sluice_imports (source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
-	    " source_sha256, sheet, encoding, schema_path, invalid_values)"
+	    " source_sha256, sheet, encoding, schema_path, invalid_values, on_key_conflict)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20)", &ss);
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)", &ss);
 	if (st == NULL)
 		return ss;
 	store_sqlite_bind_text(st, 1, info->source_path);
@@ -208,6 +210,7 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	store_sqlite_bind_text(st, 18, info->schema_path);
 	store_sqlite_bind_text(st, 19, status_name(STATUS_RUNNING));
 	store_sqlite_bind_text(st, 20, info->invalid_values);
+	store_sqlite_bind_text(st, 21, info->on_key_conflict);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -129,8 +129,8 @@ store_sqlite_read_end(struct store *base)
 /* --- Imports ---------------------------------------------------------------- */
 
 /* The import query with its condition (where): a journal an older sluice
- * made has no invalid_values column, and NULL stands for it. A new
- * string. */
+ * made has no invalid_values or on_key_conflict column, and NULL stands for
+ * it. A new string. */
 static char *
 import_query(struct store *base, const char *where)
 {
@@ -139,11 +139,13 @@ import_query(struct store *base, const char *where)
 	    " mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done,"
 	    " total, created, updated, merged, unchanged, skipped, rejected, failed,"
 	    " not_processed, started_at, finished_at, last_error, pid, host, user_name,"
-	    " rolled_back_at, rollback, %s, CASE WHEN finished_at IS NOT NULL"
+	    " rolled_back_at, rollback, %s, %s, CASE WHEN finished_at IS NOT NULL"
 	    "  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END"
 	    " FROM sluice_imports %s",
 	    store_sqlite_journal_has(base, "sluice_imports", "invalid_values") ?
-	    "invalid_values" : "NULL", where);
+	    "invalid_values" : "NULL",
+	    store_sqlite_journal_has(base, "sluice_imports", "on_key_conflict") ?
+	    "on_key_conflict" : "NULL", where);
 }
 
 static void
@@ -183,6 +185,7 @@ decode_import(struct sqlite_iter *it)
 	r->rolled_back_at = col_text(s, c++);
 	r->rollback = col_text(s, c++);
 	r->invalid_values = col_text(s, c++);
+	r->on_key_conflict = col_text(s, c++);
 	r->duration_s = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 :
 	    sqlite3_column_double(s, c);
 }

@@ -62,6 +62,8 @@ struct import_row {
 	int64_t source_size;		/* -1: none */
 	char *source_sha256, *source_format, *source_description, *sheet, *encoding;
 	char *schema_name, *schema_path, *target_table, *mapping, *strategy;
+	char *on_key_conflict;		/* NULL: journaled before key conflicts
+					 * were told apart (they were updated) */
 	int64_t batch_size;		/* -1: none */
 	char *region;
 	int dry_run;
@@ -162,6 +164,7 @@ struct import_info {
 	const char *target_table;
 	const char *mapping_json;
 	const char *strategy;
+	const char *on_key_conflict;	/* store_key_conflict_name() */
 	unsigned batch_size;
 	const char *region;
 	int dry_run;

@@ -219,6 +219,8 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	json_object_set_new(o, "schema", summary_journal_text(row.schema_name));
 	json_object_set_new(o, "table", summary_journal_text(row.target_table));
 	json_object_set_new(o, "strategy", summary_journal_text(row.strategy));
+	if (row.on_key_conflict != NULL)
+		json_object_set_new(o, "on_key_conflict", summary_journal_text(row.on_key_conflict));
 	json_object_set_new(o, "batch_size",
 	    row.batch_size >= 0 ? json_integer((json_int_t)row.batch_size) : json_null());
 	json_object_set_new(o, "total", json_integer((json_int_t)(row.total >= 0 ?

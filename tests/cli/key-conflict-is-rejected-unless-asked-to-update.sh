@@ -71,6 +71,22 @@ journal_consistent update.db 1 "the journal tells one story"
 run_sluice rollback 1 --db update.db
 assert_eq "$(sq update.db 'SELECT count(*) FROM contacts')" 0 "the import rolls back"
 
+# --- The choice is journaled with the import --------------------------------------
+run_sluice show 1 --db update.db
+assert_match "$(cat "$T/out")" "strategy update, key conflicts update;" "sluice show names the choice"
+run_sluice history --db update.db --json
+assert_eq "$(json '[.. | objects | select(has("on_key_conflict")) | .on_key_conflict] | join(" ")')" \
+	"update" "sluice history --json has it"
+# A journal an older sluice made has no such column: it is read as it is,
+# and the next import adds the column.
+sq reject.db "ALTER TABLE sluice_imports DROP COLUMN on_key_conflict"
+run_sluice show 1 --db reject.db --json
+assert_eq "$(json '.strategy + " " + (.on_key_conflict // "none")')" "update none" \
+	"an import journaled without the choice shows without it"
+run_sluice import family.csv --db reject.db --json
+assert_eq "$(sq reject.db "SELECT coalesce(on_key_conflict, '-') FROM sluice_imports ORDER BY id")" \
+	"$(printf -- '-\n-\nreject')" "the next import adds the column and journals its choice"
+
 run_sluice import family.csv --db bad.db --on-key-conflict replace
 assert_exit 2 "--on-key-conflict takes reject or update only: exit code 2"
 assert_match "$(cat "$T/err")" "--on-key-conflict must be reject or update" "and says so"

@@ -594,6 +594,63 @@ START_TEST(match_samples_show_update_and_merge)
 }
 END_TEST
 
+/* A family line: Mañuel's phone with Barbara's email is a key conflict,
+ * counted apart with a sample of what replacing the key would do; a
+ * resumed import keeps the choice the journal has. */
+static const char family_csv[] = "First Name,Last Name,Email,Phone\n"
+                                 "Mañuel,Dvořák,mdvok@web.de,+44 20 3103 7281\n"
+                                 "Barbara,King,barb@example.com,+44 20 3103 7281\n";
+
+START_TEST(key_conflicts_are_counted_apart_with_samples)
+{
+	char *path = write_file("f.csv", family_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	struct engine_result r;
+
+	import_ok(&o, NULL, &r);
+	ck_assert_int_eq(r.on_key_conflict, KEY_CONFLICT_REJECT);
+	assert_counts(&r, 2, 1, 0, 0, 0, 1);
+	ck_assert_uint_eq(r.new_records, 1);
+	ck_assert_uint_eq(r.key_conflicts, 1);
+	ck_assert_uint_eq(r.ambiguous, 0);
+	ck_assert_uint_eq(r.nconflict_samples, 1);
+	ck_assert_str_eq(r.conflict_samples[0].key, "email");
+	ck_assert_int_eq(r.conflict_samples[0].row, 2);
+	ck_assert_int_eq(r.errors_by_type[ERROR_BUSINESS], 1);
+	engine_result_clear(&r);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'mdvok@web.de'"), 1);
+	free(path);
+}
+END_TEST
+
+START_TEST(resume_keeps_the_key_conflict_choice)
+{
+	char *path = write_file("f.csv", family_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	o.on_key_conflict = KEY_CONFLICT_UPDATE;
+	o.batch_size = 1;
+	o.start_paused = 1;
+	struct engine_result r;
+	char *cause = NULL;
+	struct engine *e = engine_start(&o, NULL, &cause);
+	ck_assert_ptr_nonnull(e);
+	engine_cancel(e);
+	engine_finish(e, &r);
+	ck_assert_int_eq(r.status, STATUS_CANCELLED);
+	engine_result_clear(&r);
+
+	struct engine_options ro = options(NULL, STRATEGY_UPDATE);
+	ro.resume_id = 1;
+	import_ok(&ro, NULL, &r);
+	ck_assert_int_eq(r.on_key_conflict, KEY_CONFLICT_UPDATE);
+	assert_counts(&r, 2, 1, 1, 0, 0, 0);
+	ck_assert_uint_eq(r.key_conflicts, 1);
+	engine_result_clear(&r);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'barb@example.com'"), 1);
+	free(path);
+}
+END_TEST
+
 START_TEST(cancel_rolls_back_the_batch_in_flight)
 {
 	char *path = write_file("c.csv", contacts_csv);
@@ -826,6 +883,8 @@ engine_suite(void)
 	tcase_add_test(tc, cell_fix_is_applied_before_validation_and_journaled);
 	tcase_add_test(tc, rows_are_classified_as_new_stored_repeated_or_ambiguous);
 	tcase_add_test(tc, match_samples_show_update_and_merge);
+	tcase_add_test(tc, key_conflicts_are_counted_apart_with_samples);
+	tcase_add_test(tc, resume_keeps_the_key_conflict_choice);
 	tcase_add_test(tc, cancel_rolls_back_the_batch_in_flight);
 	tcase_add_test(tc, resume_refuses_a_changed_file);
 	tcase_add_test(tc, watch_follows_an_import_to_its_end);
