@@ -169,7 +169,11 @@ tui_confirm_draw(struct screen *s, int full)
 	if (c->finished && c->generation == w->generation) {
 		char a[32], b[32], d[32];
 		tui_text_thousands(a, sizeof a, c->result.total);
-		tui_text_thousands(b, sizeof b, c->result.counts.n[OUTCOME_REJECTED]);
+		/* The check rejects key conflicts whatever is chosen. */
+		uint64_t rejected = c->result.counts.n[OUTCOME_REJECTED];
+		if (w->on_key_conflict == KEY_CONFLICT_UPDATE)
+			rejected -= c->result.key_conflicts;
+		tui_text_thousands(b, sizeof b, rejected);
 		tui_text_thousands(d, sizeof d, c->result.new_records);
 		v = xasprintf(_("%s rows; %s would be rejected; %s new records."), a, b, d);
 		if (c->result.values_dropped > 0) {
