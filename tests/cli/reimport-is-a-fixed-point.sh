@@ -128,7 +128,7 @@ if [ -f "$bench_gen" ]; then
 			"gen_contacts.py --rows 20000 --seed 4242, $strategy: the second import creates nothing and changes no value"
 	done
 else
-	skip "the issue's 20,000-row file: $bench_gen is not there"
+	skip "the issue's 20,000-row file (gen_contacts.py --rows 20000 --seed 4242)" "$bench_gen is not there"
 fi
 
 done_testing
