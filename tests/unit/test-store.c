@@ -697,6 +697,50 @@ START_TEST(dry_run_leaves_stored_records_unchanged)
 }
 END_TEST
 
+/* The rule itself, as every backend calls it: given the matched record's
+ * values and the row's. */
+START_TEST(key_conflict_rule_needs_no_backend)
+{
+	const char **stored = xcalloc(schema->nfields, sizeof *stored);
+	const char **row = xcalloc(schema->nfields, sizeof *row);
+	size_t phone = (size_t)schema_field_index(schema, "phone");
+	size_t email = (size_t)schema_field_index(schema, "email");
+	struct upsert_result res = { .reason_field = -1 };
+
+	stored[phone] = row[phone] = "+12125550187";
+	/* An empty key on either side, or the same value: no conflict. */
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7,
+	    phone, stored, row, &res), 0);
+	row[email] = "ann@example.com";
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7,
+	    phone, stored, row, &res), 0);
+	stored[email] = "ann@example.com";
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7,
+	    phone, stored, row, &res), 0);
+	ck_assert_int_eq(res.key_conflict, 0);
+	ck_assert_ptr_null(res.reason);
+
+	/* Another email: under update, said and left to the strategy. */
+	row[email] = "bob@example.com";
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_UPDATE, 7,
+	    phone, stored, row, &res), 1);
+	ck_assert_int_eq(res.key_conflict, 1);
+	ck_assert_int_eq(res.reason_field, (int)email);
+	ck_assert_ptr_null(res.reason);
+	store_result_clear(&res);
+
+	/* Rejected, naming the record even when it has no name. */
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_MERGE, KEY_CONFLICT_REJECT, 7,
+	    phone, stored, row, &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REJECTED);
+	ck_assert_int_eq(res.record_id, 7);
+	ck_assert_str_eq(res.reason, "The phone matches record 7, but the email bob@example.com differs from the stored ann@example.com; import it with --on-key-conflict update to merge the row into that record all the same.");
+	store_result_clear(&res);
+	free(stored);
+	free(row);
+}
+END_TEST
+
 START_TEST(strategy_names_parse_back)
 {
 	for (enum strategy s = STRATEGY_SKIP; s <= STRATEGY_MERGE; s++)
@@ -1033,6 +1077,7 @@ store_suite(void)
 	tcase_add_test(tc, second_match_key_finds_the_record_when_the_first_matches_nothing);
 	tcase_add_test(tc, key_conflict_is_rejected_naming_the_record_the_key_and_both_values);
 	tcase_add_test(tc, empty_stored_key_is_filled_without_conflict);
+	tcase_add_test(tc, key_conflict_rule_needs_no_backend);
 	tcase_add_test(tc, row_matching_two_records_is_rejected_with_a_reason);
 	tcase_add_test(tc, rollback_undoes_the_batch);
 	tcase_add_test(tc, dry_run_leaves_no_table_behind);
