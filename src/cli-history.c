@@ -61,7 +61,7 @@ cli_read_args(const char *cmd, int argc, char **argv, struct cli_read_opts *o, i
 		cli_error("usage", _("sluice %s: name the database with --db PATH.\n"), cmd);
 		return EXIT_USAGE;
 	}
-	if (access(o->db, F_OK) != 0) {
+	if (!store_target_exists(o->db)) {
 		cli_error("database", _("sluice %s: there is no database %s; give the --db path an import used.\n"), cmd, o->db);
 		return EXIT_USAGE;
 	}
@@ -158,7 +158,9 @@ cli_history(int argc, char **argv)
 		cli_json_print(list);
 		json_decref(list);
 	} else if (n == 0) {
-		printf(_("No imports yet in %s.\n"), o.db);
+		char *shown = store_target_shown(o.db);
+		printf(_("No imports yet in %s.\n"), shown);
+		free(shown);
 	} else {
 		printf("%5s  %-21s  %-20s  %8s  %9s  %9s  %9s  %9s  %s\n", _("ID"), _("STATUS"),
 		    _("STARTED"), _("TOOK"), _("ROWS"), _("CREATED"), _("UPDATED"), _("REJECTED"),

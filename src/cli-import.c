@@ -573,7 +573,7 @@ cli_resume(int argc, char **argv)
 		cli_error("usage", _("sluice resume: name the database with --db PATH.\n"));
 		return EXIT_USAGE;
 	}
-	if (access(o.db, F_OK) != 0) {
+	if (!store_target_exists(o.db)) {
 		cli_error("database", _("sluice resume: there is no database %s; give the --db path the import used.\n"), o.db);
 		return EXIT_USAGE;
 	}

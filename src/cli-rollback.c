@@ -45,7 +45,7 @@ cli_rollback(int argc, char **argv)
 	long long id;
 	if (cli_import_id("rollback", _("undo"), argc, argv, &id) != 0)
 		return EXIT_USAGE;
-	if (db == NULL || access(db, F_OK) != 0) {
+	if (db == NULL || !store_target_exists(db)) {
 		cli_error("usage", _("sluice rollback: name the database of the import with --db PATH.\n"));
 		return EXIT_USAGE;
 	}

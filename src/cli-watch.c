@@ -147,7 +147,7 @@ cli_watch(int argc, char **argv)
 	long long id;
 	if (cli_import_id("watch", _("follow"), argc, argv, &id) != 0)
 		return EXIT_USAGE;
-	if (db == NULL || access(db, F_OK) != 0) {
+	if (db == NULL || !store_target_exists(db)) {
 		fprintf(stderr, _("sluice watch: name the database of the import with --db PATH.\n"));
 		return EXIT_USAGE;
 	}

@@ -957,8 +957,10 @@ engine_open_store(struct engine *e, char **cause)
 		return -1;
 	}
 	if (engine_retry(e, engine_do_journal_prepare) != STORE_OK) {
-		*cause = xasprintf(_("Cannot set up sluice's journal tables in %s: %s"), e->o.db,
+		char *db = store_target_shown(e->o.db);
+		*cause = xasprintf(_("Cannot set up sluice's journal tables in %s: %s"), db,
 		    store_errmsg(e->store));
+		free(db);
 		return -1;
 	}
 	return 0;
@@ -972,8 +974,10 @@ engine_setup_resume(struct engine *e, char **cause)
 	int64_t id = e->o.resume_id;
 	struct import_row *r = e->resumed = xcalloc(1, sizeof *e->resumed);
 	if (journal_import(e->journal, id, r) != 1) {
+		char *db = store_target_shown(e->o.db);
 		*cause = xasprintf(_("There is no import %lld in %s; sluice history lists them."),
-		    (long long)id, e->o.db);
+		    (long long)id, db);
+		free(db);
 		return -1;
 	}
 	enum import_status status = journal_settle(e->journal, r);

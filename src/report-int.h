@@ -13,7 +13,7 @@
 /* An open database with one import's journal, read inside one read
  * snapshot so that every cursor sees the same journal. */
 struct report_journal {
-	const char *db_path;
+	char *db_path;		/* as people may see it: password masked */
 	struct store *store;
 	struct journal *journal;
 	struct import_row import;	/* its status as journal_status_seen() */

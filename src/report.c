@@ -242,16 +242,19 @@ int
 report_journal_open(struct report_journal *rj, const char *db_path, int64_t id, char **cause)
 {
 	memset(rj, 0, sizeof *rj);
-	rj->db_path = db_path;
+	rj->db_path = store_target_shown(db_path);
 	rj->import.id = id;
-	if (access(db_path, F_OK) != 0) {
+	if (!store_target_exists(db_path)) {
 		*cause = xasprintf(_("There is no database %s; give the --db path an import used."),
 		    db_path);
+		report_journal_close(rj);
 		return -1;
 	}
 	rj->store = store_open(db_path, cause);
-	if (rj->store == NULL)
+	if (rj->store == NULL) {
+		report_journal_close(rj);
 		return -1;
+	}
 	rj->journal = journal_open(rj->store);
 	if (journal_read_begin(rj->journal) != STORE_OK) {
 		*cause = report_journal_error(rj);
@@ -282,6 +285,7 @@ report_journal_close(struct report_journal *rj)
 	for (size_t c = 0; rj->headers != NULL && c < rj->ncolumns; c++)
 		free(rj->headers[c]);
 	free(rj->headers);
+	free(rj->db_path);
 	memset(rj, 0, sizeof *rj);
 }
 

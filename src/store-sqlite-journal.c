@@ -3,7 +3,6 @@
  * written on the store's connection in the same transactions as the rows. */
 #include "config.h"
 
-#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,36 +218,6 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	return STORE_OK;
 }
 
-/* The original cells as a JSON array. Cells that are not valid UTF-8 are
- * kept escaped, since JSON cannot hold them. */
-static char *
-journal_cells_json(const struct record *r)
-{
-	json_t *arr = json_array();
-	for (size_t c = 0; c < r->ncells; c++) {
-		json_t *s = json_string(r->cells[c]);
-		if (s == NULL) {
-			size_t len = strlen(r->cells[c]);
-			char *esc = xmalloc(len * 4 + 1), *o = esc;
-			for (const unsigned char *p = (const unsigned char *)r->cells[c]; *p; p++)
-				o += *p < 0x80 ? sprintf(o, "%c", *p) : sprintf(o, "\\x%02x", *p);
-			s = json_string(esc);
-			free(esc);
-		}
-		json_array_append_new(arr, s ? s : json_string(""));
-	}
-	char *js = json_dumps(arr, JSON_COMPACT);
-	json_decref(arr);
-	return js;
-}
-
-/* The journal's word for what a written row did to its record. */
-static const char *
-journal_action(enum outcome o)
-{
-	return o == OUTCOME_CREATED ? "insert" : o == OUTCOME_UPDATED ? "update" : "merge";
-}
-
 enum store_status
 store_sqlite_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
     const struct record *records, size_t n)
@@ -274,7 +243,7 @@ store_sqlite_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 		switch (r->outcome) {
 		case OUTCOME_REJECTED:
 		case OUTCOME_FAILED: {
-			char *cells = journal_cells_json(r);
+			char *cells = store_cells_json(r);
 			sqlite3_bind_int64(st->j_reject, 1, id);
 			sqlite3_bind_int64(st->j_reject, 2, (sqlite3_int64)r->row_no);
 			sqlite3_bind_int64(st->j_reject, 3, (sqlite3_int64)r->line_no);
@@ -291,7 +260,7 @@ store_sqlite_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 			sqlite3_bind_int64(st->j_change, 2, (sqlite3_int64)batch_no);
 			sqlite3_bind_int64(st->j_change, 3, (sqlite3_int64)r->row_no);
 			sqlite3_bind_int64(st->j_change, 4, r->record_id);
-			store_sqlite_bind_text(st->j_change, 5, journal_action(r->outcome));
+			store_sqlite_bind_text(st->j_change, 5, store_action_name(r->outcome));
 			store_sqlite_bind_text(st->j_change, 6, r->before);
 			sqlite3_bind_int64(st->j_change, 7, (sqlite3_int64)r->after_hash);
 			ss = journal_step(base, st->j_change);

@@ -403,9 +403,7 @@ decode_change(struct sqlite_iter *it)
 	sqlite3_stmt *s = it->stmt;
 	struct change_row *r = &it->row.change;
 	r->record_id = sqlite3_column_int64(s, 0);
-	const char *action = col_text(s, 1);
-	r->outcome = action == NULL ? OUTCOME_UPDATED : !strcmp(action, "insert") ?
-	    OUTCOME_CREATED : !strcmp(action, "merge") ? OUTCOME_MERGED : OUTCOME_UPDATED;
+	r->outcome = store_action_parse(col_text(s, 1));
 	r->before = col_text(s, 2);
 	r->after_hash = (uint64_t)sqlite3_column_int64(s, 3);
 }

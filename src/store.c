@@ -4,12 +4,17 @@
  * fingerprints, strategy names). */
 #include "config.h"
 
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "fatal.h"
 #include "i18n.h"
+#include "record.h"
+#include "store-postgres.h"
 #include "store-sqlite.h"
 #include "store.h"
 #include "validate.h"
@@ -26,11 +31,66 @@ store_is_postgresql(const char *target)
 struct store *
 store_open(const char *target, char **cause)
 {
-	if (store_is_postgresql(target)) {
-		*cause = xstrdup(_("PostgreSQL targets are not supported by this build of sluice yet; import into an SQLite database file instead."));
-		return NULL;
-	}
+	if (store_is_postgresql(target))
+		return store_pg_open(target, cause);
 	return store_sqlite_open(target, cause);
+}
+
+int
+store_target_exists(const char *target)
+{
+	return store_is_postgresql(target) || access(target, F_OK) == 0;
+}
+
+/* Appends n bytes of s to the string *out of length *len. */
+static void
+store_append(char **out, size_t *len, const char *s, size_t n)
+{
+	*out = xrealloc(*out, *len + n + 1);
+	memcpy(*out + *len, s, n);
+	*len += n;
+	(*out)[*len] = '\0';
+}
+
+char *
+store_target_shown(const char *target)
+{
+	if (!store_is_postgresql(target))
+		return xstrdup(target);
+	char *out = NULL;
+	size_t len = 0;
+	const char *rest = strstr(target, "://") + 3;
+	store_append(&out, &len, target, (size_t)(rest - target));
+	/* user:password@ before the host */
+	size_t auth = strcspn(rest, "/?#");
+	const char *at = memchr(rest, '@', auth);
+	const char *colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+	if (colon != NULL) {
+		store_append(&out, &len, rest, (size_t)(colon - rest) + 1);
+		store_append(&out, &len, "***", 3);
+		rest = at;
+	}
+	/* password=… among the parameters */
+	const char *q = strchr(rest, '?');
+	if (q == NULL) {
+		store_append(&out, &len, rest, strlen(rest));
+		return out;
+	}
+	store_append(&out, &len, rest, (size_t)(q - rest) + 1);
+	for (const char *p = q + 1; *p != '\0';) {
+		size_t n = strcspn(p, "&");
+		if (strncasecmp(p, "password=", 9) == 0) {
+			store_append(&out, &len, p, 9);
+			store_append(&out, &len, "***", 3);
+		} else
+			store_append(&out, &len, p, n);
+		p += n;
+		if (*p == '&') {
+			store_append(&out, &len, "&", 1);
+			p++;
+		}
+	}
+	return out;
 }
 
 void
@@ -269,6 +329,40 @@ store_key_conflict_parse(const char *name)
 		if (!strcmp(name, key_conflict_names[i]))
 			return (int)i;
 	return -1;
+}
+
+char *
+store_cells_json(const struct record *r)
+{
+	json_t *arr = json_array();
+	for (size_t c = 0; c < r->ncells; c++) {
+		json_t *s = json_string(r->cells[c]);
+		if (s == NULL) {
+			size_t len = strlen(r->cells[c]);
+			char *esc = xmalloc(len * 4 + 1), *o = esc;
+			for (const unsigned char *p = (const unsigned char *)r->cells[c]; *p; p++)
+				o += *p < 0x80 ? sprintf(o, "%c", *p) : sprintf(o, "\\x%02x", *p);
+			s = json_string(esc);
+			free(esc);
+		}
+		json_array_append_new(arr, s ? s : json_string(""));
+	}
+	char *js = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return js;
+}
+
+const char *
+store_action_name(enum outcome o)
+{
+	return o == OUTCOME_CREATED ? "insert" : o == OUTCOME_UPDATED ? "update" : "merge";
+}
+
+enum outcome
+store_action_parse(const char *action)
+{
+	return action == NULL ? OUTCOME_UPDATED : !strcmp(action, "insert") ?
+	    OUTCOME_CREATED : !strcmp(action, "merge") ? OUTCOME_MERGED : OUTCOME_UPDATED;
 }
 
 /* --- Journal rows ------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /* The target database behind one small interface: store_open() chooses the
  * backend from the target, and everything else goes through the wrappers
- * below, which call the backend's operation table (store-sqlite*.c;
- * PostgreSQL later). The store knows schemas and records, not files. Used
+ * below, which call the backend's operation table (store-sqlite*.c,
+ * store-postgres*.c). The store knows schemas and records, not files. Used
  * by one thread at a time. */
 #ifndef SLUICE_STORE_H
 #define SLUICE_STORE_H
@@ -282,6 +282,12 @@ struct store_ops {
  * SQLite database; a postgresql:// or postgres:// URL names a PostgreSQL
  * database. NULL and *cause (a sentence, a new string) when it cannot. */
 struct store *store_open(const char *target, char **cause);
+/* Whether target may name a database to read: an existing file, or any
+ * PostgreSQL URL (the server says whether the database is there). */
+int store_target_exists(const char *target);
+/* The target as people may see it: a PostgreSQL URL with its password
+ * (user:PASSWORD@, password=PASSWORD) masked as ***; a new string. */
+char *store_target_shown(const char *target);
 /* Closes the connection; NULL is fine. */
 void store_close(struct store *st);
 
@@ -352,6 +358,16 @@ int store_key_conflict(const struct schema *schema, enum strategy strategy,
  * kept with each change so that a rollback can tell whether anyone has
  * changed the record since. */
 uint64_t store_values_hash(const char *const *values, size_t n);
+
+/* The original cells of a rejected or failed row as the journal keeps
+ * them: a JSON array of strings, a cell that is not UTF-8 kept escaped
+ * (\xNN); a new string. */
+char *store_cells_json(const struct record *r);
+
+/* The journal's word for what a written row (created, updated, merged)
+ * did to its record: "insert", "update", "merge"; and back. */
+const char *store_action_name(enum outcome o);
+enum outcome store_action_parse(const char *action);
 
 const char *store_strategy_name(enum strategy s);
 /* Parses "skip", "update" or "merge"; -1 otherwise. */

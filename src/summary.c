@@ -95,6 +95,16 @@ summary_match_sample(const struct match_sample *m)
 	return o;
 }
 
+/* The database as people may see it: a URL's password masked. */
+static json_t *
+summary_target(const char *db)
+{
+	char *shown = store_target_shown(db);
+	json_t *v = json_string(shown);
+	free(shown);
+	return v;
+}
+
 json_t *
 summary_from_result(const struct engine_result *r, const char *db)
 {
@@ -103,7 +113,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "status", json_string(status_name(r->status)));
 	json_object_set_new(o, "dry_run", json_boolean(r->dry_run));
 	json_object_set_new(o, "file", json_string(r->file));
-	json_object_set_new(o, "database", json_string(db));
+	json_object_set_new(o, "database", summary_target(db));
 	json_object_set_new(o, "source", json_string(r->source_description));
 	json_object_set_new(o, "schema", json_string(r->schema));
 	json_object_set_new(o, "table", json_string(r->table));
@@ -214,7 +224,7 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	json_object_set_new(o, "status", json_string(status_name(row.status)));
 	json_object_set_new(o, "dry_run", json_boolean(row.dry_run));
 	json_object_set_new(o, "file", summary_journal_text(row.source_path));
-	json_object_set_new(o, "database", json_string(db));
+	json_object_set_new(o, "database", summary_target(db));
 	json_object_set_new(o, "source", summary_journal_text(row.source_description));
 	json_object_set_new(o, "schema", summary_journal_text(row.schema_name));
 	json_object_set_new(o, "table", summary_journal_text(row.target_table));

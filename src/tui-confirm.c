@@ -140,7 +140,9 @@ tui_confirm_draw(struct screen *s, int full)
 	free(v);
 	if (w->sheet)
 		tui_confirm_line(t, &y, _("Sheet"), w->sheet);
-	v = xasprintf(_("table %s of %s (schema %s)"), w->schema->table, w->db, w->schema->name);
+	char *db = store_target_shown(w->db);
+	v = xasprintf(_("table %s of %s (schema %s)"), w->schema->table, db, w->schema->name);
+	free(db);
 	tui_confirm_line(t, &y, _("Into"), v);
 	free(v);
 	size_t mapped = 0;

@@ -303,7 +303,7 @@ tui_file_load_task(struct tui_task *task)
 	}
 	source_close(s);
 	/* A mapping remembered for the same header. */
-	if (access(job->db, F_OK) == 0) {
+	if (store_target_exists(job->db)) {
 		struct store *st = store_open(job->db, &cause);
 		if (st != NULL) {
 			struct journal *j = journal_open(st);
@@ -621,7 +621,9 @@ tui_file_draw(struct screen *s, int full)
 	int sheets_w = f->info ? (COLS >= 120 ? 50 : 36) : 0;
 	int files_w = COLS - 2 - (sheets_w ? sheets_w + 2 : 0);
 	if (full) {
-		tui_draw_title(t, _("Choose a file"), t->w.db);
+		char *db = store_target_shown(t->w.db);
+		tui_draw_title(t, _("Choose a file"), db);
+		free(db);
 		tui_put(stdscr, 2, 1, files_w, f->dir, t->a.bold);
 		tui_putf(stdscr, 3, 1, files_w, t->a.dim, "%s",
 		    f->show_all ? _("All files (a: only the files sluice reads)") :

@@ -89,7 +89,7 @@ tui_home_poller(struct tui_task *task)
 		struct tui_home_list *list = xcalloc(1, sizeof *list);
 		char *cause = NULL;
 		list->refs = 1;
-		if (access(p->db, F_OK) == 0) {
+		if (store_target_exists(p->db)) {
 			struct store *st = store_open(p->db, &cause);
 			if (st != NULL) {
 				struct journal *j = journal_open(st);
@@ -432,7 +432,9 @@ tui_home_draw(struct screen *s, int full)
 	struct home *h = s->data;
 	struct tui *t = s->tui;
 	if (full) {
-		tui_draw_title(t, _("Home"), t->w.db);
+		char *db = store_target_shown(t->w.db);
+		tui_draw_title(t, _("Home"), db);
+		free(db);
 		tui_put(stdscr, 2, 1, COLS - 2, _("Recent imports"), t->a.bold);
 		struct tui_home_cols c = tui_home_layout(COLS - 2);
 		int x = 1;
@@ -459,7 +461,9 @@ tui_home_draw(struct screen *s, int full)
 	if (h->imports->n == 0) {
 		move(4, 0);
 		clrtobot();
-		char *text = xasprintf(_("No imports yet in %s. Press n to import a file."), t->w.db);
+		char *db = store_target_shown(t->w.db);
+		char *text = xasprintf(_("No imports yet in %s. Press n to import a file."), db);
+		free(db);
 		tui_put_wrapped(stdscr, 5, 2, COLS - 4, 3, text, A_NORMAL);
 		free(text);
 		tui_draw_footer(t, home_keys);

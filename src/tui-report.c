@@ -82,7 +82,7 @@ tui_report_load_task(struct tui_task *task)
 {
 	struct tui_report_load *l = task->arg;
 	char *cause = NULL;
-	if (access(l->db, F_OK) != 0) {
+	if (!store_target_exists(l->db)) {
 		l->error = xasprintf(_("There is no database %s."), l->db);
 		return l;
 	}

@@ -754,20 +754,45 @@ START_TEST(strategy_names_parse_back)
 }
 END_TEST
 
-START_TEST(postgresql_targets_are_refused_with_a_sentence)
+START_TEST(unreachable_postgresql_targets_are_refused_with_a_sentence)
 {
+	/* Port 1 on the loopback answers at once: nobody listens there. */
 	static const char *const urls[] = {
-		"postgresql://localhost/contacts", "postgres://u@db/contacts",
+		"postgresql://127.0.0.1:1/contacts", "postgres://u:s3cret@127.0.0.1:1/contacts",
 	};
 	for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
 		char *cause = NULL;
 		ck_assert_ptr_null(store_open(urls[i], &cause));
 		ck_assert_ptr_nonnull(cause);
 		ck_assert_msg(strstr(cause, "PostgreSQL") != NULL, "%s", cause);
+		ck_assert_msg(strstr(cause, "s3cret") == NULL, "%s", cause);
 		free(cause);
 		/* Nothing was created for the URL. */
 		ck_assert_int_ne(access(urls[i], F_OK), 0);
 	}
+}
+END_TEST
+
+START_TEST(targets_are_shown_without_their_password)
+{
+	static const char *const cases[][2] = {
+		{ "contacts.db", "contacts.db" },
+		{ "postgresql://db.example.com/crm", "postgresql://db.example.com/crm" },
+		{ "postgresql://ann@db/crm", "postgresql://ann@db/crm" },
+		{ "postgresql://ann:s3cret@db:5433/crm", "postgresql://ann:***@db:5433/crm" },
+		{ "postgres://ann:p%40ss@db/crm?sslmode=require",
+		    "postgres://ann:***@db/crm?sslmode=require" },
+		{ "postgresql:///crm?user=ann&password=s3cret&sslmode=disable",
+		    "postgresql:///crm?user=ann&password=***&sslmode=disable" },
+		{ "postgresql://db/crm?PASSWORD=s3cret", "postgresql://db/crm?PASSWORD=***" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *shown = store_target_shown(cases[i][0]);
+		ck_assert_str_eq(shown, cases[i][1]);
+		free(shown);
+	}
+	ck_assert_int_eq(store_target_exists("postgresql://db/crm"), 1);
+	ck_assert_int_eq(store_target_exists("/nonexistent/sluice.db"), 0);
 }
 END_TEST
 
@@ -1083,7 +1108,8 @@ store_suite(void)
 	tcase_add_test(tc, dry_run_leaves_no_table_behind);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
 	tcase_add_test(tc, strategy_names_parse_back);
-	tcase_add_test(tc, postgresql_targets_are_refused_with_a_sentence);
+	tcase_add_test(tc, unreachable_postgresql_targets_are_refused_with_a_sentence);
+	tcase_add_test(tc, targets_are_shown_without_their_password);
 	tcase_add_test(tc, journal_rows_read_back_typed);
 	tcase_add_test(tc, journal_settles_an_import_whose_process_is_gone);
 	tcase_add_test(tc, journal_without_tables_reads_as_empty);

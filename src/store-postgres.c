@@ -1,0 +1,794 @@
+/* The PostgreSQL store (libpq): connecting, what an error means, the
+ * target table made from the schema, and upserts by match key and
+ * strategy with the same rules as SQLite's. One transaction per batch;
+ * the batch's table is locked against other writers for it, as SQLite's
+ * write lock does. Its journal, reads and rollback are in
+ * store-postgres-*.c. */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fatal.h"
+#include "i18n.h"
+#include "store-postgres.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+/* How long a statement waits on a lock before it reports 55P03; the
+ * engine's retries with backoff come on top (as SQLite's busy timeout). */
+#define STORE_PG_LOCK_TIMEOUT "2s"
+
+/* --- Buffers and identifiers -------------------------------------------------- */
+
+void
+pg_buf_add(struct pg_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+pg_buf_printf(struct pg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *part = xvasprintf(fmt, ap);
+	va_end(ap);
+	pg_buf_add(b, part, strlen(part));
+	free(part);
+}
+
+void
+pg_buf_element(struct pg_buf *b, const char *v)
+{
+	pg_buf_add(b, b->len == 0 ? "{" : ",", 1);
+	if (v == NULL) {
+		pg_buf_add(b, "NULL", 4);
+		return;
+	}
+	pg_buf_add(b, "\"", 1);
+	for (const char *p = v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			pg_buf_add(b, "\\", 1);
+		pg_buf_add(b, p, 1);
+	}
+	pg_buf_add(b, "\"", 1);
+}
+
+void
+pg_buf_array_end(struct pg_buf *b)
+{
+	if (b->len == 0)
+		pg_buf_add(b, "{", 1);
+	pg_buf_add(b, "}", 1);
+}
+
+void
+pg_buf_free(struct pg_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+char *
+store_pg_ident(struct store_pg *st, const char *name)
+{
+	char *q = PQescapeIdentifier(st->conn, name, strlen(name));
+	if (q == NULL)
+		fatal(_("sluice: cannot quote the name %s: %s"), name, PQerrorMessage(st->conn));
+	char *out = xstrdup(q);
+	PQfreemem(q);
+	return out;
+}
+
+/* --- Errors ------------------------------------------------------------------ */
+
+static void
+store_pg_set_error(struct store_pg *st, char *msg)
+{
+	free(st->errmsg);
+	st->errmsg = msg;
+}
+
+/* Whether the SQLSTATE says the connection or the server went away. */
+static int
+store_pg_is_connection(const char *state)
+{
+	return state == NULL || strncmp(state, "08", 2) == 0 || !strcmp(state, "57P01") ||
+	    !strcmp(state, "57P02") || !strcmp(state, "57P03");
+}
+
+enum store_status
+store_pg_classify(const char *state)
+{
+	if (store_pg_is_connection(state))
+		return STORE_FATAL;
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
+		return STORE_TRANSIENT;
+	/* Integrity constraints and data exceptions (a value the column's
+	 * type refuses): this row. */
+	if (!strncmp(state, "23", 2) || !strncmp(state, "22", 2))
+		return STORE_ROW;
+	return STORE_FATAL;
+}
+
+/* The first line of a libpq message, without "ERROR:  " and the newline. */
+static char *
+store_pg_first_line(const char *msg)
+{
+	if (msg == NULL)
+		msg = "";
+	if (!strncmp(msg, "ERROR:  ", 8))
+		msg += 8;
+	size_t n = strcspn(msg, "\n");
+	return xstrndup(msg, n);
+}
+
+enum store_status
+store_pg_fail(struct store_pg *st, PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char *detail = store_pg_first_line(primary ? primary :
+	    res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) :
+	    PQerrorMessage(st->conn));
+	/* No SQLSTATE on a live connection: libpq itself refused (memory,
+	 * protocol), not a lost server. */
+	if (state == NULL && PQstatus(st->conn) == CONNECTION_OK)
+		state = "XX000";
+	const char *what;
+	enum store_status ss = store_pg_classify(state);
+	if (store_pg_is_connection(state))
+		what = _("The connection to the PostgreSQL server was lost; the batch in flight was not recorded as committed. Resume the import once the server is reachable again.");
+	else if (ss == STORE_TRANSIENT)
+		what = _("The table is locked by another transaction.");
+	else if (!strncmp(state, "53", 2))
+		what = _("The PostgreSQL server has run out of a resource (disk, memory or connections); resume the import once it has been freed.");
+	else if (!strncmp(state, "42501", 5))
+		what = _("The database cannot be written: this user lacks the privilege.");
+	else if (!strncmp(state, "23", 2))
+		what = _("The database refused the row (a constraint failed).");
+	else if (!strncmp(state, "22", 2))
+		what = _("The database refused a value of the row.");
+	else
+		what = _("The database reported an error.");
+	store_pg_set_error(st, xasprintf(_("%s (PostgreSQL: %s)"), what, detail));
+	free(detail);
+	PQclear(res);
+	return ss;
+}
+
+/* --- Running statements ---------------------------------------------------------- */
+
+static PGresult *
+store_pg_check(struct store_pg *st, PGresult *res, enum store_status *ss)
+{
+	ExecStatusType t = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK)
+		return res;
+	enum store_status s = store_pg_fail(st, res);
+	if (ss != NULL)
+		*ss = s;
+	return NULL;
+}
+
+PGresult *
+store_pg_query(struct store_pg *st, const char *sql, int n, const char *const *params,
+    enum store_status *ss)
+{
+	return store_pg_check(st, PQexecParams(st->conn, sql, n, NULL, params, NULL, NULL, 0),
+	    ss);
+}
+
+PGresult *
+store_pg_run(struct store_pg *st, const char *name, int n, const char *const *params,
+    enum store_status *ss)
+{
+	return store_pg_check(st, PQexecPrepared(st->conn, name, n, params, NULL, NULL, 0), ss);
+}
+
+enum store_status
+store_pg_exec(struct store_pg *st, const char *sql)
+{
+	enum store_status ss = STORE_OK;
+	PGresult *res = store_pg_check(st, PQexec(st->conn, sql), &ss);
+	PQclear(res);
+	return ss;
+}
+
+enum store_status
+store_pg_prepare_stmt(struct store_pg *st, const char *name, const char *sql)
+{
+	enum store_status ss = STORE_OK;
+	PQclear(store_pg_check(st, PQprepare(st->conn, name, sql, 0, NULL), &ss));
+	return ss;
+}
+
+int64_t
+store_pg_int(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return -1;
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+char *
+store_pg_text(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+int
+store_pg_table_exists(struct store_pg *st, const char *name)
+{
+	const char *p[] = { name };
+	PGresult *res = store_pg_query(st, "SELECT 1 FROM information_schema.tables"
+	    " WHERE table_schema = current_schema() AND table_name = $1", 1, p, NULL);
+	if (res == NULL)
+		return -1;
+	int n = PQntuples(res);
+	PQclear(res);
+	return n > 0;
+}
+
+/* --- Opening ------------------------------------------------------------------- */
+
+/* Notices (a table that already exists, …) are not for the user. */
+static void
+store_pg_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+struct store *
+store_pg_open(const char *uri, char **cause)
+{
+	char *shown = store_target_shown(uri);
+	PGconn *conn = PQconnectdb(uri);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+		char *why = store_pg_first_line(conn ? PQerrorMessage(conn) : NULL);
+		*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: %s."), shown, why);
+		free(why);
+		free(shown);
+		PQfinish(conn);
+		return NULL;
+	}
+	PQsetNoticeProcessor(conn, store_pg_notice, NULL);
+	struct store_pg *st = xcalloc(1, sizeof *st);
+	st->base.ops = &store_pg_ops;
+	st->conn = conn;
+	st->shown = shown;
+	return &st->base;
+}
+
+static enum store_status
+store_pg_ready(struct store *base, char **cause)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	/* Text in UTF-8 both ways, dates as the validator writes them, and a
+	 * lock wait that ends (55P03: busy, retried). */
+	enum store_status ss = store_pg_exec(st, "SET client_encoding = 'UTF8';"
+	    " SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
+	    " SET lock_timeout = '" STORE_PG_LOCK_TIMEOUT "';"
+	    " SET client_min_messages = warning; SET application_name = 'sluice'");
+	if (ss != STORE_OK)
+		*cause = xasprintf(_("Cannot use the database %s: %s"), st->shown, st->errmsg);
+	return ss;
+}
+
+static void
+store_pg_unprepare(struct store_pg *st)
+{
+	if (st->prepared)
+		store_pg_exec(st, "DEALLOCATE s_find; DEALLOCATE s_insert; DEALLOCATE s_update");
+	st->prepared = 0;
+	free(st->table);
+	free(st->merged);
+	free(st->stored);
+	free(st->owned);
+	free(st->params);
+	st->table = NULL;
+	st->merged = st->stored = st->params = NULL;
+	st->owned = NULL;
+}
+
+static void
+store_pg_close(struct store *base)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	if (st == NULL)
+		return;
+	store_pg_records_finalize(st);
+	free(st->table);
+	free(st->merged);
+	free(st->stored);
+	free(st->owned);
+	free(st->params);
+	PQfinish(st->conn);
+	free(st->shown);
+	free(st->errmsg);
+	free(st);
+}
+
+/* --- The table --------------------------------------------------------------------- */
+
+static const char *
+store_pg_column_type(enum field_type t)
+{
+	return t == FIELD_NUMBER ? "numeric" : t == FIELD_DATE ? "date" : "text";
+}
+
+static enum store_status
+store_pg_create_table(struct store_pg *st, const struct schema *s, char **cause)
+{
+	struct pg_buf sql = { 0 };
+	pg_buf_printf(&sql, "CREATE TABLE %s (id bigserial PRIMARY KEY", st->table);
+	for (size_t f = 0; f < s->nfields; f++) {
+		char *col = store_pg_ident(st, s->fields[f].name);
+		pg_buf_printf(&sql, ", %s %s", col, store_pg_column_type(s->fields[f].type));
+		free(col);
+	}
+	pg_buf_printf(&sql, ", imported_from bigint)");
+	enum store_status ss = store_pg_exec(st, sql.s);
+	pg_buf_free(&sql);
+	if (ss != STORE_OK)
+		*cause = xasprintf(_("Cannot create the table %s: %s"), s->table, st->errmsg);
+	return ss;
+}
+
+static enum store_status
+store_pg_check_table(struct store_pg *st, const struct schema *s, char **cause)
+{
+	const char *p[] = { s->table };
+	enum store_status ss = STORE_OK;
+	PGresult *res = store_pg_query(st, "SELECT column_name FROM information_schema.columns"
+	    " WHERE table_schema = current_schema() AND table_name = $1", 1, p, &ss);
+	if (res == NULL) {
+		*cause = xstrdup(st->errmsg);
+		return ss;
+	}
+	size_t ncols = s->nfields + 1;
+	int *seen = xcalloc(ncols, sizeof *seen);
+	for (int r = 0; r < PQntuples(res); r++) {
+		const char *name = PQgetvalue(res, r, 0);
+		for (size_t f = 0; f < s->nfields; f++)
+			if (!strcasecmp(name, s->fields[f].name))
+				seen[f] = 1;
+		if (!strcasecmp(name, "imported_from"))
+			seen[s->nfields] = 1;
+	}
+	PQclear(res);
+	for (size_t i = 0; i < ncols && ss == STORE_OK; i++) {
+		if (seen[i])
+			continue;
+		const char *col = i < s->nfields ? s->fields[i].name : "imported_from";
+		const char *type = i < s->nfields ? store_pg_column_type(s->fields[i].type) : "bigint";
+		*cause = xasprintf(_("The table %s in %s has no column %s, which schema %s needs. Add it (ALTER TABLE %s ADD COLUMN %s %s) or import into another database; nothing was imported."),
+		    s->table, st->shown, col, s->name, s->table, col, type);
+		ss = STORE_FATAL;
+	}
+	free(seen);
+	return ss;
+}
+
+/* A unique index per match key. A table that already holds duplicate keys
+ * cannot take one; a plain index then keeps look-ups fast, and rows
+ * matching two records are rejected as ambiguous. */
+static enum store_status
+store_pg_index(struct store_pg *st, const struct schema *s, size_t k)
+{
+	const char *key = s->fields[s->match_keys[k]].name;
+	char *name = xasprintf("%s_%s_key", s->table, key);
+	char *iname = store_pg_ident(st, name);
+	char *col = store_pg_ident(st, key);
+	char *sql = xasprintf("SAVEPOINT sluice_index; CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s)",
+	    iname, st->table, col);
+	PGresult *res = PQexec(st->conn, sql);
+	free(sql);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	enum store_status ss = STORE_OK;
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+		PQclear(res);
+		ss = store_pg_exec(st, "RELEASE SAVEPOINT sluice_index");
+	} else if (state != NULL && !strcmp(state, "23505")) {
+		PQclear(res);
+		free(name);
+		free(iname);
+		name = xasprintf("%s_%s_idx", s->table, key);
+		iname = store_pg_ident(st, name);
+		sql = xasprintf("ROLLBACK TO SAVEPOINT sluice_index; RELEASE SAVEPOINT sluice_index;"
+		    " CREATE INDEX IF NOT EXISTS %s ON %s (%s)", iname, st->table, col);
+		ss = store_pg_exec(st, sql);
+		free(sql);
+	} else
+		ss = store_pg_fail(st, res);
+	free(name);
+	free(iname);
+	free(col);
+	return ss;
+}
+
+/* The statements of an upsert: the records matching each key (with their
+ * values, so that a match needs no second look-up), insert, update. */
+static enum store_status
+store_pg_statements(struct store_pg *st, const struct schema *s)
+{
+	struct pg_buf cols = { 0 }, sql = { 0 };
+	for (size_t f = 0; f < s->nfields; f++) {
+		char *col = store_pg_ident(st, s->fields[f].name);
+		pg_buf_printf(&cols, "%s, ", col);
+		free(col);
+	}
+	for (size_t k = 0; k < s->nmatch_keys; k++) {
+		char *key = store_pg_ident(st, s->fields[s->match_keys[k]].name);
+		pg_buf_printf(&sql, "%s(SELECT %zu, id, %simported_from FROM %s WHERE %s = $%zu"
+		    " ORDER BY id LIMIT 2)", k ? " UNION ALL " : "", k, cols.s ? cols.s : "",
+		    st->table, key, k + 1);
+		free(key);
+	}
+	pg_buf_printf(&sql, " ORDER BY 1, 2");
+	enum store_status ss = store_pg_prepare_stmt(st, "s_find", sql.s);
+	pg_buf_free(&sql);
+
+	if (ss == STORE_OK) {
+		pg_buf_printf(&sql, "INSERT INTO %s (%simported_from) VALUES (", st->table,
+		    cols.s ? cols.s : "");
+		for (size_t f = 0; f <= s->nfields; f++)
+			pg_buf_printf(&sql, "%s$%zu", f ? ", " : "", f + 1);
+		pg_buf_printf(&sql, ") RETURNING id");
+		ss = store_pg_prepare_stmt(st, "s_insert", sql.s);
+		pg_buf_free(&sql);
+	}
+	if (ss == STORE_OK) {
+		pg_buf_printf(&sql, "UPDATE %s SET ", st->table);
+		for (size_t f = 0; f < s->nfields; f++) {
+			char *col = store_pg_ident(st, s->fields[f].name);
+			pg_buf_printf(&sql, "%s = $%zu, ", col, f + 1);
+			free(col);
+		}
+		pg_buf_printf(&sql, "imported_from = $%zu WHERE id = $%zu", s->nfields + 1,
+		    s->nfields + 2);
+		ss = store_pg_prepare_stmt(st, "s_update", sql.s);
+		pg_buf_free(&sql);
+	}
+	pg_buf_free(&cols);
+	return ss;
+}
+
+static enum store_status
+store_pg_prepare(struct store *base, const struct schema *s, char **cause)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	store_pg_unprepare(st);
+	st->schema = s;
+	st->table = store_pg_ident(st, s->table);
+
+	/* Two importers creating the same table take turns. */
+	int own = PQtransactionStatus(st->conn) == PQTRANS_IDLE;
+	const char *p[] = { s->table };
+	enum store_status ss = own ? store_pg_exec(st, "BEGIN") : STORE_OK;
+	if (ss == STORE_OK)
+		PQclear(store_pg_query(st, "SELECT pg_advisory_xact_lock(hashtext('sluice table ' || $1))",
+		    1, p, &ss));
+	int exists = ss == STORE_OK ? store_pg_table_exists(st, s->table) : -1;
+	if (ss != STORE_OK || exists < 0) {
+		if (ss == STORE_OK)
+			ss = STORE_FATAL;
+		*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+	} else if (exists)
+		ss = store_pg_check_table(st, s, cause);
+	else
+		ss = store_pg_create_table(st, s, cause);
+	for (size_t k = 0; k < s->nmatch_keys && ss == STORE_OK; k++) {
+		ss = store_pg_index(st, s, k);
+		if (ss != STORE_OK)
+			*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+	}
+	if (own) {
+		if (ss == STORE_OK)
+			ss = store_pg_exec(st, "COMMIT");
+		else
+			store_pg_exec(st, "ROLLBACK");
+		if (ss != STORE_OK && *cause == NULL)
+			*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+	}
+	if (ss != STORE_OK)
+		return ss;
+
+	ss = store_pg_statements(st, s);
+	if (ss != STORE_OK) {
+		*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+		return ss;
+	}
+	st->prepared = 1;
+	st->merged = xcalloc(s->nfields, sizeof *st->merged);
+	st->stored = xcalloc(s->nfields, sizeof *st->stored);
+	st->owned = xcalloc(s->nfields, sizeof *st->owned);
+	st->params = xcalloc(s->nfields + 2, sizeof *st->params);
+	return STORE_OK;
+}
+
+/* --- Transactions ---------------------------------------------------------------- */
+
+static enum store_status
+store_pg_dry_run_begin(struct store *base)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	enum store_status ss = store_pg_exec(st, "BEGIN");
+	if (ss == STORE_OK)
+		st->dry_run = 1;
+	return ss;
+}
+
+static void
+store_pg_dry_run_end(struct store *base)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	if (st->dry_run)
+		store_pg_exec(st, "ROLLBACK");
+	st->dry_run = 0;
+}
+
+static enum store_status
+store_pg_begin(struct store *base)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	enum store_status ss = store_pg_exec(st, st->dry_run ? "SAVEPOINT batch" : "BEGIN");
+	/* One writer of the table at a time, as SQLite's write lock: a row
+	 * of another import's batch in flight is matched once it is
+	 * committed, never raced. Readers are not held. */
+	if (ss == STORE_OK && st->prepared) {
+		char *sql = xasprintf("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", st->table);
+		ss = store_pg_exec(st, sql);
+		free(sql);
+	}
+	return ss;
+}
+
+static enum store_status
+store_pg_commit(struct store *base)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	PQclear(st->rb_row);
+	st->rb_row = NULL;
+	if (st->dry_run)
+		return store_pg_exec(st, "RELEASE SAVEPOINT batch");
+	enum store_status ss = STORE_OK;
+	PGresult *res = store_pg_check(st, PQexec(st->conn, "COMMIT"), &ss);
+	/* COMMIT of a failed transaction rolls it back without an error. */
+	if (res != NULL && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		store_pg_set_error(st, xstrdup(_("The database rolled the transaction back instead of committing it.")));
+		ss = STORE_FATAL;
+	}
+	PQclear(res);
+	return ss;
+}
+
+static void
+store_pg_rollback(struct store *base)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	PQclear(st->rb_row);
+	st->rb_row = NULL;
+	if (PQstatus(st->conn) != CONNECTION_OK)
+		return;
+	if (st->dry_run) {
+		store_pg_exec(st, "ROLLBACK TO SAVEPOINT batch; RELEASE SAVEPOINT batch");
+		return;
+	}
+	if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
+		store_pg_exec(st, "ROLLBACK");
+}
+
+/* --- Upserts ---------------------------------------------------------------------- */
+
+/* The before-image of the record in row r of res (store-sqlite.c's
+ * form: id, every field, imported_from). */
+static char *
+store_pg_before_image(const struct schema *s, const PGresult *res, int r, int64_t id)
+{
+	json_t *obj = json_object();
+	json_object_set_new(obj, "id", json_integer(id));
+	for (size_t f = 0; f < s->nfields; f++) {
+		const char *v = store_pg_text(res, r, (int)f + 2);
+		json_object_set_new(obj, s->fields[f].name, v ? json_string(v) : json_null());
+	}
+	int64_t from = store_pg_int(res, r, (int)s->nfields + 2);
+	json_object_set_new(obj, "imported_from", from < 0 ? json_null() : json_integer(from));
+	char *js = json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	json_decref(obj);
+	return js;
+}
+
+/* Finds the stored record for values, as store-sqlite.c's store_find:
+ * *row is its row in *found (or -1 when none matches) and *matched the
+ * field of the first key that found it; res->reason says why when the
+ * keys point to different records. */
+static enum store_status
+store_pg_find(struct store_pg *st, const char *const *values, PGresult **found, int *row,
+    size_t *matched, struct upsert_result *res)
+{
+	const struct schema *s = st->schema;
+	for (size_t k = 0; k < s->nmatch_keys; k++)
+		st->params[k] = values[s->match_keys[k]];
+	enum store_status ss = STORE_OK;
+	PGresult *q = store_pg_run(st, "s_find", (int)s->nmatch_keys, st->params, &ss);
+	*found = q;
+	*row = -1;
+	if (q == NULL)
+		return ss;
+	int64_t id = 0;
+	size_t found_key = 0;
+	int nrows = PQntuples(q);
+	for (int r = 0; r < nrows;) {
+		size_t k = (size_t)store_pg_int(q, r, 0);
+		size_t f = s->match_keys[k];
+		int64_t first = store_pg_int(q, r, 1);
+		int n = 1;
+		while (r + n < nrows && (size_t)store_pg_int(q, r + n, 0) == k)
+			n++;
+		if (n == 2) {
+			res->reason = xasprintf(_("Its %s matches two stored records (%lld and %lld), so sluice cannot tell which one the row is; merge those records first."),
+			    s->fields[f].name, (long long)first, (long long)store_pg_int(q, r + 1, 1));
+			res->reason_field = (int)f;
+			return STORE_OK;
+		}
+		if (id != 0 && id != first) {
+			res->reason = xasprintf(_("Its %s matches stored record %lld but its %s matches stored record %lld, so sluice cannot tell which one the row is; correct the row or merge those records first."),
+			    s->fields[s->match_keys[found_key]].name, (long long)id,
+			    s->fields[f].name, (long long)first);
+			res->reason_field = (int)f;
+			return STORE_OK;
+		}
+		if (id == 0) {
+			id = first;
+			found_key = k;
+			*row = r;
+		}
+		r += n;
+	}
+	*matched = s->nmatch_keys > 0 ? s->match_keys[found_key] : 0;
+	return STORE_OK;
+}
+
+static enum store_status
+store_pg_upsert(struct store *base, const char *const *values, enum strategy strategy,
+    enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	const struct schema *s = st->schema;
+	size_t n = s->nfields;
+	char num[2][24];
+
+	memset(res, 0, sizeof *res);
+	res->reason_field = -1;
+	res->matched_from = -1;
+	PGresult *found;
+	int r;
+	size_t matched = 0;
+	enum store_status ss = store_pg_find(st, values, &found, &r, &matched, res);
+	if (ss != STORE_OK)
+		return ss;
+	if (res->reason != NULL) {
+		PQclear(found);
+		res->outcome = OUTCOME_REJECTED;
+		return STORE_OK;
+	}
+	snprintf(num[0], sizeof num[0], "%lld", (long long)import_id);
+
+	if (r < 0) {
+		PQclear(found);
+		for (size_t f = 0; f < n; f++)
+			st->params[f] = values[f];
+		st->params[n] = num[0];
+		PGresult *ins = store_pg_run(st, "s_insert", (int)n + 1, st->params, &ss);
+		if (ins == NULL)
+			return ss;
+		res->outcome = OUTCOME_CREATED;
+		res->record_id = store_pg_int(ins, 0, 0);
+		res->after_hash = store_values_hash(values, n);
+		PQclear(ins);
+		return STORE_OK;
+	}
+
+	int64_t id = store_pg_int(found, r, 1);
+	res->record_id = id;
+	res->matched_from = store_pg_int(found, r, (int)n + 2);
+	for (size_t f = 0; f < n; f++)
+		st->stored[f] = store_pg_text(found, r, (int)f + 2);
+	if (store_key_conflict(s, strategy, on_conflict, id, matched, st->stored, values, res) &&
+	    res->outcome == OUTCOME_REJECTED) {
+		res->before = store_pg_before_image(s, found, r, id);
+		PQclear(found);
+		return STORE_OK;
+	}
+	if (strategy == STRATEGY_SKIP) {
+		PQclear(found);
+		res->outcome = OUTCOME_SKIPPED;
+		return STORE_OK;
+	}
+	int changed = store_resolve(s, strategy, st->stored, values, st->merged, st->owned);
+	if (changed) {
+		res->before = store_pg_before_image(s, found, r, id);
+		res->after_hash = store_values_hash(st->merged, n);
+		for (size_t f = 0; f < n; f++)
+			st->params[f] = st->merged[f];
+		snprintf(num[1], sizeof num[1], "%lld", (long long)id);
+		st->params[n] = num[0];
+		st->params[n + 1] = num[1];
+		PQclear(store_pg_run(st, "s_update", (int)n + 2, st->params, &ss));
+	}
+	/* The stored values above belong to found: clear it after the update. */
+	PQclear(found);
+	for (size_t f = 0; f < n; f++) {
+		free(st->owned[f]);
+		st->owned[f] = NULL;
+	}
+	if (ss != STORE_OK) {
+		free(res->before);
+		res->before = NULL;
+		return ss;
+	}
+	res->outcome = !changed ? OUTCOME_UNCHANGED :
+	    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED : OUTCOME_MERGED;
+	return STORE_OK;
+}
+
+static const char *
+store_pg_errmsg(struct store *base)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	return st->errmsg ? st->errmsg : "";
+}
+
+const struct store_ops store_pg_ops = {
+	.name = "postgresql",
+	.close = store_pg_close,
+	.ready = store_pg_ready,
+	.prepare = store_pg_prepare,
+	.dry_run_begin = store_pg_dry_run_begin,
+	.dry_run_end = store_pg_dry_run_end,
+	.begin = store_pg_begin,
+	.commit = store_pg_commit,
+	.rollback = store_pg_rollback,
+	.upsert = store_pg_upsert,
+	.errmsg = store_pg_errmsg,
+	.journal_prepare = store_pg_journal_prepare,
+	.import_start = store_pg_import_start,
+	.journal_rows = store_pg_journal_rows,
+	.journal_batch = store_pg_journal_batch,
+	.journal_progress = store_pg_journal_progress,
+	.claim = store_pg_claim,
+	.settle = store_pg_settle,
+	.last_batch = store_pg_last_batch,
+	.journal_fixes = store_pg_journal_fixes,
+	.mapping_save = store_pg_mapping_save,
+	.mapping_load = store_pg_mapping_load,
+	.read_begin = store_pg_read_begin,
+	.read_end = store_pg_read_end,
+	.import_get = store_pg_import_get,
+	.imports = store_pg_imports,
+	.errors = store_pg_errors,
+	.batches = store_pg_batches,
+	.fixes = store_pg_fixes,
+	.rejects = store_pg_rejects,
+	.changes = store_pg_changes,
+	.error_counts = store_pg_error_counts,
+	.reject_width = store_pg_reject_width,
+	.records_prepare = store_pg_records_prepare,
+	.record_load = store_pg_record_load,
+	.record_delete = store_pg_record_delete,
+	.record_restore = store_pg_record_restore,
+	.rolled_back = store_pg_rolled_back,
+};

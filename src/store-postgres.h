@@ -1,0 +1,142 @@
+/* The PostgreSQL store as its own files see it (store-postgres.c:
+ * connection, errors, the table and upserts; store-postgres-journal.c: the
+ * journal's writes; store-postgres-read.c: the journal's reads and cursors;
+ * store-postgres-rollback.c: putting records back). Nothing outside
+ * store*.c includes it. */
+#ifndef SLUICE_STORE_POSTGRES_H
+#define SLUICE_STORE_POSTGRES_H
+
+#include <libpq-fe.h>
+
+#include "record.h"
+#include "store.h"
+
+struct store_pg {
+	struct store base;	/* first: the store's operations */
+	PGconn *conn;
+	char *shown;		/* the target with its password masked */
+	char *errmsg;
+	const struct schema *schema;
+	char *table;		/* the schema's table, quoted */
+	int dry_run;		/* inside the dry run's outer transaction */
+	int prepared;		/* the upsert's statements are prepared */
+	int journal;		/* the journal's statements are prepared */
+	unsigned cursors;	/* cursors declared so far, for their names */
+	const char **merged;	/* scratch: one value per field */
+	const char **stored;	/* scratch: the matched record's values */
+	char **owned;		/* scratch: values allocated for a merge */
+	const char **params;	/* scratch: parameters of one statement */
+
+	/* The rollback's (store-postgres-rollback.c), for rb_schema's table. */
+	const struct schema *rb_schema;
+	int rb_prepared;
+	PGresult *rb_row;	/* the record record_load gave */
+	const char **rb_values;	/* scratch, one per field */
+};
+
+/* The current time as the journal writes it (as SQLite's strftime). */
+#define STORE_PG_NOW \
+	"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* Connects to the PostgreSQL database a postgresql:// or postgres:// URL
+ * (any libpq connection URI) names; store_open() calls it. */
+struct store *store_pg_open(const char *uri, char **cause);
+
+extern const struct store_ops store_pg_ops;
+
+/* What the engine should do about an error with this SQLSTATE (NULL: no
+ * answer from the server, the connection is gone). */
+enum store_status store_pg_classify(const char *sqlstate);
+
+/* Records the error of res (or of the connection, when res has none) as
+ * the store's message, clears res, and says what it means. */
+enum store_status store_pg_fail(struct store_pg *st, PGresult *res);
+
+/* Runs sql with n text parameters (NULL: SQL NULL): the result when it
+ * succeeded (PQclear it), else NULL after store_pg_fail() put its status
+ * in *ss (when ss is not NULL). */
+PGresult *store_pg_query(struct store_pg *st, const char *sql, int n,
+    const char *const *params, enum store_status *ss);
+/* The same for a statement prepared under name. */
+PGresult *store_pg_run(struct store_pg *st, const char *name, int n,
+    const char *const *params, enum store_status *ss);
+/* Runs sql without parameters, for its status only. */
+enum store_status store_pg_exec(struct store_pg *st, const char *sql);
+/* Prepares sql under name. */
+enum store_status store_pg_prepare_stmt(struct store_pg *st, const char *name,
+    const char *sql);
+
+/* An integer column of a result row, or -1 when it is NULL. */
+int64_t store_pg_int(const PGresult *res, int row, int col);
+/* A text column, or NULL. */
+char *store_pg_text(const PGresult *res, int row, int col);
+/* Whether the table name (unquoted) exists in the current schema: 1, 0,
+ * or -1 when that cannot be asked. */
+int store_pg_table_exists(struct store_pg *st, const char *name);
+
+/* A growing string for SQL text and array parameters. */
+struct pg_buf {
+	char *s;
+	size_t len, cap;
+};
+void pg_buf_add(struct pg_buf *b, const char *s, size_t n);
+void pg_buf_printf(struct pg_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends one element of a PostgreSQL array literal (NULL: a NULL
+ * element), with a comma before it unless it is the first. */
+void pg_buf_element(struct pg_buf *b, const char *v);
+/* The array literal ends; its text is b->s. */
+void pg_buf_array_end(struct pg_buf *b);
+void pg_buf_free(struct pg_buf *b);
+/* An identifier, quoted for SQL; a new string. */
+char *store_pg_ident(struct store_pg *st, const char *name);
+
+/* store-postgres-journal.c */
+enum store_status store_pg_journal_prepare(struct store *);
+enum store_status store_pg_import_start(struct store *, const struct import_info *,
+    int64_t *id);
+enum store_status store_pg_journal_rows(struct store *, int64_t id, uint64_t batch_no,
+    const struct record *records, size_t n);
+enum store_status store_pg_journal_batch(struct store *, int64_t id,
+    const struct batch_row *batch);
+enum store_status store_pg_journal_progress(struct store *, int64_t id,
+    uint64_t rows_done, uint64_t bytes_done, uint64_t total, const uint64_t *counts,
+    enum import_status status, const char *last_error, int finished);
+enum store_status store_pg_claim(struct store *, int64_t id, enum import_status from,
+    int64_t pid, const char *host);
+enum store_status store_pg_settle(struct store *, int64_t id, enum import_status from,
+    enum import_status to, const char *last_error);
+uint64_t store_pg_last_batch(struct store *, int64_t id);
+enum store_status store_pg_journal_fixes(struct store *, int64_t id,
+    const struct engine_fix *fixes, size_t n, const char *const *headers, size_t nheaders);
+enum store_status store_pg_mapping_save(struct store *, const char *fingerprint,
+    const char *schema, const char *mapping_json);
+char *store_pg_mapping_load(struct store *, const char *fingerprint, const char *schema);
+
+/* store-postgres-read.c */
+enum store_status store_pg_read_begin(struct store *);
+void store_pg_read_end(struct store *);
+int store_pg_import_get(struct store *, int64_t id, struct import_row *row);
+struct store_iter *store_pg_imports(struct store *, unsigned limit);
+struct store_iter *store_pg_errors(struct store *, int64_t id, unsigned limit);
+struct store_iter *store_pg_batches(struct store *, int64_t id);
+struct store_iter *store_pg_fixes(struct store *, int64_t id);
+struct store_iter *store_pg_rejects(struct store *, int64_t id);
+struct store_iter *store_pg_changes(struct store *, int64_t id,
+    enum store_changes_order order);
+int store_pg_error_counts(struct store *, int64_t id, enum store_count_by by,
+    struct name_count **out, size_t *n);
+int store_pg_reject_width(struct store *, int64_t id, size_t *width);
+
+/* store-postgres-rollback.c */
+enum store_status store_pg_records_prepare(struct store *, const struct schema *);
+void store_pg_records_finalize(struct store_pg *st);
+int store_pg_record_load(struct store *, int64_t record_id, const char *const **values,
+    int64_t *imported_from);
+enum store_status store_pg_record_delete(struct store *, int64_t record_id, int *done);
+enum store_status store_pg_record_restore(struct store *, int64_t record_id,
+    const char *before);
+enum store_status store_pg_rolled_back(struct store *, int64_t id, uint64_t deleted,
+    uint64_t restored, uint64_t conflicts, int forced);
+
+#endif
