@@ -225,7 +225,9 @@ cli_show(int argc, char **argv)
 		return EXIT_USAGE;
 	json_t *report = summary_from_journal(j, id, o.db);
 	if (report == NULL) {
-		cli_error("import", _("sluice show: there is no import %lld in %s; sluice history lists them.\n"), id, o.db);
+		char *shown = store_target_shown(o.db);
+		cli_error("import", _("sluice show: there is no import %lld in %s; sluice history lists them.\n"), id, shown);
+		free(shown);
 		rc = EXIT_USAGE;
 	} else {
 		if (o.json) {

@@ -173,7 +173,9 @@ cli_watch(int argc, char **argv)
 	};
 	int rc = 0;
 	if (engine_watch_source(&src, &w) != 0) {
-		fprintf(stderr, _("sluice watch: there is no import %lld in %s; sluice history lists them.\n"), id, db);
+		char *shown = store_target_shown(db);
+		fprintf(stderr, _("sluice watch: there is no import %lld in %s; sluice history lists them.\n"), id, shown);
+		free(shown);
 		rc = EXIT_USAGE;
 	}
 	if (d.line)

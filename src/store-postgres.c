@@ -430,6 +430,7 @@ store_pg_statements(struct store_pg *st, const struct schema *s)
 		pg_buf_printf(&cols, "%s, ", col);
 		free(col);
 	}
+	pg_buf_printf(&sql, "SELECT * FROM (");
 	for (size_t k = 0; k < s->nmatch_keys; k++) {
 		char *key = store_pg_ident(st, s->fields[s->match_keys[k]].name);
 		pg_buf_printf(&sql, "%s(SELECT %zu, id, %simported_from FROM %s WHERE %s = $%zu"
@@ -437,7 +438,7 @@ store_pg_statements(struct store_pg *st, const struct schema *s)
 		    st->table, key, k + 1);
 		free(key);
 	}
-	pg_buf_printf(&sql, " ORDER BY 1, 2");
+	pg_buf_printf(&sql, ") AS matches ORDER BY 1, 2");
 	enum store_status ss = store_pg_prepare_stmt(st, "s_find", sql.s);
 	pg_buf_free(&sql);
 

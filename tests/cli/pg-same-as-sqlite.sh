@@ -1,0 +1,113 @@
+#!/bin/bash
+# The same files imported into SQLite and into PostgreSQL give the same
+# table, row for row and value for value (dates and numbers included), the
+# same counts and the same journal (errors, rejected rows, changes with
+# their before-images), with each strategy, and a dry run writes nothing
+# in either.
+. "$(dirname "$0")/lib.sh"
+. "$top_srcdir/tests/cli/pg-lib.sh"
+
+pg_start
+
+gen_contacts --rows 1200 --seed 131 --invalid-rate 0.05 --dup-rate 0.15 --out base.csv
+# again.csv: the base file changed (an empty first name, another company,
+# one more tag) on some rows, new records, and rows whose phone and email
+# name two different records.
+"$PYTHON" - base.csv again.csv <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    rows = list(csv.reader(f))
+head, body = rows[0], rows[1:]
+col = {name: i for i, name in enumerate(head)}
+def pick(*names):
+    for n in names:
+        if n in col:
+            return col[n]
+first, company = pick("First Name", "Given Name"), pick("Company", "Organization 1 - Name")
+out = []
+for i, r in enumerate(body):
+    r = list(r)
+    if i % 3 == 0 and company is not None:
+        r[company] = "NewCo %d" % (i % 7)
+    if i % 5 == 0 and first is not None:
+        r[first] = ""
+    out.append(r)
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(head)
+    w.writerows(out[::2])
+PY
+gen_contacts --rows 300 --seed 132 --invalid-rate 0.05 --out new.csv
+tail -n +2 new.csv >>again.csv
+
+journal_sql="SELECT row_no, coalesce(field, ''), type, message, coalesce(value, '') FROM sluice_import_errors ORDER BY import_id, row_no, id"
+rejects_sql="SELECT import_id, row_no, line_no, outcome, cells FROM sluice_import_rejects ORDER BY import_id, row_no"
+changes_sql="SELECT import_id, batch_no, row_no, record_id, action, coalesce(before, ''), after_hash FROM sluice_import_changes ORDER BY id"
+batches_sql="SELECT import_id, batch_no, first_row, rows, created, updated, merged, unchanged, skipped, rejected, failed, status FROM sluice_import_batches ORDER BY import_id, batch_no"
+dump_sql="SELECT $PG_CONTACTS_COLUMNS FROM contacts ORDER BY id"
+
+for strategy in update skip merge; do
+	db=$strategy.db
+	url=$(pg_db "$strategy")
+	for file in base.csv again.csv; do
+		run_sluice import "$file" --db "$db" --strategy "$strategy" --batch-size 200 --json
+		cp "$T/out" sqlite.json
+		sqlite_rc=$rc
+		run_sluice import "$file" --db "$url" --strategy "$strategy" --batch-size 200 --json
+		assert_eq "$rc" "$sqlite_rc" "$strategy, $file: the same exit code ($sqlite_rc)"
+		assert_eq "$(json_counts)" "$(json_counts sqlite.json)" "$strategy, $file: the reports' counts are the same ($(json_counts sqlite.json))"
+	done
+	assert_eq "$(pg_import_counts "$url" 2)" "$(import_counts "$db" 2)" "$strategy: the journals' counts are the same"
+	if [ "$(pq "$url" "$dump_sql")" = "$(sq "$db" "$dump_sql")" ]; then
+		pass "$strategy: the tables are the same, row for row ($(sq "$db" 'SELECT count(*) FROM contacts') records)"
+	else
+		fail "$strategy: the tables are the same, row for row" \
+			"$(diff <(sq "$db" "$dump_sql") <(pq "$url" "$dump_sql") | head -n 10)"
+	fi
+	for what in journal rejects changes batches; do
+		sql_var=${what}_sql
+		if [ "$(pq "$url" "${!sql_var}")" = "$(sq "$db" "${!sql_var}")" ]; then
+			pass "$strategy: the journal's $what are the same"
+		else
+			fail "$strategy: the journal's $what are the same" \
+				"$(diff <(sq "$db" "${!sql_var}") <(pq "$url" "${!sql_var}") | head -n 10)"
+		fi
+	done
+	assert_eq "$(pg_adds_up "$url" 1)$(pg_adds_up "$url" 2)" "" "$strategy: each PostgreSQL import's counts add up"
+done
+
+# Numbers and dates keep their values; the column types fit them.
+cat >products.csv <<'CSV'
+SKU,Name,Price,Stock,Category
+A-1,Bolt,"1,234.50",1000,hardware
+A-2,Nut,0.10,7,hardware
+A-3,Washer,-3,0,
+A-4,Gear,abc,2,spare
+CSV
+run_sluice import products.csv --db products.db --schema products
+url=$(pg_db products)
+run_sluice import products.csv --db "$url" --schema products
+products_sql="SELECT id, sku, name, price, stock, category, imported_from FROM products ORDER BY id"
+assert_eq "$(pq "$url" "$products_sql")" "$(sq products.db "$products_sql")" "products: numbers are stored with the same values"
+assert_eq "$(pq "$url" "SELECT data_type FROM information_schema.columns WHERE table_name = 'products' AND column_name IN ('price', 'sku') ORDER BY column_name")" \
+	"$(printf 'numeric\ntext')" "products: a number field is a numeric column, a text field a text column"
+assert_eq "$(pq "$(pg_db dates)" "SELECT 1")" "1" "a database for dates"
+run_sluice import "$top_srcdir/data/samples/contacts.csv" --db "postgresql://sluice@127.0.0.1:$PG_PORT/dates"
+assert_eq "$(pq "postgresql://sluice@127.0.0.1:$PG_PORT/dates" "SELECT data_type FROM information_schema.columns WHERE table_name = 'contacts' AND column_name = 'birthday'")" \
+	"date" "a date field is a date column"
+run_sluice import "$top_srcdir/data/samples/contacts.csv" --db dates.db
+assert_eq "$(pq "postgresql://sluice@127.0.0.1:$PG_PORT/dates" "$dump_sql")" "$(sq dates.db "$dump_sql")" \
+	"the sample's dates read back as SQLite keeps them"
+
+# A dry run counts the same and leaves nothing behind.
+url=$(pg_db dry)
+run_sluice import base.csv --db dry.db --dry-run --json
+cp "$T/out" sqlite.json
+run_sluice import base.csv --db "$url" --dry-run --json
+assert_eq "$(json_counts)" "$(json_counts sqlite.json)" "a dry run counts the same"
+assert_eq "$(pq "$url" "SELECT count(*) FROM information_schema.tables WHERE table_name = 'contacts'")" "0" \
+	"a dry run into PostgreSQL creates no table"
+assert_eq "$(pq "$url" "SELECT dry_run, status FROM sluice_imports")" "1|$(sq dry.db 'SELECT status FROM sluice_imports')" \
+	"the dry run is journaled as in SQLite"
+
+done_testing

@@ -1,0 +1,11 @@
+# PostgreSQL tests: each starts a throwaway server of its own
+# (tests/cli/pg-lib.sh) and skips only when the server's programs are not
+# installed. Included from the top Makefile.am.
+PG_TESTS = \
+	tests/cli/pg-same-as-sqlite.sh \
+	tests/cli/pg-history-show-report-rollback.sh \
+	tests/cli/pg-kill-9-then-resume-is-exact.sh \
+	tests/cli/pg-two-imports-at-once-both-complete.sh
+
+TESTS += $(PG_TESTS)
+EXTRA_DIST += $(PG_TESTS) tests/cli/pg-lib.sh
