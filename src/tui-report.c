@@ -93,9 +93,11 @@ tui_report_load_task(struct tui_task *task)
 	}
 	struct journal *j = journal_open(st);
 	l->summary = summary_from_journal(j, l->id, l->db);
-	if (l->summary == NULL)
-		l->error = xasprintf(_("There is no import %lld in %s."), (long long)l->id, l->db);
-	else
+	if (l->summary == NULL) {
+		char *db = store_target_shown(l->db);
+		l->error = xasprintf(_("There is no import %lld in %s."), (long long)l->id, db);
+		free(db);
+	} else
 		journal_errors(j, l->id, REPORT_MAX_ERRORS, &l->errors, &l->nerrors);
 	journal_close(j);
 	store_close(st);
