@@ -6,7 +6,6 @@
  * store-postgres-*.c. */
 #include "config.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -594,24 +593,6 @@ store_pg_rollback(struct store *base)
 
 /* --- Upserts ---------------------------------------------------------------------- */
 
-/* The before-image of the record in row r of res (store-sqlite.c's
- * form: id, every field, imported_from). */
-static char *
-store_pg_before_image(const struct schema *s, const PGresult *res, int r, int64_t id)
-{
-	json_t *obj = json_object();
-	json_object_set_new(obj, "id", json_integer(id));
-	for (size_t f = 0; f < s->nfields; f++) {
-		const char *v = store_pg_text(res, r, (int)f + 2);
-		json_object_set_new(obj, s->fields[f].name, v ? json_string(v) : json_null());
-	}
-	int64_t from = store_pg_int(res, r, (int)s->nfields + 2);
-	json_object_set_new(obj, "imported_from", from < 0 ? json_null() : json_integer(from));
-	char *js = json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT);
-	json_decref(obj);
-	return js;
-}
-
 /* Finds the stored record for values, as store-sqlite.c's store_find:
  * *row is its row in *found (or -1 when none matches) and *matched the
  * field of the first key that found it; res->reason says why when the
@@ -710,7 +691,7 @@ store_pg_upsert(struct store *base, const char *const *values, enum strategy str
 		st->stored[f] = store_pg_text(found, r, (int)f + 2);
 	if (store_key_conflict(s, strategy, on_conflict, id, matched, st->stored, values, res) &&
 	    res->outcome == OUTCOME_REJECTED) {
-		res->before = store_pg_before_image(s, found, r, id);
+		res->before = store_before_image(s, id, st->stored, res->matched_from);
 		PQclear(found);
 		return STORE_OK;
 	}
@@ -721,7 +702,7 @@ store_pg_upsert(struct store *base, const char *const *values, enum strategy str
 	}
 	int changed = store_resolve(s, strategy, st->stored, values, st->merged, st->owned);
 	if (changed) {
-		res->before = store_pg_before_image(s, found, r, id);
+		res->before = store_before_image(s, id, st->stored, res->matched_from);
 		res->after_hash = store_values_hash(st->merged, n);
 		for (size_t f = 0; f < n; f++)
 			st->params[f] = st->merged[f];

@@ -3,7 +3,6 @@
  * per batch. Its journal, reads and rollback are in store-sqlite-*.c. */
 #include "config.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -447,23 +446,6 @@ store_bind_values(sqlite3_stmt *stmt, const char *const *values, size_t n)
 	}
 }
 
-static char *
-store_before_image(const struct schema *s, sqlite3_stmt *load, int64_t id)
-{
-	json_t *obj = json_object();
-	json_object_set_new(obj, "id", json_integer(id));
-	for (size_t f = 0; f < s->nfields; f++) {
-		const char *v = (const char *)sqlite3_column_text(load, (int)f);
-		json_object_set_new(obj, s->fields[f].name, v ? json_string(v) : json_null());
-	}
-	int last = (int)s->nfields;
-	json_object_set_new(obj, "imported_from", sqlite3_column_type(load, last) == SQLITE_NULL ?
-	    json_null() : json_integer(sqlite3_column_int64(load, last)));
-	char *js = json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT);
-	json_decref(obj);
-	return js;
-}
-
 /* Finds the stored record for values. Returns STORE_OK with *id = 0 when
  * none matches, or the record's id and in *matched the field of the first
  * key that found it; sets res->reason when the keys point to different
@@ -565,7 +547,7 @@ store_sqlite_upsert(struct store *base, const char *const *values,
 		stored[f] = (const char *)sqlite3_column_text(st->load, (int)f);
 	if (store_key_conflict(s, strategy, on_conflict, id, matched, stored, values, res) &&
 	    res->outcome == OUTCOME_REJECTED) {
-		res->before = store_before_image(s, st->load, id);
+		res->before = store_before_image(s, id, stored, res->matched_from);
 		sqlite3_reset(st->load);
 		return STORE_OK;
 	}
@@ -576,7 +558,7 @@ store_sqlite_upsert(struct store *base, const char *const *values,
 	}
 	int changed = store_resolve(s, strategy, stored, values, st->merged, st->owned);
 	if (changed) {
-		res->before = store_before_image(s, st->load, id);
+		res->before = store_before_image(s, id, stored, res->matched_from);
 		res->after_hash = store_values_hash(st->merged, n);
 		store_bind_values(st->update, st->merged, n);
 		sqlite3_bind_int64(st->update, (int)n + 1, import_id);

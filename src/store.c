@@ -149,6 +149,20 @@ store_upsert(struct store *st, const char *const *values, enum strategy strategy
 	return st->ops->upsert(st, values, strategy, on_conflict, import_id, res);
 }
 
+int
+store_upserts_batches(struct store *st)
+{
+	return st->ops->upsert_batch != NULL;
+}
+
+enum store_status
+store_upsert_batch(struct store *st, const char *const *const *rows, size_t n,
+    enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
+    struct upsert_result *res)
+{
+	return st->ops->upsert_batch(st, rows, n, strategy, on_conflict, import_id, res);
+}
+
 const char *
 store_errmsg(struct store *st)
 {
@@ -329,6 +343,22 @@ store_key_conflict_parse(const char *name)
 		if (!strcmp(name, key_conflict_names[i]))
 			return (int)i;
 	return -1;
+}
+
+char *
+store_before_image(const struct schema *s, int64_t id, const char *const *values,
+    int64_t imported_from)
+{
+	json_t *obj = json_object();
+	json_object_set_new(obj, "id", json_integer(id));
+	for (size_t f = 0; f < s->nfields; f++)
+		json_object_set_new(obj, s->fields[f].name,
+		    values[f] ? json_string(values[f]) : json_null());
+	json_object_set_new(obj, "imported_from",
+	    imported_from < 0 ? json_null() : json_integer(imported_from));
+	char *js = json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	json_decref(obj);
+	return js;
 }
 
 char *

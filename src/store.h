@@ -209,6 +209,14 @@ struct store_ops {
 	enum store_status (*upsert)(struct store *, const char *const *values,
 	    enum strategy, enum key_conflict, int64_t import_id,
 	    struct upsert_result *res);
+	/* Optional (NULL: the engine upserts row by row). The n rows of a
+	 * batch at once, in order, with the outcomes n calls of upsert would
+	 * have; rows[i] NULL is a row left out, res[i] then untouched. When a
+	 * row cannot be written (STORE_ROW) the batch is to be rolled back
+	 * and written row by row. */
+	enum store_status (*upsert_batch)(struct store *, const char *const *const *rows,
+	    size_t n, enum strategy, enum key_conflict, int64_t import_id,
+	    struct upsert_result *res);
 	/* The last error as a sentence for people. */
 	const char *(*errmsg)(struct store *);
 
@@ -303,6 +311,12 @@ enum store_status store_upsert(struct store *st, const char *const *values,
     enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
     struct upsert_result *res);
 const char *store_errmsg(struct store *st);
+/* Whether the backend writes a batch's rows in one call
+ * (store_upsert_batch), rather than one store_upsert each. */
+int store_upserts_batches(struct store *st);
+enum store_status store_upsert_batch(struct store *st, const char *const *const *rows,
+    size_t n, enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
+    struct upsert_result *res);
 
 /* A rollback's access to the records of a table, inside store_begin() …
  * store_commit(): prepare for the schema's table first; the others are as
@@ -358,6 +372,12 @@ int store_key_conflict(const struct schema *schema, enum strategy strategy,
  * kept with each change so that a rollback can tell whether anyone has
  * changed the record since. */
 uint64_t store_values_hash(const char *const *values, size_t n);
+
+/* The before-image of record id (upsert_result.before): a JSON object of
+ * its id, every field (null when empty) and imported_from (null: -1); a
+ * new string, which a rollback's record_restore reads back. */
+char *store_before_image(const struct schema *s, int64_t id, const char *const *values,
+    int64_t imported_from);
 
 /* The original cells of a rejected or failed row as the journal keeps
  * them: a JSON array of strings, a cell that is not UTF-8 kept escaped
