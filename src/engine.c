@@ -393,6 +393,26 @@ engine_reset_records(struct batch *b)
 	}
 }
 
+/* Takes what the store did with record r from res, and clears res. */
+static void
+engine_take_result(struct engine *e, struct batch *b, struct record *r,
+    struct upsert_result *res)
+{
+	r->outcome = res->outcome;
+	r->record_id = res->record_id;
+	r->after_hash = res->after_hash;
+	r->matched_from = res->matched_from;
+	r->key_conflict = res->key_conflict;
+	r->before = res->before;
+	res->before = NULL;
+	if (res->outcome == OUTCOME_REJECTED) {
+		int f = res->reason_field;
+		record_add_error(&b->arena, r, f, f >= 0 ? e->schema->fields[f].name : NULL,
+		    ERROR_BUSINESS, res->reason, f >= 0 ? r->values[f] : NULL);
+	}
+	store_result_clear(res);
+}
+
 /* Writes record r (already validated) through the store. */
 static enum store_status
 engine_upsert(struct engine *e, struct batch *b, struct record *r)
@@ -402,24 +422,32 @@ engine_upsert(struct engine *e, struct batch *b, struct record *r)
 	struct upsert_result res;
 	enum store_status ss = store_upsert(e->store, (const char *const *)r->values,
 	    e->o.strategy, e->o.on_key_conflict, e->id, &res);
-	if (ss != STORE_OK) {
-		store_result_clear(&res);
-		return ss;
-	}
-	r->outcome = res.outcome;
-	r->record_id = res.record_id;
-	r->after_hash = res.after_hash;
-	r->matched_from = res.matched_from;
-	r->key_conflict = res.key_conflict;
-	r->before = res.before;
-	res.before = NULL;
-	if (res.outcome == OUTCOME_REJECTED) {
-		int f = res.reason_field;
-		record_add_error(&b->arena, r, f, f >= 0 ? e->schema->fields[f].name : NULL,
-		    ERROR_BUSINESS, res.reason, f >= 0 ? r->values[f] : NULL);
-	}
+	if (ss == STORE_OK)
+		engine_take_result(e, b, r, &res);
 	store_result_clear(&res);
-	return STORE_OK;
+	return ss;
+}
+
+/* Writes the batch's validated records through the store in one call,
+ * for a backend that can (store_upserts_batches). */
+static enum store_status
+engine_upsert_all(struct engine *e, struct batch *b)
+{
+	const char *const **rows = xcalloc(b->n, sizeof *rows);
+	struct upsert_result *res = xcalloc(b->n, sizeof *res);
+	for (size_t i = 0; i < b->n; i++)
+		if (b->records[i].outcome != OUTCOME_REJECTED)
+			rows[i] = (const char *const *)b->records[i].values;
+	enum store_status ss = store_upsert_batch(e->store, rows, b->n, e->o.strategy,
+	    e->o.on_key_conflict, e->id, res);
+	for (size_t i = 0; i < b->n; i++) {
+		if (ss == STORE_OK && rows[i] != NULL)
+			engine_take_result(e, b, &b->records[i], &res[i]);
+		store_result_clear(&res[i]);
+	}
+	free(res);
+	free(rows);
+	return ss;
 }
 
 static void
@@ -797,13 +825,18 @@ engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 		engine_reset_records(b);
 		int cancelled = 0;
 		ss = store_begin(e->store);
-		for (size_t i = 0; i < b->n && ss == STORE_OK; i++) {
-			if ((i & 255) == 0 && atomic_load(&e->cancel)) {
-				cancelled = 1;
-				break;
+		if (ss == STORE_OK && store_upserts_batches(e->store)) {
+			cancelled = atomic_load(&e->cancel);
+			if (!cancelled)
+				ss = engine_upsert_all(e, b);
+		} else
+			for (size_t i = 0; i < b->n && ss == STORE_OK; i++) {
+				if ((i & 255) == 0 && atomic_load(&e->cancel)) {
+					cancelled = 1;
+					break;
+				}
+				ss = engine_upsert(e, b, &b->records[i]);
 			}
-			ss = engine_upsert(e, b, &b->records[i]);
-		}
 		if (cancelled) {
 			store_rollback(e->store);
 			return BATCH_CANCELLED;

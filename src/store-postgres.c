@@ -292,6 +292,7 @@ store_pg_unprepare(struct store_pg *st)
 	if (st->prepared)
 		store_pg_exec(st, "DEALLOCATE s_find; DEALLOCATE s_insert; DEALLOCATE s_update");
 	st->prepared = 0;
+	store_pg_batch_finalize(st);
 	free(st->table);
 	free(st->merged);
 	free(st->stored);
@@ -309,6 +310,7 @@ store_pg_close(struct store *base)
 	if (st == NULL)
 		return;
 	store_pg_records_finalize(st);
+	store_pg_batch_finalize(st);
 	free(st->table);
 	free(st->merged);
 	free(st->stored);
@@ -400,6 +402,7 @@ store_pg_index(struct store_pg *st, const struct schema *s, size_t k)
 	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 		PQclear(res);
 		ss = store_pg_exec(st, "RELEASE SAVEPOINT sluice_index");
+		st->key_unique[k] = 1;
 	} else if (state != NULL && !strcmp(state, "23505")) {
 		PQclear(res);
 		free(name);
@@ -473,6 +476,7 @@ store_pg_prepare(struct store *base, const struct schema *s, char **cause)
 	store_pg_unprepare(st);
 	st->schema = s;
 	st->table = store_pg_ident(st, s->table);
+	st->key_unique = xcalloc(s->nmatch_keys + 1, sizeof *st->key_unique);
 
 	/* Two importers creating the same table take turns. */
 	int own = PQtransactionStatus(st->conn) == PQTRANS_IDLE;
@@ -507,6 +511,8 @@ store_pg_prepare(struct store *base, const struct schema *s, char **cause)
 		return ss;
 
 	ss = store_pg_statements(st, s);
+	if (ss == STORE_OK)
+		ss = store_pg_batch_prepare(st, s);
 	if (ss != STORE_OK) {
 		*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
 		return ss;
@@ -621,16 +627,11 @@ store_pg_find(struct store_pg *st, const char *const *values, PGresult **found, 
 		while (r + n < nrows && (size_t)store_pg_int(q, r + n, 0) == k)
 			n++;
 		if (n == 2) {
-			res->reason = xasprintf(_("Its %s matches two stored records (%lld and %lld), so sluice cannot tell which one the row is; merge those records first."),
-			    s->fields[f].name, (long long)first, (long long)store_pg_int(q, r + 1, 1));
-			res->reason_field = (int)f;
+			store_reject_ambiguous(s, f, first, store_pg_int(q, r + 1, 1), res);
 			return STORE_OK;
 		}
 		if (id != 0 && id != first) {
-			res->reason = xasprintf(_("Its %s matches stored record %lld but its %s matches stored record %lld, so sluice cannot tell which one the row is; correct the row or merge those records first."),
-			    s->fields[s->match_keys[found_key]].name, (long long)id,
-			    s->fields[f].name, (long long)first);
-			res->reason_field = (int)f;
+			store_reject_split(s, s->match_keys[found_key], id, f, first, res);
 			return STORE_OK;
 		}
 		if (id == 0) {
@@ -644,7 +645,7 @@ store_pg_find(struct store_pg *st, const char *const *values, PGresult **found, 
 	return STORE_OK;
 }
 
-static enum store_status
+enum store_status
 store_pg_upsert(struct store *base, const char *const *values, enum strategy strategy,
     enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res)
 {
@@ -745,6 +746,7 @@ const struct store_ops store_pg_ops = {
 	.commit = store_pg_commit,
 	.rollback = store_pg_rollback,
 	.upsert = store_pg_upsert,
+	.upsert_batch = store_pg_upsert_batch,
 	.errmsg = store_pg_errmsg,
 	.journal_prepare = store_pg_journal_prepare,
 	.import_start = store_pg_import_start,

@@ -20,6 +20,9 @@ struct store_pg {
 	char *table;		/* the schema's table, quoted */
 	int dry_run;		/* inside the dry run's outer transaction */
 	int prepared;		/* the upsert's statements are prepared */
+	int batch;		/* and those of upsert_batch (store-postgres-batch.c) */
+	char *seq;		/* the sequence of the table's ids */
+	int *key_unique;	/* per match key: a unique index holds it */
 	int journal;		/* the journal's statements are prepared */
 	unsigned cursors;	/* cursors declared so far, for their names */
 	const char **merged;	/* scratch: one value per field */
@@ -90,6 +93,19 @@ void pg_buf_array_end(struct pg_buf *b);
 void pg_buf_free(struct pg_buf *b);
 /* An identifier, quoted for SQL; a new string. */
 char *store_pg_ident(struct store_pg *st, const char *name);
+
+/* One row's upsert (the operation table's upsert). */
+enum store_status store_pg_upsert(struct store *, const char *const *values,
+    enum strategy, enum key_conflict, int64_t import_id, struct upsert_result *res);
+
+/* store-postgres-batch.c */
+/* Prepares upsert_batch's statements for the schema's table; without a
+ * sequence for its ids, upsert_batch goes row by row. */
+enum store_status store_pg_batch_prepare(struct store_pg *st, const struct schema *s);
+void store_pg_batch_finalize(struct store_pg *st);
+enum store_status store_pg_upsert_batch(struct store *, const char *const *const *rows,
+    size_t n, enum strategy, enum key_conflict, int64_t import_id,
+    struct upsert_result *res);
 
 /* store-postgres-journal.c */
 enum store_status store_pg_journal_prepare(struct store *);

@@ -473,18 +473,13 @@ store_find(struct store_sqlite *st, const char *const *values, int64_t *id,
 		if (rc != SQLITE_DONE)
 			return store_sqlite_fail(&st->base, rc);
 		if (n == 2) {
-			res->reason = xasprintf(_("Its %s matches two stored records (%lld and %lld), so sluice cannot tell which one the row is; merge those records first."),
-			    s->fields[f].name, (long long)ids[0], (long long)ids[1]);
-			res->reason_field = (int)f;
+			store_reject_ambiguous(s, f, ids[0], ids[1], res);
 			return STORE_OK;
 		}
 		if (n == 0)
 			continue;
 		if (found != 0 && found != ids[0]) {
-			res->reason = xasprintf(_("Its %s matches stored record %lld but its %s matches stored record %lld, so sluice cannot tell which one the row is; correct the row or merge those records first."),
-			    s->fields[s->match_keys[found_key]].name, (long long)found,
-			    s->fields[f].name, (long long)ids[0]);
-			res->reason_field = (int)f;
+			store_reject_split(s, s->match_keys[found_key], found, f, ids[0], res);
 			return STORE_OK;
 		}
 		if (found == 0) {

@@ -345,6 +345,24 @@ store_key_conflict_parse(const char *name)
 	return -1;
 }
 
+void
+store_reject_ambiguous(const struct schema *s, size_t f, int64_t a, int64_t b,
+    struct upsert_result *res)
+{
+	res->reason = xasprintf(_("Its %s matches two stored records (%lld and %lld), so sluice cannot tell which one the row is; merge those records first."),
+	    s->fields[f].name, (long long)a, (long long)b);
+	res->reason_field = (int)f;
+}
+
+void
+store_reject_split(const struct schema *s, size_t fa, int64_t a, size_t fb, int64_t b,
+    struct upsert_result *res)
+{
+	res->reason = xasprintf(_("Its %s matches stored record %lld but its %s matches stored record %lld, so sluice cannot tell which one the row is; correct the row or merge those records first."),
+	    s->fields[fa].name, (long long)a, s->fields[fb].name, (long long)b);
+	res->reason_field = (int)fb;
+}
+
 char *
 store_before_image(const struct schema *s, int64_t id, const char *const *values,
     int64_t imported_from)

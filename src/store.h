@@ -373,6 +373,14 @@ int store_key_conflict(const struct schema *schema, enum strategy strategy,
  * changed the record since. */
 uint64_t store_values_hash(const char *const *values, size_t n);
 
+/* Rejections of a row that names more than one stored record: its key
+ * field f matches records a and b; or its key field fa matches record a
+ * and its key field fb record b. Set res->reason and res->reason_field. */
+void store_reject_ambiguous(const struct schema *s, size_t f, int64_t a, int64_t b,
+    struct upsert_result *res);
+void store_reject_split(const struct schema *s, size_t fa, int64_t a, size_t fb, int64_t b,
+    struct upsert_result *res);
+
 /* The before-image of record id (upsert_result.before): a JSON object of
  * its id, every field (null when empty) and imported_from (null: -1); a
  * new string, which a rollback's record_restore reads back. */

@@ -99,6 +99,29 @@ run_sluice import "$top_srcdir/data/samples/contacts.csv" --db dates.db
 assert_eq "$(pq "postgresql://sluice@127.0.0.1:$PG_PORT/dates" "$dump_sql")" "$(sq dates.db "$dump_sql")" \
 	"the sample's dates read back as SQLite keeps them"
 
+# A row the database refuses (here a CHECK of the table): the batch is
+# written again row by row, and that row alone fails, in both.
+cat >refused.csv <<'CSV'
+First Name,Last Name,E-mail Address,Mobile Phone,Company
+Ada,Lovelace,ada@example.com,+1 212 555 0187,Analytical
+Eve,Mallory,eve@example.com,+1 312 555 0143,Evil Corp
+Alan,Turing,alan@example.com,+1 415 555 0162,Bletchley
+CSV
+check="CHECK (company IS NULL OR company <> 'Evil Corp')"
+sq refused.db "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, phone TEXT, company TEXT, job_title TEXT, birthday TEXT, country TEXT, tags TEXT, status TEXT, notes TEXT, imported_from INTEGER, $check)"
+url=$(pg_db refused)
+pq "$url" "CREATE TABLE contacts (id bigserial PRIMARY KEY, first_name text, last_name text, email text, phone text, company text, job_title text, birthday date, country text, tags text, status text, notes text, imported_from bigint, $check)"
+run_sluice import refused.csv --db refused.db --batch-size 10 --json
+cp "$T/out" sqlite.json
+run_sluice import refused.csv --db "$url" --batch-size 10 --json
+assert_eq "$rc $(json_counts)" "1 $(json_counts sqlite.json)" "a refused row: the same exit code and counts (one failed)"
+# The same records; their ids may differ, since PostgreSQL does not give
+# back the sequence numbers of a rolled-back batch.
+refused_sql="SELECT first_name, last_name, email, phone, company, imported_from FROM contacts ORDER BY id"
+assert_eq "$(pq "$url" "$refused_sql")" "$(sq refused.db "$refused_sql")" "a refused row: the same records"
+assert_eq "$(pq "$url" "$batches_sql")" "$(sq refused.db "$batches_sql")" "a refused row: the batch is replayed in both"
+assert_eq "$(pq "$url" "SELECT row_no, type FROM sluice_import_errors")" "2|database" "the refused row is journaled as a database error"
+
 # A dry run counts the same and leaves nothing behind.
 url=$(pg_db dry)
 run_sluice import base.csv --db dry.db --dry-run --json
