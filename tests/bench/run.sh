@@ -2,8 +2,9 @@
 # The throughput benchmark behind `make bench`: a generated contacts file of
 # $BENCH_ROWS rows (default 1,000,000) imported into a fresh database by
 # sluice, then by tests/bench/baseline.py (plain Python csv + sqlite3 doing
-# the same upserts). Prints rows/s, wall time and peak RSS of each, and the
-# ratio. Everything it writes lives in a temporary directory under the build
+# the same upserts); then into a throwaway local PostgreSQL server, next to
+# \copy + INSERT … ON CONFLICT done by hand. Prints rows/s, wall time and
+# peak RSS of each, and the ratios. Everything it writes lives in a temporary directory under the build
 # directory and is removed at the end.
 set -eu
 
@@ -15,7 +16,15 @@ rows=${BENCH_ROWS:-1000000}
 seed=${BENCH_SEED:-42}
 
 work=$(mktemp -d "$top_builddir/bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+pg_dir=
+# Stops the PostgreSQL server the benchmark started, if any.
+pg_bench_stop() {
+	[ -n "$pg_dir" ] || return 0
+	pg_as "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1
+	rm -rf "$pg_dir"
+	pg_dir=
+}
+trap 'pg_bench_stop; rm -rf "$work"' EXIT
 
 # Wall seconds and peak RSS (KiB) from a `/usr/bin/time -v` log.
 wall_seconds() {
@@ -77,6 +86,78 @@ awk -v rows="$rows" -v a="$(wall_seconds "$work/sluice.time")" \
 	-v b="$(wall_seconds "$work/baseline.time")" 'BEGIN {
 	if (a > 0 && b > 0)
 		printf "ratio     sluice / baseline = %.2f (rows/s)\n", b / a }'
+
+# PostgreSQL: the same file into a throwaway local server (fsync off), next
+# to what an expert does by hand: \copy into an unlogged staging table,
+# then one INSERT … SELECT DISTINCT ON (phone) … ON CONFLICT (phone) DO
+# UPDATE (no validation, no journal). Skipped without the server's programs.
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+pg_as() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] && [ -x "$PG_BIN/psql" ]; then
+	pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench-pg.XXXXXX")
+	[ "$(id -u)" -ne 0 ] || chown postgres "$pg_dir"
+	port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	pg_as "$PG_BIN/initdb" -D "$pg_dir/data" -A trust -U sluice -E UTF8 --locale=C --no-sync >/dev/null
+	pg_as "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+		-o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$pg_dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		start >/dev/null
+	pg="postgresql://sluice@127.0.0.1:$port"
+	psql_q() { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
+	psql_q -d "$pg/postgres" -c "CREATE DATABASE sluice" -c "CREATE DATABASE baseline"
+	rc=0
+	/usr/bin/time -v -o "$work/pg.time" "$SLUICE" import "$work/contacts.csv" \
+		--db "$pg/sluice" --json >"$work/pg.json" 2>"$work/pg.err" || rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+		echo "sluice import into PostgreSQL failed with exit code $rc:" >&2
+		tail -n 20 "$work/pg.err" >&2
+		exit 1
+	fi
+	report postgres "$work/pg.time"
+	"$PYTHON" - "$work/sluice.json" "$work/pg.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+keys = ["total", "created", "updated", "unchanged", "rejected"]
+print("          postgres counts " + ("match the SQLite import" if all(a[k] == b[k] for k in keys)
+      else "DIFFER from the SQLite import: %r" % {k: (a[k], b[k]) for k in keys}))
+PY
+	# The hand-written baseline, from the file's own header.
+	"$PYTHON" - "$work/contacts.csv" >"$work/baseline.sql" <<'PY'
+import csv, sys
+path = sys.argv[1]
+with open(path, newline="", encoding="utf-8") as f:
+    head = next(csv.reader(f))
+cols = ["c%d" % i for i in range(len(head))]
+def col(*names):
+    for n in names:
+        if n in head:
+            return cols[head.index(n)]
+    return "NULL"
+fields = [("first_name", col("Given Name", "First Name")), ("last_name", col("Family Name", "Last Name")),
+          ("email", col("E-mail 1 - Value", "E-mail Address")), ("phone", col("Phone 1 - Value", "Mobile Phone")),
+          ("company", col("Organization 1 - Name", "Company")), ("job_title", col("Organization 1 - Title", "Job Title")),
+          ("birthday", col("Birthday")), ("tags", col("Group Membership", "Categories")), ("notes", col("Notes"))]
+names = ", ".join(n for n, _ in fields)
+print("CREATE TABLE contacts (id bigserial PRIMARY KEY, first_name text, last_name text, email text,"
+      " phone text UNIQUE, company text, job_title text, birthday text, tags text, notes text);")
+print("CREATE UNLOGGED TABLE staging (%s);" % ", ".join(c + " text" for c in cols))
+print("\\copy staging FROM '%s' WITH (FORMAT csv, HEADER true)" % path.replace("'", "''"))
+print("INSERT INTO contacts (%s) SELECT DISTINCT ON (%s) %s FROM staging WHERE %s <> ''"
+      " ON CONFLICT (phone) DO UPDATE SET %s;" % (names, col("Phone 1 - Value", "Mobile Phone"),
+      ", ".join(c for _, c in fields), col("Phone 1 - Value", "Mobile Phone"),
+      ", ".join("%s = EXCLUDED.%s" % (n, n) for n, _ in fields if n != "phone")))
+PY
+	/usr/bin/time -v -o "$work/pgbase.time" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+		-d "$pg/baseline" -f "$work/baseline.sql" >/dev/null
+	report pg-copy "$work/pgbase.time"
+	awk -v a="$(wall_seconds "$work/pg.time")" -v b="$(wall_seconds "$work/pgbase.time")" 'BEGIN {
+		if (a > 0 && b > 0)
+			printf "ratio     sluice into postgres / \\copy + INSERT ON CONFLICT = %.2f (rows/s)\n", b / a }'
+	pg_bench_stop
+else
+	echo "postgres  skipped: the PostgreSQL server's programs are not in $PG_BIN (postgresql-15)"
+fi
 
 # The XLSX report of that import (about 50,000 errors and rejected rows),
 # written in libxlsxwriter's constant-memory mode.
