@@ -22,6 +22,9 @@
  * engine's retries with backoff come on top (as SQLite's busy timeout). */
 #define STORE_PG_LOCK_TIMEOUT "2s"
 
+/* Seconds a connection attempt may take (the URI's connect_timeout wins). */
+#define STORE_PG_CONNECT_TIMEOUT "10"
+
 /* --- Buffers and identifiers -------------------------------------------------- */
 
 void
@@ -148,7 +151,7 @@ store_pg_fail(struct store_pg *st, PGresult *res)
 	const char *what;
 	enum store_status ss = store_pg_classify(state);
 	if (store_pg_is_connection(state))
-		what = _("The connection to the PostgreSQL server was lost; the batch in flight was not recorded as committed. Resume the import once the server is reachable again.");
+		what = _("The connection to the PostgreSQL server was lost. What was committed stays, and the journal knows which batches that is; resume the import once the server is reachable again.");
 	else if (ss == STORE_TRANSIENT)
 		what = _("The table is locked by another transaction.");
 	else if (!strncmp(state, "53", 2))
@@ -254,7 +257,18 @@ struct store *
 store_pg_open(const char *uri, char **cause)
 {
 	char *shown = store_target_shown(uri);
-	PGconn *conn = PQconnectdb(uri);
+	/* Defaults that the URI's own parameters override (libpq takes the
+	 * last value of a keyword, and the URI comes last): a connection
+	 * attempt that ends, and a peer gone silent noticed in about a
+	 * minute by TCP keepalives and the user timeout. */
+	static const char *const keywords[] = {
+		"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+		"keepalives_count", "tcp_user_timeout", "application_name", "dbname", NULL,
+	};
+	const char *const values[] = {
+		STORE_PG_CONNECT_TIMEOUT, "1", "30", "10", "3", "60000", "sluice", uri, NULL,
+	};
+	PGconn *conn = PQconnectdbParams(keywords, values, 1);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		char *why = store_pg_first_line(conn ? PQerrorMessage(conn) : NULL);
 		*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: %s."), shown, why);
@@ -280,7 +294,7 @@ store_pg_ready(struct store *base, char **cause)
 	enum store_status ss = store_pg_exec(st, "SET client_encoding = 'UTF8';"
 	    " SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
 	    " SET lock_timeout = '" STORE_PG_LOCK_TIMEOUT "';"
-	    " SET client_min_messages = warning; SET application_name = 'sluice'");
+	    " SET client_min_messages = warning");
 	if (ss != STORE_OK)
 		*cause = xasprintf(_("Cannot use the database %s: %s"), st->shown, st->errmsg);
 	return ss;
