@@ -253,6 +253,31 @@ store_pg_notice(void *arg, const char *message)
 	(void)message;
 }
 
+/* libpq's message about a connection to uri, its first line, with the
+ * password masked wherever it shows. NULL when uri cannot be parsed: the
+ * message might then hold any part of it. */
+static char *
+store_pg_scrub(const char *uri, const char *msg)
+{
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	if (opts == NULL)
+		return NULL;
+	char *out = store_pg_first_line(msg);
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "password") != 0 || o->val == NULL || *o->val == '\0')
+			continue;
+		char *at;
+		size_t n = strlen(o->val);
+		while ((at = strstr(out, o->val)) != NULL) {
+			char *masked = xasprintf("%.*s***%s", (int)(at - out), out, at + n);
+			free(out);
+			out = masked;
+		}
+	}
+	PQconninfoFree(opts);
+	return out;
+}
+
 struct store *
 store_pg_open(const char *uri, char **cause)
 {
@@ -270,8 +295,11 @@ store_pg_open(const char *uri, char **cause)
 	};
 	PGconn *conn = PQconnectdbParams(keywords, values, 1);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
-		char *why = store_pg_first_line(conn ? PQerrorMessage(conn) : NULL);
-		*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: %s."), shown, why);
+		char *why = store_pg_scrub(uri, conn ? PQerrorMessage(conn) : NULL);
+		if (why != NULL)
+			*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: %s."), shown, why);
+		else
+			*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: the URI cannot be read; write it as postgresql://user@host:port/database?parameter=value."), shown);
 		free(why);
 		free(shown);
 		PQfinish(conn);

@@ -759,6 +759,8 @@ START_TEST(unreachable_postgresql_targets_are_refused_with_a_sentence)
 	/* Port 1 on the loopback answers at once: nobody listens there. */
 	static const char *const urls[] = {
 		"postgresql://127.0.0.1:1/contacts", "postgres://u:s3cret@127.0.0.1:1/contacts",
+		"postgresql://u:%zzs3cret@127.0.0.1:1/contacts",
+		"postgresql://127.0.0.1:1/contacts?password=s3cret&port=x",
 	};
 	for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
 		char *cause = NULL;
