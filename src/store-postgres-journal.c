@@ -97,16 +97,31 @@ store_pg_journal_prepare(struct store *base)
 	struct store_pg *st = (struct store_pg *)base;
 	if (st->journal)
 		return STORE_OK;
-	/* Two importers creating the journal take turns. */
-	int own = PQtransactionStatus(st->conn) == PQTRANS_IDLE;
-	enum store_status ss = own ? store_pg_exec(st, "BEGIN") : STORE_OK;
-	if (ss == STORE_OK)
-		ss = store_pg_exec(st, "SELECT pg_advisory_xact_lock(hashtext('sluice journal'))");
-	if (ss == STORE_OK)
-		ss = store_pg_exec(st, journal_schema);
-	if (own)
-		ss = ss == STORE_OK ? store_pg_exec(st, "COMMIT") :
-		    (store_pg_exec(st, "ROLLBACK"), ss);
+	/* Once the tables are there, no DDL: CREATE … IF NOT EXISTS would
+	 * wait for the locks of imports writing their batches. */
+	enum store_status ss = STORE_OK;
+	PGresult *res = store_pg_query(st, "SELECT count(*) FROM pg_tables"
+	    " WHERE schemaname = current_schema() AND tablename IN ('sluice_imports',"
+	    " 'sluice_import_errors', 'sluice_import_rejects', 'sluice_import_changes',"
+	    " 'sluice_import_batches', 'sluice_import_fixes', 'sluice_mappings')", 0, NULL, &ss);
+	if (res == NULL)
+		return ss;
+	int complete = store_pg_int(res, 0, 0) == 7;
+	PQclear(res);
+	if (!complete) {
+		/* Two importers creating the journal take turns. */
+		int own = PQtransactionStatus(st->conn) == PQTRANS_IDLE;
+		if (own)
+			ss = store_pg_exec(st, "BEGIN");
+		if (ss == STORE_OK)
+			ss = store_pg_exec(st,
+			    "SELECT pg_advisory_xact_lock(hashtext('sluice journal'))");
+		if (ss == STORE_OK)
+			ss = store_pg_exec(st, journal_schema);
+		if (own)
+			ss = ss == STORE_OK ? store_pg_exec(st, "COMMIT") :
+			    (store_pg_exec(st, "ROLLBACK"), ss);
+	}
 	for (size_t i = 0; i < sizeof journal_statements / sizeof *journal_statements &&
 	    ss == STORE_OK; i++)
 		ss = store_pg_prepare_stmt(st, journal_statements[i].name, journal_statements[i].sql);

@@ -433,14 +433,27 @@ store_pg_index(struct store_pg *st, const struct schema *s, size_t k)
 {
 	const char *key = s->fields[s->match_keys[k]].name;
 	char *name = xasprintf("%s_%s_key", s->table, key);
+	/* A unique index there already: no DDL, which would wait for the
+	 * lock of an import writing a batch into the table. */
+	const char *p[] = { name };
+	enum store_status ss = STORE_OK;
+	PGresult *res = store_pg_query(st, "SELECT i.indisunique FROM pg_index i"
+	    " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+	    " WHERE n.nspname = current_schema() AND c.relname = $1", 1, p, &ss);
+	int unique = res != NULL && PQntuples(res) > 0 && !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	if (ss != STORE_OK || unique) {
+		st->key_unique[k] = unique;
+		free(name);
+		return ss;
+	}
 	char *iname = store_pg_ident(st, name);
 	char *col = store_pg_ident(st, key);
 	char *sql = xasprintf("SAVEPOINT sluice_index; CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s)",
 	    iname, st->table, col);
-	PGresult *res = PQexec(st->conn, sql);
+	res = PQexec(st->conn, sql);
 	free(sql);
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	enum store_status ss = STORE_OK;
 	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 		PQclear(res);
 		ss = store_pg_exec(st, "RELEASE SAVEPOINT sluice_index");

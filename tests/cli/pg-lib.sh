@@ -51,18 +51,22 @@ pg_start() {
 		id postgres >/dev/null 2>&1 || skip_all "there is no postgres user to run the server as"
 		chown postgres "$PG_DIR"
 	fi
-	PG_PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	if ! pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U sluice -E UTF8 --locale=C \
 		--no-sync >"$PG_DIR/initdb.log" 2>&1; then
 		echo "Bail out! initdb failed: $(tail -n 5 "$PG_DIR/initdb.log")"
 		exit 99
 	fi
-	if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='$PG_DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-		start >/dev/null 2>&1; then
-		echo "Bail out! the PostgreSQL server did not start: $(tail -n 5 "$PG_DIR/server.log")"
-		exit 99
-	fi
+	# A free port; another test may take the same one between the look
+	# and the start, so a few tries.
+	local try
+	for try in 1 2 3 4 5; do
+		PG_PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+			-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='$PG_DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+			start >/dev/null 2>&1 && return 0
+	done
+	echo "Bail out! the PostgreSQL server did not start: $(tail -n 5 "$PG_DIR/server.log")"
+	exit 99
 }
 
 # pq URL SQL
