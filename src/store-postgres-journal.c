@@ -29,11 +29,12 @@ static const char journal_schema[] =
     " skipped bigint NOT NULL DEFAULT 0, rejected bigint NOT NULL DEFAULT 0,"
     " failed bigint NOT NULL DEFAULT 0, not_processed bigint NOT NULL DEFAULT 0,"
     " started_at text NOT NULL, finished_at text, last_error text,"
-    " pid bigint, host text, user_name text, rolled_back_at text, rollback text);"
+    " pid bigint, host text, user_name text, rolled_back_at text, rollback text,"
+    " invalid_values text);"
     "CREATE TABLE IF NOT EXISTS sluice_import_errors ("
     " id bigserial PRIMARY KEY, import_id bigint NOT NULL, row_no bigint,"
     " line_no bigint, field text, type text NOT NULL, message text NOT NULL,"
-    " value text);"
+    " value text, dropped integer NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS sluice_import_errors_import"
     " ON sluice_import_errors(import_id, row_no);"
     "CREATE TABLE IF NOT EXISTS sluice_import_rejects ("
@@ -64,8 +65,8 @@ static const struct {
 	const char *name, *sql;
 } journal_statements[] = {
 	{ "j_error", "INSERT INTO sluice_import_errors (import_id, row_no, line_no, field,"
-	    " type, message, value) SELECT $1, * FROM unnest($2::bigint[], $3::bigint[],"
-	    " $4::text[], $5::text[], $6::text[], $7::text[])" },
+	    " type, message, value, dropped) SELECT $1, * FROM unnest($2::bigint[],"
+	    " $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::integer[])" },
 	{ "j_reject", "INSERT INTO sluice_import_rejects (import_id, row_no, line_no, outcome,"
 	    " cells) SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])"
 	    " ON CONFLICT (import_id, row_no) DO UPDATE SET line_no = EXCLUDED.line_no,"
@@ -179,15 +180,16 @@ store_pg_import_start(struct store *base, const struct import_info *info, int64_
 		info->encoding,
 		info->schema_path,
 		status_name(STATUS_RUNNING),
+		info->invalid_values,
 	};
 	enum store_status ss = STORE_OK;
 	PGresult *res = store_pg_query(st,
 	    "INSERT INTO sluice_imports (source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
-	    " source_sha256, sheet, encoding, schema_path)"
+	    " source_sha256, sheet, encoding, schema_path, invalid_values)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $19, " STORE_PG_NOW ","
-	    " $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+	    " $12, $13, $14, $15, $16, $17, $18, $20) RETURNING id",
 	    (int)(sizeof p / sizeof *p), p, &ss);
 	if (res == NULL)
 		return ss;
@@ -210,7 +212,7 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 {
 	struct store_pg *st = (struct store_pg *)base;
 	/* Columns of the three statements, as array literals. */
-	struct pg_buf e[6] = { 0 }, rj[4] = { 0 }, ch[5] = { 0 };
+	struct pg_buf e[7] = { 0 }, rj[4] = { 0 }, ch[5] = { 0 };
 	size_t nerrors = 0, nrejects = 0, nchanges = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct record *r = &records[i];
@@ -222,6 +224,7 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 			pg_buf_element(&e[3], record_error_type_name(err->type));
 			pg_buf_element(&e[4], err->message);
 			pg_buf_element(&e[5], err->value);
+			pg_buf_element(&e[6], err->dropped ? "1" : "0");
 		}
 		switch (r->outcome) {
 		case OUTCOME_REJECTED:
@@ -250,15 +253,15 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 		}
 	}
 	struct journal_nums nums;
-	const char *p[8];
+	const char *p[9];
 	p[0] = journal_num(&nums, 0, id);
 	enum store_status ss = STORE_OK;
 	if (nerrors > 0) {
-		for (int c = 0; c < 6; c++) {
+		for (int c = 0; c < 7; c++) {
 			pg_buf_array_end(&e[c]);
 			p[c + 1] = e[c].s;
 		}
-		ss = journal_run(st, "j_error", NULL, 7, p);
+		ss = journal_run(st, "j_error", NULL, 8, p);
 	}
 	if (ss == STORE_OK && nrejects > 0) {
 		for (int c = 0; c < 4; c++) {
@@ -275,7 +278,7 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 		}
 		ss = journal_run(st, "j_change", NULL, 7, p);
 	}
-	for (int c = 0; c < 6; c++)
+	for (int c = 0; c < 7; c++)
 		pg_buf_free(&e[c]);
 	for (int c = 0; c < 4; c++)
 		pg_buf_free(&rj[c]);

@@ -160,7 +160,7 @@ store_pg_read_end(struct store *base)
 	" mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done," \
 	" total, created, updated, merged, unchanged, skipped, rejected, failed," \
 	" not_processed, started_at, finished_at, last_error, pid, host, user_name," \
-	" rolled_back_at, rollback, CASE WHEN finished_at IS NOT NULL THEN" \
+	" rolled_back_at, rollback, invalid_values, CASE WHEN finished_at IS NOT NULL THEN" \
 	"  extract(epoch FROM finished_at::timestamptz - started_at::timestamptz)::float8 END" \
 	" FROM sluice_imports"
 
@@ -201,6 +201,7 @@ decode_import(struct pg_iter *it)
 	r->user_name = store_pg_text(s, i, c++);
 	r->rolled_back_at = store_pg_text(s, i, c++);
 	r->rollback = store_pg_text(s, i, c++);
+	r->invalid_values = store_pg_text(s, i, c++);
 	r->duration_s = PQgetisnull(s, i, c) ? -1 : strtod(PQgetvalue(s, i, c), NULL);
 }
 
@@ -242,13 +243,14 @@ decode_error(struct pg_iter *it)
 	r->type = t >= 0 ? (enum error_type)t : ERROR_SYSTEM;
 	r->message = store_pg_text(s, i, 4);
 	r->value = store_pg_text(s, i, 5);
+	r->dropped = (int)store_pg_int(s, i, 6) > 0;
 }
 
 struct store_iter *
 store_pg_errors(struct store *base, int64_t id, unsigned limit)
 {
 	return pg_iter_open(base, STORE_ITER_ERRORS, "sluice_import_errors",
-	    "SELECT row_no, line_no, field, type, message, value FROM sluice_import_errors"
+	    "SELECT row_no, line_no, field, type, message, value, dropped FROM sluice_import_errors"
 	    " WHERE import_id = $1 ORDER BY row_no, id LIMIT $2::bigint", id, limit, decode_error);
 }
 
@@ -262,13 +264,15 @@ store_pg_error_counts(struct store *base, int64_t id, enum store_count_by by,
 	int exists = store_pg_table_exists(st, "sluice_import_errors");
 	if (exists <= 0)
 		return exists;
-	const char *sql = by == STORE_COUNT_BY_TYPE ?
-	    "SELECT type, count(*) FROM sluice_import_errors WHERE import_id = $1 GROUP BY 1 ORDER BY 2 DESC" :
-	    "SELECT coalesce(field, '(row)'), count(*) FROM sluice_import_errors WHERE import_id = $1 GROUP BY 1 ORDER BY 2 DESC";
+	char *sql = xasprintf("SELECT %s, count(*) FROM sluice_import_errors WHERE import_id = $1"
+	    " GROUP BY 1 ORDER BY 2 DESC", by == STORE_COUNT_BY_TYPE ? "type" :
+	    by == STORE_COUNT_BY_FIELD ? "coalesce(field, '(row)')" :
+	    "CASE WHEN dropped <> 0 THEN 'value_dropped' ELSE 'row' END");
 	char idv[24];
 	snprintf(idv, sizeof idv, "%lld", (long long)id);
 	const char *p[] = { idv };
 	PGresult *res = store_pg_query(st, sql, 1, p, NULL);
+	free(sql);
 	if (res == NULL)
 		return -1;
 	int rows = PQntuples(res);

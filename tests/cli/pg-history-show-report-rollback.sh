@@ -43,7 +43,7 @@ assert_eq "$(json '.errors | map("\(.row)|\(.field)|\(.value)") | join("\n")')" 
 	"show lists the same first errors as the import's report"
 run_sluice show 2 --db "$url"
 cat out err >>seen.txt
-assert_match "$(cat out)" "rejected +$(jq .invalid_rows errors.json)" "show says how many rows were rejected"
+assert_match "$(cat out)" "rejected +$(jq .rejected_rows errors.json)" "show says how many rows were rejected"
 run_sluice show 99 --db "$url"
 assert_match "$rc $(cat err)" "^[1-9].*99" "show of an unknown import fails and names it"
 cat out err >>seen.txt

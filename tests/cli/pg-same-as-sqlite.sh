@@ -40,7 +40,8 @@ PY
 gen_contacts --rows 300 --seed 132 --invalid-rate 0.05 --out new.csv
 tail -n +2 new.csv >>again.csv
 
-journal_sql="SELECT row_no, coalesce(field, ''), type, message, coalesce(value, '') FROM sluice_import_errors ORDER BY import_id, row_no, id"
+journal_sql="SELECT row_no, coalesce(field, ''), type, message, coalesce(value, ''), dropped FROM sluice_import_errors ORDER BY import_id, row_no, id"
+imports_sql="SELECT id, status, strategy, batch_size, coalesce(invalid_values, ''), rows_done, total, dry_run FROM sluice_imports ORDER BY id"
 rejects_sql="SELECT import_id, row_no, line_no, outcome, cells FROM sluice_import_rejects ORDER BY import_id, row_no"
 changes_sql="SELECT import_id, batch_no, row_no, record_id, action, coalesce(before, ''), after_hash FROM sluice_import_changes ORDER BY id"
 batches_sql="SELECT import_id, batch_no, first_row, rows, created, updated, merged, unchanged, skipped, rejected, failed, status FROM sluice_import_batches ORDER BY import_id, batch_no"
@@ -64,7 +65,7 @@ for strategy in update skip merge; do
 		fail "$strategy: the tables are the same, row for row" \
 			"$(diff <(sq "$db" "$dump_sql") <(pq "$url" "$dump_sql") | head -n 10)"
 	fi
-	for what in journal rejects changes batches; do
+	for what in imports journal rejects changes batches; do
 		sql_var=${what}_sql
 		if [ "$(pq "$url" "${!sql_var}")" = "$(sq "$db" "${!sql_var}")" ]; then
 			pass "$strategy: the journal's $what are the same"
