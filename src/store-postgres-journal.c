@@ -30,7 +30,7 @@ static const char journal_schema[] =
     " failed bigint NOT NULL DEFAULT 0, not_processed bigint NOT NULL DEFAULT 0,"
     " started_at text NOT NULL, finished_at text, last_error text,"
     " pid bigint, host text, user_name text, rolled_back_at text, rollback text,"
-    " invalid_values text);"
+    " invalid_values text, on_key_conflict text);"
     "CREATE TABLE IF NOT EXISTS sluice_import_errors ("
     " id bigserial PRIMARY KEY, import_id bigint NOT NULL, row_no bigint,"
     " line_no bigint, field text, type text NOT NULL, message text NOT NULL,"
@@ -181,15 +181,16 @@ store_pg_import_start(struct store *base, const struct import_info *info, int64_
 		info->schema_path,
 		status_name(STATUS_RUNNING),
 		info->invalid_values,
+		info->on_key_conflict,
 	};
 	enum store_status ss = STORE_OK;
 	PGresult *res = store_pg_query(st,
 	    "INSERT INTO sluice_imports (source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
-	    " source_sha256, sheet, encoding, schema_path, invalid_values)"
+	    " source_sha256, sheet, encoding, schema_path, invalid_values, on_key_conflict)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $19, " STORE_PG_NOW ","
-	    " $12, $13, $14, $15, $16, $17, $18, $20) RETURNING id",
+	    " $12, $13, $14, $15, $16, $17, $18, $20, $21) RETURNING id",
 	    (int)(sizeof p / sizeof *p), p, &ss);
 	if (res == NULL)
 		return ss;

@@ -160,7 +160,8 @@ store_pg_read_end(struct store *base)
 	" mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done," \
 	" total, created, updated, merged, unchanged, skipped, rejected, failed," \
 	" not_processed, started_at, finished_at, last_error, pid, host, user_name," \
-	" rolled_back_at, rollback, invalid_values, CASE WHEN finished_at IS NOT NULL THEN" \
+	" rolled_back_at, rollback, invalid_values, on_key_conflict," \
+	" CASE WHEN finished_at IS NOT NULL THEN" \
 	"  extract(epoch FROM finished_at::timestamptz - started_at::timestamptz)::float8 END" \
 	" FROM sluice_imports"
 
@@ -202,6 +203,7 @@ decode_import(struct pg_iter *it)
 	r->rolled_back_at = store_pg_text(s, i, c++);
 	r->rollback = store_pg_text(s, i, c++);
 	r->invalid_values = store_pg_text(s, i, c++);
+	r->on_key_conflict = store_pg_text(s, i, c++);
 	r->duration_s = PQgetisnull(s, i, c) ? -1 : strtod(PQgetvalue(s, i, c), NULL);
 }
 

@@ -41,7 +41,7 @@ gen_contacts --rows 300 --seed 132 --invalid-rate 0.05 --out new.csv
 tail -n +2 new.csv >>again.csv
 
 journal_sql="SELECT row_no, coalesce(field, ''), type, message, coalesce(value, ''), dropped FROM sluice_import_errors ORDER BY import_id, row_no, id"
-imports_sql="SELECT id, status, strategy, batch_size, coalesce(invalid_values, ''), rows_done, total, dry_run FROM sluice_imports ORDER BY id"
+imports_sql="SELECT id, status, strategy, batch_size, coalesce(invalid_values, ''), coalesce(on_key_conflict, ''), rows_done, total, dry_run FROM sluice_imports ORDER BY id"
 rejects_sql="SELECT import_id, row_no, line_no, outcome, cells FROM sluice_import_rejects ORDER BY import_id, row_no"
 changes_sql="SELECT import_id, batch_no, row_no, record_id, action, coalesce(before, ''), after_hash FROM sluice_import_changes ORDER BY id"
 batches_sql="SELECT import_id, batch_no, first_row, rows, created, updated, merged, unchanged, skipped, rejected, failed, status FROM sluice_import_batches ORDER BY import_id, batch_no"
@@ -75,6 +75,35 @@ for strategy in update skip merge; do
 		fi
 	done
 	assert_eq "$(pg_adds_up "$url" 1)$(pg_adds_up "$url" 2)" "" "$strategy: each PostgreSQL import's counts add up"
+done
+
+# Key conflicts (a row matching a record by phone with another email):
+# rejected, or with --on-key-conflict update written, the same in both.
+cat >keys-base.csv <<'CSV'
+First Name,Last Name,E-mail Address,Mobile Phone,Company
+John,Smith,john@x.com,+1 (201) 555-0123,Acme
+Mary,Jones,mary@y.com,(212) 736-5000,
+CSV
+cat >keys-again.csv <<'CSV'
+First Name,Last Name,E-mail Address,Mobile Phone,Company
+John,Smith,john.smith@x.com,201.555.0123,NewCo
+Mary,Jones,MARY@Y.COM,,Initech
+CSV
+for mode in reject update; do
+	for strategy in update merge skip; do
+		db=keys-$mode-$strategy.db
+		url=$(pg_db "keys_${mode}_$strategy")
+		run_sluice import keys-base.csv --db "$db"
+		run_sluice import keys-again.csv --db "$db" --strategy "$strategy" --on-key-conflict "$mode" --json
+		cp "$T/out" sqlite.json
+		sqlite_rc=$rc
+		run_sluice import keys-base.csv --db "$url"
+		run_sluice import keys-again.csv --db "$url" --strategy "$strategy" --on-key-conflict "$mode" --json
+		assert_eq "$rc $(json_counts) $(json .key_conflicts)" "$sqlite_rc $(json_counts sqlite.json) $(json .key_conflicts sqlite.json)" \
+			"key conflicts ($mode, $strategy): the same exit code and counts"
+		assert_eq "$(pq "$url" "$dump_sql")|$(pq "$url" "$journal_sql")" "$(sq "$db" "$dump_sql")|$(sq "$db" "$journal_sql")" \
+			"key conflicts ($mode, $strategy): the same table and errors"
+	done
 done
 
 # Numbers and dates keep their values; the column types fit them.
