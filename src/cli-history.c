@@ -20,7 +20,7 @@
 struct cli_read_opts {
 	const char *db;
 	int json;
-	const char *arg;	/* the positional argument, if any */
+	const char *arg; /* the positional argument, if any */
 };
 
 const struct cli_option cli_read_options[] = {
@@ -41,14 +41,14 @@ cli_read_args(const char *cmd, int argc, char **argv, struct cli_read_opts *o, i
 		case 'd': o->db = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'h': cli_help(cmd); return 0;
-		default:
-			cli_unknown_option(cmd, argv[optind - 1]);
-			return EXIT_USAGE;
+		default: cli_unknown_option(cmd, argv[optind - 1]); return EXIT_USAGE;
 		}
 	}
 	if (want_arg) {
 		if (optind >= argc) {
-			cli_error("usage", _("sluice %s: name the import, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"), cmd, cmd);
+			cli_error("usage",
+			    _("sluice %s: name the import, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"),
+			    cmd, cmd);
 			return EXIT_USAGE;
 		}
 		o->arg = argv[optind++];
@@ -62,7 +62,9 @@ cli_read_args(const char *cmd, int argc, char **argv, struct cli_read_opts *o, i
 		return EXIT_USAGE;
 	}
 	if (!store_target_exists(o->db)) {
-		cli_error("database", _("sluice %s: there is no database %s; give the --db path an import used.\n"), cmd, o->db);
+		cli_error("database",
+		    _("sluice %s: there is no database %s; give the --db path an import used.\n"),
+		    cmd, o->db);
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -182,19 +184,21 @@ cli_history(int argc, char **argv)
 					end = timegm(&b);
 				long secs = (long)difftime(end, timegm(&a));
 				if (secs >= 3600)
-					snprintf(took, sizeof took, "%ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
+					snprintf(took, sizeof took, "%ld:%02ld:%02ld", secs / 3600,
+					    secs / 60 % 60, secs % 60);
 				else
-					snprintf(took, sizeof took, "%ld:%02ld", secs / 60, secs % 60);
+					snprintf(took, sizeof took, "%ld:%02ld", secs / 60,
+					    secs % 60);
 			}
 			printf("%5lld  %-21s  %-20s  %8s  %9lld  %9lld  %9lld  %9lld  %s\n",
 			    (long long)row->id, st_buf, started ? started : "", took,
 			    (long long)(row->total >= 0 ? (uint64_t)row->total : row->rows_done),
 			    (long long)row->n[OUTCOME_CREATED],
 			    (long long)(row->n[OUTCOME_UPDATED] + row->n[OUTCOME_MERGED]),
-			    (long long)(row->n[OUTCOME_REJECTED] + row->n[OUTCOME_FAILED]),
-			    file);
+			    (long long)(row->n[OUTCOME_REJECTED] + row->n[OUTCOME_FAILED]), file);
 			if (status_is_live(row->status))
-				printf(_("       running in process %lld on %s; follow it with sluice watch %lld\n"),
+				printf(
+				    _("       running in process %lld on %s; follow it with sluice watch %lld\n"),
 				    (long long)(row->pid >= 0 ? row->pid : 0), row->host ?: "?",
 				    (long long)row->id);
 			free(file);
@@ -216,7 +220,9 @@ cli_show(int argc, char **argv)
 	char *end;
 	long long id = strtoll(o.arg, &end, 10);
 	if (*o.arg == '\0' || *end != '\0' || id <= 0) {
-		cli_error("usage", _("sluice show: \"%s\" is not an import id; sluice history lists them.\n"), o.arg);
+		cli_error("usage",
+		    _("sluice show: \"%s\" is not an import id; sluice history lists them.\n"),
+		    o.arg);
 		return EXIT_USAGE;
 	}
 	struct store *st;
@@ -226,7 +232,9 @@ cli_show(int argc, char **argv)
 	json_t *report = summary_from_journal(j, id, o.db);
 	if (report == NULL) {
 		char *shown = store_target_shown(o.db);
-		cli_error("import", _("sluice show: there is no import %lld in %s; sluice history lists them.\n"), id, shown);
+		cli_error("import",
+		    _("sluice show: there is no import %lld in %s; sluice history lists them.\n"),
+		    id, shown);
 		free(shown);
 		rc = EXIT_USAGE;
 	} else {

@@ -24,8 +24,8 @@
 #include "text.h"
 #include "xmalloc.h"
 
-static volatile sig_atomic_t cli_interrupts;	/* SIGINT, SIGTERM */
-static volatile sig_atomic_t cli_hangup;	/* SIGHUP: the terminal is gone */
+static volatile sig_atomic_t cli_interrupts; /* SIGINT, SIGTERM */
+static volatile sig_atomic_t cli_hangup;     /* SIGHUP: the terminal is gone */
 
 static void
 cli_on_signal(int sig)
@@ -97,8 +97,8 @@ cli_setup_notice(void *ctx, const char *message)
 /* What the progress display knows while an import runs. */
 struct cli_display {
 	enum cli_progress_mode mode;
-	int line;		/* a progress line is drawn on stderr */
-	int detached;		/* the terminal is gone: nothing is shown */
+	int line;     /* a progress line is drawn on stderr */
+	int detached; /* the terminal is gone: nothing is shown */
 	int cancelling;
 	struct progress_jsonl_filter filter;
 };
@@ -114,7 +114,8 @@ cli_display_should_cancel(void *ctx)
 		if (!d->detached) {
 			if (d->line)
 				cli_progress_clear(stderr);
-			fprintf(stderr, _("sluice: cancelling: the batch being written is rolled back…\n"));
+			fprintf(stderr,
+			    _("sluice: cancelling: the batch being written is rolled back…\n"));
 		}
 	}
 	if (cli_hangup && !d->detached) {
@@ -194,9 +195,10 @@ cli_mapping_concerns(json_t *error, const struct mapping *m, const struct schema
 	    cli_strings_json((const char *const *)m->headers, NULL, m->ncolumns));
 	struct mapping_gaps gaps;
 	mapping_gaps(m, s, &gaps);
-	json_object_set_new(error, "fields_missing", cli_fields_json(s, gaps.required, gaps.nrequired));
-	json_object_set_new(error, "match_key_missing", gaps.unkeyed ?
-	    cli_fields_json(s, s->match_keys, s->nmatch_keys) : json_array());
+	json_object_set_new(error, "fields_missing",
+	    cli_fields_json(s, gaps.required, gaps.nrequired));
+	json_object_set_new(error, "match_key_missing",
+	    gaps.unkeyed ? cli_fields_json(s, s->match_keys, s->nmatch_keys) : json_array());
 	mapping_gaps_clear(&gaps);
 	size_t *out;
 	size_t nout = mapping_unmapped(m, &out);
@@ -206,8 +208,9 @@ cli_mapping_concerns(json_t *error, const struct mapping *m, const struct schema
 	json_t *likely = json_array();
 	for (size_t c = 0; c < m->ncolumns; c++)
 		if (m->source[c] == MAPPING_LIKELY)
-			json_array_append_new(likely, json_pack("{s:o, s:s}",
-			    "column", cli_text_json(m->headers[c]), "field", s->fields[m->field[c]].name));
+			json_array_append_new(likely,
+			    json_pack("{s:o, s:s}", "column", cli_text_json(m->headers[c]), "field",
+				s->fields[m->field[c]].name));
 	json_object_set_new(error, "columns_likely", likely);
 }
 
@@ -229,8 +232,7 @@ cli_refused(void *ctx, const struct engine_refusal *r)
 /* Runs an engine to its end while showing its progress, then prints the
  * summary. Returns the exit code. */
 static int
-cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
-    const char *report)
+cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, const char *report)
 {
 	cli_signals();
 	char *cause = NULL;
@@ -275,9 +277,9 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode,
 	int rc = status_exit_code(res.status);
 	if (json) {
 		if (rc == EXIT_INTERRUPTED)
-			json_object_set_new(summary, "error", json_pack("{s:s, s:s}",
-			    "kind", status_name(res.status), "message", res.last_error ?
-			    res.last_error : status_label(res.status)));
+			json_object_set_new(summary, "error",
+			    json_pack("{s:s, s:s}", "kind", status_name(res.status), "message",
+				res.last_error ? res.last_error : status_label(res.status)));
 		cli_json_print(summary);
 	} else
 		summary_print(stdout, summary);
@@ -318,9 +320,16 @@ cli_delimiter(const char *arg)
 		const char *name;
 		int c;
 	} names[] = {
-		{ ",", ',' }, { "comma", ',' }, { ";", ';' }, { "semicolon", ';' },
-		{ "\t", '\t' }, { "\\t", '\t' }, { "tab", '\t' }, { "TAB", '\t' },
-		{ "|", '|' }, { "pipe", '|' },
+		{ ",", ',' },
+		{ "comma", ',' },
+		{ ";", ';' },
+		{ "semicolon", ';' },
+		{ "\t", '\t' },
+		{ "\\t", '\t' },
+		{ "tab", '\t' },
+		{ "TAB", '\t' },
+		{ "|", '|' },
+		{ "pipe", '|' },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (!strcmp(arg, names[i].name))
@@ -332,11 +341,27 @@ cli_delimiter(const char *arg)
 
 /* Options of import and resume. */
 enum {
-	OPT_DB = 256, OPT_SCHEMA, OPT_MAP, OPT_MAP_FILE, OPT_STRATEGY, OPT_BATCH,
-	OPT_RETRIES, OPT_RETRY_BASE, OPT_REGION, OPT_DELIMITER, OPT_DRY_RUN,
-	OPT_JSON, OPT_HELP, OPT_SHEET, OPT_ENCODING, OPT_PROGRESS, OPT_MAX_DURATION,
+	OPT_DB = 256,
+	OPT_SCHEMA,
+	OPT_MAP,
+	OPT_MAP_FILE,
+	OPT_STRATEGY,
+	OPT_BATCH,
+	OPT_RETRIES,
+	OPT_RETRY_BASE,
+	OPT_REGION,
+	OPT_DELIMITER,
+	OPT_DRY_RUN,
+	OPT_JSON,
+	OPT_HELP,
+	OPT_SHEET,
+	OPT_ENCODING,
+	OPT_PROGRESS,
+	OPT_MAX_DURATION,
 	OPT_REPORT,
-	OPT_INVALID_VALUES, OPT_STRICT_MAPPING, OPT_KEY_CONFLICT,
+	OPT_INVALID_VALUES,
+	OPT_STRICT_MAPPING,
+	OPT_KEY_CONFLICT,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -353,8 +378,10 @@ const struct cli_option cli_import_options[] = {
 	    N_("refuse when a column is left out by no rule or only likely"), 0 },
 	{ "strategy", required_argument, OPT_STRATEGY, N_("--strategy skip|update|merge"),
 	    N_("what to do with rows matching a stored record\n(default: update)"), 0 },
-	{ "on-key-conflict", required_argument, OPT_KEY_CONFLICT, N_("--on-key-conflict reject|update"),
-	    N_("a row matching a record by one key but not by another:\nreject it, or write it and replace the key (default: reject)"), 0 },
+	{ "on-key-conflict", required_argument, OPT_KEY_CONFLICT,
+	    N_("--on-key-conflict reject|update"),
+	    N_("a row matching a record by one key but not by another:\nreject it, or write it and replace the key (default: reject)"),
+	    0 },
 	{ "batch-size", required_argument, OPT_BATCH, N_("--batch-size N"),
 	    N_("rows per transaction (default: %d)"), ENGINE_DEFAULT_BATCH },
 	{ "retries", required_argument, OPT_RETRIES, N_("--retries N"),
@@ -372,7 +399,8 @@ const struct cli_option cli_import_options[] = {
 	    N_("workbook sheet (default: the first visible one)"), 0 },
 	{ "invalid-values", required_argument, OPT_INVALID_VALUES,
 	    N_("--invalid-values schema|reject-row"),
-	    N_("reject-row: any invalid value rejects its row; schema\n(default): each field's on_invalid says"), 0 },
+	    N_("reject-row: any invalid value rejects its row; schema\n(default): each field's on_invalid says"),
+	    0 },
 	{ "dry-run", no_argument, OPT_DRY_RUN, N_("--dry-run"),
 	    N_("do everything but keep the writes; report what would happen"), 0 },
 	{ "json", no_argument, OPT_JSON, N_("--json"), N_("print the report as one JSON object"), 0 },
@@ -408,22 +436,23 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 	switch (c) {
 	case OPT_PROGRESS:
 		if ((*mode = cli_progress_parse(arg)) < 0) {
-			cli_error("usage", _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), arg);
+			cli_error("usage",
+			    _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), arg);
 			return -1;
 		}
 		return 1;
 	case OPT_MAX_DURATION:
 		if ((o->max_duration_s = cli_duration_parse(arg)) < 0) {
-			cli_error("usage", _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"), arg);
+			cli_error("usage",
+			    _("sluice: --max-duration needs a duration such as 90s, 10m or 1h30m, not \"%s\".\n"),
+			    arg);
 			return -1;
 		}
 		return 1;
-	case OPT_RETRIES:
-		return cli_number("--retries", arg, 0, 100, &o->retries) != 0 ? -1 : 1;
+	case OPT_RETRIES: return cli_number("--retries", arg, 0, 100, &o->retries) != 0 ? -1 : 1;
 	case OPT_RETRY_BASE:
 		return cli_number("--retry-base", arg, 1, 60000, &o->retry_base_ms) != 0 ? -1 : 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -456,7 +485,9 @@ cli_import(int argc, char **argv)
 		case OPT_STRATEGY: {
 			int s = store_strategy_parse(optarg);
 			if (s < 0) {
-				cli_error("usage", _("sluice: --strategy must be skip, update or merge, not \"%s\".\n"), optarg);
+				cli_error("usage",
+				    _("sluice: --strategy must be skip, update or merge, not \"%s\".\n"),
+				    optarg);
 				return EXIT_USAGE;
 			}
 			o.strategy = (enum strategy)s;
@@ -465,7 +496,9 @@ cli_import(int argc, char **argv)
 		case OPT_KEY_CONFLICT: {
 			int k = store_key_conflict_parse(optarg);
 			if (k < 0) {
-				fprintf(stderr, _("sluice: --on-key-conflict must be reject or update, not \"%s\".\n"), optarg);
+				fprintf(stderr,
+				    _("sluice: --on-key-conflict must be reject or update, not \"%s\".\n"),
+				    optarg);
 				return EXIT_USAGE;
 			}
 			o.on_key_conflict = (enum key_conflict)k;
@@ -479,14 +512,17 @@ cli_import(int argc, char **argv)
 		case OPT_DELIMITER:
 			o.delimiter = cli_delimiter(optarg);
 			if (o.delimiter < 0) {
-				cli_error("usage", _("sluice: --delimiter must be one character, or comma, semicolon, tab or pipe.\n"));
+				cli_error("usage",
+				    _("sluice: --delimiter must be one character, or comma, semicolon, tab or pipe.\n"));
 				return EXIT_USAGE;
 			}
 			break;
 		case OPT_INVALID_VALUES: {
 			int iv = validate_invalid_values_parse(optarg);
 			if (iv < 0) {
-				fprintf(stderr, _("sluice: --invalid-values must be schema or reject-row, not \"%s\".\n"), optarg);
+				fprintf(stderr,
+				    _("sluice: --invalid-values must be schema or reject-row, not \"%s\".\n"),
+				    optarg);
 				return EXIT_USAGE;
 			}
 			o.invalid_values = (enum invalid_values)iv;
@@ -497,33 +533,33 @@ cli_import(int argc, char **argv)
 		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_REPORT: report = optarg; break;
 		case OPT_JSON: json = 1; break;
-		case OPT_HELP:
-			cli_help(argv[0]);
-			return EXIT_ALL_IMPORTED;
-		default:
-			cli_unknown_option(argv[0], argv[optind - 1]);
-			return EXIT_USAGE;
+		case OPT_HELP: cli_help(argv[0]); return EXIT_ALL_IMPORTED;
+		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		cli_error("usage", _("sluice import: name the file to import, e.g. sluice import contacts.csv --db contacts.db.\n"));
+		cli_error("usage",
+		    _("sluice import: name the file to import, e.g. sluice import contacts.csv --db contacts.db.\n"));
 		return EXIT_USAGE;
 	}
 	o.path = argv[optind];
 	if (optind + 1 < argc) {
-		cli_error("usage", _("sluice import: give one file at a time (\"%s\" is one too many).\n"),
+		cli_error("usage",
+		    _("sluice import: give one file at a time (\"%s\" is one too many).\n"),
 		    argv[optind + 1]);
 		return EXIT_USAGE;
 	}
 	if (o.db == NULL) {
-		cli_error("usage", _("sluice import: name the database with --db PATH (it is created when missing).\n"));
+		cli_error("usage",
+		    _("sluice import: name the database with --db PATH (it is created when missing).\n"));
 		return EXIT_USAGE;
 	}
 
 	if (report != NULL) {
 		char *why = NULL;
 		if (o.dry_run) {
-			cli_error("usage", _("sluice import: a dry run keeps nothing to report on; leave out --report or --dry-run.\n"));
+			cli_error("usage",
+			    _("sluice import: a dry run keeps nothing to report on; leave out --report or --dry-run.\n"));
 			return EXIT_USAGE;
 		}
 		if (report_check_path(report, &why) != 0) {
@@ -536,7 +572,6 @@ cli_import(int argc, char **argv)
 	}
 	return cli_run(&o, json, (enum cli_progress_mode)mode, report);
 }
-
 
 int
 cli_resume(int argc, char **argv)
@@ -558,12 +593,8 @@ cli_resume(int argc, char **argv)
 		switch (c) {
 		case OPT_DB: o.db = optarg; break;
 		case OPT_JSON: json = 1; break;
-		case OPT_HELP:
-			cli_help(argv[0]);
-			return EXIT_ALL_IMPORTED;
-		default:
-			cli_unknown_option(argv[0], argv[optind - 1]);
-			return EXIT_USAGE;
+		case OPT_HELP: cli_help(argv[0]); return EXIT_ALL_IMPORTED;
+		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
 		}
 	}
 	long long id;
@@ -574,7 +605,9 @@ cli_resume(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!store_target_exists(o.db)) {
-		cli_error("database", _("sluice resume: there is no database %s; give the --db path the import used.\n"), o.db);
+		cli_error("database",
+		    _("sluice resume: there is no database %s; give the --db path the import used.\n"),
+		    o.db);
 		return EXIT_USAGE;
 	}
 	o.resume_id = id;

@@ -58,8 +58,7 @@ inspect_delimiter_name(int d)
  * its own. Fills the "sheets" array of report and prints a line each. */
 static void
 inspect_sheets(const char *path, const struct source_options *base,
-    const struct source_sheet_info *sheets, size_t n, const char *chosen, json_t *report,
-    int json)
+    const struct source_sheet_info *sheets, size_t n, const char *chosen, json_t *report, int json)
 {
 	json_t *list = json_array();
 	size_t i;
@@ -88,8 +87,8 @@ inspect_sheets(const char *path, const struct source_options *base,
 			json_object_set_new(item, "rows", json_integer((json_int_t)rows));
 		else
 			json_object_set_new(item, "rows", json_null());
-		json_object_set_new(item, "read_by_default", json_boolean(chosen != NULL &&
-		    !strcmp(chosen, sheets[i].name)));
+		json_object_set_new(item, "read_by_default",
+		    json_boolean(chosen != NULL && !strcmp(chosen, sheets[i].name)));
 		json_array_append_new(list, item);
 		if (!json) {
 			printf("  %3zu  %-24s", i + 1, name);
@@ -99,7 +98,8 @@ inspect_sheets(const char *path, const struct source_options *base,
 				printf("  %s%llu %s", sheets[i].hidden ? _("hidden, ") : "",
 				    (unsigned long long)rows, rows == 1 ? _("row") : _("rows"));
 			else
-				printf("  %s", s == NULL ? _("empty or unreadable") : _("unreadable"));
+				printf("  %s",
+				    s == NULL ? _("empty or unreadable") : _("unreadable"));
 			if (chosen != NULL && !strcmp(chosen, sheets[i].name))
 				printf("  %s", _("(read)"));
 			printf("\n");
@@ -143,33 +143,34 @@ cli_inspect(int argc, char **argv)
 		case OPT_SHEET: opts.sheet = optarg; break;
 		case OPT_ENCODING: opts.encoding = optarg; break;
 		case OPT_DELIMITER:
-			if (!strcmp(optarg, "tab") || !strcmp(optarg, "TAB") || !strcmp(optarg, "\\t"))
+			if (!strcmp(optarg, "tab") || !strcmp(optarg, "TAB") ||
+			    !strcmp(optarg, "\\t"))
 				opts.delimiter = '\t';
 			else if (strlen(optarg) == 1 && optarg[0] != '"')
 				opts.delimiter = (unsigned char)optarg[0];
 			else {
-				cli_error("usage", _("sluice inspect: --delimiter must be one character, "
-				    "or tab.\n"));
+				cli_error("usage",
+				    _("sluice inspect: --delimiter must be one character, "
+				      "or tab.\n"));
 				return EXIT_USAGE;
 			}
 			break;
 		case OPT_JSON: json = 1; break;
-		case OPT_HELP:
-			cli_help(argv[0]);
-			return EXIT_ALL_IMPORTED;
-		default:
-			cli_unknown_option(argv[0], argv[optind - 1]);
-			return EXIT_USAGE;
+		case OPT_HELP: cli_help(argv[0]); return EXIT_ALL_IMPORTED;
+		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		cli_error("usage", _("sluice inspect: name the file to inspect, e.g. sluice inspect "
-		    "contacts.xlsx.\n"));
+		cli_error("usage",
+		    _("sluice inspect: name the file to inspect, e.g. sluice inspect "
+		      "contacts.xlsx.\n"));
 		return EXIT_USAGE;
 	}
 	if (optind + 1 < argc) {
-		cli_error("usage", _("sluice inspect: give one file at a time (\"%s\" is one too "
-		    "many).\n"), argv[optind + 1]);
+		cli_error("usage",
+		    _("sluice inspect: give one file at a time (\"%s\" is one too "
+		      "many).\n"),
+		    argv[optind + 1]);
 		return EXIT_USAGE;
 	}
 	path = argv[optind];

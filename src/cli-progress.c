@@ -36,8 +36,14 @@ cli_duration_parse(const char *s)
 		if (end == p || v < 0)
 			return -1;
 		switch (*end) {
-		case 'h': v *= 3600; end++; break;
-		case 'm': v *= 60; end++; break;
+		case 'h':
+			v *= 3600;
+			end++;
+			break;
+		case 'm':
+			v *= 60;
+			end++;
+			break;
 		case 's': end++; break;
 		case '\0': break;
 		default: return -1;

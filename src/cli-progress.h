@@ -8,9 +8,9 @@
 #include "progress.h"
 
 enum cli_progress_mode {
-	CLI_PROGRESS_AUTO,	/* a line on a terminal, else events only */
-	CLI_PROGRESS_JSONL,	/* snapshots and events as JSON lines */
-	CLI_PROGRESS_NONE,	/* events only */
+	CLI_PROGRESS_AUTO,  /* a line on a terminal, else events only */
+	CLI_PROGRESS_JSONL, /* snapshots and events as JSON lines */
+	CLI_PROGRESS_NONE,  /* events only */
 };
 
 /* Parses --progress=auto|jsonl|none; -1 when it is none of them. */

@@ -44,12 +44,11 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		case OPT_XLSX: o->xlsx = optarg; break;
 		case OPT_CSV: o->csv = optarg; break;
 		case OPT_JSON: o->json = 1; break;
-		case OPT_HELP:
-			cli_help(argv[0]);
-			return 0;
+		case OPT_HELP: cli_help(argv[0]); return 0;
 		default:
 			if (optopt != 0 && optopt != '?')
-				cli_error("usage", _("sluice report: %s needs a value; run sluice --help to see the options.\n"),
+				cli_error("usage",
+				    _("sluice report: %s needs a value; run sluice --help to see the options.\n"),
 				    argv[optind - 1]);
 			else
 				cli_unknown_option(argv[0], argv[optind - 1]);
@@ -57,12 +56,14 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		}
 	}
 	if (optind >= argc) {
-		cli_error("usage", _("sluice report: name the import, e.g. sluice report 3 --db contacts.db --xlsx report.xlsx (sluice history lists them).\n"));
+		cli_error("usage",
+		    _("sluice report: name the import, e.g. sluice report 3 --db contacts.db --xlsx report.xlsx (sluice history lists them).\n"));
 		return EXIT_USAGE;
 	}
 	o->id = argv[optind++];
 	if (optind < argc) {
-		cli_error("usage", _("sluice report: unexpected argument \"%s\"; give one import id.\n"),
+		cli_error("usage",
+		    _("sluice report: unexpected argument \"%s\"; give one import id.\n"),
 		    argv[optind]);
 		return EXIT_USAGE;
 	}
@@ -71,15 +72,18 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		return EXIT_USAGE;
 	}
 	if (o->xlsx == NULL && o->csv == NULL && !o->json) {
-		cli_error("usage", _("sluice report: say what to write: --xlsx FILE, --csv-rejects FILE or --json.\n"));
+		cli_error("usage",
+		    _("sluice report: say what to write: --xlsx FILE, --csv-rejects FILE or --json.\n"));
 		return EXIT_USAGE;
 	}
 	if (o->xlsx != NULL && !strcmp(o->xlsx, "-")) {
-		cli_error("usage", _("sluice report: --xlsx needs a file name; a workbook cannot go to standard output.\n"));
+		cli_error("usage",
+		    _("sluice report: --xlsx needs a file name; a workbook cannot go to standard output.\n"));
 		return EXIT_USAGE;
 	}
 	if (o->csv != NULL && !strcmp(o->csv, "-") && o->json) {
-		cli_error("usage", _("sluice report: --csv-rejects - and --json would both write to standard output; give --csv-rejects a file name.\n"));
+		cli_error("usage",
+		    _("sluice report: --csv-rejects - and --json would both write to standard output; give --csv-rejects a file name.\n"));
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -107,7 +111,9 @@ cli_report(int argc, char **argv)
 	long long id = strtoll(o.id, &end, 10);
 	if (*o.id == '\0' || *end != '\0' || id <= 0) {
 		char *esc = text_escape(o.id);
-		cli_error("usage", _("sluice report: \"%s\" is not an import id; sluice history lists them.\n"), esc);
+		cli_error("usage",
+		    _("sluice report: \"%s\" is not an import id; sluice history lists them.\n"),
+		    esc);
 		free(esc);
 		return EXIT_USAGE;
 	}
@@ -125,7 +131,8 @@ cli_report(int argc, char **argv)
 		if (report_write_xlsx(o.db, id, o.xlsx, &st, &cause) != 0)
 			return cli_report_failed(cause);
 		char *esc = text_escape(o.xlsx);
-		fprintf(info, _("Wrote the report of import %lld to %s (errors: %llu, rejected rows: %llu).\n"),
+		fprintf(info,
+		    _("Wrote the report of import %lld to %s (errors: %llu, rejected rows: %llu).\n"),
 		    id, esc, (unsigned long long)st.errors, (unsigned long long)st.rejected_rows);
 		free(esc);
 	}
@@ -135,13 +142,16 @@ cli_report(int argc, char **argv)
 		int to_stdout = !strcmp(o.csv, "-");
 		char *esc = text_escape(to_stdout ? _("standard output") : o.csv);
 		if (!to_stdout)
-			fprintf(info, _("Wrote the rejected rows of import %lld to %s (rows: %llu).\n"),
-			    id, esc, (unsigned long long)st.rejected_rows);
+			fprintf(info,
+			    _("Wrote the rejected rows of import %lld to %s (rows: %llu).\n"), id,
+			    esc, (unsigned long long)st.rejected_rows);
 		if (st.neutralized > 0)
-			fprintf(stderr, ngettext(
-			    "sluice report: %llu value in %s begins with =, +, -, @, a tab or a line break; it was given a leading ' so that no spreadsheet runs it as a formula. Delete the ' where the value must be stored as it was.\n",
-			    "sluice report: %llu values in %s begin with =, +, -, @, a tab or a line break; each was given a leading ' so that no spreadsheet runs it as a formula. Delete the ' where the value must be stored as it was.\n",
-			    (unsigned long)st.neutralized), (unsigned long long)st.neutralized, esc);
+			fprintf(stderr,
+			    ngettext(
+				"sluice report: %llu value in %s begins with =, +, -, @, a tab or a line break; it was given a leading ' so that no spreadsheet runs it as a formula. Delete the ' where the value must be stored as it was.\n",
+				"sluice report: %llu values in %s begin with =, +, -, @, a tab or a line break; each was given a leading ' so that no spreadsheet runs it as a formula. Delete the ' where the value must be stored as it was.\n",
+				(unsigned long)st.neutralized),
+			    (unsigned long long)st.neutralized, esc);
 		free(esc);
 	}
 	if (o.json && report_write_json(o.db, id, stdout, &st, &cause) != 0)

@@ -37,16 +37,15 @@ cli_rollback(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'j': json = 1; break;
 		case 'h': cli_help(argv[0]); return 0;
-		default:
-			cli_unknown_option(argv[0], argv[optind - 1]);
-			return EXIT_USAGE;
+		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
 		}
 	}
 	long long id;
 	if (cli_import_id("rollback", _("undo"), argc, argv, &id) != 0)
 		return EXIT_USAGE;
 	if (db == NULL || !store_target_exists(db)) {
-		cli_error("usage", _("sluice rollback: name the database of the import with --db PATH.\n"));
+		cli_error("usage",
+		    _("sluice rollback: name the database of the import with --db PATH.\n"));
 		return EXIT_USAGE;
 	}
 	char *cause = NULL;
@@ -68,30 +67,36 @@ cli_rollback(int argc, char **argv)
 	} else if (json) {
 		json_t *list = json_array();
 		for (size_t i = 0; i < res.nconflict_list; i++)
-			json_array_append_new(list, json_pack("{s:I, s:s}", "record_id",
-			    (json_int_t)res.conflict_list[i].record_id,
-			    "reason", res.conflict_list[i].reason));
+			json_array_append_new(list,
+			    json_pack("{s:I, s:s}", "record_id",
+				(json_int_t)res.conflict_list[i].record_id, "reason",
+				res.conflict_list[i].reason));
 		json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:o}", "id", (json_int_t)id,
-		    "status", res.refused ? "refused" : status_name(STATUS_ROLLED_BACK),
-		    "deleted", (json_int_t)res.deleted, "restored", (json_int_t)res.restored,
-		    "conflicts", (json_int_t)res.conflicts, "conflict_list", list);
+		    "status", res.refused ? "refused" : status_name(STATUS_ROLLED_BACK), "deleted",
+		    (json_int_t)res.deleted, "restored", (json_int_t)res.restored, "conflicts",
+		    (json_int_t)res.conflicts, "conflict_list", list);
 		cli_json_print(o);
 		json_decref(o);
 		rc = res.refused ? EXIT_USAGE : 0;
 	} else if (res.refused) {
-		fprintf(stderr, ngettext("sluice: import %lld was not rolled back: %llu of its records was changed since it ran:\n",
-		    "sluice: import %lld was not rolled back: %llu of its records were changed since it ran:\n",
-		    res.conflicts), id, (unsigned long long)res.conflicts);
+		fprintf(stderr,
+		    ngettext(
+			"sluice: import %lld was not rolled back: %llu of its records was changed since it ran:\n",
+			"sluice: import %lld was not rolled back: %llu of its records were changed since it ran:\n",
+			res.conflicts),
+		    id, (unsigned long long)res.conflicts);
 		for (size_t i = 0; i < res.nconflict_list; i++)
 			fprintf(stderr, _("  record %lld: %s\n"),
 			    (long long)res.conflict_list[i].record_id, res.conflict_list[i].reason);
 		if (res.conflicts > res.nconflict_list)
 			fprintf(stderr, _("  … and %llu more.\n"),
 			    (unsigned long long)(res.conflicts - res.nconflict_list));
-		fprintf(stderr, _("Roll back the later imports first, or use --force to put the before-images back anyway (later changes to those records are then lost).\n"));
+		fprintf(stderr,
+		    _("Roll back the later imports first, or use --force to put the before-images back anyway (later changes to those records are then lost).\n"));
 		rc = EXIT_USAGE;
 	} else {
-		printf(_("Rolled back import %lld: deleted %llu records it created and restored %llu it had updated or merged.\n"),
+		printf(
+		    _("Rolled back import %lld: deleted %llu records it created and restored %llu it had updated or merged.\n"),
 		    id, (unsigned long long)res.deleted, (unsigned long long)res.restored);
 		if (res.conflicts > 0)
 			printf(_("Forced over %llu records that were changed since.\n"),

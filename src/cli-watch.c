@@ -134,14 +134,14 @@ cli_watch(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'p':
 			if ((mode = cli_progress_parse(optarg)) < 0) {
-				fprintf(stderr, _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"), optarg);
+				fprintf(stderr,
+				    _("sluice: --progress must be auto, jsonl or none, not \"%s\".\n"),
+				    optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'h': cli_help(argv[0]); return 0;
-		default:
-			cli_unknown_option(argv[0], argv[optind - 1]);
-			return EXIT_USAGE;
+		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
 		}
 	}
 	long long id;
@@ -174,7 +174,9 @@ cli_watch(int argc, char **argv)
 	int rc = 0;
 	if (engine_watch_source(&src, &w) != 0) {
 		char *shown = store_target_shown(db);
-		fprintf(stderr, _("sluice watch: there is no import %lld in %s; sluice history lists them.\n"), id, shown);
+		fprintf(stderr,
+		    _("sluice watch: there is no import %lld in %s; sluice history lists them.\n"),
+		    id, shown);
 		free(shown);
 		rc = EXIT_USAGE;
 	}
@@ -183,7 +185,8 @@ cli_watch(int argc, char **argv)
 	if (rc == 0) {
 		json_t *report = summary_from_journal(j, id, db);
 		summary_print(stdout, report);
-		rc = status_exit_code(status_parse(json_string_value(json_object_get(report, "status"))));
+		rc = status_exit_code(
+		    status_parse(json_string_value(json_object_get(report, "status"))));
 		json_decref(report);
 	}
 	journal_close(j);

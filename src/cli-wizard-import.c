@@ -84,7 +84,8 @@ int
 cli_wizard_import(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, _("sluice wizard-import: this command is run by the wizard (sluice with no command).\n"));
+		fprintf(stderr,
+		    _("sluice wizard-import: this command is run by the wizard (sluice with no command).\n"));
 		return EXIT_USAGE;
 	}
 	json_error_t jerr;
@@ -118,8 +119,8 @@ cli_wizard_import(int argc, char **argv)
 		.schema = json_string_value(json_object_get(job, "schema")),
 		.sheet = json_string_value(json_object_get(job, "sheet")),
 		.strategy = (enum strategy)json_integer_value(json_object_get(job, "strategy")),
-		.on_key_conflict = (enum key_conflict)json_integer_value(json_object_get(job,
-		    "on_key_conflict")),
+		.on_key_conflict =
+		    (enum key_conflict)json_integer_value(json_object_get(job, "on_key_conflict")),
 		.batch_size = (unsigned)json_integer_value(json_object_get(job, "batch_size")),
 		.retries = ENGINE_DEFAULT_RETRIES,
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,

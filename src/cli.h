@@ -11,12 +11,12 @@
 /* One option of a command: its getopt_long entry and, when the usage lists
  * it, how it is written and what it does. Tables end with a NULL name. */
 struct cli_option {
-	const char *name;	/* the long name, without -- */
-	int has_arg;		/* no_argument or required_argument */
-	int val;		/* what cli_getopt() returns for it */
-	const char *synopsis;	/* N_(): "--db PATH"; NULL: not listed */
-	const char *help;	/* N_(): what it does; a printf format, %d is value */
-	int value;		/* the default the help shows, if any */
+	const char *name;     /* the long name, without -- */
+	int has_arg;	      /* no_argument or required_argument */
+	int val;	      /* what cli_getopt() returns for it */
+	const char *synopsis; /* N_(): "--db PATH"; NULL: not listed */
+	const char *help;     /* N_(): what it does; a printf format, %d is value */
+	int value;	      /* the default the help shows, if any */
 };
 
 /* One command: the word after sluice, its line of the usage, its options
@@ -24,18 +24,18 @@ struct cli_option {
  * returns the exit code). */
 struct cli_command {
 	const char *name;
-	const char *usage;		/* N_(): what follows "sluice NAME" in the usage */
-	const char *help;		/* N_(): what NAME --help prints; NULL: the usage */
-	const char *options_title;	/* N_(): heading of its options in the usage; NULL: not listed */
+	const char *usage;	   /* N_(): what follows "sluice NAME" in the usage */
+	const char *help;	   /* N_(): what NAME --help prints; NULL: the usage */
+	const char *options_title; /* N_(): heading of its options in the usage; NULL: not listed */
 	const struct cli_option *options;
-	int hidden;			/* not for people: left out of the usage */
+	int hidden; /* not for people: left out of the usage */
 	int (*run)(int argc, char **argv);
 };
 
 /* The options of each command, the usage's options section included. */
 extern const struct cli_option cli_import_options[];
 extern const struct cli_option cli_resume_options[];
-extern const struct cli_option cli_read_options[];	/* history and show */
+extern const struct cli_option cli_read_options[]; /* history and show */
 extern const struct cli_option cli_report_options[];
 extern const struct cli_option cli_watch_options[];
 extern const struct cli_option cli_rollback_options[];
@@ -84,8 +84,7 @@ void cli_json_print(const json_t *o);
 /* Says a refusal on stderr (fmt is the whole line, "sluice CMD: …\n") and
  * keeps it, with its kind ("usage", "file", "database", "import"), for
  * the JSON of the exit. */
-void cli_error(const char *kind, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void cli_error(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* {"status": "refused", "error": {"kind": kind, "message": message}}, a
  * new reference; callers add what the error concerns to "error". */

@@ -87,18 +87,18 @@ arena_reset(struct arena *a)
 }
 
 struct batch {
-	uint64_t number;	/* 1-based */
+	uint64_t number; /* 1-based */
 	size_t n;
 	struct record *records;
 	struct arena arena;
-	int last;		/* the source ended after this batch */
-	struct batch *next;	/* in a queue */
+	int last;	    /* the source ended after this batch */
+	struct batch *next; /* in a queue */
 };
 
 struct engine {
-	struct engine_options o;	/* a copy; for a resume, filled from the journal */
+	struct engine_options o; /* a copy; for a resume, filled from the journal */
 	const struct engine_hooks *hooks;
-	char *owned[8];			/* strings o points to that the engine owns */
+	char *owned[8]; /* strings o points to that the engine owns */
 	size_t nowned;
 	struct schema *schema;
 	struct validator *validator;
@@ -107,8 +107,8 @@ struct engine {
 	struct store *store;
 	struct journal *journal;
 	int64_t id;
-	struct import_row *resumed;	/* the import a resume continues */
-	enum engine_refusal_kind refusal;	/* what a failing setup step concerns */
+	struct import_row *resumed;	  /* the import a resume continues */
+	enum engine_refusal_kind refusal; /* what a failing setup step concerns */
 
 	/* The queue between the reader and the writer. */
 	pthread_mutex_t lock;
@@ -116,10 +116,10 @@ struct engine {
 	struct batch batches[3];
 	struct batch *free_batches;
 	struct batch *full_head, *full_tail;
-	atomic_int stop;		/* the writer stopped: read on only to count */
-	char *read_error;		/* the rest of the file could not be read */
-	uint64_t skip_rows;		/* resume: rows before the cursor */
-	uint64_t first_batch;		/* resume: batches already journaled */
+	atomic_int stop;      /* the writer stopped: read on only to count */
+	char *read_error;     /* the rest of the file could not be read */
+	uint64_t skip_rows;   /* resume: rows before the cursor */
+	uint64_t first_batch; /* resume: batches already journaled */
 
 	/* Reader progress, read by the writer for the snapshot. */
 	atomic_ullong rows_read;
@@ -141,21 +141,20 @@ struct engine {
 	uint64_t batches_done;
 	struct engine_result res;
 	unsigned rand_state;
-	char *prepare_cause;		/* why the target table cannot be used */
-	char sha256[65];		/* of the file, as it was when the import began */
+	char *prepare_cause; /* why the target table cannot be used */
+	char sha256[65];     /* of the file, as it was when the import began */
 	double t0;
 	double last_publish;
 	uint64_t last_rows;
-	double rate;			/* smoothed rows/s, for the ETA */
-	enum import_status stopped;	/* why the writer stopped early (cancelled,
+	double rate;		    /* smoothed rows/s, for the ETA */
+	enum import_status stopped; /* why the writer stopped early (cancelled,
 					 * interrupted), or STATUS_NONE */
-	struct engine_fix *fixes;	/* sorted by row */
-	size_t nfixes, next_fix;	/* next_fix: the reader's position */
+	struct engine_fix *fixes;   /* sorted by row */
+	size_t nfixes, next_fix;    /* next_fix: the reader's position */
 };
 
 /* Tells watchers (and the notice hook) something a person should notice. */
-static void
-engine_event(struct engine *e, enum progress_event_kind kind, uint64_t batch,
+static void engine_event(struct engine *e, enum progress_event_kind kind, uint64_t batch,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static double
@@ -175,15 +174,14 @@ engine_sleep_ms(unsigned ms)
 }
 
 static void
-engine_event(struct engine *e, enum progress_event_kind kind, uint64_t batch,
-    const char *fmt, ...)
+engine_event(struct engine *e, enum progress_event_kind kind, uint64_t batch, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	progress_event(&e->progress, kind, engine_now() - e->t0, batch,
-	    !atomic_load(&e->running), msg);
+	progress_event(&e->progress, kind, engine_now() - e->t0, batch, !atomic_load(&e->running),
+	    msg);
 	if (e->hooks != NULL && e->hooks->notice != NULL)
 		e->hooks->notice(e->hooks->ctx, msg);
 	free(msg);
@@ -243,8 +241,7 @@ engine_row_problem(void *ctx, int field, int column, const char *message, const 
 
 /* Turns one source row into a validated record. */
 static void
-engine_validate_row(struct engine *e, struct batch *b, const struct row *row,
-    struct record *r)
+engine_validate_row(struct engine *e, struct batch *b, const struct row *row, struct record *r)
 {
 	const struct schema *s = e->schema;
 	struct arena *a = &b->arena;
@@ -264,8 +261,8 @@ engine_validate_row(struct engine *e, struct batch *b, const struct row *row,
 	r->outcome = OUTCOME_NOT_PROCESSED;
 
 	struct engine_problems p = { .a = a, .r = r, .s = s };
-	r->invalid = validate_row(e->validator, e->mapping->column, r->cells, r->ncells,
-	    row->error, r->values, engine_row_problem, &p) > 0;
+	r->invalid = validate_row(e->validator, e->mapping->column, r->cells, r->ncells, row->error,
+			 r->values, engine_row_problem, &p) > 0;
 	/* The values move into the batch's arena. */
 	for (size_t f = 0; f < s->nfields; f++)
 		if (r->values[f] != NULL) {
@@ -395,8 +392,7 @@ engine_reset_records(struct batch *b)
 
 /* Takes what the store did with record r from res, and clears res. */
 static void
-engine_take_result(struct engine *e, struct batch *b, struct record *r,
-    struct upsert_result *res)
+engine_take_result(struct engine *e, struct batch *b, struct record *r, struct upsert_result *res)
 {
 	r->outcome = res->outcome;
 	r->record_id = res->record_id;
@@ -420,8 +416,8 @@ engine_upsert(struct engine *e, struct batch *b, struct record *r)
 	if (r->outcome == OUTCOME_REJECTED)
 		return STORE_OK;
 	struct upsert_result res;
-	enum store_status ss = store_upsert(e->store, (const char *const *)r->values,
-	    e->o.strategy, e->o.on_key_conflict, e->id, &res);
+	enum store_status ss = store_upsert(e->store, (const char *const *)r->values, e->o.strategy,
+	    e->o.on_key_conflict, e->id, &res);
 	if (ss == STORE_OK)
 		engine_take_result(e, b, r, &res);
 	store_result_clear(&res);
@@ -480,9 +476,8 @@ engine_settle_drops(const struct record *records, size_t n)
 /* Writes the journal's part of records[0..n) and moves the cursor to the
  * last of them. Inside the open transaction. */
 static enum store_status
-engine_journal(struct engine *e, struct batch *b, const struct record *records,
-    size_t n, const struct counts *batch_counts, unsigned attempts, double t0,
-    const char *status)
+engine_journal(struct engine *e, struct batch *b, const struct record *records, size_t n,
+    const struct counts *batch_counts, unsigned attempts, double t0, const char *status)
 {
 	engine_settle_drops(records, n);
 	if (e->o.dry_run)
@@ -493,8 +488,8 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records,
 	counts_add(&total, &part);
 	enum store_status ss = journal_rows(e->journal, e->id, b->number, records, n);
 	if (ss == STORE_OK)
-		ss = journal_batch(e->journal, e->id, b->number, b->records[0].row_no,
-		    b->n, batch_counts, attempts, (uint64_t)((engine_now() - t0) * 1000), status);
+		ss = journal_batch(e->journal, e->id, b->number, b->records[0].row_no, b->n,
+		    batch_counts, attempts, (uint64_t)((engine_now() - t0) * 1000), status);
 	if (ss == STORE_OK)
 		ss = journal_progress(e->journal, e->id, records[n - 1].row_no,
 		    atomic_load(&e->bytes_read), 0, &total, STATUS_RUNNING, NULL, 0);
@@ -506,8 +501,8 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records,
  * *samples. A key conflict names the key that differs, and update shows
  * the stored value replaced. */
 static void
-engine_match_sample(struct engine *e, const struct record *r,
-    struct match_sample **samples, size_t *nsamples)
+engine_match_sample(struct engine *e, const struct record *r, struct match_sample **samples,
+    size_t *nsamples)
 {
 	const struct schema *s = e->schema;
 	json_t *before = json_loads(r->before, 0, NULL);
@@ -579,9 +574,7 @@ engine_classify(struct engine *e, const struct record *r)
 		return;
 	}
 	switch (r->outcome) {
-	case OUTCOME_CREATED:
-		res->new_records++;
-		break;
+	case OUTCOME_CREATED: res->new_records++; break;
 	case OUTCOME_UPDATED:
 	case OUTCOME_MERGED:
 	case OUTCOME_UNCHANGED:
@@ -600,8 +593,7 @@ engine_classify(struct engine *e, const struct record *r)
 				break;
 			}
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -714,16 +706,16 @@ engine_backoff(struct engine *e, uint64_t batch, unsigned attempt, const char *w
 	unsigned ms = base << (attempt - 1 < 16 ? attempt - 1 : 16);
 	ms = ms / 2 + (unsigned)(rand_r(&e->rand_state) % (ms / 2 + 1));
 	engine_event(e, PROGRESS_RETRY, batch,
-	    _("Retrying batch %llu (attempt %u of %u) in %u ms: %s"),
-	    (unsigned long long)batch, attempt + 1, e->o.retries + 1, ms, why);
+	    _("Retrying batch %llu (attempt %u of %u) in %u ms: %s"), (unsigned long long)batch,
+	    attempt + 1, e->o.retries + 1, ms, why);
 	engine_publish(e, STATUS_RETRYING);
 	return engine_wait_ms(e, ms);
 }
 
 enum batch_end {
-	BATCH_COMMITTED,	/* every row is accounted for */
-	BATCH_STORE_FAILED,	/* the store cannot go on: stop, resumable */
-	BATCH_CANCELLED,	/* rolled back on request */
+	BATCH_COMMITTED,    /* every row is accounted for */
+	BATCH_STORE_FAILED, /* the store cannot go on: stop, resumable */
+	BATCH_CANCELLED,    /* rolled back on request */
 };
 
 /* Test hook: SLUICE_TEST_CRASH_AFTER_COMMITS=N kills the process right
@@ -809,7 +801,8 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 	if (failed > 0)
 		engine_event(e, PROGRESS_ROWS_FAILED, b->number,
 		    ngettext("Batch %llu: %llu row was refused by the database and is marked failed.",
-		    "Batch %llu: %llu rows were refused by the database and are marked failed.", failed),
+			"Batch %llu: %llu rows were refused by the database and are marked failed.",
+			failed),
 		    (unsigned long long)b->number, (unsigned long long)failed);
 	return BATCH_COMMITTED;
 }
@@ -844,8 +837,7 @@ engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 		struct counts bc = { 0 };
 		engine_count(&bc, b->records, b->n);
 		if (ss == STORE_OK)
-			ss = engine_journal(e, b, b->records, b->n, &bc, attempt, t0,
-			    "committed");
+			ss = engine_journal(e, b, b->records, b->n, &bc, attempt, t0, "committed");
 		if (ss == STORE_OK)
 			ss = store_commit(e->store);
 		if (ss == STORE_OK) {
@@ -879,8 +871,8 @@ engine_retry(struct engine *e, enum store_status (*fn)(struct engine *))
 			return ss;
 		unsigned ms = e->o.retry_base_ms << (attempt - 1 < 16 ? attempt - 1 : 16);
 		engine_event(e, PROGRESS_RETRY, 0,
-		    _("The database is busy; trying again in %u ms (attempt %u of %u)."),
-		    ms, attempt + 1, e->o.retries + 1);
+		    _("The database is busy; trying again in %u ms (attempt %u of %u)."), ms,
+		    attempt + 1, e->o.retries + 1);
 		engine_sleep_ms(ms);
 	}
 }
@@ -945,10 +937,10 @@ engine_do_remember(struct engine *e)
 {
 	if (e->o.map == NULL && e->o.map_file == NULL)
 		return STORE_OK;
-	char *fp = mapping_fingerprint((const char *const *)e->mapping->headers,
-	    e->mapping->ncolumns);
-	enum store_status ss = journal_mapping_save(e->journal, fp, e->schema->name,
-	    e->res.mapping_json);
+	char *fp =
+	    mapping_fingerprint((const char *const *)e->mapping->headers, e->mapping->ncolumns);
+	enum store_status ss =
+	    journal_mapping_save(e->journal, fp, e->schema->name, e->res.mapping_json);
 	free(fp);
 	return ss;
 }
@@ -1017,20 +1009,25 @@ engine_setup_resume(struct engine *e, char **cause)
 	const char *host = r->host;
 	int64_t pid = r->pid >= 0 ? r->pid : 0;
 	if (r->dry_run) {
-		*cause = xasprintf(_("Import %lld was a dry run: nothing of it was kept, so there is nothing to resume. Import the file again."), (long long)id);
+		*cause = xasprintf(
+		    _("Import %lld was a dry run: nothing of it was kept, so there is nothing to resume. Import the file again."),
+		    (long long)id);
 		return -1;
 	}
 	if (status_is_live(status)) {
 		if (journal_process_alive(host, pid) > 0)
-			*cause = xasprintf(_("Import %lld is still running (process %lld on this host); follow it with sluice watch %lld."),
+			*cause = xasprintf(
+			    _("Import %lld is still running (process %lld on this host); follow it with sluice watch %lld."),
 			    (long long)id, (long long)pid, (long long)id);
 		else
-			*cause = xasprintf(_("Import %lld is running on host %s (process %lld); resume it there, or once it has stopped."),
+			*cause = xasprintf(
+			    _("Import %lld is running on host %s (process %lld); resume it there, or once it has stopped."),
 			    (long long)id, host ? host : "?", (long long)pid);
 		return -1;
 	}
 	if (!status_is_resumable(status)) {
-		*cause = xasprintf(_("Import %lld is %s, not interrupted or cancelled; there is nothing to resume."),
+		*cause = xasprintf(
+		    _("Import %lld is %s, not interrupted or cancelled; there is nothing to resume."),
 		    (long long)id, status != STATUS_NONE ? status_name(status) : "?");
 		return -1;
 	}
@@ -1060,14 +1057,16 @@ engine_setup_resume(struct engine *e, char **cause)
 	e->o.dry_run = 0;
 	if (e->o.path == NULL || stat(e->o.path, &st) != 0) {
 		char *esc = text_escape(e->o.path ? e->o.path : "?");
-		*cause = xasprintf(_("The file of import %lld, %s, is gone; it cannot be resumed. Import the file anew when you have it."),
+		*cause = xasprintf(
+		    _("The file of import %lld, %s, is gone; it cannot be resumed. Import the file anew when you have it."),
 		    (long long)id, esc);
 		free(esc);
 		return -1;
 	}
 	if ((int64_t)st.st_size != (r->source_size >= 0 ? r->source_size : 0)) {
 		char *esc = text_escape(e->o.path);
-		*cause = xasprintf(_("The file %s has changed since import %lld began (its size differs); resuming would mix two files. Import it anew instead."),
+		*cause = xasprintf(
+		    _("The file %s has changed since import %lld began (its size differs); resuming would mix two files. Import it anew instead."),
 		    esc, (long long)id);
 		free(esc);
 		return -1;
@@ -1147,7 +1146,8 @@ engine_setup(struct engine *e, char **cause)
 		const char *was = e->resumed->source_sha256;
 		if (was != NULL && strcmp(was, e->sha256) != 0) {
 			char *esc = text_escape(e->o.path);
-			*cause = xasprintf(_("The file %s has changed since import %lld began (its SHA-256 differs); resuming would mix two files. Import it anew instead."),
+			*cause = xasprintf(
+			    _("The file %s has changed since import %lld began (its SHA-256 differs); resuming would mix two files. Import it anew instead."),
 			    esc, (long long)e->o.resume_id);
 			free(esc);
 			return -1;
@@ -1190,8 +1190,8 @@ engine_setup(struct engine *e, char **cause)
 	}
 	if (engine_retry(e, engine_do_prepare) != STORE_OK) {
 		*cause = e->prepare_cause ? e->prepare_cause :
-		    xasprintf(_("Cannot prepare the table %s: %s"), e->schema->table,
-		    store_errmsg(e->store));
+					    xasprintf(_("Cannot prepare the table %s: %s"),
+						e->schema->table, store_errmsg(e->store));
 		e->prepare_cause = NULL;
 		return -1;
 	}
@@ -1280,14 +1280,15 @@ engine_conclude(struct engine *e, enum store_status ss)
 		status = STATUS_INTERRUPTED;
 		if (res->last_error == NULL)
 			res->last_error = xstrdup(ss != STORE_OK ? store_errmsg(e->store) :
-			    _("The time limit was reached."));
+								   _("The time limit was reached."));
 	} else if (e->read_error != NULL) {
 		status = STATUS_FAILED;
 		res->last_error = e->read_error;
 		e->read_error = NULL;
 	} else
 		status = c->n[OUTCOME_REJECTED] + c->n[OUTCOME_FAILED] > 0 ?
-		    STATUS_COMPLETED_WITH_ERRORS : STATUS_COMPLETED;
+		    STATUS_COMPLETED_WITH_ERRORS :
+		    STATUS_COMPLETED;
 
 	/* The accounting invariant: every row read has exactly one outcome,
 	 * and the committed ones are exactly the rows before the cursor. */
@@ -1299,8 +1300,8 @@ engine_conclude(struct engine *e, enum store_status ss)
 	if (sum != total || written != e->rows_done || e->rows_done > total ||
 	    (finished && c->n[OUTCOME_NOT_PROCESSED] != 0)) {
 		fatal(_("sluice: internal error: the rows do not add up (read %llu, accounted %llu, written %llu, cursor %llu). This is a bug; please report it with the file that caused it.\n"),
-		    (unsigned long long)total, (unsigned long long)sum,
-		    (unsigned long long)written, (unsigned long long)e->rows_done);
+		    (unsigned long long)total, (unsigned long long)sum, (unsigned long long)written,
+		    (unsigned long long)e->rows_done);
 	}
 
 	if (e->o.dry_run) {
@@ -1311,8 +1312,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 	if (e->id != 0) {
 		for (unsigned attempt = 1;; attempt++) {
 			enum store_status fs = journal_progress(e->journal, e->id, e->rows_done,
-			    atomic_load(&e->bytes_read), total, c, status,
-			    res->last_error, 1);
+			    atomic_load(&e->bytes_read), total, c, status, res->last_error, 1);
 			if (fs != STORE_TRANSIENT || attempt > e->o.retries)
 				break;
 			engine_sleep_ms(e->o.retry_base_ms << (attempt - 1));
@@ -1460,8 +1460,8 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 		for (size_t i = 0; i < opts->nfixes; i++) {
 			e->fixes[i] = opts->fixes[i];
 			e->fixes[i].value = xstrdup(opts->fixes[i].value ? opts->fixes[i].value : "");
-			e->fixes[i].original = opts->fixes[i].original ?
-			    xstrdup(opts->fixes[i].original) : NULL;
+			e->fixes[i].original =
+			    opts->fixes[i].original ? xstrdup(opts->fixes[i].original) : NULL;
 		}
 		qsort(e->fixes, e->nfixes, sizeof *e->fixes, engine_fix_order);
 	}
@@ -1485,16 +1485,18 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 
 	if (e->resumed != NULL) {
 		if (engine_retry(e, engine_do_claim) != STORE_OK) {
-			*cause = xasprintf(_("Import %lld was taken over by another process just now; see sluice history."),
+			*cause = xasprintf(
+			    _("Import %lld was taken over by another process just now; see sluice history."),
 			    (long long)e->o.resume_id);
 			engine_refuse(e, *cause);
 			engine_free(e);
 			return NULL;
 		}
 		engine_take_over(e);
-	} else if (!e->o.dry_run && (engine_retry(e, engine_do_start) != STORE_OK ||
-	    engine_retry(e, engine_do_fixes) != STORE_OK ||
-	    engine_retry(e, engine_do_remember) != STORE_OK)) {
+	} else if (!e->o.dry_run &&
+	    (engine_retry(e, engine_do_start) != STORE_OK ||
+		engine_retry(e, engine_do_fixes) != STORE_OK ||
+		engine_retry(e, engine_do_remember) != STORE_OK)) {
 		*cause = xasprintf(_("Cannot record the import in the database: %s"),
 		    store_errmsg(e->store));
 		e->refusal = ENGINE_REFUSED_DATABASE;
@@ -1538,9 +1540,9 @@ engine_pause(struct engine *e, int paused)
 	pthread_cond_broadcast(&e->cond);
 	pthread_mutex_unlock(&e->lock);
 	progress_event(&e->progress, paused ? PROGRESS_PAUSED : PROGRESS_RESUMED,
-	    engine_now() - e->t0, 0, 0, paused ?
-	    _("Paused: the import stops at the end of the batch being written.") :
-	    _("Resumed."));
+	    engine_now() - e->t0, 0, 0,
+	    paused ? _("Paused: the import stops at the end of the batch being written.") :
+		     _("Resumed."));
 }
 
 void

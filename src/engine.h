@@ -23,44 +23,44 @@
 #define ENGINE_MAX_MATCH_SAMPLES 5
 
 struct engine_options {
-	const char *path;	/* the file to import */
-	const char *db;		/* the SQLite database */
-	const char *schema;	/* name or path; default "contacts" */
-	const char *map;	/* "Header=field,…" or NULL */
-	const char *map_file;	/* or NULL */
-	const char *mapping_json;	/* a whole mapping chosen elsewhere (the
+	const char *path;	  /* the file to import */
+	const char *db;		  /* the SQLite database */
+	const char *schema;	  /* name or path; default "contacts" */
+	const char *map;	  /* "Header=field,…" or NULL */
+	const char *map_file;	  /* or NULL */
+	const char *mapping_json; /* a whole mapping chosen elsewhere (the
 				 * wizard; mapping_to_json): it replaces the
 				 * suggestion and any remembered mapping */
-	int strict_mapping;	/* refuse columns no rule maps, or only likely */
+	int strict_mapping;	  /* refuse columns no rule maps, or only likely */
 	enum strategy strategy;
-	enum invalid_values invalid_values;	/* what an invalid value costs */
-	enum key_conflict on_key_conflict;	/* default: reject */
+	enum invalid_values invalid_values; /* what an invalid value costs */
+	enum key_conflict on_key_conflict;  /* default: reject */
 	unsigned batch_size;
 	unsigned retries;
 	unsigned retry_base_ms;
-	const char *region;	/* NULL: the schema's */
-	int delimiter;		/* 0: sniff */
-	const char *sheet;	/* workbooks: name or 1-based number; NULL: first visible */
-	const char *encoding;	/* CSV: forced encoding; NULL: detect */
+	const char *region;   /* NULL: the schema's */
+	int delimiter;	      /* 0: sniff */
+	const char *sheet;    /* workbooks: name or 1-based number; NULL: first visible */
+	const char *encoding; /* CSV: forced encoding; NULL: detect */
 	int dry_run;
-	int unrecorded;		/* a dry run that leaves no line in the history
+	int unrecorded;			/* a dry run that leaves no line in the history
 				 * (the wizard's preview checks) */
-	double max_duration_s;	/* stop at a batch boundary after this; 0: none */
-	int start_paused;	/* wait for engine_pause(e, 0) before the first batch */
-	const struct engine_fix *fixes;	/* in any order; copied by engine_start */
+	double max_duration_s;		/* stop at a batch boundary after this; 0: none */
+	int start_paused;		/* wait for engine_pause(e, 0) before the first batch */
+	const struct engine_fix *fixes; /* in any order; copied by engine_start */
 	size_t nfixes;
-	int64_t resume_id;	/* continue this import instead of starting one:
+	int64_t resume_id; /* continue this import instead of starting one:
 				 * file, schema, mapping, strategy, key conflicts,
 				 * batch size and region then come from the journal */
 };
 
 /* What engine_start refused to start for, besides its sentence. */
 enum engine_refusal_kind {
-	ENGINE_REFUSED_FILE,		/* the file cannot be read, or changed */
-	ENGINE_REFUSED_SCHEMA,		/* the schema or the phone region */
-	ENGINE_REFUSED_MAPPING,		/* the mapping is incomplete or refused */
-	ENGINE_REFUSED_DATABASE,	/* the database cannot be used */
-	ENGINE_REFUSED_RESUME,		/* there is nothing to resume */
+	ENGINE_REFUSED_FILE,	 /* the file cannot be read, or changed */
+	ENGINE_REFUSED_SCHEMA,	 /* the schema or the phone region */
+	ENGINE_REFUSED_MAPPING,	 /* the mapping is incomplete or refused */
+	ENGINE_REFUSED_DATABASE, /* the database cannot be used */
+	ENGINE_REFUSED_RESUME,	 /* there is nothing to resume */
 };
 
 /* Its name in JSON: "file", "schema", "mapping", "database", "resume". */
@@ -102,7 +102,7 @@ struct match_change {
 struct match_sample {
 	int64_t row;
 	int64_t record_id;
-	char *key;		/* a key conflict: the match key whose value
+	char *key; /* a key conflict: the match key whose value
 				 * differs (update shows it replaced), else NULL */
 	struct match_change *changes;
 	size_t nchanges;
@@ -112,7 +112,7 @@ struct match_sample {
  * (engine_result_clear). */
 struct engine_result {
 	int64_t id;
-	enum import_status status;	/* completed, completed with errors,
+	enum import_status status; /* completed, completed with errors,
 					 * interrupted, failed, cancelled */
 	int dry_run;
 	uint64_t total;
@@ -142,10 +142,10 @@ struct engine_result {
 	struct match_sample *conflict_samples;
 	size_t nconflict_samples;
 	double duration_s;
-	uint64_t rows_this_run;		/* rows processed by this run (a resume's own) */
-	int resumed;			/* this run continued an earlier one: the
+	uint64_t rows_this_run; /* rows processed by this run (a resume's own) */
+	int resumed;		/* this run continued an earlier one: the
 					 * matching counts cover this run only */
-	char *last_error;		/* why it stopped early, or NULL */
+	char *last_error;	/* why it stopped early, or NULL */
 	char *file;
 	char *schema;
 	char *table;
@@ -163,8 +163,8 @@ struct engine;
  * the import not running elsewhere), records the import, and starts the
  * worker thread. Returns NULL with *cause when it cannot start: nothing was
  * written then. opts and hooks must outlive the engine. */
-struct engine *engine_start(const struct engine_options *opts,
-    const struct engine_hooks *hooks, char **cause);
+struct engine *engine_start(const struct engine_options *opts, const struct engine_hooks *hooks,
+    char **cause);
 
 /* The snapshot and events of a running engine; valid until engine_finish. */
 struct progress *engine_progress(struct engine *e);
@@ -206,7 +206,7 @@ struct engine_watcher {
 	/* Then the snapshot; the last one is how the import ended. */
 	void (*snapshot)(void *ctx, const struct progress_snapshot *s);
 	void *ctx;
-	unsigned period_ms;	/* 0: ENGINE_WATCH_PERIOD_MS */
+	unsigned period_ms; /* 0: ENGINE_WATCH_PERIOD_MS */
 };
 
 /* Watches e until its worker has ended; engine_finish then returns at

@@ -25,7 +25,7 @@ void fatal_assert_failed(const char *expr, const char *file, int line, const cha
 #ifdef NDEBUG
 #define fatal_assert(expr) ((void)0)
 #else
-#define fatal_assert(expr) \
+#define fatal_assert(expr)                                                                         \
 	((expr) ? (void)0 : fatal_assert_failed(#expr, __FILE__, __LINE__, __func__))
 #endif
 

@@ -20,8 +20,8 @@
 struct journal {
 	struct store *store;
 	const struct store_ops *ops;
-	int64_t id;			/* the import this journal started or claimed */
-	enum import_status status;	/* and the status it last gave it */
+	int64_t id;		   /* the import this journal started or claimed */
+	enum import_status status; /* and the status it last gave it */
 };
 
 static const char *const error_type_names[ERROR_TYPE_COUNT] = {
@@ -78,8 +78,7 @@ journal_host(char *host, size_t size)
 /* Remembers the status this journal gave import id, after checking the
  * move is allowed. */
 static void
-journal_set_status(struct journal *j, int64_t id, enum import_status from,
-    enum import_status to)
+journal_set_status(struct journal *j, int64_t id, enum import_status from, enum import_status to)
 {
 	fatal_assert(status_may_become(from, to));
 	j->id = id;
@@ -103,16 +102,14 @@ journal_import_start(struct journal *j, const struct import_info *info, int64_t 
 }
 
 enum store_status
-journal_rows(struct journal *j, int64_t id, uint64_t batch_no, const struct record *records,
-    size_t n)
+journal_rows(struct journal *j, int64_t id, uint64_t batch_no, const struct record *records, size_t n)
 {
 	return j->ops->journal_rows(j->store, id, batch_no, records, n);
 }
 
 enum store_status
-journal_batch(struct journal *j, int64_t id, uint64_t batch_no, uint64_t first_row,
-    uint64_t rows, const struct counts *c, unsigned attempts, uint64_t duration_ms,
-    const char *status)
+journal_batch(struct journal *j, int64_t id, uint64_t batch_no, uint64_t first_row, uint64_t rows,
+    const struct counts *c, unsigned attempts, uint64_t duration_ms, const char *status)
 {
 	struct batch_row b = {
 		.batch_no = batch_no,
@@ -133,8 +130,8 @@ journal_progress(struct journal *j, int64_t id, uint64_t rows_done, uint64_t byt
 {
 	if (j->id == id)
 		journal_set_status(j, id, j->status, status);
-	return j->ops->journal_progress(j->store, id, rows_done, bytes_done, total, c->n,
-	    status, last_error, finished);
+	return j->ops->journal_progress(j->store, id, rows_done, bytes_done, total, c->n, status,
+	    last_error, finished);
 }
 
 enum store_status
@@ -297,8 +294,7 @@ journal_strdup(const char *s)
 }
 
 int
-journal_errors(struct journal *j, int64_t id, unsigned limit, struct error_row **rows,
-    size_t *n)
+journal_errors(struct journal *j, int64_t id, unsigned limit, struct error_row **rows, size_t *n)
 {
 	*rows = NULL;
 	*n = 0;

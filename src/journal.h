@@ -29,8 +29,8 @@ void journal_close(struct journal *j);
 /* Records a new import with status running (its own transaction unless
  * one is open) and sets *id. The journal adds who runs it (pid, host,
  * user). */
-enum store_status journal_import_start(struct journal *j,
-    const struct import_info *info, int64_t *id);
+enum store_status journal_import_start(struct journal *j, const struct import_info *info,
+    int64_t *id);
 
 /* Writes what the journal keeps of records[0..n): errors, the original
  * cells of rejected and failed rows, and the changes (before-images) of
@@ -41,17 +41,16 @@ enum store_status journal_rows(struct journal *j, int64_t id, uint64_t batch_no,
 /* Records (or replaces) batch batch_no's line; status is the batch's word
  * ("committed", "replayed"). */
 enum store_status journal_batch(struct journal *j, int64_t id, uint64_t batch_no,
-    uint64_t first_row, uint64_t rows, const struct counts *counts,
-    unsigned attempts, uint64_t duration_ms, const char *status);
+    uint64_t first_row, uint64_t rows, const struct counts *counts, unsigned attempts,
+    uint64_t duration_ms, const char *status);
 
 /* Updates the import's cursor (rows_done), how far into the file it is
  * (bytes_done), counters and status. total is written when non-zero;
  * finished sets finished_at. Asserts that an import this journal started
  * or claimed may move to status. */
-enum store_status journal_progress(struct journal *j, int64_t id,
-    uint64_t rows_done, uint64_t bytes_done, uint64_t total,
-    const struct counts *counts, enum import_status status, const char *last_error,
-    int finished);
+enum store_status journal_progress(struct journal *j, int64_t id, uint64_t rows_done,
+    uint64_t bytes_done, uint64_t total, const struct counts *counts, enum import_status status,
+    const char *last_error, int finished);
 
 /* Takes over import id for this process (pid, host, status running) if its
  * status is still from. STORE_ROW when someone else changed it first. */
@@ -74,9 +73,8 @@ enum import_status journal_settle(struct journal *j, struct import_row *row);
 
 /* Records the cells fixed by hand for import id (headers name the
  * columns). */
-enum store_status journal_fixes(struct journal *j, int64_t id,
-    const struct engine_fix *fixes, size_t n, const char *const *headers,
-    size_t nheaders);
+enum store_status journal_fixes(struct journal *j, int64_t id, const struct engine_fix *fixes,
+    size_t n, const char *const *headers, size_t nheaders);
 
 /* Remembers the mapping (mapping_to_json) used for files whose header has
  * this fingerprint (mapping_fingerprint), for schema; the latest wins. */
@@ -87,9 +85,8 @@ char *journal_mapping_load(struct journal *j, const char *fingerprint, const cha
 
 /* Marks import id, whose status was from, rolled back, with what the
  * rollback did. Inside the rollback's transaction. */
-enum store_status journal_rolled_back(struct journal *j, int64_t id,
-    enum import_status from, uint64_t deleted, uint64_t restored, uint64_t conflicts,
-    int forced);
+enum store_status journal_rolled_back(struct journal *j, int64_t id, enum import_status from,
+    uint64_t deleted, uint64_t restored, uint64_t conflicts, int forced);
 
 /* --- Reading -------------------------------------------------------------- */
 
@@ -105,14 +102,12 @@ int journal_import(struct journal *j, int64_t id, struct import_row *row);
 /* The latest imports, newest first, at most limit, settled
  * (journal_settle): a new array (journal_imports_free); 0, or -1 when the
  * journal cannot be read. No journal yet: none. */
-int journal_imports(struct journal *j, unsigned limit, struct import_row **rows,
-    size_t *n);
+int journal_imports(struct journal *j, unsigned limit, struct import_row **rows, size_t *n);
 void journal_imports_free(struct import_row *rows, size_t n);
 
 /* The first limit errors of import id in row order, a new array
  * (journal_errors_free); 0, or -1 when the journal cannot be read. */
-int journal_errors(struct journal *j, int64_t id, unsigned limit, struct error_row **rows,
-    size_t *n);
+int journal_errors(struct journal *j, int64_t id, unsigned limit, struct error_row **rows, size_t *n);
 void journal_errors_free(struct error_row *rows, size_t n);
 
 /* Errors of import id counted by type or by field, most first, a new array
@@ -127,8 +122,7 @@ struct store_iter *journal_each_error(struct journal *j, int64_t id);
 struct store_iter *journal_each_batch(struct journal *j, int64_t id);
 struct store_iter *journal_each_fix(struct journal *j, int64_t id);
 struct store_iter *journal_each_reject(struct journal *j, int64_t id);
-struct store_iter *journal_each_change(struct journal *j, int64_t id,
-    enum store_changes_order order);
+struct store_iter *journal_each_change(struct journal *j, int64_t id, enum store_changes_order order);
 
 /* The most cells a rejected row of import id has; 0 or -1. */
 int journal_reject_width(struct journal *j, int64_t id, size_t *width);

@@ -22,8 +22,8 @@ static int main_version(int argc, char **argv);
 
 /* Every command, in the order of the usage. */
 static const struct cli_command main_commands[] = {
-	{ "import", N_("FILE --db PATH [options]"), NULL, N_("Import options:"),
-	    cli_import_options, 0, cli_import },
+	{ "import", N_("FILE --db PATH [options]"), NULL, N_("Import options:"), cli_import_options,
+	    0, cli_import },
 	{ "history", N_("--db PATH [--json]"), NULL, NULL, cli_read_options, 0, cli_history },
 	{ "show", N_("ID --db PATH [--json]"), NULL, NULL, cli_read_options, 0, cli_show },
 	{ "report", N_("ID --db PATH [--xlsx FILE] [--csv-rejects FILE] [--json]"), NULL, NULL,
@@ -33,8 +33,8 @@ static const struct cli_command main_commands[] = {
 	{ "watch", N_("ID --db PATH"), NULL, NULL, cli_watch_options, 0, cli_watch },
 	{ "inspect", N_("FILE [--sheet NAME|N] [--json]"),
 	    N_("Usage: sluice inspect FILE [--sheet NAME|N] [--encoding NAME] [--delimiter C] [--json]\n"
-	    "Shows how sluice reads FILE: its format, its sheets and their rows, the\n"
-	    "delimiter and encoding of a CSV file, the header and the rows. Writes nothing.\n"),
+	       "Shows how sluice reads FILE: its format, its sheets and their rows, the\n"
+	       "delimiter and encoding of a CSV file, the header and the rows. Writes nothing.\n"),
 	    NULL, cli_inspect_options, 0, cli_inspect },
 	{ "rollback", N_("ID --db PATH [--force] [--json]"), NULL, NULL, cli_rollback_options, 0,
 	    cli_rollback },
@@ -85,13 +85,15 @@ cli_usage(FILE *fp)
 	const struct cli_command *c;
 	const struct cli_option *o;
 
-	fprintf(fp, "%s\n", _("Usage: sluice [FILE] [--db PATH]   the wizard (database: $SLUICE_DB or ./sluice.db)"));
+	fprintf(fp, "%s\n",
+	    _("Usage: sluice [FILE] [--db PATH]   the wizard (database: $SLUICE_DB or ./sluice.db)"));
 	for (c = main_commands; c < main_commands + MAIN_NCOMMANDS; c++)
 		if (!c->hidden)
 			fprintf(fp, "       sluice %s %s\n", c->name, _(c->usage));
 	fprintf(fp, "       sluice --help | --version\n\n");
 	fputs(_("Imports a CSV, XLSX or XLS file into an SQLite database in batches: every row is\n"
-	    "validated, matched against stored records and accounted for.\n"), fp);
+		"validated, matched against stored records and accounted for.\n"),
+	    fp);
 	for (c = main_commands; c < main_commands + MAIN_NCOMMANDS; c++) {
 		if (c->hidden || c->options_title == NULL)
 			continue;
@@ -101,9 +103,10 @@ cli_usage(FILE *fp)
 				main_usage_option(fp, o);
 	}
 	fputs(_("\n"
-	    "Exit status: 0 all rows imported, 1 some rows rejected or failed,\n"
-	    "2 usage error or unreadable input (nothing written), 3 failed or interrupted\n"
-	    "(sluice resume continues it), 130 cancelled.\n"), fp);
+		"Exit status: 0 all rows imported, 1 some rows rejected or failed,\n"
+		"2 usage error or unreadable input (nothing written), 3 failed or interrupted\n"
+		"(sluice resume continues it), 130 cancelled.\n"),
+	    fp);
 }
 
 void
@@ -123,10 +126,12 @@ cli_unknown_option(const char *name, const char *arg)
 	const struct cli_command *c = main_find(name);
 
 	if (c != NULL && c->help != NULL)
-		cli_error("usage", _("sluice %s: unknown option \"%s\"; run sluice %s --help to see the options.\n"),
+		cli_error("usage",
+		    _("sluice %s: unknown option \"%s\"; run sluice %s --help to see the options.\n"),
 		    name, arg, name);
 	else
-		cli_error("usage", _("sluice %s: unknown option \"%s\"; run sluice --help to see the options.\n"),
+		cli_error("usage",
+		    _("sluice %s: unknown option \"%s\"; run sluice --help to see the options.\n"),
 		    name, arg);
 }
 
@@ -209,7 +214,8 @@ cli_import_id(const char *cmd, const char *verb, int argc, char **argv, long lon
 	char *end = NULL;
 	*id = optind < argc ? strtoll(argv[optind], &end, 10) : 0;
 	if (optind + 1 != argc || *argv[optind] == '\0' || *end != '\0' || *id <= 0) {
-		cli_error("usage", _("sluice %s: name the import to %s, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"),
+		cli_error("usage",
+		    _("sluice %s: name the import to %s, e.g. sluice %s 3 --db contacts.db (sluice history lists them).\n"),
 		    cmd, verb, cmd);
 		return -1;
 	}
@@ -248,9 +254,13 @@ main_wizard(int argc, char **argv)
 		else if (argv[i][0] == '-' || file != NULL || access(argv[i], F_OK) != 0) {
 			char *esc = text_escape(argv[i]);
 			if (argv[i][0] == '-')
-				fprintf(stderr, _("sluice: unknown option \"%s\"; run sluice --help to see the commands and options.\n"), esc);
+				fprintf(stderr,
+				    _("sluice: unknown option \"%s\"; run sluice --help to see the commands and options.\n"),
+				    esc);
 			else
-				fprintf(stderr, _("sluice: \"%s\" is neither a command nor a file; run sluice --help to see the commands.\n"), esc);
+				fprintf(stderr,
+				    _("sluice: \"%s\" is neither a command nor a file; run sluice --help to see the commands.\n"),
+				    esc);
 			free(esc);
 			return EXIT_USAGE;
 		} else

@@ -75,8 +75,7 @@ mapping_holder(const struct mapping *m, int f, size_t c)
 }
 
 struct mapping *
-mapping_suggest(const struct schema *schema, const char *const *headers,
-    size_t nheaders)
+mapping_suggest(const struct schema *schema, const char *const *headers, size_t nheaders)
 {
 	struct mapping *m = xcalloc(1, sizeof *m);
 	m->ncolumns = nheaders;
@@ -210,11 +209,11 @@ mapping_find_column(const struct mapping *m, const char *name)
 
 /* The sentence for two columns given one field. */
 static char *
-mapping_conflict(const struct mapping *m, const struct schema *schema, size_t a, size_t b,
-    int f)
+mapping_conflict(const struct mapping *m, const struct schema *schema, size_t a, size_t b, int f)
 {
 	char *ea = text_escape(m->headers[a]), *eb = text_escape(m->headers[b]);
-	char *out = xasprintf(_("The columns \"%s\" and \"%s\" are both mapped to the field %s; map one of them to another field, or leave it out with 'Header=-'."),
+	char *out = xasprintf(
+	    _("The columns \"%s\" and \"%s\" are both mapped to the field %s; map one of them to another field, or leave it out with 'Header=-'."),
 	    ea, eb, schema->fields[f].name);
 	free(ea);
 	free(eb);
@@ -224,12 +223,13 @@ mapping_conflict(const struct mapping *m, const struct schema *schema, size_t a,
 /* One override; chosen marks the columns this set of overrides has mapped
  * so far, so that two of them on one field are refused. */
 static int
-mapping_apply_one(struct mapping *m, const struct schema *schema,
-    const char *item, unsigned char *chosen, char **cause)
+mapping_apply_one(struct mapping *m, const struct schema *schema, const char *item,
+    unsigned char *chosen, char **cause)
 {
 	const char *eq = strrchr(item, '=');
 	if (eq == NULL) {
-		*cause = xasprintf(_("The mapping \"%s\" has no '='; write it as Source Header=field."), item);
+		*cause = xasprintf(
+		    _("The mapping \"%s\" has no '='; write it as Source Header=field."), item);
 		return -1;
 	}
 	char *header = text_trim(xstrndup(item, (size_t)(eq - item)));
@@ -238,12 +238,15 @@ mapping_apply_one(struct mapping *m, const struct schema *schema,
 	int column = mapping_find_column(m, header);
 	if (column == -1) {
 		char *esc = text_escape(header);
-		*cause = xasprintf(_("The mapping names the column \"%s\", but the file has no such header."), esc);
+		*cause = xasprintf(
+		    _("The mapping names the column \"%s\", but the file has no such header."), esc);
 		free(esc);
 		rc = -1;
 	} else if (column == -2) {
 		char *esc = text_escape(header);
-		*cause = xasprintf(_("The file has more than one column headed \"%s\"; rename one of them in the file before mapping it."), esc);
+		*cause = xasprintf(
+		    _("The file has more than one column headed \"%s\"; rename one of them in the file before mapping it."),
+		    esc);
 		free(esc);
 		rc = -1;
 	} else if (*name == '\0' || !strcmp(name, "-")) {
@@ -253,7 +256,9 @@ mapping_apply_one(struct mapping *m, const struct schema *schema,
 		int f = schema_field_index(schema, name);
 		if (f < 0) {
 			char *esc = text_escape(name);
-			*cause = xasprintf(_("The mapping names the field \"%s\", which schema %s does not have."), esc, schema->name);
+			*cause = xasprintf(
+			    _("The mapping names the field \"%s\", which schema %s does not have."),
+			    esc, schema->name);
 			free(esc);
 			rc = -1;
 		} else if (mapping_holder(m, f, (size_t)column) < 0 ||
@@ -266,8 +271,8 @@ mapping_apply_one(struct mapping *m, const struct schema *schema,
 				m->source[other] = MAPPING_OPTION;
 			chosen[column] = 1;
 		} else {
-			*cause = mapping_conflict(m, schema, (size_t)mapping_holder(m, f, (size_t)column),
-			    (size_t)column, f);
+			*cause = mapping_conflict(m, schema,
+			    (size_t)mapping_holder(m, f, (size_t)column), (size_t)column, f);
 			rc = -1;
 		}
 	}
@@ -277,15 +282,14 @@ mapping_apply_one(struct mapping *m, const struct schema *schema,
 }
 
 int
-mapping_apply(struct mapping *m, const struct schema *schema, const char *spec,
-    char **cause)
+mapping_apply(struct mapping *m, const struct schema *schema, const char *spec, char **cause)
 {
 	char *copy = xstrdup(spec);
 	unsigned char *chosen = xcalloc(m->ncolumns ? m->ncolumns : 1, 1);
 	int rc = 0;
 	char *save = NULL;
 	for (char *item = strtok_r(copy, ",", &save); item && rc == 0;
-	    item = strtok_r(NULL, ",", &save))
+	     item = strtok_r(NULL, ",", &save))
 		rc = mapping_apply_one(m, schema, item, chosen, cause);
 	free(chosen);
 	free(copy);
@@ -293,8 +297,7 @@ mapping_apply(struct mapping *m, const struct schema *schema, const char *spec,
 }
 
 int
-mapping_apply_file(struct mapping *m, const struct schema *schema,
-    const char *path, char **cause)
+mapping_apply_file(struct mapping *m, const struct schema *schema, const char *path, char **cause)
 {
 	FILE *fp = fopen(path, "r");
 	if (fp == NULL) {
@@ -384,12 +387,16 @@ mapping_check(const struct mapping *m, const struct schema *schema, char **cause
 	char *headers = mapping_headers_list(m, NULL, 0);
 	if (gaps.nrequired > 0) {
 		char *missing = schema_join_fields(schema, gaps.required, gaps.nrequired, 0, ", ");
-		*cause = xasprintf(_("No column is mapped to the required field(s) %s. The file's headers are: %s. Map them with --map 'Header=field' and try again; nothing was imported."), missing, headers);
+		*cause = xasprintf(
+		    _("No column is mapped to the required field(s) %s. The file's headers are: %s. Map them with --map 'Header=field' and try again; nothing was imported."),
+		    missing, headers);
 		free(missing);
 	} else {
 		char *keys = schema_join_fields(schema, schema->match_keys, schema->nmatch_keys, 0,
 		    _(" or "));
-		*cause = xasprintf(_("No column is mapped to a match key (%s), so records could not be found again. The file's headers are: %s. Map one with --map 'Header=field' and try again; nothing was imported."), keys, headers);
+		*cause = xasprintf(
+		    _("No column is mapped to a match key (%s), so records could not be found again. The file's headers are: %s. Map one with --map 'Header=field' and try again; nothing was imported."),
+		    keys, headers);
 		free(keys);
 	}
 	free(headers);
@@ -409,11 +416,11 @@ mapping_to_json(const struct mapping *m, const struct schema *schema)
 			header = json_string(esc);
 			free(esc);
 		}
-		json_t *item = json_pack("{s:I, s:o, s:o}",
-		    "column", (json_int_t)c, "header", header,
-		    "field", f >= 0 ? json_string(schema->fields[f].name) : json_null());
+		json_t *item = json_pack("{s:I, s:o, s:o}", "column", (json_int_t)c, "header",
+		    header, "field", f >= 0 ? json_string(schema->fields[f].name) : json_null());
 		if (m->source[c] != MAPPING_NONE)
-			json_object_set_new(item, "source", json_string(mapping_source_name(m->source[c])));
+			json_object_set_new(item, "source",
+			    json_string(mapping_source_name(m->source[c])));
 		json_array_append_new(arr, item);
 	}
 	char *s = json_dumps(arr, JSON_COMPACT);
@@ -428,13 +435,14 @@ mapping_to_json(const struct mapping *m, const struct schema *schema)
  * fingerprint and every column gets source (a remembered mapping, whose
  * fields gone from the schema are left out). */
 static int
-mapping_apply_stored(struct mapping *m, const struct schema *schema, const char *json,
-    int exact, enum mapping_source source, char **cause)
+mapping_apply_stored(struct mapping *m, const struct schema *schema, const char *json, int exact,
+    enum mapping_source source, char **cause)
 {
 	json_t *arr = json ? json_loads(json, 0, NULL) : NULL;
 	if (!json_is_array(arr) || json_array_size(arr) != m->ncolumns) {
 		json_decref(arr);
-		*cause = xstrdup(_("The file's columns are not those the import was started with; import the file anew."));
+		*cause = xstrdup(_(
+		    "The file's columns are not those the import was started with; import the file anew."));
 		return -1;
 	}
 	for (size_t c = 0; c < m->ncolumns; c++)
@@ -442,13 +450,16 @@ mapping_apply_stored(struct mapping *m, const struct schema *schema, const char 
 	int rc = 0;
 	size_t i;
 	json_t *item;
-	json_array_foreach(arr, i, item) {
+	json_array_foreach(arr, i, item)
+	{
 		const char *header = json_string_value(json_object_get(item, "header"));
 		const char *field = json_string_value(json_object_get(item, "field"));
 		enum mapping_source s = exact ?
-		    mapping_source_parse(json_string_value(json_object_get(item, "source"))) : source;
+		    mapping_source_parse(json_string_value(json_object_get(item, "source"))) :
+		    source;
 		if (exact && (header == NULL || strcmp(header, m->headers[i]) != 0)) {
-			*cause = xstrdup(_("The file's columns are not those the import was started with; import the file anew."));
+			*cause = xstrdup(_(
+			    "The file's columns are not those the import was started with; import the file anew."));
 			rc = -1;
 			break;
 		}
@@ -458,7 +469,9 @@ mapping_apply_stored(struct mapping *m, const struct schema *schema, const char 
 		}
 		int f = schema_field_index(schema, field);
 		if (f < 0 && exact) {
-			*cause = xasprintf(_("The import mapped a column to the field %s, which the schema no longer has; import the file anew."), field);
+			*cause = xasprintf(
+			    _("The import mapped a column to the field %s, which the schema no longer has; import the file anew."),
+			    field);
 			rc = -1;
 			break;
 		}
@@ -474,8 +487,7 @@ mapping_apply_stored(struct mapping *m, const struct schema *schema, const char 
 }
 
 int
-mapping_apply_json(struct mapping *m, const struct schema *schema, const char *json,
-    char **cause)
+mapping_apply_json(struct mapping *m, const struct schema *schema, const char *json, char **cause)
 {
 	return mapping_apply_stored(m, schema, json, 1, MAPPING_NONE, cause);
 }
@@ -516,11 +528,17 @@ mapping_strict(const struct mapping *m, char **cause)
 		char *o = mapping_headers_list(m, out, nout);
 		char *l = mapping_headers_list(m, likely, nlikely);
 		if (nout > 0 && nlikely > 0)
-			*cause = xasprintf(_("--strict-mapping: no rule maps the column(s) %s, and %s are only likely matches. Map each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."), o, l);
+			*cause = xasprintf(
+			    _("--strict-mapping: no rule maps the column(s) %s, and %s are only likely matches. Map each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."),
+			    o, l);
 		else if (nout > 0)
-			*cause = xasprintf(_("--strict-mapping: no rule maps the column(s) %s. Map each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."), o);
+			*cause = xasprintf(
+			    _("--strict-mapping: no rule maps the column(s) %s. Map each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."),
+			    o);
 		else
-			*cause = xasprintf(_("--strict-mapping: the column(s) %s are only likely matches. Confirm each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."), l);
+			*cause = xasprintf(
+			    _("--strict-mapping: the column(s) %s are only likely matches. Confirm each with --map 'Header=field' or leave it out with --map 'Header=-'; nothing was imported."),
+			    l);
 		free(o);
 		free(l);
 	}

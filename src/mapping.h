@@ -11,12 +11,12 @@
 
 /* How a column came to its field (or to none). */
 enum mapping_source {
-	MAPPING_NONE,		/* no rule maps the column: it is left out */
-	MAPPING_SYNONYM,	/* the header is the field's name or a synonym */
-	MAPPING_LIKELY,		/* the header contains a name or synonym */
-	MAPPING_REMEMBERED,	/* as chosen before for the same header row */
-	MAPPING_OPTION,		/* --map or --map-file */
-	MAPPING_WIZARD,		/* chosen in the wizard */
+	MAPPING_NONE,	    /* no rule maps the column: it is left out */
+	MAPPING_SYNONYM,    /* the header is the field's name or a synonym */
+	MAPPING_LIKELY,	    /* the header contains a name or synonym */
+	MAPPING_REMEMBERED, /* as chosen before for the same header row */
+	MAPPING_OPTION,	    /* --map or --map-file */
+	MAPPING_WIZARD,	    /* chosen in the wizard */
 	MAPPING_SOURCE_COUNT
 };
 
@@ -29,18 +29,18 @@ enum mapping_source mapping_source_parse(const char *name);
 
 struct mapping {
 	size_t ncolumns;
-	char **headers;		/* copies of the source headers */
-	int *field;		/* per column: schema field index, or -1 */
-	enum mapping_source *source;	/* per column */
-	int *column;		/* per schema field: source column, or -1 */
+	char **headers;		     /* copies of the source headers */
+	int *field;		     /* per column: schema field index, or -1 */
+	enum mapping_source *source; /* per column */
+	int *column;		     /* per schema field: source column, or -1 */
 	size_t nfields;
 };
 
 /* Suggests a mapping from the headers: a header maps to the field whose name
  * or synonym it equals, ignoring case, accents, spaces and punctuation. Each
  * field takes the first column that matches it. */
-struct mapping *mapping_suggest(const struct schema *schema,
-    const char *const *headers, size_t nheaders);
+struct mapping *mapping_suggest(const struct schema *schema, const char *const *headers,
+    size_t nheaders);
 void mapping_free(struct mapping *m);
 
 /* Maps the columns mapping_suggest left out whose folded header contains a
@@ -52,9 +52,8 @@ void mapping_suggest_likely(struct mapping *m, const struct schema *schema);
  * likely matches, then the mapping remembered for this header row
  * (mapping_to_json, or NULL) in their place. Sets *remembered_applied to
  * whether the remembered mapping fitted (as many columns) and was applied. */
-struct mapping *mapping_propose(const struct schema *schema,
-    const char *const *headers, size_t nheaders, const char *remembered,
-    int *remembered_applied);
+struct mapping *mapping_propose(const struct schema *schema, const char *const *headers,
+    size_t nheaders, const char *remembered, int *remembered_applied);
 
 /* Maps column c to field f (-1: none) with source s. The column that fed f
  * before is left out (MAPPING_NONE); the caller decides whether that may
@@ -72,35 +71,32 @@ int mapping_holder(const struct mapping *m, int f, size_t c);
  * Returns -1 and sets *cause for an unknown header or field, a header that
  * appears twice in the file, or two columns given the same field (naming
  * both). */
-int mapping_apply(struct mapping *m, const struct schema *schema,
-    const char *spec, char **cause);
+int mapping_apply(struct mapping *m, const struct schema *schema, const char *spec, char **cause);
 
 /* Reads overrides from a file, one "Header=field" per line; blank lines and
  * lines starting with # are ignored. The same rules as mapping_apply, the
  * whole file being one set of overrides. */
-int mapping_apply_file(struct mapping *m, const struct schema *schema,
-    const char *path, char **cause);
+int mapping_apply_file(struct mapping *m, const struct schema *schema, const char *path,
+    char **cause);
 
 /* What a mapping lacks before a row can be imported: the required fields
  * without a column, and whether no match key has one. */
 struct mapping_gaps {
-	size_t *required;	/* field indexes, in the schema's order */
+	size_t *required; /* field indexes, in the schema's order */
 	size_t nrequired;
-	int unkeyed;		/* none of the match keys has a column */
+	int unkeyed; /* none of the match keys has a column */
 };
 
 /* The one rule of a complete mapping: every required field has a column
  * and at least one match key does. Fills *gaps (mapping_gaps_clear frees
  * it); returns 0 when the mapping is complete, -1 when something is
  * missing. */
-int mapping_gaps(const struct mapping *m, const struct schema *schema,
-    struct mapping_gaps *gaps);
+int mapping_gaps(const struct mapping *m, const struct schema *schema, struct mapping_gaps *gaps);
 void mapping_gaps_clear(struct mapping_gaps *gaps);
 
 /* mapping_gaps for the command line: returns -1 and sets *cause to a
  * sentence naming the headers found and the fields still needed. */
-int mapping_check(const struct mapping *m, const struct schema *schema,
-    char **cause);
+int mapping_check(const struct mapping *m, const struct schema *schema, char **cause);
 
 /* --strict-mapping: returns -1 and sets *cause to a sentence naming the
  * columns no rule maps (left out without being chosen so) and those only
@@ -115,8 +111,8 @@ size_t mapping_unmapped(const struct mapping *m, size_t **columns);
 /* Restores a mapping stored with an import (mapping_to_json) onto the same
  * file's headers, sources included. Returns -1 with *cause when the headers
  * differ, a field is gone from the schema, or two columns have one field. */
-int mapping_apply_json(struct mapping *m, const struct schema *schema,
-    const char *json, char **cause);
+int mapping_apply_json(struct mapping *m, const struct schema *schema, const char *json,
+    char **cause);
 
 /* A fingerprint of a header row (folded headers in order), so that a
  * mapping chosen once is offered again for files with the same header.

@@ -28,11 +28,10 @@ progress_jsonl_snapshot(FILE *fp, const struct progress_snapshot *s)
 {
 	json_t *o = json_pack("{s:s, s:I, s:s, s:f, s:I, s:I, s:b, s:I, s:I, s:f, s:f, s:f, s:f}",
 	    "type", "progress", "id", (json_int_t)s->id, "status", status_name(s->status),
-	    "percent", s->percent, "rows_done", (json_int_t)s->rows_done,
-	    "rows_total", (json_int_t)s->rows_total, "total_exact", s->total_exact,
-	    "batch", (json_int_t)s->batch, "batches_total", (json_int_t)s->batches_total,
-	    "elapsed_s", s->elapsed_s, "rows_per_s", s->rows_per_s,
-	    "rows_per_min", s->rows_per_min, "eta_s", s->eta_s);
+	    "percent", s->percent, "rows_done", (json_int_t)s->rows_done, "rows_total",
+	    (json_int_t)s->rows_total, "total_exact", s->total_exact, "batch", (json_int_t)s->batch,
+	    "batches_total", (json_int_t)s->batches_total, "elapsed_s", s->elapsed_s, "rows_per_s",
+	    s->rows_per_s, "rows_per_min", s->rows_per_min, "eta_s", s->eta_s);
 	for (int k = 0; k < OUTCOME_COUNT; k++)
 		json_object_set_new(o, outcome_name((enum outcome)k),
 		    json_integer((json_int_t)s->counts.n[k]));
@@ -42,16 +41,17 @@ progress_jsonl_snapshot(FILE *fp, const struct progress_snapshot *s)
 void
 progress_jsonl_event(FILE *fp, const struct progress_event *ev)
 {
-	progress_jsonl_put(fp, json_pack("{s:s, s:s, s:I, s:f, s:s}", "type", "event",
-	    "kind", progress_event_kind_name(ev->kind), "batch", (json_int_t)ev->batch,
-	    "elapsed_s", ev->elapsed_s, "message", ev->message));
+	progress_jsonl_put(fp,
+	    json_pack("{s:s, s:s, s:I, s:f, s:s}", "type", "event", "kind",
+		progress_event_kind_name(ev->kind), "batch", (json_int_t)ev->batch, "elapsed_s",
+		ev->elapsed_s, "message", ev->message));
 }
 
 void
 progress_jsonl_started(FILE *fp, int64_t id, int dry_run)
 {
-	progress_jsonl_put(fp, json_pack("{s:s, s:I, s:b}", "type", "started",
-	    "id", (json_int_t)id, "dry_run", dry_run));
+	progress_jsonl_put(fp,
+	    json_pack("{s:s, s:I, s:b}", "type", "started", "id", (json_int_t)id, "dry_run", dry_run));
 }
 
 void
@@ -63,8 +63,9 @@ progress_jsonl_error(FILE *fp, const char *message)
 void
 progress_jsonl_result(FILE *fp, int64_t id, enum import_status status, const char *last_error)
 {
-	progress_jsonl_put(fp, json_pack("{s:s, s:I, s:s, s:s?}", "type", "result",
-	    "id", (json_int_t)id, "status", status_name(status), "last_error", last_error));
+	progress_jsonl_put(fp,
+	    json_pack("{s:s, s:I, s:s, s:s?}", "type", "result", "id", (json_int_t)id, "status",
+		status_name(status), "last_error", last_error));
 }
 
 int

@@ -19,8 +19,7 @@ void progress_jsonl_started(FILE *fp, int64_t id, int dry_run);
 /* The import could not start: why, a sentence. */
 void progress_jsonl_error(FILE *fp, const char *message);
 /* The import has ended: how, and why it stopped early (or NULL). */
-void progress_jsonl_result(FILE *fp, int64_t id, enum import_status status,
-    const char *last_error);
+void progress_jsonl_result(FILE *fp, int64_t id, enum import_status status, const char *last_error);
 
 /* Which snapshots are worth a line: the first, then one whose rows done,
  * status or exactness of the total differs from the last one written, or
@@ -38,7 +37,7 @@ struct progress_jsonl_filter {
 int progress_jsonl_filter(struct progress_jsonl_filter *f, const struct progress_snapshot *s);
 
 enum progress_line_type {
-	PROGRESS_LINE_SNAPSHOT,	/* "progress" */
+	PROGRESS_LINE_SNAPSHOT, /* "progress" */
 	PROGRESS_LINE_EVENT,	/* "event" */
 	PROGRESS_LINE_STARTED,	/* "started" */
 	PROGRESS_LINE_ERROR,	/* "error" */
@@ -48,12 +47,12 @@ enum progress_line_type {
 /* One line read back. */
 struct progress_line {
 	enum progress_line_type type;
-	struct progress_snapshot snap;	/* SNAPSHOT */
-	struct progress_event event;	/* EVENT (an unknown kind reads as info) */
-	int64_t id;			/* STARTED, RESULT */
-	int dry_run;			/* STARTED */
-	enum import_status status;	/* RESULT */
-	char *message;			/* ERROR: why; RESULT: the last error or
+	struct progress_snapshot snap; /* SNAPSHOT */
+	struct progress_event event;   /* EVENT (an unknown kind reads as info) */
+	int64_t id;		       /* STARTED, RESULT */
+	int dry_run;		       /* STARTED */
+	enum import_status status;     /* RESULT */
+	char *message;		       /* ERROR: why; RESULT: the last error or
 					 * NULL */
 };
 

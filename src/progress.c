@@ -43,11 +43,14 @@ progress_push(struct progress *p, const struct progress_event *ev)
 }
 
 void
-progress_event(struct progress *p, enum progress_event_kind kind, double elapsed_s,
-    uint64_t batch, int setup, const char *message)
+progress_event(struct progress *p, enum progress_event_kind kind, double elapsed_s, uint64_t batch,
+    int setup, const char *message)
 {
 	struct progress_event ev = {
-		.kind = kind, .elapsed_s = elapsed_s, .batch = batch, .setup = setup,
+		.kind = kind,
+		.elapsed_s = elapsed_s,
+		.batch = batch,
+		.setup = setup,
 	};
 	snprintf(ev.message, sizeof ev.message, "%s", message);
 	pthread_mutex_lock(&p->lock);
@@ -73,7 +76,7 @@ progress_take(struct progress *p, struct progress_event *out, size_t max)
 		out[n] = (struct progress_event){ .kind = PROGRESS_DROPPED };
 		snprintf(out[n].message, sizeof out[n].message,
 		    ngettext("%llu event was dropped because the display fell behind.",
-		    "%llu events were dropped because the display fell behind.", p->dropped),
+			"%llu events were dropped because the display fell behind.", p->dropped),
 		    (unsigned long long)p->dropped);
 		p->dropped = 0;
 		n++;
@@ -109,8 +112,8 @@ progress_event_kind_name(enum progress_event_kind kind)
 int
 progress_event_kind_parse(const char *name)
 {
-	for (size_t k = 0; name != NULL && k < sizeof progress_kind_names /
-	    sizeof *progress_kind_names; k++)
+	for (size_t k = 0;
+	     name != NULL && k < sizeof progress_kind_names / sizeof *progress_kind_names; k++)
 		if (!strcmp(name, progress_kind_names[k]))
 			return (int)k;
 	return -1;

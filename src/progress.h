@@ -12,41 +12,41 @@
 
 enum progress_event_kind {
 	PROGRESS_INFO,
-	PROGRESS_RETRY,		/* a batch is retried after a transient error */
-	PROGRESS_REPLAY,	/* a batch is written row by row */
-	PROGRESS_ROWS_FAILED,	/* rows the database refused */
-	PROGRESS_TIME_LIMIT,	/* --max-duration reached */
-	PROGRESS_STORAGE,	/* disk full, I/O error, lost database */
+	PROGRESS_RETRY,	      /* a batch is retried after a transient error */
+	PROGRESS_REPLAY,      /* a batch is written row by row */
+	PROGRESS_ROWS_FAILED, /* rows the database refused */
+	PROGRESS_TIME_LIMIT,  /* --max-duration reached */
+	PROGRESS_STORAGE,     /* disk full, I/O error, lost database */
 	PROGRESS_PAUSED,
 	PROGRESS_RESUMED,
 	PROGRESS_CANCELLED,
-	PROGRESS_DROPPED,	/* events were lost because nobody read them */
+	PROGRESS_DROPPED, /* events were lost because nobody read them */
 };
 
 struct progress_event {
 	enum progress_event_kind kind;
-	double elapsed_s;	/* since the import started */
-	uint64_t batch;		/* the batch concerned, or 0 */
-	int setup;		/* before the worker started (also told to the
+	double elapsed_s;  /* since the import started */
+	uint64_t batch;	   /* the batch concerned, or 0 */
+	int setup;	   /* before the worker started (also told to the
 				 * notice hook of engine_start's caller) */
-	char message[384];	/* a sentence for people */
+	char message[384]; /* a sentence for people */
 };
 
 struct progress_snapshot {
-	int64_t id;		/* the import's id (0 for a dry run) */
-	enum import_status status;	/* validating, running, paused, retrying,
+	int64_t id;		   /* the import's id (0 for a dry run) */
+	enum import_status status; /* validating, running, paused, retrying,
 					 * completed, … */
-	double percent;		/* 0–100 */
-	uint64_t rows_done;	/* rows processed and committed */
-	uint64_t rows_total;	/* exact once the file is read, else estimated */
+	double percent;		   /* 0–100 */
+	uint64_t rows_done;	   /* rows processed and committed */
+	uint64_t rows_total;	   /* exact once the file is read, else estimated */
 	int total_exact;
 	struct counts counts;
 	uint64_t batch;		/* batches committed */
-	uint64_t batches_total;	/* exact or estimated, like rows_total */
+	uint64_t batches_total; /* exact or estimated, like rows_total */
 	double elapsed_s;
 	double rows_per_s;
 	double rows_per_min;
-	double eta_s;		/* smoothed; negative when unknown */
+	double eta_s; /* smoothed; negative when unknown */
 };
 
 #define PROGRESS_RING 64

@@ -76,7 +76,8 @@ report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
 	FILE *fp = to_stdout ? stdout : fopen(path, "wb");
 	if (fp == NULL) {
 		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path in a "
-		    "directory you can write to."), path, strerror(errno));
+				     "directory you can write to."),
+		    path, strerror(errno));
 		report_journal_close(&rj);
 		return -1;
 	}
@@ -94,8 +95,8 @@ report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
 	}
 	if (rc == 0 && failed) {
 		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path on a disk "
-		    "with free space."), to_stdout ? _("standard output") : path,
-		    strerror(err != 0 ? err : EIO));
+				     "with free space."),
+		    to_stdout ? _("standard output") : path, strerror(err != 0 ? err : EIO));
 		rc = -1;
 	}
 	if (rc != 0) {

@@ -13,19 +13,18 @@
 /* An open database with one import's journal, read inside one read
  * snapshot so that every cursor sees the same journal. */
 struct report_journal {
-	char *db_path;		/* as people may see it: password masked */
+	char *db_path; /* as people may see it: password masked */
 	struct store *store;
 	struct journal *journal;
-	struct import_row import;	/* its status as journal_status_seen() */
-	uint64_t total;			/* its rows: total, or rows_done while unknown */
-	char **headers;		/* the source's headers, by column */
-	size_t ncolumns;	/* columns of the Rejected rows: headers or widest row */
+	struct import_row import; /* its status as journal_status_seen() */
+	uint64_t total;		  /* its rows: total, or rows_done while unknown */
+	char **headers;		  /* the source's headers, by column */
+	size_t ncolumns;	  /* columns of the Rejected rows: headers or widest row */
 };
 
 /* Opens db_path and reads import id; -1 and *cause when the database or
  * the import is missing or unreadable. */
-int report_journal_open(struct report_journal *rj, const char *db_path, int64_t id,
-    char **cause);
+int report_journal_open(struct report_journal *rj, const char *db_path, int64_t id, char **cause);
 void report_journal_close(struct report_journal *rj);
 
 /* A sentence for a failed read of the journal, a new string. */
@@ -35,9 +34,9 @@ char *report_journal_error(struct report_journal *rj);
 struct report_reject {
 	int64_t row_no, line_no;
 	enum outcome outcome;
-	char **cells;		/* the cells as read */
+	char **cells; /* the cells as read */
 	size_t ncells;
-	char *error;		/* its errors as one text, "row 8 (line 9), email: …; …" */
+	char *error; /* its errors as one text, "row 8 (line 9), email: …; …" */
 };
 struct report_rejects;
 struct report_rejects *report_rejects_open(struct report_journal *rj);

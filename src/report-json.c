@@ -61,8 +61,7 @@ json_errors(struct report_journal *rj, FILE *fp, struct report_stats *stats)
 }
 
 int
-report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats *stats,
-    char **cause)
+report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats *stats, char **cause)
 {
 	struct report_journal rj;
 	if (report_journal_open(&rj, db_path, id, cause) != 0)
@@ -79,8 +78,9 @@ report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats
 		json_object_set_new(o, "duration_s",
 		    im->duration_s >= 0 ? json_real(im->duration_s) : json_null());
 	if (json_object_get(o, "rows_per_s") == NULL)
-		json_object_set_new(o, "rows_per_s", im->duration_s > 0 ?
-		    json_real((double)rj.total / im->duration_s) : json_integer(0));
+		json_object_set_new(o, "rows_per_s",
+		    im->duration_s > 0 ? json_real((double)rj.total / im->duration_s) :
+					 json_integer(0));
 	json_object_del(o, "errors");
 
 	/* The object without its closing brace, then the errors, then it. */
@@ -105,7 +105,8 @@ report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats
 	report_journal_close(&rj);
 	if (rc == 0 && (fflush(fp) != 0 || ferror(fp))) {
 		*cause = xasprintf(_("Cannot write the JSON report: %s. Give it a place with free "
-		    "space."), strerror(errno != 0 ? errno : EIO));
+				     "space."),
+		    strerror(errno != 0 ? errno : EIO));
 		rc = -1;
 	}
 	if (rc == 0 && stats != NULL)

@@ -52,8 +52,8 @@ xlsx_text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const
 /* A sheet's first row: bold titles, frozen and repeated on each printed
  * page; the sheet printed landscape, one page wide. */
 static void
-xlsx_table_start(struct xlsx *x, lxw_worksheet *ws, const char *const *titles,
-    const double *widths, size_t n)
+xlsx_table_start(struct xlsx *x, lxw_worksheet *ws, const char *const *titles, const double *widths,
+    size_t n)
 {
 	for (size_t c = 0; c < n; c++) {
 		xlsx_text(x, ws, 0, (lxw_col_t)c, titles[c], x->header);
@@ -68,16 +68,16 @@ xlsx_table_start(struct xlsx *x, lxw_worksheet *ws, const char *const *titles,
 /* Ends a table of rows [1, row): autofilter on its columns, and on the
  * sheet's last row a note of the left_out lines that did not fit. */
 static void
-xlsx_table_end(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, size_t ncols,
-    uint64_t left_out)
+xlsx_table_end(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, size_t ncols, uint64_t left_out)
 {
 	worksheet_autofilter(ws, 0, 0, row > 1 ? row - 1 : 0, (lxw_col_t)(ncols - 1));
 	if (left_out == 0)
 		return;
-	char *note = xasprintf(_("%llu more lines did not fit: a sheet holds %d rows. "
-	    "sluice report %lld --json lists every error, and --csv-rejects FILE every "
-	    "rejected row."), (unsigned long long)left_out, LXW_ROW_MAX,
-	    (long long)x->rj->import.id);
+	char *note =
+	    xasprintf(_("%llu more lines did not fit: a sheet holds %d rows. "
+			"sluice report %lld --json lists every error, and --csv-rejects FILE every "
+			"rejected row."),
+		(unsigned long long)left_out, LXW_ROW_MAX, (long long)x->rj->import.id);
 	xlsx_text(x, ws, XLSX_LAST_ROW, 0, note, x->label);
 	free(note);
 	x->stats.left_out += left_out;
@@ -97,7 +97,13 @@ xlsx_errors(struct xlsx *x)
 {
 	lxw_worksheet *ws = x->errors;
 	const char *const titles[] = {
-		_("Row"), _("Line"), _("Field"), _("Type"), _("Message"), _("Value"), _("Effect"),
+		_("Row"),
+		_("Line"),
+		_("Field"),
+		_("Type"),
+		_("Message"),
+		_("Value"),
+		_("Effect"),
 	};
 	static const double widths[] = { 9, 9, 16, 12, 90, 40, 14 };
 	xlsx_table_start(x, ws, titles, widths, 7);
@@ -239,7 +245,8 @@ xlsx_mapping(struct xlsx *x)
 	lxw_row_t row = 1;
 	size_t i;
 	json_t *m;
-	json_array_foreach(arr, i, m) {
+	json_array_foreach(arr, i, m)
+	{
 		const char *field = json_string_value(json_object_get(m, "field"));
 		worksheet_write_number(ws, row, 0,
 		    (double)json_integer_value(json_object_get(m, "column")) + 1, NULL);
@@ -258,7 +265,10 @@ xlsx_mapping(struct xlsx *x)
 	while ((rc = store_next_fix(it, &f)) == 1 && row + 3 < XLSX_LAST_ROW) {
 		if (first) {
 			const char *const fix_titles[] = {
-				_("Row"), _("Source column"), _("Was"), _("Fixed to"),
+				_("Row"),
+				_("Source column"),
+				_("Was"),
+				_("Fixed to"),
 			};
 			row++;
 			xlsx_text(x, ws, row++, 0, _("Cells fixed before the import"), x->label);
@@ -268,8 +278,8 @@ xlsx_mapping(struct xlsx *x)
 			first = 0;
 		}
 		const char *header = f->header;
-		char *column = header ? NULL : xasprintf(_("column %lld"),
-		    (long long)f->column_no + 1);
+		char *column =
+		    header ? NULL : xasprintf(_("column %lld"), (long long)f->column_no + 1);
 		worksheet_write_number(ws, row, 0, (double)f->row_no, NULL);
 		xlsx_text(x, ws, row, 1, header ? header : column, NULL);
 		xlsx_text(x, ws, row, 2, f->original, NULL);
@@ -294,8 +304,7 @@ xlsx_pair(struct xlsx *x, lxw_row_t *row, const char *label, const char *value)
 }
 
 static void
-xlsx_pair_number(struct xlsx *x, lxw_row_t *row, const char *label, double value,
-    lxw_format *f)
+xlsx_pair_number(struct xlsx *x, lxw_row_t *row, const char *label, double value, lxw_format *f)
 {
 	xlsx_text(x, x->summary, *row, 0, label, x->label);
 	worksheet_write_number(x->summary, *row, 1, value, f);
@@ -333,12 +342,13 @@ xlsx_values_dropped(struct xlsx *x, lxw_row_t *row)
 {
 	struct name_count *counts;
 	size_t n;
-	if (journal_error_counts(x->rj->journal, x->rj->import.id, STORE_COUNT_BY_EFFECT,
-	    &counts, &n) != 0)
+	if (journal_error_counts(x->rj->journal, x->rj->import.id, STORE_COUNT_BY_EFFECT, &counts,
+		&n) != 0)
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(counts[i].name, "value_dropped"))
-			xlsx_pair_number(x, row, _("Values dropped"), (double)counts[i].n, x->integer);
+			xlsx_pair_number(x, row, _("Values dropped"), (double)counts[i].n,
+			    x->integer);
 	journal_counts_free(counts, n);
 }
 
@@ -375,7 +385,7 @@ xlsx_summary(struct xlsx *x)
 	if (im->dry_run)
 		xlsx_pair(x, &row, _("Dry run"), _("yes: nothing was written"));
 	xlsx_pair(x, &row, _("File"), im->source_path);
-	xlsx_pair_number(x, &row, _("Size (bytes)"), 
+	xlsx_pair_number(x, &row, _("Size (bytes)"),
 	    (double)(im->source_size >= 0 ? im->source_size : 0), x->integer);
 	xlsx_pair(x, &row, _("SHA-256"), im->source_sha256);
 	xlsx_pair(x, &row, _("Sheet"), im->sheet);
@@ -386,7 +396,7 @@ xlsx_summary(struct xlsx *x)
 	xlsx_pair(x, &row, _("Strategy"), im->strategy);
 	if (im->on_key_conflict != NULL)
 		xlsx_pair(x, &row, _("Key conflicts"), im->on_key_conflict);
-	xlsx_pair_number(x, &row, _("Batch size"), 
+	xlsx_pair_number(x, &row, _("Batch size"),
 	    (double)(im->batch_size >= 0 ? im->batch_size : 0), x->integer);
 	xlsx_pair(x, &row, _("Database"), x->rj->db_path);
 	s = xasprintf(_("%s@%s (process %lld)"), im->user_name ? im->user_name : "?",
@@ -452,28 +462,33 @@ xlsx_summary(struct xlsx *x)
 	if (st->neutralized > 0 || st->cut > 0 || st->left_out > 0)
 		xlsx_text(x, ws, row, 0, _("Notes"), x->label);
 	if (st->neutralized > 0)
-		xlsx_note(x, &row, xasprintf(ngettext(
-		    "%llu value begins with =, +, -, @, a tab or a line break: it was given a "
-		    "leading ' so that no spreadsheet runs it as a formula. Delete the ' where "
-		    "the value must be stored as it was.",
-		    "%llu values begin with =, +, -, @, a tab or a line break: each was given a "
-		    "leading ' so that no spreadsheet runs it as a formula. Delete the ' where "
-		    "the value must be stored as it was.", (unsigned long)st->neutralized),
-		    (unsigned long long)st->neutralized));
+		xlsx_note(x, &row,
+		    xasprintf(
+			ngettext("%llu value begins with =, +, -, @, a tab or a line break: it was given a "
+				 "leading ' so that no spreadsheet runs it as a formula. Delete the ' where "
+				 "the value must be stored as it was.",
+			    "%llu values begin with =, +, -, @, a tab or a line break: each was given a "
+			    "leading ' so that no spreadsheet runs it as a formula. Delete the ' where "
+			    "the value must be stored as it was.",
+			    (unsigned long)st->neutralized),
+			(unsigned long long)st->neutralized));
 	if (st->cut > 0)
-		xlsx_note(x, &row, xasprintf(ngettext(
-		    "%llu value was longer than a cell holds (%d characters) and was cut; its "
-		    "end says how long it was. sluice report %lld --csv-rejects FILE writes the "
-		    "rejected rows whole, and --json every offending value.",
-		    "%llu values were longer than a cell holds (%d characters) and were cut; "
-		    "each ends saying how long it was. sluice report %lld --csv-rejects FILE "
-		    "writes the rejected rows whole, and --json every offending value.",
-		    (unsigned long)st->cut),
-		    (unsigned long long)st->cut, REPORT_CELL_MAX, (long long)im->id));
+		xlsx_note(x, &row,
+		    xasprintf(
+			ngettext("%llu value was longer than a cell holds (%d characters) and was cut; its "
+				 "end says how long it was. sluice report %lld --csv-rejects FILE writes the "
+				 "rejected rows whole, and --json every offending value.",
+			    "%llu values were longer than a cell holds (%d characters) and were cut; "
+			    "each ends saying how long it was. sluice report %lld --csv-rejects FILE "
+			    "writes the rejected rows whole, and --json every offending value.",
+			    (unsigned long)st->cut),
+			(unsigned long long)st->cut, REPORT_CELL_MAX, (long long)im->id));
 	if (st->left_out > 0)
-		xlsx_note(x, &row, xasprintf(_("%llu lines did not fit in their sheets "
-		    "(a sheet holds %d rows); sluice report %lld --json lists every error."),
-		    (unsigned long long)st->left_out, LXW_ROW_MAX, (long long)im->id));
+		xlsx_note(x, &row,
+		    xasprintf(
+			_("%llu lines did not fit in their sheets "
+			  "(a sheet holds %d rows); sluice report %lld --json lists every error."),
+			(unsigned long long)st->left_out, LXW_ROW_MAX, (long long)im->id));
 }
 
 /* --- The workbook ---------------------------------------------------------- */
@@ -502,15 +517,15 @@ xlsx_open(struct xlsx *x, const char *path, char **cause)
 		*cause = xasprintf(_("Cannot start the report %s: out of memory."), path);
 		return -1;
 	}
-	lxw_worksheet **sheets[] = { &x->summary, &x->errors, &x->rejects, &x->batches,
-		&x->mapping };
+	lxw_worksheet **sheets[] = { &x->summary, &x->errors, &x->rejects, &x->batches, &x->mapping };
 	const char *names[] = { _("Summary"), _("Errors"), _("Rejected rows"), _("Batches"),
 		_("Mapping") };
 	for (size_t i = 0; i < sizeof sheets / sizeof *sheets; i++) {
 		*sheets[i] = workbook_add_worksheet(x->wb, names[i]);
 		if (*sheets[i] == NULL) {
-			*cause = xasprintf(_("Cannot create the report's temporary files in %s; "
-			    "set TMPDIR to a directory you can write to, with free space."),
+			*cause = xasprintf(
+			    _("Cannot create the report's temporary files in %s; "
+			      "set TMPDIR to a directory you can write to, with free space."),
 			    options.tmpdir ? options.tmpdir : "/tmp");
 			lxw_workbook_free(x->wb);
 			x->wb = NULL;
@@ -533,8 +548,8 @@ xlsx_open(struct xlsx *x, const char *path, char **cause)
 }
 
 int
-report_write_xlsx(const char *db_path, int64_t id, const char *path,
-    struct report_stats *stats, char **cause)
+report_write_xlsx(const char *db_path, int64_t id, const char *path, struct report_stats *stats,
+    char **cause)
 {
 	struct report_journal rj;
 	if (report_journal_open(&rj, db_path, id, cause) != 0)
@@ -570,7 +585,8 @@ report_write_xlsx(const char *db_path, int64_t id, const char *path,
 		while (n > 0 && why[n - 1] == '.')
 			why[--n] = '\0';
 		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path in a "
-		    "directory you can write to, on a disk with free space."), path, why);
+				     "directory you can write to, on a disk with free space."),
+		    path, why);
 		free(why);
 		report_remove_partial(path);
 		return -1;

@@ -154,14 +154,16 @@ report_check_path(const char *path, char **cause)
 	int existed = stat(path, &st) == 0;
 	if (existed && S_ISDIR(st.st_mode)) {
 		*cause = xasprintf(_("Cannot write the report to %s: it is a directory. "
-		    "Give a file name, e.g. %s/report.xlsx."), path, path);
+				     "Give a file name, e.g. %s/report.xlsx."),
+		    path, path);
 		return -1;
 	}
 	/* Appending creates nothing but the file and truncates nothing. */
 	FILE *fp = fopen(path, "ab");
 	if (fp == NULL) {
 		*cause = xasprintf(_("Cannot write the report to %s: %s. "
-		    "Give a path in a directory you can write to."), path, strerror(errno));
+				     "Give a path in a directory you can write to."),
+		    path, strerror(errno));
 		return -1;
 	}
 	fclose(fp);
@@ -185,8 +187,8 @@ char *
 report_journal_error(struct report_journal *rj)
 {
 	return xasprintf(_("Cannot read the journal of import %lld in %s (%s); "
-	    "check the database and try again."), (long long)rj->import.id,
-	    rj->db_path, journal_errmsg(rj->journal));
+			   "check the database and try again."),
+	    (long long)rj->import.id, rj->db_path, journal_errmsg(rj->journal));
 }
 
 static int
@@ -197,7 +199,8 @@ report_read_import(struct report_journal *rj, int64_t id, char **cause)
 	if (rc != 1) {
 		*cause = rc == 0 ?
 		    xasprintf(_("There is no import %lld in %s; sluice history lists them."),
-		    (long long)id, rj->db_path) : report_journal_error(rj);
+			(long long)id, rj->db_path) :
+		    report_journal_error(rj);
 		return -1;
 	}
 	/* A running import whose process is gone is reported as sluice show
@@ -215,13 +218,15 @@ report_read_columns(struct report_journal *rj)
 	json_t *arr = rj->import.mapping ? json_loads(rj->import.mapping, 0, NULL) : NULL;
 	size_t n = 0, i;
 	json_t *m;
-	json_array_foreach(arr, i, m) {
+	json_array_foreach(arr, i, m)
+	{
 		json_int_t col = json_integer_value(json_object_get(m, "column"));
 		if (col >= 0 && col < 100000 && (size_t)col + 1 > n)
 			n = (size_t)col + 1;
 	}
 	rj->headers = xcalloc(n + 1, sizeof *rj->headers);
-	json_array_foreach(arr, i, m) {
+	json_array_foreach(arr, i, m)
+	{
 		json_int_t col = json_integer_value(json_object_get(m, "column"));
 		const char *h = json_string_value(json_object_get(m, "header"));
 		if (col >= 0 && (size_t)col < n && h != NULL && rj->headers[col] == NULL)
@@ -295,8 +300,8 @@ struct report_rejects {
 	struct report_journal *rj;
 	struct store_iter *rows;
 	struct store_iter *errors;
-	const struct error_row *error;	/* the errors cursor's row */
-	int error_rc;			/* its last step */
+	const struct error_row *error; /* the errors cursor's row */
+	int error_rc;		       /* its last step */
 	char *text;
 	size_t text_len, text_alloc;
 	struct report_reject row;
@@ -344,8 +349,8 @@ report_rejects_next(struct report_rejects *it, const struct report_reject **out)
 	r->ncells = rr->ncells;
 
 	it->text_len = 0;
-	char *head = xasprintf(_("row %lld (line %lld)"), (long long)r->row_no,
-	    (long long)r->line_no);
+	char *head =
+	    xasprintf(_("row %lld (line %lld)"), (long long)r->row_no, (long long)r->line_no);
 	report_text_add(it, head);
 	free(head);
 	int nerrors = 0;

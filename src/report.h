@@ -14,7 +14,7 @@
 /* What a writer wrote that a person should hear about. */
 struct report_stats {
 	uint64_t errors;	/* error lines written */
-	uint64_t rejected_rows;	/* rejected and failed rows written */
+	uint64_t rejected_rows; /* rejected and failed rows written */
 	uint64_t neutralized;	/* values given a leading ' so no spreadsheet runs them */
 	uint64_t cut;		/* values cut at a spreadsheet cell's limit */
 	uint64_t left_out;	/* lines beyond a worksheet's last row, not written */
@@ -32,8 +32,8 @@ struct report_stats {
 
 /* The workbook at path (replaced if it exists). Temporary files go to
  * $TMPDIR (else /tmp). */
-int report_write_xlsx(const char *db_path, int64_t id, const char *path,
-    struct report_stats *stats, char **cause);
+int report_write_xlsx(const char *db_path, int64_t id, const char *path, struct report_stats *stats,
+    char **cause);
 
 /* The rejected and failed rows at path ("-" = standard output): UTF-8 with
  * a BOM, RFC 4180 (CRLF, quotes doubled), the source's header plus an
@@ -45,8 +45,8 @@ int report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
 /* The JSON report on fp: the object sluice show --json prints, with
  * duration_s and rows_per_s, and "errors" holding every error of the import
  * in row order (not the first 20), streamed one error at a time. */
-int report_write_json(const char *db_path, int64_t id, FILE *fp,
-    struct report_stats *stats, char **cause);
+int report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats *stats,
+    char **cause);
 
 /* Checks, before any work, that a report can be written at path (a file
  * in a writable directory, not a directory; "-" always passes). Creates

@@ -94,15 +94,21 @@ rollback_schema(struct journal *j, int64_t id, enum import_status *from, char **
 {
 	struct import_row row;
 	if (journal_import(j, id, &row) != 1) {
-		*cause = xasprintf(_("There is no import %lld in this database; sluice history lists them."), (long long)id);
+		*cause = xasprintf(
+		    _("There is no import %lld in this database; sluice history lists them."),
+		    (long long)id);
 		return NULL;
 	}
 	enum import_status status = *from = journal_settle(j, &row);
 	struct schema *s = NULL;
 	if (row.dry_run)
-		*cause = xasprintf(_("Import %lld was a dry run: it wrote nothing, so there is nothing to roll back."), (long long)id);
+		*cause = xasprintf(
+		    _("Import %lld was a dry run: it wrote nothing, so there is nothing to roll back."),
+		    (long long)id);
 	else if (status_is_live(status))
-		*cause = xasprintf(_("Import %lld is still running; cancel it first (Ctrl-C where it runs), then roll it back."), (long long)id);
+		*cause = xasprintf(
+		    _("Import %lld is still running; cancel it first (Ctrl-C where it runs), then roll it back."),
+		    (long long)id);
 	else if (status == STATUS_ROLLED_BACK)
 		*cause = xasprintf(_("Import %lld is already rolled back."), (long long)id);
 	else {
@@ -115,9 +121,11 @@ rollback_schema(struct journal *j, int64_t id, enum import_status *from, char **
 		}
 		const char *table = row.target_table;
 		if (s == NULL)
-			*cause = xasprintf(_("Cannot load the schema import %lld used: %s"), (long long)id, why);
+			*cause = xasprintf(_("Cannot load the schema import %lld used: %s"),
+			    (long long)id, why);
 		else if (table == NULL || strcmp(table, s->table) != 0) {
-			*cause = xasprintf(_("The schema %s now writes to table %s, not %s as when import %lld ran; restore the schema file first."),
+			*cause = xasprintf(
+			    _("The schema %s now writes to table %s, not %s as when import %lld ran; restore the schema file first."),
 			    s->name, s->table, table ? table : "?", (long long)id);
 			schema_free(s);
 			s = NULL;
@@ -129,8 +137,8 @@ rollback_schema(struct journal *j, int64_t id, enum import_status *from, char **
 }
 
 int
-rollback_import(struct store *store, struct journal *j, int64_t id, int force,
-    unsigned retries, struct rollback_result *res, char **cause)
+rollback_import(struct store *store, struct journal *j, int64_t id, int force, unsigned retries,
+    struct rollback_result *res, char **cause)
 {
 	memset(res, 0, sizeof *res);
 	enum import_status from;
@@ -164,8 +172,9 @@ rollback_import(struct store *store, struct journal *j, int64_t id, int force,
 	if (ss == STORE_OK)
 		ss = store_commit(store);
 	if (ss != STORE_OK) {
-		*cause = xasprintf(_("Import %lld was not rolled back, and the database is unchanged: %s"),
-		    (long long)id, store_errmsg(store));
+		*cause =
+		    xasprintf(_("Import %lld was not rolled back, and the database is unchanged: %s"),
+			(long long)id, store_errmsg(store));
 		store_rollback(store);
 	}
 	schema_free(s);

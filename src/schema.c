@@ -19,18 +19,18 @@
 
 struct schema_parse {
 	struct schema *schema;
-	struct field *field;	/* the [field NAME] section being read */
-	int in_schema;		/* inside [schema] */
-	char *match_keys;	/* resolved once all fields are known */
+	struct field *field; /* the [field NAME] section being read */
+	int in_schema;	     /* inside [schema] */
+	char *match_keys;    /* resolved once all fields are known */
 	int match_keys_line;
-	int section_line;	/* where the section being read started */
-	int new_section;	/* a [section] line was read since the last key */
+	int section_line; /* where the section being read started */
+	int new_section;  /* a [section] line was read since the last key */
 	FILE *fp;
-	int line;		/* lines read so far: the line being handled */
-	int error_line;		/* first error: its line and reason */
-	int error_read_line;	/* the line inih was reading then */
+	int line;	     /* lines read so far: the line being handled */
+	int error_line;	     /* first error: its line and reason */
+	int error_read_line; /* the line inih was reading then */
 	char *error;
-	int *on_invalid_line;	/* per field: where on_invalid was given, or 0 */
+	int *on_invalid_line; /* per field: where on_invalid was given, or 0 */
 };
 
 /* inih's reader, counting lines so that the handler knows where it is. */
@@ -149,8 +149,7 @@ schema_fail(struct schema_parse *sp, char *reason)
 }
 
 static int
-schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
-    const char *value)
+schema_field_key(struct schema_parse *sp, struct field *f, const char *key, const char *value)
 {
 	if (!strcmp(key, "type")) {
 		for (size_t t = 0; t < sizeof field_type_names / sizeof *field_type_names; t++)
@@ -158,19 +157,23 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
 				f->type = (enum field_type)t;
 				return 1;
 			}
-		return schema_fail(sp, xasprintf(_("\"%s\" is not a field type; use text, email, phone, date, number, enum or list."), value));
+		return schema_fail(sp,
+		    xasprintf(
+			_("\"%s\" is not a field type; use text, email, phone, date, number, enum or list."),
+			value));
 	}
 	if (!strcmp(key, "label")) {
 		free(f->label);
 		f->label = xstrdup(value);
 		return 1;
 	}
-	if (!strcmp(key, "required") || !strcmp(key, "decimal_comma") ||
-	    !strcmp(key, "integer")) {
+	if (!strcmp(key, "required") || !strcmp(key, "decimal_comma") || !strcmp(key, "integer")) {
 		int *dst = !strcmp(key, "required") ? &f->required :
-		    !strcmp(key, "integer") ? &f->integer : &f->decimal_comma;
+		    !strcmp(key, "integer")	    ? &f->integer :
+						      &f->decimal_comma;
 		if (schema_parse_bool(value, dst) != 0)
-			return schema_fail(sp, xasprintf(_("%s must be true or false, not \"%s\"."), key, value));
+			return schema_fail(sp,
+			    xasprintf(_("%s must be true or false, not \"%s\"."), key, value));
 		return 1;
 	}
 	if (!strcmp(key, "max_length")) {
@@ -178,7 +181,10 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
 		errno = 0;
 		unsigned long n = strtoul(value, &end, 10);
 		if (errno || *end || end == value || n == 0 || value[0] == '-')
-			return schema_fail(sp, xasprintf(_("max_length must be a whole number greater than 0, not \"%s\"."), value));
+			return schema_fail(sp,
+			    xasprintf(
+				_("max_length must be a whole number greater than 0, not \"%s\"."),
+				value));
 		f->max_length = n;
 		return 1;
 	}
@@ -192,17 +198,24 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
 		if (rc != 0) {
 			char buf[256];
 			regerror(rc, &f->regex, buf, sizeof buf);
-			return schema_fail(sp, xasprintf(_("the pattern is not a valid POSIX extended regular expression: %s."), buf));
+			return schema_fail(sp,
+			    xasprintf(
+				_("the pattern is not a valid POSIX extended regular expression: %s."),
+				buf));
 		}
 		f->pattern = xstrdup(value);
 		return 1;
 	}
 	if (!strcmp(key, "separator")) {
 		const char *sep = !strcmp(value, "semicolon") ? ";" :
-		    !strcmp(value, "comma") ? "," : !strcmp(value, "pipe") ? "|" :
-		    !strcmp(value, "space") ? " " : value;
+		    !strcmp(value, "comma")		      ? "," :
+		    !strcmp(value, "pipe")		      ? "|" :
+		    !strcmp(value, "space")		      ? " " :
+								value;
 		if (*sep == '\0' || strlen(sep) > 8)
-			return schema_fail(sp, xasprintf(_("separator must be one to eight characters, or semicolon, comma, pipe or space.")));
+			return schema_fail(sp,
+			    xasprintf(_(
+				"separator must be one to eight characters, or semicolon, comma, pipe or space.")));
 		free(f->separator);
 		f->separator = xstrdup(sep);
 		return 1;
@@ -214,7 +227,8 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
 				sp->on_invalid_line[f - sp->schema->fields] = sp->line;
 				return 1;
 			}
-		return schema_fail(sp, xasprintf(_("on_invalid must be reject_row or drop_value, not \"%s\"."), value));
+		return schema_fail(sp,
+		    xasprintf(_("on_invalid must be reject_row or drop_value, not \"%s\"."), value));
 	}
 	if (!strcmp(key, "synonyms")) {
 		schema_append_list(&f->synonyms, &f->nsynonyms, value);
@@ -224,7 +238,10 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key,
 		schema_append_list(&f->values, &f->nvalues, value);
 		return 1;
 	}
-	return schema_fail(sp, xasprintf(_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, synonyms, values, decimal_comma, integer or on_invalid."), key));
+	return schema_fail(sp,
+	    xasprintf(
+		_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, synonyms, values, decimal_comma, integer or on_invalid."),
+		key));
 }
 
 static int
@@ -240,7 +257,10 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 			s->name = xstrdup(value);
 		} else if (!strcmp(key, "table")) {
 			if (!schema_valid_identifier(value))
-				return schema_fail(sp, xasprintf(_("table \"%s\" is not a usable table name: use letters, digits and _, not starting with a digit or sluice_."), value));
+				return schema_fail(sp,
+				    xasprintf(
+					_("table \"%s\" is not a usable table name: use letters, digits and _, not starting with a digit or sluice_."),
+					value));
 			free(s->table);
 			s->table = xstrdup(value);
 		} else if (!strcmp(key, "region")) {
@@ -252,13 +272,17 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 			else if (!strcasecmp(value, "dmy"))
 				s->date_order = DATE_DMY;
 			else
-				return schema_fail(sp, xasprintf(_("date_order must be mdy or dmy, not \"%s\"."), value));
+				return schema_fail(sp,
+				    xasprintf(_("date_order must be mdy or dmy, not \"%s\"."), value));
 		} else if (!strcmp(key, "match_keys")) {
 			free(sp->match_keys);
 			sp->match_keys = xstrdup(value);
 			sp->match_keys_line = sp->line;
 		} else
-			return schema_fail(sp, xasprintf(_("\"%s\" is not a schema setting; use name, table, region, date_order or match_keys."), key));
+			return schema_fail(sp,
+			    xasprintf(
+				_("\"%s\" is not a schema setting; use name, table, region, date_order or match_keys."),
+				key));
 		return 1;
 	}
 
@@ -270,7 +294,10 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 		sp->new_section = 0;
 		if (fresh || sp->field == NULL || strcmp(sp->field->name, name) != 0) {
 			if (!schema_valid_identifier(name))
-				return schema_fail(sp, xasprintf(_("field \"%s\" is not a usable column name: use letters, digits and _, not starting with a digit."), name));
+				return schema_fail(sp,
+				    xasprintf(
+					_("field \"%s\" is not a usable column name: use letters, digits and _, not starting with a digit."),
+					name));
 			if (schema_field_index(s, name) >= 0) {
 				sp->field = NULL;
 				return schema_fail_at(sp, sp->section_line,
@@ -287,7 +314,8 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 		}
 		return schema_field_key(sp, sp->field, key, value);
 	}
-	return schema_fail(sp, xasprintf(_("[%s] is not a known section; use [schema] or [field NAME]."), section));
+	return schema_fail(sp,
+	    xasprintf(_("[%s] is not a known section; use [schema] or [field NAME]."), section));
 }
 
 /* Checks made once the whole file is read. */
@@ -305,12 +333,14 @@ schema_check(struct schema_parse *sp, int *line)
 		if (f->label == NULL)
 			f->label = xstrdup(f->name);
 		if (f->type == FIELD_ENUM && f->nvalues == 0)
-			return xasprintf(_("enum field \"%s\" lists no values (values = a, b, …)."), f->name);
+			return xasprintf(_("enum field \"%s\" lists no values (values = a, b, …)."),
+			    f->name);
 		if (f->type == FIELD_LIST && f->separator == NULL)
 			f->separator = xstrdup(";");
 	}
 	if (sp->match_keys == NULL)
-		return xstrdup(_("the [schema] section names no match keys (match_keys = field, …)."));
+		return xstrdup(
+		    _("the [schema] section names no match keys (match_keys = field, …)."));
 	char **names = NULL;
 	size_t n = 0;
 	schema_append_list(&names, &n, sp->match_keys);
@@ -318,11 +348,15 @@ schema_check(struct schema_parse *sp, int *line)
 	for (size_t i = 0; i < n && err == NULL; i++) {
 		int f = schema_field_index(s, names[i]);
 		if (f < 0)
-			err = xasprintf(_("match key \"%s\" is not a field of this schema."), names[i]);
+			err = xasprintf(_("match key \"%s\" is not a field of this schema."),
+			    names[i]);
 		else if (s->fields[f].type == FIELD_LIST)
-			err = xasprintf(_("match key \"%s\" is a list field; a match key must hold one value."), names[i]);
+			err = xasprintf(
+			    _("match key \"%s\" is a list field; a match key must hold one value."),
+			    names[i]);
 		else {
-			s->match_keys = xreallocarray(s->match_keys, s->nmatch_keys + 1, sizeof *s->match_keys);
+			s->match_keys =
+			    xreallocarray(s->match_keys, s->nmatch_keys + 1, sizeof *s->match_keys);
 			s->match_keys[s->nmatch_keys++] = (size_t)f;
 		}
 	}
@@ -343,8 +377,12 @@ schema_check(struct schema_parse *sp, int *line)
 		if ((f->required || key) && f->on_invalid == ON_INVALID_DROP_VALUE) {
 			*line = sp->on_invalid_line[i];
 			if (f->required)
-				return xasprintf(_("field \"%s\" is required, so an invalid value of it rejects the row; on_invalid = drop_value cannot be used with it."), f->name);
-			return xasprintf(_("field \"%s\" is a match key, so an invalid value of it rejects the row; on_invalid = drop_value cannot be used with it."), f->name);
+				return xasprintf(
+				    _("field \"%s\" is required, so an invalid value of it rejects the row; on_invalid = drop_value cannot be used with it."),
+				    f->name);
+			return xasprintf(
+			    _("field \"%s\" is a match key, so an invalid value of it rejects the row; on_invalid = drop_value cannot be used with it."),
+			    f->name);
 		}
 		if (!f->required && !key && sp->on_invalid_line[i] == 0)
 			f->on_invalid = ON_INVALID_DROP_VALUE;
@@ -460,7 +498,9 @@ schema_load(const char *name_or_path, char **cause)
 {
 	char *path = schema_find(name_or_path);
 	if (path == NULL) {
-		*cause = xasprintf(_("There is no schema called \"%s\"; give a schema name such as contacts or products, or the path of a .schema file."), name_or_path);
+		*cause = xasprintf(
+		    _("There is no schema called \"%s\"; give a schema name such as contacts or products, or the path of a .schema file."),
+		    name_or_path);
 		return NULL;
 	}
 	FILE *fp = fopen(path, "r");
@@ -498,7 +538,8 @@ schema_load(const char *name_or_path, char **cause)
 	free(sp.match_keys);
 	free(sp.on_invalid_line);
 	if (err != NULL) {
-		*cause = xasprintf(_("The schema is not valid: %s Fix the schema file and try again."), err);
+		*cause = xasprintf(
+		    _("The schema is not valid: %s Fix the schema file and try again."), err);
 		free(err);
 		schema_free(s);
 		return NULL;
@@ -555,8 +596,7 @@ schema_is_match_key(const struct schema *s, size_t f)
 }
 
 char *
-schema_join_fields(const struct schema *s, const size_t *fields, size_t n, int labels,
-    const char *sep)
+schema_join_fields(const struct schema *s, const size_t *fields, size_t n, int labels, const char *sep)
 {
 	size_t len = 1;
 	for (size_t i = 0; i < n; i++) {

@@ -25,39 +25,39 @@ enum date_order {
 
 /* What an invalid value of a field costs (on_invalid in schema files). */
 enum on_invalid {
-	ON_INVALID_REJECT_ROW,	/* the whole row is rejected */
-	ON_INVALID_DROP_VALUE,	/* the value is left out, the row kept */
+	ON_INVALID_REJECT_ROW, /* the whole row is rejected */
+	ON_INVALID_DROP_VALUE, /* the value is left out, the row kept */
 };
 
 struct field {
-	char *name;		/* column name in the target table */
-	char *label;		/* what a person calls it; defaults to name */
+	char *name;  /* column name in the target table */
+	char *label; /* what a person calls it; defaults to name */
 	enum field_type type;
-	int required;		/* an empty value rejects the row */
-	size_t max_length;	/* in characters, after normalization; 0 = none */
-	char *pattern;		/* POSIX ERE the normalized value must match, or NULL */
-	regex_t regex;		/* compiled pattern, valid when pattern != NULL */
-	char *separator;	/* list fields: separator in the source and the store */
-	char **synonyms;	/* header names that map to this field */
+	int required;	   /* an empty value rejects the row */
+	size_t max_length; /* in characters, after normalization; 0 = none */
+	char *pattern;	   /* POSIX ERE the normalized value must match, or NULL */
+	regex_t regex;	   /* compiled pattern, valid when pattern != NULL */
+	char *separator;   /* list fields: separator in the source and the store */
+	char **synonyms;   /* header names that map to this field */
 	size_t nsynonyms;
-	char **values;		/* enum fields: allowed values, canonical spelling */
+	char **values; /* enum fields: allowed values, canonical spelling */
 	size_t nvalues;
-	int decimal_comma;	/* number fields: "1.234,5" and "12,5" are accepted */
-	int integer;		/* number fields: only whole numbers */
-	enum on_invalid on_invalid;	/* schema_load: drop_value for optional
+	int decimal_comma;	    /* number fields: "1.234,5" and "12,5" are accepted */
+	int integer;		    /* number fields: only whole numbers */
+	enum on_invalid on_invalid; /* schema_load: drop_value for optional
 					 * fields that are no match key, unless
 					 * the file says reject_row */
 };
 
 struct schema {
 	char *name;
-	char *path;		/* the file it was read from */
-	char *table;		/* target table */
-	char *region;		/* default phone region (ISO 3166 alpha-2) */
+	char *path;   /* the file it was read from */
+	char *table;  /* target table */
+	char *region; /* default phone region (ISO 3166 alpha-2) */
 	enum date_order date_order;
 	struct field *fields;
 	size_t nfields;
-	size_t *match_keys;	/* field indexes, in priority order */
+	size_t *match_keys; /* field indexes, in priority order */
 	size_t nmatch_keys;
 };
 
@@ -91,8 +91,8 @@ int schema_is_match_key(const struct schema *schema, size_t f);
 
 /* The names (or, with labels set, the labels) of the fields at indexes
  * fields[0..n), joined with sep: "email or phone". A new string. */
-char *schema_join_fields(const struct schema *schema, const size_t *fields, size_t n,
-    int labels, const char *sep);
+char *schema_join_fields(const struct schema *schema, const size_t *fields, size_t n, int labels,
+    const char *sep);
 
 /* The word of schema files for on_invalid ("reject_row", "drop_value"). */
 const char *schema_on_invalid_name(enum on_invalid on_invalid);

@@ -19,12 +19,12 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define CSV_CHUNK_SIZE	(64 * 1024)	   /* read(2) size, and the sniffed sample */
-#define CSV_FIELD_MAX	(1024 * 1024)	   /* longest field read */
-#define CSV_RECORD_MAX	(4 * 1024 * 1024)  /* most text kept for one row */
-#define CSV_FIELDS_MAX	16384		   /* most fields kept per row, as Excel */
+#define CSV_CHUNK_SIZE (64 * 1024)	 /* read(2) size, and the sniffed sample */
+#define CSV_FIELD_MAX (1024 * 1024)	 /* longest field read */
+#define CSV_RECORD_MAX (4 * 1024 * 1024) /* most text kept for one row */
+#define CSV_FIELDS_MAX 16384		 /* most fields kept per row, as Excel */
 #define CSV_SNIFF_RECORDS 20
-#define CSV_NO_OFFSET	UINT64_MAX
+#define CSV_NO_OFFSET UINT64_MAX
 
 /* What reading one record gave. */
 enum csv_result {
@@ -37,44 +37,44 @@ enum csv_result {
 
 /* The record being read. */
 struct csv_record {
-	uint64_t line;		/* physical line of its first byte that is not blank */
-	bool open;		/* begun and not ended */
-	bool done;		/* libcsv ended it */
-	bool unclosed;		/* ended by the end of the file inside quotes */
-	bool too_long;		/* holds more than CSV_RECORD_MAX bytes */
-	size_t nfields;		/* fields read */
-	size_t nkept;		/* fields kept in the row (at most CSV_FIELDS_MAX) */
-	uint64_t bad_utf8;	/* file offset of the first byte that is not UTF-8 */
-	uint64_t nul;		/* file offset of the first NUL byte */
+	uint64_t line;	   /* physical line of its first byte that is not blank */
+	bool open;	   /* begun and not ended */
+	bool done;	   /* libcsv ended it */
+	bool unclosed;	   /* ended by the end of the file inside quotes */
+	bool too_long;	   /* holds more than CSV_RECORD_MAX bytes */
+	size_t nfields;	   /* fields read */
+	size_t nkept;	   /* fields kept in the row (at most CSV_FIELDS_MAX) */
+	uint64_t bad_utf8; /* file offset of the first byte that is not UTF-8 */
+	uint64_t nul;	   /* file offset of the first NUL byte */
 };
 
 struct csv_source {
 	int fd;
-	struct encoding_reader *reader;	/* the file's text as UTF-8 */
-	char *name;		/* the path, escaped for messages */
+	struct encoding_reader *reader; /* the file's text as UTF-8 */
+	char *name;			/* the path, escaped for messages */
 	unsigned char delimiter;
 	char *description;
 	struct csv_parser parser;
 
-	unsigned char *buf;	/* CSV_CHUNK_SIZE bytes of the file */
-	size_t len;		/* bytes in buf */
-	size_t pos;		/* next byte of buf to parse */
-	uint64_t buf_offset;	/* file offset of buf[0] */
-	bool eof;		/* read(2) returned 0 */
-	bool hold;		/* buf ends in part of a character: read more */
-	bool prev_cr;		/* the last byte scanned was CR */
-	uint64_t line;		/* physical line of the next byte */
+	unsigned char *buf;  /* CSV_CHUNK_SIZE bytes of the file */
+	size_t len;	     /* bytes in buf */
+	size_t pos;	     /* next byte of buf to parse */
+	uint64_t buf_offset; /* file offset of buf[0] */
+	bool eof;	     /* read(2) returned 0 */
+	bool hold;	     /* buf ends in part of a character: read more */
+	bool prev_cr;	     /* the last byte scanned was CR */
+	uint64_t line;	     /* physical line of the next byte */
 	int read_errno;
-	char *failure;		/* why the rest cannot be read, once it cannot */
+	char *failure; /* why the rest cannot be read, once it cannot */
 
 	struct csv_record record;
-	char *text;		/* the cells of the record, each NUL-terminated */
+	char *text; /* the cells of the record, each NUL-terminated */
 	size_t text_len;
 	size_t text_size;
-	size_t *starts;		/* where each cell starts in text */
-	size_t cells_size;	/* room in starts, row.cells and row.lens */
+	size_t *starts;	   /* where each cell starts in text */
+	size_t cells_size; /* room in starts, row.cells and row.lens */
 	struct row row;
-	uint64_t rows;		/* rows returned */
+	uint64_t rows; /* rows returned */
 
 	char **header;
 	size_t nheader;
@@ -181,8 +181,7 @@ csv_sniff(const unsigned char *p, size_t n, bool eof)
 				if (counts[k] == counts[j])
 					same++;
 			}
-			if (same > best_records ||
-			    (same == best_records && counts[j] > best_count)) {
+			if (same > best_records || (same == best_records && counts[j] > best_count)) {
 				best = candidates[i];
 				best_records = same;
 				best_count = counts[j];
@@ -266,10 +265,8 @@ csv_on_field(void *data, size_t len, void *arg)
 		if (size > CSV_FIELDS_MAX)
 			size = CSV_FIELDS_MAX;
 		s->starts = xreallocarray(s->starts, size, sizeof *s->starts);
-		s->row.cells = xreallocarray(s->row.cells, size,
-		    sizeof *s->row.cells);
-		s->row.lens = xreallocarray(s->row.lens, size,
-		    sizeof *s->row.lens);
+		s->row.cells = xreallocarray(s->row.cells, size, sizeof *s->row.cells);
+		s->row.lens = xreallocarray(s->row.lens, size, sizeof *s->row.lens);
 		s->cells_size = size;
 	}
 	if (len > 0)
@@ -308,8 +305,7 @@ csv_end_record(struct csv_source *s)
 		r->unclosed = true;
 		if (r->nkept == r->nfields && r->nkept > 0 && !r->too_long) {
 			k = r->nkept - 1;
-			if (s->row.lens[k] > 0 &&
-			    s->text[s->starts[k] + s->row.lens[k] - 1] == '\n') {
+			if (s->row.lens[k] > 0 && s->text[s->starts[k] + s->row.lens[k] - 1] == '\n') {
 				s->row.lens[k]--;
 				s->text[s->starts[k] + s->row.lens[k]] = '\0';
 			}
@@ -376,8 +372,7 @@ csv_read_record(struct csv_source *s)
 			if (bad != (size_t)-1)
 				r->bad_utf8 = s->buf_offset + s->pos + bad;
 		}
-		if (i > 0 && csv_parse(&s->parser, p, i, csv_on_field,
-		    csv_on_row, s) != i)
+		if (i > 0 && csv_parse(&s->parser, p, i, csv_on_field, csv_on_row, s) != i)
 			return CSV_RESULT_FIELD_TOO_LONG;
 		s->pos += i;
 		if (r->too_long)
@@ -414,31 +409,34 @@ csv_make_row(struct csv_source *s)
 	s->row.error = NULL;
 	if (r->unclosed) {
 		s->row.error = xasprintf(_("Row %llu (line %llu): a quoted "
-		    "field is never closed before the end of the file."),
+					   "field is never closed before the end of the file."),
 		    number, line);
-	} else if (r->bad_utf8 != CSV_NO_OFFSET &&
-	    encoding_reader_converts(s->reader)) {
+	} else if (r->bad_utf8 != CSV_NO_OFFSET && encoding_reader_converts(s->reader)) {
 		s->row.error = xasprintf(_("Row %llu (line %llu) holds bytes "
-		    "that are not %s text at byte offset %llu of the file; "
-		    "if the file is in another encoding, import it again with "
-		    "--encoding NAME."), number, line,
-		    encoding_reader_name(s->reader), csv_file_offset(s, r->bad_utf8));
+					   "that are not %s text at byte offset %llu of the file; "
+					   "if the file is in another encoding, import it again with "
+					   "--encoding NAME."),
+		    number, line, encoding_reader_name(s->reader), csv_file_offset(s, r->bad_utf8));
 	} else if (r->bad_utf8 != CSV_NO_OFFSET) {
 		s->row.error = xasprintf(_("Row %llu (line %llu) is not valid "
-		    "UTF-8 at byte offset %llu of the file; convert the file "
-		    "to UTF-8 and import it again."), number, line,
-		    csv_file_offset(s, r->bad_utf8));
+					   "UTF-8 at byte offset %llu of the file; convert the file "
+					   "to UTF-8 and import it again."),
+		    number, line, csv_file_offset(s, r->bad_utf8));
 	} else if (r->nul != CSV_NO_OFFSET) {
 		s->row.error = xasprintf(_("Row %llu (line %llu) holds a NUL "
-		    "byte at byte offset %llu of the file; the file may be "
-		    "damaged."), number, line, csv_file_offset(s, r->nul));
+					   "byte at byte offset %llu of the file; the file may be "
+					   "damaged."),
+		    number, line, csv_file_offset(s, r->nul));
 	} else if (r->nfields != s->nheader) {
-		s->row.error = xasprintf(ngettext("Row %llu (line %llu) has "
-		    "%zu field but the header has %zu; check for a missing or "
-		    "extra delimiter.", "Row %llu (line %llu) has %zu fields "
-		    "but the header has %zu; check for a missing or extra "
-		    "delimiter.", r->nfields), number, line, r->nfields,
-		    s->nheader);
+		s->row.error =
+		    xasprintf(ngettext("Row %llu (line %llu) has "
+				       "%zu field but the header has %zu; check for a missing or "
+				       "extra delimiter.",
+				  "Row %llu (line %llu) has %zu fields "
+				  "but the header has %zu; check for a missing or extra "
+				  "delimiter.",
+				  r->nfields),
+			number, line, r->nfields, s->nheader);
 	}
 }
 
@@ -452,62 +450,63 @@ csv_read_header(struct csv_source *s, char **cause)
 	size_t k;
 
 	switch (csv_read_record(s)) {
-	case CSV_RESULT_RECORD:
-		break;
+	case CSV_RESULT_RECORD: break;
 	case CSV_RESULT_END:
 		*cause = xasprintf(_("The file %s holds only blank lines: "
-		    "there is no header row."), s->name);
+				     "there is no header row."),
+		    s->name);
 		return false;
 	case CSV_RESULT_READ_FAILED:
-		*cause = xasprintf(_("The file %s cannot be read: %s."),
-		    s->name, strerror(s->read_errno));
+		*cause = xasprintf(_("The file %s cannot be read: %s."), s->name,
+		    strerror(s->read_errno));
 		return false;
 	case CSV_RESULT_FIELD_TOO_LONG:
 		*cause = xasprintf(_("The header row of %s (line %llu) has a "
-		    "field longer than 1 MiB; this usually means a quote was "
-		    "opened and never closed."), s->name,
-		    (unsigned long long)r->line);
+				     "field longer than 1 MiB; this usually means a quote was "
+				     "opened and never closed."),
+		    s->name, (unsigned long long)r->line);
 		return false;
 	case CSV_RESULT_RECORD_TOO_LONG:
 		*cause = xasprintf(_("The header row of %s (line %llu) holds "
-		    "more than 4 MiB of text, more than sluice reads in one "
-		    "row; check that this is the right file."), s->name,
-		    (unsigned long long)r->line);
+				     "more than 4 MiB of text, more than sluice reads in one "
+				     "row; check that this is the right file."),
+		    s->name, (unsigned long long)r->line);
 		return false;
 	}
 
 	line = r->line;
 	if (r->unclosed) {
 		*cause = xasprintf(_("The header row of %s (line %llu) opens a "
-		    "quote that is never closed before the end of the file."),
+				     "quote that is never closed before the end of the file."),
 		    s->name, line);
 		return false;
 	}
 	if (r->bad_utf8 != CSV_NO_OFFSET && encoding_reader_converts(s->reader)) {
 		*cause = xasprintf(_("The header row of %s (line %llu) holds "
-		    "bytes that are not %s text at byte offset %llu of the "
-		    "file; import it again with --encoding NAME naming the "
-		    "file's encoding."), s->name, line,
-		    encoding_reader_name(s->reader), csv_file_offset(s, r->bad_utf8));
+				     "bytes that are not %s text at byte offset %llu of the "
+				     "file; import it again with --encoding NAME naming the "
+				     "file's encoding."),
+		    s->name, line, encoding_reader_name(s->reader), csv_file_offset(s, r->bad_utf8));
 		return false;
 	}
 	if (r->bad_utf8 != CSV_NO_OFFSET) {
 		*cause = xasprintf(_("The header row of %s (line %llu) is not "
-		    "valid UTF-8 at byte offset %llu of the file; convert the "
-		    "file to UTF-8 and import it again."), s->name, line,
-		    csv_file_offset(s, r->bad_utf8));
+				     "valid UTF-8 at byte offset %llu of the file; convert the "
+				     "file to UTF-8 and import it again."),
+		    s->name, line, csv_file_offset(s, r->bad_utf8));
 		return false;
 	}
 	if (r->nul != CSV_NO_OFFSET) {
 		*cause = xasprintf(_("The header row of %s (line %llu) holds a "
-		    "NUL byte at byte offset %llu of the file; the file may be "
-		    "damaged."), s->name, line, csv_file_offset(s, r->nul));
+				     "NUL byte at byte offset %llu of the file; the file may be "
+				     "damaged."),
+		    s->name, line, csv_file_offset(s, r->nul));
 		return false;
 	}
 	if (r->nfields > CSV_FIELDS_MAX) {
 		*cause = xasprintf(_("The header row of %s has %zu columns; "
-		    "sluice reads at most %d."), s->name, r->nfields,
-		    CSV_FIELDS_MAX);
+				     "sluice reads at most %d."),
+		    s->name, r->nfields, CSV_FIELDS_MAX);
 		return false;
 	}
 
@@ -523,8 +522,7 @@ csv_read_header(struct csv_source *s, char **cause)
 static void csv_close(void *);
 
 static void *
-csv_open(int fd, const char *path, const struct source_options *opts,
-    char **cause)
+csv_open(int fd, const char *path, const struct source_options *opts, char **cause)
 {
 	struct csv_source *s;
 	int d = opts != NULL ? opts->delimiter : 0;
@@ -537,21 +535,21 @@ csv_open(int fd, const char *path, const struct source_options *opts,
 
 	if (d < 0 || d > 0xff || d == '"' || d == '\r' || d == '\n') {
 		*cause = xasprintf(_("The delimiter chosen for %s cannot be "
-		    "used: choose one character other than a quote or a line "
-		    "break."), s->name);
+				     "used: choose one character other than a quote or a line "
+				     "break."),
+		    s->name);
 		goto fail;
 	}
 
-	s->reader = encoding_reader_open(fd, opts != NULL ? opts->encoding : NULL, s->name,
-	    cause);
+	s->reader = encoding_reader_open(fd, opts != NULL ? opts->encoding : NULL, s->name, cause);
 	if (s->reader == NULL)
 		goto fail;
 
 	/* The first chunk is the sample the delimiter is sniffed from. */
 	while (!s->eof && s->len < CSV_CHUNK_SIZE) {
 		if (csv_fill(s) < 0) {
-			*cause = xasprintf(_("The file %s cannot be read: %s."),
-			    s->name, strerror(s->read_errno));
+			*cause = xasprintf(_("The file %s cannot be read: %s."), s->name,
+			    strerror(s->read_errno));
 			goto fail;
 		}
 	}
@@ -560,8 +558,7 @@ csv_open(int fd, const char *path, const struct source_options *opts,
 	if (d != 0)
 		s->delimiter = (unsigned char)d;
 	else {
-		s->delimiter = csv_sniff(s->buf + s->pos, s->len - s->pos,
-		    s->eof);
+		s->delimiter = csv_sniff(s->buf + s->pos, s->len - s->pos, s->eof);
 	}
 
 	if (encoding_reader_converts(s->reader)) {
@@ -583,11 +580,9 @@ csv_open(int fd, const char *path, const struct source_options *opts,
 	else if (s->delimiter == ' ')
 		s->description = xstrdup(_("CSV, delimiter SPACE"));
 	else if (s->delimiter > ' ' && s->delimiter < 0x7f) {
-		s->description = xasprintf(_("CSV, delimiter '%c'"),
-		    s->delimiter);
+		s->description = xasprintf(_("CSV, delimiter '%c'"), s->delimiter);
 	} else {
-		s->description = xasprintf(_("CSV, delimiter byte 0x%02X"),
-		    s->delimiter);
+		s->description = xasprintf(_("CSV, delimiter byte 0x%02X"), s->delimiter);
 	}
 
 	/* Not strict: a quote inside an unquoted field (ab"c) is kept, as
@@ -630,23 +625,24 @@ csv_next(void *state, struct row **row, char **cause)
 		csv_make_row(s);
 		*row = &s->row;
 		return 1;
-	case CSV_RESULT_END:
-		return 0;
+	case CSV_RESULT_END: return 0;
 	case CSV_RESULT_READ_FAILED:
-		s->failure = xasprintf(_("The file %s cannot be read: %s."),
-		    s->name, strerror(s->read_errno));
+		s->failure = xasprintf(_("The file %s cannot be read: %s."), s->name,
+		    strerror(s->read_errno));
 		break;
 	case CSV_RESULT_FIELD_TOO_LONG:
 		line = s->record.line;
 		s->failure = xasprintf(_("Row %llu (line %llu): a field is "
-		    "longer than 1 MiB; this usually means a quote was opened "
-		    "and never closed."), number, line);
+					 "longer than 1 MiB; this usually means a quote was opened "
+					 "and never closed."),
+		    number, line);
 		break;
 	case CSV_RESULT_RECORD_TOO_LONG:
 		line = s->record.line;
 		s->failure = xasprintf(_("Row %llu (line %llu) holds more than "
-		    "4 MiB of text, more than sluice reads in one row; check "
-		    "that this is the right file."), number, line);
+					 "4 MiB of text, more than sluice reads in one row; check "
+					 "that this is the right file."),
+		    number, line);
 		break;
 	}
 	*cause = xstrdup(s->failure);

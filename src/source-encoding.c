@@ -24,22 +24,22 @@
 /* A byte of the text standing for something in the file that is not text:
  * an undecodable sequence or a NUL character. */
 struct encoding_mark {
-	uint64_t out;		/* offset in the text */
-	uint64_t in;		/* offset in the file */
+	uint64_t out; /* offset in the text */
+	uint64_t in;  /* offset in the file */
 };
 
 struct encoding_reader {
 	int fd;
-	char *name;		/* the encoding, as shown to people */
-	iconv_t cd;		/* (iconv_t)-1: UTF-8, read as it is */
-	size_t unit;		/* bytes of a code unit: 1, 2 or 4 */
+	char *name;  /* the encoding, as shown to people */
+	iconv_t cd;  /* (iconv_t)-1: UTF-8, read as it is */
+	size_t unit; /* bytes of a code unit: 1, 2 or 4 */
 
-	unsigned char *in;	/* bytes of the file not converted yet */
+	unsigned char *in; /* bytes of the file not converted yet */
 	size_t in_len, in_pos;
-	uint64_t in_offset;	/* file offset of in[0] */
+	uint64_t in_offset; /* file offset of in[0] */
 	bool eof;
 
-	uint64_t out_total;	/* bytes of text given out */
+	uint64_t out_total; /* bytes of text given out */
 	struct encoding_mark *marks;
 	size_t nmarks, marks_size;
 };
@@ -150,8 +150,7 @@ struct encoding_census {
 };
 
 static void
-encoding_count_letters(const char *name, const unsigned char *p, size_t n,
-    struct encoding_census *c)
+encoding_count_letters(const char *name, const unsigned char *p, size_t n, struct encoding_census *c)
 {
 	iconv_t cd = iconv_open("UTF-8", name);
 	char out[4096], *inp = (char *)p, *outp;
@@ -186,8 +185,8 @@ encoding_count_letters(const char *name, const unsigned char *p, size_t n,
 				cp = (unsigned)(b & 0x1f) << 6 | (out[i + 1] & 0x3f);
 				i += 2;
 			} else if (b < 0xf0) {
-				cp = (unsigned)(b & 0x0f) << 12 | (unsigned)(out[i + 1] & 0x3f) << 6 |
-				    (out[i + 2] & 0x3f);
+				cp = (unsigned)(b & 0x0f) << 12 |
+				    (unsigned)(out[i + 1] & 0x3f) << 6 | (out[i + 2] & 0x3f);
 				i += 3;
 			} else {
 				cp = 0x10000;
@@ -340,8 +339,8 @@ encoding_reader_open(int fd, const char *forced, const char *name, char **cause)
 	r->in = xmalloc(ENCODING_IN_SIZE);
 	while (!r->eof && r->in_len < ENCODING_SAMPLE_SIZE) {
 		if (encoding_fill(r) == -1) {
-			*cause = xasprintf(_("The file %s cannot be read: %s."), name,
-			    strerror(errno));
+			*cause =
+			    xasprintf(_("The file %s cannot be read: %s."), name, strerror(errno));
 			goto fail;
 		}
 	}
@@ -355,9 +354,11 @@ encoding_reader_open(int fd, const char *forced, const char *name, char **cause)
 	if (!encoding_is_utf8(use)) {
 		r->cd = iconv_open("UTF-8", use);
 		if (r->cd == (iconv_t)-1) {
-			*cause = xasprintf(_("sluice does not know the encoding \"%s\" asked for "
-			    "%s; name one that iconv knows (iconv -l lists them), e.g. "
-			    "WINDOWS-1252, ISO-8859-15 or UTF-16LE."), r->name, name);
+			*cause =
+			    xasprintf(_("sluice does not know the encoding \"%s\" asked for "
+					"%s; name one that iconv knows (iconv -l lists them), e.g. "
+					"WINDOWS-1252, ISO-8859-15 or UTF-16LE."),
+				r->name, name);
 			goto fail;
 		}
 		if (strstr(r->name, "UTF-16") != NULL || strstr(r->name, "UCS-2") != NULL)

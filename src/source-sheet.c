@@ -20,7 +20,7 @@
 
 /* Days from 1970-01-01 to the day before each epoch. */
 #define SHEET_EPOCH_1900 (-25569)	/* 1899-12-30, for serials after 1900-02-28 */
-#define SHEET_EPOCH_1900_EARLY (-25568)	/* 1899-12-31, for serials up to 59 */
+#define SHEET_EPOCH_1900_EARLY (-25568) /* 1899-12-31, for serials up to 59 */
 #define SHEET_EPOCH_1904 (-24107)	/* 1904-01-01 is serial 0 */
 #define SHEET_LAST_1900 2958466.0	/* 10000-01-01 */
 #define SHEET_LAST_1904 (2958466.0 - 1462.0)
@@ -367,21 +367,24 @@ sheet_row_begin(struct sheet_rows *r)
 }
 
 int
-sheet_row_add(struct sheet_rows *r, unsigned col, const char *v, size_t n, uint64_t line,
-    char **cause)
+sheet_row_add(struct sheet_rows *r, unsigned col, const char *v, size_t n, uint64_t line, char **cause)
 {
 	size_t size;
 
 	if (r->ncells == SHEET_COLUMNS_MAX) {
-		*cause = xasprintf(_("%s is refused: its row %llu holds more than %d cells, more "
-		    "than a spreadsheet has columns. Save it again from the spreadsheet "
-		    "program."), r->name, (unsigned long long)line, SHEET_COLUMNS_MAX);
+		*cause =
+		    xasprintf(_("%s is refused: its row %llu holds more than %d cells, more "
+				"than a spreadsheet has columns. Save it again from the spreadsheet "
+				"program."),
+			r->name, (unsigned long long)line, SHEET_COLUMNS_MAX);
 		return -1;
 	}
 	if (r->text_len + n + 1 > SHEET_ROW_TEXT_MAX) {
-		*cause = xasprintf(_("%s is refused: its row %llu holds more than 4 MiB of "
-		    "text, more than sluice reads in one row; check that this is the right "
-		    "file."), r->name, (unsigned long long)line);
+		*cause = xasprintf(
+		    _("%s is refused: its row %llu holds more than 4 MiB of "
+		      "text, more than sluice reads in one row; check that this is the right "
+		      "file."),
+		    r->name, (unsigned long long)line);
 		return -1;
 	}
 	if (v != NULL && r->text_len + n + 1 > r->text_size) {
@@ -485,11 +488,12 @@ sheet_row_make(struct sheet_rows *r, uint64_t line)
 	r->row.error = NULL;
 	if (beyond < SHEET_COLUMNS_MAX) {
 		sheet_column_name(beyond, column);
-		r->row.error = xasprintf(_("Row %llu (spreadsheet row %llu) has a value in "
-		    "column %s (cell %s%llu), beyond the %zu columns of the header; give that "
-		    "column a header or clear the cell."), (unsigned long long)r->row.number,
-		    (unsigned long long)line, column, column, (unsigned long long)line,
-		    r->nheader);
+		r->row.error = xasprintf(
+		    _("Row %llu (spreadsheet row %llu) has a value in "
+		      "column %s (cell %s%llu), beyond the %zu columns of the header; give that "
+		      "column a header or clear the cell."),
+		    (unsigned long long)r->row.number, (unsigned long long)line, column, column,
+		    (unsigned long long)line, r->nheader);
 	}
 	return &r->row;
 }
@@ -517,8 +521,8 @@ sheet_list(const struct source_sheet_info *infos, size_t n)
 }
 
 long
-sheet_choose(const struct source_sheet_info *infos, size_t n, const char *want,
-    const char *file, char **cause)
+sheet_choose(const struct source_sheet_info *infos, size_t n, const char *want, const char *file,
+    char **cause)
 {
 	unsigned long number;
 	char *list, *esc, *end;
@@ -526,7 +530,8 @@ sheet_choose(const struct source_sheet_info *infos, size_t n, const char *want,
 
 	if (n == 0) {
 		*cause = xasprintf(_("The workbook %s has no sheets. Save it again from the "
-		    "spreadsheet program."), file);
+				     "spreadsheet program."),
+		    file);
 		return -1;
 	}
 	if (want == NULL) {
@@ -539,7 +544,8 @@ sheet_choose(const struct source_sheet_info *infos, size_t n, const char *want,
 				return (long)i;
 		}
 		*cause = xasprintf(_("The workbook %s holds only charts, no sheet of cells to "
-		    "import."), file);
+				     "import."),
+		    file);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -561,7 +567,8 @@ sheet_choose(const struct source_sheet_info *infos, size_t n, const char *want,
 	list = sheet_list(infos, n);
 	esc = text_escape(want);
 	*cause = xasprintf(_("The workbook %s has no sheet \"%s\"; its sheets are %s. Choose "
-	    "one with --sheet NAME or --sheet N."), file, esc, list);
+			     "one with --sheet NAME or --sheet N."),
+	    file, esc, list);
 	free(esc);
 	free(list);
 	return -1;
@@ -570,8 +577,8 @@ found:
 	if (infos[i].chart) {
 		esc = text_escape(infos[i].name);
 		*cause = xasprintf(_("The sheet \"%s\" of %s is a chart, not a sheet of cells; "
-		    "choose another with --sheet (sluice inspect %s lists them)."), esc, file,
-		    file);
+				     "choose another with --sheet (sluice inspect %s lists them)."),
+		    esc, file, file);
 		free(esc);
 		return -1;
 	}

@@ -10,19 +10,19 @@
 
 #include "source.h"
 
-#define SHEET_COLUMNS_MAX 16384		/* XFD, as Excel */
+#define SHEET_COLUMNS_MAX 16384 /* XFD, as Excel */
 #define SHEET_ROWS_MAX 1048576
-#define SHEET_CELL_MAX (1024 * 1024)	/* text of one cell */
+#define SHEET_CELL_MAX (1024 * 1024) /* text of one cell */
 #define SHEET_ROW_TEXT_MAX (4 * 1024 * 1024)
-#define SHEET_NUMBER_SIZE 40		/* room for any number or date */
+#define SHEET_NUMBER_SIZE 40 /* room for any number or date */
 
 /* How a cell's number format shows its number. */
 enum sheet_kind {
 	SHEET_NUMBER,
-	SHEET_DATE,		/* YYYY-MM-DD */
-	SHEET_DATETIME,		/* YYYY-MM-DDTHH:MM:SS */
-	SHEET_TIME,		/* HH:MM:SS, the time of day */
-	SHEET_ELAPSED,		/* HH:MM:SS, hours counted past 24 ([h]:mm) */
+	SHEET_DATE,	/* YYYY-MM-DD */
+	SHEET_DATETIME, /* YYYY-MM-DDTHH:MM:SS */
+	SHEET_TIME,	/* HH:MM:SS, the time of day */
+	SHEET_ELAPSED,	/* HH:MM:SS, hours counted past 24 ([h]:mm) */
 };
 
 /* The kind of the built-in number format id (0-163). */
@@ -64,9 +64,9 @@ long sheet_choose(const struct source_sheet_info *infos, size_t n, const char *w
  * cells of each row after it are placed in their columns, missing ones
  * empty, up to the header's width. */
 struct sheet_rows {
-	const char *name;	/* the file's name, escaped */
+	const char *name; /* the file's name, escaped */
 	/* The row being read. */
-	char *text;		/* its cells' text, text[0] = '\0' for empty cells */
+	char *text; /* its cells' text, text[0] = '\0' for empty cells */
 	size_t text_len, text_size;
 	unsigned *cols;
 	size_t *offs, *lens;
@@ -79,7 +79,7 @@ struct sheet_rows {
 	/* The row given out. */
 	struct row row;
 	size_t row_size;
-	uint64_t rows;		/* data rows given out */
+	uint64_t rows; /* data rows given out */
 };
 
 void sheet_rows_init(struct sheet_rows *r, const char *name);

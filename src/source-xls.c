@@ -27,7 +27,7 @@
 struct xls_source {
 	const void *handle;
 	int fd;
-	char *name;		/* the path, escaped */
+	char *name; /* the path, escaped */
 	uint64_t size;
 	struct source_sheet_info *infos;
 	char **names;
@@ -36,7 +36,7 @@ struct xls_source {
 	char *description;
 	unsigned nrows;
 	unsigned short ncols;
-	unsigned next;		/* the next row to read, 0-based */
+	unsigned next; /* the next row to read, 0-based */
 	struct sheet_rows rows;
 	char *failure;
 };
@@ -48,17 +48,22 @@ xls_open_error(const char *name, int rc)
 	case FREEXL_INSUFFICIENT_MEMORY:
 		return xasprintf(_("There is not enough memory to read the workbook %s."), name);
 	case FREEXL_CRAFTED_FILE:
-		return xasprintf(_("%s is refused: its structure is damaged in a way that looks "
-		    "crafted. Save it again from the spreadsheet program, or ask for a new copy "
-		    "of the file."), name);
+		return xasprintf(
+		    _("%s is refused: its structure is damaged in a way that looks "
+		      "crafted. Save it again from the spreadsheet program, or ask for a new copy "
+		      "of the file."),
+		    name);
 	case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
-		return xasprintf(_("%s is an Office file but not an Excel workbook (or it is "
-		    "encrypted); sluice reads XLSX, XLS and CSV files: save it in one of those "
-		    "formats and import that."), name);
+		return xasprintf(
+		    _("%s is an Office file but not an Excel workbook (or it is "
+		      "encrypted); sluice reads XLSX, XLS and CSV files: save it in one of those "
+		      "formats and import that."),
+		    name);
 	default:
 		return xasprintf(_("%s cannot be read as an Excel 97-2003 workbook: it is "
-		    "damaged or not a workbook. Save it again from the spreadsheet program "
-		    "(as XLSX or CSV), or ask for a new copy of the file."), name);
+				   "damaged or not a workbook. Save it again from the spreadsheet program "
+				   "(as XLSX or CSV), or ask for a new copy of the file."),
+		    name);
 	}
 }
 
@@ -79,9 +84,7 @@ xls_cell_text(struct xls_source *s, unsigned row, unsigned short col, char *buf,
 		n = snprintf(buf, SHEET_NUMBER_SIZE, "%d", v.value.int_value);
 		*len = (size_t)n;
 		return buf;
-	case FREEXL_CELL_DOUBLE:
-		*len = sheet_format_number(v.value.double_value, buf);
-		return buf;
+	case FREEXL_CELL_DOUBLE: *len = sheet_format_number(v.value.double_value, buf); return buf;
 	case FREEXL_CELL_TEXT:
 	case FREEXL_CELL_SST_TEXT:
 	case FREEXL_CELL_TIME:
@@ -99,8 +102,7 @@ xls_cell_text(struct xls_source *s, unsigned row, unsigned short col, char *buf,
 		if (*len > 10 && buf[10] == ' ')
 			buf[10] = 'T';
 		return buf;
-	default:
-		return "";
+	default: return "";
 	}
 }
 
@@ -148,7 +150,7 @@ xls_probe(const char *path)
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
-		return 0;	/* no probe possible: read it as before */
+		return 0; /* no probe possible: read it as before */
 	if (pid == 0) {
 		const void *h = NULL;
 		unsigned int count = 0, rows, i, r;
@@ -156,7 +158,7 @@ xls_probe(const char *path)
 		FreeXL_CellValue cell;
 		alarm(60);
 		if (freexl_open(path, &h) != FREEXL_OK)
-			_exit(0);	/* the parent reports FreeXL's error */
+			_exit(0); /* the parent reports FreeXL's error */
 		if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
 			count = 0;
 		for (i = 0; i < count; i++) {
@@ -198,9 +200,11 @@ xls_open(int fd, const char *path, const struct source_options *opts, char **cau
 	 * that was sniffed. */
 	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
 	if (xls_probe(access(fdpath, R_OK) == 0 ? fdpath : path) != 0) {
-		*cause = xasprintf(_("%s is a damaged XLS workbook: the XLS reader could not get "
-		    "through it. Open it in the spreadsheet program and save it again (as XLSX "
-		    "if you can), then import that."), s->name);
+		*cause = xasprintf(
+		    _("%s is a damaged XLS workbook: the XLS reader could not get "
+		      "through it. Open it in the spreadsheet program and save it again (as XLSX "
+		      "if you can), then import that."),
+		    s->name);
 		goto fail;
 	}
 	rc = freexl_open(access(fdpath, R_OK) == 0 ? fdpath : path, &s->handle);
@@ -212,7 +216,8 @@ xls_open(int fd, const char *path, const struct source_options *opts, char **cau
 	if (freexl_get_info(s->handle, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
 	    info == FREEXL_BIFF_OBFUSCATED) {
 		*cause = xasprintf(_("%s is protected by a password; open it in the spreadsheet "
-		    "program, remove the password, save it and import it again."), s->name);
+				     "program, remove the password, save it and import it again."),
+		    s->name);
 		goto fail;
 	}
 	if (freexl_get_info(s->handle, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
@@ -220,15 +225,15 @@ xls_open(int fd, const char *path, const struct source_options *opts, char **cau
 	s->infos = xcalloc(count > 0 ? count : 1, sizeof *s->infos);
 	s->names = xcalloc(count > 0 ? count : 1, sizeof *s->names);
 	for (i = 0; i < count; i++) {
-		if (freexl_get_worksheet_name(s->handle, (unsigned short)i, &sheet_name) !=
-		    FREEXL_OK || sheet_name == NULL)
+		if (freexl_get_worksheet_name(s->handle, (unsigned short)i, &sheet_name) != FREEXL_OK ||
+		    sheet_name == NULL)
 			sheet_name = "";
 		s->names[i] = xstrdup(sheet_name);
 		s->infos[i].name = s->names[i];
 	}
 	s->nsheets = count;
-	chosen = sheet_choose(s->infos, s->nsheets, opts != NULL ? opts->sheet : NULL, s->name,
-	    cause);
+	chosen =
+	    sheet_choose(s->infos, s->nsheets, opts != NULL ? opts->sheet : NULL, s->name, cause);
 	if (chosen < 0)
 		goto fail;
 	s->sheet = (size_t)chosen;
@@ -237,17 +242,18 @@ xls_open(int fd, const char *path, const struct source_options *opts, char **cau
 	if (freexl_select_active_worksheet(s->handle, (unsigned short)s->sheet) != FREEXL_OK ||
 	    freexl_worksheet_dimensions(s->handle, &s->nrows, &s->ncols) != FREEXL_OK) {
 		*cause = xasprintf(_("The sheet \"%s\" of %s cannot be read: the workbook is "
-		    "damaged. Save it again from the spreadsheet program."), esc, s->name);
+				     "damaged. Save it again from the spreadsheet program."),
+		    esc, s->name);
 		free(esc);
 		goto fail;
 	}
 	switch (xls_read_row(s, &line)) {
-	case 1:
-		break;
+	case 1: break;
 	case 0:
-		*cause = xasprintf(_("The sheet \"%s\" of %s is empty: there is no header row. "
-		    "Choose another sheet with --sheet (sluice inspect %s lists them)."), esc,
-		    s->name, s->name);
+		*cause =
+		    xasprintf(_("The sheet \"%s\" of %s is empty: there is no header row. "
+				"Choose another sheet with --sheet (sluice inspect %s lists them)."),
+			esc, s->name, s->name);
 		free(esc);
 		goto fail;
 	default:
@@ -285,14 +291,9 @@ xls_next(void *state, struct row **row, char **cause)
 		return -1;
 	}
 	switch (xls_read_row(s, &line)) {
-	case 1:
-		*row = sheet_row_make(&s->rows, line);
-		return 1;
-	case 0:
-		return 0;
-	default:
-		*cause = xstrdup(s->failure);
-		return -1;
+	case 1: *row = sheet_row_make(&s->rows, line); return 1;
+	case 0: return 0;
+	default: *cause = xstrdup(s->failure); return -1;
 	}
 }
 

@@ -32,25 +32,25 @@
 #define XLSX_SHEETS_MAX 1000
 #define XLSX_RELS_MAX 1000
 #define XLSX_XF_MAX 65536
-#define XLSX_SST_MAX (16u * 1024 * 1024)	/* shared strings */
+#define XLSX_SST_MAX (16u * 1024 * 1024) /* shared strings */
 #define XLSX_SST_TEXT_MAX ((size_t)512 * 1024 * 1024)
-#define XLSX_ATTR_MAX 4096	/* longest sheet name, path or format code kept */
+#define XLSX_ATTR_MAX 4096 /* longest sheet name, path or format code kept */
 /* Entity expansion beyond this factor stops expat (its default is 100). */
 #define XLSX_AMPLIFICATION 50.0f
 
 /* What every parse shares: the parser, and why it stopped. */
 struct xlsx_xml {
 	XML_Parser parser;
-	char *error;		/* set by a handler that stopped the parser */
+	char *error; /* set by a handler that stopped the parser */
 	bool doctype;
 };
 
 struct xlsx_sheet {
 	char *name;
 	char *rid;
-	char *path;		/* the part holding its cells */
+	char *path; /* the part holding its cells */
 	bool hidden;
-	bool chart;		/* not a worksheet */
+	bool chart; /* not a worksheet */
 };
 
 struct xlsx_rel {
@@ -63,16 +63,16 @@ enum xlsx_cell_type {
 	XLSX_CELL_NUMBER,
 	XLSX_CELL_SHARED,
 	XLSX_CELL_INLINE,
-	XLSX_CELL_STRING,	/* a formula's text */
+	XLSX_CELL_STRING, /* a formula's text */
 	XLSX_CELL_BOOL,
 	XLSX_CELL_ERROR,
-	XLSX_CELL_DATE,		/* ISO 8601 text */
+	XLSX_CELL_DATE, /* ISO 8601 text */
 };
 
 struct xlsx_source {
-	struct xlsx_xml xml;	/* first: handlers get the source as user data */
+	struct xlsx_xml xml; /* first: handlers get the source as user data */
 	int fd;
-	char *name;		/* the path, escaped */
+	char *name; /* the path, escaped */
 	uint64_t size;
 	struct zip_archive *zip;
 
@@ -82,14 +82,14 @@ struct xlsx_source {
 	struct xlsx_rel *rels;
 	size_t nrels;
 	bool date1904;
-	struct xlsx_sheet *sheet;	/* the one read */
+	struct xlsx_sheet *sheet; /* the one read */
 	char *description;
 
 	/* Styles: the kind of number each cell format shows. */
-	unsigned *xf_format;	/* numFmtId of each cellXfs entry */
+	unsigned *xf_format; /* numFmtId of each cellXfs entry */
 	unsigned char *xf_kind;
 	size_t nxf;
-	unsigned *fmt_ids;	/* custom number formats */
+	unsigned *fmt_ids; /* custom number formats */
 	unsigned char *fmt_kinds;
 	size_t nfmts;
 	bool in_cell_xfs;
@@ -103,21 +103,21 @@ struct xlsx_source {
 	bool in_si, in_t, in_rph;
 
 	/* The sheet's parse. */
-	bool counting;		/* the first pass: check and count */
+	bool counting; /* the first pass: check and count */
 	bool suspended, final_given, finished, in_sheet_data, in_row, in_cell, in_v, in_is;
 	bool row_ready;
-	uint64_t line;		/* the spreadsheet row being read */
+	uint64_t line; /* the spreadsheet row being read */
 	uint64_t last_line;
-	long col;		/* the cell being read, or -1 */
+	long col; /* the cell being read, or -1 */
 	enum xlsx_cell_type type;
 	unsigned style;
 	bool has_value;
-	char *value;		/* the cell's text */
+	char *value; /* the cell's text */
 	size_t value_len, value_size;
-	uint64_t rows_counted;	/* counting: rows with a value, header included */
+	uint64_t rows_counted; /* counting: rows with a value, header included */
 
 	struct sheet_rows rows;
-	uint64_t total;		/* data rows, from the first pass */
+	uint64_t total; /* data rows, from the first pass */
 	char *failure;
 };
 
@@ -212,18 +212,24 @@ xlsx_parse_error(struct xlsx_source *s, struct xlsx_xml *x, const char *path)
 	part = text_escape(path);
 	code = XML_GetErrorCode(x->parser);
 	if (x->doctype) {
-		cause = xasprintf(_("%s is refused: its part %s declares a DTD, which no "
-		    "workbook needs and which can hide an entity expansion attack. Save it "
-		    "again from the spreadsheet program."), s->name, part);
+		cause = xasprintf(
+		    _("%s is refused: its part %s declares a DTD, which no "
+		      "workbook needs and which can hide an entity expansion attack. Save it "
+		      "again from the spreadsheet program."),
+		    s->name, part);
 	} else if (code == XML_ERROR_AMPLIFICATION_LIMIT_BREACH) {
-		cause = xasprintf(_("%s is refused: its part %s expands entities far beyond "
-		    "its size, as an entity expansion attack does. Save it again from the "
-		    "spreadsheet program."), s->name, part);
+		cause =
+		    xasprintf(_("%s is refused: its part %s expands entities far beyond "
+				"its size, as an entity expansion attack does. Save it again from the "
+				"spreadsheet program."),
+			s->name, part);
 	} else {
-		cause = xasprintf(_("%s is damaged: its part %s is not well-formed XML (line "
-		    "%lu: %s). Save it again from the spreadsheet program, or ask for a new "
-		    "copy of the file."), s->name, part,
-		    (unsigned long)XML_GetCurrentLineNumber(x->parser), XML_ErrorString(code));
+		cause = xasprintf(
+		    _("%s is damaged: its part %s is not well-formed XML (line "
+		      "%lu: %s). Save it again from the spreadsheet program, or ask for a new "
+		      "copy of the file."),
+		    s->name, part, (unsigned long)XML_GetCurrentLineNumber(x->parser),
+		    XML_ErrorString(code));
 	}
 	free(part);
 	return cause;
@@ -285,9 +291,10 @@ xlsx_workbook_start(void *data, const XML_Char *el, const XML_Char **atts)
 		s->date1904 = v != NULL && (!strcmp(v, "1") || !strcasecmp(v, "true"));
 	} else if (!strcmp(name, "sheet")) {
 		if (s->nsheets == XLSX_SHEETS_MAX) {
-			xlsx_stop(&s->xml, xasprintf(_("%s is refused: its workbook lists more "
-			    "than %d sheets. Save it again from the spreadsheet program."),
-			    s->name, XLSX_SHEETS_MAX));
+			xlsx_stop(&s->xml,
+			    xasprintf(_("%s is refused: its workbook lists more "
+					"than %d sheets. Save it again from the spreadsheet program."),
+				s->name, XLSX_SHEETS_MAX));
 			return;
 		}
 		s->sheets = xreallocarray(s->sheets, s->nsheets + 1, sizeof *s->sheets);
@@ -320,9 +327,10 @@ xlsx_rels_start(void *data, const XML_Char *el, const XML_Char **atts)
 	if (mode != NULL && !strcasecmp(mode, "External"))
 		return;
 	if (s->nrels == XLSX_RELS_MAX) {
-		xlsx_stop(&s->xml, xasprintf(_("%s is refused: its workbook has more than %d "
-		    "relationships. Save it again from the spreadsheet program."), s->name,
-		    XLSX_RELS_MAX));
+		xlsx_stop(&s->xml,
+		    xasprintf(_("%s is refused: its workbook has more than %d "
+				"relationships. Save it again from the spreadsheet program."),
+			s->name, XLSX_RELS_MAX));
 		return;
 	}
 	s->rels = xreallocarray(s->rels, s->nrels + 1, sizeof *s->rels);
@@ -392,11 +400,11 @@ xlsx_read_workbook(struct xlsx_source *s, char **cause)
 	size_t i, j;
 
 	if (xlsx_parse_part(s, "xl/workbook.xml", &s->xml, xlsx_workbook_start, xlsx_ignore_end,
-	    NULL, cause) != 0)
+		NULL, cause) != 0)
 		return -1;
 	if (zip_has(s->zip, "xl/_rels/workbook.xml.rels") &&
 	    xlsx_parse_part(s, "xl/_rels/workbook.xml.rels", &s->xml, xlsx_rels_start,
-	    xlsx_ignore_end, NULL, cause) != 0)
+		xlsx_ignore_end, NULL, cause) != 0)
 		return -1;
 	for (i = 0; i < s->nsheets; i++) {
 		struct xlsx_sheet *sh = &s->sheets[i];
@@ -435,9 +443,10 @@ xlsx_choose_sheet(struct xlsx_source *s, const char *want, char **cause)
 	sh = &s->sheets[i];
 	esc = text_escape(sh->name);
 	if (!zip_has(s->zip, sh->path)) {
-		*cause = xasprintf(_("%s is not a complete XLSX workbook: the cells of its sheet "
-		    "\"%s\" are missing. Save it again from the spreadsheet program."), s->name,
-		    esc);
+		*cause =
+		    xasprintf(_("%s is not a complete XLSX workbook: the cells of its sheet "
+				"\"%s\" are missing. Save it again from the spreadsheet program."),
+			s->name, esc);
 		free(esc);
 		return -1;
 	}
@@ -588,9 +597,11 @@ xlsx_sst_start(void *data, const XML_Char *el, const XML_Char **atts)
 	(void)atts;
 	if (!strcmp(name, "si")) {
 		if (s->nsst == XLSX_SST_MAX) {
-			xlsx_stop(&s->xml, xasprintf(_("%s is refused: it holds more than %u "
-			    "different texts, more than sluice keeps in memory. Save the sheet as "
-			    "CSV and import that."), s->name, XLSX_SST_MAX));
+			xlsx_stop(&s->xml,
+			    xasprintf(_("%s is refused: it holds more than %u "
+					"different texts, more than sluice keeps in memory. Save the sheet as "
+					"CSV and import that."),
+				s->name, XLSX_SST_MAX));
 			return;
 		}
 		s->in_si = true;
@@ -630,9 +641,11 @@ xlsx_sst_text(void *data, const XML_Char *text, int len)
 	if (!s->in_t || len <= 0)
 		return;
 	if (s->sst_len + (size_t)len + 1 > XLSX_SST_TEXT_MAX) {
-		xlsx_stop(&s->xml, xasprintf(_("%s is refused: its shared strings hold more than "
-		    "%zu MiB of text, more than sluice keeps in memory. Save the sheet as CSV and "
-		    "import that."), s->name, XLSX_SST_TEXT_MAX >> 20));
+		xlsx_stop(&s->xml,
+		    xasprintf(_("%s is refused: its shared strings hold more than "
+				"%zu MiB of text, more than sluice keeps in memory. Save the sheet as CSV and "
+				"import that."),
+			s->name, XLSX_SST_TEXT_MAX >> 20));
 		return;
 	}
 	if (s->sst_len + (size_t)len + 1 > s->sst_size) {
@@ -659,8 +672,8 @@ xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
 	if (path == NULL)
 		path = xstrdup("xl/sharedStrings.xml");
 	if (zip_has(s->zip, path))
-		rc = xlsx_parse_part(s, path, &s->xml, xlsx_sst_start, xlsx_sst_end,
-		    xlsx_sst_text, cause);
+		rc = xlsx_parse_part(s, path, &s->xml, xlsx_sst_start, xlsx_sst_end, xlsx_sst_text,
+		    cause);
 	free(path);
 	return rc;
 }
@@ -686,8 +699,8 @@ xlsx_cell_ref(const char *ref, long *col, uint64_t *line)
 			return false;
 		r = r * 10 + (unsigned long)(*p - '0');
 	}
-	if (*p != '\0' || letters == 0 || c > SHEET_COLUMNS_MAX || (digits > 0 &&
-	    (r == 0 || r > SHEET_ROWS_MAX)))
+	if (*p != '\0' || letters == 0 || c > SHEET_COLUMNS_MAX ||
+	    (digits > 0 && (r == 0 || r > SHEET_ROWS_MAX)))
 		return false;
 	*col = (long)c - 1;
 	*line = r;
@@ -758,18 +771,20 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 		if (v != NULL) {
 			if (!xlsx_cell_ref(v, &s->col, &line)) {
 				esc = text_escape(v);
-				xlsx_sheet_fail(s, xasprintf(_("%s is refused: its row %llu has a cell "
-				    "at \"%s\", beyond the last cell a spreadsheet has (XFD1048576). "
-				    "Save it again from the spreadsheet program."), s->name,
-				    (unsigned long long)s->line, esc));
+				xlsx_sheet_fail(s,
+				    xasprintf(_("%s is refused: its row %llu has a cell "
+						"at \"%s\", beyond the last cell a spreadsheet has (XFD1048576). "
+						"Save it again from the spreadsheet program."),
+					s->name, (unsigned long long)s->line, esc));
 				free(esc);
 				return;
 			}
 		} else if (++s->col >= SHEET_COLUMNS_MAX) {
-			xlsx_sheet_fail(s, xasprintf(_("%s is refused: its row %llu has more than "
-			    "%d columns, more than a spreadsheet has. Save it again from the "
-			    "spreadsheet program."), s->name, (unsigned long long)s->line,
-			    SHEET_COLUMNS_MAX));
+			xlsx_sheet_fail(s,
+			    xasprintf(_("%s is refused: its row %llu has more than "
+					"%d columns, more than a spreadsheet has. Save it again from the "
+					"spreadsheet program."),
+				s->name, (unsigned long long)s->line, SHEET_COLUMNS_MAX));
 			return;
 		}
 		if (t == NULL || !strcmp(t, "n"))
@@ -796,17 +811,21 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 			n = strtoul(v, NULL, 10);
 			if (errno != 0 || n == 0 || n > SHEET_ROWS_MAX) {
 				esc = text_escape(v);
-				xlsx_sheet_fail(s, xasprintf(_("%s is refused: it has a row numbered "
-				    "\"%s\", beyond the last row a spreadsheet has (%d). Save it again "
-				    "from the spreadsheet program."), s->name, esc, SHEET_ROWS_MAX));
+				xlsx_sheet_fail(s,
+				    xasprintf(_("%s is refused: it has a row numbered "
+						"\"%s\", beyond the last row a spreadsheet has (%d). Save it again "
+						"from the spreadsheet program."),
+					s->name, esc, SHEET_ROWS_MAX));
 				free(esc);
 				return;
 			}
 			s->line = n;
 		} else if (++s->line > SHEET_ROWS_MAX) {
-			xlsx_sheet_fail(s, xasprintf(_("%s is refused: it has more than %d rows, "
-			    "more than a spreadsheet has. Save it again from the spreadsheet "
-			    "program."), s->name, SHEET_ROWS_MAX));
+			xlsx_sheet_fail(s,
+			    xasprintf(_("%s is refused: it has more than %d rows, "
+					"more than a spreadsheet has. Save it again from the spreadsheet "
+					"program."),
+				s->name, SHEET_ROWS_MAX));
 			return;
 		}
 		s->in_row = true;
@@ -831,9 +850,11 @@ xlsx_shared_string(struct xlsx_source *s, size_t *len)
 		i = i * 10 + (size_t)(*p - '0');
 	if (p == s->value || *p != '\0' || i >= s->nsst) {
 		sheet_column_name((unsigned)s->col, column);
-		xlsx_sheet_fail(s, xasprintf(_("%s is damaged: its cell %s%llu refers to a "
-		    "shared text that the workbook does not have. Save it again from the "
-		    "spreadsheet program."), s->name, column, (unsigned long long)s->line));
+		xlsx_sheet_fail(s,
+		    xasprintf(_("%s is damaged: its cell %s%llu refers to a "
+				"shared text that the workbook does not have. Save it again from the "
+				"spreadsheet program."),
+			s->name, column, (unsigned long long)s->line));
 		return NULL;
 	}
 	*len = s->sst_off[i + 1] - s->sst_off[i] - 1;
@@ -850,16 +871,13 @@ xlsx_cell_text(struct xlsx_source *s, char *buf, size_t *len)
 
 	*len = 0;
 	switch (s->type) {
-	case XLSX_CELL_SHARED:
-		return xlsx_shared_string(s, len);
+	case XLSX_CELL_SHARED: return xlsx_shared_string(s, len);
 	case XLSX_CELL_INLINE:
 		*len = xlsx_unescape(s->value, s->value_len);
 		s->value[*len] = '\0';
 		return s->value;
 	case XLSX_CELL_STRING:
-	case XLSX_CELL_ERROR:
-		*len = s->value_len;
-		return s->value;
+	case XLSX_CELL_ERROR: *len = s->value_len; return s->value;
 	case XLSX_CELL_BOOL:
 		if (s->value_len == 0)
 			return "";
@@ -878,8 +896,7 @@ xlsx_cell_text(struct xlsx_source *s, char *buf, size_t *len)
 			buf[10] = 'T';
 		*len = n;
 		return buf;
-	case XLSX_CELL_NUMBER:
-		break;
+	case XLSX_CELL_NUMBER: break;
 	}
 	if (s->value_len == 0)
 		return "";
@@ -921,7 +938,7 @@ xlsx_end_cell(struct xlsx_source *s)
 		return;
 	/* The first pass only counts: what the second would refuse. */
 	if (sheet_row_add(&s->rows, (unsigned)s->col, s->counting ? NULL : text, len, s->line,
-	    &cause) != 0)
+		&cause) != 0)
 		xlsx_sheet_fail(s, cause);
 }
 
@@ -973,9 +990,11 @@ xlsx_sheet_text(void *data, const XML_Char *text, int len)
 		return;
 	if (s->value_len + (size_t)len + 1 > SHEET_CELL_MAX) {
 		sheet_column_name((unsigned)(s->col < 0 ? 0 : s->col), column);
-		xlsx_sheet_fail(s, xasprintf(_("%s is refused: its cell %s%llu holds more than "
-		    "1 MiB of text, more than a spreadsheet cell can. Save it again from the "
-		    "spreadsheet program."), s->name, column, (unsigned long long)s->line));
+		xlsx_sheet_fail(s,
+		    xasprintf(_("%s is refused: its cell %s%llu holds more than "
+				"1 MiB of text, more than a spreadsheet cell can. Save it again from the "
+				"spreadsheet program."),
+			s->name, column, (unsigned long long)s->line));
 		return;
 	}
 	if (s->value_len + (size_t)len + 1 > s->value_size) {
@@ -1072,9 +1091,11 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	if (s->zip == NULL)
 		goto fail;
 	if (!zip_has(s->zip, "xl/workbook.xml")) {
-		*cause = xasprintf(_("%s is a ZIP archive but not an XLSX workbook (it holds no "
-		    "xl/workbook.xml); sluice reads XLSX, XLS and CSV files: save it in one of "
-		    "those formats and import that."), s->name);
+		*cause = xasprintf(
+		    _("%s is a ZIP archive but not an XLSX workbook (it holds no "
+		      "xl/workbook.xml); sluice reads XLSX, XLS and CSV files: save it in one of "
+		      "those formats and import that."),
+		    s->name);
 		goto fail;
 	}
 	if (xlsx_read_workbook(s, cause) != 0 ||
@@ -1093,9 +1114,10 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	}
 	if (s->rows_counted == 0) {
 		esc = text_escape(s->sheet->name);
-		*cause = xasprintf(_("The sheet \"%s\" of %s is empty: there is no header row. "
-		    "Choose another sheet with --sheet (sluice inspect %s lists them)."), esc,
-		    s->name, s->name);
+		*cause =
+		    xasprintf(_("The sheet \"%s\" of %s is empty: there is no header row. "
+				"Choose another sheet with --sheet (sluice inspect %s lists them)."),
+			esc, s->name, s->name);
 		free(esc);
 		goto fail;
 	}
@@ -1104,8 +1126,10 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	if (xlsx_sheet_begin(s, false, cause) != 0)
 		goto fail;
 	if (xlsx_pump(s) != 1) {
-		*cause = s->failure != NULL ? s->failure : xasprintf(_("The file %s changed "
-		    "while it was read; import it again."), s->name);
+		*cause = s->failure != NULL ? s->failure :
+					      xasprintf(_("The file %s changed "
+							  "while it was read; import it again."),
+						  s->name);
 		s->failure = NULL;
 		goto fail;
 	}
@@ -1136,14 +1160,9 @@ xlsx_next(void *state, struct row **row, char **cause)
 		return -1;
 	}
 	switch (xlsx_pump(s)) {
-	case 1:
-		*row = sheet_row_make(&s->rows, s->line);
-		return 1;
-	case 0:
-		return 0;
-	default:
-		*cause = xstrdup(s->failure);
-		return -1;
+	case 1: *row = sheet_row_make(&s->rows, s->line); return 1;
+	case 0: return 0;
+	default: *cause = xstrdup(s->failure); return -1;
 	}
 }
 

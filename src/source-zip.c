@@ -22,8 +22,8 @@
 struct zip_member {
 	char *path;
 	unz64_file_pos pos;
-	uint64_t size;		/* declared uncompressed size */
-	uint64_t compressed;	/* declared compressed size */
+	uint64_t size;	     /* declared uncompressed size */
+	uint64_t compressed; /* declared compressed size */
 };
 
 /* minizip reads through these callbacks: pread(2) on a descriptor that
@@ -38,15 +38,15 @@ struct zip_stream {
 struct zip_archive {
 	unzFile uf;
 	struct zip_stream stream;
-	char *name;		/* the file's name, escaped */
+	char *name; /* the file's name, escaped */
 	struct zip_member *members;
 	size_t nmembers;
 
-	struct zip_member *open;	/* the member being read */
-	char *open_name;	/* its path, escaped */
-	uint64_t data_start;	/* file offset of its compressed data */
-	uint64_t inflated;	/* bytes inflated from it */
-	uint64_t total;		/* bytes inflated from all members */
+	struct zip_member *open; /* the member being read */
+	char *open_name;	 /* its path, escaped */
+	uint64_t data_start;	 /* file offset of its compressed data */
+	uint64_t inflated;	 /* bytes inflated from it */
+	uint64_t total;		 /* bytes inflated from all members */
 	bool at_end;
 };
 
@@ -149,8 +149,9 @@ static char *
 zip_damaged(const struct zip_archive *z)
 {
 	return xasprintf(_("%s cannot be read as an XLSX workbook: its ZIP archive is "
-	    "truncated or damaged. Save it again from the spreadsheet program, or ask "
-	    "for a new copy of the file."), z->name);
+			   "truncated or damaged. Save it again from the spreadsheet program, or ask "
+			   "for a new copy of the file."),
+	    z->name);
 }
 
 /* Reads the central directory into z->members. */
@@ -168,22 +169,27 @@ zip_read_directory(struct zip_archive *z, char **cause)
 		return -1;
 	}
 	if (gi.number_entry > ZIP_ENTRIES_MAX) {
-		*cause = xasprintf(_("%s is refused: its ZIP archive holds more than %d files, "
-		    "which no workbook needs. Save it again from the spreadsheet program, or "
-		    "as CSV."), z->name, ZIP_ENTRIES_MAX);
+		*cause = xasprintf(
+		    _("%s is refused: its ZIP archive holds more than %d files, "
+		      "which no workbook needs. Save it again from the spreadsheet program, or "
+		      "as CSV."),
+		    z->name, ZIP_ENTRIES_MAX);
 		return -1;
 	}
 	for (rc = unzGoToFirstFile(z->uf); rc == UNZ_OK; rc = unzGoToNextFile(z->uf)) {
 		struct zip_member *m;
 
 		if (z->nmembers == ZIP_ENTRIES_MAX) {
-			*cause = xasprintf(_("%s is refused: its ZIP archive holds more than %d "
-			    "files, which no workbook needs. Save it again from the spreadsheet "
-			    "program, or as CSV."), z->name, ZIP_ENTRIES_MAX);
+			*cause = xasprintf(
+			    _("%s is refused: its ZIP archive holds more than %d "
+			      "files, which no workbook needs. Save it again from the spreadsheet "
+			      "program, or as CSV."),
+			    z->name, ZIP_ENTRIES_MAX);
 			return -1;
 		}
-		if (unzGetCurrentFileInfo64(z->uf, &info, path, sizeof path, NULL, 0, NULL,
-		    0) != UNZ_OK || info.size_filename > ZIP_NAME_MAX) {
+		if (unzGetCurrentFileInfo64(z->uf, &info, path, sizeof path, NULL, 0, NULL, 0) !=
+			UNZ_OK ||
+		    info.size_filename > ZIP_NAME_MAX) {
 			*cause = zip_damaged(z);
 			return -1;
 		}
@@ -212,9 +218,11 @@ zip_read_directory(struct zip_archive *z, char **cause)
 		if (strcasecmp(z->members[i - 1].path, z->members[i].path) == 0) {
 			char *member = text_escape(z->members[i].path);
 
-			*cause = xasprintf(_("%s is refused: its ZIP archive holds two files "
-			    "called %s, which a genuine workbook never does. Save it again from "
-			    "the spreadsheet program, or as CSV."), z->name, member);
+			*cause = xasprintf(
+			    _("%s is refused: its ZIP archive holds two files "
+			      "called %s, which a genuine workbook never does. Save it again from "
+			      "the spreadsheet program, or as CSV."),
+			    z->name, member);
 			free(member);
 			return -1;
 		}
@@ -299,7 +307,8 @@ zip_entry_open(struct zip_archive *z, const char *path, char **cause)
 	zip_entry_end(z);
 	if (m == NULL) {
 		*cause = xasprintf(_("%s is not a complete XLSX workbook: it has no part %s. "
-		    "Save it again from the spreadsheet program."), z->name, member);
+				     "Save it again from the spreadsheet program."),
+		    z->name, member);
 		free(member);
 		return -1;
 	}
@@ -311,15 +320,16 @@ zip_entry_open(struct zip_archive *z, const char *path, char **cause)
 	}
 	if (info.flag & 1) {
 		*cause = xasprintf(_("%s is protected by a password; open it in the "
-		    "spreadsheet program, remove the password, save it and import it "
-		    "again."), z->name);
+				     "spreadsheet program, remove the password, save it and import it "
+				     "again."),
+		    z->name);
 		free(member);
 		return -1;
 	}
 	if (info.compression_method != 0 && info.compression_method != Z_DEFLATED) {
 		*cause = xasprintf(_("%s uses a ZIP compression method sluice cannot read (in "
-		    "its part %s); save it again from the spreadsheet program."), z->name,
-		    member);
+				     "its part %s); save it again from the spreadsheet program."),
+		    z->name, member);
 		free(member);
 		return -1;
 	}
@@ -340,8 +350,9 @@ static char *
 zip_member_damaged(const struct zip_archive *z)
 {
 	return xasprintf(_("%s is damaged: the part %s of the workbook fails its checksum "
-	    "or cannot be inflated. Save it again from the spreadsheet program, or ask for "
-	    "a new copy of the file."), z->name, z->open_name);
+			   "or cannot be inflated. Save it again from the spreadsheet program, or ask for "
+			   "a new copy of the file."),
+	    z->name, z->open_name);
 }
 
 ssize_t
@@ -379,17 +390,19 @@ zip_entry_read(struct zip_archive *z, void *buf, size_t size, char **cause)
 	z->total += (uint64_t)n;
 	consumed = unzGetCurrentFileZStreamPos64(z->uf) - z->data_start;
 	if (z->inflated > ZIP_RATIO_GRACE && z->inflated / ZIP_RATIO_MAX > consumed) {
-		*cause = xasprintf(_("%s is refused: the part %s of the workbook inflates to "
-		    "more than %d times its compressed size, as a zip bomb does. If the file "
-		    "is genuine, save it as CSV and import that."), z->name, z->open_name,
-		    ZIP_RATIO_MAX);
+		*cause = xasprintf(
+		    _("%s is refused: the part %s of the workbook inflates to "
+		      "more than %d times its compressed size, as a zip bomb does. If the file "
+		      "is genuine, save it as CSV and import that."),
+		    z->name, z->open_name, ZIP_RATIO_MAX);
 		return -1;
 	}
 	if (z->inflated > ZIP_ENTRY_MAX || z->total > ZIP_TOTAL_MAX) {
-		*cause = xasprintf(_("%s is refused: the part %s of the workbook holds more "
-		    "than %llu MiB, more than sluice reads. Split the sheet, or save it as CSV "
-		    "and import that."), z->name, z->open_name,
-		    (unsigned long long)(ZIP_ENTRY_MAX >> 20));
+		*cause = xasprintf(
+		    _("%s is refused: the part %s of the workbook holds more "
+		      "than %llu MiB, more than sluice reads. Split the sheet, or save it as CSV "
+		      "and import that."),
+		    z->name, z->open_name, (unsigned long long)(ZIP_ENTRY_MAX >> 20));
 		return -1;
 	}
 	return n;

@@ -28,7 +28,7 @@
 struct source {
 	const struct source_ops *ops;
 	void *state;
-	uint64_t size;		/* from fstat(2) when opened */
+	uint64_t size; /* from fstat(2) when opened */
 	char *path;
 };
 
@@ -59,17 +59,16 @@ static const struct source_magic {
 	const char *bytes;
 	size_t len;
 } source_binary_magic[] = {
-	{ "\x89PNG\r\n\x1a\n", 8 },
-	{ "\xff\xd8\xff", 3 },		/* JPEG */
-	{ "GIF87a", 6 },
-	{ "GIF89a", 6 },
-	{ "%PDF-", 5 },
-	{ "\x1f\x8b", 2 },		/* gzip */
-	{ "7z\xbc\xaf\x27\x1c", 6 },
-	{ "Rar!\x1a\x07", 6 },
-	{ "\x7f" "ELF", 4 },
-	{ "\xfd" "7zXZ", 5 },
-	{ "\x28\xb5\x2f\xfd", 4 },	/* zstd */
+	{ "\x89PNG\r\n\x1a\n", 8 }, { "\xff\xd8\xff", 3 },		     /* JPEG */
+	{ "GIF87a", 6 }, { "GIF89a", 6 }, { "%PDF-", 5 }, { "\x1f\x8b", 2 }, /* gzip */
+	{ "7z\xbc\xaf\x27\x1c", 6 }, { "Rar!\x1a\x07", 6 },
+	{ "\x7f"
+	  "ELF",
+	    4 },
+	{ "\xfd"
+	  "7zXZ",
+	    5 },
+	{ "\x28\xb5\x2f\xfd", 4 }, /* zstd */
 };
 
 /* The operation table for a file starting with head[0..len), or NULL and
@@ -85,8 +84,9 @@ source_pick(const unsigned char *head, size_t len, const char *name,
 	/* Before the NUL test: every ZIP archive and every OLE2 compound
 	 * file holds NUL bytes. source-xlsx.c refuses a ZIP archive that is
 	 * not a workbook, source-xls.c an OLE2 file that is not one. */
-	if (len >= 4 && (memcmp(head, "PK\3\4", 4) == 0 || memcmp(head, "PK\5\6", 4) == 0 ||
-	    memcmp(head, "PK\7\x08", 4) == 0))
+	if (len >= 4 &&
+	    (memcmp(head, "PK\3\4", 4) == 0 || memcmp(head, "PK\5\6", 4) == 0 ||
+		memcmp(head, "PK\7\x08", 4) == 0))
 		return &source_xlsx_ops;
 	if (len >= sizeof ole2 && memcmp(head, ole2, sizeof ole2) == 0)
 		return &source_xls_ops;
@@ -95,21 +95,24 @@ source_pick(const unsigned char *head, size_t len, const char *name,
 
 		if (len >= m->len && memcmp(head, m->bytes, m->len) == 0) {
 			*cause = xasprintf(_("%s is not a spreadsheet or CSV file (it "
-			    "contains binary data)."), name);
+					     "contains binary data)."),
+			    name);
 			return NULL;
 		}
 	}
 	/* Text in UTF-16 or UTF-32 is full of NUL bytes. */
-	unicode = (len >= 2 && (memcmp(head, "\xff\xfe", 2) == 0 ||
-	    memcmp(head, "\xfe\xff", 2) == 0)) ||
+	unicode =
+	    (len >= 2 && (memcmp(head, "\xff\xfe", 2) == 0 || memcmp(head, "\xfe\xff", 2) == 0)) ||
 	    (len >= 4 && memcmp(head, "\0\0\xfe\xff", 4) == 0) ||
 	    encoding_utf16_pattern(head, len) != 0;
-	if (opts->encoding != NULL && (!strncasecmp(opts->encoding, "UTF-16", 6) ||
-	    !strncasecmp(opts->encoding, "UTF-32", 6) || !strncasecmp(opts->encoding, "UCS-", 4)))
+	if (opts->encoding != NULL &&
+	    (!strncasecmp(opts->encoding, "UTF-16", 6) || !strncasecmp(opts->encoding, "UTF-32", 6) ||
+		!strncasecmp(opts->encoding, "UCS-", 4)))
 		unicode = true;
 	if (!unicode && memchr(head, '\0', len) != NULL) {
 		*cause = xasprintf(_("%s is not a spreadsheet or CSV file (it "
-		    "contains binary data)."), name);
+				     "contains binary data)."),
+		    name);
 		return NULL;
 	}
 	return &source_csv_ops;
@@ -133,34 +136,32 @@ source_open(const char *path, const struct source_options *opts, char **cause)
 	name = text_escape(path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
-		*cause = xasprintf(_("The file %s cannot be opened: %s."),
-		    name, strerror(errno));
+		*cause = xasprintf(_("The file %s cannot be opened: %s."), name, strerror(errno));
 		goto fail;
 	}
 	if (fstat(fd, &sb) == -1) {
-		*cause = xasprintf(_("The file %s cannot be read: %s."), name,
-		    strerror(errno));
+		*cause = xasprintf(_("The file %s cannot be read: %s."), name, strerror(errno));
 		goto fail;
 	}
 	if (S_ISDIR(sb.st_mode)) {
-		*cause = xasprintf(_("The file %s cannot be read: %s."), name,
-		    strerror(EISDIR));
+		*cause = xasprintf(_("The file %s cannot be read: %s."), name, strerror(EISDIR));
 		goto fail;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		*cause = xasprintf(_("%s is not a regular file; sluice imports "
-		    "files saved on disk."), name);
+				     "files saved on disk."),
+		    name);
 		goto fail;
 	}
 	if (sb.st_size == 0) {
 		*cause = xasprintf(_("The file %s is empty: there is no header "
-		    "row."), name);
+				     "row."),
+		    name);
 		goto fail;
 	}
 	len = source_read_head(fd, head, sizeof head);
 	if (len == -1) {
-		*cause = xasprintf(_("The file %s cannot be read: %s."), name,
-		    strerror(errno));
+		*cause = xasprintf(_("The file %s cannot be read: %s."), name, strerror(errno));
 		goto fail;
 	}
 	ops = source_pick(head, (size_t)len, name, opts, cause);

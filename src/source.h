@@ -13,13 +13,13 @@
 /* One row of the file, owned by the source and valid until the next call
  * to source_next() or source_close(). */
 struct row {
-	uint64_t number;	/* 1 = first row after the header */
+	uint64_t number; /* 1 = first row after the header */
 	/* CSV: physical line (1-based) where the row starts; workbooks: the
 	 * row number the spreadsheet shows. */
 	uint64_t line;
 	size_t ncells;
-	char **cells;		/* NUL-terminated UTF-8; never NULL */
-	size_t *lens;		/* byte length of each cell */
+	char **cells; /* NUL-terminated UTF-8; never NULL */
+	size_t *lens; /* byte length of each cell */
 	/* When the row cannot be read as cells matching the header (wrong
 	 * number of fields, bytes that are not UTF-8, a quote never closed),
 	 * error is a sentence naming the row, the line and what is wrong, and
@@ -28,9 +28,9 @@ struct row {
 };
 
 struct source_options {
-	int delimiter;		/* 0: sniff among , ; TAB | */
-	const char *sheet;	/* workbooks: a sheet name or 1-based number; NULL: the first visible */
-	const char *encoding;	/* CSV: force this encoding (iconv name); NULL: detect */
+	int delimiter;	   /* 0: sniff among , ; TAB | */
+	const char *sheet; /* workbooks: a sheet name or 1-based number; NULL: the first visible */
+	const char *encoding; /* CSV: force this encoding (iconv name); NULL: detect */
 };
 
 struct source;
@@ -38,17 +38,16 @@ struct source;
 /* A sheet of a workbook, as a person choosing one sees it. */
 struct source_sheet_info {
 	const char *name;
-	bool hidden;		/* hidden in the spreadsheet program */
-	bool chart;		/* a chart sheet: it holds no cells */
+	bool hidden; /* hidden in the spreadsheet program */
+	bool chart;  /* a chart sheet: it holds no cells */
 };
 
 struct source_ops {
-	const char *name;	/* "csv" */
+	const char *name; /* "csv" */
 	/* Opens path (fd already open, positioned at 0) and reads the header.
 	 * Returns NULL and sets *cause on failure. Takes ownership of fd
 	 * always: it is closed on failure too. */
-	void *(*open)(int fd, const char *path, const struct source_options *,
-	    char **cause);
+	void *(*open)(int fd, const char *path, const struct source_options *, char **cause);
 	/* The header: *n column names. */
 	const char *const *(*header)(void *state, size_t *n);
 	/* 1: *row set; 0: end of file; -1: the rest of the file cannot be
@@ -75,8 +74,7 @@ extern const struct source_ops source_xls_ops;
 /* Opens path, decides its format from its content and reads its header.
  * Returns NULL and sets *cause (naming the file) when the file cannot be
  * read or is not a format sluice reads. */
-struct source *source_open(const char *path, const struct source_options *opts,
-    char **cause);
+struct source *source_open(const char *path, const struct source_options *opts, char **cause);
 const char *const *source_header(struct source *s, size_t *n);
 int source_next(struct source *s, struct row **row, char **cause);
 /* Bytes read so far and the file's size, for progress. */

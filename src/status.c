@@ -10,8 +10,8 @@
 
 #define B(s) (1u << (s))
 /* From any finished status an import may be rolled back. */
-#define ENDS                                                                                     \
-	(B(STATUS_COMPLETED) | B(STATUS_COMPLETED_WITH_ERRORS) | B(STATUS_FAILED) |            \
+#define ENDS                                                                                       \
+	(B(STATUS_COMPLETED) | B(STATUS_COMPLETED_WITH_ERRORS) | B(STATUS_FAILED) |                \
 	    B(STATUS_CANCELLED) | B(STATUS_INTERRUPTED))
 
 static const struct status_entry {
@@ -20,15 +20,15 @@ static const struct status_entry {
 	const char *short_label;
 	unsigned live : 1, finished : 1, resumable : 1, alarming : 1;
 	enum exit_code exit;
-	unsigned next;		/* B(status) of each status it may move to */
+	unsigned next; /* B(status) of each status it may move to */
 } status_table[STATUS_COUNT] = {
 	[STATUS_NONE] = { "", "", "?", 0, 0, 0, 0, EXIT_INTERRUPTED, 0 },
-	[STATUS_PENDING] = { "pending", N_("pending"), N_("pending"), 1, 0, 0, 0,
-	    EXIT_INTERRUPTED, B(STATUS_VALIDATING) | B(STATUS_RUNNING) | ENDS },
+	[STATUS_PENDING] = { "pending", N_("pending"), N_("pending"), 1, 0, 0, 0, EXIT_INTERRUPTED,
+	    B(STATUS_VALIDATING) | B(STATUS_RUNNING) | ENDS },
 	[STATUS_VALIDATING] = { "validating", N_("validating"), N_("validating"), 1, 0, 0, 0,
 	    EXIT_INTERRUPTED, B(STATUS_RUNNING) | B(STATUS_PAUSED) | ENDS },
-	[STATUS_RUNNING] = { "running", N_("running"), N_("running"), 1, 0, 0, 0,
-	    EXIT_INTERRUPTED, B(STATUS_RETRYING) | B(STATUS_PAUSED) | ENDS },
+	[STATUS_RUNNING] = { "running", N_("running"), N_("running"), 1, 0, 0, 0, EXIT_INTERRUPTED,
+	    B(STATUS_RETRYING) | B(STATUS_PAUSED) | ENDS },
 	[STATUS_RETRYING] = { "retrying", N_("retrying"), N_("retrying"), 1, 0, 0, 0,
 	    EXIT_INTERRUPTED, B(STATUS_RUNNING) | B(STATUS_PAUSED) | ENDS },
 	[STATUS_PAUSED] = { "paused", N_("paused"), N_("paused"), 1, 0, 0, 0, EXIT_INTERRUPTED,
@@ -43,8 +43,8 @@ static const struct status_entry {
 	    EXIT_CANCELLED, B(STATUS_RUNNING) | B(STATUS_ROLLED_BACK) },
 	[STATUS_INTERRUPTED] = { "interrupted", N_("interrupted"), N_("interrupted"), 0, 1, 1, 1,
 	    EXIT_INTERRUPTED, B(STATUS_RUNNING) | B(STATUS_ROLLED_BACK) },
-	[STATUS_ROLLED_BACK] = { "rolled_back", N_("rolled back"), N_("rolled back"), 0, 1, 0,
-	    0, EXIT_INTERRUPTED, 0 },
+	[STATUS_ROLLED_BACK] = { "rolled_back", N_("rolled back"), N_("rolled back"), 0, 1, 0, 0,
+	    EXIT_INTERRUPTED, 0 },
 };
 
 static const struct status_entry *

@@ -21,7 +21,7 @@ enum import_status {
 	STATUS_PENDING,
 	STATUS_VALIDATING,
 	STATUS_RUNNING,
-	STATUS_RETRYING,	/* the engine's snapshot only: a batch waits to be retried */
+	STATUS_RETRYING, /* the engine's snapshot only: a batch waits to be retried */
 	STATUS_PAUSED,
 	STATUS_COMPLETED,
 	STATUS_COMPLETED_WITH_ERRORS,

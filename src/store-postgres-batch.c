@@ -20,16 +20,16 @@
 
 /* A stored record as the batch knows it. */
 struct batch_rec {
-	int64_t id, from;	/* from: imported_from, -1 when none */
-	char **vals;		/* one per field, NULL = empty */
-	int created;		/* new in this batch */
-	int dirty;		/* changed in this batch */
+	int64_t id, from; /* from: imported_from, -1 when none */
+	char **vals;	  /* one per field, NULL = empty */
+	int created;	  /* new in this batch */
+	int dirty;	  /* changed in this batch */
 };
 
 /* The records holding one value of one match key, by id. */
 struct batch_slot {
 	size_t k;
-	char *value;		/* NULL: a free slot */
+	char *value; /* NULL: a free slot */
 	size_t *recs, n, cap;
 };
 
@@ -38,7 +38,7 @@ struct batch {
 	struct batch_rec *recs;
 	size_t nrecs, caprecs;
 	struct batch_slot *slots;
-	size_t nslots, used;	/* nslots: a power of two */
+	size_t nslots, used; /* nslots: a power of two */
 };
 
 static uint64_t
@@ -125,8 +125,7 @@ batch_index_remove(struct batch *b, size_t k, const char *v, size_t r)
 
 /* A record with copies of values, filed under its keys; its index. */
 static size_t
-batch_rec_add(struct batch *b, int64_t id, int64_t from, const char *const *values,
-    int created)
+batch_rec_add(struct batch *b, int64_t id, int64_t from, const char *const *values, int created)
 {
 	const struct schema *s = b->s;
 	if (b->nrecs == b->caprecs) {
@@ -169,8 +168,7 @@ batch_free(struct batch *b)
  * of the first key that found it; res->reason when the keys name two
  * records. */
 static ssize_t
-batch_find(struct batch *b, const char *const *values, size_t *matched,
-    struct upsert_result *res)
+batch_find(struct batch *b, const char *const *values, size_t *matched, struct upsert_result *res)
 {
 	const struct schema *s = b->s;
 	ssize_t found = -1;
@@ -245,7 +243,8 @@ void
 store_pg_batch_finalize(struct store_pg *st)
 {
 	if (st->batch && PQstatus(st->conn) == CONNECTION_OK)
-		store_pg_exec(st, "DEALLOCATE s_prefetch; DEALLOCATE s_binsert; DEALLOCATE s_bupdate");
+		store_pg_exec(st,
+		    "DEALLOCATE s_prefetch; DEALLOCATE s_binsert; DEALLOCATE s_bupdate");
 	st->batch = 0;
 	free(st->seq);
 	free(st->key_unique);
@@ -259,9 +258,11 @@ static char **
 batch_types(struct store_pg *st, const struct schema *s)
 {
 	const char *p[] = { st->table };
-	PGresult *res = store_pg_query(st, "SELECT attname, format_type(atttypid, NULL)"
+	PGresult *res = store_pg_query(st,
+	    "SELECT attname, format_type(atttypid, NULL)"
 	    " FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0"
-	    " AND NOT attisdropped", 1, p, NULL);
+	    " AND NOT attisdropped",
+	    1, p, NULL);
 	if (res == NULL)
 		return NULL;
 	char **types = xcalloc(s->nfields, sizeof *types);
@@ -295,7 +296,7 @@ store_pg_batch_prepare(struct store_pg *st, const struct schema *s)
 	PQclear(res);
 	char **types = st->seq ? batch_types(st, s) : NULL;
 	if (types == NULL)
-		return STORE_OK;	/* row by row, then */
+		return STORE_OK; /* row by row, then */
 
 	struct pg_buf cols = { 0 }, prefetch = { 0 }, ins = { 0 }, upd = { 0 };
 	for (size_t f = 0; f < s->nfields; f++) {
@@ -323,8 +324,8 @@ store_pg_batch_prepare(struct store_pg *st, const struct schema *s)
 	pg_buf_printf(&names, ", f");
 	pg_buf_printf(&ins, "INSERT INTO %s (id, %simported_from) SELECT * FROM %s", st->table,
 	    cols.s, arrays.s);
-	pg_buf_printf(&upd, ", imported_from = u.f FROM %s AS u(%s) WHERE %s.id = u.i",
-	    arrays.s, names.s, st->table);
+	pg_buf_printf(&upd, ", imported_from = u.f FROM %s AS u(%s) WHERE %s.id = u.i", arrays.s,
+	    names.s, st->table);
 	char *update = xasprintf("UPDATE %s SET %s", st->table, upd.s);
 
 	if (s->nmatch_keys > 0)
@@ -351,8 +352,7 @@ store_pg_batch_prepare(struct store_pg *st, const struct schema *s)
 
 /* Reads the stored records that the rows' key values name. */
 static enum store_status
-batch_prefetch(struct store_pg *st, struct batch *b, const char *const *const *rows,
-    size_t n)
+batch_prefetch(struct store_pg *st, struct batch *b, const char *const *const *rows, size_t n)
 {
 	const struct schema *s = b->s;
 	if (s->nmatch_keys == 0)
@@ -432,7 +432,8 @@ batch_sequence(struct store_pg *st, int64_t *next, int64_t used)
 	snprintf(num, sizeof num, "%" PRId64, *next + used);
 	const char *p[] = { st->seq, num };
 	enum store_status ss = STORE_OK;
-	PGresult *res = used < 0 ? store_pg_query(st, "SELECT nextval($1::regclass)", 1, p, &ss) :
+	PGresult *res = used < 0 ?
+	    store_pg_query(st, "SELECT nextval($1::regclass)", 1, p, &ss) :
 	    store_pg_query(st, "SELECT setval($1::regclass, $2, false)", 2, p, &ss);
 	if (res != NULL && used < 0)
 		*next = store_pg_int(res, 0, 0);
@@ -451,8 +452,8 @@ store_pg_upsert_batch(struct store *base, const char *const *const *rows, size_t
 	if (!st->batch) {
 		for (size_t i = 0; i < n && ss == STORE_OK; i++)
 			if (rows[i] != NULL)
-				ss = store_pg_upsert(base, rows[i], strategy, on_conflict, import_id,
-				    &res[i]);
+				ss = store_pg_upsert(base, rows[i], strategy, on_conflict,
+				    import_id, &res[i]);
 		return ss;
 	}
 	struct batch b = { .s = s };
@@ -485,7 +486,7 @@ store_pg_upsert_batch(struct store *base, const char *const *const *rows, size_t
 		out->record_id = rec->id;
 		out->matched_from = rec->from;
 		if (store_key_conflict(s, strategy, on_conflict, rec->id, matched,
-		    (const char *const *)rec->vals, values, out) &&
+			(const char *const *)rec->vals, values, out) &&
 		    out->outcome == OUTCOME_REJECTED) {
 			out->before = store_before_image(s, rec->id, (const char *const *)rec->vals,
 			    rec->from);
@@ -503,7 +504,8 @@ store_pg_upsert_batch(struct store *base, const char *const *const *rows, size_t
 			out->after_hash = store_values_hash(st->merged, s->nfields);
 			if (batch_rec_set(&b, st->key_unique, (size_t)r, st->merged, import_id) != 0) {
 				free(st->errmsg);
-				st->errmsg = xstrdup(_("A row would give a record a key value that another record holds."));
+				st->errmsg = xstrdup(_(
+				    "A row would give a record a key value that another record holds."));
 				ss = STORE_ROW;
 			}
 		}
@@ -511,8 +513,9 @@ store_pg_upsert_batch(struct store *base, const char *const *const *rows, size_t
 			free(st->owned[f]);
 			st->owned[f] = NULL;
 		}
-		out->outcome = !changed ? OUTCOME_UNCHANGED :
-		    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED : OUTCOME_MERGED;
+		out->outcome = !changed		? OUTCOME_UNCHANGED :
+		    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED :
+						  OUTCOME_MERGED;
 	}
 	if (ss == STORE_OK)
 		ss = batch_sequence(st, &next, created);

@@ -64,17 +64,21 @@ static const char journal_schema[] =
 static const struct {
 	const char *name, *sql;
 } journal_statements[] = {
-	{ "j_error", "INSERT INTO sluice_import_errors (import_id, row_no, line_no, field,"
+	{ "j_error",
+	    "INSERT INTO sluice_import_errors (import_id, row_no, line_no, field,"
 	    " type, message, value, dropped) SELECT $1, * FROM unnest($2::bigint[],"
 	    " $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::integer[])" },
-	{ "j_reject", "INSERT INTO sluice_import_rejects (import_id, row_no, line_no, outcome,"
+	{ "j_reject",
+	    "INSERT INTO sluice_import_rejects (import_id, row_no, line_no, outcome,"
 	    " cells) SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])"
 	    " ON CONFLICT (import_id, row_no) DO UPDATE SET line_no = EXCLUDED.line_no,"
 	    " outcome = EXCLUDED.outcome, cells = EXCLUDED.cells" },
-	{ "j_change", "INSERT INTO sluice_import_changes (import_id, batch_no, row_no,"
+	{ "j_change",
+	    "INSERT INTO sluice_import_changes (import_id, batch_no, row_no,"
 	    " record_id, action, before, after_hash) SELECT $1, $2, * FROM"
 	    " unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[])" },
-	{ "j_batch", "INSERT INTO sluice_import_batches (import_id, batch_no, first_row, rows,"
+	{ "j_batch",
+	    "INSERT INTO sluice_import_batches (import_id, batch_no, first_row, rows,"
 	    " created, updated, merged, unchanged, skipped, rejected, failed, attempts,"
 	    " duration_ms, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
 	    " $13, $14) ON CONFLICT (import_id, batch_no) DO UPDATE SET"
@@ -84,7 +88,8 @@ static const struct {
 	    " rejected = EXCLUDED.rejected, failed = EXCLUDED.failed,"
 	    " attempts = EXCLUDED.attempts, duration_ms = EXCLUDED.duration_ms,"
 	    " status = EXCLUDED.status" },
-	{ "j_progress", "UPDATE sluice_imports SET rows_done = $2, bytes_done = $15,"
+	{ "j_progress",
+	    "UPDATE sluice_imports SET rows_done = $2, bytes_done = $15,"
 	    " total = coalesce($3, total), created = $4, updated = $5, merged = $6,"
 	    " unchanged = $7, skipped = $8, rejected = $9, failed = $10,"
 	    " not_processed = $11, status = $12, last_error = coalesce($13, last_error),"
@@ -101,10 +106,12 @@ store_pg_journal_prepare(struct store *base)
 	/* Once the tables are there, no DDL: CREATE … IF NOT EXISTS would
 	 * wait for the locks of imports writing their batches. */
 	enum store_status ss = STORE_OK;
-	PGresult *res = store_pg_query(st, "SELECT count(*) FROM pg_tables"
+	PGresult *res = store_pg_query(st,
+	    "SELECT count(*) FROM pg_tables"
 	    " WHERE schemaname = current_schema() AND tablename IN ('sluice_imports',"
 	    " 'sluice_import_errors', 'sluice_import_rejects', 'sluice_import_changes',"
-	    " 'sluice_import_batches', 'sluice_import_fixes', 'sluice_mappings')", 0, NULL, &ss);
+	    " 'sluice_import_batches', 'sluice_import_fixes', 'sluice_mappings')",
+	    0, NULL, &ss);
 	if (res == NULL)
 		return ss;
 	int complete = store_pg_int(res, 0, 0) == 7;
@@ -121,10 +128,10 @@ store_pg_journal_prepare(struct store *base)
 			ss = store_pg_exec(st, journal_schema);
 		if (own)
 			ss = ss == STORE_OK ? store_pg_exec(st, "COMMIT") :
-			    (store_pg_exec(st, "ROLLBACK"), ss);
+					      (store_pg_exec(st, "ROLLBACK"), ss);
 	}
-	for (size_t i = 0; i < sizeof journal_statements / sizeof *journal_statements &&
-	    ss == STORE_OK; i++)
+	for (size_t i = 0;
+	     i < sizeof journal_statements / sizeof *journal_statements && ss == STORE_OK; i++)
 		ss = store_pg_prepare_stmt(st, journal_statements[i].name, journal_statements[i].sql);
 	if (ss == STORE_OK)
 		st->journal = 1;
@@ -133,12 +140,11 @@ store_pg_journal_prepare(struct store *base)
 
 /* Runs a statement prepared under name, or sql once, for its status. */
 static enum store_status
-journal_run(struct store_pg *st, const char *name, const char *sql, int n,
-    const char *const *params)
+journal_run(struct store_pg *st, const char *name, const char *sql, int n, const char *const *params)
 {
 	enum store_status ss = STORE_OK;
-	PGresult *res = name ? store_pg_run(st, name, n, params, &ss) :
-	    store_pg_query(st, sql, n, params, &ss);
+	PGresult *res =
+	    name ? store_pg_run(st, name, n, params, &ss) : store_pg_query(st, sql, n, params, &ss);
 	PQclear(res);
 	return ss;
 }
@@ -249,8 +255,7 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 			journal_int_element(&ch[4], (int64_t)r->after_hash);
 			nchanges++;
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 	struct journal_nums nums;
@@ -306,9 +311,9 @@ store_pg_journal_batch(struct store *base, int64_t id, const struct batch_row *b
 }
 
 enum store_status
-store_pg_journal_progress(struct store *base, int64_t id, uint64_t rows_done,
-    uint64_t bytes_done, uint64_t total, const uint64_t *counts, enum import_status status,
-    const char *last_error, int finished)
+store_pg_journal_progress(struct store *base, int64_t id, uint64_t rows_done, uint64_t bytes_done,
+    uint64_t total, const uint64_t *counts, enum import_status status, const char *last_error,
+    int finished)
 {
 	struct journal_nums nums;
 	const char *p[15];
@@ -338,29 +343,37 @@ journal_update_one(struct store_pg *st, const char *sql, int n, const char *cons
 }
 
 enum store_status
-store_pg_claim(struct store *base, int64_t id, enum import_status from, int64_t pid,
-    const char *host)
+store_pg_claim(struct store *base, int64_t id, enum import_status from, int64_t pid, const char *host)
 {
 	struct journal_nums nums;
 	const char *p[] = {
-		journal_num(&nums, 0, id), status_name(from), journal_num(&nums, 1, pid), host,
+		journal_num(&nums, 0, id),
+		status_name(from),
+		journal_num(&nums, 1, pid),
+		host,
 		status_name(STATUS_RUNNING),
 	};
 	return journal_update_one((struct store_pg *)base,
 	    "UPDATE sluice_imports SET status = $5, pid = $3, host = $4,"
-	    " finished_at = NULL, not_processed = 0 WHERE id = $1 AND status = $2", 5, p);
+	    " finished_at = NULL, not_processed = 0 WHERE id = $1 AND status = $2",
+	    5, p);
 }
 
 enum store_status
-store_pg_settle(struct store *base, int64_t id, enum import_status from,
-    enum import_status to, const char *last_error)
+store_pg_settle(struct store *base, int64_t id, enum import_status from, enum import_status to,
+    const char *last_error)
 {
 	struct journal_nums nums;
 	const char *p[] = {
-		journal_num(&nums, 0, id), status_name(from), last_error, status_name(to),
+		journal_num(&nums, 0, id),
+		status_name(from),
+		last_error,
+		status_name(to),
 	};
-	return journal_update_one((struct store_pg *)base, "UPDATE sluice_imports SET status = $4,"
-	    " last_error = coalesce(last_error, $3) WHERE id = $1 AND status = $2", 4, p);
+	return journal_update_one((struct store_pg *)base,
+	    "UPDATE sluice_imports SET status = $4,"
+	    " last_error = coalesce(last_error, $3) WHERE id = $1 AND status = $2",
+	    4, p);
 }
 
 uint64_t
@@ -368,8 +381,10 @@ store_pg_last_batch(struct store *base, int64_t id)
 {
 	struct journal_nums nums;
 	const char *p[] = { journal_num(&nums, 0, id) };
-	PGresult *res = store_pg_query((struct store_pg *)base, "SELECT max(batch_no)"
-	    " FROM sluice_import_batches WHERE import_id = $1", 1, p, NULL);
+	PGresult *res = store_pg_query((struct store_pg *)base,
+	    "SELECT max(batch_no)"
+	    " FROM sluice_import_batches WHERE import_id = $1",
+	    1, p, NULL);
 	if (res == NULL)
 		return 0;
 	int64_t n = store_pg_int(res, 0, 0);
@@ -378,8 +393,8 @@ store_pg_last_batch(struct store *base, int64_t id)
 }
 
 enum store_status
-store_pg_journal_fixes(struct store *base, int64_t id, const struct engine_fix *fixes,
-    size_t n, const char *const *headers, size_t nheaders)
+store_pg_journal_fixes(struct store *base, int64_t id, const struct engine_fix *fixes, size_t n,
+    const char *const *headers, size_t nheaders)
 {
 	struct store_pg *st = (struct store_pg *)base;
 	enum store_status ss = STORE_OK;
@@ -393,11 +408,13 @@ store_pg_journal_fixes(struct store *base, int64_t id, const struct engine_fix *
 			fixes[i].original,
 			fixes[i].value,
 		};
-		ss = journal_run(st, NULL, "INSERT INTO sluice_import_fixes"
+		ss = journal_run(st, NULL,
+		    "INSERT INTO sluice_import_fixes"
 		    " (import_id, row_no, column_no, header, original, value)"
 		    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (import_id, row_no, column_no)"
 		    " DO UPDATE SET header = EXCLUDED.header, original = EXCLUDED.original,"
-		    " value = EXCLUDED.value", 6, p);
+		    " value = EXCLUDED.value",
+		    6, p);
 	}
 	return ss;
 }
@@ -407,10 +424,12 @@ store_pg_mapping_save(struct store *base, const char *fingerprint, const char *s
     const char *mapping_json)
 {
 	const char *p[] = { fingerprint, schema, mapping_json };
-	return journal_run((struct store_pg *)base, NULL, "INSERT INTO sluice_mappings"
+	return journal_run((struct store_pg *)base, NULL,
+	    "INSERT INTO sluice_mappings"
 	    " (fingerprint, schema_name, mapping, saved_at) VALUES ($1, $2, $3, " STORE_PG_NOW ")"
 	    " ON CONFLICT (fingerprint, schema_name) DO UPDATE SET mapping = EXCLUDED.mapping,"
-	    " saved_at = EXCLUDED.saved_at", 3, p);
+	    " saved_at = EXCLUDED.saved_at",
+	    3, p);
 }
 
 char *
@@ -420,12 +439,14 @@ store_pg_mapping_load(struct store *base, const char *fingerprint, const char *s
 	if (store_pg_table_exists(st, "sluice_mappings") != 1)
 		return NULL;
 	const char *p[] = { fingerprint, schema };
-	PGresult *res = store_pg_query(st, "SELECT mapping FROM sluice_mappings"
-	    " WHERE fingerprint = $1 AND schema_name = $2", 2, p, NULL);
+	PGresult *res = store_pg_query(st,
+	    "SELECT mapping FROM sluice_mappings"
+	    " WHERE fingerprint = $1 AND schema_name = $2",
+	    2, p, NULL);
 	if (res == NULL)
 		return NULL;
-	char *out = PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ?
-	    xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	char *out =
+	    PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
 	PQclear(res);
 	return out;
 }

@@ -21,10 +21,10 @@
 struct pg_iter {
 	struct store_iter base;
 	struct store_pg *st;
-	char name[32];		/* the cursor's; "" for an empty iterator */
-	PGresult *res;		/* the chunk being read */
-	int at, nrows;		/* the next row of res, and its rows */
-	int last;		/* the chunk is the cursor's last */
+	char name[32]; /* the cursor's; "" for an empty iterator */
+	PGresult *res; /* the chunk being read */
+	int at, nrows; /* the next row of res, and its rows */
+	int last;      /* the chunk is the cursor's last */
 	void (*decode)(struct pg_iter *);
 	union {
 		struct import_row import;
@@ -34,7 +34,7 @@ struct pg_iter {
 		struct reject_row reject;
 		struct change_row change;
 	} row;
-	json_t *cells;		/* rejects: the decoded cells */
+	json_t *cells; /* rejects: the decoded cells */
 	size_t cells_alloc;
 };
 
@@ -107,8 +107,8 @@ pg_iter_new(struct store_pg *st, enum store_iter_kind kind, void (*decode)(struc
  * import has written to). Outside a transaction the cursor is held past
  * its statement (WITH HOLD). NULL after recording the error. */
 static struct store_iter *
-pg_iter_open(struct store *base, enum store_iter_kind kind, const char *table,
-    const char *sql, int64_t id, unsigned limit, void (*decode)(struct pg_iter *))
+pg_iter_open(struct store *base, enum store_iter_kind kind, const char *table, const char *sql,
+    int64_t id, unsigned limit, void (*decode)(struct pg_iter *))
 {
 	struct store_pg *st = (struct store_pg *)base;
 	int exists = store_pg_table_exists(st, table);
@@ -154,15 +154,15 @@ store_pg_read_end(struct store *base)
 
 /* --- Imports ---------------------------------------------------------------- */
 
-#define IMPORT_COLUMNS \
-	"SELECT id, source_path, source_size, source_sha256, source_format," \
-	" source_description, sheet, encoding, schema_name, schema_path, target_table," \
-	" mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done," \
-	" total, created, updated, merged, unchanged, skipped, rejected, failed," \
-	" not_processed, started_at, finished_at, last_error, pid, host, user_name," \
-	" rolled_back_at, rollback, invalid_values, on_key_conflict," \
-	" CASE WHEN finished_at IS NOT NULL THEN" \
-	"  extract(epoch FROM finished_at::timestamptz - started_at::timestamptz)::float8 END" \
+#define IMPORT_COLUMNS                                                                             \
+	"SELECT id, source_path, source_size, source_sha256, source_format,"                       \
+	" source_description, sheet, encoding, schema_name, schema_path, target_table,"            \
+	" mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done,"          \
+	" total, created, updated, merged, unchanged, skipped, rejected, failed,"                  \
+	" not_processed, started_at, finished_at, last_error, pid, host, user_name,"               \
+	" rolled_back_at, rollback, invalid_values, on_key_conflict,"                              \
+	" CASE WHEN finished_at IS NOT NULL THEN"                                                  \
+	"  extract(epoch FROM finished_at::timestamptz - started_at::timestamptz)::float8 END"     \
 	" FROM sluice_imports"
 
 static void
@@ -226,8 +226,8 @@ struct store_iter *
 store_pg_imports(struct store *base, unsigned limit)
 {
 	return pg_iter_open(base, STORE_ITER_IMPORTS, "sluice_imports",
-	    IMPORT_COLUMNS " WHERE $1::bigint IS NOT NULL ORDER BY id DESC LIMIT $2::bigint",
-	    0, limit, decode_import);
+	    IMPORT_COLUMNS " WHERE $1::bigint IS NOT NULL ORDER BY id DESC LIMIT $2::bigint", 0,
+	    limit, decode_import);
 }
 
 /* --- Errors ----------------------------------------------------------------- */
@@ -253,7 +253,8 @@ store_pg_errors(struct store *base, int64_t id, unsigned limit)
 {
 	return pg_iter_open(base, STORE_ITER_ERRORS, "sluice_import_errors",
 	    "SELECT row_no, line_no, field, type, message, value, dropped FROM sluice_import_errors"
-	    " WHERE import_id = $1 ORDER BY row_no, id LIMIT $2::bigint", id, limit, decode_error);
+	    " WHERE import_id = $1 ORDER BY row_no, id LIMIT $2::bigint",
+	    id, limit, decode_error);
 }
 
 int
@@ -267,9 +268,11 @@ store_pg_error_counts(struct store *base, int64_t id, enum store_count_by by,
 	if (exists <= 0)
 		return exists;
 	char *sql = xasprintf("SELECT %s, count(*) FROM sluice_import_errors WHERE import_id = $1"
-	    " GROUP BY 1 ORDER BY 2 DESC", by == STORE_COUNT_BY_TYPE ? "type" :
-	    by == STORE_COUNT_BY_FIELD ? "coalesce(field, '(row)')" :
-	    "CASE WHEN dropped <> 0 THEN 'value_dropped' ELSE 'row' END");
+			      " GROUP BY 1 ORDER BY 2 DESC",
+	    by == STORE_COUNT_BY_TYPE ? "type" :
+		by == STORE_COUNT_BY_FIELD ?
+					"coalesce(field, '(row)')" :
+					"CASE WHEN dropped <> 0 THEN 'value_dropped' ELSE 'row' END");
 	char idv[24];
 	snprintf(idv, sizeof idv, "%lld", (long long)id);
 	const char *p[] = { idv };
@@ -314,8 +317,8 @@ store_pg_batches(struct store *base, int64_t id)
 	return pg_iter_open(base, STORE_ITER_BATCHES, "sluice_import_batches",
 	    "SELECT batch_no, first_row, rows, created, updated, merged,"
 	    " unchanged, skipped, rejected, failed, attempts, duration_ms, status"
-	    " FROM sluice_import_batches WHERE import_id = $1 ORDER BY batch_no", id, 0,
-	    decode_batch);
+	    " FROM sluice_import_batches WHERE import_id = $1 ORDER BY batch_no",
+	    id, 0, decode_batch);
 }
 
 static void
@@ -336,7 +339,8 @@ store_pg_fixes(struct store *base, int64_t id)
 {
 	return pg_iter_open(base, STORE_ITER_FIXES, "sluice_import_fixes",
 	    "SELECT row_no, column_no, header, original, value FROM sluice_import_fixes"
-	    " WHERE import_id = $1 ORDER BY row_no, column_no", id, 0, decode_fix);
+	    " WHERE import_id = $1 ORDER BY row_no, column_no",
+	    id, 0, decode_fix);
 }
 
 /* --- Rejected rows ------------------------------------------------------------ */
@@ -371,7 +375,8 @@ store_pg_rejects(struct store *base, int64_t id)
 {
 	return pg_iter_open(base, STORE_ITER_REJECTS, "sluice_import_rejects",
 	    "SELECT row_no, line_no, outcome, cells FROM sluice_import_rejects"
-	    " WHERE import_id = $1 ORDER BY row_no", id, 0, decode_reject);
+	    " WHERE import_id = $1 ORDER BY row_no",
+	    id, 0, decode_reject);
 }
 
 int
@@ -385,8 +390,10 @@ store_pg_reject_width(struct store *base, int64_t id, size_t *width)
 	char idv[24];
 	snprintf(idv, sizeof idv, "%lld", (long long)id);
 	const char *p[] = { idv };
-	PGresult *res = store_pg_query(st, "SELECT max(json_array_length(cells::json))"
-	    " FROM sluice_import_rejects WHERE import_id = $1", 1, p, NULL);
+	PGresult *res = store_pg_query(st,
+	    "SELECT max(json_array_length(cells::json))"
+	    " FROM sluice_import_rejects WHERE import_id = $1",
+	    1, p, NULL);
 	if (res == NULL)
 		return -1;
 	int64_t w = store_pg_int(res, 0, 0);
@@ -406,8 +413,7 @@ decode_change(struct pg_iter *it)
 	r->record_id = store_pg_int(s, i, 0);
 	r->outcome = store_action_parse(store_pg_text(s, i, 1));
 	r->before = store_pg_text(s, i, 2);
-	r->after_hash = PQgetisnull(s, i, 3) ? 0 :
-	    (uint64_t)strtoll(PQgetvalue(s, i, 3), NULL, 10);
+	r->after_hash = PQgetisnull(s, i, 3) ? 0 : (uint64_t)strtoll(PQgetvalue(s, i, 3), NULL, 10);
 }
 
 struct store_iter *
@@ -415,8 +421,9 @@ store_pg_changes(struct store *base, int64_t id, enum store_changes_order order)
 {
 	return pg_iter_open(base, STORE_ITER_CHANGES, "sluice_import_changes",
 	    order == STORE_CHANGES_BY_RECORD ?
-	    "SELECT record_id, action, before, after_hash FROM sluice_import_changes"
-	    " WHERE import_id = $1 ORDER BY record_id, id DESC" :
-	    "SELECT record_id, action, before, after_hash FROM sluice_import_changes"
-	    " WHERE import_id = $1 ORDER BY id DESC", id, 0, decode_change);
+		"SELECT record_id, action, before, after_hash FROM sluice_import_changes"
+		" WHERE import_id = $1 ORDER BY record_id, id DESC" :
+		"SELECT record_id, action, before, after_hash FROM sluice_import_changes"
+		" WHERE import_id = $1 ORDER BY id DESC",
+	    id, 0, decode_change);
 }

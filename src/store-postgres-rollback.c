@@ -18,7 +18,8 @@ store_pg_records_finalize(struct store_pg *st)
 	PQclear(st->rb_row);
 	st->rb_row = NULL;
 	if (st->rb_prepared && PQstatus(st->conn) == CONNECTION_OK)
-		store_pg_exec(st, "DEALLOCATE rb_load; DEALLOCATE rb_del; DEALLOCATE rb_update;"
+		store_pg_exec(st,
+		    "DEALLOCATE rb_load; DEALLOCATE rb_del; DEALLOCATE rb_update;"
 		    " DEALLOCATE rb_insert");
 	st->rb_prepared = 0;
 	free(st->rb_values);
@@ -151,17 +152,18 @@ enum store_status
 store_pg_rolled_back(struct store *base, int64_t id, uint64_t deleted, uint64_t restored,
     uint64_t conflicts, int forced)
 {
-	json_t *note = json_pack("{s:I, s:I, s:I, s:b}", "deleted", (json_int_t)deleted,
-	    "restored", (json_int_t)restored, "conflicts", (json_int_t)conflicts,
-	    "forced", forced);
+	json_t *note = json_pack("{s:I, s:I, s:I, s:b}", "deleted", (json_int_t)deleted, "restored",
+	    (json_int_t)restored, "conflicts", (json_int_t)conflicts, "forced", forced);
 	char *js = json_dumps(note, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(note);
 	char idv[24];
 	snprintf(idv, sizeof idv, "%lld", (long long)id);
 	const char *p[] = { idv, js, status_name(STATUS_ROLLED_BACK) };
 	enum store_status ss = STORE_OK;
-	PQclear(store_pg_query((struct store_pg *)base, "UPDATE sluice_imports SET status = $3,"
-	    " rolled_back_at = " STORE_PG_NOW ", rollback = $2 WHERE id = $1", 3, p, &ss));
+	PQclear(store_pg_query((struct store_pg *)base,
+	    "UPDATE sluice_imports SET status = $3,"
+	    " rolled_back_at = " STORE_PG_NOW ", rollback = $2 WHERE id = $1",
+	    3, p, &ss));
 	free(js);
 	return ss;
 }

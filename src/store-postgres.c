@@ -142,8 +142,8 @@ store_pg_fail(struct store_pg *st, PGresult *res)
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	char *detail = store_pg_first_line(primary ? primary :
-	    res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) :
-	    PQerrorMessage(st->conn));
+		res && *PQresultErrorMessage(res)  ? PQresultErrorMessage(res) :
+						     PQerrorMessage(st->conn));
 	/* No SQLSTATE on a live connection: libpq itself refused (memory,
 	 * protocol), not a lost server. */
 	if (state == NULL && PQstatus(st->conn) == CONNECTION_OK)
@@ -151,11 +151,13 @@ store_pg_fail(struct store_pg *st, PGresult *res)
 	const char *what;
 	enum store_status ss = store_pg_classify(state);
 	if (store_pg_is_connection(state))
-		what = _("The connection to the PostgreSQL server was lost. What was committed stays, and the journal knows which batches that is; resume the import once the server is reachable again.");
+		what = _(
+		    "The connection to the PostgreSQL server was lost. What was committed stays, and the journal knows which batches that is; resume the import once the server is reachable again.");
 	else if (ss == STORE_TRANSIENT)
 		what = _("The table is locked by another transaction.");
 	else if (!strncmp(state, "53", 2))
-		what = _("The PostgreSQL server has run out of a resource (disk, memory or connections); resume the import once it has been freed.");
+		what = _(
+		    "The PostgreSQL server has run out of a resource (disk, memory or connections); resume the import once it has been freed.");
 	else if (!strncmp(state, "42501", 5))
 		what = _("The database cannot be written: this user lacks the privilege.");
 	else if (!strncmp(state, "23", 2))
@@ -188,8 +190,7 @@ PGresult *
 store_pg_query(struct store_pg *st, const char *sql, int n, const char *const *params,
     enum store_status *ss)
 {
-	return store_pg_check(st, PQexecParams(st->conn, sql, n, NULL, params, NULL, NULL, 0),
-	    ss);
+	return store_pg_check(st, PQexecParams(st->conn, sql, n, NULL, params, NULL, NULL, 0), ss);
 }
 
 PGresult *
@@ -234,8 +235,10 @@ int
 store_pg_table_exists(struct store_pg *st, const char *name)
 {
 	const char *p[] = { name };
-	PGresult *res = store_pg_query(st, "SELECT 1 FROM information_schema.tables"
-	    " WHERE table_schema = current_schema() AND table_name = $1", 1, p, NULL);
+	PGresult *res = store_pg_query(st,
+	    "SELECT 1 FROM information_schema.tables"
+	    " WHERE table_schema = current_schema() AND table_name = $1",
+	    1, p, NULL);
 	if (res == NULL)
 		return -1;
 	int n = PQntuples(res);
@@ -287,19 +290,37 @@ store_pg_open(const char *uri, char **cause)
 	 * attempt that ends, and a peer gone silent noticed in about a
 	 * minute by TCP keepalives and the user timeout. */
 	static const char *const keywords[] = {
-		"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
-		"keepalives_count", "tcp_user_timeout", "application_name", "dbname", NULL,
+		"connect_timeout",
+		"keepalives",
+		"keepalives_idle",
+		"keepalives_interval",
+		"keepalives_count",
+		"tcp_user_timeout",
+		"application_name",
+		"dbname",
+		NULL,
 	};
 	const char *const values[] = {
-		STORE_PG_CONNECT_TIMEOUT, "1", "30", "10", "3", "60000", "sluice", uri, NULL,
+		STORE_PG_CONNECT_TIMEOUT,
+		"1",
+		"30",
+		"10",
+		"3",
+		"60000",
+		"sluice",
+		uri,
+		NULL,
 	};
 	PGconn *conn = PQconnectdbParams(keywords, values, 1);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		char *why = store_pg_scrub(uri, conn ? PQerrorMessage(conn) : NULL);
 		if (why != NULL)
-			*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: %s."), shown, why);
+			*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: %s."),
+			    shown, why);
 		else
-			*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: the URI cannot be read; write it as postgresql://user@host:port/database?parameter=value."), shown);
+			*cause = xasprintf(
+			    _("Cannot connect to the PostgreSQL database %s: the URI cannot be read; write it as postgresql://user@host:port/database?parameter=value."),
+			    shown);
 		free(why);
 		free(shown);
 		PQfinish(conn);
@@ -319,7 +340,8 @@ store_pg_ready(struct store *base, char **cause)
 	struct store_pg *st = (struct store_pg *)base;
 	/* Text in UTF-8 both ways, dates as the validator writes them, and a
 	 * lock wait that ends (55P03: busy, retried). */
-	enum store_status ss = store_pg_exec(st, "SET client_encoding = 'UTF8';"
+	enum store_status ss = store_pg_exec(st,
+	    "SET client_encoding = 'UTF8';"
 	    " SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
 	    " SET lock_timeout = '" STORE_PG_LOCK_TIMEOUT "';"
 	    " SET client_min_messages = warning");
@@ -395,8 +417,10 @@ store_pg_check_table(struct store_pg *st, const struct schema *s, char **cause)
 {
 	const char *p[] = { s->table };
 	enum store_status ss = STORE_OK;
-	PGresult *res = store_pg_query(st, "SELECT column_name FROM information_schema.columns"
-	    " WHERE table_schema = current_schema() AND table_name = $1", 1, p, &ss);
+	PGresult *res = store_pg_query(st,
+	    "SELECT column_name FROM information_schema.columns"
+	    " WHERE table_schema = current_schema() AND table_name = $1",
+	    1, p, &ss);
 	if (res == NULL) {
 		*cause = xstrdup(st->errmsg);
 		return ss;
@@ -416,8 +440,10 @@ store_pg_check_table(struct store_pg *st, const struct schema *s, char **cause)
 		if (seen[i])
 			continue;
 		const char *col = i < s->nfields ? s->fields[i].name : "imported_from";
-		const char *type = i < s->nfields ? store_pg_column_type(s->fields[i].type) : "bigint";
-		*cause = xasprintf(_("The table %s in %s has no column %s, which schema %s needs. Add it (ALTER TABLE %s ADD COLUMN %s %s) or import into another database; nothing was imported."),
+		const char *type =
+		    i < s->nfields ? store_pg_column_type(s->fields[i].type) : "bigint";
+		*cause = xasprintf(
+		    _("The table %s in %s has no column %s, which schema %s needs. Add it (ALTER TABLE %s ADD COLUMN %s %s) or import into another database; nothing was imported."),
 		    s->table, st->shown, col, s->name, s->table, col, type);
 		ss = STORE_FATAL;
 	}
@@ -437,9 +463,11 @@ store_pg_index(struct store_pg *st, const struct schema *s, size_t k)
 	 * lock of an import writing a batch into the table. */
 	const char *p[] = { name };
 	enum store_status ss = STORE_OK;
-	PGresult *res = store_pg_query(st, "SELECT i.indisunique FROM pg_index i"
+	PGresult *res = store_pg_query(st,
+	    "SELECT i.indisunique FROM pg_index i"
 	    " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-	    " WHERE n.nspname = current_schema() AND c.relname = $1", 1, p, &ss);
+	    " WHERE n.nspname = current_schema() AND c.relname = $1",
+	    1, p, &ss);
 	int unique = res != NULL && PQntuples(res) > 0 && !strcmp(PQgetvalue(res, 0, 0), "t");
 	PQclear(res);
 	if (ss != STORE_OK || unique) {
@@ -449,8 +477,9 @@ store_pg_index(struct store_pg *st, const struct schema *s, size_t k)
 	}
 	char *iname = store_pg_ident(st, name);
 	char *col = store_pg_ident(st, key);
-	char *sql = xasprintf("SAVEPOINT sluice_index; CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s)",
-	    iname, st->table, col);
+	char *sql =
+	    xasprintf("SAVEPOINT sluice_index; CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s)",
+		iname, st->table, col);
 	res = PQexec(st->conn, sql);
 	free(sql);
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -465,7 +494,8 @@ store_pg_index(struct store_pg *st, const struct schema *s, size_t k)
 		name = xasprintf("%s_%s_idx", s->table, key);
 		iname = store_pg_ident(st, name);
 		sql = xasprintf("ROLLBACK TO SAVEPOINT sluice_index; RELEASE SAVEPOINT sluice_index;"
-		    " CREATE INDEX IF NOT EXISTS %s ON %s (%s)", iname, st->table, col);
+				" CREATE INDEX IF NOT EXISTS %s ON %s (%s)",
+		    iname, st->table, col);
 		ss = store_pg_exec(st, sql);
 		free(sql);
 	} else
@@ -490,9 +520,10 @@ store_pg_statements(struct store_pg *st, const struct schema *s)
 	pg_buf_printf(&sql, "SELECT * FROM (");
 	for (size_t k = 0; k < s->nmatch_keys; k++) {
 		char *key = store_pg_ident(st, s->fields[s->match_keys[k]].name);
-		pg_buf_printf(&sql, "%s(SELECT %zu, id, %simported_from FROM %s WHERE %s = $%zu"
-		    " ORDER BY id LIMIT 2)", k ? " UNION ALL " : "", k, cols.s ? cols.s : "",
-		    st->table, key, k + 1);
+		pg_buf_printf(&sql,
+		    "%s(SELECT %zu, id, %simported_from FROM %s WHERE %s = $%zu"
+		    " ORDER BY id LIMIT 2)",
+		    k ? " UNION ALL " : "", k, cols.s ? cols.s : "", st->table, key, k + 1);
 		free(key);
 	}
 	pg_buf_printf(&sql, ") AS matches ORDER BY 1, 2");
@@ -538,8 +569,8 @@ store_pg_prepare(struct store *base, const struct schema *s, char **cause)
 	const char *p[] = { s->table };
 	enum store_status ss = own ? store_pg_exec(st, "BEGIN") : STORE_OK;
 	if (ss == STORE_OK)
-		PQclear(store_pg_query(st, "SELECT pg_advisory_xact_lock(hashtext('sluice table ' || $1))",
-		    1, p, &ss));
+		PQclear(store_pg_query(st,
+		    "SELECT pg_advisory_xact_lock(hashtext('sluice table ' || $1))", 1, p, &ss));
 	int exists = ss == STORE_OK ? store_pg_table_exists(st, s->table) : -1;
 	if (ss != STORE_OK || exists < 0) {
 		if (ss == STORE_OK)
@@ -552,7 +583,8 @@ store_pg_prepare(struct store *base, const struct schema *s, char **cause)
 	for (size_t k = 0; k < s->nmatch_keys && ss == STORE_OK; k++) {
 		ss = store_pg_index(st, s, k);
 		if (ss != STORE_OK)
-			*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+			*cause =
+			    xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
 	}
 	if (own) {
 		if (ss == STORE_OK)
@@ -560,7 +592,8 @@ store_pg_prepare(struct store *base, const struct schema *s, char **cause)
 		else
 			store_pg_exec(st, "ROLLBACK");
 		if (ss != STORE_OK && *cause == NULL)
-			*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+			*cause =
+			    xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
 	}
 	if (ss != STORE_OK)
 		return ss;
@@ -629,7 +662,8 @@ store_pg_commit(struct store *base)
 	PGresult *res = store_pg_check(st, PQexec(st->conn, "COMMIT"), &ss);
 	/* COMMIT of a failed transaction rolls it back without an error. */
 	if (res != NULL && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
-		store_pg_set_error(st, xstrdup(_("The database rolled the transaction back instead of committing it.")));
+		store_pg_set_error(st,
+		    xstrdup(_("The database rolled the transaction back instead of committing it.")));
 		ss = STORE_FATAL;
 	}
 	PQclear(res);
@@ -778,8 +812,9 @@ store_pg_upsert(struct store *base, const char *const *values, enum strategy str
 		res->before = NULL;
 		return ss;
 	}
-	res->outcome = !changed ? OUTCOME_UNCHANGED :
-	    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED : OUTCOME_MERGED;
+	res->outcome = !changed		? OUTCOME_UNCHANGED :
+	    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED :
+					  OUTCOME_MERGED;
 	return STORE_OK;
 }
 

@@ -12,33 +12,33 @@
 #include "store.h"
 
 struct store_pg {
-	struct store base;	/* first: the store's operations */
+	struct store base; /* first: the store's operations */
 	PGconn *conn;
-	char *shown;		/* the target with its password masked */
+	char *shown; /* the target with its password masked */
 	char *errmsg;
 	const struct schema *schema;
-	char *table;		/* the schema's table, quoted */
-	int dry_run;		/* inside the dry run's outer transaction */
-	int prepared;		/* the upsert's statements are prepared */
-	int batch;		/* and those of upsert_batch (store-postgres-batch.c) */
-	char *seq;		/* the sequence of the table's ids */
-	int *key_unique;	/* per match key: a unique index holds it */
-	int journal;		/* the journal's statements are prepared */
-	unsigned cursors;	/* cursors declared so far, for their names */
-	const char **merged;	/* scratch: one value per field */
-	const char **stored;	/* scratch: the matched record's values */
-	char **owned;		/* scratch: values allocated for a merge */
-	const char **params;	/* scratch: parameters of one statement */
+	char *table;	     /* the schema's table, quoted */
+	int dry_run;	     /* inside the dry run's outer transaction */
+	int prepared;	     /* the upsert's statements are prepared */
+	int batch;	     /* and those of upsert_batch (store-postgres-batch.c) */
+	char *seq;	     /* the sequence of the table's ids */
+	int *key_unique;     /* per match key: a unique index holds it */
+	int journal;	     /* the journal's statements are prepared */
+	unsigned cursors;    /* cursors declared so far, for their names */
+	const char **merged; /* scratch: one value per field */
+	const char **stored; /* scratch: the matched record's values */
+	char **owned;	     /* scratch: values allocated for a merge */
+	const char **params; /* scratch: parameters of one statement */
 
 	/* The rollback's (store-postgres-rollback.c), for rb_schema's table. */
 	const struct schema *rb_schema;
 	int rb_prepared;
 	PGresult *rb_row;	/* the record record_load gave */
-	const char **rb_values;	/* scratch, one per field */
+	const char **rb_values; /* scratch, one per field */
 };
 
 /* The current time as the journal writes it (as SQLite's strftime). */
-#define STORE_PG_NOW \
+#define STORE_PG_NOW                                                                               \
 	"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* Connects to the PostgreSQL database a postgresql:// or postgres:// URL
@@ -58,16 +58,15 @@ enum store_status store_pg_fail(struct store_pg *st, PGresult *res);
 /* Runs sql with n text parameters (NULL: SQL NULL): the result when it
  * succeeded (PQclear it), else NULL after store_pg_fail() put its status
  * in *ss (when ss is not NULL). */
-PGresult *store_pg_query(struct store_pg *st, const char *sql, int n,
-    const char *const *params, enum store_status *ss);
+PGresult *store_pg_query(struct store_pg *st, const char *sql, int n, const char *const *params,
+    enum store_status *ss);
 /* The same for a statement prepared under name. */
-PGresult *store_pg_run(struct store_pg *st, const char *name, int n,
-    const char *const *params, enum store_status *ss);
+PGresult *store_pg_run(struct store_pg *st, const char *name, int n, const char *const *params,
+    enum store_status *ss);
 /* Runs sql without parameters, for its status only. */
 enum store_status store_pg_exec(struct store_pg *st, const char *sql);
 /* Prepares sql under name. */
-enum store_status store_pg_prepare_stmt(struct store_pg *st, const char *name,
-    const char *sql);
+enum store_status store_pg_prepare_stmt(struct store_pg *st, const char *name, const char *sql);
 
 /* An integer column of a result row, or -1 when it is NULL. */
 int64_t store_pg_int(const PGresult *res, int row, int col);
@@ -83,8 +82,7 @@ struct pg_buf {
 	size_t len, cap;
 };
 void pg_buf_add(struct pg_buf *b, const char *s, size_t n);
-void pg_buf_printf(struct pg_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void pg_buf_printf(struct pg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends one element of a PostgreSQL array literal (NULL: a NULL
  * element), with a comma before it unless it is the first. */
 void pg_buf_element(struct pg_buf *b, const char *v);
@@ -95,38 +93,35 @@ void pg_buf_free(struct pg_buf *b);
 char *store_pg_ident(struct store_pg *st, const char *name);
 
 /* One row's upsert (the operation table's upsert). */
-enum store_status store_pg_upsert(struct store *, const char *const *values,
-    enum strategy, enum key_conflict, int64_t import_id, struct upsert_result *res);
+enum store_status store_pg_upsert(struct store *, const char *const *values, enum strategy,
+    enum key_conflict, int64_t import_id, struct upsert_result *res);
 
 /* store-postgres-batch.c */
 /* Prepares upsert_batch's statements for the schema's table; without a
  * sequence for its ids, upsert_batch goes row by row. */
 enum store_status store_pg_batch_prepare(struct store_pg *st, const struct schema *s);
 void store_pg_batch_finalize(struct store_pg *st);
-enum store_status store_pg_upsert_batch(struct store *, const char *const *const *rows,
-    size_t n, enum strategy, enum key_conflict, int64_t import_id,
-    struct upsert_result *res);
+enum store_status store_pg_upsert_batch(struct store *, const char *const *const *rows, size_t n,
+    enum strategy, enum key_conflict, int64_t import_id, struct upsert_result *res);
 
 /* store-postgres-journal.c */
 enum store_status store_pg_journal_prepare(struct store *);
-enum store_status store_pg_import_start(struct store *, const struct import_info *,
-    int64_t *id);
+enum store_status store_pg_import_start(struct store *, const struct import_info *, int64_t *id);
 enum store_status store_pg_journal_rows(struct store *, int64_t id, uint64_t batch_no,
     const struct record *records, size_t n);
-enum store_status store_pg_journal_batch(struct store *, int64_t id,
-    const struct batch_row *batch);
-enum store_status store_pg_journal_progress(struct store *, int64_t id,
-    uint64_t rows_done, uint64_t bytes_done, uint64_t total, const uint64_t *counts,
-    enum import_status status, const char *last_error, int finished);
-enum store_status store_pg_claim(struct store *, int64_t id, enum import_status from,
-    int64_t pid, const char *host);
+enum store_status store_pg_journal_batch(struct store *, int64_t id, const struct batch_row *batch);
+enum store_status store_pg_journal_progress(struct store *, int64_t id, uint64_t rows_done,
+    uint64_t bytes_done, uint64_t total, const uint64_t *counts, enum import_status status,
+    const char *last_error, int finished);
+enum store_status store_pg_claim(struct store *, int64_t id, enum import_status from, int64_t pid,
+    const char *host);
 enum store_status store_pg_settle(struct store *, int64_t id, enum import_status from,
     enum import_status to, const char *last_error);
 uint64_t store_pg_last_batch(struct store *, int64_t id);
-enum store_status store_pg_journal_fixes(struct store *, int64_t id,
-    const struct engine_fix *fixes, size_t n, const char *const *headers, size_t nheaders);
-enum store_status store_pg_mapping_save(struct store *, const char *fingerprint,
-    const char *schema, const char *mapping_json);
+enum store_status store_pg_journal_fixes(struct store *, int64_t id, const struct engine_fix *fixes,
+    size_t n, const char *const *headers, size_t nheaders);
+enum store_status store_pg_mapping_save(struct store *, const char *fingerprint, const char *schema,
+    const char *mapping_json);
 char *store_pg_mapping_load(struct store *, const char *fingerprint, const char *schema);
 
 /* store-postgres-read.c */
@@ -138,8 +133,7 @@ struct store_iter *store_pg_errors(struct store *, int64_t id, unsigned limit);
 struct store_iter *store_pg_batches(struct store *, int64_t id);
 struct store_iter *store_pg_fixes(struct store *, int64_t id);
 struct store_iter *store_pg_rejects(struct store *, int64_t id);
-struct store_iter *store_pg_changes(struct store *, int64_t id,
-    enum store_changes_order order);
+struct store_iter *store_pg_changes(struct store *, int64_t id, enum store_changes_order order);
 int store_pg_error_counts(struct store *, int64_t id, enum store_count_by by,
     struct name_count **out, size_t *n);
 int store_pg_reject_width(struct store *, int64_t id, size_t *width);
@@ -150,8 +144,7 @@ void store_pg_records_finalize(struct store_pg *st);
 int store_pg_record_load(struct store *, int64_t record_id, const char *const **values,
     int64_t *imported_from);
 enum store_status store_pg_record_delete(struct store *, int64_t record_id, int *done);
-enum store_status store_pg_record_restore(struct store *, int64_t record_id,
-    const char *before);
+enum store_status store_pg_record_restore(struct store *, int64_t record_id, const char *before);
 enum store_status store_pg_rolled_back(struct store *, int64_t id, uint64_t deleted,
     uint64_t restored, uint64_t conflicts, int forced);
 

@@ -79,7 +79,7 @@ store_sqlite_journal_has(struct store *base, const char *table, const char *colu
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(store_sqlite_handle(base),
-	    "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &stmt, NULL) != SQLITE_OK)
+		"SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &stmt, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
@@ -99,10 +99,10 @@ store_sqlite_journal_prepare(struct store *base)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
-		for (size_t i = 0; i < sizeof journal_added / sizeof *journal_added &&
-		    rc == SQLITE_OK; i++)
+		for (size_t i = 0;
+		     i < sizeof journal_added / sizeof *journal_added && rc == SQLITE_OK; i++)
 			if (!store_sqlite_journal_has(base, journal_added[i].table,
-			    journal_added[i].column))
+				journal_added[i].column))
 				rc = sqlite3_exec(st->db, journal_added[i].sql, NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
@@ -113,17 +113,22 @@ store_sqlite_journal_prepare(struct store *base)
 		sqlite3_stmt **stmt;
 		const char *sql;
 	} stmts[] = {
-		{ &st->j_error, "INSERT INTO sluice_import_errors (import_id, row_no, line_no,"
+		{ &st->j_error,
+		    "INSERT INTO sluice_import_errors (import_id, row_no, line_no,"
 		    " field, type, message, value, dropped) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
-		{ &st->j_reject, "INSERT OR REPLACE INTO sluice_import_rejects (import_id, row_no,"
+		{ &st->j_reject,
+		    "INSERT OR REPLACE INTO sluice_import_rejects (import_id, row_no,"
 		    " line_no, outcome, cells) VALUES (?1, ?2, ?3, ?4, ?5)" },
-		{ &st->j_change, "INSERT INTO sluice_import_changes (import_id, batch_no, row_no,"
+		{ &st->j_change,
+		    "INSERT INTO sluice_import_changes (import_id, batch_no, row_no,"
 		    " record_id, action, before, after_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
-		{ &st->j_batch, "INSERT OR REPLACE INTO sluice_import_batches (import_id, batch_no,"
+		{ &st->j_batch,
+		    "INSERT OR REPLACE INTO sluice_import_batches (import_id, batch_no,"
 		    " first_row, rows, created, updated, merged, unchanged, skipped, rejected,"
 		    " failed, attempts, duration_ms, status) VALUES"
 		    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" },
-		{ &st->j_progress, "UPDATE sluice_imports SET rows_done = ?2, bytes_done = ?15,"
+		{ &st->j_progress,
+		    "UPDATE sluice_imports SET rows_done = ?2, bytes_done = ?15,"
 		    " total = coalesce(?3, total), created = ?4, updated = ?5, merged = ?6,"
 		    " unchanged = ?7, skipped = ?8, rejected = ?9, failed = ?10,"
 		    " not_processed = ?11, status = ?12, last_error = coalesce(?13, last_error),"
@@ -144,7 +149,11 @@ void
 store_sqlite_journal_finalize(struct store_sqlite *st)
 {
 	sqlite3_stmt **stmts[] = {
-		&st->j_error, &st->j_reject, &st->j_change, &st->j_batch, &st->j_progress,
+		&st->j_error,
+		&st->j_reject,
+		&st->j_change,
+		&st->j_batch,
+		&st->j_progress,
 	};
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) {
 		sqlite3_finalize(*stmts[i]);
@@ -186,7 +195,8 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
 	    " source_sha256, sheet, encoding, schema_path, invalid_values, on_key_conflict)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)", &ss);
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)",
+	    &ss);
 	if (st == NULL)
 		return ss;
 	store_sqlite_bind_text(st, 1, info->source_path);
@@ -265,8 +275,7 @@ store_sqlite_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 			sqlite3_bind_int64(st->j_change, 7, (sqlite3_int64)r->after_hash);
 			ss = journal_step(base, st->j_change);
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 	return ss;
@@ -316,7 +325,8 @@ store_sqlite_claim(struct store *base, int64_t id, enum import_status from, int6
 	enum store_status ss = STORE_OK;
 	sqlite3_stmt *st = journal_once(base,
 	    "UPDATE sluice_imports SET status = ?5, pid = ?3, host = ?4,"
-	    " finished_at = NULL, not_processed = 0 WHERE id = ?1 AND status = ?2", &ss);
+	    " finished_at = NULL, not_processed = 0 WHERE id = ?1 AND status = ?2",
+	    &ss);
 	if (st == NULL)
 		return ss;
 	sqlite3_bind_int64(st, 1, id);
@@ -332,12 +342,14 @@ store_sqlite_claim(struct store *base, int64_t id, enum import_status from, int6
 }
 
 enum store_status
-store_sqlite_settle(struct store *base, int64_t id, enum import_status from,
-    enum import_status to, const char *last_error)
+store_sqlite_settle(struct store *base, int64_t id, enum import_status from, enum import_status to,
+    const char *last_error)
 {
 	enum store_status ss = STORE_OK;
-	sqlite3_stmt *st = journal_once(base, "UPDATE sluice_imports SET status = ?4,"
-	    " last_error = coalesce(last_error, ?3) WHERE id = ?1 AND status = ?2", &ss);
+	sqlite3_stmt *st = journal_once(base,
+	    "UPDATE sluice_imports SET status = ?4,"
+	    " last_error = coalesce(last_error, ?3) WHERE id = ?1 AND status = ?2",
+	    &ss);
 	if (st == NULL)
 		return ss;
 	sqlite3_bind_int64(st, 1, id);
@@ -356,8 +368,10 @@ store_sqlite_last_batch(struct store *base, int64_t id)
 {
 	sqlite3_stmt *st;
 	uint64_t n = 0;
-	if (sqlite3_prepare_v2(store_sqlite_handle(base), "SELECT max(batch_no)"
-	    " FROM sluice_import_batches WHERE import_id = ?1", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_sqlite_handle(base),
+		"SELECT max(batch_no)"
+		" FROM sluice_import_batches WHERE import_id = ?1",
+		-1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -367,13 +381,15 @@ store_sqlite_last_batch(struct store *base, int64_t id)
 }
 
 enum store_status
-store_sqlite_journal_fixes(struct store *base, int64_t id, const struct engine_fix *fixes,
-    size_t n, const char *const *headers, size_t nheaders)
+store_sqlite_journal_fixes(struct store *base, int64_t id, const struct engine_fix *fixes, size_t n,
+    const char *const *headers, size_t nheaders)
 {
 	enum store_status ss = STORE_OK;
-	sqlite3_stmt *st = journal_once(base, "INSERT OR REPLACE INTO sluice_import_fixes"
+	sqlite3_stmt *st = journal_once(base,
+	    "INSERT OR REPLACE INTO sluice_import_fixes"
 	    " (import_id, row_no, column_no, header, original, value)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &ss);
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    &ss);
 	if (st == NULL)
 		return ss;
 	ss = STORE_OK;
@@ -396,9 +412,11 @@ store_sqlite_mapping_save(struct store *base, const char *fingerprint, const cha
     const char *mapping_json)
 {
 	enum store_status ss = STORE_OK;
-	sqlite3_stmt *st = journal_once(base, "INSERT OR REPLACE INTO sluice_mappings"
+	sqlite3_stmt *st = journal_once(base,
+	    "INSERT OR REPLACE INTO sluice_mappings"
 	    " (fingerprint, schema_name, mapping, saved_at)"
-	    " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", &ss);
+	    " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	    &ss);
 	if (st == NULL)
 		return ss;
 	store_sqlite_bind_text(st, 1, fingerprint);
@@ -414,8 +432,10 @@ store_sqlite_mapping_load(struct store *base, const char *fingerprint, const cha
 {
 	sqlite3_stmt *st;
 	char *out = NULL;
-	if (sqlite3_prepare_v2(store_sqlite_handle(base), "SELECT mapping FROM sluice_mappings"
-	    " WHERE fingerprint = ?1 AND schema_name = ?2", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_sqlite_handle(base),
+		"SELECT mapping FROM sluice_mappings"
+		" WHERE fingerprint = ?1 AND schema_name = ?2",
+		-1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	store_sqlite_bind_text(st, 1, fingerprint);
 	store_sqlite_bind_text(st, 2, schema);

@@ -21,8 +21,8 @@
 struct sqlite_iter {
 	struct store_iter base;
 	struct store_sqlite *st;
-	sqlite3_stmt *stmt;	/* NULL: an empty cursor */
-	int done;		/* at the end: stepping again would start over */
+	sqlite3_stmt *stmt; /* NULL: an empty cursor */
+	int done;	    /* at the end: stepping again would start over */
 	void (*decode)(struct sqlite_iter *);
 	union {
 		struct import_row import;
@@ -32,7 +32,7 @@ struct sqlite_iter {
 		struct reject_row reject;
 		struct change_row change;
 	} row;
-	json_t *cells;		/* rejects: the decoded cells */
+	json_t *cells; /* rejects: the decoded cells */
 	size_t cells_alloc;
 };
 
@@ -134,7 +134,8 @@ store_sqlite_read_end(struct store *base)
 static char *
 import_query(struct store *base, const char *where)
 {
-	return xasprintf("SELECT id, source_path, source_size, source_sha256, source_format,"
+	return xasprintf(
+	    "SELECT id, source_path, source_size, source_sha256, source_format,"
 	    " source_description, sheet, encoding, schema_name, schema_path, target_table,"
 	    " mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done,"
 	    " total, created, updated, merged, unchanged, skipped, rejected, failed,"
@@ -142,10 +143,11 @@ import_query(struct store *base, const char *where)
 	    " rolled_back_at, rollback, %s, %s, CASE WHEN finished_at IS NOT NULL"
 	    "  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END"
 	    " FROM sluice_imports %s",
-	    store_sqlite_journal_has(base, "sluice_imports", "invalid_values") ?
-	    "invalid_values" : "NULL",
-	    store_sqlite_journal_has(base, "sluice_imports", "on_key_conflict") ?
-	    "on_key_conflict" : "NULL", where);
+	    store_sqlite_journal_has(base, "sluice_imports", "invalid_values") ? "invalid_values" :
+										 "NULL",
+	    store_sqlite_journal_has(base, "sluice_imports", "on_key_conflict") ? "on_key_conflict" :
+										  "NULL",
+	    where);
 }
 
 static void
@@ -186,16 +188,15 @@ decode_import(struct sqlite_iter *it)
 	r->rollback = col_text(s, c++);
 	r->invalid_values = col_text(s, c++);
 	r->on_key_conflict = col_text(s, c++);
-	r->duration_s = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 :
-	    sqlite3_column_double(s, c);
+	r->duration_s = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 : sqlite3_column_double(s, c);
 }
 
 int
 store_sqlite_import_get(struct store *base, int64_t id, struct import_row *row)
 {
 	char *sql = import_query(base, "WHERE id = ?1");
-	struct store_iter *it = sqlite_iter_open(base, STORE_ITER_IMPORTS, sql, id, 0,
-	    decode_import, 1);
+	struct store_iter *it =
+	    sqlite_iter_open(base, STORE_ITER_IMPORTS, sql, id, 0, decode_import, 1);
 	free(sql);
 	if (it == NULL)
 		return -1;
@@ -211,8 +212,8 @@ struct store_iter *
 store_sqlite_imports(struct store *base, unsigned limit)
 {
 	char *sql = import_query(base, "WHERE ?1 = ?1 ORDER BY id DESC LIMIT ?2");
-	struct store_iter *it = sqlite_iter_open(base, STORE_ITER_IMPORTS, sql, 0, limit,
-	    decode_import, 1);
+	struct store_iter *it =
+	    sqlite_iter_open(base, STORE_ITER_IMPORTS, sql, 0, limit, decode_import, 1);
 	free(sql);
 	return it;
 }
@@ -245,11 +246,12 @@ errors_dropped(struct store *base)
 struct store_iter *
 store_sqlite_errors(struct store *base, int64_t id, unsigned limit)
 {
-	char *sql = xasprintf("SELECT row_no, line_no, field, type, message, value, %s"
-	    " FROM sluice_import_errors WHERE import_id = ?1 ORDER BY row_no, id LIMIT ?2",
-	    errors_dropped(base));
-	struct store_iter *it = sqlite_iter_open(base, STORE_ITER_ERRORS, sql, id, limit,
-	    decode_error, 1);
+	char *sql =
+	    xasprintf("SELECT row_no, line_no, field, type, message, value, %s"
+		      " FROM sluice_import_errors WHERE import_id = ?1 ORDER BY row_no, id LIMIT ?2",
+		errors_dropped(base));
+	struct store_iter *it =
+	    sqlite_iter_open(base, STORE_ITER_ERRORS, sql, id, limit, decode_error, 1);
 	free(sql);
 	return it;
 }
@@ -262,8 +264,10 @@ store_sqlite_error_counts(struct store *base, int64_t id, enum store_count_by by
 	    xasprintf("CASE WHEN %s THEN 'value_dropped' ELSE 'row' END", errors_dropped(base)) :
 	    NULL;
 	char *sql = xasprintf("SELECT %s, count(*) FROM sluice_import_errors WHERE import_id = ?1"
-	    " GROUP BY 1 ORDER BY 2 DESC", by == STORE_COUNT_BY_TYPE ? "type" :
-	    by == STORE_COUNT_BY_FIELD ? "coalesce(field, '(row)')" : effect);
+			      " GROUP BY 1 ORDER BY 2 DESC",
+	    by == STORE_COUNT_BY_TYPE	   ? "type" :
+		by == STORE_COUNT_BY_FIELD ? "coalesce(field, '(row)')" :
+					     effect);
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
@@ -314,8 +318,8 @@ store_sqlite_batches(struct store *base, int64_t id)
 	return sqlite_iter_open(base, STORE_ITER_BATCHES,
 	    "SELECT batch_no, first_row, rows, created, updated, merged,"
 	    " unchanged, skipped, rejected, failed, attempts, duration_ms, status"
-	    " FROM sluice_import_batches WHERE import_id = ?1 ORDER BY batch_no", id, 0,
-	    decode_batch, 0);
+	    " FROM sluice_import_batches WHERE import_id = ?1 ORDER BY batch_no",
+	    id, 0, decode_batch, 0);
 }
 
 static void
@@ -336,7 +340,8 @@ store_sqlite_fixes(struct store *base, int64_t id)
 	/* A journal made by an older sluice has no fixes table. */
 	return sqlite_iter_open(base, STORE_ITER_FIXES,
 	    "SELECT row_no, column_no, header, original, value FROM sluice_import_fixes"
-	    " WHERE import_id = ?1 ORDER BY row_no, column_no", id, 0, decode_fix, 1);
+	    " WHERE import_id = ?1 ORDER BY row_no, column_no",
+	    id, 0, decode_fix, 1);
 }
 
 /* --- Rejected rows ------------------------------------------------------------ */
@@ -369,7 +374,8 @@ store_sqlite_rejects(struct store *base, int64_t id)
 {
 	return sqlite_iter_open(base, STORE_ITER_REJECTS,
 	    "SELECT row_no, line_no, outcome, cells FROM sluice_import_rejects"
-	    " WHERE import_id = ?1 ORDER BY row_no", id, 0, decode_reject, 0);
+	    " WHERE import_id = ?1 ORDER BY row_no",
+	    id, 0, decode_reject, 0);
 }
 
 int
@@ -377,8 +383,10 @@ store_sqlite_reject_width(struct store *base, int64_t id, size_t *width)
 {
 	sqlite3_stmt *st;
 	*width = 0;
-	int rc = sqlite3_prepare_v2(store_sqlite_handle(base), "SELECT max(json_array_length(cells))"
-	    " FROM sluice_import_rejects WHERE import_id = ?1", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(store_sqlite_handle(base),
+	    "SELECT max(json_array_length(cells))"
+	    " FROM sluice_import_rejects WHERE import_id = ?1",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		store_sqlite_fail(base, rc);
 		return -1;
@@ -411,9 +419,11 @@ decode_change(struct sqlite_iter *it)
 struct store_iter *
 store_sqlite_changes(struct store *base, int64_t id, enum store_changes_order order)
 {
-	return sqlite_iter_open(base, STORE_ITER_CHANGES, order == STORE_CHANGES_BY_RECORD ?
-	    "SELECT record_id, action, before, after_hash FROM sluice_import_changes"
-	    " WHERE import_id = ?1 ORDER BY record_id, id DESC" :
-	    "SELECT record_id, action, before, after_hash FROM sluice_import_changes"
-	    " WHERE import_id = ?1 ORDER BY id DESC", id, 0, decode_change, 0);
+	return sqlite_iter_open(base, STORE_ITER_CHANGES,
+	    order == STORE_CHANGES_BY_RECORD ?
+		"SELECT record_id, action, before, after_hash FROM sluice_import_changes"
+		" WHERE import_id = ?1 ORDER BY record_id, id DESC" :
+		"SELECT record_id, action, before, after_hash FROM sluice_import_changes"
+		" WHERE import_id = ?1 ORDER BY id DESC",
+	    id, 0, decode_change, 0);
 }

@@ -28,9 +28,10 @@ records_sql(const struct schema *s, const char *kind)
 	} else if (!strcmp(kind, "update")) {
 		n += (size_t)snprintf(sql + n, cap - n, "UPDATE \"%s\" SET ", s->table);
 		for (size_t f = 0; f < s->nfields; f++)
-			n += (size_t)snprintf(sql + n, cap - n, "\"%s\" = ?%zu, ", s->fields[f].name, f + 1);
-		snprintf(sql + n, cap - n, "imported_from = ?%zu WHERE id = ?%zu",
-		    s->nfields + 1, s->nfields + 2);
+			n += (size_t)snprintf(sql + n, cap - n, "\"%s\" = ?%zu, ",
+			    s->fields[f].name, f + 1);
+		snprintf(sql + n, cap - n, "imported_from = ?%zu WHERE id = ?%zu", s->nfields + 1,
+		    s->nfields + 2);
 	} else if (!strcmp(kind, "insert")) {
 		n += (size_t)snprintf(sql + n, cap - n, "INSERT INTO \"%s\" (", s->table);
 		for (size_t f = 0; f < s->nfields; f++)
@@ -95,7 +96,8 @@ store_sqlite_record_load(struct store *base, int64_t record_id, const char *cons
 	}
 	for (size_t f = 0; f < n; f++)
 		st->rb_values[f] = (const char *)sqlite3_column_text(st->rb_load, (int)f);
-	*imported_from = sqlite3_column_type(st->rb_load, (int)n) == SQLITE_NULL ? -1 :
+	*imported_from = sqlite3_column_type(st->rb_load, (int)n) == SQLITE_NULL ?
+	    -1 :
 	    sqlite3_column_int64(st->rb_load, (int)n);
 	*values = st->rb_values;
 	return 1;
@@ -157,12 +159,12 @@ store_sqlite_rolled_back(struct store *base, int64_t id, uint64_t deleted, uint6
 	int rc = sqlite3_prepare_v2(store_sqlite_handle(base),
 	    "UPDATE sluice_imports SET status = ?3,"
 	    " rolled_back_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), rollback = ?2"
-	    " WHERE id = ?1", -1, &st, NULL);
+	    " WHERE id = ?1",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_fail(base, rc);
-	json_t *note = json_pack("{s:I, s:I, s:I, s:b}", "deleted", (json_int_t)deleted,
-	    "restored", (json_int_t)restored, "conflicts", (json_int_t)conflicts,
-	    "forced", forced);
+	json_t *note = json_pack("{s:I, s:I, s:I, s:b}", "deleted", (json_int_t)deleted, "restored",
+	    (json_int_t)restored, "conflicts", (json_int_t)conflicts, "forced", forced);
 	char *js = json_dumps(note, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(note);
 	sqlite3_bind_int64(st, 1, id);

@@ -15,7 +15,6 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-
 /* How long SQLite itself waits on a lock before a statement reports
  * SQLITE_BUSY; the engine's retries with backoff come on top. */
 #define STORE_SQLITE_BUSY_MS 2000
@@ -33,18 +32,14 @@ store_sqlite_classify(int rc)
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return STORE_OK;
+	case SQLITE_ROW: return STORE_OK;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return STORE_TRANSIENT;
+	case SQLITE_LOCKED: return STORE_TRANSIENT;
 	case SQLITE_CONSTRAINT:
 	case SQLITE_MISMATCH:
 	case SQLITE_TOOBIG:
-	case SQLITE_RANGE:
-		return STORE_ROW;
-	default:
-		return STORE_FATAL;
+	case SQLITE_RANGE: return STORE_ROW;
+	default: return STORE_FATAL;
 	}
 }
 
@@ -55,14 +50,14 @@ store_sqlite_fail(struct store *base, int rc)
 	const char *what;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		what = _("The database is locked by another process.");
-		break;
+	case SQLITE_LOCKED: what = _("The database is locked by another process."); break;
 	case SQLITE_FULL:
-		what = _("The disk holding the database is full; free some space, then resume the import.");
+		what = _(
+		    "The disk holding the database is full; free some space, then resume the import.");
 		break;
 	case SQLITE_IOERR:
-		what = _("The database file could not be written (input/output error); check the disk.");
+		what = _(
+		    "The database file could not be written (input/output error); check the disk.");
 		break;
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
@@ -75,9 +70,7 @@ store_sqlite_fail(struct store *base, int rc)
 	case SQLITE_CONSTRAINT:
 		what = _("The database refused the row (a constraint failed).");
 		break;
-	default:
-		what = _("The database reported an error.");
-		break;
+	default: what = _("The database reported an error."); break;
 	}
 	store_set_error(st, xasprintf(_("%s (SQLite: %s)"), what, sqlite3_errmsg(st->db)));
 	return store_sqlite_classify(rc) == STORE_OK ? STORE_FATAL : store_sqlite_classify(rc);
@@ -146,7 +139,9 @@ store_sqlite_ready(struct store *base, char **cause)
 			continue;
 		enum store_status ss = store_sqlite_fail(&st->base, rc);
 		if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
-			*cause = xasprintf(_("%s is not an SQLite database (or it is damaged); give another --db path."), st->path);
+			*cause = xasprintf(
+			    _("%s is not an SQLite database (or it is damaged); give another --db path."),
+			    st->path);
 		else
 			*cause = xasprintf(_("Cannot use the database %s: %s"), st->path, st->errmsg);
 		return ss;
@@ -190,8 +185,7 @@ store_sqlite_close(struct store *base)
 }
 
 /* Appends to a growing SQL string. */
-static void
-sql_add(char **sql, size_t *len, const char *fmt, ...)
+static void sql_add(char **sql, size_t *len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void
 sql_add(char **sql, size_t *len, const char *fmt, ...)
@@ -264,7 +258,8 @@ store_check_table(struct store_sqlite *st, const struct schema *s, char **cause)
 			continue;
 		const char *col = i < s->nfields ? s->fields[i].name : "imported_from";
 		const char *type = i < s->nfields ? store_column_type(s->fields[i].type) : "INTEGER";
-		*cause = xasprintf(_("The table %s in %s has no column %s, which schema %s needs. Add it (ALTER TABLE %s ADD COLUMN %s %s) or import into another database; nothing was imported."),
+		*cause = xasprintf(
+		    _("The table %s in %s has no column %s, which schema %s needs. Add it (ALTER TABLE %s ADD COLUMN %s %s) or import into another database; nothing was imported."),
 		    s->table, st->path, col, s->name, s->table, col, type);
 		ss = STORE_FATAL;
 	}
@@ -287,8 +282,8 @@ store_sqlite_prepare(struct store *base, const struct schema *s, char **cause)
 
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(st->db,
-	    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
-	    -1, &stmt, NULL);
+	    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1,
+	    &stmt, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_text(stmt, 1, s->table, -1, SQLITE_STATIC);
@@ -309,8 +304,9 @@ store_sqlite_prepare(struct store *base, const struct schema *s, char **cause)
 	 * rows matching two records are rejected as ambiguous. */
 	for (size_t k = 0; k < s->nmatch_keys; k++) {
 		const char *key = s->fields[s->match_keys[k]].name;
-		char *sql = xasprintf("CREATE UNIQUE INDEX IF NOT EXISTS \"%s_%s_key\" ON \"%s\"(\"%s\")",
-		    s->table, key, s->table, key);
+		char *sql =
+		    xasprintf("CREATE UNIQUE INDEX IF NOT EXISTS \"%s_%s_key\" ON \"%s\"(\"%s\")",
+			s->table, key, s->table, key);
 		rc = store_exec(st, sql);
 		free(sql);
 		if ((rc & 0xff) == SQLITE_CONSTRAINT) {
@@ -325,8 +321,8 @@ store_sqlite_prepare(struct store *base, const struct schema *s, char **cause)
 
 	st->find = xcalloc(s->nmatch_keys, sizeof *st->find);
 	for (size_t k = 0; k < s->nmatch_keys; k++) {
-		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ?1 LIMIT 2",
-		    s->table, s->fields[s->match_keys[k]].name);
+		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ?1 LIMIT 2", s->table,
+		    s->fields[s->match_keys[k]].name);
 		rc = store_prepare_stmt(st, sql, &st->find[k]);
 		free(sql);
 		if (rc != SQLITE_OK)
@@ -451,8 +447,8 @@ store_bind_values(sqlite3_stmt *stmt, const char *const *values, size_t n)
  * key that found it; sets res->reason when the keys point to different
  * records. */
 static enum store_status
-store_find(struct store_sqlite *st, const char *const *values, int64_t *id,
-    size_t *matched, struct upsert_result *res)
+store_find(struct store_sqlite *st, const char *const *values, int64_t *id, size_t *matched,
+    struct upsert_result *res)
 {
 	const struct schema *s = st->schema;
 	int64_t found = 0;
@@ -493,9 +489,8 @@ store_find(struct store_sqlite *st, const char *const *values, int64_t *id,
 }
 
 static enum store_status
-store_sqlite_upsert(struct store *base, const char *const *values,
-    enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
-    struct upsert_result *res)
+store_sqlite_upsert(struct store *base, const char *const *values, enum strategy strategy,
+    enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;
 	const struct schema *s = st->schema;
@@ -535,7 +530,8 @@ store_sqlite_upsert(struct store *base, const char *const *values,
 		sqlite3_reset(st->load);
 		return store_sqlite_fail(&st->base, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc);
 	}
-	res->matched_from = sqlite3_column_type(st->load, (int)n) == SQLITE_NULL ? -1 :
+	res->matched_from = sqlite3_column_type(st->load, (int)n) == SQLITE_NULL ?
+	    -1 :
 	    sqlite3_column_int64(st->load, (int)n);
 	const char **stored = st->stored;
 	for (size_t f = 0; f < n; f++)
@@ -573,8 +569,9 @@ store_sqlite_upsert(struct store *base, const char *const *values,
 		res->before = NULL;
 		return store_sqlite_fail(&st->base, rc);
 	}
-	res->outcome = !changed ? OUTCOME_UNCHANGED :
-	    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED : OUTCOME_MERGED;
+	res->outcome = !changed		? OUTCOME_UNCHANGED :
+	    strategy == STRATEGY_UPDATE ? OUTCOME_UPDATED :
+					  OUTCOME_MERGED;
 	return STORE_OK;
 }
 

@@ -12,19 +12,19 @@
 #include "store.h"
 
 struct store_sqlite {
-	struct store base;	/* first: the store's operations */
+	struct store base; /* first: the store's operations */
 	sqlite3 *db;
 	char *path;
 	char *errmsg;
 	const struct schema *schema;
-	int dry_run;		/* inside the dry run's outer transaction */
-	sqlite3_stmt **find;	/* per match key */
+	int dry_run;	     /* inside the dry run's outer transaction */
+	sqlite3_stmt **find; /* per match key */
 	sqlite3_stmt *load;
 	sqlite3_stmt *insert;
 	sqlite3_stmt *update;
-	const char **merged;	/* scratch: one value per field */
-	const char **stored;	/* scratch: the matched record's values */
-	char **owned;		/* scratch: values allocated for a merge */
+	const char **merged; /* scratch: one value per field */
+	const char **stored; /* scratch: the matched record's values */
+	char **owned;	     /* scratch: values allocated for a merge */
 
 	/* The journal's statements (store-sqlite-journal.c). */
 	sqlite3_stmt *j_error, *j_reject, *j_change, *j_batch, *j_progress;
@@ -32,7 +32,7 @@ struct store_sqlite {
 	/* The rollback's (store-sqlite-rollback.c), for rb_schema's table. */
 	const struct schema *rb_schema;
 	sqlite3_stmt *rb_load, *rb_del, *rb_update, *rb_insert;
-	const char **rb_values;	/* scratch, one per field */
+	const char **rb_values; /* scratch, one per field */
 };
 
 /* Opens (creating if needed) the SQLite database at path; store_open()
@@ -59,15 +59,14 @@ void store_sqlite_journal_finalize(struct store_sqlite *st);
 /* 1 when the journal's table has column: a journal an older sluice made
  * may lack the columns added since (until a sluice writes to it). */
 int store_sqlite_journal_has(struct store *, const char *table, const char *column);
-enum store_status store_sqlite_import_start(struct store *, const struct import_info *,
-    int64_t *id);
+enum store_status store_sqlite_import_start(struct store *, const struct import_info *, int64_t *id);
 enum store_status store_sqlite_journal_rows(struct store *, int64_t id, uint64_t batch_no,
     const struct record *records, size_t n);
 enum store_status store_sqlite_journal_batch(struct store *, int64_t id,
     const struct batch_row *batch);
-enum store_status store_sqlite_journal_progress(struct store *, int64_t id,
-    uint64_t rows_done, uint64_t bytes_done, uint64_t total, const uint64_t *counts,
-    enum import_status status, const char *last_error, int finished);
+enum store_status store_sqlite_journal_progress(struct store *, int64_t id, uint64_t rows_done,
+    uint64_t bytes_done, uint64_t total, const uint64_t *counts, enum import_status status,
+    const char *last_error, int finished);
 enum store_status store_sqlite_claim(struct store *, int64_t id, enum import_status from,
     int64_t pid, const char *host);
 enum store_status store_sqlite_settle(struct store *, int64_t id, enum import_status from,
@@ -88,8 +87,7 @@ struct store_iter *store_sqlite_errors(struct store *, int64_t id, unsigned limi
 struct store_iter *store_sqlite_batches(struct store *, int64_t id);
 struct store_iter *store_sqlite_fixes(struct store *, int64_t id);
 struct store_iter *store_sqlite_rejects(struct store *, int64_t id);
-struct store_iter *store_sqlite_changes(struct store *, int64_t id,
-    enum store_changes_order order);
+struct store_iter *store_sqlite_changes(struct store *, int64_t id, enum store_changes_order order);
 int store_sqlite_error_counts(struct store *, int64_t id, enum store_count_by by,
     struct name_count **out, size_t *n);
 int store_sqlite_reject_width(struct store *, int64_t id, size_t *width);
@@ -100,8 +98,7 @@ void store_sqlite_records_finalize(struct store_sqlite *st);
 int store_sqlite_record_load(struct store *, int64_t record_id, const char *const **values,
     int64_t *imported_from);
 enum store_status store_sqlite_record_delete(struct store *, int64_t record_id, int *done);
-enum store_status store_sqlite_record_restore(struct store *, int64_t record_id,
-    const char *before);
+enum store_status store_sqlite_record_restore(struct store *, int64_t record_id, const char *before);
 enum store_status store_sqlite_rolled_back(struct store *, int64_t id, uint64_t deleted,
     uint64_t restored, uint64_t conflicts, int forced);
 

@@ -156,9 +156,8 @@ store_upserts_batches(struct store *st)
 }
 
 enum store_status
-store_upsert_batch(struct store *st, const char *const *const *rows, size_t n,
-    enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
-    struct upsert_result *res)
+store_upsert_batch(struct store *st, const char *const *const *rows, size_t n, enum strategy strategy,
+    enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res)
 {
 	return st->ops->upsert_batch(st, rows, n, strategy, on_conflict, import_id, res);
 }
@@ -215,7 +214,8 @@ store_resolve(const struct schema *s, enum strategy strategy, const char *const 
 		else if (strategy == STRATEGY_UPDATE)
 			v = incoming[f] != NULL ? incoming[f] : stored[f];
 		else if (s->fields[f].type == FIELD_LIST)
-			v = owned[f] = validate_list_union(stored[f], incoming[f], s->fields[f].separator);
+			v = owned[f] =
+			    validate_list_union(stored[f], incoming[f], s->fields[f].separator);
 		else
 			v = stored[f] != NULL ? stored[f] : incoming[f];
 		out[f] = v;
@@ -244,9 +244,9 @@ store_record_name(const struct schema *s, const char *const *values)
 }
 
 int
-store_key_conflict(const struct schema *s, enum strategy strategy,
-    enum key_conflict on_conflict, int64_t id, size_t matched,
-    const char *const *stored, const char *const *incoming, struct upsert_result *res)
+store_key_conflict(const struct schema *s, enum strategy strategy, enum key_conflict on_conflict,
+    int64_t id, size_t matched, const char *const *stored, const char *const *incoming,
+    struct upsert_result *res)
 {
 	for (size_t k = 0; k < s->nmatch_keys; k++) {
 		size_t f = s->match_keys[k];
@@ -264,13 +264,15 @@ store_key_conflict(const struct schema *s, enum strategy strategy,
 		    _("import it with --on-key-conflict update to skip it as a match of that record.");
 		char *name = store_record_name(s, stored);
 		if (name != NULL)
-			res->reason = xasprintf(_("The %s matches record %lld (%s), but the %s %s differs from the stored %s; %s"),
+			res->reason = xasprintf(
+			    _("The %s matches record %lld (%s), but the %s %s differs from the stored %s; %s"),
 			    s->fields[matched].name, (long long)id, name, s->fields[f].name,
 			    incoming[f], stored[f], then);
 		else
-			res->reason = xasprintf(_("The %s matches record %lld, but the %s %s differs from the stored %s; %s"),
-			    s->fields[matched].name, (long long)id, s->fields[f].name,
-			    incoming[f], stored[f], then);
+			res->reason = xasprintf(
+			    _("The %s matches record %lld, but the %s %s differs from the stored %s; %s"),
+			    s->fields[matched].name, (long long)id, s->fields[f].name, incoming[f],
+			    stored[f], then);
 		free(name);
 		res->outcome = OUTCOME_REJECTED;
 		res->record_id = id;
@@ -349,7 +351,8 @@ void
 store_reject_ambiguous(const struct schema *s, size_t f, int64_t a, int64_t b,
     struct upsert_result *res)
 {
-	res->reason = xasprintf(_("Its %s matches two stored records (%lld and %lld), so sluice cannot tell which one the row is; merge those records first."),
+	res->reason = xasprintf(
+	    _("Its %s matches two stored records (%lld and %lld), so sluice cannot tell which one the row is; merge those records first."),
 	    s->fields[f].name, (long long)a, (long long)b);
 	res->reason_field = (int)f;
 }
@@ -358,7 +361,8 @@ void
 store_reject_split(const struct schema *s, size_t fa, int64_t a, size_t fb, int64_t b,
     struct upsert_result *res)
 {
-	res->reason = xasprintf(_("Its %s matches stored record %lld but its %s matches stored record %lld, so sluice cannot tell which one the row is; correct the row or merge those records first."),
+	res->reason = xasprintf(
+	    _("Its %s matches stored record %lld but its %s matches stored record %lld, so sluice cannot tell which one the row is; correct the row or merge those records first."),
 	    s->fields[fa].name, (long long)a, s->fields[fb].name, (long long)b);
 	res->reason_field = (int)fb;
 }
@@ -409,8 +413,10 @@ store_action_name(enum outcome o)
 enum outcome
 store_action_parse(const char *action)
 {
-	return action == NULL ? OUTCOME_UPDATED : !strcmp(action, "insert") ?
-	    OUTCOME_CREATED : !strcmp(action, "merge") ? OUTCOME_MERGED : OUTCOME_UPDATED;
+	return action == NULL	      ? OUTCOME_UPDATED :
+	    !strcmp(action, "insert") ? OUTCOME_CREATED :
+	    !strcmp(action, "merge")  ? OUTCOME_MERGED :
+					OUTCOME_UPDATED;
 }
 
 /* --- Journal rows ------------------------------------------------------------- */
@@ -466,12 +472,11 @@ store_iter_close(struct store_iter *it)
 }
 
 /* The string members of an import row, for copying and freeing them. */
-#define IMPORT_ROW_STRINGS(r)                                                       \
-	&(r)->source_path, &(r)->source_sha256, &(r)->source_format,               \
-	    &(r)->source_description, &(r)->sheet, &(r)->encoding, &(r)->schema_name, \
-	    &(r)->schema_path, &(r)->target_table, &(r)->mapping, &(r)->strategy,   \
-	    &(r)->region, &(r)->started_at, &(r)->finished_at, &(r)->last_error,    \
-	    &(r)->host, &(r)->user_name, &(r)->rolled_back_at, &(r)->rollback,     \
+#define IMPORT_ROW_STRINGS(r)                                                                      \
+	&(r)->source_path, &(r)->source_sha256, &(r)->source_format, &(r)->source_description,     \
+	    &(r)->sheet, &(r)->encoding, &(r)->schema_name, &(r)->schema_path, &(r)->target_table, \
+	    &(r)->mapping, &(r)->strategy, &(r)->region, &(r)->started_at, &(r)->finished_at,      \
+	    &(r)->last_error, &(r)->host, &(r)->user_name, &(r)->rolled_back_at, &(r)->rollback,   \
 	    &(r)->invalid_values, &(r)->on_key_conflict
 
 void

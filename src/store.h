@@ -22,30 +22,30 @@ enum strategy {
  * key but holds a different non-empty value for another match key the
  * record has (ARCHITECTURE.md, Duplicates). */
 enum key_conflict {
-	KEY_CONFLICT_REJECT,	/* the row is rejected (business error) */
-	KEY_CONFLICT_UPDATE,	/* the row is written by strategy, as a match */
+	KEY_CONFLICT_REJECT, /* the row is rejected (business error) */
+	KEY_CONFLICT_UPDATE, /* the row is written by strategy, as a match */
 };
 
 /* How a store call ended, so the engine knows what to do next. */
 enum store_status {
 	STORE_OK,
-	STORE_TRANSIENT,	/* busy, locked: roll back, wait, retry */
-	STORE_ROW,		/* this row cannot be written (constraint, too big) */
-	STORE_FATAL,		/* disk full, I/O error, read-only, corrupt: stop */
+	STORE_TRANSIENT, /* busy, locked: roll back, wait, retry */
+	STORE_ROW,	 /* this row cannot be written (constraint, too big) */
+	STORE_FATAL,	 /* disk full, I/O error, read-only, corrupt: stop */
 };
 
 /* The result of one upsert. */
 struct upsert_result {
-	enum outcome outcome;	/* created … skipped, or rejected */
-	int64_t record_id;	/* the stored record's id */
-	char *before;		/* JSON before-image for updated/merged, else NULL;
+	enum outcome outcome; /* created … skipped, or rejected */
+	int64_t record_id;    /* the stored record's id */
+	char *before;	      /* JSON before-image for updated/merged, else NULL;
 				 * holds every field and imported_from */
-	uint64_t after_hash;	/* store_values_hash of what was written */
-	int64_t matched_from;	/* the matched record's imported_from (-1: none) */
-	char *reason;		/* rejected: why (a sentence), else NULL */
-	int reason_field;	/* rejected: the field concerned, or -1; a key
+	uint64_t after_hash;  /* store_values_hash of what was written */
+	int64_t matched_from; /* the matched record's imported_from (-1: none) */
+	char *reason;	      /* rejected: why (a sentence), else NULL */
+	int reason_field;     /* rejected: the field concerned, or -1; a key
 				 * conflict: the match key whose value differs */
-	int key_conflict;	/* the row met record_id with a key conflict:
+	int key_conflict;     /* the row met record_id with a key conflict:
 				 * rejected (reason; before holds the record)
 				 * or, under KEY_CONFLICT_UPDATE, written */
 };
@@ -59,39 +59,39 @@ struct upsert_result {
 struct import_row {
 	int64_t id;
 	char *source_path;
-	int64_t source_size;		/* -1: none */
+	int64_t source_size; /* -1: none */
 	char *source_sha256, *source_format, *source_description, *sheet, *encoding;
 	char *schema_name, *schema_path, *target_table, *mapping, *strategy;
-	char *on_key_conflict;		/* NULL: journaled before key conflicts
+	char *on_key_conflict; /* NULL: journaled before key conflicts
 					 * were told apart (they were updated) */
-	int64_t batch_size;		/* -1: none */
+	int64_t batch_size;    /* -1: none */
 	char *region;
 	int dry_run;
-	enum import_status status;	/* STATUS_NONE: a word this sluice does not know */
+	enum import_status status; /* STATUS_NONE: a word this sluice does not know */
 	uint64_t rows_done, bytes_done;
-	int64_t total;			/* -1: not known yet */
-	uint64_t n[OUTCOME_COUNT];	/* rows by outcome */
+	int64_t total;		   /* -1: not known yet */
+	uint64_t n[OUTCOME_COUNT]; /* rows by outcome */
 	char *started_at, *finished_at, *last_error;
-	int64_t pid;			/* -1: none */
+	int64_t pid; /* -1: none */
 	char *host, *user_name, *rolled_back_at, *rollback;
-	char *invalid_values;		/* "schema" or "reject-row"; NULL: an import
+	char *invalid_values; /* "schema" or "reject-row"; NULL: an import
 					 * by a sluice that rejected the row of any
 					 * invalid value */
-	double duration_s;		/* finished_at - started_at; < 0: not finished */
+	double duration_s;    /* finished_at - started_at; < 0: not finished */
 };
 
 /* One batch (sluice_import_batches). */
 struct batch_row {
 	uint64_t batch_no, first_row, rows;
-	uint64_t n[OUTCOME_NOT_PROCESSED];	/* created … failed */
+	uint64_t n[OUTCOME_NOT_PROCESSED]; /* created … failed */
 	unsigned attempts;
 	uint64_t duration_ms;
-	char *status;			/* "committed", "replayed" */
+	char *status; /* "committed", "replayed" */
 };
 
 /* A cell fixed by hand before the import (sluice_import_fixes). */
 struct fix_row {
-	uint64_t row_no, column_no;	/* column_no: 0-based */
+	uint64_t row_no, column_no; /* column_no: 0-based */
 	char *header, *original, *value;
 };
 
@@ -106,8 +106,8 @@ struct reject_row {
 /* What an import did to one record (sluice_import_changes). */
 struct change_row {
 	int64_t record_id;
-	enum outcome outcome;		/* created, updated or merged */
-	char *before;			/* the before-image (upsert_result), or NULL */
+	enum outcome outcome; /* created, updated or merged */
+	char *before;	      /* the before-image (upsert_result), or NULL */
 	uint64_t after_hash;
 };
 
@@ -132,15 +132,15 @@ struct store_iter {
 
 /* How the changes of an import are walked. */
 enum store_changes_order {
-	STORE_CHANGES_BY_RECORD,	/* by record, each record's last change first */
+	STORE_CHANGES_BY_RECORD, /* by record, each record's last change first */
 	STORE_CHANGES_NEWEST_FIRST,
 };
 
 /* What error counts are grouped by. */
 enum store_count_by {
 	STORE_COUNT_BY_TYPE,
-	STORE_COUNT_BY_FIELD,		/* "(row)" for errors of the whole row */
-	STORE_COUNT_BY_EFFECT,		/* "value_dropped": values dropped from
+	STORE_COUNT_BY_FIELD,  /* "(row)" for errors of the whole row */
+	STORE_COUNT_BY_EFFECT, /* "value_dropped": values dropped from
 					 * rows that were kept; "row": errors of
 					 * rows rejected or failed */
 };
@@ -154,21 +154,21 @@ struct engine_fix;
 struct import_info {
 	const char *source_path;
 	uint64_t source_size;
-	const char *source_sha256;	/* 64 hex digits */
-	const char *source_format;	/* "csv" */
-	const char *sheet;		/* or NULL */
-	const char *encoding;		/* or NULL */
+	const char *source_sha256; /* 64 hex digits */
+	const char *source_format; /* "csv" */
+	const char *sheet;	   /* or NULL */
+	const char *encoding;	   /* or NULL */
 	const char *source_description;
 	const char *schema_name;
 	const char *schema_path;
 	const char *target_table;
 	const char *mapping_json;
 	const char *strategy;
-	const char *on_key_conflict;	/* store_key_conflict_name() */
+	const char *on_key_conflict; /* store_key_conflict_name() */
 	unsigned batch_size;
 	const char *region;
 	int dry_run;
-	const char *invalid_values;	/* validate_invalid_values_name */
+	const char *invalid_values; /* validate_invalid_values_name */
 	/* Filled by the journal: who runs it. */
 	int64_t pid;
 	const char *host;
@@ -206,44 +206,38 @@ struct store_ops {
 	 * empty) by the schema's match keys and writes it by strategy; a key
 	 * conflict goes as store_key_conflict() says. Fills *res (caller
 	 * frees with store_result_clear). */
-	enum store_status (*upsert)(struct store *, const char *const *values,
-	    enum strategy, enum key_conflict, int64_t import_id,
-	    struct upsert_result *res);
+	enum store_status (*upsert)(struct store *, const char *const *values, enum strategy,
+	    enum key_conflict, int64_t import_id, struct upsert_result *res);
 	/* Optional (NULL: the engine upserts row by row). The n rows of a
 	 * batch at once, in order, with the outcomes n calls of upsert would
 	 * have; rows[i] NULL is a row left out, res[i] then untouched. When a
 	 * row cannot be written (STORE_ROW) the batch is to be rolled back
 	 * and written row by row. */
-	enum store_status (*upsert_batch)(struct store *, const char *const *const *rows,
-	    size_t n, enum strategy, enum key_conflict, int64_t import_id,
-	    struct upsert_result *res);
+	enum store_status (*upsert_batch)(struct store *, const char *const *const *rows, size_t n,
+	    enum strategy, enum key_conflict, int64_t import_id, struct upsert_result *res);
 	/* The last error as a sentence for people. */
 	const char *(*errmsg)(struct store *);
 
 	/* The journal's tables, as journal.h describes each call. */
 	enum store_status (*journal_prepare)(struct store *);
-	enum store_status (*import_start)(struct store *, const struct import_info *,
-	    int64_t *id);
+	enum store_status (*import_start)(struct store *, const struct import_info *, int64_t *id);
 	enum store_status (*journal_rows)(struct store *, int64_t id, uint64_t batch_no,
 	    const struct record *records, size_t n);
-	enum store_status (*journal_batch)(struct store *, int64_t id,
-	    const struct batch_row *batch);
-	enum store_status (*journal_progress)(struct store *, int64_t id,
-	    uint64_t rows_done, uint64_t bytes_done, uint64_t total,
-	    const uint64_t *counts, enum import_status status, const char *last_error,
-	    int finished);
+	enum store_status (*journal_batch)(struct store *, int64_t id, const struct batch_row *batch);
+	enum store_status (*journal_progress)(struct store *, int64_t id, uint64_t rows_done,
+	    uint64_t bytes_done, uint64_t total, const uint64_t *counts, enum import_status status,
+	    const char *last_error, int finished);
 	/* Sets status to (and pid, host when given) where the import's status
 	 * is still from; claim also clears finished_at and not_processed, a
 	 * settle keeps last_error when there is one. STORE_ROW when the status
 	 * was no longer from. */
-	enum store_status (*claim)(struct store *, int64_t id, enum import_status from,
-	    int64_t pid, const char *host);
+	enum store_status (*claim)(struct store *, int64_t id, enum import_status from, int64_t pid,
+	    const char *host);
 	enum store_status (*settle)(struct store *, int64_t id, enum import_status from,
 	    enum import_status to, const char *last_error);
 	uint64_t (*last_batch)(struct store *, int64_t id);
 	enum store_status (*journal_fixes)(struct store *, int64_t id,
-	    const struct engine_fix *fixes, size_t n, const char *const *headers,
-	    size_t nheaders);
+	    const struct engine_fix *fixes, size_t n, const char *const *headers, size_t nheaders);
 	enum store_status (*mapping_save)(struct store *, const char *fingerprint,
 	    const char *schema, const char *mapping_json);
 	char *(*mapping_load)(struct store *, const char *fingerprint, const char *schema);
@@ -279,8 +273,7 @@ struct store_ops {
 	enum store_status (*record_delete)(struct store *, int64_t record_id, int *done);
 	/* Puts a before-image back (inserting the record again when it has
 	 * been deleted since). STORE_FATAL when the image is unreadable. */
-	enum store_status (*record_restore)(struct store *, int64_t record_id,
-	    const char *before);
+	enum store_status (*record_restore)(struct store *, int64_t record_id, const char *before);
 	/* Marks import id rolled back, with what the rollback did. */
 	enum store_status (*rolled_back)(struct store *, int64_t id, uint64_t deleted,
 	    uint64_t restored, uint64_t conflicts, int forced);
@@ -307,15 +300,14 @@ void store_dry_run_end(struct store *st);
 enum store_status store_begin(struct store *st);
 enum store_status store_commit(struct store *st);
 void store_rollback(struct store *st);
-enum store_status store_upsert(struct store *st, const char *const *values,
-    enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
-    struct upsert_result *res);
+enum store_status store_upsert(struct store *st, const char *const *values, enum strategy strategy,
+    enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res);
 const char *store_errmsg(struct store *st);
 /* Whether the backend writes a batch's rows in one call
  * (store_upsert_batch), rather than one store_upsert each. */
 int store_upserts_batches(struct store *st);
-enum store_status store_upsert_batch(struct store *st, const char *const *const *rows,
-    size_t n, enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
+enum store_status store_upsert_batch(struct store *st, const char *const *const *rows, size_t n,
+    enum strategy strategy, enum key_conflict on_conflict, int64_t import_id,
     struct upsert_result *res);
 
 /* A rollback's access to the records of a table, inside store_begin() …
@@ -325,8 +317,7 @@ enum store_status store_records_prepare(struct store *st, const struct schema *s
 int store_record_load(struct store *st, int64_t record_id, const char *const **values,
     int64_t *imported_from);
 enum store_status store_record_delete(struct store *st, int64_t record_id, int *done);
-enum store_status store_record_restore(struct store *st, int64_t record_id,
-    const char *before);
+enum store_status store_record_restore(struct store *st, int64_t record_id, const char *before);
 
 /* The typed iterators: 1 and *row (valid until the next call), 0 at the
  * end, -1 on failure. Each takes an iterator of its kind. */
@@ -351,9 +342,8 @@ void store_result_clear(struct upsert_result *res);
  * strategy (ARCHITECTURE.md, Duplicates). out[f] points into stored or
  * incoming, or to a new string kept in owned[f] (list unions; the caller
  * frees owned[0..nfields)). Returns 1 when anything differs from stored. */
-int store_resolve(const struct schema *schema, enum strategy strategy,
-    const char *const *stored, const char *const *incoming, const char **out,
-    char **owned);
+int store_resolve(const struct schema *schema, enum strategy strategy, const char *const *stored,
+    const char *const *incoming, const char **out, char **owned);
 
 /* Match keys are identity: whether incoming values that matched stored
  * record id (stored: its values) by the match key field matched_field hold
@@ -364,9 +354,8 @@ int store_resolve(const struct schema *schema, enum strategy strategy,
  * when there is no conflict. Every backend's upsert calls it once it has
  * loaded the matched record, before writing. */
 int store_key_conflict(const struct schema *schema, enum strategy strategy,
-    enum key_conflict on_conflict, int64_t id, size_t matched_field,
-    const char *const *stored, const char *const *incoming,
-    struct upsert_result *res);
+    enum key_conflict on_conflict, int64_t id, size_t matched_field, const char *const *stored,
+    const char *const *incoming, struct upsert_result *res);
 
 /* A 64-bit fingerprint of a record's values (one per field, NULL = empty),
  * kept with each change so that a rollback can tell whether anyone has

@@ -31,15 +31,17 @@ summary_mapping(json_t *o, const char *mapping_json)
 	json_t *obj = json_object(), *sources = json_object(), *unmapped = json_array();
 	size_t i;
 	json_t *m;
-	json_array_foreach(arr, i, m) {
+	json_array_foreach(arr, i, m)
+	{
 		const char *header = json_string_value(json_object_get(m, "header"));
 		if (header == NULL)
 			continue;
 		json_t *field = json_object_get(m, "field");
 		const char *source = json_string_value(json_object_get(m, "source"));
-		char *key = json_object_get(obj, header) == NULL ? xstrdup(header) :
+		char *key = json_object_get(obj, header) == NULL ?
+		    xstrdup(header) :
 		    xasprintf("%s (column %lld)", header,
-		    (long long)json_integer_value(json_object_get(m, "column")) + 1);
+			(long long)json_integer_value(json_object_get(m, "column")) + 1);
 		json_object_set(obj, key, field);
 		if (source != NULL)
 			json_object_set_new(sources, key, json_string(source));
@@ -62,10 +64,9 @@ summary_error_json(const struct error_row *e)
 		v = json_string(esc);
 		free(esc);
 	}
-	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o, s:b}", "row", (json_int_t)e->row_no,
-	    "line", (json_int_t)e->line_no, "field", e->field, "type",
-	    record_error_type_name(e->type), "message", e->message, "value", v,
-	    "value_dropped", e->dropped);
+	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o, s:b}", "row", (json_int_t)e->row_no, "line",
+	    (json_int_t)e->line_no, "field", e->field, "type", record_error_type_name(e->type),
+	    "message", e->message, "value", v, "value_dropped", e->dropped);
 }
 
 json_t *
@@ -83,12 +84,12 @@ summary_match_sample(const struct match_sample *m)
 	json_t *changes = json_array();
 	for (size_t i = 0; i < m->nchanges; i++) {
 		const struct match_change *c = &m->changes[i];
-		json_array_append_new(changes, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}",
-		    "field", c->field, "stored", c->stored, "incoming", c->incoming,
-		    "update", c->update, "merge", c->merge));
+		json_array_append_new(changes,
+		    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "field", c->field, "stored",
+			c->stored, "incoming", c->incoming, "update", c->update, "merge", c->merge));
 	}
-	json_t *o = json_pack("{s:I, s:I}", "row", (json_int_t)m->row,
-	    "record_id", (json_int_t)m->record_id);
+	json_t *o = json_pack("{s:I, s:I}", "row", (json_int_t)m->row, "record_id",
+	    (json_int_t)m->record_id);
 	if (m->key != NULL)
 		json_object_set_new(o, "key", json_string(m->key));
 	json_object_set_new(o, "changes", changes);
@@ -139,10 +140,11 @@ summary_from_result(const struct engine_result *r, const char *db)
 		json_array_append_new(errors, summary_error_json(&r->samples[i]));
 	json_object_set_new(o, "errors", errors);
 	if (!r->resumed)
-		json_object_set_new(o, "duplicates", json_pack("{s:I, s:I, s:I, s:I, s:I}",
-	    "new", (json_int_t)r->new_records, "match_stored", (json_int_t)r->matched_stored,
-	    "repeat_in_file", (json_int_t)r->matched_file, "ambiguous", (json_int_t)r->ambiguous,
-	    "key_conflict", (json_int_t)r->key_conflicts));
+		json_object_set_new(o, "duplicates",
+		    json_pack("{s:I, s:I, s:I, s:I, s:I}", "new", (json_int_t)r->new_records,
+			"match_stored", (json_int_t)r->matched_stored, "repeat_in_file",
+			(json_int_t)r->matched_file, "ambiguous", (json_int_t)r->ambiguous,
+			"key_conflict", (json_int_t)r->key_conflicts));
 	json_t *ms = json_array();
 	for (size_t i = 0; i < r->nmatch_samples; i++)
 		json_array_append_new(ms, summary_match_sample(&r->match_samples[i]));
@@ -155,7 +157,8 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "rows_per_s",
 	    json_real(r->duration_s > 0 ? (double)r->rows_this_run / r->duration_s : 0));
 	summary_mapping(o, r->mapping_json);
-	json_object_set_new(o, "last_error", r->last_error ? json_string(r->last_error) : json_null());
+	json_object_set_new(o, "last_error",
+	    r->last_error ? json_string(r->last_error) : json_null());
 	return o;
 }
 
@@ -233,13 +236,15 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 		json_object_set_new(o, "on_key_conflict", summary_journal_text(row.on_key_conflict));
 	json_object_set_new(o, "batch_size",
 	    row.batch_size >= 0 ? json_integer((json_int_t)row.batch_size) : json_null());
-	json_object_set_new(o, "total", json_integer((json_int_t)(row.total >= 0 ?
-	    (uint64_t)row.total : row.rows_done)));
+	json_object_set_new(o, "total",
+	    json_integer((json_int_t)(row.total >= 0 ? (uint64_t)row.total : row.rows_done)));
 	for (int k = 0; k < OUTCOME_COUNT; k++)
-		json_object_set_new(o, outcome_name((enum outcome)k), json_integer((json_int_t)row.n[k]));
+		json_object_set_new(o, outcome_name((enum outcome)k),
+		    json_integer((json_int_t)row.n[k]));
 	json_object_set_new(o, "values_dropped", summary_journal_dropped(j, id));
 	json_object_set_new(o, "errors_by_type", summary_journal_counts(j, id, STORE_COUNT_BY_TYPE));
-	json_object_set_new(o, "errors_by_field", summary_journal_counts(j, id, STORE_COUNT_BY_FIELD));
+	json_object_set_new(o, "errors_by_field",
+	    summary_journal_counts(j, id, STORE_COUNT_BY_FIELD));
 	json_object_set_new(o, "errors", summary_journal_errors(j, id));
 	json_object_set_new(o, "started_at", summary_journal_text(row.started_at));
 	json_object_set_new(o, "finished_at", summary_journal_text(row.finished_at));
@@ -273,7 +278,8 @@ summary_print_counts(FILE *fp, const char *title, const json_t *obj)
 	const char *k;
 	json_t *v;
 	int first = 1;
-	json_object_foreach((json_t *)obj, k, v) {
+	json_object_foreach((json_t *)obj, k, v)
+	{
 		char *esc = text_escape(k);
 		fprintf(fp, "%s%s %lld", first ? " " : ", ", esc, (long long)json_integer_value(v));
 		free(esc);
@@ -300,14 +306,15 @@ summary_print_value(FILE *fp, const char *value)
 /* The report's errors that dropped a value (dropped 1) or went with their
  * row (0), under title; total is how many there are in all. */
 static void
-summary_print_errors(FILE *fp, const json_t *r, int dropped, const char *title,
-    long long total, int dry)
+summary_print_errors(FILE *fp, const json_t *r, int dropped, const char *title, long long total,
+    int dry)
 {
 	json_t *errors = json_object_get(r, "errors");
 	long long shown = 0;
 	size_t i;
 	json_t *e;
-	json_array_foreach(errors, i, e) {
+	json_array_foreach(errors, i, e)
+	{
 		if (json_is_true(json_object_get(e, "value_dropped")) != dropped)
 			continue;
 		if (shown++ == 0)
@@ -332,7 +339,8 @@ summary_print_errors(FILE *fp, const json_t *r, int dropped, const char *title,
 		fputs(title, fp);
 	}
 	if (total > shown && !dry)
-		fprintf(fp, _("  … and %lld more: see them all with sluice show %lld --db DB --json.\n"),
+		fprintf(fp,
+		    _("  … and %lld more: see them all with sluice show %lld --db DB --json.\n"),
 		    total - shown, summary_int(r, "id"));
 }
 
@@ -347,10 +355,11 @@ summary_print_mapping(FILE *fp, const json_t *r)
 	fprintf(fp, _("Columns:\n"));
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)mapping, k, v) {
+	json_object_foreach((json_t *)mapping, k, v)
+	{
 		char *esc = text_escape(k);
-		enum mapping_source src = mapping_source_parse(
-		    json_string_value(json_object_get(sources, k)));
+		enum mapping_source src =
+		    mapping_source_parse(json_string_value(json_object_get(sources, k)));
 		if (json_is_string(v))
 			fprintf(fp, _("  %-28s \xe2\x86\x92 %s (%s)\n"), esc, json_string_value(v),
 			    mapping_source_label(src));
@@ -364,7 +373,8 @@ summary_print_mapping(FILE *fp, const json_t *r)
 	if (json_array_size(unmapped) > 0) {
 		fprintf(fp, _("Left out:"));
 		size_t i;
-		json_array_foreach((json_t *)unmapped, i, v) {
+		json_array_foreach((json_t *)unmapped, i, v)
+		{
 			char *esc = text_escape(json_string_value(v));
 			fprintf(fp, "%s\"%s\"", i > 0 ? ", " : " ", esc);
 			free(esc);
@@ -377,7 +387,9 @@ summary_print_mapping(FILE *fp, const json_t *r)
 const char *
 summary_status_text(const char *status)
 {
-	return status == NULL ? "" : status_parse(status) == STATUS_NONE ? status : status_label(status_parse(status));
+	return status == NULL			? "" :
+	    status_parse(status) == STATUS_NONE ? status :
+						  status_label(status_parse(status));
 }
 
 void
@@ -391,16 +403,17 @@ summary_print(FILE *fp, const json_t *r)
 		fprintf(fp, _("Dry run of %s into table %s of %s: %s. Nothing was written.\n"),
 		    file, summary_str(r, "table"), db, status);
 	else
-		fprintf(fp, _("Import %lld of %s into table %s of %s: %s.\n"),
-		    summary_int(r, "id"), file, summary_str(r, "table"), db, status);
+		fprintf(fp, _("Import %lld of %s into table %s of %s: %s.\n"), summary_int(r, "id"),
+		    file, summary_str(r, "table"), db, status);
 	if (json_object_get(r, "on_key_conflict") != NULL)
-		fprintf(fp, _("  %s; schema %s; strategy %s, key conflicts %s; batches of %lld rows.\n\n"),
+		fprintf(fp,
+		    _("  %s; schema %s; strategy %s, key conflicts %s; batches of %lld rows.\n\n"),
 		    summary_str(r, "source"), summary_str(r, "schema"), summary_str(r, "strategy"),
 		    summary_str(r, "on_key_conflict"), summary_int(r, "batch_size"));
 	else
 		fprintf(fp, _("  %s; schema %s; strategy %s; batches of %lld rows.\n\n"),
-		    summary_str(r, "source"), summary_str(r, "schema"),
-		    summary_str(r, "strategy"), summary_int(r, "batch_size"));
+		    summary_str(r, "source"), summary_str(r, "schema"), summary_str(r, "strategy"),
+		    summary_int(r, "batch_size"));
 	free(file);
 	free(db);
 
@@ -413,12 +426,14 @@ summary_print(FILE *fp, const json_t *r)
 	fputc('\n', fp);
 	/* Not a row outcome: values left out of rows counted above. */
 	if (summary_int(r, "values_dropped") > 0)
-		fprintf(fp, "  %-16s %10lld\n\n", _("values dropped"), summary_int(r, "values_dropped"));
+		fprintf(fp, "  %-16s %10lld\n\n", _("values dropped"),
+		    summary_int(r, "values_dropped"));
 	summary_print_mapping(fp, r);
 
 	json_t *dup = json_object_get(r, "duplicates");
 	if (dup != NULL)
-		fprintf(fp, _("Matching: %lld new, %lld matched stored records, %lld repeated earlier rows of the file, %lld matched two records, %lld had a key conflict.\n"),
+		fprintf(fp,
+		    _("Matching: %lld new, %lld matched stored records, %lld repeated earlier rows of the file, %lld matched two records, %lld had a key conflict.\n"),
 		    summary_int(dup, "new"), summary_int(dup, "match_stored"),
 		    summary_int(dup, "repeat_in_file"), summary_int(dup, "ambiguous"),
 		    summary_int(dup, "key_conflict"));
@@ -430,8 +445,8 @@ summary_print(FILE *fp, const json_t *r)
 	long long nerr = 0, ndropped = summary_int(r, "values_dropped");
 	const char *k;
 	json_t *v;
-	json_object_foreach(json_object_get(r, "errors_by_type"), k, v)
-		nerr += (long long)json_integer_value(v);
+	json_object_foreach(json_object_get(r, "errors_by_type"), k, v) nerr +=
+	    (long long)json_integer_value(v);
 	summary_print_errors(fp, r, 0, _("\nFirst errors:\n"), nerr - ndropped, dry);
 	summary_print_errors(fp, r, 1,
 	    _("\nValues dropped (their rows were imported without them):\n"), ndropped, dry);
@@ -444,7 +459,8 @@ summary_print(FILE *fp, const json_t *r)
 	if (!dry && status_is_resumable(status_parse(summary_str(r, "status")))) {
 		char *esc = text_escape(summary_str(r, "database"));
 		long long left = summary_int(r, "not_processed");
-		fprintf(fp, _("\n%lld rows are committed; %lld were not processed. Continue with: sluice resume %lld --db %s\n"),
+		fprintf(fp,
+		    _("\n%lld rows are committed; %lld were not processed. Continue with: sluice resume %lld --db %s\n"),
 		    summary_int(r, "total") - left, left, summary_int(r, "id"), esc);
 		free(esc);
 	}

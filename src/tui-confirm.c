@@ -20,9 +20,11 @@ enum {
 
 static const struct tui_key confirm_keys[] = {
 	{ TUI_ENTER, CONFIRM_START, N_("start"), N_("Start the import as shown.") },
-	{ 'd', CONFIRM_DRY, N_("dry run"), N_("Turn the dry run on or off (a dry run writes nothing).") },
+	{ 'd', CONFIRM_DRY, N_("dry run"),
+	    N_("Turn the dry run on or off (a dry run writes nothing).") },
 	{ 'b', CONFIRM_BATCH, N_("batch size"), N_("Change the number of rows per transaction.") },
-	{ 's', CONFIRM_STRATEGY, N_("strategy"), N_("Change what happens to rows that match a stored record.") },
+	{ 's', CONFIRM_STRATEGY, N_("strategy"),
+	    N_("Change what happens to rows that match a stored record.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the duplicates.") },
 	TUI_KEYS_COMMON,
 };
@@ -35,9 +37,11 @@ tui_strategy_sentence(enum strategy s)
 	case STRATEGY_SKIP:
 		return _("skip: a row that matches a stored record leaves the record as it is.");
 	case STRATEGY_MERGE:
-		return _("merge: stored values win; empty stored fields are filled and tags are joined.");
+		return _(
+		    "merge: stored values win; empty stored fields are filled and tags are joined.");
 	default:
-		return _("update: non-empty values from the file overwrite; empty ones keep the stored value.");
+		return _(
+		    "update: non-empty values from the file overwrite; empty ones keep the stored value.");
 	}
 }
 
@@ -45,8 +49,10 @@ const char *
 tui_key_conflict_sentence(enum key_conflict k)
 {
 	if (k == KEY_CONFLICT_UPDATE)
-		return _("update: a row matching a record by one key but not by another is written as a match; update replaces the stored key.");
-	return _("reject: a row matching a record by one key but not by another is rejected; no stored key is replaced.");
+		return _(
+		    "update: a row matching a record by one key but not by another is written as a match; update replaces the stored key.");
+	return _(
+	    "reject: a row matching a record by one key but not by another is rejected; no stored key is replaced.");
 }
 
 static void
@@ -65,7 +71,8 @@ tui_confirm_batch_done(struct tui *t, void *ctx, const char *value)
 	char *end;
 	unsigned long v = strtoul(value, &end, 10);
 	if (*value == '\0' || *end != '\0' || v < 1 || v > 1000000) {
-		tui_message(t, 1, _("The batch size must be a whole number from 1 to 1000000, not \"%s\"."), value);
+		tui_message(t, 1,
+		    _("The batch size must be a whole number from 1 to 1000000, not \"%s\"."), value);
 		return;
 	}
 	t->w.batch_size = (unsigned)v;
@@ -78,23 +85,24 @@ tui_confirm_key(struct screen *s, int action, int key)
 	struct tui *t = s->tui;
 	struct tui_wizard *w = &t->w;
 	switch (action) {
-	case CONFIRM_DRY:
-		w->dry_run = !w->dry_run;
-		return TUI_HANDLED | TUI_REDRAW;
+	case CONFIRM_DRY: w->dry_run = !w->dry_run; return TUI_HANDLED | TUI_REDRAW;
 	case CONFIRM_STRATEGY:
 		w->strategy = w->strategy == STRATEGY_UPDATE ? STRATEGY_MERGE :
-		    w->strategy == STRATEGY_MERGE ? STRATEGY_SKIP : STRATEGY_UPDATE;
+		    w->strategy == STRATEGY_MERGE	     ? STRATEGY_SKIP :
+							       STRATEGY_UPDATE;
 		return TUI_HANDLED | TUI_REDRAW;
 	case CONFIRM_BATCH: {
 		char buf[32];
 		snprintf(buf, sizeof buf, "%u", w->batch_size);
-		tui_prompt(t, _("Batch size"), _("Rows written in one transaction (10000 suits most databases):"),
-		    buf, tui_confirm_batch_done, NULL);
+		tui_prompt(t, _("Batch size"),
+		    _("Rows written in one transaction (10000 suits most databases):"), buf,
+		    tui_confirm_batch_done, NULL);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
 	case CONFIRM_START: {
 		if (w->run != NULL && tui_run_active(w->run)) {
-			tui_message(t, 1, _("An import is already running from this wizard; wait for it to end."));
+			tui_message(t, 1,
+			    _("An import is already running from this wizard; wait for it to end."));
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 		/* The dry run holds the database's write lock: stop it first. */
@@ -152,8 +160,11 @@ tui_confirm_draw(struct screen *s, int full)
 	    w->ncolumns - mapped);
 	tui_confirm_line(t, &y, _("Mapping"), v);
 	free(v);
-	v = w->nfixes ? xasprintf(ngettext("%zu cell fixed by hand; the fix is recorded in the journal.",
-	    "%zu cells fixed by hand; the fixes are recorded in the journal.", w->nfixes), w->nfixes) :
+	v = w->nfixes ?
+	    xasprintf(ngettext("%zu cell fixed by hand; the fix is recorded in the journal.",
+			  "%zu cells fixed by hand; the fixes are recorded in the journal.",
+			  w->nfixes),
+		w->nfixes) :
 	    xstrdup(_("none"));
 	tui_confirm_line(t, &y, _("Fixes"), v);
 	free(v);
@@ -164,9 +175,9 @@ tui_confirm_draw(struct screen *s, int full)
 	v = xasprintf(_("%s rows per transaction"), num);
 	tui_confirm_line(t, &y, _("Batch size"), v);
 	free(v);
-	tui_confirm_line(t, &y, _("Dry run"), w->dry_run ?
-	    _("on: everything is checked and counted, nothing is kept.") :
-	    _("off: the rows are written."));
+	tui_confirm_line(t, &y, _("Dry run"),
+	    w->dry_run ? _("on: everything is checked and counted, nothing is kept.") :
+			 _("off: the rows are written."));
 	struct tui_check *c = &w->check;
 	if (c->finished && c->generation == w->generation) {
 		char a[32], b[32], d[32];
@@ -182,7 +193,9 @@ tui_confirm_draw(struct screen *s, int full)
 			char n[32];
 			tui_text_thousands(n, sizeof n, c->result.values_dropped);
 			char *more = xasprintf(ngettext("%s %s value would be left out.",
-			    "%s %s values would be left out.", c->result.values_dropped), v, n);
+						   "%s %s values would be left out.",
+						   c->result.values_dropped),
+			    v, n);
 			free(v);
 			v = more;
 		}
@@ -190,8 +203,10 @@ tui_confirm_draw(struct screen *s, int full)
 		free(v);
 	}
 	y++;
-	tui_put(stdscr, y, 2, COLS - 4, w->dry_run ? _("Press Enter to start the dry run.") :
-	    _("Press Enter to start the import."), t->a.bold);
+	tui_put(stdscr, y, 2, COLS - 4,
+	    w->dry_run ? _("Press Enter to start the dry run.") :
+			 _("Press Enter to start the import."),
+	    t->a.bold);
 	tui_draw_footer(t, confirm_keys);
 }
 

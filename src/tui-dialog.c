@@ -104,20 +104,15 @@ tui_dialog_draw(struct screen *s, int full)
 	int text_lines = d->text ? tui_wrapped_lines(d->text, inner) : 0;
 	int height;
 	switch (d->kind) {
-	case DIALOG_ASK:
-		height = text_lines + (int)d->nchoices + 5;
-		break;
-	case DIALOG_PROMPT:
-		height = text_lines + 6;
-		break;
+	case DIALOG_ASK: height = text_lines + (int)d->nchoices + 5; break;
+	case DIALOG_PROMPT: height = text_lines + 6; break;
 	case DIALOG_PICK:
 	case DIALOG_HELP:
 		height = (int)d->nitems + text_lines + 4 + (text_lines > 0);
 		if (height > LINES - 2)
 			height = LINES - 2;
 		break;
-	default:
-		height = text_lines + 5;
+	default: height = text_lines + 5;
 	}
 	if (height > LINES - 2)
 		height = LINES - 2;
@@ -180,8 +175,7 @@ tui_dialog_draw(struct screen *s, int full)
 			    d->kind == DIALOG_PICK && i == d->list.sel ? t->a.sel : A_NORMAL);
 		}
 		break;
-	default:
-		tui_put(w, height - 2, 2, inner, _("Press any key to close this."), t->a.dim);
+	default: tui_put(w, height - 2, 2, inner, _("Press any key to close this."), t->a.dim);
 	}
 	wnoutrefresh(w);
 	delwin(w);
@@ -232,7 +226,8 @@ tui_dialog_key(struct screen *s, int action, int key)
 			d->len = 0;
 		} else if (key >= 32 && key < TUI_FKEY(0) && key != 127) {
 			if (d->len + 1 >= d->cap)
-				d->line = xreallocarray(d->line, d->cap = d->cap * 2 + 16, sizeof *d->line);
+				d->line = xreallocarray(d->line, d->cap = d->cap * 2 + 16,
+				    sizeof *d->line);
 			d->line[d->len++] = (wchar_t)key;
 		}
 		return TUI_HANDLED | TUI_REDRAW;
@@ -260,9 +255,7 @@ tui_dialog_key(struct screen *s, int action, int key)
 		}
 		tui_pop(t);
 		return TUI_HANDLED | TUI_REDRAW;
-	default:
-		tui_pop(t);
-		return TUI_HANDLED | TUI_REDRAW;
+	default: tui_pop(t); return TUI_HANDLED | TUI_REDRAW;
 	}
 }
 

@@ -22,9 +22,11 @@ enum {
 };
 
 static const struct tui_key dupes_keys[] = {
-	{ TUI_ENTER, DUP_GO, N_("use strategy"), N_("Use the selected strategy and go on to the confirmation.") },
+	{ TUI_ENTER, DUP_GO, N_("use strategy"),
+	    N_("Use the selected strategy and go on to the confirmation.") },
 	{ TUI_TAB, DUP_PANE, N_("pane"), N_("Move between the strategies and the examples.") },
-	{ 'k', DUP_KEYS, N_("key conflicts"), N_("Reject the rows with a key conflict, or write them as matches (update then replaces the stored key).") },
+	{ 'k', DUP_KEYS, N_("key conflicts"),
+	    N_("Reject the rows with a key conflict, or write them as matches (update then replaces the stored key).") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the preview.") },
 	TUI_KEYS_COMMON,
 };
@@ -34,9 +36,9 @@ static const enum strategy tui_dupes_order[3] = { STRATEGY_UPDATE, STRATEGY_MERG
 /* One line of the examples: a record's heading or one field's change. */
 struct tui_dupes_line {
 	int heading;
-	const char *key;	/* a key conflict's heading: the key that differs */
+	const char *key; /* a key conflict's heading: the key that differs */
 	long long row, record;
-	const char *field, *stored, *update, *merge;	/* borrowed from the result */
+	const char *field, *stored, *update, *merge; /* borrowed from the result */
 };
 
 struct dupes {
@@ -69,8 +71,9 @@ tui_dupes_example_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, i
 	struct tui_dupes_line *l = &d->lines[i];
 	attr_t a = selected && d->pane == 1 ? t->a.sel : A_NORMAL;
 	if (l->heading) {
-		char *s = l->key ? xasprintf(_("Row %lld has another %s than record %lld (a key conflict):"),
-		    l->row, l->key, l->record) :
+		char *s = l->key ?
+		    xasprintf(_("Row %lld has another %s than record %lld (a key conflict):"),
+			l->row, l->key, l->record) :
 		    xasprintf(_("Row %lld matches stored record %lld:"), l->row, l->record);
 		tui_put(w, y, x, width, s, a | A_BOLD);
 		free(s);
@@ -86,8 +89,10 @@ tui_dupes_example_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, i
 	    (l->update && l->stored && !strcmp(l->update, l->stored));
 	int same_m = (l->merge == NULL && l->stored == NULL) ||
 	    (l->merge && l->stored && !strcmp(l->merge, l->stored));
-	tui_put(w, y, x + fw + vw + 1, vw, u, same_u ? (selected && d->pane == 1 ? a : t->a.dim) : a | A_BOLD);
-	tui_put(w, y, x + fw + 2 * vw + 2, vw, m, same_m ? (selected && d->pane == 1 ? a : t->a.dim) : a | A_BOLD);
+	tui_put(w, y, x + fw + vw + 1, vw, u,
+	    same_u ? (selected && d->pane == 1 ? a : t->a.dim) : a | A_BOLD);
+	tui_put(w, y, x + fw + 2 * vw + 2, vw, m,
+	    same_m ? (selected && d->pane == 1 ? a : t->a.dim) : a | A_BOLD);
 	free(u);
 	free(m);
 }
@@ -98,8 +103,7 @@ tui_dupes_add(struct dupes *d, const struct match_sample *samples, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct match_sample *sm = &samples[i];
-		d->lines = xreallocarray(d->lines, d->nlines + 1 + sm->nchanges,
-		    sizeof *d->lines);
+		d->lines = xreallocarray(d->lines, d->nlines + 1 + sm->nchanges, sizeof *d->lines);
 		d->lines[d->nlines++] = (struct tui_dupes_line){
 			.heading = 1,
 			.key = sm->key,
@@ -186,7 +190,8 @@ tui_dupes_key(struct screen *s, int action, int key)
 		return TUI_HANDLED | TUI_DIRTY;
 	case DUP_KEYS:
 		t->w.on_key_conflict = t->w.on_key_conflict == KEY_CONFLICT_REJECT ?
-		    KEY_CONFLICT_UPDATE : KEY_CONFLICT_REJECT;
+		    KEY_CONFLICT_UPDATE :
+		    KEY_CONFLICT_REJECT;
 		return TUI_HANDLED | TUI_REDRAW;
 	case DUP_GO:
 		if (d->pane == 0)
@@ -232,7 +237,9 @@ tui_dupes_draw(struct screen *s, int full)
 		tui_draw_footer(t, dupes_keys);
 	}
 	if (d->checking) {
-		tui_put(stdscr, y, 1, COLS - 2, _("Checking the file against the records stored in the database (a dry run)…"), A_NORMAL);
+		tui_put(stdscr, y, 1, COLS - 2,
+		    _("Checking the file against the records stored in the database (a dry run)…"),
+		    A_NORMAL);
 		tui_draw_bar(t, y + 1, 1, COLS - 2, c->snap.percent / 100.0);
 		return;
 	}
@@ -242,32 +249,45 @@ tui_dupes_draw(struct screen *s, int full)
 	}
 	const struct engine_result *res = &c->result;
 	if (full) {
-		tui_put(stdscr, y++, 1, COLS - 2, _("How the rows meet the records stored"), t->a.bold);
-		tui_dupes_count(t, y++, ngettext("row is a new record", "rows are new records",
-		    res->new_records), res->new_records, A_BOLD);
-		tui_dupes_count(t, y++, ngettext("row matches a record stored before",
-		    "rows match a record stored before", res->matched_stored),
+		tui_put(stdscr, y++, 1, COLS - 2, _("How the rows meet the records stored"),
+		    t->a.bold);
+		tui_dupes_count(t, y++,
+		    ngettext("row is a new record", "rows are new records", res->new_records),
+		    res->new_records, A_BOLD);
+		tui_dupes_count(t, y++,
+		    ngettext("row matches a record stored before",
+			"rows match a record stored before", res->matched_stored),
 		    res->matched_stored, A_BOLD);
-		tui_dupes_count(t, y++, ngettext("row repeats an earlier row of this file",
-		    "rows repeat an earlier row of this file", res->matched_file),
+		tui_dupes_count(t, y++,
+		    ngettext("row repeats an earlier row of this file",
+			"rows repeat an earlier row of this file", res->matched_file),
 		    res->matched_file, A_BOLD);
-		tui_dupes_count(t, y++, ngettext("row matches two different records: it is rejected, not guessed at",
-		    "rows match two different records: they are rejected, not guessed at",
-		    res->ambiguous), res->ambiguous, res->ambiguous ? t->a.warn : A_BOLD);
-		tui_dupes_count(t, y++, t->w.on_key_conflict == KEY_CONFLICT_REJECT ?
-		    ngettext("row has a key conflict: rejected (k: write it as a match)",
-		    "rows have a key conflict: rejected (k: write them as matches)", res->key_conflicts) :
-		    ngettext("row has a key conflict: written as a match (k: reject it)",
-		    "rows have a key conflict: written as matches (k: reject them)", res->key_conflicts),
+		tui_dupes_count(t, y++,
+		    ngettext("row matches two different records: it is rejected, not guessed at",
+			"rows match two different records: they are rejected, not guessed at",
+			res->ambiguous),
+		    res->ambiguous, res->ambiguous ? t->a.warn : A_BOLD);
+		tui_dupes_count(t, y++,
+		    t->w.on_key_conflict == KEY_CONFLICT_REJECT ?
+			ngettext("row has a key conflict: rejected (k: write it as a match)",
+			    "rows have a key conflict: rejected (k: write them as matches)",
+			    res->key_conflicts) :
+			ngettext("row has a key conflict: written as a match (k: reject it)",
+			    "rows have a key conflict: written as matches (k: reject them)",
+			    res->key_conflicts),
 		    res->key_conflicts, res->key_conflicts ? t->a.warn : A_BOLD);
-		tui_put(stdscr, y++, 1, COLS - 2, _("What to do with a row that matches (Enter uses the selected one)"), t->a.bold);
+		tui_put(stdscr, y++, 1, COLS - 2,
+		    _("What to do with a row that matches (Enter uses the selected one)"), t->a.bold);
 		d->strategies.height = 3;
 		tui_list_draw(t, &d->strategies, y, 1, COLS - 2, 1);
 		y += 4;
 		if (d->nlines == 0)
-			tui_put(stdscr, y, 1, COLS - 2, _("No matched record would change under update or merge."), t->a.bold);
+			tui_put(stdscr, y, 1, COLS - 2,
+			    _("No matched record would change under update or merge."), t->a.bold);
 		else {
-			tui_put(stdscr, y++, 1, COLS - 2, _("What update and merge would change in a few matched records"), t->a.bold);
+			tui_put(stdscr, y++, 1, COLS - 2,
+			    _("What update and merge would change in a few matched records"),
+			    t->a.bold);
 			int fw = 14, vw = (COLS - 2 - fw - 2) / 3;
 			tui_put(stdscr, y, 1, fw, _("Field"), t->a.dim);
 			tui_put(stdscr, y, 1 + fw, vw, _("Stored"), t->a.dim);

@@ -33,9 +33,11 @@ enum {
 };
 
 static const struct tui_key file_keys[] = {
-	{ TUI_ENTER, FILE_OPEN, N_("open"), N_("Open the directory, or choose the file (or sheet) to import.") },
+	{ TUI_ENTER, FILE_OPEN, N_("open"),
+	    N_("Open the directory, or choose the file (or sheet) to import.") },
 	{ TUI_FKEY(KEY_BACKSPACE), FILE_UP, N_("parent"), N_("Go to the parent directory.") },
-	{ 'a', FILE_ALL, N_("all files"), N_("Show all files, or only those sluice reads (CSV, TSV, TXT, XLSX, XLS).") },
+	{ 'a', FILE_ALL, N_("all files"),
+	    N_("Show all files, or only those sluice reads (CSV, TSV, TXT, XLSX, XLS).") },
 	{ 'g', FILE_PATH, N_("type a path"), N_("Type the path of a file or directory.") },
 	{ TUI_TAB, FILE_PANE, NULL, N_("Move between the files and the sheets of a workbook.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the Home screen.") },
@@ -54,7 +56,7 @@ struct tui_file_count {
 	char *path;
 	size_t nsheets;
 	char **sheets;
-	atomic_llong *rows;	/* -1 while counting, -2 when it cannot be read */
+	atomic_llong *rows; /* -1 while counting, -2 when it cannot be read */
 };
 
 struct tui_file_screen {
@@ -65,11 +67,11 @@ struct tui_file_screen {
 	int show_all;
 	struct tui_list list;
 	struct tui_list sheets;
-	int pane;		/* 0 files, 1 sheets */
+	int pane; /* 0 files, 1 sheets */
 	struct tui_task *load;
-	char *loading;		/* the path being read */
-	int go_on;		/* go to the Mapping screen once read */
-	struct tui_file_info *info;	/* the workbook whose sheets are listed */
+	char *loading;		    /* the path being read */
+	int go_on;		    /* go to the Mapping screen once read */
+	struct tui_file_info *info; /* the workbook whose sheets are listed */
 	struct tui_task *counter;
 	struct tui_file_count *count;
 	char *error;
@@ -174,7 +176,8 @@ tui_file_read_dir(struct tui_file_screen *f)
 			continue;
 		e.name = xstrdup(de->d_name);
 		if (f->n == cap)
-			f->entries = xreallocarray(f->entries, cap = cap * 2 + 16, sizeof *f->entries);
+			f->entries =
+			    xreallocarray(f->entries, cap = cap * 2 + 16, sizeof *f->entries);
 		f->entries[f->n++] = e;
 	}
 	closedir(d);
@@ -200,7 +203,7 @@ tui_file_draw_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int s
 	attr_t a = selected && f->pane == 0 ? t->a.sel : e->supported ? A_NORMAL : t->a.dim;
 	if (e->dir && !selected)
 		a |= A_BOLD;
-	int dated = width >= 60;	/* narrow beside the sheets: no date */
+	int dated = width >= 60; /* narrow beside the sheets: no date */
 	int name_w = width - (dated ? 30 : 11);
 	char *name = xasprintf("%s%s", e->name, e->dir ? "/" : "");
 	tui_put(w, y, x, name_w, name, a);
@@ -307,7 +310,8 @@ tui_file_load_task(struct tui_task *task)
 		struct store *st = store_open(job->db, &cause);
 		if (st != NULL) {
 			struct journal *j = journal_open(st);
-			char *fp = mapping_fingerprint((const char *const *)fi->headers, fi->ncolumns);
+			char *fp =
+			    mapping_fingerprint((const char *const *)fi->headers, fi->ncolumns);
 			fi->remembered = journal_mapping_load(j, fp, job->schema);
 			free(fp);
 			journal_close(j);
@@ -397,11 +401,13 @@ tui_file_chosen(struct tui_file_screen *f, struct tui_file_info *fi)
 	tui_wizard_take_file(&t->w, fi);
 	tui_file_info_free(fi);
 	if (t->w.schema == NULL) {
-		tui_message(t, 1, _("The schema %s cannot be read; check SLUICE_SCHEMA_DIR."), t->w.schema_name);
+		tui_message(t, 1, _("The schema %s cannot be read; check SLUICE_SCHEMA_DIR."),
+		    t->w.schema_name);
 		return TUI_REDRAW;
 	}
 	if (t->w.ncolumns == 0) {
-		tui_message(t, 1, _("The file has no header row: sluice needs the first row to name the columns."));
+		tui_message(t, 1,
+		    _("The file has no header row: sluice needs the first row to name the columns."));
 		return TUI_REDRAW;
 	}
 	tui_push(t, &tui_mapping_ops, NULL);
@@ -522,7 +528,8 @@ tui_file_key(struct screen *s, int action, int key)
 	}
 	case FILE_PATH: {
 		char *initial = xasprintf("%s/", f->dir);
-		tui_prompt(t, _("Open a path"), _("Type the path of a file or a directory (~ is your home directory):"),
+		tui_prompt(t, _("Open a path"),
+		    _("Type the path of a file or a directory (~ is your home directory):"),
 		    initial, tui_file_path_done, f);
 		free(initial);
 		return TUI_HANDLED | TUI_REDRAW;
@@ -531,7 +538,8 @@ tui_file_key(struct screen *s, int action, int key)
 		if (f->pane == 1 && f->info != NULL) {
 			size_t i = f->sheets.sel;
 			if (!f->info->sheet_usable[i]) {
-				tui_message(t, 1, _("This sheet is a chart: it holds no cells to import."));
+				tui_message(t, 1,
+				    _("This sheet is a chart: it holds no cells to import."));
 				return TUI_HANDLED | TUI_REDRAW;
 			}
 			if (f->info->sheet && !strcmp(f->info->sheet, f->info->sheet_names[i])) {
@@ -574,7 +582,7 @@ tui_file_update(struct screen *s)
 	struct tui *t = s->tui;
 	int r = 0;
 	if (f->count != NULL)
-		r |= TUI_DIRTY;	/* row counts come in */
+		r |= TUI_DIRTY; /* row counts come in */
 	if (f->load == NULL || !tui_task_done(f->load))
 		return r;
 	struct tui_file_info *fi = tui_task_finish(f->load);
@@ -603,7 +611,8 @@ tui_file_update(struct screen *s)
 			if (fi->sheet && !strcmp(fi->sheet, fi->sheet_names[i]))
 				tui_list_select(&f->sheets, i);
 		f->pane = 1;
-		tui_message(t, 0, _("This workbook has %zu sheets: choose one and press Enter."), fi->nsheets);
+		tui_message(t, 0, _("This workbook has %zu sheets: choose one and press Enter."),
+		    fi->nsheets);
 		return TUI_REDRAW;
 	}
 	tui_file_stop_count(f);
@@ -627,7 +636,7 @@ tui_file_draw(struct screen *s, int full)
 		tui_put(stdscr, 2, 1, files_w, f->dir, t->a.bold);
 		tui_putf(stdscr, 3, 1, files_w, t->a.dim, "%s",
 		    f->show_all ? _("All files (a: only the files sluice reads)") :
-		    _("CSV, TSV, TXT, XLSX and XLS files (a: all files)"));
+				  _("CSV, TSV, TXT, XLSX and XLS files (a: all files)"));
 		if (f->info) {
 			tui_put(stdscr, 2, files_w + 3, sheets_w, _("Sheets"), t->a.bold);
 			tui_put(stdscr, 3, files_w + 3, sheets_w, f->info->path, t->a.dim);
@@ -646,7 +655,8 @@ tui_file_draw(struct screen *s, int full)
 		return;
 	}
 	if (f->n == 0 && full)
-		tui_put(stdscr, top, 2, files_w - 2, _("No files here that sluice reads; press a to show all files."), A_NORMAL);
+		tui_put(stdscr, top, 2, files_w - 2,
+		    _("No files here that sluice reads; press a to show all files."), A_NORMAL);
 	f->list.height = height;
 	tui_list_draw(t, &f->list, top, 1, files_w, full);
 	if (f->info) {

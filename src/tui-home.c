@@ -30,7 +30,8 @@ enum {
 static const struct tui_key home_keys[] = {
 	{ 'n', HOME_NEW, N_("new import"), N_("Start a new import: choose a file.") },
 	{ TUI_ENTER, HOME_OPEN, N_("report"), N_("Open the report of the selected import.") },
-	{ 'r', HOME_RESUME, N_("resume"), N_("Resume the selected import where it stopped (interrupted or cancelled).") },
+	{ 'r', HOME_RESUME, N_("resume"),
+	    N_("Resume the selected import where it stopped (interrupted or cancelled).") },
 	{ 'R', HOME_ROLLBACK, N_("roll back"), N_("Undo the selected import, after asking.") },
 	{ TUI_CTRL('r'), HOME_REFRESH, NULL, N_("Read the journal again now.") },
 	TUI_KEYS_COMMON,
@@ -48,9 +49,9 @@ struct tui_home_list {
 struct tui_home_poll {
 	pthread_mutex_t lock;
 	char *db;
-	struct tui_home_list *imports;	/* under lock */
-	unsigned generation;	/* under lock */
-	char *error;		/* under lock */
+	struct tui_home_list *imports; /* under lock */
+	unsigned generation;	       /* under lock */
+	char *error;		       /* under lock */
 	atomic_int refresh;
 };
 
@@ -105,7 +106,8 @@ tui_home_poller(struct tui_task *task)
 		p->error = cause;
 		p->generation++;
 		pthread_mutex_unlock(&p->lock);
-		for (int i = 0; i < 10 && !atomic_load(&task->cancel) && !atomic_load(&p->refresh); i++)
+		for (int i = 0; i < 10 && !atomic_load(&task->cancel) && !atomic_load(&p->refresh);
+		     i++)
 			usleep(100000);
 		atomic_store(&p->refresh, 0);
 	}
@@ -150,7 +152,7 @@ tui_home_layout(int width)
 {
 	struct tui_home_cols c = { 4, 17, 11, 9, 8, 8, 8, 0 };
 	if (width < 100)
-		c.updated = 0;	/* narrow: created and rejected say enough */
+		c.updated = 0; /* narrow: created and rejected say enough */
 	int used = c.id + c.status + c.when + c.rows + c.created + c.updated + c.rejected + 7 +
 	    (c.updated ? 1 : 0);
 	c.file = width - used;
@@ -174,7 +176,7 @@ tui_home_draw_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int s
 	tui_put_right(w, y, x, c.id, buf, base);
 	x += c.id + 1;
 	char *st = dry ? xasprintf(_("%s (dry)"), tui_home_status_label(status)) :
-	    xstrdup(tui_home_status_label(status));
+			 xstrdup(tui_home_status_label(status));
 	attr_t sa = base;
 	if (!selected && status_is_alarming(status))
 		sa = t->a.fail;
@@ -275,7 +277,7 @@ tui_home_selected(struct home *h)
 struct tui_home_rollback_job {
 	char *db;
 	int64_t id;
-	char *text;	/* the outcome, for people */
+	char *text; /* the outcome, for people */
 	int failed;
 };
 
@@ -297,14 +299,16 @@ tui_home_rollback_task(struct tui_task *task)
 		job->text = cause;
 		job->failed = 1;
 	} else if (res.refused) {
-		job->text = xasprintf(ngettext(
-		    "Import %lld was not rolled back: %llu of its records was changed since it ran. Roll back the later imports first, or use sluice rollback %lld --force.",
-		    "Import %lld was not rolled back: %llu of its records were changed since it ran. Roll back the later imports first, or use sluice rollback %lld --force.",
-		    res.conflicts), (long long)job->id, (unsigned long long)res.conflicts,
-		    (long long)job->id);
+		job->text = xasprintf(
+		    ngettext(
+			"Import %lld was not rolled back: %llu of its records was changed since it ran. Roll back the later imports first, or use sluice rollback %lld --force.",
+			"Import %lld was not rolled back: %llu of its records were changed since it ran. Roll back the later imports first, or use sluice rollback %lld --force.",
+			res.conflicts),
+		    (long long)job->id, (unsigned long long)res.conflicts, (long long)job->id);
 		job->failed = 1;
 	} else
-		job->text = xasprintf(_("Rolled back import %lld: deleted %llu records it created and restored %llu it had updated or merged."),
+		job->text = xasprintf(
+		    _("Rolled back import %lld: deleted %llu records it created and restored %llu it had updated or merged."),
 		    (long long)job->id, (unsigned long long)res.deleted,
 		    (unsigned long long)res.restored);
 	rollback_result_clear(&res);
@@ -336,12 +340,8 @@ tui_home_key(struct screen *s, int action, int key)
 	if (r)
 		return r;
 	switch (action) {
-	case HOME_NEW:
-		tui_push(t, &tui_file_ops, NULL);
-		return TUI_HANDLED | TUI_NEXT;
-	case HOME_REFRESH:
-		atomic_store(&h->poll->refresh, 1);
-		return TUI_HANDLED;
+	case HOME_NEW: tui_push(t, &tui_file_ops, NULL); return TUI_HANDLED | TUI_NEXT;
+	case HOME_REFRESH: atomic_store(&h->poll->refresh, 1); return TUI_HANDLED;
 	case HOME_OPEN:
 		if (row == NULL)
 			return TUI_HANDLED;
@@ -351,12 +351,14 @@ tui_home_key(struct screen *s, int action, int key)
 		if (row == NULL)
 			return TUI_HANDLED;
 		if (!status_is_resumable(row->status) || row->dry_run) {
-			tui_message(t, 1, _("Import %lld is %s; only an interrupted or cancelled import can be resumed."),
+			tui_message(t, 1,
+			    _("Import %lld is %s; only an interrupted or cancelled import can be resumed."),
 			    (long long)row->id, tui_home_status_label(row->status));
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 		if (t->w.run != NULL && tui_run_active(t->w.run)) {
-			tui_message(t, 1, _("An import is already running from this wizard; wait for it to end."));
+			tui_message(t, 1,
+			    _("An import is already running from this wizard; wait for it to end."));
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 		char *cause = NULL;
@@ -378,7 +380,8 @@ tui_home_key(struct screen *s, int action, int key)
 		choices[0] = (struct tui_choice){ 'y', _("Roll it back") };
 		choices[1] = (struct tui_choice){ TUI_ESC, _("Keep it") };
 		h->rollback_id = row->id;
-		char *text = xasprintf(_("Roll back import %lld? The records it created are deleted and the ones it updated or merged get their earlier values back, in one transaction."),
+		char *text = xasprintf(
+		    _("Roll back import %lld? The records it created are deleted and the ones it updated or merged get their earlier values back, in one transaction."),
 		    (long long)h->rollback_id);
 		tui_ask(t, _("Roll back"), text, choices, 2, tui_home_rollback_answer, h);
 		free(text);

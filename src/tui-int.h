@@ -19,12 +19,12 @@
 
 /* What a key handler (or an update) changed, as bits. Handlers never draw;
  * the loop draws once per turn what these say. */
-#define TUI_HANDLED 0x01	/* the key meant something here */
-#define TUI_REDRAW 0x02		/* draw the whole screen again */
-#define TUI_DIRTY 0x04		/* draw what the screen marked as changed */
-#define TUI_NEXT 0x08		/* the screen pushed the next step */
-#define TUI_BACK 0x10		/* pop this screen */
-#define TUI_QUIT 0x20		/* leave the wizard (asking first if needed) */
+#define TUI_HANDLED 0x01 /* the key meant something here */
+#define TUI_REDRAW 0x02	 /* draw the whole screen again */
+#define TUI_DIRTY 0x04	 /* draw what the screen marked as changed */
+#define TUI_NEXT 0x08	 /* the screen pushed the next step */
+#define TUI_BACK 0x10	 /* pop this screen */
+#define TUI_QUIT 0x20	 /* leave the wizard (asking first if needed) */
 
 /* Keys: characters are their code points; curses' function keys are moved
  * above Unicode so that the two never meet. */
@@ -32,7 +32,7 @@
 #define TUI_ESC 27
 #define TUI_ENTER '\n'
 #define TUI_TAB '\t'
-#define TUI_CTRL(c) ((c) & 0x1f)
+#define TUI_CTRL(c) ((c)&0x1f)
 
 /* Actions every screen understands; screens number theirs from
  * TUI_ACT_SCREEN. */
@@ -56,12 +56,16 @@ struct tui_key {
 };
 
 /* The keys every screen shares, to end its table with. */
-#define TUI_KEYS_COMMON                                                                 \
-	{ '/', TUI_ACT_SEARCH, NULL, N_("Search this screen's list.") },                \
-	{ TUI_CTRL('n'), TUI_ACT_SEARCH_NEXT, NULL, N_("Find the next match of the last search.") }, \
-	{ '?', TUI_ACT_HELP, N_("keys"), N_("Show the keys of this screen.") },          \
-	{ 'q', TUI_ACT_QUIT, N_("quit"), N_("Leave the wizard (it asks first when something would be lost).") }, \
-	{ 0, 0, NULL, NULL }
+#define TUI_KEYS_COMMON                                                                            \
+	{ '/', TUI_ACT_SEARCH, NULL, N_("Search this screen's list.") },                           \
+	    { TUI_CTRL('n'), TUI_ACT_SEARCH_NEXT, NULL,                                            \
+		    N_("Find the next match of the last search.") },                               \
+	    { '?', TUI_ACT_HELP, N_("keys"), N_("Show the keys of this screen.") },                \
+	    { 'q', TUI_ACT_QUIT, N_("quit"),                                                       \
+		    N_("Leave the wizard (it asks first when something would be lost).") },        \
+	{                                                                                          \
+		0, 0, NULL, NULL                                                                   \
+	}
 
 struct screen;
 struct tui;
@@ -70,7 +74,7 @@ struct tui;
 struct screen_ops {
 	const char *name;
 	const struct tui_key *keys;
-	int modal;				/* drawn over the screen beneath */
+	int modal; /* drawn over the screen beneath */
 	void (*init)(struct screen *s, void *arg);
 	void (*free)(struct screen *s);
 	/* The terminal changed size, or the screen above was popped. */
@@ -126,14 +130,14 @@ void *tui_task_finish(struct tui_task *t);
 struct tui_check {
 	pthread_mutex_t lock;
 	struct tui_task *task;
-	unsigned generation;	/* of the choices it checks */
-	int finished;		/* result is valid */
-	int failed;		/* could not start: cause says why */
+	unsigned generation; /* of the choices it checks */
+	int finished;	     /* result is valid */
+	int failed;	     /* could not start: cause says why */
 	char *cause;
 	struct engine_result result;
 	char *map_file;
-	struct progress_snapshot latest;	/* from the dry run's thread; under lock */
-	struct progress_snapshot snap;	/* the screens' copy of it (tui_check_poll) */
+	struct progress_snapshot latest; /* from the dry run's thread; under lock */
+	struct progress_snapshot snap;	 /* the screens' copy of it (tui_check_poll) */
 };
 
 /* The import, run as a child process (sluice wizard-import) in its own
@@ -141,29 +145,29 @@ struct tui_check {
  * progress comes as JSON lines on a pipe. */
 struct tui_run {
 	pid_t pid;
-	int fd;			/* read end of the progress pipe, or -1 */
+	int fd; /* read end of the progress pipe, or -1 */
 	char buf[8192];
 	size_t len;
-	int exited;		/* the child is gone (reaped) */
+	int exited; /* the child is gone (reaped) */
 	int eof;
-	int64_t id;		/* the import's id, once known */
-	enum import_status status;	/* how it ended, once the child said;
+	int64_t id;		   /* the import's id, once known */
+	enum import_status status; /* how it ended, once the child said;
 					 * STATUS_NONE until then */
 	int paused;
 	int cancelling;
 	int dry_run;
-	char *start_error;	/* it could not start: why */
-	struct progress_snapshot snap;	/* the latest; its status is STATUS_NONE
+	char *start_error;	       /* it could not start: why */
+	struct progress_snapshot snap; /* the latest; its status is STATUS_NONE
 					 * while the import is starting */
 	/* The log of events: kind and sentence, oldest first. */
 	struct tui_run_event {
 		enum progress_event_kind kind;
 		char *text;
-	} *events;
+	} * events;
 	size_t nevents;
-	unsigned changed;	/* bumped on every line read */
-	double batch_started;	/* when the batch in flight began (for its bar) */
-	double batch_mean_s;	/* mean time of a batch so far */
+	unsigned changed;     /* bumped on every line read */
+	double batch_started; /* when the batch in flight began (for its bar) */
+	double batch_mean_s;  /* mean time of a batch so far */
 	uint64_t batch_seen;
 };
 
@@ -171,40 +175,40 @@ struct tui_run {
 struct tui_wizard {
 	char *db;
 	char *file;
-	char *sheet;		/* workbooks: the chosen sheet's name */
+	char *sheet; /* workbooks: the chosen sheet's name */
 	char *schema_name;
 	struct schema *schema;
-	char *format;		/* "csv", "xlsx", "xls" */
-	char *description;	/* "CSV, delimiter ','" */
+	char *format;	   /* "csv", "xlsx", "xls" */
+	char *description; /* "CSV, delimiter ','" */
 	size_t ncolumns;
 	char **headers;
-	char **samples;		/* ncolumns × 3 sample values */
-	struct mapping *mapping;	/* with how each column came to its field */
+	char **samples;		 /* ncolumns × 3 sample values */
+	struct mapping *mapping; /* with how each column came to its field */
 	char *fingerprint;
-	int remembered;		/* a remembered mapping was applied */
-	struct engine_fix *fixes;	/* strings owned */
+	int remembered;		  /* a remembered mapping was applied */
+	struct engine_fix *fixes; /* strings owned */
 	size_t nfixes;
-	unsigned generation;	/* bumped when the mapping or a fix changes */
+	unsigned generation; /* bumped when the mapping or a fix changes */
 	enum strategy strategy;
 	enum key_conflict on_key_conflict;
 	unsigned batch_size;
 	int dry_run;
 	struct tui_check check;
 	struct tui_run *run;
-	uint64_t rows_hint;	/* rows of the file, once the preview read them */
+	uint64_t rows_hint; /* rows of the file, once the preview read them */
 };
 
 struct tui {
 	struct screen *top;
 	struct tui_attrs a;
 	struct tui_wizard w;
-	char *exe;		/* this program, to run the import */
+	char *exe; /* this program, to run the import */
 	char *start_dir;
-	char *message;		/* one line under the title until the next key */
+	char *message; /* one line under the title until the next key */
 	int message_is_error;
 	int too_small;
 	int quit;
-	char *after_exit;	/* printed once the terminal is restored */
+	char *after_exit; /* printed once the terminal is restored */
 	char *last_search;
 };
 
@@ -227,24 +231,23 @@ void tui_request_quit(struct tui *t);
 
 /* Screens. */
 extern const struct screen_ops tui_home_ops;
-extern const struct screen_ops tui_file_ops;	/* arg: a directory or file, or NULL */
+extern const struct screen_ops tui_file_ops; /* arg: a directory or file, or NULL */
 extern const struct screen_ops tui_mapping_ops;
 extern const struct screen_ops tui_preview_ops;
 extern const struct screen_ops tui_dupes_ops;
 extern const struct screen_ops tui_confirm_ops;
 extern const struct screen_ops tui_progress_ops;
-extern const struct screen_ops tui_report_ops;	/* arg: (intptr_t) import id */
+extern const struct screen_ops tui_report_ops; /* arg: (intptr_t) import id */
 
 /* Dialogs (tui-dialog.c). Each pops itself and then calls done. */
 struct tui_choice {
 	int key;
-	const char *label;	/* translated */
+	const char *label; /* translated */
 };
 /* A question with choices; done gets the index of the choice, or -1 for
  * Esc. */
-void tui_ask(struct tui *t, const char *title, const char *text,
-    const struct tui_choice *choices, size_t n,
-    void (*done)(struct tui *t, void *ctx, int choice), void *ctx);
+void tui_ask(struct tui *t, const char *title, const char *text, const struct tui_choice *choices,
+    size_t n, void (*done)(struct tui *t, void *ctx, int choice), void *ctx);
 /* A sentence to read; any key closes it. */
 void tui_tell(struct tui *t, const char *title, const char *text);
 /* A line to edit, starting with initial; done gets the text, or NULL for
@@ -253,8 +256,8 @@ void tui_prompt(struct tui *t, const char *title, const char *text, const char *
     void (*done)(struct tui *t, void *ctx, const char *value), void *ctx);
 /* A list to choose from (already translated labels); done gets the index,
  * or -1 for Esc. */
-void tui_pick(struct tui *t, const char *title, const char *const *items, size_t n,
-    size_t selected, void (*done)(struct tui *t, void *ctx, int index), void *ctx);
+void tui_pick(struct tui *t, const char *title, const char *const *items, size_t n, size_t selected,
+    void (*done)(struct tui *t, void *ctx, int index), void *ctx);
 /* The keys of a screen. */
 void tui_help(struct tui *t, const struct screen *s);
 
@@ -276,8 +279,7 @@ void tui_wizard_map(struct tui_wizard *w, size_t c, int f);
 void tui_wizard_fix(struct tui_wizard *w, uint64_t row, size_t column, const char *original,
     const char *value);
 /* The fix of a cell, or NULL. */
-const struct engine_fix *tui_wizard_fix_at(const struct tui_wizard *w, uint64_t row,
-    size_t column);
+const struct engine_fix *tui_wizard_fix_at(const struct tui_wizard *w, uint64_t row, size_t column);
 /* Fields still needed: required ones without a column, and a match key
  * when none has one. A new translated sentence, or NULL when complete. */
 char *tui_wizard_missing(const struct tui_wizard *w);
@@ -296,14 +298,14 @@ struct tui_file_info {
 	char *sheet;
 	char *format;
 	char *description;
-	char *error;		/* it cannot be read: why */
+	char *error; /* it cannot be read: why */
 	size_t ncolumns;
 	char **headers;
-	char **samples;		/* ncolumns × 3 */
-	char **sheet_names;	/* workbooks */
+	char **samples;	    /* ncolumns × 3 */
+	char **sheet_names; /* workbooks */
 	int *sheet_usable;
 	size_t nsheets;
-	char *remembered;	/* a mapping remembered for this header, or NULL */
+	char *remembered; /* a mapping remembered for this header, or NULL */
 };
 void tui_file_info_free(struct tui_file_info *fi);
 

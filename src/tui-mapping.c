@@ -23,9 +23,11 @@ enum {
 };
 
 static const struct tui_key mapping_keys[] = {
-	{ TUI_ENTER, MAP_CHANGE, N_("change field"), N_("Choose the field the selected column goes to.") },
+	{ TUI_ENTER, MAP_CHANGE, N_("change field"),
+	    N_("Choose the field the selected column goes to.") },
 	{ '-', MAP_CLEAR, N_("leave out"), N_("Leave the selected column out of the import.") },
-	{ 'c', MAP_GO, N_("continue"), N_("Go on to the preview (every required field needs a column).") },
+	{ 'c', MAP_GO, N_("continue"),
+	    N_("Go on to the preview (every required field needs a column).") },
 	{ 't', MAP_SCHEMA, N_("target"), N_("Choose the target schema (contacts, products, …).") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the file.") },
 	TUI_KEYS_COMMON,
@@ -34,11 +36,11 @@ static const struct tui_key mapping_keys[] = {
 struct tui_mapping_screen {
 	struct tui *t;
 	struct tui_list list;
-	char **field_items;	/* for the picker: "(leave out)" then the fields */
+	char **field_items; /* for the picker: "(leave out)" then the fields */
 	size_t nitems;
 	char **schemas;
-	int list_y;		/* where the list starts, set by a full draw */
-	int pending;		/* the field picked while the question is asked */
+	int list_y;  /* where the list starts, set by a full draw */
+	int pending; /* the field picked while the question is asked */
 };
 
 struct tui_mapping_cols {
@@ -142,7 +144,8 @@ tui_mapping_init(struct screen *s, void *arg)
 	tui_list_set(&m->list, s->tui->w.ncolumns);
 	tui_mapping_items(m);
 	if (s->tui->w.remembered)
-		tui_message(s->tui, 0, _("This header was seen before: the mapping chosen then is applied."));
+		tui_message(s->tui, 0,
+		    _("This header was seen before: the mapping chosen then is applied."));
 }
 
 static void
@@ -196,7 +199,8 @@ tui_mapping_picked(struct tui *t, void *ctx, int index)
 	static struct tui_choice choices[2];
 	choices[0] = (struct tui_choice){ 'y', _("Yes, leave the other column out") };
 	choices[1] = (struct tui_choice){ TUI_ESC, _("No, keep it as it is") };
-	char *text = xasprintf(_("The column %s already feeds the field %s. Give the field to %s and leave %s out of the import?"),
+	char *text = xasprintf(
+	    _("The column %s already feeds the field %s. Give the field to %s and leave %s out of the import?"),
 	    wz->headers[other], wz->schema->fields[f].name, wz->headers[c], wz->headers[other]);
 	tui_ask(t, _("Field already mapped"), text, choices, 2, tui_mapping_taken, m);
 	free(text);
@@ -230,8 +234,8 @@ tui_mapping_key(struct screen *s, int action, int key)
 	case MAP_CHANGE: {
 		int f = wz->mapping->field[m->list.sel];
 		char *title = xasprintf(_("Field for column %s"), wz->headers[m->list.sel]);
-		tui_pick(t, title, (const char *const *)m->field_items, m->nitems,
-		    (size_t)(f + 1), tui_mapping_picked, m);
+		tui_pick(t, title, (const char *const *)m->field_items, m->nitems, (size_t)(f + 1),
+		    tui_mapping_picked, m);
 		free(title);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
@@ -281,7 +285,8 @@ tui_mapping_draw(struct screen *s, int full)
 	struct tui_wizard *wz = &t->w;
 	int y = 2;
 	if (full) {
-		char *detail = xasprintf("%s \xe2\x86\x92 %s", wz->file, wz->schema ? wz->schema->name : "?");
+		char *detail =
+		    xasprintf("%s \xe2\x86\x92 %s", wz->file, wz->schema ? wz->schema->name : "?");
 		tui_draw_title(t, _("Map the columns"), detail);
 		free(detail);
 		if (t->message)

@@ -40,9 +40,12 @@ static const struct tui_key preview_keys[] = {
 	{ 'c', PRE_GO, N_("continue"), N_("Go on to the duplicates.") },
 	{ 'n', PRE_NEXT_ERR, N_("next error"), N_("Jump to the next row with an error.") },
 	{ 'N', PRE_PREV_ERR, NULL, N_("Jump to the previous row with an error.") },
-	{ 'e', PRE_FILTER, N_("errors only"), N_("Show only the rows with errors, or all rows again.") },
-	{ TUI_ENTER, PRE_CELL, N_("cell"), N_("Show the cell: its error, the value in the file and any fix.") },
-	{ 'E', PRE_EDIT, N_("edit"), N_("Fix the cell's value for the import (the file is not changed).") },
+	{ 'e', PRE_FILTER, N_("errors only"),
+	    N_("Show only the rows with errors, or all rows again.") },
+	{ TUI_ENTER, PRE_CELL, N_("cell"),
+	    N_("Show the cell: its error, the value in the file and any fix.") },
+	{ 'E', PRE_EDIT, N_("edit"),
+	    N_("Fix the cell's value for the import (the file is not changed).") },
 	{ TUI_FKEY(KEY_LEFT), PRE_LEFT, NULL, N_("Move to the column on the left.") },
 	{ TUI_FKEY(KEY_RIGHT), PRE_RIGHT, NULL, N_("Move to the column on the right.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the mapping.") },
@@ -54,16 +57,16 @@ static const struct tui_key preview_keys[] = {
 /* What the scan thread reads and writes. */
 struct tui_preview_scan {
 	char *path, *sheet, *schema_path;
-	int *column;		/* per field: the source column, or -1 */
+	int *column; /* per field: the source column, or -1 */
 	size_t nfields;
-	struct engine_fix *fixes;	/* copies, sorted */
+	struct engine_fix *fixes; /* copies, sorted */
 	size_t nfixes;
 	FILE *spool;
-	uint64_t *off;		/* nrows + 1 offsets into the spool */
+	uint64_t *off; /* nrows + 1 offsets into the spool */
 	size_t nrows, cap;
-	uint64_t *err;		/* rows (0-based) with an error */
+	uint64_t *err; /* rows (0-based) with an error */
 	size_t nerr, errcap;
-	unsigned char *dropped;	/* per row: values left out of it (at most 255) */
+	unsigned char *dropped; /* per row: values left out of it (at most 255) */
 	uint64_t ndropped;	/* in all */
 	char *error;		/* the file could not be read to its end */
 	atomic_ullong rows_read, bytes_read, bytes_total;
@@ -72,39 +75,39 @@ struct tui_preview_scan {
 /* A cell's mark in the grid: what its invalid value costs. */
 enum {
 	PREVIEW_OK,
-	PREVIEW_REJECTS,	/* the row is rejected */
-	PREVIEW_DROPPED,	/* the value is left out, the row kept */
+	PREVIEW_REJECTS, /* the row is rejected */
+	PREVIEW_DROPPED, /* the value is left out, the row kept */
 };
 
 /* One row as the grid shows it. */
 struct prow {
-	size_t idx;		/* 0-based */
-	int valid;		/* the slot holds idx */
+	size_t idx; /* 0-based */
+	int valid;  /* the slot holds idx */
 	uint64_t line;
 	size_t ncells;
-	char **cells;		/* as in the file */
-	char *row_error;	/* the source's own complaint, or NULL */
-	unsigned char *bad;	/* per cell */
-	char **msgs;		/* per cell: the error, or NULL */
-	char *row_msg;		/* an error of the whole row */
-	int nerrors;		/* problems that reject the row */
-	int ndropped;		/* values left out of it, the row kept */
+	char **cells;	    /* as in the file */
+	char *row_error;    /* the source's own complaint, or NULL */
+	unsigned char *bad; /* per cell */
+	char **msgs;	    /* per cell: the error, or NULL */
+	char *row_msg;	    /* an error of the whole row */
+	int nerrors;	    /* problems that reject the row */
+	int ndropped;	    /* values left out of it, the row kept */
 };
 
 struct preview {
 	struct tui *t;
 	struct tui_task *scanner;
-	struct tui_preview_scan *scan;	/* the finished scan */
-	struct validator *validator;	/* the UI thread's own */
+	struct tui_preview_scan *scan; /* the finished scan */
+	struct validator *validator;   /* the UI thread's own */
 	struct prow cache[PREVIEW_CACHE];
 	int *widths;
-	size_t cur_row;		/* index into the view */
+	size_t cur_row; /* index into the view */
 	size_t cur_col;
-	size_t top;		/* first view row shown */
-	size_t left;		/* first column shown */
-	int filter;		/* only rows with errors */
+	size_t top;  /* first view row shown */
+	size_t left; /* first column shown */
+	int filter;  /* only rows with errors */
 	int grid_y, grid_h;
-	unsigned check_gen;	/* generation the summary was drawn for */
+	unsigned check_gen; /* generation the summary was drawn for */
 	int checking;
 };
 
@@ -143,8 +146,7 @@ tui_preview_check(const struct validator *v, const int *column, char **cells, si
     const char *row_error, unsigned char *bad, char **msgs, char **row_msg, int *dropped)
 {
 	struct tui_preview_marks m = { .bad = bad, .msgs = msgs, .row_msg = row_msg };
-	int n = (int)validate_row(v, column, cells, ncells, row_error, NULL, tui_preview_problem,
-	    &m);
+	int n = (int)validate_row(v, column, cells, ncells, row_error, NULL, tui_preview_problem, &m);
 	*dropped = m.ndropped;
 	return n;
 }
@@ -183,7 +185,9 @@ tui_preview_scan_task(struct tui_task *task)
 	struct source *src = v ? source_open(sc->path, &so, &cause) : NULL;
 	sc->spool = tmpfile();
 	if (src == NULL || sc->spool == NULL) {
-		sc->error = cause ? cause : xasprintf(_("Cannot make a temporary file: %s."), strerror(errno));
+		sc->error = cause ?
+		    cause :
+		    xasprintf(_("Cannot make a temporary file: %s."), strerror(errno));
 		goto out;
 	}
 	uint64_t done, total;
@@ -198,7 +202,8 @@ tui_preview_scan_task(struct tui_task *task)
 	int rc;
 	while (!atomic_load(&task->cancel) && (rc = source_next(src, &row, &cause)) == 1) {
 		if (sc->nrows + 2 > sc->cap) {
-			sc->off = xreallocarray(sc->off, sc->cap = sc->cap * 2 + 1024, sizeof *sc->off);
+			sc->off =
+			    xreallocarray(sc->off, sc->cap = sc->cap * 2 + 1024, sizeof *sc->off);
 			sc->dropped = xrealloc(sc->dropped, sc->cap);
 		}
 		sc->off[sc->nrows] = (uint64_t)ftello(sc->spool);
@@ -216,8 +221,8 @@ tui_preview_scan_task(struct tui_task *task)
 			if (sc->fixes[i].column < row->ncells)
 				fixed[sc->fixes[i].column] = (char *)sc->fixes[i].value;
 		int dropped;
-		int n = tui_preview_check(v, sc->column, fixed, row->ncells, row->error, bad,
-		    NULL, NULL, &dropped);
+		int n = tui_preview_check(v, sc->column, fixed, row->ncells, row->error, bad, NULL,
+		    NULL, &dropped);
 		if (n > 0)
 			tui_preview_scan_error_row(sc, sc->nrows);
 		sc->dropped[sc->nrows] = (unsigned char)(dropped < 255 ? dropped : 255);
@@ -229,7 +234,8 @@ tui_preview_scan_task(struct tui_task *task)
 		if (row->error)
 			tui_preview_spool_str(sc->spool, row->error, strlen(row->error));
 		for (size_t c = 0; c < row->ncells; c++)
-			tui_preview_spool_str(sc->spool, row->cells[c], row->lens ? row->lens[c] : strlen(row->cells[c]));
+			tui_preview_spool_str(sc->spool, row->cells[c],
+			    row->lens ? row->lens[c] : strlen(row->cells[c]));
 		sc->nrows++;
 		source_progress(src, &done, &total);
 		atomic_store(&sc->rows_read, sc->nrows);
@@ -398,7 +404,7 @@ tui_preview_recheck(struct preview *p, size_t idx)
 	}
 	int listed = lo < sc->nerr && sc->err[lo] == idx;
 	if (r->nerrors > 0 && !listed) {
-		tui_preview_scan_error_row(sc, 0);	/* grows the array */
+		tui_preview_scan_error_row(sc, 0); /* grows the array */
 		sc->nerr--;
 		memmove(sc->err + lo + 1, sc->err + lo, (sc->nerr - lo) * sizeof *sc->err);
 		sc->err[lo] = idx;
@@ -518,8 +524,9 @@ tui_preview_jump(struct preview *p, int dir)
 		else if (dir < 0 && i > 0)
 			tui_preview_goto(p, i - 1, 1);
 		else
-			tui_message(p->t, 0, dir > 0 ? _("This is the last row with an error.") :
-			    _("This is the first row with an error."));
+			tui_message(p->t, 0,
+			    dir > 0 ? _("This is the last row with an error.") :
+				      _("This is the first row with an error."));
 		return;
 	}
 	size_t cur = p->cur_row;
@@ -564,9 +571,12 @@ tui_preview_edit_done(struct tui *t, void *ctx, const char *value)
 		tui_message(t, 1, _("Fixed, but the new value is not valid either: %s"),
 		    r->msgs[p->cur_col] ? r->msgs[p->cur_col] : "");
 	else
-		tui_message(t, 0, ngettext("Fixed. %zu cell is fixed by hand; the import applies the fix and the journal records it.",
-		    "Fixed. %zu cells are fixed by hand; the import applies the fixes and the journal records them.",
-		    t->w.nfixes), t->w.nfixes);
+		tui_message(t, 0,
+		    ngettext(
+			"Fixed. %zu cell is fixed by hand; the import applies the fix and the journal records it.",
+			"Fixed. %zu cells are fixed by hand; the import applies the fixes and the journal records them.",
+			t->w.nfixes),
+		    t->w.nfixes);
 }
 
 static void
@@ -594,7 +604,7 @@ tui_preview_cell(struct preview *p)
 		char *out = NULL, *why = NULL;
 		validate_value(p->validator, (size_t)f, tui_preview_value(p, r, c), &out, &why);
 		what = out ? xasprintf(_("Valid: it is stored as \"%s\"."), out) :
-		    xstrdup(_("Valid: it is empty, so nothing is stored."));
+			     xstrdup(_("Valid: it is empty, so nothing is stored."));
 		free(out);
 		free(why);
 	}
@@ -625,7 +635,8 @@ tui_preview_search(struct preview *p, const char *needle)
 		for (size_t c = 0; c < r->ncells; c++) {
 			const char *v = tui_preview_value(p, r, c);
 			char *folded = text_fold_header(v);
-			int hit = (*want && strstr(folded, want)) || (!*want && strcasestr(v, needle));
+			int hit =
+			    (*want && strstr(folded, want)) || (!*want && strcasestr(v, needle));
 			free(folded);
 			if (hit) {
 				p->cur_row = i;
@@ -667,12 +678,8 @@ tui_preview_key(struct screen *s, int action, int key)
 	case TUI_FKEY(KEY_NPAGE):
 		p->cur_row = n == 0 ? 0 : p->cur_row + page < n ? p->cur_row + page : n - 1;
 		return TUI_HANDLED | TUI_DIRTY;
-	case TUI_FKEY(KEY_HOME):
-		p->cur_row = 0;
-		return TUI_HANDLED | TUI_DIRTY;
-	case TUI_FKEY(KEY_END):
-		p->cur_row = n ? n - 1 : 0;
-		return TUI_HANDLED | TUI_DIRTY;
+	case TUI_FKEY(KEY_HOME): p->cur_row = 0; return TUI_HANDLED | TUI_DIRTY;
+	case TUI_FKEY(KEY_END): p->cur_row = n ? n - 1 : 0; return TUI_HANDLED | TUI_DIRTY;
 	}
 	switch (action) {
 	case PRE_LEFT:
@@ -683,12 +690,8 @@ tui_preview_key(struct screen *s, int action, int key)
 		if (p->cur_col + 1 < t->w.ncolumns)
 			p->cur_col++;
 		return TUI_HANDLED | TUI_DIRTY;
-	case PRE_NEXT_ERR:
-		tui_preview_jump(p, 1);
-		return TUI_HANDLED | TUI_REDRAW;
-	case PRE_PREV_ERR:
-		tui_preview_jump(p, -1);
-		return TUI_HANDLED | TUI_REDRAW;
+	case PRE_NEXT_ERR: tui_preview_jump(p, 1); return TUI_HANDLED | TUI_REDRAW;
+	case PRE_PREV_ERR: tui_preview_jump(p, -1); return TUI_HANDLED | TUI_REDRAW;
 	case PRE_FILTER: {
 		size_t idx = n ? tui_preview_view_row(p, p->cur_row) : 0;
 		p->filter = !p->filter;
@@ -715,15 +718,15 @@ tui_preview_key(struct screen *s, int action, int key)
 			return TUI_HANDLED;
 		size_t idx = tui_preview_view_row(p, p->cur_row);
 		struct prow *r = tui_preview_row(p, idx);
-		char *title = xasprintf(_("Fix row %zu, column %s"), idx + 1, t->w.headers[p->cur_col]);
-		tui_prompt(t, title, _("The value to import instead of the file's (the file itself is not changed):"),
+		char *title =
+		    xasprintf(_("Fix row %zu, column %s"), idx + 1, t->w.headers[p->cur_col]);
+		tui_prompt(t, title,
+		    _("The value to import instead of the file's (the file itself is not changed):"),
 		    tui_preview_value(p, r, p->cur_col), tui_preview_edit_done, p);
 		free(title);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
-	case PRE_GO:
-		tui_push(t, &tui_dupes_ops, NULL);
-		return TUI_HANDLED | TUI_NEXT;
+	case PRE_GO: tui_push(t, &tui_dupes_ops, NULL); return TUI_HANDLED | TUI_NEXT;
 	case TUI_ACT_SEARCH_NEXT:
 		if (t->last_search && !tui_preview_search(p, t->last_search))
 			tui_message(t, 1, _("No cell holds \"%s\"."), t->last_search);
@@ -784,13 +787,16 @@ tui_preview_summary(struct preview *p, int y)
 		tui_text_thousands(total, sizeof total, res->total);
 		tui_text_thousands(valid, sizeof valid, res->total - rejected);
 		tui_text_thousands(bad, sizeof bad, rejected);
-		char *line = xasprintf(_("%s rows: %s valid, %s with errors (dry run%s)."), total, valid,
-		    bad, c->generation != t->w.generation ? _(", before your latest fixes") : "");
+		char *line = xasprintf(_("%s rows: %s valid, %s with errors (dry run%s)."), total,
+		    valid, bad,
+		    c->generation != t->w.generation ? _(", before your latest fixes") : "");
 		if (res->values_dropped > 0) {
 			char n[32];
 			tui_text_thousands(n, sizeof n, res->values_dropped);
-			char *more = xasprintf(ngettext("%s %s value will be left out.",
-			    "%s %s values will be left out.", res->values_dropped), line, n);
+			char *more =
+			    xasprintf(ngettext("%s %s value will be left out.",
+					  "%s %s values will be left out.", res->values_dropped),
+				line, n);
 			free(line);
 			line = more;
 		}
@@ -859,12 +865,15 @@ tui_preview_grid(struct preview *p)
 			cw = COLS - 1 - x;
 		tui_put(stdscr, y, x, cw, w->headers[c], A_BOLD);
 		int f = w->mapping->field[c];
-		tui_put(stdscr, y + 1, x, cw, f >= 0 ? w->schema->fields[f].name : _("(out)"), t->a.dim);
+		tui_put(stdscr, y + 1, x, cw, f >= 0 ? w->schema->fields[f].name : _("(out)"),
+		    t->a.dim);
 		x += p->widths[c] + 1;
 	}
 	if (n == 0) {
-		tui_put(stdscr, y + 2, 2, COLS - 4, p->filter ? _("No row has an error (e shows all rows).") :
-		    _("The file has no rows after its header."), A_NORMAL);
+		tui_put(stdscr, y + 2, 2, COLS - 4,
+		    p->filter ? _("No row has an error (e shows all rows).") :
+				_("The file has no rows after its header."),
+		    A_NORMAL);
 		return;
 	}
 	for (int i = 0; i < h && p->top + (size_t)i < n; i++) {
@@ -873,8 +882,15 @@ tui_preview_grid(struct preview *p)
 		struct prow *r = tui_preview_row(p, idx);
 		int yy = y + 2 + i;
 		char num[32];
-		snprintf(num, sizeof num, "%s%zu", r->nerrors ? "!" : r->ndropped ? "~" : "", idx + 1);
-		tui_put_right(stdscr, yy, 1, numw - 1, num, r->row_msg ? t->a.fail : r->nerrors ? t->a.warn : t->a.dim);
+		snprintf(num, sizeof num, "%s%zu",
+		    r->nerrors	    ? "!" :
+			r->ndropped ? "~" :
+				      "",
+		    idx + 1);
+		tui_put_right(stdscr, yy, 1, numw - 1, num,
+		    r->row_msg	   ? t->a.fail :
+			r->nerrors ? t->a.warn :
+				     t->a.dim);
 		x = 1 + numw;
 		for (size_t c = p->left; c < w->ncolumns && x < COLS - 1; c++) {
 			int cw = p->widths[c];
@@ -897,8 +913,11 @@ tui_preview_grid(struct preview *p)
 			const char *v = c < r->ncells || fixed ? tui_preview_value(p, r, c) : "";
 			/* Without colour, a marker says what the colour would. */
 			if (!t->a.color && (bad || fixed)) {
-				char *m = xasprintf("%s%s", bad == PREVIEW_REJECTS ? "!" :
-				    bad == PREVIEW_DROPPED ? "~" : "*", v);
+				char *m = xasprintf("%s%s",
+				    bad == PREVIEW_REJECTS     ? "!" :
+					bad == PREVIEW_DROPPED ? "~" :
+								 "*",
+				    v);
 				tui_put(stdscr, yy, x, cw, m, a);
 				free(m);
 			} else
@@ -915,20 +934,23 @@ tui_preview_grid(struct preview *p)
 		where = xasprintf(_("Row %zu, %s, left out (the row is imported without it): %s"),
 		    idx + 1, w->headers[c], r->msgs[c] ? r->msgs[c] : "");
 	else if (c < r->ncells && r->bad[c])
-		where = xasprintf(_("Row %zu, %s: %s"), idx + 1, w->headers[c], r->msgs[c] ? r->msgs[c] : "");
+		where = xasprintf(_("Row %zu, %s: %s"), idx + 1, w->headers[c],
+		    r->msgs[c] ? r->msgs[c] : "");
 	else if (r->row_msg)
 		where = xasprintf(_("Row %zu: %s"), idx + 1, r->row_msg);
 	else {
 		char total[32];
 		tui_text_thousands(total, sizeof total, p->scan->nrows);
 		where = xasprintf(_("Row %zu of %s, line %llu, column %s%s"), idx + 1, total,
-		    (unsigned long long)r->line, w->headers[c], p->filter ? _(" (rows with errors only)") : "");
+		    (unsigned long long)r->line, w->headers[c],
+		    p->filter ? _(" (rows with errors only)") : "");
 	}
 	move(LINES - 2, 0);
 	clrtoeol();
 	tui_put(stdscr, LINES - 2, 1, COLS - 2, where,
 	    (c < r->ncells && r->bad[c] == PREVIEW_DROPPED) ? t->a.warn :
-	    (c < r->ncells && r->bad[c]) || r->row_msg ? t->a.fail : t->a.dim);
+		(c < r->ncells && r->bad[c]) || r->row_msg  ? t->a.fail :
+							      t->a.dim);
 	free(where);
 }
 
@@ -961,11 +983,14 @@ tui_preview_draw(struct screen *s, int full)
 	tui_text_thousands(errs, sizeof errs, p->scan->nerr);
 	tui_text_thousands(rows, sizeof rows, p->scan->nrows);
 	tui_text_thousands(dropped, sizeof dropped, p->scan->ndropped);
-	char *left = p->scan->ndropped == 0 ? xstrdup("") :
+	char *left = p->scan->ndropped == 0 ?
+	    xstrdup("") :
 	    xasprintf(ngettext("; %s value left out of rows that are kept",
-	    "; %s values left out of rows that are kept", p->scan->ndropped), dropped);
-	char *line = xasprintf(_("%s rows read; %s with errors%s (n jumps to the next error). %zu cells fixed."),
-	    rows, errs, left, t->w.nfixes);
+			  "; %s values left out of rows that are kept", p->scan->ndropped),
+		dropped);
+	char *line = xasprintf(
+	    _("%s rows read; %s with errors%s (n jumps to the next error). %zu cells fixed."), rows,
+	    errs, left, t->w.nfixes);
 	free(left);
 	tui_put(stdscr, y, 1, COLS - 2, line, t->a.dim);
 	free(line);

@@ -21,8 +21,10 @@ enum {
 };
 
 static const struct tui_key progress_keys[] = {
-	{ 'p', PROG_PAUSE, N_("pause/resume"), N_("Pause the import at the end of the batch being written, or resume it.") },
-	{ 'c', PROG_CANCEL, N_("cancel"), N_("Cancel the import after asking: the batch in flight is rolled back.") },
+	{ 'p', PROG_PAUSE, N_("pause/resume"),
+	    N_("Pause the import at the end of the batch being written, or resume it.") },
+	{ 'c', PROG_CANCEL, N_("cancel"),
+	    N_("Cancel the import after asking: the batch in flight is rolled back.") },
 	{ TUI_ENTER, PROG_REPORT, N_("report"), N_("Once the import has ended: open its report.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("home"), N_("Go to the Home screen; the import goes on.") },
 	TUI_KEYS_COMMON,
@@ -32,7 +34,7 @@ struct tui_progress_screen {
 	struct tui *t;
 	struct tui_list log;
 	unsigned seen;
-	int follow;		/* the log shows its newest line */
+	int follow; /* the log shows its newest line */
 	int body_y;
 };
 
@@ -122,9 +124,9 @@ tui_progress_key(struct screen *s, int action, int key)
 		if (tui_progress_done(r))
 			return TUI_HANDLED;
 		tui_run_pause(r, !r->paused);
-		tui_message(t, 0, "%s", r->paused ?
-		    _("Pausing: the import stops at the end of the batch being written.") :
-		    _("Resuming the import."));
+		tui_message(t, 0, "%s",
+		    r->paused ? _("Pausing: the import stops at the end of the batch being written.") :
+				_("Resuming the import."));
 		return TUI_HANDLED | TUI_REDRAW;
 	case PROG_CANCEL: {
 		if (tui_progress_done(r))
@@ -147,9 +149,7 @@ tui_progress_key(struct screen *s, int action, int key)
 		tui_pop_to(t, &tui_home_ops);
 		tui_push(t, &tui_report_ops, (void *)(intptr_t)r->id);
 		return TUI_HANDLED | TUI_NEXT;
-	case TUI_ACT_BACK:
-		tui_pop_to(t, &tui_home_ops);
-		return TUI_HANDLED | TUI_NEXT;
+	case TUI_ACT_BACK: tui_pop_to(t, &tui_home_ops); return TUI_HANDLED | TUI_NEXT;
 	}
 	return 0;
 }
@@ -188,24 +188,17 @@ tui_progress_status_text(const struct tui_run *r)
 	if (r->cancelling && tui_run_active(r))
 		return _("cancelling: the batch in flight is rolled back…");
 	switch (st) {
-	case STATUS_NONE:
-		return _("starting… (waiting for the database)");
+	case STATUS_NONE: return _("starting… (waiting for the database)");
 	case STATUS_RUNNING:
 		return r->paused ? _("pausing at the end of the batch…") : status_label(st);
-	case STATUS_PAUSED:
-		return _("paused (p resumes)");
-	case STATUS_RETRYING:
-		return _("retrying a batch: the database is busy");
-	case STATUS_COMPLETED:
-		return _("completed: every row was imported");
+	case STATUS_PAUSED: return _("paused (p resumes)");
+	case STATUS_RETRYING: return _("retrying a batch: the database is busy");
+	case STATUS_COMPLETED: return _("completed: every row was imported");
 	case STATUS_COMPLETED_WITH_ERRORS:
 		return _("completed with errors: some rows were rejected or failed");
-	case STATUS_CANCELLED:
-		return _("cancelled: the batches before the cancel stay committed");
-	case STATUS_INTERRUPTED:
-		return _("interrupted: it can be resumed from the Home screen");
-	default:
-		return status_label(st);
+	case STATUS_CANCELLED: return _("cancelled: the batches before the cancel stay committed");
+	case STATUS_INTERRUPTED: return _("interrupted: it can be resumed from the Home screen");
+	default: return status_label(st);
 	}
 }
 
@@ -244,7 +237,8 @@ tui_progress_draw(struct screen *s, int full)
 		move(y, 0);
 		clrtobot();
 		tui_put_wrapped(stdscr, y + 1, 2, COLS - 4, 6, r->start_error, t->a.fail);
-		tui_put(stdscr, y + 8, 2, COLS - 4, _("Press Esc to go back and change what is needed."), A_NORMAL);
+		tui_put(stdscr, y + 8, 2, COLS - 4,
+		    _("Press Esc to go back and change what is needed."), A_NORMAL);
 		tui_draw_footer(t, progress_keys);
 		return;
 	}
@@ -283,7 +277,9 @@ tui_progress_draw(struct screen *s, int full)
 	for (int k = 0; k < OUTCOME_COUNT; k++) {
 		int row = y + k % 4, col = 1 + (k / 4) * cw;
 		tui_text_thousands(num, sizeof num, sn->counts.n[k]);
-		attr_t a = (k == OUTCOME_REJECTED || k == OUTCOME_FAILED) && sn->counts.n[k] ? t->a.warn : A_NORMAL;
+		attr_t a = (k == OUTCOME_REJECTED || k == OUTCOME_FAILED) && sn->counts.n[k] ?
+		    t->a.warn :
+		    A_NORMAL;
 		tui_put(stdscr, row, col, cw - 14, outcome_label((enum outcome)k), A_NORMAL);
 		tui_put_right(stdscr, row, col + cw - 14, 11, num, a);
 	}
@@ -304,12 +300,14 @@ tui_progress_draw(struct screen *s, int full)
 		tui_put(stdscr, y, 1, w, _("Events"), t->a.bold);
 	y++;
 	if (!active && r->id > 0) {
-		tui_put(stdscr, LINES - 2, 1, w, _("The import has ended. Press Enter for its report."), t->a.bold);
+		tui_put(stdscr, LINES - 2, 1, w,
+		    _("The import has ended. Press Enter for its report."), t->a.bold);
 		p->log.height = LINES - 2 - y;
 	} else
 		p->log.height = LINES - 1 - y;
 	if (r->nevents == 0 && full)
-		tui_put(stdscr, y, 3, w - 2, _("No events yet: retries, failures and pauses appear here."), t->a.dim);
+		tui_put(stdscr, y, 3, w - 2,
+		    _("No events yet: retries, failures and pauses appear here."), t->a.dim);
 	tui_list_draw(t, &p->log, y, 1, w, full);
 }
 

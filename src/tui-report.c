@@ -30,10 +30,12 @@ enum {
 };
 
 static const struct tui_key report_keys[] = {
-	{ TUI_ENTER, REP_OPEN, N_("details"), N_("On a field: show only its errors; on an error: show it whole.") },
+	{ TUI_ENTER, REP_OPEN, N_("details"),
+	    N_("On a field: show only its errors; on an error: show it whole.") },
 	{ TUI_TAB, REP_PANE, N_("pane"), N_("Move between the fields and the errors.") },
 	{ 'x', REP_XLSX, N_("export XLSX"), N_("Write the report as an XLSX workbook.") },
-	{ 's', REP_CSV, N_("rejected CSV"), N_("Write the rejected rows as CSV, ready to correct and import again.") },
+	{ 's', REP_CSV, N_("rejected CSV"),
+	    N_("Write the rejected rows as CSV, ready to correct and import again.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("home"), N_("Go back to the Home screen.") },
 	TUI_KEYS_COMMON,
 };
@@ -67,11 +69,11 @@ struct tui_report_screen {
 	char **fields;
 	long long *field_counts;
 	size_t nfields;
-	size_t *shown;		/* indexes of the errors shown */
+	size_t *shown; /* indexes of the errors shown */
 	size_t nshown;
 	struct tui_list field_list;
 	struct tui_list error_list;
-	int pane;		/* 0 errors, 1 fields */
+	int pane; /* 0 errors, 1 fields */
 	struct tui_task *export;
 	int export_xlsx;
 	int list_y;
@@ -112,16 +114,19 @@ tui_report_export_task(struct tui_task *task)
 	memset(&stats, 0, sizeof stats);
 	char *cause = NULL;
 	int rc = x->xlsx ? report_write_xlsx(x->db, x->id, x->path, &stats, &cause) :
-	    report_write_csv_rejects(x->db, x->id, x->path, &stats, &cause);
+			   report_write_csv_rejects(x->db, x->id, x->path, &stats, &cause);
 	if (rc != 0) {
 		x->failed = 1;
 		x->text = cause;
 	} else if (x->xlsx)
-		x->text = xasprintf(_("Wrote %s: the summary, %llu errors and %llu rejected rows."), x->path,
-		    (unsigned long long)stats.errors, (unsigned long long)stats.rejected_rows);
+		x->text = xasprintf(_("Wrote %s: the summary, %llu errors and %llu rejected rows."),
+		    x->path, (unsigned long long)stats.errors,
+		    (unsigned long long)stats.rejected_rows);
 	else
-		x->text = xasprintf(ngettext("Wrote %s: %llu rejected row, ready to correct and import again.",
-		    "Wrote %s: %llu rejected rows, ready to correct and import again.", stats.rejected_rows),
+		x->text = xasprintf(
+		    ngettext("Wrote %s: %llu rejected row, ready to correct and import again.",
+			"Wrote %s: %llu rejected rows, ready to correct and import again.",
+			stats.rejected_rows),
 		    x->path, (unsigned long long)stats.rejected_rows);
 	return x;
 }
@@ -130,7 +135,8 @@ static void
 tui_report_filter(struct tui_report_screen *r)
 {
 	const char *want = r->field_list.sel > 0 && r->field_list.sel < r->nfields ?
-	    r->fields[r->field_list.sel] : NULL;
+	    r->fields[r->field_list.sel] :
+	    NULL;
 	free(r->shown);
 	size_t n = r->nerrors;
 	r->shown = xcalloc(n ? n : 1, sizeof *r->shown);
@@ -159,7 +165,8 @@ tui_report_take(struct tui_report_screen *r, struct tui_report_load *l)
 	size_t i = 1;
 	const char *key;
 	json_t *v;
-	json_object_foreach(by_field, key, v) {
+	json_object_foreach(by_field, key, v)
+	{
 		r->fields[i] = xstrdup(key);
 		r->field_counts[i] = (long long)json_integer_value(v);
 		r->field_counts[0] += r->field_counts[i];
@@ -345,10 +352,11 @@ tui_report_key(struct screen *s, int action, int key)
 		if (r->nshown > 0) {
 			const struct error_row *e = &r->errors[r->shown[r->error_list.sel]];
 			const char *value = e->value;
-			char *text = xasprintf(_("Row %lld (line %lld), field %s, %s error: %s Value: \"%s\""),
-			    (long long)e->row_no, (long long)e->line_no,
-			    e->field ?: _("(the whole row)"), record_error_type_name(e->type),
-			    e->message ?: "", value ? value : "");
+			char *text =
+			    xasprintf(_("Row %lld (line %lld), field %s, %s error: %s Value: \"%s\""),
+				(long long)e->row_no, (long long)e->line_no,
+				e->field ?: _("(the whole row)"), record_error_type_name(e->type),
+				e->message ?: "", value ? value : "");
 			tui_tell(t, _("Error"), text);
 			free(text);
 		}
@@ -362,9 +370,11 @@ tui_report_key(struct screen *s, int action, int key)
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 		r->export_xlsx = action == REP_XLSX;
-		char *def = r->export_xlsx ? xasprintf("%s/sluice-import-%lld.xlsx", t->start_dir, (long long)r->id) :
+		char *def = r->export_xlsx ?
+		    xasprintf("%s/sluice-import-%lld.xlsx", t->start_dir, (long long)r->id) :
 		    xasprintf("%s/sluice-import-%lld-rejected.csv", t->start_dir, (long long)r->id);
-		tui_prompt(t, r->export_xlsx ? _("Export the XLSX report") : _("Export the rejected rows"),
+		tui_prompt(t,
+		    r->export_xlsx ? _("Export the XLSX report") : _("Export the rejected rows"),
 		    _("Write to this file:"), def, tui_report_path_done, r);
 		free(def);
 		return TUI_HANDLED | TUI_REDRAW;
@@ -374,9 +384,7 @@ tui_report_key(struct screen *s, int action, int key)
 		if (t->last_search && !tui_list_search(&r->error_list, t->last_search))
 			tui_message(t, 1, _("No error matches \"%s\"."), t->last_search);
 		return TUI_HANDLED | TUI_REDRAW;
-	case TUI_ACT_BACK:
-		tui_pop_to(t, &tui_home_ops);
-		return TUI_HANDLED | TUI_NEXT;
+	case TUI_ACT_BACK: tui_pop_to(t, &tui_home_ops); return TUI_HANDLED | TUI_NEXT;
 	}
 	return 0;
 }
@@ -424,15 +432,17 @@ tui_report_draw(struct screen *s, int full)
 		return;
 	}
 	if (r->summary == NULL) {
-		tui_put_wrapped(stdscr, y, 1, COLS - 2, 4, r->load_error ? r->load_error : "?", t->a.fail);
+		tui_put_wrapped(stdscr, y, 1, COLS - 2, 4, r->load_error ? r->load_error : "?",
+		    t->a.fail);
 		return;
 	}
 	json_t *sm = r->summary;
 	if (full) {
 		const char *status = json_string_value(json_object_get(sm, "status"));
-		char *line = xasprintf(_("%s%s: %s"), json_string_value(json_object_get(sm, "file")) ?: "",
-		    json_is_true(json_object_get(sm, "dry_run")) ? _(" (dry run)") : "",
-		    status ? summary_status_text(status) : "?");
+		char *line =
+		    xasprintf(_("%s%s: %s"), json_string_value(json_object_get(sm, "file")) ?: "",
+			json_is_true(json_object_get(sm, "dry_run")) ? _(" (dry run)") : "",
+			status ? summary_status_text(status) : "?");
 		tui_put(stdscr, y++, 1, COLS - 2, line, t->a.bold);
 		free(line);
 		line = xasprintf(_("%s; schema %s, table %s; strategy %s; batches of %lld rows."),
@@ -451,7 +461,8 @@ tui_report_draw(struct screen *s, int full)
 		int cw = (COLS - 2) / 3 > 30 ? 30 : (COLS - 2) / 3;
 		for (int k = 0; k < 9; k++) {
 			char num[32];
-			tui_text_thousands(num, sizeof num, (unsigned long long)tui_report_int(sm, keys[k]));
+			tui_text_thousands(num, sizeof num,
+			    (unsigned long long)tui_report_int(sm, keys[k]));
 			int row = y + k / 3, col = 1 + (k % 3) * cw;
 			tui_put(stdscr, row, col, cw - 12, _(names[k]), A_NORMAL);
 			tui_put_right(stdscr, row, col + cw - 12, 10, num,
@@ -463,7 +474,8 @@ tui_report_draw(struct screen *s, int full)
 		char by[256] = "";
 		const char *key;
 		json_t *v;
-		json_object_foreach(bt, key, v) {
+		json_object_foreach(bt, key, v)
+		{
 			char part[64];
 			snprintf(part, sizeof part, "%s%s %lld", *by ? ", " : "", key,
 			    (long long)json_integer_value(v));
@@ -472,9 +484,11 @@ tui_report_draw(struct screen *s, int full)
 		line = xasprintf(_("Errors by type: %s"), *by ? by : _("none"));
 		long long dropped = tui_report_int(sm, "values_dropped");
 		if (dropped > 0) {
-			char *more = xasprintf(ngettext("%s; %lld value dropped from rows that were kept",
-			    "%s; %lld values dropped from rows that were kept", (unsigned long)dropped),
-			    line, dropped);
+			char *more =
+			    xasprintf(ngettext("%s; %lld value dropped from rows that were kept",
+					  "%s; %lld values dropped from rows that were kept",
+					  (unsigned long)dropped),
+				line, dropped);
 			free(line);
 			line = more;
 		}

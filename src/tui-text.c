@@ -20,9 +20,8 @@
 static int
 tui_text_hazard(wchar_t wc)
 {
-	if ((wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069) ||
-	    wc == 0x200e || wc == 0x200f || wc == 0x061c || wc == 0xfeff ||
-	    (wc >= 0xfff9 && wc <= 0xfffb))
+	if ((wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069) || wc == 0x200e ||
+	    wc == 0x200f || wc == 0x061c || wc == 0xfeff || (wc >= 0xfff9 && wc <= 0xfffb))
 		return 1;
 	return wcwidth(wc) < 0;
 }
@@ -124,7 +123,7 @@ tui_text_cut(const char *clean, int width, int *used)
 		return xstrdup(clean);
 	}
 	const char *ell = tui_text_ellipsis();
-	int room = width - 1;	/* one column for the ellipsis */
+	int room = width - 1; /* one column for the ellipsis */
 	size_t len = strlen(clean), i = 0;
 	int w = 0;
 	mbstate_t st;

@@ -127,7 +127,7 @@ tui_wrap(const char *clean, int width, void (*line)(void *, const char *, size_t
 		lines++;
 		p += take;
 		if (take == avail && nl) {
-			p += 2;	/* the escaped newline ends the line */
+			p += 2; /* the escaped newline ends the line */
 			if (*p == '\0')
 				break;
 		}
@@ -193,7 +193,8 @@ tui_draw_title(struct tui *t, const char *step, const char *detail)
 	move(1, 0);
 	clrtoeol();
 	if (t->message != NULL)
-		tui_put(stdscr, 1, 1, COLS - 2, t->message, t->message_is_error ? t->a.fail : t->a.bold);
+		tui_put(stdscr, 1, 1, COLS - 2, t->message,
+		    t->message_is_error ? t->a.fail : t->a.bold);
 }
 
 const char *
@@ -307,20 +308,11 @@ tui_list_key(struct tui_list *l, int key)
 		if (sel + 1 < l->n)
 			sel++;
 		break;
-	case TUI_FKEY(KEY_PPAGE):
-		sel = sel > page ? sel - page : 0;
-		break;
-	case TUI_FKEY(KEY_NPAGE):
-		sel = sel + page < l->n ? sel + page : l->n - 1;
-		break;
-	case TUI_FKEY(KEY_HOME):
-		sel = 0;
-		break;
-	case TUI_FKEY(KEY_END):
-		sel = l->n - 1;
-		break;
-	default:
-		return 0;
+	case TUI_FKEY(KEY_PPAGE): sel = sel > page ? sel - page : 0; break;
+	case TUI_FKEY(KEY_NPAGE): sel = sel + page < l->n ? sel + page : l->n - 1; break;
+	case TUI_FKEY(KEY_HOME): sel = 0; break;
+	case TUI_FKEY(KEY_END): sel = l->n - 1; break;
+	default: return 0;
 	}
 	l->sel = sel;
 	return TUI_HANDLED | TUI_DIRTY;

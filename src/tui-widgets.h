@@ -18,8 +18,7 @@ void tui_put_right(WINDOW *w, int y, int x, int width, const char *raw, attr_t a
 int tui_putf(WINDOW *w, int y, int x, int width, attr_t attr, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 /* Text wrapped at word boundaries into the rectangle; returns lines used. */
-int tui_put_wrapped(WINDOW *w, int y, int x, int width, int maxlines, const char *raw,
-    attr_t attr);
+int tui_put_wrapped(WINDOW *w, int y, int x, int width, int maxlines, const char *raw, attr_t attr);
 /* Lines text would take wrapped at width. */
 int tui_wrapped_lines(const char *raw, int width);
 
@@ -35,13 +34,13 @@ void tui_draw_bar(struct tui *t, int y, int x, int width, double fraction);
 
 /* The list: rows drawn by a callback, a selection, scrolling, search. */
 struct tui_list {
-	size_t n;		/* rows */
-	size_t sel;		/* selected row */
-	size_t top;		/* first row shown */
-	size_t drawn_sel;	/* selected row when last drawn */
+	size_t n;	  /* rows */
+	size_t sel;	  /* selected row */
+	size_t top;	  /* first row shown */
+	size_t drawn_sel; /* selected row when last drawn */
 	size_t drawn_top;
-	int height;		/* rows shown, set by the screen's layout */
-	int full;		/* the next draw must draw every row */
+	int height; /* rows shown, set by the screen's layout */
+	int full;   /* the next draw must draw every row */
 	void *ctx;
 	/* Draws row i in width columns at y, x; selected rows get t->a.sel. */
 	void (*draw_row)(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int selected);

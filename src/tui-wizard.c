@@ -276,11 +276,14 @@ tui_wizard_missing(const struct tui_wizard *w)
 	char *keys = schema_join_fields(s, s->match_keys, s->nmatch_keys, 1, _(" or "));
 	char *out;
 	if (gaps.nrequired > 0 && gaps.unkeyed)
-		out = xasprintf(_("Still needed: a column for %s, and one for %s so that records can be found again."), req, keys);
+		out = xasprintf(
+		    _("Still needed: a column for %s, and one for %s so that records can be found again."),
+		    req, keys);
 	else if (gaps.nrequired > 0)
 		out = xasprintf(_("Still needed: a column for the required field(s) %s."), req);
 	else
-		out = xasprintf(_("Still needed: a column for %s, so that records can be found again."), keys);
+		out = xasprintf(
+		    _("Still needed: a column for %s, so that records can be found again."), keys);
 	free(req);
 	free(keys);
 	mapping_gaps_clear(&gaps);

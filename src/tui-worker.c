@@ -33,14 +33,14 @@ tui_run_job(struct tui *t, int64_t resume_id)
 	char *mapping = mapping_to_json(w->mapping, w->schema);
 	json_t *fixes = json_array();
 	for (size_t i = 0; i < w->nfixes; i++)
-		json_array_append_new(fixes, json_pack("{s:I, s:I, s:s?, s:s}",
-		    "row", (json_int_t)w->fixes[i].row, "column", (json_int_t)w->fixes[i].column,
-		    "original", w->fixes[i].original, "value", w->fixes[i].value));
+		json_array_append_new(fixes,
+		    json_pack("{s:I, s:I, s:s?, s:s}", "row", (json_int_t)w->fixes[i].row, "column",
+			(json_int_t)w->fixes[i].column, "original", w->fixes[i].original, "value",
+			w->fixes[i].value));
 	json_t *job = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:i, s:b, s:o}", "db", w->db,
-	    "path", w->file, "schema", w->schema->path, "sheet", w->sheet,
-	    "mapping", mapping, "strategy", (int)w->strategy,
-	    "on_key_conflict", (int)w->on_key_conflict, "batch_size", (int)w->batch_size,
-	    "dry_run", w->dry_run, "fixes", fixes);
+	    "path", w->file, "schema", w->schema->path, "sheet", w->sheet, "mapping", mapping,
+	    "strategy", (int)w->strategy, "on_key_conflict", (int)w->on_key_conflict, "batch_size",
+	    (int)w->batch_size, "dry_run", w->dry_run, "fixes", fixes);
 	free(mapping);
 	return job;
 }
@@ -53,7 +53,8 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 	char *path = xasprintf("%s/sluice-job.XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(path);
 	if (fd < 0 || json_dumpfd(job, fd, JSON_COMPACT) != 0) {
-		*cause = xasprintf(_("Cannot write the import's job file %s: %s."), path, strerror(errno));
+		*cause = xasprintf(_("Cannot write the import's job file %s: %s."), path,
+		    strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(path);
@@ -169,12 +170,8 @@ tui_run_line(struct tui_run *r, const char *text)
 		r->start_error = l.message;
 		l.message = NULL;
 		break;
-	case PROGRESS_LINE_EVENT:
-		tui_run_event(r, l.event.kind, l.event.message);
-		break;
-	case PROGRESS_LINE_SNAPSHOT:
-		tui_run_snapshot(r, &l.snap);
-		break;
+	case PROGRESS_LINE_EVENT: tui_run_event(r, l.event.kind, l.event.message); break;
+	case PROGRESS_LINE_SNAPSHOT: tui_run_snapshot(r, &l.snap); break;
 	case PROGRESS_LINE_RESULT:
 		r->id = l.id;
 		r->status = l.status;
@@ -215,7 +212,7 @@ tui_run_poll(struct tui_run *r)
 		r->len = strlen(start);
 		memmove(r->buf, start, r->len + 1);
 		if (r->len == sizeof r->buf - 1)
-			r->len = 0;	/* a line longer than the buffer: dropped */
+			r->len = 0; /* a line longer than the buffer: dropped */
 	}
 	/* Reaped only once its lines are all read: a child that writes its
 	 * result and exits between a read and this wait must not look like
@@ -228,9 +225,11 @@ tui_run_poll(struct tui_run *r)
 			changed = 1;
 			if (r->status == STATUS_NONE) {
 				if (r->start_error == NULL && WIFEXITED(st) && WEXITSTATUS(st) == 127)
-					r->start_error = xstrdup(_("The import could not be started (the sluice program was not found)."));
+					r->start_error = xstrdup(_(
+					    "The import could not be started (the sluice program was not found)."));
 				else if (r->start_error == NULL)
-					r->start_error = xstrdup(_("The import stopped before it said how it ended; see sluice history."));
+					r->start_error = xstrdup(_(
+					    "The import stopped before it said how it ended; see sluice history."));
 			}
 		}
 	}

@@ -29,8 +29,8 @@
 #define TUI_MIN_LINES 24
 
 /* Signals only set flags; the loop acts on them. */
-static volatile sig_atomic_t tui_got_term;	/* SIGTERM, SIGINT */
-static volatile sig_atomic_t tui_got_hup;	/* the terminal is gone */
+static volatile sig_atomic_t tui_got_term; /* SIGTERM, SIGINT */
+static volatile sig_atomic_t tui_got_hup;  /* the terminal is gone */
 
 /* For a fatal end (fatal() before its message, a crash): the terminal as
  * it was, restored once, with async-signal-safe calls only. Set once
@@ -183,16 +183,18 @@ tui_quit_running(struct tui *t, void *ctx, int choice)
 		if (r != NULL && r->paused)
 			tui_run_pause(r, 0);
 		if (r != NULL && r->id > 0)
-			t->after_exit = xasprintf(_("Import %lld goes on in the background; follow it with: sluice watch %lld --db %s\n"),
+			t->after_exit = xasprintf(
+			    _("Import %lld goes on in the background; follow it with: sluice watch %lld --db %s\n"),
 			    (long long)r->id, (long long)r->id, t->w.db);
 		else
-			t->after_exit = xasprintf(_("The import goes on in the background; sluice history --db %s shows it.\n"),
+			t->after_exit = xasprintf(
+			    _("The import goes on in the background; sluice history --db %s shows it.\n"),
 			    t->w.db);
 		t->quit = 1;
 	} else if (choice == 1) {
 		if (r != NULL)
 			tui_run_cancel(r);
-		t->quit = 2;	/* waits for the cancel in tui_main */
+		t->quit = 2; /* waits for the cancel in tui_main */
 	}
 }
 
@@ -210,7 +212,8 @@ tui_request_quit(struct tui *t)
 	if (t->w.run != NULL && tui_run_active(t->w.run)) {
 		static struct tui_choice choices[3];
 		choices[0] = (struct tui_choice){ 'b', _("Let it finish in the background") };
-		choices[1] = (struct tui_choice){ 'c', _("Cancel the import (the batch in flight is rolled back)") };
+		choices[1] = (struct tui_choice){ 'c',
+			_("Cancel the import (the batch in flight is rolled back)") };
 		choices[2] = (struct tui_choice){ TUI_ESC, _("Stay in the wizard") };
 		tui_ask(t, _("An import is running"),
 		    _("The import keeps running after you leave, and the next sluice shows it on the Home screen. What should happen to it?"),
@@ -222,8 +225,11 @@ tui_request_quit(struct tui *t)
 		choices[0] = (struct tui_choice){ 'y', _("Quit") };
 		choices[1] = (struct tui_choice){ TUI_ESC, _("Stay") };
 		char *text = t->w.nfixes > 0 ?
-		    xasprintf(_("Nothing has been imported yet. The mapping chosen for this file and the %zu cell fixes are lost if you quit now."), t->w.nfixes) :
-		    xstrdup(_("Nothing has been imported yet. The choices made for this file are lost if you quit now."));
+		    xasprintf(
+			_("Nothing has been imported yet. The mapping chosen for this file and the %zu cell fixes are lost if you quit now."),
+			t->w.nfixes) :
+		    xstrdup(_(
+			"Nothing has been imported yet. The choices made for this file are lost if you quit now."));
 		tui_ask(t, _("Quit the wizard?"), text, choices, 2, tui_quit_lose, NULL);
 		free(text);
 		return;
@@ -245,11 +251,11 @@ tui_attrs(struct tui *t)
 	if (color) {
 		start_color();
 		use_default_colors();
-		init_pair(1, COLOR_WHITE, COLOR_RED);		/* invalid cell */
-		init_pair(2, COLOR_YELLOW, -1);			/* retry */
-		init_pair(3, COLOR_RED, -1);			/* failure */
-		init_pair(4, COLOR_BLACK, COLOR_GREEN);		/* bar */
-		init_pair(5, COLOR_GREEN, -1);			/* ok */
+		init_pair(1, COLOR_WHITE, COLOR_RED);	/* invalid cell */
+		init_pair(2, COLOR_YELLOW, -1);		/* retry */
+		init_pair(3, COLOR_RED, -1);		/* failure */
+		init_pair(4, COLOR_BLACK, COLOR_GREEN); /* bar */
+		init_pair(5, COLOR_GREEN, -1);		/* ok */
 		t->a.color = 1;
 		t->a.error = COLOR_PAIR(1);
 		t->a.warn = COLOR_PAIR(2) | A_BOLD;
@@ -286,7 +292,8 @@ tui_draw(struct tui *t, int full)
 	if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
 		t->too_small = 1;
 		erase();
-		char *msg = xasprintf(_("The terminal is %d\xc3\x97%d; sluice needs at least %d\xc3\x97%d. Make the window larger (q quits)."),
+		char *msg = xasprintf(
+		    _("The terminal is %d\xc3\x97%d; sluice needs at least %d\xc3\x97%d. Make the window larger (q quits)."),
 		    COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
 		tui_put_wrapped(stdscr, 0, 0, COLS, LINES, msg, A_BOLD);
 		free(msg);
@@ -385,16 +392,12 @@ tui_key(struct tui *t, int key)
 	if (r & TUI_HANDLED)
 		return r;
 	switch (action) {
-	case TUI_ACT_HELP:
-		tui_help(t, s);
-		return TUI_REDRAW;
-	case TUI_ACT_QUIT:
-		tui_request_quit(t);
-		return TUI_REDRAW;
-	case TUI_ACT_BACK:
-		return TUI_BACK;
+	case TUI_ACT_HELP: tui_help(t, s); return TUI_REDRAW;
+	case TUI_ACT_QUIT: tui_request_quit(t); return TUI_REDRAW;
+	case TUI_ACT_BACK: return TUI_BACK;
 	case TUI_ACT_SEARCH:
-		tui_prompt(t, _("Search"), _("Find text in this screen's list (Enter searches, Ctrl-N finds the next match):"),
+		tui_prompt(t, _("Search"),
+		    _("Find text in this screen's list (Enter searches, Ctrl-N finds the next match):"),
 		    t->last_search ? t->last_search : "", tui_search_done, NULL);
 		return TUI_REDRAW;
 	}
@@ -420,7 +423,8 @@ int
 tui_main(const char *file, const char *db)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, _("sluice: the wizard needs a terminal; for scripts use sluice import FILE --db PATH.\n"));
+		fprintf(stderr,
+		    _("sluice: the wizard needs a terminal; for scripts use sluice import FILE --db PATH.\n"));
 		return 2;
 	}
 	if (db == NULL)
@@ -466,7 +470,8 @@ tui_main(const char *file, const char *db)
 			 * running import goes on by itself. */
 			tui_got_term = 0;
 			if (t.w.run != NULL && tui_run_active(t.w.run) && t.w.run->id > 0)
-				t.after_exit = xasprintf(_("Import %lld goes on in the background; follow it with: sluice watch %lld --db %s\n"),
+				t.after_exit = xasprintf(
+				    _("Import %lld goes on in the background; follow it with: sluice watch %lld --db %s\n"),
 				    (long long)t.w.run->id, (long long)t.w.run->id, t.w.db);
 			break;
 		}
@@ -492,14 +497,14 @@ tui_main(const char *file, const char *db)
 		}
 		/* Background work, for every screen on the stack. */
 		if (t.w.run != NULL)
-			tui_run_poll(t.w.run);	/* the child's pipe never fills */
+			tui_run_poll(t.w.run); /* the child's pipe never fills */
 		struct screen *top = t.top;
 		for (struct screen *s = top; s; s = s->below)
 			if (s->ops->update) {
 				int u = s->ops->update(s);
 				if (t.top != top) {
 					redraw |= TUI_REDRAW;
-					break;	/* the stack changed */
+					break; /* the stack changed */
 				}
 				if (s != top && (u & (TUI_DIRTY | TUI_REDRAW)))
 					u = top->ops->modal ? TUI_REDRAW : 0;

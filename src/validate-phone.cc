@@ -65,7 +65,7 @@ phone_invalid_reason(const PhoneNumberUtil *util, const PhoneNumber &number)
 /* Parses and validates text; on PHONE_OK, *number holds a valid number. */
 static enum phone_result
 phone_parse(const PhoneNumberUtil *util, const std::string &text, const char *region,
-            PhoneNumber *number)
+    PhoneNumber *number)
 {
 	enum phone_result result;
 

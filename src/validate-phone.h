@@ -12,18 +12,17 @@ extern "C" {
 
 enum phone_result {
 	PHONE_OK,
-	PHONE_NOT_A_NUMBER,	/* no digits, or letters where digits belong */
-	PHONE_UNKNOWN_COUNTRY,	/* no +CC and the region cannot supply one */
+	PHONE_NOT_A_NUMBER,    /* no digits, or letters where digits belong */
+	PHONE_UNKNOWN_COUNTRY, /* no +CC and the region cannot supply one */
 	PHONE_TOO_SHORT,
 	PHONE_TOO_LONG,
-	PHONE_INVALID,		/* parses, but is no valid number in its country */
+	PHONE_INVALID, /* parses, but is no valid number in its country */
 };
 
 /* Parses text as a phone number, with region (ISO 3166 alpha-2, e.g. "US")
  * for numbers written without +CC, and on success writes its E.164 form
  * ("+15551234567") to out. */
-enum phone_result phone_normalize(const char *text, const char *region,
-    char *out, size_t outlen);
+enum phone_result phone_normalize(const char *text, const char *region, char *out, size_t outlen);
 
 /* 1 if region is a region libphonenumber knows ("US", "DE", …). */
 int phone_region_known(const char *region);

@@ -24,8 +24,7 @@ struct validator {
 
 /* A normalizer gets the trimmed, non-empty value (its own copy, which it may
  * change) and sets *out or *cause as validate_value() promises. */
-typedef int (*validate_fn)(const struct validator *, const struct field *, char *, char **,
-                           char **);
+typedef int (*validate_fn)(const struct validator *, const struct field *, char *, char **, char **);
 
 /* A string that grows. */
 struct validate_buf {
@@ -104,13 +103,13 @@ validate_email(const struct validator *v, const struct field *f, char *s, char *
 
 		if (c <= ' ' || c == 0x7f || (c == 0xc2 && (unsigned char)p[1] == 0xa0)) {
 			*cause = xstrdup(_("An email address cannot contain spaces; write only the "
-			                   "address, such as name@example.com."));
+					   "address, such as name@example.com."));
 			return -1;
 		}
 		if (strchr("\"(),:;<>[\\]", c) != NULL) {
 			*cause = xstrdup(_("This email address contains a character addresses "
-			                   "cannot have, such as a comma, a quote or < >; write "
-			                   "only the address, such as name@example.com."));
+					   "cannot have, such as a comma, a quote or < >; write "
+					   "only the address, such as name@example.com."));
 			return -1;
 		}
 		if (c == '@') {
@@ -120,17 +119,17 @@ validate_email(const struct validator *v, const struct field *f, char *s, char *
 	}
 	if (ats == 0) {
 		*cause = xstrdup(_("This is not an email address: it needs one @ and a domain such "
-		                   "as example.com."));
+				   "as example.com."));
 		return -1;
 	}
 	if (ats > 1) {
 		*cause = xstrdup(_("This email address has more than one @; an address has exactly "
-		                   "one, as in name@example.com, and a cell holds one address."));
+				   "one, as in name@example.com, and a cell holds one address."));
 		return -1;
 	}
 	if (at == s) {
 		*cause = xstrdup(_("This email address has nothing before the @; it needs a name "
-		                   "before it, as in name@example.com."));
+				   "before it, as in name@example.com."));
 		return -1;
 	}
 	domain = at + 1;
@@ -167,19 +166,19 @@ validate_phone(const struct validator *v, const struct field *f, char *s, char *
 			      "write it with + and the country code, such as +49 30 1234567."));
 		else
 			*cause = xstrdup(_("This phone number's country code is not a country's; "
-			                   "check the digits after the + or the 00."));
+					   "check the digits after the + or the 00."));
 		break;
 	case PHONE_TOO_SHORT:
 		*cause = xstrdup(_("This phone number has too few digits for its country; check "
-		                   "that no digit is missing and that the country code is right."));
+				   "that no digit is missing and that the country code is right."));
 		break;
 	case PHONE_TOO_LONG:
 		*cause = xstrdup(_("This phone number has too many digits for its country; a cell "
-		                   "holds one number, and the country code must be right."));
+				   "holds one number, and the country code must be right."));
 		break;
 	case PHONE_INVALID:
 		*cause = xstrdup(_("This is not a valid phone number in its country; check the "
-		                   "digits and the country code."));
+				   "digits and the country code."));
 		break;
 	}
 	return -1;
@@ -198,8 +197,18 @@ enum date_problem {
 };
 
 static const char *const date_months[] = {
-    "january", "february", "march",     "april",   "may",      "june",
-    "july",    "august",   "september", "october", "november", "december",
+	"january",
+	"february",
+	"march",
+	"april",
+	"may",
+	"june",
+	"july",
+	"august",
+	"september",
+	"october",
+	"november",
+	"december",
 };
 
 /* Reads a run of digits at *pp; returns how many there were and, when they
@@ -247,7 +256,7 @@ date_month(const char **pp)
 static void
 date_skip_ordinal(const char **pp)
 {
-	static const char *const suffixes[] = {"st", "nd", "rd", "th"};
+	static const char *const suffixes[] = { "st", "nd", "rd", "th" };
 	size_t i;
 
 	for (i = 0; i < 4; i++) {
@@ -353,7 +362,18 @@ static enum date_problem
 date_check(int year, int month, int day, int ordered)
 {
 	static const int days[] = {
-	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+		31,
+		28,
+		31,
+		30,
+		31,
+		30,
+		31,
+		31,
+		30,
+		31,
+		30,
+		31,
 	};
 
 	if (year < 1000 || year > 9999)
@@ -482,41 +502,38 @@ validate_date(const struct validator *v, const struct field *f, char *s, char **
 	case DATE_OK: *out = xasprintf("%04d-%02d-%02d", year, month, day); return 0;
 	case DATE_FORM:
 		*cause = xstrdup(_("This is not a date: write it as year-month-day, such as "
-		                   "2024-03-15, or with the month's name, such as 15 March 2024."));
+				   "2024-03-15, or with the month's name, such as 15 March 2024."));
 		break;
 	case DATE_SHORT_YEAR:
-		*cause =
-		    xstrdup(_("This date has a two-digit year, which could belong to either "
-		              "century; write the year with four digits, such as 2024-03-15."));
+		*cause = xstrdup(_("This date has a two-digit year, which could belong to either "
+				   "century; write the year with four digits, such as 2024-03-15."));
 		break;
 	case DATE_YEAR:
 		*cause = xstrdup(_("This date's year is not between 1000 and 9999; write a "
-		                   "four-digit year, as in 2024-03-15."));
+				   "four-digit year, as in 2024-03-15."));
 		break;
 	case DATE_MONTH:
 		*cause = xstrdup(_("This date has a month that is not between 1 and 12; write it "
-		                   "as year-month-day, such as 2024-03-15."));
+				   "as year-month-day, such as 2024-03-15."));
 		break;
 	case DATE_MONTH_ORDER:
 		if (v->schema->date_order == DATE_DMY)
-			*cause =
-			    xstrdup(_("This date has a month that is not between 1 and 12: this "
-			              "field reads dates such as 03/04/2024 as day/month/year. "
-			              "Write it as year-month-day, such as 2024-04-03."));
+			*cause = xstrdup(_("This date has a month that is not between 1 and 12: this "
+					   "field reads dates such as 03/04/2024 as day/month/year. "
+					   "Write it as year-month-day, such as 2024-04-03."));
 		else
-			*cause =
-			    xstrdup(_("This date has a month that is not between 1 and 12: this "
-			              "field reads dates such as 03/04/2024 as month/day/year. "
-			              "Write it as year-month-day, such as 2024-03-04."));
+			*cause = xstrdup(_("This date has a month that is not between 1 and 12: this "
+					   "field reads dates such as 03/04/2024 as month/day/year. "
+					   "Write it as year-month-day, such as 2024-03-04."));
 		break;
 	case DATE_DAY:
 		*cause = xstrdup(_("This date does not exist: its month has no such day (29 "
-		                   "February only in leap years); check the day and the month."));
+				   "February only in leap years); check the day and the month."));
 		break;
 	case DATE_MONTH_NAME:
 		*cause =
 		    xstrdup(_("This date has a month name that is not known; write the month in "
-		              "English, such as March or Mar, or as a number, as in 2024-03-15."));
+			      "English, such as March or Mar, or as a number, as in 2024-03-15."));
 		break;
 	}
 	return -1;
@@ -534,8 +551,9 @@ number_group_at(const char *s, char decimal)
 		return 1;
 	if (u[0] == 0xc2 && u[1] == 0xa0)
 		return 2;
-	if (u[0] == 0xe2 && ((u[1] == 0x80 && u[2] == 0x89) || (u[1] == 0x80 && u[2] == 0xaf) ||
-	                     (u[1] == 0x80 && u[2] == 0x99)))
+	if (u[0] == 0xe2 &&
+	    ((u[1] == 0x80 && u[2] == 0x89) || (u[1] == 0x80 && u[2] == 0xaf) ||
+		(u[1] == 0x80 && u[2] == 0x99)))
 		return 3;
 	return 0;
 }
@@ -551,7 +569,7 @@ enum number_problem {
 static enum number_problem
 number_parse(const char *s, char decimal, int integer, char **out)
 {
-	struct validate_buf whole = {NULL, 0, 0}, frac = {NULL, 0, 0};
+	struct validate_buf whole = { NULL, 0, 0 }, frac = { NULL, 0, 0 };
 	const char *p = s, *group = NULL;
 	size_t group_len = 0, n, digits = 0, run = 0, groups = 0;
 	int negative = 0;
@@ -614,7 +632,7 @@ number_parse(const char *s, char decimal, int integer, char **out)
 		*out = xstrdup("0");
 	else
 		*out = xasprintf("%s%s%s%s", negative ? "-" : "", *p != '\0' ? p : "0",
-		                 frac.len > 0 ? "." : "", frac.len > 0 ? frac.s : "");
+		    frac.len > 0 ? "." : "", frac.len > 0 ? frac.s : "");
 	problem = NUMBER_OK;
 out:
 	free(whole.s);
@@ -631,21 +649,21 @@ validate_number(const struct validator *v, const struct field *f, char *s, char 
 	case NUMBER_FORM:
 		if (f->decimal_comma)
 			*cause = xstrdup(_("This is not a number: write digits with an optional "
-			                   "minus sign and a decimal comma, such as -1234,5."));
+					   "minus sign and a decimal comma, such as -1234,5."));
 		else
 			*cause = xstrdup(_("This is not a number: write digits with an optional "
-			                   "minus sign and a decimal point, such as -1234.5."));
+					   "minus sign and a decimal point, such as -1234.5."));
 		break;
 	case NUMBER_GROUPS:
 		if (f->decimal_comma)
 			*cause =
 			    xstrdup(_("This number's separators are out of place: this field takes "
-			              "a comma before the decimals, and dots or spaces only "
-			              "between groups of three digits, as in 1.234.567,5."));
+				      "a comma before the decimals, and dots or spaces only "
+				      "between groups of three digits, as in 1.234.567,5."));
 		else
 			*cause = xstrdup(_("This number's separators are out of place: this field "
-			                   "takes a point before the decimals, and commas only "
-			                   "between groups of three digits, as in 1,234,567.5."));
+					   "takes a point before the decimals, and commas only "
+					   "between groups of three digits, as in 1,234,567.5."));
 		break;
 	case NUMBER_FRACTION:
 		*cause = xstrdup(
@@ -658,7 +676,7 @@ validate_number(const struct validator *v, const struct field *f, char *s, char 
 static int
 validate_enum(const struct validator *v, const struct field *f, char *s, char **out, char **cause)
 {
-	struct validate_buf allowed = {NULL, 0, 0};
+	struct validate_buf allowed = { NULL, 0, 0 };
 	size_t i, len = strlen(s);
 
 	(void)v;
@@ -674,7 +692,7 @@ validate_enum(const struct validator *v, const struct field *f, char *s, char **
 		validate_buf_add(&allowed, f->values[i], strlen(f->values[i]));
 	}
 	*cause = xasprintf(_("This field takes one of these values: %s."),
-	                   allowed.s != NULL ? allowed.s : "");
+	    allowed.s != NULL ? allowed.s : "");
 	free(allowed.s);
 	return -1;
 }
@@ -722,7 +740,7 @@ list_add(struct list_items *items, const char *list, const char *sep)
 static char *
 list_join(struct list_items *items, const char *sep)
 {
-	struct validate_buf b = {NULL, 0, 0};
+	struct validate_buf b = { NULL, 0, 0 };
 	size_t i;
 
 	for (i = 0; i < items->n; i++) {
@@ -738,7 +756,7 @@ list_join(struct list_items *items, const char *sep)
 static int
 validate_list(const struct validator *v, const struct field *f, char *s, char **out, char **cause)
 {
-	struct list_items items = {NULL, 0};
+	struct list_items items = { NULL, 0 };
 	const char *sep = list_separator(f->separator);
 
 	(void)v;
@@ -751,7 +769,7 @@ validate_list(const struct validator *v, const struct field *f, char *s, char **
 char *
 validate_list_union(const char *a, const char *b, const char *sep)
 {
-	struct list_items items = {NULL, 0};
+	struct list_items items = { NULL, 0 };
 
 	sep = list_separator(sep);
 	if (a != NULL)
@@ -783,8 +801,8 @@ validator_new(const struct schema *schema, const char *region, char **cause)
 		region = schema->region;
 	if (region != NULL && *region != '\0' && !phone_region_known(region)) {
 		*cause = xasprintf(_("The phone region \"%s\" is not a known ISO 3166 country "
-		                     "code, such as US or DE."),
-		                   region);
+				     "code, such as US or DE."),
+		    region);
 		return NULL;
 	}
 	v = xcalloc(1, sizeof *v);
@@ -845,15 +863,15 @@ validate_value(const struct validator *v, size_t f, const char *value, char **ou
 	size_t length;
 
 	fatal_assert(f < v->schema->nfields);
-	fatal_assert((size_t)v->schema->fields[f].type <
-	       sizeof validate_types / sizeof validate_types[0]);
+	fatal_assert(
+	    (size_t)v->schema->fields[f].type < sizeof validate_types / sizeof validate_types[0]);
 	field = &v->schema->fields[f];
 	*out = NULL;
 	if (value == NULL)
 		return 0;
 	if (text_utf8_invalid_at(value, strlen(value)) != (size_t)-1) {
 		*cause = xstrdup(_("This value is not valid UTF-8 text; save the file as UTF-8, or "
-		                   "choose its encoding, and import it again."));
+				   "choose its encoding, and import it again."));
 		return -1;
 	}
 	s = text_trim(xstrdup(value));
@@ -879,15 +897,15 @@ validate_value(const struct validator *v, size_t f, const char *value, char **ou
 	if (field->max_length != 0 && length > field->max_length) {
 		*cause = xasprintf(
 		    ngettext("This value is too long: this field takes at most %zu character.",
-		             "This value is too long: this field takes at most %zu characters.",
-		             field->max_length),
+			"This value is too long: this field takes at most %zu characters.",
+			field->max_length),
 		    field->max_length);
 		goto fail;
 	}
 	if (field->pattern != NULL && regexec(&field->regex, *out, 0, NULL, 0) != 0) {
 		*cause = xasprintf(_("This value does not have the form this field expects: it "
-		                     "must match the pattern %s."),
-		                   field->pattern);
+				     "must match the pattern %s."),
+		    field->pattern);
 		goto fail;
 	}
 	return 0;
@@ -904,20 +922,20 @@ struct row_problem {
 	int field, column;
 	char *message;
 	const char *value;
-	int drops;		/* would drop the value alone */
+	int drops; /* would drop the value alone */
 };
 
 static void
 row_problem_add(struct row_problem *p, size_t *n, int field, int column, char *message,
-                const char *value, int drops)
+    const char *value, int drops)
 {
-	p[*n] = (struct row_problem){field, column, message, value, drops};
+	p[*n] = (struct row_problem){ field, column, message, value, drops };
 	(*n)++;
 }
 
 size_t
 validate_row(const struct validator *v, const int *column, char *const *cells, size_t ncells,
-             const char *row_error, char **values, validate_problem_fn *problem, void *ctx)
+    const char *row_error, char **values, validate_problem_fn *problem, void *ctx)
 {
 	const struct schema *s = v->schema;
 	struct row_problem *found;
@@ -940,21 +958,21 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 		if (col < 0 || (size_t)col >= ncells) {
 			if (fd->required && col < 0)
 				row_problem_add(found, &n, (int)f, -1,
-				                xstrdup(_("This field is required but no column is "
-				                          "mapped to it.")),
-				                NULL, 0);
+				    xstrdup(_("This field is required but no column is "
+					      "mapped to it.")),
+				    NULL, 0);
 			continue;
 		}
 		if (validate_value(v, f, cells[col], &out, &why) != 0) {
 			row_problem_add(found, &n, (int)f, col, why, cells[col],
-			                fd->on_invalid == ON_INVALID_DROP_VALUE &&
-			                    v->invalid_values == INVALID_VALUES_SCHEMA);
+			    fd->on_invalid == ON_INVALID_DROP_VALUE &&
+				v->invalid_values == INVALID_VALUES_SCHEMA);
 			continue;
 		}
 		if (out == NULL && fd->required)
 			row_problem_add(found, &n, (int)f, col,
-			                xasprintf(_("%s is required but empty in this row."), fd->label),
-			                NULL, 0);
+			    xasprintf(_("%s is required but empty in this row."), fd->label), NULL,
+			    0);
 		if (out != NULL && schema_is_match_key(s, f))
 			keyed = 1;
 		if (values != NULL)
@@ -968,10 +986,10 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 		char *keys = schema_join_fields(s, s->match_keys, s->nmatch_keys, 0, _(" or "));
 
 		row_problem_add(found, &n, -1, -1,
-		                xasprintf(_("The row has no %s; it needs one to find the record "
-		                            "again."),
-		                          keys),
-		                NULL, 0);
+		    xasprintf(_("The row has no %s; it needs one to find the record "
+				"again."),
+			keys),
+		    NULL, 0);
 		free(keys);
 		rejecting++;
 	}
@@ -979,7 +997,7 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 	 * values is dropped alone. */
 	for (i = 0; i < n; i++) {
 		problem(ctx, found[i].field, found[i].column, found[i].message, found[i].value,
-		        rejecting == 0);
+		    rejecting == 0);
 		free(found[i].message);
 	}
 	free(found);

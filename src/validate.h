@@ -13,8 +13,8 @@ struct validator;
 
 /* What invalid values cost in one import (sluice import --invalid-values). */
 enum invalid_values {
-	INVALID_VALUES_SCHEMA,		/* as each field's on_invalid says */
-	INVALID_VALUES_REJECT_ROW,	/* every invalid value rejects its row */
+	INVALID_VALUES_SCHEMA,	   /* as each field's on_invalid says */
+	INVALID_VALUES_REJECT_ROW, /* every invalid value rejects its row */
 };
 
 /* The word for it on the command line and in the journal ("schema",
@@ -25,8 +25,7 @@ int validate_invalid_values_parse(const char *name);
 /* A validator for schema; region overrides the schema's phone region when
  * not NULL. Returns NULL and sets *cause when the region is unknown. A
  * validator is used by one thread at a time. */
-struct validator *validator_new(const struct schema *schema,
-    const char *region, char **cause);
+struct validator *validator_new(const struct schema *schema, const char *region, char **cause);
 void validator_free(struct validator *v);
 
 /* Sets what invalid values cost in validate_row (INVALID_VALUES_SCHEMA
@@ -50,8 +49,7 @@ void validator_set_invalid_values(struct validator *v, enum invalid_values iv);
  *   list:   items split on the separator, trimmed, empty and repeated items
  *           dropped, joined with the separator.
  * Then max_length (characters) and pattern are checked. */
-int validate_value(const struct validator *v, size_t f, const char *value,
-    char **out, char **cause);
+int validate_value(const struct validator *v, size_t f, const char *value, char **out, char **cause);
 
 /* A problem validate_row found: the schema field (-1: the whole row), the
  * source column it was read from (-1: none), a sentence, the offending
@@ -59,7 +57,7 @@ int validate_value(const struct validator *v, size_t f, const char *value,
  * field), and whether it only drops the value (1: the row goes on without
  * it) or rejects the row (0). The strings are valid during the call only. */
 typedef void validate_problem_fn(void *ctx, int field, int column, const char *message,
-                                 const char *value, int dropped);
+    const char *value, int dropped);
 
 /* Checks one row as the import does. row_error (the source's complaint
  * about the whole row, or NULL) rejects the row by itself. Otherwise each
@@ -73,9 +71,8 @@ typedef void validate_problem_fn(void *ctx, int field, int column, const char *m
  * values (nfields slots) set, each slot receives the normalized value (a
  * new string) or NULL. Calls problem for each problem, in field order, the
  * row's own last; returns how many reject the row (0: the row goes on). */
-size_t validate_row(const struct validator *v, const int *column, char *const *cells,
-                    size_t ncells, const char *row_error, char **values,
-                    validate_problem_fn *problem, void *ctx);
+size_t validate_row(const struct validator *v, const int *column, char *const *cells, size_t ncells,
+    const char *row_error, char **values, validate_problem_fn *problem, void *ctx);
 
 /* Merges two normalized list values (union, order of first appearance)
  * with separator sep. Either may be NULL. Returns a new string or NULL. */

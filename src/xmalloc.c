@@ -10,8 +10,7 @@
 #include "i18n.h"
 #include "xmalloc.h"
 
-static void __attribute__((noreturn))
-xmalloc_fail(size_t size)
+static void __attribute__((noreturn)) xmalloc_fail(size_t size)
 {
 	fatal(_("sluice: out of memory (%zu bytes); nothing more can be done.\n"), size);
 }

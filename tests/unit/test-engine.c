@@ -25,15 +25,15 @@ static char *products_schema;
  * and three rows that validation rejects (a bad email, no match key, a
  * phone number that does not exist). */
 static const char contacts_csv[] = "First Name,Last Name,Email,Phone\n"
-                                   "Ann,Lee,,+1 (212) 555-0187\n"
-                                   "Ann,Lee,,212.555.0187\n"
-                                   "Bob,Ray,John@X.com,\n"
-                                   "Bob,Ray,john@x.com,\n"
-                                   "Bad,Email,not-an-email,\n"
-                                   "No,Keys,,\n"
-                                   "Bad,Phone,,+1 (555) 123-4567\n"
-                                   "Cy,Doe,cy@example.com,(201) 555-0123\n"
-                                   "Dee,Fox,dee@example.com,\n";
+				   "Ann,Lee,,+1 (212) 555-0187\n"
+				   "Ann,Lee,,212.555.0187\n"
+				   "Bob,Ray,John@X.com,\n"
+				   "Bob,Ray,john@x.com,\n"
+				   "Bad,Email,not-an-email,\n"
+				   "No,Keys,,\n"
+				   "Bad,Phone,,+1 (555) 123-4567\n"
+				   "Cy,Doe,cy@example.com,(201) 555-0123\n"
+				   "Dee,Fox,dee@example.com,\n";
 #define CONTACTS_ROWS 9
 #define CONTACTS_PEOPLE 4
 #define CONTACTS_REJECTED 3
@@ -87,13 +87,13 @@ static struct engine_options
 options(const char *path, enum strategy strategy)
 {
 	return (struct engine_options){
-	    .path = path,
-	    .db = db_path,
-	    .schema = contacts_schema,
-	    .strategy = strategy,
-	    .batch_size = ENGINE_DEFAULT_BATCH,
-	    .retries = ENGINE_DEFAULT_RETRIES,
-	    .retry_base_ms = 10,
+		.path = path,
+		.db = db_path,
+		.schema = contacts_schema,
+		.strategy = strategy,
+		.batch_size = ENGINE_DEFAULT_BATCH,
+		.retries = ENGINE_DEFAULT_RETRIES,
+		.retry_base_ms = 10,
 	};
 }
 
@@ -105,17 +105,16 @@ assert_invariant(const struct engine_result *r)
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		sum += r->counts.n[o];
 	ck_assert_msg(sum == r->total,
-	              "total %llu != created %llu + updated %llu + merged %llu + unchanged %llu"
-	              " + skipped %llu + rejected %llu + failed %llu + not_processed %llu",
-	              (unsigned long long)r->total,
-	              (unsigned long long)r->counts.n[OUTCOME_CREATED],
-	              (unsigned long long)r->counts.n[OUTCOME_UPDATED],
-	              (unsigned long long)r->counts.n[OUTCOME_MERGED],
-	              (unsigned long long)r->counts.n[OUTCOME_UNCHANGED],
-	              (unsigned long long)r->counts.n[OUTCOME_SKIPPED],
-	              (unsigned long long)r->counts.n[OUTCOME_REJECTED],
-	              (unsigned long long)r->counts.n[OUTCOME_FAILED],
-	              (unsigned long long)r->counts.n[OUTCOME_NOT_PROCESSED]);
+	    "total %llu != created %llu + updated %llu + merged %llu + unchanged %llu"
+	    " + skipped %llu + rejected %llu + failed %llu + not_processed %llu",
+	    (unsigned long long)r->total, (unsigned long long)r->counts.n[OUTCOME_CREATED],
+	    (unsigned long long)r->counts.n[OUTCOME_UPDATED],
+	    (unsigned long long)r->counts.n[OUTCOME_MERGED],
+	    (unsigned long long)r->counts.n[OUTCOME_UNCHANGED],
+	    (unsigned long long)r->counts.n[OUTCOME_SKIPPED],
+	    (unsigned long long)r->counts.n[OUTCOME_REJECTED],
+	    (unsigned long long)r->counts.n[OUTCOME_FAILED],
+	    (unsigned long long)r->counts.n[OUTCOME_NOT_PROCESSED]);
 }
 
 /* Runs an import that must start; checks the invariant. */
@@ -125,8 +124,7 @@ import_ok(const struct engine_options *o, const struct engine_hooks *hooks, stru
 	char *cause = NULL;
 	int rc = engine_import(o, hooks, r, &cause);
 
-	ck_assert_msg(rc == 0, "the import did not start: %s",
-	              cause != NULL ? cause : "(no cause)");
+	ck_assert_msg(rc == 0, "the import did not start: %s", cause != NULL ? cause : "(no cause)");
 	ck_assert_ptr_null(cause);
 	ck_assert_int_ne(r->status, STATUS_NONE);
 	assert_invariant(r);
@@ -135,19 +133,21 @@ import_ok(const struct engine_options *o, const struct engine_hooks *hooks, stru
 /* The result counts exactly what is given, nothing else. */
 static void
 assert_counts(const struct engine_result *r, uint64_t total, uint64_t created, uint64_t updated,
-              uint64_t unchanged, uint64_t skipped, uint64_t rejected)
+    uint64_t unchanged, uint64_t skipped, uint64_t rejected)
 {
 	const uint64_t want[OUTCOME_COUNT] = {
-	    [OUTCOME_CREATED] = created,     [OUTCOME_UPDATED] = updated,
-	    [OUTCOME_UNCHANGED] = unchanged, [OUTCOME_SKIPPED] = skipped,
-	    [OUTCOME_REJECTED] = rejected,
+		[OUTCOME_CREATED] = created,
+		[OUTCOME_UPDATED] = updated,
+		[OUTCOME_UNCHANGED] = unchanged,
+		[OUTCOME_SKIPPED] = skipped,
+		[OUTCOME_REJECTED] = rejected,
 	};
 
 	ck_assert_uint_eq(r->total, total);
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		ck_assert_msg(r->counts.n[o] == want[o], "%s is %llu, not %llu",
-		              outcome_name((enum outcome)o),
-		              (unsigned long long)r->counts.n[o], (unsigned long long)want[o]);
+		    outcome_name((enum outcome)o), (unsigned long long)r->counts.n[o],
+		    (unsigned long long)want[o]);
 }
 
 static sqlite3 *
@@ -167,8 +167,7 @@ db_int(const char *sql)
 	sqlite3_stmt *st = NULL;
 	int64_t n = -1;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -184,7 +183,7 @@ table_exists(const char *name)
 	if (access(db_path, F_OK) != 0)
 		return 0;
 	sql = xasprintf("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
-	                name);
+	    name);
 	n = db_int(sql);
 	free(sql);
 	return n > 0;
@@ -221,7 +220,7 @@ START_TEST(reimport_with_update_creates_nothing)
 	engine_result_clear(&r);
 	import_ok(&o, NULL, &r);
 	assert_counts(&r, CONTACTS_ROWS, 0, 0, CONTACTS_ROWS - CONTACTS_REJECTED, 0,
-	              CONTACTS_REJECTED);
+	    CONTACTS_REJECTED);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
 	engine_result_clear(&r);
 	free(csv);
@@ -239,7 +238,7 @@ START_TEST(reimport_with_skip_skips_every_match)
 	o.strategy = STRATEGY_SKIP;
 	import_ok(&o, NULL, &r);
 	assert_counts(&r, CONTACTS_ROWS, 0, 0, 0, CONTACTS_ROWS - CONTACTS_REJECTED,
-	              CONTACTS_REJECTED);
+	    CONTACTS_REJECTED);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
 	engine_result_clear(&r);
 	free(csv);
@@ -248,12 +247,14 @@ END_TEST
 
 START_TEST(reimport_with_merge_fills_and_unions)
 {
-	char *first = write_file("first.csv", "Email,Phone,Company,Tags\n"
-	                                      "ann@example.com,(212) 555-0187,Acme,vip\n"
-	                                      "bob@example.com,,,east\n");
-	char *second = write_file("second.csv", "Email,Phone,Company,Tags\n"
-	                                        "ANN@example.com,,Globex,west\n"
-	                                        "bob@example.com,,Initech,east\n");
+	char *first = write_file("first.csv",
+	    "Email,Phone,Company,Tags\n"
+	    "ann@example.com,(212) 555-0187,Acme,vip\n"
+	    "bob@example.com,,,east\n");
+	char *second = write_file("second.csv",
+	    "Email,Phone,Company,Tags\n"
+	    "ANN@example.com,,Globex,west\n"
+	    "bob@example.com,,Initech,east\n");
 	struct engine_options o = options(first, STRATEGY_UPDATE);
 	struct engine_result r;
 
@@ -266,11 +267,11 @@ START_TEST(reimport_with_merge_fills_and_unions)
 	ck_assert_uint_eq(r.counts.n[OUTCOME_MERGED], 2);
 	ck_assert_uint_eq(r.counts.n[OUTCOME_CREATED], 0);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'ann@example.com'"
-	                        " AND company = 'Acme' AND tags = 'vip;west'"),
-	                 1);
+				" AND company = 'Acme' AND tags = 'vip;west'"),
+	    1);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'bob@example.com'"
-	                        " AND company = 'Initech' AND tags = 'east'"),
-	                 1);
+				" AND company = 'Initech' AND tags = 'east'"),
+	    1);
 	engine_result_clear(&r);
 	free(first);
 	free(second);
@@ -279,10 +280,11 @@ END_TEST
 
 START_TEST(row_matching_two_records_is_rejected_as_business)
 {
-	char *csv = write_file("two.csv", "Email,Phone\n"
-	                                  "a@example.com,(201) 555-0123\n"
-	                                  "b@example.com,(212) 555-0187\n"
-	                                  "b@example.com,(201) 555-0123\n");
+	char *csv = write_file("two.csv",
+	    "Email,Phone\n"
+	    "a@example.com,(201) 555-0123\n"
+	    "b@example.com,(212) 555-0187\n"
+	    "b@example.com,(201) 555-0123\n");
 	struct engine_options o = options(csv, STRATEGY_UPDATE);
 	struct engine_result r;
 
@@ -291,8 +293,8 @@ START_TEST(row_matching_two_records_is_rejected_as_business)
 	ck_assert_uint_eq(r.errors_by_type[ERROR_BUSINESS], 1);
 	ck_assert_uint_eq(r.errors_by_type[ERROR_VALIDATION], 0);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_import_errors"
-	                        " WHERE type = 'business' AND row_no = 3"),
-	                 1);
+				" WHERE type = 'business' AND row_no = 3"),
+	    1);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), 2);
 	engine_result_clear(&r);
 	free(csv);
@@ -304,11 +306,12 @@ START_TEST(a_value_dropped_stays_with_a_kept_row_only)
 	/* Row 2 drops its birthday and is created; row 4 would drop its
 	 * birthday too, but matches two records and is rejected: its bad
 	 * birthday goes with it, not dropped alone. */
-	char *csv = write_file("drop.csv", "Email,Phone,Birthday\n"
-	                                   "a@example.com,(201) 555-0123,1990-01-02\n"
-	                                   "c@example.com,,31/02/1990\n"
-	                                   "b@example.com,(212) 555-0187,\n"
-	                                   "b@example.com,(201) 555-0123,--07-04\n");
+	char *csv = write_file("drop.csv",
+	    "Email,Phone,Birthday\n"
+	    "a@example.com,(201) 555-0123,1990-01-02\n"
+	    "c@example.com,,31/02/1990\n"
+	    "b@example.com,(212) 555-0187,\n"
+	    "b@example.com,(201) 555-0123,--07-04\n");
 	struct engine_options o = options(csv, STRATEGY_UPDATE);
 	struct engine_result r;
 
@@ -323,11 +326,11 @@ START_TEST(a_value_dropped_stays_with_a_kept_row_only)
 	for (size_t i = 1; i < r.nsamples; i++)
 		ck_assert_int_eq(r.samples[i].dropped, 0);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'c@example.com'"
-	                        " AND birthday IS NULL"),
-	                 1);
+				" AND birthday IS NULL"),
+	    1);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_import_errors WHERE dropped"), 1);
-	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_import_errors WHERE dropped AND row_no = 2"),
-	                 1);
+	ck_assert_int_eq(
+	    db_int("SELECT count(*) FROM sluice_import_errors WHERE dropped AND row_no = 2"), 1);
 	engine_result_clear(&r);
 
 	/* Every invalid value rejecting its row: row 2 is rejected too. */
@@ -355,19 +358,18 @@ START_TEST(small_batches_give_the_same_results_as_one_big_batch)
 	import_ok(&o, NULL, &small);
 	ck_assert_uint_eq(small.total, big.total);
 	for (int i = 0; i < OUTCOME_COUNT; i++)
-		ck_assert_msg(
-		    small.counts.n[i] == big.counts.n[i], "%s: %llu in batches of 2, %llu in one",
-		    outcome_name((enum outcome)i), (unsigned long long)small.counts.n[i],
-		    (unsigned long long)big.counts.n[i]);
+		ck_assert_msg(small.counts.n[i] == big.counts.n[i],
+		    "%s: %llu in batches of 2, %llu in one", outcome_name((enum outcome)i),
+		    (unsigned long long)small.counts.n[i], (unsigned long long)big.counts.n[i]);
 	ck_assert_int_eq(small.status, big.status);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts"), CONTACTS_PEOPLE);
 
 	sql = xasprintf("SELECT count(*) FROM sluice_import_batches WHERE import_id = %lld",
-	                (long long)small.id);
+	    (long long)small.id);
 	ck_assert_int_eq(db_int(sql), (CONTACTS_ROWS + 1) / 2);
 	free(sql);
 	sql = xasprintf("SELECT sum(rows) FROM sluice_import_batches WHERE import_id = %lld",
-	                (long long)small.id);
+	    (long long)small.id);
 	ck_assert_int_eq(db_int(sql), CONTACTS_ROWS);
 	free(sql);
 	engine_result_clear(&big);
@@ -396,9 +398,10 @@ END_TEST
 START_TEST(dry_run_leaves_stored_records_unchanged)
 {
 	char *csv = write_file("contacts.csv", contacts_csv);
-	char *changes = write_file("changes.csv", "Email,Company\n"
-	                                          "john@x.com,Initech\n"
-	                                          "eve@example.com,Hooli\n");
+	char *changes = write_file("changes.csv",
+	    "Email,Company\n"
+	    "john@x.com,Initech\n"
+	    "eve@example.com,Hooli\n");
 	struct engine_options o = options(csv, STRATEGY_UPDATE);
 	struct engine_result r;
 
@@ -418,8 +421,9 @@ END_TEST
 
 START_TEST(unmapped_required_field_refuses_to_start)
 {
-	char *csv = write_file("products.csv", "Product Name,Price\n"
-	                                       "Widget,1.50\n");
+	char *csv = write_file("products.csv",
+	    "Product Name,Price\n"
+	    "Widget,1.50\n");
 	struct engine_options o = options(csv, STRATEGY_UPDATE);
 	struct engine_result r;
 	char *cause = NULL;
@@ -461,21 +465,21 @@ hold_lock(struct lock_holder *h)
 {
 	memset(h, 0, sizeof *h);
 	ck_assert_int_eq(sqlite3_open(db_path, &h->db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(h->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL),
-	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 }
 
 START_TEST(retry_after_lock_completes)
 {
 	char *csv = write_file("contacts.csv", contacts_csv);
-	char *more = write_file("more.csv", "Email,Phone\n"
-	                                    "eve@example.com,\n"
-	                                    "ann@example.com,(212) 555-0187\n"
-	                                    "fay@example.com,(201) 555-0123\n");
+	char *more = write_file("more.csv",
+	    "Email,Phone\n"
+	    "eve@example.com,\n"
+	    "ann@example.com,(212) 555-0187\n"
+	    "fay@example.com,(201) 555-0123\n");
 	struct engine_options o = options(csv, STRATEGY_UPDATE);
 	struct lock_holder holder;
-	struct engine_hooks hooks = {.notice = release_on_notice, .ctx = &holder};
+	struct engine_hooks hooks = { .notice = release_on_notice, .ctx = &holder };
 	struct engine_result r;
 
 	/* The database and its tables exist; then another connection takes
@@ -486,7 +490,7 @@ START_TEST(retry_after_lock_completes)
 	o.path = more;
 	o.retries = 5;
 	o.retry_base_ms = 10;
-	o.on_key_conflict = KEY_CONFLICT_UPDATE;	/* fay's row replaces Cy's email */
+	o.on_key_conflict = KEY_CONFLICT_UPDATE; /* fay's row replaces Cy's email */
 	import_ok(&o, &hooks, &r);
 	ck_assert_int_ge(holder.notices, 1);
 	ck_assert_int_eq(holder.released, 1);
@@ -507,7 +511,7 @@ START_TEST(retry_after_lock_on_a_new_database_completes)
 	char *csv = write_file("contacts.csv", contacts_csv);
 	struct engine_options o = options(csv, STRATEGY_UPDATE);
 	struct lock_holder holder;
-	struct engine_hooks hooks = {.notice = release_on_notice, .ctx = &holder};
+	struct engine_hooks hooks = { .notice = release_on_notice, .ctx = &holder };
 	struct engine_result r;
 
 	/* Nothing of sluice's is in the database yet when the lock is held. */
@@ -528,17 +532,22 @@ START_TEST(cell_fix_is_applied_before_validation_and_journaled)
 	char *path = write_file("c.csv", contacts_csv);
 	struct engine_options o = options(path, STRATEGY_UPDATE);
 	/* Row 5 holds "not-an-email" in column 2. */
-	const struct engine_fix fix = { .row = 5, .column = 2, .original = "not-an-email",
-	    .value = "fixed@example.com" };
+	const struct engine_fix fix = { .row = 5,
+		.column = 2,
+		.original = "not-an-email",
+		.value = "fixed@example.com" };
 	o.fixes = &fix;
 	o.nfixes = 1;
 	struct engine_result r;
 
 	import_ok(&o, NULL, &r);
 	assert_counts(&r, CONTACTS_ROWS, CONTACTS_PEOPLE + 1, 0, 2, 0, CONTACTS_REJECTED - 1);
-	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'fixed@example.com'"), 1);
-	ck_assert_int_eq(db_int("SELECT count(*) FROM sluice_import_fixes WHERE row_no = 5"
-	    " AND column_no = 2 AND header = 'Email' AND original = 'not-an-email'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM contacts WHERE email = 'fixed@example.com'"),
+	    1);
+	ck_assert_int_eq(
+	    db_int("SELECT count(*) FROM sluice_import_fixes WHERE row_no = 5"
+		   " AND column_no = 2 AND header = 'Email' AND original = 'not-an-email'"),
+	    1);
 	engine_result_clear(&r);
 	free(path);
 }
@@ -598,8 +607,8 @@ END_TEST
  * counted apart with a sample of what replacing the key would do; a
  * resumed import keeps the choice the journal has. */
 static const char family_csv[] = "First Name,Last Name,Email,Phone\n"
-                                 "Mañuel,Dvořák,mdvok@web.de,+44 20 3103 7281\n"
-                                 "Barbara,King,barb@example.com,+44 20 3103 7281\n";
+				 "Mañuel,Dvořák,mdvok@web.de,+44 20 3103 7281\n"
+				 "Barbara,King,barb@example.com,+44 20 3103 7281\n";
 
 START_TEST(key_conflicts_are_counted_apart_with_samples)
 {
@@ -823,7 +832,7 @@ countdown_read(void *ctx, struct progress_snapshot *s)
 	if (*left < 0)
 		return -1;
 	*s = (struct progress_snapshot){ .rows_done = (uint64_t)(3 - *left),
-	    .status = *left > 0 ? STATUS_RUNNING : STATUS_COMPLETED };
+		.status = *left > 0 ? STATUS_RUNNING : STATUS_COMPLETED };
 	return (*left)-- > 0;
 }
 

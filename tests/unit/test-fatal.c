@@ -26,7 +26,7 @@ __asan_default_options(void)
 	return "allocator_may_return_null=1";
 }
 
-static int test_out = -1;	/* the child's pipe to the parent */
+static int test_out = -1; /* the child's pipe to the parent */
 
 static void
 test_hook(void)
@@ -54,7 +54,7 @@ test_die(void (*die)(void), void (*hook)(void), int *status)
 	if (pid == 0) {
 		struct rlimit no_core = { 0, 0 };
 		setrlimit(RLIMIT_CORE, &no_core);
-		alarm(10);	/* a hang dies of SIGALRM, not SIGABRT */
+		alarm(10); /* a hang dies of SIGALRM, not SIGABRT */
 		close(fds[0]);
 		test_out = fds[1];
 		dup2(fds[1], STDERR_FILENO);
@@ -140,7 +140,8 @@ START_TEST(a_failed_assertion_restores_the_terminal_before_the_message)
 {
 	char *out = check_died_after_hook(die_assert,
 	    "sluice: internal error: rows == 3 is false in die_assert()");
-	ck_assert_msg(strstr(out, "test-fatal.c:") != NULL, "the message names no place: \"%s\"", out);
+	ck_assert_msg(strstr(out, "test-fatal.c:") != NULL, "the message names no place: \"%s\"",
+	    out);
 	free(out);
 }
 END_TEST

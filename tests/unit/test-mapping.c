@@ -81,16 +81,16 @@ assert_maps(const struct mapping *m, const struct schema *s, size_t c, const cha
 {
 	if (field == NULL) {
 		ck_assert_msg(m->field[c] == -1, "\"%s\" maps to %s, not to nothing", m->headers[c],
-		              m->field[c] >= 0 ? s->fields[m->field[c]].name : "?");
+		    m->field[c] >= 0 ? s->fields[m->field[c]].name : "?");
 		return;
 	}
 	int f = schema_field_index(s, field);
 
 	ck_assert_int_ge(f, 0);
 	ck_assert_msg(m->field[c] == f, "\"%s\" maps to %s, not to %s", m->headers[c],
-	              m->field[c] >= 0 ? s->fields[m->field[c]].name : "nothing", field);
+	    m->field[c] >= 0 ? s->fields[m->field[c]].name : "nothing", field);
 	ck_assert_msg(m->column[f] == (int)c, "field %s takes column %d, not %zu", field,
-	              m->column[f], c);
+	    m->column[f], c);
 }
 
 /* The field called field has no column. */
@@ -108,14 +108,13 @@ assert_says(const char *cause, const char *words)
 {
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_msg(strstr(cause, words) != NULL, "the cause \"%s\" does not say \"%s\"", cause,
-	              words);
+	    words);
 }
 
 START_TEST(english_headers_map_through_synonyms)
 {
-	static const char *const h[] = {
-	    "Given Name",      "Family Name",           "E-mail Address",
-	    "Phone 1 - Value", "Organization 1 - Name", "Job Title"};
+	static const char *const h[] = { "Given Name", "Family Name", "E-mail Address",
+		"Phone 1 - Value", "Organization 1 - Name", "Job Title" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, "first_name");
@@ -131,7 +130,7 @@ END_TEST
 
 START_TEST(mobile_phone_maps_to_phone)
 {
-	static const char *const h[] = {"Mobile Phone", "Email"};
+	static const char *const h[] = { "Mobile Phone", "Email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, "phone");
@@ -142,8 +141,7 @@ END_TEST
 
 START_TEST(german_headers_map_through_synonyms)
 {
-	static const char *const h[] = {"Vorname", "Nachname", "E-Mail-Adresse", "Telefon",
-	                                "Firma"};
+	static const char *const h[] = { "Vorname", "Nachname", "E-Mail-Adresse", "Telefon", "Firma" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, "first_name");
@@ -157,8 +155,8 @@ END_TEST
 
 START_TEST(spanish_headers_map_through_synonyms)
 {
-	static const char *const h[] = {"Nombre", "Apellidos", "Correo electrónico", "Teléfono",
-	                                "Empresa"};
+	static const char *const h[] = { "Nombre", "Apellidos", "Correo electrónico", "Teléfono",
+		"Empresa" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, "first_name");
@@ -172,8 +170,8 @@ END_TEST
 
 START_TEST(french_headers_map_through_synonyms)
 {
-	static const char *const h[] = {"Prénom", "Nom de famille", "Courriel", "Téléphone",
-	                                "Société"};
+	static const char *const h[] = { "Prénom", "Nom de famille", "Courriel", "Téléphone",
+		"Société" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, "first_name");
@@ -187,9 +185,9 @@ END_TEST
 
 START_TEST(matching_ignores_case_spaces_punctuation_and_accents)
 {
-	static const char *const h[] = {"  E_MAIL address ", "PHONE-NUMBER", "first.name",
-	                                "job_title"};
-	static const char *const plain[] = {"CORREO ELECTRONICO", "telefono", "PRENOM"};
+	static const char *const h[] = { "  E_MAIL address ", "PHONE-NUMBER", "first.name",
+		"job_title" };
+	static const char *const plain[] = { "CORREO ELECTRONICO", "telefono", "PRENOM" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, "email");
@@ -210,7 +208,7 @@ END_TEST
 
 START_TEST(unknown_headers_map_to_nothing)
 {
-	static const char *const h[] = {"Favourite Colour", "", "Email"};
+	static const char *const h[] = { "Favourite Colour", "", "Email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, NULL);
@@ -222,8 +220,8 @@ END_TEST
 
 START_TEST(each_field_takes_only_the_first_matching_column)
 {
-	static const char *const h[] = {"Notes", "Phone",  "Mobile Phone",
-	                                "Email", "E-mail", "email"};
+	static const char *const h[] = { "Notes", "Phone", "Mobile Phone", "Email", "E-mail",
+		"email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, "notes");
@@ -238,13 +236,12 @@ END_TEST
 
 START_TEST(apply_maps_a_column_to_a_field)
 {
-	static const char *const h[] = {"Contact", "Cell Number", "Remarks"};
+	static const char *const h[] = { "Contact", "Cell Number", "Remarks" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
 	assert_maps(m, contacts, 0, NULL);
-	ck_assert_int_eq(mapping_apply(m, contacts, "Contact=email,Cell Number = phone", &cause),
-	                 0);
+	ck_assert_int_eq(mapping_apply(m, contacts, "Contact=email,Cell Number = phone", &cause), 0);
 	ck_assert_ptr_null(cause);
 	assert_maps(m, contacts, 0, "email");
 	assert_maps(m, contacts, 1, "phone");
@@ -255,7 +252,7 @@ END_TEST
 
 START_TEST(apply_moves_a_field_from_its_suggested_column)
 {
-	static const char *const h[] = {"Email", "Work Address"};
+	static const char *const h[] = { "Email", "Work Address" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -269,7 +266,7 @@ END_TEST
 
 START_TEST(apply_dash_or_nothing_unmaps_a_column)
 {
-	static const char *const h[] = {"Email", "Phone", "Notes"};
+	static const char *const h[] = { "Email", "Phone", "Notes" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -285,7 +282,7 @@ END_TEST
 
 START_TEST(apply_finds_headers_exactly_then_folded)
 {
-	static const char *const h[] = {"e-mail", "E-Mail", "Bemerkung"};
+	static const char *const h[] = { "e-mail", "E-Mail", "Bemerkung" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -301,7 +298,7 @@ END_TEST
 
 START_TEST(apply_refuses_an_unknown_header_naming_it)
 {
-	static const char *const h[] = {"Email", "Phone"};
+	static const char *const h[] = { "Email", "Phone" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -314,7 +311,7 @@ END_TEST
 
 START_TEST(apply_refuses_an_unknown_field_naming_it)
 {
-	static const char *const h[] = {"Email", "Fax"};
+	static const char *const h[] = { "Email", "Fax" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -328,7 +325,7 @@ END_TEST
 
 START_TEST(apply_refuses_a_header_the_file_has_twice)
 {
-	static const char *const h[] = {"Email", "Notes", "Notes"};
+	static const char *const h[] = { "Email", "Notes", "Notes" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -341,7 +338,7 @@ END_TEST
 
 START_TEST(apply_file_reads_one_override_per_line)
 {
-	static const char *const h[] = {"Contact", "Cell Number", "Email"};
+	static const char *const h[] = { "Contact", "Cell Number", "Email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *path = xasprintf("%s/overrides.map", tmp_dir);
 	FILE *fp = fopen(path, "w");
@@ -353,7 +350,7 @@ START_TEST(apply_file_reads_one_override_per_line)
 	      "Contact = email\n"
 	      "  Cell Number=phone  \n"
 	      "Email=-\n",
-	      fp);
+	    fp);
 	ck_assert_int_eq(fclose(fp), 0);
 	ck_assert_int_eq(mapping_apply_file(m, contacts, path, &cause), 0);
 	assert_maps(m, contacts, 0, "email");
@@ -366,7 +363,7 @@ END_TEST
 
 START_TEST(apply_file_names_the_file_and_line_of_a_bad_override)
 {
-	static const char *const h[] = {"Contact", "Email"};
+	static const char *const h[] = { "Contact", "Email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *path = xasprintf("%s/overrides.map", tmp_dir);
 	FILE *fp = fopen(path, "w");
@@ -376,7 +373,7 @@ START_TEST(apply_file_names_the_file_and_line_of_a_bad_override)
 	fputs("# comment\n"
 	      "Contact=notes\n"
 	      "Nickname=first_name\n",
-	      fp);
+	    fp);
 	ck_assert_int_eq(fclose(fp), 0);
 	ck_assert_int_eq(mapping_apply_file(m, contacts, path, &cause), -1);
 	assert_says(cause, path);
@@ -395,7 +392,7 @@ END_TEST
 
 START_TEST(check_accepts_a_mapping_with_a_match_key)
 {
-	static const char *const h[] = {"First Name", "Email"};
+	static const char *const h[] = { "First Name", "Email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -407,7 +404,7 @@ END_TEST
 
 START_TEST(check_refuses_a_missing_required_field_naming_headers_and_field)
 {
-	static const char *const h[] = {"Product Name", "Unit Price", "Qty"};
+	static const char *const h[] = { "Product Name", "Unit Price", "Qty" };
 	struct mapping *m = suggest(products, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -424,7 +421,7 @@ END_TEST
 
 START_TEST(check_refuses_contacts_without_a_match_key_column)
 {
-	static const char *const h[] = {"First Name", "Last Name", "Company"};
+	static const char *const h[] = { "First Name", "Last Name", "Company" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -440,7 +437,7 @@ END_TEST
 
 START_TEST(check_refuses_when_the_only_match_key_is_unmapped)
 {
-	static const char *const h[] = {"Email", "First Name"};
+	static const char *const h[] = { "Email", "First Name" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -454,7 +451,7 @@ END_TEST
 
 START_TEST(gaps_are_none_when_required_fields_and_a_match_key_have_columns)
 {
-	static const char *const h[] = {"First Name", "Email"};
+	static const char *const h[] = { "First Name", "Email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	struct mapping_gaps gaps;
 
@@ -468,7 +465,7 @@ END_TEST
 
 START_TEST(gaps_list_the_required_fields_in_order_and_a_missing_match_key)
 {
-	static const char *const h[] = {"Qty", "Unit Price"};
+	static const char *const h[] = { "Qty", "Unit Price" };
 	struct mapping *m = suggest(products, h, NHEADERS(h));
 	struct mapping_gaps gaps;
 	char *names;
@@ -488,7 +485,7 @@ END_TEST
 
 START_TEST(gaps_of_contacts_without_phone_or_email_are_the_match_key_alone)
 {
-	static const char *const h[] = {"First Name", "Company"};
+	static const char *const h[] = { "First Name", "Company" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	struct mapping_gaps gaps;
 
@@ -502,7 +499,7 @@ END_TEST
 
 START_TEST(json_lists_every_column_with_its_header_and_field)
 {
-	static const char *const h[] = {"E-mail", "Favourite Colour", "Téléphone"};
+	static const char *const h[] = { "E-mail", "Favourite Colour", "Téléphone" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *js = mapping_to_json(m, contacts);
 	json_error_t err;
@@ -520,12 +517,12 @@ START_TEST(json_lists_every_column_with_its_header_and_field)
 		ck_assert_str_eq(json_string_value(json_object_get(o, "header")), h[c]);
 	}
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, 0), "field")),
-	                 "email");
+	    "email");
 	ck_assert(json_is_null(json_object_get(json_array_get(arr, 1), "field")));
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, 2), "field")),
-	                 "phone");
+	    "phone");
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, 0), "source")),
-	                 "synonym");
+	    "synonym");
 	ck_assert_ptr_null(json_object_get(json_array_get(arr, 1), "source"));
 	json_decref(arr);
 	free(js);
@@ -548,7 +545,7 @@ END_TEST
 
 START_TEST(suggest_marks_synonyms_and_leaves_the_rest_to_no_rule)
 {
-	static const char *const h[] = {"Email", "Favourite Colour"};
+	static const char *const h[] = { "Email", "Favourite Colour" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	ck_assert_int_eq(m->source[0], MAPPING_SYNONYM);
@@ -560,8 +557,8 @@ END_TEST
 /* Google's export: the wizard offers these as likely, and so does import. */
 START_TEST(likely_maps_google_organization_and_contact_name_headers)
 {
-	static const char *const h[] = {"Contact First Name", "Contact Last Name",
-	    "Organization Name", "Organization Title", "E-mail 1 - Value", "Favourite Colour"};
+	static const char *const h[] = { "Contact First Name", "Contact Last Name",
+		"Organization Name", "Organization Title", "E-mail 1 - Value", "Favourite Colour" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	mapping_suggest_likely(m, contacts);
@@ -581,7 +578,7 @@ END_TEST
 
 START_TEST(likely_leaves_a_field_a_synonym_took)
 {
-	static const char *const h[] = {"Company", "Organization Name", "Email"};
+	static const char *const h[] = { "Company", "Organization Name", "Email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	mapping_suggest_likely(m, contacts);
@@ -594,9 +591,10 @@ END_TEST
 
 START_TEST(propose_lets_a_remembered_mapping_win_over_suggestions)
 {
-	static const char *const h[] = {"Email", "Organization Name", "Notes 2"};
+	static const char *const h[] = { "Email", "Organization Name", "Notes 2" };
 	/* Remembered for headers that fold alike: Email out, notes kept. */
-	const char *remembered = "[{\"column\":0,\"header\":\"E-MAIL\",\"field\":null},"
+	const char *remembered =
+	    "[{\"column\":0,\"header\":\"E-MAIL\",\"field\":null},"
 	    "{\"column\":1,\"header\":\"organization name\",\"field\":\"email\"},"
 	    "{\"column\":2,\"header\":\"Notes 2\",\"field\":\"notes\"}]";
 	int applied = -1;
@@ -622,7 +620,7 @@ END_TEST
 
 START_TEST(propose_ignores_a_remembered_mapping_that_does_not_fit)
 {
-	static const char *const h[] = {"Email", "Phone"};
+	static const char *const h[] = { "Email", "Phone" };
 	int applied = -1;
 	struct mapping *m = mapping_propose(contacts, h, NHEADERS(h),
 	    "[{\"column\":0,\"header\":\"Email\",\"field\":\"phone\"}]", &applied);
@@ -640,13 +638,13 @@ END_TEST
 
 START_TEST(apply_marks_its_columns_as_option)
 {
-	static const char *const h[] = {"Email", "Organization Name", "Remarks"};
+	static const char *const h[] = { "Email", "Organization Name", "Remarks" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
 	mapping_suggest_likely(m, contacts);
-	ck_assert_int_eq(mapping_apply(m, contacts, "Organization Name=company,Remarks=-",
-	    &cause), 0);
+	ck_assert_int_eq(mapping_apply(m, contacts, "Organization Name=company,Remarks=-", &cause),
+	    0);
 	ck_assert_int_eq(m->source[0], MAPPING_SYNONYM);
 	ck_assert_int_eq(m->source[1], MAPPING_OPTION);
 	ck_assert_int_eq(m->source[2], MAPPING_OPTION);
@@ -657,7 +655,7 @@ END_TEST
 
 START_TEST(apply_refuses_two_columns_on_one_field_naming_both)
 {
-	static const char *const h[] = {"Email", "Work Mail", "Phone"};
+	static const char *const h[] = { "Email", "Work Mail", "Phone" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -679,7 +677,7 @@ END_TEST
 
 START_TEST(apply_file_refuses_two_lines_giving_one_field)
 {
-	static const char *const h[] = {"Mail A", "Mail B", "Phone"};
+	static const char *const h[] = { "Mail A", "Mail B", "Phone" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *path = xasprintf("%s/map.txt", tmp_dir);
 	FILE *fp = fopen(path, "w");
@@ -698,7 +696,7 @@ END_TEST
 
 START_TEST(strict_refuses_columns_left_out_by_no_rule_or_only_likely)
 {
-	static const char *const h[] = {"Email", "Organization Name", "Favourite Colour"};
+	static const char *const h[] = { "Email", "Organization Name", "Favourite Colour" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -710,8 +708,8 @@ START_TEST(strict_refuses_columns_left_out_by_no_rule_or_only_likely)
 	free(cause);
 	cause = NULL;
 	/* Chosen, both of them: nothing is left to chance. */
-	ck_assert_int_eq(mapping_apply(m, contacts,
-	    "Organization Name=company,Favourite Colour=-", &cause), 0);
+	ck_assert_int_eq(
+	    mapping_apply(m, contacts, "Organization Name=company,Favourite Colour=-", &cause), 0);
 	ck_assert_int_eq(mapping_strict(m, &cause), 0);
 	ck_assert_ptr_null(cause);
 	mapping_free(m);
@@ -720,7 +718,7 @@ END_TEST
 
 START_TEST(unmapped_lists_every_column_left_out)
 {
-	static const char *const h[] = {"Favourite Colour", "Email", "Shoe Size"};
+	static const char *const h[] = { "Favourite Colour", "Email", "Shoe Size" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	size_t *cols;
 
@@ -738,7 +736,7 @@ END_TEST
 
 START_TEST(map_leaves_the_former_column_of_a_field_out_and_holder_names_it)
 {
-	static const char *const h[] = {"Email", "Other"};
+	static const char *const h[] = { "Email", "Other" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	int email = schema_field_index(contacts, "email");
 
@@ -756,7 +754,7 @@ END_TEST
 
 START_TEST(json_round_trip_keeps_sources_and_refuses_a_field_twice)
 {
-	static const char *const h[] = {"Email", "Organization Name", "Favourite Colour"};
+	static const char *const h[] = { "Email", "Organization Name", "Favourite Colour" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -774,9 +772,11 @@ START_TEST(json_round_trip_keeps_sources_and_refuses_a_field_twice)
 	ck_assert_int_eq(back->source[2], MAPPING_OPTION);
 	free(js);
 	ck_assert_int_eq(mapping_apply_json(back, contacts,
-	    "[{\"column\":0,\"header\":\"Email\",\"field\":\"email\"},"
-	    "{\"column\":1,\"header\":\"Organization Name\",\"field\":\"email\"},"
-	    "{\"column\":2,\"header\":\"Favourite Colour\",\"field\":null}]", &cause), -1);
+			     "[{\"column\":0,\"header\":\"Email\",\"field\":\"email\"},"
+			     "{\"column\":1,\"header\":\"Organization Name\",\"field\":\"email\"},"
+			     "{\"column\":2,\"header\":\"Favourite Colour\",\"field\":null}]",
+			     &cause),
+	    -1);
 	ck_assert_ptr_nonnull(strstr(cause, "\"Email\""));
 	ck_assert_ptr_nonnull(strstr(cause, "\"Organization Name\""));
 	free(cause);

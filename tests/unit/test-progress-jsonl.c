@@ -116,7 +116,8 @@ START_TEST(snapshot_keys_are_the_documented_ones)
 	struct progress_snapshot s = { .id = 3, .status = STATUS_RUNNING, .eta_s = -1 };
 	char *text = written(write_snapshot, &s);
 
-	ck_assert_str_eq(text, "{\"type\":\"progress\",\"id\":3,\"status\":\"running\","
+	ck_assert_str_eq(text,
+	    "{\"type\":\"progress\",\"id\":3,\"status\":\"running\","
 	    "\"percent\":0.0,\"rows_done\":0,\"rows_total\":0,\"total_exact\":false,"
 	    "\"batch\":0,\"batches_total\":0,\"elapsed_s\":0.0,\"rows_per_s\":0.0,"
 	    "\"rows_per_min\":0.0,\"eta_s\":-1.0,\"created\":0,\"updated\":0,\"merged\":0,"
@@ -134,7 +135,8 @@ START_TEST(events_round_trip)
 			.batch = (uint64_t)k * 17,
 		};
 		snprintf(ev.message, sizeof ev.message,
-		    "Event %d: \"quoted\", a tab\t, \xc3\xa9t\xc3\xa9 and \xe6\x97\xa5\xe6\x9c\xac.", k);
+		    "Event %d: \"quoted\", a tab\t, \xc3\xa9t\xc3\xa9 and \xe6\x97\xa5\xe6\x9c\xac.",
+		    k);
 		char *text = written(write_event, &ev);
 		struct progress_line l;
 
@@ -156,7 +158,9 @@ START_TEST(an_unknown_event_kind_reads_as_info)
 	struct progress_line l;
 
 	ck_assert_int_eq(progress_jsonl_read("{\"type\":\"event\",\"kind\":\"novel\","
-	    "\"batch\":2,\"elapsed_s\":1.5,\"message\":\"m\"}", &l), 0);
+					     "\"batch\":2,\"elapsed_s\":1.5,\"message\":\"m\"}",
+			     &l),
+	    0);
 	ck_assert_int_eq(l.event.kind, PROGRESS_INFO);
 	ck_assert_str_eq(l.event.message, "m");
 	progress_line_clear(&l);
@@ -222,8 +226,13 @@ END_TEST
 START_TEST(other_lines_are_refused)
 {
 	static const char *const lines[] = {
-		"", "not json", "[1,2]", "{\"type\":\"unknown\"}", "{\"type\":3}",
-		"{\"kind\":\"retry\"}", "{\"type\":\"progress\"",
+		"",
+		"not json",
+		"[1,2]",
+		"{\"type\":\"unknown\"}",
+		"{\"type\":3}",
+		"{\"kind\":\"retry\"}",
+		"{\"type\":\"progress\"",
 	};
 	struct progress_line l;
 

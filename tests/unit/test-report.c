@@ -28,9 +28,9 @@ check_text(const char *s, size_t max, const char *want, unsigned want_what)
 	char *got = report_cell_text(s, max, &what);
 
 	ck_assert_msg(strcmp(got, want) == 0, "report_cell_text(\"%s\") is \"%s\", not \"%s\"", s,
-	              got, want);
+	    got, want);
 	ck_assert_msg(what == want_what, "report_cell_text(\"%s\") did %u, not %u", s, what,
-	              want_what);
+	    want_what);
 	free(got);
 }
 
@@ -55,26 +55,34 @@ repeat(const char *unit, size_t times)
 START_TEST(formula_starts_are_recognized)
 {
 	const char *formulas[] = {
-	    "=1+2",
-	    "+1 650 555 0111",
-	    "-2+3+cmd|' /C calc'!A0",
-	    "@SUM(A1:A2)",
-	    "\tx",
-	    "\rx",
-	    "\nx",
-	    "=",
-	    "-",
+		"=1+2",
+		"+1 650 555 0111",
+		"-2+3+cmd|' /C calc'!A0",
+		"@SUM(A1:A2)",
+		"\tx",
+		"\rx",
+		"\nx",
+		"=",
+		"-",
 	};
 	const char *plain[] = {
-	    "", "0123", "1e5", " =1+2", "'=1+2", "a=b", "x-y", "Müller", "(415) 555-0162",
+		"",
+		"0123",
+		"1e5",
+		" =1+2",
+		"'=1+2",
+		"a=b",
+		"x-y",
+		"Müller",
+		"(415) 555-0162",
 	};
 
 	for (size_t i = 0; i < sizeof formulas / sizeof *formulas; i++)
 		ck_assert_msg(report_cell_is_formula(formulas[i]), "\"%s\" can run as a formula",
-		              formulas[i]);
+		    formulas[i]);
 	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
 		ck_assert_msg(!report_cell_is_formula(plain[i]), "\"%s\" cannot run as a formula",
-		              plain[i]);
+		    plain[i]);
 	ck_assert(!report_cell_is_formula(NULL));
 }
 END_TEST
@@ -82,7 +90,7 @@ END_TEST
 START_TEST(formulas_get_a_leading_quote_and_other_text_stays_as_it_is)
 {
 	check_text("=HYPERLINK(\"http://x\",\"y\")", 0, "'=HYPERLINK(\"http://x\",\"y\")",
-	           REPORT_NEUTRALIZED);
+	    REPORT_NEUTRALIZED);
 	check_text("+1 650 555 0111", REPORT_CELL_MAX, "'+1 650 555 0111", REPORT_NEUTRALIZED);
 	check_text("-5", 0, "'-5", REPORT_NEUTRALIZED);
 	check_text("@cmd", 0, "'@cmd", REPORT_NEUTRALIZED);
@@ -102,11 +110,11 @@ START_TEST(bytes_that_are_not_utf8_are_shown_as_hex)
 {
 	check_text("Ren\xe9", 0, "Ren\\xe9", 0);
 	check_text("a\xc0\xaf"
-	           "b",
-	           0,
-	           "a\\xc0\\xaf"
-	           "b",
-	           0);
+		   "b",
+	    0,
+	    "a\\xc0\\xaf"
+	    "b",
+	    0);
 	check_text("\xed\xa0\x80", 0, "\\xed\\xa0\\x80", 0);
 	check_text("=\xff", 0, "'=\\xff", REPORT_NEUTRALIZED);
 }
@@ -121,7 +129,7 @@ START_TEST(long_values_are_cut_with_a_marker_within_the_limit)
 	ck_assert_uint_eq(what, REPORT_CUT);
 	ck_assert_uint_eq(utf16_units(got), REPORT_CELL_MAX);
 	ck_assert_msg(ends_with(got, "… [cut: 40000 characters]"), "ends with \"%s\"",
-	              got + strlen(got) - 40);
+	    got + strlen(got) - 40);
 	ck_assert(strncmp(got, "aaaa", 4) == 0);
 	free(got);
 
@@ -159,7 +167,7 @@ END_TEST
 START_TEST(cutting_keeps_whole_characters)
 {
 	/* Three-byte CJK characters and four-byte emoji (two UTF-16 units). */
-	const char *units[] = {"\xe6\x97\xa5", "\xf0\x9f\x98\x80", "a\xf0\x9f\x98\x80"};
+	const char *units[] = { "\xe6\x97\xa5", "\xf0\x9f\x98\x80", "a\xf0\x9f\x98\x80" };
 
 	for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
 		char *s = repeat(units[i], 40000);
@@ -169,16 +177,15 @@ START_TEST(cutting_keeps_whole_characters)
 
 		ck_assert_uint_eq(what, REPORT_CUT);
 		ck_assert_msg(utf16_units(got) <= REPORT_CELL_MAX, "%zu units", utf16_units(got));
-		ck_assert_msg(utf16_units(got) >= REPORT_CELL_MAX - 1, "%zu units",
-		              utf16_units(got));
+		ck_assert_msg(utf16_units(got) >= REPORT_CELL_MAX - 1, "%zu units", utf16_units(got));
 		/* Valid UTF-8: the text before the marker ends on a whole
 		 * character. */
 		const char *marker = strstr(got, "… [cut: ");
 		ck_assert_ptr_nonnull(marker);
 		size_t keep = (size_t)(marker - got);
 		ck_assert_msg(keep % strlen(units[i]) == 0 ||
-		                  (i == 2 && (keep % 5 == 0 || keep % 5 == 1)),
-		              "cut inside a character at byte %zu", keep);
+			(i == 2 && (keep % 5 == 0 || keep % 5 == 1)),
+		    "cut inside a character at byte %zu", keep);
 		ck_assert(len > keep);
 		free(got);
 		free(s);
@@ -191,19 +198,24 @@ START_TEST(csv_fields_are_quoted_as_rfc_4180_says)
 	const struct {
 		const char *in, *want;
 	} cases[] = {
-	    {"plain", "plain"},           {"", ""},
-	    {"a,b", "\"a,b\""},           {"say \"hi\"", "\"say \"\"hi\"\"\""},
-	    {"\"", "\"\"\"\""},           {"two\nlines", "\"two\nlines\""},
-	    {"cr\r", "\"cr\r\""},         {" padded ", "\" padded \""},
-	    {"'=1+2", "'=1+2"},           {"'=SUM(A1,A2)", "\"'=SUM(A1,A2)\""},
-	    {"semi;colon", "semi;colon"}, {"Müller", "Müller"},
+		{ "plain", "plain" },
+		{ "", "" },
+		{ "a,b", "\"a,b\"" },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "\"", "\"\"\"\"" },
+		{ "two\nlines", "\"two\nlines\"" },
+		{ "cr\r", "\"cr\r\"" },
+		{ " padded ", "\" padded \"" },
+		{ "'=1+2", "'=1+2" },
+		{ "'=SUM(A1,A2)", "\"'=SUM(A1,A2)\"" },
+		{ "semi;colon", "semi;colon" },
+		{ "Müller", "Müller" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char *got = report_csv_quote(cases[i].in);
 		ck_assert_msg(strcmp(got, cases[i].want) == 0,
-		              "report_csv_quote(\"%s\") is [%s], not [%s]", cases[i].in, got,
-		              cases[i].want);
+		    "report_csv_quote(\"%s\") is [%s], not [%s]", cases[i].in, got, cases[i].want);
 		free(got);
 	}
 }

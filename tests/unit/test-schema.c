@@ -84,7 +84,7 @@ static void
 assert_synonym(const struct schema *s, const char *field, const char *synonym)
 {
 	ck_assert_msg(has_synonym(field_named(s, field), synonym),
-	              "field %s lacks the synonym \"%s\"", field, synonym);
+	    "field %s lacks the synonym \"%s\"", field, synonym);
 }
 
 /* Writes text as a schema file called name in the temporary directory,
@@ -117,28 +117,26 @@ assert_refused(const char *name, const char *text, int line, const char *const *
 	char *cause = refusal_of(name, text, &path);
 
 	ck_assert_msg(strstr(cause, path) != NULL, "the cause \"%s\" does not name the file %s",
-	              cause, path);
+	    cause, path);
 	if (line > 0) {
 		char *at = xasprintf("line %d", line);
 		ck_assert_msg(strstr(cause, at) != NULL, "the cause \"%s\" does not say \"%s\"",
-		              cause, at);
+		    cause, at);
 		free(at);
 	}
 	for (const char *const *w = words; *w != NULL; w++)
 		ck_assert_msg(strstr(cause, *w) != NULL, "the cause \"%s\" does not say \"%s\"",
-		              cause, *w);
+		    cause, *w);
 	free(cause);
 	free(path);
 }
 
 START_TEST(contacts_schema_has_its_fields_in_order)
 {
-	static const char *const names[] = {"first_name", "last_name", "email",    "phone",
-	                                    "company",    "job_title", "birthday", "country",
-	                                    "tags",       "status",    "notes"};
-	static const enum field_type types[] = {FIELD_TEXT, FIELD_TEXT, FIELD_EMAIL, FIELD_PHONE,
-	                                        FIELD_TEXT, FIELD_TEXT, FIELD_DATE,  FIELD_TEXT,
-	                                        FIELD_LIST, FIELD_ENUM, FIELD_TEXT};
+	static const char *const names[] = { "first_name", "last_name", "email", "phone", "company",
+		"job_title", "birthday", "country", "tags", "status", "notes" };
+	static const enum field_type types[] = { FIELD_TEXT, FIELD_TEXT, FIELD_EMAIL, FIELD_PHONE,
+		FIELD_TEXT, FIELD_TEXT, FIELD_DATE, FIELD_TEXT, FIELD_LIST, FIELD_ENUM, FIELD_TEXT };
 	struct schema *s = load_shipped("contacts");
 
 	ck_assert_str_eq(s->name, "contacts");
@@ -149,8 +147,7 @@ START_TEST(contacts_schema_has_its_fields_in_order)
 	for (size_t i = 0; i < s->nfields; i++) {
 		ck_assert_str_eq(s->fields[i].name, names[i]);
 		ck_assert_msg(s->fields[i].type == types[i], "field %s is of type %s, not %s",
-		              names[i], schema_type_name(s->fields[i].type),
-		              schema_type_name(types[i]));
+		    names[i], schema_type_name(s->fields[i].type), schema_type_name(types[i]));
 		ck_assert_ptr_nonnull(s->fields[i].label);
 		ck_assert_int_eq(s->fields[i].required, 0);
 		ck_assert_int_eq(schema_field_index(s, names[i]), (int)i);
@@ -203,7 +200,7 @@ START_TEST(contacts_list_and_enum_fields_carry_their_settings)
 	struct schema *s = load_shipped("contacts");
 	const struct field *tags = field_named(s, "tags");
 	const struct field *status = field_named(s, "status");
-	static const char *const values[] = {"lead", "customer", "partner", "inactive"};
+	static const char *const values[] = { "lead", "customer", "partner", "inactive" };
 
 	ck_assert_str_eq(tags->separator, ";");
 	ck_assert_uint_eq(tags->max_length, 1000);
@@ -254,7 +251,7 @@ START_TEST(schema_is_found_by_name_in_the_schema_dir)
 	ck_assert_ptr_null(s);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_msg(strstr(cause, "no-such-schema") != NULL, "\"%s\" does not name the schema",
-	              cause);
+	    cause);
 	free(cause);
 }
 END_TEST
@@ -424,7 +421,7 @@ START_TEST(minimal_schema_gets_defaults)
 	      "type = email\n"
 	      "[field tags]\n"
 	      "type = list\n",
-	      fp);
+	    fp);
 	ck_assert_int_eq(fclose(fp), 0);
 	s = schema_load(path, &cause);
 	ck_assert_msg(s != NULL, "refused: %s", cause);
@@ -442,190 +439,190 @@ END_TEST
 
 START_TEST(unknown_type_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"mail", NULL};
+	static const char *const words[] = { "mail", NULL };
 
 	assert_refused("unknown-type",
-	               "[schema]\n"
-	               "name = t\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = mail\n",
-	               7, words);
+	    "[schema]\n"
+	    "name = t\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = mail\n",
+	    7, words);
 }
 END_TEST
 
 START_TEST(unknown_field_key_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"colour", NULL};
+	static const char *const words[] = { "colour", NULL };
 
 	assert_refused("unknown-field-key",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = email\n"
-	               "colour = red\n",
-	               7, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "colour = red\n",
+	    7, words);
 }
 END_TEST
 
 START_TEST(unknown_schema_key_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"owner", NULL};
+	static const char *const words[] = { "owner", NULL };
 
 	assert_refused("unknown-schema-key",
-	               "[schema]\n"
-	               "table = t\n"
-	               "owner = sales\n"
-	               "match_keys = email\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = email\n",
-	               3, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "owner = sales\n"
+	    "match_keys = email\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n",
+	    3, words);
 }
 END_TEST
 
 START_TEST(bad_regex_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"pattern", NULL};
+	static const char *const words[] = { "pattern", NULL };
 
 	assert_refused("bad-regex",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = code\n"
-	               "\n"
-	               "[field code]\n"
-	               "type = text\n"
-	               "pattern = ^([A-Z]+$\n"
-	               "max_length = 10\n",
-	               7, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = code\n"
+	    "\n"
+	    "[field code]\n"
+	    "type = text\n"
+	    "pattern = ^([A-Z]+$\n"
+	    "max_length = 10\n",
+	    7, words);
 }
 END_TEST
 
 START_TEST(field_defined_twice_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"email", "twice", NULL};
+	static const char *const words[] = { "email", "twice", NULL };
 
 	/* The second [field email] header is on line 11. */
 	assert_refused("duplicate-field",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = email\n"
-	               "\n"
-	               "[field name]\n"
-	               "type = text\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = text\n",
-	               11, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "\n"
+	    "[field name]\n"
+	    "type = text\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = text\n",
+	    11, words);
 }
 END_TEST
 
 START_TEST(field_repeated_in_the_next_section_is_refused)
 {
-	static const char *const words[] = {"email", "twice", NULL};
+	static const char *const words[] = { "email", "twice", NULL };
 
 	/* Two [field email] sections in a row must not be read as one. */
 	assert_refused("repeated-field",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = email\n"
-	               "[field email]\n"
-	               "type = text\n",
-	               7, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "[field email]\n"
+	    "type = text\n",
+	    7, words);
 }
 END_TEST
 
 START_TEST(match_key_that_is_no_field_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"emial", NULL};
+	static const char *const words[] = { "emial", NULL };
 
 	assert_refused("bad-match-key",
-	               "[schema]\n"
-	               "name = t\n"
-	               "table = t\n"
-	               "match_keys = phone, emial\n"
-	               "\n"
-	               "[field phone]\n"
-	               "type = phone\n"
-	               "[field email]\n"
-	               "type = email\n",
-	               4, words);
+	    "[schema]\n"
+	    "name = t\n"
+	    "table = t\n"
+	    "match_keys = phone, emial\n"
+	    "\n"
+	    "[field phone]\n"
+	    "type = phone\n"
+	    "[field email]\n"
+	    "type = email\n",
+	    4, words);
 }
 END_TEST
 
 START_TEST(missing_table_is_refused)
 {
-	static const char *const words[] = {"table", NULL};
+	static const char *const words[] = { "table", NULL };
 
 	assert_refused("no-table",
-	               "[schema]\n"
-	               "name = t\n"
-	               "match_keys = email\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = email\n",
-	               0, words);
+	    "[schema]\n"
+	    "name = t\n"
+	    "match_keys = email\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n",
+	    0, words);
 }
 END_TEST
 
 START_TEST(enum_without_values_is_refused)
 {
-	static const char *const words[] = {"status", "values", NULL};
+	static const char *const words[] = { "status", "values", NULL };
 
 	assert_refused("enum-without-values",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = email\n"
-	               "[field status]\n"
-	               "type = enum\n",
-	               0, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "[field status]\n"
+	    "type = enum\n",
+	    0, words);
 }
 END_TEST
 
 START_TEST(line_that_is_not_key_value_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"key = value", NULL};
+	static const char *const words[] = { "key = value", NULL };
 
 	assert_refused("not-key-value",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "\n"
-	               "[field email]\n"
-	               "type = email\n"
-	               "this line is not a setting\n"
-	               "label = E-mail\n",
-	               7, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "this line is not a setting\n"
+	    "label = E-mail\n",
+	    7, words);
 }
 END_TEST
 
 START_TEST(first_mistake_is_the_one_reported)
 {
-	static const char *const words[] = {"mail", NULL};
+	static const char *const words[] = { "mail", NULL };
 
 	/* Line 5 and line 7 are both wrong: the cause names line 5. */
 	assert_refused("two-mistakes",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "[field email]\n"
-	               "type = mail\n"
-	               "[field phone]\n"
-	               "type = fone\n",
-	               5, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "[field email]\n"
+	    "type = mail\n"
+	    "[field phone]\n"
+	    "type = fone\n",
+	    5, words);
 }
 END_TEST
 
@@ -674,7 +671,7 @@ START_TEST(on_invalid_is_read_and_defaults_by_field)
 	      "[field note]\n"
 	      "type = text\n"
 	      "on_invalid = drop_value\n",
-	      fp);
+	    fp);
 	ck_assert_int_eq(fclose(fp), 0);
 	s = schema_load(path, &cause);
 	ck_assert_msg(s != NULL, "refused: %s", cause);
@@ -690,52 +687,52 @@ END_TEST
 
 START_TEST(unknown_on_invalid_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"on_invalid", "skip", NULL};
+	static const char *const words[] = { "on_invalid", "skip", NULL };
 
 	assert_refused("bad-on-invalid",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "[field email]\n"
-	               "type = email\n"
-	               "[field birthday]\n"
-	               "type = date\n"
-	               "on_invalid = skip\n",
-	               8, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "[field birthday]\n"
+	    "type = date\n"
+	    "on_invalid = skip\n",
+	    8, words);
 }
 END_TEST
 
 START_TEST(drop_value_on_a_required_field_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"name", "required", "drop_value", NULL};
+	static const char *const words[] = { "name", "required", "drop_value", NULL };
 
 	/* required comes after on_invalid: the check waits for the whole
 	 * section, and names the on_invalid line. */
 	assert_refused("drop-required",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "[field email]\n"
-	               "type = email\n"
-	               "[field name]\n"
-	               "on_invalid = drop_value\n"
-	               "required = yes\n",
-	               7, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "[field name]\n"
+	    "on_invalid = drop_value\n"
+	    "required = yes\n",
+	    7, words);
 }
 END_TEST
 
 START_TEST(drop_value_on_a_match_key_is_refused_naming_the_line)
 {
-	static const char *const words[] = {"email", "match key", "drop_value", NULL};
+	static const char *const words[] = { "email", "match key", "drop_value", NULL };
 
 	assert_refused("drop-key",
-	               "[schema]\n"
-	               "table = t\n"
-	               "match_keys = email\n"
-	               "[field email]\n"
-	               "type = email\n"
-	               "on_invalid = drop_value\n",
-	               6, words);
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "on_invalid = drop_value\n",
+	    6, words);
 }
 END_TEST
 

@@ -69,8 +69,7 @@ next_row(struct source *s)
 	char *cause = NULL;
 	int rc = source_next(s, &row, &cause);
 
-	ck_assert_msg(rc == 1, "source_next gave %d: %s", rc,
-	    cause != NULL ? cause : "(no cause)");
+	ck_assert_msg(rc == 1, "source_next gave %d: %s", rc, cause != NULL ? cause : "(no cause)");
 	return row;
 }
 
@@ -109,17 +108,17 @@ assert_cells(const struct row *row, size_t n, const char *const *cells)
 START_TEST(sniffs_semicolon)
 {
 	struct source *s = open_ok(fixture_text("semicolon.csv",
-	    "name;email;city\n"
-	    "Ann;ann@example.org;Paris, France\n"
-	    "Bob;bob@example.org;Lyon\n"), 0);
+				       "name;email;city\n"
+				       "Ann;ann@example.org;Paris, France\n"
+				       "Bob;bob@example.org;Lyon\n"),
+	    0);
 	struct row *row;
 
 	ck_assert_str_eq(source_format(s), "csv");
 	ck_assert_str_eq(source_describe(s), "CSV, delimiter ';'");
 	assert_header(s, 3, (const char *[]){ "name", "email", "city" });
 	row = next_row(s);
-	assert_cells(row, 3,
-	    (const char *[]){ "Ann", "ann@example.org", "Paris, France" });
+	assert_cells(row, 3, (const char *[]){ "Ann", "ann@example.org", "Paris, France" });
 	ck_assert_ptr_null(row->error);
 	next_row(s);
 	assert_end(s);
@@ -130,13 +129,14 @@ END_TEST
 START_TEST(sniffs_tab)
 {
 	struct source *s = open_ok(fixture_text("tab.tsv",
-	    "name\temail\tnote\n"
-	    "Ann\tann@example.org\tlikes a, b; and c\n"), 0);
+				       "name\temail\tnote\n"
+				       "Ann\tann@example.org\tlikes a, b; and c\n"),
+	    0);
 
 	ck_assert_str_eq(source_describe(s), "CSV, delimiter TAB");
 	assert_header(s, 3, (const char *[]){ "name", "email", "note" });
-	assert_cells(next_row(s), 3, (const char *[]){ "Ann",
-	    "ann@example.org", "likes a, b; and c" });
+	assert_cells(next_row(s), 3,
+	    (const char *[]){ "Ann", "ann@example.org", "likes a, b; and c" });
 	assert_end(s);
 	source_close(s);
 }
@@ -145,14 +145,14 @@ END_TEST
 START_TEST(sniffs_pipe)
 {
 	struct source *s = open_ok(fixture_text("pipe.csv",
-	    "name|email\n"
-	    "Ann|ann@example.org\n"
-	    "\"Bob, Jr.\"|bob@example.org\n"), 0);
+				       "name|email\n"
+				       "Ann|ann@example.org\n"
+				       "\"Bob, Jr.\"|bob@example.org\n"),
+	    0);
 
 	ck_assert_str_eq(source_describe(s), "CSV, delimiter '|'");
 	next_row(s);
-	assert_cells(next_row(s), 2,
-	    (const char *[]){ "Bob, Jr.", "bob@example.org" });
+	assert_cells(next_row(s), 2, (const char *[]){ "Bob, Jr.", "bob@example.org" });
 	source_close(s);
 }
 END_TEST
@@ -160,8 +160,9 @@ END_TEST
 START_TEST(sniff_prefers_the_more_frequent_of_two_regular_delimiters)
 {
 	struct source *s = open_ok(fixture_text("regular.csv",
-	    "name;email;phone;city,zip\n"
-	    "Ann;ann@example.org;1;Paris,75001\n"), 0);
+				       "name;email;phone;city,zip\n"
+				       "Ann;ann@example.org;1;Paris,75001\n"),
+	    0);
 
 	ck_assert_str_eq(source_describe(s), "CSV, delimiter ';'");
 	source_close(s);
@@ -170,8 +171,7 @@ END_TEST
 
 START_TEST(single_column_uses_comma)
 {
-	struct source *s = open_ok(fixture_text("one-column.csv",
-	    "email\nann@example.org\n"), 0);
+	struct source *s = open_ok(fixture_text("one-column.csv", "email\nann@example.org\n"), 0);
 
 	ck_assert_str_eq(source_describe(s), "CSV, delimiter ','");
 	assert_header(s, 1, (const char *[]){ "email" });
@@ -182,8 +182,8 @@ END_TEST
 
 START_TEST(bom_is_dropped)
 {
-	struct source *s = open_ok(fixture_text("bom.csv",
-	    "\xef\xbb\xbfname,email\nAnn,ann@example.org\n"), 0);
+	struct source *s =
+	    open_ok(fixture_text("bom.csv", "\xef\xbb\xbfname,email\nAnn,ann@example.org\n"), 0);
 
 	assert_header(s, 2, (const char *[]){ "name", "email" });
 	ck_assert_uint_eq(next_row(s)->line, 2);
@@ -193,8 +193,8 @@ END_TEST
 
 START_TEST(header_cells_are_trimmed)
 {
-	struct source *s = open_ok(fixture_text("spaces.csv",
-	    "\" name \",  email\t,\"\xc2\xa0phone\"\n1,2,3\n"), 0);
+	struct source *s =
+	    open_ok(fixture_text("spaces.csv", "\" name \",  email\t,\"\xc2\xa0phone\"\n1,2,3\n"), 0);
 
 	assert_header(s, 3, (const char *[]){ "name", "email", "phone" });
 	source_close(s);
@@ -203,8 +203,8 @@ END_TEST
 
 START_TEST(crlf_and_cr_line_ends)
 {
-	struct source *s = open_ok(fixture_text("line-ends.csv",
-	    "a,b\r\n1,2\r\n3,\"x\r\ny\"\r\n4,5\r6,7\r\r8,9\n10,11"), 0);
+	struct source *s = open_ok(
+	    fixture_text("line-ends.csv", "a,b\r\n1,2\r\n3,\"x\r\ny\"\r\n4,5\r6,7\r\r8,9\n10,11"), 0);
 	struct row *row;
 
 	row = next_row(s);
@@ -234,14 +234,14 @@ END_TEST
 START_TEST(quoted_delimiter_quote_and_newline)
 {
 	struct source *s = open_ok(fixture_text("quotes.csv",
-	    "name,note\n"
-	    "\"Smith, Ann\",\"She said \"\"hi\"\"\nand left\"\n"
-	    "Bob,\"\"\n"), 0);
+				       "name,note\n"
+				       "\"Smith, Ann\",\"She said \"\"hi\"\"\nand left\"\n"
+				       "Bob,\"\"\n"),
+	    0);
 	struct row *row;
 
 	row = next_row(s);
-	assert_cells(row, 2, (const char *[]){ "Smith, Ann",
-	    "She said \"hi\"\nand left" });
+	assert_cells(row, 2, (const char *[]){ "Smith, Ann", "She said \"hi\"\nand left" });
 	ck_assert_ptr_null(row->error);
 	row = next_row(s);
 	assert_cells(row, 2, (const char *[]){ "Bob", "" });
@@ -253,8 +253,8 @@ END_TEST
 
 START_TEST(stray_quote_in_unquoted_field_is_kept)
 {
-	struct source *s = open_ok(fixture_text("stray-quote.csv",
-	    "name,size\nab\"c,12\" screen\nBob,1\n"), 0);
+	struct source *s =
+	    open_ok(fixture_text("stray-quote.csv", "name,size\nab\"c,12\" screen\nBob,1\n"), 0);
 	struct row *row;
 
 	row = next_row(s);
@@ -270,17 +270,18 @@ END_TEST
 START_TEST(line_numbers_count_multiline_and_blank_lines)
 {
 	struct source *s = open_ok(fixture_text("lines.csv",
-	    "\n"
-	    "  \n"
-	    "name,note\n"
-	    "\n"
-	    "Ann,\"a\n"
-	    "\n"
-	    "c\"\n"
-	    "\r\n"
-	    "\n"
-	    "Bob,x\n"
-	    "\n"), 0);
+				       "\n"
+				       "  \n"
+				       "name,note\n"
+				       "\n"
+				       "Ann,\"a\n"
+				       "\n"
+				       "c\"\n"
+				       "\r\n"
+				       "\n"
+				       "Bob,x\n"
+				       "\n"),
+	    0);
 	struct row *row;
 
 	assert_header(s, 2, (const char *[]){ "name", "note" });
@@ -298,8 +299,7 @@ END_TEST
 
 START_TEST(empty_fields_row_is_returned)
 {
-	struct source *s = open_ok(fixture_text("empty-fields.csv",
-	    "a,b,c\n,,\n"), 0);
+	struct source *s = open_ok(fixture_text("empty-fields.csv", "a,b,c\n,,\n"), 0);
 	struct row *row = next_row(s);
 
 	assert_cells(row, 3, (const char *[]){ "", "", "" });
@@ -311,19 +311,21 @@ END_TEST
 START_TEST(too_few_fields_is_row_error)
 {
 	struct source *s = open_ok(fixture_text("too-few.csv",
-	    "a,b,c,d,e,f\n"
-	    "1,2,3,4,5,6\n1,2,3,4,5,6\n1,2,3,4,5,6\n"
-	    "1,2,3,4,5,6\n1,2,3,4,5,6\n1,2,3,4,5,6\n"
-	    "\n"
-	    "1,2,3,4\n"
-	    "1,2,3,4,5,6\n"), 0);
+				       "a,b,c,d,e,f\n"
+				       "1,2,3,4,5,6\n1,2,3,4,5,6\n1,2,3,4,5,6\n"
+				       "1,2,3,4,5,6\n1,2,3,4,5,6\n1,2,3,4,5,6\n"
+				       "\n"
+				       "1,2,3,4\n"
+				       "1,2,3,4,5,6\n"),
+	    0);
 	struct row *row;
 	int i;
 
 	for (i = 0; i < 6; i++)
 		ck_assert_ptr_null(next_row(s)->error);
 	row = next_row(s);
-	ck_assert_str_eq(row->error, "Row 7 (line 9) has 4 fields but the "
+	ck_assert_str_eq(row->error,
+	    "Row 7 (line 9) has 4 fields but the "
 	    "header has 6; check for a missing or extra delimiter.");
 	assert_cells(row, 4, (const char *[]){ "1", "2", "3", "4" });
 	ck_assert_ptr_null(next_row(s)->error);
@@ -334,11 +336,11 @@ END_TEST
 
 START_TEST(too_many_fields_is_row_error)
 {
-	struct source *s = open_ok(fixture_text("too-many.csv",
-	    "a,b\n1,2,3\n1,2\n"), 0);
+	struct source *s = open_ok(fixture_text("too-many.csv", "a,b\n1,2,3\n1,2\n"), 0);
 	struct row *row = next_row(s);
 
-	ck_assert_str_eq(row->error, "Row 1 (line 2) has 3 fields but the "
+	ck_assert_str_eq(row->error,
+	    "Row 1 (line 2) has 3 fields but the "
 	    "header has 2; check for a missing or extra delimiter.");
 	assert_cells(row, 3, (const char *[]){ "1", "2", "3" });
 	ck_assert_ptr_null(next_row(s)->error);
@@ -349,16 +351,17 @@ END_TEST
 START_TEST(invalid_utf8_names_row_and_offset)
 {
 	/* "Ren\xe9" is Latin-1; its bad byte is at offset 20 + 3. */
-	const char text[] = "name,city\n"	/* 10 bytes */
-	    "Ann,Paris\n"			/* 10 bytes */
-	    "Ren\xe9,Caf\xc3\xa9\n"
-	    "Bob,Lyon\n";
+	const char text[] = "name,city\n" /* 10 bytes */
+			    "Ann,Paris\n" /* 10 bytes */
+			    "Ren\xe9,Caf\xc3\xa9\n"
+			    "Bob,Lyon\n";
 	struct source *s = open_ok(fixture_text("latin1.csv", text), 0);
 	struct row *row;
 
 	ck_assert_ptr_null(next_row(s)->error);
 	row = next_row(s);
-	ck_assert_str_eq(row->error, "Row 2 (line 3) is not valid UTF-8 at "
+	ck_assert_str_eq(row->error,
+	    "Row 2 (line 3) is not valid UTF-8 at "
 	    "byte offset 23 of the file; convert the file to UTF-8 and "
 	    "import it again.");
 	ck_assert_str_eq(row->cells[0], "Ren\xe9");
@@ -420,22 +423,22 @@ END_TEST
 
 START_TEST(unclosed_quote_at_eof)
 {
-	struct source *s = open_ok(fixture_text("unclosed.csv",
-	    "a,b\n1,2\n3,\"open\nmore\n"), 0);
+	struct source *s = open_ok(fixture_text("unclosed.csv", "a,b\n1,2\n3,\"open\nmore\n"), 0);
 	struct row *row;
 
 	ck_assert_ptr_null(next_row(s)->error);
 	row = next_row(s);
-	ck_assert_str_eq(row->error, "Row 2 (line 3): a quoted field is "
+	ck_assert_str_eq(row->error,
+	    "Row 2 (line 3): a quoted field is "
 	    "never closed before the end of the file.");
 	assert_cells(row, 2, (const char *[]){ "3", "open\nmore\n" });
 	assert_end(s);
 	source_close(s);
 
-	s = open_ok(fixture_text("unclosed-no-newline.csv",
-	    "a,b\n3,\"open"), 0);
+	s = open_ok(fixture_text("unclosed-no-newline.csv", "a,b\n3,\"open"), 0);
 	row = next_row(s);
-	ck_assert_str_eq(row->error, "Row 1 (line 2): a quoted field is "
+	ck_assert_str_eq(row->error,
+	    "Row 1 (line 2): a quoted field is "
 	    "never closed before the end of the file.");
 	assert_cells(row, 2, (const char *[]){ "3", "open" });
 	assert_end(s);
@@ -445,8 +448,7 @@ END_TEST
 
 START_TEST(last_row_without_line_end_is_read)
 {
-	struct source *s = open_ok(fixture_text("no-newline.csv",
-	    "a,b\n1,\"two\""), 0);
+	struct source *s = open_ok(fixture_text("no-newline.csv", "a,b\n1,\"two\""), 0);
 	struct row *row = next_row(s);
 
 	assert_cells(row, 2, (const char *[]){ "1", "two" });
@@ -462,7 +464,7 @@ assert_huge_field_refused(const char *name, const char *row_start)
 	size_t start = strlen(row_start), size = start + 2 * 1024 * 1024;
 	char *text = xmalloc(size), *cause = NULL;
 	const char *expected = "Row 1 (line 2): a field is longer than 1 MiB; "
-	    "this usually means a quote was opened and never closed.";
+			       "this usually means a quote was opened and never closed.";
 	struct source *s;
 	struct row *row;
 
@@ -550,8 +552,8 @@ END_TEST
 
 START_TEST(utf8_file_reports_its_encoding)
 {
-	struct source *s = open_ok(fixture_text("utf8.csv",
-	    "name;city\nZo\xc3\xab;K\xc3\xb6ln\n"), 0);
+	struct source *s =
+	    open_ok(fixture_text("utf8.csv", "name;city\nZo\xc3\xab;K\xc3\xb6ln\n"), 0);
 
 	ck_assert_str_eq(source_encoding(s), "UTF-8");
 	ck_assert_str_eq(source_describe(s), "CSV, delimiter ';'");
@@ -564,10 +566,8 @@ START_TEST(missing_file_and_directory_refused)
 {
 	char *path = xasprintf("%s/missing.csv", fixture_dir);
 
-	assert_refused(path, "The file ",
-	    " cannot be opened: No such file or directory.");
-	assert_refused(fixture_dir, "The file ",
-	    " cannot be read: Is a directory.");
+	assert_refused(path, "The file ", " cannot be opened: No such file or directory.");
+	assert_refused(fixture_dir, "The file ", " cannot be read: Is a directory.");
 	free(path);
 }
 END_TEST
@@ -585,8 +585,10 @@ START_TEST(reads_large_file_in_constant_memory)
 	ck_assert_ptr_nonnull(f);
 	fputs("id,name,email,phone\n", f);
 	for (i = 1; i <= 200000; i++) {
-		fprintf(f, "%d,\"Name %d\",user%d@example.org,+33 6 12 34 56 "
-		    "%02d\n", i, i, i, i % 100);
+		fprintf(f,
+		    "%d,\"Name %d\",user%d@example.org,+33 6 12 34 56 "
+		    "%02d\n",
+		    i, i, i, i % 100);
 	}
 	ck_assert_int_eq(fclose(f), 0);
 
@@ -608,8 +610,7 @@ END_TEST
 
 START_TEST(forced_delimiter_option)
 {
-	struct source *s = open_ok(fixture_text("forced.csv",
-	    "a;b,c\n1;2,3\n4;5,6\n"), ',');
+	struct source *s = open_ok(fixture_text("forced.csv", "a;b,c\n1;2,3\n4;5,6\n"), ',');
 
 	ck_assert_str_eq(source_describe(s), "CSV, delimiter ','");
 	assert_header(s, 2, (const char *[]){ "a;b", "c" });
@@ -628,8 +629,7 @@ source_csv_suite(void)
 	tcase_add_test(tc, sniffs_semicolon);
 	tcase_add_test(tc, sniffs_tab);
 	tcase_add_test(tc, sniffs_pipe);
-	tcase_add_test(tc,
-	    sniff_prefers_the_more_frequent_of_two_regular_delimiters);
+	tcase_add_test(tc, sniff_prefers_the_more_frequent_of_two_regular_delimiters);
 	tcase_add_test(tc, single_column_uses_comma);
 	tcase_add_test(tc, bom_is_dropped);
 	tcase_add_test(tc, header_cells_are_trimmed);
@@ -670,8 +670,7 @@ remove_fixtures(void)
 	if (dir == NULL)
 		return;
 	while ((entry = readdir(dir)) != NULL) {
-		if (strcmp(entry->d_name, ".") == 0 ||
-		    strcmp(entry->d_name, "..") == 0)
+		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
 			continue;
 		path = xasprintf("%s/%s", fixture_dir, entry->d_name);
 		unlink(path);

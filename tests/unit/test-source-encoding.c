@@ -51,7 +51,8 @@ utf16(const char *ascii_or_utf8, int big, int bom, size_t *len)
 			cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f), p += 2;
 		else
 			cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 |
-			    (p[2] & 0x3f), p += 3;
+			    (p[2] & 0x3f),
+			p += 3;
 		out[n++] = (char)(big ? cp >> 8 : cp & 0xff);
 		out[n++] = (char)(big ? cp & 0xff : cp >> 8);
 	}
@@ -107,10 +108,16 @@ START_TEST(detects_boms_utf8_and_8_bit_text)
 	DETECTS("plain ascii\n", "UTF-8");
 	/* Mostly UTF-8 with a stray Latin-1 byte: UTF-8, whose bad row is
 	 * rejected, rather than mojibake everywhere else. */
-	DETECTS("Jos\xc3\xa9,Garc\xc3\xad" "a\nRen\xe9" "e,x\n", "UTF-8");
-	DETECTS("First Name,Last Name\nJos\xe9,M\xfcller\nRen\xe9" "e,Lef\xe8vre\n",
+	DETECTS("Jos\xc3\xa9,Garc\xc3\xad"
+		"a\nRen\xe9"
+		"e,x\n",
+	    "UTF-8");
+	DETECTS("First Name,Last Name\nJos\xe9,M\xfcller\nRen\xe9"
+		"e,Lef\xe8vre\n",
 	    "WINDOWS-1252");
-	DETECTS("Name,Note\nRen\xe9" "e,caf\xe9 \x93quoted\x94\n", "WINDOWS-1252");
+	DETECTS("Name,Note\nRen\xe9"
+		"e,caf\xe9 \x93quoted\x94\n",
+	    "WINDOWS-1252");
 	u = utf16("name,city\nAnn,Paris\n", 0, 0, &len);
 	assert_detects(u, len, "UTF-16LE", 0);
 	free(u);
@@ -123,7 +130,9 @@ END_TEST
 START_TEST(windows_1252_csv_is_converted)
 {
 	static const char text[] = "First Name;Last Name;Note\n"
-	    "Jos\xe9;M\xfcller;\x93" "caf\xe9\x94 \x80" "5\n";
+				   "Jos\xe9;M\xfcller;\x93"
+				   "caf\xe9\x94 \x80"
+				   "5\n";
 	struct source *s = open_ok(fixture("w1252.csv", text, sizeof text - 1), NULL);
 	const char *const *header;
 	struct row *row;
@@ -138,14 +147,19 @@ START_TEST(windows_1252_csv_is_converted)
 	ck_assert_ptr_null(row->error);
 	ck_assert_str_eq(row->cells[0], "José");
 	ck_assert_str_eq(row->cells[1], "Müller");
-	ck_assert_str_eq(row->cells[2], "\xe2\x80\x9c" "café" "\xe2\x80\x9d \xe2\x82\xac" "5");
+	ck_assert_str_eq(row->cells[2],
+	    "\xe2\x80\x9c"
+	    "café"
+	    "\xe2\x80\x9d \xe2\x82\xac"
+	    "5");
 	source_close(s);
 }
 END_TEST
 
 START_TEST(forced_encoding_is_used)
 {
-	static const char text[] = "name,price\nEuro,\xa4" "5\n";
+	static const char text[] = "name,price\nEuro,\xa4"
+				   "5\n";
 	const char *path = fixture("latin9.csv", text, sizeof text - 1);
 	struct source_options opts = { .encoding = "no-such-encoding" };
 	struct source *s = open_ok(path, "iso-8859-15");
@@ -192,17 +206,18 @@ END_TEST
 START_TEST(undecodable_bytes_reject_their_row_with_offset)
 {
 	/* 0x81 means nothing in Windows-1252; it is at offset 15 + 4. */
-	static const char text[] = "name,city\n"	/* 10 */
-	    "Ren\xe9,x\n"				/* 7 */
-	    "Bad\x81,y\n"
-	    "Zo\xeb,z\n";
+	static const char text[] = "name,city\n" /* 10 */
+				   "Ren\xe9,x\n" /* 7 */
+				   "Bad\x81,y\n"
+				   "Zo\xeb,z\n";
 	struct source *s = open_ok(fixture("bad1252.csv", text, sizeof text - 1), NULL);
 	struct row *row;
 
 	ck_assert_str_eq(source_encoding(s), "WINDOWS-1252");
 	ck_assert_ptr_null(next_row(s)->error);
 	row = next_row(s);
-	ck_assert_str_eq(row->error, "Row 2 (line 3) holds bytes that are not WINDOWS-1252 "
+	ck_assert_str_eq(row->error,
+	    "Row 2 (line 3) holds bytes that are not WINDOWS-1252 "
 	    "text at byte offset 20 of the file; if the file is in another encoding, import it "
 	    "again with --encoding NAME.");
 	row = next_row(s);
@@ -225,8 +240,8 @@ START_TEST(lone_surrogate_in_utf16_rejects_its_row)
 	u[i + 1] = '\xd8';
 	s = open_ok(fixture("surrogate.csv", u, len), NULL);
 	row = next_row(s);
-	ck_assert_msg(row->error != NULL && strstr(row->error, "byte offset 14 of the file"),
-	    "%s", row->error ? row->error : "(no error)");
+	ck_assert_msg(row->error != NULL && strstr(row->error, "byte offset 14 of the file"), "%s",
+	    row->error ? row->error : "(no error)");
 	ck_assert_ptr_null(next_row(s)->error);
 	source_close(s);
 	free(u);

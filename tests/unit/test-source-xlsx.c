@@ -22,7 +22,7 @@ static char fixture_dir[] = "/tmp/sluice-test-source-xlsx-XXXXXX";
 struct part {
 	const char *name;
 	const char *data;
-	size_t len;		/* 0: strlen(data) */
+	size_t len; /* 0: strlen(data) */
 };
 
 static const char *
@@ -49,7 +49,8 @@ write_zip(const char *name, const struct part *parts, size_t n, int store)
 		size_t len = parts[i].len ? parts[i].len : strlen(parts[i].data);
 
 		ck_assert_int_eq(zipOpenNewFileInZip64(zf, parts[i].name, &zi, NULL, 0, NULL, 0,
-		    NULL, store ? 0 : Z_DEFLATED, store ? 0 : Z_BEST_COMPRESSION, 0), ZIP_OK);
+				     NULL, store ? 0 : Z_DEFLATED, store ? 0 : Z_BEST_COMPRESSION, 0),
+		    ZIP_OK);
 		ck_assert_int_eq(zipWriteInFileInZip(zf, parts[i].data, (unsigned)len), ZIP_OK);
 		ck_assert_int_eq(zipCloseFileInZip(zf), ZIP_OK);
 	}
@@ -57,23 +58,27 @@ write_zip(const char *name, const struct part *parts, size_t n, int store)
 	return path;
 }
 
-#define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" " \
+#define NS                                                                                         \
+	"xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "                     \
 	"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
 #define REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
-static const char workbook_one[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+static const char workbook_one[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
     "<workbook " NS "><sheets><sheet name=\"Contacts\" sheetId=\"1\" r:id=\"rId1\"/>"
     "</sheets></workbook>";
-static const char workbook_1904[] = "<workbook " NS "><workbookPr date1904=\"1\"/><sheets>"
+static const char workbook_1904[] =
+    "<workbook " NS "><workbookPr date1904=\"1\"/><sheets>"
     "<sheet name=\"Contacts\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
-static const char rels_one[] = "<Relationships xmlns=\"http://schemas.openxmlformats.org/"
+static const char rels_one[] =
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/"
     "package/2006/relationships\">"
     "<Relationship Id=\"rId1\" Type=\"" REL "worksheet\" Target=\"worksheets/sheet1.xml\"/>"
     "<Relationship Id=\"rId2\" Type=\"" REL "sharedStrings\" Target=\"sharedStrings.xml\"/>"
     "<Relationship Id=\"rId3\" Type=\"" REL "styles\" Target=\"/xl/styles.xml\"/>"
     "</Relationships>";
 static const char styles_none[] = "<styleSheet " NS "><cellXfs count=\"1\"><xf numFmtId=\"0\"/>"
-    "</cellXfs></styleSheet>";
+				  "</cellXfs></styleSheet>";
 static const char sst_none[] = "<sst " NS " count=\"0\" uniqueCount=\"0\"/>";
 
 /* A workbook of one sheet called Contacts. */
@@ -157,28 +162,29 @@ assert_refused(const char *path, const char *what)
 	ck_assert_ptr_null(s);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_msg(strstr(cause, path) != NULL, "message does not name the file: %s", cause);
-	ck_assert_msg(strstr(cause, what) != NULL, "message \"%s\" does not say \"%s\"", cause,
-	    what);
+	ck_assert_msg(strstr(cause, what) != NULL, "message \"%s\" does not say \"%s\"", cause, what);
 	free(cause);
 }
 
-#define SHEET(rows) "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" \
+#define SHEET(rows)                                                                                \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"                            \
 	"<worksheet " NS "><sheetData>" rows "</sheetData></worksheet>"
 
 START_TEST(shared_inline_and_rich_strings)
 {
-	const char *sst = "<sst " NS " count=\"4\" uniqueCount=\"4\">"
+	const char *sst =
+	    "<sst " NS " count=\"4\" uniqueCount=\"4\">"
 	    "<si><t>Name</t></si>"
 	    "<si><t>Note</t></si>"
 	    "<si><r><rPr><b/></rPr><t>José </t></r><r><t xml:space=\"preserve\">Müller</t></r>"
 	    "<rPh sb=\"0\" eb=\"1\"><t>ignored</t></rPh></si>"
 	    "<si><t>line one_x000D_&#10;line two, _x005F_x000D_ kept</t></si>"
 	    "</sst>";
-	const char *path = write_xlsx("strings.xlsx", NULL, NULL, sst, SHEET(
-	    "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>"
-	    "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c><c r=\"B2\" t=\"s\"><v>3</v></c></row>"
-	    "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>Zoë</t></is></c>"
-	    "<c r=\"B3\" t=\"inlineStr\"><is><r><t>a</t></r><r><t>b</t></r></is></c></row>"));
+	const char *path = write_xlsx("strings.xlsx", NULL, NULL, sst,
+	    SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>"
+		  "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c><c r=\"B2\" t=\"s\"><v>3</v></c></row>"
+		  "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>Zoë</t></is></c>"
+		  "<c r=\"B3\" t=\"inlineStr\"><is><r><t>a</t></r><r><t>b</t></r></is></c></row>"));
 	struct source *s = open_sheet(path, NULL);
 	struct row *row;
 
@@ -188,8 +194,7 @@ START_TEST(shared_inline_and_rich_strings)
 	ck_assert_ptr_null(source_encoding(s));
 	assert_header(s, 2, (const char *[]){ "Name", "Note" });
 	row = next_row(s);
-	assert_cells(row, 2, (const char *[]){ "José Müller",
-	    "line one\r\nline two, _x000D_ kept" });
+	assert_cells(row, 2, (const char *[]){ "José Müller", "line one\r\nline two, _x000D_ kept" });
 	ck_assert_ptr_null(row->error);
 	assert_cells(next_row(s), 2, (const char *[]){ "Zoë", "ab" });
 	assert_end(s);
@@ -199,22 +204,21 @@ END_TEST
 
 START_TEST(numbers_read_as_people_see_them)
 {
-	const char *path = write_xlsx("numbers.xlsx", NULL, NULL, NULL, SHEET(
-	    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>n</t></is></c></row>"
-	    "<row r=\"2\"><c r=\"A2\"><v>15551234567</v></c></row>"
-	    "<row r=\"3\"><c r=\"A3\"><v>4.4207946E+11</v></c></row>"
-	    "<row r=\"4\"><c r=\"A4\"><v>0.1000000000000000055</v></c></row>"
-	    "<row r=\"5\"><c r=\"A5\"><v>3.0</v></c></row>"
-	    "<row r=\"6\"><c r=\"A6\"><v>2.5E-3</v></c></row>"
-	    "<row r=\"7\"><c r=\"A7\"><v>1E+25</v></c></row>"
-	    "<row r=\"8\"><c r=\"A8\"><v>-0</v></c></row>"
-	    "<row r=\"9\"><c r=\"A9\"><v>0.30000000000000004</v></c></row>"
-	    "<row r=\"10\"><c r=\"A10\"><v>-1234.5600</v></c></row>"
-	    "<row r=\"11\"><c r=\"A11\"><v>123456789012345678</v></c></row>"
-	    "<row r=\"12\"><c r=\"A12\"><v>1.5E-9</v></c></row>"));
+	const char *path = write_xlsx("numbers.xlsx", NULL, NULL, NULL,
+	    SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>n</t></is></c></row>"
+		  "<row r=\"2\"><c r=\"A2\"><v>15551234567</v></c></row>"
+		  "<row r=\"3\"><c r=\"A3\"><v>4.4207946E+11</v></c></row>"
+		  "<row r=\"4\"><c r=\"A4\"><v>0.1000000000000000055</v></c></row>"
+		  "<row r=\"5\"><c r=\"A5\"><v>3.0</v></c></row>"
+		  "<row r=\"6\"><c r=\"A6\"><v>2.5E-3</v></c></row>"
+		  "<row r=\"7\"><c r=\"A7\"><v>1E+25</v></c></row>"
+		  "<row r=\"8\"><c r=\"A8\"><v>-0</v></c></row>"
+		  "<row r=\"9\"><c r=\"A9\"><v>0.30000000000000004</v></c></row>"
+		  "<row r=\"10\"><c r=\"A10\"><v>-1234.5600</v></c></row>"
+		  "<row r=\"11\"><c r=\"A11\"><v>123456789012345678</v></c></row>"
+		  "<row r=\"12\"><c r=\"A12\"><v>1.5E-9</v></c></row>"));
 	static const char *const want[] = { "15551234567", "442079460000", "0.1", "3", "0.0025",
-		"1E+25", "0", "0.30000000000000004", "-1234.56", "123456789012345680",
-		"1.5E-9" };
+		"1E+25", "0", "0.30000000000000004", "-1234.56", "123456789012345680", "1.5E-9" };
 	struct source *s = open_sheet(path, NULL);
 	size_t i;
 
@@ -227,22 +231,21 @@ END_TEST
 
 START_TEST(formulas_booleans_and_errors)
 {
-	const char *path = write_xlsx("formulas.xlsx", NULL, NULL, NULL, SHEET(
-	    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>sum</t></is></c>"
-	    "<c r=\"B1\" t=\"inlineStr\"><is><t>text</t></is></c>"
-	    "<c r=\"C1\" t=\"inlineStr\"><is><t>flag</t></is></c>"
-	    "<c r=\"D1\" t=\"inlineStr\"><is><t>no</t></is></c>"
-	    "<c r=\"E1\" t=\"inlineStr\"><is><t>err</t></is></c>"
-	    "<c r=\"F1\" t=\"inlineStr\"><is><t>uncomputed</t></is></c></row>"
-	    "<row r=\"2\"><c r=\"A2\"><f>1+2</f><v>3</v></c>"
-	    "<c r=\"B2\" t=\"str\"><f>\"a\"&amp;\"b\"</f><v>ab</v></c>"
-	    "<c r=\"C2\" t=\"b\"><v>1</v></c><c r=\"D2\" t=\"b\"><v>0</v></c>"
-	    "<c r=\"E2\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>"
-	    "<c r=\"F2\"><f>A2*2</f></c></row>"));
+	const char *path = write_xlsx("formulas.xlsx", NULL, NULL, NULL,
+	    SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>sum</t></is></c>"
+		  "<c r=\"B1\" t=\"inlineStr\"><is><t>text</t></is></c>"
+		  "<c r=\"C1\" t=\"inlineStr\"><is><t>flag</t></is></c>"
+		  "<c r=\"D1\" t=\"inlineStr\"><is><t>no</t></is></c>"
+		  "<c r=\"E1\" t=\"inlineStr\"><is><t>err</t></is></c>"
+		  "<c r=\"F1\" t=\"inlineStr\"><is><t>uncomputed</t></is></c></row>"
+		  "<row r=\"2\"><c r=\"A2\"><f>1+2</f><v>3</v></c>"
+		  "<c r=\"B2\" t=\"str\"><f>\"a\"&amp;\"b\"</f><v>ab</v></c>"
+		  "<c r=\"C2\" t=\"b\"><v>1</v></c><c r=\"D2\" t=\"b\"><v>0</v></c>"
+		  "<c r=\"E2\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>"
+		  "<c r=\"F2\"><f>A2*2</f></c></row>"));
 	struct source *s = open_sheet(path, NULL);
 
-	assert_cells(next_row(s), 6, (const char *[]){ "3", "ab", "TRUE", "FALSE", "#DIV/0!",
-	    "" });
+	assert_cells(next_row(s), 6, (const char *[]){ "3", "ab", "TRUE", "FALSE", "#DIV/0!", "" });
 	assert_end(s);
 	source_close(s);
 }
@@ -251,7 +254,8 @@ END_TEST
 /* Cell formats 1..10: built-in 14, 22, custom yyyy-mm-dd, dd/mm/yyyy,
  * m/d/yy h:mm, built-in 20 (h:mm), 0.00, [h]:mm:ss, a quoted "d", and a
  * locale-prefixed long date. */
-static const char styles_dates[] = "<styleSheet " NS "><numFmts count=\"6\">"
+static const char styles_dates[] =
+    "<styleSheet " NS "><numFmts count=\"6\">"
     "<numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\\-dd\"/>"
     "<numFmt numFmtId=\"165\" formatCode=\"dd/mm/yyyy\"/>"
     "<numFmt numFmtId=\"166\" formatCode=\"m/d/yy\\ h:mm\"/>"
@@ -265,22 +269,20 @@ static const char styles_dates[] = "<styleSheet " NS "><numFmts count=\"6\">"
     "<xf numFmtId=\"2\"/><xf numFmtId=\"167\"/><xf numFmtId=\"168\"/><xf numFmtId=\"169\"/>"
     "</cellXfs></styleSheet>";
 
-#define DATE_ROW(r, style, value) "<row r=\"" r "\"><c r=\"A" r "\" s=\"" style "\"><v>" \
-	value "</v></c></row>"
+#define DATE_ROW(r, style, value)                                                                  \
+	"<row r=\"" r "\"><c r=\"A" r "\" s=\"" style "\"><v>" value "</v></c></row>"
 
 START_TEST(dates_from_number_formats)
 {
-	const char *path = write_xlsx("dates.xlsx", NULL, styles_dates, NULL, SHEET(
-	    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>when</t></is></c></row>"
-	    DATE_ROW("2", "1", "45000") DATE_ROW("3", "2", "45000.5")
-	    DATE_ROW("4", "3", "45000") DATE_ROW("5", "4", "36000")
-	    DATE_ROW("6", "5", "45000.25") DATE_ROW("7", "6", "0.75")
-	    DATE_ROW("8", "7", "45000") DATE_ROW("9", "8", "1.5")
-	    DATE_ROW("10", "9", "45000") DATE_ROW("11", "10", "45000")
-	    DATE_ROW("12", "1", "60") DATE_ROW("13", "1", "61") DATE_ROW("14", "1", "59")
-	    DATE_ROW("15", "1", "1") DATE_ROW("16", "2", "45000.999999999")
-	    DATE_ROW("17", "1", "-5") DATE_ROW("18", "0", "45000")
-	    "<row r=\"19\"><c r=\"A19\" t=\"d\" s=\"1\"><v>2024-02-29T00:00:00</v></c></row>"));
+	const char *path = write_xlsx("dates.xlsx", NULL, styles_dates, NULL,
+	    SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>when</t></is></c></row>" DATE_ROW(
+		"2", "1", "45000") DATE_ROW("3", "2", "45000.5") DATE_ROW("4", "3",
+		"45000") DATE_ROW("5", "4", "36000") DATE_ROW("6", "5", "45000.25") DATE_ROW("7",
+		"6", "0.75") DATE_ROW("8", "7", "45000") DATE_ROW("9", "8", "1.5") DATE_ROW("10",
+		"9", "45000") DATE_ROW("11", "10", "45000") DATE_ROW("12", "1", "60") DATE_ROW("13",
+		"1", "61") DATE_ROW("14", "1", "59") DATE_ROW("15", "1", "1") DATE_ROW("16", "2",
+		"45000.999999999") DATE_ROW("17", "1", "-5") DATE_ROW("18", "0",
+		"45000") "<row r=\"19\"><c r=\"A19\" t=\"d\" s=\"1\"><v>2024-02-29T00:00:00</v></c></row>"));
 	static const char *const want[] = { "2023-03-15", "2023-03-15T12:00:00", "2023-03-15",
 		"1998-07-24", "2023-03-15T06:00:00", "18:00:00", "45000", "36:00:00", "45000",
 		"2023-03-15", "1900-02-29", "1900-03-01", "1900-02-28", "1900-01-01",
@@ -298,8 +300,8 @@ END_TEST
 START_TEST(dates_in_the_1904_system)
 {
 	const char *path = write_xlsx("dates-1904.xlsx", workbook_1904, styles_dates, NULL,
-	    SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>when</t></is></c></row>"
-	    DATE_ROW("2", "1", "0") DATE_ROW("3", "1", "45000") DATE_ROW("4", "2", "1.25")));
+	    SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>when</t></is></c></row>" DATE_ROW(
+		"2", "1", "0") DATE_ROW("3", "1", "45000") DATE_ROW("4", "2", "1.25")));
 	struct source *s = open_sheet(path, NULL);
 
 	assert_cells(next_row(s), 1, (const char *[]){ "1904-01-01" });
@@ -314,15 +316,20 @@ END_TEST
 
 START_TEST(sparse_rows_take_their_columns)
 {
-	const char *path = write_xlsx("sparse.xlsx", NULL, NULL, NULL, SHEET(
-	    "<row r=\"3\">" IS("A3", " a ") IS("B3", "b") IS("C3", "c") IS("D3", "d") "</row>"
-	    "<row r=\"4\">" IS("B4", "2") IS("D4", "4") "</row>"
-	    "<row r=\"5\"/>"
-	    "<row r=\"6\"><c r=\"A6\" s=\"0\"/><c r=\"B6\" t=\"inlineStr\"><is><t></t></is></c></row>"
-	    "<row r=\"7\">" IS("A7", "1") "</row>"
-	    "<row r=\"9\">" IS("A9", "x") IS("F9", "extra") "</row>"
-	    "<row>" IS("C10", "no r on the row") "</row>"
-	    "<row><c t=\"inlineStr\"><is><t>no r</t></is></c><c><v>2</v></c></row>"));
+	const char *path = write_xlsx("sparse.xlsx", NULL, NULL, NULL,
+	    SHEET("<row r=\"3\">" IS("A3", " a ") IS("B3", "b") IS("C3", "c") IS("D3",
+		"d") "</row>"
+		     "<row r=\"4\">" IS("B4", "2") IS("D4",
+			 "4") "</row>"
+			      "<row r=\"5\"/>"
+			      "<row r=\"6\"><c r=\"A6\" s=\"0\"/><c r=\"B6\" t=\"inlineStr\"><is><t></t></is></c></row>"
+			      "<row r=\"7\">" IS("A7",
+				  "1") "</row>"
+				       "<row r=\"9\">" IS("A9", "x") IS("F9",
+					   "extra") "</row>"
+						    "<row>" IS("C10",
+							"no r on the row") "</row>"
+									   "<row><c t=\"inlineStr\"><is><t>no r</t></is></c><c><v>2</v></c></row>"));
 	struct source *s = open_sheet(path, NULL);
 	struct row *row;
 
@@ -341,7 +348,8 @@ START_TEST(sparse_rows_take_their_columns)
 	ck_assert_uint_eq(row->number, 3);
 	ck_assert_uint_eq(row->line, 9);
 	assert_cells(row, 6, (const char *[]){ "x", "", "", "", "", "extra" });
-	ck_assert_str_eq(row->error, "Row 3 (spreadsheet row 9) has a value in column F "
+	ck_assert_str_eq(row->error,
+	    "Row 3 (spreadsheet row 9) has a value in column F "
 	    "(cell F9), beyond the 4 columns of the header; give that column a header or "
 	    "clear the cell.");
 	row = next_row(s);
@@ -366,11 +374,13 @@ START_TEST(many_rows_in_constant_memory)
 
 	sheet = xmalloc(n * 120 + 1024);
 	p = sheet;
-	p += sprintf(p, "<worksheet " NS "><sheetData><row r=\"1\">" IS("A1", "id")
-	    IS("B1", "name") "</row>");
+	p += sprintf(p,
+	    "<worksheet " NS "><sheetData><row r=\"1\">" IS("A1", "id") IS("B1", "name") "</row>");
 	for (i = 2; i <= n + 1; i++)
-		p += sprintf(p, "<row r=\"%zu\"><c r=\"A%zu\"><v>%zu</v></c><c r=\"B%zu\" "
-		    "t=\"inlineStr\"><is><t>Name %zu</t></is></c></row>", i, i, i, i, i);
+		p += sprintf(p,
+		    "<row r=\"%zu\"><c r=\"A%zu\"><v>%zu</v></c><c r=\"B%zu\" "
+		    "t=\"inlineStr\"><is><t>Name %zu</t></is></c></row>",
+		    i, i, i, i, i);
 	p += sprintf(p, "</sheetData></worksheet>");
 	path = write_xlsx("many.xlsx", NULL, NULL, NULL, sheet);
 	free(sheet);
@@ -389,13 +399,15 @@ START_TEST(many_rows_in_constant_memory)
 }
 END_TEST
 
-static const char workbook_sheets[] = "<workbook " NS "><sheets>"
+static const char workbook_sheets[] =
+    "<workbook " NS "><sheets>"
     "<sheet name=\"Old\" sheetId=\"1\" state=\"hidden\" r:id=\"rId1\"/>"
     "<sheet name=\"Chart\" sheetId=\"2\" r:id=\"rId2\"/>"
     "<sheet name=\"People\" sheetId=\"3\" r:id=\"rId3\"/>"
     "<sheet name=\"2024\" sheetId=\"4\" r:id=\"rId4\"/>"
     "</sheets></workbook>";
-static const char rels_sheets[] = "<Relationships xmlns=\"http://schemas.openxmlformats.org/"
+static const char rels_sheets[] =
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/"
     "package/2006/relationships\">"
     "<Relationship Id=\"rId1\" Type=\"" REL "worksheet\" Target=\"worksheets/sheet1.xml\"/>"
     "<Relationship Id=\"rId2\" Type=\"" REL "chartsheet\" Target=\"chartsheets/sheet1.xml\"/>"
@@ -410,11 +422,16 @@ write_sheets(void)
 	const struct part parts[] = {
 		{ "xl/workbook.xml", workbook_sheets, 0 },
 		{ "xl/_rels/workbook.xml.rels", rels_sheets, 0 },
-		{ "xl/worksheets/sheet1.xml", SHEET("<row r=\"1\">" IS("A1", "old") "</row>"
-		    "<row r=\"2\">" IS("A2", "o1") "</row>"), 0 },
+		{ "xl/worksheets/sheet1.xml",
+		    SHEET("<row r=\"1\">" IS("A1", "old") "</row>"
+							  "<row r=\"2\">" IS("A2", "o1") "</row>"),
+		    0 },
 		{ "xl/chartsheets/sheet1.xml", "<chartsheet/>", 0 },
-		{ "xl/worksheets/sheet2.xml", SHEET("<row r=\"1\">" IS("A1", "people") "</row>"
-		    "<row r=\"2\">" IS("A2", "p1") "</row><row r=\"3\">" IS("A3", "p2") "</row>"),
+		{ "xl/worksheets/sheet2.xml",
+		    SHEET("<row r=\"1\">" IS("A1",
+			"people") "</row>"
+				  "<row r=\"2\">" IS("A2", "p1") "</row><row r=\"3\">" IS("A3",
+				      "p2") "</row>"),
 		    0 },
 		{ "xl/worksheets/sheet3.xml", SHEET("<row r=\"1\">" IS("A1", "year") "</row>"), 0 },
 	};
@@ -459,8 +476,10 @@ START_TEST(sheets_are_chosen_by_name_or_number)
 
 	opts.sheet = "Missing";
 	ck_assert_ptr_null(source_open(path, &opts, &cause));
-	ck_assert_msg(strstr(cause, "has no sheet \"Missing\"; its sheets are \"Old\", "
-	    "\"Chart\", \"People\", \"2024\". Choose one with --sheet NAME or --sheet N.") != NULL,
+	ck_assert_msg(
+	    strstr(cause,
+		"has no sheet \"Missing\"; its sheets are \"Old\", "
+		"\"Chart\", \"People\", \"2024\". Choose one with --sheet NAME or --sheet N.") != NULL,
 	    "%s", cause);
 	free(cause);
 
@@ -519,10 +538,11 @@ START_TEST(libxlsxwriter_workbook_reads_as_written)
 
 	s = open_sheet(path, NULL);
 	ck_assert_str_eq(source_sheet(s), "Kontakte");
-	assert_header(s, 7, (const char *[]){ "Name", "Phone", "Born", "Seen", "VIP", "Total",
-	    "Share" });
-	assert_cells(next_row(s), 7, (const char *[]){ "Müller", "15551234567", "1985-04-12",
-	    "2023-05-06T07:08:09", "TRUE", "5", "0.1" });
+	assert_header(s, 7,
+	    (const char *[]){ "Name", "Phone", "Born", "Seen", "VIP", "Total", "Share" });
+	assert_cells(next_row(s), 7,
+	    (const char *[]){ "Müller", "15551234567", "1985-04-12", "2023-05-06T07:08:09", "TRUE",
+		"5", "0.1" });
 	assert_cells(next_row(s), 7, (const char *[]){ "merged", "", "", "", "", "", "" });
 	ck_assert_uint_eq(next_row(s)->line, 6);
 	assert_end(s);
@@ -534,8 +554,8 @@ END_TEST
 
 START_TEST(xls_fixture_reads_like_xlsx)
 {
-	char *path = xasprintf("%s/tests/data/contacts.xls", getenv("top_srcdir") ?
-	    getenv("top_srcdir") : ".");
+	char *path = xasprintf("%s/tests/data/contacts.xls",
+	    getenv("top_srcdir") ? getenv("top_srcdir") : ".");
 	const struct source_sheet_info *info;
 	struct source *s;
 	struct row *row;
@@ -547,11 +567,13 @@ START_TEST(xls_fixture_reads_like_xlsx)
 	info = source_sheets(s, &n);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(info[1].name, "Other");
-	assert_header(s, 6, (const char *[]){ "First Name", "Last Name", "Mobile Phone",
-	    "Birthday", "Amount", "Met" });
+	assert_header(s, 6,
+	    (const char *[]){ "First Name", "Last Name", "Mobile Phone", "Birthday", "Amount",
+		"Met" });
 	row = next_row(s);
-	assert_cells(row, 6, (const char *[]){ "José", "Müller", "12015550123", "1985-04-12",
-	    "0.1", "2023-05-06T07:08:09" });
+	assert_cells(row, 6,
+	    (const char *[]){ "José", "Müller", "12015550123", "1985-04-12", "0.1",
+		"2023-05-06T07:08:09" });
 	ck_assert_uint_eq(row->line, 2);
 	row = next_row(s);
 	ck_assert_uint_eq(row->line, 4);
@@ -571,18 +593,22 @@ END_TEST
 
 START_TEST(zip_without_workbook_refused)
 {
-	const struct part parts[] = { { "mimetype", "application/vnd.oasis.opendocument."
-	    "spreadsheet", 0 }, { "content.xml", "<x/>", 0 } };
+	const struct part parts[] = { { "mimetype",
+					  "application/vnd.oasis.opendocument."
+					  "spreadsheet",
+					  0 },
+		{ "content.xml", "<x/>", 0 } };
 
-	assert_refused(write_zip("odf.xlsx", parts, 2, 0), "is a ZIP archive but not an XLSX "
+	assert_refused(write_zip("odf.xlsx", parts, 2, 0),
+	    "is a ZIP archive but not an XLSX "
 	    "workbook");
 }
 END_TEST
 
 START_TEST(truncated_zip_refused)
 {
-	const char *path = write_xlsx("cut.xlsx", NULL, NULL, NULL, SHEET("<row r=\"1\">"
-	    IS("A1", "a") "</row>"));
+	const char *path =
+	    write_xlsx("cut.xlsx", NULL, NULL, NULL, SHEET("<row r=\"1\">" IS("A1", "a") "</row>"));
 	FILE *f = fopen(path, "r+");
 	long size;
 
@@ -623,8 +649,10 @@ START_TEST(checksum_error_is_corrupt_and_nothing_is_read)
 	const struct part parts[] = {
 		{ "xl/workbook.xml", workbook_one, 0 },
 		{ "xl/_rels/workbook.xml.rels", rels_one, 0 },
-		{ "xl/worksheets/sheet1.xml", SHEET("<row r=\"1\">" IS("A1", "a") "</row>"
-		    "<row r=\"2\">" IS("A2", "MARKER") "</row>"), 0 },
+		{ "xl/worksheets/sheet1.xml",
+		    SHEET("<row r=\"1\">" IS("A1", "a") "</row>"
+							"<row r=\"2\">" IS("A2", "MARKER") "</row>"),
+		    0 },
 	};
 	const char *path = write_zip("crc.xlsx", parts, 3, 1);
 
@@ -646,7 +674,8 @@ START_TEST(zip_bomb_refused)
 	n = (size_t)sprintf(sheet, "<worksheet><sheetData><row r=\"1\">" IS("A1", "a") "</row>");
 	memset(sheet + n, ' ', size - n);
 	sheet[size] = '\0';
-	assert_refused(write_zip("bomb.xlsx", parts, 3, 0), "inflates to more than 100 times "
+	assert_refused(write_zip("bomb.xlsx", parts, 3, 0),
+	    "inflates to more than 100 times "
 	    "its compressed size, as a zip bomb does");
 	free(sheet);
 }
@@ -680,20 +709,22 @@ START_TEST(duplicate_entries_refused)
 		{ "xl/worksheets/Sheet1.xml", SHEET("<row r=\"1\">" IS("A1", "b") "</row>"), 0 },
 	};
 
-	assert_refused(write_zip("dup.xlsx", parts, 4, 0), "holds two files called "
+	assert_refused(write_zip("dup.xlsx", parts, 4, 0),
+	    "holds two files called "
 	    "xl/worksheets/");
 }
 END_TEST
 
 START_TEST(doctype_refused_before_any_entity)
 {
-	const char *laughs = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+	const char *laughs =
+	    "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
 	    "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
 	    "<!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">]>"
 	    "<worksheet><sheetData><row r=\"1\">" IS("A1", "&lol2;") "</row></sheetData>"
-	    "</worksheet>";
+								     "</worksheet>";
 	const char *ext = "<?xml version=\"1.0\"?><!DOCTYPE w SYSTEM \"file:///etc/passwd\">"
-	    "<workbook/>";
+			  "<workbook/>";
 
 	assert_refused(write_xlsx("laughs.xlsx", NULL, NULL, NULL, laughs), "declares a DTD");
 	assert_refused(write_xlsx("external.xlsx", ext, NULL, NULL, SHEET("")), "declares a DTD");
@@ -705,17 +736,20 @@ START_TEST(absurd_dimensions_refused)
 	char *sheet = xmalloc(16400 * 40 + 200), *p = sheet;
 	int i;
 
-	assert_refused(write_xlsx("xfe.xlsx", NULL, NULL, NULL, SHEET("<row r=\"1\">"
-	    IS("A1", "a") "</row><row r=\"2\">" IS("XFE2", "far") "</row>")),
+	assert_refused(write_xlsx("xfe.xlsx", NULL, NULL, NULL,
+			   SHEET("<row r=\"1\">" IS("A1", "a") "</row><row r=\"2\">" IS("XFE2",
+			       "far") "</row>")),
 	    "has a cell at \"XFE2\", beyond the last cell a spreadsheet has (XFD1048576)");
-	assert_refused(write_xlsx("row.xlsx", NULL, NULL, NULL, SHEET("<row r=\"1\">"
-	    IS("A1", "a") "</row><row r=\"1048577\">" IS("A1048577", "far") "</row>")),
+	assert_refused(write_xlsx("row.xlsx", NULL, NULL, NULL,
+			   SHEET("<row r=\"1\">" IS("A1",
+			       "a") "</row><row r=\"1048577\">" IS("A1048577", "far") "</row>")),
 	    "beyond the last row a spreadsheet has");
 	p += sprintf(p, "<worksheet><sheetData><row r=\"1\">" IS("A1", "a") "</row><row r=\"2\">");
 	for (i = 0; i < 16385; i++)
 		p += sprintf(p, "<c><v>%d</v></c>", i * 7919 % 10007);
 	sprintf(p, "</row></sheetData></worksheet>");
-	assert_refused(write_xlsx("wide.xlsx", NULL, NULL, NULL, sheet), "has more than 16384 "
+	assert_refused(write_xlsx("wide.xlsx", NULL, NULL, NULL, sheet),
+	    "has more than 16384 "
 	    "columns");
 	free(sheet);
 }
@@ -723,10 +757,13 @@ END_TEST
 
 START_TEST(damaged_parts_refused)
 {
-	assert_refused(write_xlsx("badxml.xlsx", NULL, NULL, NULL, SHEET("<row r=\"1\">"
-	    IS("A1", "a") "</row><row>")), "is not well-formed XML");
-	assert_refused(write_xlsx("badsst.xlsx", NULL, NULL, NULL, SHEET("<row r=\"1\">"
-	    "<c r=\"A1\" t=\"s\"><v>7</v></c></row>")), "refers to a shared text that the "
+	assert_refused(write_xlsx("badxml.xlsx", NULL, NULL, NULL,
+			   SHEET("<row r=\"1\">" IS("A1", "a") "</row><row>")),
+	    "is not well-formed XML");
+	assert_refused(write_xlsx("badsst.xlsx", NULL, NULL, NULL,
+			   SHEET("<row r=\"1\">"
+				 "<c r=\"A1\" t=\"s\"><v>7</v></c></row>")),
+	    "refers to a shared text that the "
 	    "workbook does not have");
 	assert_refused(write_xlsx("empty.xlsx", NULL, NULL, NULL, SHEET("<row r=\"1\"/>")),
 	    "is empty: there is no header row");

@@ -137,8 +137,8 @@ upsert_expect(enum strategy strategy, int64_t import_id, enum outcome want)
 	int64_t id = res.record_id;
 
 	ck_assert_msg(got == want, "%s gave %s, not %s%s%s", store_strategy_name(strategy),
-	              outcome_name(got), outcome_name(want), res.reason ? ": " : "",
-	              res.reason ? res.reason : "");
+	    outcome_name(got), outcome_name(want), res.reason ? ": " : "",
+	    res.reason ? res.reason : "");
 	store_result_clear(&res);
 	return id;
 }
@@ -198,11 +198,11 @@ assert_stored(int64_t id, const char *field, const char *want)
 	got = (const char *)sqlite3_column_text(st, 0);
 	if (want == NULL)
 		ck_assert_msg(got == NULL, "record %lld has %s \"%s\", not nothing", (long long)id,
-		              field, got);
+		    field, got);
 	else
 		ck_assert_msg(got != NULL && !strcmp(got, want),
-		              "record %lld has %s \"%s\", not \"%s\"", (long long)id, field,
-		              got != NULL ? got : "(nothing)", want);
+		    "record %lld has %s \"%s\", not \"%s\"", (long long)id, field,
+		    got != NULL ? got : "(nothing)", want);
 	sqlite3_finalize(st);
 	free(sql);
 }
@@ -238,19 +238,19 @@ START_TEST(prepare_creates_the_table_with_imported_from_and_unique_match_keys)
 	ck_assert_int_eq(table_exists("contacts"), 1);
 	for (size_t f = 0; f < schema->nfields; f++) {
 		char *sql = xasprintf("SELECT count(*) FROM pragma_table_info('contacts')"
-		                      " WHERE name = '%s'",
-		                      schema->fields[f].name);
+				      " WHERE name = '%s'",
+		    schema->fields[f].name);
 		ck_assert_msg(query_int(sql) == 1, "the table has no column %s",
-		              schema->fields[f].name);
+		    schema->fields[f].name);
 		free(sql);
 	}
 	ck_assert_int_eq(query_int("SELECT count(*) FROM pragma_table_info('contacts')"
-	                           " WHERE name = 'imported_from'"),
-	                 1);
+				   " WHERE name = 'imported_from'"),
+	    1);
 
 	st = query("SELECT il.\"unique\", ii.name FROM sqlite_master m,"
-	           " pragma_index_list(m.name) il, pragma_index_info(il.name) ii"
-	           " WHERE m.type = 'table' AND m.name = 'contacts'");
+		   " pragma_index_list(m.name) il, pragma_index_info(il.name) ii"
+		   " WHERE m.type = 'table' AND m.name = 'contacts'");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int unique = sqlite3_column_int(st, 0);
 		const char *column = (const char *)sqlite3_column_text(st, 1);
@@ -280,19 +280,17 @@ START_TEST(existing_table_lacking_a_column_is_refused_naming_it)
 	char *cause = NULL;
 	enum store_status ss;
 
-	ck_assert_int_eq(
-	    sqlite3_exec(store_sqlite_handle(store),
-	                 "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT,"
-	                 " last_name TEXT, email TEXT, phone TEXT, company TEXT,"
-	                 " job_title TEXT, birthday TEXT, country TEXT, tags TEXT,"
-	                 " status TEXT, imported_from INTEGER)",
-	                 NULL, NULL, NULL),
+	ck_assert_int_eq(sqlite3_exec(store_sqlite_handle(store),
+			     "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT,"
+			     " last_name TEXT, email TEXT, phone TEXT, company TEXT,"
+			     " job_title TEXT, birthday TEXT, country TEXT, tags TEXT,"
+			     " status TEXT, imported_from INTEGER)",
+			     NULL, NULL, NULL),
 	    SQLITE_OK);
 	ss = store_prepare(store, schema, &cause);
 	ck_assert_int_ne(ss, STORE_OK);
 	ck_assert_ptr_nonnull(cause);
-	ck_assert_msg(strstr(cause, "notes") != NULL, "the cause \"%s\" does not name notes",
-	              cause);
+	ck_assert_msg(strstr(cause, "notes") != NULL, "the cause \"%s\" does not name notes", cause);
 	free(cause);
 }
 END_TEST
@@ -560,7 +558,8 @@ START_TEST(key_conflict_is_rejected_naming_the_record_the_key_and_both_values)
 		ck_assert_int_eq(res.reason_field, schema_field_index(schema, "email"));
 		ck_assert_int_eq(res.record_id, id);
 		ck_assert_ptr_nonnull(res.before);
-		char *want = xasprintf("The phone matches record %lld (Ann Lee), but the email barb@example.com differs from the stored ann@example.com; import it with --on-key-conflict update to ",
+		char *want = xasprintf(
+		    "The phone matches record %lld (Ann Lee), but the email barb@example.com differs from the stored ann@example.com; import it with --on-key-conflict update to ",
 		    (long long)id);
 		ck_assert_msg(strncmp(res.reason, want, strlen(want)) == 0, "reason: %s", res.reason);
 		free(want);
@@ -624,8 +623,8 @@ START_TEST(row_matching_two_records_is_rejected_with_a_reason)
 		ck_assert_int_eq(upsert(s, IMPORT_B, &res), OUTCOME_REJECTED);
 		ck_assert_msg(res.reason != NULL && *res.reason != '\0', "no reason given");
 		ck_assert_msg(res.reason_field == schema_field_index(schema, "phone") ||
-		                  res.reason_field == schema_field_index(schema, "email"),
-		              "the reason is about field %d", res.reason_field);
+			res.reason_field == schema_field_index(schema, "email"),
+		    "the reason is about field %d", res.reason_field);
 		ck_assert_ptr_null(res.before);
 		store_result_clear(&res);
 	}
@@ -647,8 +646,9 @@ START_TEST(rollback_undoes_the_batch)
 	row_clear();
 	row_set("email", "gone@example.com");
 	ck_assert_int_eq(store_begin(store), STORE_OK);
-	ck_assert_int_eq(store_upsert(store, values, STRATEGY_UPDATE, KEY_CONFLICT_REJECT,
-	    IMPORT_A, &res), STORE_OK);
+	ck_assert_int_eq(
+	    store_upsert(store, values, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, IMPORT_A, &res),
+	    STORE_OK);
 	ck_assert_int_eq(res.outcome, OUTCOME_CREATED);
 	store_result_clear(&res);
 	store_rollback(store);
@@ -709,32 +709,38 @@ START_TEST(key_conflict_rule_needs_no_backend)
 
 	stored[phone] = row[phone] = "+12125550187";
 	/* An empty key on either side, or the same value: no conflict. */
-	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7,
-	    phone, stored, row, &res), 0);
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7, phone,
+			     stored, row, &res),
+	    0);
 	row[email] = "ann@example.com";
-	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7,
-	    phone, stored, row, &res), 0);
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7, phone,
+			     stored, row, &res),
+	    0);
 	stored[email] = "ann@example.com";
-	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7,
-	    phone, stored, row, &res), 0);
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_REJECT, 7, phone,
+			     stored, row, &res),
+	    0);
 	ck_assert_int_eq(res.key_conflict, 0);
 	ck_assert_ptr_null(res.reason);
 
 	/* Another email: under update, said and left to the strategy. */
 	row[email] = "bob@example.com";
-	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_UPDATE, 7,
-	    phone, stored, row, &res), 1);
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_UPDATE, KEY_CONFLICT_UPDATE, 7, phone,
+			     stored, row, &res),
+	    1);
 	ck_assert_int_eq(res.key_conflict, 1);
 	ck_assert_int_eq(res.reason_field, (int)email);
 	ck_assert_ptr_null(res.reason);
 	store_result_clear(&res);
 
 	/* Rejected, naming the record even when it has no name. */
-	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_MERGE, KEY_CONFLICT_REJECT, 7,
-	    phone, stored, row, &res), 1);
+	ck_assert_int_eq(store_key_conflict(schema, STRATEGY_MERGE, KEY_CONFLICT_REJECT, 7, phone,
+			     stored, row, &res),
+	    1);
 	ck_assert_int_eq(res.outcome, OUTCOME_REJECTED);
 	ck_assert_int_eq(res.record_id, 7);
-	ck_assert_str_eq(res.reason, "The phone matches record 7, but the email bob@example.com differs from the stored ann@example.com; import it with --on-key-conflict update to merge the row into that record all the same.");
+	ck_assert_str_eq(res.reason,
+	    "The phone matches record 7, but the email bob@example.com differs from the stored ann@example.com; import it with --on-key-conflict update to merge the row into that record all the same.");
 	store_result_clear(&res);
 	free(stored);
 	free(row);
@@ -758,7 +764,8 @@ START_TEST(unreachable_postgresql_targets_are_refused_with_a_sentence)
 {
 	/* Port 1 on the loopback answers at once: nobody listens there. */
 	static const char *const urls[] = {
-		"postgresql://127.0.0.1:1/contacts", "postgres://u:s3cret@127.0.0.1:1/contacts",
+		"postgresql://127.0.0.1:1/contacts",
+		"postgres://u:s3cret@127.0.0.1:1/contacts",
 		"postgresql://u:%zzs3cret@127.0.0.1:1/contacts",
 		"postgresql://127.0.0.1:1/contacts?password=s3cret&port=x",
 	};
@@ -842,17 +849,25 @@ START_TEST(journal_rows_read_back_typed)
 
 	/* One rejected row with two cells and one error. */
 	char *cells[] = { "Ann", "not-an-email" };
-	struct row_error err = { 1, "email", ERROR_VALIDATION, "The email is wrong.", "not-an-email", 0 };
+	struct row_error err = { 1, "email", ERROR_VALIDATION, "The email is wrong.",
+		"not-an-email", 0 };
 	struct record r = {
-		.row_no = 3, .line_no = 4, .cells = cells, .ncells = 2, .errors = &err,
-		.nerrors = 1, .nvalidation = 1, .outcome = OUTCOME_REJECTED, .matched_from = -1,
+		.row_no = 3,
+		.line_no = 4,
+		.cells = cells,
+		.ncells = 2,
+		.errors = &err,
+		.nerrors = 1,
+		.nvalidation = 1,
+		.outcome = OUTCOME_REJECTED,
+		.matched_from = -1,
 	};
 	struct counts c = { 0 };
 	c.n[OUTCOME_REJECTED] = 1;
 	ck_assert_int_eq(journal_rows(j, id, 1, &r, 1), STORE_OK);
 	ck_assert_int_eq(journal_batch(j, id, 1, 3, 1, &c, 1, 5, "committed"), STORE_OK);
-	ck_assert_int_eq(journal_progress(j, id, 3, 99, 3, &c, STATUS_COMPLETED_WITH_ERRORS,
-	    NULL, 1), STORE_OK);
+	ck_assert_int_eq(
+	    journal_progress(j, id, 3, 99, 3, &c, STATUS_COMPLETED_WITH_ERRORS, NULL, 1), STORE_OK);
 	ck_assert_int_eq(journal_last_batch(j, id), 1);
 
 	ck_assert_int_eq(journal_import(j, id, &row), 1);
@@ -911,7 +926,7 @@ START_TEST(journal_settles_an_import_whose_process_is_gone)
 	/* The first one's process is long gone; the second runs on another
 	 * host, where this one cannot look. */
 	char *sql = xasprintf("UPDATE sluice_imports SET pid = 999999999 WHERE id = %lld;"
-	    " UPDATE sluice_imports SET host = 'elsewhere' WHERE id = %lld",
+			      " UPDATE sluice_imports SET host = 'elsewhere' WHERE id = %lld",
 	    (long long)first, (long long)second);
 	ck_assert_int_eq(sqlite3_exec(store_sqlite_handle(store), sql, NULL, NULL, NULL), SQLITE_OK);
 	free(sql);
@@ -920,7 +935,7 @@ START_TEST(journal_settles_an_import_whose_process_is_gone)
 	size_t n;
 	ck_assert_int_eq(journal_imports(j, 10, &rows, &n), 0);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_int_eq(rows[0].id, second);	/* newest first */
+	ck_assert_int_eq(rows[0].id, second); /* newest first */
 	ck_assert_int_eq(rows[0].status, STATUS_RUNNING);
 	ck_assert_int_eq(rows[1].status, STATUS_INTERRUPTED);
 	journal_imports_free(rows, n);
@@ -939,8 +954,11 @@ START_TEST(journal_keeps_values_dropped_and_how_invalid_values_cost)
 {
 	struct journal *j = journal_open(store);
 	struct import_info info = {
-		.source_path = "/data/contacts.csv", .schema_name = "contacts",
-		.target_table = "contacts", .strategy = "update", .batch_size = 10,
+		.source_path = "/data/contacts.csv",
+		.schema_name = "contacts",
+		.target_table = "contacts",
+		.strategy = "update",
+		.batch_size = 10,
 		.invalid_values = "schema",
 	};
 	int64_t id = 0;
@@ -952,11 +970,25 @@ START_TEST(journal_keeps_values_dropped_and_how_invalid_values_cost)
 	struct row_error kept = { 7, "birthday", ERROR_VALIDATION, "Not a date.", "31/02/1990", 1 };
 	struct row_error gone = { 1, "email", ERROR_VALIDATION, "The email is wrong.", "ann@", 0 };
 	struct record r[] = {
-		{ .row_no = 1, .line_no = 2, .cells = cells, .ncells = 2, .errors = &kept,
-		    .nerrors = 1, .nvalidation = 1, .outcome = OUTCOME_CREATED, .record_id = 1,
+		{ .row_no = 1,
+		    .line_no = 2,
+		    .cells = cells,
+		    .ncells = 2,
+		    .errors = &kept,
+		    .nerrors = 1,
+		    .nvalidation = 1,
+		    .outcome = OUTCOME_CREATED,
+		    .record_id = 1,
 		    .matched_from = -1 },
-		{ .row_no = 2, .line_no = 3, .cells = cells, .ncells = 2, .errors = &gone,
-		    .nerrors = 1, .nvalidation = 1, .invalid = 1, .outcome = OUTCOME_REJECTED,
+		{ .row_no = 2,
+		    .line_no = 3,
+		    .cells = cells,
+		    .ncells = 2,
+		    .errors = &gone,
+		    .nerrors = 1,
+		    .nvalidation = 1,
+		    .invalid = 1,
+		    .outcome = OUTCOME_REJECTED,
 		    .matched_from = -1 },
 	};
 	ck_assert_int_eq(journal_rows(j, id, 1, r, 2), STORE_OK);
@@ -991,30 +1023,32 @@ START_TEST(journal_an_older_sluice_made_reads_then_gains_the_new_columns)
 {
 	/* The journal's tables as the sluice before values dropped made them. */
 	sqlite3 *db = store_sqlite_handle(store);
-	ck_assert_int_eq(sqlite3_exec(db,
-	    "CREATE TABLE sluice_imports (id INTEGER PRIMARY KEY, source_path TEXT NOT NULL,"
-	    " source_size INTEGER, source_sha256 TEXT, source_format TEXT,"
-	    " source_description TEXT, sheet TEXT, encoding TEXT, schema_name TEXT NOT NULL,"
-	    " schema_path TEXT, target_table TEXT NOT NULL, mapping TEXT, strategy TEXT NOT NULL,"
-	    " batch_size INTEGER, region TEXT, dry_run INTEGER NOT NULL DEFAULT 0,"
-	    " status TEXT NOT NULL, rows_done INTEGER NOT NULL DEFAULT 0,"
-	    " bytes_done INTEGER NOT NULL DEFAULT 0, total INTEGER,"
-	    " created INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,"
-	    " merged INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
-	    " skipped INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,"
-	    " failed INTEGER NOT NULL DEFAULT 0, not_processed INTEGER NOT NULL DEFAULT 0,"
-	    " started_at TEXT NOT NULL, finished_at TEXT, last_error TEXT, pid INTEGER,"
-	    " host TEXT, user_name TEXT, rolled_back_at TEXT, rollback TEXT);"
-	    "CREATE TABLE sluice_import_errors (id INTEGER PRIMARY KEY,"
-	    " import_id INTEGER NOT NULL, row_no INTEGER, line_no INTEGER, field TEXT,"
-	    " type TEXT NOT NULL, message TEXT NOT NULL, value TEXT);"
-	    "INSERT INTO sluice_imports (source_path, schema_name, target_table, strategy,"
-	    " status, started_at, finished_at, rejected) VALUES ('/data/old.csv', 'contacts',"
-	    " 'contacts', 'update', 'completed_with_errors', '2026-01-01T00:00:00Z',"
-	    " '2026-01-01T00:00:01Z', 1);"
-	    "INSERT INTO sluice_import_errors (import_id, row_no, line_no, field, type, message,"
-	    " value) VALUES (1, 1, 2, 'birthday', 'validation', 'Not a date.', '0.0.00');",
-	    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_exec(db,
+		"CREATE TABLE sluice_imports (id INTEGER PRIMARY KEY, source_path TEXT NOT NULL,"
+		" source_size INTEGER, source_sha256 TEXT, source_format TEXT,"
+		" source_description TEXT, sheet TEXT, encoding TEXT, schema_name TEXT NOT NULL,"
+		" schema_path TEXT, target_table TEXT NOT NULL, mapping TEXT, strategy TEXT NOT NULL,"
+		" batch_size INTEGER, region TEXT, dry_run INTEGER NOT NULL DEFAULT 0,"
+		" status TEXT NOT NULL, rows_done INTEGER NOT NULL DEFAULT 0,"
+		" bytes_done INTEGER NOT NULL DEFAULT 0, total INTEGER,"
+		" created INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,"
+		" merged INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
+		" skipped INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,"
+		" failed INTEGER NOT NULL DEFAULT 0, not_processed INTEGER NOT NULL DEFAULT 0,"
+		" started_at TEXT NOT NULL, finished_at TEXT, last_error TEXT, pid INTEGER,"
+		" host TEXT, user_name TEXT, rolled_back_at TEXT, rollback TEXT);"
+		"CREATE TABLE sluice_import_errors (id INTEGER PRIMARY KEY,"
+		" import_id INTEGER NOT NULL, row_no INTEGER, line_no INTEGER, field TEXT,"
+		" type TEXT NOT NULL, message TEXT NOT NULL, value TEXT);"
+		"INSERT INTO sluice_imports (source_path, schema_name, target_table, strategy,"
+		" status, started_at, finished_at, rejected) VALUES ('/data/old.csv', 'contacts',"
+		" 'contacts', 'update', 'completed_with_errors', '2026-01-01T00:00:00Z',"
+		" '2026-01-01T00:00:01Z', 1);"
+		"INSERT INTO sluice_import_errors (import_id, row_no, line_no, field, type, message,"
+		" value) VALUES (1, 1, 2, 'birthday', 'validation', 'Not a date.', '0.0.00');",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
 
 	/* Read as it is: no value dropped, no word for invalid values. */
 	struct journal *j = journal_open(store);

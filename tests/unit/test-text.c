@@ -15,7 +15,7 @@ check_fold(const char *header, const char *want)
 	char *got = text_fold_header(header);
 
 	ck_assert_msg(strcmp(got, want) == 0, "text_fold_header(\"%s\") is \"%s\", not \"%s\"",
-	              header, got, want);
+	    header, got, want);
 	free(got);
 }
 
@@ -35,7 +35,7 @@ check_trim(const char *s, const char *want)
 
 	ck_assert_ptr_eq(text_trim(copy), copy);
 	ck_assert_msg(strcmp(copy, want) == 0, "text_trim(\"%s\") is \"%s\", not \"%s\"", s, copy,
-	              want);
+	    want);
 	free(copy);
 }
 
@@ -49,9 +49,9 @@ START_TEST(utf8_invalid_at_finds_the_first_bad_byte)
 	/* Bytes after a NUL count too. */
 	ck_assert_uint_eq(text_utf8_invalid_at("a\0\xff", 3), 2);
 	ck_assert_uint_eq(text_utf8_invalid_at("ab\xff"
-	                                       "cd",
-	                                       5),
-	                  2);
+					       "cd",
+			      5),
+	    2);
 	/* A Latin-1 é, as in a file that is not UTF-8. */
 	ck_assert_uint_eq(text_utf8_invalid_at("Ren\xe9", 4), 3);
 	/* Overlong forms, surrogates and code points above U+10FFFF. */
@@ -90,21 +90,21 @@ START_TEST(fold_header_ignores_case_spaces_punctuation_accents)
 	check_fold("E\xe2\x80\x91Mail-Adresse", "emailadresse");
 	check_fold("Phone \xe2\x80\x93 mobile", "phonemobile");
 	check_fold("Stra\xc3\x9f"
-	           "e",
-	           "strasse");
+		   "e",
+	    "strasse");
 	check_fold("Stadt/Gemeinde (Wohnort)", "stadtgemeindewohnort");
 	check_fold("\xc3\x91"
-	           "and\xc3\xba",
-	           "nandu");
+		   "and\xc3\xba",
+	    "nandu");
 	check_fold("Fa\xc3\xa7"
-	           "ade",
-	           "facade");
+		   "ade",
+	    "facade");
 	check_fold("Gr\xc3\xbc\xc3\x9f"
-	           "e",
-	           "grusse");
+		   "e",
+	    "grusse");
 	check_fold("\xc5\x81\xc3\xb3"
-	           "d\xc5\xba",
-	           "lodz");
+		   "d\xc5\xba",
+	    "lodz");
 	check_fold("\xc5\x92uvre", "oeuvre");
 	check_fold("\xc3\x86gir \xc3\x98st", "aegirost");
 	check_fold("Address 2", "address2");
@@ -117,10 +117,10 @@ START_TEST(fold_header_keeps_other_scripts_and_drops_their_punctuation)
 {
 	/* 電話　番号 with an ideographic space. */
 	check_fold("\xe9\x9b\xbb\xe8\xa9\xb1\xe3\x80\x80\xe7\x95\xaa\xe5\x8f\xb7",
-	           "\xe9\x9b\xbb\xe8\xa9\xb1\xe7\x95\xaa\xe5\x8f\xb7");
+	    "\xe9\x9b\xbb\xe8\xa9\xb1\xe7\x95\xaa\xe5\x8f\xb7");
 	/* Ｅメール: fullwidth E, then katakana kept as it is. */
 	check_fold("\xef\xbc\xa5\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab",
-	           "e\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab");
+	    "e\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab");
 	/* Имя stays as it is. */
 	check_fold("\xd0\x98\xd0\xbc\xd1\x8f", "\xd0\x98\xd0\xbc\xd1\x8f");
 	/* A byte order mark before the first header. */
@@ -141,8 +141,8 @@ START_TEST(text_escape_shows_escape_sequences)
 	check_escape("del\x7f", "del\\x7f");
 	/* U+009B, the C1 control sequence introducer. */
 	check_escape("csi\xc2\x9b"
-	             "2J",
-	             "csi\\x9b2J");
+		     "2J",
+	    "csi\\x9b2J");
 	/* Invalid bytes, shown byte by byte. */
 	check_escape("Ren\xe9", "Ren\\xe9");
 	check_escape("\xc0\xaf", "\\xc0\\xaf");

@@ -38,14 +38,20 @@ check_fit(const char *clean, int width, int right, const char *want)
 START_TEST(escape_sequences_never_reach_the_terminal)
 {
 	check_clean("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m");
-	check_clean("a\x07" "b\x7f", "a\\x07b\\x7f");
+	check_clean("a\x07"
+		    "b\x7f",
+	    "a\\x07b\\x7f");
 	check_clean("line\nnext\ttab\r", "line\\nnext\\ttab\\r");
 	/* C1 controls as code points (CSI is U+009B). */
-	check_clean("x\xc2\x9b" "2J", "x\\x9b2J");
+	check_clean("x\xc2\x9b"
+		    "2J",
+	    "x\\x9b2J");
 	/* Bytes that are not UTF-8. */
 	check_clean("Ren\xe9", "Ren\\xe9");
 	/* Bidirectional overrides could reorder what is shown. */
-	check_clean("abc\xe2\x80\xae" "def", "abc\\u{202e}def");
+	check_clean("abc\xe2\x80\xae"
+		    "def",
+	    "abc\\u{202e}def");
 	check_clean(NULL, "");
 }
 END_TEST
@@ -65,7 +71,7 @@ END_TEST
 
 START_TEST(cutting_never_splits_a_wide_character)
 {
-	const char *cjk = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e";	/* 日本語 */
+	const char *cjk = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"; /* 日本語 */
 	int used;
 	char *cut = tui_text_cut(cjk, 5, &used);
 	/* 日本 (4 columns) and the ellipsis. */
@@ -81,7 +87,9 @@ START_TEST(cutting_never_splits_a_wide_character)
 	ck_assert_str_eq(cut, cjk);
 	free(cut);
 	/* A combining accent stays with its letter. */
-	cut = tui_text_cut("e\xcc\x81" "abc", 2, &used);
+	cut = tui_text_cut("e\xcc\x81"
+			   "abc",
+	    2, &used);
 	ck_assert_str_eq(cut, "e\xcc\x81\xe2\x80\xa6");
 	free(cut);
 	cut = tui_text_cut("abc", 0, &used);

@@ -27,30 +27,30 @@ enum {
 	NFIELDS
 };
 
-static char *statuses[] = {"Active", "On Hold", "Closed"};
+static char *statuses[] = { "Active", "On Hold", "Closed" };
 
 static struct field fields[NFIELDS] = {
-    [F_NAME] = {.name = "name", .type = FIELD_TEXT, .required = 1},
-    [F_EMAIL] = {.name = "email", .type = FIELD_EMAIL},
-    [F_PHONE] = {.name = "phone", .type = FIELD_PHONE},
-    [F_BIRTHDAY] = {.name = "birthday", .type = FIELD_DATE},
-    [F_AMOUNT] = {.name = "amount", .type = FIELD_NUMBER},
-    [F_AMOUNT_EU] = {.name = "amount_eu", .type = FIELD_NUMBER, .decimal_comma = 1},
-    [F_COUNT] = {.name = "count", .type = FIELD_NUMBER, .integer = 1},
-    [F_STATUS] = {.name = "status", .type = FIELD_ENUM, .values = statuses, .nvalues = 3},
-    [F_TAGS] = {.name = "tags", .type = FIELD_LIST, .separator = ";"},
-    [F_CODE] = {.name = "code", .type = FIELD_TEXT, .pattern = "^[A-Z]{2}[0-9]{3}$"},
-    [F_NICKNAME] = {.name = "nickname", .type = FIELD_TEXT, .max_length = 4},
-    [F_ROLES] = {.name = "roles", .type = FIELD_LIST, .separator = " | ", .max_length = 12},
+	[F_NAME] = { .name = "name", .type = FIELD_TEXT, .required = 1 },
+	[F_EMAIL] = { .name = "email", .type = FIELD_EMAIL },
+	[F_PHONE] = { .name = "phone", .type = FIELD_PHONE },
+	[F_BIRTHDAY] = { .name = "birthday", .type = FIELD_DATE },
+	[F_AMOUNT] = { .name = "amount", .type = FIELD_NUMBER },
+	[F_AMOUNT_EU] = { .name = "amount_eu", .type = FIELD_NUMBER, .decimal_comma = 1 },
+	[F_COUNT] = { .name = "count", .type = FIELD_NUMBER, .integer = 1 },
+	[F_STATUS] = { .name = "status", .type = FIELD_ENUM, .values = statuses, .nvalues = 3 },
+	[F_TAGS] = { .name = "tags", .type = FIELD_LIST, .separator = ";" },
+	[F_CODE] = { .name = "code", .type = FIELD_TEXT, .pattern = "^[A-Z]{2}[0-9]{3}$" },
+	[F_NICKNAME] = { .name = "nickname", .type = FIELD_TEXT, .max_length = 4 },
+	[F_ROLES] = { .name = "roles", .type = FIELD_LIST, .separator = " | ", .max_length = 12 },
 };
 
 static struct schema schema = {
-    .name = "contacts",
-    .table = "contacts",
-    .region = "US",
-    .date_order = DATE_MDY,
-    .fields = fields,
-    .nfields = NFIELDS,
+	.name = "contacts",
+	.table = "contacts",
+	.region = "US",
+	.date_order = DATE_MDY,
+	.fields = fields,
+	.nfields = NFIELDS,
 };
 
 static struct validator *v;
@@ -81,14 +81,14 @@ check_with(const struct validator *w, size_t f, const char *value, const char *w
 	int rc = validate_value(w, f, value, &out, &cause);
 
 	ck_assert_msg(rc == 0, "%s \"%s\" was refused: %s", fields[f].name, value,
-	              cause != NULL ? cause : "(no cause)");
+	    cause != NULL ? cause : "(no cause)");
 	if (want == NULL)
 		ck_assert_msg(out == NULL, "%s \"%s\" became \"%s\", not nothing", fields[f].name,
-		              value, out);
+		    value, out);
 	else
 		ck_assert_msg(out != NULL && strcmp(out, want) == 0,
-		              "%s \"%s\" became \"%s\", not \"%s\"", fields[f].name, value,
-		              out != NULL ? out : "(nothing)", want);
+		    "%s \"%s\" became \"%s\", not \"%s\"", fields[f].name, value,
+		    out != NULL ? out : "(nothing)", want);
 	free(out);
 }
 
@@ -106,13 +106,13 @@ refused_with(const struct validator *w, size_t f, const char *value)
 	int rc = validate_value(w, f, value, &out, &cause);
 
 	ck_assert_msg(rc == -1, "%s \"%s\" was taken as \"%s\"", fields[f].name, value,
-	              out != NULL ? out : "(nothing)");
+	    out != NULL ? out : "(nothing)");
 	ck_assert_ptr_null(out);
 	ck_assert_ptr_nonnull(cause);
 	/* A sentence, and without the value: the caller shows that. */
 	ck_assert_msg(cause[strlen(cause) - 1] == '.', "\"%s\" is no sentence", cause);
 	ck_assert_msg(strlen(value) < 6 || strstr(cause, value) == NULL,
-	              "the cause \"%s\" repeats the value", cause);
+	    "the cause \"%s\" repeats the value", cause);
 	return cause;
 }
 
@@ -129,8 +129,7 @@ check_refused_saying(const struct validator *w, size_t f, const char *value, con
 	char *cause = refused_with(w, f, value);
 
 	ck_assert_msg(strstr(cause, needle) != NULL,
-	              "%s \"%s\": the cause \"%s\" does not say \"%s\"", fields[f].name, value,
-	              cause, needle);
+	    "%s \"%s\": the cause \"%s\" does not say \"%s\"", fields[f].name, value, cause, needle);
 	free(cause);
 }
 
@@ -138,9 +137,9 @@ START_TEST(text_is_trimmed)
 {
 	check_ok(F_NAME, "  Ada Lovelace \t", "Ada Lovelace");
 	check_ok(F_NAME,
-	         "\xc2\xa0"
-	         "Ada\xc2\xa0",
-	         "Ada");
+	    "\xc2\xa0"
+	    "Ada\xc2\xa0",
+	    "Ada");
 	check_ok(F_NAME, "Ada\xc2\xa0Lovelace", "Ada\xc2\xa0Lovelace");
 }
 END_TEST
@@ -179,8 +178,7 @@ START_TEST(email_is_lowercased_and_trimmed)
 {
 	check_ok(F_EMAIL, "  John.Doe@Example.COM ", "john.doe@example.com");
 	check_ok(F_EMAIL, "a+tag@mail.example.co.uk", "a+tag@mail.example.co.uk");
-	check_ok(F_EMAIL, "\xc2\xa0X_Y@Sub-Domain.Example.org\xc2\xa0",
-	         "x_y@sub-domain.example.org");
+	check_ok(F_EMAIL, "\xc2\xa0X_Y@Sub-Domain.Example.org\xc2\xa0", "x_y@sub-domain.example.org");
 	check_ok(F_EMAIL, "jos\xc3\xa9@m\xc3\xbcnchen.de", "jos\xc3\xa9@m\xc3\xbcnchen.de");
 }
 END_TEST
@@ -198,9 +196,9 @@ START_TEST(email_refuses_what_is_no_address)
 	check_refused_saying(v, F_EMAIL, "john@example..com", "domain");
 	check_refused_saying(v, F_EMAIL, "john doe@example.com", "spaces");
 	check_refused_saying(v, F_EMAIL,
-	                     "john\xc2\xa0"
-	                     "doe@example.com",
-	                     "spaces");
+	    "john\xc2\xa0"
+	    "doe@example.com",
+	    "spaces");
 	check_refused(F_EMAIL, "John <john@example.com>");
 	check_refused(F_EMAIL, "\"john\"@example.com");
 	check_refused(F_EMAIL, "a@b.com,c@d.com");
@@ -274,8 +272,7 @@ START_TEST(validator_new_refuses_unknown_region)
 
 	w = validator_new(&schema, "XX", &cause);
 	ck_assert_ptr_null(w);
-	ck_assert_str_eq(
-	    cause,
+	ck_assert_str_eq(cause,
 	    "The phone region \"XX\" is not a known ISO 3166 country code, such as US or DE.");
 	free(cause);
 
@@ -418,11 +415,11 @@ START_TEST(number_canonical_form)
 	check_ok(F_AMOUNT, "1 234 567.25", "1234567.25");
 	check_ok(F_AMOUNT, "1'234.5", "1234.5");
 	check_ok(F_AMOUNT,
-	         "\xe2\x88\x92"
-	         "3",
-	         "-3");
+	    "\xe2\x88\x92"
+	    "3",
+	    "-3");
 	check_ok(F_AMOUNT, "123456789012345678901234567890.000000000000000000001",
-	         "123456789012345678901234567890.000000000000000000001");
+	    "123456789012345678901234567890.000000000000000000001");
 }
 END_TEST
 
@@ -444,13 +441,13 @@ START_TEST(number_decimal_comma)
 	check_ok(F_AMOUNT_EU, "-0,25", "-0.25");
 	check_ok(F_AMOUNT_EU, "1 234,5", "1234.5");
 	check_ok(F_AMOUNT_EU,
-	         "1\xc2\xa0"
-	         "234,5",
-	         "1234.5");
+	    "1\xc2\xa0"
+	    "234,5",
+	    "1234.5");
 	check_ok(F_AMOUNT_EU,
-	         "1\xe2\x80\xaf"
-	         "234,5",
-	         "1234.5");
+	    "1\xe2\x80\xaf"
+	    "234,5",
+	    "1234.5");
 	check_ok(F_AMOUNT_EU, "1'234'567", "1234567");
 	check_ok(F_AMOUNT_EU, "1.234", "1234");
 	check_ok(F_AMOUNT_EU, "42", "42");
@@ -534,7 +531,7 @@ START_TEST(max_length_counts_characters_not_bytes)
 	/* Zoë! is 4 characters in 5 bytes. */
 	check_ok(F_NICKNAME, "Zo\xc3\xab!", "Zo\xc3\xab!");
 	check_ok(F_NICKNAME, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
-	         "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
 	/* Counted after trimming. */
 	check_ok(F_NICKNAME, "  Ada  ", "Ada");
 	cause = refused_with(v, F_NICKNAME, "Zo\xc3\xab!!");
@@ -558,22 +555,22 @@ END_TEST
 /* --- Whole rows ------------------------------------------------------------ */
 
 static struct field row_fields[] = {
-    {.name = "name", .label = "Name", .type = FIELD_TEXT, .required = 1},
-    {.name = "email", .label = "Email", .type = FIELD_EMAIL},
-    {.name = "phone", .label = "Phone", .type = FIELD_PHONE},
+	{ .name = "name", .label = "Name", .type = FIELD_TEXT, .required = 1 },
+	{ .name = "email", .label = "Email", .type = FIELD_EMAIL },
+	{ .name = "phone", .label = "Phone", .type = FIELD_PHONE },
 };
-static size_t row_keys[] = {1, 2};
+static size_t row_keys[] = { 1, 2 };
 static struct schema row_schema = {
-    .name = "people",
-    .table = "people",
-    .region = "US",
-    .fields = row_fields,
-    .nfields = 3,
-    .match_keys = row_keys,
-    .nmatch_keys = 2,
+	.name = "people",
+	.table = "people",
+	.region = "US",
+	.fields = row_fields,
+	.nfields = 3,
+	.match_keys = row_keys,
+	.nmatch_keys = 2,
 };
 /* The file's columns: phone, name, email. */
-static const int row_columns[] = {1, 2, 0};
+static const int row_columns[] = { 1, 2, 0 };
 
 struct problems {
 	size_t n;
@@ -582,8 +579,7 @@ struct problems {
 };
 
 static void
-note_problem(void *ctx, int field, int column, const char *message, const char *value,
-             int dropped)
+note_problem(void *ctx, int field, int column, const char *message, const char *value, int dropped)
 {
 	struct problems *p = ctx;
 
@@ -622,9 +618,9 @@ assert_problem(const struct problems *p, size_t i, int field, int column, const 
  * receives the normalized values. */
 static size_t
 check_row(const char *phone, const char *name, const char *email, const char *row_error,
-          char **values, struct problems *p)
+    char **values, struct problems *p)
 {
-	char *cells[] = {(char *)phone, (char *)name, (char *)email};
+	char *cells[] = { (char *)phone, (char *)name, (char *)email };
 	struct validator *rv;
 	char *cause = NULL;
 	size_t n;
@@ -651,7 +647,7 @@ START_TEST(row_with_valid_values_gives_them_normalized)
 	struct problems p;
 
 	ck_assert_uint_eq(check_row("(212) 555-0187", " Ada ", "Ada@Example.COM", NULL, values, &p),
-	                  0);
+	    0);
 	ck_assert_str_eq(values[0], "Ada");
 	ck_assert_str_eq(values[1], "ada@example.com");
 	ck_assert_str_eq(values[2], "+12125550187");
@@ -695,7 +691,7 @@ START_TEST(row_without_a_match_key_is_refused_as_a_whole)
 
 	ck_assert_uint_eq(check_row("", "Ada", "", NULL, values, &p), 1);
 	assert_problem(&p, 0, -1, -1,
-	               "The row has no email or phone; it needs one to find the record again.");
+	    "The row has no email or phone; it needs one to find the record again.");
 	ck_assert_str_eq(values[0], "Ada");
 	values_clear(values);
 	problems_clear(&p);
@@ -707,9 +703,8 @@ START_TEST(row_the_source_refused_is_not_checked_further)
 	char *values[3];
 	struct problems p;
 
-	ck_assert_uint_eq(check_row("x", "", "y", "This row has 2 fields; the header has 3.", values,
-	                            &p),
-	                  1);
+	ck_assert_uint_eq(
+	    check_row("x", "", "y", "This row has 2 fields; the header has 3.", values, &p), 1);
 	assert_problem(&p, 0, -1, -1, "This row has 2 fields; the header has 3.");
 	for (size_t f = 0; f < 3; f++)
 		ck_assert_ptr_null(values[f]);
@@ -719,10 +714,10 @@ END_TEST
 
 START_TEST(row_with_a_required_field_without_column_says_so)
 {
-	static const int columns[] = {-1, 2, 0};
-	char *cells[] = {(char *)"", (char *)"Ada", (char *)"ada@example.com"};
+	static const int columns[] = { -1, 2, 0 };
+	char *cells[] = { (char *)"", (char *)"Ada", (char *)"ada@example.com" };
 	struct validator *rv;
-	struct problems p = {0};
+	struct problems p = { 0 };
 	char *cause = NULL;
 
 	rv = validator_new(&row_schema, NULL, &cause);
@@ -737,36 +732,42 @@ END_TEST
 /* Fields that drop an invalid value alone, or reject the row: name
  * (required), email and phone (match keys), birthday (drop_value), status
  * (reject_row). The file's columns are the fields' order. */
-static char *drop_statuses[] = {"lead", "customer"};
+static char *drop_statuses[] = { "lead", "customer" };
 static struct field drop_fields[] = {
-    {.name = "name", .label = "Name", .type = FIELD_TEXT, .required = 1},
-    {.name = "email", .label = "Email", .type = FIELD_EMAIL},
-    {.name = "phone", .label = "Phone", .type = FIELD_PHONE},
-    {.name = "birthday", .label = "Birthday", .type = FIELD_DATE,
-     .on_invalid = ON_INVALID_DROP_VALUE},
-    {.name = "status", .label = "Status", .type = FIELD_ENUM, .values = drop_statuses,
-     .nvalues = 2, .on_invalid = ON_INVALID_REJECT_ROW},
+	{ .name = "name", .label = "Name", .type = FIELD_TEXT, .required = 1 },
+	{ .name = "email", .label = "Email", .type = FIELD_EMAIL },
+	{ .name = "phone", .label = "Phone", .type = FIELD_PHONE },
+	{ .name = "birthday",
+	    .label = "Birthday",
+	    .type = FIELD_DATE,
+	    .on_invalid = ON_INVALID_DROP_VALUE },
+	{ .name = "status",
+	    .label = "Status",
+	    .type = FIELD_ENUM,
+	    .values = drop_statuses,
+	    .nvalues = 2,
+	    .on_invalid = ON_INVALID_REJECT_ROW },
 };
 static struct schema drop_schema = {
-    .name = "people",
-    .table = "people",
-    .region = "US",
-    .fields = drop_fields,
-    .nfields = 5,
-    .match_keys = row_keys,
-    .nmatch_keys = 2,
+	.name = "people",
+	.table = "people",
+	.region = "US",
+	.fields = drop_fields,
+	.nfields = 5,
+	.match_keys = row_keys,
+	.nmatch_keys = 2,
 };
-static const int drop_columns[] = {0, 1, 2, 3, 4};
+static const int drop_columns[] = { 0, 1, 2, 3, 4 };
 
 /* Checks the row (name, email, phone, birthday, status) under the
  * schema's on_invalid, or with every invalid value rejecting its row;
  * values (5 slots) receives the normalized values. */
 static size_t
 check_drop_row(enum invalid_values iv, const char *name, const char *email, const char *phone,
-               const char *birthday, const char *status, char **values, struct problems *p)
+    const char *birthday, const char *status, char **values, struct problems *p)
 {
-	char *cells[] = {(char *)name, (char *)email, (char *)phone, (char *)birthday,
-	                 (char *)status};
+	char *cells[] = { (char *)name, (char *)email, (char *)phone, (char *)birthday,
+		(char *)status };
 	struct validator *rv;
 	char *cause = NULL;
 	size_t n;
@@ -791,14 +792,14 @@ START_TEST(row_with_an_invalid_optional_value_is_kept_without_it)
 {
 	/* An impossible date, Google's yearless birthday, Outlook's "no
 	 * birthday". */
-	static const char *const bad[] = {"31/02/1990", "--07-04", "0.0.00"};
+	static const char *const bad[] = { "31/02/1990", "--07-04", "0.0.00" };
 	char *values[5];
 	struct problems p;
 
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		ck_assert_uint_eq(check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "ada@example.com",
-		                                 "(212) 555-0187", bad[i], "Lead", values, &p),
-		                  0);
+				      "(212) 555-0187", bad[i], "Lead", values, &p),
+		    0);
 		ck_assert_uint_eq(p.n, 1);
 		assert_problem(&p, 0, 3, 3, NULL);
 		ck_assert_int_eq(p.dropped[0], 1);
@@ -820,8 +821,8 @@ START_TEST(row_with_an_invalid_reject_row_value_is_rejected)
 	struct problems p;
 
 	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "ada@example.com", "",
-	                                 "1990-02-03", "vip", values, &p),
-	                  1);
+			      "1990-02-03", "vip", values, &p),
+	    1);
 	ck_assert_uint_eq(p.n, 1);
 	assert_problem(&p, 0, 4, 4, NULL);
 	ck_assert_int_eq(p.dropped[0], 0);
@@ -838,9 +839,9 @@ START_TEST(a_rejected_row_drops_no_value_alone)
 
 	/* A bad email rejects the row: the bad birthday goes with it, as one
 	 * more reason, not as a value dropped. */
-	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "ada@", "", "31/02/1990",
-	                                 "", values, &p),
-	                  2);
+	ck_assert_uint_eq(
+	    check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "ada@", "", "31/02/1990", "", values, &p),
+	    2);
 	assert_problem(&p, 0, 1, 1, NULL);
 	assert_problem(&p, 1, 3, 3, NULL);
 	ck_assert_int_eq(p.dropped[0], 0);
@@ -849,12 +850,11 @@ START_TEST(a_rejected_row_drops_no_value_alone)
 	problems_clear(&p);
 
 	/* Without a match key the row is rejected, its dropped value too. */
-	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "", "", "--07-04", "",
-	                                 values, &p),
-	                  2);
+	ck_assert_uint_eq(
+	    check_drop_row(INVALID_VALUES_SCHEMA, "Ada", "", "", "--07-04", "", values, &p), 2);
 	assert_problem(&p, 0, 3, 3, NULL);
 	assert_problem(&p, 1, -1, -1,
-	               "The row has no email or phone; it needs one to find the record again.");
+	    "The row has no email or phone; it needs one to find the record again.");
 	ck_assert_int_eq(p.dropped[0], 0);
 	ck_assert_int_eq(p.dropped[1], 0);
 	drop_values_clear(values);
@@ -868,8 +868,8 @@ START_TEST(invalid_values_reject_row_rejects_for_any_field)
 	struct problems p;
 
 	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_REJECT_ROW, "Ada", "ada@example.com", "",
-	                                 "0.0.00", "", values, &p),
-	                  1);
+			      "0.0.00", "", values, &p),
+	    1);
 	assert_problem(&p, 0, 3, 3, NULL);
 	ck_assert_int_eq(p.dropped[0], 0);
 	drop_values_clear(values);
