@@ -33,6 +33,11 @@ importer=$(tmux_ new-session -d -s import -x 120 -y 30 -P -F '#{pane_pid}' \
 	"read go <gate; exec env SLUICE_SCHEMA_DIR='$SLUICE_SCHEMA_DIR' '$SLUICE' import contacts.csv --db hup.db --batch-size $size --retries 10 --retry-base 50")
 [ -n "$importer" ] && pass "sluice runs in a tmux session (process $importer)" ||
 	fail "sluice runs in a tmux session" "tmux said nothing"
+# The pane's process gets its terminal a moment after tmux names it.
+end=$((SECONDS + 10))
+while ! readlink "/proc/$importer/fd/2" 2>/dev/null | grep -q '^/dev/pts/' && [ "$SECONDS" -lt "$end" ]; do
+	sleep 0.05
+done
 assert_match "$(readlink "/proc/$importer/fd/2")" "^/dev/pts/" "its standard error is the session's terminal"
 start_holder hup.db
 echo go >gate
