@@ -227,9 +227,18 @@ tui_run_poll(struct tui_run *r)
 				if (r->start_error == NULL && WIFEXITED(st) && WEXITSTATUS(st) == 127)
 					r->start_error = xstrdup(_(
 					    "The import could not be started (the sluice program was not found)."));
+				else if (r->start_error == NULL && WIFSIGNALED(st))
+					r->start_error =
+					    xasprintf(_("The import process was ended by a "
+							"signal (%s) before it said how it "
+							"ended; see sluice history."),
+						strsignal(WTERMSIG(st)));
 				else if (r->start_error == NULL)
-					r->start_error = xstrdup(_(
-					    "The import stopped before it said how it ended; see sluice history."));
+					r->start_error =
+					    xasprintf(_("The import process exited with code "
+							"%d before it said how it ended; "
+							"see sluice history."),
+						WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 			}
 		}
 	}
