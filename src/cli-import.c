@@ -362,6 +362,8 @@ enum {
 	OPT_INVALID_VALUES,
 	OPT_STRICT_MAPPING,
 	OPT_KEY_CONFLICT,
+	OPT_RECONNECT_FOR,
+	OPT_CONNECT_TIMEOUT,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -410,6 +412,11 @@ const struct cli_option cli_import_options[] = {
 	    N_("progress on standard error (default: auto)"), 0 },
 	{ "max-duration", required_argument, OPT_MAX_DURATION, N_("--max-duration D"),
 	    N_("stop at a batch boundary after D (90s, 10m, 1h30m)"), 0 },
+	{ "reconnect-for", required_argument, OPT_RECONNECT_FOR, N_("--reconnect-for D"),
+	    N_("reconnect to a lost PostgreSQL server for up to D\n(default: %d s; 0: never)"),
+	    ENGINE_DEFAULT_RECONNECT_FOR_S },
+	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT, N_("--connect-timeout SECONDS"),
+	    N_("how long a connection attempt to PostgreSQL may take\n(default: 10)"), 0 },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -423,6 +430,8 @@ const struct cli_option cli_resume_options[] = {
 	{ "max-duration", required_argument, OPT_MAX_DURATION, NULL, NULL, 0 },
 	{ "retries", required_argument, OPT_RETRIES, NULL, NULL, 0 },
 	{ "retry-base", required_argument, OPT_RETRY_BASE, NULL, NULL, 0 },
+	{ "reconnect-for", required_argument, OPT_RECONNECT_FOR, NULL, NULL, 0 },
+	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT, NULL, NULL, 0 },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -452,6 +461,19 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 	case OPT_RETRIES: return cli_number("--retries", arg, 0, 100, &o->retries) != 0 ? -1 : 1;
 	case OPT_RETRY_BASE:
 		return cli_number("--retry-base", arg, 1, 60000, &o->retry_base_ms) != 0 ? -1 : 1;
+	case OPT_RECONNECT_FOR:
+		o->reconnect_for_s = strcmp(arg, "0") == 0 ? 0 : cli_duration_parse(arg);
+		if (o->reconnect_for_s < 0) {
+			cli_error("usage",
+			    _("sluice: --reconnect-for needs a duration such as 90s, 10m or 1h30m, or 0, not \"%s\".\n"),
+			    arg);
+			return -1;
+		}
+		return 1;
+	case OPT_CONNECT_TIMEOUT:
+		return cli_number("--connect-timeout", arg, 1, 3600, &o->connect_timeout_s) != 0 ?
+		    -1 :
+		    1;
 	default: return 0;
 	}
 }
@@ -465,6 +487,7 @@ cli_import(int argc, char **argv)
 		.batch_size = ENGINE_DEFAULT_BATCH,
 		.retries = ENGINE_DEFAULT_RETRIES,
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
+		.reconnect_for_s = ENGINE_DEFAULT_RECONNECT_FOR_S,
 	};
 	int json = 0, c;
 	int mode = CLI_PROGRESS_AUTO;
@@ -580,6 +603,7 @@ cli_resume(int argc, char **argv)
 		.batch_size = ENGINE_DEFAULT_BATCH,
 		.retries = ENGINE_DEFAULT_RETRIES,
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
+		.reconnect_for_s = ENGINE_DEFAULT_RECONNECT_FOR_S,
 	};
 	int json = 0, mode = CLI_PROGRESS_AUTO, c;
 	opterr = 0;

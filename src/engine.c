@@ -120,6 +120,9 @@ struct engine {
 	char *read_error;     /* the rest of the file could not be read */
 	uint64_t skip_rows;   /* resume: rows before the cursor */
 	uint64_t first_batch; /* resume: batches already journaled */
+	int journal_behind;   /* the server lost committed batches: what is
+			       * counted here is not what it keeps, so the
+			       * end is not journaled (resume reads the truth) */
 
 	/* Reader progress, read by the writer for the snapshot. */
 	atomic_ullong rows_read;
@@ -807,6 +810,69 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 	return BATCH_COMMITTED;
 }
 
+/* After the connection to the server was lost: connects again with
+ * backoff and jitter for up to --reconnect-for, then asks the journal
+ * whether batch committed (its row is written in its transaction).
+ * Returns 1 when it did, 0 when it is to be written again, -1 when the
+ * server stayed away (or the store cannot reconnect), -2 on cancel. */
+static int
+engine_reconnect(struct engine *e, uint64_t batch)
+{
+	if (e->o.reconnect_for_s <= 0 || e->o.dry_run || e->id == 0)
+		return -1;
+	/* At once first: a store that lost no connection says so here. */
+	uint64_t last = 0;
+	enum store_status ss = store_reconnect(e->store, e->id, &last);
+	if (ss == STORE_FATAL)
+		return -1;
+	char *shown = store_target_shown(e->o.db);
+	double deadline = engine_now() + e->o.reconnect_for_s;
+	int end = -1;
+	for (unsigned attempt = 1; ss == STORE_TRANSIENT; attempt++) {
+		unsigned ms = 500u << (attempt - 1 < 6 ? attempt - 1 : 6);
+		ms = ms / 2 + (unsigned)(rand_r(&e->rand_state) % (ms / 2 + 1));
+		double left = deadline - engine_now();
+		if (left <= 0)
+			break;
+		if (ms > left * 1000)
+			ms = (unsigned)(left * 1000);
+		unsigned long long done = e->rows_done;
+		engine_event(e, PROGRESS_RETRY, batch,
+		    ngettext(
+			"Connection to %s lost; reconnecting (attempt %u) in %u s; %llu row is committed.",
+			"Connection to %s lost; reconnecting (attempt %u) in %u s; %llu rows are committed.",
+			done),
+		    shown, attempt, (ms + 999) / 1000, done);
+		engine_publish(e, STATUS_RETRYING);
+		if (engine_wait_ms(e, ms)) {
+			end = -2;
+			break;
+		}
+		ss = store_reconnect(e->store, e->id, &last);
+	}
+	if (ss == STORE_OK && last + 1 < batch) {
+		/* A server that lost transactions it had acknowledged (a crash
+		 * with synchronous_commit off): only resume reads the truth. */
+		engine_event(e, PROGRESS_RETRY, batch,
+		    _("Connection to %s made again, but the server lost batches it had committed (it keeps those up to %llu); the import stops here, safe to resume: sluice resume %lld."),
+		    shown, (unsigned long long)last, (long long)e->id);
+		e->journal_behind = 1;
+		end = -1;
+	} else if (ss == STORE_OK) {
+		end = last >= batch;
+		engine_event(e, PROGRESS_RETRY, batch,
+		    end ?
+			_("Connection to %s lost and made again; batch %llu had committed.") :
+			_("Connection to %s lost and made again; batch %llu had not committed and is written again."),
+		    shown, (unsigned long long)batch);
+	} else if (end == -1)
+		engine_event(e, PROGRESS_RETRY, batch,
+		    _("The connection to %s could not be made again within %.0f s; the import stops here, safe to resume: sluice resume %lld."),
+		    shown, e->o.reconnect_for_s, (long long)e->id);
+	free(shown);
+	return end;
+}
+
 /* Writes one batch: one transaction, retried on transient errors, replayed
  * row by row when it still fails. */
 static enum batch_end
@@ -852,6 +918,16 @@ engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 			continue;
 		}
 		if (ss == STORE_FATAL) {
+			int again = engine_reconnect(e, b->number);
+			if (again == 1) {
+				engine_committed(e, b->records, b->n);
+				engine_crash_hook();
+				return BATCH_COMMITTED;
+			}
+			if (again == 0)
+				continue;
+			if (again == -2)
+				return BATCH_CANCELLED;
 			*out = ss;
 			return BATCH_STORE_FAILED;
 		}
@@ -972,7 +1048,7 @@ engine_own(struct engine *e, const char *s)
 static int
 engine_open_store(struct engine *e, char **cause)
 {
-	e->store = store_open(e->o.db, cause);
+	e->store = store_open_timed(e->o.db, e->o.connect_timeout_s, cause);
 	if (e->store == NULL)
 		return -1;
 	e->journal = journal_open(e->store);
@@ -1309,10 +1385,13 @@ engine_conclude(struct engine *e, enum store_status ss)
 		if (e->o.unrecorded || engine_retry(e, engine_do_start) != STORE_OK)
 			e->id = 0;
 	}
-	if (e->id != 0) {
+	if (e->id != 0 && !e->journal_behind) {
 		for (unsigned attempt = 1;; attempt++) {
 			enum store_status fs = journal_progress(e->journal, e->id, e->rows_done,
 			    atomic_load(&e->bytes_read), total, c, status, res->last_error, 1);
+			if (fs == STORE_FATAL && status != STATUS_INTERRUPTED &&
+			    engine_reconnect(e, e->batches_done) == 1)
+				continue;
 			if (fs != STORE_TRANSIENT || attempt > e->o.retries)
 				break;
 			engine_sleep_ms(e->o.retry_base_ms << (attempt - 1));

@@ -19,6 +19,8 @@
 #define ENGINE_DEFAULT_BATCH 10000
 #define ENGINE_DEFAULT_RETRIES 3
 #define ENGINE_DEFAULT_RETRY_BASE_MS 200
+/* How long a lost connection to a database server is tried again. */
+#define ENGINE_DEFAULT_RECONNECT_FOR_S 120
 #define ENGINE_MAX_SAMPLES 20
 #define ENGINE_MAX_MATCH_SAMPLES 5
 
@@ -46,6 +48,8 @@ struct engine_options {
 	int unrecorded;			/* a dry run that leaves no line in the history
 				 * (the wizard's preview checks) */
 	double max_duration_s;		/* stop at a batch boundary after this; 0: none */
+	double reconnect_for_s;		/* reconnect to a lost server for this long; 0: never */
+	unsigned connect_timeout_s;	/* a connection attempt's limit; 0: the default */
 	int start_paused;		/* wait for engine_pause(e, 0) before the first batch */
 	const struct engine_fix *fixes; /* in any order; copied by engine_start */
 	size_t nfixes;

@@ -150,7 +150,8 @@ store_pg_fail(struct store_pg *st, PGresult *res)
 		state = "XX000";
 	const char *what;
 	enum store_status ss = store_pg_classify(state);
-	if (store_pg_is_connection(state))
+	st->lost = store_pg_is_connection(state);
+	if (st->lost)
 		what = _(
 		    "The connection to the PostgreSQL server was lost. What was committed stays, and the journal knows which batches that is; resume the import once the server is reachable again.");
 	else if (ss == STORE_TRANSIENT)
@@ -282,8 +283,10 @@ store_pg_scrub(const char *uri, const char *msg)
 }
 
 struct store *
-store_pg_open(const char *uri, char **cause)
+store_pg_open(const char *uri, unsigned connect_timeout_s, char **cause)
 {
+	char timeout[16];
+	snprintf(timeout, sizeof timeout, "%u", connect_timeout_s);
 	char *shown = store_target_shown(uri);
 	/* Defaults that the URI's own parameters override (libpq takes the
 	 * last value of a keyword, and the URI comes last): a connection
@@ -301,7 +304,7 @@ store_pg_open(const char *uri, char **cause)
 		NULL,
 	};
 	const char *const values[] = {
-		STORE_PG_CONNECT_TIMEOUT,
+		connect_timeout_s > 0 ? timeout : STORE_PG_CONNECT_TIMEOUT,
 		"1",
 		"30",
 		"10",
@@ -348,6 +351,49 @@ store_pg_ready(struct store *base, char **cause)
 	if (ss != STORE_OK)
 		*cause = xasprintf(_("Cannot use the database %s: %s"), st->shown, st->errmsg);
 	return ss;
+}
+
+static enum store_status store_pg_prepare(struct store *, const struct schema *, char **);
+
+/* Connects again with the same parameters and prepares what the lost
+ * connection had prepared; then reads the truth about the batches. */
+static enum store_status
+store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	/* A dry run's outer transaction went with the connection. */
+	if ((!st->lost && PQstatus(st->conn) == CONNECTION_OK) || st->dry_run)
+		return STORE_FATAL;
+	PQreset(st->conn);
+	if (PQstatus(st->conn) != CONNECTION_OK) {
+		store_pg_set_error(st, store_pg_first_line(PQerrorMessage(st->conn)));
+		return STORE_TRANSIENT;
+	}
+	/* The server forgot the statements prepared on the old connection. */
+	st->prepared = st->batch = st->journal = 0;
+	char *cause = NULL;
+	enum store_status ss = store_pg_ready(base, &cause);
+	if (ss == STORE_OK && st->schema != NULL)
+		ss = store_pg_prepare(base, st->schema, &cause);
+	if (ss == STORE_OK)
+		ss = store_pg_journal_prepare(base);
+	free(cause);
+	PGresult *res = NULL;
+	if (ss == STORE_OK) {
+		char num[32];
+		snprintf(num, sizeof num, "%lld", (long long)id);
+		const char *p[] = { num };
+		res = store_pg_query(st,
+		    "SELECT coalesce(max(batch_no), 0) FROM sluice_import_batches"
+		    " WHERE import_id = $1",
+		    1, p, &ss);
+	}
+	if (res == NULL)
+		return st->lost || ss == STORE_OK ? STORE_TRANSIENT : ss;
+	*last_batch = (uint64_t)store_pg_int(res, 0, 0);
+	PQclear(res);
+	st->lost = 0;
+	return STORE_OK;
 }
 
 static void
@@ -846,6 +892,7 @@ const struct store_ops store_pg_ops = {
 	.claim = store_pg_claim,
 	.settle = store_pg_settle,
 	.last_batch = store_pg_last_batch,
+	.reconnect = store_pg_reconnect,
 	.journal_fixes = store_pg_journal_fixes,
 	.mapping_save = store_pg_mapping_save,
 	.mapping_load = store_pg_mapping_load,

@@ -16,6 +16,7 @@ struct store_pg {
 	PGconn *conn;
 	char *shown; /* the target with its password masked */
 	char *errmsg;
+	int lost; /* the last error was a lost connection */
 	const struct schema *schema;
 	char *table;	     /* the schema's table, quoted */
 	int dry_run;	     /* inside the dry run's outer transaction */
@@ -42,8 +43,10 @@ struct store_pg {
 	"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* Connects to the PostgreSQL database a postgresql:// or postgres:// URL
- * (any libpq connection URI) names; store_open() calls it. */
-struct store *store_pg_open(const char *uri, char **cause);
+ * (any libpq connection URI) names, an attempt taking up to
+ * connect_timeout_s (0: the default; the URI's connect_timeout wins);
+ * store_open() calls it. */
+struct store *store_pg_open(const char *uri, unsigned connect_timeout_s, char **cause);
 
 extern const struct store_ops store_pg_ops;
 

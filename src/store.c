@@ -31,8 +31,14 @@ store_is_postgresql(const char *target)
 struct store *
 store_open(const char *target, char **cause)
 {
+	return store_open_timed(target, 0, cause);
+}
+
+struct store *
+store_open_timed(const char *target, unsigned connect_timeout_s, char **cause)
+{
 	if (store_is_postgresql(target))
-		return store_pg_open(target, cause);
+		return store_pg_open(target, connect_timeout_s, cause);
 	return store_sqlite_open(target, cause);
 }
 
@@ -166,6 +172,14 @@ const char *
 store_errmsg(struct store *st)
 {
 	return st->ops->errmsg(st);
+}
+
+enum store_status
+store_reconnect(struct store *st, int64_t id, uint64_t *last_batch)
+{
+	if (st->ops->reconnect == NULL)
+		return STORE_FATAL;
+	return st->ops->reconnect(st, id, last_batch);
 }
 
 enum store_status

@@ -217,6 +217,13 @@ struct store_ops {
 	    enum strategy, enum key_conflict, int64_t import_id, struct upsert_result *res);
 	/* The last error as a sentence for people. */
 	const char *(*errmsg)(struct store *);
+	/* Optional (NULL: a lost connection is fatal). After a call that
+	 * failed because the connection to the server was lost: connects
+	 * again, makes the connection ready for the schema and the journal
+	 * as before, and reads the last batch of import id that committed
+	 * into *last_batch. STORE_TRANSIENT while the server cannot be
+	 * reached, STORE_FATAL when the connection was not lost. */
+	enum store_status (*reconnect)(struct store *, int64_t id, uint64_t *last_batch);
 
 	/* The journal's tables, as journal.h describes each call. */
 	enum store_status (*journal_prepare)(struct store *);
@@ -289,6 +296,9 @@ int store_target_exists(const char *target);
 /* The target as people may see it: a PostgreSQL URL with its password
  * (user:PASSWORD@, password=PASSWORD) masked as ***; a new string. */
 char *store_target_shown(const char *target);
+/* The same, with connect_timeout_s (0: the default) as the time a
+ * connection attempt to a server may take. */
+struct store *store_open_timed(const char *target, unsigned connect_timeout_s, char **cause);
 /* Closes the connection; NULL is fine. */
 void store_close(struct store *st);
 
@@ -303,6 +313,7 @@ void store_rollback(struct store *st);
 enum store_status store_upsert(struct store *st, const char *const *values, enum strategy strategy,
     enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res);
 const char *store_errmsg(struct store *st);
+enum store_status store_reconnect(struct store *st, int64_t id, uint64_t *last_batch);
 /* Whether the backend writes a batch's rows in one call
  * (store_upsert_batch), rather than one store_upsert each. */
 int store_upserts_batches(struct store *st);

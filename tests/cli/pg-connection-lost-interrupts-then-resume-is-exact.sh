@@ -1,7 +1,8 @@
 #!/bin/bash
 # The connection to PostgreSQL lost in the middle of an import (the
 # server ends the import's session with pg_terminate_backend, or restarts
-# fast or immediately, while sluice is held still between two steps): the import stops at once, interrupted, exit code
+# fast or immediately, while sluice is held still between two steps), with
+# --reconnect-for 0: the import stops at once, interrupted, exit code
 # 3, with a partial report that says what is committed and how to resume;
 # `sluice resume` then ends with exactly the table, counts and journal of
 # an uninterrupted import. Whatever batch was in flight, nothing is
@@ -40,7 +41,7 @@ wait_rows() {
 lost() {
 	local name=$1 how=$2 at=$3 db
 	db=$(pg_db "$name")
-	start_sluice run import contacts.csv --db "$db" --batch-size "$size" --json
+	start_sluice run import contacts.csv --db "$db" --batch-size "$size" --reconnect-for 0 --json
 	if ! wait_rows "$db" "$at" "$pid"; then
 		finish "$pid"
 		fail "$name: the import is caught after $at rows" "$(head -c 500 run.err)"
