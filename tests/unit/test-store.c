@@ -295,6 +295,15 @@ START_TEST(existing_table_lacking_a_column_is_refused_naming_it)
 }
 END_TEST
 
+START_TEST(sqlite_has_no_connection_to_make_again)
+{
+	uint64_t last = 7;
+
+	ck_assert_int_eq(store_reconnect(store, IMPORT_A, &last), STORE_FATAL);
+	ck_assert_int_eq(last, 7);
+}
+END_TEST
+
 START_TEST(unmatched_row_is_created)
 {
 	int64_t id = store_ann();
@@ -1122,6 +1131,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, prepare_creates_the_table_with_imported_from_and_unique_match_keys);
 	tcase_add_test(tc, prepare_accepts_the_table_it_made);
+	tcase_add_test(tc, sqlite_has_no_connection_to_make_again);
 	tcase_add_test(tc, existing_table_lacking_a_column_is_refused_naming_it);
 	tcase_add_test(tc, unmatched_row_is_created);
 	tcase_add_test(tc, created_row_has_no_before_image);
