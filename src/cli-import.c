@@ -369,7 +369,7 @@ enum {
 /* In the order of the usage's "Import options:". */
 const struct cli_option cli_import_options[] = {
 	{ "db", required_argument, OPT_DB, N_("--db PATH"),
-	    N_("the SQLite database (created when missing)"), 0 },
+	    N_("the database: an SQLite file (created when missing) or a\npostgresql:// URL"), 0 },
 	{ "schema", required_argument, OPT_SCHEMA, N_("--schema NAME|PATH"),
 	    N_("target schema (default: contacts)"), 0 },
 	{ "map", required_argument, OPT_MAP, N_("--map 'Header=field,...'"),

@@ -355,18 +355,7 @@ decode_reject(struct sqlite_iter *it)
 	r->line_no = sqlite3_column_int64(s, 1);
 	int o = outcome_parse(col_text(s, 2));
 	r->outcome = o >= 0 ? (enum outcome)o : OUTCOME_FAILED;
-	json_decref(it->cells);
-	it->cells = json_loads(col_text(s, 3) ? col_text(s, 3) : "", 0, NULL);
-	size_t n = json_array_size(it->cells);
-	if (n + 1 > it->cells_alloc) {
-		it->cells_alloc = n + 1;
-		r->cells = xreallocarray(r->cells, it->cells_alloc, sizeof *r->cells);
-	}
-	for (size_t c = 0; c < n; c++) {
-		const char *v = json_string_value(json_array_get(it->cells, c));
-		r->cells[c] = (char *)(v ? v : "");
-	}
-	r->ncells = n;
+	store_cells_read(col_text(s, 3), &it->cells, r, &it->cells_alloc);
 }
 
 struct store_iter *

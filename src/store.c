@@ -418,6 +418,23 @@ store_cells_json(const struct record *r)
 	return js;
 }
 
+void
+store_cells_read(const char *text, json_t **holder, struct reject_row *r, size_t *alloc)
+{
+	json_decref(*holder);
+	*holder = json_loads(text ? text : "", 0, NULL);
+	size_t n = json_array_size(*holder);
+	if (n + 1 > *alloc) {
+		*alloc = n + 1;
+		r->cells = xreallocarray(r->cells, *alloc, sizeof *r->cells);
+	}
+	for (size_t c = 0; c < n; c++) {
+		const char *v = json_string_value(json_array_get(*holder, c));
+		r->cells[c] = (char *)(v ? v : "");
+	}
+	r->ncells = n;
+}
+
 const char *
 store_action_name(enum outcome o)
 {

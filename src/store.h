@@ -391,6 +391,12 @@ char *store_before_image(const struct schema *s, int64_t id, const char *const *
  * them: a JSON array of strings, a cell that is not UTF-8 kept escaped
  * (\xNN); a new string. */
 char *store_cells_json(const struct record *r);
+/* And back, for a reader of sluice_import_rejects: r->cells and
+ * r->ncells from text (not a JSON array: no cells). The strings stay in
+ * *holder, which the previous row's are released from; r->cells grows as
+ * *alloc says. Both belong to the iterator, which frees them at its end. */
+struct json_t;
+void store_cells_read(const char *text, struct json_t **holder, struct reject_row *r, size_t *alloc);
 
 /* The journal's word for what a written row (created, updated, merged)
  * did to its record: "insert", "update", "merge"; and back. */

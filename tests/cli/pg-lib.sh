@@ -83,6 +83,24 @@ pg_db() {
 # The columns of the contacts table, in order, for dumps of both databases.
 PG_CONTACTS_COLUMNS="id, first_name, last_name, email, phone, company, job_title, birthday, country, tags, status, notes, imported_from"
 
+# A dump of the contacts table without id (a batch rolled back by a kill or
+# a lost connection has used numbers of the sequence, which PostgreSQL does
+# not give back; the order stays), and the story import 1's journal tells.
+PG_DUMP_SQL="SELECT first_name, last_name, email, phone, company, job_title, birthday, country, tags, status, notes, imported_from FROM contacts ORDER BY id"
+PG_STORY_SQL="SELECT 'errors ' || (SELECT count(*) FROM sluice_import_errors WHERE import_id = 1) ||
+                  ', rejects ' || (SELECT count(*) FROM sluice_import_rejects WHERE import_id = 1) ||
+                  ', changes ' || (SELECT count(*) FROM sluice_import_changes WHERE import_id = 1) ||
+                  ', batches ' || (SELECT count(*) || '/' || sum(rows) FROM sluice_import_batches WHERE import_id = 1)"
+
+# pg_wait_rows URL N PID: until import 1 has N rows committed, or PID ended.
+pg_wait_rows() {
+	local end=$((SECONDS + FAULTS_PATIENCE))
+	until [ "$(pq "$1" "SELECT rows_done >= $2 FROM sluice_imports WHERE id = 1" 2>/dev/null)" = t ]; do
+		alive "$3" && [ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.02
+	done
+}
+
 # pg_import_counts URL ID: as import_counts, from PostgreSQL's journal.
 pg_import_counts() {
 	pq "$1" "SELECT total, created, updated, merged, unchanged, skipped, rejected, failed, not_processed

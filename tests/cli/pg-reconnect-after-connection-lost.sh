@@ -20,33 +20,19 @@ size=100
 gen_contacts --rows "$rows" --seed 413 --invalid-rate 0.03 --dup-rate 0.1 --out contacts.csv
 ref=$(pg_db reference)
 run_sluice import contacts.csv --db "$ref" --batch-size "$size"
-dump_sql="SELECT first_name, last_name, email, phone, company, job_title, birthday, country, tags, status, notes, imported_from FROM contacts ORDER BY id"
-story_sql="SELECT 'errors ' || (SELECT count(*) FROM sluice_import_errors WHERE import_id = 1) ||
-                  ', rejects ' || (SELECT count(*) FROM sluice_import_rejects WHERE import_id = 1) ||
-                  ', changes ' || (SELECT count(*) FROM sluice_import_changes WHERE import_id = 1) ||
-                  ', batches ' || (SELECT count(*) || '/' || sum(rows) FROM sluice_import_batches WHERE import_id = 1)"
-reference=$(pq "$ref" "$dump_sql")
+reference=$(pq "$ref" "$PG_DUMP_SQL")
 reference_counts=$(pg_import_counts "$ref" 1)
-reference_story=$(pq "$ref" "$story_sql")
+reference_story=$(pq "$ref" "$PG_STORY_SQL")
 admin="postgresql://sluice@127.0.0.1:$PG_PORT/postgres"
-
-# wait_rows URL N PID: until import 1 has N rows committed, or PID ended.
-wait_rows() {
-	local end=$((SECONDS + FAULTS_PATIENCE))
-	until [ "$(pq "$1" "SELECT rows_done >= $2 FROM sluice_imports WHERE id = 1" 2>/dev/null)" = t ]; do
-		alive "$3" && [ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.02
-	done
-}
 
 # exact NAME URL: the table, counts and journal are an uninterrupted import's.
 exact() {
 	local problems=
-	[ "$(pq "$2" "$dump_sql")" = "$reference" ] || problems+="the table differs from an uninterrupted import's; "
+	[ "$(pq "$2" "$PG_DUMP_SQL")" = "$reference" ] || problems+="the table differs from an uninterrupted import's; "
 	[ "$(pg_import_counts "$2" 1)" = "$reference_counts" ] ||
 		problems+="counts $(pg_import_counts "$2" 1), want $reference_counts; "
-	[ "$(pq "$2" "$story_sql")" = "$reference_story" ] ||
-		problems+="journal: $(pq "$2" "$story_sql"), want $reference_story; "
+	[ "$(pq "$2" "$PG_STORY_SQL")" = "$reference_story" ] ||
+		problems+="journal: $(pq "$2" "$PG_STORY_SQL"), want $reference_story; "
 	[ -z "$(pg_adds_up "$2" 1)" ] || problems+="$(pg_adds_up "$2" 1); "
 	[ "$(pq "$2" 'SELECT status FROM sluice_imports WHERE id = 1')" = completed_with_errors ] ||
 		problems+="journal status $(pq "$2" 'SELECT status FROM sluice_imports WHERE id = 1'); "
@@ -63,7 +49,7 @@ survives() {
 	local name=$1 how=$2 at=$3 db
 	db=$(pg_db "$name")
 	start_sluice run import contacts.csv --db "$db" --batch-size "$size" --progress jsonl --json
-	if ! wait_rows "$db" "$at" "$pid"; then
+	if ! pg_wait_rows "$db" "$at" "$pid"; then
 		finish "$pid"
 		fail "$name: the import is caught after $at rows" "$(head -c 500 run.err)"
 		return
@@ -109,7 +95,7 @@ survives restarted_immediate immediate 2500
 db=$(pg_db stopped)
 start_sluice run import contacts.csv --db "$db" --batch-size "$size" --reconnect-for 2s \
 	--connect-timeout 2 --progress jsonl --json
-if wait_rows "$db" 600 "$pid"; then
+if pg_wait_rows "$db" 600 "$pid"; then
 	freeze "$pid"
 	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1
 	thaw "$pid"
@@ -131,7 +117,7 @@ fi
 db=$(pg_db away)
 start_sluice run import contacts.csv --db "$db" --batch-size "$size" --reconnect-for 1m \
 	--progress jsonl --json
-if wait_rows "$db" 900 "$pid"; then
+if pg_wait_rows "$db" 900 "$pid"; then
 	freeze "$pid"
 	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1
 	thaw "$pid"
