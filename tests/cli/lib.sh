@@ -154,8 +154,10 @@ assert_exit() {
 # --- Looking at the results -----------------------------------------------
 
 # sq DB SQL: the query's rows, '|'-separated, no header.
+# The timeout: a reader opening the database just as sluice closes it (and
+# checkpoints its WAL, holding the lock a moment) waits instead of failing.
 sq() {
-	sqlite3 -batch -noheader "$1" "$2"
+	sqlite3 -batch -noheader -cmd '.timeout 10000' "$1" "$2"
 }
 
 # json FILTER [FILE]: a jq -r filter over the last --json output (or FILE).
