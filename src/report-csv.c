@@ -22,7 +22,7 @@ static void
 csv_field(FILE *fp, const char *s, int first, struct report_stats *stats)
 {
 	unsigned what;
-	char *text = report_cell_text(s ? s : "", 0, &what);
+	char *text = report_cell_text(s ? s : "", 0, 1, &what);
 	char *quoted = report_csv_quote(text);
 	if (what & REPORT_NEUTRALIZED)
 		stats->neutralized++;

@@ -26,9 +26,8 @@ json_text(const char *s)
 	json_t *v = json_string(s);
 	if (v != NULL)
 		return v;
-	unsigned what;
-	char *t = report_cell_text(s, 0, &what);
-	v = json_string(t + ((what & REPORT_NEUTRALIZED) ? 1 : 0));
+	char *t = report_cell_text(s, 0, 0, NULL);
+	v = json_string(t);
 	free(t);
 	return v != NULL ? v : json_string("");
 }

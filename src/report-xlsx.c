@@ -1,7 +1,8 @@
 /* The XLSX report: Summary, Errors, Rejected rows, Batches and Mapping
  * sheets, written by libxlsxwriter in constant memory mode: each sheet's rows
  * strictly in order, spooled to $TMPDIR. Every value from the journal is
- * written as text, never as a number or a formula. */
+ * written as a text cell, verbatim: a string cell is never evaluated, so a
+ * value starting with = needs no leading '. */
 #include "config.h"
 
 #include <errno.h>
@@ -32,7 +33,7 @@ struct xlsx {
 	struct report_stats stats;
 };
 
-/* Writes s as a text cell: neutralized, cut at the cell limit, counted. */
+/* Writes s as a text cell, as it is unless cut at the cell limit (counted). */
 static void
 xlsx_text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
     lxw_format *f)
@@ -40,9 +41,7 @@ xlsx_text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const
 	if (s == NULL || *s == '\0')
 		return;
 	unsigned what;
-	char *t = report_cell_text(s, REPORT_CELL_MAX, &what);
-	if (what & REPORT_NEUTRALIZED)
-		x->stats.neutralized++;
+	char *t = report_cell_text(s, REPORT_CELL_MAX, 0, &what);
 	if (what & REPORT_CUT)
 		x->stats.cut++;
 	worksheet_write_string(ws, row, col, t, f);
@@ -459,19 +458,8 @@ xlsx_summary(struct xlsx *x)
 	 * written in order: the title goes first. */
 	row++;
 	const struct report_stats *st = &x->stats;
-	if (st->neutralized > 0 || st->cut > 0 || st->left_out > 0)
+	if (st->cut > 0 || st->left_out > 0)
 		xlsx_text(x, ws, row, 0, _("Notes"), x->label);
-	if (st->neutralized > 0)
-		xlsx_note(x, &row,
-		    xasprintf(
-			ngettext("%llu value begins with =, +, -, @, a tab or a line break: it was given a "
-				 "leading ' so that no spreadsheet runs it as a formula. Delete the ' where "
-				 "the value must be stored as it was.",
-			    "%llu values begin with =, +, -, @, a tab or a line break: each was given a "
-			    "leading ' so that no spreadsheet runs it as a formula. Delete the ' where "
-			    "the value must be stored as it was.",
-			    (unsigned long)st->neutralized),
-			(unsigned long long)st->neutralized));
 	if (st->cut > 0)
 		xlsx_note(x, &row,
 		    xasprintf(

@@ -1,5 +1,5 @@
 /* What every report shares: cell values made safe for spreadsheets (formula
- * neutralizing, cutting at the cell limit, RFC 4180 quoting) and reading one
+ * neutralizing for CSV, cutting at the cell limit, RFC 4180 quoting) and reading one
  * import's journal with streaming queries. The formats live in
  * report-xlsx.c, report-csv.c and report-json.c. */
 #include "config.h"
@@ -75,7 +75,7 @@ report_utf16_units(const char *s, size_t len)
 }
 
 char *
-report_cell_text(const char *s, size_t max, unsigned *what)
+report_cell_text(const char *s, size_t max, int neutralize, unsigned *what)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t len = strlen(s), o = 0, chars = 0;
@@ -83,7 +83,7 @@ report_cell_text(const char *s, size_t max, unsigned *what)
 	/* At worst every byte becomes \xNN, after a leading '. */
 	char *out = xmalloc(4 * len + 2);
 
-	if (report_cell_is_formula(s)) {
+	if (neutralize && report_cell_is_formula(s)) {
 		out[o++] = '\'';
 		did |= REPORT_NEUTRALIZED;
 	}

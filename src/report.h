@@ -15,7 +15,7 @@
 struct report_stats {
 	uint64_t errors;	/* error lines written */
 	uint64_t rejected_rows; /* rejected and failed rows written */
-	uint64_t neutralized;	/* values given a leading ' so no spreadsheet runs them */
+	uint64_t neutralized;	/* CSV: values given a leading ' so no spreadsheet runs them */
 	uint64_t cut;		/* values cut at a spreadsheet cell's limit */
 	uint64_t left_out;	/* lines beyond a worksheet's last row, not written */
 };
@@ -68,14 +68,15 @@ int report_cell_is_formula(const char *s);
 #define REPORT_NEUTRALIZED 0x1
 #define REPORT_CUT 0x2
 
-/* The text a spreadsheet cell gets for s, a new string. A value that
- * report_cell_is_formula() gets a leading ' (it shows as text in the
- * workbook and stays text when the sheet is saved as CSV). With max > 0, a
+/* The text a spreadsheet cell gets for s, a new string. With neutralize
+ * (CSV, where a spreadsheet evaluates text), a value that
+ * report_cell_is_formula() gets a leading ' so that it stays text; without
+ * (an XLSX string cell, never evaluated) the value is kept as it is. With max > 0, a
  * value longer than max UTF-16 code units is cut on a character boundary
  * and ends with a visible marker "… [cut: N characters]", the whole within
  * max. Bytes that are not UTF-8 become \xNN, as the journal keeps them.
  * *what (may be NULL) gets REPORT_NEUTRALIZED and REPORT_CUT bits. */
-char *report_cell_text(const char *s, size_t max, unsigned *what);
+char *report_cell_text(const char *s, size_t max, int neutralize, unsigned *what);
 
 /* s as one RFC 4180 field, a new string: in double quotes, quotes doubled,
  * when it holds a comma, a quote, CR or LF, or starts or ends with a space;

@@ -1,9 +1,10 @@
 #!/bin/bash
 # Values stay the text the file had: a zip code or a phone written as
-# digits is a text cell, never a number; a value a spreadsheet would run as
-# a formula (=, +, -, @, tab, CR, LF first) is text with a leading ' and the
-# Summary counts them; a value over Excel's 32,767 characters is cut with a
-# visible marker, and the Summary says so.
+# digits is a text cell, never a number; a value starting with =, +, -, @,
+# a tab, CR or LF is a text cell holding the value byte for byte (a string
+# cell is never evaluated: no leading '), while the CSV export of the same
+# rows still neutralizes them; a value over Excel's 32,767 characters is
+# cut with a visible marker, and the Summary says so.
 . "$(dirname "$0")/report-lib.sh"
 
 "$PYTHON" - <<'PY'
@@ -39,22 +40,43 @@ type_of() {
 }
 assert_eq "$(cell 1 4),$(type_of 1 4)" "00501,s" "a zip code stays text, leading zero and all"
 assert_eq "$(cell 1 3),$(type_of 1 3)" "4155550162,s" "a phone written as digits stays text"
-assert_eq "$(cell 1 5)" "'=HYPERLINK(\"http://evil.example\",\"click\")" "a formula gets a leading '"
-assert_eq "$(cell 2 4)|$(cell 2 5)" "'-2+3|'+cmd|' /C calc'!A0" "values starting with - and + too"
-assert_eq "$(cell 3 5)" "'@SUM(1,2)" "and with @"
+assert_eq "$(cell 1 5)" '=HYPERLINK("http://evil.example","click")' "a formula is kept as it is"
+assert_eq "$(cell 2 4)|$(cell 2 5)" "-2+3|+cmd|' /C calc'!A0" "values starting with - and + too"
+assert_eq "$(cell 3 5)" "@SUM(1,2)" "and with @"
 assert_eq "$(jq -r '.sheet["Rejected rows"].rows[4][5]' dump.json | od -An -c | tr -s ' ' | head -1)" \
-	" ' \\t T a b b e d \\n" "and with a tab"
-assert_eq "$(jq -r '[.sheet.Errors.rows[] | select(.[2] == "phone")][0][5]' dump.json)" "'=1+2" \
-	"an offending value on the Errors sheet is neutralized too"
+	" \\t T a b b e d \\n" "and with a tab"
+assert_eq "$(jq -r '[.sheet.Errors.rows[] | select(.[2] == "phone")][0][5]' dump.json)" "=1+2" \
+	"an offending value on the Errors sheet is kept as it is too"
 assert_eq "$(d '[.sheet[].types[][] | select(. != null and . != "s" and . != "n")] | length')" 0 \
-	"every cell is text or one of the report's own numbers"
+	"every cell is text or one of the report's own numbers: no formula"
 assert_eq "$(d '[.sheet["Rejected rows"].types[1:][] | .[]] | map(select(. != null)) | unique | join(",")')" s \
 	"every cell of the rejected rows is text"
 
-neutralized=$(d '[.sheet[].rows[][] | select(type == "string" and test("^'"'"'[-=+@\t\r\n]"))] | length')
-assert_eq "$neutralized" 7 "seven values are neutralized: six cells of rejected rows and one offending value"
-note=$(d '[.sheet.Summary.rows[] | select(.[0] == "Notes")][0][1]')
-assert_match "$note" "^$neutralized values begin with =, \+, -, @" "the Summary says how many values got a leading '"
+# Byte for byte: every cell of the Rejected rows sheet (but the cut one)
+# equals the file's cell.
+"$PYTHON" - <<'PY' >verbatim.out 2>&1
+import csv, json
+file_rows = list(csv.reader(open("values.csv", encoding="utf-8", newline="")))
+sheet = json.load(open("dump.json"))["sheet"]["Rejected rows"]["rows"]
+bad = []
+for got in sheet[1:]:
+    want = [r for r in file_rows if r[0] == got[0]][0]
+    for c, v in enumerate(want):
+        if len(v) > 32767:
+            continue
+        if (got[c] or "") != v:
+            bad.append((want[0], c, got[c], v))
+print("same" if not bad else bad)
+PY
+assert_eq "$(cat verbatim.out)" same "every rejected cell is the file's cell, byte for byte"
+assert_eq "$(d '[.sheet.Summary.rows[][] | select(type == "string" and test("leading '"'"'"))] | length')" 0 \
+	"the Summary says nothing of a leading '"
+
+# The CSV export of the same rows still neutralizes them for spreadsheets.
+run_sluice report "$id" --db my.db --csv-rejects rejected.csv
+assert_exit 0 "the rejected rows are written as CSV"
+assert_eq "$(grep -c "^Bob,.*,\"'=HYPERLINK" rejected.csv)" 1 "the CSV gives the formula a leading '"
+assert_match "$(cat "$T/err")" "6 values in rejected.csv begin with =, \+, -, @" "and says so"
 
 # Cut at the cell limit, with a marker.
 assert_eq "$(d '.sheet["Rejected rows"].rows[6][5] | length')" 32767 \

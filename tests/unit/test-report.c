@@ -1,6 +1,7 @@
 /* Unit tests for the values reports give spreadsheets (report.c): formulas
- * neutralized with a leading ', cells cut at Excel's limit with a visible
- * marker, bytes that are not UTF-8 shown as \xNN, and RFC 4180 quoting. */
+ * neutralized with a leading ' for CSV and kept as they are for XLSX, cells
+ * cut at Excel's limit with a visible marker, bytes that are not UTF-8
+ * shown as \xNN, and RFC 4180 quoting. */
 #include "config.h"
 
 #include <check.h>
@@ -21,11 +22,12 @@ utf16_units(const char *s)
 	return n;
 }
 
+/* report_cell_text() as the CSV export calls it: neutralizing. */
 static void
 check_text(const char *s, size_t max, const char *want, unsigned want_what)
 {
 	unsigned what = 99;
-	char *got = report_cell_text(s, max, &what);
+	char *got = report_cell_text(s, max, 1, &what);
 
 	ck_assert_msg(strcmp(got, want) == 0, "report_cell_text(\"%s\") is \"%s\", not \"%s\"", s,
 	    got, want);
@@ -106,6 +108,31 @@ START_TEST(formulas_get_a_leading_quote_and_other_text_stays_as_it_is)
 }
 END_TEST
 
+START_TEST(without_neutralizing_formulas_stay_as_they_are)
+{
+	const char *values[] = { "=1+2", "+1 (650) 256-5666", "-5", "@cmd", "\t=1" };
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+		unsigned what = 99;
+		char *got = report_cell_text(values[i], REPORT_CELL_MAX, 0, &what);
+		ck_assert_str_eq(got, values[i]);
+		ck_assert_uint_eq(what, 0);
+		free(got);
+	}
+	/* Cut and escaped all the same. */
+	char *s = repeat("=", 40000);
+	unsigned what;
+	char *got = report_cell_text(s, REPORT_CELL_MAX, 0, &what);
+	ck_assert_uint_eq(what, REPORT_CUT);
+	ck_assert(got[0] == '=' && got[1] == '=');
+	ck_assert_uint_eq(utf16_units(got), REPORT_CELL_MAX);
+	free(got);
+	free(s);
+	got = report_cell_text("=\xff", 0, 0, NULL);
+	ck_assert_str_eq(got, "=\\xff");
+	free(got);
+}
+END_TEST
+
 START_TEST(bytes_that_are_not_utf8_are_shown_as_hex)
 {
 	check_text("Ren\xe9", 0, "Ren\\xe9", 0);
@@ -124,7 +151,7 @@ START_TEST(long_values_are_cut_with_a_marker_within_the_limit)
 {
 	char *s = repeat("a", 40000);
 	unsigned what;
-	char *got = report_cell_text(s, REPORT_CELL_MAX, &what);
+	char *got = report_cell_text(s, REPORT_CELL_MAX, 1, &what);
 
 	ck_assert_uint_eq(what, REPORT_CUT);
 	ck_assert_uint_eq(utf16_units(got), REPORT_CELL_MAX);
@@ -134,7 +161,7 @@ START_TEST(long_values_are_cut_with_a_marker_within_the_limit)
 	free(got);
 
 	/* Without a limit nothing is cut. */
-	got = report_cell_text(s, 0, &what);
+	got = report_cell_text(s, 0, 1, &what);
 	ck_assert_uint_eq(what, 0);
 	ck_assert_uint_eq(strlen(got), 40000);
 	free(got);
@@ -146,7 +173,7 @@ START_TEST(a_value_at_the_limit_is_whole_and_one_more_is_cut)
 {
 	char *s = repeat("x", REPORT_CELL_MAX);
 	unsigned what;
-	char *got = report_cell_text(s, REPORT_CELL_MAX, &what);
+	char *got = report_cell_text(s, REPORT_CELL_MAX, 1, &what);
 
 	ck_assert_uint_eq(what, 0);
 	ck_assert_str_eq(got, s);
@@ -154,7 +181,7 @@ START_TEST(a_value_at_the_limit_is_whole_and_one_more_is_cut)
 
 	/* The leading ' makes it one too long. */
 	s[0] = '=';
-	got = report_cell_text(s, REPORT_CELL_MAX, &what);
+	got = report_cell_text(s, REPORT_CELL_MAX, 1, &what);
 	ck_assert_uint_eq(what, REPORT_NEUTRALIZED | REPORT_CUT);
 	ck_assert(got[0] == '\'' && got[1] == '=');
 	ck_assert_uint_eq(utf16_units(got), REPORT_CELL_MAX);
@@ -172,7 +199,7 @@ START_TEST(cutting_keeps_whole_characters)
 	for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
 		char *s = repeat(units[i], 40000);
 		unsigned what;
-		char *got = report_cell_text(s, REPORT_CELL_MAX, &what);
+		char *got = report_cell_text(s, REPORT_CELL_MAX, 1, &what);
 		size_t len = strlen(got);
 
 		ck_assert_uint_eq(what, REPORT_CUT);
@@ -229,6 +256,7 @@ report_suite(void)
 
 	tcase_add_test(tc, formula_starts_are_recognized);
 	tcase_add_test(tc, formulas_get_a_leading_quote_and_other_text_stays_as_it_is);
+	tcase_add_test(tc, without_neutralizing_formulas_stay_as_they_are);
 	tcase_add_test(tc, bytes_that_are_not_utf8_are_shown_as_hex);
 	tcase_add_test(tc, long_values_are_cut_with_a_marker_within_the_limit);
 	tcase_add_test(tc, a_value_at_the_limit_is_whole_and_one_more_is_cut);
