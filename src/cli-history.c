@@ -1,6 +1,9 @@
-/* sluice history and sluice show: reading the journal. */
+/* sluice history and sluice show: reading the journal. History lists the
+ * imports, filtered by start time, status and file, for people, as JSON or
+ * as the CSV summary. */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -10,8 +13,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli-progress.h"
 #include "i18n.h"
 #include "journal.h"
+#include "report.h"
 #include "store.h"
 #include "summary.h"
 #include "text.h"
@@ -21,6 +26,11 @@ struct cli_read_opts {
 	const char *db;
 	int json;
 	const char *arg; /* the positional argument, if any */
+	/* history's */
+	int csv;
+	const char *since;  /* as given: 7d, 2026-11-01 */
+	const char *status; /* a list: failed,interrupted */
+	const char *file;   /* a name or a pattern */
 };
 
 const struct cli_option cli_read_options[] = {
@@ -30,18 +40,41 @@ const struct cli_option cli_read_options[] = {
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
+const struct cli_option cli_history_options[] = {
+	{ "db", required_argument, 'd', NULL, NULL, 0 },
+	{ "json", no_argument, 'j', NULL, NULL, 0 },
+	{ "csv", no_argument, 'c', NULL, NULL, 0 },
+	{ "since", required_argument, 's', NULL, NULL, 0 },
+	{ "status", required_argument, 't', NULL, NULL, 0 },
+	{ "file", required_argument, 'f', NULL, NULL, 0 },
+	{ "help", no_argument, 'h', NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 static int
-cli_read_args(const char *cmd, int argc, char **argv, struct cli_read_opts *o, int want_arg)
+cli_read_args(const char *cmd, const struct cli_option *options, int argc, char **argv,
+    struct cli_read_opts *o, int want_arg)
 {
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = cli_getopt(cli_read_options, argc, argv)) != -1) {
+	while ((c = cli_getopt(options, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;
 		case 'j': o->json = 1; break;
+		case 'c': o->csv = 1; break;
+		case 's': o->since = optarg; break;
+		case 't': o->status = optarg; break;
+		case 'f': o->file = optarg; break;
 		case 'h': cli_help(cmd); return 0;
-		default: cli_unknown_option(cmd, argv[optind - 1]); return EXIT_USAGE;
+		default:
+			if (optopt != 0 && optopt != '?')
+				cli_error("usage",
+				    _("sluice %s: %s needs a value; run sluice --help to see the options.\n"),
+				    cmd, argv[optind - 1]);
+			else
+				cli_unknown_option(cmd, argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
 	if (want_arg) {
@@ -139,21 +172,133 @@ cli_import_json(const struct import_row *r)
 	return o;
 }
 
+/* What history keeps: imports started at or after since (an ISO time,
+ * "" for all), with a status in statuses (all when none), whose file's path
+ * or base name matches the pattern file (NULL for all). */
+struct cli_history_filter {
+	char since[32];
+	int statuses[STATUS_COUNT];
+	int any_status;
+	const char *file;
+};
+
+/* --since 7d (a duration back from now) or 2026-11-01 (a UTC day, with
+ * THH:MM:SS if wanted) as an ISO time like the journal's; -1 on error. */
+static int
+cli_history_since(const char *arg, char *out, size_t size)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	const char *end = strptime(arg, "%Y-%m-%d", &tm);
+	if (end != NULL && *end == 'T')
+		end = strptime(end, "T%H:%M:%S", &tm);
+	if (end != NULL && (*end == '\0' || !strcmp(end, "Z"))) {
+		strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return 0;
+	}
+	double back = cli_duration_parse(arg);
+	if (back < 0)
+		return -1;
+	time_t t = time(NULL) - (time_t)back;
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	return 0;
+}
+
+static int
+cli_history_filter_parse(const struct cli_read_opts *o, struct cli_history_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->any_status = 1;
+	f->file = o->file;
+	if (o->since != NULL && cli_history_since(o->since, f->since, sizeof f->since) != 0) {
+		cli_error("usage",
+		    _("sluice history: --since needs a time back such as 7d, 12h or 30m, or a day such as 2026-11-01, not \"%s\".\n"),
+		    o->since);
+		return -1;
+	}
+	if (o->status == NULL)
+		return 0;
+	f->any_status = 0;
+	char *list = xstrdup(o->status), *save = NULL;
+	for (char *w = strtok_r(list, ", ", &save); w != NULL; w = strtok_r(NULL, ", ", &save)) {
+		enum import_status st = status_parse(w);
+		if (st == STATUS_NONE) {
+			char *esc = text_escape(w);
+			cli_error("usage",
+			    _("sluice history: \"%s\" is not a status; give a list of running, completed, completed_with_errors, interrupted, failed, cancelled, rolled_back.\n"),
+			    esc);
+			free(esc);
+			free(list);
+			return -1;
+		}
+		f->statuses[st] = 1;
+	}
+	free(list);
+	return 0;
+}
+
+static int
+cli_history_keeps(const struct cli_history_filter *f, const struct import_row *r)
+{
+	if (f->since[0] != '\0' && (r->started_at == NULL || strcmp(r->started_at, f->since) < 0))
+		return 0;
+	if (!f->any_status && (r->status == STATUS_NONE || !f->statuses[r->status]))
+		return 0;
+	if (f->file != NULL) {
+		const char *path = r->source_path ? r->source_path : "";
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		if (fnmatch(f->file, path, 0) != 0 && fnmatch(f->file, base, 0) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The imports history shows: the newest CLI_HISTORY_MAX that f keeps. */
+#define CLI_HISTORY_MAX 1000
+
 int
 cli_history(int argc, char **argv)
 {
 	struct cli_read_opts o = { 0 };
-	int rc = cli_read_args("history", argc, argv, &o, 0);
+	int rc = cli_read_args("history", cli_history_options, argc, argv, &o, 0);
 	if (rc >= 0)
 		return rc;
+	if (o.json && o.csv) {
+		cli_error("usage",
+		    _("sluice history: --json and --csv would both write to standard output; give one.\n"));
+		return EXIT_USAGE;
+	}
+	struct cli_history_filter f;
+	if (cli_history_filter_parse(&o, &f) != 0)
+		return EXIT_USAGE;
 	struct store *st;
 	struct journal *j;
 	if (cli_open(o.db, &st, &j) != 0)
 		return EXIT_USAGE;
+	/* The journal holds few imports: every one is read and the filters
+	 * applied here, the same for every backend. */
 	struct import_row *rows;
-	size_t n;
-	journal_imports(j, 1000, &rows, &n);
-	if (o.json) {
+	size_t all, n = 0;
+	journal_imports(j, 0, &rows, &all);
+	for (size_t i = 0; i < all; i++) {
+		if (n < CLI_HISTORY_MAX && cli_history_keeps(&f, &rows[i])) {
+			if (n != i)
+				rows[n] = rows[i];
+			n++;
+		} else
+			store_import_row_clear(&rows[i]);
+	}
+	if (o.csv) {
+		report_csv_summary_header(stdout);
+		for (size_t i = 0; i < n && rc < 0; i++)
+			if (report_csv_summary_line(stdout, j, &rows[i]) != 0) {
+				cli_error("database",
+				    _("sluice history: cannot read the journal: %s\n"),
+				    journal_errmsg(j));
+				rc = EXIT_USAGE;
+			}
+	} else if (o.json) {
 		json_t *list = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(list, cli_import_json(&rows[i]));
@@ -161,7 +306,10 @@ cli_history(int argc, char **argv)
 		json_decref(list);
 	} else if (n == 0) {
 		char *shown = store_target_shown(o.db);
-		printf(_("No imports yet in %s.\n"), shown);
+		if (o.since || o.status || o.file)
+			printf(_("No imports in %s match.\n"), shown);
+		else
+			printf(_("No imports yet in %s.\n"), shown);
 		free(shown);
 	} else {
 		printf("%5s  %-21s  %-20s  %8s  %9s  %9s  %9s  %9s  %s\n", _("ID"), _("STATUS"),
@@ -207,14 +355,14 @@ cli_history(int argc, char **argv)
 	journal_imports_free(rows, n);
 	journal_close(j);
 	store_close(st);
-	return 0;
+	return rc < 0 ? 0 : rc;
 }
 
 int
 cli_show(int argc, char **argv)
 {
 	struct cli_read_opts o = { 0 };
-	int rc = cli_read_args("show", argc, argv, &o, 1);
+	int rc = cli_read_args("show", cli_read_options, argc, argv, &o, 1);
 	if (rc >= 0)
 		return rc;
 	char *end;

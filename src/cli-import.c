@@ -229,6 +229,26 @@ cli_refused(void *ctx, const struct engine_refusal *r)
 	*out = o;
 }
 
+/* What the engine's result does not hold: the batches as the journal
+ * recorded them (a dry run records none). */
+static void
+cli_import_batch_facts(json_t *summary, const char *db, int64_t id)
+{
+	char *cause = NULL;
+	struct store *st = id > 0 ? store_open(db, &cause) : NULL;
+	free(cause);
+	if (st == NULL) {
+		json_object_set_new(summary, "batches", json_null());
+		json_object_set_new(summary, "failed_batches", json_null());
+		json_object_set_new(summary, "retries", json_null());
+		return;
+	}
+	struct journal *j = journal_open(st);
+	summary_batch_facts(summary, j, id);
+	journal_close(j);
+	store_close(st);
+}
+
 /* Runs an engine to its end while showing its progress, then prints the
  * summary. Returns the exit code. */
 static int
@@ -274,6 +294,7 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, c
 	struct engine_result res;
 	engine_finish(e, &res);
 	json_t *summary = summary_from_result(&res, o->db);
+	cli_import_batch_facts(summary, o->db, res.id);
 	int rc = status_exit_code(res.status);
 	if (json) {
 		if (rc == EXIT_INTERRUPTED)

@@ -36,6 +36,10 @@ cli_duration_parse(const char *s)
 		if (end == p || v < 0)
 			return -1;
 		switch (*end) {
+		case 'd':
+			v *= 86400;
+			end++;
+			break;
 		case 'h':
 			v *= 3600;
 			end++;

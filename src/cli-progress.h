@@ -16,7 +16,7 @@ enum cli_progress_mode {
 /* Parses --progress=auto|jsonl|none; -1 when it is none of them. */
 int cli_progress_parse(const char *s);
 
-/* Parses a duration such as 90, 90s, 10m, 1h30m; -1 on error. */
+/* Parses a duration such as 90, 90s, 10m, 1h30m, 7d; -1 on error. */
 double cli_duration_parse(const char *s);
 
 /* Draws the progress line (bar, percent, rows, rows/s, ETA) on fp, which

@@ -1,5 +1,5 @@
 /* sluice report: one import's report from the journal, as an XLSX workbook,
- * the rejected rows as CSV, or JSON on standard output. */
+ * the rejected rows as CSV, a CSV summary, or JSON on standard output. */
 #include "config.h"
 
 #include <getopt.h>
@@ -13,12 +13,13 @@
 #include "report.h"
 #include "text.h"
 
-enum { OPT_DB = 256, OPT_XLSX, OPT_CSV, OPT_JSON, OPT_HELP };
+enum { OPT_DB = 256, OPT_XLSX, OPT_CSV, OPT_CSV_SUMMARY, OPT_JSON, OPT_HELP };
 
 const struct cli_option cli_report_options[] = {
 	{ "db", required_argument, OPT_DB, NULL, NULL, 0 },
 	{ "xlsx", required_argument, OPT_XLSX, NULL, NULL, 0 },
 	{ "csv-rejects", required_argument, OPT_CSV, NULL, NULL, 0 },
+	{ "csv-summary", required_argument, OPT_CSV_SUMMARY, NULL, NULL, 0 },
 	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
@@ -28,6 +29,7 @@ struct cli_report_opts {
 	const char *db;
 	const char *xlsx;
 	const char *csv;
+	const char *csv_summary;
 	int json;
 	const char *id;
 };
@@ -43,6 +45,7 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		case OPT_DB: o->db = optarg; break;
 		case OPT_XLSX: o->xlsx = optarg; break;
 		case OPT_CSV: o->csv = optarg; break;
+		case OPT_CSV_SUMMARY: o->csv_summary = optarg; break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_HELP: cli_help(argv[0]); return 0;
 		default:
@@ -71,9 +74,9 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		cli_error("usage", _("sluice report: name the database with --db PATH.\n"));
 		return EXIT_USAGE;
 	}
-	if (o->xlsx == NULL && o->csv == NULL && !o->json) {
+	if (o->xlsx == NULL && o->csv == NULL && o->csv_summary == NULL && !o->json) {
 		cli_error("usage",
-		    _("sluice report: say what to write: --xlsx FILE, --csv-rejects FILE or --json.\n"));
+		    _("sluice report: say what to write: --xlsx FILE, --csv-rejects FILE, --csv-summary FILE or --json.\n"));
 		return EXIT_USAGE;
 	}
 	if (o->xlsx != NULL && !strcmp(o->xlsx, "-")) {
@@ -81,9 +84,11 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		    _("sluice report: --xlsx needs a file name; a workbook cannot go to standard output.\n"));
 		return EXIT_USAGE;
 	}
-	if (o->csv != NULL && !strcmp(o->csv, "-") && o->json) {
+	int to_stdout = (o->csv != NULL && !strcmp(o->csv, "-")) +
+	    (o->csv_summary != NULL && !strcmp(o->csv_summary, "-")) + o->json;
+	if (to_stdout > 1) {
 		cli_error("usage",
-		    _("sluice report: --csv-rejects - and --json would both write to standard output; give --csv-rejects a file name.\n"));
+		    _("sluice report: only one of --csv-rejects -, --csv-summary - and --json can write to standard output; give the others a file name.\n"));
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -121,11 +126,15 @@ cli_report(int argc, char **argv)
 	/* Every output path is checked before any is written. */
 	char *cause = NULL;
 	if ((o.xlsx != NULL && report_check_path(o.xlsx, &cause) != 0) ||
-	    (o.csv != NULL && report_check_path(o.csv, &cause) != 0))
+	    (o.csv != NULL && report_check_path(o.csv, &cause) != 0) ||
+	    (o.csv_summary != NULL && report_check_path(o.csv_summary, &cause) != 0))
 		return cli_report_failed(cause);
 
-	/* Standard output belongs to the JSON when there is some. */
-	FILE *info = o.json || (o.csv != NULL && !strcmp(o.csv, "-")) ? stderr : stdout;
+	/* Standard output belongs to the JSON or a CSV when one goes there. */
+	FILE *info = o.json || (o.csv != NULL && !strcmp(o.csv, "-")) ||
+		(o.csv_summary != NULL && !strcmp(o.csv_summary, "-")) ?
+	    stderr :
+	    stdout;
 	struct report_stats st;
 	if (o.xlsx != NULL) {
 		if (report_write_xlsx(o.db, id, o.xlsx, &st, &cause) != 0)
@@ -153,6 +162,15 @@ cli_report(int argc, char **argv)
 				(unsigned long)st.neutralized),
 			    (unsigned long long)st.neutralized, esc);
 		free(esc);
+	}
+	if (o.csv_summary != NULL) {
+		if (report_write_csv_summary(o.db, id, o.csv_summary, &cause) != 0)
+			return cli_report_failed(cause);
+		if (strcmp(o.csv_summary, "-") != 0) {
+			char *esc = text_escape(o.csv_summary);
+			fprintf(info, _("Wrote the summary of import %lld to %s.\n"), id, esc);
+			free(esc);
+		}
 	}
 	if (o.json && report_write_json(o.db, id, stdout, &st, &cause) != 0)
 		return cli_report_failed(cause);

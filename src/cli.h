@@ -35,7 +35,8 @@ struct cli_command {
 /* The options of each command, the usage's options section included. */
 extern const struct cli_option cli_import_options[];
 extern const struct cli_option cli_resume_options[];
-extern const struct cli_option cli_read_options[]; /* history and show */
+extern const struct cli_option cli_read_options[]; /* show */
+extern const struct cli_option cli_history_options[];
 extern const struct cli_option cli_report_options[];
 extern const struct cli_option cli_watch_options[];
 extern const struct cli_option cli_rollback_options[];

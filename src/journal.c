@@ -353,6 +353,26 @@ journal_each_batch(struct journal *j, int64_t id)
 	return j->ops->batches(j->store, id);
 }
 
+int
+journal_batch_facts(struct journal *j, int64_t id, struct batch_facts *f)
+{
+	memset(f, 0, sizeof *f);
+	struct store_iter *it = journal_each_batch(j, id);
+	if (it == NULL)
+		return -1;
+	const struct batch_row *b;
+	int rc;
+	while ((rc = store_next_batch(it, &b)) == 1) {
+		f->batches++;
+		if (b->status != NULL && !strcmp(b->status, "replayed"))
+			f->failed_batches++;
+		if (b->attempts > 1)
+			f->retries += b->attempts - 1;
+	}
+	store_iter_close(it);
+	return rc == 0 ? 0 : -1;
+}
+
 struct store_iter *
 journal_each_fix(struct journal *j, int64_t id)
 {

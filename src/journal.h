@@ -124,6 +124,17 @@ struct store_iter *journal_each_fix(struct journal *j, int64_t id);
 struct store_iter *journal_each_reject(struct journal *j, int64_t id);
 struct store_iter *journal_each_change(struct journal *j, int64_t id, enum store_changes_order order);
 
+/* What the batches of import id tell, read from the journal. */
+struct batch_facts {
+	uint64_t batches;	 /* batches committed */
+	uint64_t failed_batches; /* of those, the ones the database refused as a
+				  * whole, written again row by row so that only
+				  * the rows it refused failed ("replayed") */
+	uint64_t retries;	 /* attempts after the first, over every batch */
+};
+/* 0 and *f, or -1 when the journal cannot be read. */
+int journal_batch_facts(struct journal *j, int64_t id, struct batch_facts *f);
+
 /* The most cells a rejected row of import id has; 0 or -1. */
 int journal_reject_width(struct journal *j, int64_t id, size_t *width);
 

@@ -1,7 +1,8 @@
-/* The rejected rows as CSV, ready to correct and import again: UTF-8 with a
- * BOM so that Excel reads it as UTF-8, RFC 4180 quoting and CRLF line ends,
- * the source's header plus an "error" column. Values are never cut: this is
- * the whole copy; values a spreadsheet would run get a leading '. */
+/* The CSV exports: the rejected rows, ready to correct and import again
+ * (UTF-8 with a BOM so that Excel reads it as UTF-8, RFC 4180 quoting and
+ * CRLF line ends, the source's header plus an "error" column; values never
+ * cut: this is the whole copy), and the summary of imports, one line of
+ * counts and facts each. Values a spreadsheet would run get a leading '. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,8 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fatal.h"
 #include "i18n.h"
 #include "report-int.h"
+#include "summary.h"
 #include "xmalloc.h"
 
 /* English whatever the language, so that it never matches a schema's
@@ -61,32 +64,28 @@ csv_rows(struct report_journal *rj, FILE *fp, struct report_stats *stats)
 	return rc == 0 ? 0 : -1;
 }
 
-int
-report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
-    struct report_stats *stats, char **cause)
+/* Standard output for "-", else the file at path, checked and created; NULL
+ * and *cause when it cannot be. */
+static FILE *
+csv_open(const char *path, char **cause)
 {
-	struct report_journal rj;
-	if (report_journal_open(&rj, db_path, id, cause) != 0)
-		return -1;
-	int to_stdout = !strcmp(path, "-");
-	if (!to_stdout && report_check_path(path, cause) != 0) {
-		report_journal_close(&rj);
-		return -1;
-	}
-	FILE *fp = to_stdout ? stdout : fopen(path, "wb");
-	if (fp == NULL) {
+	if (!strcmp(path, "-"))
+		return stdout;
+	if (report_check_path(path, cause) != 0)
+		return NULL;
+	FILE *fp = fopen(path, "wb");
+	if (fp == NULL)
 		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path in a "
 				     "directory you can write to."),
 		    path, strerror(errno));
-		report_journal_close(&rj);
-		return -1;
-	}
-	struct report_stats st = { 0 };
-	int rc = csv_rows(&rj, fp, &st);
-	if (rc != 0)
-		*cause = report_journal_error(&rj);
-	report_journal_close(&rj);
+	return fp;
+}
 
+/* Closes fp (flushes standard output) after a writer's rc; a write that
+ * failed on the way makes it -1 with *cause. A failed file is removed. */
+static int
+csv_finish(FILE *fp, const char *path, int to_stdout, int rc, char **cause)
+{
 	/* A full disk shows at the latest when the last buffer is written. */
 	int failed = ferror(fp), err = errno;
 	if (to_stdout ? fflush(fp) != 0 : fclose(fp) != 0) {
@@ -99,11 +98,156 @@ report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
 		    to_stdout ? _("standard output") : path, strerror(err != 0 ? err : EIO));
 		rc = -1;
 	}
-	if (rc != 0) {
+	if (rc != 0)
 		report_remove_partial(path);
+	return rc;
+}
+
+int
+report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
+    struct report_stats *stats, char **cause)
+{
+	struct report_journal rj;
+	if (report_journal_open(&rj, db_path, id, cause) != 0)
+		return -1;
+	int to_stdout = !strcmp(path, "-");
+	FILE *fp = csv_open(path, cause);
+	if (fp == NULL) {
+		report_journal_close(&rj);
 		return -1;
 	}
+	struct report_stats st = { 0 };
+	int rc = csv_rows(&rj, fp, &st);
+	if (rc != 0)
+		*cause = report_journal_error(&rj);
+	report_journal_close(&rj);
+
+	if (csv_finish(fp, path, to_stdout, rc, cause) != 0)
+		return -1;
 	if (stats != NULL)
 		*stats = st;
 	return 0;
+}
+
+/* --- The summary of imports ------------------------------------------------- */
+
+/* The summary's columns, named as sluice show --json names the facts. */
+static const char *const csv_summary_columns[] = {
+	"id",
+	"file",
+	"sha256",
+	"status",
+	"dry_run",
+	"schema",
+	"table",
+	"strategy",
+	"started_at",
+	"finished_at",
+	"duration_s",
+	"rows_per_s",
+	"total",
+	"created",
+	"updated",
+	"merged",
+	"unchanged",
+	"skipped",
+	"rejected",
+	"failed",
+	"not_processed",
+	"success_rate",
+	"values_dropped",
+	"batches",
+	"failed_batches",
+	"retries",
+};
+#define CSV_SUMMARY_NCOLUMNS (sizeof csv_summary_columns / sizeof *csv_summary_columns)
+
+void
+report_csv_summary_header(FILE *fp)
+{
+	struct report_stats st = { 0 };
+	for (size_t c = 0; c < CSV_SUMMARY_NCOLUMNS; c++)
+		csv_field(fp, csv_summary_columns[c], c == 0, &st);
+	fputs("\r\n", fp);
+}
+
+/* How many values import id dropped from rows it kept; -1 when unreadable. */
+static int
+csv_values_dropped(struct journal *j, int64_t id, uint64_t *dropped)
+{
+	struct name_count *counts;
+	size_t n;
+	*dropped = 0;
+	if (journal_error_counts(j, id, STORE_COUNT_BY_EFFECT, &counts, &n) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(counts[i].name, "value_dropped"))
+			*dropped = counts[i].n;
+	journal_counts_free(counts, n);
+	return 0;
+}
+
+int
+report_csv_summary_line(FILE *fp, struct journal *j, const struct import_row *im)
+{
+	struct batch_facts bf;
+	uint64_t dropped;
+	if (journal_batch_facts(j, im->id, &bf) != 0 || csv_values_dropped(j, im->id, &dropped) != 0)
+		return -1;
+	uint64_t total = im->total >= 0 ? (uint64_t)im->total : im->rows_done;
+	double rate = summary_success_rate(im->n, total);
+	char *v[CSV_SUMMARY_NCOLUMNS];
+	size_t k = 0;
+	v[k++] = xasprintf("%lld", (long long)im->id);
+	v[k++] = xstrdup(im->source_path ? im->source_path : "");
+	v[k++] = xstrdup(im->source_sha256 ? im->source_sha256 : "");
+	v[k++] = xstrdup(status_name(im->status));
+	v[k++] = xstrdup(im->dry_run ? "true" : "false");
+	v[k++] = xstrdup(im->schema_name ? im->schema_name : "");
+	v[k++] = xstrdup(im->target_table ? im->target_table : "");
+	v[k++] = xstrdup(im->strategy ? im->strategy : "");
+	v[k++] = xstrdup(im->started_at ? im->started_at : "");
+	v[k++] = xstrdup(im->finished_at ? im->finished_at : "");
+	v[k++] =
+	    im->duration_s >= 0 ? xasprintf("%.3f", report_duration(im->duration_s)) : xstrdup("");
+	v[k++] = im->duration_s > 0 ? xasprintf("%.0f", (double)total / im->duration_s) : xstrdup("");
+	v[k++] = xasprintf("%llu", (unsigned long long)total);
+	for (int o = 0; o < OUTCOME_COUNT; o++)
+		v[k++] = xasprintf("%llu", (unsigned long long)im->n[o]);
+	v[k++] = rate >= 0 ? xasprintf("%.4f", rate) : xstrdup("");
+	v[k++] = xasprintf("%llu", (unsigned long long)dropped);
+	v[k++] = xasprintf("%llu", (unsigned long long)bf.batches);
+	v[k++] = xasprintf("%llu", (unsigned long long)bf.failed_batches);
+	v[k++] = xasprintf("%llu", (unsigned long long)bf.retries);
+	fatal_assert(k == CSV_SUMMARY_NCOLUMNS);
+	struct report_stats st = { 0 };
+	for (size_t c = 0; c < k; c++) {
+		csv_field(fp, v[c], c == 0, &st);
+		free(v[c]);
+	}
+	fputs("\r\n", fp);
+	return 0;
+}
+
+int
+report_write_csv_summary(const char *db_path, int64_t id, const char *path, char **cause)
+{
+	struct report_journal rj;
+	if (report_journal_open(&rj, db_path, id, cause) != 0)
+		return -1;
+	int to_stdout = !strcmp(path, "-");
+	FILE *fp = csv_open(path, cause);
+	if (fp == NULL) {
+		report_journal_close(&rj);
+		return -1;
+	}
+	/* A file gets a BOM for Excel; a pipe gets plain UTF-8. */
+	if (!to_stdout)
+		fputs("\xef\xbb\xbf", fp);
+	report_csv_summary_header(fp);
+	int rc = report_csv_summary_line(fp, rj.journal, &rj.import);
+	if (rc != 0)
+		*cause = report_journal_error(&rj);
+	report_journal_close(&rj);
+	return csv_finish(fp, path, to_stdout, rc, cause);
 }

@@ -45,6 +45,10 @@ struct report_rejects *report_rejects_open(struct report_journal *rj);
 int report_rejects_next(struct report_rejects *it, const struct report_reject **out);
 void report_rejects_close(struct report_rejects *it);
 
+/* An import's duration as reports show it: the journal's, to the
+ * millisecond (its floating-point noise removed). */
+double report_duration(double duration_s);
+
 /* Removes what a failed writer left at path, if it is a regular file. */
 void report_remove_partial(const char *path);
 

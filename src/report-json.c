@@ -1,7 +1,7 @@
-/* The JSON report: the object sluice show --json prints, with every error
- * of the import instead of the first 20. The errors are streamed one at a
- * time after the rest of the object, so a million of them take no more
- * memory than one. */
+/* The JSON report: the object sluice show --json prints, with every batch
+ * ("batch_details") and every error of the import instead of the first 20.
+ * Batches and errors are streamed one at a time after the rest of the
+ * object, so a million of them take no more memory than one. */
 #include "config.h"
 
 #include <errno.h>
@@ -59,6 +59,36 @@ json_errors(struct report_journal *rj, FILE *fp, struct report_stats *stats)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Writes {batch, first_row, rows, created … failed, attempts, duration_s,
+ * status} for each batch; -1 when the journal cannot be read. */
+static int
+json_batches(struct report_journal *rj, FILE *fp)
+{
+	struct store_iter *it = journal_each_batch(rj->journal, rj->import.id);
+	if (it == NULL)
+		return -1;
+	const struct batch_row *b;
+	int rc, n = 0;
+	while ((rc = store_next_batch(it, &b)) == 1) {
+		json_t *o = json_object();
+		json_object_set_new(o, "batch", json_integer((json_int_t)b->batch_no));
+		json_object_set_new(o, "first_row", json_integer((json_int_t)b->first_row));
+		json_object_set_new(o, "rows", json_integer((json_int_t)b->rows));
+		for (int k = OUTCOME_CREATED; k < OUTCOME_NOT_PROCESSED; k++)
+			json_object_set_new(o, outcome_name((enum outcome)k),
+			    json_integer((json_int_t)b->n[k]));
+		json_object_set_new(o, "attempts", json_integer((json_int_t)b->attempts));
+		json_object_set_new(o, "duration_s", json_real((double)b->duration_ms / 1000.0));
+		json_object_set_new(o, "status", json_text(b->status));
+		fputs(n++ ? ",\n    " : "\n    ", fp);
+		json_dumpf(o, fp, JSON_FLAGS);
+		json_decref(o);
+	}
+	store_iter_close(it);
+	fputs(n > 0 ? "\n  ]" : "]", fp);
+	return rc == 0 ? 0 : -1;
+}
+
 int
 report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats *stats, char **cause)
 {
@@ -75,14 +105,15 @@ report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats
 	const struct import_row *im = &rj.import;
 	if (json_object_get(o, "duration_s") == NULL)
 		json_object_set_new(o, "duration_s",
-		    im->duration_s >= 0 ? json_real(im->duration_s) : json_null());
+		    im->duration_s >= 0 ? json_real(report_duration(im->duration_s)) : json_null());
 	if (json_object_get(o, "rows_per_s") == NULL)
 		json_object_set_new(o, "rows_per_s",
 		    im->duration_s > 0 ? json_real((double)rj.total / im->duration_s) :
 					 json_integer(0));
 	json_object_del(o, "errors");
 
-	/* The object without its closing brace, then the errors, then it. */
+	/* The object without its closing brace, then the batches and the
+	 * errors, then it. */
 	char *head = json_dumps(o, JSON_INDENT(2) | JSON_FLAGS);
 	json_decref(o);
 	size_t len = strlen(head);
@@ -93,11 +124,14 @@ report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats
 	while (len > 0 && (head[len - 1] == '\n' || head[len - 1] == ' '))
 		len--;
 	fwrite(head, 1, len, fp);
-	fputs(len > 1 ? ",\n  \"errors\": [" : "\n  \"errors\": [", fp);
+	fputs(len > 1 ? ",\n  \"batch_details\": [" : "\n  \"batch_details\": [", fp);
 	free(head);
 
 	struct report_stats st = { 0 };
-	int rc = json_errors(&rj, fp, &st);
+	int rc = json_batches(&rj, fp);
+	fputs(",\n  \"errors\": [", fp);
+	if (rc == 0)
+		rc = json_errors(&rj, fp, &st);
 	fputs(st.errors > 0 ? "\n  ]\n}\n" : "]\n}\n", fp);
 	if (rc != 0)
 		*cause = report_journal_error(&rj);

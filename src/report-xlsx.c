@@ -16,6 +16,7 @@
 
 #include "i18n.h"
 #include "report-int.h"
+#include "summary.h"
 #include "xmalloc.h"
 
 /* The last row index of a sheet; it holds the note of what did not fit. */
@@ -29,7 +30,7 @@ struct xlsx {
 	struct report_journal *rj;
 	lxw_workbook *wb;
 	lxw_worksheet *summary, *errors, *rejects, *batches, *mapping;
-	lxw_format *title, *header, *label, *integer, *decimal, *percent, *note;
+	lxw_format *title, *header, *label, *integer, *seconds, *percent, *note;
 	struct report_stats stats;
 };
 
@@ -219,7 +220,7 @@ xlsx_batches(struct xlsx *x)
 		for (int c = 0; c <= 10; c++)
 			worksheet_write_number(ws, row, (lxw_col_t)c, cols[c],
 			    c >= 1 && c <= 9 ? x->integer : NULL);
-		worksheet_write_number(ws, row, 11, (double)b->duration_ms / 1000.0, x->decimal);
+		worksheet_write_number(ws, row, 11, (double)b->duration_ms / 1000.0, x->seconds);
 		xlsx_text(x, ws, row, 12, b->status, NULL);
 		row++;
 	}
@@ -405,7 +406,8 @@ xlsx_summary(struct xlsx *x)
 	xlsx_pair(x, &row, _("Started"), im->started_at);
 	xlsx_pair(x, &row, _("Finished"), im->finished_at);
 	if (im->duration_s >= 0) {
-		xlsx_pair_number(x, &row, _("Duration (s)"), im->duration_s, x->decimal);
+		xlsx_pair_number(x, &row, _("Duration (s)"), report_duration(im->duration_s),
+		    x->seconds);
 		if (im->duration_s > 0)
 			xlsx_pair_number(x, &row, _("Rows per second"),
 			    (double)x->rj->total / im->duration_s, x->integer);
@@ -431,14 +433,18 @@ xlsx_summary(struct xlsx *x)
 	worksheet_write_number(ws, row, 1, total, x->integer);
 	row++;
 	if (total > 0) {
-		double ok = 0;
-		for (int o = OUTCOME_CREATED; o <= OUTCOME_SKIPPED; o++)
-			ok += (double)im->n[o];
 		xlsx_text(x, ws, row, 0, _("Success rate"), x->label);
-		worksheet_write_number(ws, row, 1, ok / total, x->percent);
+		worksheet_write_number(ws, row, 1, summary_success_rate(im->n, x->rj->total),
+		    x->percent);
 		row++;
 	}
 	xlsx_values_dropped(x, &row);
+	struct batch_facts bf;
+	if (journal_batch_facts(x->rj->journal, im->id, &bf) == 0) {
+		xlsx_pair_number(x, &row, _("Batches"), (double)bf.batches, x->integer);
+		xlsx_pair_number(x, &row, _("Failed batches"), (double)bf.failed_batches, x->integer);
+		xlsx_pair_number(x, &row, _("Retries"), (double)bf.retries, x->integer);
+	}
 
 	lxw_chart *chart = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
 	lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
@@ -527,7 +533,7 @@ xlsx_open(struct xlsx *x, const char *path, char **cause)
 	format_set_bg_color(x->header, 0xDDE4EE);
 	x->label = xlsx_format(x->wb, 1, NULL);
 	x->integer = xlsx_format(x->wb, 0, "#,##0");
-	x->decimal = xlsx_format(x->wb, 0, "#,##0.00");
+	x->seconds = xlsx_format(x->wb, 0, "#,##0.000");
 	x->percent = xlsx_format(x->wb, 0, "0.0%");
 	x->note = xlsx_format(x->wb, 0, NULL);
 	format_set_text_wrap(x->note);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,12 @@ report_check_path(const char *path, char **cause)
 	if (!existed)
 		unlink(path);
 	return 0;
+}
+
+double
+report_duration(double duration_s)
+{
+	return round(duration_s * 1000.0) / 1000.0;
 }
 
 void

@@ -1,7 +1,7 @@
 /* Reports of one import, read from the journal in its database: an XLSX
  * workbook for people (Summary, Errors, Rejected rows, Batches, Mapping),
- * the rejected rows as CSV ready to correct and import again, and the JSON
- * report with every error. Whatever the import's size, each writer reads the
+ * the rejected rows as CSV ready to correct and import again, a CSV summary
+ * of counts and facts, and the JSON report with every batch and error. Whatever the import's size, each writer reads the
  * journal with streaming queries inside one read transaction and writes in
  * constant memory. */
 #ifndef SLUICE_REPORT_H
@@ -43,10 +43,29 @@ int report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
     struct report_stats *stats, char **cause);
 
 /* The JSON report on fp: the object sluice show --json prints, with
- * duration_s and rows_per_s, and "errors" holding every error of the import
- * in row order (not the first 20), streamed one error at a time. */
+ * duration_s and rows_per_s, "batch_details" holding every batch ({batch,
+ * first_row, rows, the counts, attempts, duration_s, status}) and "errors"
+ * every error of the import in row order (not the first 20), both streamed
+ * one at a time. */
 int report_write_json(const char *db_path, int64_t id, FILE *fp, struct report_stats *stats,
     char **cause);
+
+/* The summary of import id at path ("-" = standard output): a header line
+ * naming the columns (id, file, sha256, status, dry_run, schema, table,
+ * strategy, started_at, finished_at, duration_s, rows_per_s, total, the
+ * counts by outcome, success_rate, values_dropped, batches, failed_batches,
+ * retries, as sluice show --json names them) and one line of its facts;
+ * RFC 4180 with CRLF, values neutralized as report_cell_text() says. A file
+ * starts with a UTF-8 BOM, standard output does not. */
+int report_write_csv_summary(const char *db_path, int64_t id, const char *path, char **cause);
+
+/* The same for many imports (sluice history --csv): the header line, then
+ * one line for each import im of journal j; the line's -1 when the journal
+ * cannot be read. */
+struct journal;
+struct import_row;
+void report_csv_summary_header(FILE *fp);
+int report_csv_summary_line(FILE *fp, struct journal *j, const struct import_row *im);
 
 /* Checks, before any work, that a report can be written at path (a file
  * in a writable directory, not a directory; "-" always passes). Creates

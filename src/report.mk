@@ -20,6 +20,7 @@ REPORT_CLI_TESTS = \
 	tests/cli/report-rejected-rows-import-again.sh \
 	tests/cli/report-csv-rejects.sh \
 	tests/cli/report-json.sh \
+	tests/cli/report-facts-and-csv-summary.sh \
 	tests/cli/report-errors-and-exit-codes.sh \
 	tests/cli/values-dropped.sh
 TESTS += $(REPORT_CLI_TESTS)

@@ -78,6 +78,35 @@ summary_counts_json(const struct name_count *counts, size_t n)
 	return o;
 }
 
+double
+summary_success_rate(const uint64_t *n, uint64_t total)
+{
+	if (total == 0)
+		return -1;
+	uint64_t ok = 0;
+	for (int o = OUTCOME_CREATED; o <= OUTCOME_SKIPPED; o++)
+		ok += n[o];
+	return ok >= total ? 1.0 : (double)ok / (double)total;
+}
+
+static json_t *
+summary_rate_json(const uint64_t *n, uint64_t total)
+{
+	double rate = summary_success_rate(n, total);
+	return rate >= 0 ? json_real(rate) : json_null();
+}
+
+void
+summary_batch_facts(json_t *o, struct journal *j, int64_t id)
+{
+	struct batch_facts f;
+	int ok = journal_batch_facts(j, id, &f) == 0;
+	json_object_set_new(o, "batches", ok ? json_integer((json_int_t)f.batches) : json_null());
+	json_object_set_new(o, "failed_batches",
+	    ok ? json_integer((json_int_t)f.failed_batches) : json_null());
+	json_object_set_new(o, "retries", ok ? json_integer((json_int_t)f.retries) : json_null());
+}
+
 static json_t *
 summary_match_sample(const struct match_sample *m)
 {
@@ -126,6 +155,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 	for (int k = 0; k < OUTCOME_COUNT; k++)
 		json_object_set_new(o, outcome_name((enum outcome)k),
 		    json_integer((json_int_t)r->counts.n[k]));
+	json_object_set_new(o, "success_rate", summary_rate_json(r->counts.n, r->total));
 	json_object_set_new(o, "values_dropped", json_integer((json_int_t)r->values_dropped));
 	json_t *bt = json_object();
 	for (int t = 0; t < ERROR_TYPE_COUNT; t++)
@@ -241,7 +271,10 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	for (int k = 0; k < OUTCOME_COUNT; k++)
 		json_object_set_new(o, outcome_name((enum outcome)k),
 		    json_integer((json_int_t)row.n[k]));
+	json_object_set_new(o, "success_rate",
+	    summary_rate_json(row.n, row.total >= 0 ? (uint64_t)row.total : row.rows_done));
 	json_object_set_new(o, "values_dropped", summary_journal_dropped(j, id));
+	summary_batch_facts(o, j, id);
 	json_object_set_new(o, "errors_by_type", summary_journal_counts(j, id, STORE_COUNT_BY_TYPE));
 	json_object_set_new(o, "errors_by_field",
 	    summary_journal_counts(j, id, STORE_COUNT_BY_FIELD));
@@ -424,10 +457,18 @@ summary_print(FILE *fp, const json_t *r)
 			fprintf(fp, "  %-16s %10lld\n", outcome_label((enum outcome)k), n);
 	}
 	fputc('\n', fp);
+	json_t *rate = json_object_get(r, "success_rate");
+	if (json_is_number(rate))
+		fprintf(fp, "  %-16s %9.1f%%\n\n", _("success rate"), 100 * json_number_value(rate));
 	/* Not a row outcome: values left out of rows counted above. */
 	if (summary_int(r, "values_dropped") > 0)
 		fprintf(fp, "  %-16s %10lld\n\n", _("values dropped"),
 		    summary_int(r, "values_dropped"));
+	if (summary_int(r, "batches") > 0)
+		fprintf(fp,
+		    _("Batches: %lld committed; refused as a whole (written row by row): %lld; retries: %lld.\n\n"),
+		    summary_int(r, "batches"), summary_int(r, "failed_batches"),
+		    summary_int(r, "retries"));
 	summary_print_mapping(fp, r);
 
 	json_t *dup = json_object_get(r, "duplicates");

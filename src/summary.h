@@ -20,6 +20,16 @@ json_t *summary_from_journal(struct journal *j, int64_t id, const char *db);
 json_t *summary_error_json(const struct error_row *e);
 json_t *summary_counts_json(const struct name_count *counts, size_t n);
 
+/* The success rate of an import, 0..1: the rows that ended as the import
+ * meant them to (created, updated, merged, unchanged, skipped) over all its
+ * rows (total, the rejected, failed and not processed included); -1 when
+ * it has no rows. n is by outcome (enum outcome). */
+double summary_success_rate(const uint64_t *n, uint64_t total);
+
+/* Sets "batches", "failed_batches" and "retries" of o from the journal's
+ * batches of import id (struct batch_facts; null when unreadable). */
+void summary_batch_facts(json_t *o, struct journal *j, int64_t id);
+
 /* Prints the report for people: counts by outcome, errors by type and by
  * field, the first errors with row, field and value, duration and speed.
  * Cell values are escaped so the terminal never sees control bytes. */

@@ -191,6 +191,8 @@ if [ "$caught" = yes ]; then
 		"every contact is stored once"
 	assert_eq "$(sq batch.db "SELECT count(*) > 0 FROM sluice_import_batches WHERE import_id = 1 AND attempts > 1")" 1 \
 		"the journal records the batch's extra attempts"
+	assert_eq "$(jq .retries out.json)" "$(sq batch.db "SELECT sum(attempts - 1) FROM sluice_import_batches WHERE import_id = 1")" \
+		"--json counts the retries: the attempts after each batch's first"
 	assert_eq "$(sq batch.db "SELECT count(*) FROM sluice_import_errors WHERE import_id = 1")" 0 \
 		"no row failed because of the lock"
 	journal_consistent batch.db 1 "the journal tells one story about the import"
@@ -201,6 +203,7 @@ else
 	for d in "a batch that finds the database busy is announced as retried" \
 		"the import completes with exit code 0" "the counts are exact: the retried batch is written once" \
 		"every contact is stored once" "the journal records the batch's extra attempts" \
+		"--json counts the retries: the attempts after each batch's first" \
 		"no row failed because of the lock" "the journal tells one story about the import" \
 		"the import's counts add up"; do
 		skip "$d" "sluice finished before it could be frozen between two batches"

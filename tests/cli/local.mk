@@ -16,6 +16,7 @@ CLI_TESTS = \
 	tests/cli/dry-run.sh \
 	tests/cli/json-output.sh \
 	tests/cli/history-and-show.sh \
+	tests/cli/history-filters.sh \
 	tests/cli/exit-codes-and-usage.sh \
 	tests/cli/busy-retry.sh \
 	tests/cli/rollback.sh \
