@@ -310,7 +310,7 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, c
 		/* The rows are written whatever happens to the report: its
 		 * failure is said, the import's exit code stands. */
 		char *why = NULL;
-		if (report_write_xlsx(o->db, res.id, report, NULL, &why) != 0) {
+		if (report_write_file(o->db, res.id, report, &why) != 0) {
 			cli_say(why);
 			free(why);
 		}
@@ -427,8 +427,8 @@ const struct cli_option cli_import_options[] = {
 	{ "dry-run", no_argument, OPT_DRY_RUN, N_("--dry-run"),
 	    N_("do everything but keep the writes; report what would happen"), 0 },
 	{ "json", no_argument, OPT_JSON, N_("--json"), N_("print the report as one JSON object"), 0 },
-	{ "report", required_argument, OPT_REPORT, N_("--report FILE.xlsx"),
-	    N_("write the XLSX report at the end"), 0 },
+	{ "report", required_argument, OPT_REPORT, N_("--report FILE.xlsx|FILE.pdf"),
+	    N_("write the XLSX or PDF report at the end"), 0 },
 	{ "progress", required_argument, OPT_PROGRESS, N_("--progress auto|jsonl|none"),
 	    N_("progress on standard error (default: auto)"), 0 },
 	{ "max-duration", required_argument, OPT_MAX_DURATION, N_("--max-duration D"),

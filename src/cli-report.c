@@ -1,5 +1,6 @@
 /* sluice report: one import's report from the journal, as an XLSX workbook,
- * the rejected rows as CSV, a CSV summary, or JSON on standard output. */
+ * a PDF, the rejected rows as CSV, a CSV summary, or JSON on standard
+ * output. */
 #include "config.h"
 
 #include <getopt.h>
@@ -13,11 +14,24 @@
 #include "report.h"
 #include "text.h"
 
-enum { OPT_DB = 256, OPT_XLSX, OPT_CSV, OPT_CSV_SUMMARY, OPT_JSON, OPT_HELP };
+enum {
+	OPT_DB = 256,
+	OPT_XLSX,
+	OPT_PDF,
+	OPT_PDF_ERRORS,
+	OPT_PAPER,
+	OPT_CSV,
+	OPT_CSV_SUMMARY,
+	OPT_JSON,
+	OPT_HELP
+};
 
 const struct cli_option cli_report_options[] = {
 	{ "db", required_argument, OPT_DB, NULL, NULL, 0 },
 	{ "xlsx", required_argument, OPT_XLSX, NULL, NULL, 0 },
+	{ "pdf", required_argument, OPT_PDF, NULL, NULL, 0 },
+	{ "pdf-errors", required_argument, OPT_PDF_ERRORS, NULL, NULL, 0 },
+	{ "paper", required_argument, OPT_PAPER, NULL, NULL, 0 },
 	{ "csv-rejects", required_argument, OPT_CSV, NULL, NULL, 0 },
 	{ "csv-summary", required_argument, OPT_CSV_SUMMARY, NULL, NULL, 0 },
 	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
@@ -28,6 +42,8 @@ const struct cli_option cli_report_options[] = {
 struct cli_report_opts {
 	const char *db;
 	const char *xlsx;
+	const char *pdf;
+	struct report_pdf_options pdf_options;
 	const char *csv;
 	const char *csv_summary;
 	int json;
@@ -44,6 +60,30 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		switch (c) {
 		case OPT_DB: o->db = optarg; break;
 		case OPT_XLSX: o->xlsx = optarg; break;
+		case OPT_PDF: o->pdf = optarg; break;
+		case OPT_PDF_ERRORS: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || optarg[0] == '-' || n > 1000000) {
+				cli_error("usage",
+				    _("sluice report: --pdf-errors needs a whole number from 0 to 1000000, not \"%s\".\n"),
+				    optarg);
+				return EXIT_USAGE;
+			}
+			o->pdf_options.errors = (unsigned)n;
+			break;
+		}
+		case OPT_PAPER: {
+			int paper = report_paper_parse(optarg);
+			if (paper < 0) {
+				cli_error("usage",
+				    _("sluice report: --paper is a4 or letter, not \"%s\".\n"),
+				    optarg);
+				return EXIT_USAGE;
+			}
+			o->pdf_options.paper = (enum report_paper)paper;
+			break;
+		}
 		case OPT_CSV: o->csv = optarg; break;
 		case OPT_CSV_SUMMARY: o->csv_summary = optarg; break;
 		case OPT_JSON: o->json = 1; break;
@@ -74,14 +114,20 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		cli_error("usage", _("sluice report: name the database with --db PATH.\n"));
 		return EXIT_USAGE;
 	}
-	if (o->xlsx == NULL && o->csv == NULL && o->csv_summary == NULL && !o->json) {
+	if (o->xlsx == NULL && o->pdf == NULL && o->csv == NULL && o->csv_summary == NULL &&
+	    !o->json) {
 		cli_error("usage",
-		    _("sluice report: say what to write: --xlsx FILE, --csv-rejects FILE, --csv-summary FILE or --json.\n"));
+		    _("sluice report: say what to write: --xlsx FILE, --pdf FILE, --csv-rejects FILE, --csv-summary FILE or --json.\n"));
 		return EXIT_USAGE;
 	}
 	if (o->xlsx != NULL && !strcmp(o->xlsx, "-")) {
 		cli_error("usage",
 		    _("sluice report: --xlsx needs a file name; a workbook cannot go to standard output.\n"));
+		return EXIT_USAGE;
+	}
+	if (o->pdf != NULL && !strcmp(o->pdf, "-")) {
+		cli_error("usage",
+		    _("sluice report: --pdf needs a file name; a PDF cannot go to standard output.\n"));
 		return EXIT_USAGE;
 	}
 	int to_stdout = (o->csv != NULL && !strcmp(o->csv, "-")) +
@@ -108,7 +154,9 @@ cli_report_failed(char *cause)
 int
 cli_report(int argc, char **argv)
 {
-	struct cli_report_opts o = { 0 };
+	struct cli_report_opts o = {
+		.pdf_options = { REPORT_PAPER_LOCALE, REPORT_PDF_ERRORS },
+	};
 	int rc = cli_report_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
@@ -126,6 +174,7 @@ cli_report(int argc, char **argv)
 	/* Every output path is checked before any is written. */
 	char *cause = NULL;
 	if ((o.xlsx != NULL && report_check_path(o.xlsx, &cause) != 0) ||
+	    (o.pdf != NULL && report_check_path(o.pdf, &cause) != 0) ||
 	    (o.csv != NULL && report_check_path(o.csv, &cause) != 0) ||
 	    (o.csv_summary != NULL && report_check_path(o.csv_summary, &cause) != 0))
 		return cli_report_failed(cause);
@@ -143,6 +192,18 @@ cli_report(int argc, char **argv)
 		fprintf(info,
 		    _("Wrote the report of import %lld to %s (errors: %llu, rejected rows: %llu).\n"),
 		    id, esc, (unsigned long long)st.errors, (unsigned long long)st.rejected_rows);
+		free(esc);
+	}
+	if (o.pdf != NULL) {
+		if (report_write_pdf(o.db, id, o.pdf, &o.pdf_options, &st, &cause) != 0)
+			return cli_report_failed(cause);
+		char *esc = text_escape(o.pdf);
+		fprintf(info,
+		    ngettext(
+			"Wrote the PDF report of import %lld to %s (%llu page, errors listed: %llu).\n",
+			"Wrote the PDF report of import %lld to %s (%llu pages, errors listed: %llu).\n",
+			(unsigned long)st.pages),
+		    id, esc, (unsigned long long)st.pages, (unsigned long long)st.errors);
 		free(esc);
 	}
 	if (o.csv != NULL) {

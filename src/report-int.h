@@ -1,6 +1,6 @@
 /* Inside the report module: reading one import's journal for the writers
- * (report-xlsx.c, report-csv.c, report-json.c). Other modules use
- * report.h. */
+ * (report-xlsx.c, report-pdf.c, report-csv.c, report-json.c). Other
+ * modules use report.h. */
 #ifndef SLUICE_REPORT_INT_H
 #define SLUICE_REPORT_INT_H
 
@@ -10,16 +10,25 @@
 #include "report.h"
 #include "store.h"
 
+/* One source column of the import's mapping, in the journal's order. */
+struct report_column {
+	int64_t column; /* 0-based */
+	char *header;	/* or NULL */
+	char *field;	/* NULL: not imported */
+};
+
 /* An open database with one import's journal, read inside one read
  * snapshot so that every cursor sees the same journal. */
 struct report_journal {
 	char *db_path; /* as people may see it: password masked */
 	struct store *store;
 	struct journal *journal;
-	struct import_row import; /* its status as journal_status_seen() */
-	uint64_t total;		  /* its rows: total, or rows_done while unknown */
-	char **headers;		  /* the source's headers, by column */
-	size_t ncolumns;	  /* columns of the Rejected rows: headers or widest row */
+	struct import_row import;      /* its status as journal_status_seen() */
+	uint64_t total;		       /* its rows: total, or rows_done while unknown */
+	char **headers;		       /* the source's headers, by column */
+	size_t ncolumns;	       /* columns of the Rejected rows: headers or widest row */
+	struct report_column *mapping; /* column → field */
+	size_t nmapping;
 };
 
 /* Opens db_path and reads import id; -1 and *cause when the database or

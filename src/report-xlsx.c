@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,20 +240,14 @@ xlsx_mapping(struct xlsx *x)
 	static const double widths[] = { 8, 36, 24, 24 };
 	xlsx_table_start(x, ws, titles, widths, 3);
 	worksheet_set_column(ws, 3, 3, widths[3], NULL);
-	json_t *arr = x->rj->import.mapping ? json_loads(x->rj->import.mapping, 0, NULL) : NULL;
 	lxw_row_t row = 1;
-	size_t i;
-	json_t *m;
-	json_array_foreach(arr, i, m)
-	{
-		const char *field = json_string_value(json_object_get(m, "field"));
-		worksheet_write_number(ws, row, 0,
-		    (double)json_integer_value(json_object_get(m, "column")) + 1, NULL);
-		xlsx_text(x, ws, row, 1, json_string_value(json_object_get(m, "header")), NULL);
-		xlsx_text(x, ws, row, 2, field ? field : _("(not imported)"), NULL);
+	for (size_t i = 0; i < x->rj->nmapping; i++) {
+		const struct report_column *m = &x->rj->mapping[i];
+		worksheet_write_number(ws, row, 0, (double)m->column + 1, NULL);
+		xlsx_text(x, ws, row, 1, m->header, NULL);
+		xlsx_text(x, ws, row, 2, m->field ? m->field : _("(not imported)"), NULL);
 		row++;
 	}
-	json_decref(arr);
 	xlsx_table_end(x, ws, row, 3, 0);
 
 	struct store_iter *it = journal_each_fix(x->rj->journal, x->rj->import.id);

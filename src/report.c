@@ -1,15 +1,17 @@
 /* What every report shares: cell values made safe for spreadsheets (formula
  * neutralizing for CSV, cutting at the cell limit, RFC 4180 quoting) and reading one
- * import's journal with streaming queries. The formats live in
- * report-xlsx.c, report-csv.c and report-json.c. */
+ * import's journal with streaming queries, the paper of a PDF. The formats
+ * live in report-xlsx.c, report-pdf.c, report-csv.c and report-json.c. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,6 +175,50 @@ report_check_path(const char *path, char **cause)
 	return 0;
 }
 
+int
+report_paper_parse(const char *name)
+{
+	if (!strcasecmp(name, "a4"))
+		return REPORT_PAPER_A4;
+	if (!strcasecmp(name, "letter"))
+		return REPORT_PAPER_LETTER;
+	return -1;
+}
+
+enum report_paper
+report_paper_from_locale(void)
+{
+	/* The countries whose locales print on Letter. */
+	static const char *const letter[] = { "US", "CA", "MX", "PH", "PR", "CL", "CO", "CR", "GT",
+		"NI", "PA", "SV", "VE", "DO", "BZ" };
+	static const char *const vars[] = { "LC_ALL", "LC_PAPER", "LC_MEASUREMENT", "LANG" };
+	for (size_t v = 0; v < sizeof vars / sizeof *vars; v++) {
+		const char *loc = getenv(vars[v]);
+		if (loc == NULL || *loc == '\0')
+			continue;
+		/* language_COUNTRY.codeset@modifier */
+		const char *u = strchr(loc, '_');
+		if (u == NULL || strlen(u + 1) < 2)
+			return REPORT_PAPER_A4;
+		for (size_t i = 0; i < sizeof letter / sizeof *letter; i++)
+			if (!strncmp(u + 1, letter[i], 2) && !isalpha((unsigned char)u[3]))
+				return REPORT_PAPER_LETTER;
+		return REPORT_PAPER_A4;
+	}
+	return REPORT_PAPER_A4;
+}
+
+int
+report_write_file(const char *db_path, int64_t id, const char *path, char **cause)
+{
+	size_t len = strlen(path);
+	if (len > 4 && !strcasecmp(path + len - 4, ".pdf")) {
+		const struct report_pdf_options o = { REPORT_PAPER_LOCALE, REPORT_PDF_ERRORS };
+		return report_write_pdf(db_path, id, path, &o, NULL, cause);
+	}
+	return report_write_xlsx(db_path, id, path, NULL, cause);
+}
+
 double
 report_duration(double duration_s)
 {
@@ -217,8 +263,9 @@ report_read_import(struct report_journal *rj, int64_t id, char **cause)
 	return 0;
 }
 
-/* The headers by column from the mapping JSON, and how many columns the
- * Rejected rows need: a row with surplus cells widens them. */
+/* The mapping and the headers by column from the mapping JSON, and how
+ * many columns the Rejected rows need: a row with surplus cells widens
+ * them. */
 static int
 report_read_columns(struct report_journal *rj)
 {
@@ -232,12 +279,18 @@ report_read_columns(struct report_journal *rj)
 			n = (size_t)col + 1;
 	}
 	rj->headers = xcalloc(n + 1, sizeof *rj->headers);
+	rj->mapping = xcalloc(json_array_size(arr) + 1, sizeof *rj->mapping);
 	json_array_foreach(arr, i, m)
 	{
 		json_int_t col = json_integer_value(json_object_get(m, "column"));
 		const char *h = json_string_value(json_object_get(m, "header"));
+		const char *field = json_string_value(json_object_get(m, "field"));
 		if (col >= 0 && (size_t)col < n && h != NULL && rj->headers[col] == NULL)
 			rj->headers[col] = xstrdup(h);
+		struct report_column *rc = &rj->mapping[rj->nmapping++];
+		rc->column = col;
+		rc->header = h ? xstrdup(h) : NULL;
+		rc->field = field ? xstrdup(field) : NULL;
 	}
 	json_decref(arr);
 	rj->ncolumns = n;
@@ -297,6 +350,11 @@ report_journal_close(struct report_journal *rj)
 	for (size_t c = 0; rj->headers != NULL && c < rj->ncolumns; c++)
 		free(rj->headers[c]);
 	free(rj->headers);
+	for (size_t i = 0; i < rj->nmapping; i++) {
+		free(rj->mapping[i].header);
+		free(rj->mapping[i].field);
+	}
+	free(rj->mapping);
 	free(rj->db_path);
 	memset(rj, 0, sizeof *rj);
 }

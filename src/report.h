@@ -1,5 +1,6 @@
 /* Reports of one import, read from the journal in its database: an XLSX
- * workbook for people (Summary, Errors, Rejected rows, Batches, Mapping),
+ * workbook for people (Summary, Errors, Rejected rows, Batches, Mapping), a
+ * PDF to pass on,
  * the rejected rows as CSV ready to correct and import again, a CSV summary
  * of counts and facts, and the JSON report with every batch and error. Whatever the import's size, each writer reads the
  * journal with streaming queries inside one read transaction and writes in
@@ -18,6 +19,7 @@ struct report_stats {
 	uint64_t neutralized;	/* CSV: values given a leading ' so no spreadsheet runs them */
 	uint64_t cut;		/* values cut at a spreadsheet cell's limit */
 	uint64_t left_out;	/* lines beyond a worksheet's last row, not written */
+	uint64_t pages;		/* PDF: pages written */
 };
 
 /* Each writer opens its own connection to the database at db_path (which
@@ -34,6 +36,44 @@ struct report_stats {
  * $TMPDIR (else /tmp). */
 int report_write_xlsx(const char *db_path, int64_t id, const char *path, struct report_stats *stats,
     char **cause);
+
+/* The paper a PDF report is printed on. */
+enum report_paper {
+	REPORT_PAPER_LOCALE, /* A4, or Letter where the locale's country uses it */
+	REPORT_PAPER_A4,
+	REPORT_PAPER_LETTER,
+};
+
+/* "a4" or "letter" (any case); -1 otherwise. */
+int report_paper_parse(const char *name);
+
+/* The paper of the locale: Letter when LC_ALL, else LC_PAPER, else
+ * LC_MEASUREMENT, else LANG names a country that uses it (US, CA, MX, PH
+ * and others in the Americas), A4 otherwise. */
+enum report_paper report_paper_from_locale(void);
+
+struct report_pdf_options {
+	enum report_paper paper;
+	unsigned errors; /* the first errors listed, then how many more */
+};
+#define REPORT_PDF_ERRORS 200
+
+/* The PDF report at path (replaced if it exists): page 1 the file and its
+ * checksum, the target (password masked), schema, strategy, status, the
+ * outcome counts, success rate, values dropped, batches, duration and
+ * rows/s, charts of the outcomes and of the errors by field; then errors
+ * by type and by field, the first o->errors errors, the batches in brief,
+ * the mapping and the cells fixed by hand. Pages numbered, the document's
+ * title set; any UTF-8 text laid out (fonts through fontconfig); values
+ * escaped as text_escape() does. A handful of pages whatever the import's
+ * size. stats->errors counts the errors listed, stats->pages the pages. */
+int report_write_pdf(const char *db_path, int64_t id, const char *path,
+    const struct report_pdf_options *o, struct report_stats *stats, char **cause);
+
+/* The report import --report FILE writes: a PDF when FILE ends in .pdf
+ * (any case), with the locale's paper and REPORT_PDF_ERRORS errors, else
+ * the XLSX workbook. */
+int report_write_file(const char *db_path, int64_t id, const char *path, char **cause);
 
 /* The rejected and failed rows at path ("-" = standard output): UTF-8 with
  * a BOM, RFC 4180 (CRLF, quotes doubled), the source's header plus an

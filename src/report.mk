@@ -1,8 +1,8 @@
-# Reports (XLSX, rejected-rows CSV, JSON): sources of libsluice.a and
+# Reports (XLSX, PDF, CSV exports, JSON): sources of libsluice.a and
 # their tests, added here.
 src_libsluice_a_SOURCES += \
 	src/report.h src/report-int.h src/report.c \
-	src/report-xlsx.c src/report-csv.c src/report-json.c
+	src/report-xlsx.c src/report-pdf.c src/report-csv.c src/report-json.c
 src_sluice_SOURCES += src/cli-report.c
 
 # Unit tests: neutralizing formulas, cutting long cells, CSV quoting.
@@ -21,6 +21,7 @@ REPORT_CLI_TESTS = \
 	tests/cli/report-csv-rejects.sh \
 	tests/cli/report-json.sh \
 	tests/cli/report-facts-and-csv-summary.sh \
+	tests/cli/report-pdf.sh \
 	tests/cli/report-errors-and-exit-codes.sh \
 	tests/cli/values-dropped.sh
 TESTS += $(REPORT_CLI_TESTS)

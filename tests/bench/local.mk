@@ -1,7 +1,7 @@
 # make bench: imports a generated 1,000,000-row contacts file with sluice and
 # with a plain Python csv+sqlite3 script, into PostgreSQL next to \copy +
 # INSERT … ON CONFLICT by hand, the same rows as XLSX, and writes
-# the XLSX report of the CSV import; prints rows/s, wall time, peak RSS and
+# the XLSX and PDF reports of the CSV import; prints rows/s, wall time, peak RSS and
 # the ratios. Not part of make check (it takes minutes, and its
 # figures depend on the machine). BENCH_ROWS=N make bench for a smaller run.
 

@@ -170,6 +170,16 @@ awk -v e="$errors" -v wall="$(wall_seconds "$work/report.time")" -v rss="$(peak_
 	printf "report    %d errors to XLSX (%.1f MiB)   wall %7.2f s   peak RSS %7.1f MiB\n",
 	    e, size / 1048576, wall, rss / 1024 }'
 
+# The PDF report of the same import: its time (the aim: under 2 s) and its
+# pages (a handful, whatever the number of errors).
+/usr/bin/time -v -o "$work/pdf.time" "$SLUICE" report "$id" --db "$work/sluice.db" \
+	--pdf "$work/report.pdf" >/dev/null 2>"$work/pdf.err"
+pdf_pages=$(pdfinfo "$work/report.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+awk -v e="$errors" -v wall="$(wall_seconds "$work/pdf.time")" -v rss="$(peak_kib "$work/pdf.time")" \
+	-v pages="${pdf_pages:-?}" 'BEGIN {
+	printf "report    %d errors to PDF (%s pages)       wall %7.2f s   peak RSS %7.1f MiB\n",
+	    e, pages, wall, rss / 1024 }'
+
 # The same rows as an XLSX workbook with shared strings, as Excel writes it.
 if [ -n "${GEN_XLSX:-}" ] && [ -x "$GEN_XLSX" ]; then
 	"$GEN_XLSX" "$work/contacts.csv" "$work/contacts.xlsx"

@@ -18,7 +18,7 @@ assert_exit 2 "no --db: exit code 2"
 assert_match "$(cat err)" "--db PATH" "it asks for the database"
 run_sluice report "$id" --db my.db
 assert_exit 2 "no output named: exit code 2"
-assert_match "$(cat err)" "--xlsx FILE, --csv-rejects FILE or --json" "it names the outputs"
+assert_match "$(cat err)" "--xlsx FILE, --pdf FILE, --csv-rejects FILE, --csv-summary FILE or --json" "it names the outputs"
 for bad in abc 0 -3 1x; do
 	run_sluice report --db my.db --json -- "$bad"
 	assert_exit 2 "\"$bad\" is not an import id: exit code 2"

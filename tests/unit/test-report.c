@@ -220,6 +220,43 @@ START_TEST(cutting_keeps_whole_characters)
 }
 END_TEST
 
+START_TEST(the_paper_comes_from_the_option_or_the_locale)
+{
+	ck_assert_int_eq(report_paper_parse("a4"), REPORT_PAPER_A4);
+	ck_assert_int_eq(report_paper_parse("Letter"), REPORT_PAPER_LETTER);
+	ck_assert_int_eq(report_paper_parse("a5"), -1);
+	ck_assert_int_eq(report_paper_parse(""), -1);
+
+	const struct {
+		const char *lc_all, *lc_paper, *lang;
+		enum report_paper want;
+	} cases[] = {
+		{ NULL, NULL, NULL, REPORT_PAPER_A4 },
+		{ "C", NULL, "en_US.UTF-8", REPORT_PAPER_A4 },
+		{ NULL, NULL, "en_US.UTF-8", REPORT_PAPER_LETTER },
+		{ NULL, NULL, "fr_CA", REPORT_PAPER_LETTER },
+		{ NULL, NULL, "es_MX.UTF-8@euro", REPORT_PAPER_LETTER },
+		{ NULL, NULL, "de_DE.UTF-8", REPORT_PAPER_A4 },
+		{ NULL, NULL, "en_USX", REPORT_PAPER_A4 },
+		{ NULL, "de_DE.UTF-8", "en_US.UTF-8", REPORT_PAPER_A4 },
+		{ NULL, "en_PH.UTF-8", "de_DE.UTF-8", REPORT_PAPER_LETTER },
+		{ "en_GB.UTF-8", "en_US.UTF-8", "en_US.UTF-8", REPORT_PAPER_A4 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		unsetenv("LC_MEASUREMENT");
+		const char *vars[] = { "LC_ALL", "LC_PAPER", "LANG" };
+		const char *vals[] = { cases[i].lc_all, cases[i].lc_paper, cases[i].lang };
+		for (int v = 0; v < 3; v++) {
+			if (vals[v] != NULL)
+				setenv(vars[v], vals[v], 1);
+			else
+				unsetenv(vars[v]);
+		}
+		ck_assert_msg(report_paper_from_locale() == cases[i].want, "case %zu", i);
+	}
+}
+END_TEST
+
 START_TEST(csv_fields_are_quoted_as_rfc_4180_says)
 {
 	const struct {
@@ -262,6 +299,7 @@ report_suite(void)
 	tcase_add_test(tc, a_value_at_the_limit_is_whole_and_one_more_is_cut);
 	tcase_add_test(tc, cutting_keeps_whole_characters);
 	tcase_add_test(tc, csv_fields_are_quoted_as_rfc_4180_says);
+	tcase_add_test(tc, the_paper_comes_from_the_option_or_the_locale);
 	suite_add_tcase(s, tc);
 	return s;
 }
