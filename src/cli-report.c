@@ -33,6 +33,8 @@ const struct cli_option cli_report_options[] = {
 	{ "pdf-errors", required_argument, OPT_PDF_ERRORS, NULL, NULL, 0 },
 	{ "paper", required_argument, OPT_PAPER, NULL, NULL, 0 },
 	{ "csv-rejects", required_argument, OPT_CSV, NULL, NULL, 0 },
+	/* What --csv, a prefix of it, meant before --csv-summary came. */
+	{ "csv", required_argument, OPT_CSV, NULL, NULL, 0 },
 	{ "csv-summary", required_argument, OPT_CSV_SUMMARY, NULL, NULL, 0 },
 	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },

@@ -1,9 +1,9 @@
 #!/bin/bash
 # Against PostgreSQL, history lists the imports, show tells one, report
-# writes its JSON, CSV and XLSX, and rollback undoes an import (refusing
-# when a record was changed since, unless --force), as with SQLite. The
-# password in the URL is never shown: not in the summaries, history, the
-# reports, the messages, nor kept in the journal.
+# writes its JSON, CSV, XLSX and PDF, history filters, and rollback undoes
+# an import (refusing when a record was changed since, unless --force), as
+# with SQLite. The password in the URL is never shown: not in the
+# summaries, history, the reports, the messages, nor kept in the journal.
 . "$(dirname "$0")/lib.sh"
 . "$top_srcdir/tests/cli/pg-lib.sh"
 
@@ -32,6 +32,13 @@ assert_match "$(grep -F errors.csv out)" completed_with_errors "history shows th
 run_sluice history --db "$url" --json
 assert_eq "$(json '[.. | objects | select(has("id") and has("status")) | "\(.id):\(.status)"] | sort | join(" ")')" \
 	"1:completed 2:completed_with_errors" "history --json lists both imports with their status"
+run_sluice history --db "$url" --json --status completed_with_errors --file 'err*.csv' --since 1d
+assert_eq "$(json 'map(.id) | join(" ")')" 2 "history's filters work on PostgreSQL too"
+run_sluice history --db "$url" --csv
+assert_exit 0 "history --csv exits 0"
+cat out err >>seen.txt
+assert_eq "$(tail -n +2 out | cut -d, -f1,4 | tr -d '\r' | paste -sd' ')" "2,completed_with_errors 1,completed" \
+	"history --csv has a line per import"
 
 run_sluice show 2 --db "$url" --json
 assert_exit 0 "show --json exits 0"
@@ -52,6 +59,9 @@ run_sluice report 2 --db "$url" --json
 assert_exit 0 "report --json exits 0"
 cat out err >>seen.txt
 assert_eq "$(json_counts)" "$(json_counts import.json)" "the JSON report has the import's counts"
+assert_eq "$(json '"\(.success_rate) \(.batches) \(.failed_batches) \(.retries) \(.batch_details | length)"')" \
+	"$(jq -r '"\(.success_rate) \(.batches) \(.failed_batches) \(.retries)"' import.json) $(pq "$plain" 'SELECT count(*) FROM sluice_import_batches WHERE import_id = 2')" \
+	"and the import's success rate, batches, failed batches, retries, and every batch"
 run_sluice report 2 --db "$url" --csv rejects.csv
 assert_exit 0 "report --csv exits 0"
 cat out err >>seen.txt
@@ -60,6 +70,17 @@ assert_eq "$("$PYTHON" -c 'import csv, sys; print(len(list(csv.reader(open(sys.a
 run_sluice report 2 --db "$url" --xlsx report.xlsx
 assert_exit 0 "report --xlsx exits 0"
 cat out err >>seen.txt
+if command -v pdftotext >/dev/null; then
+	run_sluice report 2 --db "$url" --pdf report.pdf --csv-summary summary.csv
+	assert_exit 0 "report --pdf and --csv-summary exit 0"
+	cat out err summary.csv >>seen.txt
+	pdftotext report.pdf - >>seen.txt
+	pdfinfo report.pdf >>seen.txt
+	assert_eq "$(pdftotext -layout report.pdf - | grep '^ *Database ' | grep -cF "$masked")" 1 \
+		"the PDF names the database, its password masked"
+else
+	skip "the PDF names the database, its password masked" "poppler-utils is not installed"
+fi
 "$PYTHON" - report.xlsx >>seen.txt <<'PY'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
