@@ -559,3 +559,39 @@ encoding_reader_close(struct encoding_reader *r)
 	free(r->marks);
 	free(r);
 }
+
+char *
+encoding_to_utf8(const char *text, const char *charset)
+{
+	iconv_t cd = iconv_open("UTF-8", charset);
+	size_t inleft = strlen(text), size = inleft * 3 + 16, outleft = size - 1;
+	char *in = (char *)text, *out, *p;
+
+	if (cd == (iconv_t)-1)
+		return NULL;
+	p = out = xmalloc(size);
+	for (;;) {
+		size_t rc = inleft > 0 ? iconv(cd, &in, &inleft, &p, &outleft) :
+					 iconv(cd, NULL, NULL, &p, &outleft);
+
+		if (rc != (size_t)-1 && inleft == 0 && in != NULL) {
+			in = NULL; /* then the shift back to the initial state */
+			continue;
+		}
+		if (rc != (size_t)-1)
+			break;
+		if (errno != E2BIG) {
+			iconv_close(cd);
+			free(out);
+			return NULL;
+		}
+		size_t used = (size_t)(p - out);
+		size *= 2;
+		out = xrealloc(out, size);
+		p = out + used;
+		outleft = size - used - 1;
+	}
+	iconv_close(cd);
+	*p = '\0';
+	return out;
+}

@@ -1,7 +1,8 @@
 /* Text in any encoding read as UTF-8: detecting the encoding of a CSV file
  * from its first bytes (byte order marks, the NUL pattern of UTF-16, UTF-8
  * validity, then uchardet) and converting it with iconv while it streams, in
- * constant memory. Used by the CSV source; knows nothing of CSV. */
+ * constant memory. Used by the CSV and vCard sources; knows nothing of
+ * either. */
 #ifndef SLUICE_SOURCE_ENCODING_H
 #define SLUICE_SOURCE_ENCODING_H
 
@@ -55,5 +56,11 @@ bool encoding_reader_converts(const struct encoding_reader *r);
 uint64_t encoding_reader_file_offset(const struct encoding_reader *r, uint64_t out);
 
 void encoding_reader_close(struct encoding_reader *r);
+
+/* The NUL-terminated text in the encoding named charset (an iconv name),
+ * as a new UTF-8 string; NULL when iconv does not know charset or the text
+ * is not valid in it. For values that name their own encoding, as vCard
+ * 2.1's CHARSET. */
+char *encoding_to_utf8(const char *text, const char *charset);
 
 #endif

@@ -71,6 +71,20 @@ static const struct source_magic {
 	{ "\x28\xb5\x2f\xfd", 4 }, /* zstd */
 };
 
+/* Whether text starting with head[0..len) is a vCard file: BEGIN:VCARD
+ * after a byte order mark and blank lines, if any. */
+static bool
+source_is_vcard(const unsigned char *head, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && strchr(" \t\r\n", head[i]) != NULL && head[i] != '\0')
+		i++;
+	return len - i >= 11 && strncasecmp((const char *)head + i, "BEGIN:VCARD", 11) == 0;
+}
+
 /* The operation table for a file starting with head[0..len), or NULL and
  * *cause when sluice does not read that kind of file. */
 static const struct source_ops *
@@ -115,6 +129,8 @@ source_pick(const unsigned char *head, size_t len, const char *name,
 		    name);
 		return NULL;
 	}
+	if (source_is_vcard(head, len))
+		return &source_vcard_ops;
 	return &source_csv_ops;
 }
 

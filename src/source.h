@@ -1,6 +1,6 @@
 /* Sources: a file read as a header followed by rows of UTF-8 cells, one row
  * at a time, in constant memory. One operation table per format
- * (source-csv.c, source-xlsx.c, source-xls.c); source.c picks the format
+ * (source-csv.c, source-xlsx.c, source-xls.c, source-vcard.c); source.c picks the format
  * from the content. Knows nothing of schemas or databases. */
 #ifndef SLUICE_SOURCE_H
 #define SLUICE_SOURCE_H
@@ -70,6 +70,7 @@ struct source_ops {
 extern const struct source_ops source_csv_ops;
 extern const struct source_ops source_xlsx_ops;
 extern const struct source_ops source_xls_ops;
+extern const struct source_ops source_vcard_ops;
 
 /* Opens path, decides its format from its content and reads its header.
  * Returns NULL and sets *cause (naming the file) when the file cannot be

@@ -4,7 +4,7 @@ src_libsluice_a_SOURCES += \
 	src/source-encoding.c src/source-encoding.h \
 	src/source-zip.c src/source-zip.h \
 	src/source-sheet.c src/source-sheet.h \
-	src/source-xlsx.c src/source-xls.c
+	src/source-xlsx.c src/source-xls.c src/source-vcard.c
 
 src_sluice_SOURCES += src/cli-inspect.c
 
@@ -15,6 +15,7 @@ tests_gen_xlsx_SOURCES = tests/gen-xlsx.c
 tests_gen_xlsx_CFLAGS = $(UNIT_CFLAGS)
 tests_gen_xlsx_LDADD = $(UNIT_LIBS)
 
-SOURCE_CLI_TESTS = tests/cli/xlsx-import.sh tests/cli/encoding-csv.sh tests/cli/xls-damaged.sh
+SOURCE_CLI_TESTS = tests/cli/xlsx-import.sh tests/cli/encoding-csv.sh tests/cli/xls-damaged.sh \
+	tests/cli/vcard-import.sh
 TESTS += $(SOURCE_CLI_TESTS)
-EXTRA_DIST += $(SOURCE_CLI_TESTS) tests/fuzz/fuzz-xlsx.c
+EXTRA_DIST += $(SOURCE_CLI_TESTS) tests/fuzz/fuzz-xlsx.c tests/fuzz/fuzz-vcard.c

@@ -105,7 +105,7 @@ tui_file_info_free(struct tui_file_info *fi)
 static int
 tui_file_supported(const char *name)
 {
-	static const char *const exts[] = { ".csv", ".tsv", ".txt", ".xlsx", ".xls" };
+	static const char *const exts[] = { ".csv", ".tsv", ".txt", ".xlsx", ".xls", ".vcf" };
 	size_t len = strlen(name);
 	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
 		size_t n = strlen(exts[i]);

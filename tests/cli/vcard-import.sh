@@ -1,0 +1,54 @@
+#!/bin/bash
+# vCard files import as phones and address books export them: iCloud's 3.0
+# (grouped properties, a folded photo), Android's 2.1 (quoted-printable in
+# UTF-8, a photo in base64 lines that are not folded) and 4.0 (tel: URIs,
+# PREF ranks, a yearless birthday). The stored values are checked one by
+# one; a broken card is a rejected row naming its card and line, and the
+# cards around it import.
+. "$(dirname "$0")/lib.sh"
+
+data="$top_srcdir/tests/data/vcard"
+cols="first_name, last_name, email, phone, company, job_title, birthday, country, tags, replace(notes, char(10), '|')"
+
+run_sluice inspect "$data/icloud.vcf"
+assert_exit 0 "sluice inspect reads a vCard file"
+assert_match "$(cat "$T/out")" "Read as: +vCard" "inspect says it is a vCard file"
+
+# --- iCloud, 3.0 ---------------------------------------------------------------------------------
+run_sluice import "$data/icloud.vcf" --db icloud.db --json
+assert_exit 1 "the iCloud file imports, with its one broken card rejected"
+assert_eq "$(json '[.total, .created, .rejected] | @tsv')" "4	3	1" "4 cards: 3 created, the broken one rejected"
+assert_eq "$(json .source)" "vCard" "the summary names the format"
+assert_eq "$(sq icloud.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Johnny|Appleseed|johnny@example.com|+16502530000|Apple Inc.|Evangelist|1985-03-21|United States|Customers;VIP|Met at WWDC, 2019.|Likes apples.
+Mañuel|Dvořák|manuel@example.cz|+420601234567||||Czech Republic||
+太郎|山田|taro@example.jp|+819012345678||||||" "each card's values are stored: the preferred email and phone, the country of the address, the categories as tags"
+assert_eq "$(json '.errors[0] | [.row, .line, .message] | @tsv')" \
+	"3	83	Card 3 (line 83) has no END:VCARD before the next card begins at line 88." \
+	"the broken card is named by its number and line"
+assert_eq "$(json '.unmapped_columns | join(",")')" "Middle Name,Full Name,Department,Other Emails,Other Phones" \
+	"the columns the contacts schema has no field for are listed as left out"
+
+# --- Android, 2.1 --------------------------------------------------------------------------------
+run_sluice import "$data/android.vcf" --db android.db --json
+assert_exit 0 "the Android file imports"
+assert_eq "$(sq android.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Jürgen|Müller|juergen@example.de|+4915123456789|Bäckerei Müller|||||Bestellt jeden Freitag|Brötchen und Brezeln
+Sophie|Martin|sophie.martin@example.fr|+33612345678||||France||" \
+	"quoted-printable UTF-8 is decoded, soft line breaks joined, the photo skipped"
+
+# --- 4.0 -----------------------------------------------------------------------------------------
+run_sluice import "$data/v4.vcf" --db v4.db --json
+assert_exit 0 "the vCard 4.0 file imports"
+assert_eq "$(sq v4.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Ana|García|ana.garcia@example.com|+34612345678|||||Partners;Madrid|
+Oliver|Smith|oliver@example.co.uk|+442079460958|||1990-01-02|United Kingdom||" \
+	"PREF=1 wins, tel: URIs are read, a card with FN gets its names"
+assert_eq "$(json .values_dropped)" 1 "the yearless birthday is a value dropped, not a contact lost"
+
+# --- The same contacts again: nothing changes ---------------------------------------------------
+run_sluice import "$data/v4.vcf" --db v4.db --json
+assert_exit 0 "importing the file again succeeds"
+assert_eq "$(json '[.created, .updated, .unchanged] | @tsv')" "0	0	2" "and changes nothing"
+
+done_testing
