@@ -978,7 +978,14 @@ engine_do_prepare(struct engine *e)
 {
 	free(e->prepare_cause);
 	e->prepare_cause = NULL;
-	return store_prepare(e->store, e->schema, &e->prepare_cause);
+	char *added = NULL;
+	enum store_status ss = store_prepare(e->store, e->schema, &added, &e->prepare_cause);
+	/* Said once, by the run that added them (a retry finds them there). */
+	if (added != NULL) {
+		free(e->res.columns_added);
+		e->res.columns_added = added;
+	}
+	return ss;
 }
 
 static enum store_status
@@ -1695,6 +1702,7 @@ engine_result_clear(struct engine_result *r)
 	free(r->schema);
 	free(r->table);
 	free(r->source_description);
+	free(r->columns_added);
 	free(r->mapping_json);
 	memset(r, 0, sizeof *r);
 }

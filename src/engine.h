@@ -154,6 +154,9 @@ struct engine_result {
 	char *schema;
 	char *table;
 	char *source_description;
+	/* The columns this run added to the target table, made before the
+	 * schema had their fields ("a, b"), or NULL. */
+	char *columns_added;
 	char *mapping_json;
 	enum strategy strategy;
 	enum key_conflict on_key_conflict;

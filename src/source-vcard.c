@@ -119,9 +119,9 @@ struct vcard_source {
 	char *text;
 	size_t text_len;
 	size_t text_size;
-	bool text_long;	     /* longer than VCARD_LINE_MAX: the rest dropped */
-	uint64_t text_line;  /* where it starts */
-	bool pending;	     /* text holds a line read but not yet used */
+	bool text_long;	    /* longer than VCARD_LINE_MAX: the rest dropped */
+	uint64_t text_line; /* where it starts */
+	bool pending;	    /* text holds a line read but not yet used */
 
 	struct vcard_card card;
 	uint64_t cards; /* rows returned */
@@ -644,7 +644,8 @@ vcard_property(struct vcard_source *s)
 
 	if (strlen(s->text) != s->text_len) {
 		vcard_card_error(s,
-		    xasprintf(_("Card %llu (line %llu): line %llu holds a NUL byte; the file may be damaged."),
+		    xasprintf(
+			_("Card %llu (line %llu): line %llu holds a NUL byte; the file may be damaged."),
 			card, (unsigned long long)k->line, line));
 		return;
 	}
@@ -652,7 +653,8 @@ vcard_property(struct vcard_source *s)
 		return;
 	if (!vcard_split(s->text, &name, &pa, &value)) {
 		vcard_card_error(s,
-		    xasprintf(_("Card %llu (line %llu): line %llu is not a property of the form NAME:value."),
+		    xasprintf(
+			_("Card %llu (line %llu): line %llu is not a property of the form NAME:value."),
 			card, (unsigned long long)k->line, line));
 		return;
 	}
@@ -665,7 +667,8 @@ vcard_property(struct vcard_source *s)
 	}
 	if (s->text_long) {
 		vcard_card_error(s,
-		    xasprintf(_("Card %llu (line %llu): the property %s at line %llu is longer than 1 MiB; shorten it and import the file again."),
+		    xasprintf(
+			_("Card %llu (line %llu): the property %s at line %llu is longer than 1 MiB; shorten it and import the file again."),
 			card, (unsigned long long)k->line, name, line));
 		return;
 	}
@@ -676,7 +679,8 @@ vcard_property(struct vcard_source *s)
 		raw = encoding_to_utf8(value, pa.charset);
 		if (raw == NULL) {
 			vcard_card_error(s,
-			    xasprintf(_("Card %llu (line %llu): the value of %s at line %llu cannot be read as %s; correct its CHARSET and import the file again."),
+			    xasprintf(
+				_("Card %llu (line %llu): the value of %s at line %llu cannot be read as %s; correct its CHARSET and import the file again."),
 				card, (unsigned long long)k->line, name, line, pa.charset));
 			return;
 		}
@@ -684,7 +688,8 @@ vcard_property(struct vcard_source *s)
 	}
 	if (text_utf8_invalid_at(value, strlen(value)) != (size_t)-1) {
 		vcard_card_error(s,
-		    xasprintf(_("Card %llu (line %llu): the value of %s at line %llu is not valid UTF-8; convert the file to UTF-8 (or give the property a CHARSET) and import it again."),
+		    xasprintf(
+			_("Card %llu (line %llu): the value of %s at line %llu is not valid UTF-8; convert the file to UTF-8 (or give the property a CHARSET) and import it again."),
 			card, (unsigned long long)k->line, name, line));
 		free(raw);
 		return;
@@ -698,8 +703,8 @@ vcard_property(struct vcard_source *s)
 		else
 			k->version = 30;
 	} else if (strcasecmp(name, "N") == 0) {
-		char *family = vcard_component(value, ';', 0), *given = vcard_component(value, ';', 1),
-		     *more = vcard_component(value, ';', 2);
+		char *family = vcard_component(value, ';', 0),
+		     *given = vcard_component(value, ';', 1), *more = vcard_component(value, ';', 2);
 
 		/* 4.0 lists several given names with commas. */
 		for (char *p = given; *p != '\0'; p++)
@@ -845,7 +850,8 @@ vcard_row(struct vcard_source *s)
 
 	if (full)
 		vcard_card_error(s,
-		    xasprintf(_("Card %llu (line %llu) holds more than 1 MiB in one field; split the card and import the file again."),
+		    xasprintf(
+			_("Card %llu (line %llu) holds more than 1 MiB in one field; split the card and import the file again."),
 			number, line));
 	free(s->row.error);
 	s->row.error = k->error;
@@ -875,15 +881,17 @@ vcard_next(void *state, struct row **row, char **cause)
 
 		if (!s->pending && !vcard_logical_line(s)) {
 			if (s->read_errno != 0) {
-				s->failure = xasprintf(_("The file %s cannot be read past line %llu: %s."),
-				    s->name, (unsigned long long)s->line, strerror(s->read_errno));
+				s->failure = xasprintf(
+				    _("The file %s cannot be read past line %llu: %s."), s->name,
+				    (unsigned long long)s->line, strerror(s->read_errno));
 				*cause = xstrdup(s->failure);
 				return -1;
 			}
 			s->done = true;
 			if (in_card)
 				vcard_card_error(s,
-				    xasprintf(_("Card %llu (line %llu) is not closed with END:VCARD before the end of the file; the file may be cut short."),
+				    xasprintf(
+					_("Card %llu (line %llu) is not closed with END:VCARD before the end of the file; the file may be cut short."),
 					number, (unsigned long long)s->card.line));
 			else if (!junk)
 				return 0;
@@ -902,7 +910,8 @@ vcard_next(void *state, struct row **row, char **cause)
 				junk = true;
 				s->card.line = s->text_line;
 				vcard_card_error(s,
-				    xasprintf(_("Line %llu is outside any card: a card begins with BEGIN:VCARD and ends with END:VCARD. Correct the file and import it again."),
+				    xasprintf(
+					_("Line %llu is outside any card: a card begins with BEGIN:VCARD and ends with END:VCARD. Correct the file and import it again."),
 					(unsigned long long)s->text_line));
 			}
 			continue;
@@ -922,7 +931,8 @@ vcard_next(void *state, struct row **row, char **cause)
 				continue;
 			}
 			vcard_card_error(s,
-			    xasprintf(_("Card %llu (line %llu) has no END:VCARD before the next card begins at line %llu."),
+			    xasprintf(
+				_("Card %llu (line %llu) has no END:VCARD before the next card begins at line %llu."),
 				number, (unsigned long long)s->card.line,
 				(unsigned long long)s->text_line));
 			s->pending = true;

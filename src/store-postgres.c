@@ -353,7 +353,7 @@ store_pg_ready(struct store *base, char **cause)
 	return ss;
 }
 
-static enum store_status store_pg_prepare(struct store *, const struct schema *, char **);
+static enum store_status store_pg_prepare(struct store *, const struct schema *, char **, char **);
 
 /* Connects again with the same parameters and prepares what the lost
  * connection had prepared; then reads the truth about the batches. */
@@ -374,7 +374,7 @@ store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch)
 	char *cause = NULL;
 	enum store_status ss = store_pg_ready(base, &cause);
 	if (ss == STORE_OK && st->schema != NULL)
-		ss = store_pg_prepare(base, st->schema, &cause);
+		ss = store_pg_prepare(base, st->schema, NULL, &cause);
 	if (ss == STORE_OK)
 		ss = store_pg_journal_prepare(base);
 	free(cause);
@@ -459,7 +459,7 @@ store_pg_create_table(struct store_pg *st, const struct schema *s, char **cause)
 }
 
 static enum store_status
-store_pg_check_table(struct store_pg *st, const struct schema *s, char **cause)
+store_pg_check_table(struct store_pg *st, const struct schema *s, char **added, char **cause)
 {
 	const char *p[] = { s->table };
 	enum store_status ss = STORE_OK;
@@ -488,6 +488,21 @@ store_pg_check_table(struct store_pg *st, const struct schema *s, char **cause)
 		const char *col = i < s->nfields ? s->fields[i].name : "imported_from";
 		const char *type =
 		    i < s->nfields ? store_pg_column_type(s->fields[i].type) : "bigint";
+		if (i < s->nfields && store_column_may_be_added(s, i)) {
+			char *ident = store_pg_ident(st, col);
+			char *sql =
+			    xasprintf("ALTER TABLE %s ADD COLUMN %s %s", st->table, ident, type);
+			ss = store_pg_exec(st, sql);
+			free(sql);
+			free(ident);
+			if (ss == STORE_OK) {
+				store_added(added, col);
+				continue;
+			}
+			*cause = xasprintf(_("Cannot add the column %s to the table %s: %s"), col,
+			    s->table, st->errmsg);
+			break;
+		}
 		*cause = xasprintf(
 		    _("The table %s in %s has no column %s, which schema %s needs. Add it (ALTER TABLE %s ADD COLUMN %s %s) or import into another database; nothing was imported."),
 		    s->table, st->shown, col, s->name, s->table, col, type);
@@ -602,7 +617,7 @@ store_pg_statements(struct store_pg *st, const struct schema *s)
 }
 
 static enum store_status
-store_pg_prepare(struct store *base, const struct schema *s, char **cause)
+store_pg_prepare(struct store *base, const struct schema *s, char **added, char **cause)
 {
 	struct store_pg *st = (struct store_pg *)base;
 	store_pg_unprepare(st);
@@ -623,7 +638,7 @@ store_pg_prepare(struct store *base, const struct schema *s, char **cause)
 			ss = STORE_FATAL;
 		*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
 	} else if (exists)
-		ss = store_pg_check_table(st, s, cause);
+		ss = store_pg_check_table(st, s, added, cause);
 	else
 		ss = store_pg_create_table(st, s, cause);
 	for (size_t k = 0; k < s->nmatch_keys && ss == STORE_OK; k++) {

@@ -228,7 +228,7 @@ store_create_table(struct store_sqlite *st, const struct schema *s, char **cause
 }
 
 static enum store_status
-store_check_table(struct store_sqlite *st, const struct schema *s, char **cause)
+store_check_table(struct store_sqlite *st, const struct schema *s, char **added, char **cause)
 {
 	char *sql = xasprintf("PRAGMA table_info(\"%s\")", s->table);
 	sqlite3_stmt *stmt;
@@ -258,6 +258,20 @@ store_check_table(struct store_sqlite *st, const struct schema *s, char **cause)
 			continue;
 		const char *col = i < s->nfields ? s->fields[i].name : "imported_from";
 		const char *type = i < s->nfields ? store_column_type(s->fields[i].type) : "INTEGER";
+		if (i < s->nfields && store_column_may_be_added(s, i)) {
+			char *sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", s->table,
+			    col, type);
+			rc = store_exec(st, sql);
+			free(sql);
+			if (rc == SQLITE_OK) {
+				store_added(added, col);
+				continue;
+			}
+			ss = store_sqlite_fail(&st->base, rc);
+			*cause = xasprintf(_("Cannot add the column %s to the table %s: %s"), col,
+			    s->table, st->errmsg);
+			break;
+		}
 		*cause = xasprintf(
 		    _("The table %s in %s has no column %s, which schema %s needs. Add it (ALTER TABLE %s ADD COLUMN %s %s) or import into another database; nothing was imported."),
 		    s->table, st->path, col, s->name, s->table, col, type);
@@ -274,7 +288,7 @@ store_prepare_stmt(struct store_sqlite *st, const char *sql, sqlite3_stmt **out)
 }
 
 static enum store_status
-store_sqlite_prepare(struct store *base, const struct schema *s, char **cause)
+store_sqlite_prepare(struct store *base, const struct schema *s, char **added, char **cause)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;
 	store_finalize_all(st);
@@ -291,7 +305,7 @@ store_sqlite_prepare(struct store *base, const struct schema *s, char **cause)
 	sqlite3_finalize(stmt);
 	enum store_status ss;
 	if (rc == SQLITE_ROW)
-		ss = store_check_table(st, s, cause);
+		ss = store_check_table(st, s, added, cause);
 	else if (rc == SQLITE_DONE)
 		ss = store_create_table(st, s, cause);
 	else

@@ -112,10 +112,28 @@ store_ready(struct store *st, char **cause)
 	return st->ops->ready(st, cause);
 }
 
-enum store_status
-store_prepare(struct store *st, const struct schema *s, char **cause)
+int
+store_column_may_be_added(const struct schema *s, size_t f)
 {
-	return st->ops->prepare(st, s, cause);
+	return !s->fields[f].required && !schema_is_match_key(s, f);
+}
+
+void
+store_added(char **added, const char *col)
+{
+	if (added == NULL)
+		return;
+	char *was = *added;
+	*added = was == NULL ? xstrdup(col) : xasprintf("%s, %s", was, col);
+	free(was);
+}
+
+enum store_status
+store_prepare(struct store *st, const struct schema *s, char **added, char **cause)
+{
+	if (added != NULL)
+		*added = NULL;
+	return st->ops->prepare(st, s, added, cause);
 }
 
 enum store_status

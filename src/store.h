@@ -191,8 +191,14 @@ struct store_ops {
 	enum store_status (*ready)(struct store *, char **cause);
 	/* Creates the target table from the schema when missing (with unique
 	 * indexes on the match keys and an imported_from column) or checks
-	 * that an existing one has every column; prepares statements. */
-	enum store_status (*prepare)(struct store *, const struct schema *, char **cause);
+	 * that an existing one has every column: the columns of optional
+	 * fields (neither required nor match keys) that a table made before
+	 * the schema had them lacks are added, and named in *added ("a, b",
+	 * a new string; NULL when none was; added may be NULL); a missing
+	 * column of a required field or a match key refuses. Prepares
+	 * statements. */
+	enum store_status (
+	    *prepare)(struct store *, const struct schema *, char **added, char **cause);
 	/* Dry runs: everything from here on happens inside one transaction
 	 * that dry_run_end() rolls back; begin/commit/rollback then work on
 	 * savepoints inside it. */
@@ -304,7 +310,12 @@ void store_close(struct store *st);
 
 /* The operations of the table above, on st. */
 enum store_status store_ready(struct store *st, char **cause);
-enum store_status store_prepare(struct store *st, const struct schema *s, char **cause);
+/* Whether the column of field f may be added to an existing table: the
+ * field is optional (neither required nor a match key). For backends. */
+int store_column_may_be_added(const struct schema *s, size_t f);
+/* Appends col to *added ("a, b"); added may be NULL. For backends. */
+void store_added(char **added, const char *col);
+enum store_status store_prepare(struct store *st, const struct schema *s, char **added, char **cause);
 enum store_status store_dry_run_begin(struct store *st);
 void store_dry_run_end(struct store *st);
 enum store_status store_begin(struct store *st);

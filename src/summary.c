@@ -157,6 +157,14 @@ summary_from_result(const struct engine_result *r, const char *db)
 		    json_integer((json_int_t)r->counts.n[k]));
 	json_object_set_new(o, "success_rate", summary_rate_json(r->counts.n, r->total));
 	json_object_set_new(o, "values_dropped", json_integer((json_int_t)r->values_dropped));
+	json_t *added = json_array();
+	for (const char *p = r->columns_added; p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, ",");
+		json_array_append_new(added, json_stringn(p, n));
+		p += n;
+		p += strspn(p, ", ");
+	}
+	json_object_set_new(o, "columns_added", added);
 	json_t *bt = json_object();
 	for (int t = 0; t < ERROR_TYPE_COUNT; t++)
 		if (r->errors_by_type[t])
@@ -413,6 +421,21 @@ summary_print_mapping(FILE *fp, const json_t *r)
 			free(esc);
 		}
 		fprintf(fp, _(" (map a column with --map 'Header=field').\n"));
+	}
+	const json_t *added = json_object_get(r, "columns_added");
+	if (json_array_size(added) > 0) {
+		fprintf(fp,
+		    ngettext("Added to the table %s, made before schema %s had this field:",
+			"Added to the table %s, made before schema %s had these fields:",
+			json_array_size(added)),
+		    json_string_value(json_object_get(r, "table")),
+		    json_string_value(json_object_get(r, "schema")));
+		size_t i;
+		json_array_foreach((json_t *)added, i, v)
+		{
+			fprintf(fp, "%s%s", i > 0 ? ", " : " ", json_string_value(v));
+		}
+		fputs(".\n", fp);
 	}
 	fputc('\n', fp);
 }

@@ -26,8 +26,22 @@ Mañuel|Dvořák|manuel@example.cz|+420601234567||||Czech Republic||
 assert_eq "$(json '.errors[0] | [.row, .line, .message] | @tsv')" \
 	"3	83	Card 3 (line 83) has no END:VCARD before the next card begins at line 88." \
 	"the broken card is named by its number and line"
-assert_eq "$(json '.unmapped_columns | join(",")')" "Middle Name,Full Name,Department,Other Emails,Other Phones" \
-	"the columns the contacts schema has no field for are listed as left out"
+assert_eq "$(sq icloud.db "SELECT department, other_emails, other_phones FROM contacts WHERE id = 1")" \
+	"Developer Relations|j.appleseed@example.org|+1 212 736 5000" \
+	"the other emails and phones and the department are kept"
+assert_eq "$(json '.unmapped_columns | join(",")')" "Full Name" \
+	"only the formatted name is left out (it gave the first and last names)"
+
+# A table made before the schema had middle_name, department, other_emails
+# and other_phones gets those columns, and the summary says so.
+sq old.db "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, phone TEXT, company TEXT, job_title TEXT, birthday TEXT, country TEXT, tags TEXT, status TEXT, notes TEXT, imported_from INTEGER)"
+run_sluice import "$data/icloud.vcf" --db old.db
+assert_exit 1 "a table made before the newer fields takes the file"
+assert_match "$(cat "$T/out")" "Added to the table contacts, made before schema contacts had these fields: middle_name, other_emails, other_phones, department\." \
+	"the summary names the columns added"
+assert_eq "$(sq old.db "SELECT other_phones FROM contacts WHERE id = 1")" "+1 212 736 5000" "the added columns hold the values"
+run_sluice import "$data/icloud.vcf" --db old.db --json
+assert_eq "$(json '.columns_added | length')" 0 "the next import adds nothing"
 
 # --- Android, 2.1 --------------------------------------------------------------------------------
 run_sluice import "$data/android.vcf" --db android.db --json

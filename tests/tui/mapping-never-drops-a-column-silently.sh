@@ -18,7 +18,7 @@ tui_go "Map the columns"
 # Other Mail (no field) takes email, which Email feeds: the wizard asks.
 tui_keys Down Enter
 tui_go "Field for column Other Mail"
-tui_keys Down Down Down Enter
+tui_keys Down Down Down Down Enter
 tui_see "The column Email already feeds the field email" "taking a field another column feeds asks first"
 tui_keys Escape
 tui_go "Map the columns"
@@ -26,7 +26,7 @@ if maps "Email" "email"; then pass "No keeps Email on email"; else fail "No keep
 
 tui_keys Enter
 tui_go "Field for column Other Mail"
-tui_keys Down Down Down Enter
+tui_keys Down Down Down Down Enter
 tui_go "already feeds the field email"
 tui_keys y
 tui_go "Map the columns"
@@ -39,7 +39,7 @@ fi
 # Phone (which has a field) takes email: the two columns swap.
 tui_keys Down Enter
 tui_go "Field for column Phone"
-tui_keys Up Enter
+tui_keys Up Up Enter
 tui_see "Swapped: Phone now feeds email, and Other Mail feeds phone." "a column with a field swaps with the other"
 if maps "Phone" "email" && maps "Other Mail" "phone"; then
 	pass "both columns still feed a field"

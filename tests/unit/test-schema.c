@@ -133,10 +133,12 @@ assert_refused(const char *name, const char *text, int line, const char *const *
 
 START_TEST(contacts_schema_has_its_fields_in_order)
 {
-	static const char *const names[] = { "first_name", "last_name", "email", "phone", "company",
-		"job_title", "birthday", "country", "tags", "status", "notes" };
-	static const enum field_type types[] = { FIELD_TEXT, FIELD_TEXT, FIELD_EMAIL, FIELD_PHONE,
-		FIELD_TEXT, FIELD_TEXT, FIELD_DATE, FIELD_TEXT, FIELD_LIST, FIELD_ENUM, FIELD_TEXT };
+	static const char *const names[] = { "first_name", "middle_name", "last_name", "email",
+		"other_emails", "phone", "other_phones", "company", "department", "job_title",
+		"birthday", "country", "tags", "status", "notes" };
+	static const enum field_type types[] = { FIELD_TEXT, FIELD_TEXT, FIELD_TEXT, FIELD_EMAIL,
+		FIELD_LIST, FIELD_PHONE, FIELD_LIST, FIELD_TEXT, FIELD_TEXT, FIELD_TEXT, FIELD_DATE,
+		FIELD_TEXT, FIELD_LIST, FIELD_ENUM, FIELD_TEXT };
 	struct schema *s = load_shipped("contacts");
 
 	ck_assert_str_eq(s->name, "contacts");

@@ -224,19 +224,21 @@ START_TEST(pictures_are_skipped_however_long)
 	size_t size = 4 * 1024 * 1024, len = 0;
 	char *text = xmalloc(size);
 
-	len += (size_t)sprintf(text + len, "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Pic;Ture\r\n"
-					   "PHOTO;ENCODING=b;TYPE=JPEG:");
+	len += (size_t)sprintf(text + len,
+	    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Pic;Ture\r\n"
+	    "PHOTO;ENCODING=b;TYPE=JPEG:");
 	for (int i = 0; i < 40000; i++)
 		len += (size_t)sprintf(text + len,
 		    "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5eg\r\n ");
-	len += (size_t)sprintf(text + len, "AA==\r\nEMAIL:pic@example.com\r\nEND:VCARD\r\n"
-					   "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Old;Phone\r\n"
-					   "PHOTO;ENCODING=BASE64;TYPE=JPEG:QUJDREVG\r\n"
-					   "R0hJSktMTU5PUFFSU1RVVldY\r\n"
-					   "WVphYmNkZWZn==\r\n"
-					   "\r\n"
-					   "TEL;CELL:+33 6 12 34 56 78\r\n"
-					   "END:VCARD\r\n");
+	len += (size_t)sprintf(text + len,
+	    "AA==\r\nEMAIL:pic@example.com\r\nEND:VCARD\r\n"
+	    "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Old;Phone\r\n"
+	    "PHOTO;ENCODING=BASE64;TYPE=JPEG:QUJDREVG\r\n"
+	    "R0hJSktMTU5PUFFSU1RVVldY\r\n"
+	    "WVphYmNkZWZn==\r\n"
+	    "\r\n"
+	    "TEL;CELL:+33 6 12 34 56 78\r\n"
+	    "END:VCARD\r\n");
 	ck_assert_uint_lt(len, size);
 	struct source *s = source_open(fixture("photo.vcf", text, len), NULL, &(char *){ NULL });
 	struct row *row;
@@ -273,14 +275,14 @@ END_TEST
 START_TEST(broken_cards_are_rows_with_errors_and_the_others_read)
 {
 	struct source *s = open_text("broken.vcf",
-	    "BEGIN:VCARD\nVERSION:3.0\nN:Good;One\nEND:VCARD\n"	   /* lines 1-4 */
-	    "\n"						   /* 5 */
+	    "BEGIN:VCARD\nVERSION:3.0\nN:Good;One\nEND:VCARD\n"	    /* lines 1-4 */
+	    "\n"						    /* 5 */
 	    "BEGIN:VCARD\nVERSION:3.0\nN:Bad;Line\nno colon here\n" /* 6-9 */
-	    "END:VCARD\n"					   /* 10 */
-	    "BEGIN:VCARD\nN:Never;Closed\n"			   /* 11-12 */
-	    "BEGIN:VCARD\nN:Good;Two\nEND:VCARD\n"		   /* 13-15 */
-	    "stray text\nmore\n"				   /* 16-17 */
-	    "BEGIN:VCARD\nN:Cut;Short\n");			   /* 18-19 */
+	    "END:VCARD\n"					    /* 10 */
+	    "BEGIN:VCARD\nN:Never;Closed\n"			    /* 11-12 */
+	    "BEGIN:VCARD\nN:Good;Two\nEND:VCARD\n"		    /* 13-15 */
+	    "stray text\nmore\n"				    /* 16-17 */
+	    "BEGIN:VCARD\nN:Cut;Short\n");			    /* 18-19 */
 	struct row *row;
 
 	row = next_row(s);
@@ -433,8 +435,8 @@ END_TEST
 START_TEST(a_csv_file_mentioning_vcard_is_still_csv)
 {
 	char *cause = NULL;
-	struct source *s = source_open(fixture("vcard-like.csv", "Name,Note\nBEGIN:VCARD,x\n", 24),
-	    NULL, &cause);
+	struct source *s =
+	    source_open(fixture("vcard-like.csv", "Name,Note\nBEGIN:VCARD,x\n", 24), NULL, &cause);
 
 	ck_assert_msg(s != NULL, "%s", cause);
 	ck_assert_str_eq(source_format(s), "csv");
@@ -454,8 +456,9 @@ START_TEST(many_cards_in_constant_memory)
 
 	ck_assert_ptr_nonnull(f);
 	for (int i = 1; i <= 50000; i++)
-		fprintf(f, "BEGIN:VCARD\nVERSION:3.0\nN:Last%d;First\nTEL:+33 6 12 34 %02d %02d\nEND:VCARD\n", i,
-		    i % 100, i / 100 % 100);
+		fprintf(f,
+		    "BEGIN:VCARD\nVERSION:3.0\nN:Last%d;First\nTEL:+33 6 12 34 %02d %02d\nEND:VCARD\n",
+		    i, i % 100, i / 100 % 100);
 	ck_assert_int_eq(fclose(f), 0);
 	s = source_open(path, NULL, &cause);
 	ck_assert_ptr_nonnull(s);

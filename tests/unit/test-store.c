@@ -65,7 +65,7 @@ static void
 prepare(void)
 {
 	char *cause = NULL;
-	enum store_status ss = store_prepare(store, schema, &cause);
+	enum store_status ss = store_prepare(store, schema, NULL, &cause);
 
 	ck_assert_msg(ss == STORE_OK, "prepare failed: %s", cause != NULL ? cause : "(no cause)");
 	ck_assert_ptr_null(cause);
@@ -277,21 +277,48 @@ END_TEST
 
 START_TEST(existing_table_lacking_a_column_is_refused_naming_it)
 {
-	char *cause = NULL;
+	char *cause = NULL, *added = NULL;
 	enum store_status ss;
 
+	/* No phone: a match key's column is never made up. */
+	ck_assert_int_eq(sqlite3_exec(store_sqlite_handle(store),
+			     "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT,"
+			     " last_name TEXT, email TEXT, company TEXT,"
+			     " job_title TEXT, birthday TEXT, country TEXT, tags TEXT,"
+			     " status TEXT, notes TEXT, imported_from INTEGER)",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	ss = store_prepare(store, schema, &added, &cause);
+	ck_assert_int_ne(ss, STORE_OK);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strstr(cause, "no column phone") != NULL,
+	    "the cause \"%s\" does not name phone", cause);
+	free(cause);
+	free(added);
+}
+END_TEST
+
+START_TEST(existing_table_gets_the_columns_of_optional_fields)
+{
+	char *cause = NULL, *added = NULL;
+
+	/* A table made before the schema had notes and tags. */
 	ck_assert_int_eq(sqlite3_exec(store_sqlite_handle(store),
 			     "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT,"
 			     " last_name TEXT, email TEXT, phone TEXT, company TEXT,"
-			     " job_title TEXT, birthday TEXT, country TEXT, tags TEXT,"
+			     " job_title TEXT, birthday TEXT, country TEXT,"
 			     " status TEXT, imported_from INTEGER)",
 			     NULL, NULL, NULL),
 	    SQLITE_OK);
-	ss = store_prepare(store, schema, &cause);
-	ck_assert_int_ne(ss, STORE_OK);
-	ck_assert_ptr_nonnull(cause);
-	ck_assert_msg(strstr(cause, "notes") != NULL, "the cause \"%s\" does not name notes", cause);
-	free(cause);
+	ck_assert_int_eq(store_prepare(store, schema, &added, &cause), STORE_OK);
+	ck_assert_str_eq(added, "middle_name, other_emails, other_phones, department, tags, notes");
+	free(added);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM pragma_table_info('contacts')"
+				   " WHERE name IN ('tags', 'notes')"),
+	    2);
+	/* Once there, they are not added again. */
+	ck_assert_int_eq(store_prepare(store, schema, &added, &cause), STORE_OK);
+	ck_assert_ptr_null(added);
 }
 END_TEST
 
@@ -1133,6 +1160,7 @@ store_suite(void)
 	tcase_add_test(tc, prepare_accepts_the_table_it_made);
 	tcase_add_test(tc, sqlite_has_no_connection_to_make_again);
 	tcase_add_test(tc, existing_table_lacking_a_column_is_refused_naming_it);
+	tcase_add_test(tc, existing_table_gets_the_columns_of_optional_fields);
 	tcase_add_test(tc, unmatched_row_is_created);
 	tcase_add_test(tc, created_row_has_no_before_image);
 	tcase_add_test(tc, skip_leaves_the_stored_record_untouched);
