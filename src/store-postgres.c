@@ -257,33 +257,69 @@ store_pg_notice(void *arg, const char *message)
 	(void)message;
 }
 
+/* Masks every occurrence of password in *s. */
+static void
+store_pg_mask(char **s, const char *password)
+{
+	if (password == NULL || *password == '\0')
+		return;
+	char *at;
+	size_t n = strlen(password);
+	while ((at = strstr(*s, password)) != NULL) {
+		char *masked = xasprintf("%.*s***%s", (int)(at - *s), *s, at + n);
+		free(*s);
+		*s = masked;
+	}
+}
+
 /* libpq's message about a connection to uri, its first line, with the
- * password masked wherever it shows. NULL when uri cannot be parsed: the
- * message might then hold any part of it. */
+ * password (the URI's and the one given) masked wherever it shows. NULL
+ * when uri cannot be parsed: the message might then hold any part of it. */
 static char *
-store_pg_scrub(const char *uri, const char *msg)
+store_pg_scrub(const char *uri, const char *password, const char *msg)
 {
 	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
 	if (opts == NULL)
 		return NULL;
 	char *out = store_pg_first_line(msg);
-	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
-		if (strcmp(o->keyword, "password") != 0 || o->val == NULL || *o->val == '\0')
-			continue;
-		char *at;
-		size_t n = strlen(o->val);
-		while ((at = strstr(out, o->val)) != NULL) {
-			char *masked = xasprintf("%.*s***%s", (int)(at - out), out, at + n);
-			free(out);
-			out = masked;
-		}
-	}
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0)
+			store_pg_mask(&out, o->val);
+	store_pg_mask(&out, password);
 	PQconninfoFree(opts);
 	return out;
 }
 
+/* Why conn failed, when a password is the matter: the server asked for
+ * one that nothing gave, or refused the one given. *cause then says so
+ * with the user, host and port libpq tried (from the URI, PG*
+ * variables or a service file), for people to type the right one. */
+static enum store_auth
+store_pg_auth(PGconn *conn, const char *shown, const char *why, char **cause)
+{
+	if (conn == NULL || (!PQconnectionNeedsPassword(conn) && !PQconnectionUsedPassword(conn)))
+		return STORE_AUTH_NONE;
+	const char *host = PQhost(conn), *port = PQport(conn), *user = PQuser(conn);
+	char *server = xasprintf("%s:%s", host && *host ? host : "localhost", port ? port : "");
+	enum store_auth auth;
+	if (PQconnectionNeedsPassword(conn)) {
+		auth = STORE_AUTH_NEEDED;
+		*cause = xasprintf(
+		    _("Connecting to %s: the server %s asks for the password of the user %s, and neither ~/.pgpass nor PGPASSWORD gives it."),
+		    shown, server, user ? user : "?");
+	} else {
+		auth = STORE_AUTH_REFUSED;
+		*cause = xasprintf(
+		    _("Connecting to %s: the server %s refused the user %s with the password given: %s."),
+		    shown, server, user ? user : "?", why ? why : "?");
+	}
+	free(server);
+	return auth;
+}
+
 struct store *
-store_pg_open(const char *uri, unsigned connect_timeout_s, char **cause)
+store_pg_open(const char *uri, unsigned connect_timeout_s, const char *password,
+    enum store_auth *auth, char **cause)
 {
 	char timeout[16];
 	snprintf(timeout, sizeof timeout, "%u", connect_timeout_s);
@@ -301,6 +337,7 @@ store_pg_open(const char *uri, unsigned connect_timeout_s, char **cause)
 		"tcp_user_timeout",
 		"application_name",
 		"dbname",
+		"password", /* after the URI: it replaces a password there */
 		NULL,
 	};
 	const char *const values[] = {
@@ -312,15 +349,17 @@ store_pg_open(const char *uri, unsigned connect_timeout_s, char **cause)
 		"60000",
 		"sluice",
 		uri,
+		password, /* NULL: libpq ignores the keyword */
 		NULL,
 	};
 	PGconn *conn = PQconnectdbParams(keywords, values, 1);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
-		char *why = store_pg_scrub(uri, conn ? PQerrorMessage(conn) : NULL);
-		if (why != NULL)
+		char *why = store_pg_scrub(uri, password, conn ? PQerrorMessage(conn) : NULL);
+		*auth = store_pg_auth(conn, shown, why, cause);
+		if (*auth == STORE_AUTH_NONE && why != NULL)
 			*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: %s."),
 			    shown, why);
-		else
+		else if (*auth == STORE_AUTH_NONE)
 			*cause = xasprintf(
 			    _("Cannot connect to the PostgreSQL database %s: the URI cannot be read; write it as postgresql://user@host:port/database?parameter=value."),
 			    shown);

@@ -44,9 +44,11 @@ struct store_pg {
 
 /* Connects to the PostgreSQL database a postgresql:// or postgres:// URL
  * (any libpq connection URI) names, an attempt taking up to
- * connect_timeout_s (0: the default; the URI's connect_timeout wins);
- * store_open() calls it. */
-struct store *store_pg_open(const char *uri, unsigned connect_timeout_s, char **cause);
+ * connect_timeout_s (0: the default; the URI's connect_timeout wins),
+ * with password (or NULL) when the server asks for one; store_open()
+ * calls it. When it cannot, *auth says whether a password is the matter. */
+struct store *store_pg_open(const char *uri, unsigned connect_timeout_s, const char *password,
+    enum store_auth *auth, char **cause);
 
 extern const struct store_ops store_pg_ops;
 

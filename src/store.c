@@ -1,14 +1,18 @@
 /* The backend-neutral half of the store: store_open() choosing the backend
- * from the target, the wrappers that call its operation table, and what
- * every backend shares (resolving a match by strategy, key conflicts,
- * fingerprints, strategy names). */
+ * from the target, the password a person typed for it, the wrappers that
+ * call its operation table, and what every backend shares (resolving a
+ * match by strategy, key conflicts, fingerprints, strategy names). */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "fatal.h"
@@ -20,13 +24,130 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-/* Whether target is a PostgreSQL URL rather than a file path. */
-static int
-store_is_postgresql(const char *target)
+int
+store_target_is_postgresql(const char *target)
 {
 	return strncasecmp(target, "postgresql://", 13) == 0 ||
 	    strncasecmp(target, "postgres://", 11) == 0;
 }
+
+/* --- The password typed for a target ----------------------------------------- */
+
+/* The one password this process holds (store_password_set): in a page of
+ * its own, locked so that it is never swapped out and left out of core
+ * dumps, wiped when forgotten; with the target it is for. Copies made to
+ * connect are wiped as soon as libpq has taken its own (which libpq wipes
+ * when the connection ends). */
+static pthread_mutex_t store_secret_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *store_secret;	  /* STORE_PASSWORD_MAX + 1 bytes, or NULL */
+static char *store_secret_target; /* under store_secret_lock */
+
+/* Wipes and frees a copy of the password; NULL is fine. */
+static void
+store_secret_free(char *copy)
+{
+	if (copy == NULL)
+		return;
+	explicit_bzero(copy, strlen(copy));
+	free(copy);
+}
+
+/* The page for the password, made when first needed; under the lock. */
+static char *
+store_secret_page(void)
+{
+	if (store_secret == NULL) {
+		void *p = mmap(NULL, STORE_PASSWORD_MAX + 1, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			fatal(_("sluice: out of memory for a password: %s"), strerror(errno));
+		/* Best effort: without the privilege to lock memory the
+		 * page may be swapped, and is wiped all the same. */
+		(void)mlock(p, STORE_PASSWORD_MAX + 1);
+		(void)madvise(p, STORE_PASSWORD_MAX + 1, MADV_DONTDUMP);
+		store_secret = p;
+	}
+	return store_secret;
+}
+
+int
+store_password_set(const char *target, const char *password)
+{
+	size_t n = strlen(password);
+	if (n > STORE_PASSWORD_MAX)
+		return -1;
+	pthread_mutex_lock(&store_secret_lock);
+	char *page = store_secret_page();
+	explicit_bzero(page, STORE_PASSWORD_MAX + 1);
+	memcpy(page, password, n);
+	free(store_secret_target);
+	store_secret_target = xstrdup(target);
+	pthread_mutex_unlock(&store_secret_lock);
+	return 0;
+}
+
+void
+store_password_forget(void)
+{
+	pthread_mutex_lock(&store_secret_lock);
+	if (store_secret != NULL)
+		explicit_bzero(store_secret, STORE_PASSWORD_MAX + 1);
+	free(store_secret_target);
+	store_secret_target = NULL;
+	pthread_mutex_unlock(&store_secret_lock);
+}
+
+/* A copy of the password held for target (store_secret_free it), or NULL. */
+static char *
+store_secret_copy(const char *target)
+{
+	char *copy = NULL;
+	pthread_mutex_lock(&store_secret_lock);
+	if (store_secret_target != NULL && strcmp(store_secret_target, target) == 0)
+		copy = xstrdup(store_secret);
+	pthread_mutex_unlock(&store_secret_lock);
+	return copy;
+}
+
+int
+store_password_pipe(const char *target)
+{
+	int fd[2];
+	char *pw = store_secret_copy(target);
+	if (pw == NULL || pipe2(fd, O_CLOEXEC) != 0) {
+		store_secret_free(pw);
+		return -1;
+	}
+	/* Far less than a pipe holds: the write does not wait for a reader. */
+	size_t n = strlen(pw);
+	ssize_t w = write(fd[1], pw, n);
+	store_secret_free(pw);
+	close(fd[1]);
+	if (w != (ssize_t)n) {
+		close(fd[0]);
+		return -1;
+	}
+	return fd[0];
+}
+
+int
+store_password_take(const char *target, int fd)
+{
+	char buf[STORE_PASSWORD_MAX + 2];
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof buf - 1 &&
+	    ((n = read(fd, buf + len, sizeof buf - 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	int rc = len > 0 && strlen(buf) == len ? store_password_set(target, buf) : -1;
+	explicit_bzero(buf, sizeof buf);
+	return rc;
+}
+
+/* --- Opening ---------------------------------------------------------------------- */
 
 struct store *
 store_open(const char *target, char **cause)
@@ -34,18 +155,36 @@ store_open(const char *target, char **cause)
 	return store_open_timed(target, 0, cause);
 }
 
+/* Opens target with the password held for it, if any. */
+static struct store *
+store_open_as(const char *target, unsigned connect_timeout_s, enum store_auth *auth, char **cause)
+{
+	*auth = STORE_AUTH_NONE;
+	if (!store_target_is_postgresql(target))
+		return store_sqlite_open(target, cause);
+	char *password = store_secret_copy(target);
+	struct store *st = store_pg_open(target, connect_timeout_s, password, auth, cause);
+	store_secret_free(password);
+	return st;
+}
+
 struct store *
 store_open_timed(const char *target, unsigned connect_timeout_s, char **cause)
 {
-	if (store_is_postgresql(target))
-		return store_pg_open(target, connect_timeout_s, cause);
-	return store_sqlite_open(target, cause);
+	enum store_auth auth;
+	return store_open_as(target, connect_timeout_s, &auth, cause);
+}
+
+struct store *
+store_open_auth(const char *target, enum store_auth *auth, char **cause)
+{
+	return store_open_as(target, 0, auth, cause);
 }
 
 int
 store_target_exists(const char *target)
 {
-	return store_is_postgresql(target) || access(target, F_OK) == 0;
+	return store_target_is_postgresql(target) || access(target, F_OK) == 0;
 }
 
 /* Appends n bytes of s to the string *out of length *len. */
@@ -61,7 +200,7 @@ store_append(char **out, size_t *len, const char *s, size_t n)
 char *
 store_target_shown(const char *target)
 {
-	if (!store_is_postgresql(target))
+	if (!store_target_is_postgresql(target))
 		return xstrdup(target);
 	char *out = NULL;
 	size_t len = 0;

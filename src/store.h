@@ -296,6 +296,9 @@ struct store_ops {
  * SQLite database; a postgresql:// or postgres:// URL names a PostgreSQL
  * database. NULL and *cause (a sentence, a new string) when it cannot. */
 struct store *store_open(const char *target, char **cause);
+/* Whether target is a PostgreSQL URL (postgresql://, postgres://) rather
+ * than the path of an SQLite file. */
+int store_target_is_postgresql(const char *target);
 /* Whether target may name a database to read: an existing file, or any
  * PostgreSQL URL (the server says whether the database is there). */
 int store_target_exists(const char *target);
@@ -305,6 +308,38 @@ char *store_target_shown(const char *target);
 /* The same, with connect_timeout_s (0: the default) as the time a
  * connection attempt to a server may take. */
 struct store *store_open_timed(const char *target, unsigned connect_timeout_s, char **cause);
+
+/* Whether a failed connection was about a password. */
+enum store_auth {
+	STORE_AUTH_NONE,    /* no: the server is away, the URI wrong, … */
+	STORE_AUTH_NEEDED,  /* the server asks for a password that neither the
+			     * target, PGPASSWORD, ~/.pgpass nor
+			     * store_password_set() gives */
+	STORE_AUTH_REFUSED, /* a password was given and the connection still
+			     * failed: a wrong password, or the user or database
+			     * refused after it (*cause says which) */
+};
+/* store_open() that says, when it fails, whether a password would help. */
+struct store *store_open_auth(const char *target, enum store_auth *auth, char **cause);
+
+/* The longest password store_password_set() holds, in bytes. */
+#define STORE_PASSWORD_MAX 1023
+
+/* Holds password for target: from now on, opening target (store_open*)
+ * gives it to the server when the target itself has none. One target at a
+ * time; kept in locked memory, never written, printed nor journaled;
+ * wiped by store_password_forget(). -1 when it is too long. */
+int store_password_set(const char *target, const char *password);
+/* Wipes the password held (explicit_bzero), if any. */
+void store_password_forget(void);
+/* For a child process: the read end (close-on-exec) of a new pipe that
+ * holds the password held for target, the write end closed; -1 when none
+ * is held for target. */
+int store_password_pipe(const char *target);
+/* Reads a password for target from fd to its end, holds it as
+ * store_password_set() does, wipes what it read and closes fd: 0, or -1
+ * when there was none or it was too long. */
+int store_password_take(const char *target, int fd);
 /* Closes the connection; NULL is fine. */
 void store_close(struct store *st);
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -841,6 +842,82 @@ START_TEST(targets_are_shown_without_their_password)
 }
 END_TEST
 
+/* The password held for target, as a child would read it from the pipe:
+ * a new string, or NULL when none is held. */
+static char *
+password_held(const char *target)
+{
+	int fd = store_password_pipe(target);
+	if (fd < 0)
+		return NULL;
+	ck_assert_int_ne(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	char buf[STORE_PASSWORD_MAX + 2];
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	ck_assert_int_ge(n, 0);
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+START_TEST(a_typed_password_is_held_for_its_target_only_and_wiped)
+{
+	const char *ann = "postgresql://ann@127.0.0.1:1/crm";
+	const char *bob = "postgresql://bob@127.0.0.1:1/crm";
+	ck_assert_ptr_null(password_held(ann));
+	ck_assert_int_eq(store_password_set(ann, "s3cret typed"), 0);
+	ck_assert_ptr_null(password_held(bob));
+	char *held = password_held(ann);
+	ck_assert_str_eq(held, "s3cret typed");
+	free(held);
+
+	/* Through a pipe, as the wizard hands it to its import. */
+	int fd = store_password_pipe(ann);
+	ck_assert_int_ge(fd, 0);
+	store_password_forget();
+	ck_assert_ptr_null(password_held(ann));
+	ck_assert_int_eq(store_password_take(ann, fd), 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFD), -1); /* closed */
+	held = password_held(ann);
+	ck_assert_str_eq(held, "s3cret typed");
+	free(held);
+
+	/* Connecting with it to a server that is not there: the sentence
+	 * is not about a password, and does not hold it. */
+	char *cause = NULL;
+	enum store_auth auth = STORE_AUTH_REFUSED;
+	ck_assert_ptr_null(store_open_auth(ann, &auth, &cause));
+	ck_assert_int_eq(auth, STORE_AUTH_NONE);
+	ck_assert_msg(strstr(cause, "127.0.0.1") != NULL, "%s", cause);
+	ck_assert_msg(strstr(cause, "s3cret") == NULL, "%s", cause);
+	free(cause);
+
+	/* Too long to hold, or nothing to take: refused, the one held kept. */
+	char *big = xmalloc(STORE_PASSWORD_MAX + 2);
+	memset(big, 'x', STORE_PASSWORD_MAX + 1);
+	big[STORE_PASSWORD_MAX + 1] = '\0';
+	ck_assert_int_eq(store_password_set(ann, big), -1);
+	int empty[2];
+	ck_assert_int_eq(pipe(empty), 0);
+	close(empty[1]);
+	ck_assert_int_eq(store_password_take(ann, empty[0]), -1);
+	held = password_held(ann);
+	ck_assert_str_eq(held, "s3cret typed");
+	free(held);
+	big[STORE_PASSWORD_MAX] = '\0';
+	ck_assert_int_eq(store_password_set(ann, big), 0);
+	free(big);
+	store_password_forget();
+	ck_assert_ptr_null(password_held(ann));
+
+	/* A file needs no password. */
+	auth = STORE_AUTH_REFUSED;
+	struct store *st = store_open_auth(db_path, &auth, &cause);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(auth, STORE_AUTH_NONE);
+	store_close(st);
+}
+END_TEST
+
 /* --- The journal through the store ----------------------------------------- */
 
 /* Starts an import of a made-up file in a journal on the store. */
@@ -1184,6 +1261,7 @@ store_suite(void)
 	tcase_add_test(tc, strategy_names_parse_back);
 	tcase_add_test(tc, unreachable_postgresql_targets_are_refused_with_a_sentence);
 	tcase_add_test(tc, targets_are_shown_without_their_password);
+	tcase_add_test(tc, a_typed_password_is_held_for_its_target_only_and_wiped);
 	tcase_add_test(tc, journal_rows_read_back_typed);
 	tcase_add_test(tc, journal_settles_an_import_whose_process_is_gone);
 	tcase_add_test(tc, journal_without_tables_reads_as_empty);
