@@ -4,7 +4,9 @@
  * protocol (progress-jsonl.h) on its standard output: snapshots and events
  * as sluice import --progress=jsonl writes them, plus "started", "error"
  * and "result". SIGUSR1 pauses, SIGUSR2 resumes, SIGTERM and SIGINT
- * cancel; SIGHUP is ignored, so that the import outlives the terminal. */
+ * cancel; SIGHUP is ignored, so that the import outlives the terminal. A
+ * password typed in the wizard comes on the pipe the job names (why a
+ * pipe: tui-worker.c). */
 #include "config.h"
 
 #include <jansson.h>
@@ -18,6 +20,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "progress-jsonl.h"
+#include "store.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -95,6 +98,14 @@ cli_wizard_import(int argc, char **argv)
 		progress_jsonl_error(stdout, _("The wizard's job could not be read."));
 		return EXIT_USAGE;
 	}
+	const char *db = json_string_value(json_object_get(job, "db"));
+	int pwfd = (int)json_integer_value(json_object_get(job, "password_fd"));
+	if (db != NULL && pwfd > STDERR_FILENO && store_password_take(db, pwfd) != 0) {
+		progress_jsonl_error(stdout,
+		    _("The password typed in the wizard could not be read."));
+		json_decref(job);
+		return EXIT_USAGE;
+	}
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
@@ -114,7 +125,7 @@ cli_wizard_import(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, &held, NULL);
 
 	struct engine_options o = {
-		.db = json_string_value(json_object_get(job, "db")),
+		.db = db,
 		.path = json_string_value(json_object_get(job, "path")),
 		.schema = json_string_value(json_object_get(job, "schema")),
 		.sheet = json_string_value(json_object_get(job, "sheet")),
@@ -154,6 +165,7 @@ cli_wizard_import(int argc, char **argv)
 		free(cause);
 		free(fx);
 		json_decref(job);
+		store_password_forget();
 		return EXIT_USAGE;
 	}
 	struct progress_snapshot snap;
@@ -177,5 +189,6 @@ cli_wizard_import(int argc, char **argv)
 	engine_result_clear(&res);
 	free(fx);
 	json_decref(job);
+	store_password_forget();
 	return rc;
 }

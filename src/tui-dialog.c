@@ -1,6 +1,7 @@
 /* Dialogs: screens pushed over another one — a question with choices, a
- * message, a line to edit, a list to pick from, and the keys of a screen.
- * Each pops itself before calling back, so the callback may push. */
+ * message, a line to edit, a password to type unseen, a list to pick from,
+ * and the keys of a screen. Each pops itself before calling back, so the
+ * callback may push. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -8,12 +9,20 @@
 #include <wchar.h>
 
 #include "i18n.h"
+#include "store.h"
 #include "tui-int.h"
 #include "tui-text.h"
 #include "tui-widgets.h"
 #include "xmalloc.h"
 
-enum tui_dialog_kind { DIALOG_ASK, DIALOG_TELL, DIALOG_PROMPT, DIALOG_PICK, DIALOG_HELP };
+enum tui_dialog_kind {
+	DIALOG_ASK,
+	DIALOG_TELL,
+	DIALOG_PROMPT,
+	DIALOG_SECRET, /* a prompt whose line is never drawn, nor kept */
+	DIALOG_PICK,
+	DIALOG_HELP,
+};
 
 struct dialog {
 	enum tui_dialog_kind kind;
@@ -52,6 +61,8 @@ tui_dialog_free(struct screen *s)
 	for (size_t i = 0; i < d->nchoices; i++)
 		free((char *)d->choices[i].label);
 	free(d->choices);
+	if (d->line != NULL)
+		explicit_bzero(d->line, d->cap * sizeof *d->line);
 	free(d->line);
 	for (size_t i = 0; i < d->nitems; i++)
 		free(d->items[i]);
@@ -93,6 +104,23 @@ tui_dialog_line_utf8(const struct dialog *d)
 	return out;
 }
 
+/* An editing key on the line: Backspace, Ctrl-U, or a character added. */
+static void
+tui_dialog_edit(struct dialog *d, int key)
+{
+	if (key == TUI_FKEY(KEY_BACKSPACE)) {
+		if (d->len > 0)
+			d->line[--d->len] = 0;
+	} else if (key == TUI_CTRL('u')) {
+		explicit_bzero(d->line, d->cap * sizeof *d->line);
+		d->len = 0;
+	} else if (key >= 32 && key < TUI_FKEY(0) && key != 127) {
+		if (d->len + 1 >= d->cap)
+			d->line = xreallocarray(d->line, d->cap = d->cap * 2 + 16, sizeof *d->line);
+		d->line[d->len++] = (wchar_t)key;
+	}
+}
+
 static void
 tui_dialog_draw(struct screen *s, int full)
 {
@@ -105,7 +133,8 @@ tui_dialog_draw(struct screen *s, int full)
 	int height;
 	switch (d->kind) {
 	case DIALOG_ASK: height = text_lines + (int)d->nchoices + 5; break;
-	case DIALOG_PROMPT: height = text_lines + 6; break;
+	case DIALOG_PROMPT:
+	case DIALOG_SECRET: height = text_lines + 6; break;
 	case DIALOG_PICK:
 	case DIALOG_HELP:
 		height = (int)d->nitems + text_lines + 4 + (text_lines > 0);
@@ -123,7 +152,7 @@ tui_dialog_draw(struct screen *s, int full)
 		int room = height - 4;
 		if (d->kind == DIALOG_ASK)
 			room -= (int)d->nchoices + 1;
-		else if (d->kind == DIALOG_PROMPT)
+		else if (d->kind == DIALOG_PROMPT || d->kind == DIALOG_SECRET)
 			room -= 2;
 		else if (d->kind == DIALOG_PICK || d->kind == DIALOG_HELP)
 			room = text_lines < height - 6 ? text_lines : height - 6;
@@ -157,6 +186,12 @@ tui_dialog_draw(struct screen *s, int full)
 		free(utf8);
 		break;
 	}
+	case DIALOG_SECRET:
+		/* An empty field: not even the length of what was typed. */
+		tui_put(w, y, 2, inner, "", A_UNDERLINE);
+		tui_put(w, height - 2, 2, inner,
+		    _("Enter accepts, Esc cancels; nothing is shown as you type."), t->a.dim);
+		break;
 	case DIALOG_PICK:
 	case DIALOG_HELP:
 		d->list.height = height - y - 1;
@@ -219,18 +254,27 @@ tui_dialog_key(struct screen *s, int action, int key)
 			free(value);
 			return TUI_HANDLED | TUI_REDRAW;
 		}
-		if (key == TUI_FKEY(KEY_BACKSPACE)) {
-			if (d->len > 0)
-				d->len--;
-		} else if (key == TUI_CTRL('u')) {
-			d->len = 0;
-		} else if (key >= 32 && key < TUI_FKEY(0) && key != 127) {
-			if (d->len + 1 >= d->cap)
-				d->line = xreallocarray(d->line, d->cap = d->cap * 2 + 16,
-				    sizeof *d->line);
-			d->line[d->len++] = (wchar_t)key;
-		}
+		tui_dialog_edit(d, key);
 		return TUI_HANDLED | TUI_REDRAW;
+	case DIALOG_SECRET:
+		if (key == TUI_ENTER || key == TUI_ESC) {
+			char *value = key == TUI_ENTER ? tui_dialog_line_utf8(d) : NULL;
+			void (*done)(struct tui *, void *, const char *) = d->done_text;
+			void *ctx = d->ctx;
+			tui_pop(t); /* wipes the line */
+			if (done)
+				done(t, ctx, value);
+			if (value != NULL)
+				explicit_bzero(value, strlen(value));
+			free(value);
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		/* The line never grows (a copy left behind by realloc could
+		 * not be wiped): a key past its end is dropped. */
+		if (d->len + 1 < d->cap || key == TUI_FKEY(KEY_BACKSPACE) || key == TUI_CTRL('u'))
+			tui_dialog_edit(d, key);
+		/* Nothing changes on the screen: no redraw tells a key came. */
+		return TUI_HANDLED;
 	case DIALOG_PICK:
 		if (key == TUI_ENTER || key == TUI_ESC) {
 			int index = key == TUI_ENTER ? (int)d->list.sel : -1;
@@ -323,6 +367,18 @@ tui_prompt(struct tui *t, const char *title, const char *text, const char *initi
 	if (n > 0)
 		mbstowcs(d->line, initial, n + 1);
 	d->len = n;
+	tui_push(t, &tui_dialog_ops, d);
+}
+
+void
+tui_prompt_secret(struct tui *t, const char *title, const char *text,
+    void (*done)(struct tui *, void *, const char *), void *ctx)
+{
+	struct dialog *d = tui_dialog_new(DIALOG_SECRET, title, text);
+	d->done_text = done;
+	d->ctx = ctx;
+	d->cap = STORE_PASSWORD_MAX + 1;
+	d->line = xcalloc(d->cap, sizeof *d->line);
 	tui_push(t, &tui_dialog_ops, d);
 }
 

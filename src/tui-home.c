@@ -1,7 +1,9 @@
 /* Home: the recent imports of the database, read from its journal once a
  * second on a background thread, so that a running import (this wizard's
  * or one started in another terminal) shows live counts. From here: a new
- * import, an import's report, a resume, a rollback. */
+ * import, an import's report, a resume, a rollback, another database (an
+ * SQLite file or a PostgreSQL URI), and the password a PostgreSQL server
+ * asks for. */
 #include "config.h"
 
 #include <stdint.h>
@@ -25,6 +27,8 @@ enum {
 	HOME_RESUME,
 	HOME_ROLLBACK,
 	HOME_REFRESH,
+	HOME_DATABASE,
+	HOME_PASSWORD,
 };
 
 static const struct tui_key home_keys[] = {
@@ -33,6 +37,10 @@ static const struct tui_key home_keys[] = {
 	{ 'r', HOME_RESUME, N_("resume"),
 	    N_("Resume the selected import where it stopped (interrupted or cancelled).") },
 	{ 'R', HOME_ROLLBACK, N_("roll back"), N_("Undo the selected import, after asking.") },
+	{ 'd', HOME_DATABASE, N_("database"),
+	    N_("Choose the database: an SQLite file or a PostgreSQL URI (postgresql://user@host:port/database).") },
+	{ 'p', HOME_PASSWORD, NULL,
+	    N_("Type the password the PostgreSQL server asks for (it is never shown nor kept).") },
 	{ TUI_CTRL('r'), HOME_REFRESH, NULL, N_("Read the journal again now.") },
 	TUI_KEYS_COMMON,
 };
@@ -48,10 +56,11 @@ struct tui_home_list {
 /* What the poller shares with the screen. */
 struct tui_home_poll {
 	pthread_mutex_t lock;
-	char *db;
+	char *db;		       /* under lock: another may be chosen */
 	struct tui_home_list *imports; /* under lock */
 	unsigned generation;	       /* under lock */
 	char *error;		       /* under lock */
+	enum store_auth auth;	       /* under lock: a password would help */
 	atomic_int refresh;
 };
 
@@ -64,6 +73,11 @@ struct home {
 	struct tui *t;
 	struct tui_task *rollback;
 	int64_t rollback_id;
+	char *error;	      /* the journal cannot be read: why */
+	enum store_auth auth; /* and whether a password would help */
+	int ask;	      /* ask for the password at the next such answer */
+	int wanted;	      /* that answer came: ask once Home is on top */
+	int connecting;	      /* with a password just typed */
 };
 
 static struct tui_home_list *
@@ -89,9 +103,13 @@ tui_home_poller(struct tui_task *task)
 	while (!atomic_load(&task->cancel)) {
 		struct tui_home_list *list = xcalloc(1, sizeof *list);
 		char *cause = NULL;
+		enum store_auth auth = STORE_AUTH_NONE;
 		list->refs = 1;
-		if (store_target_exists(p->db)) {
-			struct store *st = store_open(p->db, &cause);
+		pthread_mutex_lock(&p->lock);
+		char *db = xstrdup(p->db);
+		pthread_mutex_unlock(&p->lock);
+		if (store_target_exists(db)) {
+			struct store *st = store_open_auth(db, &auth, &cause);
 			if (st != NULL) {
 				struct journal *j = journal_open(st);
 				journal_imports(j, 500, &list->rows, &list->n);
@@ -100,13 +118,25 @@ tui_home_poller(struct tui_task *task)
 			}
 		}
 		pthread_mutex_lock(&p->lock);
-		tui_home_list_unref(p->imports);
-		p->imports = list;
-		free(p->error);
-		p->error = cause;
-		p->generation++;
+		if (strcmp(db, p->db) == 0) {
+			tui_home_list_unref(p->imports);
+			p->imports = list;
+			free(p->error);
+			p->error = cause;
+			p->auth = auth;
+			p->generation++;
+		} else {
+			/* Read from the database chosen before. */
+			tui_home_list_unref(list);
+			free(cause);
+		}
 		pthread_mutex_unlock(&p->lock);
-		for (int i = 0; i < 10 && !atomic_load(&task->cancel) && !atomic_load(&p->refresh);
+		free(db);
+		/* Again in a second; when a password is wanted, only once the
+		 * wizard has one (or is asked to): the same attempt would fail
+		 * the same way. */
+		for (int i = 0; (i < 10 || auth != STORE_AUTH_NONE) &&
+		     !atomic_load(&task->cancel) && !atomic_load(&p->refresh);
 		     i++)
 			usleep(100000);
 		atomic_store(&p->refresh, 0);
@@ -238,6 +268,7 @@ tui_home_init(struct screen *s, void *arg)
 	h->list.ctx = h;
 	h->list.draw_row = tui_home_draw_row;
 	h->list.row_text = tui_home_row_text;
+	h->ask = 1;
 }
 
 static void
@@ -253,6 +284,7 @@ tui_home_free(struct screen *s)
 	pthread_mutex_destroy(&h->poll->lock);
 	free(h->poll);
 	tui_home_list_unref(h->imports);
+	free(h->error);
 	free(h);
 }
 
@@ -330,6 +362,81 @@ tui_home_rollback_answer(struct tui *t, void *ctx, int choice)
 	tui_message(t, 0, _("Rolling back import %lld…"), (long long)h->rollback_id);
 }
 
+/* --- The database and its password ------------------------------------------- */
+
+static void
+tui_home_password_done(struct tui *t, void *ctx, const char *value)
+{
+	struct home *h = ctx;
+	if (value == NULL) {
+		/* Esc: Home says why the journal cannot be read; p asks again. */
+		store_password_forget();
+		return;
+	}
+	if (store_password_set(t->w.db, value) != 0) {
+		tui_message(t, 1, _("That password is longer than %d bytes; sluice cannot send it."),
+		    STORE_PASSWORD_MAX);
+		return;
+	}
+	h->ask = 1;
+	h->connecting = 1;
+	/* Said on Home only: other screens draw no news of it. */
+	if (t->top->ops == &tui_home_ops)
+		tui_message(t, 0, _("Connecting…"));
+	atomic_store(&h->poll->refresh, 1);
+}
+
+/* Asks for the password of the database, saying why (h->error). */
+static void
+tui_home_ask_password(struct home *h)
+{
+	struct tui *t = h->t;
+	char *text = xasprintf("%s\n%s", h->error ? h->error : "",
+	    h->auth == STORE_AUTH_REFUSED ?
+		_("Type the password again, or press Esc.") :
+		_("Type it here: it is used while the wizard runs, and never kept."));
+	tui_prompt_secret(t, _("Password"), text, tui_home_password_done, h);
+	free(text);
+}
+
+static void
+tui_home_database_done(struct tui *t, void *ctx, const char *value)
+{
+	struct home *h = ctx;
+	if (value == NULL || *value == '\0' || strcmp(value, t->w.db) == 0)
+		return;
+	/* The password typed was for the database chosen before. */
+	store_password_forget();
+	free(t->w.db);
+	t->w.db = xstrdup(value);
+	t->w.generation++; /* the dry run checks against the new one */
+	pthread_mutex_lock(&h->poll->lock);
+	free(h->poll->db);
+	h->poll->db = xstrdup(value);
+	pthread_mutex_unlock(&h->poll->lock);
+	free(h->error);
+	h->error = NULL;
+	h->auth = STORE_AUTH_NONE;
+	h->ask = 1;
+	h->wanted = 0;
+	tui_list_set(&h->list, 0);
+	atomic_store(&h->poll->refresh, 1);
+}
+
+/* Asks which database to use, starting from the current one unless it
+ * holds a password. */
+static void
+tui_home_choose_database(struct home *h)
+{
+	struct tui *t = h->t;
+	char *shown = store_target_shown(t->w.db);
+	int secret = strcmp(shown, t->w.db) != 0;
+	tui_prompt(t, _("Database"),
+	    _("The database to import into, whose journal Home lists: an SQLite file (a path; it is created when missing) or a PostgreSQL URI, such as postgresql://user@host:5432/database (postgresql:///database takes the rest from the PG* variables or a service file)."),
+	    secret ? "" : t->w.db, tui_home_database_done, h);
+	free(shown);
+}
+
 static int
 tui_home_key(struct screen *s, int action, int key)
 {
@@ -342,6 +449,21 @@ tui_home_key(struct screen *s, int action, int key)
 	switch (action) {
 	case HOME_NEW: tui_push(t, &tui_file_ops, NULL); return TUI_HANDLED | TUI_NEXT;
 	case HOME_REFRESH: atomic_store(&h->poll->refresh, 1); return TUI_HANDLED;
+	case HOME_DATABASE:
+		if (t->w.run != NULL && tui_run_active(t->w.run)) {
+			tui_message(t, 1,
+			    _("An import is running from this wizard; choose another database once it has ended."));
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		tui_home_choose_database(h);
+		return TUI_HANDLED | TUI_REDRAW;
+	case HOME_PASSWORD:
+		if (h->auth == STORE_AUTH_NONE) {
+			tui_message(t, 1, _("The database asks for no password."));
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		tui_home_ask_password(h);
+		return TUI_HANDLED | TUI_REDRAW;
 	case HOME_OPEN:
 		if (row == NULL)
 			return TUI_HANDLED;
@@ -423,10 +545,59 @@ tui_home_update(struct screen *s)
 		for (size_t i = 0; i < h->imports->n; i++)
 			if (tui_home_row(h, i)->id == sel_id)
 				tui_list_select(&h->list, i);
-		r |= TUI_DIRTY;
+		int was_error = h->error != NULL;
+		free(h->error);
+		h->error = h->poll->error ? xstrdup(h->poll->error) : NULL;
+		h->auth = h->poll->auth;
+		if (h->auth != STORE_AUTH_NONE && h->ask) {
+			h->ask = 0;
+			h->wanted = 1;
+		}
+		r |= was_error || h->error ? TUI_REDRAW : TUI_DIRTY;
+		if (h->connecting) {
+			/* The password typed has its answer. */
+			h->connecting = 0;
+			if (h->error == NULL) {
+				char *db = store_target_shown(t->w.db);
+				if (s == t->top)
+					tui_message(t, 0, _("Connected to %s."), db);
+				free(db);
+				/* A dry run that could not connect runs
+				 * again when a screen next asks for one. */
+				pthread_mutex_lock(&t->w.check.lock);
+				int failed = t->w.check.failed;
+				pthread_mutex_unlock(&t->w.check.lock);
+				if (failed)
+					tui_check_stop(&t->w);
+			} else if (s == t->top) {
+				free(t->message);
+				t->message = NULL;
+			}
+			r |= TUI_REDRAW;
+		}
 	}
 	pthread_mutex_unlock(&h->poll->lock);
+	/* Over whichever screen is up (sluice FILE starts on File), but not
+	 * over another dialog. */
+	if (h->wanted && !t->top->ops->modal) {
+		h->wanted = 0;
+		tui_home_ask_password(h);
+		r |= TUI_REDRAW;
+	}
 	return r;
+}
+
+/* What to do when the journal cannot be read. */
+static const char *
+tui_home_next_step(const struct home *h)
+{
+	if (h->auth != STORE_AUTH_NONE)
+		return _("Press p to type the password, or d to choose another database.");
+	if (store_target_is_postgresql(h->t->w.db))
+		return _(
+		    "Check that the PostgreSQL server runs and accepts connections at that address (host and port); sluice tries again every second (Ctrl-R: now). Press d to choose another database.");
+	return _(
+	    "sluice tries again every second (Ctrl-R: now). Press d to choose another database.");
 }
 
 static void
@@ -464,6 +635,14 @@ tui_home_draw(struct screen *s, int full)
 	if (h->imports->n == 0) {
 		move(4, 0);
 		clrtobot();
+		if (h->error != NULL) {
+			int y = 5 +
+			    tui_put_wrapped(stdscr, 5, 2, COLS - 4, LINES - 10, h->error, t->a.bold);
+			tui_put_wrapped(stdscr, y + 1, 2, COLS - 4, LINES - y - 3,
+			    tui_home_next_step(h), A_NORMAL);
+			tui_draw_footer(t, home_keys);
+			return;
+		}
 		char *db = store_target_shown(t->w.db);
 		char *text = xasprintf(_("No imports yet in %s. Press n to import a file."), db);
 		free(db);

@@ -254,6 +254,11 @@ void tui_tell(struct tui *t, const char *title, const char *text);
  * Esc. */
 void tui_prompt(struct tui *t, const char *title, const char *text, const char *initial,
     void (*done)(struct tui *t, void *ctx, const char *value), void *ctx);
+/* A password to type: nothing of it is drawn (not even its length), and
+ * the dialog wipes what was typed once done (value, or NULL for Esc) has
+ * returned; done must copy it where it is to be kept (store.h). */
+void tui_prompt_secret(struct tui *t, const char *title, const char *text,
+    void (*done)(struct tui *t, void *ctx, const char *value), void *ctx);
 /* A list to choose from (already translated labels); done gets the index,
  * or -1 for Esc. */
 void tui_pick(struct tui *t, const char *title, const char *const *items, size_t n, size_t selected,

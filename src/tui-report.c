@@ -85,7 +85,9 @@ tui_report_load_task(struct tui_task *task)
 	struct tui_report_load *l = task->arg;
 	char *cause = NULL;
 	if (!store_target_exists(l->db)) {
-		l->error = xasprintf(_("There is no database %s."), l->db);
+		char *db = store_target_shown(l->db);
+		l->error = xasprintf(_("There is no database %s."), db);
+		free(db);
 		return l;
 	}
 	struct store *st = store_open(l->db, &cause);
@@ -422,7 +424,9 @@ tui_report_draw(struct screen *s, int full)
 	struct tui *t = s->tui;
 	if (full) {
 		char *title = xasprintf(_("Report of import %lld"), (long long)r->id);
-		tui_draw_title(t, title, t->w.db);
+		char *db = store_target_shown(t->w.db);
+		tui_draw_title(t, title, db);
+		free(db);
 		free(title);
 		tui_draw_footer(t, report_keys);
 	}

@@ -7,7 +7,14 @@
  * wizard reads them here, and pauses, resumes and cancels with signals.
  * Why not a thread in the wizard: a process that must outlive its terminal
  * cannot also give the shell back, and fork() without exec() is unsafe
- * once threads run. */
+ * once threads run.
+ *
+ * A password typed in the wizard reaches the child through a pipe it
+ * inherits (store_password_pipe; the job names the descriptor), which it
+ * reads once and closes. Not on its command line nor in its environment:
+ * both can be read in /proc/PID (ps shows them); not in the job file nor
+ * a PGPASSFILE: files on disk, however briefly, outlive a crash. The pipe
+ * holds it in the kernel only until the child has read it. */
 #include "config.h"
 
 #include <errno.h>
@@ -21,15 +28,17 @@
 
 #include "i18n.h"
 #include "progress-jsonl.h"
+#include "store.h"
 #include "tui-int.h"
 #include "xmalloc.h"
 
 static json_t *
-tui_run_job(struct tui *t, int64_t resume_id)
+tui_run_job(struct tui *t, int64_t resume_id, int password_fd)
 {
 	struct tui_wizard *w = &t->w;
 	if (resume_id > 0)
-		return json_pack("{s:s, s:I}", "db", w->db, "resume_id", (json_int_t)resume_id);
+		return json_pack("{s:s, s:I, s:i}", "db", w->db, "resume_id", (json_int_t)resume_id,
+		    "password_fd", password_fd);
 	char *mapping = mapping_to_json(w->mapping, w->schema);
 	json_t *fixes = json_array();
 	for (size_t i = 0; i < w->nfixes; i++)
@@ -37,10 +46,10 @@ tui_run_job(struct tui *t, int64_t resume_id)
 		    json_pack("{s:I, s:I, s:s?, s:s}", "row", (json_int_t)w->fixes[i].row, "column",
 			(json_int_t)w->fixes[i].column, "original", w->fixes[i].original, "value",
 			w->fixes[i].value));
-	json_t *job = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:i, s:b, s:o}", "db", w->db,
-	    "path", w->file, "schema", w->schema->path, "sheet", w->sheet, "mapping", mapping,
+	json_t *job = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:i, s:b, s:o, s:i}", "db",
+	    w->db, "path", w->file, "schema", w->schema->path, "sheet", w->sheet, "mapping", mapping,
 	    "strategy", (int)w->strategy, "on_key_conflict", (int)w->on_key_conflict, "batch_size",
-	    (int)w->batch_size, "dry_run", w->dry_run, "fixes", fixes);
+	    (int)w->batch_size, "dry_run", w->dry_run, "fixes", fixes, "password_fd", password_fd);
 	free(mapping);
 	return job;
 }
@@ -48,7 +57,8 @@ tui_run_job(struct tui *t, int64_t resume_id)
 struct tui_run *
 tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 {
-	json_t *job = tui_run_job(t, resume_id);
+	int pwfd = store_password_pipe(t->w.db); /* -1: no password typed */
+	json_t *job = tui_run_job(t, resume_id, pwfd);
 	const char *dir = getenv("TMPDIR");
 	char *path = xasprintf("%s/sluice-job.XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(path);
@@ -59,6 +69,8 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 			close(fd);
 			unlink(path);
 		}
+		if (pwfd >= 0)
+			close(pwfd);
 		free(path);
 		json_decref(job);
 		return NULL;
@@ -71,6 +83,8 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 		*cause = xasprintf(_("Cannot start the import: %s."), strerror(errno));
 		if (devnull >= 0)
 			close(devnull);
+		if (pwfd >= 0)
+			close(pwfd);
 		unlink(path);
 		free(path);
 		return NULL;
@@ -93,11 +107,16 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 		dup2(devnull, STDIN_FILENO);
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(devnull, STDERR_FILENO);
+		/* The password's pipe, and only it, crosses the exec. */
+		if (pwfd >= 0)
+			fcntl(pwfd, F_SETFD, 0);
 		execv(t->exe, argv);
 		_exit(127);
 	}
 	close(pipefd[1]);
 	close(devnull);
+	if (pwfd >= 0)
+		close(pwfd);
 	if (pid < 0) {
 		*cause = xasprintf(_("Cannot start the import: %s."), strerror(errno));
 		close(pipefd[0]);

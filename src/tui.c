@@ -19,6 +19,7 @@
 
 #include "fatal.h"
 #include "i18n.h"
+#include "store.h"
 #include "tui.h"
 #include "tui-int.h"
 #include "tui-text.h"
@@ -182,14 +183,16 @@ tui_quit_running(struct tui *t, void *ctx, int choice)
 		 * import would wait for nobody: it goes on. */
 		if (r != NULL && r->paused)
 			tui_run_pause(r, 0);
+		char *db = store_target_shown(t->w.db);
 		if (r != NULL && r->id > 0)
 			t->after_exit = xasprintf(
 			    _("Import %lld goes on in the background; follow it with: sluice watch %lld --db %s\n"),
-			    (long long)r->id, (long long)r->id, t->w.db);
+			    (long long)r->id, (long long)r->id, db);
 		else
 			t->after_exit = xasprintf(
 			    _("The import goes on in the background; sluice history --db %s shows it.\n"),
-			    t->w.db);
+			    db);
+		free(db);
 		t->quit = 1;
 	} else if (choice == 1) {
 		if (r != NULL)
@@ -469,10 +472,13 @@ tui_main(const char *file, const char *db)
 			/* Ctrl-C or SIGTERM: leave as q does, without asking; a
 			 * running import goes on by itself. */
 			tui_got_term = 0;
-			if (t.w.run != NULL && tui_run_active(t.w.run) && t.w.run->id > 0)
+			if (t.w.run != NULL && tui_run_active(t.w.run) && t.w.run->id > 0) {
+				char *db = store_target_shown(t.w.db);
 				t.after_exit = xasprintf(
 				    _("Import %lld goes on in the background; follow it with: sluice watch %lld --db %s\n"),
-				    (long long)t.w.run->id, (long long)t.w.run->id, t.w.db);
+				    (long long)t.w.run->id, (long long)t.w.run->id, db);
+				free(db);
+			}
 			break;
 		}
 		if (redraw & TUI_REDRAW)
@@ -534,6 +540,7 @@ tui_main(const char *file, const char *db)
 	while (t.top)
 		tui_free_top(&t);
 	tui_wizard_free(&t.w);
+	store_password_forget();
 	if (t.after_exit && !tui_got_hup)
 		fputs(t.after_exit, stdout);
 	free(t.after_exit);

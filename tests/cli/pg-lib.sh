@@ -39,11 +39,19 @@ pg_stop() {
 	PG_DIR=
 }
 
+pg_stop_after_wizards() {
+	tui_stop_all
+	pg_stop
+}
+
 pg_start() {
 	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sluice-pg.XXXXXX") || exit 99
-	# After the sluices a test started (faults.sh), or on its own.
+	# After the sluices a test started (faults.sh) or its wizards
+	# (tests/tui/lib.sh), or on its own.
 	if [ "${tap_at_exit:-}" = faults_cleanup ]; then
 		faults_at_exit=pg_stop
+	elif [ "${tap_at_exit:-}" = tui_stop_all ]; then
+		tap_at_exit=pg_stop_after_wizards
 	else
 		tap_at_exit=pg_stop
 	fi
