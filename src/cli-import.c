@@ -299,7 +299,8 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, c
 	if (json) {
 		if (rc == EXIT_INTERRUPTED)
 			json_object_set_new(summary, "error",
-			    json_pack("{s:s, s:s}", "kind", status_name(res.status), "message",
+			    json_pack("{s:s, s:O, s:s}", "kind", status_name(res.status), "type",
+				json_object_get(summary, "last_error_type"), "message",
 				res.last_error ? res.last_error : status_label(res.status)));
 		cli_json_print(summary);
 	} else

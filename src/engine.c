@@ -120,6 +120,12 @@ struct engine {
 	char *read_error;     /* the rest of the file could not be read */
 	uint64_t skip_rows;   /* resume: rows before the cursor */
 	uint64_t first_batch; /* resume: batches already journaled */
+	int reconnected;      /* the connection was made again during setup:
+			       * a step that is not to be done twice looks
+			       * whether it was done */
+	int error_type;	      /* the enum error_type that stopped the import
+			       * (a store's failure, a file that cannot be
+			       * read), or -1 */
 	int journal_behind;   /* the server lost committed batches: what is
 			       * counted here is not what it keeps, so the
 			       * end is not journaled (resume reads the truth) */
@@ -736,8 +742,41 @@ engine_crash_hook(void)
 		raise(SIGKILL);
 }
 
+static int engine_reconnect_row(struct engine *e, const struct batch *b, const struct record *r);
+
+/* Journals row r, which the database refused, as failed, in a transaction
+ * of its own; bc holds the batch's outcomes before it. */
+static enum batch_end
+engine_replay_failed(struct engine *e, struct batch *b, struct record *r, const struct counts *bc,
+    unsigned attempt, double t0, enum store_status *out)
+{
+	struct counts c = *bc;
+	c.n[OUTCOME_FAILED]++;
+	for (;;) {
+		enum store_status ss = store_begin(e->store);
+		if (ss == STORE_OK)
+			ss = engine_journal(e, b, r, 1, &c, attempt, t0, "replayed");
+		if (ss == STORE_OK)
+			ss = store_commit(e->store);
+		if (ss == STORE_OK)
+			return BATCH_COMMITTED;
+		store_rollback(e->store);
+		int again =
+		    ss == STORE_FATAL && store_lost(e->store) ? engine_reconnect_row(e, b, r) : -1;
+		if (again == 1)
+			return BATCH_COMMITTED;
+		if (again == -2)
+			return BATCH_CANCELLED;
+		if (again < 0) {
+			*out = ss;
+			return BATCH_STORE_FAILED;
+		}
+	}
+}
+
 /* Replays a batch one row per transaction, so that only the rows the
- * database really refuses are failed. */
+ * database really refuses are failed. A lost connection is made again,
+ * and the journal's cursor says whether the row in flight committed. */
 static enum batch_end
 engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *out)
 {
@@ -766,10 +805,23 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 			if (ss == STORE_OK)
 				break;
 			store_rollback(e->store);
+			if (ss == STORE_FATAL) {
+				int again = store_lost(e->store) ? engine_reconnect_row(e, b, r) : -1;
+				if (again == 1)
+					break;
+				if (again == -2)
+					return BATCH_CANCELLED;
+				if (again < 0) {
+					*out = ss;
+					return BATCH_STORE_FAILED;
+				}
+			}
 			r->nerrors = r->nvalidation;
 			r->outcome = r->invalid ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
 			free(r->before);
 			r->before = NULL;
+			if (ss == STORE_FATAL)
+				continue; /* connected again: the row is written again */
 			if (ss == STORE_TRANSIENT && attempt <= e->o.retries) {
 				if (engine_backoff(e, b->number, attempt, store_errmsg(e->store)))
 					return BATCH_CANCELLED;
@@ -784,18 +836,9 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 			    store_errmsg(e->store), NULL);
 			r->outcome = OUTCOME_FAILED;
 			failed++;
-			c = bc;
-			c.n[OUTCOME_FAILED]++;
-			ss = store_begin(e->store);
-			if (ss == STORE_OK)
-				ss = engine_journal(e, b, r, 1, &c, attempt, t0, "replayed");
-			if (ss == STORE_OK)
-				ss = store_commit(e->store);
-			if (ss != STORE_OK) {
-				store_rollback(e->store);
-				*out = ss;
-				return BATCH_STORE_FAILED;
-			}
+			enum batch_end end = engine_replay_failed(e, b, r, &bc, attempt, t0, out);
+			if (end != BATCH_COMMITTED)
+				return end;
 			break;
 		}
 		bc.n[r->outcome]++;
@@ -811,29 +854,31 @@ engine_replay(struct engine *e, struct batch *b, double t0, enum store_status *o
 }
 
 /* After the connection to the server was lost: connects again with
- * backoff and jitter for up to --reconnect-for, then asks the journal
- * whether batch committed (its row is written in its transaction).
- * Returns 1 when it did, 0 when it is to be written again, -1 when the
- * server stayed away (or the store cannot reconnect), -2 on cancel. */
+ * backoff and jitter for up to --reconnect-for, saying so in retry events
+ * (batch: the batch concerned, 0 during setup), and reads what the import
+ * has committed (store_reconnect). Returns 0 once connected, -1 when the
+ * server stayed away (or the store cannot reconnect, or the connection
+ * was not lost), -2 on cancel. */
 static int
-engine_reconnect(struct engine *e, uint64_t batch)
+engine_connect_again(struct engine *e, uint64_t batch, uint64_t *last, uint64_t *rows_done)
 {
-	if (e->o.reconnect_for_s <= 0 || e->o.dry_run || e->id == 0)
+	if (e->o.reconnect_for_s <= 0 || e->o.dry_run)
 		return -1;
 	/* At once first: a store that lost no connection says so here. */
-	uint64_t last = 0;
-	enum store_status ss = store_reconnect(e->store, e->id, &last);
+	enum store_status ss = store_reconnect(e->store, e->id, last, rows_done);
 	if (ss == STORE_FATAL)
 		return -1;
 	char *shown = store_target_shown(e->o.db);
 	double deadline = engine_now() + e->o.reconnect_for_s;
-	int end = -1;
-	for (unsigned attempt = 1; ss == STORE_TRANSIENT; attempt++) {
+	int end = 0;
+	for (unsigned attempt = 1; ss != STORE_OK; attempt++) {
 		unsigned ms = 500u << (attempt - 1 < 6 ? attempt - 1 : 6);
 		ms = ms / 2 + (unsigned)(rand_r(&e->rand_state) % (ms / 2 + 1));
 		double left = deadline - engine_now();
-		if (left <= 0)
+		if (left <= 0 || ss == STORE_FATAL) {
+			end = -1;
 			break;
+		}
 		if (ms > left * 1000)
 			ms = (unsigned)(left * 1000);
 		unsigned long long done = e->rows_done;
@@ -848,9 +893,36 @@ engine_reconnect(struct engine *e, uint64_t batch)
 			end = -2;
 			break;
 		}
-		ss = store_reconnect(e->store, e->id, &last);
+		ss = store_reconnect(e->store, e->id, last, rows_done);
 	}
-	if (ss == STORE_OK && last + 1 < batch) {
+	if (end == -1) {
+		engine_event(e, PROGRESS_RETRY, batch,
+		    _("The connection to %s could not be made again within %.0f s; the import stops here, safe to resume: sluice resume %lld."),
+		    shown, e->o.reconnect_for_s, (long long)e->id);
+		/* Another connection holds the import's lock: it is someone
+		 * else's now, and so is its journal. */
+		if (ss == STORE_ROW)
+			e->journal_behind = 1;
+	}
+	free(shown);
+	return end;
+}
+
+/* Connects again after batch failed with a lost connection, and learns
+ * from the journal whether it committed (its row is written in its
+ * transaction). Returns 1 when it did, 0 when it is to be written again,
+ * -1 when the import cannot go on, -2 on cancel. */
+static int
+engine_reconnect(struct engine *e, uint64_t batch)
+{
+	if (e->id == 0)
+		return -1;
+	uint64_t last = 0, rows = 0;
+	int end = engine_connect_again(e, batch, &last, &rows);
+	if (end != 0)
+		return end;
+	char *shown = store_target_shown(e->o.db);
+	if (last + 1 < batch) {
 		/* A server that lost transactions it had acknowledged (a crash
 		 * with synchronous_commit off): only resume reads the truth. */
 		engine_event(e, PROGRESS_RETRY, batch,
@@ -858,17 +930,43 @@ engine_reconnect(struct engine *e, uint64_t batch)
 		    shown, (unsigned long long)last, (long long)e->id);
 		e->journal_behind = 1;
 		end = -1;
-	} else if (ss == STORE_OK) {
+	} else {
 		end = last >= batch;
 		engine_event(e, PROGRESS_RETRY, batch,
 		    end ?
 			_("Connection to %s lost and made again; batch %llu had committed.") :
 			_("Connection to %s lost and made again; batch %llu had not committed and is written again."),
 		    shown, (unsigned long long)batch);
-	} else if (end == -1)
-		engine_event(e, PROGRESS_RETRY, batch,
-		    _("The connection to %s could not be made again within %.0f s; the import stops here, safe to resume: sluice resume %lld."),
-		    shown, e->o.reconnect_for_s, (long long)e->id);
+	}
+	free(shown);
+	return end;
+}
+
+/* The same for row r of batch b written alone (a replay): 1 when its
+ * transaction committed (the journal's cursor reached it), 0 when it is
+ * to be written again, -1, -2 as engine_reconnect. */
+static int
+engine_reconnect_row(struct engine *e, const struct batch *b, const struct record *r)
+{
+	uint64_t last = 0, rows = 0;
+	int end = engine_connect_again(e, b->number, &last, &rows);
+	if (end != 0)
+		return end;
+	char *shown = store_target_shown(e->o.db);
+	if (rows < e->rows_done) {
+		engine_event(e, PROGRESS_RETRY, b->number,
+		    _("Connection to %s made again, but the server lost rows it had committed (it keeps those up to row %llu); the import stops here, safe to resume: sluice resume %lld."),
+		    shown, (unsigned long long)rows, (long long)e->id);
+		e->journal_behind = 1;
+		end = -1;
+	} else {
+		end = rows >= r->row_no;
+		engine_event(e, PROGRESS_RETRY, b->number,
+		    end ?
+			_("Connection to %s lost and made again; row %llu had committed.") :
+			_("Connection to %s lost and made again; row %llu had not committed and is written again."),
+		    shown, (unsigned long long)r->row_no);
+	}
 	free(shown);
 	return end;
 }
@@ -935,14 +1033,28 @@ engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 	}
 }
 
+/* How many times one setup step connects again before it gives up (each
+ * time for up to --reconnect-for). */
+#define ENGINE_SETUP_RECONNECTS 5
+
 /* Runs a store call that takes the write lock, retrying while the database
- * is busy. */
+ * is busy, and connecting again (then calling it again) when the
+ * connection to the server was lost. */
 static enum store_status
 engine_retry(struct engine *e, enum store_status (*fn)(struct engine *))
 {
 	enum store_status ss;
+	unsigned lost = 0;
 	for (unsigned attempt = 1;; attempt++) {
 		ss = fn(e);
+		if (ss == STORE_FATAL && store_lost(e->store) && lost++ < ENGINE_SETUP_RECONNECTS) {
+			uint64_t last, rows;
+			if (engine_connect_again(e, 0, &last, &rows) != 0)
+				return ss;
+			e->reconnected = 1;
+			attempt = 0;
+			continue;
+		}
 		if (ss != STORE_TRANSIENT || attempt > e->o.retries)
 			return ss;
 		unsigned ms = e->o.retry_base_ms << (attempt - 1 < 16 ? attempt - 1 : 16);
@@ -991,6 +1103,10 @@ engine_do_prepare(struct engine *e)
 static enum store_status
 engine_do_start(struct engine *e)
 {
+	/* The start in flight when the connection was lost may have
+	 * committed: then the import is there, this process's. */
+	if (e->reconnected && (e->id = journal_own_import(e->journal)) != 0)
+		return journal_lock(e->journal, e->id);
 	struct import_info info = {
 		.source_path = e->o.path,
 		.source_size = e->file_size,
@@ -1010,7 +1126,11 @@ engine_do_start(struct engine *e)
 		.dry_run = e->o.dry_run,
 		.invalid_values = validate_invalid_values_name(e->o.invalid_values),
 	};
-	return journal_import_start(e->journal, &info, &e->id);
+	enum store_status ss = journal_import_start(e->journal, &info, &e->id);
+	/* A dry run's line is written at its end: nobody can run it. */
+	if (ss == STORE_OK && !e->o.dry_run)
+		ss = journal_lock(e->journal, e->id);
+	return ss;
 }
 
 /* Mappings chosen with --map or --map-file are remembered for the next
@@ -1038,8 +1158,16 @@ engine_do_fixes(struct engine *e)
 }
 
 static enum store_status
+engine_do_lock(struct engine *e)
+{
+	return journal_lock(e->journal, e->o.resume_id);
+}
+
+static enum store_status
 engine_do_claim(struct engine *e)
 {
+	if (e->reconnected && journal_own_import(e->journal) == e->o.resume_id)
+		return STORE_OK;
 	return journal_claim(e->journal, e->o.resume_id, e->resumed->status);
 }
 
@@ -1052,10 +1180,34 @@ engine_own(struct engine *e, const char *s)
 	return e->owned[e->nowned++] = xstrdup(s);
 }
 
+/* Opens the target; a server out of reach is tried again for up to
+ * --reconnect-for, with retry events. */
 static int
 engine_open_store(struct engine *e, char **cause)
 {
-	e->store = store_open_timed(e->o.db, e->o.connect_timeout_s, cause);
+	double deadline = engine_now() + e->o.reconnect_for_s;
+	int unreachable = 0;
+	for (unsigned attempt = 1;; attempt++) {
+		e->store = store_open_timed(e->o.db, e->o.connect_timeout_s, &unreachable, cause);
+		double left = deadline - engine_now();
+		if (e->store != NULL || !unreachable || left <= 0)
+			break;
+		unsigned ms = 500u << (attempt - 1 < 6 ? attempt - 1 : 6);
+		ms = ms / 2 + (unsigned)(rand_r(&e->rand_state) % (ms / 2 + 1));
+		if (ms > left * 1000)
+			ms = (unsigned)(left * 1000);
+		char *shown = store_target_shown(e->o.db);
+		engine_event(e, PROGRESS_RETRY, 0,
+		    _("Cannot reach %s; connecting again (attempt %u) in %u s."), shown,
+		    attempt + 1, (ms + 999) / 1000);
+		free(shown);
+		free(*cause);
+		*cause = NULL;
+		if (engine_wait_ms(e, ms)) {
+			*cause = xstrdup(_("Cancelled before the database could be reached."));
+			return -1;
+		}
+	}
 	if (e->store == NULL)
 		return -1;
 	e->journal = journal_open(e->store);
@@ -1088,7 +1240,15 @@ engine_setup_resume(struct engine *e, char **cause)
 		free(db);
 		return -1;
 	}
-	enum import_status status = journal_settle(e->journal, r);
+	/* A connection holding the import's lock runs it, whatever the
+	 * journal's row says of its process (a pid of another namespace). */
+	enum store_status locked = engine_retry(e, engine_do_lock);
+	if (locked != STORE_OK && locked != STORE_ROW) {
+		*cause = xasprintf(_("Cannot resume import %lld: %s"), (long long)id,
+		    store_errmsg(e->store));
+		return -1;
+	}
+	enum import_status status = locked == STORE_ROW ? r->status : journal_settle(e->journal, r);
 	const char *host = r->host;
 	int64_t pid = r->pid >= 0 ? r->pid : 0;
 	if (r->dry_run) {
@@ -1106,6 +1266,12 @@ engine_setup_resume(struct engine *e, char **cause)
 			*cause = xasprintf(
 			    _("Import %lld is running on host %s (process %lld); resume it there, or once it has stopped."),
 			    (long long)id, host ? host : "?", (long long)pid);
+		return -1;
+	}
+	if (locked == STORE_ROW) {
+		*cause = xasprintf(
+		    _("Import %lld is still running: another connection to the database holds its lock; follow it with sluice watch %lld."),
+		    (long long)id, (long long)id);
 		return -1;
 	}
 	if (!status_is_resumable(status)) {
@@ -1361,13 +1527,18 @@ engine_conclude(struct engine *e, enum store_status ss)
 		status = STATUS_CANCELLED;
 	else if (e->stopped != STATUS_NONE) {
 		status = STATUS_INTERRUPTED;
-		if (res->last_error == NULL)
+		if (res->last_error == NULL && e->error_type == ERROR_CONNECTION)
+			res->last_error = xasprintf(
+			    _("%s The import stops here, safe to resume: sluice resume %lld."),
+			    store_errmsg(e->store), (long long)e->id);
+		else if (res->last_error == NULL)
 			res->last_error = xstrdup(ss != STORE_OK ? store_errmsg(e->store) :
 								   _("The time limit was reached."));
 	} else if (e->read_error != NULL) {
 		status = STATUS_FAILED;
 		res->last_error = e->read_error;
 		e->read_error = NULL;
+		e->error_type = ERROR_SYSTEM;
 	} else
 		status = c->n[OUTCOME_REJECTED] + c->n[OUTCOME_FAILED] > 0 ?
 		    STATUS_COMPLETED_WITH_ERRORS :
@@ -1404,6 +1575,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 			engine_sleep_ms(e->o.retry_base_ms << (attempt - 1));
 		}
 	}
+	journal_unlock(e->journal);
 	if (e->resumed != NULL)
 		engine_journaled_errors(e);
 	res->id = e->id;
@@ -1413,6 +1585,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 	res->duration_s = engine_now() - e->t0;
 	res->rows_this_run = e->rows_done - e->rows_done_at_start;
 	res->resumed = e->resumed != NULL;
+	res->last_error_type = res->last_error != NULL ? e->error_type : -1;
 	engine_publish(e, status);
 }
 
@@ -1466,6 +1639,8 @@ engine_run(void *arg)
 				    (unsigned long long)b->number);
 			} else if (end == BATCH_STORE_FAILED) {
 				e->stopped = STATUS_INTERRUPTED;
+				e->error_type =
+				    store_lost(e->store) ? ERROR_CONNECTION : ERROR_DATABASE;
 				engine_event(e, PROGRESS_STORAGE, b->number,
 				    _("Stopped at batch %llu: %s Continue with sluice resume %lld once the problem is solved."),
 				    (unsigned long long)b->number, store_errmsg(e->store),
@@ -1536,6 +1711,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	e->t0 = engine_now();
 	e->last_publish = e->t0;
 	e->rand_state = (unsigned)time(NULL) ^ (unsigned)getpid();
+	e->error_type = -1;
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
 	progress_init(&e->progress);

@@ -150,6 +150,9 @@ struct engine_result {
 	int resumed;		/* this run continued an earlier one: the
 					 * matching counts cover this run only */
 	char *last_error;	/* why it stopped early, or NULL */
+	int last_error_type;	/* the enum error_type of last_error
+					 * (connection: the server stayed away),
+					 * or -1 (none, or a time limit) */
 	char *file;
 	char *schema;
 	char *table;

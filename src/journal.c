@@ -29,6 +29,7 @@ static const char *const error_type_names[ERROR_TYPE_COUNT] = {
 	[ERROR_DATABASE] = "database",
 	[ERROR_SYSTEM] = "system",
 	[ERROR_BUSINESS] = "business",
+	[ERROR_CONNECTION] = "connection",
 };
 
 const char *
@@ -143,6 +144,38 @@ journal_claim(struct journal *j, int64_t id, enum import_status from)
 	if (ss == STORE_OK)
 		journal_set_status(j, id, from, STATUS_RUNNING);
 	return ss;
+}
+
+enum store_status
+journal_lock(struct journal *j, int64_t id)
+{
+	return store_lock_import(j->store, id);
+}
+
+void
+journal_unlock(struct journal *j)
+{
+	store_unlock_import(j->store);
+}
+
+int64_t
+journal_own_import(struct journal *j)
+{
+	char me[256];
+	journal_host(me, sizeof me);
+	struct store_iter *it = j->ops->imports(j->store, 10);
+	if (it == NULL)
+		return 0;
+	const struct import_row *r;
+	int64_t id = 0;
+	while (id == 0 && store_next_import(it, &r) == 1)
+		if (status_is_live(r->status) && r->pid == (int64_t)getpid() && r->host != NULL &&
+		    !strcmp(r->host, me) && !r->dry_run)
+			id = r->id;
+	store_iter_close(it);
+	if (id != 0)
+		journal_set_status(j, id, STATUS_RUNNING, STATUS_RUNNING);
+	return id;
 }
 
 uint64_t

@@ -56,6 +56,17 @@ enum store_status journal_progress(struct journal *j, int64_t id, uint64_t rows_
  * status is still from. STORE_ROW when someone else changed it first. */
 enum store_status journal_claim(struct journal *j, int64_t id, enum import_status from);
 
+/* Takes the lock that says import id runs on this connection (a
+ * PostgreSQL advisory lock; a file needs none): STORE_ROW when another
+ * connection holds it, the import running elsewhere. A lost connection
+ * made again takes it again; journal_unlock() or closing lets it go. */
+enum store_status journal_lock(struct journal *j, int64_t id);
+void journal_unlock(struct journal *j);
+
+/* The import this process started or claimed and is running, or 0: after
+ * a lost connection, whether the start or claim in flight committed. */
+int64_t journal_own_import(struct journal *j);
+
 /* The highest batch number journaled for import id (0 when none). */
 uint64_t journal_last_batch(struct journal *j, int64_t id);
 

@@ -14,6 +14,9 @@ enum error_type {
 	ERROR_SYSTEM,	  /* disk, memory, file */
 	ERROR_BUSINESS,	  /* the row matches two records, or a record
 				 * whose other match key differs */
+	ERROR_CONNECTION, /* the connection to the database server was
+				 * lost and not made again: an import's stop,
+				 * never a row's */
 	ERROR_TYPE_COUNT
 };
 

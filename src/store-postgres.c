@@ -95,6 +95,10 @@ store_pg_ident(struct store_pg *st, const char *name)
 
 /* --- Errors ------------------------------------------------------------------ */
 
+/* What a lost connection means, before libpq's detail. */
+#define STORE_PG_LOST                                                                              \
+	N_("The connection to the PostgreSQL server was lost. What was committed stays, and the journal knows which batches that is.")
+
 static void
 store_pg_set_error(struct store_pg *st, char *msg)
 {
@@ -152,8 +156,7 @@ store_pg_fail(struct store_pg *st, PGresult *res)
 	enum store_status ss = store_pg_classify(state);
 	st->lost = store_pg_is_connection(state);
 	if (st->lost)
-		what = _(
-		    "The connection to the PostgreSQL server was lost. What was committed stays, and the journal knows which batches that is; resume the import once the server is reachable again.");
+		what = _(STORE_PG_LOST);
 	else if (ss == STORE_TRANSIENT)
 		what = _("The table is locked by another transaction.");
 	else if (!strncmp(state, "53", 2))
@@ -319,7 +322,7 @@ store_pg_auth(PGconn *conn, const char *shown, const char *why, char **cause)
 
 struct store *
 store_pg_open(const char *uri, unsigned connect_timeout_s, const char *password,
-    enum store_auth *auth, char **cause)
+    enum store_auth *auth, int *unreachable, char **cause)
 {
 	char timeout[16];
 	snprintf(timeout, sizeof timeout, "%u", connect_timeout_s);
@@ -356,6 +359,11 @@ store_pg_open(const char *uri, unsigned connect_timeout_s, const char *password,
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		char *why = store_pg_scrub(uri, password, conn ? PQerrorMessage(conn) : NULL);
 		*auth = store_pg_auth(conn, shown, why, cause);
+		/* A server that answers a ping refused this user, password or
+		 * database: asking again will not help. */
+		PGPing ping =
+		    *auth == STORE_AUTH_NONE ? PQpingParams(keywords, values, 1) : PQPING_OK;
+		*unreachable = ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT;
 		if (*auth == STORE_AUTH_NONE && why != NULL)
 			*cause = xasprintf(_("Cannot connect to the PostgreSQL database %s: %s."),
 			    shown, why);
@@ -393,21 +401,26 @@ store_pg_ready(struct store *base, char **cause)
 }
 
 static enum store_status store_pg_prepare(struct store *, const struct schema *, char **, char **);
+static enum store_status store_pg_lock_import(struct store *, int64_t);
 
 /* Connects again with the same parameters and prepares what the lost
  * connection had prepared; then reads the truth about the batches. */
 static enum store_status
-store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch)
+store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch, uint64_t *rows_done)
 {
 	struct store_pg *st = (struct store_pg *)base;
 	/* A dry run's outer transaction went with the connection. */
 	if ((!st->lost && PQstatus(st->conn) == CONNECTION_OK) || st->dry_run)
 		return STORE_FATAL;
+	st->lost = 1;
 	PQreset(st->conn);
 	if (PQstatus(st->conn) != CONNECTION_OK) {
-		store_pg_set_error(st, store_pg_first_line(PQerrorMessage(st->conn)));
+		char *detail = store_pg_first_line(PQerrorMessage(st->conn));
+		store_pg_set_error(st, xasprintf(_("%s (PostgreSQL: %s)"), _(STORE_PG_LOST), detail));
+		free(detail);
 		return STORE_TRANSIENT;
 	}
+	PQsetNoticeProcessor(st->conn, store_pg_notice, NULL);
 	/* The server forgot the statements prepared on the old connection. */
 	st->prepared = st->batch = st->journal = 0;
 	char *cause = NULL;
@@ -417,22 +430,83 @@ store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch)
 	if (ss == STORE_OK)
 		ss = store_pg_journal_prepare(base);
 	free(cause);
+	if (ss == STORE_OK && st->locked != 0) {
+		/* The session lost may still be ending on the server, holding
+		 * the lock a little longer: the caller tries again. */
+		int64_t locked = st->locked;
+		ss = store_pg_lock_import(base, locked);
+		if (ss == STORE_ROW) {
+			st->locked = locked;
+			return STORE_ROW;
+		}
+	}
 	PGresult *res = NULL;
-	if (ss == STORE_OK) {
+	if (ss == STORE_OK && id != 0) {
 		char num[32];
 		snprintf(num, sizeof num, "%lld", (long long)id);
 		const char *p[] = { num };
 		res = store_pg_query(st,
-		    "SELECT coalesce(max(batch_no), 0) FROM sluice_import_batches"
-		    " WHERE import_id = $1",
+		    "SELECT coalesce((SELECT max(batch_no) FROM sluice_import_batches"
+		    " WHERE import_id = $1), 0), coalesce((SELECT rows_done FROM sluice_imports"
+		    " WHERE id = $1), 0)",
 		    1, p, &ss);
+		if (res == NULL && ss == STORE_OK)
+			ss = STORE_FATAL;
 	}
-	if (res == NULL)
-		return st->lost || ss == STORE_OK ? STORE_TRANSIENT : ss;
-	*last_batch = (uint64_t)store_pg_int(res, 0, 0);
+	if (ss != STORE_OK)
+		return st->lost ? STORE_TRANSIENT : ss;
+	*last_batch = res ? (uint64_t)store_pg_int(res, 0, 0) : 0;
+	*rows_done = res ? (uint64_t)store_pg_int(res, 0, 1) : 0;
 	PQclear(res);
 	st->lost = 0;
 	return STORE_OK;
+}
+
+static int
+store_pg_lost(struct store *base)
+{
+	return ((struct store_pg *)base)->lost;
+}
+
+/* The advisory lock of an import: two keys, sluice's for imports and the
+ * id (wrapping past 2^31 imports, where a clash only refuses). */
+#define STORE_PG_IMPORT_KEY "hashtext('sluice import'), ($1::bigint % 2147483648)::int"
+
+static enum store_status
+store_pg_lock_import(struct store *base, int64_t id)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	char num[32];
+	snprintf(num, sizeof num, "%lld", (long long)id);
+	const char *p[] = { num };
+	enum store_status ss = STORE_OK;
+	PGresult *res =
+	    store_pg_query(st, "SELECT pg_try_advisory_lock(" STORE_PG_IMPORT_KEY ")", 1, p, &ss);
+	if (res == NULL)
+		return ss;
+	int taken = !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	if (!taken) {
+		store_pg_set_error(st,
+		    xasprintf(_("Import %lld is running: another connection to %s holds its lock."),
+			(long long)id, st->shown));
+		return STORE_ROW;
+	}
+	st->locked = id;
+	return STORE_OK;
+}
+
+static void
+store_pg_unlock_import(struct store *base)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	if (st->locked == 0)
+		return;
+	char num[32];
+	snprintf(num, sizeof num, "%lld", (long long)st->locked);
+	const char *p[] = { num };
+	st->locked = 0;
+	PQclear(store_pg_query(st, "SELECT pg_advisory_unlock(" STORE_PG_IMPORT_KEY ")", 1, p, NULL));
 }
 
 static void
@@ -947,6 +1021,9 @@ const struct store_ops store_pg_ops = {
 	.settle = store_pg_settle,
 	.last_batch = store_pg_last_batch,
 	.reconnect = store_pg_reconnect,
+	.lost = store_pg_lost,
+	.lock_import = store_pg_lock_import,
+	.unlock_import = store_pg_unlock_import,
 	.journal_fixes = store_pg_journal_fixes,
 	.mapping_save = store_pg_mapping_save,
 	.mapping_load = store_pg_mapping_load,

@@ -16,7 +16,8 @@ struct store_pg {
 	PGconn *conn;
 	char *shown; /* the target with its password masked */
 	char *errmsg;
-	int lost; /* the last error was a lost connection */
+	int lost;	/* the last error was a lost connection */
+	int64_t locked; /* the import whose lock this connection holds, or 0 */
 	const struct schema *schema;
 	char *table;	     /* the schema's table, quoted */
 	int dry_run;	     /* inside the dry run's outer transaction */
@@ -46,9 +47,12 @@ struct store_pg {
  * (any libpq connection URI) names, an attempt taking up to
  * connect_timeout_s (0: the default; the URI's connect_timeout wins),
  * with password (or NULL) when the server asks for one; store_open()
- * calls it. When it cannot, *auth says whether a password is the matter. */
+ * calls it. When it cannot, *auth says whether a password is the matter,
+ * and *unreachable whether the server was out of reach or not accepting
+ * connections yet (rather than refusing this user, password or
+ * database). */
 struct store *store_pg_open(const char *uri, unsigned connect_timeout_s, const char *password,
-    enum store_auth *auth, char **cause);
+    enum store_auth *auth, int *unreachable, char **cause);
 
 extern const struct store_ops store_pg_ops;
 

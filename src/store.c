@@ -152,33 +152,39 @@ store_password_take(const char *target, int fd)
 struct store *
 store_open(const char *target, char **cause)
 {
-	return store_open_timed(target, 0, cause);
+	return store_open_timed(target, 0, NULL, cause);
 }
 
 /* Opens target with the password held for it, if any. */
 static struct store *
-store_open_as(const char *target, unsigned connect_timeout_s, enum store_auth *auth, char **cause)
+store_open_as(const char *target, unsigned connect_timeout_s, enum store_auth *auth,
+    int *unreachable, char **cause)
 {
+	int away = 0;
 	*auth = STORE_AUTH_NONE;
+	if (unreachable != NULL)
+		*unreachable = 0;
 	if (!store_target_is_postgresql(target))
 		return store_sqlite_open(target, cause);
 	char *password = store_secret_copy(target);
-	struct store *st = store_pg_open(target, connect_timeout_s, password, auth, cause);
+	struct store *st = store_pg_open(target, connect_timeout_s, password, auth, &away, cause);
 	store_secret_free(password);
+	if (unreachable != NULL)
+		*unreachable = away;
 	return st;
 }
 
 struct store *
-store_open_timed(const char *target, unsigned connect_timeout_s, char **cause)
+store_open_timed(const char *target, unsigned connect_timeout_s, int *unreachable, char **cause)
 {
 	enum store_auth auth;
-	return store_open_as(target, connect_timeout_s, &auth, cause);
+	return store_open_as(target, connect_timeout_s, &auth, unreachable, cause);
 }
 
 struct store *
 store_open_auth(const char *target, enum store_auth *auth, char **cause)
 {
-	return store_open_as(target, 0, auth, cause);
+	return store_open_as(target, 0, auth, NULL, cause);
 }
 
 int
@@ -332,11 +338,30 @@ store_errmsg(struct store *st)
 }
 
 enum store_status
-store_reconnect(struct store *st, int64_t id, uint64_t *last_batch)
+store_reconnect(struct store *st, int64_t id, uint64_t *last_batch, uint64_t *rows_done)
 {
 	if (st->ops->reconnect == NULL)
 		return STORE_FATAL;
-	return st->ops->reconnect(st, id, last_batch);
+	return st->ops->reconnect(st, id, last_batch, rows_done);
+}
+
+int
+store_lost(struct store *st)
+{
+	return st->ops->lost != NULL && st->ops->lost(st);
+}
+
+enum store_status
+store_lock_import(struct store *st, int64_t id)
+{
+	return st->ops->lock_import != NULL ? st->ops->lock_import(st, id) : STORE_OK;
+}
+
+void
+store_unlock_import(struct store *st)
+{
+	if (st->ops->unlock_import != NULL)
+		st->ops->unlock_import(st);
 }
 
 enum store_status

@@ -226,10 +226,24 @@ struct store_ops {
 	/* Optional (NULL: a lost connection is fatal). After a call that
 	 * failed because the connection to the server was lost: connects
 	 * again, makes the connection ready for the schema and the journal
-	 * as before, and reads the last batch of import id that committed
-	 * into *last_batch. STORE_TRANSIENT while the server cannot be
-	 * reached, STORE_FATAL when the connection was not lost. */
-	enum store_status (*reconnect)(struct store *, int64_t id, uint64_t *last_batch);
+	 * as before, takes the lock of the import it held (lock_import)
+	 * again, and reads what import id (0: none yet) has committed:
+	 * its last batch into *last_batch and its cursor (rows_done) into
+	 * *rows_done. STORE_TRANSIENT while the server cannot be reached,
+	 * STORE_ROW when it can but another connection holds the import's
+	 * lock, STORE_FATAL when the connection was not lost. */
+	enum store_status (
+	    *reconnect)(struct store *, int64_t id, uint64_t *last_batch, uint64_t *rows_done);
+	/* Optional (NULL: never). Whether the last call failed because the
+	 * connection to the server was lost. */
+	int (*lost)(struct store *);
+	/* Optional (NULL: the journal's status and process check are the
+	 * only guard, as for a file). Takes, for this connection, the lock
+	 * that says import id runs here: STORE_OK, or STORE_ROW when
+	 * another connection holds it (the import runs elsewhere). Held
+	 * until unlock_import or the connection's end. */
+	enum store_status (*lock_import)(struct store *, int64_t id);
+	void (*unlock_import)(struct store *);
 
 	/* The journal's tables, as journal.h describes each call. */
 	enum store_status (*journal_prepare)(struct store *);
@@ -306,8 +320,11 @@ int store_target_exists(const char *target);
  * (user:PASSWORD@, password=PASSWORD) masked as ***; a new string. */
 char *store_target_shown(const char *target);
 /* The same, with connect_timeout_s (0: the default) as the time a
- * connection attempt to a server may take. */
-struct store *store_open_timed(const char *target, unsigned connect_timeout_s, char **cause);
+ * connection attempt to a server may take; *unreachable (when not NULL)
+ * becomes 1 when the server could not be reached or did not accept
+ * connections yet (worth trying again), 0 otherwise. */
+struct store *store_open_timed(const char *target, unsigned connect_timeout_s, int *unreachable,
+    char **cause);
 
 /* Whether a failed connection was about a password. */
 enum store_auth {
@@ -359,7 +376,13 @@ void store_rollback(struct store *st);
 enum store_status store_upsert(struct store *st, const char *const *values, enum strategy strategy,
     enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res);
 const char *store_errmsg(struct store *st);
-enum store_status store_reconnect(struct store *st, int64_t id, uint64_t *last_batch);
+enum store_status store_reconnect(struct store *st, int64_t id, uint64_t *last_batch,
+    uint64_t *rows_done);
+int store_lost(struct store *st);
+/* The import's lock (the operation table's lock_import); a backend
+ * without one always gives it. */
+enum store_status store_lock_import(struct store *st, int64_t id);
+void store_unlock_import(struct store *st);
 /* Whether the backend writes a batch's rows in one call
  * (store_upsert_batch), rather than one store_upsert each. */
 int store_upserts_batches(struct store *st);

@@ -197,6 +197,10 @@ summary_from_result(const struct engine_result *r, const char *db)
 	summary_mapping(o, r->mapping_json);
 	json_object_set_new(o, "last_error",
 	    r->last_error ? json_string(r->last_error) : json_null());
+	json_object_set_new(o, "last_error_type",
+	    r->last_error && r->last_error_type >= 0 ?
+		json_string(record_error_type_name((enum error_type)r->last_error_type)) :
+		json_null());
 	return o;
 }
 
@@ -515,9 +519,13 @@ summary_print(FILE *fp, const json_t *r)
 	summary_print_errors(fp, r, 1,
 	    _("\nValues dropped (their rows were imported without them):\n"), ndropped, dry);
 	const char *last = json_string_value(json_object_get(r, "last_error"));
+	const char *type = json_string_value(json_object_get(r, "last_error_type"));
 	if (last) {
 		char *esc = text_escape(last);
-		fprintf(fp, _("\nStopped early: %s\n"), esc);
+		if (type != NULL)
+			fprintf(fp, _("\nStopped early (error type %s): %s\n"), type, esc);
+		else
+			fprintf(fp, _("\nStopped early: %s\n"), esc);
 		free(esc);
 	}
 	if (!dry && status_is_resumable(status_parse(summary_str(r, "status")))) {

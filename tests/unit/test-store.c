@@ -325,10 +325,14 @@ END_TEST
 
 START_TEST(sqlite_has_no_connection_to_make_again)
 {
-	uint64_t last = 7;
+	uint64_t last = 7, rows = 9;
 
-	ck_assert_int_eq(store_reconnect(store, IMPORT_A, &last), STORE_FATAL);
+	ck_assert_int_eq(store_reconnect(store, IMPORT_A, &last, &rows), STORE_FATAL);
 	ck_assert_int_eq(last, 7);
+	ck_assert_int_eq(rows, 9);
+	ck_assert_int_eq(store_lost(store), 0);
+	ck_assert_int_eq(store_lock_import(store, IMPORT_A), STORE_OK);
+	store_unlock_import(store);
 }
 END_TEST
 
