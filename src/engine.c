@@ -1051,6 +1051,11 @@ engine_retry(struct engine *e, enum store_status (*fn)(struct engine *))
 			uint64_t last, rows;
 			if (engine_connect_again(e, 0, &last, &rows) != 0)
 				return ss;
+			char *shown = store_target_shown(e->o.db);
+			engine_event(e, PROGRESS_RETRY, 0,
+			    _("Connection to %s lost and made again; the step in flight is done again."),
+			    shown);
+			free(shown);
 			e->reconnected = 1;
 			attempt = 0;
 			continue;

@@ -242,9 +242,7 @@ batch_rec_set(struct batch *b, const int *key_unique, size_t r, const char *cons
 void
 store_pg_batch_finalize(struct store_pg *st)
 {
-	if (st->batch && PQstatus(st->conn) == CONNECTION_OK)
-		store_pg_exec(st,
-		    "DEALLOCATE s_prefetch; DEALLOCATE s_binsert; DEALLOCATE s_bupdate");
+	store_pg_deallocate(st, "s_prefetch s_binsert s_bupdate");
 	st->batch = 0;
 	free(st->seq);
 	free(st->key_unique);

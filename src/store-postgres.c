@@ -509,11 +509,29 @@ store_pg_unlock_import(struct store *base)
 	PQclear(store_pg_query(st, "SELECT pg_advisory_unlock(" STORE_PG_IMPORT_KEY ")", 1, p, NULL));
 }
 
+void
+store_pg_deallocate(struct store_pg *st, const char *names)
+{
+	if (PQstatus(st->conn) != CONNECTION_OK)
+		return;
+	const char *p[] = { names };
+	PGresult *res = store_pg_query(st,
+	    "SELECT name FROM pg_prepared_statements WHERE name = ANY (string_to_array($1, ' '))",
+	    1, p, NULL);
+	for (int r = 0; res != NULL && r < PQntuples(res); r++) {
+		char *sql = xasprintf("DEALLOCATE %s", PQgetvalue(res, r, 0));
+		store_pg_exec(st, sql);
+		free(sql);
+	}
+	PQclear(res);
+}
+
 static void
 store_pg_unprepare(struct store_pg *st)
 {
-	if (st->prepared)
-		store_pg_exec(st, "DEALLOCATE s_find; DEALLOCATE s_insert; DEALLOCATE s_update");
+	/* Also those of a prepare that failed half way (a lock wait that
+	 * ended), so that it can be tried again. */
+	store_pg_deallocate(st, "s_find s_insert s_update");
 	st->prepared = 0;
 	store_pg_batch_finalize(st);
 	free(st->table);
@@ -533,7 +551,9 @@ store_pg_close(struct store *base)
 	if (st == NULL)
 		return;
 	store_pg_records_finalize(st);
-	store_pg_batch_finalize(st);
+	/* The statements go with the connection. */
+	free(st->seq);
+	free(st->key_unique);
 	free(st->table);
 	free(st->merged);
 	free(st->stored);

@@ -74,6 +74,9 @@ PGresult *store_pg_run(struct store_pg *st, const char *name, int n, const char 
     enum store_status *ss);
 /* Runs sql without parameters, for its status only. */
 enum store_status store_pg_exec(struct store_pg *st, const char *sql);
+/* Deallocates those of the space-separated statement names that are
+ * prepared on the connection. */
+void store_pg_deallocate(struct store_pg *st, const char *names);
 /* Prepares sql under name. */
 enum store_status store_pg_prepare_stmt(struct store_pg *st, const char *name, const char *sql);
 

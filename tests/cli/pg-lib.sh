@@ -127,3 +127,41 @@ pg_adds_up() {
 	                not_processed = total - rows_done)
 	         UNION ALL SELECT 'no import $2' WHERE NOT EXISTS (SELECT 1 FROM sluice_imports WHERE id = $2)"
 }
+
+# pg_clone NAME TEMPLATE: a new database NAME copied from database
+# TEMPLATE (which nobody may be connected to); prints its URL.
+pg_clone() {
+	pq "postgresql://sluice@127.0.0.1:$PG_PORT/postgres" "CREATE DATABASE \"$1\" TEMPLATE \"$2\"" >/dev/null &&
+		echo "postgresql://sluice@127.0.0.1:$PG_PORT/$1"
+}
+
+# pg_start_holder: a psql session that runs what `hold` (faults.sh) sends
+# it, to hold locks while sluice waits for them; stopped at exit with the
+# sluices. `hold '\connect URL'` moves it to another database.
+pg_start_holder() {
+	rm -f holder.in holder.out
+	mkfifo holder.in holder.out
+	"$PG_BIN/psql" -X -A -t -q -d "postgresql://sluice@127.0.0.1:$PG_PORT/postgres" \
+		<holder.in >holder.out 2>&1 &
+	holder=$!
+	exec 3>holder.in 4<holder.out
+}
+
+# pg_wait_blocked DB PID WAIT [QUERY]: until sluice's session on database
+# DB waits for a lock of kind WAIT (advisory, relation), while running
+# QUERY when given (an SQL LIKE pattern); returns 1 when PID ended first.
+pg_wait_blocked() {
+	local end=$((SECONDS + FAULTS_PATIENCE)) cond="wait_event_type = 'Lock' AND wait_event = '$3'"
+	[ -z "${4:-}" ] || cond="$cond AND query LIKE '$4'"
+	until [ "$(pq "postgresql://sluice@127.0.0.1:$PG_PORT/postgres" \
+		"SELECT count(*) FROM pg_stat_activity WHERE datname = '$1' AND application_name = 'sluice' AND $cond")" = 1 ]; do
+		alive "$2" && [ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.02
+	done
+}
+
+# pg_terminate DB: ends sluice's sessions on database DB; prints how many.
+pg_terminate() {
+	pq "postgresql://sluice@127.0.0.1:$PG_PORT/postgres" "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	                        WHERE application_name = 'sluice' AND datname = '$1'"
+}
