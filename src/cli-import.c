@@ -386,6 +386,7 @@ enum {
 	OPT_KEY_CONFLICT,
 	OPT_RECONNECT_FOR,
 	OPT_CONNECT_TIMEOUT,
+	OPT_STATEMENT_TIMEOUT,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -439,6 +440,10 @@ const struct cli_option cli_import_options[] = {
 	    ENGINE_DEFAULT_RECONNECT_FOR_S },
 	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT, N_("--connect-timeout SECONDS"),
 	    N_("how long a connection attempt to PostgreSQL may take\n(default: 10)"), 0 },
+	{ "statement-timeout", required_argument, OPT_STATEMENT_TIMEOUT,
+	    N_("--statement-timeout SECONDS"),
+	    N_("how long one statement may take on PostgreSQL; no answer\nsoon after: the connection is lost (default: %d; 0: none)"),
+	    ENGINE_DEFAULT_STATEMENT_TIMEOUT_S },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -454,6 +459,7 @@ const struct cli_option cli_resume_options[] = {
 	{ "retry-base", required_argument, OPT_RETRY_BASE, NULL, NULL, 0 },
 	{ "reconnect-for", required_argument, OPT_RECONNECT_FOR, NULL, NULL, 0 },
 	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT, NULL, NULL, 0 },
+	{ "statement-timeout", required_argument, OPT_STATEMENT_TIMEOUT, NULL, NULL, 0 },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -496,6 +502,10 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 		return cli_number("--connect-timeout", arg, 1, 3600, &o->connect_timeout_s) != 0 ?
 		    -1 :
 		    1;
+	case OPT_STATEMENT_TIMEOUT:
+		return cli_number("--statement-timeout", arg, 0, 86400, &o->statement_timeout_s) != 0 ?
+		    -1 :
+		    1;
 	default: return 0;
 	}
 }
@@ -510,6 +520,7 @@ cli_import(int argc, char **argv)
 		.retries = ENGINE_DEFAULT_RETRIES,
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
 		.reconnect_for_s = ENGINE_DEFAULT_RECONNECT_FOR_S,
+		.statement_timeout_s = ENGINE_DEFAULT_STATEMENT_TIMEOUT_S,
 	};
 	int json = 0, c;
 	int mode = CLI_PROGRESS_AUTO;
@@ -626,6 +637,7 @@ cli_resume(int argc, char **argv)
 		.retries = ENGINE_DEFAULT_RETRIES,
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
 		.reconnect_for_s = ENGINE_DEFAULT_RECONNECT_FOR_S,
+		.statement_timeout_s = ENGINE_DEFAULT_STATEMENT_TIMEOUT_S,
 	};
 	int json = 0, mode = CLI_PROGRESS_AUTO, c;
 	opterr = 0;

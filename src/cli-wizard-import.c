@@ -136,6 +136,7 @@ cli_wizard_import(int argc, char **argv)
 		.retries = ENGINE_DEFAULT_RETRIES,
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
 		.reconnect_for_s = ENGINE_DEFAULT_RECONNECT_FOR_S,
+		.statement_timeout_s = ENGINE_DEFAULT_STATEMENT_TIMEOUT_S,
 		.dry_run = json_is_true(json_object_get(job, "dry_run")),
 		.resume_id = json_integer_value(json_object_get(job, "resume_id")),
 		.mapping_json = json_string_value(json_object_get(job, "mapping")),

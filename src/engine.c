@@ -1193,7 +1193,8 @@ engine_open_store(struct engine *e, char **cause)
 	double deadline = engine_now() + e->o.reconnect_for_s;
 	int unreachable = 0;
 	for (unsigned attempt = 1;; attempt++) {
-		e->store = store_open_timed(e->o.db, e->o.connect_timeout_s, &unreachable, cause);
+		e->store = store_open_timed(e->o.db, e->o.connect_timeout_s,
+		    e->o.statement_timeout_s, &unreachable, cause);
 		double left = deadline - engine_now();
 		if (e->store != NULL || !unreachable || left <= 0)
 			break;

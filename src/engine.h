@@ -21,6 +21,9 @@
 #define ENGINE_DEFAULT_RETRY_BASE_MS 200
 /* How long a lost connection to a database server is tried again. */
 #define ENGINE_DEFAULT_RECONNECT_FOR_S 120
+/* How long one statement may take on a database server; an answer that
+ * does not come a little after that is a server gone silent. */
+#define ENGINE_DEFAULT_STATEMENT_TIMEOUT_S 300
 #define ENGINE_MAX_SAMPLES 20
 #define ENGINE_MAX_MATCH_SAMPLES 5
 
@@ -50,6 +53,7 @@ struct engine_options {
 	double max_duration_s;		/* stop at a batch boundary after this; 0: none */
 	double reconnect_for_s;		/* reconnect to a lost server for this long; 0: never */
 	unsigned connect_timeout_s;	/* a connection attempt's limit; 0: the default */
+	unsigned statement_timeout_s;	/* a statement's limit on a server; 0: none */
 	int start_paused;		/* wait for engine_pause(e, 0) before the first batch */
 	const struct engine_fix *fixes; /* in any order; copied by engine_start */
 	size_t nfixes;

@@ -6,11 +6,15 @@
  * store-postgres-*.c. */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "fatal.h"
 #include "i18n.h"
@@ -21,6 +25,9 @@
 /* How long a statement waits on a lock before it reports 55P03; the
  * engine's retries with backoff come on top (as SQLite's busy timeout). */
 #define STORE_PG_LOCK_TIMEOUT "2s"
+
+/* Seconds past the statement timeout an answer is still waited for. */
+#define STORE_PG_ANSWER_MARGIN_S 2
 
 /* Seconds a connection attempt may take (the URI's connect_timeout wins). */
 #define STORE_PG_CONNECT_TIMEOUT "10"
@@ -119,7 +126,10 @@ store_pg_classify(const char *state)
 {
 	if (store_pg_is_connection(state))
 		return STORE_FATAL;
-	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
+	/* Serialization, deadlock, a lock wait or a statement that took
+	 * longer than the statement timeout: try again. */
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") ||
+	    !strcmp(state, "57014"))
 		return STORE_TRANSIENT;
 	/* Integrity constraints and data exceptions (a value the column's
 	 * type refuses): this row. */
@@ -155,7 +165,10 @@ store_pg_fail(struct store_pg *st, PGresult *res)
 	const char *what;
 	enum store_status ss = store_pg_classify(state);
 	st->lost = store_pg_is_connection(state);
-	if (st->lost)
+	if (st->lost && st->silent)
+		what = _(
+		    "The PostgreSQL server did not answer within the statement timeout; the connection is taken for lost. What was committed stays, and the journal knows which batches that is.");
+	else if (st->lost)
 		what = _(STORE_PG_LOST);
 	else if (ss == STORE_TRANSIENT)
 		what = _("The table is locked by another transaction.");
@@ -173,6 +186,7 @@ store_pg_fail(struct store_pg *st, PGresult *res)
 	store_pg_set_error(st, xasprintf(_("%s (PostgreSQL: %s)"), what, detail));
 	free(detail);
 	PQclear(res);
+	st->silent = 0;
 	return ss;
 }
 
@@ -190,25 +204,90 @@ store_pg_check(struct store_pg *st, PGresult *res, enum store_status *ss)
 	return NULL;
 }
 
+/* Sends what is queued and waits until the answer is in, for up to the
+ * answer time when there is one: 0, or -1 when it did not come. */
+static int
+store_pg_wait(struct store_pg *st)
+{
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int unsent = PQflush(st->conn);
+		if (unsent < 0 || !PQconsumeInput(st->conn))
+			return 0; /* lost: PQgetResult says so */
+		if (unsent == 0 && !PQisBusy(st->conn))
+			return 0;
+		int wait = -1;
+		if (st->answer_ms > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long long ms =
+			    (now.tv_sec - t0.tv_sec) * 1000LL + (now.tv_nsec - t0.tv_nsec) / 1000000;
+			if (ms >= st->answer_ms)
+				return -1;
+			wait = (int)(st->answer_ms - ms);
+		}
+		struct pollfd p = {
+			.fd = PQsocket(st->conn),
+			.events = POLLIN | (unsent ? POLLOUT : 0),
+		};
+		if (poll(&p, 1, wait) < 0 && errno != EINTR)
+			return 0;
+	}
+}
+
+/* The answer to what was just sent (sent: whether libpq took it), as
+ * PQexec gives it: the last result, or the first error. A server that
+ * does not answer in time is taken for gone: the socket is shut, so that
+ * the call fails as a lost connection does. */
+static PGresult *
+store_pg_answer(struct store_pg *st, int sent)
+{
+	if (!sent)
+		return NULL;
+	if (store_pg_wait(st) != 0) {
+		st->silent = 1;
+		shutdown(PQsocket(st->conn), SHUT_RDWR);
+	}
+	PGresult *last = NULL, *res;
+	while ((res = PQgetResult(st->conn)) != NULL) {
+		if (last != NULL && PQresultStatus(last) == PGRES_FATAL_ERROR) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(last);
+		last = res;
+	}
+	return last;
+}
+
 PGresult *
 store_pg_query(struct store_pg *st, const char *sql, int n, const char *const *params,
     enum store_status *ss)
 {
-	return store_pg_check(st, PQexecParams(st->conn, sql, n, NULL, params, NULL, NULL, 0), ss);
+	return store_pg_check(st,
+	    store_pg_answer(st, PQsendQueryParams(st->conn, sql, n, NULL, params, NULL, NULL, 0)),
+	    ss);
 }
 
 PGresult *
 store_pg_run(struct store_pg *st, const char *name, int n, const char *const *params,
     enum store_status *ss)
 {
-	return store_pg_check(st, PQexecPrepared(st->conn, name, n, params, NULL, NULL, 0), ss);
+	return store_pg_check(st,
+	    store_pg_answer(st, PQsendQueryPrepared(st->conn, name, n, params, NULL, NULL, 0)), ss);
+}
+
+PGresult *
+store_pg_exec_result(struct store_pg *st, const char *sql)
+{
+	return store_pg_answer(st, PQsendQuery(st->conn, sql));
 }
 
 enum store_status
 store_pg_exec(struct store_pg *st, const char *sql)
 {
 	enum store_status ss = STORE_OK;
-	PGresult *res = store_pg_check(st, PQexec(st->conn, sql), &ss);
+	PGresult *res = store_pg_check(st, store_pg_exec_result(st, sql), &ss);
 	PQclear(res);
 	return ss;
 }
@@ -217,7 +296,8 @@ enum store_status
 store_pg_prepare_stmt(struct store_pg *st, const char *name, const char *sql)
 {
 	enum store_status ss = STORE_OK;
-	PQclear(store_pg_check(st, PQprepare(st->conn, name, sql, 0, NULL), &ss));
+	PQclear(store_pg_check(st, store_pg_answer(st, PQsendPrepare(st->conn, name, sql, 0, NULL)),
+	    &ss));
 	return ss;
 }
 
@@ -321,8 +401,8 @@ store_pg_auth(PGconn *conn, const char *shown, const char *why, char **cause)
 }
 
 struct store *
-store_pg_open(const char *uri, unsigned connect_timeout_s, const char *password,
-    enum store_auth *auth, int *unreachable, char **cause)
+store_pg_open(const char *uri, unsigned connect_timeout_s, unsigned statement_timeout_s,
+    const char *password, enum store_auth *auth, int *unreachable, char **cause)
 {
 	char timeout[16];
 	snprintf(timeout, sizeof timeout, "%u", connect_timeout_s);
@@ -377,10 +457,13 @@ store_pg_open(const char *uri, unsigned connect_timeout_s, const char *password,
 		return NULL;
 	}
 	PQsetNoticeProcessor(conn, store_pg_notice, NULL);
+	/* Never blocked sending to a server that stopped reading. */
+	PQsetnonblocking(conn, 1);
 	struct store_pg *st = xcalloc(1, sizeof *st);
 	st->base.ops = &store_pg_ops;
 	st->conn = conn;
 	st->shown = shown;
+	st->statement_s = statement_timeout_s;
 	return &st->base;
 }
 
@@ -390,13 +473,20 @@ store_pg_ready(struct store *base, char **cause)
 	struct store_pg *st = (struct store_pg *)base;
 	/* Text in UTF-8 both ways, dates as the validator writes them, and a
 	 * lock wait that ends (55P03: busy, retried). */
-	enum store_status ss = store_pg_exec(st,
-	    "SET client_encoding = 'UTF8';"
-	    " SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
-	    " SET lock_timeout = '" STORE_PG_LOCK_TIMEOUT "';"
-	    " SET client_min_messages = warning");
+	char *sql = xasprintf("SET client_encoding = 'UTF8';"
+			      " SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
+			      " SET lock_timeout = '" STORE_PG_LOCK_TIMEOUT "';"
+			      " SET statement_timeout = '%us';"
+			      " SET client_min_messages = warning",
+	    st->statement_s);
+	enum store_status ss = store_pg_exec(st, sql);
+	free(sql);
 	if (ss != STORE_OK)
 		*cause = xasprintf(_("Cannot use the database %s: %s"), st->shown, st->errmsg);
+	/* The server ends a statement that runs longer than its timeout and
+	 * says so: no answer a while after that is a server gone silent. */
+	if (ss == STORE_OK && st->statement_s > 0)
+		st->answer_ms = (st->statement_s + STORE_PG_ANSWER_MARGIN_S) * 1000LL;
 	return ss;
 }
 
@@ -421,6 +511,7 @@ store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch, uint64_
 		return STORE_TRANSIENT;
 	}
 	PQsetNoticeProcessor(st->conn, store_pg_notice, NULL);
+	PQsetnonblocking(st->conn, 1);
 	/* The server forgot the statements prepared on the old connection. */
 	st->prepared = st->batch = st->journal = 0;
 	char *cause = NULL;
@@ -674,7 +765,7 @@ store_pg_index(struct store_pg *st, const struct schema *s, size_t k)
 	char *sql =
 	    xasprintf("SAVEPOINT sluice_index; CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s)",
 		iname, st->table, col);
-	res = PQexec(st->conn, sql);
+	res = store_pg_exec_result(st, sql);
 	free(sql);
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
@@ -853,7 +944,7 @@ store_pg_commit(struct store *base)
 	if (st->dry_run)
 		return store_pg_exec(st, "RELEASE SAVEPOINT batch");
 	enum store_status ss = STORE_OK;
-	PGresult *res = store_pg_check(st, PQexec(st->conn, "COMMIT"), &ss);
+	PGresult *res = store_pg_check(st, store_pg_exec_result(st, "COMMIT"), &ss);
 	/* COMMIT of a failed transaction rolls it back without an error. */
 	if (res != NULL && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
 		store_pg_set_error(st,

@@ -16,8 +16,11 @@ struct store_pg {
 	PGconn *conn;
 	char *shown; /* the target with its password masked */
 	char *errmsg;
-	int lost;	/* the last error was a lost connection */
-	int64_t locked; /* the import whose lock this connection holds, or 0 */
+	int lost;	      /* the last error was a lost connection */
+	int64_t locked;	      /* the import whose lock this connection holds, or 0 */
+	unsigned statement_s; /* the server's statement timeout (0: none) */
+	long long answer_ms;  /* how long an answer is waited for (0: ever) */
+	int silent;	      /* the last answer did not come in time */
 	const struct schema *schema;
 	char *table;	     /* the schema's table, quoted */
 	int dry_run;	     /* inside the dry run's outer transaction */
@@ -47,12 +50,15 @@ struct store_pg {
  * (any libpq connection URI) names, an attempt taking up to
  * connect_timeout_s (0: the default; the URI's connect_timeout wins),
  * with password (or NULL) when the server asks for one; store_open()
- * calls it. When it cannot, *auth says whether a password is the matter,
- * and *unreachable whether the server was out of reach or not accepting
+ * calls it. Once ready, a statement that runs longer than
+ * statement_timeout_s (0: no limit) is ended by the server, and a server
+ * that does not answer a little after that is taken for lost. When it
+ * cannot connect, *auth says whether a password is the matter, and
+ * *unreachable whether the server was out of reach or not accepting
  * connections yet (rather than refusing this user, password or
  * database). */
-struct store *store_pg_open(const char *uri, unsigned connect_timeout_s, const char *password,
-    enum store_auth *auth, int *unreachable, char **cause);
+struct store *store_pg_open(const char *uri, unsigned connect_timeout_s, unsigned statement_timeout_s,
+    const char *password, enum store_auth *auth, int *unreachable, char **cause);
 
 extern const struct store_ops store_pg_ops;
 
@@ -72,6 +78,9 @@ PGresult *store_pg_query(struct store_pg *st, const char *sql, int n, const char
 /* The same for a statement prepared under name. */
 PGresult *store_pg_run(struct store_pg *st, const char *name, int n, const char *const *params,
     enum store_status *ss);
+/* Runs sql (one or more statements) without parameters: PQexec's result,
+ * or NULL. */
+PGresult *store_pg_exec_result(struct store_pg *st, const char *sql);
 /* Runs sql without parameters, for its status only. */
 enum store_status store_pg_exec(struct store_pg *st, const char *sql);
 /* Deallocates those of the space-separated statement names that are

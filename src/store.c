@@ -152,13 +152,13 @@ store_password_take(const char *target, int fd)
 struct store *
 store_open(const char *target, char **cause)
 {
-	return store_open_timed(target, 0, NULL, cause);
+	return store_open_timed(target, 0, 0, NULL, cause);
 }
 
 /* Opens target with the password held for it, if any. */
 static struct store *
-store_open_as(const char *target, unsigned connect_timeout_s, enum store_auth *auth,
-    int *unreachable, char **cause)
+store_open_as(const char *target, unsigned connect_timeout_s, unsigned statement_timeout_s,
+    enum store_auth *auth, int *unreachable, char **cause)
 {
 	int away = 0;
 	*auth = STORE_AUTH_NONE;
@@ -167,7 +167,8 @@ store_open_as(const char *target, unsigned connect_timeout_s, enum store_auth *a
 	if (!store_target_is_postgresql(target))
 		return store_sqlite_open(target, cause);
 	char *password = store_secret_copy(target);
-	struct store *st = store_pg_open(target, connect_timeout_s, password, auth, &away, cause);
+	struct store *st = store_pg_open(target, connect_timeout_s, statement_timeout_s, password,
+	    auth, &away, cause);
 	store_secret_free(password);
 	if (unreachable != NULL)
 		*unreachable = away;
@@ -175,16 +176,18 @@ store_open_as(const char *target, unsigned connect_timeout_s, enum store_auth *a
 }
 
 struct store *
-store_open_timed(const char *target, unsigned connect_timeout_s, int *unreachable, char **cause)
+store_open_timed(const char *target, unsigned connect_timeout_s, unsigned statement_timeout_s,
+    int *unreachable, char **cause)
 {
 	enum store_auth auth;
-	return store_open_as(target, connect_timeout_s, &auth, unreachable, cause);
+	return store_open_as(target, connect_timeout_s, statement_timeout_s, &auth, unreachable,
+	    cause);
 }
 
 struct store *
 store_open_auth(const char *target, enum store_auth *auth, char **cause)
 {
-	return store_open_as(target, 0, auth, NULL, cause);
+	return store_open_as(target, 0, 0, auth, NULL, cause);
 }
 
 int

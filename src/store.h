@@ -320,11 +320,14 @@ int store_target_exists(const char *target);
  * (user:PASSWORD@, password=PASSWORD) masked as ***; a new string. */
 char *store_target_shown(const char *target);
 /* The same, with connect_timeout_s (0: the default) as the time a
- * connection attempt to a server may take; *unreachable (when not NULL)
- * becomes 1 when the server could not be reached or did not accept
- * connections yet (worth trying again), 0 otherwise. */
-struct store *store_open_timed(const char *target, unsigned connect_timeout_s, int *unreachable,
-    char **cause);
+ * connection attempt to a server may take, and statement_timeout_s (0:
+ * none) as the time a statement may take once the store is ready (a
+ * server that does not answer a little after that is taken for lost);
+ * *unreachable (when not NULL) becomes 1 when the server could not be
+ * reached or did not accept connections yet (worth trying again), 0
+ * otherwise. */
+struct store *store_open_timed(const char *target, unsigned connect_timeout_s,
+    unsigned statement_timeout_s, int *unreachable, char **cause);
 
 /* Whether a failed connection was about a password. */
 enum store_auth {
