@@ -462,6 +462,7 @@ store_pg_open(const char *uri, unsigned connect_timeout_s, unsigned statement_ti
 	struct store_pg *st = xcalloc(1, sizeof *st);
 	st->base.ops = &store_pg_ops;
 	st->conn = conn;
+	st->backend_pid = PQbackendPID(conn);
 	st->shown = shown;
 	st->statement_s = statement_timeout_s;
 	return &st->base;
@@ -503,6 +504,7 @@ store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch, uint64_
 	if ((!st->lost && PQstatus(st->conn) == CONNECTION_OK) || st->dry_run)
 		return STORE_FATAL;
 	st->lost = 1;
+	int old = st->backend_pid;
 	PQreset(st->conn);
 	if (PQstatus(st->conn) != CONNECTION_OK) {
 		char *detail = store_pg_first_line(PQerrorMessage(st->conn));
@@ -512,6 +514,21 @@ store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch, uint64_
 	}
 	PQsetNoticeProcessor(st->conn, store_pg_notice, NULL);
 	PQsetnonblocking(st->conn, 1);
+	st->backend_pid = PQbackendPID(st->conn);
+	if (old > 0) {
+		/* The server may still hold the session lost (a peer gone
+		 * silent leaves it waiting): ended, it lets go of its locks
+		 * (the table's, which the statements below would wait for,
+		 * and the import's, which is only taken again once its
+		 * transaction has settled one way or the other). */
+		char num[32];
+		snprintf(num, sizeof num, "%d", old);
+		const char *p[] = { num };
+		PQclear(store_pg_query(st,
+		    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+		    " WHERE pid = $1 AND usename = current_user",
+		    1, p, NULL));
+	}
 	/* The server forgot the statements prepared on the old connection. */
 	st->prepared = st->batch = st->journal = 0;
 	char *cause = NULL;

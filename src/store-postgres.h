@@ -21,6 +21,7 @@ struct store_pg {
 	unsigned statement_s; /* the server's statement timeout (0: none) */
 	long long answer_ms;  /* how long an answer is waited for (0: ever) */
 	int silent;	      /* the last answer did not come in time */
+	int backend_pid;      /* the server's process for the connection */
 	const struct schema *schema;
 	char *table;	     /* the schema's table, quoted */
 	int dry_run;	     /* inside the dry run's outer transaction */

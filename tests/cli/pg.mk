@@ -9,7 +9,8 @@ PG_TESTS = \
 	tests/cli/pg-connection-lost-interrupts-then-resume-is-exact.sh \
 	tests/cli/pg-reconnect-after-connection-lost.sh \
 	tests/cli/pg-vcard-and-added-columns.sh \
-	tests/cli/pg-terminate-at-every-step-is-exact.sh
+	tests/cli/pg-terminate-at-every-step-is-exact.sh \
+	tests/cli/pg-proxy-cut-or-stalled-is-survived.sh
 
 TESTS += $(PG_TESTS)
-EXTRA_DIST += $(PG_TESTS) tests/cli/pg-lib.sh
+EXTRA_DIST += $(PG_TESTS) tests/cli/pg-lib.sh tests/cli/pg-proxy.py
