@@ -48,6 +48,10 @@ lost() {
 		assert_match "$(json .last_error run.out)" "connection to the PostgreSQL server was lost" \
 			"$name: and that the connection was lost"
 		assert_match "$(cat run.err)" "sluice resume 1" "$name: and how to resume"
+		assert_eq "$(json .last_error_type run.out) $(json .error.type run.out)" "connection connection" \
+			"$name: its error type is connection"
+		assert_match "$(json .last_error run.out)" "safe to resume: sluice resume 1" \
+			"$name: its last error says it is safe to resume"
 	else
 		fail "$name ($how after $at rows): the import stops with exit code 3" "exit code $rc" "$(head -c 500 run.err)"
 	fi
