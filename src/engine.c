@@ -1110,7 +1110,7 @@ engine_do_start(struct engine *e)
 {
 	/* The start in flight when the connection was lost may have
 	 * committed: then the import is there, this process's. */
-	if (e->reconnected && (e->id = journal_own_import(e->journal)) != 0)
+	if (e->reconnected && (e->id = journal_own_import(e->journal, 0)) != 0)
 		return journal_lock(e->journal, e->id);
 	struct import_info info = {
 		.source_path = e->o.path,
@@ -1171,7 +1171,7 @@ engine_do_lock(struct engine *e)
 static enum store_status
 engine_do_claim(struct engine *e)
 {
-	if (e->reconnected && journal_own_import(e->journal) == e->o.resume_id)
+	if (e->reconnected && journal_own_import(e->journal, e->o.resume_id) == e->o.resume_id)
 		return STORE_OK;
 	return journal_claim(e->journal, e->o.resume_id, e->resumed->status);
 }

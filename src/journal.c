@@ -158,24 +158,39 @@ journal_unlock(struct journal *j)
 	store_unlock_import(j->store);
 }
 
-int64_t
-journal_own_import(struct journal *j)
+/* Whether row is an import this process runs. */
+static int
+journal_mine(const struct import_row *r)
 {
 	char me[256];
 	journal_host(me, sizeof me);
-	struct store_iter *it = j->ops->imports(j->store, 10);
-	if (it == NULL)
-		return 0;
-	const struct import_row *r;
-	int64_t id = 0;
-	while (id == 0 && store_next_import(it, &r) == 1)
-		if (status_is_live(r->status) && r->pid == (int64_t)getpid() && r->host != NULL &&
-		    !strcmp(r->host, me) && !r->dry_run)
-			id = r->id;
-	store_iter_close(it);
-	if (id != 0)
-		journal_set_status(j, id, STATUS_RUNNING, STATUS_RUNNING);
-	return id;
+	return status_is_live(r->status) && r->pid == (int64_t)getpid() && r->host != NULL &&
+	    !strcmp(r->host, me) && !r->dry_run;
+}
+
+int64_t
+journal_own_import(struct journal *j, int64_t id)
+{
+	int64_t found = 0;
+	if (id != 0) {
+		struct import_row row;
+		if (j->ops->import_get(j->store, id, &row) == 1) {
+			if (journal_mine(&row))
+				found = id;
+			store_import_row_clear(&row);
+		}
+	} else {
+		/* Its start is the latest of this process's. */
+		struct store_iter *it = j->ops->imports(j->store, 10);
+		const struct import_row *r;
+		while (it != NULL && found == 0 && store_next_import(it, &r) == 1)
+			if (journal_mine(r))
+				found = r->id;
+		store_iter_close(it);
+	}
+	if (found != 0)
+		journal_set_status(j, found, STATUS_RUNNING, STATUS_RUNNING);
+	return found;
 }
 
 uint64_t

@@ -63,9 +63,10 @@ enum store_status journal_claim(struct journal *j, int64_t id, enum import_statu
 enum store_status journal_lock(struct journal *j, int64_t id);
 void journal_unlock(struct journal *j);
 
-/* The import this process started or claimed and is running, or 0: after
- * a lost connection, whether the start or claim in flight committed. */
-int64_t journal_own_import(struct journal *j);
+/* The import this process started (id 0: the latest it started) or
+ * claimed (id) and is running, or 0: after a lost connection, whether the
+ * start or claim in flight committed. */
+int64_t journal_own_import(struct journal *j, int64_t id);
 
 /* The highest batch number journaled for import id (0 when none). */
 uint64_t journal_last_batch(struct journal *j, int64_t id);
