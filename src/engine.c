@@ -1570,11 +1570,21 @@ engine_conclude(struct engine *e, enum store_status ss)
 			e->id = 0;
 	}
 	if (e->id != 0 && !e->journal_behind) {
+		int once = 0;
 		for (unsigned attempt = 1;; attempt++) {
 			enum store_status fs = journal_progress(e->journal, e->id, e->rows_done,
 			    atomic_load(&e->bytes_read), total, c, status, res->last_error, 1);
 			if (fs == STORE_FATAL && status != STATUS_INTERRUPTED &&
 			    engine_reconnect(e, e->batches_done) == 1)
+				continue;
+			/* Stopped by a lost connection: one more attempt at once,
+			 * so that the journal says why when the server is back
+			 * (and stands where this run left it). */
+			uint64_t last, rows;
+			if (fs == STORE_FATAL && status == STATUS_INTERRUPTED && !once++ &&
+			    !e->o.dry_run && store_lost(e->store) &&
+			    store_reconnect(e->store, e->id, &last, &rows) == STORE_OK &&
+			    rows == e->rows_done)
 				continue;
 			if (fs != STORE_TRANSIENT || attempt > e->o.retries)
 				break;

@@ -52,6 +52,12 @@ lost() {
 			"$name: its error type is connection"
 		assert_match "$(json .last_error run.out)" "safe to resume: sluice resume 1" \
 			"$name: its last error says it is safe to resume"
+		# The server is there (only the session was ended): the journal
+		# says so too.
+		[ "$how" != terminate ] ||
+			assert_match "$(pq "$db" "SELECT status || ': ' || last_error FROM sluice_imports WHERE id = 1")" \
+				"^interrupted: The connection to the PostgreSQL server was lost.*safe to resume: sluice resume 1" \
+				"$name: the journal says the import was interrupted by the lost connection"
 	else
 		fail "$name ($how after $at rows): the import stops with exit code 3" "exit code $rc" "$(head -c 500 run.err)"
 	fi
