@@ -97,23 +97,34 @@ mapping_suggest(const struct schema *schema, const char *const *headers, size_t 
 			folded[f][i + 1] = text_fold_header(fd->synonyms[i]);
 	}
 
+	/* Each field, in the schema's order, takes the column whose header is
+	 * its earliest synonym (its name first), so that the order of the
+	 * synonyms says which of several columns feeds it (Outlook's Mobile
+	 * Phone before its Business Phone); on a tie, the first column. */
+	char **h = xcalloc(nheaders ? nheaders : 1, sizeof *h);
 	for (size_t c = 0; c < nheaders; c++) {
 		m->headers[c] = xstrdup(headers[c]);
 		m->field[c] = -1;
-		char *h = text_fold_header(headers[c]);
-		for (size_t f = 0; f < schema->nfields && *h; f++) {
-			if (m->column[f] >= 0)
+		h[c] = text_fold_header(headers[c]);
+	}
+	for (size_t f = 0; f < schema->nfields; f++) {
+		size_t best = 0, best_rank = SIZE_MAX;
+		for (size_t c = 0; c < nheaders; c++) {
+			if (m->field[c] >= 0 || *h[c] == '\0')
 				continue;
-			for (char **p = folded[f]; *p; p++)
-				if (!strcmp(*p, h)) {
-					mapping_map(m, c, (int)f, MAPPING_SYNONYM);
+			for (size_t i = 0; folded[f][i] != NULL && i < best_rank; i++)
+				if (!strcmp(folded[f][i], h[c])) {
+					best = c;
+					best_rank = i;
 					break;
 				}
-			if (m->field[c] >= 0)
-				break;
 		}
-		free(h);
+		if (best_rank != SIZE_MAX)
+			mapping_map(m, best, (int)f, MAPPING_SYNONYM);
 	}
+	for (size_t c = 0; c < nheaders; c++)
+		free(h[c]);
+	free(h);
 
 	for (size_t f = 0; f < schema->nfields; f++) {
 		for (char **p = folded[f]; *p; p++)

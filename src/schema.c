@@ -31,6 +31,7 @@ struct schema_parse {
 	int error_read_line; /* the line inih was reading then */
 	char *error;
 	int *on_invalid_line; /* per field: where on_invalid was given, or 0 */
+	int *collects_line;   /* per field: where collects was given, or 0 */
 };
 
 /* inih's reader, counting lines so that the handler knows where it is. */
@@ -167,9 +168,11 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key, cons
 		f->label = xstrdup(value);
 		return 1;
 	}
-	if (!strcmp(key, "required") || !strcmp(key, "decimal_comma") || !strcmp(key, "integer")) {
+	if (!strcmp(key, "required") || !strcmp(key, "decimal_comma") || !strcmp(key, "integer") ||
+	    !strcmp(key, "yearless")) {
 		int *dst = !strcmp(key, "required") ? &f->required :
 		    !strcmp(key, "integer")	    ? &f->integer :
+		    !strcmp(key, "yearless")	    ? &f->yearless :
 						      &f->decimal_comma;
 		if (schema_parse_bool(value, dst) != 0)
 			return schema_fail(sp,
@@ -238,9 +241,19 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key, cons
 		schema_append_list(&f->values, &f->nvalues, value);
 		return 1;
 	}
+	if (!strcmp(key, "collects")) {
+		free(f->collects_name);
+		f->collects_name = xstrdup(value);
+		sp->collects_line[f - sp->schema->fields] = sp->line;
+		return 1;
+	}
+	if (!strcmp(key, "skip_items")) {
+		schema_append_list(&f->skip_items, &f->nskip_items, value);
+		return 1;
+	}
 	return schema_fail(sp,
 	    xasprintf(
-		_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, synonyms, values, decimal_comma, integer or on_invalid."),
+		_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, skip_items, collects, synonyms, values, decimal_comma, integer, yearless or on_invalid."),
 		key));
 }
 
@@ -307,6 +320,9 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 			sp->on_invalid_line = xreallocarray(sp->on_invalid_line, s->nfields + 1,
 			    sizeof *sp->on_invalid_line);
 			sp->on_invalid_line[s->nfields] = 0;
+			sp->collects_line = xreallocarray(sp->collects_line, s->nfields + 1,
+			    sizeof *sp->collects_line);
+			sp->collects_line[s->nfields] = 0;
 			sp->field = &s->fields[s->nfields++];
 			memset(sp->field, 0, sizeof *sp->field);
 			sp->field->name = xstrdup(name);
@@ -337,6 +353,28 @@ schema_check(struct schema_parse *sp, int *line)
 			    f->name);
 		if (f->type == FIELD_LIST && f->separator == NULL)
 			f->separator = xstrdup(";");
+	}
+	for (size_t i = 0; i < s->nfields; i++) {
+		struct field *f = &s->fields[i];
+		if (f->collects_name == NULL)
+			continue;
+		int c = schema_field_index(s, f->collects_name);
+		*line = sp->collects_line[i];
+		if (f->type != FIELD_LIST)
+			return xasprintf(
+			    _("field \"%s\" is not a list field, so it cannot collect the further values of another (collects = %s)."),
+			    f->name, f->collects_name);
+		if (c < 0 || (size_t)c == i || s->fields[c].type == FIELD_LIST)
+			return xasprintf(
+			    _("collects = %s: name another field of this schema that is not a list field."),
+			    f->collects_name);
+		for (size_t j = 0; j < i; j++)
+			if (s->fields[j].collects == &s->fields[c])
+				return xasprintf(
+				    _("field \"%s\" is collected by both \"%s\" and \"%s\"; one field may collect it."),
+				    s->fields[c].name, s->fields[j].name, f->name);
+		f->collects = &s->fields[c];
+		*line = 0;
 	}
 	if (sp->match_keys == NULL)
 		return xstrdup(
@@ -537,6 +575,7 @@ schema_load(const char *name_or_path, char **cause)
 	free(sp.error);
 	free(sp.match_keys);
 	free(sp.on_invalid_line);
+	free(sp.collects_line);
 	if (err != NULL) {
 		*cause = xasprintf(
 		    _("The schema is not valid: %s Fix the schema file and try again."), err);
@@ -561,12 +600,16 @@ schema_free(struct schema *s)
 			free(f->pattern);
 		}
 		free(f->separator);
+		free(f->collects_name);
 		for (size_t j = 0; j < f->nsynonyms; j++)
 			free(f->synonyms[j]);
 		free(f->synonyms);
 		for (size_t j = 0; j < f->nvalues; j++)
 			free(f->values[j]);
 		free(f->values);
+		for (size_t j = 0; j < f->nskip_items; j++)
+			free(f->skip_items[j]);
+		free(f->skip_items);
 	}
 	free(s->fields);
 	free(s->match_keys);

@@ -38,12 +38,24 @@ struct field {
 	char *pattern;	   /* POSIX ERE the normalized value must match, or NULL */
 	regex_t regex;	   /* compiled pattern, valid when pattern != NULL */
 	char *separator;   /* list fields: separator in the source and the store */
-	char **synonyms;   /* header names that map to this field */
+	char **skip_items; /* list fields: items left out (case ignored), such
+			    * as Google's system labels */
+	size_t nskip_items;
+	/* List fields: the field whose further values this one keeps
+	 * (collects = NAME): a cell of that field holding several values
+	 * joined by " ::: " keeps its first, and the others come here, each
+	 * normalized as that field's values are when it can be. NULL: none. */
+	const struct field *collects;
+	char *collects_name; /* as the file names it, until checked */
+	char **synonyms;     /* header names that map to this field */
 	size_t nsynonyms;
 	char **values; /* enum fields: allowed values, canonical spelling */
 	size_t nvalues;
 	int decimal_comma;	    /* number fields: "1.234,5" and "12,5" are accepted */
 	int integer;		    /* number fields: only whole numbers */
+	int yearless;		    /* date fields: a day without a year
+				     * (--MM-DD, as vCard and Google write
+				     * a birthday) is a date too */
 	enum on_invalid on_invalid; /* schema_load: drop_value for optional
 					 * fields that are no match key, unless
 					 * the file says reject_row */

@@ -676,9 +676,12 @@ store_pg_close(struct store *base)
 /* --- The table --------------------------------------------------------------------- */
 
 static const char *
-store_pg_column_type(enum field_type t)
+store_pg_column_type(const struct field *f)
 {
-	return t == FIELD_NUMBER ? "numeric" : t == FIELD_DATE ? "date" : "text";
+	/* A date without a year (--07-04) is no PostgreSQL date: text. */
+	return f->type == FIELD_NUMBER		  ? "numeric" :
+	    f->type == FIELD_DATE && !f->yearless ? "date" :
+						    "text";
 }
 
 static enum store_status
@@ -688,7 +691,7 @@ store_pg_create_table(struct store_pg *st, const struct schema *s, char **cause)
 	pg_buf_printf(&sql, "CREATE TABLE %s (id bigserial PRIMARY KEY", st->table);
 	for (size_t f = 0; f < s->nfields; f++) {
 		char *col = store_pg_ident(st, s->fields[f].name);
-		pg_buf_printf(&sql, ", %s %s", col, store_pg_column_type(s->fields[f].type));
+		pg_buf_printf(&sql, ", %s %s", col, store_pg_column_type(&s->fields[f]));
 		free(col);
 	}
 	pg_buf_printf(&sql, ", imported_from bigint)");
@@ -727,8 +730,7 @@ store_pg_check_table(struct store_pg *st, const struct schema *s, char **added, 
 		if (seen[i])
 			continue;
 		const char *col = i < s->nfields ? s->fields[i].name : "imported_from";
-		const char *type =
-		    i < s->nfields ? store_pg_column_type(s->fields[i].type) : "bigint";
+		const char *type = i < s->nfields ? store_pg_column_type(&s->fields[i]) : "bigint";
 		if (i < s->nfields && store_column_may_be_added(s, i)) {
 			char *ident = store_pg_ident(st, col);
 			char *sql =

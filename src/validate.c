@@ -8,6 +8,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fatal.h"
 #include "i18n.h"
@@ -492,12 +493,58 @@ date_parse(const char *s, enum date_order order, int *year, int *month, int *day
 	return date_check(*year, *month, *day, 1);
 }
 
+/* Whether s is how a program writes "no date": three groups of digits
+ * (separated by '.', '/' or '-') with a year of zero and a day or month of
+ * zero: Outlook's 0.0.00, 1/0/00 and 00.00.0000, MySQL's 0000-00-00. */
+static int
+date_is_none(const char *s)
+{
+	long g[3];
+	size_t len[3];
+	const char *p = s;
+
+	for (int i = 0; i < 3; i++) {
+		len[i] = strspn(p, "0123456789");
+		if (len[i] == 0 || len[i] > 4)
+			return 0;
+		g[i] = strtol(p, NULL, 10);
+		p += len[i];
+		if (i < 2 && *p != '.' && *p != '/' && *p != '-')
+			return 0;
+		if (i < 2)
+			p++;
+	}
+	if (*p != '\0')
+		return 0;
+	/* The year is last, or first when it has four digits (0000-00-00). */
+	int y = len[0] == 4 ? 0 : 2;
+	return g[y] == 0 && (g[(y + 1) % 3] == 0 || g[(y + 2) % 3] == 0);
+}
+
 static int
 validate_date(const struct validator *v, const struct field *f, char *s, char **out, char **cause)
 {
 	int year = 0, month = 0, day = 0;
 
-	(void)f;
+	if (date_is_none(s)) {
+		*out = NULL; /* empty, as the program meant */
+		return 0;
+	}
+	/* A day without a year, as vCard and Google write a birthday:
+	 * --07-04 or --0704. */
+	size_t digits = s[0] == '-' && s[1] == '-' ? strspn(s + 2, "0123456789") : 0;
+	if (f->yearless &&
+	    ((digits == 2 && s[4] == '-' && strspn(s + 5, "0123456789") == 2 && s[7] == '\0') ||
+		(digits == 4 && s[6] == '\0'))) {
+		month = (s[2] - '0') * 10 + (s[3] - '0');
+		day = s[4] == '-' ? (s[5] - '0') * 10 + (s[6] - '0') :
+				    (s[4] - '0') * 10 + (s[5] - '0');
+		/* Any year: 29 February is a birthday too (2000 was leap). */
+		if (date_check(2000, month, day, 0) == DATE_OK) {
+			*out = xasprintf("--%02d-%02d", month, day);
+			return 0;
+		}
+	}
 	switch (date_parse(s, v->schema->date_order, &year, &month, &day)) {
 	case DATE_OK: *out = xasprintf("%04d-%02d-%02d", year, month, day); return 0;
 	case DATE_FORM:
@@ -710,29 +757,53 @@ struct list_items {
 	size_t n;
 };
 
-/* Adds the items of list (split on sep, trimmed) to items, leaving out
- * empty items and items it already has. */
+/* Google Contacts joins the values of one field with this, in every
+ * language: a list's items are split on it too. */
+#define LIST_GOOGLE_SEPARATOR " ::: "
+
+/* Whether item is one the field leaves out (skip_items, case ignored). */
+static int
+list_skipped(const struct field *f, const char *item)
+{
+	for (size_t i = 0; f != NULL && i < f->nskip_items; i++) {
+		if (strcasecmp(item, f->skip_items[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Adds the items of list (split on sep and on Google's " ::: ", trimmed)
+ * to items, leaving out empty items, items it already has, and those field
+ * f skips (f may be NULL). */
 static void
-list_add(struct list_items *items, const char *list, const char *sep)
+list_add(struct list_items *items, const char *list, const char *sep, const struct field *f)
 {
 	size_t seplen = strlen(sep), len, i;
-	const char *p = list, *end;
+	const char *p = list, *end, *google;
 	char *item;
 
 	while (p != NULL) {
 		end = strstr(p, sep);
-		len = end != NULL ? (size_t)(end - p) : strlen(p);
-		item = text_trim(xstrndup(p, len));
+		google = strstr(p, LIST_GOOGLE_SEPARATOR);
+		if (google != NULL && (end == NULL || google < end)) {
+			end = google;
+			len = (size_t)(end - p);
+			item = text_trim(xstrndup(p, len));
+			p = end + strlen(LIST_GOOGLE_SEPARATOR);
+		} else {
+			len = end != NULL ? (size_t)(end - p) : strlen(p);
+			item = text_trim(xstrndup(p, len));
+			p = end != NULL ? end + seplen : NULL;
+		}
 		for (i = 0; i < items->n; i++) {
 			if (strcmp(items->item[i], item) == 0)
 				break;
 		}
-		if (*item != '\0' && i == items->n) {
+		if (*item != '\0' && i == items->n && !list_skipped(f, item)) {
 			items->item = xreallocarray(items->item, items->n + 1, sizeof *items->item);
 			items->item[items->n++] = item;
 		} else
 			free(item);
-		p = end != NULL ? end + seplen : NULL;
 	}
 }
 
@@ -759,9 +830,21 @@ validate_list(const struct validator *v, const struct field *f, char *s, char **
 	struct list_items items = { NULL, 0 };
 	const char *sep = list_separator(f->separator);
 
-	(void)v;
 	(void)cause;
-	list_add(&items, s, sep);
+	list_add(&items, s, sep, f);
+	/* A list of another field's further values: each as that field
+	 * stores its values when it can be (a phone in E.164), else as
+	 * written: kept either way. */
+	for (size_t i = 0; f->collects != NULL && i < items.n; i++) {
+		char *norm = NULL, *why = NULL;
+		size_t c = (size_t)(f->collects - v->schema->fields);
+		if (validate_value(v, c, items.item[i], &norm, &why) == 0 && norm != NULL) {
+			free(items.item[i]);
+			items.item[i] = norm;
+		} else
+			free(norm);
+		free(why);
+	}
 	*out = list_join(&items, sep); /* NULL when every item was empty */
 	return 0;
 }
@@ -773,9 +856,9 @@ validate_list_union(const char *a, const char *b, const char *sep)
 
 	sep = list_separator(sep);
 	if (a != NULL)
-		list_add(&items, a, sep);
+		list_add(&items, a, sep, NULL);
 	if (b != NULL)
-		list_add(&items, b, sep);
+		list_add(&items, b, sep, NULL);
 	return list_join(&items, sep);
 }
 
@@ -948,13 +1031,44 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 		problem(ctx, -1, -1, row_error, NULL, 0);
 		return 1;
 	}
+	/* A cell of several values joined by " ::: " (Google Contacts) in a
+	 * field another one collects: the first is the field's value, the
+	 * others go to the collecting field. */
+	char **first = xcalloc(s->nfields, sizeof *first);
+	char **further = xcalloc(s->nfields, sizeof *further);
+	for (f = 0; f < s->nfields; f++) {
+		const struct field *cf = s->fields[f].collects;
+		int c = cf != NULL ? (int)(cf - s->fields) : -1, col = c >= 0 ? column[c] : -1;
+		const char *cut;
+
+		if (col < 0 || (size_t)col >= ncells ||
+		    (cut = strstr(cells[col], LIST_GOOGLE_SEPARATOR)) == NULL)
+			continue;
+		first[c] = xstrndup(cells[col], (size_t)(cut - cells[col]));
+		further[f] = xstrdup(cut + strlen(LIST_GOOGLE_SEPARATOR));
+	}
 	/* At most one problem per field, and the row's own. */
 	found = xcalloc(s->nfields + 1, sizeof *found);
 	for (f = 0; f < s->nfields; f++) {
 		const struct field *fd = &s->fields[f];
 		int col = column[f];
-		char *out = NULL, *why = NULL;
+		char *out = NULL, *why = NULL, *joined = NULL;
+		const char *cell;
 
+		if (further[f] != NULL) {
+			/* The collecting field's own cell, then the values it
+			 * collected. */
+			if (col >= 0 && (size_t)col < ncells && *cells[col] != '\0')
+				joined = xasprintf("%s%s%s", cells[col],
+				    list_separator(fd->separator), further[f]);
+			else {
+				joined = xstrdup(further[f]);
+				col = column[fd->collects - s->fields];
+			}
+			/* Kept until the problems are told: they point into it. */
+			free(further[f]);
+			further[f] = joined;
+		}
 		if (col < 0 || (size_t)col >= ncells) {
 			if (fd->required && col < 0)
 				row_problem_add(found, &n, (int)f, -1,
@@ -963,8 +1077,9 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 				    NULL, 0);
 			continue;
 		}
-		if (validate_value(v, f, cells[col], &out, &why) != 0) {
-			row_problem_add(found, &n, (int)f, col, why, cells[col],
+		cell = joined != NULL ? joined : first[f] != NULL ? first[f] : cells[col];
+		if (validate_value(v, f, cell, &out, &why) != 0) {
+			row_problem_add(found, &n, (int)f, col, why, cell,
 			    fd->on_invalid == ON_INVALID_DROP_VALUE &&
 				v->invalid_values == INVALID_VALUES_SCHEMA);
 			continue;
@@ -1001,5 +1116,11 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 		free(found[i].message);
 	}
 	free(found);
+	for (f = 0; f < s->nfields; f++) {
+		free(first[f]);
+		free(further[f]);
+	}
+	free(first);
+	free(further);
 	return rejecting > 0 ? n : 0;
 }

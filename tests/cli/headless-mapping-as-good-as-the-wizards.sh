@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cat >google.csv <<'CSV'
-First Name,Last Name,Organization Name,Organization Title,E-mail 1 - Value,Phone 1 - Value,Favourite Colour
+First Name,Last Name,Organisation Name,Organisation Position,E-mail 1 - Value,Phone 1 - Value,Favourite Colour
 Anna,Berg,Acme,CEO,anna@example.com,+44 20 7946 0018,blue
 Ben,Ortiz,Initech,Engineer,ben@example.com,+44 20 7946 0019,green
 CSV
@@ -18,8 +18,8 @@ assert_exit 0 "a Google-style export imports"
 assert_eq "$(sq g.db "SELECT first_name, last_name, company, job_title FROM contacts ORDER BY id")" \
 	"Anna|Berg|Acme|CEO
 Ben|Ortiz|Initech|Engineer" "first name, last name, company and job title are stored"
-assert_eq "$(json '.mapping["Organization Name"] + " " + .mapping_sources["Organization Name"]')" \
-	"company likely" "Organization Name maps to company as a likely match"
+assert_eq "$(json '.mapping["Organisation Name"] + " " + .mapping_sources["Organisation Name"]')" \
+	"company likely" "Organisation Name maps to company as a likely match"
 assert_eq "$(json '.mapping_sources["E-mail 1 - Value"]')" synonym "the email column maps by synonym"
 assert_eq "$(json '.unmapped_columns | join(",")')" "Favourite Colour" \
 	"the column no rule maps is in unmapped_columns"
@@ -28,7 +28,7 @@ assert_eq "$(sq g.db "SELECT json_extract(mapping, '\$[2].source') FROM sluice_i
 	likely "the journal keeps how each column was mapped"
 
 run_sluice import google.csv --db text.db --progress none
-assert_match "$(cat out)" 'Organization Name +→ company \(likely\)' "the summary says how a column was mapped"
+assert_match "$(cat out)" 'Organisation Name +→ company \(likely\)' "the summary says how a column was mapped"
 assert_match "$(cat out)" 'Left out: "Favourite Colour"' "the summary names the column left out"
 
 cat >contact.csv <<'CSV'
@@ -46,10 +46,10 @@ ok "and nothing is written" test ! -e strict.db
 assert_eq "$(json '.status + " " + .error.kind')" "refused mapping" "the JSON says refused, of kind mapping"
 assert_eq "$(json '.error.columns_left_out | join(",")')" "Favourite Colour" "it names the column left out"
 assert_eq "$(json '[.error.columns_likely[].column] | join(",")')" \
-	"Organization Name,Organization Title" "and the columns only likely"
+	"Organisation Name,Organisation Position" "and the columns only likely"
 assert_match "$(cat err)" 'Favourite Colour' "stderr names the column too"
 run_sluice import google.csv --db strict.db --strict-mapping --progress none \
-	--map 'Organization Name=company,Organization Title=job_title,Favourite Colour=-'
+	--map 'Organisation Name=company,Organisation Position=job_title,Favourite Colour=-'
 assert_exit 0 "with every column chosen, --strict-mapping imports"
 
 # A mapping chosen once (--map here, or in the wizard) is remembered for the
@@ -79,8 +79,8 @@ assert_eq "$(json '.mapping_sources.WHO')" remembered "and the rest stays rememb
 run_sluice import google.csv --db take.db --json --progress none --map 'Favourite Colour=company'
 assert_exit 0 "--map may take a field from a suggested column"
 assert_eq "$(sq take.db "SELECT company FROM contacts ORDER BY id LIMIT 1")" blue "the field comes from the column --map names"
-assert_eq "$(json '.unmapped_columns | join(",")')" "Organization Name" "the column that lost it is named as left out"
-assert_eq "$(json '.mapping_sources["Organization Name"]')" option "left out by --map"
+assert_eq "$(json '.unmapped_columns | join(",")')" "Organisation Name" "the column that lost it is named as left out"
+assert_eq "$(json '.mapping_sources["Organisation Name"]')" option "left out by --map"
 
 # Two columns mapped to one field: refused, naming both.
 run_sluice import google.csv --db two.db --json --progress none \

@@ -124,7 +124,27 @@ assert_eq "$(pq "$url" "SELECT data_type FROM information_schema.columns WHERE t
 assert_eq "$(pq "$(pg_db dates)" "SELECT 1")" "1" "a database for dates"
 run_sluice import "$top_srcdir/data/samples/contacts.csv" --db "postgresql://sluice@127.0.0.1:$PG_PORT/dates"
 assert_eq "$(pq "postgresql://sluice@127.0.0.1:$PG_PORT/dates" "SELECT data_type FROM information_schema.columns WHERE table_name = 'contacts' AND column_name = 'birthday'")" \
+	"text" "a yearless date field (a birthday of --07-04) is a text column"
+cat >events.schema <<'SCHEMA'
+[schema]
+table = events
+match_keys = code
+
+[field code]
+type = text
+required = true
+synonyms = Code
+
+[field day]
+type = date
+synonyms = Day
+SCHEMA
+printf 'Code,Day\nA1,2024-03-15\nB2,15 March 2023\n' >events.csv
+run_sluice import events.csv --schema ./events.schema --db "postgresql://sluice@127.0.0.1:$PG_PORT/dates"
+assert_eq "$(pq "postgresql://sluice@127.0.0.1:$PG_PORT/dates" "SELECT data_type FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'day'")" \
 	"date" "a date field is a date column"
+assert_eq "$(pq "postgresql://sluice@127.0.0.1:$PG_PORT/dates" "SELECT day FROM events ORDER BY id")" \
+	"$(printf '2024-03-15\n2023-03-15')" "its dates are stored as dates"
 run_sluice import "$top_srcdir/data/samples/contacts.csv" --db dates.db
 assert_eq "$(pq "postgresql://sluice@127.0.0.1:$PG_PORT/dates" "$dump_sql")" "$(sq dates.db "$dump_sql")" \
 	"the sample's dates read back as SQLite keeps them"

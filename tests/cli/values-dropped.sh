@@ -1,6 +1,6 @@
 #!/bin/bash
 # Values before rows: an invalid value of an optional field (a birthday of
-# 31/02/1990, Google's yearless --07-04, Outlook's 0.0.00 for "none") is
+# 31/02/1990, a yearless --02-30, a dotted 31.04.1990: days that do not exist) is
 # dropped, and the contact is stored without it. The value is journaled as
 # a validation error marked dropped, with row, line, field and message; the
 # summary, --json (values_dropped), the XLSX report and the JSON report show
@@ -14,9 +14,9 @@
 cat >contacts.csv <<'CSV'
 First Name,Last Name,E-mail Address,Mobile Phone,Birthday,Status
 Ada,Lovelace,ada@example.com,+1 212 555 0187,31/02/1990,lead
-Grace,Hopper,grace@example.com,312-555-0143,--07-04,
-Ken,Thompson,ken@example.com,(650) 555-0110,0.0.00,customer
-Barbara,Liskov,barbara@,617 555 0199,0.0.00,
+Grace,Hopper,grace@example.com,312-555-0143,--02-30,
+Ken,Thompson,ken@example.com,(650) 555-0110,31.04.1990,customer
+Barbara,Liskov,barbara@,617 555 0199,31.04.1990,
 Alan,Turing,alan@example.com,,06/23/1912,vip
 CSV
 
@@ -37,16 +37,16 @@ alan@example.com|1912-06-23|" \
 assert_eq "$(sq my.db "SELECT row_no, line_no, field, type, value, dropped FROM sluice_import_errors
                        WHERE import_id = $id ORDER BY row_no, id")" \
 	"1|2|birthday|validation|31/02/1990|1
-2|3|birthday|validation|--07-04|1
-3|4|birthday|validation|0.0.00|1
+2|3|birthday|validation|--02-30|1
+3|4|birthday|validation|31.04.1990|1
 4|5|email|validation|barbara@|0
-4|5|birthday|validation|0.0.00|0
+4|5|birthday|validation|31.04.1990|0
 5|6|status|validation|vip|1" \
 	"each value is journaled with row, line and field; a rejected row drops no value alone"
 assert_eq "$(sq my.db "SELECT count(*) FROM sluice_import_errors WHERE import_id = $id AND coalesce(message, '') = ''")" 0 \
 	"every value dropped has a message"
 assert_eq "$(json '[.errors[] | select(.value_dropped) | "\(.row)|\(.field)|\(.value)"] | join(" ")')" \
-	"1|birthday|31/02/1990 2|birthday|--07-04 3|birthday|0.0.00 5|status|vip" \
+	"1|birthday|31/02/1990 2|birthday|--02-30 3|birthday|31.04.1990 5|status|vip" \
 	"--json lists the values dropped, marked"
 assert_eq "$(json '[.errors[] | select(.value_dropped | not) | "\(.row)|\(.field)"] | join(" ")')" \
 	"4|email 4|birthday" "and the errors of the rejected row, not marked"
@@ -58,7 +58,7 @@ run_sluice show "$id" --db my.db
 assert_match "$(cat out)" "values dropped +4" "the summary prints the values dropped"
 assert_match "$(cat out)" "Values dropped \(their rows were imported without them\):" \
 	"and lists them apart from the errors"
-assert_match "$(grep -A4 '^Values dropped' out)" 'row 2 \(line 3\), birthday: .* Value: "--07-04"' \
+assert_match "$(grep -A4 '^Values dropped' out)" 'row 2 \(line 3\), birthday: .* Value: "--02-30"' \
 	"each with row, line, field and value"
 run_sluice show "$id" --db my.db --json
 assert_eq "$(json .values_dropped)" 4 "sluice show --json counts them too"
@@ -67,7 +67,7 @@ run_sluice report "$id" --db my.db --xlsx report.xlsx
 assert_exit 0 "the XLSX report is written"
 dump_xlsx report.xlsx
 assert_eq "$(d '[.sheet.Errors.rows[1:][] | "\(.[0])|\(.[2])|\(.[5])|\(.[6])"] | join(" ")')" \
-	"1|birthday|31/02/1990|value dropped 2|birthday|--07-04|value dropped 3|birthday|0.0.00|value dropped 4|email|barbara@|row rejected 4|birthday|0.0.00|row rejected 5|status|vip|value dropped" \
+	"1|birthday|31/02/1990|value dropped 2|birthday|--02-30|value dropped 3|birthday|31.04.1990|value dropped 4|email|barbara@|row rejected 4|birthday|31.04.1990|row rejected 5|status|vip|value dropped" \
 	"the XLSX Errors sheet says, per error, whether it dropped a value or rejected the row (a value that begins with - is kept as it is)"
 assert_eq "$(summary 'Values dropped')" 4 "the XLSX Summary counts the values dropped"
 run_sluice report "$id" --db my.db --json
@@ -75,7 +75,7 @@ assert_eq "$(json '[.errors[] | .value_dropped] | map(tostring) | join(" ")')" "
 	"the JSON report marks them"
 
 # --- Update: a value dropped leaves the stored one -----------------------------
-printf 'E-mail Address,Birthday,Mobile Phone\nalan@example.com,0.0.00,\n' >again.csv
+printf 'E-mail Address,Birthday,Mobile Phone\nalan@example.com,31.04.1990,\n' >again.csv
 run_sluice import again.csv --db my.db --json
 assert_eq "$(json '[.unchanged, .values_dropped] | map(tostring) | join(" ")')" "1 1" \
 	"a row whose birthday is dropped matches its record, unchanged"
@@ -137,7 +137,7 @@ sq old.db "CREATE TABLE sluice_imports (id INTEGER PRIMARY KEY, source_path TEXT
            VALUES ('old.csv', 'contacts', 'contacts', 'update', 'completed_with_errors', 1, 1, 1,
              '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z');
            INSERT INTO sluice_import_errors (import_id, row_no, line_no, field, type, message, value)
-           VALUES (1, 1, 2, 'birthday', 'validation', 'This is not a date.', '0.0.00');"
+           VALUES (1, 1, 2, 'birthday', 'validation', 'This is not a date.', '31.04.1990');"
 run_sluice show 1 --db old.db --json
 assert_exit 0 "sluice show reads a journal an older sluice made"
 assert_eq "$(json '[.values_dropped, .errors[0].value_dropped] | map(tostring) | join(" ")')" "0 false" \

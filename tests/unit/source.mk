@@ -18,7 +18,7 @@ tests_unit_test_source_xlsx_SOURCES = tests/unit/test-source-xlsx.c
 tests_unit_test_source_xlsx_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_source_xlsx_LDADD = $(UNIT_LIBS)
 
-EXTRA_DIST += tests/data/contacts.xls tests/gen-xls.py tests/data/vcard
+EXTRA_DIST += tests/data/contacts.xls tests/gen-xls.py tests/data/vcard tests/data/exports
 
 check_PROGRAMS += tests/unit/test-source-vcard
 TESTS += tests/unit/test-source-vcard

@@ -311,7 +311,7 @@ START_TEST(a_value_dropped_stays_with_a_kept_row_only)
 	    "a@example.com,(201) 555-0123,1990-01-02\n"
 	    "c@example.com,,31/02/1990\n"
 	    "b@example.com,(212) 555-0187,\n"
-	    "b@example.com,(201) 555-0123,--07-04\n");
+	    "b@example.com,(201) 555-0123,--02-30\n");
 	struct engine_options o = options(csv, STRATEGY_UPDATE);
 	struct engine_result r;
 

@@ -554,31 +554,48 @@ START_TEST(suggest_marks_synonyms_and_leaves_the_rest_to_no_rule)
 }
 END_TEST
 
-/* Google's export: the wizard offers these as likely, and so does import. */
+/* Google's export: Organization Name and Title are synonyms; the contact
+ * name headers and a British Organisation are offered as likely, by the
+ * wizard and by import. */
 START_TEST(likely_maps_google_organization_and_contact_name_headers)
 {
 	static const char *const h[] = { "Contact First Name", "Contact Last Name",
-		"Organization Name", "Organization Title", "E-mail 1 - Value", "Favourite Colour" };
+		"Organisation Name", "Organisation Position", "E-mail 1 - Value",
+		"Favourite Colour", "Organization Name", "Organization Title" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	mapping_suggest_likely(m, contacts);
 	assert_maps(m, contacts, 0, "first_name");
 	assert_maps(m, contacts, 1, "last_name");
-	assert_maps(m, contacts, 2, "company");
-	assert_maps(m, contacts, 3, "job_title");
+	assert_maps(m, contacts, 2, NULL);
+	assert_maps(m, contacts, 3, NULL);
 	assert_maps(m, contacts, 4, "email");
 	assert_maps(m, contacts, 5, NULL);
-	for (size_t c = 0; c < 4; c++)
+	assert_maps(m, contacts, 6, "company");
+	assert_maps(m, contacts, 7, "job_title");
+	for (size_t c = 0; c < 2; c++)
 		ck_assert_int_eq(m->source[c], MAPPING_LIKELY);
 	ck_assert_int_eq(m->source[4], MAPPING_SYNONYM);
 	ck_assert_int_eq(m->source[5], MAPPING_NONE);
+	ck_assert_int_eq(m->source[6], MAPPING_SYNONYM);
+	ck_assert_int_eq(m->source[7], MAPPING_SYNONYM);
+	mapping_free(m);
+
+	/* Alone, the British spelling is a likely company and job title. */
+	static const char *const uk[] = { "Organisation Name", "Organisation Position" };
+	m = suggest(contacts, uk, NHEADERS(uk));
+	mapping_suggest_likely(m, contacts);
+	assert_maps(m, contacts, 0, "company");
+	assert_maps(m, contacts, 1, "job_title");
+	ck_assert_int_eq(m->source[0], MAPPING_LIKELY);
+	ck_assert_int_eq(m->source[1], MAPPING_LIKELY);
 	mapping_free(m);
 }
 END_TEST
 
 START_TEST(likely_leaves_a_field_a_synonym_took)
 {
-	static const char *const h[] = { "Company", "Organization Name", "Email" };
+	static const char *const h[] = { "Company", "Organisation Name", "Email" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	mapping_suggest_likely(m, contacts);
@@ -591,7 +608,7 @@ END_TEST
 
 START_TEST(propose_lets_a_remembered_mapping_win_over_suggestions)
 {
-	static const char *const h[] = { "Email", "Organization Name", "Notes 2" };
+	static const char *const h[] = { "Email", "Organisation Name", "Notes 2" };
 	/* Remembered for headers that fold alike: Email out, notes kept. */
 	const char *remembered =
 	    "[{\"column\":0,\"header\":\"E-MAIL\",\"field\":null},"
@@ -638,12 +655,12 @@ END_TEST
 
 START_TEST(apply_marks_its_columns_as_option)
 {
-	static const char *const h[] = { "Email", "Organization Name", "Remarks" };
+	static const char *const h[] = { "Email", "Organisation Name", "Remarks" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
 	mapping_suggest_likely(m, contacts);
-	ck_assert_int_eq(mapping_apply(m, contacts, "Organization Name=company,Remarks=-", &cause),
+	ck_assert_int_eq(mapping_apply(m, contacts, "Organisation Name=company,Remarks=-", &cause),
 	    0);
 	ck_assert_int_eq(m->source[0], MAPPING_SYNONYM);
 	ck_assert_int_eq(m->source[1], MAPPING_OPTION);
@@ -696,20 +713,20 @@ END_TEST
 
 START_TEST(strict_refuses_columns_left_out_by_no_rule_or_only_likely)
 {
-	static const char *const h[] = { "Email", "Organization Name", "Favourite Colour" };
+	static const char *const h[] = { "Email", "Organisation Name", "Favourite Colour" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
 	mapping_suggest_likely(m, contacts);
 	ck_assert_int_eq(mapping_strict(m, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "\"Favourite Colour\""));
-	ck_assert_ptr_nonnull(strstr(cause, "\"Organization Name\""));
+	ck_assert_ptr_nonnull(strstr(cause, "\"Organisation Name\""));
 	ck_assert_ptr_null(strstr(cause, "\"Email\""));
 	free(cause);
 	cause = NULL;
 	/* Chosen, both of them: nothing is left to chance. */
 	ck_assert_int_eq(
-	    mapping_apply(m, contacts, "Organization Name=company,Favourite Colour=-", &cause), 0);
+	    mapping_apply(m, contacts, "Organisation Name=company,Favourite Colour=-", &cause), 0);
 	ck_assert_int_eq(mapping_strict(m, &cause), 0);
 	ck_assert_ptr_null(cause);
 	mapping_free(m);
@@ -754,7 +771,7 @@ END_TEST
 
 START_TEST(json_round_trip_keeps_sources_and_refuses_a_field_twice)
 {
-	static const char *const h[] = { "Email", "Organization Name", "Favourite Colour" };
+	static const char *const h[] = { "Email", "Organisation Name", "Favourite Colour" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 	char *cause = NULL;
 
@@ -773,12 +790,12 @@ START_TEST(json_round_trip_keeps_sources_and_refuses_a_field_twice)
 	free(js);
 	ck_assert_int_eq(mapping_apply_json(back, contacts,
 			     "[{\"column\":0,\"header\":\"Email\",\"field\":\"email\"},"
-			     "{\"column\":1,\"header\":\"Organization Name\",\"field\":\"email\"},"
+			     "{\"column\":1,\"header\":\"Organisation Name\",\"field\":\"email\"},"
 			     "{\"column\":2,\"header\":\"Favourite Colour\",\"field\":null}]",
 			     &cause),
 	    -1);
 	ck_assert_ptr_nonnull(strstr(cause, "\"Email\""));
-	ck_assert_ptr_nonnull(strstr(cause, "\"Organization Name\""));
+	ck_assert_ptr_nonnull(strstr(cause, "\"Organisation Name\""));
 	free(cause);
 	mapping_free(back);
 	mapping_free(m);

@@ -792,7 +792,7 @@ START_TEST(row_with_an_invalid_optional_value_is_kept_without_it)
 {
 	/* An impossible date, Google's yearless birthday, Outlook's "no
 	 * birthday". */
-	static const char *const bad[] = { "31/02/1990", "--07-04", "0.0.00" };
+	static const char *const bad[] = { "31/02/1990", "--07-04", "31.04.1990" };
 	char *values[5];
 	struct problems p;
 
@@ -868,7 +868,7 @@ START_TEST(invalid_values_reject_row_rejects_for_any_field)
 	struct problems p;
 
 	ck_assert_uint_eq(check_drop_row(INVALID_VALUES_REJECT_ROW, "Ada", "ada@example.com", "",
-			      "0.0.00", "", values, &p),
+			      "31.04.1990", "", values, &p),
 	    1);
 	assert_problem(&p, 0, 3, 3, NULL);
 	ck_assert_int_eq(p.dropped[0], 0);
@@ -881,6 +881,143 @@ START_TEST(invalid_values_reject_row_rejects_for_any_field)
 	ck_assert_int_eq(validate_invalid_values_parse("reject-row"), INVALID_VALUES_REJECT_ROW);
 	ck_assert_int_eq(validate_invalid_values_parse("reject_row"), -1);
 	ck_assert_int_eq(validate_invalid_values_parse(NULL), -1);
+}
+END_TEST
+
+/* What exports write: Outlook's "no date", vCard's and Google's yearless
+ * birthday, Google's " ::: " lists with its system labels, and a cell of
+ * several values whose first one is the field's value and the others are
+ * kept by the field that collects them. */
+static char *export_skip[] = { "* myContacts", "* starred" };
+static struct field export_fields[] = {
+	{ .name = "email", .label = "Email", .type = FIELD_EMAIL },
+	{ .name = "phone", .label = "Phone", .type = FIELD_PHONE },
+	{ .name = "other_phones", .label = "Other phones", .type = FIELD_LIST, .separator = ";" },
+	{ .name = "birthday", .label = "Birthday", .type = FIELD_DATE, .yearless = 1 },
+	{ .name = "tags",
+	    .label = "Tags",
+	    .type = FIELD_LIST,
+	    .separator = ";",
+	    .skip_items = export_skip,
+	    .nskip_items = 2 },
+};
+static size_t export_keys[] = { 1, 0 };
+static struct schema export_schema = {
+	.name = "contacts",
+	.table = "contacts",
+	.region = "US",
+	.date_order = DATE_MDY,
+	.fields = export_fields,
+	.nfields = 5,
+	.match_keys = export_keys,
+	.nmatch_keys = 2,
+};
+
+/* value of field f under the export schema becomes want (NULL: nothing). */
+static void
+check_export(size_t f, const char *value, const char *want)
+{
+	struct validator *w;
+	char *cause = NULL, *out = NULL;
+
+	export_fields[2].collects = &export_fields[1];
+	w = validator_new(&export_schema, NULL, &cause);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_msg(validate_value(w, f, value, &out, &cause) == 0, "\"%s\" was refused: %s",
+	    value, cause);
+	if (want == NULL)
+		ck_assert_msg(out == NULL, "\"%s\" became \"%s\", not nothing", value, out);
+	else
+		ck_assert_msg(out != NULL && strcmp(out, want) == 0,
+		    "\"%s\" became \"%s\", not \"%s\"", value, out != NULL ? out : "(nothing)", want);
+	free(out);
+	validator_free(w);
+}
+
+START_TEST(date_a_programs_no_date_is_empty)
+{
+	static const char *const none[] = { "0.0.00", "1/0/00", "00.00.0000", "0000-00-00",
+		"0/0/0000" };
+
+	for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+		check_ok(F_BIRTHDAY, none[i], NULL);
+	/* A zero day or month in a real year is a mistake, not "none". */
+	check_refused(F_BIRTHDAY, "00.00.1990");
+	check_refused(F_BIRTHDAY, "1/0/90");
+}
+END_TEST
+
+START_TEST(date_yearless_where_the_field_allows_it)
+{
+	check_export(3, "--07-04", "--07-04");
+	check_export(3, "--0229", "--02-29");
+	check_export(3, "1990-07-04", "1990-07-04");
+	/* Not a day of any year, and not in a field without yearless. */
+	struct validator *w;
+	char *cause = NULL, *out = NULL;
+	w = validator_new(&export_schema, NULL, &cause);
+	ck_assert_int_eq(validate_value(w, 3, "--02-30", &out, &cause), -1);
+	free(cause);
+	validator_free(w);
+	check_refused(F_BIRTHDAY, "--07-04");
+}
+END_TEST
+
+START_TEST(list_google_separator_and_skipped_items)
+{
+	check_export(4, "* myContacts ::: Customers ::: * starred", "Customers");
+	check_export(4, "VIP;* MYCONTACTS ::: Customers", "VIP;Customers");
+	check_export(4, "* myContacts", NULL);
+	check_ok(F_TAGS, "a ::: b;c", "a;b;c");
+}
+END_TEST
+
+START_TEST(row_several_values_in_one_cell_keep_the_first_and_collect_the_rest)
+{
+	/* email, phone, other_phones, birthday, tags */
+	static const int columns[] = { 0, 1, 2, 3, 4 };
+	char *cells[] = { (char *)"ann@example.com",
+		(char *)"+1 650-253-0000 ::: +1 212 736 5000 ::: ext", (char *)"", (char *)"",
+		(char *)"" };
+	char *values[5];
+	struct validator *w;
+	struct problems p = { 0 };
+	char *cause = NULL;
+
+	export_fields[2].collects = &export_fields[1];
+	w = validator_new(&export_schema, NULL, &cause);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_uint_eq(validate_row(w, columns, cells, 5, NULL, values, note_problem, &p), 0);
+	ck_assert_uint_eq(p.n, 0);
+	ck_assert_str_eq(values[1], "+16502530000");
+	/* Each further value normalized when it can be, else as written. */
+	ck_assert_str_eq(values[2], "+12127365000;ext");
+	for (size_t f = 0; f < 5; f++)
+		free(values[f]);
+
+	/* The collecting field's own cell comes first; with no column of its
+	 * own it still keeps them. */
+	cells[2] = (char *)"+44 20 7946 0958";
+	ck_assert_uint_eq(validate_row(w, columns, cells, 5, NULL, values, note_problem, &p), 0);
+	ck_assert_str_eq(values[2], "+442079460958;+12127365000;ext");
+	for (size_t f = 0; f < 5; f++)
+		free(values[f]);
+	static const int no_other[] = { 0, 1, -1, 3, 4 };
+	ck_assert_uint_eq(validate_row(w, no_other, cells, 5, NULL, values, note_problem, &p), 0);
+	ck_assert_str_eq(values[2], "+12127365000;ext");
+	for (size_t f = 0; f < 5; f++)
+		free(values[f]);
+
+	/* An invalid first value is the field's problem, named by its cell. */
+	cells[1] = (char *)"not a phone ::: +1 212 736 5000";
+	ck_assert_uint_eq(validate_row(w, columns, cells, 5, NULL, values, note_problem, &p), 1);
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_int_eq(p.field[0], 1);
+	ck_assert_str_eq(p.value[0], "not a phone");
+	problems_clear(&p);
+	for (size_t f = 0; f < 5; f++)
+		free(values[f]);
+	validator_free(w);
 }
 END_TEST
 
@@ -915,6 +1052,9 @@ validate_suite(void)
 	tcase_add_test(tc, number_integer_refuses_fractions);
 	tcase_add_test(tc, enum_canonical_case);
 	tcase_add_test(tc, list_dedup_and_union);
+	tcase_add_test(tc, date_a_programs_no_date_is_empty);
+	tcase_add_test(tc, date_yearless_where_the_field_allows_it);
+	tcase_add_test(tc, list_google_separator_and_skipped_items);
 	tcase_add_test(tc, max_length_counts_characters_not_bytes);
 	tcase_add_test(tc, report_quote_before_a_formula_character_is_dropped);
 	tcase_add_test(tc, pattern_is_checked_on_the_normalized_value);
@@ -931,6 +1071,7 @@ validate_suite(void)
 	tcase_add_test(tc, row_with_an_invalid_reject_row_value_is_rejected);
 	tcase_add_test(tc, a_rejected_row_drops_no_value_alone);
 	tcase_add_test(tc, invalid_values_reject_row_rejects_for_any_field);
+	tcase_add_test(tc, row_several_values_in_one_cell_keep_the_first_and_collect_the_rest);
 	suite_add_tcase(s, tc);
 	return s;
 }

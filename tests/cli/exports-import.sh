@@ -1,0 +1,56 @@
+#!/bin/bash
+# Files as people export them today import with the right fields, value by
+# value, and reject only the rows planted as bad: Google Contacts' current
+# export (34 columns, several values joined by " ::: ", labels with
+# Google's system labels, a yearless birthday) and its older one, Outlook in
+# English (Title is the salutation, 0/0/00 is "no birthday") and in German
+# (Windows-1252, ';', 0.0.00). The first of several values is the field's
+# value; the others are kept in other_emails and other_phones.
+. "$(dirname "$0")/lib.sh"
+
+data="$top_srcdir/tests/data/exports"
+cols="first_name, middle_name, last_name, email, other_emails, phone, other_phones, company, department, job_title, birthday, country, tags, replace(notes, char(10), '|')"
+
+# import NAME: imports NAME.csv into NAME.db with --json.
+import() {
+	run_sluice import "$data/$1.csv" --db "$1.db" --json
+}
+
+import google-current
+assert_exit 1 "Google's current export imports, its planted row rejected"
+assert_eq "$(json '[.total, .created, .rejected, .values_dropped] | @tsv')" "4	3	1	0" \
+	"3 contacts created, the planted row rejected, no value dropped"
+assert_eq "$(sq google-current.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Ann|Marie|Lee|ann@acme.example|ann@home.example;ann.lee@mail.example|+16502530000|+12127365000|Acme Corp|Board|CEO|--07-04|US|Customers|Met at the fair
+Björn||Åström|bjorn@nordic.example||+46812345678||Nordic AB|||1985-11-30|Sweden||
+Chen||Wei|||+8613910998888|+861065529988|||||China|Partners|" \
+	"every value where it belongs: the first of several values, the others kept; labels without Google's system ones; the yearless birthday"
+assert_eq "$(json '.errors[0] | [.row, .field] | @tsv')" "4	email" "the planted row is rejected for its email"
+assert_match "$(json '.mapping | to_entries | map("\(.key)=\(.value)") | join(",")')" \
+	"Organization Name=company,Organization Title=job_title,Organization Department=department" \
+	"Organization Name, Title and Department are mapped"
+
+import google-old
+assert_exit 0 "Google's older export imports"
+assert_eq "$(sq google-old.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Dana||Scully|dana@fbi.example||+12023243000||FBI|X-Files|Special Agent|1964-02-23||FBI|
+Fox|William|Mulder|fox@fbi.example|trustno1@mail.example|+12023243001|+12127365000|FBI|||||FBI|" \
+	"its Given/Additional/Family names, Organization 1 columns and Group Membership are read"
+
+import outlook-en
+assert_exit 1 "Outlook's English export imports, its planted row rejected"
+assert_eq "$(sq outlook-en.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Grace||Hopper|grace@navy.example|amazing.grace@mail.example|+16502530001|+12127365000|US Navy|Computing|Rear Admiral|1906-12-09|United States of America|Navy;Pioneers|COBOL
+Alan||Kay|alan@parc.example||+16502530002||Xerox PARC||Researcher||||" \
+	"Job Title (not the salutation) is the job title, the mobile phone the phone, 0/0/00 no birthday"
+assert_eq "$(json '[.rejected, .values_dropped] | @tsv')" "1	0" "only the planted row is rejected; no date is no error"
+
+import outlook-de
+assert_exit 0 "Outlook's German export imports"
+assert_eq "$(json .source)" "CSV, delimiter ';', encoding WINDOWS-1252" "its encoding and delimiter are detected"
+assert_eq "$(sq outlook-de.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Jürgen||Müller|juergen@baeckerei.example|jm@mail.example|+4915123456789|+49301234567|Bäckerei Müller GmbH|Vertrieb|Geschäftsführer||Deutschland|Kunden|Größter Kunde
+Änne||Schröder|aenne@schroeder.example||+491701234567||Schröder & Söhne||Einkäuferin|1980-12-24|||" \
+	"the German headers map (Land/Region geschäftlich, E-Mail 2: Adresse, Weiteres Telefon), 0.0.00 is no birthday"
+
+done_testing
