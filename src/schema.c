@@ -32,6 +32,8 @@ struct schema_parse {
 	char *error;
 	int *on_invalid_line; /* per field: where on_invalid was given, or 0 */
 	int *collects_line;   /* per field: where collects was given, or 0 */
+	char *region_field;   /* resolved once all fields are known */
+	int region_field_line;
 };
 
 /* inih's reader, counting lines so that the handler knows where it is. */
@@ -291,10 +293,14 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 			free(sp->match_keys);
 			sp->match_keys = xstrdup(value);
 			sp->match_keys_line = sp->line;
+		} else if (!strcmp(key, "region_field")) {
+			free(sp->region_field);
+			sp->region_field = xstrdup(value);
+			sp->region_field_line = sp->line;
 		} else
 			return schema_fail(sp,
 			    xasprintf(
-				_("\"%s\" is not a schema setting; use name, table, region, date_order or match_keys."),
+				_("\"%s\" is not a schema setting; use name, table, region, region_field, date_order or match_keys."),
 				key));
 		return 1;
 	}
@@ -375,6 +381,16 @@ schema_check(struct schema_parse *sp, int *line)
 				    s->fields[c].name, s->fields[j].name, f->name);
 		f->collects = &s->fields[c];
 		*line = 0;
+	}
+	if (sp->region_field != NULL) {
+		int f = schema_field_index(s, sp->region_field);
+		if (f < 0 || s->fields[f].type == FIELD_LIST) {
+			*line = sp->region_field_line;
+			return xasprintf(
+			    _("region_field = %s: name a field of this schema that holds one value, a country."),
+			    sp->region_field);
+		}
+		s->region_field = &s->fields[f];
 	}
 	if (sp->match_keys == NULL)
 		return xstrdup(
@@ -576,6 +592,7 @@ schema_load(const char *name_or_path, char **cause)
 	free(sp.match_keys);
 	free(sp.on_invalid_line);
 	free(sp.collects_line);
+	free(sp.region_field);
 	if (err != NULL) {
 		*cause = xasprintf(
 		    _("The schema is not valid: %s Fix the schema file and try again."), err);

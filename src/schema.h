@@ -66,6 +66,9 @@ struct schema {
 	char *path;   /* the file it was read from */
 	char *table;  /* target table */
 	char *region; /* default phone region (ISO 3166 alpha-2) */
+	/* The field whose value, a country, gives the phone region of its row
+	 * (region_field = NAME), or NULL. */
+	const struct field *region_field;
 	enum date_order date_order;
 	struct field *fields;
 	size_t nfields;

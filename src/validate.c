@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "country.h"
 #include "fatal.h"
 #include "i18n.h"
 #include "text.h"
@@ -1046,6 +1047,18 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 			continue;
 		first[c] = xstrndup(cells[col], (size_t)(cut - cells[col]));
 		further[f] = xstrdup(cut + strlen(LIST_GOOGLE_SEPARATOR));
+	}
+	/* The row's country, when the schema names the field that holds it
+	 * (region_field), is the region its national phone numbers are read
+	 * in: before --region and the schema's own. */
+	struct validator row_v = *v;
+	if (s->region_field != NULL) {
+		int col = column[s->region_field - s->fields];
+		const char *code;
+		if (col >= 0 && (size_t)col < ncells && (code = country_code(cells[col])) != NULL &&
+		    phone_region_known(code))
+			row_v.region = (char *)code;
+		v = &row_v;
 	}
 	/* At most one problem per field, and the row's own. */
 	found = xcalloc(s->nfields + 1, sizeof *found);

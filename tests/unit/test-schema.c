@@ -487,6 +487,34 @@ START_TEST(unknown_schema_key_is_refused_naming_the_line)
 }
 END_TEST
 
+START_TEST(region_field_must_name_a_field_of_one_value)
+{
+	static const char *const missing[] = { "region_field = land", NULL };
+	static const char *const list[] = { "region_field = tags", NULL };
+
+	assert_refused("region-field-missing",
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "region_field = land\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n",
+	    4, missing);
+	assert_refused("region-field-list",
+	    "[schema]\n"
+	    "table = t\n"
+	    "match_keys = email\n"
+	    "region_field = tags\n"
+	    "\n"
+	    "[field email]\n"
+	    "type = email\n"
+	    "[field tags]\n"
+	    "type = list\n",
+	    4, list);
+}
+END_TEST
+
 START_TEST(bad_regex_is_refused_naming_the_line)
 {
 	static const char *const words[] = { "pattern", NULL };
@@ -764,6 +792,7 @@ schema_suite(void)
 	tcase_add_test(written, unknown_type_is_refused_naming_the_line);
 	tcase_add_test(written, unknown_field_key_is_refused_naming_the_line);
 	tcase_add_test(written, unknown_schema_key_is_refused_naming_the_line);
+	tcase_add_test(written, region_field_must_name_a_field_of_one_value);
 	tcase_add_test(written, bad_regex_is_refused_naming_the_line);
 	tcase_add_test(written, field_defined_twice_is_refused_naming_the_line);
 	tcase_add_test(written, field_repeated_in_the_next_section_is_refused);
