@@ -192,15 +192,17 @@ cli_history_since(const char *arg, char *out, size_t size)
 	const char *end = strptime(arg, "%Y-%m-%d", &tm);
 	if (end != NULL && *end == 'T')
 		end = strptime(end, "T%H:%M:%S", &tm);
+	/* With milliseconds, as the journal writes them (an older journal's
+	 * time without them, in the same second, still compares after). */
 	if (end != NULL && (*end == '\0' || !strcmp(end, "Z"))) {
-		strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 		return 0;
 	}
 	double back = cli_duration_parse(arg);
 	if (back < 0)
 		return -1;
 	time_t t = time(NULL) - (time_t)back;
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", gmtime_r(&t, &tm));
 	return 0;
 }
 
@@ -323,14 +325,12 @@ cli_history(int argc, char **argv)
 			    row->dry_run ? _(" (dry)") : "");
 			const char *started = row->started_at;
 			const char *finished = row->finished_at;
-			struct tm a, b;
-			memset(&a, 0, sizeof a);
-			memset(&b, 0, sizeof b);
-			if (started && strptime(started, "%Y-%m-%dT%H:%M:%SZ", &a)) {
-				time_t end = time(NULL);
-				if (finished && strptime(finished, "%Y-%m-%dT%H:%M:%SZ", &b))
-					end = timegm(&b);
-				long secs = (long)difftime(end, timegm(&a));
+			time_t begun = journal_time(started);
+			if (begun != -1) {
+				time_t end = journal_time(finished);
+				if (end == -1)
+					end = time(NULL);
+				long secs = (long)difftime(end, begun);
 				if (secs >= 3600)
 					snprintf(took, sizeof took, "%ld:%02ld:%02ld", secs / 3600,
 					    secs / 60 % 60, secs % 60);

@@ -30,11 +30,8 @@ cli_watch_now(void)
 static double
 cli_watch_since(const char *iso)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (iso == NULL || strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
-		return 0;
-	return difftime(time(NULL), timegm(&tm));
+	time_t t = journal_time(iso);
+	return t == -1 ? 0 : difftime(time(NULL), t);
 }
 
 /* A snapshot made from the journal's line of an import. */

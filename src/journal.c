@@ -450,3 +450,20 @@ journal_errmsg(struct journal *j)
 {
 	return store_errmsg(j->store);
 }
+
+time_t
+journal_time(const char *iso)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof tm);
+	if (iso == NULL || (end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return -1;
+	/* The milliseconds, then Z. */
+	if (*end == '.')
+		end += 1 + strspn(end + 1, "0123456789");
+	if (strcmp(end, "Z") != 0)
+		return -1;
+	return timegm(&tm);
+}

@@ -7,6 +7,7 @@
 #define SLUICE_JOURNAL_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "record.h"
 #include "schema.h"
@@ -20,6 +21,12 @@ struct counts {
 };
 
 /* A journal on the store's database. Reading needs nothing more. */
+/* The journal writes times in UTC as 2026-11-30T21:10:39.123Z (older
+ * journals without the milliseconds): the time iso says, or -1 when it
+ * says none. Milliseconds are left out (the report's durations come from
+ * the store, to the millisecond). */
+time_t journal_time(const char *iso);
+
 struct journal *journal_open(struct store *store);
 /* Before writing: creates the journal tables when missing and prepares the
  * statements. Takes the write lock briefly, so may be STORE_TRANSIENT. */

@@ -45,7 +45,7 @@ struct store_pg {
 
 /* The current time as the journal writes it (as SQLite's strftime). */
 #define STORE_PG_NOW                                                                               \
-	"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
 /* Connects to the PostgreSQL database a postgresql:// or postgres:// URL
  * (any libpq connection URI) names, an attempt taking up to

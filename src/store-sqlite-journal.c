@@ -132,7 +132,7 @@ store_sqlite_journal_prepare(struct store *base)
 		    " total = coalesce(?3, total), created = ?4, updated = ?5, merged = ?6,"
 		    " unchanged = ?7, skipped = ?8, rejected = ?9, failed = ?10,"
 		    " not_processed = ?11, status = ?12, last_error = coalesce(?13, last_error),"
-		    " finished_at = CASE WHEN ?14 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+		    " finished_at = CASE WHEN ?14 THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 		    " ELSE finished_at END WHERE id = ?1" },
 	};
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts && rc == SQLITE_OK; i++)
@@ -195,7 +195,7 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
 	    " source_sha256, sheet, encoding, schema_path, invalid_values, on_key_conflict)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)",
+	    " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)",
 	    &ss);
 	if (st == NULL)
 		return ss;

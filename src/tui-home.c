@@ -161,13 +161,11 @@ tui_home_status_label(enum import_status s)
 static void
 tui_home_when(const char *iso, char *buf, size_t n)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (iso == NULL || strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL) {
+	time_t t = journal_time(iso);
+	if (t == -1) {
 		snprintf(buf, n, "?");
 		return;
 	}
-	time_t t = timegm(&tm);
 	struct tm local;
 	localtime_r(&t, &local);
 	strftime(buf, n, "%m-%d %H:%M", &local);

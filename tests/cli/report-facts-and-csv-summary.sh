@@ -81,4 +81,19 @@ assert_exit 0 "the summary goes to standard output"
 assert_eq "$(head -c 3 out)" "id," "standard output has no BOM: it starts with the header"
 assert_eq "$(sed -n 2p out | cut -d, -f2)" "'=cmd.csv" "a file name starting with = gets a leading '"
 
+# The import's times, to the millisecond: its duration in every report is
+# finished_at - started_at, not whole seconds.
+times=$(sq my.db "SELECT started_at || ' ' || finished_at FROM sluice_imports WHERE id = $id")
+assert_match "$times" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z [0-9-]{10}T[0-9:]{8}\.[0-9]{3}Z$' \
+	"the journal keeps when the import began and ended to the millisecond"
+want_ms=$("$PYTHON" -c '
+import sys
+from datetime import datetime
+a, b = (datetime.strptime(t, "%Y-%m-%dT%H:%M:%S.%fZ") for t in sys.argv[1:3])
+print(round((b - a).total_seconds() * 1000))' $times)
+run_sluice report "$id" --db my.db --json
+assert_eq "$(json '.duration_s * 1000 | round')" "$want_ms" "report --json: the duration to the millisecond"
+assert_eq "$(summary 'Duration (s)' | "$PYTHON" -c 'import sys; print(round(float(sys.stdin.read()) * 1000))')" "$want_ms" \
+	"the XLSX Summary: the duration to the millisecond"
+
 done_testing

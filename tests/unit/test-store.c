@@ -1215,6 +1215,17 @@ START_TEST(journal_without_tables_reads_as_empty)
 }
 END_TEST
 
+START_TEST(journal_times_with_and_without_milliseconds)
+{
+	ck_assert_int_eq(journal_time("2026-11-30T21:10:39.123Z"), 1796073039);
+	ck_assert_int_eq(journal_time("2026-11-30T21:10:39Z"), 1796073039);
+	ck_assert_int_eq(journal_time(NULL), -1);
+	ck_assert_int_eq(journal_time(""), -1);
+	ck_assert_int_eq(journal_time("2026-11-30 21:10:39"), -1);
+	ck_assert_int_eq(journal_time("2026-11-30T21:10:39.5+01:00"), -1);
+}
+END_TEST
+
 START_TEST(journal_remembers_mappings)
 {
 	struct journal *j = journal_open(store);
@@ -1240,6 +1251,7 @@ store_suite(void)
 	tcase_add_test(tc, prepare_creates_the_table_with_imported_from_and_unique_match_keys);
 	tcase_add_test(tc, prepare_accepts_the_table_it_made);
 	tcase_add_test(tc, sqlite_has_no_connection_to_make_again);
+	tcase_add_test(tc, journal_times_with_and_without_milliseconds);
 	tcase_add_test(tc, existing_table_lacking_a_column_is_refused_naming_it);
 	tcase_add_test(tc, existing_table_gets_the_columns_of_optional_fields);
 	tcase_add_test(tc, unmatched_row_is_created);
