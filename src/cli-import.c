@@ -381,6 +381,7 @@ enum {
 	OPT_PROGRESS,
 	OPT_MAX_DURATION,
 	OPT_REPORT,
+	OPT_FORCE,
 	OPT_INVALID_VALUES,
 	OPT_STRICT_MAPPING,
 	OPT_KEY_CONFLICT,
@@ -431,6 +432,8 @@ const struct cli_option cli_import_options[] = {
 	{ "json", no_argument, OPT_JSON, N_("--json"), N_("print the report as one JSON object"), 0 },
 	{ "report", required_argument, OPT_REPORT, N_("--report FILE.xlsx|FILE.pdf"),
 	    N_("write the XLSX or PDF report at the end"), 0 },
+	{ "force", no_argument, OPT_FORCE, N_("--force"),
+	    N_("let --report replace a file that exists"), 0 },
 	{ "progress", required_argument, OPT_PROGRESS, N_("--progress auto|jsonl|none"),
 	    N_("progress on standard error (default: auto)"), 0 },
 	{ "max-duration", required_argument, OPT_MAX_DURATION, N_("--max-duration D"),
@@ -514,6 +517,7 @@ int
 cli_import(int argc, char **argv)
 {
 	const char *report = NULL;
+	int force = 0;
 	struct engine_options o = {
 		.strategy = STRATEGY_UPDATE,
 		.batch_size = ENGINE_DEFAULT_BATCH,
@@ -588,6 +592,7 @@ cli_import(int argc, char **argv)
 		case OPT_SHEET: o.sheet = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_REPORT: report = optarg; break;
+		case OPT_FORCE: force = 1; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP: cli_help(argv[0]); return EXIT_ALL_IMPORTED;
 		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
@@ -618,11 +623,19 @@ cli_import(int argc, char **argv)
 			    _("sluice import: a dry run keeps nothing to report on; leave out --report or --dry-run.\n"));
 			return EXIT_USAGE;
 		}
-		if (report_check_path(report, &why) != 0) {
+		if (report_check_path(report, o.db, o.path, &why) != 0) {
 			char *esc = text_escape(why);
 			cli_error("file", "sluice: %s\n", esc);
 			free(esc);
 			free(why);
+			return EXIT_USAGE;
+		}
+		if (!force && report_path_exists(report)) {
+			char *esc = text_escape(report);
+			cli_error("file",
+			    _("sluice import: %s exists; give --report another file name, or add --force to replace it.\n"),
+			    esc);
+			free(esc);
 			return EXIT_USAGE;
 		}
 	}

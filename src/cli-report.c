@@ -23,6 +23,7 @@ enum {
 	OPT_CSV,
 	OPT_CSV_SUMMARY,
 	OPT_JSON,
+	OPT_FORCE,
 	OPT_HELP
 };
 
@@ -37,6 +38,7 @@ const struct cli_option cli_report_options[] = {
 	{ "csv", required_argument, OPT_CSV, NULL, NULL, 0 },
 	{ "csv-summary", required_argument, OPT_CSV_SUMMARY, NULL, NULL, 0 },
 	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
+	{ "force", no_argument, OPT_FORCE, NULL, NULL, 0 },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -49,6 +51,7 @@ struct cli_report_opts {
 	const char *csv;
 	const char *csv_summary;
 	int json;
+	int force; /* replace files that exist */
 	const char *id;
 };
 
@@ -89,6 +92,7 @@ cli_report_args(int argc, char **argv, struct cli_report_opts *o)
 		case OPT_CSV: o->csv = optarg; break;
 		case OPT_CSV_SUMMARY: o->csv_summary = optarg; break;
 		case OPT_JSON: o->json = 1; break;
+		case OPT_FORCE: o->force = 1; break;
 		case OPT_HELP: cli_help(argv[0]); return 0;
 		default:
 			if (optopt != 0 && optopt != '?')
@@ -173,13 +177,25 @@ cli_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	/* Every output path is checked before any is written. */
+	/* Every output path is checked before any is written: never the
+	 * database, never a file that exists unless --force says so (the
+	 * writers refuse the imported file, once they know it). */
 	char *cause = NULL;
-	if ((o.xlsx != NULL && report_check_path(o.xlsx, &cause) != 0) ||
-	    (o.pdf != NULL && report_check_path(o.pdf, &cause) != 0) ||
-	    (o.csv != NULL && report_check_path(o.csv, &cause) != 0) ||
-	    (o.csv_summary != NULL && report_check_path(o.csv_summary, &cause) != 0))
-		return cli_report_failed(cause);
+	const char *const outputs[] = { o.xlsx, o.pdf, o.csv, o.csv_summary };
+	for (size_t i = 0; i < sizeof outputs / sizeof *outputs; i++) {
+		if (outputs[i] == NULL)
+			continue;
+		if (report_check_path(outputs[i], o.db, NULL, &cause) != 0)
+			return cli_report_failed(cause);
+		if (!o.force && report_path_exists(outputs[i])) {
+			char *esc = text_escape(outputs[i]);
+			cli_error("file",
+			    _("sluice report: %s exists; give another file name, or add --force to replace it.\n"),
+			    esc);
+			free(esc);
+			return EXIT_USAGE;
+		}
+	}
 
 	/* Standard output belongs to the JSON or a CSV when one goes there. */
 	FILE *info = o.json || (o.csv != NULL && !strcmp(o.csv, "-")) ||

@@ -28,7 +28,7 @@ static const struct cli_command main_commands[] = {
 	    NULL, NULL, cli_history_options, 0, cli_history },
 	{ "show", N_("ID --db PATH [--json]"), NULL, NULL, cli_read_options, 0, cli_show },
 	{ "report",
-	    N_("ID --db PATH [--xlsx FILE] [--pdf FILE [--paper a4|letter] [--pdf-errors N]] [--csv-rejects FILE] [--csv-summary FILE] [--json]"),
+	    N_("ID --db PATH [--xlsx FILE] [--pdf FILE [--paper a4|letter] [--pdf-errors N]] [--csv-rejects FILE] [--csv-summary FILE] [--json] [--force]"),
 	    NULL, NULL, cli_report_options, 0, cli_report },
 	{ "resume", N_("ID --db PATH [--json] [--progress MODE] [--max-duration D]"), NULL, NULL,
 	    cli_resume_options, 0, cli_resume },

@@ -64,27 +64,35 @@ csv_rows(struct report_journal *rj, FILE *fp, struct report_stats *stats)
 	return rc == 0 ? 0 : -1;
 }
 
-/* Standard output for "-", else the file at path, checked and created; NULL
- * and *cause when it cannot be. */
+/* Standard output for "-", else a file beside path (*tmp), checked and
+ * created, that csv_finish puts in place; NULL and *cause when it cannot
+ * be. */
 static FILE *
-csv_open(const char *path, char **cause)
+csv_open(const struct report_journal *rj, const char *db_path, const char *path, char **tmp,
+    char **cause)
 {
+	*tmp = NULL;
 	if (!strcmp(path, "-"))
 		return stdout;
-	if (report_check_path(path, cause) != 0)
+	if (report_check_path(path, db_path, rj->import.source_path, cause) != 0 ||
+	    (*tmp = report_temp_beside(path, cause)) == NULL)
 		return NULL;
-	FILE *fp = fopen(path, "wb");
-	if (fp == NULL)
+	FILE *fp = fopen(*tmp, "wb");
+	if (fp == NULL) {
 		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path in a "
 				     "directory you can write to."),
 		    path, strerror(errno));
+		report_put_in_place(*tmp, path, -1, cause);
+		*tmp = NULL;
+	}
 	return fp;
 }
 
 /* Closes fp (flushes standard output) after a writer's rc; a write that
- * failed on the way makes it -1 with *cause. A failed file is removed. */
+ * failed on the way makes it -1 with *cause. A file is put in place, or
+ * removed when it failed. */
 static int
-csv_finish(FILE *fp, const char *path, int to_stdout, int rc, char **cause)
+csv_finish(FILE *fp, char *tmp, const char *path, int to_stdout, int rc, char **cause)
 {
 	/* A full disk shows at the latest when the last buffer is written. */
 	int failed = ferror(fp), err = errno;
@@ -98,9 +106,7 @@ csv_finish(FILE *fp, const char *path, int to_stdout, int rc, char **cause)
 		    to_stdout ? _("standard output") : path, strerror(err != 0 ? err : EIO));
 		rc = -1;
 	}
-	if (rc != 0)
-		report_remove_partial(path);
-	return rc;
+	return tmp != NULL ? report_put_in_place(tmp, path, rc, cause) : rc;
 }
 
 int
@@ -111,7 +117,8 @@ report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
 	if (report_journal_open(&rj, db_path, id, cause) != 0)
 		return -1;
 	int to_stdout = !strcmp(path, "-");
-	FILE *fp = csv_open(path, cause);
+	char *tmp;
+	FILE *fp = csv_open(&rj, db_path, path, &tmp, cause);
 	if (fp == NULL) {
 		report_journal_close(&rj);
 		return -1;
@@ -122,7 +129,7 @@ report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
 		*cause = report_journal_error(&rj);
 	report_journal_close(&rj);
 
-	if (csv_finish(fp, path, to_stdout, rc, cause) != 0)
+	if (csv_finish(fp, tmp, path, to_stdout, rc, cause) != 0)
 		return -1;
 	if (stats != NULL)
 		*stats = st;
@@ -236,7 +243,8 @@ report_write_csv_summary(const char *db_path, int64_t id, const char *path, char
 	if (report_journal_open(&rj, db_path, id, cause) != 0)
 		return -1;
 	int to_stdout = !strcmp(path, "-");
-	FILE *fp = csv_open(path, cause);
+	char *tmp;
+	FILE *fp = csv_open(&rj, db_path, path, &tmp, cause);
 	if (fp == NULL) {
 		report_journal_close(&rj);
 		return -1;
@@ -249,5 +257,5 @@ report_write_csv_summary(const char *db_path, int64_t id, const char *path, char
 	if (rc != 0)
 		*cause = report_journal_error(&rj);
 	report_journal_close(&rj);
-	return csv_finish(fp, path, to_stdout, rc, cause);
+	return csv_finish(fp, tmp, path, to_stdout, rc, cause);
 }

@@ -19,6 +19,17 @@ struct report_column {
 
 /* An open database with one import's journal, read inside one read
  * snapshot so that every cursor sees the same journal. */
+/* A new empty file beside path (in its directory, so that a rename moves
+ * it onto path at once) for a writer to write, or path itself when it is a
+ * device or a pipe; NULL and *cause when there can be none. */
+char *report_temp_beside(const char *path, char **cause);
+
+/* Ends a writer's work in tmp: when rc is 0 tmp is renamed onto path (a
+ * file there, or a link, is replaced whole, at once), else removed, so that
+ * a report is never left half-written and what was at path stays. Frees
+ * tmp; returns rc, or -1 and *cause when the rename fails. */
+int report_put_in_place(char *tmp, const char *path, int rc, char **cause);
+
 struct report_journal {
 	char *db_path; /* as people may see it: password masked */
 	struct store *store;
@@ -57,8 +68,5 @@ void report_rejects_close(struct report_rejects *it);
 /* An import's duration as reports show it: the journal's, to the
  * millisecond (its floating-point noise removed). */
 double report_duration(double duration_s);
-
-/* Removes what a failed writer left at path, if it is a regular file. */
-void report_remove_partial(const char *path);
 
 #endif

@@ -767,7 +767,9 @@ report_write_pdf(const char *db_path, int64_t id, const char *path,
 	struct report_journal rj;
 	if (report_journal_open(&rj, db_path, id, cause) != 0)
 		return -1;
-	if (report_check_path(path, cause) != 0) {
+	char *tmp = NULL;
+	if (report_check_path(path, db_path, rj.import.source_path, cause) != 0 ||
+	    (tmp = report_temp_beside(path, cause)) == NULL) {
 		report_journal_close(&rj);
 		return -1;
 	}
@@ -777,7 +779,7 @@ report_write_pdf(const char *db_path, int64_t id, const char *path,
 	p.width = paper == REPORT_PAPER_LETTER ? PDF_LETTER_W : PDF_A4_W;
 	p.height = paper == REPORT_PAPER_LETTER ? PDF_LETTER_H : PDF_A4_H;
 	errno = 0;
-	p.surface = cairo_pdf_surface_create(path, p.width, p.height);
+	p.surface = cairo_pdf_surface_create(tmp, p.width, p.height);
 	if (cairo_surface_status(p.surface) != CAIRO_STATUS_SUCCESS) {
 		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path in a "
 				     "directory you can write to."),
@@ -786,8 +788,7 @@ report_write_pdf(const char *db_path, int64_t id, const char *path,
 				 cairo_status_to_string(cairo_surface_status(p.surface)));
 		cairo_surface_destroy(p.surface);
 		report_journal_close(&rj);
-		report_remove_partial(path);
-		return -1;
+		return report_put_in_place(tmp, path, -1, cause);
 	}
 	char *file = text_escape(rj.import.source_path ? rj.import.source_path : "");
 	char *title = xasprintf(_("Import %lld of %s"), (long long)id, file);
@@ -820,10 +821,8 @@ report_write_pdf(const char *db_path, int64_t id, const char *path,
 		rc = -1;
 	}
 	cairo_surface_destroy(p.surface);
-	if (rc != 0) {
-		report_remove_partial(path);
+	if (report_put_in_place(tmp, path, rc, cause) != 0)
 		return -1;
-	}
 	if (stats != NULL)
 		*stats = p.stats;
 	return 0;

@@ -492,14 +492,14 @@ xlsx_format(lxw_workbook *wb, int bold, const char *num_format)
 }
 
 static int
-xlsx_open(struct xlsx *x, const char *path, char **cause)
+xlsx_open(struct xlsx *x, const char *file, const char *path, char **cause)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	lxw_workbook_options options = {
 		.constant_memory = LXW_TRUE,
 		.tmpdir = tmpdir != NULL && *tmpdir != '\0' ? (char *)tmpdir : NULL,
 	};
-	x->wb = workbook_new_opt(path, &options);
+	x->wb = workbook_new_opt(file, &options);
 	if (x->wb == NULL) {
 		*cause = xasprintf(_("Cannot start the report %s: out of memory."), path);
 		return -1;
@@ -541,14 +541,16 @@ report_write_xlsx(const char *db_path, int64_t id, const char *path, struct repo
 	struct report_journal rj;
 	if (report_journal_open(&rj, db_path, id, cause) != 0)
 		return -1;
-	if (report_check_path(path, cause) != 0) {
+	char *tmp = NULL;
+	if (report_check_path(path, db_path, rj.import.source_path, cause) != 0 ||
+	    (tmp = report_temp_beside(path, cause)) == NULL) {
 		report_journal_close(&rj);
 		return -1;
 	}
 	struct xlsx x = { .rj = &rj };
-	if (xlsx_open(&x, path, cause) != 0) {
+	if (xlsx_open(&x, tmp, path, cause) != 0) {
 		report_journal_close(&rj);
-		return -1;
+		return report_put_in_place(tmp, path, -1, cause);
 	}
 	/* The Summary comes first in the workbook but is written last: its
 	 * notes count what the other sheets did to their values. */
@@ -557,7 +559,7 @@ report_write_xlsx(const char *db_path, int64_t id, const char *path, struct repo
 		*cause = report_journal_error(&rj);
 		lxw_workbook_free(x.wb);
 		report_journal_close(&rj);
-		return -1;
+		return report_put_in_place(tmp, path, -1, cause);
 	}
 	xlsx_summary(&x);
 	report_journal_close(&rj);
@@ -575,9 +577,10 @@ report_write_xlsx(const char *db_path, int64_t id, const char *path, struct repo
 				     "directory you can write to, on a disk with free space."),
 		    path, why);
 		free(why);
-		report_remove_partial(path);
-		return -1;
+		return report_put_in_place(tmp, path, -1, cause);
 	}
+	if (report_put_in_place(tmp, path, 0, cause) != 0)
+		return -1;
 	if (stats != NULL)
 		*stats = x.stats;
 	return 0;

@@ -148,31 +148,124 @@ report_csv_quote(const char *s)
 	return out;
 }
 
+/* Whether the file at other is the one st describes. */
+static int
+report_same_file(const struct stat *st, const char *other)
+{
+	struct stat o;
+	return other != NULL && stat(other, &o) == 0 && o.st_dev == st->st_dev &&
+	    o.st_ino == st->st_ino;
+}
+
+/* The directory a report at path goes into, a new string. */
+static char *
+report_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
 int
-report_check_path(const char *path, char **cause)
+report_check_path(const char *path, const char *db, const char *source, char **cause)
 {
 	struct stat st;
 	if (!strcmp(path, "-"))
 		return 0;
-	int existed = stat(path, &st) == 0;
-	if (existed && S_ISDIR(st.st_mode)) {
-		*cause = xasprintf(_("Cannot write the report to %s: it is a directory. "
-				     "Give a file name, e.g. %s/report.xlsx."),
-		    path, path);
-		return -1;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			*cause = xasprintf(_("Cannot write the report to %s: it is a directory. "
+					     "Give a file name, e.g. %s/report.xlsx."),
+			    path, path);
+			return -1;
+		}
+		static const char *const suffixes[] = { "", "-wal", "-journal", "-shm" };
+		for (size_t i = 0; db != NULL && i < sizeof suffixes / sizeof *suffixes; i++) {
+			char *f = xasprintf("%s%s", db, suffixes[i]);
+			int same = report_same_file(&st, f);
+			free(f);
+			if (same) {
+				*cause = xasprintf(
+				    _("That is the database itself (or one of its files): a report written to %s would destroy it. Give another file name."),
+				    path);
+				return -1;
+			}
+		}
+		if (report_same_file(&st, source)) {
+			*cause = xasprintf(
+			    _("That is the file that was imported: a report written to %s would destroy it. Give another file name."),
+			    path);
+			return -1;
+		}
 	}
-	/* Appending creates nothing but the file and truncates nothing. */
-	FILE *fp = fopen(path, "ab");
-	if (fp == NULL) {
+	/* The report is written beside its path, then renamed onto it. */
+	char *dir = report_dir(path);
+	int rc = access(dir, W_OK | X_OK);
+	if (rc != 0)
 		*cause = xasprintf(_("Cannot write the report to %s: %s. "
 				     "Give a path in a directory you can write to."),
 		    path, strerror(errno));
-		return -1;
+	free(dir);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+report_path_exists(const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0 || lstat(path, &st) != 0)
+		return 0;
+	/* A device or a pipe is written into, not replaced; so is a link to
+	 * one. A link to a file, or to nothing, would be replaced. */
+	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
+		return 1;
+	return S_ISREG(st.st_mode);
+}
+
+char *
+report_temp_beside(const char *path, char **cause)
+{
+	struct stat st;
+	/* A device or a pipe (/dev/stdout, a FIFO) takes the report as it is
+	 * written: there is nothing to replace. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return xstrdup(path);
+	char *dir = report_dir(path);
+	char *tmp = xasprintf("%s/.sluice-report-XXXXXX", dir);
+	free(dir);
+	int fd = mkstemp(tmp);
+	if (fd == -1) {
+		*cause = xasprintf(_("Cannot write the report to %s: %s. "
+				     "Give a path in a directory you can write to."),
+		    path, strerror(errno));
+		free(tmp);
+		return NULL;
 	}
-	fclose(fp);
-	if (!existed)
-		unlink(path);
-	return 0;
+	close(fd);
+	return tmp;
+}
+
+int
+report_put_in_place(char *tmp, const char *path, int rc, char **cause)
+{
+	if (strcmp(tmp, path) == 0) {
+		/* Written into a device or a pipe: nothing to move or remove. */
+		free(tmp);
+		return rc;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		*cause = xasprintf(_("Cannot write the report to %s: %s. "
+				     "Give a path in a directory you can write to."),
+		    path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
 }
 
 int
@@ -223,15 +316,6 @@ double
 report_duration(double duration_s)
 {
 	return round(duration_s * 1000.0) / 1000.0;
-}
-
-void
-report_remove_partial(const char *path)
-{
-	struct stat st;
-	/* Only what the report wrote: never a device, a pipe or a link. */
-	if (strcmp(path, "-") != 0 && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-		unlink(path);
 }
 
 /* --- Reading the journal -------------------------------------------------- */

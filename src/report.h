@@ -107,12 +107,19 @@ struct import_row;
 void report_csv_summary_header(FILE *fp);
 int report_csv_summary_line(FILE *fp, struct journal *j, const struct import_row *im);
 
-/* Checks, before any work, that a report can be written at path (a file
- * in a writable directory, not a directory; "-" always passes). Creates
- * nothing that was not there. 0, or -1 and *cause naming the path and what
- * to do. The writers call it too; sluice import --report calls it before
- * importing, so a bad path stops nothing half-way. */
-int report_check_path(const char *path, char **cause);
+/* Checks, before any work, that a report can be written at path: a file
+ * in a directory sluice can write to, not a directory, and not a file it
+ * must keep: the database db (or its -wal, -journal and -shm files) or
+ * source, the file imported (the same device and inode, links followed;
+ * either may be NULL). "-" always passes. Creates and touches nothing. 0,
+ * or -1 and *cause naming the path and what to do. The writers call it
+ * too; sluice import --report calls it before importing, so a bad path
+ * stops nothing half-way. */
+int report_check_path(const char *path, const char *db, const char *source, char **cause);
+
+/* Whether a report written at path would replace a file there (a link
+ * counts: it would be replaced, not written through). */
+int report_path_exists(const char *path);
 
 /* Cell values for spreadsheets, shared by the writers and their tests. */
 

@@ -23,6 +23,7 @@ REPORT_CLI_TESTS = \
 	tests/cli/report-facts-and-csv-summary.sh \
 	tests/cli/report-pdf.sh \
 	tests/cli/report-errors-and-exit-codes.sh \
-	tests/cli/values-dropped.sh
+	tests/cli/values-dropped.sh \
+	tests/cli/report-never-destroys.sh
 TESTS += $(REPORT_CLI_TESTS)
 EXTRA_DIST += $(REPORT_CLI_TESTS) tests/cli/report-lib.sh tests/report_check.py

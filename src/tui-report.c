@@ -315,7 +315,18 @@ tui_report_path_done(struct tui *t, void *ctx, const char *value)
 	struct tui_report_screen *r = ctx;
 	if (value == NULL || *value == '\0')
 		return;
-	if (access(value, F_OK) == 0) {
+	/* The database (and, once the journal says it, the imported file) is
+	 * never replaced: no question is asked about it. */
+	char *cause = NULL;
+	const char *source = json_string_value(json_object_get(r->summary, "file"));
+	if (report_check_path(value, r->t->w.db, source, &cause) != 0) {
+		char *shown = tui_text_clean(cause);
+		tui_message(t, 1, "%s", shown);
+		free(shown);
+		free(cause);
+		return;
+	}
+	if (report_path_exists(value)) {
 		static struct tui_choice choices[2];
 		choices[0] = (struct tui_choice){ 'y', _("Replace it") };
 		choices[1] = (struct tui_choice){ TUI_ESC, _("Keep it (nothing is written)") };

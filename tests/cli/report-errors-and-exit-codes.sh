@@ -82,9 +82,10 @@ else
 	skip "a full disk" "no /dev/full here"
 fi
 
-# An existing report is replaced.
+# An existing report is replaced with --force (tests/cli/report-never-destroys.sh
+# has the rest).
 echo old >r.csv
-run_sluice report "$id" --db my.db --csv-rejects r.csv
+run_sluice report "$id" --db my.db --csv-rejects r.csv --force
 assert_exit 0 "an existing file is replaced: exit code 0"
 assert_eq "$(head -c 3 r.csv | od -An -tx1 | tr -d ' ')" efbbbf "with the new report"
 

@@ -96,6 +96,13 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 		tui_see "Replace the file?" "writing it again asks before replacing the file"
 		tui_keys y
 		tui_go "Wrote $T/sluice-import-$id.xlsx"
+		tui_keys x
+		tui_go "Export the XLSX report"
+		tui_keys C-u
+		tui_type "$DB"
+		tui_keys Enter
+		tui_see "That is the database itself" "the database itself is refused as the report's file, without a question"
+		assert_eq "$(sq "$DB" "SELECT count(*) > 0 FROM contacts")" 1 "and the database is whole"
 		tui_keys s
 		tui_go "Export the rejected rows"
 		tui_keys Enter
