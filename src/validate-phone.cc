@@ -1,20 +1,38 @@
 /* The libphonenumber shim behind validate-phone.h: parsing, validation and
- * E.164 formatting with a C interface. The only C++ in sluice; no exception
- * leaves this file, and the messages people read are written in validate.c. */
+ * E.164 formatting with a C interface, asked when the PCRE2 matcher
+ * (validate-phone-fast.c) cannot answer, and its metadata read for that
+ * matcher. The only C++ in sluice; no exception leaves this file, and the
+ * messages people read are written in validate.c. */
 #include "config.h"
 
+#include <cstdio>
 #include <cstring>
+#include <list>
 #include <new>
 #include <set>
 #include <string>
 
+#include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include "fatal.h"
 #include "i18n.h"
-#include "validate-phone.h"
+#include "validate-phone-int.h"
 
+/* libphonenumber's compiled-in metadata (metadata.h, not installed). */
+namespace i18n
+{
+namespace phonenumbers
+{
+int metadata_size();
+const void *metadata_get();
+} // namespace phonenumbers
+} // namespace i18n
+
+using i18n::phonenumbers::PhoneMetadata;
+using i18n::phonenumbers::PhoneMetadataCollection;
 using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberDesc;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 /* std::bad_alloc is the one exception expected below (std::string and
@@ -99,6 +117,17 @@ phone_plus_for_00(const char *text)
 extern "C" enum phone_result
 phone_normalize(const char *text, const char *region, char *out, size_t outlen)
 {
+	int result;
+
+	result = phone_fast_normalize(text, region, out, outlen);
+	if (result != PHONE_FALLBACK)
+		return (enum phone_result)result;
+	return phone_lib_normalize(text, region, out, outlen);
+}
+
+extern "C" enum phone_result
+phone_lib_normalize(const char *text, const char *region, char *out, size_t outlen)
+{
 	try {
 		const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
 		PhoneNumber number;
@@ -146,6 +175,80 @@ phone_region_known(const char *region)
 		}
 		PhoneNumberUtil::GetInstance()->GetSupportedRegions(&regions);
 		return regions.count(code) != 0;
+	} catch (const std::bad_alloc &) {
+		phone_out_of_memory();
+	} catch (...) {
+		phone_unexpected();
+	}
+}
+
+static void
+phone_desc_view(const PhoneNumberDesc &desc, struct phone_number_desc *view)
+{
+	view->pattern = desc.national_number_pattern().c_str();
+	view->lengths = desc.possible_length().data();
+	view->nlengths = desc.possible_length_size();
+	view->local_lengths = desc.possible_length_local_only().data();
+	view->nlocal_lengths = desc.possible_length_local_only_size();
+}
+
+extern "C" int
+phone_metadata_each(void (*fn)(const struct phone_metadata *, void *), void *arg)
+{
+	try {
+		PhoneMetadataCollection collection;
+		struct phone_metadata view;
+
+		if (!collection.ParseFromArray(i18n::phonenumbers::metadata_get(),
+			i18n::phonenumbers::metadata_size()))
+			return -1;
+		for (const PhoneMetadata &m : collection.metadata()) {
+			view.id = m.id().c_str();
+			view.country_code = m.country_code();
+			view.international_prefix = m.international_prefix().c_str();
+			view.national_prefix_for_parsing = m.national_prefix_for_parsing().c_str();
+			view.national_prefix_transform_rule =
+			    m.national_prefix_transform_rule().c_str();
+			view.has_leading_digits = m.has_leading_digits();
+			view.leading_digits = m.leading_digits().c_str();
+			view.same_mobile_and_fixed_line_pattern =
+			    m.same_mobile_and_fixed_line_pattern();
+			phone_desc_view(m.general_desc(), &view.desc[PHONE_DESC_GENERAL]);
+			phone_desc_view(m.premium_rate(), &view.desc[PHONE_DESC_PREMIUM_RATE]);
+			phone_desc_view(m.toll_free(), &view.desc[PHONE_DESC_TOLL_FREE]);
+			phone_desc_view(m.shared_cost(), &view.desc[PHONE_DESC_SHARED_COST]);
+			phone_desc_view(m.voip(), &view.desc[PHONE_DESC_VOIP]);
+			phone_desc_view(m.personal_number(), &view.desc[PHONE_DESC_PERSONAL_NUMBER]);
+			phone_desc_view(m.pager(), &view.desc[PHONE_DESC_PAGER]);
+			phone_desc_view(m.uan(), &view.desc[PHONE_DESC_UAN]);
+			phone_desc_view(m.voicemail(), &view.desc[PHONE_DESC_VOICEMAIL]);
+			phone_desc_view(m.fixed_line(), &view.desc[PHONE_DESC_FIXED_LINE]);
+			phone_desc_view(m.mobile(), &view.desc[PHONE_DESC_MOBILE]);
+			fn(&view, arg);
+		}
+		return 0;
+	} catch (const std::bad_alloc &) {
+		phone_out_of_memory();
+	} catch (...) {
+		phone_unexpected();
+	}
+}
+
+extern "C" int
+phone_calling_code_regions(int cc, char (*regions)[4], int max)
+{
+	try {
+		std::list<std::string> codes;
+		int n = 0;
+
+		PhoneNumberUtil::GetInstance()->GetRegionCodesForCountryCallingCode(cc, &codes);
+		for (const std::string &code : codes) {
+			if (n < max) {
+				std::snprintf(regions[n], sizeof regions[n], "%.3s", code.c_str());
+			}
+			n++;
+		}
+		return n;
 	} catch (const std::bad_alloc &) {
 		phone_out_of_memory();
 	} catch (...) {

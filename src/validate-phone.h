@@ -1,6 +1,8 @@
-/* The C face of the libphonenumber shim (validate-phone.cc): the only C++ in
- * sluice. Thread-safe: libphonenumber's PhoneNumberUtil is immutable once
- * built. */
+/* The phone validator: libphonenumber's answers, mostly from its metadata
+ * compiled into PCRE2 (validate-phone-fast.c), else from libphonenumber
+ * itself (validate-phone.cc, the only C++ in sluice). Thread-safe: the
+ * compiled tables and libphonenumber's PhoneNumberUtil are immutable once
+ * built, and match data is per thread. */
 #ifndef SLUICE_VALIDATE_PHONE_H
 #define SLUICE_VALIDATE_PHONE_H
 
@@ -21,7 +23,7 @@ enum phone_result {
 
 /* Parses text as a phone number, with region (ISO 3166 alpha-2, e.g. "US")
  * for numbers written without +CC, and on success writes its E.164 form
- * ("+15551234567") to out. */
+ * ("+15551234567") to out. The first call compiles the metadata (~20 ms). */
 enum phone_result phone_normalize(const char *text, const char *region, char *out, size_t outlen);
 
 /* 1 if region is a region libphonenumber knows ("US", "DE", …). */

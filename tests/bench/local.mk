@@ -15,3 +15,24 @@ bench: src/sluice tests/gen-xlsx
 .PHONY: bench
 
 EXTRA_DIST += tests/bench/run.sh tests/bench/baseline.py
+
+# make bench-phones: the phone column validated by plain libphonenumber and
+# by sluice's phone validator, side by side (ns per value, the ratio, any
+# answer that differs). PHONE_BENCH_FILE=F COLUMN=C to use a file of your
+# own (e.g. ../shared/bench's, column phone); else a generated
+# PHONE_BENCH_ROWS-row file is used.
+EXTRA_PROGRAMS = tests/bench/phone-bench
+tests_bench_phone_bench_SOURCES = tests/bench/phone-bench.c
+tests_bench_phone_bench_CFLAGS = $(UNIT_CFLAGS)
+tests_bench_phone_bench_LDADD = $(SLUICE_LIBS)
+PHONE_BENCH_ROWS = 1000000
+bench-phones: tests/bench/phone-bench
+	@file='$(PHONE_BENCH_FILE)'; column='$(COLUMN)'; \
+	if test -z "$$file"; then \
+		file=bench-phones.csv; column='Phone 1 - Value'; \
+		$${PYTHON:-python3} $(srcdir)/tests/gen-contacts.py --rows $(PHONE_BENCH_ROWS) \
+		    --style google --invalid-rate 0.05 --out "$$file" || exit 1; \
+	fi; \
+	tests/bench/phone-bench "$$file" "$${column:-phone}" US
+.PHONY: bench-phones
+CLEANFILES += bench-phones.csv tests/bench/phone-bench

@@ -15,3 +15,20 @@ tests_unit_test_validate_LDADD = $(UNIT_LIBS)
 # National numbers read in the country of their row (country.c).
 TESTS += tests/cli/phone-region-per-row.sh
 EXTRA_DIST += tests/cli/phone-region-per-row.sh
+
+# The differential phone test: the fast matcher against plain libphonenumber
+# on generated inputs; 100,000 in make check, ten million in make check-phones.
+check_PROGRAMS += tests/unit/test-phone-diff
+TESTS += tests/unit/test-phone-diff
+tests_unit_test_phone_diff_SOURCES = tests/unit/test-phone-diff.c \
+	tests/unit/phone-examples.cc tests/unit/phone-examples.h
+tests_unit_test_phone_diff_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_phone_diff_LDADD = $(UNIT_LIBS)
+
+PHONE_DIFF_COUNT = 10000000
+check-phones: tests/unit/test-phone-diff
+	@tests/unit/test-phone-diff $(PHONE_DIFF_COUNT) >check-phones.log; \
+	status=$$?; cat check-phones.log; \
+	test $$status -eq 0 && ! grep -q '^not ok' check-phones.log
+.PHONY: check-phones
+CLEANFILES = check-phones.log
