@@ -10,16 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fatal.h"
 #include "validate-phone-int.h"
 #include "xmalloc.h"
 
 /* Bounds of what this file handles; past them libphonenumber answers. */
-#define PHONE_FAST_MAX_TEXT 64    /* bytes of a cell */
+#define PHONE_FAST_MAX_TEXT 64	  /* bytes of a cell */
 #define PHONE_FAST_MAX_LENGTHS 32 /* possible lengths of one description */
 #define PHONE_FAST_MAX_REGIONS 32 /* regions sharing one calling code */
-#define PHONE_FAST_NCODES 1000    /* calling codes are 1 to 3 digits */
+#define PHONE_FAST_NCODES 1000	  /* calling codes are 1 to 3 digits */
 
 /* libphonenumber's constants (PhoneNumberUtil). */
 #define PHONE_MIN_NSN 2
@@ -37,11 +38,11 @@ struct phone_fast_meta {
 	int ok; /* all of it compiled and within what this file follows */
 	int country_code;
 	char cc_string[8];
-	pcre2_code *idd;	 /* international_prefix, anchored at the start */
-	pcre2_code *np;		 /* national_prefix_for_parsing; NULL if none */
-	uint32_t np_groups;	 /* capturing groups of np */
-	char *transform;	 /* national_prefix_transform_rule; NULL if none */
-	pcre2_code *leading;	 /* leading_digits; NULL if the metadata has none */
+	pcre2_code *idd;     /* international_prefix, anchored at the start */
+	pcre2_code *np;	     /* national_prefix_for_parsing; NULL if none */
+	uint32_t np_groups;  /* capturing groups of np */
+	char *transform;     /* national_prefix_transform_rule; NULL if none */
+	pcre2_code *leading; /* leading_digits; NULL if the metadata has none */
 	int same_mobile_and_fixed_line;
 	struct phone_fast_desc desc[PHONE_NDESC];
 };
@@ -61,6 +62,7 @@ static struct {
 	struct phone_fast_meta *nongeo[PHONE_FAST_NCODES];
 	struct phone_fast_code codes[PHONE_FAST_NCODES];
 	uint32_t max_groups;
+	int jit; /* every pattern JIT-compiled: matched through pcre2_jit_match() */
 	pcre2_general_context *memory; /* PCRE2 allocating with xmalloc */
 	pthread_key_t match_key;
 } phone_fast;
@@ -122,15 +124,16 @@ phone_fast_compile(const char *pattern, uint32_t options, int *ok)
 		*ok = 0;
 		return NULL;
 	}
-	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &error,
-	    &offset, NULL);
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &error, &offset,
+	    NULL);
 	if (code == NULL) {
 		*ok = 0;
 		return NULL;
 	}
 	/* Without JIT (no support on this machine) PCRE2 interprets: slower,
 	 * same answers. */
-	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0)
+		phone_fast.jit = 0;
 	if (pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 &&
 	    groups > phone_fast.max_groups)
 		phone_fast.max_groups = groups;
@@ -193,8 +196,8 @@ phone_fast_add(const struct phone_metadata *pm, void *arg)
 		const struct phone_number_desc *d = &pm->desc[k];
 
 		if (*d->pattern != '\0')
-			m->desc[k].pattern = phone_fast_compile(d->pattern,
-			    PCRE2_ANCHORED | PCRE2_ENDANCHORED, &ok);
+			m->desc[k].pattern =
+			    phone_fast_compile(d->pattern, PCRE2_ANCHORED | PCRE2_ENDANCHORED, &ok);
 		if (!phone_fast_lengths(d->lengths, d->nlengths, m->desc[k].lengths,
 			&m->desc[k].nlengths) ||
 		    !phone_fast_lengths(d->local_lengths, d->nlocal_lengths,
@@ -252,6 +255,7 @@ phone_fast_init(void)
 	int cc, i, n;
 
 	phone_fast.memory = pcre2_general_context_create(phone_fast_malloc, phone_fast_free, NULL);
+	phone_fast.jit = 1;
 	if (phone_metadata_each(phone_fast_add, NULL) != 0)
 		return;
 	for (cc = 1; cc < PHONE_FAST_NCODES; cc++) {
@@ -289,13 +293,21 @@ phone_fast_match_data(void)
 	return md;
 }
 
+static int
+phone_fast_match(const pcre2_code *code, const char *s, size_t n, pcre2_match_data *md)
+{
+	if (phone_fast.jit)
+		return pcre2_jit_match(code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+	return pcre2_match(code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+}
+
 /* libphonenumber's FullMatch of a national number against a pattern. */
 static int
 phone_fast_full(const pcre2_code *code, const char *s, size_t n)
 {
 	if (code == NULL)
 		return 0;
-	return pcre2_match(code, (PCRE2_SPTR)s, n, 0, 0, phone_fast_match_data(), NULL) >= 0;
+	return phone_fast_match(code, s, n, phone_fast_match_data()) >= 0;
 }
 
 /* libphonenumber's Consume: a match at the start; the ovector is left in
@@ -306,7 +318,7 @@ phone_fast_consume(const pcre2_code *code, const char *s, size_t n, PCRE2_SIZE *
 	pcre2_match_data *md = phone_fast_match_data();
 	int rc;
 
-	rc = pcre2_match(code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+	rc = phone_fast_match(code, s, n, md);
 	*ovector = pcre2_get_ovector_pointer(md);
 	return rc;
 }
@@ -347,8 +359,8 @@ phone_fast_test_length(const struct phone_fast_meta *m, size_t n)
 
 /* IsNumberMatchingDesc. */
 static int
-phone_fast_desc_matches(const struct phone_fast_meta *m, enum phone_desc_kind kind,
-    const char *s, size_t n)
+phone_fast_desc_matches(const struct phone_fast_meta *m, enum phone_desc_kind kind, const char *s,
+    size_t n)
 {
 	const struct phone_fast_desc *d = &m->desc[kind];
 
@@ -369,8 +381,7 @@ phone_fast_has_type(const struct phone_fast_meta *m, const char *s, size_t n)
 		if (phone_fast_desc_matches(m, k, s, n))
 			return 1;
 	}
-	return !m->same_mobile_and_fixed_line &&
-	    phone_fast_desc_matches(m, PHONE_DESC_MOBILE, s, n);
+	return !m->same_mobile_and_fixed_line && phone_fast_desc_matches(m, PHONE_DESC_MOBILE, s, n);
 }
 
 /* MaybeStripNationalPrefixAndCarrierCode (the carrier code is not kept). */
@@ -397,15 +408,16 @@ phone_fast_strip_national_prefix(const struct phone_fast_meta *m, struct phone_f
 		group = 2;
 	else if (m->np_groups == 1)
 		group = 1;
-	if (m->transform != NULL && group > 0 && (int)group < rc &&
-	    ov[2 * group] != PCRE2_UNSET && ov[2 * group + 1] > ov[2 * group]) {
+	if (m->transform != NULL && group > 0 && (int)group < rc && ov[2 * group] != PCRE2_UNSET &&
+	    ov[2 * group + 1] > ov[2 * group]) {
 		out.n = 0;
 		for (r = m->transform; *r != '\0'; r++) {
 			if (*r == '$') {
 				uint32_t g = (uint32_t)(r[1] - '0');
 				r++;
 				if ((int)g < rc && ov[2 * g] != PCRE2_UNSET) {
-					memcpy(out.s + out.n, num->s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+					memcpy(out.s + out.n, num->s + ov[2 * g],
+					    ov[2 * g + 1] - ov[2 * g]);
 					out.n += ov[2 * g + 1] - ov[2 * g];
 				}
 			} else
@@ -505,8 +517,7 @@ phone_fast_extract(const struct phone_fast_meta *m, const char *s, size_t n, int
 		rest.n = d.n - len;
 		memcpy(rest.s, d.s + len, rest.n);
 		phone_fast_strip_national_prefix(m, &rest);
-		if ((!phone_fast_full(general, d.s, d.n) &&
-			phone_fast_full(general, rest.s, rest.n)) ||
+		if ((!phone_fast_full(general, d.s, d.n) && phone_fast_full(general, rest.s, rest.n)) ||
 		    phone_fast_test_length(m, d.n) == PHONE_LENGTH_TOO_LONG) {
 			*cc = m->country_code;
 			*nat = rest;
@@ -532,7 +543,8 @@ phone_fast_no_digits(const char *text, size_t n)
 }
 
 /* The shapes followed here: digits, spaces, dots, dashes, parentheses and at
- * most one '+' before the first digit. */
+ * most one '+' before the first digit (an extension after them is taken
+ * off before). */
 static int
 phone_fast_shape(const char *text, size_t n)
 {
@@ -543,21 +555,63 @@ phone_fast_shape(const char *text, size_t n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		switch (text[i]) {
-		case '0': case '1': case '2': case '3': case '4':
-		case '5': case '6': case '7': case '8': case '9':
-			digits++;
-			break;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9': digits++; break;
 		case '+':
 			if (plus++ > 0 || digits > 0)
 				return 0;
 			break;
-		case ' ': case '.': case '-': case '(': case ')':
-			break;
-		default:
-			return 0;
+		case ' ':
+		case '.':
+		case '-':
+		case '(':
+		case ')': break;
+		default: return 0;
 		}
 	}
 	return 1;
+}
+
+/* Whether text ends in an extension written as " ext. 12", " extension 12"
+ * (up to 20 digits) or " x12" (up to 9), any case, spaces around the label
+ * and a dot after it optional: libphonenumber's extension pattern then
+ * matches from the spaces before the label, and what precedes them is the
+ * number. Returns the length of that number part (n if there is no such
+ * ending). */
+static size_t
+phone_fast_extension(const char *text, size_t n)
+{
+	static const char *const labels[] = { "extension", "ext", "x" };
+	size_t i = n, digits, j, k, len;
+
+	while (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9')
+		i--;
+	digits = n - i;
+	if (digits == 0)
+		return n;
+	while (i > 0 && text[i - 1] == ' ')
+		i--;
+	if (i > 0 && text[i - 1] == '.')
+		i--;
+	for (k = 0; k < sizeof labels / sizeof *labels; k++) {
+		len = strlen(labels[k]);
+		if (i < len || strncasecmp(text + i - len, labels[k], len) != 0)
+			continue;
+		if (digits > (k == 2 ? 9U : 20U))
+			return n;
+		for (j = i - len; j > 0 && text[j - 1] == ' '; j--)
+			;
+		return j;
+	}
+	return n;
 }
 
 /* ParseHelper, then IsValidNumber and IsPossibleNumberWithReason as the
@@ -572,18 +626,23 @@ phone_fast_parse(const char *text, size_t n, const char *region, int *ccp,
 	struct phone_fast_digits potential;
 	enum phone_fast_error error;
 	PCRE2_SIZE *ov;
-	size_t start, end, i, digits;
+	size_t start, end, i, digits, main, whole = n;
 	int cc, k;
 
 	if (phone_fast_no_digits(text, n))
 		return PHONE_NOT_A_NUMBER;
-	if (!phone_fast_shape(text, n))
+	if (n > PHONE_FAST_MAX_TEXT)
 		return PHONE_FALLBACK;
+	/* With an extension, libphonenumber goes on with the number before it
+	 * (it being a viable number: three digits or more, checked below). */
+	main = phone_fast_extension(text, n);
+	if (!phone_fast_shape(text, main))
+		return PHONE_FALLBACK;
+	n = main;
 	/* ExtractPossibleNumber: from the first '+' or digit to the last
 	 * digit (the shapes hold nothing else worth keeping at the end). */
-	for (start = 0; start < n && text[start] != '+' &&
-	     !(text[start] >= '0' && text[start] <= '9');
-	     start++)
+	for (start = 0;
+	     start < n && text[start] != '+' && !(text[start] >= '0' && text[start] <= '9'); start++)
 		;
 	for (end = n; end > start && !(text[end - 1] >= '0' && text[end - 1] <= '9'); end--)
 		;
@@ -593,6 +652,8 @@ phone_fast_parse(const char *text, size_t n, const char *region, int *ccp,
 		if (text[i] >= '0' && text[i] <= '9')
 			digits++;
 	}
+	if (main < whole && digits < 3)
+		return PHONE_FALLBACK;
 	if (end - start < PHONE_MIN_NSN)
 		return PHONE_NOT_A_NUMBER;
 	if (!(end - start == 2 && digits == 2) && digits < 3)
@@ -678,7 +739,7 @@ phone_fast_normalize(const char *text, const char *region, char *out, size_t out
 	char plus[PHONE_FAST_MAX_TEXT + 2], e164[32];
 	struct phone_fast_digits nsn;
 	const char *p;
-	int result, again, cc, len;
+	int result, again, cc, len, k;
 	size_t n;
 
 	if (text == NULL)
@@ -710,8 +771,15 @@ phone_fast_normalize(const char *text, const char *region, char *out, size_t out
 		if (again != PHONE_OK)
 			return result;
 	}
-	len = snprintf(e164, sizeof e164, "+%d%.*s", cc, (int)nsn.n, nsn.s);
-	if (len < 0 || (size_t)len >= outlen)
+	/* "+", the calling code, the national significant number. */
+	e164[0] = '+';
+	len = 1 + (cc >= 100) + (cc >= 10) + 1;
+	for (k = len - 1; k > 0; k--, cc /= 10)
+		e164[k] = (char)('0' + cc % 10);
+	memcpy(e164 + len, nsn.s, nsn.n);
+	len += (int)nsn.n;
+	e164[len] = '\0';
+	if ((size_t)len >= outlen)
 		return PHONE_TOO_LONG;
 	memcpy(out, e164, (size_t)len + 1);
 	return PHONE_OK;

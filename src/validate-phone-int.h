@@ -69,8 +69,7 @@ int phone_calling_code_regions(int cc, char (*regions)[4], int max);
 
 /* phone_normalize() as libphonenumber answers, without the fast matcher:
  * the reference the fast matcher must equal. */
-enum phone_result phone_lib_normalize(const char *text, const char *region, char *out,
-    size_t outlen);
+enum phone_result phone_lib_normalize(const char *text, const char *region, char *out, size_t outlen);
 
 /* phone_normalize() answered by the PCRE2 matcher over libphonenumber's
  * metadata for the shapes it knows (digits, one leading +, spaces, dots,

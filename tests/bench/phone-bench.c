@@ -28,8 +28,7 @@ bench_now(void)
 
 /* ns per value of one pass of fn over values; results kept in *results. */
 static double
-bench_pass(bench_fn fn, char **values, size_t n, const char *region, char (*results)[32],
-    int *codes)
+bench_pass(bench_fn fn, char **values, size_t n, const char *region, char (*results)[32], int *codes)
 {
 	double start = bench_now();
 	size_t i;

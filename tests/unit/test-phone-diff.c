@@ -147,8 +147,8 @@ diff_regroup(char *t)
 		if (t[i] >= '0' && t[i] <= '9')
 			digits[n++] = t[i];
 	}
-	o = (size_t)snprintf(out, sizeof out, "%s", prefixes[diff_below(sizeof prefixes /
-								   sizeof *prefixes)]);
+	o = (size_t)snprintf(out, sizeof out, "%s",
+	    prefixes[diff_below(sizeof prefixes / sizeof *prefixes)]);
 	for (i = 0; i < n && o < DIFF_TEXT - 8;) {
 		group = 1 + diff_below(4);
 		if (i > 0)
@@ -170,16 +170,18 @@ diff_regroup(char *t)
 static void
 diff_mutate(char *t)
 {
-	static const char *const extensions[] = { " ext. 12", " x123", "#45", ";ext=1",
-		",,12", " ext 7", " extension 99", " #", " x", " ext", " доб. 5", ";isub=12",
-		";phone-context=+49", " anexo 2", " 123#", "~12" };
-	static const char *const junk[] = { "\t", "/", "\\", "*", "#", "+", ";", ",", "'",
-		"\"", "_", ":", "[", "]", "{", "\xc2\xa0", "\xef\xbc\x91", "\xd9\xa3",
-		"\xe2\x80\x90", "\xef\xbc\x8b", "\xe3\x80\x80", "\xff", "\xc3", "x", "e",
-		"tel:", "Tel. ", "phone: ", "a", "Z", "ABC", "FLOWERS" };
-	static const char *const nonumbers[] = { "", " ", "n/a", "TBD", "call office", "#REF!",
-		"+", "()", "-", "none", "+ext", "tel:", "x", "ï¼ï¼ï¼",
-		"++", "Ⅻ", "Ù¡Ù¢Ù£Ù¤", "N/A (ask)" };
+	static const char *const extensions[] = { " ext. 12", " x123", "#45", ";ext=1", ",,12",
+		" ext 7", " extension 99", " #", " x", " ext", " доб. 5", ";isub=12",
+		";phone-context=+49", " anexo 2", " 123#", "~12", " EXT 42", " Ext. 3", " X 5",
+		" ext.123", "ext 1234567890123456789012", " x1234567890", " x123456789",
+		" extension  12345678901234567890", "  ext .  1", " ext: 12", " extn 4", ". x 2" };
+	static const char *const junk[] = { "\t", "/", "\\", "*", "#", "+", ";", ",", "'", "\"",
+		"_", ":", "[", "]", "{", "\xc2\xa0", "\xef\xbc\x91", "\xd9\xa3", "\xe2\x80\x90",
+		"\xef\xbc\x8b", "\xe3\x80\x80", "\xff", "\xc3", "x", "e", "tel:", "Tel. ",
+		"phone: ", "a", "Z", "ABC", "FLOWERS" };
+	static const char *const nonumbers[] = { "", " ", "n/a", "TBD", "call office", "#REF!", "+",
+		"()", "-", "none", "+ext", "tel:", "x", "ï¼ï¼ï¼", "++", "Ⅻ", "Ù¡Ù¢Ù£Ù¤",
+		"N/A (ask)" };
 	static const char *const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 	char digit[2] = { 0, 0 }, buf[DIFF_TEXT];
 	long at;
@@ -231,12 +233,12 @@ diff_mutate(char *t)
 	case 12: /* something else entirely: digits of any length */
 		k = diff_below(22);
 		diff_random_digits(buf, k);
-		snprintf(t, DIFF_TEXT, "%s%s", (const char *[]){ "", "+", "00", "0", "011", "(",
-						   " " }[diff_below(7)],
-		    buf);
+		snprintf(t, DIFF_TEXT, "%s%s",
+		    (const char *[]){ "", "+", "00", "0", "011", "(", " " }[diff_below(7)], buf);
 		break;
 	case 13: /* no number at all */
-		snprintf(t, DIFF_TEXT, "%s", nonumbers[diff_below(sizeof nonumbers / sizeof *nonumbers)]);
+		snprintf(t, DIFF_TEXT, "%s",
+		    nonumbers[diff_below(sizeof nonumbers / sizeof *nonumbers)]);
 		break;
 	case 14: /* spaces around */
 		diff_insert(t, 0, " ");
@@ -263,8 +265,8 @@ diff_region(const struct diff_seed *seed)
 static const char *
 diff_result_name(int r)
 {
-	static const char *const names[] = { "ok", "not-a-number", "unknown-country",
-		"too-short", "too-long", "invalid" };
+	static const char *const names[] = { "ok", "not-a-number", "unknown-country", "too-short",
+		"too-long", "invalid" };
 
 	if (r == PHONE_FALLBACK)
 		return "fallback";
@@ -302,8 +304,8 @@ diff_thread_run(void *arg)
 
 	for (i = 0; i < DIFF_THREAD_INPUTS; i++) {
 		t->outs[i][0] = '\0';
-		t->results[i] = phone_fast_normalize(t->texts[i], t->regions[i], t->outs[i],
-		    sizeof t->outs[i]);
+		t->results[i] =
+		    phone_fast_normalize(t->texts[i], t->regions[i], t->outs[i], sizeof t->outs[i]);
 	}
 	return NULL;
 }
@@ -361,8 +363,7 @@ main(int argc, char **argv)
 	phone_examples_regions(diff_add_region, NULL);
 	printf("1..4\n");
 	printf("%s 1 - %zu seeds from libphonenumber's examples in %zu regions\n",
-	    diff.nseeds > 1000 && diff.nregions > 200 ? "ok" : "not ok", diff.nseeds,
-	    diff.nregions);
+	    diff.nseeds > 1000 && diff.nregions > 200 ? "ok" : "not ok", diff.nseeds, diff.nregions);
 	printf("%s 2 - %d threads answering the same %d inputs at once agree with "
 	       "libphonenumber\n",
 	    diff_threads() == 0 ? "ok" : "not ok", DIFF_THREADS, DIFF_THREAD_INPUTS);
@@ -378,16 +379,15 @@ main(int argc, char **argv)
 		if (fast == (int)lib && (lib != PHONE_OK || strcmp(lib_out, fast_out) == 0))
 			continue;
 		if (disagreements++ < 20)
-			printf("# differs: \"%s\" region %s: libphonenumber %s %s, fast %s %s\n", text,
-			    region ? region : "(none)", diff_result_name(lib), lib_out,
+			printf("# differs: \"%s\" region %s: libphonenumber %s %s, fast %s %s\n",
+			    text, region ? region : "(none)", diff_result_name(lib), lib_out,
 			    diff_result_name(fast), fast_out);
 	}
 	printf("%s 3 - %" PRIu64 " inputs, %" PRIu64 " answered by the fast matcher, %" PRIu64
 	       " disagreements with libphonenumber\n",
 	    disagreements == 0 ? "ok" : "not ok", count, answered, disagreements);
 	printf("# the fast matcher's answers: %" PRIu64 " ok, %" PRIu64 " not a number, %" PRIu64
-	       " unknown country, %" PRIu64 " too short, %" PRIu64 " too long, %" PRIu64
-	       " invalid\n",
+	       " unknown country, %" PRIu64 " too short, %" PRIu64 " too long, %" PRIu64 " invalid\n",
 	    kinds[0], kinds[1], kinds[2], kinds[3], kinds[4], kinds[5]);
 	/* A matcher that gave every input back to libphonenumber would agree
 	 * trivially: most generated inputs have the shapes it follows. */
