@@ -510,7 +510,8 @@ phone_fast_extract(const struct phone_fast_meta *m, const char *s, size_t n, int
 		memcpy(nat->s, d.s + len, nat->n);
 		return PHONE_FAST_NO_ERROR;
 	}
-	len = strlen(m != NULL ? m->cc_string : "");
+	/* Written with the default region's calling code but no '+'? */
+	len = m != NULL ? strlen(m->cc_string) : 0;
 	if (m != NULL && d.n >= len && memcmp(d.s, m->cc_string, len) == 0) {
 		const pcre2_code *general = m->desc[PHONE_DESC_GENERAL].pattern;
 
