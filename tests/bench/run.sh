@@ -4,8 +4,9 @@
 # sluice, then by tests/bench/baseline.py (plain Python csv + sqlite3 doing
 # the same upserts); then into a throwaway local PostgreSQL server, next to
 # \copy + INSERT … ON CONFLICT done by hand. Prints rows/s, wall time and
-# peak RSS of each, and the ratios. Everything it writes lives in a temporary directory under the build
-# directory and is removed at the end.
+# peak RSS of each, and the ratios; then the phone column validated both
+# ways (tests/bench/phone-bench). Everything it writes lives in a temporary
+# directory under the build directory and is removed at the end.
 set -eu
 
 : "${SLUICE:?SLUICE must name the sluice binary}"
@@ -201,4 +202,11 @@ keys = ["total", "created", "updated", "unchanged", "rejected"]
 print("          xlsx counts " + ("match the CSV import" if all(a[k] == b[k] for k in keys)
       else "DIFFER from the CSV import: %r" % {k: (a[k], b[k]) for k in keys}))
 PY
+fi
+
+# The phone column alone, validated by plain libphonenumber and by sluice's
+# phone validator side by side (what make bench-phones prints).
+if [ -n "${PHONE_BENCH:-}" ] && [ -x "$PHONE_BENCH" ]; then
+	"$PHONE_BENCH" "$work/contacts.csv" "Phone 1 - Value" US 1 ||
+		echo "phones    the phone validator's answers DIFFER from libphonenumber's"
 fi
