@@ -145,7 +145,8 @@ phone_fast_lengths(const int *from, int n, int *to, int *nto)
 {
 	if (n > PHONE_FAST_MAX_LENGTHS)
 		return 0;
-	memcpy(to, from, (size_t)n * sizeof *to);
+	if (n > 0)
+		memcpy(to, from, (size_t)n * sizeof *to);
 	*nto = n;
 	return 1;
 }
