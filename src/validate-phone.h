@@ -23,7 +23,7 @@ enum phone_result {
 
 /* Parses text as a phone number, with region (ISO 3166 alpha-2, e.g. "US")
  * for numbers written without +CC, and on success writes its E.164 form
- * ("+15551234567") to out. The first call compiles the metadata (~20 ms). */
+ * ("+15551234567") to out. The first call compiles the metadata (tens of ms). */
 enum phone_result phone_normalize(const char *text, const char *region, char *out, size_t outlen);
 
 /* 1 if region is a region libphonenumber knows ("US", "DE", …). */
