@@ -114,6 +114,25 @@ cli_open(const char *db, struct store **st, struct journal **j)
 		return -1;
 	}
 	*j = journal_open(*st);
+	/* A journal that cannot be read (a file that is no database) is said
+	 * so, not shown as a history without imports. One without sluice's
+	 * tables reads as empty. */
+	struct import_row *rows;
+	size_t n;
+	int rc = journal_imports(*j, 1, &rows, &n);
+	journal_imports_free(rows, n);
+	if (rc < 0) {
+		char *shown = store_target_shown(db);
+		char *why = text_escape(journal_errmsg(*j));
+		cli_error("database",
+		    _("sluice: cannot read the imports in %s: %s Give the --db path of a database sluice imported into.\n"),
+		    shown, why);
+		free(why);
+		free(shown);
+		journal_close(*j);
+		store_close(*st);
+		return -1;
+	}
 	return 0;
 }
 

@@ -17,6 +17,7 @@ CLI_TESTS = \
 	tests/cli/json-output.sh \
 	tests/cli/history-and-show.sh \
 	tests/cli/history-filters.sh \
+	tests/cli/history-of-a-file-that-is-no-database.sh \
 	tests/cli/exit-codes-and-usage.sh \
 	tests/cli/busy-retry.sh \
 	tests/cli/rollback.sh \
