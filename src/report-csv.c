@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "report-int.h"
 #include "summary.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* English whatever the language, so that it never matches a schema's
@@ -24,11 +25,21 @@
 static void
 csv_field(FILE *fp, const char *s, int first, struct report_stats *stats)
 {
+	static int terminal = -1;
 	unsigned what;
 	char *text = report_cell_text(s ? s : "", 0, 1, &what);
 	char *quoted = report_csv_quote(text);
 	if (what & REPORT_NEUTRALIZED)
 		stats->neutralized++;
+	/* Cells never reach a terminal raw: standard output that is one
+	 * gets them escaped (a file or a pipe gets the bytes). */
+	if (terminal < 0)
+		terminal = isatty(STDOUT_FILENO);
+	if (fp == stdout && terminal) {
+		char *shown = text_escape(quoted);
+		free(quoted);
+		quoted = shown;
+	}
 	if (!first)
 		fputc(',', fp);
 	fputs(quoted, fp);

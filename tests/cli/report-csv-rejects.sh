@@ -68,6 +68,15 @@ run_sluice report "$id" --db my.db --csv-rejects -
 assert_exit 0 "--csv-rejects - writes to standard output"
 ok "the same CSV on standard output" cmp out rejected.csv
 
+# On a terminal, a cell's control characters are shown escaped, never sent.
+printf 'First Name,Last Name,E-mail Address,Mobile Phone\nEve,\033]0;pwned\007\033[2J,eve@,212-736-5000\n' >escape.csv
+run_sluice import escape.csv --db esc.db
+"$PYTHON" -c 'import pty, sys; pty.spawn(sys.argv[1:])' "$SLUICE" report 1 --db esc.db --csv-rejects - >tty.out 2>&1
+ok "on a terminal, no escape character is written" sh -c "! grep -q \"\$(printf '\033')\" tty.out"
+assert_match "$(cat tty.out)" '\\x1b\]0;pwned\\x07\\x1b\[2J' "the sequence is shown escaped"
+run_sluice report 1 --db esc.db --csv-rejects -
+ok "into a pipe the bytes are the cell's" grep -q "$(printf '\033')" out
+
 # Corrected: no row is rejected any more.
 run_sluice report "$id" --db my.db --xlsx report.xlsx
 ok "the bad values are corrected where the errors point" report_check fix report.xlsx rejected.csv fixed.csv
