@@ -14,6 +14,9 @@
 #include "text.h"
 #include "xmalloc.h"
 
+/* The largest mapping file read: far more than any mapping needs. */
+#define MAPPING_FILE_MAX (1024 * 1024)
+
 static const struct {
 	const char *name;
 	const char *label;
@@ -310,9 +313,11 @@ mapping_apply(struct mapping *m, const struct schema *schema, const char *spec, 
 int
 mapping_apply_file(struct mapping *m, const struct schema *schema, const char *path, char **cause)
 {
-	FILE *fp = fopen(path, "r");
+	char *why = NULL;
+	FILE *fp = text_file_open(path, MAPPING_FILE_MAX, &why);
 	if (fp == NULL) {
-		*cause = xasprintf(_("Cannot read the mapping file %s: %s."), path, strerror(errno));
+		*cause = xasprintf(_("Cannot read the mapping file %s: %s."), path, why);
+		free(why);
 		return -1;
 	}
 	char *line = NULL;

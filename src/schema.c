@@ -15,7 +15,11 @@
 
 #include "i18n.h"
 #include "schema.h"
+#include "text.h"
 #include "xmalloc.h"
+
+/* The largest schema file read: far more than any schema needs. */
+#define SCHEMA_FILE_MAX (1024 * 1024)
 
 struct schema_parse {
 	struct schema *schema;
@@ -557,9 +561,11 @@ schema_load(const char *name_or_path, char **cause)
 		    name_or_path);
 		return NULL;
 	}
-	FILE *fp = fopen(path, "r");
+	char *why = NULL;
+	FILE *fp = text_file_open(path, SCHEMA_FILE_MAX, &why);
 	if (fp == NULL) {
-		*cause = xasprintf(_("Cannot read the schema file %s: %s."), path, strerror(errno));
+		*cause = xasprintf(_("Cannot read the schema file %s: %s."), path, why);
+		free(why);
 		free(path);
 		return NULL;
 	}

@@ -3,9 +3,15 @@
  * screen sanitizing belong to tui-text.c, not here. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -320,4 +326,33 @@ text_trim(char *s)
 	memmove(s, s + start, end - start);
 	s[end - start] = '\0';
 	return s;
+}
+
+FILE *
+text_file_open(const char *path, size_t max, char **why)
+{
+	struct stat st;
+	/* Without waiting: opening a FIFO would wait for a writer. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1) {
+		*why = xstrdup(strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = xstrdup(_("it is not a regular file"));
+		close(fd);
+		return NULL;
+	}
+	if ((uintmax_t)st.st_size > (uintmax_t)max) {
+		*why =
+		    xasprintf(_("it is larger than %zu KiB, which no such file needs"), max / 1024);
+		close(fd);
+		return NULL;
+	}
+	FILE *fp = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "r") : NULL;
+	if (fp == NULL) {
+		*why = xstrdup(strerror(errno));
+		close(fd);
+	}
+	return fp;
 }

@@ -4,6 +4,7 @@
 #define SLUICE_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Returns the offset of the first byte of s[0..len) that is not part of a
  * well-formed UTF-8 sequence, or (size_t)-1 when all of it is valid. */
@@ -26,5 +27,11 @@ char *text_escape(const char *s);
 /* Trims ASCII white space (and non-breaking spaces) at both ends in place;
  * returns s. */
 char *text_trim(char *s);
+
+/* Opens a small settings file (a schema, a mapping file) for reading: a
+ * regular file of at most max bytes, so that /dev/zero or a FIFO is
+ * refused at once instead of read forever. NULL and *why (a new string:
+ * strerror's, or a phrase) when it cannot be. */
+FILE *text_file_open(const char *path, size_t max, char **why);
 
 #endif

@@ -62,4 +62,20 @@ assert_match "$(cat err)" Fax "the message names the unknown header"
 assert_eq "$(test -f bad.db && sq bad.db "SELECT count(*) FROM sqlite_master WHERE name IN ('contacts', 'sluice_imports')" || echo 0)" 0 \
 	"a bad --map writes nothing"
 
+# Settings files are small regular files: /dev/zero or a FIFO is refused at
+# once instead of read forever (the timeout only keeps a failure short).
+for opt in --schema --map-file; do
+	timeout 30 "$SLUICE" import odd.csv --db bad.db $opt /dev/zero >out 2>err
+	assert_eq "$?" 2 "$opt /dev/zero: refused with exit code 2"
+	assert_match "$(cat err)" "/dev/zero: it is not a regular file" "$opt /dev/zero: says why"
+done
+mkfifo fifo
+timeout 30 "$SLUICE" import odd.csv --db bad.db --schema ./fifo >out 2>err
+assert_eq "$?" 2 "--schema FIFO: refused with exit code 2"
+assert_match "$(cat err)" "fifo: it is not a regular file" "--schema FIFO: says why"
+head -c 2000000 /dev/zero | tr '\0' '#' >huge.schema
+run_sluice import odd.csv --db bad.db --schema ./huge.schema
+assert_exit 2 "a schema file of 2 MB is refused"
+assert_match "$(cat err)" "larger than 1024 KiB" "and says why"
+
 done_testing
