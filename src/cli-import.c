@@ -388,6 +388,7 @@ enum {
 	OPT_RECONNECT_FOR,
 	OPT_CONNECT_TIMEOUT,
 	OPT_STATEMENT_TIMEOUT,
+	OPT_THREADS,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -415,6 +416,8 @@ const struct cli_option cli_import_options[] = {
 	{ "retry-base", required_argument, OPT_RETRY_BASE, N_("--retry-base MS"),
 	    N_("first wait before a retry, doubled each time (default: %d)"),
 	    ENGINE_DEFAULT_RETRY_BASE_MS },
+	{ "threads", required_argument, OPT_THREADS, N_("--threads N"),
+	    N_("threads validating rows (default: one per core)"), 0 },
 	{ "region", required_argument, OPT_REGION, N_("--region CC"),
 	    N_("phone region for numbers without +country code"), 0 },
 	{ "delimiter", required_argument, OPT_DELIMITER, N_("--delimiter C"),
@@ -460,6 +463,7 @@ const struct cli_option cli_resume_options[] = {
 	{ "max-duration", required_argument, OPT_MAX_DURATION, NULL, NULL, 0 },
 	{ "retries", required_argument, OPT_RETRIES, NULL, NULL, 0 },
 	{ "retry-base", required_argument, OPT_RETRY_BASE, NULL, NULL, 0 },
+	{ "threads", required_argument, OPT_THREADS, NULL, NULL, 0 },
 	{ "reconnect-for", required_argument, OPT_RECONNECT_FOR, NULL, NULL, 0 },
 	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT, NULL, NULL, 0 },
 	{ "statement-timeout", required_argument, OPT_STATEMENT_TIMEOUT, NULL, NULL, 0 },
@@ -492,6 +496,8 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 	case OPT_RETRIES: return cli_number("--retries", arg, 0, 100, &o->retries) != 0 ? -1 : 1;
 	case OPT_RETRY_BASE:
 		return cli_number("--retry-base", arg, 1, 60000, &o->retry_base_ms) != 0 ? -1 : 1;
+	case OPT_THREADS:
+		return cli_number("--threads", arg, 1, ENGINE_MAX_THREADS, &o->threads) != 0 ? -1 : 1;
 	case OPT_RECONNECT_FOR:
 		o->reconnect_for_s = strcmp(arg, "0") == 0 ? 0 : cli_duration_parse(arg);
 		if (o->reconnect_for_s < 0) {

@@ -1,7 +1,9 @@
-/* The batch loop. A reader thread turns source rows into validated records,
- * a batch at a time, into a bounded queue; the calling thread writes each
- * batch in one transaction with its journal, retrying transient failures
- * with backoff and replaying a failing batch row by row. */
+/* The batch loop. A reader thread turns source rows into records, a batch
+ * at a time, into a bounded queue; validator threads (one per core) check
+ * the rows in chunks, oldest batch first; the worker thread writes each
+ * batch, in file order, in one transaction with its journal, retrying
+ * transient failures with backoff and replaying a failing batch row by
+ * row. */
 #include "config.h"
 
 #include <errno.h>
@@ -27,8 +29,9 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-/* A bump allocator for one batch: everything a batch's records hold is
- * freed at once when the batch is reused. */
+/* A bump allocator for one chunk of a batch: everything its records hold
+ * is freed at once when the batch is reused, and its memory kept for the
+ * next rows, so that a running import does not go back to malloc. */
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;
@@ -36,10 +39,11 @@ struct arena_chunk {
 };
 
 struct arena {
-	struct arena_chunk *head;
+	struct arena_chunk *head;  /* in use, newest first */
+	struct arena_chunk *spare; /* emptied by arena_reset */
 };
 
-#define ARENA_CHUNK (256 * 1024)
+#define ARENA_CHUNK (64 * 1024)
 
 static void *
 arena_alloc(struct arena *a, size_t n)
@@ -47,9 +51,14 @@ arena_alloc(struct arena *a, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	struct arena_chunk *c = a->head;
 	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		c = xmalloc(sizeof *c + size);
-		c->size = size;
+		if (a->spare != NULL && a->spare->size >= n) {
+			c = a->spare;
+			a->spare = c->next;
+		} else {
+			size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+			c = xmalloc(sizeof *c + size);
+			c->size = size;
+		}
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
@@ -66,34 +75,61 @@ arena_strdup(struct arena *a, const char *s)
 	return memcpy(arena_alloc(a, n), s, n);
 }
 
-/* Keeps the largest chunk for the next batch, frees the others. */
+/* Empties the arena: its chunks of the usual size become spares, a
+ * larger one (a huge row) is freed. */
 static void
 arena_reset(struct arena *a)
 {
-	struct arena_chunk *keep = NULL;
 	for (struct arena_chunk *c = a->head, *next; c != NULL; c = next) {
 		next = c->next;
-		if (keep == NULL || c->size > keep->size) {
-			free(keep);
-			keep = c;
+		if (c->size == ARENA_CHUNK) {
+			c->next = a->spare;
+			a->spare = c;
 		} else
 			free(c);
 	}
-	if (keep != NULL) {
-		keep->used = 0;
-		keep->next = NULL;
-	}
-	a->head = keep;
+	a->head = NULL;
 }
 
+static void
+arena_free(struct arena *a)
+{
+	arena_reset(a);
+	for (struct arena_chunk *c = a->spare, *next; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->spare = NULL;
+}
+
+/* Rows a validator thread takes at a time: small enough that every core
+ * works on the batch the writer waits for. */
+#define ENGINE_CHUNK_ROWS 256
+
+/* A batch on its way: filled by the reader, handed to the validators a
+ * chunk at a time as its chunks fill, written once sealed and validated. */
 struct batch {
 	uint64_t number; /* 1-based */
-	size_t n;
+	size_t n;	 /* rows read into it; final once sealed */
 	struct record *records;
-	struct arena arena;
+	struct arena arena;   /* the writer's: errors the store adds */
+	struct arena *arenas; /* one per chunk: its rows' cells, values and
+			       * validation errors */
+	char **row_errors;    /* the source's complaint about each row, or NULL */
+	/* Under the engine's lock: */
+	size_t ready;	    /* rows handed to the validators */
+	size_t taken;	    /* chunks a validator took */
+	size_t validated;   /* chunks validated */
+	int sealed;	    /* the reader is done with it */
 	int last;	    /* the source ended after this batch */
 	struct batch *next; /* in a queue */
 };
+
+static size_t
+batch_chunks(size_t rows)
+{
+	return (rows + ENGINE_CHUNK_ROWS - 1) / ENGINE_CHUNK_ROWS;
+}
 
 struct engine {
 	struct engine_options o; /* a copy; for a resume, filled from the journal */
@@ -101,7 +137,8 @@ struct engine {
 	char *owned[8]; /* strings o points to that the engine owns */
 	size_t nowned;
 	struct schema *schema;
-	struct validator *validator;
+	struct validator **validators; /* one per validator thread */
+	unsigned nthreads;
 	struct source *source;
 	struct mapping *mapping;
 	struct store *store;
@@ -110,12 +147,17 @@ struct engine {
 	struct import_row *resumed;	  /* the import a resume continues */
 	enum engine_refusal_kind refusal; /* what a failing setup step concerns */
 
-	/* The queue between the reader and the writer. */
+	/* The queue from the reader through the validators to the writer,
+	 * in file order. cond wakes the reader and the writer, vcond the
+	 * validators. */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct batch batches[3];
+	pthread_cond_t cond, vcond;
+	struct batch *batches;
+	size_t nbatches;
 	struct batch *free_batches;
 	struct batch *full_head, *full_tail;
+	int validators_quit;
+	pthread_t *validator_threads;
 	atomic_int stop;      /* the writer stopped: read on only to count */
 	char *read_error;     /* the rest of the file could not be read */
 	uint64_t skip_rows;   /* resume: rows before the cursor */
@@ -248,12 +290,13 @@ engine_row_problem(void *ctx, int field, int column, const char *message, const 
 	p->r->errors[p->r->nerrors - 1].dropped = dropped;
 }
 
-/* Turns one source row into a validated record. */
+/* Turns one source row into record i of b, cells copied and fixes
+ * applied; validated later (engine_validate_record). The reader's. */
 static void
-engine_validate_row(struct engine *e, struct batch *b, const struct row *row, struct record *r)
+engine_read_row(struct engine *e, struct batch *b, size_t i, const struct row *row)
 {
-	const struct schema *s = e->schema;
-	struct arena *a = &b->arena;
+	struct arena *a = &b->arenas[i / ENGINE_CHUNK_ROWS];
+	struct record *r = &b->records[i];
 	memset(r, 0, sizeof *r);
 	r->row_no = row->number;
 	r->line_no = row->line;
@@ -263,68 +306,97 @@ engine_validate_row(struct engine *e, struct batch *b, const struct row *row, st
 		r->cells[c] = arena_strdup(a, row->cells[c]);
 	while (e->next_fix < e->nfixes && e->fixes[e->next_fix].row < row->number)
 		e->next_fix++;
-	for (size_t i = e->next_fix; i < e->nfixes && e->fixes[i].row == row->number; i++)
-		if (e->fixes[i].column < row->ncells)
-			r->cells[e->fixes[i].column] = arena_strdup(a, e->fixes[i].value);
+	for (size_t k = e->next_fix; k < e->nfixes && e->fixes[k].row == row->number; k++)
+		if (e->fixes[k].column < row->ncells)
+			r->cells[e->fixes[k].column] = arena_strdup(a, e->fixes[k].value);
+	b->row_errors[i] = row->error != NULL ? arena_strdup(a, row->error) : NULL;
+}
+
+/* Validates record i of b with v: its values and validation errors go
+ * into its chunk's arena. A validator thread's. */
+static void
+engine_validate_record(struct engine *e, struct validator *v, struct batch *b, size_t i)
+{
+	const struct schema *s = e->schema;
+	struct arena *a = &b->arenas[i / ENGINE_CHUNK_ROWS];
+	struct record *r = &b->records[i];
 	r->values = arena_alloc(a, s->nfields * sizeof *r->values);
 	r->outcome = OUTCOME_NOT_PROCESSED;
 
 	struct engine_problems p = { .a = a, .r = r, .s = s };
-	r->invalid = validate_row(e->validator, e->mapping->column, r->cells, r->ncells, row->error,
+	r->invalid = validate_row(v, e->mapping->column, r->cells, r->ncells, b->row_errors[i],
 			 r->values, engine_row_problem, &p) > 0;
-	/* The values move into the batch's arena. */
+	/* The values move into the chunk's arena. */
 	for (size_t f = 0; f < s->nfields; f++)
 		if (r->values[f] != NULL) {
-			char *v = r->values[f];
-			r->values[f] = arena_strdup(a, v);
-			free(v);
+			char *val = r->values[f];
+			r->values[f] = arena_strdup(a, val);
+			free(val);
 		}
 	r->nvalidation = r->nerrors;
 	if (r->invalid)
 		r->outcome = OUTCOME_REJECTED;
 }
 
+/* The reader takes a free batch and puts it at the end of the queue,
+ * where the validators see its chunks as they fill. */
 static struct batch *
-engine_take_free(struct engine *e)
+engine_take_free(struct engine *e, uint64_t number)
 {
 	pthread_mutex_lock(&e->lock);
 	while (e->free_batches == NULL)
 		pthread_cond_wait(&e->cond, &e->lock);
 	struct batch *b = e->free_batches;
 	e->free_batches = b->next;
-	pthread_mutex_unlock(&e->lock);
 	arena_reset(&b->arena);
-	b->n = 0;
-	b->last = 0;
+	for (size_t c = 0; c < batch_chunks(e->o.batch_size); c++)
+		arena_reset(&b->arenas[c]);
+	b->number = number;
+	b->n = b->ready = b->taken = b->validated = 0;
+	b->sealed = b->last = 0;
 	b->next = NULL;
-	return b;
-}
-
-static void
-engine_push_full(struct engine *e, struct batch *b)
-{
-	pthread_mutex_lock(&e->lock);
 	if (e->full_tail)
 		e->full_tail->next = b;
 	else
 		e->full_head = b;
 	e->full_tail = b;
-	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+	return b;
+}
+
+/* Hands the rows of b read so far to the validators; sealed: b is
+ * complete (last: the source ended with it). */
+static void
+engine_hand_over(struct engine *e, struct batch *b, int sealed, int last)
+{
+	pthread_mutex_lock(&e->lock);
+	b->ready = b->n;
+	if (sealed) {
+		b->sealed = 1;
+		b->last = last;
+		pthread_cond_broadcast(&e->cond);
+	}
+	pthread_cond_broadcast(&e->vcond);
 	pthread_mutex_unlock(&e->lock);
 }
 
+/* The head of the queue once it is sealed and validated: rows in file
+ * order, batches in file order. */
 static struct batch *
 engine_take_full(struct engine *e)
 {
 	pthread_mutex_lock(&e->lock);
-	while (e->full_head == NULL)
+	for (;;) {
+		struct batch *b = e->full_head;
+		if (b != NULL && b->sealed && b->validated == batch_chunks(b->n)) {
+			e->full_head = b->next;
+			if (e->full_head == NULL)
+				e->full_tail = NULL;
+			pthread_mutex_unlock(&e->lock);
+			return b;
+		}
 		pthread_cond_wait(&e->cond, &e->lock);
-	struct batch *b = e->full_head;
-	e->full_head = b->next;
-	if (e->full_head == NULL)
-		e->full_tail = NULL;
-	pthread_mutex_unlock(&e->lock);
-	return b;
+	}
 }
 
 static void
@@ -337,10 +409,52 @@ engine_give_back(struct engine *e, struct batch *b)
 	pthread_mutex_unlock(&e->lock);
 }
 
-/* The reader thread: fills batches until the source ends. On a resume it
- * first passes over the rows before the cursor. Once the writer has
- * stopped, it only counts the remaining rows, so that the import can say
- * exactly how many were not processed. */
+struct engine_validator_arg {
+	struct engine *e;
+	struct validator *v;
+};
+
+/* A validator thread: takes the first chunk not taken yet, oldest batch
+ * first, so that the batch the writer waits for is done first, until
+ * engine_run tells it to quit. */
+static void *
+engine_validator(void *arg)
+{
+	struct engine_validator_arg *va = arg;
+	struct engine *e = va->e;
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		struct batch *b = e->full_head;
+		while (b != NULL && b->taken >= batch_chunks(b->ready))
+			b = b->next;
+		if (b == NULL) {
+			if (e->validators_quit)
+				break;
+			pthread_cond_wait(&e->vcond, &e->lock);
+			continue;
+		}
+		size_t c = b->taken++;
+		size_t first = c * ENGINE_CHUNK_ROWS;
+		size_t end =
+		    first + ENGINE_CHUNK_ROWS < b->ready ? first + ENGINE_CHUNK_ROWS : b->ready;
+		pthread_mutex_unlock(&e->lock);
+		for (size_t i = first; i < end; i++)
+			engine_validate_record(e, va->v, b, i);
+		pthread_mutex_lock(&e->lock);
+		b->validated++;
+		if (b->sealed && b->validated == batch_chunks(b->n))
+			pthread_cond_broadcast(&e->cond);
+	}
+	pthread_mutex_unlock(&e->lock);
+	free(va);
+	return NULL;
+}
+
+/* The reader thread: fills batches until the source ends, handing each
+ * chunk to the validators as it fills. On a resume it first passes over
+ * the rows before the cursor. Once the writer has stopped, it only counts
+ * the remaining rows, so that the import can say exactly how many were
+ * not processed. */
 static void *
 engine_reader(void *arg)
 {
@@ -348,8 +462,7 @@ engine_reader(void *arg)
 	uint64_t number = e->first_batch, rows = 0;
 	int done = 0;
 	while (!done) {
-		struct batch *b = engine_take_free(e);
-		b->number = ++number;
+		struct batch *b = engine_take_free(e, ++number);
 		while (b->n < e->o.batch_size) {
 			struct row *row;
 			char *cause = NULL;
@@ -370,16 +483,14 @@ engine_reader(void *arg)
 			atomic_store_explicit(&e->bytes_read, offset, memory_order_relaxed);
 			if (rows <= e->skip_rows || atomic_load(&e->stop))
 				continue;
-			engine_validate_row(e, b, row, &b->records[b->n++]);
+			engine_read_row(e, b, b->n++, row);
+			if (b->n % ENGINE_CHUNK_ROWS == 0)
+				engine_hand_over(e, b, 0, 0);
 		}
-		b->last = done;
 		if (done)
 			atomic_store(&e->read_done, 1);
-		if (atomic_load(&e->stop) && !done) {
-			engine_give_back(e, b);
-			continue;
-		}
-		engine_push_full(e, b);
+		/* Once the writer has stopped, a batch goes by unwritten. */
+		engine_hand_over(e, b, 1, done);
 	}
 	return NULL;
 }
@@ -1335,7 +1446,10 @@ engine_free(struct engine *e)
 	mapping_free(e->mapping);
 	if (e->source)
 		source_close(e->source);
-	validator_free(e->validator);
+	for (unsigned t = 0; e->validators != NULL && t < e->nthreads; t++)
+		validator_free(e->validators[t]);
+	free(e->validators);
+	free(e->validator_threads);
 	journal_close(e->journal);
 	if (e->store)
 		store_close(e->store);
@@ -1352,13 +1466,19 @@ engine_free(struct engine *e)
 	free(e->fixes);
 	for (size_t i = 0; i < e->nowned; i++)
 		free(e->owned[i]);
-	for (int i = 0; i < 3; i++) {
-		arena_reset(&e->batches[i].arena);
-		free(e->batches[i].arena.head);
-		free(e->batches[i].records);
+	for (size_t i = 0; i < e->nbatches; i++) {
+		struct batch *b = &e->batches[i];
+		arena_free(&b->arena);
+		for (size_t c = 0; c < batch_chunks(e->o.batch_size); c++)
+			arena_free(&b->arenas[c]);
+		free(b->arenas);
+		free(b->row_errors);
+		free(b->records);
 	}
+	free(e->batches);
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->cond);
+	pthread_cond_destroy(&e->vcond);
 	progress_destroy(&e->progress);
 	engine_result_clear(&e->res);
 	free(e);
@@ -1380,10 +1500,13 @@ engine_setup(struct engine *e, char **cause)
 	e->schema = schema_load(e->o.schema ? e->o.schema : "contacts", cause);
 	if (e->schema == NULL)
 		return -1;
-	e->validator = validator_new(e->schema, e->o.region, cause);
-	if (e->validator == NULL)
-		return -1;
-	validator_set_invalid_values(e->validator, e->o.invalid_values);
+	e->validators = xcalloc(e->nthreads, sizeof *e->validators);
+	for (unsigned t = 0; t < e->nthreads; t++) {
+		e->validators[t] = validator_new(e->schema, e->o.region, cause);
+		if (e->validators[t] == NULL)
+			return -1;
+		validator_set_invalid_values(e->validators[t], e->o.invalid_values);
+	}
 	e->refusal = ENGINE_REFUSED_FILE;
 	struct source_options so = {
 		.delimiter = e->o.delimiter,
@@ -1625,6 +1748,12 @@ engine_run(void *arg)
 {
 	struct engine *e = arg;
 	pthread_t reader;
+	e->validator_threads = xcalloc(e->nthreads, sizeof *e->validator_threads);
+	for (unsigned t = 0; t < e->nthreads; t++) {
+		struct engine_validator_arg *va = xmalloc(sizeof *va);
+		*va = (struct engine_validator_arg){ .e = e, .v = e->validators[t] };
+		pthread_create(&e->validator_threads[t], NULL, engine_validator, va);
+	}
 	pthread_create(&reader, NULL, engine_reader, e);
 	engine_publish(e, STATUS_RUNNING);
 
@@ -1675,6 +1804,12 @@ engine_run(void *arg)
 			break;
 	}
 	pthread_join(reader, NULL);
+	pthread_mutex_lock(&e->lock);
+	e->validators_quit = 1;
+	pthread_cond_broadcast(&e->vcond);
+	pthread_mutex_unlock(&e->lock);
+	for (unsigned t = 0; t < e->nthreads; t++)
+		pthread_join(e->validator_threads[t], NULL);
 	engine_conclude(e, ss);
 	atomic_store(&e->running, 0);
 	return NULL;
@@ -1687,6 +1822,15 @@ engine_fix_order(const void *a, const void *b)
 	if (x->row != y->row)
 		return x->row < y->row ? -1 : 1;
 	return x->column < y->column ? -1 : x->column > y->column;
+}
+
+unsigned
+engine_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > ENGINE_MAX_THREADS ? ENGINE_MAX_THREADS : (unsigned)n;
 }
 
 const char *
@@ -1730,7 +1874,9 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	e->error_type = -1;
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
+	pthread_cond_init(&e->vcond, NULL);
 	progress_init(&e->progress);
+	e->nthreads = opts->threads > 0 ? opts->threads : engine_default_threads();
 	e->res.samples = xcalloc(ENGINE_MAX_SAMPLES, sizeof *e->res.samples);
 	if (opts->nfixes > 0) {
 		e->nfixes = opts->nfixes;
@@ -1783,10 +1929,18 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 		return NULL;
 	}
 
-	for (int i = 0; i < 3; i++) {
-		e->batches[i].records = xcalloc(e->o.batch_size, sizeof *e->batches[i].records);
-		e->batches[i].next = e->free_batches;
-		e->free_batches = &e->batches[i];
+	/* One batch written, one validated ahead, one read (and validated
+	 * as its chunks fill): more would only hold memory, as every
+	 * validator works on the oldest batch first. */
+	e->nbatches = 3;
+	e->batches = xcalloc(e->nbatches, sizeof *e->batches);
+	for (size_t i = 0; i < e->nbatches; i++) {
+		struct batch *b = &e->batches[i];
+		b->records = xcalloc(e->o.batch_size, sizeof *b->records);
+		b->row_errors = xcalloc(e->o.batch_size, sizeof *b->row_errors);
+		b->arenas = xcalloc(batch_chunks(e->o.batch_size), sizeof *b->arenas);
+		b->next = e->free_batches;
+		e->free_batches = b;
 	}
 	if (e->o.start_paused)
 		atomic_store(&e->paused, 1);

@@ -1,7 +1,7 @@
 /* The engine: one import from a file to the store, in numbered batches,
  * each committed with its journal in one transaction. It runs on a worker
- * thread; a reader thread parses and validates batch k+1 while batch k is
- * written. Watchers read a progress snapshot and an event ring (progress.h)
+ * thread; a reader thread parses batch k+1 and validator threads (one per
+ * core) check its rows while batch k is written. Watchers read a progress snapshot and an event ring (progress.h)
  * and may pause, resume or cancel. Knows nothing of terminals. */
 #ifndef SLUICE_ENGINE_H
 #define SLUICE_ENGINE_H
@@ -24,6 +24,8 @@
 /* How long one statement may take on a database server; an answer that
  * does not come a little after that is a server gone silent. */
 #define ENGINE_DEFAULT_STATEMENT_TIMEOUT_S 300
+/* The most validator threads an import may have (--threads). */
+#define ENGINE_MAX_THREADS 256
 #define ENGINE_MAX_SAMPLES 20
 #define ENGINE_MAX_MATCH_SAMPLES 5
 
@@ -43,6 +45,7 @@ struct engine_options {
 	unsigned batch_size;
 	unsigned retries;
 	unsigned retry_base_ms;
+	unsigned threads;     /* validator threads; 0: one per core */
 	const char *region;   /* NULL: the schema's */
 	int delimiter;	      /* 0: sniff */
 	const char *sheet;    /* workbooks: name or 1-based number; NULL: first visible */
@@ -70,6 +73,9 @@ enum engine_refusal_kind {
 	ENGINE_REFUSED_DATABASE, /* the database cannot be used */
 	ENGINE_REFUSED_RESUME,	 /* there is nothing to resume */
 };
+
+/* Validator threads when engine_options.threads is 0: one per core. */
+unsigned engine_default_threads(void);
 
 /* Its name in JSON: "file", "schema", "mapping", "database", "resume". */
 const char *engine_refusal_name(enum engine_refusal_kind kind);

@@ -9,6 +9,7 @@ ENGINE_TESTS = \
 	tests/cli/engine-resume-refuses-changed-gone-finished-or-running-imports.sh \
 	tests/cli/engine-lost-terminal-does-not-stop-the-import.sh \
 	tests/cli/engine-history-and-watch-follow-running-imports.sh \
+	tests/cli/engine-threads-give-the-same-import.sh \
 	tests/cli/fault-lock-held-retries-then-completes.sh \
 	tests/cli/fault-disk-full-interrupts-then-resumes.sh \
 	tests/cli/fault-kill-9-then-resume-is-exact.sh \

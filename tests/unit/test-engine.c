@@ -1,8 +1,9 @@
 /* Unit tests for engine.c: whole imports of small CSV files into SQLite
  * databases in a temporary directory. Every result is checked against the
- * accounting invariant; then the counts each strategy, batch size and dry
- * run give, a mapping that cannot start, a retry after a lock held by
- * another connection, and what engine_watch tells a watcher. */
+ * accounting invariant; then the counts each strategy, batch size, number
+ * of validator threads and dry run give, a mapping that cannot start, a
+ * retry after a lock held by another connection, and what engine_watch
+ * tells a watcher. */
 #include "config.h"
 
 #include <check.h>
@@ -376,6 +377,86 @@ START_TEST(small_batches_give_the_same_results_as_one_big_batch)
 	engine_result_clear(&small);
 	free(big_db);
 	free(csv);
+}
+END_TEST
+
+/* The errors a database's journal holds, in order, as one string (caller
+ * frees). */
+static char *
+journal_errors_text(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *text = xstrdup("");
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+			     "SELECT row_no || ' ' || line_no || ' ' || coalesce(field, '') || ' ' ||"
+			     " type || ' ' || message || ' ' || coalesce(value, '') || ' ' || dropped"
+			     " FROM sluice_import_errors ORDER BY rowid",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char *more = xasprintf("%s%s\n", text, (const char *)sqlite3_column_text(st, 0));
+		free(text);
+		text = more;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return text;
+}
+
+START_TEST(validator_threads_give_the_same_results_as_one)
+{
+	/* The nine rows a hundred times: people repeated across batches, and
+	 * batches (of 7 rows) that end inside a validator's chunk. */
+	size_t body = strlen(contacts_csv) - strlen(strchr(contacts_csv, '\n') + 1);
+	char *text = xstrdup(contacts_csv);
+	for (int i = 1; i < 100; i++) {
+		char *more = xasprintf("%s%s", text, contacts_csv + body);
+		free(text);
+		text = more;
+	}
+	char *csv = write_file("contacts.csv", text);
+	struct engine_options o = options(csv, STRATEGY_MERGE);
+	struct engine_result one, many;
+	char *one_db = xasprintf("%s/one.db", tmp_dir);
+
+	o.batch_size = 7;
+	o.threads = 1;
+	o.db = one_db;
+	import_ok(&o, NULL, &one);
+	char *one_errors = journal_errors_text(one_db);
+	for (unsigned threads = 2; threads <= 4; threads += 2) {
+		char *db = xasprintf("%s/threads-%u.db", tmp_dir, threads);
+		o.threads = threads;
+		o.db = db;
+		import_ok(&o, NULL, &many);
+		ck_assert_int_eq(many.status, one.status);
+		ck_assert_uint_eq(many.total, 100 * CONTACTS_ROWS);
+		for (int i = 0; i < OUTCOME_COUNT; i++)
+			ck_assert_uint_eq(many.counts.n[i], one.counts.n[i]);
+		for (int i = 0; i < ERROR_TYPE_COUNT; i++)
+			ck_assert_uint_eq(many.errors_by_type[i], one.errors_by_type[i]);
+		ck_assert_uint_eq(many.matched_file, one.matched_file);
+		ck_assert_uint_eq(many.new_records, one.new_records);
+		ck_assert_uint_eq(many.nsamples, one.nsamples);
+		for (size_t i = 0; i < many.nsamples; i++) {
+			ck_assert_int_eq(many.samples[i].row_no, one.samples[i].row_no);
+			ck_assert_str_eq(many.samples[i].message, one.samples[i].message);
+		}
+		char *errors = journal_errors_text(db);
+		ck_assert_str_eq(errors, one_errors);
+		free(errors);
+		engine_result_clear(&many);
+		free(db);
+	}
+	ck_assert_uint_eq(one.new_records, CONTACTS_PEOPLE);
+	engine_result_clear(&one);
+	free(one_errors);
+	free(one_db);
+	free(csv);
+	free(text);
 }
 END_TEST
 
@@ -886,6 +967,7 @@ engine_suite(void)
 	tcase_add_test(tc, row_matching_two_records_is_rejected_as_business);
 	tcase_add_test(tc, a_value_dropped_stays_with_a_kept_row_only);
 	tcase_add_test(tc, small_batches_give_the_same_results_as_one_big_batch);
+	tcase_add_test(tc, validator_threads_give_the_same_results_as_one);
 	tcase_add_test(tc, dry_run_counts_but_leaves_no_table);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
 	tcase_add_test(tc, unmapped_required_field_refuses_to_start);
