@@ -43,14 +43,16 @@ struct arena {
 	struct arena_chunk *spare; /* emptied by arena_reset */
 };
 
-#define ARENA_CHUNK (64 * 1024)
+#define ARENA_CHUNK (32 * 1024)
 
+/* n bytes aligned for pointers (align 8) or for text (align 1). */
 static void *
-arena_alloc(struct arena *a, size_t n)
+arena_alloc_aligned(struct arena *a, size_t n, size_t align)
 {
-	n = (n + 15) & ~(size_t)15;
 	struct arena_chunk *c = a->head;
-	if (c == NULL || c->size - c->used < n) {
+	if (c != NULL)
+		c->used = (c->used + align - 1) & ~(align - 1);
+	if (c == NULL || c->used > c->size || c->size - c->used < n) {
 		if (a->spare != NULL && a->spare->size >= n) {
 			c = a->spare;
 			a->spare = c->next;
@@ -68,11 +70,17 @@ arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return arena_alloc_aligned(a, n, sizeof(void *));
+}
+
 static char *
 arena_strdup(struct arena *a, const char *s)
 {
 	size_t n = strlen(s) + 1;
-	return memcpy(arena_alloc(a, n), s, n);
+	return memcpy(arena_alloc_aligned(a, n, 1), s, n);
 }
 
 /* Empties the arena: its chunks of the usual size become spares, a

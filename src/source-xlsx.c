@@ -1,6 +1,7 @@
 /* The XLSX source: a workbook's sheet read row by row through expat,
- * straight from the ZIP member as it inflates. Only the shared strings are
- * kept in memory. The chosen sheet is read twice: once to check all of it
+ * straight from the ZIP member as it inflates. The shared strings are kept
+ * in a string table (source-strtab.c), in memory up to STRTAB_MEMORY and on
+ * disk beyond. The chosen sheet is read twice: once to check all of it
  * (damage, zip bombs, absurd cell references) and count its rows before a
  * single row is given out, then for its rows. The ZIP limits live in
  * source-zip.c, the writing of numbers and dates in source-sheet.c. */
@@ -24,6 +25,7 @@
 #include "i18n.h"
 #include "source.h"
 #include "source-sheet.h"
+#include "source-strtab.h"
 #include "source-zip.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -94,12 +96,11 @@ struct xlsx_source {
 	size_t nfmts;
 	bool in_cell_xfs;
 
-	/* Shared strings: string i is sst_text + sst_off[i], NUL-terminated,
-	 * sst_off[i + 1] - sst_off[i] - 1 bytes long. */
-	char *sst_text;
-	size_t sst_len, sst_size;
-	uint32_t *sst_off;
-	size_t nsst, sst_off_size;
+	/* Shared strings, and the one being read (its text so far). */
+	struct strtab *sst;
+	char *si_text;
+	size_t si_len, si_size;
+	size_t sst_text_len; /* all of their text */
 	bool in_si, in_t, in_rph;
 
 	/* The sheet's parse. */
@@ -578,16 +579,6 @@ xlsx_unescape(char *s, size_t n)
 	return o;
 }
 
-static void
-xlsx_sst_push_offset(struct xlsx_source *s, size_t off)
-{
-	if (s->nsst + 1 >= s->sst_off_size) {
-		s->sst_off_size = s->sst_off_size == 0 ? 1024 : 2 * s->sst_off_size;
-		s->sst_off = xreallocarray(s->sst_off, s->sst_off_size, sizeof *s->sst_off);
-	}
-	s->sst_off[s->nsst + 1] = (uint32_t)off;
-}
-
 static void XMLCALL
 xlsx_sst_start(void *data, const XML_Char *el, const XML_Char **atts)
 {
@@ -596,15 +587,16 @@ xlsx_sst_start(void *data, const XML_Char *el, const XML_Char **atts)
 
 	(void)atts;
 	if (!strcmp(name, "si")) {
-		if (s->nsst == XLSX_SST_MAX) {
+		if (strtab_count(s->sst) == XLSX_SST_MAX) {
 			xlsx_stop(&s->xml,
 			    xasprintf(_("%s is refused: it holds more than %u "
-					"different texts, more than sluice keeps in memory. Save the sheet as "
+					"different texts, more than sluice reads. Save the sheet as "
 					"CSV and import that."),
 				s->name, XLSX_SST_MAX));
 			return;
 		}
 		s->in_si = true;
+		s->si_len = 0;
 	} else if (!strcmp(name, "rPh"))
 		s->in_rph = true;
 	else if (!strcmp(name, "t") && s->in_si && !s->in_rph)
@@ -616,18 +608,16 @@ xlsx_sst_end(void *data, const XML_Char *el)
 {
 	struct xlsx_source *s = data;
 	const char *name = xlsx_local(el);
-	size_t start;
+	char *cause = NULL;
 
 	if (!strcmp(name, "t"))
 		s->in_t = false;
 	else if (!strcmp(name, "rPh"))
 		s->in_rph = false;
 	else if (!strcmp(name, "si") && s->in_si) {
-		start = s->sst_off[s->nsst];
-		s->sst_len = start + xlsx_unescape(s->sst_text + start, s->sst_len - start);
-		s->sst_text[s->sst_len++] = '\0';
-		xlsx_sst_push_offset(s, s->sst_len);
-		s->nsst++;
+		s->si_len = xlsx_unescape(s->si_text, s->si_len);
+		if (strtab_add(s->sst, s->si_text, s->si_len, &cause) != 0)
+			xlsx_stop(&s->xml, cause);
 		s->in_si = false;
 	}
 }
@@ -640,23 +630,24 @@ xlsx_sst_text(void *data, const XML_Char *text, int len)
 
 	if (!s->in_t || len <= 0)
 		return;
-	if (s->sst_len + (size_t)len + 1 > XLSX_SST_TEXT_MAX) {
+	if (s->sst_text_len + (size_t)len + 1 > XLSX_SST_TEXT_MAX) {
 		xlsx_stop(&s->xml,
 		    xasprintf(_("%s is refused: its shared strings hold more than "
-				"%zu MiB of text, more than sluice keeps in memory. Save the sheet as CSV and "
+				"%zu MiB of text, more than sluice reads. Save the sheet as CSV and "
 				"import that."),
 			s->name, XLSX_SST_TEXT_MAX >> 20));
 		return;
 	}
-	if (s->sst_len + (size_t)len + 1 > s->sst_size) {
-		size = s->sst_size;
-		while (size < s->sst_len + (size_t)len + 1)
+	s->sst_text_len += (size_t)len;
+	if (s->si_len + (size_t)len + 1 > s->si_size) {
+		size = s->si_size ? s->si_size : 256;
+		while (size < s->si_len + (size_t)len + 1)
 			size *= 2;
-		s->sst_text = xrealloc(s->sst_text, size);
-		s->sst_size = size;
+		s->si_text = xrealloc(s->si_text, size);
+		s->si_size = size;
 	}
-	memcpy(s->sst_text + s->sst_len, text, (size_t)len);
-	s->sst_len += (size_t)len;
+	memcpy(s->si_text + s->si_len, text, (size_t)len);
+	s->si_len += (size_t)len;
 }
 
 static int
@@ -665,10 +656,7 @@ xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
 	char *path = xlsx_rel_part(s, "sharedStrings");
 	int rc = 0;
 
-	s->sst_size = 64 * 1024;
-	s->sst_text = xmalloc(s->sst_size);
-	xlsx_sst_push_offset(s, 0);
-	s->sst_off[0] = 0;
+	s->sst = strtab_new(STRTAB_MEMORY);
 	if (path == NULL)
 		path = xstrdup("xl/sharedStrings.xml");
 	if (zip_has(s->zip, path))
@@ -842,13 +830,13 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 static const char *
 xlsx_shared_string(struct xlsx_source *s, size_t *len)
 {
-	char column[4];
-	const char *p = s->value;
-	size_t i = 0;
+	char column[4], *cause = NULL;
+	const char *p = s->value, *text;
+	size_t i = 0, n = strtab_count(s->sst);
 
-	for (; *p >= '0' && *p <= '9' && i <= s->nsst; p++)
+	for (; *p >= '0' && *p <= '9' && i <= n; p++)
 		i = i * 10 + (size_t)(*p - '0');
-	if (p == s->value || *p != '\0' || i >= s->nsst) {
+	if (p == s->value || *p != '\0' || i >= n) {
 		sheet_column_name((unsigned)s->col, column);
 		xlsx_sheet_fail(s,
 		    xasprintf(_("%s is damaged: its cell %s%llu refers to a "
@@ -857,8 +845,10 @@ xlsx_shared_string(struct xlsx_source *s, size_t *len)
 			s->name, column, (unsigned long long)s->line));
 		return NULL;
 	}
-	*len = s->sst_off[i + 1] - s->sst_off[i] - 1;
-	return s->sst_text + s->sst_off[i];
+	text = strtab_get(s->sst, i, len, &cause);
+	if (text == NULL)
+		xlsx_sheet_fail(s, cause);
+	return text;
 }
 
 /* The value of the cell just read as text, into buf when it must be
@@ -1234,8 +1224,8 @@ xlsx_close(void *state)
 	free(s->xf_kind);
 	free(s->fmt_ids);
 	free(s->fmt_kinds);
-	free(s->sst_text);
-	free(s->sst_off);
+	strtab_free(s->sst);
+	free(s->si_text);
 	free(s->value);
 	free(s->failure);
 	sheet_rows_free(&s->rows);

@@ -4,6 +4,7 @@ src_libsluice_a_SOURCES += \
 	src/source-encoding.c src/source-encoding.h \
 	src/source-zip.c src/source-zip.h \
 	src/source-sheet.c src/source-sheet.h \
+	src/source-strtab.c src/source-strtab.h \
 	src/source-xlsx.c src/source-xls.c src/source-vcard.c
 
 src_sluice_SOURCES += src/cli-inspect.c

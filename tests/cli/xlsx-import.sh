@@ -94,4 +94,22 @@ PY
 	invariant_holds op.db "the openpyxl import's counts add up"
 fi
 
+# A workbook whose shared strings outgrow what sluice keeps of them in
+# memory (2 MiB; the rest goes to a temporary file): imported as the same
+# rows as CSV give, row numbers of errors included.
+gen_contacts --rows 80000 --seed 23 --invalid-rate 0.05 --dup-rate 0.05 --out big.csv
+"$GEN_XLSX" big.csv big.xlsx
+sst=$("$PYTHON" -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("xl/sharedStrings.xml").file_size)' big.xlsx)
+assert_match "$((sst > 4 * 1024 * 1024))" '^1$' "the workbook holds more than 4 MiB of shared strings"
+run_sluice import big.csv --db big-csv.db
+run_sluice import big.xlsx --db big-xlsx.db
+assert_exit 1 "the big workbook imports, its invalid rows rejected"
+assert_eq "$(sq big-xlsx.db "SELECT first_name, last_name, email, phone, birthday, notes FROM contacts ORDER BY id" | md5sum)" \
+	"$(sq big-csv.db "SELECT first_name, last_name, email, phone, birthday, notes FROM contacts ORDER BY id" | md5sum)" \
+	"its table is the CSV's"
+assert_eq "$(sq big-xlsx.db "SELECT row_no, field, message, value FROM sluice_import_errors ORDER BY rowid" | md5sum)" \
+	"$(sq big-csv.db "SELECT row_no, field, message, value FROM sluice_import_errors ORDER BY rowid" | md5sum)" \
+	"its errors are the CSV's, row numbers included"
+assert_match "$(sq big-xlsx.db "SELECT count(*) FROM contacts")" '^[0-9]{5}$' "the table compared is not empty"
+
 done_testing

@@ -25,3 +25,9 @@ TESTS += tests/unit/test-source-vcard
 tests_unit_test_source_vcard_SOURCES = tests/unit/test-source-vcard.c
 tests_unit_test_source_vcard_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_source_vcard_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test-source-strtab
+TESTS += tests/unit/test-source-strtab
+tests_unit_test_source_strtab_SOURCES = tests/unit/test-source-strtab.c
+tests_unit_test_source_strtab_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_source_strtab_LDADD = $(UNIT_LIBS)
