@@ -1,11 +1,14 @@
-# make bench: imports a generated 1,000,000-row contacts file with sluice and
-# with a plain Python csv+sqlite3 script, into PostgreSQL next to \copy +
-# INSERT … ON CONFLICT by hand, the same rows as XLSX, and writes
-# the XLSX and PDF reports of the CSV import; prints rows/s, wall time, peak
-# RSS and the ratios, then the phone column validated by plain
-# libphonenumber and by sluice's phone validator. Not part of make check (it
-# takes minutes, and its figures depend on the machine). BENCH_ROWS=N make
-# bench for a smaller run.
+# make bench: side by side in one run on ../shared/bench's 1,000,000-row
+# contacts file, sluice (CSV, the same rows as XLSX with shared strings, a
+# dry run) next to sqlite3 .import into UNIQUE(phone) and
+# ../shared/bench/py_upsert.py; then a Google Contacts file with sluice and
+# a plain Python csv+sqlite3 script, into PostgreSQL next to \copy + INSERT
+# … ON CONFLICT by hand, and the XLSX and PDF reports of the CSV import;
+# prints rows/s, wall time, peak RSS and the ratios, then the phone column
+# validated by plain libphonenumber and by sluice's phone validator. Not
+# part of make check (it takes minutes, and its figures depend on the
+# machine). BENCH_ROWS=N make bench for a smaller run; BENCH_PART=side for
+# the side-by-side runs only.
 
 bench: src/sluice tests/gen-xlsx tests/bench/phone-bench
 	@SLUICE=$(abs_top_builddir)/src/sluice \

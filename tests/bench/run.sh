@@ -1,12 +1,18 @@
 #!/bin/bash
-# The throughput benchmark behind `make bench`: a generated contacts file of
-# $BENCH_ROWS rows (default 1,000,000) imported into a fresh database by
-# sluice, then by tests/bench/baseline.py (plain Python csv + sqlite3 doing
-# the same upserts); then into a throwaway local PostgreSQL server, next to
-# \copy + INSERT … ON CONFLICT done by hand. Prints rows/s, wall time and
-# peak RSS of each, and the ratios; then the phone column validated both
-# ways (tests/bench/phone-bench). Everything it writes lives in a temporary
-# directory under the build directory and is removed at the end.
+# The throughput benchmark behind `make bench`. First, side by side in one
+# run on the file of ../shared/bench (gen_contacts.py, $BENCH_ROWS rows,
+# default 1,000,000): sluice importing it as CSV, as an XLSX workbook with
+# shared strings and as a dry run, next to `sqlite3 .import` into a table
+# with UNIQUE(phone) and ../shared/bench/py_upsert.py (Python csv + sqlite3,
+# upserts in 500-row transactions), with the ratios and whether each sluice
+# run stayed within 100 MiB. Then a Google Contacts file of the same size
+# imported by sluice (its counts checked against the generator's manifest)
+# and by tests/bench/baseline.py; then into a throwaway local PostgreSQL
+# server, next to \copy + INSERT … ON CONFLICT done by hand. Prints rows/s,
+# wall time and peak RSS of each, and the ratios; then the phone column
+# validated both ways (tests/bench/phone-bench). Everything it writes lives
+# in a temporary directory under the build directory and is removed at the
+# end.
 set -eu
 
 : "${SLUICE:?SLUICE must name the sluice binary}"
@@ -43,6 +49,72 @@ report() { # NAME TIMELOG
 		printf "%-9s %10.0f rows/s   wall %7.2f s   peak RSS %7.1f MiB\n",
 		    n, (wall > 0 ? rows / wall : 0), wall, rss / 1024 }'
 }
+# ratio TEXT A.time B.time: TEXT = wall(A) / wall(B).
+ratio() {
+	awk -v t="$1" -v a="$(wall_seconds "$2")" -v b="$(wall_seconds "$3")" 'BEGIN {
+		if (a > 0 && b > 0) printf "ratio     %s = %.2f\n", t, a / b }'
+}
+# sluice_run NAME ARGS…: sluice under /usr/bin/time into $work/NAME.*; exit
+# 1 is expected (the files have invalid rows on purpose).
+sluice_run() {
+	local name=$1 rc=0
+	shift
+	/usr/bin/time -v -o "$work/$name.time" "$SLUICE" "$@" --json --progress none \
+		>"$work/$name.json" 2>"$work/$name.err" || rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+		echo "sluice $name failed with exit code $rc:" >&2
+		tail -n 20 "$work/$name.err" >&2
+		exit 1
+	fi
+}
+
+# --- Side by side on ../shared/bench's file ---------------------------------
+shared=${SHARED_BENCH:-$top_srcdir/../shared/bench}
+if [ -f "$shared/gen_contacts.py" ] && [ -f "$shared/py_upsert.py" ] &&
+	[ -f "$shared/schema_unique.sql" ] && [ -x /usr/bin/python3 ] && command -v sqlite3 >/dev/null; then
+	echo "side by side: $rows rows of $shared/gen_contacts.py (seed 42), in one run"
+	# Debian's Python, so that python3-phonenumbers is used.
+	/usr/bin/python3 "$shared/gen_contacts.py" --rows "$rows" --out "$work/c.csv"
+	sluice_run csv import "$work/c.csv" --db "$work/c-csv.db" --strategy update
+	report sluice "$work/csv.time"
+	if [ -n "${GEN_XLSX:-}" ] && [ -x "$GEN_XLSX" ]; then
+		"$GEN_XLSX" "$work/c.csv" "$work/c.xlsx"
+		sluice_run xlsx import "$work/c.xlsx" --db "$work/c-xlsx.db" --strategy update
+		report xlsx "$work/xlsx.time"
+		"$PYTHON" - "$work/csv.json" "$work/xlsx.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+keys = ["total", "created", "updated", "unchanged", "rejected"]
+print("          xlsx counts " + ("match the CSV import" if all(a[k] == b[k] for k in keys)
+      else "DIFFER from the CSV import: %r" % {k: (a[k], b[k]) for k in keys}))
+PY
+	fi
+	sluice_run dry import "$work/c.csv" --db "$work/c-dry.db" --dry-run
+	report dry-run "$work/dry.time"
+	/usr/bin/time -v -o "$work/import.time" sqlite3 "$work/c-import.db" \
+		".read $shared/schema_unique.sql" ".import --csv --skip 1 $work/c.csv contacts" \
+		>/dev/null 2>"$work/import.err" || true
+	report .import "$work/import.time"
+	/usr/bin/time -v -o "$work/py.time" /usr/bin/python3 "$shared/py_upsert.py" --batch 500 \
+		"$work/c.csv" "$work/c-py.db" >"$work/py.out"
+	report python "$work/py.time"
+	ratio "sluice / sqlite3 .import (target <= 2.0)" "$work/csv.time" "$work/import.time"
+	ratio "python / sluice (target >= 3.0)" "$work/py.time" "$work/csv.time"
+	[ ! -f "$work/xlsx.time" ] ||
+		ratio "xlsx / csv (target <= 1.3)" "$work/xlsx.time" "$work/csv.time"
+	ratio "dry run / csv" "$work/dry.time" "$work/csv.time"
+	for name in csv xlsx dry; do
+		[ -f "$work/$name.time" ] || continue
+		awk -v n="$name" -v rss="$(peak_kib "$work/$name.time")" 'BEGIN {
+			printf "memory    sluice %-4s peak RSS %6.1f MiB: %s\n", n, rss / 1024,
+			    rss <= 100 * 1024 ? "within 100 MiB" : "OVER 100 MiB" }'
+	done
+	rm -f "$work"/c*.db* "$work/c.xlsx"
+else
+	echo "side by side skipped: no $shared (../shared/bench), /usr/bin/python3 or sqlite3"
+fi
+# BENCH_PART=side: the side-by-side runs only.
+[ "${BENCH_PART:-all}" != side ] || exit 0
 
 echo "sluice bench: $rows rows (seed $seed), in $work"
 
@@ -180,29 +252,6 @@ awk -v e="$errors" -v wall="$(wall_seconds "$work/pdf.time")" -v rss="$(peak_kib
 	-v pages="${pdf_pages:-?}" 'BEGIN {
 	printf "report    %d errors to PDF (%s pages)       wall %7.2f s   peak RSS %7.1f MiB\n",
 	    e, pages, wall, rss / 1024 }'
-
-# The same rows as an XLSX workbook with shared strings, as Excel writes it.
-if [ -n "${GEN_XLSX:-}" ] && [ -x "$GEN_XLSX" ]; then
-	"$GEN_XLSX" "$work/contacts.csv" "$work/contacts.xlsx"
-	rc=0
-	/usr/bin/time -v -o "$work/xlsx.time" "$SLUICE" import "$work/contacts.xlsx" \
-		--db "$work/xlsx.db" --json >"$work/xlsx.json" 2>"$work/xlsx.err" || rc=$?
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
-		echo "sluice import of the XLSX failed with exit code $rc:" >&2
-		tail -n 20 "$work/xlsx.err" >&2
-		exit 1
-	fi
-	report xlsx "$work/xlsx.time"
-	awk -v a="$(wall_seconds "$work/sluice.time")" -v b="$(wall_seconds "$work/xlsx.time")" 'BEGIN {
-		if (a > 0) printf "ratio     xlsx / csv = %.2f (wall time)\n", b / a }'
-	"$PYTHON" - "$work/sluice.json" "$work/xlsx.json" <<'PY'
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-keys = ["total", "created", "updated", "unchanged", "rejected"]
-print("          xlsx counts " + ("match the CSV import" if all(a[k] == b[k] for k in keys)
-      else "DIFFER from the CSV import: %r" % {k: (a[k], b[k]) for k in keys}))
-PY
-fi
 
 # The phone column alone, validated by plain libphonenumber and by sluice's
 # phone validator side by side (what make bench-phones prints).
