@@ -126,10 +126,11 @@ store_sqlite_ready(struct store *base, char **cause)
 	struct store_sqlite *st = (struct store_sqlite *)base;
 	/* WAL lets readers (sluice history, the wizard) look while a batch is
 	 * written; NORMAL sync is durable at every WAL checkpoint and never
-	 * corrupts; a 48 MiB page cache keeps the match-key indexes hot. */
+	 * corrupts; a 40 MiB page cache keeps the match-key indexes warm
+	 * and leaves room for the batches under sluice's 100 MiB. */
 	static const char *const pragmas[] = {
 		"PRAGMA synchronous=NORMAL",
-		"PRAGMA cache_size=-49152",
+		"PRAGMA cache_size=-40960",
 		"PRAGMA temp_store=MEMORY",
 		"PRAGMA journal_mode=WAL",
 	};
