@@ -741,9 +741,10 @@ vcard_property(struct vcard_source *s)
 		free(v);
 	} else if (strcasecmp(name, "EMAIL") == 0) {
 		char *v = vcard_unescape(value);
+		size_t n = strlen(v);
 
-		if (strncasecmp(v, "mailto:", 7) == 0)
-			memmove(v, v + 7, strlen(v + 7) + 1);
+		if (n >= 7 && strncasecmp(v, "mailto:", 7) == 0)
+			memmove(v, v + 7, n - 7 + 1);
 		vcard_choose(&k->emails, v, pa.rank, &k->overfull);
 	} else if (strcasecmp(name, "TEL") == 0) {
 		vcard_choose(&k->phones, vcard_phone(vcard_unescape(value)), pa.rank, &k->overfull);

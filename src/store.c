@@ -78,7 +78,7 @@ store_password_set(const char *target, const char *password)
 		return -1;
 	pthread_mutex_lock(&store_secret_lock);
 	char *page = store_secret_page();
-	explicit_bzero(page, STORE_PASSWORD_MAX + 1);
+	memset(page, 0, STORE_PASSWORD_MAX + 1); /* the page is read later: not elided */
 	memcpy(page, password, n);
 	free(store_secret_target);
 	store_secret_target = xstrdup(target);

@@ -15,6 +15,6 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Like asprintf(), returning the new string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((nonnull(1), format(printf, 1, 0)));
 
 #endif
