@@ -161,7 +161,8 @@ store_finalize_all(struct store_sqlite *st)
 	sqlite3_finalize(st->load);
 	sqlite3_finalize(st->insert);
 	sqlite3_finalize(st->update);
-	st->load = st->insert = st->update = NULL;
+	sqlite3_finalize(st->insert_new);
+	st->load = st->insert = st->update = st->insert_new = NULL;
 	free(st->merged);
 	free(st->stored);
 	free(st->owned);
@@ -288,6 +289,51 @@ store_prepare_stmt(struct store_sqlite *st, const char *sql, sqlite3_stmt **out)
 	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
 }
 
+/* When every match key has a unique index of its own, a row no stored
+ * record matches is one the table takes with "ON CONFLICT DO NOTHING":
+ * one write instead of a look-up per key and then the write (most rows of
+ * a first import). st->insert_new stays NULL otherwise. */
+static int
+store_prepare_insert_new(struct store_sqlite *st, const struct schema *s)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->db,
+	    "SELECT 1 FROM pragma_index_list(?1) AS l WHERE l.\"unique\""
+	    " AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1"
+	    " AND (SELECT name FROM pragma_index_info(l.name)) = ?2",
+	    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	int unique = s->nmatch_keys > 0;
+	for (size_t k = 0; k < s->nmatch_keys && unique; k++) {
+		sqlite3_bind_text(q, 1, s->table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, s->fields[s->match_keys[k]].name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		unique = rc == SQLITE_ROW;
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	st->insert_credit = 0;
+	st->insert_tries = 0;
+	if (!unique)
+		return SQLITE_OK;
+
+	char *sql = NULL;
+	size_t len = 0;
+	sql_add(&sql, &len, "INSERT INTO \"%s\" (", s->table);
+	for (size_t f = 0; f < s->nfields; f++)
+		sql_add(&sql, &len, "\"%s\", ", s->fields[f].name);
+	sql_add(&sql, &len, "imported_from) VALUES (");
+	for (size_t f = 0; f <= s->nfields; f++)
+		sql_add(&sql, &len, "%s?%zu", f ? ", " : "", f + 1);
+	sql_add(&sql, &len, ") ON CONFLICT DO NOTHING");
+	rc = store_prepare_stmt(st, sql, &st->insert_new);
+	free(sql);
+	return rc;
+}
+
 static enum store_status
 store_sqlite_prepare(struct store *base, const struct schema *s, char **added, char **cause)
 {
@@ -333,6 +379,10 @@ store_sqlite_prepare(struct store *base, const struct schema *s, char **added, c
 		if (rc != SQLITE_OK)
 			goto fail;
 	}
+
+	rc = store_prepare_insert_new(st, s);
+	if (rc != SQLITE_OK)
+		goto fail;
 
 	st->find = xcalloc(s->nmatch_keys, sizeof *st->find);
 	for (size_t k = 0; k < s->nmatch_keys; k++) {
@@ -524,6 +574,26 @@ store_sqlite_upsert(struct store *base, const char *const *values, enum strategy
 	memset(res, 0, sizeof *res);
 	res->reason_field = -1;
 	res->matched_from = -1;
+	/* Insert first while that mostly creates; when rows mostly match
+	 * (a re-import), look up first, trying again now and then. */
+	if (st->insert_new != NULL && (st->insert_credit >= 0 || ++st->insert_tries % 64 == 0)) {
+		store_bind_values(st->insert_new, values, n);
+		sqlite3_bind_int64(st->insert_new, (int)n + 1, import_id);
+		rc = sqlite3_step(st->insert_new);
+		sqlite3_reset(st->insert_new);
+		if (rc != SQLITE_DONE)
+			return store_sqlite_fail(&st->base, rc);
+		if (sqlite3_changes(st->db) == 1) {
+			if (st->insert_credit < 64)
+				st->insert_credit++;
+			res->outcome = OUTCOME_CREATED;
+			res->record_id = sqlite3_last_insert_rowid(st->db);
+			res->after_hash = store_values_hash(values, n);
+			return STORE_OK;
+		}
+		if (st->insert_credit > -64)
+			st->insert_credit -= 2;
+	}
 	enum store_status ss = store_find(st, values, &id, &matched, res);
 	if (ss != STORE_OK)
 		return ss;

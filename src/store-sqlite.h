@@ -22,9 +22,12 @@ struct store_sqlite {
 	sqlite3_stmt *load;
 	sqlite3_stmt *insert;
 	sqlite3_stmt *update;
-	const char **merged; /* scratch: one value per field */
-	const char **stored; /* scratch: the matched record's values */
-	char **owned;	     /* scratch: values allocated for a merge */
+	sqlite3_stmt *insert_new; /* insert unless a unique key holds it; NULL: no */
+	int insert_credit;	  /* recent rows insert_new created, less misses */
+	unsigned insert_tries;	  /* rows since insert_new was last tried */
+	const char **merged;	  /* scratch: one value per field */
+	const char **stored;	  /* scratch: the matched record's values */
+	char **owned;		  /* scratch: values allocated for a merge */
 
 	/* The journal's statements (store-sqlite-journal.c). */
 	sqlite3_stmt *j_error, *j_reject, *j_change, *j_batch, *j_progress;
