@@ -274,8 +274,14 @@ main_wizard(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	const char *localedir = getenv("SLUICE_LOCALEDIR");
+
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* Numbers in files, reports, JSON and SQL are written and read with a
+	 * decimal point whatever the language; what formats a number for a
+	 * person asks the user's locale for its separators itself. */
+	setlocale(LC_NUMERIC, "C");
+	bindtextdomain(PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
 	textdomain(PACKAGE);
 
 	if (argc < 2)

@@ -271,6 +271,37 @@ crlf() {
 	sed 's/$/\r/' "$1" >"$1.crlf" && mv "$1.crlf" "$1"
 }
 
+# --- Languages ---------------------------------------------------------------
+
+# use_language LL_CC: runs what follows in that language (LANG, LANGUAGE),
+# with sluice's translations from the build tree (SLUICE_LOCALEDIR). A
+# locale the system lacks is compiled into $T/locales (LOCPATH), as root or
+# not; returns 1 if it cannot be had.
+use_language() {
+	local ll=${1%%_*} gmo=$top_builddir/po/${1%%_*}.gmo
+	[ -f "$gmo" ] || return 1
+	mkdir -p "$T/locale/$ll/LC_MESSAGES" && cp "$gmo" "$T/locale/$ll/LC_MESSAGES/sluice.mo" ||
+		return 1
+	if ! locale -a 2>/dev/null | grep -qix "$1.utf-\?8"; then
+		mkdir -p "$T/locales" &&
+			localedef -i "$1" -f UTF-8 "$T/locales/$1.UTF-8" >/dev/null 2>&1 || return 1
+		export LOCPATH=$T/locales
+	fi
+	export SLUICE_LOCALEDIR=$T/locale LANG=$1.UTF-8 LANGUAGE=$ll LC_ALL=$1.UTF-8
+}
+
+# use_english: back to the language of the tests.
+use_english() {
+	unset SLUICE_LOCALEDIR LANGUAGE LOCPATH
+	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+}
+
+# translated MSGID: MSGID in the language use_language chose (gettext(1)
+# on the same catalogue sluice reads).
+translated() {
+	TEXTDOMAINDIR=$SLUICE_LOCALEDIR gettext -d sluice -- "$1"
+}
+
 # --- Prerequisites -------------------------------------------------------------
 
 for tool in sqlite3 jq "$PYTHON"; do

@@ -23,7 +23,8 @@ CLI_TESTS = \
 	tests/cli/rollback.sh \
 	tests/cli/import-report-option.sh \
 	tests/cli/long-values-are-cut-in-the-summary.sh \
-	tests/cli/counts-add-up-for-every-import.sh
+	tests/cli/counts-add-up-for-every-import.sh \
+	tests/cli/languages.sh
 
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh tests/gen-contacts.py
