@@ -12,6 +12,10 @@ CSV
 
 for lang in de_DE es_ES fr_FR; do
 	ll=${lang%%_*}
+	if [ ! -f "$top_builddir/po/$ll.gmo" ]; then
+		fail "$ll: the build made po/$ll.gmo" "it is missing: make -C po $ll.gmo"
+		continue
+	fi
 	if ! use_language "$lang"; then
 		skip "$ll: sluice in this language" "the translation or the locale $lang cannot be had here"
 		use_english
