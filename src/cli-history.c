@@ -333,15 +333,34 @@ cli_history(int argc, char **argv)
 			printf(_("No imports yet in %s.\n"), shown);
 		free(shown);
 	} else {
-		printf("%5s  %-21s  %-20s  %8s  %9s  %9s  %9s  %9s  %s\n", _("ID"), _("STATUS"),
-		    _("STARTED"), _("TOOK"), _("ROWS"), _("CREATED"), _("UPDATED"), _("REJECTED"),
-		    _("FILE"));
+		/* Padded by the columns they take: the headings and the
+		 * statuses are translated, and printf pads by bytes. */
+		static const struct {
+			const char *heading;
+			int width, right;
+		} cols[] = {
+			{ N_("ID"), 5, 1 },
+			{ N_("STATUS"), 21, 0 },
+			{ N_("STARTED"), 20, 0 },
+			{ N_("TOOK"), 8, 1 },
+			{ N_("ROWS"), 9, 1 },
+			{ N_("CREATED"), 9, 1 },
+			{ N_("UPDATED"), 9, 1 },
+			{ N_("REJECTED"), 9, 1 },
+		};
+		for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
+			char *h = text_pad(_(cols[c].heading), cols[c].width, cols[c].right);
+			printf("%s  ", h);
+			free(h);
+		}
+		printf("%s\n", _("FILE"));
 		for (size_t i = 0; i < n; i++) {
 			const struct import_row *row = &rows[i];
 			char *file = text_escape(row->source_path ?: "");
 			char st_buf[64], took[32] = "";
-			snprintf(st_buf, sizeof st_buf, "%s%s", status_name(row->status),
+			snprintf(st_buf, sizeof st_buf, "%s%s", status_label(row->status),
 			    row->dry_run ? _(" (dry)") : "");
+			char *status = text_pad(st_buf, 21, 0);
 			const char *started = row->started_at;
 			const char *finished = row->finished_at;
 			time_t begun = journal_time(started);
@@ -357,8 +376,8 @@ cli_history(int argc, char **argv)
 					snprintf(took, sizeof took, "%ld:%02ld", secs / 60,
 					    secs % 60);
 			}
-			printf("%5lld  %-21s  %-20s  %8s  %9lld  %9lld  %9lld  %9lld  %s\n",
-			    (long long)row->id, st_buf, started ? started : "", took,
+			printf("%5lld  %s  %-20s  %8s  %9lld  %9lld  %9lld  %9lld  %s\n",
+			    (long long)row->id, status, started ? started : "", took,
 			    (long long)(row->total >= 0 ? (uint64_t)row->total : row->rows_done),
 			    (long long)row->n[OUTCOME_CREATED],
 			    (long long)(row->n[OUTCOME_UPDATED] + row->n[OUTCOME_MERGED]),
@@ -368,6 +387,7 @@ cli_history(int argc, char **argv)
 				    _("       running in process %lld on %s; follow it with sluice watch %lld\n"),
 				    (long long)(row->pid >= 0 ? row->pid : 0), row->host ?: "?",
 				    (long long)row->id);
+			free(status);
 			free(file);
 		}
 	}

@@ -35,9 +35,10 @@ inspect_count(struct source *s, uint64_t *rows, uint64_t *bad, char **cause)
 static void
 inspect_print_escaped(const char *label, const char *value)
 {
-	char *esc = text_escape(value);
+	char *esc = text_escape(value), *l = text_pad(label, 12, 0);
 
-	printf("%-12s%s\n", label, esc);
+	printf("%s%s\n", l, esc);
+	free(l);
 	free(esc);
 }
 

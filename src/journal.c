@@ -32,10 +32,24 @@ static const char *const error_type_names[ERROR_TYPE_COUNT] = {
 	[ERROR_CONNECTION] = "connection",
 };
 
+static const char *const error_type_labels[ERROR_TYPE_COUNT] = {
+	[ERROR_VALIDATION] = N_("validation"),
+	[ERROR_DATABASE] = N_("database"),
+	[ERROR_SYSTEM] = N_("system"),
+	[ERROR_BUSINESS] = N_("business"),
+	[ERROR_CONNECTION] = N_("connection"),
+};
+
 const char *
 record_error_type_name(enum error_type t)
 {
 	return error_type_names[t];
+}
+
+const char *
+record_error_type_label(enum error_type t)
+{
+	return _(error_type_labels[t]);
 }
 
 int

@@ -58,6 +58,8 @@ struct engine_fix {
 };
 
 const char *record_error_type_name(enum error_type t);
+/* The error type as people read it, translated ("validation"). */
+const char *record_error_type_label(enum error_type t);
 /* The error type with this name, or -1. */
 int record_error_type_parse(const char *name);
 

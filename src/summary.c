@@ -314,8 +314,31 @@ summary_int(const json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+/* One line of the counts: the label in 16 columns, the number in 10. */
 static void
-summary_print_counts(FILE *fp, const char *title, const json_t *obj)
+summary_print_count(FILE *fp, const char *label, long long n)
+{
+	char *l = text_pad(label, 16, 0), *num = text_number((double)n, 0);
+	char *cell = text_pad(num, 10, 1);
+	fprintf(fp, "  %s %s\n", l, cell);
+	free(l);
+	free(num);
+	free(cell);
+}
+
+/* The label of a key of errors_by_type or errors_by_field. */
+static const char *
+summary_count_label(const char *key, int by_type)
+{
+	if (by_type) {
+		int t = record_error_type_parse(key);
+		return t >= 0 ? record_error_type_label((enum error_type)t) : key;
+	}
+	return !strcmp(key, "(row)") ? _("(row)") : key;
+}
+
+static void
+summary_print_counts(FILE *fp, const char *title, const json_t *obj, int by_type)
 {
 	if (json_object_size(obj) == 0)
 		return;
@@ -325,8 +348,10 @@ summary_print_counts(FILE *fp, const char *title, const json_t *obj)
 	int first = 1;
 	json_object_foreach((json_t *)obj, k, v)
 	{
-		char *esc = text_escape(k);
-		fprintf(fp, "%s%s %lld", first ? " " : ", ", esc, (long long)json_integer_value(v));
+		char *esc = text_escape(summary_count_label(k, by_type));
+		char *n = text_number((double)json_integer_value(v), 0);
+		fprintf(fp, "%s%s %s", first ? " " : ", ", esc, n);
+		free(n);
 		free(esc);
 		first = 0;
 	}
@@ -402,16 +427,17 @@ summary_print_mapping(FILE *fp, const json_t *r)
 	json_t *v;
 	json_object_foreach((json_t *)mapping, k, v)
 	{
-		char *esc = text_escape(k);
+		char *esc = text_escape(k), *col = text_pad(esc, 28, 0);
 		enum mapping_source src =
 		    mapping_source_parse(json_string_value(json_object_get(sources, k)));
 		if (json_is_string(v))
-			fprintf(fp, _("  %-28s \xe2\x86\x92 %s (%s)\n"), esc, json_string_value(v),
+			fprintf(fp, _("  %s \xe2\x86\x92 %s (%s)\n"), col, json_string_value(v),
 			    mapping_source_label(src));
 		else if (src == MAPPING_NONE)
-			fprintf(fp, _("  %-28s left out: no rule maps it\n"), esc);
+			fprintf(fp, _("  %s left out: no rule maps it\n"), col);
 		else
-			fprintf(fp, _("  %-28s left out (%s)\n"), esc, mapping_source_label(src));
+			fprintf(fp, _("  %s left out (%s)\n"), col, mapping_source_label(src));
+		free(col);
 		free(esc);
 	}
 	const json_t *unmapped = json_object_get(r, "unmapped_columns");
@@ -477,20 +503,28 @@ summary_print(FILE *fp, const json_t *r)
 	free(file);
 	free(db);
 
-	fprintf(fp, "  %-16s %10lld\n", _("rows"), summary_int(r, "total"));
+	summary_print_count(fp, _("rows"), summary_int(r, "total"));
 	for (int k = 0; k < OUTCOME_COUNT; k++) {
 		long long n = summary_int(r, outcome_name((enum outcome)k));
 		if (n != 0 || k <= OUTCOME_UPDATED || k == OUTCOME_REJECTED)
-			fprintf(fp, "  %-16s %10lld\n", outcome_label((enum outcome)k), n);
+			summary_print_count(fp, outcome_label((enum outcome)k), n);
 	}
 	fputc('\n', fp);
 	json_t *rate = json_object_get(r, "success_rate");
-	if (json_is_number(rate))
-		fprintf(fp, "  %-16s %9.1f%%\n\n", _("success rate"), 100 * json_number_value(rate));
+	if (json_is_number(rate)) {
+		char *label = text_pad(_("success rate"), 16, 0);
+		char *pct = text_number(100 * json_number_value(rate), 1);
+		char *cell = text_pad(pct, 9, 1);
+		fprintf(fp, "  %s %s%%\n\n", label, cell);
+		free(label);
+		free(pct);
+		free(cell);
+	}
 	/* Not a row outcome: values left out of rows counted above. */
-	if (summary_int(r, "values_dropped") > 0)
-		fprintf(fp, "  %-16s %10lld\n\n", _("values dropped"),
-		    summary_int(r, "values_dropped"));
+	if (summary_int(r, "values_dropped") > 0) {
+		summary_print_count(fp, _("values dropped"), summary_int(r, "values_dropped"));
+		fputc('\n', fp);
+	}
 	if (summary_int(r, "batches") > 0)
 		fprintf(fp,
 		    _("Batches: %lld committed; refused as a whole (written row by row): %lld; retries: %lld.\n\n"),
@@ -505,8 +539,8 @@ summary_print(FILE *fp, const json_t *r)
 		    summary_int(dup, "new"), summary_int(dup, "match_stored"),
 		    summary_int(dup, "repeat_in_file"), summary_int(dup, "ambiguous"),
 		    summary_int(dup, "key_conflict"));
-	summary_print_counts(fp, _("Errors by type:"), json_object_get(r, "errors_by_type"));
-	summary_print_counts(fp, _("Errors by field:"), json_object_get(r, "errors_by_field"));
+	summary_print_counts(fp, _("Errors by type:"), json_object_get(r, "errors_by_type"), 1);
+	summary_print_counts(fp, _("Errors by field:"), json_object_get(r, "errors_by_field"), 0);
 
 	/* The errors of rows left out, then the values left out of rows
 	 * that were kept: each list with the total it is the start of. */

@@ -5,11 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "i18n.h"
 #include "text.h"
@@ -355,4 +358,64 @@ text_file_open(const char *path, size_t max, char **why)
 		close(fd);
 	}
 	return fp;
+}
+
+int
+text_width(const char *s)
+{
+	size_t len = strlen(s);
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int width = 0;
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			width++;
+			i++;
+			continue;
+		}
+		int w = wcwidth(wc);
+		width += w < 0 ? 1 : w;
+		i += n;
+	}
+	return width;
+}
+
+char *
+text_pad(const char *s, int width, int right_aligned)
+{
+	int w = text_width(s);
+	size_t len = strlen(s), fill = w < width ? (size_t)(width - w) : 0;
+	char *out = xmalloc(len + fill + 1);
+	if (right_aligned) {
+		memset(out, ' ', fill);
+		memcpy(out + fill, s, len);
+	} else {
+		memcpy(out, s, len);
+		memset(out + len, ' ', fill);
+	}
+	out[len + fill] = '\0';
+	return out;
+}
+
+static locale_t text_user_numeric;
+static pthread_once_t text_user_numeric_once = PTHREAD_ONCE_INIT;
+
+static void
+text_user_numeric_open(void)
+{
+	text_user_numeric = newlocale(LC_NUMERIC_MASK, "", (locale_t)0);
+}
+
+char *
+text_number(double v, int decimals)
+{
+	pthread_once(&text_user_numeric_once, text_user_numeric_open);
+	locale_t old = text_user_numeric != (locale_t)0 ? uselocale(text_user_numeric) : (locale_t)0;
+	char *out = xasprintf("%'.*f", decimals, v);
+	if (old != (locale_t)0)
+		uselocale(old);
+	return out;
 }

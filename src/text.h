@@ -24,6 +24,22 @@ char *text_fold_header(const char *s);
  * bytes as \xNN. Returns a new string. */
 char *text_escape(const char *s);
 
+/* Columns that s takes on a terminal (wcwidth(), in the locale's
+ * character set; 1 for a byte or character it cannot measure). */
+int text_width(const char *s);
+
+/* s padded with spaces to width columns of a terminal, after it (left
+ * aligned) or before it (right aligned); unchanged when wider. For the
+ * tables people read, whose labels are translated: printf pads by bytes.
+ * Returns a new string. */
+char *text_pad(const char *s, int width, int right_aligned);
+
+/* v with decimals digits after the separator, in the user's locale
+ * (LC_NUMERIC as the environment sets it, although sluice itself keeps the
+ * C locale's for what it writes and reads): "1,234,567.5", "1.234.567,5".
+ * For screens and summaries people read. Returns a new string. */
+char *text_number(double v, int decimals);
+
 /* Trims ASCII white space (and non-breaking spaces) at both ends in place;
  * returns s. */
 char *text_trim(char *s);

@@ -92,23 +92,7 @@ tui_text_wc_width(wchar_t wc)
 int
 tui_text_width(const char *clean)
 {
-	size_t len = strlen(clean);
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	int width = 0;
-	for (size_t i = 0; i < len;) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, clean + i, len - i, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof st);
-			width++;
-			i++;
-			continue;
-		}
-		width += tui_text_wc_width(wc);
-		i += n;
-	}
-	return width;
+	return text_width(clean);
 }
 
 char *

@@ -13,7 +13,7 @@ report=$(cat out)
 run_sluice history --db my.db
 assert_exit 0 "history exits 0"
 assert_match "$(grep -E '(^|[^0-9])1([^0-9]|$)' out | grep -F clean.csv)" completed "history shows import 1 of clean.csv, completed"
-assert_match "$(grep -F errors.csv out)" completed_with_errors "history shows import 2 of errors.csv, completed with errors"
+assert_match "$(grep -F errors.csv out)" "completed with errors" "history shows import 2 of errors.csv, completed with errors"
 
 run_sluice history --db my.db --json
 assert_exit 0 "history --json exits 0"

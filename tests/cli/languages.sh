@@ -27,6 +27,15 @@ for lang in de_DE es_ES fr_FR; do
 		run_sluice import c.csv --db "$ll.db"
 		assert_exit 1 "$ll: the import completes with errors"
 		assert_match "$(cat out)" "$want" "$ll: the summary is in the language of the locale ($want)"
+		assert_match "$(grep -F "$want" out)" '50,0' \
+			"$ll: the success rate is written as people there write it (50,0)"
+		widths=$("$PYTHON" -c '
+import sys, unicodedata
+block = sys.stdin.read().split("\n\n")[1]
+print(" ".join(str(sum(0 if unicodedata.combining(c) else 1 for c in l)) for l in block.splitlines()))
+' <out)
+		assert_eq "$(tr ' ' '\n' <<<"$widths" | sort -u | wc -l)" 1 \
+			"$ll: the counts line up under translated labels (widths $widths)"
 		"$SLUICE" --help >help.txt 2>&1
 		usage=$(translated "Import options:")
 		if [ "$usage" = "Import options:" ]; then
