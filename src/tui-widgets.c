@@ -211,7 +211,7 @@ tui_key_name(int key, char *buf, size_t n)
 	case TUI_FKEY(KEY_RIGHT): return _("Right");
 	case TUI_FKEY(KEY_PPAGE): return _("PgUp");
 	case TUI_FKEY(KEY_NPAGE): return _("PgDn");
-	case TUI_FKEY(KEY_HOME): return _("Home");
+	case TUI_FKEY(KEY_HOME): return C_("key", "Home");
 	case TUI_FKEY(KEY_END): return _("End");
 	case TUI_FKEY(KEY_BACKSPACE): return _("Backspace");
 	}
