@@ -289,6 +289,25 @@ store_prepare_stmt(struct store_sqlite *st, const char *sql, sqlite3_stmt **out)
 	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
 }
 
+/* INSERT of every field and imported_from (?1 .. ?nfields+1), then tail. */
+static int
+store_prepare_insert(struct store_sqlite *st, const struct schema *s, const char *tail,
+    sqlite3_stmt **out)
+{
+	char *sql = NULL;
+	size_t len = 0;
+	sql_add(&sql, &len, "INSERT INTO \"%s\" (", s->table);
+	for (size_t f = 0; f < s->nfields; f++)
+		sql_add(&sql, &len, "\"%s\", ", s->fields[f].name);
+	sql_add(&sql, &len, "imported_from) VALUES (");
+	for (size_t f = 0; f <= s->nfields; f++)
+		sql_add(&sql, &len, "%s?%zu", f ? ", " : "", f + 1);
+	sql_add(&sql, &len, ")%s", tail);
+	int rc = store_prepare_stmt(st, sql, out);
+	free(sql);
+	return rc;
+}
+
 /* When every match key has a unique index of its own, a row no stored
  * record matches is one the table takes with "ON CONFLICT DO NOTHING":
  * one write instead of a look-up per key and then the write (most rows of
@@ -320,18 +339,7 @@ store_prepare_insert_new(struct store_sqlite *st, const struct schema *s)
 	if (!unique)
 		return SQLITE_OK;
 
-	char *sql = NULL;
-	size_t len = 0;
-	sql_add(&sql, &len, "INSERT INTO \"%s\" (", s->table);
-	for (size_t f = 0; f < s->nfields; f++)
-		sql_add(&sql, &len, "\"%s\", ", s->fields[f].name);
-	sql_add(&sql, &len, "imported_from) VALUES (");
-	for (size_t f = 0; f <= s->nfields; f++)
-		sql_add(&sql, &len, "%s?%zu", f ? ", " : "", f + 1);
-	sql_add(&sql, &len, ") ON CONFLICT DO NOTHING");
-	rc = store_prepare_stmt(st, sql, &st->insert_new);
-	free(sql);
-	return rc;
+	return store_prepare_insert(st, s, " ON CONFLICT DO NOTHING", &st->insert_new);
 }
 
 static enum store_status
@@ -405,17 +413,7 @@ store_sqlite_prepare(struct store *base, const struct schema *s, char **added, c
 	if (rc != SQLITE_OK)
 		goto fail;
 
-	sql = NULL;
-	len = 0;
-	sql_add(&sql, &len, "INSERT INTO \"%s\" (", s->table);
-	for (size_t f = 0; f < s->nfields; f++)
-		sql_add(&sql, &len, "\"%s\", ", s->fields[f].name);
-	sql_add(&sql, &len, "imported_from) VALUES (");
-	for (size_t f = 0; f <= s->nfields; f++)
-		sql_add(&sql, &len, "%s?%zu", f ? ", " : "", f + 1);
-	sql_add(&sql, &len, ")");
-	rc = store_prepare_stmt(st, sql, &st->insert);
-	free(sql);
+	rc = store_prepare_insert(st, s, "", &st->insert);
 	if (rc != SQLITE_OK)
 		goto fail;
 
