@@ -33,11 +33,11 @@ static const char *const error_type_names[ERROR_TYPE_COUNT] = {
 };
 
 static const char *const error_type_labels[ERROR_TYPE_COUNT] = {
-	[ERROR_VALIDATION] = N_("validation"),
-	[ERROR_DATABASE] = N_("database"),
-	[ERROR_SYSTEM] = N_("system"),
-	[ERROR_BUSINESS] = N_("business"),
-	[ERROR_CONNECTION] = N_("connection"),
+	[ERROR_VALIDATION] = NC_("error type", "validation"),
+	[ERROR_DATABASE] = NC_("error type", "database"),
+	[ERROR_SYSTEM] = NC_("error type", "system"),
+	[ERROR_BUSINESS] = NC_("error type", "business"),
+	[ERROR_CONNECTION] = NC_("error type", "connection"),
 };
 
 const char *
@@ -49,7 +49,7 @@ record_error_type_name(enum error_type t)
 const char *
 record_error_type_label(enum error_type t)
 {
-	return _(error_type_labels[t]);
+	return i18n_context(error_type_labels[t]);
 }
 
 int
