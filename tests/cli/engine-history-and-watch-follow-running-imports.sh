@@ -58,7 +58,7 @@ if start_frozen run.db run; then
 		true "watch's rows_done never decreases"
 	assert_eq "$(jsonl_lines watch.err progress | jq '.[-1].rows_done')" "$rows" "watch's last snapshot has every row done"
 	run_sluice history --db run.db
-	assert_match "$(cat "$T/out")" "^ +1 +completed_with_errors " "history then lists it as completed with errors"
+	assert_match "$(cat "$T/out")" "^ +1 +completed with errors " "history then lists it as completed with errors"
 	assert_eq "$(grep -c 'running in process' "$T/out")" 0 "history no longer shows a process"
 else
 	finish "$pid"

@@ -28,7 +28,7 @@ assert_eq "$(json .database import.json)" "$masked" "the report shows the databa
 run_sluice history --db "$url"
 assert_exit 0 "history exits 0"
 cat out err >>seen.txt
-assert_match "$(grep -F errors.csv out)" completed_with_errors "history shows the import of errors.csv, completed with errors"
+assert_match "$(grep -F errors.csv out)" "completed with errors" "history shows the import of errors.csv, completed with errors"
 run_sluice history --db "$url" --json
 assert_eq "$(json '[.. | objects | select(has("id") and has("status")) | "\(.id):\(.status)"] | sort | join(" ")')" \
 	"1:completed 2:completed_with_errors" "history --json lists both imports with their status"
