@@ -5,7 +5,8 @@ src_libsluice_a_SOURCES += \
 	src/source-zip.c src/source-zip.h \
 	src/source-sheet.c src/source-sheet.h \
 	src/source-strtab.c src/source-strtab.h \
-	src/source-xlsx.c src/source-xls.c src/source-vcard.c
+	src/source-xlsx.c src/source-xls.c src/source-xls.h src/source-xls-child.c \
+	src/source-xls-biff.c src/source-xls-biff.h src/source-vcard.c
 
 src_sluice_SOURCES += src/cli-inspect.c
 
@@ -16,7 +17,8 @@ tests_gen_xlsx_SOURCES = tests/gen-xlsx.c
 tests_gen_xlsx_CFLAGS = $(UNIT_CFLAGS)
 tests_gen_xlsx_LDADD = $(UNIT_LIBS)
 
-SOURCE_CLI_TESTS = tests/cli/xlsx-import.sh tests/cli/encoding-csv.sh tests/cli/xls-damaged.sh \
+SOURCE_CLI_TESTS = tests/cli/xlsx-import.sh tests/cli/encoding-csv.sh tests/cli/xls-damaged.sh tests/cli/xls-cases.sh tests/cli/xls-child.sh \
 	tests/cli/vcard-import.sh tests/cli/exports-import.sh
 TESTS += $(SOURCE_CLI_TESTS)
-EXTRA_DIST += $(SOURCE_CLI_TESTS) tests/fuzz/fuzz-xlsx.c tests/fuzz/fuzz-vcard.c
+EXTRA_DIST += $(SOURCE_CLI_TESTS) tests/fuzz/fuzz-xlsx.c tests/fuzz/fuzz-vcard.c \
+	tests/data/xls tests/gen-xls-cases.py
