@@ -6,7 +6,8 @@
  *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -I. -Isrc \
  *     tests/fuzz/fuzz-xlsx.c src/source.c src/source-csv.c \
  *     src/source-encoding.c src/source-zip.c src/source-sheet.c \
- *     src/source-xlsx.c src/source-xls.c src/text.c src/xmalloc.c \
+ *     src/source-xlsx.c src/source-xls.c src/source-xls-child.c \
+ *     src/source-xls-biff.c src/text.c src/xmalloc.c \
  *     -lcsv -lminizip -lexpat -lz -lfreexl -luchardet -lnettle -o fuzz-xlsx
  * Seeds: any small .xlsx (tests/gen-xlsx --types seed.xlsx). OLE2 inputs
  * (XLS) are left out: FreeXL 1.0.6 itself overflows a stack buffer on some

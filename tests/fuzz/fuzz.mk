@@ -1,7 +1,8 @@
 # The fuzzing corpus replayed in make check: every seed and every crash
 # ever found, through the same harnesses libFuzzer runs (built here with
 # the compiler at hand, with a small main() instead of libFuzzer).
-check_PROGRAMS += tests/fuzz/replay-csv tests/fuzz/replay-xlsx tests/fuzz/replay-vcard
+check_PROGRAMS += tests/fuzz/replay-csv tests/fuzz/replay-xlsx tests/fuzz/replay-vcard \
+	tests/fuzz/replay-xls
 tests_fuzz_replay_csv_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-csv.c
 tests_fuzz_replay_csv_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_replay_csv_LDADD = $(UNIT_LIBS)
@@ -11,6 +12,11 @@ tests_fuzz_replay_xlsx_LDADD = $(UNIT_LIBS)
 tests_fuzz_replay_vcard_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-vcard.c
 tests_fuzz_replay_vcard_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_replay_vcard_LDADD = $(UNIT_LIBS)
-FUZZ_TESTS = tests/fuzz/replay-csv.sh tests/fuzz/replay-xlsx.sh tests/fuzz/replay-vcard.sh
+tests_fuzz_replay_xls_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-xls.c
+tests_fuzz_replay_xls_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_replay_xls_LDADD = $(UNIT_LIBS)
+FUZZ_TESTS = tests/fuzz/replay-csv.sh tests/fuzz/replay-xlsx.sh tests/fuzz/replay-vcard.sh \
+	tests/fuzz/replay-xls.sh
 TESTS += $(FUZZ_TESTS)
-EXTRA_DIST += $(FUZZ_TESTS) tests/fuzz/fuzz.mk tests/fuzz/corpus
+EXTRA_DIST += $(FUZZ_TESTS) tests/fuzz/fuzz.mk tests/fuzz/corpus tests/fuzz/fuzz-xls.c \
+	tests/fuzz/gen-xls-seeds.py
