@@ -2,7 +2,7 @@
 # ever found, through the same harnesses libFuzzer runs (built here with
 # the compiler at hand, with a small main() instead of libFuzzer).
 check_PROGRAMS += tests/fuzz/replay-csv tests/fuzz/replay-xlsx tests/fuzz/replay-vcard \
-	tests/fuzz/replay-xls
+	tests/fuzz/replay-xls tests/fuzz/replay-xls-biff
 tests_fuzz_replay_csv_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-csv.c
 tests_fuzz_replay_csv_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_replay_csv_LDADD = $(UNIT_LIBS)
@@ -15,8 +15,11 @@ tests_fuzz_replay_vcard_LDADD = $(UNIT_LIBS)
 tests_fuzz_replay_xls_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-xls.c
 tests_fuzz_replay_xls_CFLAGS = $(UNIT_CFLAGS)
 tests_fuzz_replay_xls_LDADD = $(UNIT_LIBS)
+tests_fuzz_replay_xls_biff_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-xls-biff.c
+tests_fuzz_replay_xls_biff_CFLAGS = $(UNIT_CFLAGS)
+tests_fuzz_replay_xls_biff_LDADD = $(UNIT_LIBS)
 FUZZ_TESTS = tests/fuzz/replay-csv.sh tests/fuzz/replay-xlsx.sh tests/fuzz/replay-vcard.sh \
-	tests/fuzz/replay-xls.sh
+	tests/fuzz/replay-xls.sh tests/fuzz/replay-xls-biff.sh
 TESTS += $(FUZZ_TESTS)
-EXTRA_DIST += $(FUZZ_TESTS) tests/fuzz/fuzz.mk tests/fuzz/corpus tests/fuzz/fuzz-xls.c \
+EXTRA_DIST += $(FUZZ_TESTS) tests/fuzz/fuzz.mk tests/fuzz/corpus tests/fuzz/fuzz-xls.c tests/fuzz/fuzz-xls-biff.c \
 	tests/fuzz/gen-xls-seeds.py
