@@ -306,10 +306,10 @@ xls_stream_open(int in, int cmd, pid_t pid, const char *name, const struct sourc
 	s->sheet = (size_t)chosen;
 	esc = text_escape(s->names[s->sheet]);
 	s->description = xasprintf(_("XLS, sheet \"%s\""), esc);
-	if (xls_choose(s) != 0 || (type = xls_frame(s)) != 'D' || s->frame_len != 6 ||
-	    xls_u32(s->frame) > XLS_ROWS_MAX ||
+	type = xls_choose(s) == 0 ? xls_frame(s) : -1;
+	if (type != 'D' || s->frame_len != 6 || xls_u32(s->frame) > XLS_ROWS_MAX ||
 	    (uint32_t)(s->frame[4] | s->frame[5] << 8) > XLS_COLUMNS_MAX) {
-		*cause = s->frame_len > 0 ? xls_unexpected(s, type) : xls_damaged(s->name);
+		*cause = xls_unexpected(s, type);
 		free(esc);
 		goto fail;
 	}
