@@ -356,6 +356,7 @@ sheet_rows_free(struct sheet_rows *r)
 	free(r->row.cells);
 	free(r->row.lens);
 	free(r->row.error);
+	free(r->problem);
 	memset(r, 0, sizeof *r);
 }
 
@@ -364,13 +365,47 @@ sheet_row_begin(struct sheet_rows *r)
 {
 	r->text_len = 1;
 	r->ncells = 0;
+	free(r->problem);
+	r->problem = NULL;
+}
+
+void
+sheet_row_problem(struct sheet_rows *r, char *why)
+{
+	if (r->problem == NULL)
+		r->problem = why;
+	else
+		free(why);
+}
+
+/* Whether the row read has a value in column col already. Cells come in
+ * column order in files that spreadsheet programs write: only a cell
+ * that does not is looked for among the others. */
+static bool
+sheet_row_has(const struct sheet_rows *r, unsigned col)
+{
+	if (r->ncells == 0 || col > r->cols[r->ncells - 1])
+		return false;
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cols[i] == col)
+			return true;
+	return false;
 }
 
 int
 sheet_row_add(struct sheet_rows *r, unsigned col, const char *v, size_t n, uint64_t line, char **cause)
 {
 	size_t size;
+	char column[4];
 
+	if (sheet_row_has(r, col)) {
+		sheet_column_name(col, column);
+		sheet_row_problem(r,
+		    xasprintf(_("its cell %s%llu is in the file twice, with two values; save "
+				"the file again from the spreadsheet program."),
+			column, (unsigned long long)line));
+		return 0;
+	}
 	if (r->ncells == SHEET_COLUMNS_MAX) {
 		*cause =
 		    xasprintf(_("%s is refused: its row %llu holds more than %d cells, more "
@@ -486,7 +521,10 @@ sheet_row_make(struct sheet_rows *r, uint64_t line)
 	r->row.line = line;
 	free(r->row.error);
 	r->row.error = NULL;
-	if (beyond < SHEET_COLUMNS_MAX) {
+	if (r->problem != NULL) {
+		r->row.error = xasprintf(_("Row %llu (spreadsheet row %llu): %s"),
+		    (unsigned long long)r->row.number, (unsigned long long)line, r->problem);
+	} else if (beyond < SHEET_COLUMNS_MAX) {
 		sheet_column_name(beyond, column);
 		r->row.error = xasprintf(
 		    _("Row %llu (spreadsheet row %llu) has a value in "

@@ -71,6 +71,10 @@ struct sheet_rows {
 	unsigned *cols;
 	size_t *offs, *lens;
 	size_t ncells, cells_size;
+	/* What is wrong with a cell of it (the first thing found, without
+	 * the row's number), or NULL: the row is then given out with an
+	 * error, and a header with one is refused by the source. */
+	char *problem;
 	/* The header. */
 	char **header;
 	size_t nheader;
@@ -88,9 +92,14 @@ void sheet_rows_free(struct sheet_rows *r);
 void sheet_row_begin(struct sheet_rows *r);
 /* Adds the value v[0..n) of column col (n > 0); v NULL only counts it,
  * for a pass that checks the rows without giving them out. Returns -1 and
- * sets *cause when the row holds more cells or text than sluice reads. */
+ * sets *cause when the row holds more cells or text than sluice reads. A
+ * second value for a column the row already has is not added: it is the
+ * row's problem (neither value silently wins). */
 int sheet_row_add(struct sheet_rows *r, unsigned col, const char *v, size_t n, uint64_t line,
     char **cause);
+/* Notes what is wrong with a cell of the row being read: why (a new
+ * string, taken) becomes its problem unless it has one already. */
+void sheet_row_problem(struct sheet_rows *r, char *why);
 /* Whether the row holds no value. */
 bool sheet_row_empty(const struct sheet_rows *r);
 /* Keeps the row as the header. */

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 /* Debian's libexpat is built with DTD support, which the protection
  * against entity expansion belongs to; its header needs telling. */
 #ifndef XML_DTD
@@ -113,6 +114,7 @@ struct xlsx_source {
 	enum xlsx_cell_type type;
 	unsigned style;
 	bool has_value;
+	bool seen_is; /* the cell has an <is>: its text is the value, not <v>'s */
 	char *value; /* the cell's text */
 	size_t value_len, value_size;
 	uint64_t rows_counted; /* counting: rows with a value, header included */
@@ -743,9 +745,14 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 	if (s->in_cell) {
 		if (!strcmp(name, "v"))
 			s->in_v = s->has_value = true;
-		else if (!strcmp(name, "is"))
-			s->in_is = s->has_value = true;
-		else if (!strcmp(name, "rPh"))
+		else if (!strcmp(name, "is")) {
+			/* An inline string's text is the cell's value: a <v>
+			 * beside it (read before or after) is not added to it. */
+			if (!s->seen_is)
+				s->value_len = 0;
+			s->in_is = s->has_value = s->seen_is = true;
+			s->type = XLSX_CELL_INLINE;
+		} else if (!strcmp(name, "rPh"))
 			s->in_rph = true;
 		else if (!strcmp(name, "t") && s->in_is && !s->in_rph)
 			s->in_t = true;
@@ -753,7 +760,7 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 	}
 	if (s->in_row && !strcmp(name, "c")) {
 		s->in_cell = true;
-		s->has_value = false;
+		s->has_value = s->seen_is = false;
 		s->value_len = 0;
 		xlsx_cell_attrs(atts, &v, &t, &st);
 		if (v != NULL) {
@@ -895,9 +902,21 @@ xlsx_cell_text(struct xlsx_source *s, char *buf, size_t *len)
 		return s->value;
 	}
 	kind = s->style < s->nxf ? (enum sheet_kind)s->xf_kind[s->style] : SHEET_NUMBER;
+	double v;
+	if (sheet_parse_number(s->value, &v) && !isfinite(v)) {
+		/* No spreadsheet holds NaN or infinity: the text is kept as
+		 * the file has it and the row is rejected, never read as 0. */
+		char column[4], *esc = text_escape(s->value);
+		sheet_column_name((unsigned)s->col, column);
+		sheet_row_problem(&s->rows,
+		    xasprintf(_("its cell %s%llu holds \"%s\", which is no number a "
+				"spreadsheet holds; correct the cell in the spreadsheet program."),
+			column, (unsigned long long)s->line, esc));
+		free(esc);
+		*len = s->value_len;
+		return s->value;
+	}
 	if (kind != SHEET_NUMBER) {
-		double v;
-
 		if (sheet_parse_number(s->value, &v)) {
 			*len = sheet_format_date(v, kind, s->date1904, buf);
 			return buf;
@@ -976,7 +995,7 @@ xlsx_sheet_text(void *data, const XML_Char *text, int len)
 	size_t size;
 	char column[4];
 
-	if (!(s->in_v || (s->in_is && s->in_t && !s->in_rph)) || len <= 0)
+	if (!((s->in_v && !s->seen_is) || (s->in_is && s->in_t && !s->in_rph)) || len <= 0)
 		return;
 	if (s->value_len + (size_t)len + 1 > SHEET_CELL_MAX) {
 		sheet_column_name((unsigned)(s->col < 0 ? 0 : s->col), column);
@@ -1124,6 +1143,10 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 		goto fail;
 	}
 	sheet_take_header(&s->rows);
+	if (s->rows.problem != NULL) {
+		*cause = xasprintf(_("The header row of %s: %s"), s->name, s->rows.problem);
+		goto fail;
+	}
 	return s;
 
 fail:

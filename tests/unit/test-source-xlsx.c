@@ -770,6 +770,50 @@ START_TEST(damaged_parts_refused)
 }
 END_TEST
 
+/* An inline string's text is its value even beside a <v> (before or
+ * after it); NaN and infinity are no numbers a spreadsheet holds, and a
+ * cell given twice in a row has no one value: each rejects its row with
+ * an error naming the cell, never read as 0 or as one of the two. */
+START_TEST(odd_cells_are_errors_never_guesses)
+{
+	const char *path = write_xlsx("odd-cells.xlsx", NULL, NULL, NULL,
+	    SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c>"
+		  "<c r=\"B1\" t=\"inlineStr\"><is><t>b</t></is></c></row>"
+		  "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>1.</t></is><v>01.</v></c>"
+		  "<c r=\"B2\" t=\"inlineStr\"><v>9</v><is><t>x</t></is></c></row>"
+		  "<row r=\"3\"><c r=\"A3\"><v>NaN</v></c><c r=\"B3\"><v>1</v></c></row>"
+		  "<row r=\"4\"><c r=\"A4\"><v>1</v></c><c r=\"B4\"><v>-1e309</v></c></row>"
+		  "<row r=\"5\"><c r=\"A5\"><v>1</v></c><c r=\"B5\"><v>2</v></c>"
+		  "<c r=\"A5\"><v>3</v></c></row>"
+		  "<row r=\"6\"><c r=\"A6\"><v>4</v></c><c r=\"B6\"><v>5</v></c></row>"));
+	struct source *s = open_sheet(path, NULL);
+	struct row *row;
+
+	row = next_row(s);
+	assert_cells(row, 2, (const char *[]){ "1.", "x" });
+	ck_assert_ptr_null(row->error);
+	row = next_row(s);
+	ck_assert_str_eq(row->cells[0], "NaN");
+	ck_assert_ptr_nonnull(row->error);
+	ck_assert_msg(strstr(row->error, "Row 2 (spreadsheet row 3)") != NULL &&
+		strstr(row->error, "A3") != NULL && strstr(row->error, "NaN") != NULL,
+	    "the error names the row and the cell: %s", row->error);
+	row = next_row(s);
+	ck_assert_str_eq(row->cells[1], "-1e309");
+	ck_assert_msg(row->error != NULL && strstr(row->error, "B4") != NULL,
+	    "-1e309 is an error naming B4: %s", row->error ? row->error : "(none)");
+	row = next_row(s);
+	ck_assert_msg(row->error != NULL && strstr(row->error, "A5") != NULL &&
+		strstr(row->error, "twice") != NULL,
+	    "a cell given twice is an error naming it: %s", row->error ? row->error : "(none)");
+	row = next_row(s);
+	assert_cells(row, 2, (const char *[]){ "4", "5" });
+	ck_assert_ptr_null(row->error);
+	assert_end(s);
+	source_close(s);
+}
+END_TEST
+
 static Suite *
 source_xlsx_suite(void)
 {
@@ -780,6 +824,7 @@ source_xlsx_suite(void)
 	tcase_add_test(tc, shared_inline_and_rich_strings);
 	tcase_add_test(tc, numbers_read_as_people_see_them);
 	tcase_add_test(tc, formulas_booleans_and_errors);
+	tcase_add_test(tc, odd_cells_are_errors_never_guesses);
 	tcase_add_test(tc, dates_from_number_formats);
 	tcase_add_test(tc, dates_in_the_1904_system);
 	tcase_add_test(tc, sparse_rows_take_their_columns);
