@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -18,6 +19,7 @@
 #include "engine.h"
 #include "progress-jsonl.h"
 #include "report.h"
+#include "source.h"
 #include "i18n.h"
 #include "mapping.h"
 #include "summary.h"
@@ -335,6 +337,31 @@ cli_number(const char *name, const char *arg, unsigned min, unsigned max, unsign
 	return 0;
 }
 
+/* A size written as bytes, or with K or M (KiB, MiB): 1M, 512K, 2MiB. */
+static int
+cli_size(const char *name, const char *arg, size_t min, size_t max, size_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+	if (end != arg && arg[0] != '-' && (*end | 0x20) == 'k' && v <= max / 1024) {
+		v *= 1024;
+		end++;
+	} else if (end != arg && arg[0] != '-' && (*end | 0x20) == 'm' && v <= max / (1024 * 1024)) {
+		v *= 1024 * 1024;
+		end++;
+	}
+	if (end[0] != '\0' && !strcasecmp(end, "iB"))
+		end += 2;
+	if (*arg == '\0' || end == arg || *end != '\0' || arg[0] == '-' || v < min || v > max) {
+		cli_error("usage",
+		    _("sluice: %s needs a size from %zu KiB to %zu MiB, such as 512K or 4M, not \"%s\".\n"),
+		    name, min / 1024, max / (1024 * 1024), arg);
+		return -1;
+	}
+	*out = (size_t)v;
+	return 0;
+}
+
 static int
 cli_delimiter(const char *arg)
 {
@@ -389,6 +416,7 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_STATEMENT_TIMEOUT,
 	OPT_THREADS,
+	OPT_MAX_FIELD_SIZE,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -424,6 +452,8 @@ const struct cli_option cli_import_options[] = {
 	    N_("CSV delimiter (default: detected among , ; TAB |)"), 0 },
 	{ "encoding", required_argument, OPT_ENCODING, N_("--encoding NAME"),
 	    N_("CSV encoding (default: detected; UTF-8, WINDOWS-1252, UTF-16…)"), 0 },
+	{ "max-field-size", required_argument, OPT_MAX_FIELD_SIZE, N_("--max-field-size SIZE"),
+	    N_("CSV: a longer field rejects its row (default: 1M;\n1K to 256M)"), 0 },
 	{ "sheet", required_argument, OPT_SHEET, N_("--sheet NAME|N"),
 	    N_("workbook sheet (default: the first visible one)"), 0 },
 	{ "invalid-values", required_argument, OPT_INVALID_VALUES,
@@ -464,6 +494,7 @@ const struct cli_option cli_resume_options[] = {
 	{ "retries", required_argument, OPT_RETRIES, NULL, NULL, 0 },
 	{ "retry-base", required_argument, OPT_RETRY_BASE, NULL, NULL, 0 },
 	{ "threads", required_argument, OPT_THREADS, NULL, NULL, 0 },
+	{ "max-field-size", required_argument, OPT_MAX_FIELD_SIZE, NULL, NULL, 0 },
 	{ "reconnect-for", required_argument, OPT_RECONNECT_FOR, NULL, NULL, 0 },
 	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT, NULL, NULL, 0 },
 	{ "statement-timeout", required_argument, OPT_STATEMENT_TIMEOUT, NULL, NULL, 0 },
@@ -498,6 +529,11 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 		return cli_number("--retry-base", arg, 1, 60000, &o->retry_base_ms) != 0 ? -1 : 1;
 	case OPT_THREADS:
 		return cli_number("--threads", arg, 1, ENGINE_MAX_THREADS, &o->threads) != 0 ? -1 : 1;
+	case OPT_MAX_FIELD_SIZE:
+		return cli_size("--max-field-size", arg, 1024, SOURCE_FIELD_MAX_LIMIT,
+			   &o->max_field) != 0 ?
+		    -1 :
+		    1;
 	case OPT_RECONNECT_FOR:
 		o->reconnect_for_s = strcmp(arg, "0") == 0 ? 0 : cli_duration_parse(arg);
 		if (o->reconnect_for_s < 0) {

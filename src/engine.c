@@ -1520,6 +1520,7 @@ engine_setup(struct engine *e, char **cause)
 		.delimiter = e->o.delimiter,
 		.sheet = e->o.sheet,
 		.encoding = e->o.encoding,
+		.max_field = e->o.max_field,
 	};
 	e->source = source_open(e->o.path, &so, cause);
 	if (e->source == NULL)

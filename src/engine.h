@@ -50,6 +50,8 @@ struct engine_options {
 	int delimiter;	      /* 0: sniff */
 	const char *sheet;    /* workbooks: name or 1-based number; NULL: first visible */
 	const char *encoding; /* CSV: forced encoding; NULL: detect */
+	size_t max_field;     /* CSV: the most bytes a field holds; 0: 1 MiB
+			       * (source_options.max_field) */
 	int dry_run;
 	int unrecorded;			/* a dry run that leaves no line in the history
 				 * (the wizard's preview checks) */

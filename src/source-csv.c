@@ -19,10 +19,8 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define CSV_CHUNK_SIZE (64 * 1024)	 /* read(2) size, and the sniffed sample */
-#define CSV_FIELD_MAX (1024 * 1024)	 /* longest field read */
-#define CSV_RECORD_MAX (4 * 1024 * 1024) /* most text kept for one row */
-#define CSV_FIELDS_MAX 16384		 /* most fields kept per row, as Excel */
+#define CSV_CHUNK_SIZE (64 * 1024) /* read(2) size, and the sniffed sample */
+#define CSV_FIELDS_MAX 16384	   /* most fields kept per row, as Excel */
 #define CSV_SNIFF_RECORDS 20
 #define CSV_NO_OFFSET UINT64_MAX
 
@@ -31,8 +29,7 @@ enum csv_result {
 	CSV_RESULT_RECORD,
 	CSV_RESULT_END,
 	CSV_RESULT_READ_FAILED,
-	CSV_RESULT_FIELD_TOO_LONG,
-	CSV_RESULT_RECORD_TOO_LONG,
+	CSV_RESULT_PARSE_FAILED, /* libcsv stopped; never expected */
 };
 
 /* The record being read. */
@@ -41,7 +38,10 @@ struct csv_record {
 	bool open;	   /* begun and not ended */
 	bool done;	   /* libcsv ended it */
 	bool unclosed;	   /* ended by the end of the file inside quotes */
-	bool too_long;	   /* holds more than CSV_RECORD_MAX bytes */
+	bool too_long;	   /* holds more than the source's record_max bytes */
+	size_t big_field;  /* the first field longer than max_field, or SIZE_MAX */
+	uint64_t big_size; /* its bytes */
+	uint64_t cut;	   /* bytes of the field being read left out so far */
 	size_t nfields;	   /* fields read */
 	size_t nkept;	   /* fields kept in the row (at most CSV_FIELDS_MAX) */
 	uint64_t bad_utf8; /* file offset of the first byte that is not UTF-8 */
@@ -53,6 +53,8 @@ struct csv_source {
 	struct encoding_reader *reader; /* the file's text as UTF-8 */
 	char *name;			/* the path, escaped for messages */
 	unsigned char delimiter;
+	size_t max_field;  /* the most bytes a field holds */
+	size_t record_max; /* the most text kept for one row */
 	char *description;
 	struct csv_parser parser;
 
@@ -88,16 +90,24 @@ csv_is_blank(unsigned char c, unsigned char delimiter)
 	return (c == ' ' || c == '\t') && c != delimiter;
 }
 
-/* libcsv grows a field's buffer through this: refusing past the cap makes
- * csv_parse() stop with CSV_ENOMEM instead of eating all memory. One byte
- * of slack because libcsv grows the buffer before it knows whether the
- * next byte ends the field. */
+/* libcsv grows a field's buffer through this; csv_feed keeps a field
+ * from growing past max_field + 1 bytes. */
 static void *
-csv_capped_realloc(void *p, size_t size)
+csv_realloc(void *p, size_t size)
 {
-	if (size > CSV_FIELD_MAX + 1)
-		return NULL;
 	return xrealloc(p, size);
+}
+
+/* A size for people: "1 MiB", "64 KiB" or "1000 bytes". */
+static char *
+csv_size_text(uint64_t n)
+{
+	if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
+		return xasprintf(_("%llu MiB"), (unsigned long long)(n / (1024 * 1024)));
+	if (n >= 1024 && n % 1024 == 0)
+		return xasprintf(_("%llu KiB"), (unsigned long long)(n / 1024));
+	return xasprintf(ngettext("%llu byte", "%llu bytes", (unsigned long)n),
+	    (unsigned long long)n);
 }
 
 /* Counts the delimiter d on each of the first records of the sample,
@@ -247,9 +257,19 @@ csv_on_field(void *data, size_t len, void *arg)
 	size_t k = r->nkept, size;
 
 	r->nfields++;
+	if (r->cut > 0) {
+		/* Longer than a field may be: its size is told, its text
+		 * not kept (the cell stays empty). */
+		if (r->big_field == SIZE_MAX) {
+			r->big_field = r->nfields - 1;
+			r->big_size = r->cut + len;
+		}
+		r->cut = 0;
+		len = 0;
+	}
 	if (k == CSV_FIELDS_MAX || r->too_long)
 		return;
-	if (s->text_len + len + 1 > CSV_RECORD_MAX) {
+	if (s->text_len + len + 1 > s->record_max) {
 		r->too_long = true;
 		return;
 	}
@@ -287,6 +307,39 @@ csv_on_row(int c, void *arg)
 	s->record.done = true;
 }
 
+/* Gives libcsv n bytes of p, never letting the field being read grow past
+ * max_field + 1 bytes: a field that would is cut back to what libcsv needs
+ * to end it as it would have (its trailing spaces, the closing quote seen)
+ * and the rest counted in record.cut. libcsv has no call for this: its
+ * struct csv_parser is public, and only entry_pos and spaces are touched.
+ * Returns false when libcsv stops (never expected). */
+static bool
+csv_feed(struct csv_source *s, const unsigned char *p, size_t n)
+{
+	struct csv_parser *cp = &s->parser;
+
+	while (n > 0) {
+		size_t room = s->max_field + 1 - cp->entry_pos, piece = n < room ? n : room;
+
+		if (csv_parse(cp, p, piece, csv_on_field, csv_on_row, s) != piece)
+			return false;
+		p += piece;
+		n -= piece;
+		if (cp->entry_pos > s->max_field) {
+			/* libcsv's trailing spaces of an unquoted field, or
+			 * after a closing quote the quote and its spaces, are
+			 * taken off when the field ends: one space stands for
+			 * all of them, which is all libcsv asks of them. */
+			size_t keep = (cp->spaces > 0 ? 1 : 0) + 1;
+
+			s->record.cut += cp->entry_pos - keep;
+			cp->spaces = cp->spaces > 0 ? 1 : 0;
+			cp->entry_pos = keep;
+		}
+	}
+	return true;
+}
+
 /* The file ended inside a record. A line break tells whether it ended
  * inside quotes: outside, it ends the record as usual; inside, it becomes
  * part of the field, is taken back, and csv_fini() ends the record. */
@@ -298,8 +351,8 @@ csv_end_record(struct csv_source *s)
 
 	if (!r->open)
 		return CSV_RESULT_END;
-	if (csv_parse(&s->parser, "\n", 1, csv_on_field, csv_on_row, s) != 1)
-		return CSV_RESULT_FIELD_TOO_LONG;
+	if (!csv_feed(s, (const unsigned char *)"\n", 1))
+		return CSV_RESULT_PARSE_FAILED;
 	if (!r->done) {
 		csv_fini(&s->parser, csv_on_field, csv_on_row, s);
 		r->unclosed = true;
@@ -311,7 +364,7 @@ csv_end_record(struct csv_source *s)
 			}
 		}
 	}
-	return r->too_long ? CSV_RESULT_RECORD_TOO_LONG : CSV_RESULT_RECORD;
+	return CSV_RESULT_RECORD;
 }
 
 /* Reads the next record, skipping blank lines. Bytes go to libcsv one
@@ -329,6 +382,7 @@ csv_read_record(struct csv_source *s)
 
 	memset(r, 0, sizeof *r);
 	r->bad_utf8 = r->nul = CSV_NO_OFFSET;
+	r->big_field = SIZE_MAX;
 	s->text_len = 0;
 	for (;;) {
 		if (s->pos == s->len || s->hold) {
@@ -372,11 +426,9 @@ csv_read_record(struct csv_source *s)
 			if (bad != (size_t)-1)
 				r->bad_utf8 = s->buf_offset + s->pos + bad;
 		}
-		if (i > 0 && csv_parse(&s->parser, p, i, csv_on_field, csv_on_row, s) != i)
-			return CSV_RESULT_FIELD_TOO_LONG;
+		if (i > 0 && !csv_feed(s, p, i))
+			return CSV_RESULT_PARSE_FAILED;
 		s->pos += i;
-		if (r->too_long)
-			return CSV_RESULT_RECORD_TOO_LONG;
 		if (r->done)
 			return CSV_RESULT_RECORD;
 	}
@@ -411,6 +463,29 @@ csv_make_row(struct csv_source *s)
 		s->row.error = xasprintf(_("Row %llu (line %llu): a quoted "
 					   "field is never closed before the end of the file."),
 		    number, line);
+	} else if (r->big_field != SIZE_MAX) {
+		char *size = csv_size_text(s->max_field), *name;
+
+		name = r->big_field < s->nheader ? text_escape(s->header[r->big_field]) : NULL;
+		s->row.error = name != NULL ?
+		    xasprintf(_("Row %llu (line %llu): the field \"%s\" (column %zu) holds "
+				"%llu bytes, more than the %s a field may hold; shorten it, or import "
+				"the file with a larger --max-field-size."),
+			number, line, name, r->big_field + 1, (unsigned long long)r->big_size, size) :
+		    xasprintf(_("Row %llu (line %llu): its field %zu holds %llu bytes, more "
+				"than the %s a field may hold; shorten it, or import the file with a "
+				"larger --max-field-size."),
+			number, line, r->big_field + 1, (unsigned long long)r->big_size, size);
+		free(name);
+		free(size);
+	} else if (r->too_long) {
+		char *size = csv_size_text(s->record_max);
+
+		s->row.error = xasprintf(_("Row %llu (line %llu) holds more than %s of "
+					   "text, more than sluice keeps of one row; shorten its "
+					   "fields."),
+		    number, line, size);
+		free(size);
 	} else if (r->bad_utf8 != CSV_NO_OFFSET && encoding_reader_converts(s->reader)) {
 		s->row.error = xasprintf(_("Row %llu (line %llu) holds bytes "
 					   "that are not %s text at byte offset %llu of the file; "
@@ -460,21 +535,23 @@ csv_read_header(struct csv_source *s, char **cause)
 		*cause = xasprintf(_("The file %s cannot be read: %s."), s->name,
 		    strerror(s->read_errno));
 		return false;
-	case CSV_RESULT_FIELD_TOO_LONG:
-		*cause = xasprintf(_("The header row of %s (line %llu) has a "
-				     "field longer than 1 MiB; this usually means a quote was "
-				     "opened and never closed."),
-		    s->name, (unsigned long long)r->line);
-		return false;
-	case CSV_RESULT_RECORD_TOO_LONG:
-		*cause = xasprintf(_("The header row of %s (line %llu) holds "
-				     "more than 4 MiB of text, more than sluice reads in one "
-				     "row; check that this is the right file."),
-		    s->name, (unsigned long long)r->line);
+	case CSV_RESULT_PARSE_FAILED:
+		*cause = xasprintf(_("The file %s cannot be read as CSV: %s."), s->name,
+		    csv_strerror(csv_error(&s->parser)));
 		return false;
 	}
 
 	line = r->line;
+	if ((r->big_field != SIZE_MAX || r->too_long) && !r->unclosed) {
+		char *size = csv_size_text(r->too_long ? s->record_max : s->max_field);
+
+		*cause = xasprintf(_("The header row of %s (line %llu) holds more than %s "
+				     "in %s; check that this is the right file."),
+		    s->name, (unsigned long long)r->line, size,
+		    r->too_long ? _("all") : _("one field"));
+		free(size);
+		return false;
+	}
 	if (r->unclosed) {
 		*cause = xasprintf(_("The header row of %s (line %llu) opens a "
 				     "quote that is never closed before the end of the file."),
@@ -532,6 +609,11 @@ csv_open(int fd, const char *path, const struct source_options *opts, char **cau
 	s->name = text_escape(path);
 	s->buf = xmalloc(CSV_CHUNK_SIZE);
 	s->line = 1;
+	s->max_field =
+	    opts != NULL && opts->max_field > 0 ? opts->max_field : SOURCE_FIELD_MAX_DEFAULT;
+	if (s->max_field > SOURCE_FIELD_MAX_LIMIT)
+		s->max_field = SOURCE_FIELD_MAX_LIMIT;
+	s->record_max = 4 * s->max_field;
 
 	if (d < 0 || d > 0xff || d == '"' || d == '\r' || d == '\n') {
 		*cause = xasprintf(_("The delimiter chosen for %s cannot be "
@@ -589,7 +671,7 @@ csv_open(int fd, const char *path, const struct source_options *opts, char **cau
 	 * Excel does. Fields are copied out, so no CSV_APPEND_NULL. */
 	csv_init(&s->parser, 0);
 	csv_set_delim(&s->parser, s->delimiter);
-	csv_set_realloc_func(&s->parser, csv_capped_realloc);
+	csv_set_realloc_func(&s->parser, csv_realloc);
 	csv_set_blk_size(&s->parser, CSV_CHUNK_SIZE);
 
 	if (!csv_read_header(s, cause))
@@ -630,19 +712,10 @@ csv_next(void *state, struct row **row, char **cause)
 		s->failure = xasprintf(_("The file %s cannot be read: %s."), s->name,
 		    strerror(s->read_errno));
 		break;
-	case CSV_RESULT_FIELD_TOO_LONG:
+	case CSV_RESULT_PARSE_FAILED:
 		line = s->record.line;
-		s->failure = xasprintf(_("Row %llu (line %llu): a field is "
-					 "longer than 1 MiB; this usually means a quote was opened "
-					 "and never closed."),
-		    number, line);
-		break;
-	case CSV_RESULT_RECORD_TOO_LONG:
-		line = s->record.line;
-		s->failure = xasprintf(_("Row %llu (line %llu) holds more than "
-					 "4 MiB of text, more than sluice reads in one row; check "
-					 "that this is the right file."),
-		    number, line);
+		s->failure = xasprintf(_("Row %llu (line %llu) cannot be read as CSV: %s."), number,
+		    line, csv_strerror(csv_error(&s->parser)));
 		break;
 	}
 	*cause = xstrdup(s->failure);

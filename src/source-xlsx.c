@@ -115,7 +115,7 @@ struct xlsx_source {
 	unsigned style;
 	bool has_value;
 	bool seen_is; /* the cell has an <is>: its text is the value, not <v>'s */
-	char *value; /* the cell's text */
+	char *value;  /* the cell's text */
 	size_t value_len, value_size;
 	uint64_t rows_counted; /* counting: rows with a value, header included */
 

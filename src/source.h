@@ -31,7 +31,14 @@ struct source_options {
 	int delimiter;	   /* 0: sniff among , ; TAB | */
 	const char *sheet; /* workbooks: a sheet name or 1-based number; NULL: the first visible */
 	const char *encoding; /* CSV: force this encoding (iconv name); NULL: detect */
+	/* CSV: the most bytes a field holds (0: SOURCE_FIELD_MAX_DEFAULT); a
+	 * row holds at most four times that. A longer field is not kept: its
+	 * row comes with an error naming the field and its size. */
+	size_t max_field;
 };
+
+#define SOURCE_FIELD_MAX_DEFAULT (1024 * 1024)
+#define SOURCE_FIELD_MAX_LIMIT (256 * 1024 * 1024) /* the most max_field may be */
 
 struct source;
 

@@ -9,6 +9,7 @@ CLI_TESTS = \
 	tests/cli/validation-errors.sh \
 	tests/cli/csv-dialects.sh \
 	tests/cli/field-count-mismatch.sh \
+	tests/cli/oversized-field-rejects-its-row.sh \
 	tests/cli/invalid-utf8.sh \
 	tests/cli/unmapped-required-field.sh \
 	tests/cli/map-option.sh \

@@ -458,35 +458,79 @@ START_TEST(last_row_without_line_end_is_read)
 }
 END_TEST
 
+/* A 2 MiB field after row_start, then end: the row comes with an error
+ * naming the row, its line, the field and its size, the field's cell is
+ * empty, and the row after it is read as usual. */
 static void
-assert_huge_field_refused(const char *name, const char *row_start)
+assert_huge_field_rejects_its_row(const char *name, const char *row_start, const char *end,
+    const char *expected)
 {
-	size_t start = strlen(row_start), size = start + 2 * 1024 * 1024;
-	char *text = xmalloc(size), *cause = NULL;
-	const char *expected = "Row 1 (line 2): a field is longer than 1 MiB; "
-			       "this usually means a quote was opened and never closed.";
+	size_t start = strlen(row_start), field = 2 * 1024 * 1024, size;
+	const char *next = "2,after\n";
+	char *text;
 	struct source *s;
 	struct row *row;
 
+	size = start + field + strlen(end) + strlen(next);
+	text = xmalloc(size);
 	memcpy(text, row_start, start);
-	memset(text + start, 'x', size - start);
+	memset(text + start, 'x', field);
+	memcpy(text + start + field, end, strlen(end));
+	memcpy(text + start + field + strlen(end), next, strlen(next));
 	s = open_ok(fixture(name, text, size), 0);
-	ck_assert_int_eq(source_next(s, &row, &cause), -1);
-	ck_assert_str_eq(cause, expected);
-	free(cause);
-	cause = NULL;
-	/* The rest stays unreadable. */
-	ck_assert_int_eq(source_next(s, &row, &cause), -1);
-	ck_assert_str_eq(cause, expected);
-	free(cause);
+	row = next_row(s);
+	ck_assert_ptr_nonnull(row->error);
+	ck_assert_str_eq(row->error, expected);
+	assert_cells(row, 2, (const char *[]){ "1", "" });
+	row = next_row(s);
+	ck_assert_ptr_null(row->error);
+	assert_cells(row, 2, (const char *[]){ "2", "after" });
+	assert_end(s);
 	source_close(s);
 	free(text);
 }
 
-START_TEST(huge_field_is_refused)
+START_TEST(huge_field_rejects_its_row_only)
 {
-	assert_huge_field_refused("huge-quoted.csv", "a,b\n1,\"");
-	assert_huge_field_refused("huge-plain.csv", "a,b\n1,");
+	assert_huge_field_rejects_its_row("huge-quoted.csv", "a,b\n1,\"", "\"\n",
+	    "Row 1 (line 2): the field \"b\" (column 2) holds 2097152 bytes, more than the 1 MiB "
+	    "a field may hold; shorten it, or import the file with a larger --max-field-size.");
+	assert_huge_field_rejects_its_row("huge-plain.csv", "a,b\n1,", "\n",
+	    "Row 1 (line 2): the field \"b\" (column 2) holds 2097152 bytes, more than the 1 MiB "
+	    "a field may hold; shorten it, or import the file with a larger --max-field-size.");
+	assert_huge_field_rejects_its_row("huge-quoted-spaces.csv", "a,b\n1,\"", "\"  \n",
+	    "Row 1 (line 2): the field \"b\" (column 2) holds 2097152 bytes, more than the 1 MiB "
+	    "a field may hold; shorten it, or import the file with a larger --max-field-size.");
+}
+END_TEST
+
+/* The limit is the source's option: a field of 2 KiB is too long for
+ * 1 KiB, and a quote never closed is said so even when the rest of the
+ * file is longer than a field may be. */
+START_TEST(field_limit_is_an_option)
+{
+	char text[4096 + 64];
+	struct source_options opts = { .max_field = 1024 };
+	struct source *s;
+	struct row *row;
+	char *cause = NULL;
+
+	strcpy(text, "a,b\n1,");
+	memset(text + 6, 'y', 2048);
+	strcpy(text + 6 + 2048, "\n2,\"open\n");
+	memset(text + strlen(text), 'z', 2048);
+	text[6 + 2048 + 9 + 2048] = '\0';
+	s = source_open(fixture("limit.csv", text, strlen(text)), &opts, &cause);
+	ck_assert_msg(s != NULL, "source_open failed: %s", cause);
+	row = next_row(s);
+	ck_assert_str_eq(row->error,
+	    "Row 1 (line 2): the field \"b\" (column 2) holds 2048 bytes, more than the 1 KiB "
+	    "a field may hold; shorten it, or import the file with a larger --max-field-size.");
+	row = next_row(s);
+	ck_assert_str_eq(row->error,
+	    "Row 2 (line 3): a quoted field is never closed before the end of the file.");
+	assert_end(s);
+	source_close(s);
 }
 END_TEST
 
@@ -645,7 +689,8 @@ source_csv_suite(void)
 	tcase_add_test(tc, crlf_split_across_reads_is_one_line_end);
 	tcase_add_test(tc, unclosed_quote_at_eof);
 	tcase_add_test(tc, last_row_without_line_end_is_read);
-	tcase_add_test(tc, huge_field_is_refused);
+	tcase_add_test(tc, huge_field_rejects_its_row_only);
+	tcase_add_test(tc, field_limit_is_an_option);
 	tcase_add_test(tc, field_of_one_mib_is_read);
 	tcase_add_test(tc, binary_file_refused);
 	tcase_add_test(tc, empty_file_refused);
