@@ -6,10 +6,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -480,6 +483,33 @@ xlsx_summary(struct xlsx *x)
 
 /* --- The workbook ---------------------------------------------------------- */
 
+/* libxlsxwriter says what goes wrong on standard error, as "[ERROR]"
+ * lines nobody asked for: sluice says it once, in its own words. These
+ * silence standard error around the library's calls that write files, and
+ * give it back. */
+static int
+xlsx_quiet(void)
+{
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	fflush(stderr);
+	if (saved != -1 && null != -1)
+		dup2(null, STDERR_FILENO);
+	if (null != -1)
+		close(null);
+	return saved;
+}
+
+static void
+xlsx_loud(int saved)
+{
+	if (saved == -1)
+		return;
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
 static lxw_format *
 xlsx_format(lxw_workbook *wb, int bold, const char *num_format)
 {
@@ -499,7 +529,9 @@ xlsx_open(struct xlsx *x, const char *file, const char *path, char **cause)
 		.constant_memory = LXW_TRUE,
 		.tmpdir = tmpdir != NULL && *tmpdir != '\0' ? (char *)tmpdir : NULL,
 	};
+	int quiet = xlsx_quiet();
 	x->wb = workbook_new_opt(file, &options);
+	xlsx_loud(quiet);
 	if (x->wb == NULL) {
 		*cause = xasprintf(_("Cannot start the report %s: out of memory."), path);
 		return -1;
@@ -508,7 +540,9 @@ xlsx_open(struct xlsx *x, const char *file, const char *path, char **cause)
 	const char *names[] = { _("Summary"), _("Errors"), _("Rejected rows"), _("Batches"),
 		_("Mapping") };
 	for (size_t i = 0; i < sizeof sheets / sizeof *sheets; i++) {
+		quiet = xlsx_quiet();
 		*sheets[i] = workbook_add_worksheet(x->wb, names[i]);
+		xlsx_loud(quiet);
 		if (*sheets[i] == NULL) {
 			*cause = xasprintf(
 			    _("Cannot create the report's temporary files in %s; "
@@ -531,6 +565,44 @@ xlsx_open(struct xlsx *x, const char *file, const char *path, char **cause)
 	x->note = xlsx_format(x->wb, 0, NULL);
 	format_set_text_wrap(x->note);
 	format_set_align(x->note, LXW_ALIGN_VERTICAL_TOP);
+	return 0;
+}
+
+/* Room the closing of the workbook needs in $TMPDIR beyond its largest
+ * sheet: the sheet's head and tail, and the small parts. */
+#define XLSX_CLOSE_MARGIN (1024 * 1024)
+
+/* Whether every row spooled to the sheets' temporary files got there, and
+ * whether the closing, which copies each sheet to another temporary file
+ * before zipping it, has room to: the library does not look at either, and
+ * a full disk would leave a report cut short that says nothing of it. 0,
+ * or the errno to tell. */
+static int
+xlsx_spooled(struct xlsx *x, const char *tmpdir)
+{
+	lxw_worksheet *sheets[] = { x->summary, x->errors, x->rejects, x->batches, x->mapping };
+	unsigned long long largest = 0;
+	struct statvfs vfs;
+	struct rlimit lim;
+
+	for (size_t i = 0; i < sizeof sheets / sizeof *sheets; i++) {
+		FILE *fp = sheets[i]->optimize_tmpfile;
+		long size;
+
+		if (fp == NULL)
+			continue;
+		errno = 0;
+		if (fflush(fp) != 0 || ferror(fp))
+			return errno != 0 ? errno : EIO;
+		if ((size = ftell(fp)) > 0 && (unsigned long long)size > largest)
+			largest = (unsigned long long)size;
+	}
+	largest += XLSX_CLOSE_MARGIN;
+	if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+	    lim.rlim_cur < largest)
+		return EFBIG;
+	if (statvfs(tmpdir, &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize < largest)
+		return ENOSPC;
 	return 0;
 }
 
@@ -564,12 +636,27 @@ report_write_xlsx(const char *db_path, int64_t id, const char *path, struct repo
 	xlsx_summary(&x);
 	report_journal_close(&rj);
 
+	const char *tmpdir = getenv("TMPDIR");
+	if (tmpdir == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	int spooled = xlsx_spooled(&x, tmpdir);
+	if (spooled != 0) {
+		lxw_workbook_free(x.wb);
+		*cause = xasprintf(_("Cannot write the report to %s: its temporary files in %s "
+				     "cannot be written (%s). Set TMPDIR to a directory with free "
+				     "space, or free some, and write the report again."),
+		    path, tmpdir, strerror(spooled));
+		return report_put_in_place(tmp, path, -1, cause);
+	}
+	int quiet = xlsx_quiet();
 	errno = 0;
 	lxw_error rc = workbook_close(x.wb);
+	int err = errno;
+	xlsx_loud(quiet);
 	if (rc != LXW_NO_ERROR) {
 		/* The system's reason says more than the library's, when there
 		 * is one. */
-		char *why = xstrdup(errno != 0 ? strerror(errno) : lxw_strerror(rc));
+		char *why = xstrdup(err != 0 ? strerror(err) : lxw_strerror(rc));
 		size_t n = strlen(why);
 		while (n > 0 && why[n - 1] == '.')
 			why[--n] = '\0';

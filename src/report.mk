@@ -24,6 +24,7 @@ REPORT_CLI_TESTS = \
 	tests/cli/report-pdf.sh \
 	tests/cli/report-errors-and-exit-codes.sh \
 	tests/cli/values-dropped.sh \
-	tests/cli/report-never-destroys.sh
+	tests/cli/report-never-destroys.sh \
+	tests/cli/report-xlsx-on-a-full-disk.sh
 TESTS += $(REPORT_CLI_TESTS)
 EXTRA_DIST += $(REPORT_CLI_TESTS) tests/cli/report-lib.sh tests/report_check.py
