@@ -702,9 +702,143 @@ store_pg_create_table(struct store_pg *st, const struct schema *s, char **cause)
 	return ss;
 }
 
+/* What a column of PostgreSQL type typname keeps. */
+static enum store_kind
+store_pg_kind(const char *typname)
+{
+	if (!strcmp(typname, "text") || !strcmp(typname, "varchar") || !strcmp(typname, "citext"))
+		return STORE_KIND_TEXT;
+	if (!strcmp(typname, "int2") || !strcmp(typname, "int4") || !strcmp(typname, "int8"))
+		return STORE_KIND_INTEGER;
+	if (!strcmp(typname, "numeric"))
+		return STORE_KIND_NUMBER;
+	if (!strcmp(typname, "date"))
+		return STORE_KIND_DATE;
+	return STORE_KIND_OTHER;
+}
+
+/* Whether the existing table can take the schema's rows, before anything
+ * is written (store_check_existing). */
+static enum store_status
+store_pg_fit(struct store_pg *st, const struct schema *s, char **cause)
+{
+	const char *p[] = { s->table };
+	enum store_status ss = STORE_OK;
+	PGresult *cols = store_pg_query(st,
+	    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname, a.attnotnull,"
+	    " a.atthasdef OR a.attidentity <> '',"
+	    " a.attidentity = 'd' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%'"
+	    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+	    " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid"
+	    " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+	    " WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0"
+	    " AND NOT a.attisdropped ORDER BY a.attnum",
+	    1, p, &ss);
+	PGresult *idx = cols == NULL ?
+	    NULL :
+	    store_pg_query(st,
+		"SELECT ic.relname, i.indisprimary, i.indpred IS NOT NULL,"
+		" array_to_string(ARRAY(SELECT coalesce(a.attname, '')"
+		" FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)"
+		" LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid"
+		" AND a.attnum = k.num ORDER BY k.ord), chr(31))"
+		" FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+		" JOIN pg_class c ON c.oid = i.indrelid"
+		" JOIN pg_namespace n ON n.oid = c.relnamespace"
+		" WHERE n.nspname = current_schema() AND c.relname = $1"
+		" AND i.indisunique",
+		1, p, &ss);
+	if (cols == NULL || idx == NULL) {
+		*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+		PQclear(cols);
+		return ss;
+	}
+	/* Is id the primary key, alone? */
+	int id_pk = 0;
+	for (int r = 0; r < PQntuples(idx); r++)
+		if (!strcmp(PQgetvalue(idx, r, 1), "t") && !strcmp(PQgetvalue(idx, r, 3), "id"))
+			id_pk = 1;
+	size_t ncols = (size_t)PQntuples(cols), nu = 0;
+	struct store_column *c = xcalloc(ncols + 1, sizeof *c);
+	char **types = xcalloc(ncols + 1, sizeof *types);
+	for (size_t i = 0; i < ncols; i++) {
+		int r = (int)i;
+		const char *name = PQgetvalue(cols, r, 0);
+		int is_id = !strcmp(name, "id");
+		int serial = !strcmp(PQgetvalue(cols, r, 5), "t");
+		enum store_kind kind = store_pg_kind(PQgetvalue(cols, r, 2));
+		types[i] = is_id && id_pk ? xasprintf("%s PRIMARY KEY%s", PQgetvalue(cols, r, 1),
+						serial ? "" : _(" without a default")) :
+					    xstrdup(PQgetvalue(cols, r, 1));
+		c[i] = (struct store_column){
+			.name = name,
+			.type = types[i],
+			.kind = kind,
+			.not_null = !strcmp(PQgetvalue(cols, r, 3), "t"),
+			.has_default = !strcmp(PQgetvalue(cols, r, 4), "t"),
+			.numbers_itself = is_id && id_pk && serial && kind == STORE_KIND_INTEGER,
+		};
+	}
+	struct store_unique *u = xcalloc((size_t)PQntuples(idx) + 1, sizeof *u);
+	char ***ucols = xcalloc((size_t)PQntuples(idx) + 1, sizeof *ucols);
+	for (int r = 0; r < PQntuples(idx); r++) {
+		if (!strcmp(PQgetvalue(idx, r, 1), "t"))
+			continue;
+		char *list = xstrdup(PQgetvalue(idx, r, 3));
+		size_t n = 1;
+		for (char *q = list; *q; q++)
+			n += *q == 31;
+		char **names = xcalloc(n + 1, sizeof *names);
+		names[0] = list;
+		n = 1;
+		for (char *q = list; *q; q++)
+			if (*q == 31) {
+				*q = '\0';
+				names[n++] = q + 1;
+			}
+		/* An expression has no column name. */
+		for (size_t k = 0; k < n; k++)
+			if (*names[k] == '\0')
+				names[k] = NULL;
+		ucols[nu] = names;
+		u[nu++] = (struct store_unique){
+			.name = PQgetvalue(idx, r, 0),
+			.columns = (const char *const *)names,
+			.ncolumns = n,
+			.partial = !strcmp(PQgetvalue(idx, r, 2), "t"),
+		};
+		/* names[0] may be NULL now: free the list through ucols. */
+		names[n] = list;
+	}
+	const char **want = xcalloc(s->nfields + 1, sizeof *want);
+	for (size_t f = 0; f < s->nfields; f++)
+		want[f] = store_pg_column_type(&s->fields[f]);
+	if (store_check_existing(s, st->shown, c, ncols, u, nu, want, "bigserial PRIMARY KEY",
+		cause) != 0)
+		ss = STORE_FATAL;
+	free(want);
+	for (size_t i = 0; i < nu; i++) {
+		free(ucols[i][u[i].ncolumns]);
+		free(ucols[i]);
+	}
+	free(ucols);
+	free(u);
+	for (size_t i = 0; i < ncols; i++)
+		free(types[i]);
+	free(types);
+	free(c);
+	PQclear(cols);
+	PQclear(idx);
+	return ss;
+}
+
 static enum store_status
 store_pg_check_table(struct store_pg *st, const struct schema *s, char **added, char **cause)
 {
+	enum store_status fit = store_pg_fit(st, s, cause);
+	if (fit != STORE_OK)
+		return fit;
+
 	const char *p[] = { s->table };
 	enum store_status ss = STORE_OK;
 	PGresult *res = store_pg_query(st,

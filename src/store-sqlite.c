@@ -229,9 +229,168 @@ store_create_table(struct store_sqlite *st, const struct schema *s, char **cause
 	return STORE_OK;
 }
 
+/* What a column of declared type keeps, by SQLite's rules of affinity. */
+static enum store_kind
+store_sqlite_kind(const char *type)
+{
+	char *t = xstrdup(type);
+	for (char *p = t; *p; p++)
+		*p = (char)((*p >= 'a' && *p <= 'z') ? *p - 'a' + 'A' : *p);
+	enum store_kind k = strstr(t, "INT") != NULL ? STORE_KIND_INTEGER :
+	    strstr(t, "CHAR") != NULL || strstr(t, "CLOB") != NULL || strstr(t, "TEXT") != NULL ||
+		strstr(t, "BLOB") != NULL || *t == '\0' ?
+						       STORE_KIND_TEXT :
+	    strstr(t, "REAL") != NULL || strstr(t, "FLOA") != NULL || strstr(t, "DOUB") != NULL ?
+						       STORE_KIND_OTHER :
+	    strstr(t, "DATE") != NULL ? STORE_KIND_DATE :
+					STORE_KIND_NUMBER;
+	free(t);
+	return k;
+}
+
+/* The rows of a PRAGMA as text: *n rows of ncols columns (NULL stays
+ * NULL); -1 when it fails. */
+static int
+store_sqlite_pragma(struct store_sqlite *st, const char *sql, int ncols, char ***out, size_t *n)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	*out = NULL;
+	*n = 0;
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, (*n + 1) * (size_t)ncols, sizeof **out);
+		for (int c = 0; c < ncols; c++) {
+			const char *v = (const char *)sqlite3_column_text(stmt, c);
+			(*out)[*n * (size_t)ncols + (size_t)c] = v != NULL ? xstrdup(v) : NULL;
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void
+store_sqlite_pragma_free(char **rows, size_t n, int ncols)
+{
+	for (size_t i = 0; i < n * (size_t)ncols; i++)
+		free(rows[i]);
+	free(rows);
+}
+
+/* Whether the existing table can take the schema's rows, before anything
+ * is written (store_check_existing). */
+static enum store_status
+store_sqlite_fit(struct store_sqlite *st, const struct schema *s, char **cause)
+{
+	char **info = NULL, **list = NULL, **wr = NULL;
+	size_t ninfo = 0, nlist = 0, nwr = 0;
+	char *sql = sqlite3_mprintf("SELECT name, type, \"notnull\", dflt_value, pk FROM "
+				    "pragma_table_info(%Q)",
+	    s->table);
+	int rc = store_sqlite_pragma(st, sql, 5, &info, &ninfo);
+	sqlite3_free(sql);
+	if (rc == SQLITE_OK) {
+		sql = sqlite3_mprintf(
+		    "SELECT wr FROM pragma_table_list WHERE name = %Q COLLATE NOCASE", s->table);
+		rc = store_sqlite_pragma(st, sql, 1, &wr, &nwr);
+		sqlite3_free(sql);
+	}
+	if (rc == SQLITE_OK) {
+		sql = sqlite3_mprintf("SELECT name, \"unique\", origin, partial FROM "
+				      "pragma_index_list(%Q)",
+		    s->table);
+		rc = store_sqlite_pragma(st, sql, 4, &list, &nlist);
+		sqlite3_free(sql);
+	}
+	enum store_status ss = STORE_OK;
+	if (rc != SQLITE_OK) {
+		ss = store_sqlite_fail(&st->base, rc);
+		*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+		goto out;
+	}
+	int without_rowid = nwr > 0 && wr[0] != NULL && !strcmp(wr[0], "1");
+	size_t npk = 0;
+	for (size_t i = 0; i < ninfo; i++)
+		npk += info[i * 5 + 4] != NULL && strcmp(info[i * 5 + 4], "0") != 0;
+	struct store_column *cols = xcalloc(ninfo + 1, sizeof *cols);
+	char **types = xcalloc(ninfo + 1, sizeof *types);
+	for (size_t i = 0; i < ninfo; i++) {
+		const char *name = info[i * 5] ? info[i * 5] : "",
+			   *type = info[i * 5 + 1] ? info[i * 5 + 1] : "";
+		int pk = info[i * 5 + 4] != NULL && strcmp(info[i * 5 + 4], "0") != 0;
+		types[i] = pk ? xasprintf("%s%sPRIMARY KEY%s", type, *type ? " " : "",
+				    without_rowid ? " (WITHOUT ROWID)" : "") :
+				xstrdup(*type ? type : "(no type)");
+		cols[i] = (struct store_column){
+			.name = name,
+			.type = types[i],
+			.kind = store_sqlite_kind(type),
+			.not_null = info[i * 5 + 2] != NULL && !strcmp(info[i * 5 + 2], "1"),
+			.has_default = info[i * 5 + 3] != NULL,
+			.numbers_itself =
+			    pk && npk == 1 && !without_rowid && !strcasecmp(type, "INTEGER"),
+		};
+		/* A rowid's alias is never NULL, whatever it says. */
+		if (cols[i].numbers_itself)
+			cols[i].has_default = 1;
+	}
+	struct store_unique *uniques = xcalloc(nlist + 1, sizeof *uniques);
+	char ***ucols = xcalloc(nlist + 1, sizeof *ucols);
+	size_t *nucols = xcalloc(nlist + 1, sizeof *nucols), nu = 0;
+	for (size_t i = 0; i < nlist && rc == SQLITE_OK; i++) {
+		if (list[i * 4 + 1] == NULL || strcmp(list[i * 4 + 1], "1") != 0 ||
+		    (list[i * 4 + 2] != NULL && !strcmp(list[i * 4 + 2], "pk")))
+			continue;
+		char **ii = NULL;
+		size_t nii = 0;
+		sql = sqlite3_mprintf("SELECT name FROM pragma_index_info(%Q)", list[i * 4]);
+		rc = store_sqlite_pragma(st, sql, 1, &ii, &nii);
+		sqlite3_free(sql);
+		ucols[nu] = ii;
+		nucols[nu] = nii;
+		uniques[nu] = (struct store_unique){
+			.name = list[i * 4],
+			.columns = (const char *const *)ii,
+			.ncolumns = nii,
+			.partial = list[i * 4 + 3] != NULL && !strcmp(list[i * 4 + 3], "1"),
+		};
+		nu++;
+	}
+	const char **want = xcalloc(s->nfields + 1, sizeof *want);
+	for (size_t f = 0; f < s->nfields; f++)
+		want[f] = store_column_type(s->fields[f].type);
+	if (rc != SQLITE_OK) {
+		ss = store_sqlite_fail(&st->base, rc);
+		*cause = xasprintf(_("Cannot prepare the table %s: %s"), s->table, st->errmsg);
+	} else if (store_check_existing(s, st->path, cols, ninfo, uniques, nu, want,
+		       "INTEGER PRIMARY KEY", cause) != 0)
+		ss = STORE_FATAL;
+	free(want);
+	for (size_t i = 0; i < nu; i++)
+		store_sqlite_pragma_free(ucols[i], nucols[i], 1);
+	free(ucols);
+	free(nucols);
+	free(uniques);
+	for (size_t i = 0; i < ninfo; i++)
+		free(types[i]);
+	free(types);
+	free(cols);
+out:
+	store_sqlite_pragma_free(info, ninfo, 5);
+	store_sqlite_pragma_free(list, nlist, 4);
+	store_sqlite_pragma_free(wr, nwr, 1);
+	return ss;
+}
+
 static enum store_status
 store_check_table(struct store_sqlite *st, const struct schema *s, char **added, char **cause)
 {
+	enum store_status fit = store_sqlite_fit(st, s, cause);
+	if (fit != STORE_OK)
+		return fit;
+
 	char *sql = xasprintf("PRAGMA table_info(\"%s\")", s->table);
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);

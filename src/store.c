@@ -276,6 +276,90 @@ store_added(char **added, const char *col)
 	free(was);
 }
 
+/* The column named name (compared ignoring case), or NULL. */
+static const struct store_column *
+store_column_named(const struct store_column *cols, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(cols[i].name, name))
+			return &cols[i];
+	return NULL;
+}
+
+/* Whether a column of kind keeps the values sluice writes for field f. */
+static int
+store_kind_fits(const struct field *f, enum store_kind kind)
+{
+	if (kind == STORE_KIND_TEXT)
+		return 1;
+	if (f->type == FIELD_NUMBER)
+		return kind == STORE_KIND_NUMBER || kind == STORE_KIND_INTEGER;
+	if (f->type == FIELD_DATE)
+		return kind == STORE_KIND_DATE;
+	return 0;
+}
+
+int
+store_check_existing(const struct schema *s, const char *where, const struct store_column *cols,
+    size_t ncols, const struct store_unique *uniques, size_t nuniques, const char *const *want,
+    const char *want_id, char **cause)
+{
+	const struct store_column *id = store_column_named(cols, ncols, "id");
+	if (id == NULL || !id->numbers_itself) {
+		*cause = xasprintf(
+		    _("The table %s in %s has %s%s; sluice needs a column id that numbers the rows itself (%s), to find each record again. Import into another table or database; nothing was imported."),
+		    s->table, where, id != NULL ? _("the column id as ") : _("no column id"),
+		    id != NULL ? id->type : "", want_id);
+		return -1;
+	}
+	for (size_t f = 0; f < s->nfields; f++) {
+		const struct field *fd = &s->fields[f];
+		const struct store_column *c = store_column_named(cols, ncols, fd->name);
+		if (c == NULL || store_kind_fits(fd, c->kind))
+			continue;
+		*cause = xasprintf(
+		    _("The column %s of the table %s in %s is %s, which does not keep %s values as sluice writes them (a value that looks like a number would lose its + or leading zeros, and every import would change the row again); it must be %s. Change the column, or import into another table or database; nothing was imported."),
+		    fd->name, s->table, where, c->type, schema_type_name(fd->type), want[f]);
+		return -1;
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		const struct store_column *c = &cols[i];
+		if (c == id || !c->not_null || c->has_default)
+			continue;
+		int f = schema_field_index(s, c->name);
+		if (f >= 0 && s->fields[f].required)
+			continue;
+		*cause = f >= 0 ?
+		    xasprintf(
+			_("The column %s of the table %s in %s is NOT NULL without a default, but %s is optional in schema %s: every row without it would fail. Allow NULL there or give it a default; nothing was imported."),
+			c->name, s->table, where, c->name, s->name) :
+		    xasprintf(
+			_("The column %s of the table %s in %s is NOT NULL without a default, and schema %s has no field for it: every row would fail. Allow NULL there or give it a default; nothing was imported."),
+			c->name, s->table, where, s->name);
+		return -1;
+	}
+	for (size_t i = 0; i < nuniques; i++) {
+		const struct store_unique *u = &uniques[i];
+		int key = -1;
+		if (u->ncolumns == 1 && u->columns[0] != NULL)
+			key = schema_field_index(s, u->columns[0]);
+		if (key >= 0 && schema_is_match_key(s, (size_t)key) && !u->partial)
+			continue;
+		char *on = NULL,
+		     *keys = schema_join_fields(s, s->match_keys, s->nmatch_keys, 0, _(" or "));
+		for (size_t k = 0; k < u->ncolumns; k++)
+			store_added(&on, u->columns[k] != NULL ? u->columns[k] : _("an expression"));
+		*cause = xasprintf(
+		    _("The table %s in %s has a unique index %s on %s%s, which is not one match key of schema %s alone (%s): rows the schema allows would be refused one by one. Drop it, or import into another table or database; nothing was imported."),
+		    s->table, where, u->name, on != NULL ? on : "?",
+		    u->partial ? _(" (partial)") : "", s->name, keys);
+		free(on);
+		free(keys);
+		return -1;
+	}
+	return 0;
+}
+
 enum store_status
 store_prepare(struct store *st, const struct schema *s, char **added, char **cause)
 {

@@ -370,6 +370,49 @@ enum store_status store_ready(struct store *st, char **cause);
 int store_column_may_be_added(const struct schema *s, size_t f);
 /* Appends col to *added ("a, b"); added may be NULL. For backends. */
 void store_added(char **added, const char *col);
+
+/* What a column of an existing table keeps, as its backend reads its
+ * declared type. For backends. */
+enum store_kind {
+	STORE_KIND_TEXT,    /* text as written (SQLite TEXT or BLOB affinity) */
+	STORE_KIND_NUMBER,  /* exact numbers; other text kept as text */
+	STORE_KIND_INTEGER, /* whole numbers */
+	STORE_KIND_DATE,    /* dates */
+	STORE_KIND_OTHER,   /* floating point, padded text, … */
+};
+
+/* A column of an existing table, as its backend describes it. */
+struct store_column {
+	const char *name;
+	const char *type; /* as declared, for messages */
+	enum store_kind kind;
+	int not_null, has_default;
+	int numbers_itself; /* id: an integer primary key that gives each new
+			     * row its number (SQLite: INTEGER PRIMARY KEY of a
+			     * rowid table; PostgreSQL: bigserial, identity) */
+};
+
+/* A unique index or constraint of an existing table other than its primary
+ * key: the columns in it (NULL for an expression), and whether it is
+ * partial. */
+struct store_unique {
+	const char *name;
+	const char *const *columns;
+	size_t ncolumns;
+	int partial;
+};
+
+/* Whether an existing table can take the schema's rows before anything is
+ * written: an id column that numbers the rows itself; each field's column
+ * of a kind that keeps its values as sluice writes them (want[f]: the type
+ * to name); no column NOT NULL without a default that rows may leave
+ * empty; no unique index but one per match key, on that key alone, whole.
+ * Columns missing are the backend's business (added or refused before).
+ * Returns -1 with *cause naming the column (or index), what it is and
+ * what is expected; where names the database for people. */
+int store_check_existing(const struct schema *s, const char *where, const struct store_column *cols,
+    size_t ncols, const struct store_unique *uniques, size_t nuniques, const char *const *want,
+    const char *want_id, char **cause);
 enum store_status store_prepare(struct store *st, const struct schema *s, char **added, char **cause);
 enum store_status store_dry_run_begin(struct store *st);
 void store_dry_run_end(struct store *st);

@@ -10,6 +10,7 @@ CLI_TESTS = \
 	tests/cli/csv-dialects.sh \
 	tests/cli/field-count-mismatch.sh \
 	tests/cli/oversized-field-rejects-its-row.sh \
+	tests/cli/unsuitable-table-is-refused-before-any-write.sh \
 	tests/cli/invalid-utf8.sh \
 	tests/cli/unmapped-required-field.sh \
 	tests/cli/map-option.sh \

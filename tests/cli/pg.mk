@@ -9,6 +9,7 @@ PG_TESTS = \
 	tests/cli/pg-connection-lost-interrupts-then-resume-is-exact.sh \
 	tests/cli/pg-reconnect-after-connection-lost.sh \
 	tests/cli/pg-vcard-and-added-columns.sh \
+	tests/cli/pg-unsuitable-table-is-refused-before-any-write.sh \
 	tests/cli/pg-terminate-at-every-step-is-exact.sh \
 	tests/cli/pg-proxy-cut-or-stalled-is-survived.sh
 
