@@ -1566,6 +1566,10 @@ engine_setup(struct engine *e, char **cause)
 		return -1;
 	if (mapping_check(e->mapping, e->schema, cause) != 0)
 		return -1;
+	/* A mapping chosen in the wizard or kept by the import showed, or
+	 * showed before, each column left out. */
+	if (json == NULL && mapping_contested(e->mapping, e->schema, cause) != 0)
+		return -1;
 	if (e->o.strict_mapping && mapping_strict(e->mapping, cause) != 0)
 		return -1;
 	e->refusal = ENGINE_REFUSED_DATABASE;

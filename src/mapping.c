@@ -191,11 +191,21 @@ mapping_suggest_likely(struct mapping *m, const struct schema *schema)
 }
 
 /* The column whose header is name: exact match first, then folded. -1 when
- * none, -2 when two columns carry that header. */
+ * none, -2 when two columns carry that header. "Header (column N)", as the
+ * JSON report names the second of two columns with one header, is column
+ * N when its header is Header. */
 static int
 mapping_find_column(const struct mapping *m, const char *name)
 {
 	int found = -1;
+	const char *open = strrchr(name, '(');
+	unsigned long n;
+	char *end;
+	if (open != NULL && open > name && open[-1] == ' ' && !strncmp(open, "(column ", 8) &&
+	    (n = strtoul(open + 8, &end, 10)) >= 1 && n <= m->ncolumns && !strcmp(end, ")") &&
+	    strlen(m->headers[n - 1]) == (size_t)(open - 1 - name) &&
+	    !strncmp(m->headers[n - 1], name, (size_t)(open - 1 - name)))
+		return (int)(n - 1);
 	for (size_t c = 0; c < m->ncolumns; c++)
 		if (!strcmp(m->headers[c], name)) {
 			if (found >= 0)
@@ -293,6 +303,43 @@ mapping_apply_one(struct mapping *m, const struct schema *schema, const char *it
 	free(header);
 	free(name);
 	return rc;
+}
+
+int
+mapping_contested(const struct mapping *m, const struct schema *schema, char **cause)
+{
+	for (size_t c = 0; c < m->ncolumns; c++) {
+		if (m->field[c] >= 0 || m->source[c] != MAPPING_NONE)
+			continue;
+		char *h = text_fold_header(m->headers[c]);
+		int other = -1, f = -1;
+		for (size_t d = 0; d < m->ncolumns && *h && other < 0; d++) {
+			if (d == c || m->field[d] < 0)
+				continue;
+			char *hd = text_fold_header(m->headers[d]);
+			if (!strcmp(hd, h))
+				other = (int)d;
+			free(hd);
+		}
+		if (other >= 0)
+			f = m->field[other];
+		free(h);
+		if (other < 0 || f < 0)
+			continue;
+		char *ec = text_escape(m->headers[c]), *eo = text_escape(m->headers[other]);
+		char *name = !strcmp(m->headers[c], m->headers[other]) ?
+		    xasprintf("%s (column %zu)", ec, c + 1) :
+		    xstrdup(ec);
+		*cause = xasprintf(
+		    _("The columns \"%s\" (column %d) and \"%s\" (column %zu) have the same header, which matches the field %s; only column %d would feed it and column %zu would be left out unseen. Say which one feeds %s, e.g. --map '%s=%s', or give it another field or leave it out, e.g. --map '%s=-'."),
+		    eo, other + 1, ec, c + 1, schema->fields[f].name, other + 1, c + 1,
+		    schema->fields[f].name, name, schema->fields[f].name, name);
+		free(name);
+		free(ec);
+		free(eo);
+		return -1;
+	}
+	return 0;
 }
 
 int

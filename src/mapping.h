@@ -65,7 +65,8 @@ int mapping_holder(const struct mapping *m, int f, size_t c);
 
 /* Applies overrides written as "Header=field,Other Header=field": field "-"
  * (or nothing) leaves the column out; the columns named get MAPPING_OPTION.
- * Headers are compared exactly first, then folded. An override takes a
+ * Headers are compared exactly first, then folded; "Header (column N)"
+ * names column N of two with one header. An override takes a
  * field from the column a suggestion or remembered mapping gave it to,
  * leaving that column out (MAPPING_OPTION: by choice).
  * Returns -1 and sets *cause for an unknown header or field, a header that
@@ -78,6 +79,14 @@ int mapping_apply(struct mapping *m, const struct schema *schema, const char *sp
  * whole file being one set of overrides. */
 int mapping_apply_file(struct mapping *m, const struct schema *schema, const char *path,
     char **cause);
+
+/* A column that no rule gave a field and no choice left out, although its
+ * header is another column's (Phone, Phone; compared folded), which feeds
+ * a field: it would be left out unseen. (Different headers matching one
+ * field are settled by the schema's order of synonyms.) Returns -1 and
+ * sets *cause naming both columns and how --map says which feeds the
+ * field; 0 when there is none. */
+int mapping_contested(const struct mapping *m, const struct schema *schema, char **cause);
 
 /* What a mapping lacks before a row can be imported: the required fields
  * without a column, and whether no match key has one. */
