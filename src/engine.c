@@ -1525,6 +1525,11 @@ engine_setup(struct engine *e, char **cause)
 	e->source = source_open(e->o.path, &so, cause);
 	if (e->source == NULL)
 		return -1;
+	size_t nhead;
+	const char *const *head = source_header(e->source, &nhead);
+	int quoted = validate_is_rejects_csv(source_format(e->source), head, nhead);
+	for (unsigned t = 0; t < e->nthreads; t++)
+		validator_set_quoted_cells(e->validators[t], quoted);
 	uint64_t offset;
 	source_progress(e->source, &offset, &e->file_size);
 	if (source_sha256(e->o.path, e->sha256, cause) != 0)

@@ -16,11 +16,13 @@
 #include "report-int.h"
 #include "summary.h"
 #include "text.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 /* English whatever the language, so that it never matches a schema's
- * header synonyms when the file is imported again. */
-#define CSV_ERROR_COLUMN "error"
+ * header synonyms when the file is imported again, and so that the import
+ * knows the file for sluice's (validate_is_rejects_csv). */
+#define CSV_ERROR_COLUMN VALIDATE_REJECTS_COLUMN
 
 static void
 csv_field(FILE *fp, const char *s, int first, struct report_stats *stats)

@@ -89,6 +89,10 @@ report_cell_text(const char *s, size_t max, int neutralize, unsigned *what)
 	if (neutralize && report_cell_is_formula(s)) {
 		out[o++] = '\'';
 		did |= REPORT_NEUTRALIZED;
+	} else if (neutralize && s[0] == '\'') {
+		/* Doubled, so that taking off the quote a formula gets gives
+		 * the value back as it was ('=x as ''=x). */
+		out[o++] = '\'';
 	}
 	/* Bytes that are not UTF-8 are shown as the journal shows them. */
 	for (size_t i = 0; i < len; chars++) {

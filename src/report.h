@@ -136,7 +136,9 @@ int report_cell_is_formula(const char *s);
 
 /* The text a spreadsheet cell gets for s, a new string. With neutralize
  * (CSV, where a spreadsheet evaluates text), a value that
- * report_cell_is_formula() gets a leading ' so that it stays text; without
+ * report_cell_is_formula() gets a leading ' so that it stays text, and one
+ * starting with ' gets another, so that taking one off (as sluice import
+ * does with its CSV of rejected rows) gives every value back; without
  * (an XLSX string cell, never evaluated) the value is kept as it is. With max > 0, a
  * value longer than max UTF-16 code units is cut on a character boundary
  * and ends with a visible marker "… [cut: N characters]", the whole within

@@ -18,6 +18,7 @@ REPORT_CLI_TESTS = \
 	tests/cli/report-xlsx-sheets.sh \
 	tests/cli/report-values-stay-text.sh \
 	tests/cli/report-rejected-rows-import-again.sh \
+	tests/cli/leading-apostrophe-round-trips.sh \
 	tests/cli/report-csv-rejects.sh \
 	tests/cli/report-json.sh \
 	tests/cli/report-facts-and-csv-summary.sh \

@@ -22,6 +22,7 @@ struct validator {
 	const struct schema *schema;
 	char *region; /* effective phone region, upper case; NULL if none */
 	enum invalid_values invalid_values;
+	int quoted_cells; /* the file is sluice's CSV of rejected rows */
 };
 
 /* A normalizer gets the trimmed, non-empty value (its own copy, which it may
@@ -931,6 +932,19 @@ validator_set_invalid_values(struct validator *v, enum invalid_values iv)
 }
 
 void
+validator_set_quoted_cells(struct validator *v, int quoted)
+{
+	v->quoted_cells = quoted;
+}
+
+int
+validate_is_rejects_csv(const char *format, const char *const *headers, size_t n)
+{
+	return format != NULL && !strcmp(format, "csv") && n > 0 &&
+	    !strcmp(headers[n - 1], VALIDATE_REJECTS_COLUMN);
+}
+
+void
 validator_free(struct validator *v)
 {
 	if (v == NULL)
@@ -963,10 +977,12 @@ validate_value(const struct validator *v, size_t f, const char *value, char **ou
 		free(s);
 		return 0;
 	}
-	/* sluice's reports write a value that a spreadsheet would run as a
-	 * formula with a leading quote (=SUM… as '=SUM…); a corrected report
-	 * imported again gets the value back as it was. */
-	if (s[0] == '\'' && s[1] != '\0' && strchr("=+-@\t\r\n", s[1]) != NULL)
+	/* sluice's CSV of rejected rows writes a value that a spreadsheet
+	 * would run as a formula with a leading quote (=SUM… as '=SUM…), and
+	 * one that begins with a quote with another ('x as ''x): imported
+	 * again, it gets the value back as it was. In any other file a
+	 * leading quote is the value's own. */
+	if (v->quoted_cells && s[0] == '\'' && s[1] != '\0' && strchr("=+-@\t\r\n'", s[1]) != NULL)
 		memmove(s, s + 1, strlen(s));
 	if (validate_types[field->type](v, field, s, out, cause) != 0) {
 		free(s);

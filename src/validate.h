@@ -32,6 +32,20 @@ void validator_free(struct validator *v);
  * until set). */
 void validator_set_invalid_values(struct validator *v, enum invalid_values iv);
 
+/* The last column of sluice's CSV of rejected rows (report-csv.c): the
+ * error, named in English whatever the language. */
+#define VALIDATE_REJECTS_COLUMN "error"
+
+/* Whether a file of format ("csv", …) with these headers is sluice's CSV
+ * of rejected rows: a CSV file whose last column is VALIDATE_REJECTS_COLUMN. */
+int validate_is_rejects_csv(const char *format, const char *const *headers, size_t n);
+
+/* Sets whether the values come from sluice's CSV of rejected rows, whose
+ * cells starting with = + - @ TAB CR LF or ' were given one more leading '
+ * (taken off again by validate_value). 0 until set: a leading ' is the
+ * value's own. */
+void validator_set_quoted_cells(struct validator *v, int quoted);
+
 /* Normalizes value (UTF-8, NUL-terminated) for field f of the schema.
  * Returns 0 and sets *out to the value to store (a new string), or to NULL
  * when the value is empty after trimming (required fields then fail);

@@ -103,8 +103,10 @@ START_TEST(formulas_get_a_leading_quote_and_other_text_stays_as_it_is)
 	check_text("4155550162", 0, "4155550162", 0);
 	check_text("", REPORT_CELL_MAX, "", 0);
 	check_text("José Müller 北京", REPORT_CELL_MAX, "José Müller 北京", 0);
-	/* Already neutralized: left alone. */
-	check_text("'=1+2", 0, "'=1+2", 0);
+	/* A value that begins with a quote gets another, so that the one
+	 * quote sluice import takes off gives it back as it was. */
+	check_text("'=1+2", 0, "''=1+2", 0);
+	check_text("'tis", 0, "''tis", 0);
 }
 END_TEST
 

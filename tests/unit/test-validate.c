@@ -144,13 +144,32 @@ START_TEST(text_is_trimmed)
 }
 END_TEST
 
+/* In sluice's CSV of rejected rows, the quote the export put before a
+ * formula character or a quote is taken off; anything else keeps it. */
 START_TEST(report_quote_before_a_formula_character_is_dropped)
 {
+	validator_set_quoted_cells(v, 1);
 	check_ok(F_NAME, "'=SUM(A1)", "=SUM(A1)");
 	check_ok(F_PHONE, "'+1 (201) 555-0123", "+12015550123");
 	check_ok(F_AMOUNT, "'-12.50", "-12.5");
+	check_ok(F_NAME, "''=literal", "'=literal");
+	check_ok(F_NAME, "''tis", "'tis");
 	check_ok(F_NAME, "'tis the season", "'tis the season");
 	check_ok(F_NAME, "'", "'");
+	validator_set_quoted_cells(v, 0);
+}
+END_TEST
+
+/* In any other file a leading quote is the value's own. */
+START_TEST(leading_quote_is_kept_in_other_files)
+{
+	check_ok(F_NAME, "'=literal", "'=literal");
+	check_ok(F_NAME, "''x", "''x");
+	check_ok(F_NAME, "'tis the season", "'tis the season");
+	ck_assert(validate_is_rejects_csv("csv", (const char *[]){ "Name", "error" }, 2));
+	ck_assert(!validate_is_rejects_csv("xlsx", (const char *[]){ "Name", "error" }, 2));
+	ck_assert(!validate_is_rejects_csv("csv", (const char *[]){ "error", "Name" }, 2));
+	ck_assert(!validate_is_rejects_csv("csv", NULL, 0));
 }
 END_TEST
 
@@ -1057,6 +1076,7 @@ validate_suite(void)
 	tcase_add_test(tc, list_google_separator_and_skipped_items);
 	tcase_add_test(tc, max_length_counts_characters_not_bytes);
 	tcase_add_test(tc, report_quote_before_a_formula_character_is_dropped);
+	tcase_add_test(tc, leading_quote_is_kept_in_other_files);
 	tcase_add_test(tc, pattern_is_checked_on_the_normalized_value);
 	suite_add_tcase(s, tc);
 
