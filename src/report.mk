@@ -19,6 +19,7 @@ REPORT_CLI_TESTS = \
 	tests/cli/report-values-stay-text.sh \
 	tests/cli/report-rejected-rows-import-again.sh \
 	tests/cli/leading-apostrophe-round-trips.sh \
+	tests/cli/rejected-cells-are-the-files-bytes.sh \
 	tests/cli/report-csv-rejects.sh \
 	tests/cli/report-json.sh \
 	tests/cli/report-facts-and-csv-summary.sh \

@@ -48,6 +48,23 @@ struct csv_record {
 	uint64_t nul;	   /* file offset of the first NUL byte */
 };
 
+/* Where libcsv's fields begin and end in the bytes it is given, followed
+ * as it follows them, so that the spaces and tabs it takes off around an
+ * unquoted field are put back: a row's cells are the file's bytes (the
+ * values are trimmed where they are checked). */
+enum csv_track_state {
+	TRACK_ROW_START,   /* no field of a row begun */
+	TRACK_FIELD_START, /* after a delimiter */
+	TRACK_UNQUOTED,
+	TRACK_QUOTED,
+	TRACK_QUOTE_SEEN, /* a quote inside a quoted field */
+};
+
+/* The blanks around one field, in csv_source.blanks. */
+struct csv_blanks {
+	size_t at, lead, trail;
+};
+
 struct csv_source {
 	int fd;
 	struct encoding_reader *reader; /* the file's text as UTF-8 */
@@ -70,6 +87,13 @@ struct csv_source {
 	char *failure; /* why the rest cannot be read, once it cannot */
 
 	struct csv_record record;
+	enum csv_track_state track;
+	bool track_spaced;	     /* a blank after the quote seen */
+	size_t lead_at, lead, trail; /* the field being followed: its blanks */
+	char *blanks;		     /* the blanks of the fields followed */
+	size_t blanks_len, blanks_size;
+	struct csv_blanks *fields; /* one per field followed, not yet given */
+	size_t nfields_followed, fields_taken, fields_size;
 	char *text; /* the cells of the record, each NUL-terminated */
 	size_t text_len;
 	size_t text_size;
@@ -249,6 +273,99 @@ csv_partial_character(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Keeps blank c of the field being followed. */
+static void
+csv_track_blank(struct csv_source *s, unsigned char c, size_t *count)
+{
+	if (s->blanks_len + 1 > s->blanks_size) {
+		s->blanks_size = s->blanks_size == 0 ? 256 : 2 * s->blanks_size;
+		s->blanks = xrealloc(s->blanks, s->blanks_size);
+	}
+	s->blanks[s->blanks_len++] = (char)c;
+	(*count)++;
+}
+
+/* A field followed ends: its blanks wait for libcsv to give the field. */
+static void
+csv_track_end(struct csv_source *s, bool quoted)
+{
+	if (s->nfields_followed == s->fields_size) {
+		s->fields_size = s->fields_size == 0 ? 16 : 2 * s->fields_size;
+		s->fields = xreallocarray(s->fields, s->fields_size, sizeof *s->fields);
+	}
+	s->fields[s->nfields_followed++] = quoted ?
+	    (struct csv_blanks){ 0, 0, 0 } :
+	    (struct csv_blanks){ s->lead_at, s->lead, s->trail };
+	s->lead_at = s->blanks_len;
+	s->lead = s->trail = 0;
+}
+
+/* Follows n bytes as libcsv (not strict, its own blanks) reads them. */
+static void
+csv_track(struct csv_source *s, const unsigned char *p, size_t n)
+{
+	unsigned char d = s->delimiter;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		bool blank = csv_is_blank(c, d), eol = c == '\r' || c == '\n';
+
+		switch (s->track) {
+		case TRACK_ROW_START:
+		case TRACK_FIELD_START:
+			if (blank)
+				csv_track_blank(s, c, &s->lead);
+			else if (eol) {
+				if (s->track == TRACK_FIELD_START)
+					csv_track_end(s, false);
+				else {
+					s->blanks_len = s->lead_at;
+					s->lead = 0;
+				}
+				s->track = TRACK_ROW_START;
+			} else if (c == d) {
+				csv_track_end(s, false);
+				s->track = TRACK_FIELD_START;
+			} else if (c == '"') {
+				s->blanks_len = s->lead_at;
+				s->lead = 0;
+				s->track = TRACK_QUOTED;
+			} else
+				s->track = TRACK_UNQUOTED;
+			break;
+		case TRACK_UNQUOTED:
+			if (blank)
+				csv_track_blank(s, c, &s->trail);
+			else if (c == d || eol) {
+				csv_track_end(s, false);
+				s->track = eol ? TRACK_ROW_START : TRACK_FIELD_START;
+			} else {
+				/* Blanks inside the field are libcsv's to keep. */
+				s->blanks_len -= s->trail;
+				s->trail = 0;
+			}
+			break;
+		case TRACK_QUOTED:
+			if (c == '"') {
+				s->track = TRACK_QUOTE_SEEN;
+				s->track_spaced = false;
+			}
+			break;
+		case TRACK_QUOTE_SEEN:
+			if (c == d || eol) {
+				csv_track_end(s, true);
+				s->track = eol ? TRACK_ROW_START : TRACK_FIELD_START;
+			} else if (blank)
+				s->track_spaced = true;
+			else if (c == '"' && s->track_spaced)
+				s->track_spaced = false;
+			else
+				s->track = TRACK_QUOTED;
+			break;
+		}
+	}
+}
+
 static void
 csv_on_field(void *data, size_t len, void *arg)
 {
@@ -256,8 +373,13 @@ csv_on_field(void *data, size_t len, void *arg)
 	struct csv_record *r = &s->record;
 	size_t k = r->nkept, size;
 
+	struct csv_blanks b = { 0, 0, 0 };
+	if (s->fields_taken < s->nfields_followed)
+		b = s->fields[s->fields_taken++];
 	r->nfields++;
-	if (r->cut > 0) {
+	if (r->cut > 0 || len + b.lead + b.trail > s->max_field) {
+		if (r->cut == 0)
+			r->cut = b.lead + b.trail;
 		/* Longer than a field may be: its size is told, its text
 		 * not kept (the cell stays empty). */
 		if (r->big_field == SIZE_MAX) {
@@ -266,16 +388,18 @@ csv_on_field(void *data, size_t len, void *arg)
 		}
 		r->cut = 0;
 		len = 0;
+		b.lead = b.trail = 0;
 	}
 	if (k == CSV_FIELDS_MAX || r->too_long)
 		return;
-	if (s->text_len + len + 1 > s->record_max) {
+	size_t whole = b.lead + len + b.trail;
+	if (s->text_len + whole + 1 > s->record_max) {
 		r->too_long = true;
 		return;
 	}
-	if (s->text_len + len + 1 > s->text_size) {
+	if (s->text_len + whole + 1 > s->text_size) {
 		size = s->text_size == 0 ? 4096 : s->text_size;
-		while (size < s->text_len + len + 1)
+		while (size < s->text_len + whole + 1)
 			size *= 2;
 		s->text = xrealloc(s->text, size);
 		s->text_size = size;
@@ -289,12 +413,15 @@ csv_on_field(void *data, size_t len, void *arg)
 		s->row.lens = xreallocarray(s->row.lens, size, sizeof *s->row.lens);
 		s->cells_size = size;
 	}
+	char *to = s->text + s->text_len;
+	memcpy(to, s->blanks + b.at, b.lead);
 	if (len > 0)
-		memcpy(s->text + s->text_len, data, len);
-	s->text[s->text_len + len] = '\0';
+		memcpy(to + b.lead, data, len);
+	memcpy(to + b.lead + len, s->blanks + b.at + b.lead, b.trail);
+	to[whole] = '\0';
 	s->starts[k] = s->text_len;
-	s->row.lens[k] = len;
-	s->text_len += len + 1;
+	s->row.lens[k] = whole;
+	s->text_len += whole + 1;
 	r->nkept++;
 }
 
@@ -318,6 +445,7 @@ csv_feed(struct csv_source *s, const unsigned char *p, size_t n)
 {
 	struct csv_parser *cp = &s->parser;
 
+	csv_track(s, p, n);
 	while (n > 0) {
 		size_t room = s->max_field + 1 - cp->entry_pos, piece = n < room ? n : room;
 
@@ -383,6 +511,9 @@ csv_read_record(struct csv_source *s)
 	memset(r, 0, sizeof *r);
 	r->bad_utf8 = r->nul = CSV_NO_OFFSET;
 	r->big_field = SIZE_MAX;
+	s->track = TRACK_ROW_START;
+	s->blanks_len = s->lead_at = s->lead = s->trail = 0;
+	s->nfields_followed = s->fields_taken = 0;
 	s->text_len = 0;
 	for (;;) {
 		if (s->pos == s->len || s->hold) {
@@ -770,6 +901,8 @@ csv_close(void *state)
 	free(s->buf);
 	free(s->failure);
 	free(s->text);
+	free(s->blanks);
+	free(s->fields);
 	free(s->starts);
 	free(s->row.cells);
 	free(s->row.lens);

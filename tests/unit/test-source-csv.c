@@ -191,6 +191,36 @@ START_TEST(bom_is_dropped)
 }
 END_TEST
 
+/* An unquoted cell is the file's bytes, the spaces and tabs around it
+ * included (values are trimmed where they are checked, not here); a quoted
+ * cell is what is inside its quotes; blank lines are no rows. */
+START_TEST(unquoted_cells_keep_their_blanks)
+{
+	struct source *s = open_ok(
+	    fixture_text("blanks.csv", "a,b,c\n  x , y\t,\" q \" \n  ,  \"a, b\"  ,z\n   \n1,2,3\n"),
+	    ',');
+	struct row *row;
+
+	assert_header(s, 3, (const char *[]){ "a", "b", "c" });
+	row = next_row(s);
+	ck_assert_ptr_null(row->error);
+	assert_cells(row, 3, (const char *[]){ "  x ", " y\t", " q " });
+	row = next_row(s);
+	ck_assert_ptr_null(row->error);
+	assert_cells(row, 3, (const char *[]){ "  ", "a, b", "z" });
+	row = next_row(s);
+	assert_cells(row, 3, (const char *[]){ "1", "2", "3" });
+	ck_assert_uint_eq(row->line, 5);
+	assert_end(s);
+	source_close(s);
+
+	s = open_ok(fixture_text("blanks.tsv", "a\tb\n x \t y \n"), '\t');
+	assert_cells(next_row(s), 2, (const char *[]){ " x ", " y " });
+	assert_end(s);
+	source_close(s);
+}
+END_TEST
+
 START_TEST(header_cells_are_trimmed)
 {
 	struct source *s =
@@ -677,6 +707,7 @@ source_csv_suite(void)
 	tcase_add_test(tc, single_column_uses_comma);
 	tcase_add_test(tc, bom_is_dropped);
 	tcase_add_test(tc, header_cells_are_trimmed);
+	tcase_add_test(tc, unquoted_cells_keep_their_blanks);
 	tcase_add_test(tc, crlf_and_cr_line_ends);
 	tcase_add_test(tc, quoted_delimiter_quote_and_newline);
 	tcase_add_test(tc, stray_quote_in_unquoted_field_is_kept);
