@@ -332,8 +332,9 @@ engine_validate_record(struct engine *e, struct validator *v, struct batch *b, s
 	r->outcome = OUTCOME_NOT_PROCESSED;
 
 	struct engine_problems p = { .a = a, .r = r, .s = s };
-	r->invalid = validate_row(v, e->mapping->column, r->cells, r->ncells, b->row_errors[i],
-			 r->values, engine_row_problem, &p) > 0;
+	r->invalid =
+	    validate_row(v, e->mapping->column, e->mapping->field, e->mapping->ncolumns, r->cells,
+		r->ncells, b->row_errors[i], r->values, engine_row_problem, &p) > 0;
 	/* The values move into the chunk's arena. */
 	for (size_t f = 0; f < s->nfields; f++)
 		if (r->values[f] != NULL) {

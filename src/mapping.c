@@ -50,15 +50,28 @@ mapping_source_parse(const char *name)
 	return MAPPING_NONE;
 }
 
+/* Field f's first column, after a column stopped feeding it. */
+static void
+mapping_refresh(struct mapping *m, int f)
+{
+	m->column[f] = -1;
+	for (size_t c = 0; c < m->ncolumns; c++)
+		if (m->field[c] == f) {
+			m->column[f] = (int)c;
+			break;
+		}
+}
+
 void
 mapping_map(struct mapping *m, size_t c, int f, enum mapping_source s)
 {
 	if (c >= m->ncolumns)
 		return;
 	int old = m->field[c];
+	m->field[c] = -1;
 	if (old >= 0)
-		m->column[old] = -1;
-	if (f >= 0 && m->column[f] >= 0 && (size_t)m->column[f] != c) {
+		mapping_refresh(m, old);
+	if (f >= 0 && !m->several[f] && m->column[f] >= 0 && (size_t)m->column[f] != c) {
 		size_t other = (size_t)m->column[f];
 		m->field[other] = -1;
 		m->source[other] = MAPPING_NONE;
@@ -66,15 +79,27 @@ mapping_map(struct mapping *m, size_t c, int f, enum mapping_source s)
 	m->field[c] = f;
 	m->source[c] = s;
 	if (f >= 0)
-		m->column[f] = (int)c;
+		mapping_refresh(m, f);
 }
 
 int
 mapping_holder(const struct mapping *m, int f, size_t c)
 {
-	if (f < 0 || (size_t)f >= m->nfields || m->column[f] < 0 || (size_t)m->column[f] == c)
+	if (f < 0 || (size_t)f >= m->nfields || m->several[f] || m->column[f] < 0 ||
+	    (size_t)m->column[f] == c)
 		return -1;
 	return m->column[f];
+}
+
+/* Whether folded header h is one of field f's folded names (folded[f], a
+ * NULL-terminated list). */
+static int
+mapping_is_synonym(char **folded, const char *h)
+{
+	for (size_t i = 0; folded[i] != NULL; i++)
+		if (!strcmp(folded[i], h))
+			return 1;
+	return 0;
 }
 
 struct mapping *
@@ -87,8 +112,11 @@ mapping_suggest(const struct schema *schema, const char *const *headers, size_t 
 	m->field = xcalloc(nheaders, sizeof *m->field);
 	m->source = xcalloc(nheaders ? nheaders : 1, sizeof *m->source);
 	m->column = xcalloc(schema->nfields, sizeof *m->column);
-	for (size_t f = 0; f < schema->nfields; f++)
+	m->several = xcalloc(schema->nfields ? schema->nfields : 1, sizeof *m->several);
+	for (size_t f = 0; f < schema->nfields; f++) {
 		m->column[f] = -1;
+		m->several[f] = schema->fields[f].type == FIELD_LIST;
+	}
 
 	/* Fold every synonym once, not once per header. */
 	char ***folded = xcalloc(schema->nfields, sizeof *folded);
@@ -125,6 +153,20 @@ mapping_suggest(const struct schema *schema, const char *const *headers, size_t 
 		if (best_rank != SIZE_MAX)
 			mapping_map(m, best, (int)f, MAPPING_SYNONYM);
 	}
+	/* A list field also takes the other columns headed by one of its
+	 * names, and those of the field it collects that lost to the one
+	 * feeding that field: Outlook's Business and Home Phone beside its
+	 * Mobile Phone go to other_phones, in the file's order. */
+	for (size_t f = 0; f < schema->nfields; f++) {
+		const struct field *cf = schema->fields[f].collects;
+		if (!m->several[f])
+			continue;
+		for (size_t c = 0; c < nheaders; c++)
+			if (m->field[c] < 0 && *h[c] != '\0' &&
+			    (mapping_is_synonym(folded[f], h[c]) ||
+				(cf != NULL && mapping_is_synonym(folded[cf - schema->fields], h[c]))))
+				mapping_map(m, c, (int)f, MAPPING_SYNONYM);
+	}
 	for (size_t c = 0; c < nheaders; c++)
 		free(h[c]);
 	free(h);
@@ -149,6 +191,7 @@ mapping_free(struct mapping *m)
 	free(m->field);
 	free(m->source);
 	free(m->column);
+	free(m->several);
 	free(m);
 }
 

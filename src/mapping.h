@@ -32,13 +32,18 @@ struct mapping {
 	char **headers;		     /* copies of the source headers */
 	int *field;		     /* per column: schema field index, or -1 */
 	enum mapping_source *source; /* per column */
-	int *column;		     /* per schema field: source column, or -1 */
+	int *column;		     /* per schema field: its first column, or -1 */
+	unsigned char *several;	     /* per schema field: several columns may feed it */
 	size_t nfields;
 };
 
 /* Suggests a mapping from the headers: a header maps to the field whose name
  * or synonym it equals, ignoring case, accents, spaces and punctuation. Each
- * field takes the first column that matches it. */
+ * field takes the column matching its earliest synonym. A list field may be
+ * fed by several columns (its items are theirs, in column order): it also
+ * takes the other columns matching its names, and, when it collects a
+ * field, the columns matching that field's names that lost to the one
+ * feeding it (Business Phone and Home Phone beside Mobile Phone). */
 struct mapping *mapping_suggest(const struct schema *schema, const char *const *headers,
     size_t nheaders);
 void mapping_free(struct mapping *m);
@@ -55,12 +60,14 @@ void mapping_suggest_likely(struct mapping *m, const struct schema *schema);
 struct mapping *mapping_propose(const struct schema *schema, const char *const *headers,
     size_t nheaders, const char *remembered, int *remembered_applied);
 
-/* Maps column c to field f (-1: none) with source s. The column that fed f
- * before is left out (MAPPING_NONE); the caller decides whether that may
- * happen (mapping_holder). */
+/* Maps column c to field f (-1: none) with source s. Unless f is a list
+ * field (which several columns may feed), the column that fed f before is
+ * left out (MAPPING_NONE); the caller decides whether that may happen
+ * (mapping_holder). */
 void mapping_map(struct mapping *m, size_t c, int f, enum mapping_source s);
 
-/* The column other than c that feeds field f, or -1. */
+/* The column other than c that feeds field f, or -1 (always for a list
+ * field: another column feeding it is no conflict). */
 int mapping_holder(const struct mapping *m, int f, size_t c);
 
 /* Applies overrides written as "Header=field,Other Header=field": field "-"

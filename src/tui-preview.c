@@ -58,6 +58,8 @@ static const struct tui_key preview_keys[] = {
 struct tui_preview_scan {
 	char *path, *sheet, *schema_path;
 	int *column; /* per field: the source column, or -1 */
+	int *feeds;  /* per column: the field it feeds, or -1 */
+	size_t nfeeds;
 	size_t nfields;
 	struct engine_fix *fixes; /* copies, sorted */
 	size_t nfixes;
@@ -142,11 +144,13 @@ tui_preview_problem(void *ctx, int field, int column, const char *message, const
  * returns the number of problems that reject the row, and sets *dropped to
  * the number of values left out of a row that is kept. */
 static int
-tui_preview_check(const struct validator *v, const int *column, char **cells, size_t ncells,
-    const char *row_error, unsigned char *bad, char **msgs, char **row_msg, int *dropped)
+tui_preview_check(const struct validator *v, const int *column, const int *feeds, size_t nfeeds,
+    char **cells, size_t ncells, const char *row_error, unsigned char *bad, char **msgs,
+    char **row_msg, int *dropped)
 {
 	struct tui_preview_marks m = { .bad = bad, .msgs = msgs, .row_msg = row_msg };
-	int n = (int)validate_row(v, column, cells, ncells, row_error, NULL, tui_preview_problem, &m);
+	int n = (int)validate_row(v, column, feeds, nfeeds, cells, ncells, row_error, NULL,
+	    tui_preview_problem, &m);
 	*dropped = m.ndropped;
 	return n;
 }
@@ -221,8 +225,8 @@ tui_preview_scan_task(struct tui_task *task)
 			if (sc->fixes[i].column < row->ncells)
 				fixed[sc->fixes[i].column] = (char *)sc->fixes[i].value;
 		int dropped;
-		int n = tui_preview_check(v, sc->column, fixed, row->ncells, row->error, bad, NULL,
-		    NULL, &dropped);
+		int n = tui_preview_check(v, sc->column, sc->feeds, sc->nfeeds, fixed, row->ncells,
+		    row->error, bad, NULL, NULL, &dropped);
 		if (n > 0)
 			tui_preview_scan_error_row(sc, sc->nrows);
 		sc->dropped[sc->nrows] = (unsigned char)(dropped < 255 ? dropped : 255);
@@ -274,6 +278,7 @@ tui_preview_scan_free(struct tui_preview_scan *sc)
 	free(sc->sheet);
 	free(sc->schema_path);
 	free(sc->column);
+	free(sc->feeds);
 	for (size_t i = 0; i < sc->nfixes; i++) {
 		free((char *)sc->fixes[i].value);
 		free((char *)sc->fixes[i].original);
@@ -371,8 +376,9 @@ tui_preview_row(struct preview *p, size_t idx)
 		shown[c] = f ? (char *)f->value : r->cells[c];
 	}
 	if (p->validator)
-		r->nerrors = tui_preview_check(p->validator, w->mapping->column, shown, ncells,
-		    r->row_error, r->bad, r->msgs, &r->row_msg, &r->ndropped);
+		r->nerrors = tui_preview_check(p->validator, w->mapping->column, w->mapping->field,
+		    w->mapping->ncolumns, shown, ncells, r->row_error, r->bad, r->msgs, &r->row_msg,
+		    &r->ndropped);
 	free(shown);
 	return r;
 }
@@ -428,6 +434,9 @@ tui_preview_start_scan(struct preview *p)
 	sc->nfields = w->schema->nfields;
 	sc->column = xcalloc(sc->nfields, sizeof *sc->column);
 	memcpy(sc->column, w->mapping->column, sc->nfields * sizeof *sc->column);
+	sc->nfeeds = w->mapping->ncolumns;
+	sc->feeds = xcalloc(sc->nfeeds ? sc->nfeeds : 1, sizeof *sc->feeds);
+	memcpy(sc->feeds, w->mapping->field, sc->nfeeds * sizeof *sc->feeds);
 	sc->nfixes = w->nfixes;
 	sc->fixes = xcalloc(w->nfixes ? w->nfixes : 1, sizeof *sc->fixes);
 	for (size_t i = 0; i < w->nfixes; i++) {

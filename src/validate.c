@@ -1033,9 +1033,47 @@ row_problem_add(struct row_problem *p, size_t *n, int field, int column, char *m
 	(*n)++;
 }
 
+/* Whether s holds nothing but spaces. */
+static int
+validate_blank(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/* Appends value to the list *list, after a " ::: " when it holds some. */
+static void
+validate_join(char **list, const char *value)
+{
+	char *old = *list;
+
+	*list = old != NULL ? xasprintf("%s%s%s", old, LIST_GOOGLE_SEPARATOR, value) : xstrdup(value);
+	free(old);
+}
+
+/* Sets *head to list's first item (up to sep or " ::: "), returns the rest
+ * (a new string, or NULL when there is none). */
+static char *
+validate_split_first(const char *list, const char *sep, char **head)
+{
+	const char *end = strstr(list, sep), *google = strstr(list, LIST_GOOGLE_SEPARATOR);
+	size_t skip = strlen(sep);
+
+	if (google != NULL && (end == NULL || google < end)) {
+		end = google;
+		skip = strlen(LIST_GOOGLE_SEPARATOR);
+	}
+	if (end == NULL) {
+		*head = xstrdup(list);
+		return NULL;
+	}
+	*head = xstrndup(list, (size_t)(end - list));
+	return xstrdup(end + skip);
+}
+
 size_t
-validate_row(const struct validator *v, const int *column, char *const *cells, size_t ncells,
-    const char *row_error, char **values, validate_problem_fn *problem, void *ctx)
+validate_row(const struct validator *v, const int *column, const int *feeds, size_t nfeeds,
+    char *const *cells, size_t ncells, const char *row_error, char **values,
+    validate_problem_fn *problem, void *ctx)
 {
 	const struct schema *s = v->schema;
 	struct row_problem *found;
@@ -1048,21 +1086,50 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 		problem(ctx, -1, -1, row_error, NULL, 0);
 		return 1;
 	}
-	/* A cell of several values joined by " ::: " (Google Contacts) in a
-	 * field another one collects: the first is the field's value, the
-	 * others go to the collecting field. */
+	/* A list field's cell: those of every column feeding it, in column
+	 * order (Outlook's Business, Home and Other Phone). */
 	char **first = xcalloc(s->nfields, sizeof *first);
 	char **further = xcalloc(s->nfields, sizeof *further);
+	int *from = xcalloc(s->nfields, sizeof *from);
+	for (f = 0; f < s->nfields; f++) {
+		from[f] = column[f];
+		if (s->fields[f].type != FIELD_LIST)
+			continue;
+		for (i = 0; i < ncells; i++) {
+			if ((feeds != NULL ? i >= nfeeds || feeds[i] != (int)f : column[f] != (int)i) ||
+			    validate_blank(cells[i]))
+				continue;
+			if (further[f] == NULL)
+				from[f] = (int)i;
+			validate_join(&further[f], cells[i]);
+		}
+	}
+	/* A cell of several values joined by " ::: " (Google Contacts) in a
+	 * field another one collects: the first is the field's value, the
+	 * others go to the collecting field. A row without a value for that
+	 * field takes the collecting field's first item: Business Phone when
+	 * Mobile Phone is empty. */
 	for (f = 0; f < s->nfields; f++) {
 		const struct field *cf = s->fields[f].collects;
 		int c = cf != NULL ? (int)(cf - s->fields) : -1, col = c >= 0 ? column[c] : -1;
 		const char *cut;
 
-		if (col < 0 || (size_t)col >= ncells ||
-		    (cut = strstr(cells[col], LIST_GOOGLE_SEPARATOR)) == NULL)
+		if (c < 0)
 			continue;
-		first[c] = xstrndup(cells[col], (size_t)(cut - cells[col]));
-		further[f] = xstrdup(cut + strlen(LIST_GOOGLE_SEPARATOR));
+		if (col >= 0 && (size_t)col < ncells &&
+		    (cut = strstr(cells[col], LIST_GOOGLE_SEPARATOR)) != NULL) {
+			first[c] = xstrndup(cells[col], (size_t)(cut - cells[col]));
+			if (further[f] == NULL)
+				from[f] = col;
+			validate_join(&further[f], cut + strlen(LIST_GOOGLE_SEPARATOR));
+		} else if ((col < 0 || (size_t)col >= ncells || validate_blank(cells[col])) &&
+		    further[f] != NULL) {
+			char *rest = validate_split_first(further[f],
+			    list_separator(s->fields[f].separator), &first[c]);
+			free(further[f]);
+			further[f] = rest;
+			from[c] = from[f];
+		}
 	}
 	/* The row's country, when the schema names the field that holds it
 	 * (region_field), is the region its national phone numbers are read
@@ -1080,24 +1147,10 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 	found = xcalloc(s->nfields + 1, sizeof *found);
 	for (f = 0; f < s->nfields; f++) {
 		const struct field *fd = &s->fields[f];
-		int col = column[f];
-		char *out = NULL, *why = NULL, *joined = NULL;
+		int col = from[f];
+		char *out = NULL, *why = NULL;
 		const char *cell;
 
-		if (further[f] != NULL) {
-			/* The collecting field's own cell, then the values it
-			 * collected. */
-			if (col >= 0 && (size_t)col < ncells && *cells[col] != '\0')
-				joined = xasprintf("%s%s%s", cells[col],
-				    list_separator(fd->separator), further[f]);
-			else {
-				joined = xstrdup(further[f]);
-				col = column[fd->collects - s->fields];
-			}
-			/* Kept until the problems are told: they point into it. */
-			free(further[f]);
-			further[f] = joined;
-		}
 		if (col < 0 || (size_t)col >= ncells) {
 			if (fd->required && col < 0)
 				row_problem_add(found, &n, (int)f, -1,
@@ -1106,7 +1159,9 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 				    NULL, 0);
 			continue;
 		}
-		cell = joined != NULL ? joined : first[f] != NULL ? first[f] : cells[col];
+		cell = first[f] != NULL	   ? first[f] :
+		    fd->type == FIELD_LIST ? (further[f] != NULL ? further[f] : "") :
+					     cells[col];
 		if (validate_value(v, f, cell, &out, &why) != 0) {
 			row_problem_add(found, &n, (int)f, col, why, cell,
 			    fd->on_invalid == ON_INVALID_DROP_VALUE &&
@@ -1151,5 +1206,6 @@ validate_row(const struct validator *v, const int *column, char *const *cells, s
 	}
 	free(first);
 	free(further);
+	free(from);
 	return rejecting > 0 ? n : 0;
 }

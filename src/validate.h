@@ -76,7 +76,12 @@ typedef void validate_problem_fn(void *ctx, int field, int column, const char *m
 /* Checks one row as the import does. row_error (the source's complaint
  * about the whole row, or NULL) rejects the row by itself. Otherwise each
  * field f with a column (column[f], -1: none) has its cell normalized with
- * validate_value; a required field without a column, or empty in this row,
+ * validate_value; a list field's cell is those of every column feeding it
+ * (feeds: per column, the field it feeds, nfeeds entries; NULL: only
+ * column[f]), joined. The first of several values joined by " ::: " in
+ * a field another one collects is its value, the others go to the
+ * collecting field; a row without a value for that field takes the
+ * collecting field's first item (the first phone of the row); a required field without a column, or empty in this row,
  * is a problem too; and a row without problems that reject it needs a
  * value for at least one match key. An invalid value of a field whose
  * on_invalid is drop_value (unless the validator's invalid values reject
@@ -85,8 +90,9 @@ typedef void validate_problem_fn(void *ctx, int field, int column, const char *m
  * values (nfields slots) set, each slot receives the normalized value (a
  * new string) or NULL. Calls problem for each problem, in field order, the
  * row's own last; returns how many reject the row (0: the row goes on). */
-size_t validate_row(const struct validator *v, const int *column, char *const *cells, size_t ncells,
-    const char *row_error, char **values, validate_problem_fn *problem, void *ctx);
+size_t validate_row(const struct validator *v, const int *column, const int *feeds, size_t nfeeds,
+    char *const *cells, size_t ncells, const char *row_error, char **values,
+    validate_problem_fn *problem, void *ctx);
 
 /* Merges two normalized list values (union, order of first appearance)
  * with separator sep. Either may be NULL. Returns a new string or NULL. */

@@ -75,7 +75,8 @@ suggest(const struct schema *s, const char *const *headers, size_t n)
 }
 
 /* Column c of m feeds the field called field (NULL: no field), and the
- * field's column says so too. */
+ * field's column says so too (a list field's first column, when several
+ * feed it). */
 static void
 assert_maps(const struct mapping *m, const struct schema *s, size_t c, const char *field)
 {
@@ -89,8 +90,9 @@ assert_maps(const struct mapping *m, const struct schema *s, size_t c, const cha
 	ck_assert_int_ge(f, 0);
 	ck_assert_msg(m->field[c] == f, "\"%s\" maps to %s, not to %s", m->headers[c],
 	    m->field[c] >= 0 ? s->fields[m->field[c]].name : "nothing", field);
-	ck_assert_msg(m->column[f] == (int)c, "field %s takes column %d, not %zu", field,
-	    m->column[f], c);
+	ck_assert_msg(m->several[f] ? m->column[f] >= 0 && m->column[f] <= (int)c :
+				      m->column[f] == (int)c,
+	    "field %s takes column %d, not %zu", field, m->column[f], c);
 }
 
 /* The field called field has no column. */
@@ -221,15 +223,42 @@ END_TEST
 START_TEST(each_field_takes_only_the_first_matching_column)
 {
 	static const char *const h[] = { "Notes", "Phone", "Mobile Phone", "Email", "E-mail",
-		"email" };
+		"email", "Comments" };
 	struct mapping *m = suggest(contacts, h, NHEADERS(h));
 
 	assert_maps(m, contacts, 0, "notes");
 	assert_maps(m, contacts, 1, "phone");
-	assert_maps(m, contacts, 2, NULL);
 	assert_maps(m, contacts, 3, "email");
-	assert_maps(m, contacts, 4, NULL);
-	assert_maps(m, contacts, 5, NULL);
+	assert_maps(m, contacts, 6, NULL);
+	/* The list fields that collect phone and email keep the others. */
+	assert_maps(m, contacts, 2, "other_phones");
+	assert_maps(m, contacts, 4, "other_emails");
+	assert_maps(m, contacts, 5, "other_emails");
+	ck_assert_int_eq(m->column[schema_field_index(contacts, "other_emails")], 4);
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(several_columns_feed_a_list_field_without_conflict)
+{
+	static const char *const h[] = { "Business Phone", "Home Phone", "Mobile Phone",
+		"Other Phone" };
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	int other = schema_field_index(contacts, "other_phones");
+	char *cause = NULL;
+
+	assert_maps(m, contacts, 2, "phone");
+	assert_maps(m, contacts, 0, "other_phones");
+	assert_maps(m, contacts, 1, "other_phones");
+	assert_maps(m, contacts, 3, "other_phones");
+	ck_assert_int_eq(mapping_holder(m, other, 3), -1);
+	/* Leaving the first out makes the next one the field's column. */
+	ck_assert_int_eq(mapping_apply(m, contacts, "Business Phone=-", &cause), 0);
+	ck_assert_int_eq(m->column[other], 1);
+	ck_assert_int_eq(mapping_apply(m, contacts, "Mobile Phone=other_phones", &cause), 0);
+	ck_assert_ptr_null(cause);
+	ck_assert_int_eq(m->column[schema_field_index(contacts, "phone")], -1);
+	assert_maps(m, contacts, 2, "other_phones");
 	mapping_free(m);
 }
 END_TEST
@@ -818,6 +847,7 @@ mapping_suite(void)
 	tcase_add_test(tc, matching_ignores_case_spaces_punctuation_and_accents);
 	tcase_add_test(tc, unknown_headers_map_to_nothing);
 	tcase_add_test(tc, each_field_takes_only_the_first_matching_column);
+	tcase_add_test(tc, several_columns_feed_a_list_field_without_conflict);
 	tcase_add_test(tc, apply_maps_a_column_to_a_field);
 	tcase_add_test(tc, apply_moves_a_field_from_its_suggested_column);
 	tcase_add_test(tc, apply_dash_or_nothing_unmaps_a_column);

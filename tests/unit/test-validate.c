@@ -647,7 +647,7 @@ check_row(const char *phone, const char *name, const char *email, const char *ro
 	rv = validator_new(&row_schema, NULL, &cause);
 	ck_assert_ptr_nonnull(rv);
 	memset(p, 0, sizeof *p);
-	n = validate_row(rv, row_columns, cells, 3, row_error, values, note_problem, p);
+	n = validate_row(rv, row_columns, NULL, 0, cells, 3, row_error, values, note_problem, p);
 	validator_free(rv);
 	ck_assert_uint_eq(n, p->n);
 	return n;
@@ -741,7 +741,8 @@ START_TEST(row_with_a_required_field_without_column_says_so)
 
 	rv = validator_new(&row_schema, NULL, &cause);
 	ck_assert_ptr_nonnull(rv);
-	ck_assert_uint_eq(validate_row(rv, columns, cells, 3, NULL, NULL, note_problem, &p), 1);
+	ck_assert_uint_eq(validate_row(rv, columns, NULL, 0, cells, 3, NULL, NULL, note_problem, &p),
+	    1);
 	assert_problem(&p, 0, 0, -1, "This field is required but no column is mapped to it.");
 	validator_free(rv);
 	problems_clear(&p);
@@ -795,7 +796,7 @@ check_drop_row(enum invalid_values iv, const char *name, const char *email, cons
 	ck_assert_ptr_nonnull(rv);
 	validator_set_invalid_values(rv, iv);
 	memset(p, 0, sizeof *p);
-	n = validate_row(rv, drop_columns, cells, 5, NULL, values, note_problem, p);
+	n = validate_row(rv, drop_columns, NULL, 0, cells, 5, NULL, values, note_problem, p);
 	validator_free(rv);
 	return n;
 }
@@ -1006,7 +1007,8 @@ START_TEST(row_several_values_in_one_cell_keep_the_first_and_collect_the_rest)
 	export_fields[2].collects = &export_fields[1];
 	w = validator_new(&export_schema, NULL, &cause);
 	ck_assert_ptr_nonnull(w);
-	ck_assert_uint_eq(validate_row(w, columns, cells, 5, NULL, values, note_problem, &p), 0);
+	ck_assert_uint_eq(
+	    validate_row(w, columns, NULL, 0, cells, 5, NULL, values, note_problem, &p), 0);
 	ck_assert_uint_eq(p.n, 0);
 	ck_assert_str_eq(values[1], "+16502530000");
 	/* Each further value normalized when it can be, else as written. */
@@ -1017,22 +1019,71 @@ START_TEST(row_several_values_in_one_cell_keep_the_first_and_collect_the_rest)
 	/* The collecting field's own cell comes first; with no column of its
 	 * own it still keeps them. */
 	cells[2] = (char *)"+44 20 7946 0958";
-	ck_assert_uint_eq(validate_row(w, columns, cells, 5, NULL, values, note_problem, &p), 0);
+	ck_assert_uint_eq(
+	    validate_row(w, columns, NULL, 0, cells, 5, NULL, values, note_problem, &p), 0);
 	ck_assert_str_eq(values[2], "+442079460958;+12127365000;ext");
 	for (size_t f = 0; f < 5; f++)
 		free(values[f]);
 	static const int no_other[] = { 0, 1, -1, 3, 4 };
-	ck_assert_uint_eq(validate_row(w, no_other, cells, 5, NULL, values, note_problem, &p), 0);
+	ck_assert_uint_eq(
+	    validate_row(w, no_other, NULL, 0, cells, 5, NULL, values, note_problem, &p), 0);
 	ck_assert_str_eq(values[2], "+12127365000;ext");
 	for (size_t f = 0; f < 5; f++)
 		free(values[f]);
 
 	/* An invalid first value is the field's problem, named by its cell. */
 	cells[1] = (char *)"not a phone ::: +1 212 736 5000";
-	ck_assert_uint_eq(validate_row(w, columns, cells, 5, NULL, values, note_problem, &p), 1);
+	ck_assert_uint_eq(
+	    validate_row(w, columns, NULL, 0, cells, 5, NULL, values, note_problem, &p), 1);
 	ck_assert_uint_eq(p.n, 1);
 	ck_assert_int_eq(p.field[0], 1);
 	ck_assert_str_eq(p.value[0], "not a phone");
+	problems_clear(&p);
+	for (size_t f = 0; f < 5; f++)
+		free(values[f]);
+	validator_free(w);
+}
+END_TEST
+
+START_TEST(row_several_columns_feed_a_list_and_an_empty_phone_takes_the_first)
+{
+	/* email, phone, other_phones, birthday, tags; columns: email, business
+	 * phone, home phone, mobile phone, other phone */
+	static const int columns[] = { 0, 3, 1, -1, -1 };
+	static const int feeds[] = { 0, 2, 2, 1, 2 };
+	char *cells[] = { (char *)"ann@example.com", (char *)"+1 650-253-0000", (char *)"",
+		(char *)"+1 212 736 5000", (char *)"+44 20 7946 0958" };
+	char *values[5];
+	struct validator *w;
+	struct problems p = { 0 };
+	char *cause = NULL;
+
+	export_fields[2].collects = &export_fields[1];
+	w = validator_new(&export_schema, NULL, &cause);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_uint_eq(
+	    validate_row(w, columns, feeds, 5, cells, 5, NULL, values, note_problem, &p), 0);
+	ck_assert_str_eq(values[1], "+12127365000");
+	ck_assert_str_eq(values[2], "+16502530000;+442079460958");
+	for (size_t f = 0; f < 5; f++)
+		free(values[f]);
+
+	/* No mobile in this row: the business phone is the phone. */
+	cells[3] = (char *)" ";
+	ck_assert_uint_eq(
+	    validate_row(w, columns, feeds, 5, cells, 5, NULL, values, note_problem, &p), 0);
+	ck_assert_str_eq(values[1], "+16502530000");
+	ck_assert_str_eq(values[2], "+442079460958");
+	for (size_t f = 0; f < 5; f++)
+		free(values[f]);
+
+	/* Its problem names the column it came from. */
+	cells[1] = (char *)"12";
+	ck_assert_uint_eq(
+	    validate_row(w, columns, feeds, 5, cells, 5, NULL, values, note_problem, &p), 1);
+	ck_assert_int_eq(p.field[0], 1);
+	ck_assert_int_eq(p.column[0], 1);
+	ck_assert_str_eq(p.value[0], "12");
 	problems_clear(&p);
 	for (size_t f = 0; f < 5; f++)
 		free(values[f]);
@@ -1092,6 +1143,7 @@ validate_suite(void)
 	tcase_add_test(tc, a_rejected_row_drops_no_value_alone);
 	tcase_add_test(tc, invalid_values_reject_row_rejects_for_any_field);
 	tcase_add_test(tc, row_several_values_in_one_cell_keep_the_first_and_collect_the_rest);
+	tcase_add_test(tc, row_several_columns_feed_a_list_and_an_empty_phone_takes_the_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
