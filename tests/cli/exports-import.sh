@@ -4,8 +4,9 @@
 # export (34 columns, several values joined by " ::: ", labels with
 # Google's system labels, a yearless birthday) and its older one, Outlook in
 # English (Title is the salutation, 0/0/00 is "no birthday") and in German
-# (Windows-1252, ';', 0.0.00). The first of several values is the field's
-# value; the others are kept in other_emails and other_phones.
+# (Windows-1252, ';', 0.0.00), French and Spanish. The first of several
+# values is the field's value; the others are kept in other_emails and
+# other_phones, and so are Outlook's further phone columns.
 . "$(dirname "$0")/lib.sh"
 
 data="$top_srcdir/tests/data/exports"
@@ -41,8 +42,12 @@ import outlook-en
 assert_exit 1 "Outlook's English export imports, its planted row rejected"
 assert_eq "$(sq outlook-en.db "SELECT $cols FROM contacts ORDER BY id")" \
 	"Grace||Hopper|grace@navy.example|amazing.grace@mail.example|+16502530001|+12127365000|US Navy|Computing|Rear Admiral|1906-12-09|United States of America|Navy;Pioneers|COBOL
-Alan||Kay|alan@parc.example||+16502530002||Xerox PARC||Researcher||||" \
-	"Job Title (not the salutation) is the job title, the mobile phone the phone, 0/0/00 no birthday"
+Alan||Kay|alan@parc.example||+16502530002||Xerox PARC||Researcher||||
+Ada||Lovelace|ada@engines.example||+16502530003|+12127365002|Analytical Engines||Mathematician|1815-12-10|||" \
+	"Job Title (not the salutation) is the job title, the mobile phone the phone (else the business phone), the other phones kept, 0/0/00 no birthday"
+assert_match "$(json '.mapping | to_entries | map("\(.key)=\(.value)") | join(",")')" \
+	"Business Phone=other_phones,Business Phone 2=other_phones,Home Phone=other_phones,Mobile Phone=phone,Other Phone=other_phones" \
+	"every phone column is mapped: the mobile to phone, the others to other_phones"
 assert_eq "$(json '[.rejected, .values_dropped] | @tsv')" "1	0" "only the planted row is rejected; no date is no error"
 
 import outlook-de
@@ -52,5 +57,24 @@ assert_eq "$(sq outlook-de.db "SELECT $cols FROM contacts ORDER BY id")" \
 	"Jürgen||Müller|juergen@baeckerei.example|jm@mail.example|+4915123456789|+49301234567|Bäckerei Müller GmbH|Vertrieb|Geschäftsführer||Deutschland|Kunden|Größter Kunde
 Änne||Schröder|aenne@schroeder.example||+491701234567||Schröder & Söhne||Einkäuferin|1980-12-24|||" \
 	"the German headers map (Land/Region geschäftlich, E-Mail 2: Adresse, Weiteres Telefon), 0.0.00 is no birthday"
+
+import outlook-fr
+assert_exit 1 "Outlook's French export imports, its planted row rejected"
+assert_eq "$(json .source)" "CSV, delimiter ';', encoding WINDOWS-1252" "its encoding and delimiter are detected"
+assert_eq "$(sq outlook-fr.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Rémi||Lefèvre|remi.lefevre@exemple.fr|remi@maison.example|+33612345678|+33142685300|Société Générale d'Exemple|Achats|Acheteur||France|Fournisseurs;Paris|Préfère le téléphone
+Hélène||Côté|helene@quebec.example||+15145550199|+33142685301|Québec Conseil||Directrice||Canada||" \
+	"the French headers map (Tél. mobile, Téléphone (bureau), Service); national numbers are read in the row's country; 00/00/0000 is no birthday"
+assert_eq "$(json '[.rejected, .values_dropped, .errors[0].row, .errors[0].field, .errors[1].field] | @tsv')" \
+	"1	0	3	email	phone" "only the planted row is rejected, for its email and its phone"
+
+import outlook-es
+assert_exit 1 "Outlook's Spanish export imports, its planted row rejected"
+assert_eq "$(sq outlook-es.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"María|José|García Núñez|maria@ibericas.example||+34612345678|+34912345678|Exportaciones Ibéricas S.L.|Ventas|Directora comercial||España|Clientes|Llamar por la mañana
+Jordi||Puig|jordi@barna.example|jordi.puig@mail.example|+34931234567|+34699112233|Barna Tech||||ES||" \
+	"the Spanish headers map (Móvil, Teléfono del trabajo, Particular, Otro teléfono); without a mobile the home phone is the phone"
+assert_eq "$(json '[.rejected, .values_dropped, .errors[0].row, .errors[0].field] | @tsv')" \
+	"1	0	3	phone" "only the planted row is rejected"
 
 done_testing
