@@ -455,7 +455,7 @@ const struct cli_option cli_import_options[] = {
 	{ "max-field-size", required_argument, OPT_MAX_FIELD_SIZE, N_("--max-field-size SIZE"),
 	    N_("CSV: a longer field rejects its row (default: 1M;\n1K to 256M)"), 0 },
 	{ "sheet", required_argument, OPT_SHEET, N_("--sheet NAME|N"),
-	    N_("workbook sheet (default: the first visible one)"), 0 },
+	    N_("workbook sheet (default: the first visible one holding rows)"), 0 },
 	{ "invalid-values", required_argument, OPT_INVALID_VALUES,
 	    N_("--invalid-values schema|reject-row"),
 	    N_("reject-row: any invalid value rejects its row; schema\n(default): each field's on_invalid says"),

@@ -55,8 +55,9 @@ inspect_delimiter_name(int d)
 	return xasprintf("0x%02X", (unsigned)d);
 }
 
-/* Counts the rows of every sheet of the workbook at path, each opened on
- * its own. Fills the "sheets" array of report and prints a line each. */
+/* Counts the rows and columns of every sheet of the workbook at path, each
+ * opened on its own (an empty one has neither). Fills the "sheets" array of
+ * report and prints a line each. */
 static void
 inspect_sheets(const char *path, const struct source_options *base,
     const struct source_sheet_info *sheets, size_t n, const char *chosen, json_t *report, int json)
@@ -72,6 +73,7 @@ inspect_sheets(const char *path, const struct source_options *base,
 		char *name = text_escape(sheets[i].name), *cause = NULL;
 		uint64_t rows = 0, bad = 0;
 		struct source *s = NULL;
+		size_t ncolumns = 0;
 		int counted = 0;
 
 		json_object_set_new(item, "number", json_integer((json_int_t)i + 1));
@@ -81,13 +83,19 @@ inspect_sheets(const char *path, const struct source_options *base,
 		if (!sheets[i].chart) {
 			o.sheet = sheets[i].name;
 			s = source_open(path, &o, &cause);
-			if (s != NULL)
+			if (s != NULL) {
+				source_header(s, &ncolumns);
 				counted = inspect_count(s, &rows, &bad, &cause) == 0;
+			}
 		}
-		if (counted)
+		if (counted) {
 			json_object_set_new(item, "rows", json_integer((json_int_t)rows));
-		else
+			json_object_set_new(item, "columns", json_integer((json_int_t)ncolumns));
+		} else {
 			json_object_set_new(item, "rows", json_null());
+			json_object_set_new(item, "columns", json_null());
+		}
+		json_object_set_new(item, "empty", json_boolean(counted && ncolumns == 0));
 		json_object_set_new(item, "read_by_default",
 		    json_boolean(chosen != NULL && !strcmp(chosen, sheets[i].name)));
 		json_array_append_new(list, item);
@@ -95,12 +103,15 @@ inspect_sheets(const char *path, const struct source_options *base,
 			printf("  %3zu  %-24s", i + 1, name);
 			if (sheets[i].chart)
 				printf("  %s", _("chart, no cells"));
-			else if (counted)
-				printf("  %s%llu %s", sheets[i].hidden ? _("hidden, ") : "",
-				    (unsigned long long)rows, rows == 1 ? _("row") : _("rows"));
-			else
-				printf("  %s",
-				    s == NULL ? _("empty or unreadable") : _("unreadable"));
+			else if (counted && ncolumns == 0)
+				printf("  %s%s", sheets[i].hidden ? _("hidden, ") : "", _("empty"));
+			else if (counted) {
+				printf("  %s", sheets[i].hidden ? _("hidden, ") : "");
+				printf(ngettext("%llu row", "%llu rows", rows),
+				    (unsigned long long)rows);
+				printf(ngettext(", %zu column", ", %zu columns", ncolumns), ncolumns);
+			} else
+				printf("  %s", _("unreadable"));
 			if (chosen != NULL && !strcmp(chosen, sheets[i].name))
 				printf("  %s", _("(read)"));
 			printf("\n");
@@ -175,6 +186,8 @@ cli_inspect(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	path = argv[optind];
+	/* Every sheet is listed, empty ones too. */
+	opts.empty_ok = true;
 
 	s = source_open(path, &opts, &cause);
 	if (s == NULL) {

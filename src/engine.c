@@ -1924,6 +1924,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	e->res.schema = xstrdup(e->schema->name);
 	e->res.table = xstrdup(e->schema->table);
 	e->res.source_description = xstrdup(source_describe(e->source));
+	e->res.sheet = source_sheet(e->source) ? xstrdup(source_sheet(e->source)) : NULL;
 	e->res.mapping_json = mapping_to_json(e->mapping, e->schema);
 
 	if (e->resumed != NULL) {
@@ -2067,6 +2068,7 @@ engine_result_clear(struct engine_result *r)
 	free(r->schema);
 	free(r->table);
 	free(r->source_description);
+	free(r->sheet);
 	free(r->columns_added);
 	free(r->mapping_json);
 	memset(r, 0, sizeof *r);

@@ -169,6 +169,7 @@ struct engine_result {
 	char *schema;
 	char *table;
 	char *source_description;
+	char *sheet; /* workbooks: the sheet read; NULL otherwise */
 	/* The columns this run added to the target table, made before the
 	 * schema had their fields ("a, b"), or NULL. */
 	char *columns_added;

@@ -559,6 +559,15 @@ sheet_list(const struct source_sheet_info *infos, size_t n)
 }
 
 long
+sheet_next_with_cells(const struct source_sheet_info *infos, size_t n, size_t after)
+{
+	for (size_t i = after + 1; i < n; i++)
+		if (!infos[i].hidden && !infos[i].chart)
+			return (long)i;
+	return -1;
+}
+
+long
 sheet_choose(const struct source_sheet_info *infos, size_t n, const char *want, const char *file,
     char **cause)
 {

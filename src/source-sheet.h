@@ -53,6 +53,10 @@ size_t sheet_format_date(double v, enum sheet_kind kind, bool date1904, char *ou
 /* "A" for column 0, "XFD" for 16383; out holds 4 bytes. */
 void sheet_column_name(unsigned col, char out[4]);
 
+/* The first visible sheet of cells after sheet after, or -1: where a
+ * workbook opened without a choice looks when a sheet is empty. */
+long sheet_next_with_cells(const struct source_sheet_info *infos, size_t n, size_t after);
+
 /* Picks the sheet asked for among infos[0..n): by its name, then its name
  * ignoring case, then its 1-based number; without a choice (want NULL), the
  * first visible sheet of cells. file is the file's name, escaped, and kind

@@ -318,6 +318,10 @@ xls_stream_open(int in, int cmd, pid_t pid, const char *name, const struct sourc
 	switch (xls_read_row(s, &line)) {
 	case 1: break;
 	case 0:
+		if (opts != NULL && opts->empty_ok) {
+			free(esc);
+			return s; /* no header, no rows: sluice inspect lists it */
+		}
 		*cause =
 		    xasprintf(_("The sheet \"%s\" of %s is empty: there is no header row. "
 				"Choose another sheet with --sheet (sluice inspect %s lists them)."),

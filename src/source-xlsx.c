@@ -84,6 +84,8 @@ struct xlsx_source {
 	struct source_sheet_info *infos;
 	struct xlsx_rel *rels;
 	size_t nrels;
+	char *workbook; /* the workbook part's path */
+	char *base;	/* its folder, ending with a slash ("xl/") */
 	bool date1904;
 	struct xlsx_sheet *sheet; /* the one read */
 	char *description;
@@ -343,10 +345,11 @@ xlsx_rels_start(void *data, const XML_Char *el, const XML_Char **atts)
 	r->target = xlsx_strdup(xlsx_attr(atts, "Target"));
 }
 
-/* The part a relationship of xl/workbook.xml points to: relative to xl/,
- * or from the root when it starts with a slash. */
+/* The part a relationship points to: relative to base (the folder of the
+ * part whose relationships they are, "" or ending with a slash), or from
+ * the root when it starts with a slash. */
 static char *
-xlsx_resolve(const char *target)
+xlsx_resolve(const char *base, const char *target)
 {
 	char *path, *out, *seg, *save = NULL;
 	size_t n = 0;
@@ -354,7 +357,7 @@ xlsx_resolve(const char *target)
 	if (target[0] == '/')
 		path = xstrdup(target + 1);
 	else
-		path = xasprintf("xl/%s", target);
+		path = xasprintf("%s%s", base, target);
 	out = xmalloc(strlen(path) + 1);
 	for (seg = strtok_r(path, "/", &save); seg != NULL; seg = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(seg, "."))
@@ -392,22 +395,80 @@ xlsx_rel_part(struct xlsx_source *s, const char *type)
 
 	for (i = 0; i < s->nrels; i++) {
 		if (xlsx_type_is(s->rels[i].type, type))
-			return xlsx_resolve(s->rels[i].target);
+			return xlsx_resolve(s->base, s->rels[i].target);
 	}
 	return NULL;
+}
+
+/* Frees the relationships read. */
+static void
+xlsx_rels_clear(struct xlsx_source *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrels; i++) {
+		free(s->rels[i].id);
+		free(s->rels[i].type);
+		free(s->rels[i].target);
+	}
+	free(s->rels);
+	s->rels = NULL;
+	s->nrels = 0;
+}
+
+/* Where the workbook part is: the package's officeDocument relationship
+ * (_rels/.rels) says so; xl/workbook.xml when it has none. Sets
+ * s->workbook and s->base (its folder). */
+static int
+xlsx_find_workbook(struct xlsx_source *s, char **cause)
+{
+	char *slash;
+	size_t i;
+
+	if (zip_has(s->zip, "_rels/.rels")) {
+		if (xlsx_parse_part(s, "_rels/.rels", &s->xml, xlsx_rels_start, xlsx_ignore_end,
+			NULL, cause) != 0)
+			return -1;
+		for (i = 0; i < s->nrels && s->workbook == NULL; i++) {
+			if (xlsx_type_is(s->rels[i].type, "officeDocument"))
+				s->workbook = xlsx_resolve("", s->rels[i].target);
+		}
+		xlsx_rels_clear(s);
+	}
+	if (s->workbook == NULL || !zip_has(s->zip, s->workbook)) {
+		free(s->workbook);
+		s->workbook = xstrdup("xl/workbook.xml");
+	}
+	if (!zip_has(s->zip, s->workbook)) {
+		*cause = xasprintf(
+		    _("%s is a ZIP archive but not an XLSX workbook (it holds no "
+		      "xl/workbook.xml); sluice reads XLSX, XLS and CSV files: save it in one of "
+		      "those formats and import that."),
+		    s->name);
+		return -1;
+	}
+	slash = strrchr(s->workbook, '/');
+	s->base = xstrndup(s->workbook, slash != NULL ? (size_t)(slash - s->workbook) + 1 : 0);
+	return 0;
 }
 
 static int
 xlsx_read_workbook(struct xlsx_source *s, char **cause)
 {
+	char *rels;
 	size_t i, j;
+	int rc = 0;
 
-	if (xlsx_parse_part(s, "xl/workbook.xml", &s->xml, xlsx_workbook_start, xlsx_ignore_end,
-		NULL, cause) != 0)
+	if (xlsx_find_workbook(s, cause) != 0 ||
+	    xlsx_parse_part(s, s->workbook, &s->xml, xlsx_workbook_start, xlsx_ignore_end, NULL,
+		cause) != 0)
 		return -1;
-	if (zip_has(s->zip, "xl/_rels/workbook.xml.rels") &&
-	    xlsx_parse_part(s, "xl/_rels/workbook.xml.rels", &s->xml, xlsx_rels_start,
-		xlsx_ignore_end, NULL, cause) != 0)
+	/* The workbook's own relationships: _rels/NAME.rels beside it. */
+	rels = xasprintf("%s_rels/%s.rels", s->base, s->workbook + strlen(s->base));
+	if (zip_has(s->zip, rels))
+		rc = xlsx_parse_part(s, rels, &s->xml, xlsx_rels_start, xlsx_ignore_end, NULL, cause);
+	free(rels);
+	if (rc != 0)
 		return -1;
 	for (i = 0; i < s->nsheets; i++) {
 		struct xlsx_sheet *sh = &s->sheets[i];
@@ -417,11 +478,11 @@ xlsx_read_workbook(struct xlsx_source *s, char **cause)
 				break;
 		}
 		if (j < s->nrels) {
-			sh->path = xlsx_resolve(s->rels[j].target);
+			sh->path = xlsx_resolve(s->base, s->rels[j].target);
 			sh->chart = !xlsx_type_is(s->rels[j].type, "worksheet");
 		} else {
 			/* No relationships: the name Excel would give it. */
-			sh->path = xasprintf("xl/worksheets/sheet%zu.xml", i + 1);
+			sh->path = xasprintf("%sworksheets/sheet%zu.xml", s->base, i + 1);
 		}
 	}
 	s->infos = xcalloc(s->nsheets > 0 ? s->nsheets : 1, sizeof *s->infos);
@@ -433,19 +494,15 @@ xlsx_read_workbook(struct xlsx_source *s, char **cause)
 	return 0;
 }
 
-/* Picks the sheet asked for (see sheet_choose()). */
+/* Reads sheet i from now on, if the package has its cells. */
 static int
-xlsx_choose_sheet(struct xlsx_source *s, const char *want, char **cause)
+xlsx_use_sheet(struct xlsx_source *s, size_t i, char **cause)
 {
-	struct xlsx_sheet *sh;
-	long i = sheet_choose(s->infos, s->nsheets, want, s->name, cause);
+	struct xlsx_sheet *sh = &s->sheets[i];
 	char *esc;
 
-	if (i < 0)
-		return -1;
-	sh = &s->sheets[i];
-	esc = text_escape(sh->name);
 	if (!zip_has(s->zip, sh->path)) {
+		esc = text_escape(sh->name);
 		*cause =
 		    xasprintf(_("%s is not a complete XLSX workbook: the cells of its sheet "
 				"\"%s\" are missing. Save it again from the spreadsheet program."),
@@ -454,8 +511,6 @@ xlsx_choose_sheet(struct xlsx_source *s, const char *want, char **cause)
 		return -1;
 	}
 	s->sheet = sh;
-	s->description = xasprintf(_("XLSX, sheet \"%s\""), esc);
-	free(esc);
 	return 0;
 }
 
@@ -505,7 +560,7 @@ xlsx_read_styles(struct xlsx_source *s, char **cause)
 	int rc = 0;
 
 	if (path == NULL)
-		path = xstrdup("xl/styles.xml");
+		path = xasprintf("%sstyles.xml", s->base);
 	if (zip_has(s->zip, path))
 		rc = xlsx_parse_part(s, path, &s->xml, xlsx_styles_start, xlsx_styles_end, NULL,
 		    cause);
@@ -660,7 +715,7 @@ xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
 
 	s->sst = strtab_new(STRTAB_MEMORY);
 	if (path == NULL)
-		path = xstrdup("xl/sharedStrings.xml");
+		path = xasprintf("%ssharedStrings.xml", s->base);
 	if (zip_has(s->zip, path))
 		rc = xlsx_parse_part(s, path, &s->xml, xlsx_sst_start, xlsx_sst_end, xlsx_sst_text,
 		    cause);
@@ -868,7 +923,9 @@ xlsx_cell_text(struct xlsx_source *s, char *buf, size_t *len)
 
 	*len = 0;
 	switch (s->type) {
-	case XLSX_CELL_SHARED: return xlsx_shared_string(s, len);
+	case XLSX_CELL_SHARED:
+		/* <v/>: an empty cell, as spreadsheet programs read it. */
+		return s->value_len == 0 ? "" : xlsx_shared_string(s, len);
 	case XLSX_CELL_INLINE:
 		*len = xlsx_unescape(s->value, s->value_len);
 		s->value[*len] = '\0';
@@ -1086,6 +1143,8 @@ static void *
 xlsx_open(int fd, const char *path, const struct source_options *opts, char **cause)
 {
 	struct xlsx_source *s = xcalloc(1, sizeof *s);
+	const char *want;
+	long chosen, first;
 	struct stat sb;
 	char *esc;
 
@@ -1099,37 +1158,60 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	s->zip = zip_open(fd, s->name, cause);
 	if (s->zip == NULL)
 		goto fail;
-	if (!zip_has(s->zip, "xl/workbook.xml")) {
-		*cause = xasprintf(
-		    _("%s is a ZIP archive but not an XLSX workbook (it holds no "
-		      "xl/workbook.xml); sluice reads XLSX, XLS and CSV files: save it in one of "
-		      "those formats and import that."),
-		    s->name);
+	if (xlsx_read_workbook(s, cause) != 0)
 		goto fail;
-	}
-	if (xlsx_read_workbook(s, cause) != 0 ||
-	    xlsx_choose_sheet(s, opts != NULL ? opts->sheet : NULL, cause) != 0 ||
+	want = opts != NULL ? opts->sheet : NULL;
+	chosen = sheet_choose(s->infos, s->nsheets, want, s->name, cause);
+	if (chosen < 0 || xlsx_use_sheet(s, (size_t)chosen, cause) != 0 ||
 	    xlsx_read_styles(s, cause) != 0 || xlsx_read_shared_strings(s, cause) != 0)
 		goto fail;
 
 	/* The first pass: all of the sheet is checked before any row is
-	 * given out, so that a damaged or hostile file writes nothing. */
-	if (xlsx_sheet_begin(s, true, cause) != 0)
-		goto fail;
-	if (xlsx_pump(s) < 0) {
-		*cause = s->failure;
-		s->failure = NULL;
-		goto fail;
+	 * given out, so that a damaged or hostile file writes nothing.
+	 * Without a choice, the first sheet holding rows is read. */
+	first = chosen;
+	for (;;) {
+		if (xlsx_sheet_begin(s, true, cause) != 0)
+			goto fail;
+		if (xlsx_pump(s) < 0) {
+			*cause = s->failure;
+			s->failure = NULL;
+			goto fail;
+		}
+		if (s->rows_counted > 0 || want != NULL ||
+		    (chosen = sheet_next_with_cells(s->infos, s->nsheets, (size_t)chosen)) < 0)
+			break;
+		if (xlsx_use_sheet(s, (size_t)chosen, cause) != 0)
+			goto fail;
+	}
+	esc = text_escape(s->sheet->name);
+	if (s->rows_counted > 0 && want == NULL && chosen != first) {
+		char *skipped = text_escape(s->sheets[first].name);
+		s->description = xasprintf(
+		    _("XLSX, sheet \"%s\" (the first with data: \"%s\" is empty)"), esc, skipped);
+		free(skipped);
+	} else
+		s->description = xasprintf(_("XLSX, sheet \"%s\""), esc);
+	if (s->rows_counted == 0 && opts != NULL && opts->empty_ok) {
+		free(esc);
+		return s; /* no header, no rows: sluice inspect lists it */
 	}
 	if (s->rows_counted == 0) {
-		esc = text_escape(s->sheet->name);
-		*cause =
+		if (want == NULL) {
+			free(esc);
+			esc = text_escape(s->sheets[first].name);
+		}
+		*cause = want != NULL ?
 		    xasprintf(_("The sheet \"%s\" of %s is empty: there is no header row. "
 				"Choose another sheet with --sheet (sluice inspect %s lists them)."),
-			esc, s->name, s->name);
+			esc, s->name, s->name) :
+		    xasprintf(_("Every sheet of %s is empty: there is no header row to "
+				"read (sluice inspect %s lists the sheets)."),
+			s->name, s->name);
 		free(esc);
 		goto fail;
 	}
+	free(esc);
 	s->total = s->rows_counted - 1;
 
 	if (xlsx_sheet_begin(s, false, cause) != 0)
@@ -1236,12 +1318,9 @@ xlsx_close(void *state)
 	}
 	free(s->sheets);
 	free(s->infos);
-	for (i = 0; i < s->nrels; i++) {
-		free(s->rels[i].id);
-		free(s->rels[i].type);
-		free(s->rels[i].target);
-	}
-	free(s->rels);
+	xlsx_rels_clear(s);
+	free(s->workbook);
+	free(s->base);
 	free(s->description);
 	free(s->xf_format);
 	free(s->xf_kind);

@@ -28,13 +28,18 @@ struct row {
 };
 
 struct source_options {
-	int delimiter;	   /* 0: sniff among , ; TAB | */
-	const char *sheet; /* workbooks: a sheet name or 1-based number; NULL: the first visible */
+	int delimiter; /* 0: sniff among , ; TAB | */
+	/* Workbooks: a sheet name or 1-based number; NULL: the first visible
+	 * sheet holding rows (the first visible one when none does). */
+	const char *sheet;
 	const char *encoding; /* CSV: force this encoding (iconv name); NULL: detect */
 	/* CSV: the most bytes a field holds (0: SOURCE_FIELD_MAX_DEFAULT); a
 	 * row holds at most four times that. A longer field is not kept: its
 	 * row comes with an error naming the field and its size. */
 	size_t max_field;
+	/* Workbooks: an empty sheet opens, with no header and no rows, instead
+	 * of being refused (sluice inspect lists every sheet). */
+	bool empty_ok;
 };
 
 #define SOURCE_FIELD_MAX_DEFAULT (1024 * 1024)

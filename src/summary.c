@@ -145,6 +145,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "file", json_string(r->file));
 	json_object_set_new(o, "database", summary_target(db));
 	json_object_set_new(o, "source", json_string(r->source_description));
+	json_object_set_new(o, "sheet", r->sheet ? json_string(r->sheet) : json_null());
 	json_object_set_new(o, "schema", json_string(r->schema));
 	json_object_set_new(o, "table", json_string(r->table));
 	json_object_set_new(o, "strategy", json_string(store_strategy_name(r->strategy)));
@@ -271,6 +272,7 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	json_object_set_new(o, "file", summary_journal_text(row.source_path));
 	json_object_set_new(o, "database", summary_target(db));
 	json_object_set_new(o, "source", summary_journal_text(row.source_description));
+	json_object_set_new(o, "sheet", row.sheet ? summary_journal_text(row.sheet) : json_null());
 	json_object_set_new(o, "schema", summary_journal_text(row.schema_name));
 	json_object_set_new(o, "table", summary_journal_text(row.target_table));
 	json_object_set_new(o, "strategy", summary_journal_text(row.strategy));
