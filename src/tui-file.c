@@ -56,7 +56,7 @@ struct tui_file_count {
 	char *path;
 	size_t nsheets;
 	char **sheets;
-	atomic_llong *rows; /* -1 while counting, -2 when it cannot be read */
+	atomic_llong *rows; /* -1 while counting, -2 when it cannot be read, -3 empty */
 };
 
 struct tui_file_screen {
@@ -245,6 +245,8 @@ tui_file_sheet_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int 
 		snprintf(rows, sizeof rows, "%s", _("counting…"));
 	else if (n == -2)
 		snprintf(rows, sizeof rows, "%s", _("unreadable"));
+	else if (n == -3)
+		snprintf(rows, sizeof rows, "%s", _("empty"));
 	else {
 		char num[32];
 		tui_text_thousands(num, sizeof num, (unsigned long long)n);
@@ -336,12 +338,18 @@ tui_file_count_task(struct tui_task *task)
 			continue;
 		char num[24];
 		snprintf(num, sizeof num, "%zu", i + 1);
-		struct source_options so = { .sheet = num };
+		struct source_options so = { .sheet = num, .empty_ok = true };
 		char *cause = NULL;
 		struct source *s = source_open(c->path, &so, &cause);
+		size_t ncolumns = 0;
 		if (s == NULL) {
 			free(cause);
 			atomic_store(&c->rows[i], -2);
+			continue;
+		}
+		if (source_header(s, &ncolumns) == NULL || ncolumns == 0) {
+			source_close(s);
+			atomic_store(&c->rows[i], -3); /* empty: no header */
 			continue;
 		}
 		long long rows = 0;
