@@ -405,6 +405,7 @@ enum {
 	OPT_HELP,
 	OPT_SHEET,
 	OPT_ENCODING,
+	OPT_HEADER_ROW,
 	OPT_PROGRESS,
 	OPT_MAX_DURATION,
 	OPT_REPORT,
@@ -456,6 +457,8 @@ const struct cli_option cli_import_options[] = {
 	    N_("CSV: a longer field rejects its row (default: 1M;\n1K to 256M)"), 0 },
 	{ "sheet", required_argument, OPT_SHEET, N_("--sheet NAME|N"),
 	    N_("workbook sheet (default: the first visible one holding rows)"), 0 },
+	{ "header-row", required_argument, OPT_HEADER_ROW, N_("--header-row N"),
+	    N_("CSV line of the header (default: the first line that looks like one)"), 0 },
 	{ "invalid-values", required_argument, OPT_INVALID_VALUES,
 	    N_("--invalid-values schema|reject-row"),
 	    N_("reject-row: any invalid value rejects its row; schema\n(default): each field's on_invalid says"),
@@ -534,6 +537,8 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 			   &o->max_field) != 0 ?
 		    -1 :
 		    1;
+	case OPT_HEADER_ROW:
+		return cli_number("--header-row", arg, 1, 1000000, &o->header_line) != 0 ? -1 : 1;
 	case OPT_RECONNECT_FOR:
 		o->reconnect_for_s = strcmp(arg, "0") == 0 ? 0 : cli_duration_parse(arg);
 		if (o->reconnect_for_s < 0) {

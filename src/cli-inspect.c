@@ -123,12 +123,13 @@ inspect_sheets(const char *path, const struct source_options *base,
 	json_object_set_new(report, "sheets", list);
 }
 
-enum { OPT_SHEET = 256, OPT_ENCODING, OPT_DELIMITER, OPT_JSON, OPT_HELP };
+enum { OPT_SHEET = 256, OPT_ENCODING, OPT_DELIMITER, OPT_HEADER_ROW, OPT_JSON, OPT_HELP };
 
 const struct cli_option cli_inspect_options[] = {
 	{ "sheet", required_argument, OPT_SHEET, NULL, NULL, 0 },
 	{ "encoding", required_argument, OPT_ENCODING, NULL, NULL, 0 },
 	{ "delimiter", required_argument, OPT_DELIMITER, NULL, NULL, 0 },
+	{ "header-row", required_argument, OPT_HEADER_ROW, NULL, NULL, 0 },
 	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
@@ -167,6 +168,17 @@ cli_inspect(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_HEADER_ROW: {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || v == 0) {
+				cli_error("usage",
+				    _("sluice inspect: --header-row needs a line number, 1 or more.\n"));
+				return EXIT_USAGE;
+			}
+			opts.header_line = v;
+			break;
+		}
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP: cli_help(argv[0]); return EXIT_ALL_IMPORTED;
 		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
@@ -204,6 +216,7 @@ cli_inspect(int argc, char **argv)
 	encoding = source_encoding(s);
 	sheet = source_sheet(s);
 	json_object_set_new(report, "encoding", encoding ? json_string(encoding) : json_null());
+	json_object_set_new(report, "header_line", json_integer((json_int_t)source_header_line(s)));
 	if (!json) {
 		inspect_print_escaped(_("File:"), path);
 		inspect_print_escaped(_("Read as:"), source_describe(s));

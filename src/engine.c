@@ -1522,6 +1522,7 @@ engine_setup(struct engine *e, char **cause)
 		.sheet = e->o.sheet,
 		.encoding = e->o.encoding,
 		.max_field = e->o.max_field,
+		.header_line = e->o.header_line,
 	};
 	e->source = source_open(e->o.path, &so, cause);
 	if (e->source == NULL)
@@ -1925,6 +1926,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	e->res.table = xstrdup(e->schema->table);
 	e->res.source_description = xstrdup(source_describe(e->source));
 	e->res.sheet = source_sheet(e->source) ? xstrdup(source_sheet(e->source)) : NULL;
+	e->res.header_line = source_header_line(e->source);
 	e->res.mapping_json = mapping_to_json(e->mapping, e->schema);
 
 	if (e->resumed != NULL) {

@@ -52,6 +52,7 @@ struct engine_options {
 	const char *encoding; /* CSV: forced encoding; NULL: detect */
 	size_t max_field;     /* CSV: the most bytes a field holds; 0: 1 MiB
 			       * (source_options.max_field) */
+	unsigned header_line; /* CSV: the header's line; 0: found (source_options) */
 	int dry_run;
 	int unrecorded;			/* a dry run that leaves no line in the history
 				 * (the wizard's preview checks) */
@@ -169,7 +170,8 @@ struct engine_result {
 	char *schema;
 	char *table;
 	char *source_description;
-	char *sheet; /* workbooks: the sheet read; NULL otherwise */
+	char *sheet;	      /* workbooks: the sheet read; NULL otherwise */
+	uint64_t header_line; /* the line of the header (CSV: lines above it skipped) */
 	/* The columns this run added to the target table, made before the
 	 * schema had their fields ("a, b"), or NULL. */
 	char *columns_added;

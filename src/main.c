@@ -34,9 +34,10 @@ static const struct cli_command main_commands[] = {
 	    cli_resume_options, 0, cli_resume },
 	{ "watch", N_("ID --db PATH"), NULL, NULL, cli_watch_options, 0, cli_watch },
 	{ "inspect", N_("FILE [--sheet NAME|N] [--json]"),
-	    N_("Usage: sluice inspect FILE [--sheet NAME|N] [--encoding NAME] [--delimiter C] [--json]\n"
-	       "Shows how sluice reads FILE: its format, its sheets and their rows, the\n"
-	       "delimiter and encoding of a CSV file, the header and the rows. Writes nothing.\n"),
+	    N_("Usage: sluice inspect FILE [--sheet NAME|N] [--encoding NAME] [--delimiter C] [--header-row N] [--json]\n"
+	       "Shows how sluice reads FILE: its format, its sheets and their rows and\n"
+	       "columns, the delimiter and encoding of a CSV file, the line of its header\n"
+	       "(lines of notes above it are skipped), the header and the rows. Writes nothing.\n"),
 	    NULL, cli_inspect_options, 0, cli_inspect },
 	{ "rollback", N_("ID --db PATH [--force] [--json]"), NULL, NULL, cli_rollback_options, 0,
 	    cli_rollback },

@@ -129,9 +129,14 @@ mapping_suggest(const struct schema *schema, const char *const *headers, size_t 
 	}
 
 	/* Each field, in the schema's order, takes the column whose header is
-	 * its earliest synonym (its name first), so that the order of the
-	 * synonyms says which of several columns feeds it (Outlook's Mobile
-	 * Phone before its Business Phone); on a tie, the first column. */
+	 * its earliest synonym (its name first, unless the synonyms list it
+	 * too), so that the order of the synonyms says which of several
+	 * columns feeds it (Outlook's Mobile Phone before its Business Phone,
+	 * Salesforce's Mobile before its Phone); on a tie, the first column. */
+	unsigned char *named = xcalloc(schema->nfields ? schema->nfields : 1, 1);
+	for (size_t f = 0; f < schema->nfields; f++)
+		for (size_t i = 1; folded[f][i] != NULL && !named[f]; i++)
+			named[f] = !strcmp(folded[f][i], folded[f][0]);
 	char **h = xcalloc(nheaders ? nheaders : 1, sizeof *h);
 	for (size_t c = 0; c < nheaders; c++) {
 		m->headers[c] = xstrdup(headers[c]);
@@ -144,7 +149,7 @@ mapping_suggest(const struct schema *schema, const char *const *headers, size_t 
 			if (m->field[c] >= 0 || *h[c] == '\0')
 				continue;
 			for (size_t i = 0; folded[f][i] != NULL && i < best_rank; i++)
-				if (!strcmp(folded[f][i], h[c])) {
+				if (!strcmp(folded[f][i], h[c]) && (i > 0 || !named[f])) {
 					best = c;
 					best_rank = i;
 					break;
@@ -170,6 +175,7 @@ mapping_suggest(const struct schema *schema, const char *const *headers, size_t 
 	for (size_t c = 0; c < nheaders; c++)
 		free(h[c]);
 	free(h);
+	free(named);
 
 	for (size_t f = 0; f < schema->nfields; f++) {
 		for (char **p = folded[f]; *p; p++)

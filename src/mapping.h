@@ -39,7 +39,8 @@ struct mapping {
 
 /* Suggests a mapping from the headers: a header maps to the field whose name
  * or synonym it equals, ignoring case, accents, spaces and punctuation. Each
- * field takes the column matching its earliest synonym. A list field may be
+ * field takes the column matching its earliest synonym (its name counts as
+ * the first, unless a synonym repeats it). A list field may be
  * fed by several columns (its items are theirs, in column order): it also
  * takes the other columns matching its names, and, when it collects a
  * field, the columns matching that field's names that lost to the one

@@ -22,6 +22,7 @@
 #define CSV_CHUNK_SIZE (64 * 1024) /* read(2) size, and the sniffed sample */
 #define CSV_FIELDS_MAX 16384	   /* most fields kept per row, as Excel */
 #define CSV_SNIFF_RECORDS 20
+#define CSV_NAME_MAX 64 /* longest header name the header search expects */
 #define CSV_NO_OFFSET UINT64_MAX
 
 /* What reading one record gave. */
@@ -105,6 +106,17 @@ struct csv_source {
 	char **header;
 	size_t nheader;
 	char *header_text;
+	uint64_t header_line; /* physical line of the header */
+};
+
+/* The records of the sample as the header search sees them: how many,
+ * and for the one being read, its values and whether one looks like
+ * data rather than a column's name. */
+struct csv_scan {
+	size_t nrecords;
+	size_t nvalues;
+	bool data;
+	long header; /* the first record that looks like a header, or -1 */
 };
 
 /* A space libcsv skips around unquoted fields; the delimiter never is. */
@@ -223,6 +235,74 @@ csv_sniff(const unsigned char *p, size_t n, bool eof)
 		}
 	}
 	return best;
+}
+
+/* A value that names no column: an e-mail or web address, a number or a
+ * phone number, or a sentence (a note above the header). */
+static bool
+csv_scan_is_data(const char *p, size_t len)
+{
+	return len > CSV_NAME_MAX || memchr(p, '@', len) != NULL ||
+	    (len >= 3 && memmem(p, len, "://", 3) != NULL) || (*p >= '0' && *p <= '9') || *p == '+';
+}
+
+static void
+csv_scan_field(void *data, size_t len, void *arg)
+{
+	struct csv_scan *c = arg;
+	const char *p = data;
+
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	if (len == 0)
+		return;
+	c->nvalues++;
+	c->data |= csv_scan_is_data(p, len);
+}
+
+static void
+csv_scan_row(int ch, void *arg)
+{
+	struct csv_scan *c = arg;
+
+	(void)ch;
+	if (c->header < 0 && c->nvalues >= 2 && !c->data)
+		c->header = (long)c->nrecords;
+	c->nrecords++;
+	c->nvalues = 0;
+	c->data = false;
+}
+
+/* Which of the first CSV_SNIFF_RECORDS records of the sample is the
+ * header: the first with two values or more, none of them looking like
+ * data (csv_scan_is_data). Lines of notes above it, as LinkedIn writes
+ * them, are so skipped; 0 (the first record) when none is. */
+static size_t
+csv_find_header(const unsigned char *p, size_t n, bool eof, unsigned char delimiter)
+{
+	struct csv_parser parser;
+	struct csv_scan c = { 0, 0, false, -1 };
+	size_t i, start = 0;
+
+	if (csv_init(&parser, 0) != 0)
+		return 0;
+	csv_set_delim(&parser, delimiter);
+	csv_set_realloc_func(&parser, csv_realloc);
+	/* A line at a time, as csv_read_record gives it to libcsv. */
+	for (i = 0; i < n && c.nrecords < CSV_SNIFF_RECORDS && c.header < 0; i++) {
+		if (p[i] != '\n' && p[i] != '\r' && i + 1 < n)
+			continue;
+		if (csv_parse(&parser, p + start, i + 1 - start, csv_scan_field, csv_scan_row, &c) !=
+		    i + 1 - start)
+			break;
+		start = i + 1;
+	}
+	if (eof && c.header < 0)
+		csv_fini(&parser, csv_scan_field, csv_scan_row, &c);
+	csv_free(&parser);
+	return c.header > 0 && c.header < CSV_SNIFF_RECORDS ? (size_t)c.header : 0;
 }
 
 /* Reads more of the file into buf, keeping the bytes not parsed yet.
@@ -646,21 +726,31 @@ csv_make_row(struct csv_source *s)
 	}
 }
 
-/* Keeps the first record as the header, each name trimmed. Returns false
- * and sets *cause when the file has no usable header. */
+/* Keeps the header, each name trimmed: the record starting on line
+ * header_line or after it when it is not 0, else the record skip records
+ * in. Returns false and sets *cause when the file has no usable header. */
 static bool
-csv_read_header(struct csv_source *s, char **cause)
+csv_read_header(struct csv_source *s, uint64_t header_line, size_t skip, char **cause)
 {
 	struct csv_record *r = &s->record;
 	unsigned long long line;
+	enum csv_result got;
 	size_t k;
 
-	switch (csv_read_record(s)) {
+	while ((got = csv_read_record(s)) == CSV_RESULT_RECORD &&
+	    (header_line != 0 ? r->line < header_line : skip-- > 0))
+		;
+	switch (got) {
 	case CSV_RESULT_RECORD: break;
 	case CSV_RESULT_END:
-		*cause = xasprintf(_("The file %s holds only blank lines: "
-				     "there is no header row."),
-		    s->name);
+		if (header_line > 1)
+			*cause = xasprintf(_("The file %s has no row on line %llu or after it: "
+					     "there is no header row there."),
+			    s->name, (unsigned long long)header_line);
+		else
+			*cause = xasprintf(_("The file %s holds only blank lines: "
+					     "there is no header row."),
+			    s->name);
 		return false;
 	case CSV_RESULT_READ_FAILED:
 		*cause = xasprintf(_("The file %s cannot be read: %s."), s->name,
@@ -718,6 +808,7 @@ csv_read_header(struct csv_source *s, char **cause)
 		return false;
 	}
 
+	s->header_line = r->line;
 	s->nheader = r->nkept;
 	s->header_text = xmalloc(s->text_len);
 	memcpy(s->header_text, s->text, s->text_len);
@@ -734,6 +825,7 @@ csv_open(int fd, const char *path, const struct source_options *opts, char **cau
 {
 	struct csv_source *s;
 	int d = opts != NULL ? opts->delimiter : 0;
+	uint64_t header_line;
 
 	s = xcalloc(1, sizeof *s);
 	s->fd = fd;
@@ -805,8 +897,25 @@ csv_open(int fd, const char *path, const struct source_options *opts, char **cau
 	csv_set_realloc_func(&s->parser, csv_realloc);
 	csv_set_blk_size(&s->parser, CSV_CHUNK_SIZE);
 
-	if (!csv_read_header(s, cause))
+	header_line = opts != NULL ? opts->header_line : 0;
+	if (!csv_read_header(s, header_line,
+		header_line == 0 ?
+		    csv_find_header(s->buf + s->pos, s->len - s->pos, s->eof, s->delimiter) :
+		    0,
+		cause))
 		goto fail;
+	/* The lines above the header are named: nothing is left out unseen. */
+	if (s->header_line > 2) {
+		char *d =
+		    xasprintf(_("%s; header on line %llu, lines 1-%llu skipped"), s->description,
+			(unsigned long long)s->header_line, (unsigned long long)s->header_line - 1);
+		free(s->description);
+		s->description = d;
+	} else if (s->header_line == 2) {
+		char *d = xasprintf(_("%s; header on line 2, line 1 skipped"), s->description);
+		free(s->description);
+		s->description = d;
+	}
 	return s;
 
 fail:
@@ -912,10 +1021,19 @@ csv_close(void *state)
 	free(s);
 }
 
+static uint64_t
+csv_header_line(void *state)
+{
+	struct csv_source *s = state;
+
+	return s->header_line;
+}
+
 const struct source_ops source_csv_ops = {
 	.name = "csv",
 	.open = csv_open,
 	.header = csv_header,
+	.header_line = csv_header_line,
 	.next = csv_next,
 	.offset = csv_offset,
 	.describe = csv_describe,

@@ -256,6 +256,12 @@ source_delimiter(struct source *s)
 	return s->ops->delimiter ? s->ops->delimiter(s->state) : 0;
 }
 
+uint64_t
+source_header_line(struct source *s)
+{
+	return s->ops->header_line ? s->ops->header_line(s->state) : 1;
+}
+
 const char *
 source_format(struct source *s)
 {

@@ -37,6 +37,11 @@ struct source_options {
 	 * row holds at most four times that. A longer field is not kept: its
 	 * row comes with an error naming the field and its size. */
 	size_t max_field;
+	/* CSV: the line the header is on (1-based; the first record starting
+	 * there or after it); 0: the first of the first 20 records with two
+	 * values or more, none an e-mail or web address, a number or a
+	 * sentence, so that notes above the header (LinkedIn) are skipped. */
+	uint64_t header_line;
 	/* Workbooks: an empty sheet opens, with no header and no rows, instead
 	 * of being refused (sluice inspect lists every sheet). */
 	bool empty_ok;
@@ -77,6 +82,8 @@ struct source_ops {
 	const struct source_sheet_info *(*sheets)(void *state, size_t *n);
 	/* CSV: the delimiter read. */
 	int (*delimiter)(void *state);
+	/* CSV: the line the header was read on (NULL: 1). */
+	uint64_t (*header_line)(void *state);
 };
 
 extern const struct source_ops source_csv_ops;
@@ -101,6 +108,9 @@ const char *source_encoding(struct source *s);
  * source_close(); *n is 0 and NULL returned for CSV. A sheet is chosen by
  * its name or its 1-based number in this list (source_options.sheet). */
 const struct source_sheet_info *source_sheets(struct source *s, size_t *n);
+/* CSV: the line the header was read on, after the lines skipped above it;
+ * 1 for other formats. */
+uint64_t source_header_line(struct source *s);
 /* CSV: the delimiter read; 0 for workbooks. */
 int source_delimiter(struct source *s);
 void source_close(struct source *s);

@@ -146,6 +146,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "database", summary_target(db));
 	json_object_set_new(o, "source", json_string(r->source_description));
 	json_object_set_new(o, "sheet", r->sheet ? json_string(r->sheet) : json_null());
+	json_object_set_new(o, "header_line", json_integer((json_int_t)r->header_line));
 	json_object_set_new(o, "schema", json_string(r->schema));
 	json_object_set_new(o, "table", json_string(r->table));
 	json_object_set_new(o, "strategy", json_string(store_strategy_name(r->strategy)));

@@ -6,7 +6,8 @@
 # English (Title is the salutation, 0/0/00 is "no birthday") and in German
 # (Windows-1252, ';', 0.0.00), French and Spanish. The first of several
 # values is the field's value; the others are kept in other_emails and
-# other_phones, and so are Outlook's further phone columns.
+# other_phones, and so are Outlook's further phone columns. LinkedIn's
+# Connections.csv (notes above the header), HubSpot and Salesforce exports.
 . "$(dirname "$0")/lib.sh"
 
 data="$top_srcdir/tests/data/exports"
@@ -76,5 +77,43 @@ Jordi||Puig|jordi@barna.example|jordi.puig@mail.example|+34931234567|+3469911223
 	"the Spanish headers map (Móvil, Teléfono del trabajo, Particular, Otro teléfono); without a mobile the home phone is the phone"
 assert_eq "$(json '[.rejected, .values_dropped, .errors[0].row, .errors[0].field] | @tsv')" \
 	"1	0	3	phone" "only the planted row is rejected"
+
+import linkedin-connections
+assert_exit 1 "LinkedIn's Connections.csv imports below its notes"
+assert_eq "$(json '[.header_line, .source] | @tsv')" \
+	"4	CSV, delimiter ','; header on line 4, lines 1-3 skipped" \
+	"the header row is found below LinkedIn's notes, and the lines skipped are named"
+assert_eq "$(sq linkedin-connections.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Priya||Raman|priya.raman@fintech.example||||Fintech Labs||Head of Data||||
+Tomás||Ferreira|tomas@lisboa.example||||Lisboa Ventures, Lda.||Partner||||" \
+	"Email Address, Company and Position are read"
+assert_eq "$(json '[.rejected, (.errors | map("\(.row):\(.line):\(.field)") | join(","))] | @tsv')" \
+	"2	3:7:null,4:8:email" \
+	"rejected: the connection hiding its email (no match key) and the planted double @, each with its file line"
+run_sluice inspect "$data/linkedin-connections.csv" --header-row 2 --json
+assert_eq "$(json '[.header_line, (.header | length), (.header[0] | .[0:26])] | @tsv')" \
+	"2	1	When exporting your connec" "--header-row 2 makes LinkedIn's note the header"
+run_sluice import "$data/linkedin-connections.csv" --db header-row.db --header-row 4 --json
+assert_eq "$(json '[.header_line, .created] | @tsv')" "4	2" "--header-row 4 names the header's line"
+
+import hubspot
+assert_exit 1 "HubSpot's contact export imports, its planted row rejected"
+assert_eq "$(sq hubspot.db "SELECT $cols, status FROM contacts ORDER BY id")" \
+	"Sam||Okafor|sam@brightco.example||+16502530004|+14155550132|BrightCo||VP Sales||United States|||customer
+Lena||Vogel|lena.vogel@hamburg.example||+49401234567||Vogel Handel||Inhaberin||Germany|||lead
+Kim||Park|kim.park@seoul.example||||Seoul Soft||CTO|||||lead" \
+	"the mobile is the phone and Phone Number kept, Lifecycle Stage is the status, the German number read in Germany"
+assert_eq "$(json '[.rejected, .values_dropped, .errors[0].row, .errors[0].field] | @tsv')" \
+	"1	0	4	email" "only the planted row is rejected"
+
+import salesforce
+assert_exit 1 "Salesforce's contact export imports, its planted row rejected"
+assert_eq "$(sq salesforce.db "SELECT $cols FROM contacts ORDER BY id")" \
+	"Rosa||Díaz|rosa.diaz@andes.example||+56961234567|+56223456789|Andes Mining S.A.||Procurement Lead|1979-07-21|Chile||Met at the Santiago expo
+Ian||Wright|ian.wright@northwind.example||+447911123456|+442079460958|Northwind Traders||Director||United Kingdom||" \
+	"Mobile before Phone, Account Name, Mailing Country, Birthdate and Description are read; Title is the job title"
+assert_eq "$(json '[.rejected, (.errors | map("\(.row):\(.field)") | join(","))] | @tsv')" \
+	"1	3:phone,3:birthday" \
+	"only the planted row is rejected: a Brazilian number without its country, and 30 February"
 
 done_testing

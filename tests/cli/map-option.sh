@@ -27,17 +27,19 @@ run_sluice import odd.csv --db out.db --map 'Who=first_name,Digits=phone,Contact
 assert_exit 0 "a column can be left out"
 assert_eq "$(sq out.db "SELECT count(*) FROM contacts WHERE company IS NULL")" 2 "the left-out column is not imported"
 
-# --map overrides a suggestion: "Phone" would win, being first.
+# --map overrides a suggestion: "Mobile Phone" would win, being the
+# earlier synonym; "Phone" is then kept among the other phones.
 cat >two-phones.csv <<'CSV'
 Phone,Mobile Phone,Email
 212-736-5000,415-234-5678,ann@x.com
 CSV
 run_sluice import two-phones.csv --db suggested.db
-assert_eq "$(sq suggested.db 'SELECT phone FROM contacts')" "+12127365000" \
-	"without --map the first matching column is the phone"
-run_sluice import two-phones.csv --db override.db --map 'Mobile Phone=phone'
-assert_exit 0 "--map 'Mobile Phone=phone' imports"
-assert_eq "$(sq override.db 'SELECT phone FROM contacts')" "+14152345678" "--map moves the phone to the other column"
+assert_eq "$(sq suggested.db 'SELECT phone, other_phones FROM contacts')" "+14152345678|+12127365000" \
+	"without --map the mobile phone is the phone, the other kept"
+run_sluice import two-phones.csv --db override.db --map 'Phone=phone,Mobile Phone=-'
+assert_exit 0 "--map 'Phone=phone' imports"
+assert_eq "$(sq override.db 'SELECT phone, other_phones FROM contacts')" "+12127365000|" \
+	"--map moves the phone to the other column"
 
 # --map-file: one Header=field per line, comments and blank lines ignored.
 cat >odd.map <<'MAP'
