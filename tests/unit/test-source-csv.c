@@ -105,6 +105,65 @@ assert_cells(const struct row *row, size_t n, const char *const *cells)
 	}
 }
 
+START_TEST(notes_above_the_header_are_skipped_and_named)
+{
+	struct source *s =
+	    open_ok(fixture_text("notes.csv",
+			"Notes:\n"
+			"\"Some addresses are missing, see https://example.com/help.\"\n"
+			"\n"
+			"First Name,Email Address,Company\n"
+			"Ann,ann@example.org,Acme\n"),
+		0);
+	struct row *row;
+
+	assert_header(s, 3, (const char *[]){ "First Name", "Email Address", "Company" });
+	ck_assert_uint_eq(source_header_line(s), 4);
+	ck_assert_str_eq(source_describe(s),
+	    "CSV, delimiter ','; header on line 4, lines 1-3 skipped");
+	row = next_row(s);
+	ck_assert_uint_eq(row->number, 1);
+	ck_assert_uint_eq(row->line, 5);
+	assert_cells(row, 3, (const char *[]){ "Ann", "ann@example.org", "Acme" });
+	assert_end(s);
+	source_close(s);
+
+	/* A first row of data-like values is no header either; but with no
+	 * row that looks like one, the first row is the header. */
+	s = open_ok(fixture_text("data-first.csv",
+			"ann@example.org,+1 650 253 0000\n"
+			"bob@example.org,+1 650 253 0001\n"),
+	    0);
+	ck_assert_uint_eq(source_header_line(s), 1);
+	source_close(s);
+}
+END_TEST
+
+START_TEST(header_line_option_names_the_header)
+{
+	const char *path = fixture_text("title.csv",
+	    "Contacts,exported 2024-05-01\n"
+	    "name,email\n"
+	    "Ann,ann@example.org\n");
+	struct source_options opts = { .header_line = 2 };
+	char *cause = NULL;
+	struct source *s = source_open(path, &opts, &cause);
+
+	ck_assert_ptr_nonnull(s);
+	assert_header(s, 2, (const char *[]){ "name", "email" });
+	ck_assert_uint_eq(next_row(s)->line, 3);
+	source_close(s);
+	/* Without it, the title (no value looks like data) is the header. */
+	s = open_ok(path, 0);
+	ck_assert_uint_eq(source_header_line(s), 1);
+	source_close(s);
+	opts.header_line = 9;
+	ck_assert_ptr_null(source_open(path, &opts, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, "title.csv has no row on line 9 or after it"));
+	free(cause);
+}
+END_TEST
+
 START_TEST(sniffs_semicolon)
 {
 	struct source *s = open_ok(fixture_text("semicolon.csv",
@@ -731,6 +790,8 @@ source_csv_suite(void)
 	tcase_add_test(tc, missing_file_and_directory_refused);
 	tcase_add_test(tc, reads_large_file_in_constant_memory);
 	tcase_add_test(tc, forced_delimiter_option);
+	tcase_add_test(tc, notes_above_the_header_are_skipped_and_named);
+	tcase_add_test(tc, header_line_option_names_the_header);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
