@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "country.h"
+#include "i18n.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -68,4 +69,84 @@ country_code(const char *written)
 	    bsearch(folded, country_keys, country_nkeys, sizeof *country_keys, country_key_find);
 	free(folded);
 	return k != NULL ? k->code : NULL;
+}
+
+/* Headers as Outlook, Google and the spreadsheets of each language write
+ * them (folded: lower case, no accents, spaces or punctuation), and the
+ * country whose national numbers a file so written most likely holds. */
+static const struct {
+	const char *code;
+	const char *adjective; /* "412 phone numbers look German" */
+	const char *words[24];
+} country_languages[] = {
+	{ "DE", N_("German"),
+	    { "vorname", "nachname", "weiterevornamen", "firma", "abteilung", "anrede", "telefon",
+		"telefongeschaftlich", "telefonprivat", "mobiltelefon", "handy", "weiterestelefon",
+		"geburtstag", "emailadresse", "landregiongeschaftlich", "landregionprivat", "land",
+		"strassegeschaftlich", "ortgeschaftlich", "postleitzahlgeschaftlich", "kategorien",
+		"notizen", NULL } },
+	{ "FR", N_("French"),
+	    { "prenom", "nom", "deuxiemeprenom", "societe", "service", "fonction", "titre",
+		"telephone", "telephonebureau", "telephonedomicile", "telmobile", "telephonemobile",
+		"autretelephone", "anniversaire", "adressedemessagerie", "paysregionbureau",
+		"paysregiondomicile", "pays", "villebureau", "codepostalbureau", "courriel", NULL } },
+	{ "ES", N_("Spanish"),
+	    { "nombre", "segundonombre", "apellidos", "apellido", "organizacion", "empresa",
+		"departamento", "puesto", "tratamiento", "telefono", "telefonodeltrabajo",
+		"particular", "movil", "otrotelefono", "cumpleanos", "direcciondecorreoelectronico",
+		"paisoregiondeltrabajo", "paisoregiondeldomicilio", "pais", "ciudaddetrabajo",
+		"notas", NULL } },
+	{ "IT", N_("Italian"),
+	    { "nome", "cognome", "secondonome", "azienda", "societa", "reparto", "qualifica",
+		"telefono", "telefonoufficio", "telefonoabitazione", "cellulare", "altrotelefono",
+		"compleanno", "indirizzoemail", "paese", "citta", "note", NULL } },
+};
+
+/* How many of the folded headers are words of language l. */
+static size_t
+country_language_score(size_t l, char *const *folded, size_t n)
+{
+	size_t score = 0;
+
+	for (size_t c = 0; c < n; c++)
+		for (size_t w = 0; country_languages[l].words[w] != NULL; w++)
+			if (strcmp(folded[c], country_languages[l].words[w]) == 0) {
+				score++;
+				break;
+			}
+	return score;
+}
+
+const char *
+country_of_headers(const char *const *headers, size_t n)
+{
+	size_t nl = sizeof country_languages / sizeof *country_languages;
+	size_t best = nl, best_score = 1, second = 0;
+	char **folded = xcalloc(n ? n : 1, sizeof *folded);
+
+	for (size_t c = 0; c < n; c++)
+		folded[c] = text_fold_header(headers[c] != NULL ? headers[c] : "");
+	for (size_t l = 0; l < nl; l++) {
+		size_t score = country_language_score(l, folded, n);
+		if (score > best_score) {
+			second = best_score;
+			best = l;
+			best_score = score;
+		} else if (score > second)
+			second = score;
+	}
+	for (size_t c = 0; c < n; c++)
+		free(folded[c]);
+	free(folded);
+	/* Two words at least, and more than any other language has. */
+	return best < nl && best_score > second ? country_languages[best].code : NULL;
+}
+
+const char *
+country_adjective(const char *code)
+{
+	for (size_t l = 0; l < sizeof country_languages / sizeof *country_languages; l++)
+		if (code != NULL && strcmp(code, country_languages[l].code) == 0)
+			return _(country_languages[l].adjective);
+	return NULL;
 }

@@ -23,4 +23,14 @@ extern const size_t country_nnames;
  * when it names no country, or names several. Safe from any thread. */
 const char *country_code(const char *written);
 
+/* The country whose language a file's headers are written in (DE for
+ * Vorname, Nachname, Mobiltelefon; FR, ES, IT likewise), when two headers
+ * at least say so and more than say any other: where its national phone
+ * numbers most likely come from. NULL otherwise. */
+const char *country_of_headers(const char *const *headers, size_t n);
+
+/* The adjective people read for a country country_of_headers names
+ * ("German"), translated; NULL for another code. */
+const char *country_adjective(const char *code);
+
 #endif

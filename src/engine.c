@@ -27,6 +27,7 @@
 #include "source.h"
 #include "text.h"
 #include "validate.h"
+#include "country.h"
 #include "xmalloc.h"
 
 /* A bump allocator for one chunk of a batch: everything its records hold
@@ -1577,6 +1578,10 @@ engine_setup(struct engine *e, char **cause)
 	 * showed before, each column left out. */
 	if (json == NULL && mapping_contested(e->mapping, e->schema, cause) != 0)
 		return -1;
+	/* Phones invalid in the import's region are tried in the one the
+	 * headers' language suggests, for the summary's hint. */
+	for (unsigned t = 0; t < e->nthreads; t++)
+		validator_set_hint_region(e->validators[t], country_of_headers(headers, nheaders));
 	if (e->o.strict_mapping && mapping_strict(e->mapping, cause) != 0)
 		return -1;
 	e->refusal = ENGINE_REFUSED_DATABASE;
@@ -2015,10 +2020,34 @@ engine_running(struct engine *e)
 	return atomic_load(&e->running);
 }
 
+/* The region hint of the result: the phone numbers invalid in the import's
+ * region that the region the headers suggest would read, when they are
+ * half of those invalid or more. */
+static void
+engine_region_hint(struct engine *e)
+{
+	uint64_t failed = 0, hits = 0;
+	const char *region = e->mapping != NULL ?
+	    country_of_headers((const char *const *)e->mapping->headers, e->mapping->ncolumns) :
+	    NULL;
+
+	for (unsigned t = 0; e->validators != NULL && t < e->nthreads; t++) {
+		uint64_t f, h;
+		validator_hint_counts(e->validators[t], &f, &h);
+		failed += f;
+		hits += h;
+	}
+	if (region != NULL && hits > 0 && 2 * hits >= failed) {
+		snprintf(e->res.region_hint, sizeof e->res.region_hint, "%s", region);
+		e->res.region_hint_phones = hits;
+	}
+}
+
 void
 engine_finish(struct engine *e, struct engine_result *result)
 {
 	pthread_join(e->worker, NULL);
+	engine_region_hint(e);
 	*result = e->res;
 	memset(&e->res, 0, sizeof e->res);
 	engine_free(e);

@@ -172,6 +172,11 @@ struct engine_result {
 	char *source_description;
 	char *sheet;	      /* workbooks: the sheet read; NULL otherwise */
 	uint64_t header_line; /* the line of the header (CSV: lines above it skipped) */
+	/* The region the file's headers suggest ("DE") when half or more of
+	 * the phone numbers invalid in the import's region (not in a row's
+	 * country) are valid there, and how many are; "" and 0 otherwise. */
+	char region_hint[3];
+	uint64_t region_hint_phones;
 	/* The columns this run added to the target table, made before the
 	 * schema had their fields ("a, b"), or NULL. */
 	char *columns_added;

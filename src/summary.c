@@ -8,6 +8,7 @@
 
 #include "i18n.h"
 #include "mapping.h"
+#include "country.h"
 #include "summary.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -135,6 +136,21 @@ summary_target(const char *db)
 	return v;
 }
 
+char *
+summary_region_hint(const char *region, unsigned long long phones)
+{
+	const char *adjective = country_adjective(region);
+
+	if (adjective == NULL)
+		return NULL;
+	return xasprintf(ngettext("%llu phone number looks %s; run with --region %s or map a "
+				  "country column.",
+			     "%llu phone numbers look %s; run with --region %s or map a "
+			     "country column.",
+			     phones),
+	    phones, adjective, region);
+}
+
 json_t *
 summary_from_result(const struct engine_result *r, const char *db)
 {
@@ -147,6 +163,14 @@ summary_from_result(const struct engine_result *r, const char *db)
 	json_object_set_new(o, "source", json_string(r->source_description));
 	json_object_set_new(o, "sheet", r->sheet ? json_string(r->sheet) : json_null());
 	json_object_set_new(o, "header_line", json_integer((json_int_t)r->header_line));
+	char *hint = r->region_hint[0] ?
+	    summary_region_hint(r->region_hint, (unsigned long long)r->region_hint_phones) :
+	    NULL;
+	json_object_set_new(o, "region_hint",
+	    hint != NULL ? json_pack("{s:s, s:I, s:s}", "region", r->region_hint, "phones",
+			       (json_int_t)r->region_hint_phones, "message", hint) :
+			   json_null());
+	free(hint);
 	json_object_set_new(o, "schema", json_string(r->schema));
 	json_object_set_new(o, "table", json_string(r->table));
 	json_object_set_new(o, "strategy", json_string(store_strategy_name(r->strategy)));
@@ -533,6 +557,10 @@ summary_print(FILE *fp, const json_t *r)
 		    _("Batches: %lld committed; refused as a whole (written row by row): %lld; retries: %lld.\n\n"),
 		    summary_int(r, "batches"), summary_int(r, "failed_batches"),
 		    summary_int(r, "retries"));
+	const char *hint =
+	    json_string_value(json_object_get(json_object_get(r, "region_hint"), "message"));
+	if (hint != NULL)
+		fprintf(fp, "%s\n\n", hint);
 	summary_print_mapping(fp, r);
 
 	json_t *dup = json_object_get(r, "duplicates");

@@ -10,6 +10,12 @@
 #include "engine.h"
 #include "journal.h"
 
+/* The sentence naming the region phone numbers seem to come from and the
+ * fix: "412 phone numbers look German; run with --region DE or map a
+ * country column." A new string; NULL for a region without an adjective
+ * (country_adjective). */
+char *summary_region_hint(const char *region, unsigned long long phones);
+
 /* New references. */
 json_t *summary_from_result(const struct engine_result *r, const char *db);
 json_t *summary_from_journal(struct journal *j, int64_t id, const char *db);

@@ -18,11 +18,19 @@
 #include "validate.h"
 #include "xmalloc.h"
 
+/* The phone numbers invalid in the validator's own region, and how many
+ * of them the region the file suggests would read. */
+struct validator_hint {
+	char region[3]; /* "" when none is suggested */
+	uint64_t failed, hits;
+};
+
 struct validator {
 	const struct schema *schema;
 	char *region; /* effective phone region, upper case; NULL if none */
 	enum invalid_values invalid_values;
 	int quoted_cells; /* the file is sluice's CSV of rejected rows */
+	struct validator_hint *hint; /* counted while rows are checked */
 };
 
 /* A normalizer gets the trimmed, non-empty value (its own copy, which it may
@@ -892,6 +900,7 @@ validator_new(const struct schema *schema, const char *region, char **cause)
 	}
 	v = xcalloc(1, sizeof *v);
 	v->schema = schema;
+	v->hint = xcalloc(1, sizeof *v->hint);
 	if (region != NULL && *region != '\0') {
 		v->region = xstrdup(region);
 		for (p = v->region; *p != '\0'; p++) {
@@ -945,11 +954,44 @@ validate_is_rejects_csv(const char *format, const char *const *headers, size_t n
 }
 
 void
+validator_set_hint_region(struct validator *v, const char *region)
+{
+	v->hint->region[0] = '\0';
+	if (region != NULL && strlen(region) == 2 && phone_region_known(region) &&
+	    (v->region == NULL || strcmp(v->region, region) != 0))
+		memcpy(v->hint->region, region, 3);
+}
+
+void
+validator_hint_counts(const struct validator *v, uint64_t *failed, uint64_t *hits)
+{
+	*failed = v->hint->failed;
+	*hits = v->hint->hits;
+}
+
+/* A phone number invalid in the validator's own region: counted, and
+ * whether the region the file suggests would read it. */
+static void
+validate_hint_phone(const struct validator *v, const char *value)
+{
+	char e164[32], *s;
+
+	if (v->hint->region[0] == '\0' || value == NULL)
+		return;
+	v->hint->failed++;
+	s = text_trim(xstrdup(value));
+	if (phone_normalize(s, v->hint->region, e164, sizeof e164) == PHONE_OK)
+		v->hint->hits++;
+	free(s);
+}
+
+void
 validator_free(struct validator *v)
 {
 	if (v == NULL)
 		return;
 	free(v->region);
+	free(v->hint);
 	free(v);
 }
 
@@ -1135,12 +1177,15 @@ validate_row(const struct validator *v, const int *column, const int *feeds, siz
 	 * (region_field), is the region its national phone numbers are read
 	 * in: before --region and the schema's own. */
 	struct validator row_v = *v;
+	int own_region = 1; /* national numbers read in the validator's region */
 	if (s->region_field != NULL) {
 		int col = column[s->region_field - s->fields];
 		const char *code;
 		if (col >= 0 && (size_t)col < ncells && (code = country_code(cells[col])) != NULL &&
-		    phone_region_known(code))
+		    phone_region_known(code)) {
 			row_v.region = (char *)code;
+			own_region = 0;
+		}
 		v = &row_v;
 	}
 	/* At most one problem per field, and the row's own. */
@@ -1163,6 +1208,8 @@ validate_row(const struct validator *v, const int *column, const int *feeds, siz
 		    fd->type == FIELD_LIST ? (further[f] != NULL ? further[f] : "") :
 					     cells[col];
 		if (validate_value(v, f, cell, &out, &why) != 0) {
+			if (fd->type == FIELD_PHONE && own_region)
+				validate_hint_phone(v, cell);
 			row_problem_add(found, &n, (int)f, col, why, cell,
 			    fd->on_invalid == ON_INVALID_DROP_VALUE &&
 				v->invalid_values == INVALID_VALUES_SCHEMA);

@@ -6,6 +6,7 @@
 #define SLUICE_VALIDATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "schema.h"
 
@@ -45,6 +46,16 @@ int validate_is_rejects_csv(const char *format, const char *const *headers, size
  * (taken off again by validate_value). 0 until set: a leading ' is the
  * value's own. */
 void validator_set_quoted_cells(struct validator *v, int quoted);
+/* The region the file suggests its national phone numbers come from (its
+ * headers' language: country_of_headers), or NULL: validate_row counts the
+ * phone numbers invalid in the validator's own region (not in a row's
+ * country) and how many of them that region would read. Ignored when it
+ * is the validator's own region. */
+void validator_set_hint_region(struct validator *v, const char *region);
+
+/* Those counts so far: *failed numbers invalid in the validator's own
+ * region, *hits of them valid in the suggested one. */
+void validator_hint_counts(const struct validator *v, uint64_t *failed, uint64_t *hits);
 
 /* Normalizes value (UTF-8, NUL-terminated) for field f of the schema.
  * Returns 0 and sets *out to the value to store (a new string), or to NULL

@@ -57,7 +57,26 @@ assert_eq "$(json .source)" "CSV, delimiter ';', encoding WINDOWS-1252" "its enc
 assert_eq "$(sq outlook-de.db "SELECT $cols FROM contacts ORDER BY id")" \
 	"Jürgen||Müller|juergen@baeckerei.example|jm@mail.example|+4915123456789|+49301234567|Bäckerei Müller GmbH|Vertrieb|Geschäftsführer||Deutschland|Kunden|Größter Kunde
 Änne||Schröder|aenne@schroeder.example||+491701234567||Schröder & Söhne||Einkäuferin|1980-12-24|||" \
-	"the German headers map (Land/Region geschäftlich, E-Mail 2: Adresse, Weiteres Telefon), 0.0.00 is no birthday"
+	"the German headers map (Land/Region geschäftlich, E-Mail 2: Adresse, Weiteres Telefon), national numbers are read in the row's country without --region, 0.0.00 is no birthday"
+assert_eq "$(json .region_hint)" "null" "no region hint when the numbers are valid"
+
+# The same export without a country column: the numbers are German, the
+# region US; the summary says so and names the fix.
+import outlook-de-national
+assert_exit 1 "German national numbers without a country are rejected under the default region"
+assert_eq "$(json '[.rejected, .region_hint.region, .region_hint.phones, .region_hint.message] | @tsv')" \
+	"3	DE	3	3 phone numbers look German; run with --region DE or map a country column." \
+	"--json names the region the numbers look like and the fix"
+run_sluice import "$data/outlook-de-national.csv" --db national-text.db
+assert_match "$(cat "$T/out")" "3 phone numbers look German; run with --region DE or map a country column." \
+	"the summary says it too"
+run_sluice import "$data/outlook-de-national.csv" --db national-de.db --region DE --json
+assert_exit 0 "with --region DE the export imports"
+assert_eq "$(sq national-de.db "SELECT first_name, phone, other_phones, birthday FROM contacts ORDER BY id")" \
+	"Karl|+4915123456789|+49301234567|1971-04-03
+Petra|+491709876543||
+Uwe|+491605550123|+49407654321|" "its numbers are stored in E.164"
+assert_eq "$(json .region_hint)" "null" "and there is no hint then"
 
 import outlook-fr
 assert_exit 1 "Outlook's French export imports, its planted row rejected"

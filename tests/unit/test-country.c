@@ -103,6 +103,27 @@ lookup_many(void *arg)
 	return NULL;
 }
 
+START_TEST(headers_say_their_language_country)
+{
+	static const char *const de[] = { "Anrede", "Vorname", "Nachname", "Mobiltelefon",
+		"E-Mail-Adresse" };
+	static const char *const fr[] = { "Prénom", "Nom", "Tél. mobile", "Société" };
+	static const char *const es[] = { "Nombre", "Apellidos", "Móvil", "País" };
+	static const char *const en[] = { "First Name", "Last Name", "Mobile Phone", "Notes" };
+	static const char *const one[] = { "Vorname", "Last Name", "Email" };
+
+	ck_assert_str_eq(country_of_headers(de, 5), "DE");
+	ck_assert_str_eq(country_of_headers(fr, 4), "FR");
+	ck_assert_str_eq(country_of_headers(es, 4), "ES");
+	ck_assert_ptr_null(country_of_headers(en, 4));
+	/* One word is not enough to say a file's language. */
+	ck_assert_ptr_null(country_of_headers(one, 3));
+	ck_assert_ptr_null(country_of_headers(NULL, 0));
+	ck_assert_str_eq(country_adjective("DE"), "German");
+	ck_assert_ptr_null(country_adjective("US"));
+}
+END_TEST
+
 START_TEST(safe_from_threads)
 {
 	pthread_t t[4];
@@ -126,6 +147,7 @@ main(void)
 	int failed;
 
 	tcase_add_test(tc, names_in_six_languages);
+	tcase_add_test(tc, headers_say_their_language_country);
 	tcase_add_test(tc, variants_people_write);
 	tcase_add_test(tc, iso_codes_in_any_case);
 	tcase_add_test(tc, what_is_no_country_gives_none);

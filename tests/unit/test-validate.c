@@ -1091,6 +1091,46 @@ START_TEST(row_several_columns_feed_a_list_and_an_empty_phone_takes_the_first)
 }
 END_TEST
 
+START_TEST(row_phones_invalid_in_the_region_are_tried_in_the_suggested_one)
+{
+	static const int columns[] = { 0, 1, -1, -1, -1 };
+	char *cells[] = { (char *)"ann@example.com", (char *)"0151 23456789", (char *)"",
+		(char *)"", (char *)"" };
+	struct validator *w;
+	struct problems p = { 0 };
+	char *cause = NULL;
+	uint64_t failed, hits;
+
+	export_fields[2].collects = NULL;
+	w = validator_new(&export_schema, NULL, &cause);
+	ck_assert_ptr_nonnull(w);
+	/* No region suggested: nothing counted. */
+	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
+	validator_hint_counts(w, &failed, &hits);
+	ck_assert_uint_eq(failed, 0);
+	problems_clear(&p);
+	validator_set_hint_region(w, "DE");
+	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
+	problems_clear(&p);
+	cells[1] = (char *)"12";
+	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
+	problems_clear(&p);
+	cells[1] = (char *)"(650) 253-0000"; /* valid: not counted */
+	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
+	validator_hint_counts(w, &failed, &hits);
+	ck_assert_uint_eq(failed, 2);
+	ck_assert_uint_eq(hits, 1);
+	/* The validator's own region suggests nothing. */
+	validator_set_hint_region(w, "US");
+	cells[1] = (char *)"0151 23456789";
+	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
+	problems_clear(&p);
+	validator_hint_counts(w, &failed, &hits);
+	ck_assert_uint_eq(failed, 2);
+	validator_free(w);
+}
+END_TEST
+
 static Suite *
 validate_suite(void)
 {
@@ -1144,6 +1184,7 @@ validate_suite(void)
 	tcase_add_test(tc, invalid_values_reject_row_rejects_for_any_field);
 	tcase_add_test(tc, row_several_values_in_one_cell_keep_the_first_and_collect_the_rest);
 	tcase_add_test(tc, row_several_columns_feed_a_list_and_an_empty_phone_takes_the_first);
+	tcase_add_test(tc, row_phones_invalid_in_the_region_are_tried_in_the_suggested_one);
 	suite_add_tcase(s, tc);
 	return s;
 }
