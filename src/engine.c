@@ -2021,8 +2021,8 @@ engine_running(struct engine *e)
 }
 
 /* The region hint of the result: the phone numbers invalid in the import's
- * region that the region the headers suggest would read, when they are
- * half of those invalid or more. */
+ * region that the region the headers suggest would read, when that is
+ * worth saying (validator_hint_holds). */
 static void
 engine_region_hint(struct engine *e)
 {
@@ -2037,7 +2037,7 @@ engine_region_hint(struct engine *e)
 		failed += f;
 		hits += h;
 	}
-	if (region != NULL && hits > 0 && 2 * hits >= failed) {
+	if (region != NULL && validator_hint_holds(failed, hits)) {
 		snprintf(e->res.region_hint, sizeof e->res.region_hint, "%s", region);
 		e->res.region_hint_phones = hits;
 	}

@@ -16,8 +16,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "country.h"
 #include "i18n.h"
 #include "source.h"
+#include "summary.h"
 #include "text.h"
 #include "tui-int.h"
 #include "tui-text.h"
@@ -71,6 +73,7 @@ struct tui_preview_scan {
 	unsigned char *dropped; /* per row: values left out of it (at most 255) */
 	uint64_t ndropped;	/* in all */
 	char *error;		/* the file could not be read to its end */
+	char *region_hint;	/* "412 phone numbers look German; ...", or NULL */
 	atomic_ullong rows_read, bytes_read, bytes_total;
 };
 
@@ -194,6 +197,10 @@ tui_preview_scan_task(struct tui_task *task)
 		    xasprintf(_("Cannot make a temporary file: %s."), strerror(errno));
 		goto out;
 	}
+	size_t nheaders;
+	const char *const *headers = source_header(src, &nheaders);
+	const char *suggested = country_of_headers(headers, nheaders);
+	validator_set_hint_region(v, suggested);
 	uint64_t done, total;
 	source_progress(src, &done, &total);
 	atomic_store(&sc->bytes_total, total);
@@ -253,6 +260,10 @@ tui_preview_scan_task(struct tui_task *task)
 	}
 	sc->off[sc->nrows] = (uint64_t)ftello(sc->spool);
 	fflush(sc->spool);
+	uint64_t failed, hits;
+	validator_hint_counts(v, &failed, &hits);
+	if (suggested != NULL && validator_hint_holds(failed, hits))
+		sc->region_hint = summary_region_hint(suggested, (unsigned long long)hits);
 	free(bad);
 	free(fixed);
 out:
@@ -273,6 +284,7 @@ tui_preview_scan_free(struct tui_preview_scan *sc)
 	free(sc->off);
 	free(sc->err);
 	free(sc->dropped);
+	free(sc->region_hint);
 	free(sc->error);
 	free(sc->path);
 	free(sc->sheet);
@@ -756,6 +768,8 @@ tui_preview_update(struct screen *s)
 			s->tui->w.rows_hint = p->scan->nrows;
 			if (p->scan->error)
 				tui_message(s->tui, 1, "%s", p->scan->error);
+			else if (p->scan->region_hint)
+				tui_message(s->tui, 1, "%s", p->scan->region_hint);
 			if (p->scan->nerr > 0 && p->scan->err[0] == 0)
 				tui_preview_goto(p, 0, 1);
 			r |= TUI_REDRAW;

@@ -969,6 +969,12 @@ validator_hint_counts(const struct validator *v, uint64_t *failed, uint64_t *hit
 	*hits = v->hint->hits;
 }
 
+bool
+validator_hint_holds(uint64_t failed, uint64_t hits)
+{
+	return hits > 0 && 2 * hits >= failed;
+}
+
 /* A phone number invalid in the validator's own region: counted, and
  * whether the region the file suggests would read it. */
 static void

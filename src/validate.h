@@ -5,6 +5,7 @@
 #ifndef SLUICE_VALIDATE_H
 #define SLUICE_VALIDATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,10 @@ void validator_set_hint_region(struct validator *v, const char *region);
 /* Those counts so far: *failed numbers invalid in the validator's own
  * region, *hits of them valid in the suggested one. */
 void validator_hint_counts(const struct validator *v, uint64_t *failed, uint64_t *hits);
+
+/* Whether those counts are worth telling people: some numbers would be
+ * read, and they are half of those invalid or more. */
+bool validator_hint_holds(uint64_t failed, uint64_t hits);
 
 /* Normalizes value (UTF-8, NUL-terminated) for field f of the schema.
  * Returns 0 and sets *out to the value to store (a new string), or to NULL
