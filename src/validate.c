@@ -29,7 +29,7 @@ struct validator {
 	const struct schema *schema;
 	char *region; /* effective phone region, upper case; NULL if none */
 	enum invalid_values invalid_values;
-	int quoted_cells; /* the file is sluice's CSV of rejected rows */
+	int quoted_cells;	     /* the file is sluice's CSV of rejected rows */
 	struct validator_hint *hint; /* counted while rows are checked */
 };
 
