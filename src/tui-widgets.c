@@ -30,7 +30,8 @@ tui_put_clean(WINDOW *w, int y, int x, int width, const char *clean, int right, 
 	int used;
 	char *cut = tui_text_cut(clean, width, &used);
 	char *fit = tui_text_fit(cut, width, right);
-	wattr_set(w, attr, 0, NULL);
+	/* The colour pair travels in attr (COLOR_PAIR()): wattrset keeps it. */
+	wattrset(w, (int)attr);
 	wmove(w, y, x);
 	/* Through wide characters, so that the width curses counts is the
 	 * width measured. */
@@ -44,7 +45,7 @@ tui_put_clean(WINDOW *w, int y, int x, int width, const char *clean, int right, 
 		waddnstr(w, fit, -1);
 	else
 		waddnwstr(w, wbuf, (int)n);
-	wattr_set(w, A_NORMAL, 0, NULL);
+	wattrset(w, A_NORMAL);
 	free(wbuf);
 	free(fit);
 	free(cut);

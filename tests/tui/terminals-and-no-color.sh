@@ -19,6 +19,22 @@ for term in xterm xterm-256color screen tmux-256color vt100; do
 done
 TUI_TERM=xterm-256color
 
+# In colour, an invalid cell carries its colour (white on red), the colour
+# pair not lost on the way to the terminal.
+tui_start 80 24 --db "$DB"
+tui_to_preview contacts.csv
+tui_go 'not a phone'
+if tui_tmux capture-pane -p -e -t wiz | grep -a 'not a phone' |
+	grep -qa $'\033\\[\\(37;\\)\\?41m\\(\033\\[[0-9;]*m\\)*not a phone'; then
+	pass "colour: an invalid cell is drawn on red"
+else
+	fail "colour: an invalid cell is drawn on red" "$(tui_tmux capture-pane -p -e -t wiz | grep -a 'not a phone' | cat -v)"
+fi
+tui_keys q
+tui_go "Quit the wizard?"
+tui_keys y
+tui_exited || true
+
 TUI_ENV="NO_COLOR=1"
 tui_start 80 24 --db "$DB"
 tui_to_preview contacts.csv
