@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +67,6 @@ cli_detach(void)
 
 /* Events of the setup (before engine_start returns: waiting for a locked
  * database) come through the notice hook; later ones from the ring. */
-static atomic_int cli_started;
 static enum cli_progress_mode cli_mode;
 
 /* A notice for people on stderr, escaped. */
@@ -85,8 +83,6 @@ static void
 cli_setup_notice(void *ctx, const char *message)
 {
 	(void)ctx;
-	if (atomic_load(&cli_started))
-		return;
 	if (cli_mode == CLI_PROGRESS_JSONL) {
 		struct progress_event ev = { .kind = PROGRESS_RETRY, .setup = 1 };
 		snprintf(ev.message, sizeof ev.message, "%s", message);
@@ -264,10 +260,8 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, c
 		.refused = cli_refused,
 		.ctx = &refusal,
 	};
-	atomic_store(&cli_started, 0);
 	cli_mode = mode;
 	struct engine *e = engine_start(o, &hooks, &cause);
-	atomic_store(&cli_started, 1);
 	if (e == NULL) {
 		cli_say(cause);
 		free(cause);

@@ -213,7 +213,8 @@ struct engine {
 	size_t nfixes, next_fix;    /* next_fix: the reader's position */
 };
 
-/* Tells watchers (and the notice hook) something a person should notice. */
+/* Tells watchers something a person should notice: through the ring, and
+ * during the setup (before the worker runs) through the notice hook. */
 static void engine_event(struct engine *e, enum progress_event_kind kind, uint64_t batch,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -240,9 +241,10 @@ engine_event(struct engine *e, enum progress_event_kind kind, uint64_t batch, co
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	progress_event(&e->progress, kind, engine_now() - e->t0, batch, !atomic_load(&e->running),
-	    msg);
-	if (e->hooks != NULL && e->hooks->notice != NULL)
+	int setup = !atomic_load(&e->running);
+	progress_event(&e->progress, kind, engine_now() - e->t0, batch, setup, msg);
+	/* Once the import runs, watchers read it from the ring: told once. */
+	if (setup && e->hooks != NULL && e->hooks->notice != NULL)
 		e->hooks->notice(e->hooks->ctx, msg);
 	free(msg);
 }

@@ -95,8 +95,10 @@ struct engine_refusal {
 	const struct schema *schema;
 };
 
-/* Called on the engine's thread for things a person should notice (retry,
- * replay), besides the event ring; message is a full sentence. refused,
+/* notice is called for things a person should notice (a retry) during
+ * engine_start's setup only, before the worker runs (its events are marked
+ * setup in the ring, which watchers skip); once the import runs, every
+ * event comes through the ring alone. message is a full sentence. refused,
  * when set, is called by engine_start before it returns NULL. */
 struct engine_hooks {
 	void (*notice)(void *ctx, const char *message);

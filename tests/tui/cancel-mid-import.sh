@@ -29,6 +29,7 @@ tui_keys c
 tui_see "Cancel the import?" "c asks before cancelling"
 tui_keys y
 tui_see "cancelled: the batches before the cancel stay committed" "the import ends cancelled"
+assert_eq "$(tui_screen | grep -c "Cancelled: batch")" 1 "the log says the cancel once"
 
 id=$(sq "$DB" "SELECT max(id) FROM sluice_imports WHERE dry_run = 0")
 assert_eq "$(sq "$DB" "SELECT status FROM sluice_imports WHERE id = $id")" "cancelled" "the journal says cancelled"
