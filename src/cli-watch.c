@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -17,84 +16,6 @@
 #include "progress-jsonl.h"
 #include "store.h"
 #include "summary.h"
-
-static double
-cli_watch_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Seconds since an ISO 8601 UTC time written by the journal. */
-static double
-cli_watch_since(const char *iso)
-{
-	time_t t = journal_time(iso);
-	return t == -1 ? 0 : difftime(time(NULL), t);
-}
-
-/* A snapshot made from the journal's line of an import. */
-static void
-cli_watch_snapshot(const struct import_row *row, enum import_status status,
-    struct progress_snapshot *s)
-{
-	s->id = row->id;
-	s->status = status;
-	s->rows_done = row->rows_done;
-	for (int k = 0; k < OUTCOME_NOT_PROCESSED; k++)
-		s->counts.n[k] = row->n[k];
-	uint64_t size = row->source_size > 0 ? (uint64_t)row->source_size : 0;
-	uint64_t bytes = row->bytes_done;
-	s->total_exact = row->total >= 0;
-	if (s->total_exact)
-		s->rows_total = (uint64_t)row->total;
-	else if (bytes > 0 && size > bytes)
-		s->rows_total = (uint64_t)((double)s->rows_done * (double)size / (double)bytes);
-	else
-		s->rows_total = s->rows_done;
-	s->percent = s->rows_total ? 100.0 * (double)s->rows_done / (double)s->rows_total : 0;
-	s->elapsed_s = cli_watch_since(row->started_at);
-}
-
-/* The import as its journal shows it, with a rate smoothed over the
- * reads a second or more apart. */
-struct cli_watch_journal {
-	struct journal *j;
-	int64_t id;
-	int first;
-	double last_t, rate;
-	uint64_t last_rows;
-};
-
-static int
-cli_watch_read(void *ctx, struct progress_snapshot *snap)
-{
-	struct cli_watch_journal *jw = ctx;
-	struct import_row row;
-	if (journal_import(jw->j, jw->id, &row) != 1)
-		return -1;
-	enum import_status status = journal_settle(jw->j, &row);
-	*snap = (struct progress_snapshot){ .eta_s = -1 };
-	cli_watch_snapshot(&row, status, snap);
-	store_import_row_clear(&row);
-	double now = cli_watch_now();
-	if (jw->first) {
-		jw->first = 0;
-		jw->last_t = now;
-		jw->last_rows = snap->rows_done;
-	} else if (now - jw->last_t >= 1.0) {
-		double inst = (double)(snap->rows_done - jw->last_rows) / (now - jw->last_t);
-		jw->rate = jw->rate > 0 ? 0.3 * inst + 0.7 * jw->rate : inst;
-		jw->last_rows = snap->rows_done;
-		jw->last_t = now;
-	}
-	snap->rows_per_s = jw->rate;
-	snap->rows_per_min = jw->rate * 60;
-	if (jw->rate > 0 && snap->rows_total > snap->rows_done)
-		snap->eta_s = (double)(snap->rows_total - snap->rows_done) / jw->rate;
-	return status_is_live(status);
-}
 
 struct cli_watch_display {
 	enum cli_progress_mode mode;
@@ -157,8 +78,9 @@ cli_watch(int argc, char **argv)
 	}
 	struct journal *j = journal_open(st);
 
-	struct cli_watch_journal jw = { .j = j, .id = id, .first = 1 };
-	const struct engine_watch_source src = { .read = cli_watch_read, .ctx = &jw };
+	struct engine_watch_journal jw;
+	engine_watch_journal_init(&jw, j, id);
+	const struct engine_watch_source src = { .read = engine_watch_journal_read, .ctx = &jw };
 	struct cli_watch_display d = {
 		.mode = (enum cli_progress_mode)mode,
 		.line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO),

@@ -255,8 +255,24 @@ struct engine_watch_source {
 };
 
 /* The same watch over src: snapshots only (no events, and nothing to
- * cancel or pause from here). 0 once the import has ended, -1 when src
- * could not read it. */
+ * cancel or pause from here: should_cancel stops the watch). 0 once the
+ * import has ended or the watch was stopped, -1 when src could not read
+ * it. */
 int engine_watch_source(const struct engine_watch_source *src, const struct engine_watcher *w);
+
+/* A source that reads an import's line in the journal (sluice watch, the
+ * wizard following an import from Home), with a rate smoothed over reads
+ * a second or more apart. */
+struct journal;
+struct engine_watch_journal {
+	struct journal *j;
+	int64_t id;
+	int first;
+	double last_t, rate;
+	uint64_t last_rows;
+};
+void engine_watch_journal_init(struct engine_watch_journal *jw, struct journal *j, int64_t id);
+/* engine_watch_source's read over a struct engine_watch_journal. */
+int engine_watch_journal_read(void *ctx, struct progress_snapshot *s);
 
 #endif

@@ -33,7 +33,8 @@ enum {
 
 static const struct tui_key home_keys[] = {
 	{ 'n', HOME_NEW, N_("new import"), N_("Start a new import: choose a file.") },
-	{ TUI_ENTER, HOME_OPEN, N_("report"), N_("Open the report of the selected import.") },
+	{ TUI_ENTER, HOME_OPEN, N_("open"),
+	    N_("Open the selected import: its report, or its live progress while it runs.") },
 	{ 'r', HOME_RESUME, N_("resume"),
 	    N_("Resume the selected import where it stopped (interrupted or cancelled).") },
 	{ 'R', HOME_ROLLBACK, N_("roll back"), N_("Undo the selected import, after asking.") },
@@ -465,7 +466,14 @@ tui_home_key(struct screen *s, int action, int key)
 	case HOME_OPEN:
 		if (row == NULL)
 			return TUI_HANDLED;
-		tui_push(t, &tui_report_ops, (void *)(intptr_t)row->id);
+		/* A running import: its live progress, whose Enter opens the
+		 * report once it has ended. */
+		if (t->w.run != NULL && t->w.run->id == row->id && tui_run_active(t->w.run))
+			tui_push(t, &tui_progress_ops, NULL);
+		else if (status_is_live(row->status))
+			tui_push(t, &tui_progress_ops, tui_run_follow(t, row->id));
+		else
+			tui_push(t, &tui_report_ops, (void *)(intptr_t)row->id);
 		return TUI_HANDLED | TUI_NEXT;
 	case HOME_RESUME: {
 		if (row == NULL)
@@ -537,6 +545,16 @@ tui_home_update(struct screen *s)
 		const struct import_row *sel = tui_home_selected(h);
 		/* At the top, the selection stays on the newest import. */
 		int64_t sel_id = sel && h->list.sel > 0 ? sel->id : -1;
+		/* An import seen running that has ended is announced. */
+		struct tui_home_list *was = h->imports;
+		for (size_t i = 0; i < h->poll->imports->n; i++) {
+			const struct import_row *now = &h->poll->imports->rows[i];
+			for (size_t k = 0; k < was->n && !status_is_live(now->status); k++)
+				if (was->rows[k].id == now->id &&
+				    status_is_live(was->rows[k].status) &&
+				    tui_announce_end(t, now->id, now->status))
+					r |= TUI_REDRAW;
+		}
 		tui_home_list_unref(h->imports);
 		h->imports = tui_home_list_ref(h->poll->imports);
 		tui_list_set(&h->list, h->imports->n);

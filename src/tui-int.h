@@ -165,9 +165,11 @@ struct tui_run {
 		char *text;
 	} * events;
 	size_t nevents;
-	unsigned changed;     /* bumped on every line read */
-	double batch_started; /* when the batch in flight began (for its bar) */
-	double batch_mean_s;  /* mean time of a batch so far */
+	struct tui_follow *follow; /* an import of another process, read from
+				    * the journal: nothing to pause or cancel */
+	unsigned changed;	   /* bumped on every line read */
+	double batch_started;	   /* when the batch in flight began (for its bar) */
+	double batch_mean_s;	   /* mean time of a batch so far */
 	uint64_t batch_seen;
 };
 
@@ -210,6 +212,8 @@ struct tui {
 	int quit;
 	char *after_exit; /* printed once the terminal is restored */
 	char *last_search;
+	int64_t announced[16]; /* imports whose end was announced, newest last */
+	size_t nannounced;
 };
 
 /* The stack. push calls init; pop calls free and then resize on the
@@ -318,6 +322,9 @@ void tui_file_info_free(struct tui_file_info *fi);
 /* Starts an import of the wizard's choices, or with resume_id a resume.
  * Returns NULL and sets *cause when it cannot start. */
 struct tui_run *tui_run_start(struct tui *t, int64_t resume_id, char **cause);
+/* Follows import id, which another process runs, through the journal;
+ * its snapshots come as the child's do. */
+struct tui_run *tui_run_follow(struct tui *t, int64_t id);
 /* Reads what the child said; returns 1 when anything changed. */
 int tui_run_poll(struct tui_run *r);
 /* 1 while the child runs. */
@@ -332,6 +339,10 @@ void tui_run_free(struct tui_run *r);
 const char *tui_strategy_sentence(enum strategy s);
 /* What happens to a key conflict, in one sentence (tui-confirm.c). */
 const char *tui_key_conflict_sentence(enum key_conflict k);
+
+/* Once per import: a bell and a line under the title saying that import
+ * id has ended and how (tui.c). 1 when said now, 0 when said before. */
+int tui_announce_end(struct tui *t, int64_t id, enum import_status status);
 
 /* Seconds on a monotonic clock. */
 double tui_now(void);

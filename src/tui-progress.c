@@ -1,8 +1,10 @@
 /* Progress: the running import as its child process reports it — the
  * overall bar, the batch bar, counts per outcome, rows/s and rows/min,
  * elapsed, ETA, and a scrolling log of events (retries stand out,
- * failures more). p pauses and resumes, c cancels after asking. Only the
- * numbers and the log are drawn again as they change. */
+ * failures more). p pauses and resumes, c cancels after asking, while it
+ * runs. An import another process runs, opened from Home, is followed
+ * through the journal. Only the numbers and the log are drawn again as
+ * they change. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -30,8 +32,19 @@ static const struct tui_key progress_keys[] = {
 	TUI_KEYS_COMMON,
 };
 
+/* Once it has ended, or for an import of another process: nothing to
+ * pause or cancel from here. */
+static const struct tui_key progress_keys_watch[] = {
+	{ TUI_ENTER, PROG_REPORT, N_("report"), N_("Once the import has ended: open its report.") },
+	{ TUI_ESC, TUI_ACT_BACK, N_("home"), N_("Go to the Home screen; the import goes on.") },
+	TUI_KEYS_COMMON,
+};
+
 struct tui_progress_screen {
 	struct tui *t;
+	struct tui_run *run; /* t->w.run, or the followed import (owned) */
+	int owned;
+	int ended; /* when last drawn */
 	struct tui_list log;
 	unsigned seen;
 	int follow; /* the log shows its newest line */
@@ -50,7 +63,7 @@ tui_progress_log_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, in
 {
 	struct tui_progress_screen *p = ctx;
 	struct tui *t = p->t;
-	struct tui_run *r = t->w.run;
+	struct tui_run *r = p->run;
 	if (r == NULL || i >= r->nevents)
 		return;
 	enum progress_event_kind k = r->events[i].kind;
@@ -72,10 +85,11 @@ tui_progress_log_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, in
 static void
 tui_progress_init(struct screen *s, void *arg)
 {
-	(void)arg;
 	struct tui_progress_screen *p = xcalloc(1, sizeof *p);
 	s->data = p;
 	p->t = s->tui;
+	p->run = arg != NULL ? arg : s->tui->w.run;
+	p->owned = arg != NULL;
 	p->follow = 1;
 	p->log.ctx = p;
 	p->log.draw_row = tui_progress_log_row;
@@ -84,7 +98,10 @@ tui_progress_init(struct screen *s, void *arg)
 static void
 tui_progress_free(struct screen *s)
 {
-	free(s->data);
+	struct tui_progress_screen *p = s->data;
+	if (p->owned)
+		tui_run_free(p->run);
+	free(p);
 }
 
 static void
@@ -103,9 +120,18 @@ tui_progress_done(const struct tui_run *r)
 static void
 tui_progress_cancel_answer(struct tui *t, void *ctx, int choice)
 {
-	(void)ctx;
-	if (choice == 0 && t->w.run)
-		tui_run_cancel(t->w.run);
+	struct tui_run *r = ctx;
+	/* The import may have ended while the question was up. */
+	if (choice == 0 && r == t->w.run)
+		tui_run_cancel(r);
+}
+
+/* The keys that mean something now. */
+static const struct tui_key *
+tui_progress_keys(const struct tui_progress_screen *p)
+{
+	return tui_progress_done(p->run) || p->run->follow != NULL ? progress_keys_watch :
+								     progress_keys;
 }
 
 static int
@@ -113,7 +139,7 @@ tui_progress_key(struct screen *s, int action, int key)
 {
 	struct tui_progress_screen *p = s->data;
 	struct tui *t = s->tui;
-	struct tui_run *r = t->w.run;
+	struct tui_run *r = p->run;
 	int m = tui_list_key(&p->log, key);
 	if (m) {
 		p->follow = p->log.sel + 1 >= p->log.n;
@@ -121,7 +147,7 @@ tui_progress_key(struct screen *s, int action, int key)
 	}
 	switch (action) {
 	case PROG_PAUSE:
-		if (tui_progress_done(r))
+		if (tui_progress_keys(p) != progress_keys)
 			return TUI_HANDLED;
 		tui_run_pause(r, !r->paused);
 		tui_message(t, 0, "%s",
@@ -129,14 +155,14 @@ tui_progress_key(struct screen *s, int action, int key)
 				_("Resuming the import."));
 		return TUI_HANDLED | TUI_REDRAW;
 	case PROG_CANCEL: {
-		if (tui_progress_done(r))
+		if (tui_progress_keys(p) != progress_keys)
 			return TUI_HANDLED;
 		static struct tui_choice choices[2];
 		choices[0] = (struct tui_choice){ 'y', _("Cancel the import") };
 		choices[1] = (struct tui_choice){ TUI_ESC, _("Let it go on") };
 		tui_ask(t, _("Cancel the import?"),
 		    _("The batch being written is rolled back; the batches before it stay committed, and the import can be resumed later from the Home screen."),
-		    choices, 2, tui_progress_cancel_answer, NULL);
+		    choices, 2, tui_progress_cancel_answer, r);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
 	case PROG_REPORT:
@@ -146,9 +172,12 @@ tui_progress_key(struct screen *s, int action, int key)
 			tui_message(t, 1, _("The report opens once the import has ended."));
 			return TUI_HANDLED | TUI_REDRAW;
 		}
-		tui_pop_to(t, &tui_home_ops);
-		tui_push(t, &tui_report_ops, (void *)(intptr_t)r->id);
-		return TUI_HANDLED | TUI_NEXT;
+		{
+			int64_t id = r->id; /* r goes with this screen */
+			tui_pop_to(t, &tui_home_ops);
+			tui_push(t, &tui_report_ops, (void *)(intptr_t)id);
+			return TUI_HANDLED | TUI_NEXT;
+		}
 	case TUI_ACT_BACK: tui_pop_to(t, &tui_home_ops); return TUI_HANDLED | TUI_NEXT;
 	}
 	return 0;
@@ -158,11 +187,16 @@ static int
 tui_progress_update(struct screen *s)
 {
 	struct tui_progress_screen *p = s->data;
-	struct tui_run *r = s->tui->w.run;
+	struct tui_run *r = p->run;
 	if (r == NULL)
 		return 0;
 	tui_run_poll(r);
 	int dirty = 0;
+	if (!tui_run_active(r) && r->id > 0 && r->start_error == NULL &&
+	    tui_announce_end(s->tui, r->id, r->status))
+		return TUI_REDRAW;
+	if (tui_progress_done(r) != p->ended)
+		return TUI_REDRAW; /* the footer changes */
 	if (r->changed != p->seen) {
 		p->seen = r->changed;
 		dirty = 1;
@@ -207,16 +241,21 @@ tui_progress_draw(struct screen *s, int full)
 {
 	struct tui_progress_screen *p = s->data;
 	struct tui *t = s->tui;
-	struct tui_run *r = t->w.run;
-	{
-		char *detail = r && r->id > 0 ? xasprintf(_("import %lld"), (long long)r->id) : NULL;
-		tui_draw_title(t, r && r->dry_run ? _("Dry run") : _("Importing"), detail);
-		free(detail);
-		if (full)
-			tui_draw_footer(t, progress_keys);
-	}
+	struct tui_run *r = p->run;
 	if (r == NULL)
 		return;
+	{
+		char *detail = r->id > 0 ? xasprintf(_("import %lld"), (long long)r->id) : NULL;
+		tui_draw_title(t,
+		    r->dry_run		  ? _("Dry run") :
+			r->follow != NULL ? _("Import (another process runs it)") :
+					    _("Importing"),
+		    detail);
+		free(detail);
+		p->ended = tui_progress_done(r);
+		if (full)
+			tui_draw_footer(t, tui_progress_keys(p));
+	}
 	const struct progress_snapshot *sn = &r->snap;
 	int y = 2 + (t->message ? 1 : 0);
 	int w = COLS - 2;
@@ -239,7 +278,7 @@ tui_progress_draw(struct screen *s, int full)
 		tui_put_wrapped(stdscr, y + 1, 2, COLS - 4, 6, r->start_error, t->a.fail);
 		tui_put(stdscr, y + 8, 2, COLS - 4,
 		    _("Press Esc to go back and change what is needed."), A_NORMAL);
-		tui_draw_footer(t, progress_keys);
+		tui_draw_footer(t, tui_progress_keys(p));
 		return;
 	}
 	y++;

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "journal.h"
 #include "progress-jsonl.h"
 #include "store.h"
 #include "tui-int.h"
@@ -136,6 +137,132 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 	return r;
 }
 
+/* --- An import followed through the journal ------------------------------------ */
+
+/* What the follower's thread shares with the screen. */
+struct tui_follow {
+	pthread_mutex_t lock;
+	struct tui_task *task;
+	char *db;
+	int64_t id;
+	struct progress_snapshot snap; /* under lock */
+	unsigned seq;		       /* under lock: bumped with snap */
+	unsigned seen;
+	int failed; /* the journal could not be read: why in cause */
+	char *cause;
+	atomic_int stop; /* the run is freed: stop reading */
+};
+
+static int
+tui_follow_cancelled(void *ctx)
+{
+	struct tui_follow *f = ctx;
+	return atomic_load(&f->stop);
+}
+
+static void
+tui_follow_snapshot(void *ctx, const struct progress_snapshot *s)
+{
+	struct tui_follow *f = ctx;
+	pthread_mutex_lock(&f->lock);
+	f->snap = *s;
+	f->seq++;
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* Reads the journal until the import has ended, or the run is freed. */
+static void *
+tui_follow_task(struct tui_task *task)
+{
+	struct tui_follow *f = task->arg;
+	char *cause = NULL;
+	struct store *st = store_open(f->db, &cause);
+	if (st == NULL) {
+		f->cause = cause;
+		f->failed = 1;
+		return NULL;
+	}
+	struct journal *j = journal_open(st);
+	struct engine_watch_journal jw;
+	engine_watch_journal_init(&jw, j, f->id);
+	const struct engine_watch_source src = { .read = engine_watch_journal_read, .ctx = &jw };
+	/* Freeing the run stops the reads (nothing is cancelled). */
+	const struct engine_watcher w = {
+		.should_cancel = tui_follow_cancelled,
+		.snapshot = tui_follow_snapshot,
+		.ctx = f,
+		.period_ms = 250,
+	};
+	if (engine_watch_source(&src, &w) != 0) {
+		f->cause = xasprintf(_("Import %lld is no longer in the journal."), (long long)f->id);
+		f->failed = 1;
+	}
+	journal_close(j);
+	store_close(st);
+	return NULL;
+}
+
+struct tui_run *
+tui_run_follow(struct tui *t, int64_t id)
+{
+	struct tui_run *r = xcalloc(1, sizeof *r);
+	struct tui_follow *f = xcalloc(1, sizeof *f);
+	pthread_mutex_init(&f->lock, NULL);
+	f->db = xstrdup(t->w.db);
+	f->id = id;
+	r->follow = f;
+	r->pid = -1;
+	r->fd = -1;
+	r->id = id;
+	r->snap.eta_s = -1;
+	r->batch_started = tui_now();
+	f->task = tui_task_start(tui_follow_task, f);
+	return r;
+}
+
+static void tui_run_snapshot(struct tui_run *r, const struct progress_snapshot *in);
+
+/* The follower's news: its latest snapshot, and once the import has ended
+ * (the thread returned) how. */
+static int
+tui_follow_poll(struct tui_run *r)
+{
+	struct tui_follow *f = r->follow;
+	int changed = 0;
+	pthread_mutex_lock(&f->lock);
+	if (f->seq != f->seen) {
+		f->seen = f->seq;
+		tui_run_snapshot(r, &f->snap);
+		changed = 1;
+	}
+	pthread_mutex_unlock(&f->lock);
+	if (!r->exited && tui_task_done(f->task)) {
+		r->exited = 1;
+		if (f->failed && r->start_error == NULL) {
+			r->start_error = f->cause;
+			f->cause = NULL;
+		} else
+			r->status = r->snap.status;
+		changed = 1;
+	}
+	if (changed)
+		r->changed++;
+	return changed;
+}
+
+static void
+tui_follow_free(struct tui_follow *f)
+{
+	atomic_store(&f->stop, 1);
+	tui_task_finish(f->task);
+	pthread_mutex_destroy(&f->lock);
+	free(f->cause);
+	free(f->db);
+	free(f);
+}
+
+/* --- The child's lines ------------------------------------------------------------------- */
+
 static void
 tui_run_event(struct tui_run *r, enum progress_event_kind kind, const char *text)
 {
@@ -205,6 +332,8 @@ tui_run_line(struct tui_run *r, const char *text)
 int
 tui_run_poll(struct tui_run *r)
 {
+	if (r->follow != NULL)
+		return tui_follow_poll(r);
 	int changed = 0;
 	while (r->fd >= 0) {
 		ssize_t n = read(r->fd, r->buf + r->len, sizeof r->buf - 1 - r->len);
@@ -275,7 +404,7 @@ tui_run_active(const struct tui_run *r)
 void
 tui_run_pause(struct tui_run *r, int paused)
 {
-	if (!tui_run_active(r))
+	if (!tui_run_active(r) || r->follow != NULL)
 		return;
 	kill(r->pid, paused ? SIGUSR1 : SIGUSR2);
 	r->paused = paused;
@@ -284,7 +413,7 @@ tui_run_pause(struct tui_run *r, int paused)
 void
 tui_run_cancel(struct tui_run *r)
 {
-	if (!tui_run_active(r) || r->cancelling)
+	if (!tui_run_active(r) || r->cancelling || r->follow != NULL)
 		return;
 	r->cancelling = 1;
 	kill(r->pid, SIGTERM);
@@ -299,6 +428,8 @@ tui_run_free(struct tui_run *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->follow != NULL)
+		tui_follow_free(r->follow);
 	for (size_t i = 0; i < r->nevents; i++)
 		free(r->events[i].text);
 	free(r->events);

@@ -171,6 +171,25 @@ tui_message(struct tui *t, int error, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* --- An import that ends ------------------------------------------------------------ */
+
+int
+tui_announce_end(struct tui *t, int64_t id, enum import_status status)
+{
+	for (size_t i = 0; i < t->nannounced; i++)
+		if (t->announced[i] == id)
+			return 0;
+	if (t->nannounced == sizeof t->announced / sizeof *t->announced) {
+		memmove(t->announced, t->announced + 1, (t->nannounced - 1) * sizeof *t->announced);
+		t->nannounced--;
+	}
+	t->announced[t->nannounced++] = id;
+	beep();
+	tui_message(t, status_is_alarming(status), _("Import %lld has ended: %s."), (long long)id,
+	    status_label(status));
+	return 1;
+}
+
 /* --- Leaving ----------------------------------------------------------------- */
 
 static void
@@ -502,8 +521,13 @@ tui_main(const char *file, const char *db)
 			redraw |= r;
 		}
 		/* Background work, for every screen on the stack. */
-		if (t.w.run != NULL)
+		if (t.w.run != NULL) {
 			tui_run_poll(t.w.run); /* the child's pipe never fills */
+			if (!tui_run_active(t.w.run) && t.w.run->id > 0 &&
+			    t.w.run->start_error == NULL &&
+			    tui_announce_end(&t, t.w.run->id, t.w.run->status))
+				redraw |= TUI_REDRAW;
+		}
 		struct screen *top = t.top;
 		for (struct screen *s = top; s; s = s->below)
 			if (s->ops->update) {

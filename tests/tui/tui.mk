@@ -13,7 +13,9 @@ TUI_TESTS = \
 	tests/tui/target-lists-schemas-from-the-build-tree.sh \
 	tests/tui/postgresql-password-is-asked-never-shown.sh \
 	tests/tui/preview-says-the-numbers-look-german.sh \
-	tests/tui/one-notice-per-retry.sh
+	tests/tui/one-notice-per-retry.sh \
+	tests/tui/one-notice-per-retry.sh \
+	tests/tui/home-follows-a-running-import.sh
 
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/tui.mk
