@@ -86,22 +86,29 @@ tui_dialog_row_text(void *ctx, size_t i)
 	return xstrdup(d->items[i]);
 }
 
-/* The edited line as UTF-8, a new string. */
+/* The edited line from its character from on, as UTF-8, a new string. */
 static char *
-tui_dialog_line_utf8(const struct dialog *d)
+tui_dialog_line_utf8_from(const struct dialog *d, size_t from)
 {
-	size_t max = d->len * MB_CUR_MAX + 1;
+	size_t max = (d->len - from) * MB_CUR_MAX + 1;
 	char *out = xmalloc(max);
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
 	size_t o = 0;
-	for (size_t i = 0; i < d->len; i++) {
+	for (size_t i = from; i < d->len; i++) {
 		size_t n = wcrtomb(out + o, d->line[i], &st);
 		if (n != (size_t)-1)
 			o += n;
 	}
 	out[o] = '\0';
 	return out;
+}
+
+/* The whole edited line as UTF-8, a new string. */
+static char *
+tui_dialog_line_utf8(const struct dialog *d)
+{
+	return tui_dialog_line_utf8_from(d, 0);
 }
 
 /* An editing key on the line: Backspace, Ctrl-U, or a character added. */
@@ -172,14 +179,16 @@ tui_dialog_draw(struct screen *s, int full)
 		}
 		break;
 	case DIALOG_PROMPT: {
-		char *utf8 = tui_dialog_line_utf8(d);
+		/* Show the end of a long line, where the cursor is: a tail
+		 * of a few widths of the box is enough (each character takes
+		 * a column or more, but for combining marks), so that a cell
+		 * of a megabyte is drawn as fast as a word. */
+		size_t keep = (size_t)(inner > 0 ? inner : 1) * 4;
+		char *utf8 = tui_dialog_line_utf8_from(d, d->len > keep ? d->len - keep : 0);
 		char *clean = tui_text_clean(utf8);
-		int width_all = tui_text_width(clean);
-		/* Show the end of a long line, where the cursor usually is. */
 		const char *shown = clean;
 		while (tui_text_width(shown) > inner - 1 && *shown)
 			shown++;
-		(void)width_all;
 		tui_put(w, y, 2, inner, shown, A_UNDERLINE);
 		tui_put(w, height - 2, 2, inner, _("Enter accepts, Esc cancels."), t->a.dim);
 		free(clean);

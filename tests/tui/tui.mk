@@ -15,7 +15,8 @@ TUI_TESTS = \
 	tests/tui/preview-says-the-numbers-look-german.sh \
 	tests/tui/one-notice-per-retry.sh \
 	tests/tui/one-notice-per-retry.sh \
-	tests/tui/home-follows-a-running-import.sh
+	tests/tui/home-follows-a-running-import.sh \
+	tests/tui/edit-a-huge-cell.sh
 
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/tui.mk
