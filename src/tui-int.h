@@ -177,7 +177,8 @@ struct tui_run {
 struct tui_wizard {
 	char *db;
 	char *file;
-	char *sheet; /* workbooks: the chosen sheet's name */
+	char *sheet;  /* workbooks: the chosen sheet's name */
+	char *region; /* phone region chosen (upper case), or NULL: the schema's */
 	char *schema_name;
 	struct schema *schema;
 	char *format;	   /* "csv", "xlsx", "xls" */
@@ -284,6 +285,9 @@ void tui_wizard_schema(struct tui_wizard *w, const char *name);
  * fed f takes c's former field in exchange (none when c had none): ask
  * first (mapping_holder) when that leaves it out. */
 void tui_wizard_map(struct tui_wizard *w, size_t c, int f);
+/* Sets the phone region national numbers are read in ("" or NULL: the
+ * schema's). Returns 0, or -1 with *cause when no such region is known. */
+int tui_wizard_region(struct tui_wizard *w, const char *region, char **cause);
 /* Sets (or with value equal to the file's, removes) a fix. */
 void tui_wizard_fix(struct tui_wizard *w, uint64_t row, size_t column, const char *original,
     const char *value);

@@ -36,6 +36,7 @@ enum {
 	PRE_GO,
 	PRE_LEFT,
 	PRE_RIGHT,
+	PRE_REGION,
 };
 
 static const struct tui_key preview_keys[] = {
@@ -48,6 +49,8 @@ static const struct tui_key preview_keys[] = {
 	    N_("Show the cell: its error, the value in the file and any fix.") },
 	{ 'E', PRE_EDIT, N_("edit"),
 	    N_("Fix the cell's value for the import (the file is not changed).") },
+	{ 'r', PRE_REGION, N_("region"),
+	    N_("Choose the country whose national phone numbers the file holds (DE reads 0151 2345678 as +49 151 2345678); the preview checks the rows again at once.") },
 	{ TUI_FKEY(KEY_LEFT), PRE_LEFT, NULL, N_("Move to the column on the left.") },
 	{ TUI_FKEY(KEY_RIGHT), PRE_RIGHT, NULL, N_("Move to the column on the right.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the mapping.") },
@@ -58,7 +61,7 @@ static const struct tui_key preview_keys[] = {
 
 /* What the scan thread reads and writes. */
 struct tui_preview_scan {
-	char *path, *sheet, *schema_path;
+	char *path, *sheet, *schema_path, *region;
 	int *column; /* per field: the source column, or -1 */
 	int *feeds;  /* per column: the field it feeds, or -1 */
 	size_t nfeeds;
@@ -187,7 +190,7 @@ tui_preview_scan_task(struct tui_task *task)
 	struct tui_preview_scan *sc = task->arg;
 	char *cause = NULL;
 	struct schema *schema = schema_load(sc->schema_path, &cause);
-	struct validator *v = schema ? validator_new(schema, NULL, &cause) : NULL;
+	struct validator *v = schema ? validator_new(schema, sc->region, &cause) : NULL;
 	struct source_options so = { .sheet = sc->sheet };
 	struct source *src = v ? source_open(sc->path, &so, &cause) : NULL;
 	sc->spool = tmpfile();
@@ -289,6 +292,7 @@ tui_preview_scan_free(struct tui_preview_scan *sc)
 	free(sc->path);
 	free(sc->sheet);
 	free(sc->schema_path);
+	free(sc->region);
 	free(sc->column);
 	free(sc->feeds);
 	for (size_t i = 0; i < sc->nfixes; i++) {
@@ -443,6 +447,7 @@ tui_preview_start_scan(struct preview *p)
 	sc->path = xstrdup(w->file);
 	sc->sheet = w->sheet ? xstrdup(w->sheet) : NULL;
 	sc->schema_path = xstrdup(w->schema->path);
+	sc->region = w->region ? xstrdup(w->region) : NULL;
 	sc->nfields = w->schema->nfields;
 	sc->column = xcalloc(sc->nfields, sizeof *sc->column);
 	memcpy(sc->column, w->mapping->column, sc->nfields * sizeof *sc->column);
@@ -468,7 +473,7 @@ tui_preview_init(struct screen *s, void *arg)
 	p->t = s->tui;
 	struct tui_wizard *w = &s->tui->w;
 	char *cause = NULL;
-	p->validator = validator_new(w->schema, NULL, &cause);
+	p->validator = validator_new(w->schema, w->region, &cause);
 	free(cause);
 	p->widths = xcalloc(w->ncolumns ? w->ncolumns : 1, sizeof *p->widths);
 	for (size_t c = 0; c < w->ncolumns; c++) {
@@ -587,6 +592,9 @@ tui_preview_edit_done(struct tui *t, void *ctx, const char *value)
 	const char *orig = p->cur_col < r->ncells ? r->cells[p->cur_col] : "";
 	tui_wizard_fix(&t->w, idx + 1, p->cur_col, orig, value);
 	tui_preview_recheck(p, idx);
+	/* The dry run's counts follow the fix. */
+	tui_check_ensure(t);
+	p->checking = 1;
 	r = tui_preview_row(p, idx);
 	if (r->bad[p->cur_col])
 		tui_message(t, 1, _("Fixed, but the new value is not valid either: %s"),
@@ -598,6 +606,42 @@ tui_preview_edit_done(struct tui *t, void *ctx, const char *value)
 			"Fixed. %zu cells are fixed by hand; the import applies the fixes and the journal records them.",
 			t->w.nfixes),
 		    t->w.nfixes);
+}
+
+/* A new phone region: every row is read and checked again with it, and
+ * the dry run too. */
+static void
+tui_preview_region_done(struct tui *t, void *ctx, const char *value)
+{
+	struct preview *p = ctx;
+	char *cause = NULL;
+	if (value == NULL)
+		return;
+	if (tui_wizard_region(&t->w, value, &cause) != 0) {
+		tui_message(t, 1, "%s", cause);
+		free(cause);
+		return;
+	}
+	validator_free(p->validator);
+	p->validator = validator_new(t->w.schema, t->w.region, &cause);
+	free(cause);
+	if (p->scanner)
+		tui_preview_scan_free(tui_task_finish(p->scanner));
+	p->scanner = NULL;
+	tui_preview_scan_free(p->scan);
+	p->scan = NULL;
+	for (size_t i = 0; i < PREVIEW_CACHE; i++)
+		tui_preview_prow_clear(&p->cache[i]);
+	p->cur_row = p->top = 0;
+	tui_preview_start_scan(p);
+	tui_check_ensure(t);
+	p->checking = 1;
+	if (t->w.region)
+		tui_message(t, 0,
+		    _("Phone numbers without a country code are read as numbers of %s."),
+		    t->w.region);
+	else
+		tui_message(t, 0, _("Phone numbers are read in the schema's region again."));
 }
 
 static void
@@ -747,6 +791,11 @@ tui_preview_key(struct screen *s, int action, int key)
 		free(title);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
+	case PRE_REGION:
+		tui_prompt(t, _("Phone region"),
+		    _("The country whose national phone numbers the file holds, as a two-letter code (DE, FR, ES, GB, US…); empty: the schema's. A row's own country column comes first."),
+		    t->w.region ? t->w.region : "", tui_preview_region_done, p);
+		return TUI_HANDLED | TUI_REDRAW;
 	case PRE_GO: tui_push(t, &tui_dupes_ops, NULL); return TUI_HANDLED | TUI_NEXT;
 	case TUI_ACT_SEARCH_NEXT:
 		if (t->last_search && !tui_preview_search(p, t->last_search))
@@ -984,7 +1033,11 @@ tui_preview_draw(struct screen *s, int full)
 	struct tui *t = s->tui;
 	int y = 2 + (t->message ? 1 : 0);
 	if (full) {
-		tui_draw_title(t, _("Preview"), t->w.file);
+		const char *region = t->w.region ? t->w.region : t->w.schema->region;
+		char *detail = xasprintf(_("%s · phone region %s"), t->w.file,
+		    region && *region ? region : _("none"));
+		tui_draw_title(t, _("Preview"), detail);
+		free(detail);
 		tui_draw_footer(t, preview_keys);
 	}
 	tui_preview_summary(p, y);
@@ -1011,9 +1064,12 @@ tui_preview_draw(struct screen *s, int full)
 	    xasprintf(ngettext("; %s value left out of rows that are kept",
 			  "; %s values left out of rows that are kept", p->scan->ndropped),
 		dropped);
-	char *line = xasprintf(
-	    _("%s rows read; %s with errors%s (n jumps to the next error). %zu cells fixed."), rows,
-	    errs, left, t->w.nfixes);
+	char *fixed = t->w.nfixes == 0 ?
+	    xstrdup("") :
+	    xasprintf(ngettext(" %zu cell fixed by hand.", " %zu cells fixed by hand.", t->w.nfixes),
+		t->w.nfixes);
+	char *line = xasprintf(_("%s rows read; %s with errors%s.%s"), rows, errs, left, fixed);
+	free(fixed);
 	free(left);
 	tui_put(stdscr, y, 1, COLS - 2, line, t->a.dim);
 	free(line);

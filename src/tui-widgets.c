@@ -225,26 +225,48 @@ tui_key_name(int key, char *buf, size_t n)
 	return buf;
 }
 
+/* Columns a footer entry takes: "name label  ". */
+static int
+tui_footer_width(const struct tui_key *k)
+{
+	char buf[16];
+	return tui_text_width(tui_key_name(k->key, buf, sizeof buf)) + 1 +
+	    tui_text_width(_(k->label)) + 2;
+}
+
+static int
+tui_footer_put(struct tui *t, int x, const struct tui_key *k)
+{
+	char buf[16];
+	x += tui_put(stdscr, LINES - 1, x, COLS - x, tui_key_name(k->key, buf, sizeof buf),
+	    t->a.title);
+	x += 1;
+	x += tui_put(stdscr, LINES - 1, x, COLS - x, _(k->label), A_NORMAL);
+	return x + 2;
+}
+
 void
 tui_draw_footer(struct tui *t, const struct tui_key *keys)
 {
-	int y = LINES - 1, x = 0;
-	move(y, 0);
+	int x = 0;
+	move(LINES - 1, 0);
 	clrtoeol();
+	/* The key that lists every key always has its place at the end:
+	 * what does not fit before it is left to that list. */
+	const struct tui_key *help = NULL;
+	for (const struct tui_key *k = keys; k->key != 0; k++)
+		if (k->action == TUI_ACT_HELP && k->label != NULL)
+			help = k;
+	int room = COLS - (help ? tui_footer_width(help) : 0);
 	for (const struct tui_key *k = keys; k->key != 0; k++) {
-		if (k->label == NULL)
+		if (k->label == NULL || k == help)
 			continue;
-		char buf[16];
-		const char *name = tui_key_name(k->key, buf, sizeof buf);
-		const char *label = _(k->label);
-		int need = tui_text_width(name) + 1 + tui_text_width(label) + 2;
-		if (x + need > COLS)
-			break;
-		x += tui_put(stdscr, y, x, COLS - x, name, t->a.title);
-		x += 1;
-		x += tui_put(stdscr, y, x, COLS - x, label, A_NORMAL);
-		x += 2;
+		if (x + tui_footer_width(k) > room)
+			continue;
+		x = tui_footer_put(t, x, k);
 	}
+	if (help != NULL)
+		tui_footer_put(t, x, help);
 }
 
 void

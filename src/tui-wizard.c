@@ -17,6 +17,7 @@
 #include "store.h"
 #include "text.h"
 #include "tui-int.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 /* --- Tasks ------------------------------------------------------------------- */
@@ -113,6 +114,7 @@ tui_wizard_reset(struct tui_wizard *w)
 	tui_check_stop(w);
 	free(w->file);
 	free(w->sheet);
+	free(w->region);
 	free(w->format);
 	free(w->description);
 	free(w->fingerprint);
@@ -126,7 +128,7 @@ tui_wizard_reset(struct tui_wizard *w)
 	mapping_free(w->mapping);
 	schema_free(w->schema);
 	tui_wizard_free_fixes(w);
-	w->file = w->sheet = w->format = w->description = w->fingerprint = NULL;
+	w->file = w->sheet = w->region = w->format = w->description = w->fingerprint = NULL;
 	w->headers = w->samples = NULL;
 	w->mapping = NULL;
 	w->schema = NULL;
@@ -149,6 +151,25 @@ tui_wizard_free(struct tui_wizard *w)
 	free(w->db);
 	free(w->schema_name);
 	pthread_mutex_destroy(&w->check.lock);
+}
+
+int
+tui_wizard_region(struct tui_wizard *w, const char *region, char **cause)
+{
+	if (region != NULL && *region == '\0')
+		region = NULL;
+	/* The validator knows the regions, and says why one is unknown. */
+	struct validator *v = validator_new(w->schema, region, cause);
+	if (v == NULL)
+		return -1;
+	validator_free(v);
+	free(w->region);
+	w->region = region ? xstrdup(region) : NULL;
+	for (char *p = w->region; p && *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	w->generation++;
+	return 0;
 }
 
 void
@@ -344,7 +365,7 @@ struct tui_check_job {
 	struct engine_options o;
 	struct engine_fix *fixes;
 	size_t nfixes;
-	char *path, *db, *schema, *sheet, *mapping_json;
+	char *path, *db, *schema, *sheet, *region, *mapping_json;
 };
 
 static int
@@ -401,6 +422,7 @@ tui_check_task(struct tui_task *t)
 	free(job->db);
 	free(job->schema);
 	free(job->sheet);
+	free(job->region);
 	free(job->mapping_json);
 	free(job);
 	return NULL;
@@ -437,6 +459,7 @@ tui_check_ensure(struct tui *t)
 	job->db = xstrdup(w->db);
 	job->schema = xstrdup(w->schema ? w->schema->path : w->schema_name);
 	job->sheet = w->sheet ? xstrdup(w->sheet) : NULL;
+	job->region = w->region ? xstrdup(w->region) : NULL;
 	job->mapping_json = mapping_to_json(w->mapping, w->schema);
 	job->nfixes = w->nfixes;
 	job->fixes = xcalloc(w->nfixes ? w->nfixes : 1, sizeof *job->fixes);
@@ -460,6 +483,7 @@ tui_check_ensure(struct tui *t)
 		.retries = ENGINE_DEFAULT_RETRIES,
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
 		.sheet = job->sheet,
+		.region = job->region,
 		.dry_run = 1,
 		.unrecorded = 1,
 		.fixes = job->fixes,
