@@ -4,8 +4,10 @@
  * callback may push. */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <wchar.h>
 
 #include "i18n.h"
@@ -36,6 +38,7 @@ struct dialog {
 	/* The line being edited, as wide characters. */
 	wchar_t *line;
 	size_t len, cap, cursor;
+	int paths; /* Tab completes the line as a path */
 	/* Pick and help. */
 	char **items;
 	size_t nitems;
@@ -109,6 +112,82 @@ static char *
 tui_dialog_line_utf8(const struct dialog *d)
 {
 	return tui_dialog_line_utf8_from(d, 0);
+}
+
+/* Replaces the line with s. */
+static void
+tui_dialog_set_line(struct dialog *d, const char *s)
+{
+	size_t n = mbstowcs(NULL, s, 0);
+	if (n == (size_t)-1)
+		return;
+	if (n + 1 >= d->cap) {
+		explicit_bzero(d->line, d->cap * sizeof *d->line);
+		free(d->line);
+		d->cap = n + 16;
+		d->line = xcalloc(d->cap, sizeof *d->line);
+	}
+	mbstowcs(d->line, s, n + 1);
+	d->len = n;
+}
+
+/* Tab in a path: the line grows by what every name of its directory that
+ * starts as its last part shares, and by a slash after the one directory
+ * it names. Returns 0 when it grew, -1 when it cannot (no such name, or
+ * several that differ right there). */
+static int
+tui_dialog_complete(struct dialog *d)
+{
+	char *line = tui_dialog_line_utf8(d);
+	const char *home = getenv("HOME");
+	char *path = line[0] == '~' && (line[1] == '/' || line[1] == '\0') && home ?
+	    xasprintf("%s%s", home, line + 1) :
+	    xstrdup(line);
+	char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") :
+	    slash == path	  ? xstrdup("/") :
+				    xstrndup(path, (size_t)(slash - path));
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	char *common = NULL;
+	size_t matches = 0;
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	while (dh != NULL && (de = readdir(dh)) != NULL) {
+		if (strncmp(de->d_name, base, blen) != 0 || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, "..") || (de->d_name[0] == '.' && blen == 0))
+			continue;
+		if (matches++ == 0)
+			common = xstrdup(de->d_name);
+		else {
+			size_t i = 0;
+			while (common[i] != '\0' && common[i] == de->d_name[i])
+				i++;
+			common[i] = '\0';
+		}
+	}
+	if (dh != NULL)
+		closedir(dh);
+	int rc = -1;
+	if (matches > 0 && (strlen(common) > blen || matches == 1)) {
+		char *full = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", common);
+		struct stat st;
+		int isdir = matches == 1 && stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		/* What was typed stays as typed (~, a relative path). */
+		size_t keep = strlen(line) - blen;
+		char *grown = xasprintf("%.*s%s%s", (int)keep, line, common, isdir ? "/" : "");
+		if (strcmp(grown, line) != 0) {
+			tui_dialog_set_line(d, grown);
+			rc = 0;
+		}
+		free(grown);
+		free(full);
+	}
+	free(common);
+	free(dir);
+	free(path);
+	free(line);
+	return rc;
 }
 
 /* An editing key on the line: Backspace, Ctrl-U, or a character added. */
@@ -263,6 +342,11 @@ tui_dialog_key(struct screen *s, int action, int key)
 			free(value);
 			return TUI_HANDLED | TUI_REDRAW;
 		}
+		if (key == TUI_TAB && d->paths) {
+			if (tui_dialog_complete(d) != 0)
+				beep();
+			return TUI_HANDLED | TUI_REDRAW;
+		}
 		tui_dialog_edit(d, key);
 		return TUI_HANDLED | TUI_REDRAW;
 	case DIALOG_SECRET:
@@ -377,6 +461,15 @@ tui_prompt(struct tui *t, const char *title, const char *text, const char *initi
 		mbstowcs(d->line, initial, n + 1);
 	d->len = n;
 	tui_push(t, &tui_dialog_ops, d);
+}
+
+void
+tui_prompt_path(struct tui *t, const char *title, const char *text, const char *initial,
+    void (*done)(struct tui *, void *, const char *), void *ctx)
+{
+	tui_prompt(t, title, text, initial, done, ctx);
+	struct dialog *d = t->top->data;
+	d->paths = 1;
 }
 
 void

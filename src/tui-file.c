@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "i18n.h"
 #include "journal.h"
@@ -38,7 +39,10 @@ static const struct tui_key file_keys[] = {
 	{ TUI_FKEY(KEY_BACKSPACE), FILE_UP, N_("parent"), N_("Go to the parent directory.") },
 	{ 'a', FILE_ALL, N_("all files"),
 	    N_("Show all files, or only those sluice reads (CSV, TSV, TXT, XLSX, XLS).") },
-	{ 'g', FILE_PATH, N_("type a path"), N_("Type the path of a file or directory.") },
+	{ 'g', FILE_PATH, N_("type a path"),
+	    N_("Type the path of a file or directory (Tab completes a name).") },
+	{ '/', TUI_ACT_SEARCH, N_("filter"),
+	    N_("Filter the list as you type: only the names holding what is typed stay (Enter opens, Esc shows all again).") },
 	{ TUI_TAB, FILE_PANE, NULL, N_("Move between the files and the sheets of a workbook.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the Home screen.") },
 	TUI_KEYS_COMMON,
@@ -75,6 +79,8 @@ struct tui_file_screen {
 	struct tui_task *counter;
 	struct tui_file_count *count;
 	char *error;
+	char *filter;  /* only names holding it (case ignored), or NULL */
+	int filtering; /* keys go to the filter */
 };
 
 void
@@ -174,6 +180,9 @@ tui_file_read_dir(struct tui_file_screen *f)
 		e.supported = !e.dir && tui_file_supported(de->d_name);
 		if (!e.dir && !e.supported && !f->show_all)
 			continue;
+		if (f->filter != NULL && *f->filter != '\0' && strcmp(de->d_name, "..") != 0 &&
+		    strcasestr(de->d_name, f->filter) == NULL)
+			continue;
 		e.name = xstrdup(de->d_name);
 		if (f->n == cap)
 			f->entries =
@@ -186,9 +195,11 @@ tui_file_read_dir(struct tui_file_screen *f)
 	f->list.sel = 0;
 	f->list.top = 0;
 	tui_list_set(&f->list, f->n);
-	/* The first supported file is where a person most likely goes. */
+	/* The first supported file is where a person most likely goes; with
+	 * a filter, the first name it leaves. */
+	int filtered = f->filter != NULL && *f->filter != '\0';
 	for (size_t i = 0; i < f->n; i++)
-		if (f->entries[i].supported) {
+		if (f->entries[i].supported || (filtered && strcmp(f->entries[i].name, ".."))) {
 			tui_list_select(&f->list, i);
 			break;
 		}
@@ -431,6 +442,58 @@ tui_file_set_dir(struct tui_file_screen *f, const char *dir)
 	tui_file_read_dir(f);
 }
 
+/* Sets the filter (NULL: none) and reads the directory again with it. */
+static void
+tui_file_set_filter(struct tui_file_screen *f, const char *filter)
+{
+	char *copy = filter ? xstrdup(filter) : NULL;
+	free(f->filter);
+	f->filter = copy;
+	if (filter == NULL)
+		f->filtering = 0;
+	tui_file_read_dir(f);
+}
+
+/* A key while filtering: a character narrows the list, Backspace widens
+ * it (and leaves the filter once empty), Esc shows all again; Enter and
+ * the arrows are the list's (0). */
+static int
+tui_file_filter_key(struct tui_file_screen *f, int key)
+{
+	size_t len = strlen(f->filter);
+	if (key == TUI_ESC) {
+		tui_file_set_filter(f, NULL);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	if (key == TUI_FKEY(KEY_BACKSPACE) || key == 127 || key == 8) {
+		if (len == 0) {
+			tui_file_set_filter(f, NULL);
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		/* One character back, not one byte. */
+		while (len > 0 && ((unsigned char)f->filter[--len] & 0xC0) == 0x80)
+			;
+		char *shorter = xstrndup(f->filter, len);
+		tui_file_set_filter(f, shorter);
+		free(shorter);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	if (key >= 32 && key < TUI_FKEY(0) && key != 127) {
+		char mb[MB_LEN_MAX + 1];
+		mbstate_t st;
+		memset(&st, 0, sizeof st);
+		size_t n = wcrtomb(mb, (wchar_t)key, &st);
+		if (n == (size_t)-1)
+			return TUI_HANDLED;
+		mb[n] = '\0';
+		char *longer = xasprintf("%s%s", f->filter, mb);
+		tui_file_set_filter(f, longer);
+		free(longer);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	return 0;
+}
+
 static void
 tui_file_go(struct tui_file_screen *f, const char *path)
 {
@@ -489,6 +552,7 @@ tui_file_free(struct screen *s)
 	free(f->dir);
 	free(f->loading);
 	free(f->error);
+	free(f->filter);
 	free(f);
 }
 
@@ -514,6 +578,12 @@ tui_file_key(struct screen *s, int action, int key)
 	struct tui_file_screen *f = s->data;
 	struct tui *t = s->tui;
 	struct tui_list *l = f->pane == 1 && f->info ? &f->sheets : &f->list;
+	if (f->filtering) {
+		int k = tui_file_filter_key(f, key);
+		if (k)
+			return k;
+		action = key == TUI_ENTER ? FILE_OPEN : TUI_ACT_NONE;
+	}
 	int r = tui_list_key(l, key);
 	if (r)
 		return r;
@@ -529,15 +599,27 @@ tui_file_key(struct screen *s, int action, int key)
 		tui_file_read_dir(f);
 		return TUI_HANDLED | TUI_REDRAW;
 	case FILE_UP: {
+		/* The cursor goes to the directory just left. */
+		const char *slash = strrchr(f->dir, '/');
+		char *left = xstrdup(slash ? slash + 1 : "");
 		char *up = xasprintf("%s/..", f->dir);
+		tui_file_set_filter(f, NULL);
 		tui_file_set_dir(f, up);
+		for (size_t i = 0; i < f->n; i++)
+			if (*left && !strcmp(f->entries[i].name, left))
+				tui_list_select(&f->list, i);
 		free(up);
+		free(left);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
+	case TUI_ACT_SEARCH:
+		f->filtering = 1;
+		tui_file_set_filter(f, "");
+		return TUI_HANDLED | TUI_REDRAW;
 	case FILE_PATH: {
 		char *initial = xasprintf("%s/", f->dir);
-		tui_prompt(t, _("Open a path"),
-		    _("Type the path of a file or a directory (~ is your home directory):"),
+		tui_prompt_path(t, _("Open a path"),
+		    _("Type the path of a file or a directory (~ is your home directory; Tab completes a name):"),
 		    initial, tui_file_path_done, f);
 		free(initial);
 		return TUI_HANDLED | TUI_REDRAW;
@@ -566,13 +648,20 @@ tui_file_key(struct screen *s, int action, int key)
 			return TUI_HANDLED;
 		struct tui_file_entry *e = &f->entries[f->list.sel];
 		char *path = xasprintf("%s/%s", f->dir, e->name);
-		if (e->dir) {
+		int dir = e->dir;
+		/* What the filter chose is opened; back here, all show again. */
+		free(f->filter);
+		f->filter = NULL;
+		f->filtering = 0;
+		if (dir) {
 			tui_file_set_dir(f, path);
 			tui_file_info_free(f->info);
 			f->info = NULL;
 			tui_file_stop_count(f);
-		} else
+		} else {
+			tui_file_read_dir(f);
 			tui_file_start_load(f, path, NULL, 1);
+		}
 		free(path);
 		return TUI_HANDLED | TUI_REDRAW;
 	case TUI_ACT_SEARCH_NEXT:
@@ -642,9 +731,13 @@ tui_file_draw(struct screen *s, int full)
 		tui_draw_title(t, _("Choose a file"), db);
 		free(db);
 		tui_put(stdscr, 2, 1, files_w, f->dir, t->a.bold);
-		tui_putf(stdscr, 3, 1, files_w, t->a.dim, "%s",
-		    f->show_all ? _("All files (a: only the files sluice reads)") :
-				  _("CSV, TSV, TXT, XLSX and XLS files (a: all files)"));
+		if (f->filter != NULL)
+			tui_putf(stdscr, 3, 1, files_w, t->a.bold, _("Filter: %s%s"), f->filter,
+			    f->filtering ? _("_   (Esc shows all)") : "");
+		else
+			tui_putf(stdscr, 3, 1, files_w, t->a.dim, "%s",
+			    f->show_all ? _("All files (a: only the files sluice reads)") :
+					  _("CSV, TSV, TXT, XLSX and XLS files (a: all files)"));
 		if (f->info) {
 			tui_put(stdscr, 2, files_w + 3, sheets_w, _("Sheets"), t->a.bold);
 			tui_put(stdscr, 3, files_w + 3, sheets_w, f->info->path, t->a.dim);

@@ -430,7 +430,7 @@ tui_home_choose_database(struct home *h)
 	struct tui *t = h->t;
 	char *shown = store_target_shown(t->w.db);
 	int secret = strcmp(shown, t->w.db) != 0;
-	tui_prompt(t, _("Database"),
+	tui_prompt_path(t, _("Database"),
 	    _("The database to import into, whose journal Home lists: an SQLite file (a path; it is created when missing) or a PostgreSQL URI, such as postgresql://user@host:5432/database (postgresql:///database takes the rest from the PG* variables or a service file)."),
 	    secret ? "" : t->w.db, tui_home_database_done, h);
 	free(shown);

@@ -259,6 +259,9 @@ void tui_tell(struct tui *t, const char *title, const char *text);
  * Esc. */
 void tui_prompt(struct tui *t, const char *title, const char *text, const char *initial,
     void (*done)(struct tui *t, void *ctx, const char *value), void *ctx);
+/* The same for a path: Tab completes it from the names on the disk. */
+void tui_prompt_path(struct tui *t, const char *title, const char *text, const char *initial,
+    void (*done)(struct tui *t, void *ctx, const char *value), void *ctx);
 /* A password to type: nothing of it is drawn (not even its length), and
  * the dialog wipes what was typed once done (value, or NULL for Esc) has
  * returned; done must copy it where it is to be kept (store.h). */

@@ -386,7 +386,7 @@ tui_report_key(struct screen *s, int action, int key)
 		char *def = r->export_xlsx ?
 		    xasprintf("%s/sluice-import-%lld.xlsx", t->start_dir, (long long)r->id) :
 		    xasprintf("%s/sluice-import-%lld-rejected.csv", t->start_dir, (long long)r->id);
-		tui_prompt(t,
+		tui_prompt_path(t,
 		    r->export_xlsx ? _("Export the XLSX report") : _("Export the rejected rows"),
 		    _("Write to this file:"), def, tui_report_path_done, r);
 		free(def);

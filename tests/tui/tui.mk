@@ -17,7 +17,8 @@ TUI_TESTS = \
 	tests/tui/one-notice-per-retry.sh \
 	tests/tui/home-follows-a-running-import.sh \
 	tests/tui/edit-a-huge-cell.sh \
-	tests/tui/phone-region-in-the-preview.sh
+	tests/tui/phone-region-in-the-preview.sh \
+	tests/tui/file-picker-filter-parent-and-completion.sh
 
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/tui.mk
