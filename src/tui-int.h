@@ -168,6 +168,7 @@ struct tui_run {
 	struct tui_follow *follow; /* an import of another process, read from
 				    * the journal: nothing to pause or cancel */
 	unsigned changed;	   /* bumped on every line read */
+	uint64_t rows_known;	   /* rows the preview counted in the file, or 0 */
 	double batch_started;	   /* when the batch in flight began (for its bar) */
 	double batch_mean_s;	   /* mean time of a batch so far */
 	uint64_t batch_seen;

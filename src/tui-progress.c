@@ -213,6 +213,17 @@ tui_progress_update(struct screen *s)
 	return dirty ? TUI_DIRTY : 0;
 }
 
+/* While a batch waits to be retried: the retry's own sentence ("Retrying
+ * batch 4 (attempt 2 of 4) in 700 ms: the database is locked…"). */
+static const char *
+tui_progress_waiting(const struct tui_run *r)
+{
+	if (!tui_run_active(r) || r->snap.status != STATUS_RETRYING || r->nevents == 0 ||
+	    r->events[r->nevents - 1].kind != PROGRESS_RETRY)
+		return NULL;
+	return r->events[r->nevents - 1].text;
+}
+
 static const char *
 tui_progress_status_text(const struct tui_run *r)
 {
@@ -260,8 +271,15 @@ tui_progress_draw(struct screen *s, int full)
 	int y = 2 + (t->message ? 1 : 0);
 	int w = COLS - 2;
 	char done[32], total[32], num[32];
+	/* An estimate from the bytes read until the import has counted the
+	 * rows; the preview's count when it had one. */
+	int exact = sn->total_exact || r->rows_known > 0;
+	uint64_t rows_total = sn->total_exact || r->rows_known == 0 ? sn->rows_total : r->rows_known;
+	double percent = sn->total_exact || r->rows_known == 0 ?
+	    sn->percent :
+	    100.0 * (double)sn->rows_done / (double)r->rows_known;
 	tui_text_thousands(done, sizeof done, sn->rows_done);
-	tui_text_thousands(total, sizeof total, sn->rows_total);
+	tui_text_thousands(total, sizeof total, rows_total);
 
 	/* Status. */
 	move(y, 0);
@@ -285,9 +303,8 @@ tui_progress_draw(struct screen *s, int full)
 	/* Overall bar. */
 	int barw = w - 48;
 	tui_put(stdscr, y, 1, 10, _("Overall"), t->a.bold);
-	tui_draw_bar(t, y, 12, barw, sn->percent / 100.0);
-	char *txt = xasprintf(_("%5.1f%%  %s / %s%s rows"), sn->percent, done,
-	    sn->total_exact ? "" : "~", total);
+	tui_draw_bar(t, y, 12, barw, percent / 100.0);
+	char *txt = xasprintf(_("%5.1f%%  %s / %s%s rows"), percent, done, exact ? "" : "~", total);
 	tui_put(stdscr, y, 13 + barw, w - barw - 12, txt, A_NORMAL);
 	free(txt);
 	y++;
@@ -329,7 +346,13 @@ tui_progress_draw(struct screen *s, int full)
 	tui_text_clock(eta, sizeof eta, active ? sn->eta_s : 0);
 	tui_text_thousands(rps, sizeof rps, (unsigned long long)(sn->rows_per_s + 0.5));
 	tui_text_thousands(rpm, sizeof rpm, (unsigned long long)(sn->rows_per_min + 0.5));
-	txt = xasprintf(_("%s rows/s   %s rows/min   elapsed %s   ETA %s"), rps, rpm, el, eta);
+	const char *waiting = tui_progress_waiting(r);
+	if (waiting != NULL)
+		/* A batch waits for a lock: the ETA would stand still. */
+		txt = xasprintf(_("elapsed %s   waiting for the database: %s"), el, waiting);
+	else
+		txt =
+		    xasprintf(_("%s rows/s   %s rows/min   elapsed %s   ETA %s"), rps, rpm, el, eta);
 	move(y, 0);
 	clrtoeol();
 	tui_put(stdscr, y, 1, w, txt, A_NORMAL);

@@ -133,6 +133,8 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 	r->fd = pipefd[0];
 	r->id = resume_id;
 	r->dry_run = resume_id > 0 ? 0 : t->w.dry_run;
+	/* The preview read every row: the total is known exactly. */
+	r->rows_known = resume_id > 0 ? 0 : t->w.rows_hint;
 	r->snap.eta_s = -1;
 	r->batch_started = tui_now();
 	return r;

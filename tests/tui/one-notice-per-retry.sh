@@ -34,7 +34,9 @@ else
 	done_testing
 fi
 thaw "$child"
+tui_see "waiting for the database: Retrying batch" "while a batch waits, the screen says for what instead of an ETA"
 tui_see "interrupted" "the import stops once its retries are spent"
+assert_match "$(tui_screen)" " / 20,000 rows" "the total is the preview's exact count, not an estimate"
 screen=$(tui_screen)
 log=$(sed -n '/^ Events/,$p' <<<"$screen" | grep -E '^ (!|  )')
 assert_match "$log" "attempt 4 of 4" "the log shows the retries"
