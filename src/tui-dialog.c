@@ -508,16 +508,27 @@ void
 tui_help(struct tui *t, const struct screen *s)
 {
 	struct dialog *d = tui_dialog_new(DIALOG_HELP, _("Keys"), NULL);
-	size_t n = 0;
-	for (const struct tui_key *k = s->ops->keys; k && k->key; k++)
-		n++;
-	d->items = xcalloc(n + 8, sizeof *d->items);
+	/* Each sentence wrapped to the box at 80 columns, under its key. */
+	int width = 80 - 8 - 4 - 11;
 	for (const struct tui_key *k = s->ops->keys; k && k->key; k++) {
 		char buf[16];
 		const char *name = tui_key_name(k->key, buf, sizeof buf);
-		d->items[d->nitems++] = xasprintf("%-10s %s", name, _(k->help));
+		size_t nl;
+		char **lines = tui_wrap_split(_(k->help), width, &nl);
+		d->items = xreallocarray(d->items, d->nitems + nl + 1, sizeof *d->items);
+		for (size_t i = 0; i < nl; i++) {
+			d->items[d->nitems++] = xasprintf("%-10s %s", i == 0 ? name : "", lines[i]);
+			free(lines[i]);
+		}
+		free(lines);
 	}
-	d->items[d->nitems++] = xstrdup(_("Arrows, PgUp, PgDn, Home and End move; Esc goes back."));
+	size_t nl;
+	char **lines = tui_wrap_split(_("Arrows, PgUp, PgDn, Home and End move; Esc goes back."),
+	    width + 11, &nl);
+	d->items = xreallocarray(d->items, d->nitems + nl + 1, sizeof *d->items);
+	for (size_t i = 0; i < nl; i++)
+		d->items[d->nitems++] = lines[i];
+	free(lines);
 	d->list.ctx = d;
 	d->list.draw_row = tui_dialog_row;
 	d->list.height = 10;

@@ -168,6 +168,30 @@ tui_put_wrapped(WINDOW *w, int y, int x, int width, int maxlines, const char *ra
 	return c.n < maxlines ? c.n : maxlines;
 }
 
+struct tui_wrap_list {
+	char **lines;
+	size_t n;
+};
+
+static void
+tui_wrap_keep(void *ctx, const char *s, size_t len)
+{
+	struct tui_wrap_list *l = ctx;
+	l->lines = xreallocarray(l->lines, l->n + 1, sizeof *l->lines);
+	l->lines[l->n++] = xstrndup(s, len);
+}
+
+char **
+tui_wrap_split(const char *raw, int width, size_t *n)
+{
+	char *clean = tui_text_clean(raw);
+	struct tui_wrap_list l = { NULL, 0 };
+	tui_wrap(clean, width, tui_wrap_keep, &l);
+	free(clean);
+	*n = l.n;
+	return l.lines;
+}
+
 int
 tui_wrapped_lines(const char *raw, int width)
 {

@@ -19,6 +19,8 @@ int tui_putf(WINDOW *w, int y, int x, int width, attr_t attr, const char *fmt, .
     __attribute__((format(printf, 6, 7)));
 /* Text wrapped at word boundaries into the rectangle; returns lines used. */
 int tui_put_wrapped(WINDOW *w, int y, int x, int width, int maxlines, const char *raw, attr_t attr);
+/* Text cleaned and wrapped at width: a new array of *n new strings. */
+char **tui_wrap_split(const char *raw, int width, size_t *n);
 /* Lines text would take wrapped at width. */
 int tui_wrapped_lines(const char *raw, int width);
 

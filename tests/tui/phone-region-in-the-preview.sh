@@ -3,7 +3,8 @@
 # (0151 23456789): read in the schema's region (US) they are invalid and
 # left out. r on the Preview sets the phone region to DE: the preview checks
 # the rows again at once and finds them valid, the dry run agrees, and the
-# import stores them in E.164 (+4915123456789).
+# import stores them in E.164 (+4915123456789). The keys box (?) says
+# what r does, its sentence wrapped whole.
 . "$top_srcdir/tests/tui/lib.sh"
 
 printf '%s\n' 'Vorname;Nachname;Mobiltelefon;E-Mail-Adresse' \
@@ -37,6 +38,12 @@ tui_type XX
 tui_keys Enter
 tui_see "XX" "an unknown region is refused, saying why"
 tui_see "phone region DE" "the region stays DE"
+# ? wraps each key's sentence in its box instead of cutting it.
+tui_keys '?'
+tui_go "Keys"
+tui_see "preview checks the rows again at once." "the keys box wraps a long sentence whole"
+tui_keys Escape
+tui_go "phone region DE"
 tui_keys c
 tui_go "How the rows meet the records stored" 300
 tui_keys Enter
