@@ -651,6 +651,7 @@ engine_match_sample(struct engine *e, const struct record *r, struct match_sampl
 	struct match_sample m = {
 		.row = (int64_t)r->row_no,
 		.record_id = r->record_id,
+		.from_file = r->matched_from == e->id,
 		.changes = xcalloc(n, sizeof *m.changes),
 	};
 	if (r->key_conflict)

@@ -121,7 +121,9 @@ struct match_change {
 struct match_sample {
 	int64_t row;
 	int64_t record_id;
-	char *key; /* a key conflict: the match key whose value
+	int from_file; /* the record was written by an earlier row of this
+			* import (the file repeats itself), not stored before */
+	char *key;     /* a key conflict: the match key whose value
 				 * differs (update shows it replaced), else NULL */
 	struct match_change *changes;
 	size_t nchanges;

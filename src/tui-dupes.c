@@ -38,6 +38,7 @@ struct tui_dupes_line {
 	int heading;
 	const char *key; /* a key conflict's heading: the key that differs */
 	long long row, record;
+	int from_file; /* the record comes from an earlier row of the file */
 	const char *field, *stored, *update, *merge; /* borrowed from the result */
 };
 
@@ -74,6 +75,8 @@ tui_dupes_example_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, i
 		char *s = l->key ?
 		    xasprintf(_("Row %lld has another %s than record %lld (a key conflict):"),
 			l->row, l->key, l->record) :
+		    l->from_file ?
+		    xasprintf(_("Row %lld repeats an earlier row of this file:"), l->row) :
 		    xasprintf(_("Row %lld matches stored record %lld:"), l->row, l->record);
 		tui_put(w, y, x, width, s, a | A_BOLD);
 		free(s);
@@ -109,6 +112,7 @@ tui_dupes_add(struct dupes *d, const struct match_sample *samples, size_t n)
 			.key = sm->key,
 			.row = (long long)sm->row,
 			.record = (long long)sm->record_id,
+			.from_file = sm->from_file,
 		};
 		for (size_t k = 0; k < sm->nchanges; k++)
 			d->lines[d->nlines++] = (struct tui_dupes_line){

@@ -45,7 +45,7 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	tui_go "How the rows meet the records stored"
 	tui_see "1 row matches a record stored before" "$strategy: Duplicates counts the match with the stored record"
 	tui_see "1 row repeats an earlier row of this file" "$strategy: Duplicates counts the row repeated in the file"
-	tui_see "Row 6 matches stored record" "$strategy: Duplicates shows what update and merge would change"
+	tui_see "Row 6 repeats an earlier row of this file:" "$strategy: Duplicates shows what update and merge would change, a row repeating the file said so"
 	for _ in $(seq "$downs"); do
 		tui_keys Down
 	done
