@@ -339,6 +339,15 @@ tui_list_select(struct tui_list *l, size_t i)
 	l->sel = i < l->n ? i : l->n - 1;
 }
 
+static int tui_mouse_y = -1, tui_mouse_x = -1;
+
+void
+tui_mouse_at(int y, int x)
+{
+	tui_mouse_y = y;
+	tui_mouse_x = x;
+}
+
 int
 tui_list_key(struct tui_list *l, int key)
 {
@@ -347,6 +356,14 @@ tui_list_key(struct tui_list *l, int key)
 	if (l->n == 0)
 		return 0;
 	switch (key) {
+	case TUI_FKEY(KEY_MOUSE):
+		/* A click on a row of this list selects it. */
+		if (tui_mouse_y < l->drawn_y || tui_mouse_y >= l->drawn_y + l->height ||
+		    tui_mouse_x < l->drawn_x || tui_mouse_x >= l->drawn_x + l->drawn_w ||
+		    l->top + (size_t)(tui_mouse_y - l->drawn_y) >= l->n)
+			return 0;
+		sel = l->top + (size_t)(tui_mouse_y - l->drawn_y);
+		break;
 	case TUI_FKEY(KEY_UP):
 		if (sel > 0)
 			sel--;
@@ -379,6 +396,9 @@ tui_list_draw(struct tui *t, struct tui_list *l, int y, int x, int width, int fu
 	if (l->top + (size_t)h > l->n)
 		l->top = l->n > (size_t)h ? l->n - (size_t)h : 0;
 	int all = full || l->full || l->top != l->drawn_top;
+	l->drawn_y = y;
+	l->drawn_x = x;
+	l->drawn_w = width;
 	for (int r = 0; r < h; r++) {
 		size_t i = l->top + (size_t)r;
 		if (!all && i != l->sel && i != l->drawn_sel)

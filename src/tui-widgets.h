@@ -41,8 +41,9 @@ struct tui_list {
 	size_t top;	  /* first row shown */
 	size_t drawn_sel; /* selected row when last drawn */
 	size_t drawn_top;
-	int height; /* rows shown, set by the screen's layout */
-	int full;   /* the next draw must draw every row */
+	int height;		       /* rows shown, set by the screen's layout */
+	int drawn_y, drawn_x, drawn_w; /* where it was last drawn (a click) */
+	int full;		       /* the next draw must draw every row */
 	void *ctx;
 	/* Draws row i in width columns at y, x; selected rows get t->a.sel. */
 	void (*draw_row)(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int selected);
@@ -50,7 +51,10 @@ struct tui_list {
 	char *(*row_text)(void *ctx, size_t i);
 };
 
-/* Arrows, PgUp/PgDn, Home/End. Returns TUI_HANDLED|TUI_DIRTY when the
+/* Where the last mouse click was (screen row and column). */
+void tui_mouse_at(int y, int x);
+/* Arrows, PgUp/PgDn, Home/End, and a click on one of its rows
+ * (TUI_FKEY(KEY_MOUSE)). Returns TUI_HANDLED|TUI_DIRTY when the
  * selection moved, 0 for other keys. */
 int tui_list_key(struct tui_list *l, int key);
 /* Sets the row count (keeps the selection in range). */

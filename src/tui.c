@@ -56,7 +56,10 @@ tui_on_signal(int sig)
 static void
 tui_restore_terminal(void)
 {
-	static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
+	/* The mouse's reports too (X10, normal, SGR), so that clicks in the
+	 * shell do not print escape sequences. */
+	static const char reset[] =
+	    "\033[?1000l\033[?1002l\033[?1006l\033[?1049l\033[?25h\033[0m\r\n";
 	if (atomic_flag_test_and_set(&tui_restored))
 		return;
 	int tty = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
@@ -347,6 +350,22 @@ tui_read_key(void)
 	if (rc == KEY_CODE_YES) {
 		if (wc == KEY_ENTER)
 			return TUI_ENTER;
+		if (wc == KEY_MOUSE) {
+			/* The wheel moves as the arrows do; a click is passed
+			 * on with where it was (tui_list_key selects the row). */
+			MEVENT ev;
+			if (getmouse(&ev) != OK)
+				return -1;
+			if (ev.bstate & BUTTON4_PRESSED)
+				return TUI_FKEY(KEY_UP);
+			if (ev.bstate & BUTTON5_PRESSED)
+				return TUI_FKEY(KEY_DOWN);
+			if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
+				tui_mouse_at(ev.y, ev.x);
+				return TUI_FKEY(KEY_MOUSE);
+			}
+			return -1;
+		}
 		if (wc == KEY_BTAB)
 			return TUI_FKEY(KEY_BTAB);
 		return TUI_FKEY((int)wc);
@@ -477,6 +496,9 @@ tui_main(const char *file, const char *db)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	timeout(100);
+	/* Keys stay the primary way; a click selects, the wheel scrolls. */
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	tui_attrs(&t);
 
 	tui_push(&t, &tui_home_ops, NULL);
