@@ -851,7 +851,9 @@ tui_preview_summary(struct preview *p, int y)
 	if (!c->finished) {
 		tui_put(stdscr, y, 1, 30, _("Dry run against the database"), A_NORMAL);
 		tui_draw_bar(t, y, 32, COLS - 44, c->snap.percent / 100.0);
-		tui_putf(stdscr, y, COLS - 11, 10, A_NORMAL, "%5.1f%%", c->snap.percent);
+		char pct[32];
+		tui_text_percent(pct, sizeof pct, c->snap.percent);
+		tui_put(stdscr, y, COLS - 11, 10, pct, A_NORMAL);
 	} else {
 		const struct engine_result *res = &c->result;
 		char total[32], valid[32], bad[32];

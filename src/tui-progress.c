@@ -304,7 +304,9 @@ tui_progress_draw(struct screen *s, int full)
 	int barw = w - 48;
 	tui_put(stdscr, y, 1, 10, _("Overall"), t->a.bold);
 	tui_draw_bar(t, y, 12, barw, percent / 100.0);
-	char *txt = xasprintf(_("%5.1f%%  %s / %s%s rows"), percent, done, exact ? "" : "~", total);
+	char pct[32];
+	tui_text_percent(pct, sizeof pct, percent);
+	char *txt = xasprintf(_("%s  %s / %s%s rows"), pct, done, exact ? "" : "~", total);
 	tui_put(stdscr, y, 13 + barw, w - barw - 12, txt, A_NORMAL);
 	free(txt);
 	y++;

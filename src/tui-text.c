@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,18 +182,49 @@ tui_text_cell(const char *raw, int width, int right)
 	return out;
 }
 
+/* The user's thousands separator, as text_number() writes it ("." in
+ * German, a narrow space in French); a comma where the locale has none
+ * (C), as the wizard always wrote. */
+static char tui_text_sep[8] = ",";
+static pthread_once_t tui_text_sep_once = PTHREAD_ONCE_INIT;
+
+static void
+tui_text_sep_find(void)
+{
+	char *s = text_number(1000, 0); /* "1.000", "1 000", "1,000" or "1000" */
+	size_t len = strlen(s);
+	if (len > 4 && len - 4 < sizeof tui_text_sep) {
+		memcpy(tui_text_sep, s + 1, len - 4);
+		tui_text_sep[len - 4] = '\0';
+	}
+	free(s);
+}
+
 void
 tui_text_thousands(char *buf, size_t n, unsigned long long v)
 {
+	pthread_once(&tui_text_sep_once, tui_text_sep_find);
+	const char *sep = tui_text_sep;
+	size_t seplen = strlen(sep);
 	char tmp[32];
 	int len = snprintf(tmp, sizeof tmp, "%llu", v);
 	size_t o = 0;
-	for (int i = 0; i < len && o + 2 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
+	for (int i = 0; i < len && o + seplen + 1 < n; i++) {
+		if (i > 0 && (len - i) % 3 == 0) {
+			memcpy(buf + o, sep, seplen);
+			o += seplen;
+		}
 		buf[o++] = tmp[i];
 	}
 	buf[o] = '\0';
+}
+
+void
+tui_text_percent(char *buf, size_t n, double percent)
+{
+	char *s = text_number(percent, 1);
+	snprintf(buf, n, "%5s%%", s);
+	free(s);
 }
 
 void
@@ -212,12 +244,18 @@ tui_text_clock(char *buf, size_t n, double s)
 void
 tui_text_size(char *buf, size_t n, unsigned long long bytes)
 {
-	if (bytes < 1024)
+	static const char *const units[] = { "KB", "MB", "GB" };
+	if (bytes < 1024) {
 		snprintf(buf, n, "%llu B", bytes);
-	else if (bytes < 1024ULL * 1024)
-		snprintf(buf, n, "%.1f KB", (double)bytes / 1024);
-	else if (bytes < 1024ULL * 1024 * 1024)
-		snprintf(buf, n, "%.1f MB", (double)bytes / (1024.0 * 1024));
-	else
-		snprintf(buf, n, "%.1f GB", (double)bytes / (1024.0 * 1024 * 1024));
+		return;
+	}
+	double v = (double)bytes / 1024;
+	int u = 0;
+	while (u < 2 && v >= 1024) {
+		v /= 1024;
+		u++;
+	}
+	char *num = text_number(v, 1); /* "4.2", "4,2" in German */
+	snprintf(buf, n, "%s %s", num, units[u]);
+	free(num);
 }

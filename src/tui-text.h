@@ -37,8 +37,13 @@ char *tui_text_cell(const char *raw, int width, int right);
 /* The ellipsis this terminal can show: "…" in a UTF-8 locale, "~" else. */
 const char *tui_text_ellipsis(void);
 
-/* 1234567 → "1,234,567" into buf. */
+/* 1234567 → "1,234,567" into buf, with the user's separator (LC_NUMERIC
+ * as the environment sets it: "1.234.567" in German), a comma where the
+ * locale has none. */
 void tui_text_thousands(char *buf, size_t n, unsigned long long v);
+
+/* 12.5 → " 12.5%" (" 12,5%" in German): one decimal, five columns. */
+void tui_text_percent(char *buf, size_t n, double percent);
 
 /* A duration in seconds as 1:05 or 1:02:03; "--:--" when negative. */
 void tui_text_clock(char *buf, size_t n, double s);
