@@ -46,8 +46,9 @@ tui_keys Escape
 tui_go "phone region DE"
 tui_keys c
 tui_go "How the rows meet the records stored" 300
-tui_keys Enter
-tui_go "What will happen"
+# c goes on here too, as on Mapping and Preview.
+tui_keys c
+tui_see "What will happen" "c goes on from Duplicates as from the steps before"
 tui_keys Enter
 tui_see "The import has ended" "the import runs to its end" 300
 assert_eq "$(sq "$DB" "SELECT group_concat(phone, ' ') FROM (SELECT phone FROM contacts ORDER BY id)")" \
