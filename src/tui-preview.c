@@ -805,6 +805,37 @@ tui_preview_key(struct screen *s, int action, int key)
 	return 0;
 }
 
+/* When phone numbers fail in the region they are read in but most would
+ * pass in another, says which (a German export read in the US). */
+static void
+tui_preview_suggest_region(struct preview *p)
+{
+	struct tui_wizard *w = &p->t->w;
+	const char *numbers[64];
+	char *own[64];
+	size_t n = 0;
+	for (size_t e = 0; e < p->scan->nerr && n < 64; e++) {
+		struct prow *r = tui_preview_row(p, p->scan->err[e]);
+		for (size_t f = 0; f < w->schema->nfields && n < 64; f++) {
+			int col = w->mapping->column[f];
+			if (w->schema->fields[f].type != FIELD_PHONE || col < 0 ||
+			    (size_t)col >= r->ncells || !r->bad[col])
+				continue;
+			own[n] = xstrdup(r->cells[col]);
+			numbers[n] = own[n];
+			n++;
+		}
+	}
+	const char *now = w->region ? w->region : w->schema->region;
+	const char *guess = n >= 3 ? validate_guess_region(numbers, n, now) : NULL;
+	if (guess != NULL)
+		tui_message(p->t, 0,
+		    _("Most phone numbers with errors are numbers of %s: press r to read them so."),
+		    guess);
+	for (size_t i = 0; i < n; i++)
+		free(own[i]);
+}
+
 static int
 tui_preview_update(struct screen *s)
 {
@@ -819,6 +850,8 @@ tui_preview_update(struct screen *s)
 				tui_message(s->tui, 1, "%s", p->scan->error);
 			else if (p->scan->region_hint)
 				tui_message(s->tui, 1, "%s", p->scan->region_hint);
+			else if (s->tui->w.region == NULL)
+				tui_preview_suggest_region(p);
 			if (p->scan->nerr > 0 && p->scan->err[0] == 0)
 				tui_preview_goto(p, 0, 1);
 			r |= TUI_REDRAW;

@@ -940,6 +940,29 @@ validator_set_invalid_values(struct validator *v, enum invalid_values iv)
 	v->invalid_values = iv;
 }
 
+const char *
+validate_guess_region(const char *const *numbers, size_t n, const char *except)
+{
+	static const char *const regions[] = { "DE", "AT", "CH", "FR", "BE", "ES", "IT", "NL", "GB",
+		"IE", "PT", "PL", "SE", "DK", "NO", "FI", "US", "CA", "AU", "MX", "AR", "BR" };
+	const char *best = NULL;
+	size_t best_valid = 0;
+	char e164[64];
+	for (size_t r = 0; r < sizeof regions / sizeof *regions; r++) {
+		if (except != NULL && strcasecmp(except, regions[r]) == 0)
+			continue;
+		size_t valid = 0;
+		for (size_t i = 0; i < n; i++)
+			if (phone_normalize(numbers[i], regions[r], e164, sizeof e164) == PHONE_OK)
+				valid++;
+		if (valid > best_valid) {
+			best = regions[r];
+			best_valid = valid;
+		}
+	}
+	return n > 0 && best_valid * 2 >= n ? best : NULL;
+}
+
 void
 validator_set_quoted_cells(struct validator *v, int quoted)
 {

@@ -30,6 +30,13 @@ int validate_invalid_values_parse(const char *name);
 struct validator *validator_new(const struct schema *schema, const char *region, char **cause);
 void validator_free(struct validator *v);
 
+/* The phone region, other than except, in which most of the numbers are
+ * valid, when that is at least half of them: a suggestion for a file of
+ * national numbers read in the wrong region. NULL when none is. The
+ * regions tried are those of the countries sluice's users most often
+ * export from. */
+const char *validate_guess_region(const char *const *numbers, size_t n, const char *except);
+
 /* Sets what invalid values cost in validate_row (INVALID_VALUES_SCHEMA
  * until set). */
 void validator_set_invalid_values(struct validator *v, enum invalid_values iv);

@@ -882,6 +882,20 @@ START_TEST(a_rejected_row_drops_no_value_alone)
 }
 END_TEST
 
+/* German mobile numbers without +49 suggest DE (never the region they were
+ * read in); what is no number suggests nothing. */
+START_TEST(guess_region_finds_the_country_of_national_numbers)
+{
+	const char *german[] = { "0151 23456789", "0170 1234567", "0160 9876543", "not a phone" };
+	ck_assert_str_eq(validate_guess_region(german, 4, "US"), "DE");
+	const char *other = validate_guess_region(german, 4, "DE");
+	ck_assert(other == NULL || strcmp(other, "DE") != 0);
+	const char *junk[] = { "abc", "12", "not a phone" };
+	ck_assert_ptr_null(validate_guess_region(junk, 3, "US"));
+	ck_assert_ptr_null(validate_guess_region(NULL, 0, "US"));
+}
+END_TEST
+
 START_TEST(invalid_values_reject_row_rejects_for_any_field)
 {
 	char *values[5];
@@ -1182,6 +1196,7 @@ validate_suite(void)
 	tcase_add_test(tc, row_with_an_invalid_reject_row_value_is_rejected);
 	tcase_add_test(tc, a_rejected_row_drops_no_value_alone);
 	tcase_add_test(tc, invalid_values_reject_row_rejects_for_any_field);
+	tcase_add_test(tc, guess_region_finds_the_country_of_national_numbers);
 	tcase_add_test(tc, row_several_values_in_one_cell_keep_the_first_and_collect_the_rest);
 	tcase_add_test(tc, row_several_columns_feed_a_list_and_an_empty_phone_takes_the_first);
 	tcase_add_test(tc, row_phones_invalid_in_the_region_are_tried_in_the_suggested_one);
