@@ -132,6 +132,8 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 	r->pid = pid;
 	r->fd = pipefd[0];
 	r->id = resume_id;
+	if (resume_id > 0)
+		tui_announce_forget(t, resume_id);
 	r->dry_run = resume_id > 0 ? 0 : t->w.dry_run;
 	/* The preview read every row: the total is known exactly. */
 	r->rows_known = resume_id > 0 ? 0 : t->w.rows_hint;

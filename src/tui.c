@@ -176,6 +176,18 @@ tui_message(struct tui *t, int error, const char *fmt, ...)
 
 /* --- An import that ends ------------------------------------------------------------ */
 
+void
+tui_announce_forget(struct tui *t, int64_t id)
+{
+	for (size_t i = 0; i < t->nannounced; i++)
+		if (t->announced[i] == id) {
+			memmove(t->announced + i, t->announced + i + 1,
+			    (t->nannounced - i - 1) * sizeof *t->announced);
+			t->nannounced--;
+			return;
+		}
+}
+
 int
 tui_announce_end(struct tui *t, int64_t id, enum import_status status)
 {

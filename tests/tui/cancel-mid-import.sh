@@ -46,6 +46,12 @@ tui_keys Home
 tui_keys r
 tui_see "Importing" "r resumes it"
 tui_see "The import has ended" "the resumed import runs to its end" 300
+tui_see "Import $id has ended: completed." "its end is said on one line"
+if tui_screen | tail -n 1 | grep -q "pause\|cancel"; then
+	fail "once ended, pause and cancel are no longer offered" "$(tui_screen | tail -n 1)"
+else
+	pass "once ended, pause and cancel are no longer offered"
+fi
 assert_eq "$(sq "$DB" "SELECT status, total FROM sluice_imports WHERE id = $id")" \
     "completed|200000" "the resumed import covers the whole file"
 invariant_holds "$DB" "every import's counts add up"
