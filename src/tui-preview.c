@@ -807,7 +807,7 @@ tui_preview_key(struct screen *s, int action, int key)
 
 /* When phone numbers fail in the region they are read in but most would
  * pass in another, says which (a German export read in the US). */
-static void
+static int
 tui_preview_suggest_region(struct preview *p)
 {
 	struct tui_wizard *w = &p->t->w;
@@ -834,6 +834,7 @@ tui_preview_suggest_region(struct preview *p)
 		    guess);
 	for (size_t i = 0; i < n; i++)
 		free(own[i]);
+	return guess != NULL;
 }
 
 static int
@@ -848,10 +849,11 @@ tui_preview_update(struct screen *s)
 			s->tui->w.rows_hint = p->scan->nrows;
 			if (p->scan->error)
 				tui_message(s->tui, 1, "%s", p->scan->error);
-			else if (p->scan->region_hint)
+			/* The numbers' own region, with the key that sets it;
+			 * else the headers' language (region_hint). */
+			else if ((s->tui->w.region != NULL || !tui_preview_suggest_region(p)) &&
+			    p->scan->region_hint)
 				tui_message(s->tui, 1, "%s", p->scan->region_hint);
-			else if (s->tui->w.region == NULL)
-				tui_preview_suggest_region(p);
 			if (p->scan->nerr > 0 && p->scan->err[0] == 0)
 				tui_preview_goto(p, 0, 1);
 			r |= TUI_REDRAW;
