@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli-notify.h"
 #include "cli-progress.h"
 #include "engine.h"
 #include "progress-jsonl.h"
@@ -68,6 +69,8 @@ cli_detach(void)
 /* Events of the setup (before engine_start returns: waiting for a locked
  * database) come through the notice hook; later ones from the ring. */
 static enum cli_progress_mode cli_mode;
+/* Who is told how the import went (cli-notify.h). */
+static struct cli_notify cli_notices;
 
 /* A notice for people on stderr, escaped. */
 static void
@@ -143,6 +146,8 @@ static void
 cli_display_snapshot(void *ctx, const struct progress_snapshot *s)
 {
 	struct cli_display *d = ctx;
+	if (cli_notices.n != NULL)
+		notify_progress(cli_notices.n, s);
 	if (d->detached)
 		return;
 	if (d->line)
@@ -273,6 +278,11 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, c
 		json_decref(refusal);
 		return EXIT_USAGE;
 	}
+	if (notify_wanted(&cli_notices.o))
+		cli_notices.n = notify_new(&cli_notices.o, o->db);
+	struct progress_snapshot started;
+	progress_read(engine_progress(e), &started);
+	cli_notify_started(&cli_notices, started.id, o->path);
 	struct cli_display d = {
 		.mode = mode,
 		.line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO),
@@ -302,7 +312,6 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, c
 	} else
 		summary_print(stdout, summary);
 	fflush(stdout);
-	json_decref(summary);
 	if (report != NULL && res.id > 0) {
 		/* The rows are written whatever happens to the report: its
 		 * failure is said, the import's exit code stands. */
@@ -312,6 +321,11 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, c
 			free(why);
 		}
 	}
+	/* The notices, once the report is there to attach; how each went is
+	 * said and journaled, the exit code stands. */
+	if (cli_notices.n != NULL)
+		notify_end(cli_notices.n, summary, report, d.detached ? NULL : stderr);
+	json_decref(summary);
 	engine_result_clear(&res);
 	return rc;
 }
@@ -477,6 +491,9 @@ const struct cli_option cli_import_options[] = {
 	    N_("--statement-timeout SECONDS"),
 	    N_("how long one statement may take on PostgreSQL; no answer\nsoon after: the connection is lost (default: %d; 0: none)"),
 	    ENGINE_DEFAULT_STATEMENT_TIMEOUT_S },
+	CLI_NOTIFY_OPTIONS,
+	{ "detach", no_argument, CLI_NOTIFY_DETACH, N_("--detach"),
+	    N_("start the import in the background, print its id and return"), 0 },
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -495,6 +512,7 @@ const struct cli_option cli_resume_options[] = {
 	{ "reconnect-for", required_argument, OPT_RECONNECT_FOR, NULL, NULL, 0 },
 	{ "connect-timeout", required_argument, OPT_CONNECT_TIMEOUT, NULL, NULL, 0 },
 	{ "statement-timeout", required_argument, OPT_STATEMENT_TIMEOUT, NULL, NULL, 0 },
+	CLI_NOTIFY_OPTIONS,
 	{ "help", no_argument, OPT_HELP, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -550,7 +568,7 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 		return cli_number("--statement-timeout", arg, 0, 86400, &o->statement_timeout_s) != 0 ?
 		    -1 :
 		    1;
-	default: return 0;
+	default: return cli_notify_option(&cli_notices, c, arg);
 	}
 }
 
@@ -569,6 +587,9 @@ cli_import(int argc, char **argv)
 	};
 	int json = 0, c;
 	int mode = CLI_PROGRESS_AUTO;
+	cli_notify_init(&cli_notices);
+	if (cli_config_import_defaults(&cli_notices.settings, &o) != 0)
+		return EXIT_USAGE;
 	opterr = 0;
 	optind = 1;
 	while ((c = cli_getopt(cli_import_options, argc, argv)) != -1) {
@@ -680,6 +701,19 @@ cli_import(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (cli_notify_ready(&cli_notices) != 0)
+		return EXIT_USAGE;
+	if (cli_notices.detach) {
+		if (o.dry_run) {
+			cli_error("usage",
+			    _("sluice import: a dry run is not detached; leave out --detach or --dry-run.\n"));
+			return EXIT_USAGE;
+		}
+		int rc = cli_notify_detach(&cli_notices, o.db, json);
+		if (rc >= 0)
+			return rc;
+		mode = CLI_PROGRESS_NONE;
+	}
 	return cli_run(&o, json, (enum cli_progress_mode)mode, report);
 }
 
@@ -694,6 +728,7 @@ cli_resume(int argc, char **argv)
 		.statement_timeout_s = ENGINE_DEFAULT_STATEMENT_TIMEOUT_S,
 	};
 	int json = 0, mode = CLI_PROGRESS_AUTO, c;
+	cli_notify_init(&cli_notices);
 	opterr = 0;
 	optind = 1;
 	while ((c = cli_getopt(cli_resume_options, argc, argv)) != -1) {
@@ -723,5 +758,7 @@ cli_resume(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.resume_id = id;
+	if (cli_notify_ready(&cli_notices) != 0)
+		return EXIT_USAGE;
 	return cli_run(&o, json, (enum cli_progress_mode)mode, NULL);
 }

@@ -41,6 +41,7 @@ extern const struct cli_option cli_report_options[];
 extern const struct cli_option cli_watch_options[];
 extern const struct cli_option cli_rollback_options[];
 extern const struct cli_option cli_inspect_options[];
+extern const struct cli_option cli_config_options[];
 
 int cli_import(int argc, char **argv);
 int cli_resume(int argc, char **argv);
@@ -50,6 +51,13 @@ int cli_report(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_history(int argc, char **argv);
 int cli_show(int argc, char **argv);
+/* sluice config: the effective settings, where each came from. */
+int cli_config(int argc, char **argv);
+struct settings;
+struct engine_options;
+/* The [import] settings (region, strategy, batch_size, schema) as the
+ * defaults of o; -1 when one cannot be used (said). */
+int cli_config_import_defaults(const struct settings *s, struct engine_options *o);
 /* sluice wizard-import JOB: the wizard's import, run by the wizard in a
  * child process. JOB is a JSON file the wizard wrote (it is removed once
  * read). Progress and events go to standard output as JSON lines;

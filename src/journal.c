@@ -292,6 +292,24 @@ journal_mapping_load(struct journal *j, const char *fingerprint, const char *sch
 }
 
 enum store_status
+journal_notice_claim(struct journal *j, int64_t id, const char *end)
+{
+	return j->ops->notice_claim(j->store, id, end);
+}
+
+enum store_status
+journal_notice_save(struct journal *j, int64_t id, const char *end, const char *outcomes_json)
+{
+	return j->ops->notice_save(j->store, id, end, outcomes_json);
+}
+
+int
+journal_notices(struct journal *j, int64_t id, char ***outcomes_json, size_t *n)
+{
+	return j->ops->notices(j->store, id, outcomes_json, n);
+}
+
+enum store_status
 journal_rolled_back(struct journal *j, int64_t id, enum import_status from, uint64_t deleted,
     uint64_t restored, uint64_t conflicts, int forced)
 {

@@ -102,6 +102,17 @@ enum store_status journal_mapping_save(struct journal *j, const char *fingerprin
 /* The remembered mapping, a new string, or NULL. */
 char *journal_mapping_load(struct journal *j, const char *fingerprint, const char *schema);
 
+/* The notices of import id's ends (notify.h): end names one end (its
+ * status and time). journal_notice_claim makes this process the one that
+ * sends them: STORE_OK, or STORE_ROW when another one claimed that end.
+ * journal_notice_save keeps what was delivered, a JSON array. */
+enum store_status journal_notice_claim(struct journal *j, int64_t id, const char *end);
+enum store_status journal_notice_save(struct journal *j, int64_t id, const char *end,
+    const char *outcomes_json);
+/* Each end's JSON array, oldest first, as new strings (free each and the
+ * array); 0, or -1 when the journal cannot be read. */
+int journal_notices(struct journal *j, int64_t id, char ***outcomes_json, size_t *n);
+
 /* Marks import id, whose status was from, rolled back, with what the
  * rollback did. Inside the rollback's transaction. */
 enum store_status journal_rolled_back(struct journal *j, int64_t id, enum import_status from,

@@ -41,6 +41,13 @@ static const struct cli_command main_commands[] = {
 	    NULL, cli_inspect_options, 0, cli_inspect },
 	{ "rollback", N_("ID --db PATH [--force] [--json]"), NULL, NULL, cli_rollback_options, 0,
 	    cli_rollback },
+	{ "config", N_("[--json]"),
+	    N_("Usage: sluice config [--json]\n"
+	       "Shows the settings sluice works with: from /etc/sluice/sluice.conf, then\n"
+	       "$XDG_CONFIG_HOME/sluice/sluice.conf (~/.config/sluice/sluice.conf), then\n"
+	       "$SLUICE_WEBHOOK_SECRET, each winning over the one before, and where each\n"
+	       "came from. Secrets are masked.\n"),
+	    NULL, cli_config_options, 0, cli_config },
 	/* The wizard's import process (not for people: see cli-wizard-import.c). */
 	{ "wizard-import", NULL, NULL, NULL, NULL, 1, cli_wizard_import },
 	/* In the usage as its last line. */
@@ -195,7 +202,7 @@ main_json_wanted(int argc, char **argv)
 }
 
 /* The most options a command has. */
-#define MAIN_MAX_OPTIONS 32
+#define MAIN_MAX_OPTIONS 64
 
 int
 cli_getopt(const struct cli_option *options, int argc, char **argv)

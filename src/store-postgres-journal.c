@@ -1,5 +1,6 @@
 /* The journal's writes in PostgreSQL: the sluice_* tables (imports, their
- * errors, rejected rows, changes, batches, fixes, remembered mappings) in
+ * errors, rejected rows, changes, batches, fixes, notices, remembered
+ * mappings) in
  * the target database, written on the store's connection in the same
  * transactions as the rows. A batch's errors, rejected rows and changes
  * each go in one statement (arrays unnested on the server). */
@@ -59,7 +60,10 @@ static const char journal_schema[] =
     " PRIMARY KEY (import_id, row_no, column_no));"
     "CREATE TABLE IF NOT EXISTS sluice_mappings ("
     " fingerprint text NOT NULL, schema_name text NOT NULL, mapping text NOT NULL,"
-    " saved_at text NOT NULL, PRIMARY KEY (fingerprint, schema_name));";
+    " saved_at text NOT NULL, PRIMARY KEY (fingerprint, schema_name));"
+    "CREATE TABLE IF NOT EXISTS sluice_import_notices ("
+    " import_id bigint NOT NULL, end_key text NOT NULL, outcomes text NOT NULL,"
+    " sent_at text NOT NULL, PRIMARY KEY (import_id, end_key));";
 
 static const struct {
 	const char *name, *sql;
@@ -110,11 +114,12 @@ store_pg_journal_prepare(struct store *base)
 	    "SELECT count(*) FROM pg_tables"
 	    " WHERE schemaname = current_schema() AND tablename IN ('sluice_imports',"
 	    " 'sluice_import_errors', 'sluice_import_rejects', 'sluice_import_changes',"
-	    " 'sluice_import_batches', 'sluice_import_fixes', 'sluice_mappings')",
+	    " 'sluice_import_batches', 'sluice_import_fixes', 'sluice_mappings',"
+	    " 'sluice_import_notices')",
 	    0, NULL, &ss);
 	if (res == NULL)
 		return ss;
-	int complete = store_pg_int(res, 0, 0) == 7;
+	int complete = store_pg_int(res, 0, 0) == 8;
 	PQclear(res);
 	if (!complete) {
 		/* Two importers creating the journal take turns. */
@@ -449,4 +454,51 @@ store_pg_mapping_load(struct store *base, const char *fingerprint, const char *s
 	    PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
 	PQclear(res);
 	return out;
+}
+
+enum store_status
+store_pg_notice_claim(struct store *base, int64_t id, const char *end)
+{
+	struct journal_nums nums;
+	const char *p[] = { journal_num(&nums, 0, id), end };
+	return journal_update_one((struct store_pg *)base,
+	    "INSERT INTO sluice_import_notices (import_id, end_key, outcomes, sent_at)"
+	    " VALUES ($1, $2, '[]', " STORE_PG_NOW ") ON CONFLICT (import_id, end_key) DO NOTHING",
+	    2, p);
+}
+
+enum store_status
+store_pg_notice_save(struct store *base, int64_t id, const char *end, const char *outcomes_json)
+{
+	struct journal_nums nums;
+	const char *p[] = { journal_num(&nums, 0, id), end, outcomes_json };
+	return journal_run((struct store_pg *)base, NULL,
+	    "INSERT INTO sluice_import_notices (import_id, end_key, outcomes, sent_at)"
+	    " VALUES ($1, $2, $3, " STORE_PG_NOW ") ON CONFLICT (import_id, end_key)"
+	    " DO UPDATE SET outcomes = EXCLUDED.outcomes, sent_at = EXCLUDED.sent_at",
+	    3, p);
+}
+
+int
+store_pg_notices(struct store *base, int64_t id, char ***outcomes_json, size_t *n)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	struct journal_nums nums;
+	*outcomes_json = NULL;
+	*n = 0;
+	int exists = store_pg_table_exists(st, "sluice_import_notices");
+	if (exists != 1)
+		return exists == 0 ? 0 : -1;
+	const char *p[] = { journal_num(&nums, 0, id) };
+	PGresult *res = store_pg_query(st,
+	    "SELECT outcomes FROM sluice_import_notices WHERE import_id = $1 ORDER BY sent_at", 1,
+	    p, NULL);
+	if (res == NULL)
+		return -1;
+	int rows = PQntuples(res);
+	*outcomes_json = xcalloc(rows ? (size_t)rows : 1, sizeof **outcomes_json);
+	for (int i = 0; i < rows; i++)
+		(*outcomes_json)[(*n)++] = xstrdup(PQgetvalue(res, i, 0));
+	PQclear(res);
+	return 0;
 }

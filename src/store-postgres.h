@@ -145,6 +145,10 @@ enum store_status store_pg_journal_fixes(struct store *, int64_t id, const struc
 enum store_status store_pg_mapping_save(struct store *, const char *fingerprint, const char *schema,
     const char *mapping_json);
 char *store_pg_mapping_load(struct store *, const char *fingerprint, const char *schema);
+enum store_status store_pg_notice_claim(struct store *, int64_t id, const char *end);
+enum store_status store_pg_notice_save(struct store *, int64_t id, const char *end,
+    const char *outcomes_json);
+int store_pg_notices(struct store *, int64_t id, char ***outcomes_json, size_t *n);
 
 /* store-postgres-read.c */
 enum store_status store_pg_read_begin(struct store *);

@@ -1,5 +1,6 @@
 /* The journal's writes in SQLite: the sluice_* tables (imports, their
- * errors, rejected rows, changes, batches, fixes, remembered mappings),
+ * errors, rejected rows, changes, batches, fixes, notices, remembered
+ * mappings),
  * written on the store's connection in the same transactions as the rows. */
 #include "config.h"
 
@@ -57,7 +58,10 @@ static const char journal_schema[] =
     " PRIMARY KEY (import_id, row_no, column_no));"
     "CREATE TABLE IF NOT EXISTS sluice_mappings ("
     " fingerprint TEXT NOT NULL, schema_name TEXT NOT NULL, mapping TEXT NOT NULL,"
-    " saved_at TEXT NOT NULL, PRIMARY KEY (fingerprint, schema_name));";
+    " saved_at TEXT NOT NULL, PRIMARY KEY (fingerprint, schema_name));"
+    "CREATE TABLE IF NOT EXISTS sluice_import_notices ("
+    " import_id INTEGER NOT NULL, end_key TEXT NOT NULL, outcomes TEXT NOT NULL,"
+    " sent_at TEXT NOT NULL, PRIMARY KEY (import_id, end_key));";
 
 /* Columns added since the first journal: a journal an older sluice made
  * gets them when missing. The values they hold for its imports are those
@@ -443,4 +447,65 @@ store_sqlite_mapping_load(struct store *base, const char *fingerprint, const cha
 		out = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return out;
+}
+
+enum store_status
+store_sqlite_notice_claim(struct store *base, int64_t id, const char *end)
+{
+	enum store_status ss = STORE_OK;
+	sqlite3_stmt *st = journal_once(base,
+	    "INSERT OR IGNORE INTO sluice_import_notices (import_id, end_key, outcomes, sent_at)"
+	    " VALUES (?1, ?2, '[]', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+	    &ss);
+	if (st == NULL)
+		return ss;
+	sqlite3_bind_int64(st, 1, id);
+	store_sqlite_bind_text(st, 2, end);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_sqlite_fail(base, rc);
+	return sqlite3_changes(store_sqlite_handle(base)) == 1 ? STORE_OK : STORE_ROW;
+}
+
+enum store_status
+store_sqlite_notice_save(struct store *base, int64_t id, const char *end, const char *outcomes_json)
+{
+	enum store_status ss = STORE_OK;
+	sqlite3_stmt *st = journal_once(base,
+	    "INSERT OR REPLACE INTO sluice_import_notices (import_id, end_key, outcomes, sent_at)"
+	    " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+	    &ss);
+	if (st == NULL)
+		return ss;
+	sqlite3_bind_int64(st, 1, id);
+	store_sqlite_bind_text(st, 2, end);
+	store_sqlite_bind_text(st, 3, outcomes_json);
+	ss = journal_step(base, st);
+	sqlite3_finalize(st);
+	return ss;
+}
+
+int
+store_sqlite_notices(struct store *base, int64_t id, char ***outcomes_json, size_t *n)
+{
+	sqlite3_stmt *st;
+	*outcomes_json = NULL;
+	*n = 0;
+	if (!store_sqlite_journal_has(base, "sluice_import_notices", "outcomes"))
+		return 0;
+	if (sqlite3_prepare_v2(store_sqlite_handle(base),
+		"SELECT outcomes FROM sluice_import_notices WHERE import_id = ?1"
+		" ORDER BY sent_at, rowid",
+		-1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		*outcomes_json = xreallocarray(*outcomes_json, *n + 1, sizeof **outcomes_json);
+		(*outcomes_json)[(*n)++] = xstrdup(v != NULL ? v : "[]");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -80,6 +80,10 @@ enum store_status store_sqlite_journal_fixes(struct store *, int64_t id,
 enum store_status store_sqlite_mapping_save(struct store *, const char *fingerprint,
     const char *schema, const char *mapping_json);
 char *store_sqlite_mapping_load(struct store *, const char *fingerprint, const char *schema);
+enum store_status store_sqlite_notice_claim(struct store *, int64_t id, const char *end);
+enum store_status store_sqlite_notice_save(struct store *, int64_t id, const char *end,
+    const char *outcomes_json);
+int store_sqlite_notices(struct store *, int64_t id, char ***outcomes_json, size_t *n);
 
 /* store-sqlite-read.c */
 enum store_status store_sqlite_read_begin(struct store *);

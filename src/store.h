@@ -268,6 +268,16 @@ struct store_ops {
 	enum store_status (*mapping_save)(struct store *, const char *fingerprint,
 	    const char *schema, const char *mapping_json);
 	char *(*mapping_load)(struct store *, const char *fingerprint, const char *schema);
+	/* The notices of an import's ends (notify.h): one row per end, named
+	 * by end. notice_claim inserts it empty: STORE_OK, or STORE_ROW when
+	 * another process claimed that end first; notice_save writes what
+	 * was delivered (a JSON array); notices gives each end's array, in
+	 * the order they were sent, as new strings (0, or -1 on failure; no
+	 * table: none). */
+	enum store_status (*notice_claim)(struct store *, int64_t id, const char *end);
+	enum store_status (
+	    *notice_save)(struct store *, int64_t id, const char *end, const char *outcomes_json);
+	int (*notices)(struct store *, int64_t id, char ***outcomes_json, size_t *n);
 
 	/* Reading. read_begin/read_end hold one snapshot (and no write lock)
 	 * over every read in between. */

@@ -283,6 +283,27 @@ summary_journal_errors(struct journal *j, int64_t id)
 	return arr;
 }
 
+/* What the notices of import id's ends did (notify.h), oldest first: one
+ * array of every delivery's outcome. */
+static json_t *
+summary_journal_notices(struct journal *j, int64_t id)
+{
+	char **ends;
+	size_t n;
+	json_t *all = json_array();
+	if (journal_notices(j, id, &ends, &n) != 0)
+		return all;
+	for (size_t i = 0; i < n; i++) {
+		json_t *arr = json_loads(ends[i], 0, NULL);
+		if (json_is_array(arr))
+			json_array_extend(all, arr);
+		json_decref(arr);
+		free(ends[i]);
+	}
+	free(ends);
+	return all;
+}
+
 json_t *
 summary_from_journal(struct journal *j, int64_t id, const char *db)
 {
@@ -324,6 +345,7 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	json_object_set_new(o, "host", summary_journal_text(row.host));
 	summary_mapping(o, row.mapping);
 	json_object_set_new(o, "last_error", summary_journal_text(row.last_error));
+	json_object_set_new(o, "notices", summary_journal_notices(j, id));
 	store_import_row_clear(&row);
 	return o;
 }
@@ -505,6 +527,29 @@ summary_status_text(const char *status)
 						  status_label(status_parse(status));
 }
 
+/* Who was told what, one line each (the journal's texts are escaped when
+ * written; they are escaped again, as they come from the database). */
+static void
+summary_print_notices(FILE *fp, const json_t *notices)
+{
+	if (json_array_size(notices) == 0)
+		return;
+	fprintf(fp, "%s", _("\nNotices:\n"));
+	size_t i;
+	json_t *o;
+	json_array_foreach(notices, i, o)
+	{
+		char *target = text_escape(summary_str(o, "target"));
+		char *detail = text_escape(summary_str(o, "detail"));
+		int ok = !strcmp(summary_str(o, "outcome"), "delivered");
+		fprintf(fp, "  %-8s %-12s %-10s %s (%s; %s)\n", summary_str(o, "channel"),
+		    summary_str(o, "event"), summary_str(o, "status"), target,
+		    ok ? _("delivered") : _("failed"), detail);
+		free(detail);
+		free(target);
+	}
+}
+
 void
 summary_print(FILE *fp, const json_t *r)
 {
@@ -601,6 +646,7 @@ summary_print(FILE *fp, const json_t *r)
 		    summary_int(r, "total") - left, left, summary_int(r, "id"), esc);
 		free(esc);
 	}
+	summary_print_notices(fp, json_object_get(r, "notices"));
 	json_t *dur = json_object_get(r, "duration_s");
 	if (dur)
 		fprintf(fp, _("\nTook %.2f s, %.0f rows/s.\n"), json_number_value(dur),
