@@ -16,6 +16,7 @@
 #include "cli-progress.h"
 #include "cli.h"
 #include "i18n.h"
+#include "rollback.h"
 #include "store.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -180,4 +181,21 @@ cli_notify_started(struct cli_notify *cn, int64_t id, const char *file)
 	}
 	if (cn->n != NULL)
 		notify_started(cn->n, id, file, NULL);
+}
+
+void
+cli_notify_rolled_back(struct cli_notify *cn, const char *db, int64_t id,
+    const struct rollback_result *res)
+{
+	if (cli_notify_ready(cn) != 0 || cn->o.nwebhooks == 0)
+		return;
+	char *shown = store_target_shown(db);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "id", (json_int_t)id, "status",
+	    status_name(STATUS_ROLLED_BACK), "database", shown, "deleted",
+	    (json_int_t)res->deleted, "restored", (json_int_t)res->restored, "conflicts",
+	    (json_int_t)res->conflicts);
+	free(shown);
+	cn->n = notify_new(&cn->o, db);
+	notify_rolled_back(cn->n, id, o, stderr);
+	json_decref(o);
 }

@@ -79,4 +79,10 @@ int cli_notify_detach(struct cli_notify *cn, const char *db, int json);
  * parent the id and leaves the terminal; then the started event. */
 void cli_notify_started(struct cli_notify *cn, int64_t id, const char *file);
 
+struct rollback_result;
+/* Import id of db was rolled back as res says: the rolled_back event to
+ * the web hooks, how it went said on stderr. */
+void cli_notify_rolled_back(struct cli_notify *cn, const char *db, int64_t id,
+    const struct rollback_result *res);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli-notify.h"
 #include "cli.h"
 #include "i18n.h"
 #include "journal.h"
@@ -20,15 +21,21 @@ const struct cli_option cli_rollback_options[] = {
 	{ "db", required_argument, 'd', NULL, NULL, 0 },
 	{ "force", no_argument, 'f', NULL, NULL, 0 },
 	{ "json", no_argument, 'j', NULL, NULL, 0 },
+	{ "webhook", required_argument, CLI_NOTIFY_WEBHOOK, NULL, NULL, 0 },
 	{ "help", no_argument, 'h', NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
+
+/* Who is told of the rollback: the web hooks of the settings and of
+ * --webhook. */
+static struct cli_notify cli_rollback_notices;
 
 int
 cli_rollback(int argc, char **argv)
 {
 	const char *db = NULL;
 	int force = 0, json = 0, c;
+	cli_notify_init(&cli_rollback_notices);
 	opterr = 0;
 	optind = 1;
 	while ((c = cli_getopt(cli_rollback_options, argc, argv)) != -1) {
@@ -36,6 +43,10 @@ cli_rollback(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'f': force = 1; break;
 		case 'j': json = 1; break;
+		case CLI_NOTIFY_WEBHOOK:
+			if (cli_notify_option(&cli_rollback_notices, c, optarg) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'h': cli_help(argv[0]); return 0;
 		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
 		}
@@ -103,6 +114,8 @@ cli_rollback(int argc, char **argv)
 			    (unsigned long long)res.conflicts);
 		rc = 0;
 	}
+	if (rc == 0)
+		cli_notify_rolled_back(&cli_rollback_notices, db, id, &res);
 	rollback_result_clear(&res);
 	journal_close(j);
 	store_close(st);

@@ -9,6 +9,7 @@
  * pipe: tui-worker.c). */
 #include "config.h"
 
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,15 +17,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli-notify.h"
 #include "cli.h"
 #include "engine.h"
 #include "i18n.h"
 #include "progress-jsonl.h"
 #include "store.h"
+#include "summary.h"
 #include "text.h"
 #include "xmalloc.h"
 
 static volatile sig_atomic_t cli_wizard_cancel, cli_wizard_pause, cli_wizard_resume;
+/* Who the settings say is told how the import went (cli-notify.h). */
+static struct cli_notify cli_wizard_notices;
 
 static void
 cli_wizard_on_signal(int sig)
@@ -79,6 +84,8 @@ cli_wizard_event(void *ctx, const struct progress_event *ev)
 static void
 cli_wizard_snapshot(void *ctx, const struct progress_snapshot *s)
 {
+	if (cli_wizard_notices.n != NULL)
+		notify_progress(cli_wizard_notices.n, s);
 	if (progress_jsonl_filter(ctx, s))
 		progress_jsonl_snapshot(stdout, s);
 }
@@ -173,6 +180,10 @@ cli_wizard_import(int argc, char **argv)
 	struct progress_snapshot snap;
 	progress_read(engine_progress(e), &snap);
 	progress_jsonl_started(stdout, snap.id, o.dry_run);
+	cli_notify_init(&cli_wizard_notices);
+	if (cli_notify_ready(&cli_wizard_notices) == 0 && notify_wanted(&cli_wizard_notices.o))
+		cli_wizard_notices.n = notify_new(&cli_wizard_notices.o, db);
+	cli_notify_started(&cli_wizard_notices, snap.id, o.path);
 	/* Snapshots when they say something new, and once a second anyway:
 	 * the wizard's batch bar moves with them. */
 	struct progress_jsonl_filter filter = { .every_s = 1 };
@@ -187,6 +198,22 @@ cli_wizard_import(int argc, char **argv)
 	struct engine_result res;
 	engine_finish(e, &res);
 	progress_jsonl_result(stdout, res.id, res.status, res.last_error);
+	fflush(stdout);
+	/* The notices go out after the screen has its result, from a
+	 * process of their own, so that the wizard (which waits for this one
+	 * to exit) need not wait for their retries. */
+	if (cli_wizard_notices.n != NULL && fork() == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		json_t *summary = summary_from_result(&res, db);
+		notify_end(cli_wizard_notices.n, summary, NULL, NULL);
+		json_decref(summary);
+		_exit(0);
+	}
+	cli_notify_clear(&cli_wizard_notices);
 	int rc = status_exit_code(res.status);
 	engine_result_clear(&res);
 	free(fx);
