@@ -3,7 +3,8 @@
 (bound to port 0; the port is written to PORTFILE once listening).
 
   notify_receiver.py http DIR PORTFILE FAIL [SECRET]
-      Answers 503 to the first FAIL requests, then 200. Keeps every request
+      Answers 503 to the first FAIL requests, then 200; a path starting
+      with /gone is always answered 404. Keeps every request
       as DIR/NNN.json: {"path", "headers", "body", "answered", "signature_ok"}
       (signature_ok: null without SECRET, else whether X-Sluice-Signature is
       the HMAC-SHA256 of the body under SECRET).
@@ -51,6 +52,8 @@ def http(directory, portfile, fail, secret):
             with lock:
                 state["seen"] += 1
                 code = 503 if state["seen"] <= fail else 200
+                if self.path.startswith("/gone"):
+                    code = 404
             ok = None
             if secret is not None:
                 want = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
