@@ -54,7 +54,8 @@ cli_config(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		cli_error("usage", _("sluice config: it takes no arguments (\"%s\").\n"), argv[optind]);
+		cli_error("usage", _("sluice config: it takes no arguments (\"%s\").\n"),
+		    argv[optind]);
 		return EXIT_USAGE;
 	}
 	struct settings s;
@@ -82,9 +83,9 @@ cli_config(int argc, char **argv)
 			char *esc = text_escape(shown);
 			json_array_append_new(values, json_string(esc));
 			if (!json)
-				printf("%-15s = %-40s ; %s%s%s\n", settings_key((enum setting)k), esc,
-				    cli_config_origin(&s, (enum setting)k), s.v[k].where ? ", " : "",
-				    s.v[k].where ? s.v[k].where : "");
+				printf("%-15s = %-40s ; %s%s%s\n", settings_key((enum setting)k),
+				    esc, cli_config_origin(&s, (enum setting)k),
+				    s.v[k].where ? ", " : "", s.v[k].where ? s.v[k].where : "");
 			free(esc);
 			free(shown);
 		}
@@ -94,7 +95,7 @@ cli_config(int argc, char **argv)
 		char *key = xasprintf("%s.%s", section, settings_key((enum setting)k));
 		json_object_set_new(settings, key,
 		    json_pack("{s:o, s:s, s:s?}", "values", values, "origin",
-			s.v[k].origin == SETTING_UNSET	 ? "unset" :
+			s.v[k].origin == SETTING_UNSET	    ? "unset" :
 			    s.v[k].origin == SETTING_SYSTEM ? "system" :
 			    s.v[k].origin == SETTING_USER   ? "user" :
 			    s.v[k].origin == SETTING_ENV    ? "environment" :
@@ -122,7 +123,8 @@ cli_config_import_defaults(const struct settings *s, struct engine_options *o)
 		int k = store_strategy_parse(v);
 		if (k < 0) {
 			char *esc = text_escape(v);
-			cli_error("usage", _("sluice: strategy (%s) must be skip, update or merge, not \"%s\".\n"),
+			cli_error("usage",
+			    _("sluice: strategy (%s) must be skip, update or merge, not \"%s\".\n"),
 			    s->v[SETTING_STRATEGY].where, esc);
 			free(esc);
 			return -1;

@@ -62,7 +62,8 @@ cli_notify_option(struct cli_notify *cn, int c, const char *arg)
 	case CLI_NOTIFY_WEBHOOK:
 		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
 			cli_error("usage",
-			    _("sluice: --webhook needs an http:// or https:// URL, not \"%s\".\n"), arg);
+			    _("sluice: --webhook needs an http:// or https:// URL, not \"%s\".\n"),
+			    arg);
 			return -1;
 		}
 		settings_set(&cn->settings, SETTING_WEBHOOK, arg);
@@ -128,8 +129,8 @@ cli_notify_detach(struct cli_notify *cn, const char *db, int json)
 	char buf[32];
 	size_t len = 0;
 	ssize_t r;
-	while (len < sizeof buf - 1 && ((r = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0 ||
-					   (r < 0 && errno == EINTR)))
+	while (len < sizeof buf - 1 &&
+	    ((r = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0 || (r < 0 && errno == EINTR)))
 		if (r > 0)
 			len += (size_t)r;
 	close(fds[0]);
@@ -191,9 +192,8 @@ cli_notify_rolled_back(struct cli_notify *cn, const char *db, int64_t id,
 		return;
 	char *shown = store_target_shown(db);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "id", (json_int_t)id, "status",
-	    status_name(STATUS_ROLLED_BACK), "database", shown, "deleted",
-	    (json_int_t)res->deleted, "restored", (json_int_t)res->restored, "conflicts",
-	    (json_int_t)res->conflicts);
+	    status_name(STATUS_ROLLED_BACK), "database", shown, "deleted", (json_int_t)res->deleted,
+	    "restored", (json_int_t)res->restored, "conflicts", (json_int_t)res->conflicts);
 	free(shown);
 	cn->n = notify_new(&cn->o, db);
 	notify_rolled_back(cn->n, id, o, stderr);

@@ -24,29 +24,31 @@ enum {
 
 /* The entries of struct cli_option for them (cli.h), in the usage's
  * order. */
-#define CLI_NOTIFY_OPTIONS                                                                         \
-	{ "webhook", required_argument, CLI_NOTIFY_WEBHOOK, N_("--webhook URL"),                   \
-	    N_("post JSON events (started, progress, finished) to URL;\nrepeatable; signed with " \
-	       "$SLUICE_WEBHOOK_SECRET"),                                                         \
-	    0 },                                                                                   \
-	    { "webhook-interval", required_argument, CLI_NOTIFY_WEBHOOK_INTERVAL,                  \
-		N_("--webhook-interval D"),                                                        \
-		N_("at most one progress event per D (default: %d s)"),                            \
-		NOTIFY_DEFAULT_INTERVAL_S },                                                       \
-	    { "notify-email", required_argument, CLI_NOTIFY_EMAIL, N_("--notify-email ADDRESS"),  \
-		N_("mail ADDRESS when the import ends; repeatable"), 0 },                          \
-	    { "smtp", required_argument, CLI_NOTIFY_SMTP, N_("--smtp URL"),                        \
-		N_("send mail through smtp://host:port or smtps://\n(default: the local sendmail)"), \
-		0 },                                                                               \
-	    { "mail-from", required_argument, CLI_NOTIFY_MAIL_FROM, N_("--mail-from ADDRESS"),     \
-		N_("the mail's sender (default: sluice@ and the host's name)"), 0 },               \
-	    { "attach-report", no_argument, CLI_NOTIFY_ATTACH_REPORT, N_("--attach-report"),       \
-		N_("attach the --report file to the mail"), 0 },                                   \
-	    { "after-import", required_argument, CLI_NOTIFY_AFTER_IMPORT, N_("--after-import CMD"), \
-		N_("run CMD with /bin/sh -c when the import ends"), 0 },                           \
-	    { "after-import-timeout", required_argument, CLI_NOTIFY_AFTER_IMPORT_TIMEOUT,          \
-		N_("--after-import-timeout D"),                                                    \
-		N_("stop the command after D (default: %d s)"), NOTIFY_DEFAULT_HOOK_TIMEOUT_S }
+#define CLI_NOTIFY_OPTIONS                                                                               \
+	{ "webhook", required_argument, CLI_NOTIFY_WEBHOOK, N_("--webhook URL"),                         \
+		N_("post JSON events (started, progress, finished) to URL;\nrepeatable; signed with "    \
+		   "$SLUICE_WEBHOOK_SECRET"),                                                            \
+		0 },                                                                                     \
+	    { "webhook-interval", required_argument, CLI_NOTIFY_WEBHOOK_INTERVAL,                        \
+		    N_("--webhook-interval D"),                                                          \
+		    N_("at most one progress event per D (default: %d s)"),                              \
+		    NOTIFY_DEFAULT_INTERVAL_S },                                                         \
+	    { "notify-email", required_argument, CLI_NOTIFY_EMAIL, N_("--notify-email ADDRESS"),         \
+		    N_("mail ADDRESS when the import ends; repeatable"), 0 },                            \
+	    { "smtp", required_argument, CLI_NOTIFY_SMTP, N_("--smtp URL"),                              \
+		    N_("send mail through smtp://host:port or smtps://\n(default: the local sendmail)"), \
+		    0 },                                                                                 \
+	    { "mail-from", required_argument, CLI_NOTIFY_MAIL_FROM, N_("--mail-from ADDRESS"),           \
+		    N_("the mail's sender (default: sluice@ and the host's name)"), 0 },                 \
+	    { "attach-report", no_argument, CLI_NOTIFY_ATTACH_REPORT, N_("--attach-report"),             \
+		    N_("attach the --report file to the mail"), 0 },                                     \
+	    { "after-import", required_argument, CLI_NOTIFY_AFTER_IMPORT, N_("--after-import CMD"),      \
+		    N_("run CMD with /bin/sh -c when the import ends"), 0 },                             \
+	{                                                                                                \
+		"after-import-timeout", required_argument, CLI_NOTIFY_AFTER_IMPORT_TIMEOUT,              \
+		    N_("--after-import-timeout D"),                                                      \
+		    N_("stop the command after D (default: %d s)"), NOTIFY_DEFAULT_HOOK_TIMEOUT_S        \
+	}
 
 /* What the notices of one run need. */
 struct cli_notify {

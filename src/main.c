@@ -117,6 +117,9 @@ cli_usage(FILE *fp)
 		"2 usage error or unreadable input (nothing written), 3 failed or interrupted\n"
 		"(sluice resume continues it), 130 cancelled.\n"),
 	    fp);
+	fputs(_("A notice that fails (web hook, e-mail, after-import command) is said on\n"
+		"standard error and journaled (sluice show); it never changes the exit status.\n"),
+	    fp);
 }
 
 void

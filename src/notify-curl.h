@@ -10,8 +10,8 @@
  * the extra headers ("Name: value"). 0 when the server answered, its HTTP
  * status in *status; -1 when it did not (no connection, timeout), with
  * a sentence in *cause (new). Takes at most timeout_s seconds. */
-int notify_curl_post(const char *url, const char *const *headers, size_t nheaders,
-    const char *body, long timeout_s, long *status, char **cause);
+int notify_curl_post(const char *url, const char *const *headers, size_t nheaders, const char *body,
+    long timeout_s, long *status, char **cause);
 
 /* Sends message (a whole RFC 5322 message, CRLF lines) from from to the
  * n addresses rcpts through the server of url (smtp:// with STARTTLS when

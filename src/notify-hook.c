@@ -37,8 +37,8 @@ static char *
 notify_hook_report(const json_t *summary)
 {
 	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/sluice-report-XXXXXX.json",
-	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	char *path =
+	    xasprintf("%s/sluice-report-XXXXXX.json", dir != NULL && *dir != '\0' ? dir : "/tmp");
 	int fd = mkstemps(path, 5);
 	if (fd < 0) {
 		free(path);
@@ -55,8 +55,7 @@ notify_hook_report(const json_t *summary)
 }
 
 static void
-notify_hook_child(const char *cmd, int out, const json_t *summary, const char *db,
-    const char *report)
+notify_hook_child(const char *cmd, int out, const json_t *summary, const char *db, const char *report)
 {
 	setpgid(0, 0);
 	int null = open("/dev/null", O_RDONLY);

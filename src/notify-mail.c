@@ -125,11 +125,11 @@ notify_mail_subject(const json_t *s)
 	}
 	char *subject;
 	if (*counts)
-		subject = xasprintf(_("sluice: import %lld of %s %s (%s)"), notify_mail_int(s, "id"),
-		    esc, status, counts);
+		subject = xasprintf(_("sluice: import %lld of %s %s (%s)"),
+		    notify_mail_int(s, "id"), esc, status, counts);
 	else
-		subject = xasprintf(_("sluice: import %lld of %s %s"), notify_mail_int(s, "id"), esc,
-		    status);
+		subject = xasprintf(_("sluice: import %lld of %s %s"), notify_mail_int(s, "id"),
+		    esc, status);
 	free(counts);
 	free(esc);
 	return subject;
@@ -235,8 +235,9 @@ notify_mail_message(const char *from, const char *const *to, size_t n, const jso
 		    "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
 		    "This is a MIME message.\r\n--%s\r\n",
 		    boundary, boundary);
-	fprintf(fp, "Content-Type: text/plain; charset=UTF-8\r\n"
-		    "Content-Transfer-Encoding: base64\r\n\r\n");
+	fprintf(fp,
+	    "Content-Type: text/plain; charset=UTF-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
 	char *text = notify_mail_text(summary);
 	size_t ntext;
 	char *crlf = notify_mail_crlf(text, &ntext);
@@ -250,8 +251,9 @@ notify_mail_message(const char *from, const char *const *to, size_t n, const jso
 		    "application/pdf" :
 		    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 		/* The name as RFC 2231 writes any bytes: percent-encoded UTF-8. */
-		fprintf(fp, "--%s\r\nContent-Type: %s\r\nContent-Transfer-Encoding: base64\r\n"
-			    "Content-Disposition: attachment; filename*=UTF-8''",
+		fprintf(fp,
+		    "--%s\r\nContent-Type: %s\r\nContent-Transfer-Encoding: base64\r\n"
+		    "Content-Disposition: attachment; filename*=UTF-8''",
 		    boundary, type);
 		for (const unsigned char *p = (const unsigned char *)base; *p; p++)
 			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -287,7 +289,8 @@ notify_mail_sendmail(const char *from, const char *const *to, size_t n, const ch
 			dup2(null, STDOUT_FILENO);
 		signal(SIGPIPE, SIG_DFL);
 		const char *path = getenv("PATH");
-		char *full = xasprintf("%s:/usr/sbin:/usr/lib", path != NULL ? path : "/usr/bin:/bin");
+		char *full =
+		    xasprintf("%s:/usr/sbin:/usr/lib", path != NULL ? path : "/usr/bin:/bin");
 		setenv("PATH", full, 1);
 		const char **argv = xcalloc(n + 6, sizeof *argv);
 		size_t k = 0;
@@ -325,7 +328,8 @@ notify_mail_sendmail(const char *from, const char *const *to, size_t n, const ch
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !werr)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		*cause = xstrdup(_("there is no sendmail on this machine; set an SMTP server with --smtp"));
+		*cause = xstrdup(
+		    _("there is no sendmail on this machine; set an SMTP server with --smtp"));
 	else
 		*cause = xasprintf(_("sendmail failed (exit status %d)"),
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -340,7 +344,8 @@ notify_mail_send(const char *smtp, const char *from, const char *const *to, size
 	int sent = 0;
 	char *message = notify_mail_message(from, to, n, summary, attach, &cause);
 	if (message != NULL && smtp != NULL) {
-		sent = notify_curl_smtp(smtp, from, to, n, message, NOTIFY_MAIL_TIMEOUT_S, &cause) == 0;
+		sent =
+		    notify_curl_smtp(smtp, from, to, n, message, NOTIFY_MAIL_TIMEOUT_S, &cause) == 0;
 	} else if (message != NULL)
 		sent = notify_mail_sendmail(from, to, n, message, &cause) == 0;
 	free(message);

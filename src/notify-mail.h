@@ -10,8 +10,8 @@
  * describes (what --json prints), with the file attach attached when not
  * NULL; CRLF line ends. New; NULL with a sentence in *cause when attach
  * cannot be read. */
-char *notify_mail_message(const char *from, const char *const *to, size_t n,
-    const json_t *summary, const char *attach, char **cause);
+char *notify_mail_message(const char *from, const char *const *to, size_t n, const json_t *summary,
+    const char *attach, char **cause);
 
 /* The sender when none is set: sluice@ and the host's name. New. */
 char *notify_mail_default_from(void);

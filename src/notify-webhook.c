@@ -84,8 +84,7 @@ notify_webhook_now(char *buf, size_t n)
 }
 
 json_t *
-notify_webhook_send(const char *url, const char *secret, const char *event, json_t *import,
-    int retry)
+notify_webhook_send(const char *url, const char *secret, const char *event, json_t *import, int retry)
 {
 	char delivery[33], sent_at[32], sig[65];
 	notify_webhook_id(delivery);

@@ -13,8 +13,8 @@
  * tests). Returns what happened, a new object: {"channel": "webhook",
  * "target", "event", "delivery", "attempts", "outcome": "delivered" or
  * "failed", "detail"}. */
-json_t *notify_webhook_send(const char *url, const char *secret, const char *event,
-    json_t *import, int retry);
+json_t *notify_webhook_send(const char *url, const char *secret, const char *event, json_t *import,
+    int retry);
 
 /* The hex HMAC-SHA256 of body under key, into hex (65 bytes). */
 void notify_webhook_sign(const char *key, const char *body, char hex[65]);

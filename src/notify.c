@@ -279,8 +279,8 @@ notify_end(struct notify *n, const json_t *summary, const char *report, FILE *sa
 	json_t *outcomes = json_deep_copy(n->outcomes);
 	json_array_clear(n->outcomes);
 	if (n->o.after_import != NULL) {
-		json_t *o = notify_hook_run(n->o.after_import, n->o.after_import_timeout_s, summary,
-		    n->db);
+		json_t *o =
+		    notify_hook_run(n->o.after_import, n->o.after_import_timeout_s, summary, n->db);
 		failed += strcmp(json_string_value(json_object_get(o, "outcome")), "delivered") != 0;
 		notify_say(say, o);
 		json_array_append_new(outcomes, o);
@@ -295,8 +295,8 @@ notify_end(struct notify *n, const json_t *summary, const char *report, FILE *sa
 	}
 	size_t i;
 	json_t *o;
-	json_array_foreach (outcomes, i, o)
-		json_object_set_new(o, "status", json_string(status != NULL ? status : ""));
+	json_array_foreach(outcomes, i, o)
+	    json_object_set_new(o, "status", json_string(status != NULL ? status : ""));
 	notify_keep(j, id, end, outcomes, say);
 	json_decref(outcomes);
 	free(end);
@@ -316,8 +316,8 @@ notify_rolled_back(struct notify *n, int64_t id, const json_t *rollback, FILE *s
 	int failed = notify_hooks(n, "rolled_back", (json_t *)rollback, outcomes, say);
 	size_t i;
 	json_t *o;
-	json_array_foreach (outcomes, i, o)
-		json_object_set_new(o, "status", json_string(status_name(STATUS_ROLLED_BACK)));
+	json_array_foreach(outcomes, i, o)
+	    json_object_set_new(o, "status", json_string(status_name(STATUS_ROLLED_BACK)));
 	struct store *st = NULL;
 	struct journal *j = notify_journal(n, &st);
 	char *end = xasprintf("%s", status_name(STATUS_ROLLED_BACK));

@@ -180,7 +180,8 @@ settings_handler(void *ctx, const char *section, const char *name, const char *v
 	}
 	esc = text_escape(name);
 	sec = text_escape(section);
-	fprintf(stderr, _("sluice: %s, line %d: there is no setting \"%s\" in [%s]; it is left out.\n"),
+	fprintf(stderr,
+	    _("sluice: %s, line %d: there is no setting \"%s\" in [%s]; it is left out.\n"),
 	    r->path, line, esc, sec);
 	free(sec);
 	free(esc);
@@ -194,8 +195,8 @@ settings_read(struct settings *s, const char *path, enum setting_origin origin)
 	FILE *fp = fopen(path, "r");
 	if (fp == NULL) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			fprintf(stderr, _("sluice: the settings file %s cannot be read: %s.\n"), path,
-			    strerror(errno));
+			fprintf(stderr, _("sluice: the settings file %s cannot be read: %s.\n"),
+			    path, strerror(errno));
 		return;
 	}
 	struct settings_reader r = { .s = s, .fp = fp, .path = path, .origin = origin };
