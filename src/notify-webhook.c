@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "notify-curl.h"
 #include "notify-webhook.h"
+#include "settings.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -127,7 +128,9 @@ notify_webhook_send(const char *url, const char *secret, const char *event, json
 	for (size_t i = 0; i < nheaders; i++)
 		free(headers[i]);
 	free(body);
-	char *shown = text_escape(url);
+	/* A password in the URL is not kept, nor said. */
+	char *masked = settings_shown(SETTING_WEBHOOK, url), *shown = text_escape(masked);
+	free(masked);
 	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "channel", "webhook",
 	    "target", shown, "event", event, "delivery", delivery, "attempts", (int)attempts,
 	    "outcome", delivered ? "delivered" : "failed", "detail", detail);

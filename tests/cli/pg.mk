@@ -11,7 +11,8 @@ PG_TESTS = \
 	tests/cli/pg-vcard-and-added-columns.sh \
 	tests/cli/pg-unsuitable-table-is-refused-before-any-write.sh \
 	tests/cli/pg-terminate-at-every-step-is-exact.sh \
-	tests/cli/pg-proxy-cut-or-stalled-is-survived.sh
+	tests/cli/pg-proxy-cut-or-stalled-is-survived.sh \
+	tests/cli/pg-notices-journaled.sh
 
 TESTS += $(PG_TESTS)
 EXTRA_DIST += $(PG_TESTS) tests/cli/pg-lib.sh tests/cli/pg-proxy.py

@@ -1240,6 +1240,34 @@ START_TEST(journal_remembers_mappings)
 }
 END_TEST
 
+START_TEST(journal_tells_each_end_of_an_import_once)
+{
+	struct journal *j = journal_open(store);
+	ck_assert_int_eq(journal_prepare(j), STORE_OK);
+	char **ends;
+	size_t n;
+	ck_assert_int_eq(journal_notices(j, 7, &ends, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	/* The first process to claim an end tells it; a second one does not. */
+	ck_assert_int_eq(journal_notice_claim(j, 7, "interrupted 2026-11-30T21:10:39Z"), STORE_OK);
+	ck_assert_int_eq(journal_notice_claim(j, 7, "interrupted 2026-11-30T21:10:39Z"), STORE_ROW);
+	ck_assert_int_eq(journal_notice_save(j, 7, "interrupted 2026-11-30T21:10:39Z", "[1]"),
+	    STORE_OK);
+	/* The next end (a resume) is another. */
+	ck_assert_int_eq(journal_notice_claim(j, 7, "completed 2026-11-30T22:00:00Z"), STORE_OK);
+	ck_assert_int_eq(journal_notice_save(j, 7, "completed 2026-11-30T22:00:00Z", "[2]"),
+	    STORE_OK);
+	ck_assert_int_eq(journal_notices(j, 7, &ends, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(ends[0], "[1]");
+	ck_assert_str_eq(ends[1], "[2]");
+	for (size_t i = 0; i < n; i++)
+		free(ends[i]);
+	free(ends);
+	journal_close(j);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1284,6 +1312,7 @@ store_suite(void)
 	tcase_add_test(tc, journal_keeps_values_dropped_and_how_invalid_values_cost);
 	tcase_add_test(tc, journal_an_older_sluice_made_reads_then_gains_the_new_columns);
 	tcase_add_test(tc, journal_remembers_mappings);
+	tcase_add_test(tc, journal_tells_each_end_of_an_import_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
