@@ -59,7 +59,7 @@ cli_config(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct settings s;
-	settings_load(&s);
+	settings_load(&s, stderr);
 	json_t *o = json_object(), *files = json_array();
 	for (int i = 0; i < 2; i++)
 		if (s.path[i] != NULL)

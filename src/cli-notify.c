@@ -25,7 +25,7 @@ void
 cli_notify_init(struct cli_notify *cn)
 {
 	memset(cn, 0, sizeof *cn);
-	settings_load(&cn->settings);
+	settings_load(&cn->settings, stderr);
 	cn->interval_s = cn->timeout_s = -1;
 	cn->detach_fd = -1;
 }

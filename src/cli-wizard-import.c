@@ -180,8 +180,20 @@ cli_wizard_import(int argc, char **argv)
 	struct progress_snapshot snap;
 	progress_read(engine_progress(e), &snap);
 	progress_jsonl_started(stdout, snap.id, o.dry_run);
+	/* The settings' notices, as the Confirm screen changed them for this
+	 * import (tui-notify.c). */
 	cli_notify_init(&cli_wizard_notices);
-	if (cli_notify_ready(&cli_wizard_notices) == 0 && notify_wanted(&cli_wizard_notices.o))
+	json_t *told = json_object_get(job, "notify");
+	json_t *emails = json_object_get(told, "emails");
+	if (json_is_array(emails)) {
+		settings_unset(&cli_wizard_notices.settings, SETTING_EMAIL);
+		size_t i;
+		json_t *a;
+		json_array_foreach(emails, i, a) if (json_is_string(a))
+		    settings_set(&cli_wizard_notices.settings, SETTING_EMAIL, json_string_value(a));
+	}
+	if (!json_is_true(json_object_get(told, "off")) &&
+	    cli_notify_ready(&cli_wizard_notices) == 0 && notify_wanted(&cli_wizard_notices.o))
 		cli_wizard_notices.n = notify_new(&cli_wizard_notices.o, db);
 	cli_notify_started(&cli_wizard_notices, snap.id, o.path);
 	/* Snapshots when they say something new, and once a second anyway:

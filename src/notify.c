@@ -31,6 +31,17 @@ struct notify {
 };
 
 int
+notify_address_ok(const char *a)
+{
+	if (strchr(a, '@') == NULL || a[0] == '-')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || strchr("<>,;\"()", *p))
+			return 0;
+	return 1;
+}
+
+int
 notify_options_from_settings(struct notify_options *o, const struct settings *s)
 {
 	memset(o, 0, sizeof *o);
@@ -58,11 +69,7 @@ notify_options_from_settings(struct notify_options *o, const struct settings *s)
 	for (size_t l = 0; l < 2; l++)
 		for (size_t i = 0; i < counts[l]; i++) {
 			const char *a = lists[l][i];
-			int bad = strchr(a, '@') == NULL || a[0] == '-';
-			for (const unsigned char *p = (const unsigned char *)a; *p; p++)
-				if (*p <= ' ' || *p == 0x7f || strchr("<>,;\"()", *p))
-					bad = 1;
-			if (bad) {
+			if (!notify_address_ok(a)) {
 				char *esc = text_escape(a);
 				fprintf(stderr, _("sluice: \"%s\" is no e-mail address.\n"), esc);
 				free(esc);

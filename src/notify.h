@@ -35,6 +35,10 @@ struct notify_options {
  * a value cannot be used (attach_report that is no yes or no). */
 int notify_options_from_settings(struct notify_options *o, const struct settings *s);
 
+/* Whether a is an e-mail address sluice writes into a mail's headers: an
+ * @, no space, control character or <>,;"(). */
+int notify_address_ok(const char *a);
+
 /* Whether anyone is to be told anything. */
 int notify_wanted(const struct notify_options *o);
 

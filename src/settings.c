@@ -92,6 +92,12 @@ settings_set(struct settings *s, enum setting k, const char *value)
 	settings_put(s, k, value, SETTING_COMMAND, _("command line"));
 }
 
+void
+settings_unset(struct settings *s, enum setting k)
+{
+	settings_drop(s, k);
+}
+
 int
 settings_bool(const char *v)
 {
@@ -145,7 +151,7 @@ settings_holds_secret(enum setting k, const char *v)
 
 struct settings_reader {
 	struct settings *s;
-	FILE *fp;
+	FILE *fp, *warn;
 	const char *path;
 	int line; /* of the last line read */
 	enum setting_origin origin;
@@ -178,9 +184,11 @@ settings_handler(void *ctx, const char *section, const char *name, const char *v
 		r->secret |= settings_holds_secret((enum setting)k, value);
 		return 1;
 	}
+	if (r->warn == NULL)
+		return 1;
 	esc = text_escape(name);
 	sec = text_escape(section);
-	fprintf(stderr,
+	fprintf(r->warn,
 	    _("sluice: %s, line %d: there is no setting \"%s\" in [%s]; it is left out.\n"),
 	    r->path, line, esc, sec);
 	free(sec);
@@ -190,31 +198,32 @@ settings_handler(void *ctx, const char *section, const char *name, const char *v
 
 /* Reads one file; a missing one is no error. */
 static void
-settings_read(struct settings *s, const char *path, enum setting_origin origin)
+settings_read(struct settings *s, const char *path, enum setting_origin origin, FILE *warn)
 {
 	FILE *fp = fopen(path, "r");
 	if (fp == NULL) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			fprintf(stderr, _("sluice: the settings file %s cannot be read: %s.\n"),
-			    path, strerror(errno));
+		if (warn != NULL && errno != ENOENT && errno != ENOTDIR)
+			fprintf(warn, _("sluice: the settings file %s cannot be read: %s.\n"), path,
+			    strerror(errno));
 		return;
 	}
-	struct settings_reader r = { .s = s, .fp = fp, .path = path, .origin = origin };
+	struct settings_reader r = { .s = s, .fp = fp, .warn = warn, .path = path, .origin = origin };
 	int bad = ini_parse_stream(settings_read_line, &r, settings_handler, &r);
-	if (bad > 0)
-		fprintf(stderr,
+	if (warn != NULL && bad > 0)
+		fprintf(warn,
 		    _("sluice: %s, line %d: this is no \"key = value\" line nor a [section]; it is left out.\n"),
 		    path, bad);
 	struct stat sb;
-	if (r.secret && fstat(fileno(fp), &sb) == 0 && (sb.st_mode & (S_IRGRP | S_IROTH)))
-		fprintf(stderr,
+	if (warn != NULL && r.secret && fstat(fileno(fp), &sb) == 0 &&
+	    (sb.st_mode & (S_IRGRP | S_IROTH)))
+		fprintf(warn,
 		    _("sluice: warning: %s holds a secret but others may read it; chmod 600 it.\n"),
 		    path);
 	fclose(fp);
 }
 
 void
-settings_load(struct settings *s)
+settings_load(struct settings *s, FILE *warn)
 {
 	memset(s, 0, sizeof *s);
 	const char *sys = getenv("SLUICE_SYSTEM_CONFIG");
@@ -224,9 +233,9 @@ settings_load(struct settings *s)
 		s->path[1] = xasprintf("%s/sluice/sluice.conf", xdg);
 	else if (home != NULL && *home != '\0')
 		s->path[1] = xasprintf("%s/.config/sluice/sluice.conf", home);
-	settings_read(s, s->path[0], SETTING_SYSTEM);
+	settings_read(s, s->path[0], SETTING_SYSTEM, warn);
 	if (s->path[1] != NULL)
-		settings_read(s, s->path[1], SETTING_USER);
+		settings_read(s, s->path[1], SETTING_USER, warn);
 	const char *secret = getenv("SLUICE_WEBHOOK_SECRET");
 	if (secret != NULL && *secret != '\0')
 		settings_put(s, SETTING_WEBHOOK_SECRET, secret, SETTING_ENV, "SLUICE_WEBHOOK_SECRET");

@@ -6,6 +6,7 @@
 #define SLUICE_SETTINGS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Every setting, by section: [notify], then [import]. */
 enum setting {
@@ -44,10 +45,10 @@ struct settings {
 
 /* Reads both files (a missing file is no error), then
  * SLUICE_WEBHOOK_SECRET. What is wrong with a file (unreadable, a line it
- * cannot read, an unknown key, a secret others may read) is said on stderr
- * and the rest is kept. The system's file is $SLUICE_SYSTEM_CONFIG when
- * set, for tests. */
-void settings_load(struct settings *s);
+ * cannot read, an unknown key, a secret others may read) is said on warn
+ * (NULL: not said) and the rest is kept. The system's file is
+ * $SLUICE_SYSTEM_CONFIG when set, for tests. */
+void settings_load(struct settings *s, FILE *warn);
 void settings_clear(struct settings *s);
 
 /* The setting's section and key ("notify", "webhook"). */
@@ -62,6 +63,9 @@ const char *settings_get(const struct settings *s, enum setting k);
 /* A value from the command line: the first replaces what the files said,
  * the next ones add to a list. */
 void settings_set(struct settings *s, enum setting k, const char *value);
+
+/* Unsets k, as the command line may (no one to mail for this import). */
+void settings_unset(struct settings *s, enum setting k);
 
 /* Whether a value says yes (1, yes, true, on); -1 when it is no boolean. */
 int settings_bool(const char *v);

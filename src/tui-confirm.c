@@ -1,5 +1,5 @@
 /* Confirm: what the import will do — file, target, mapping, fixes,
- * strategy, batch size, dry run — and Enter starts it. */
+ * strategy, batch size, dry run, who is told — and Enter starts it. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -16,6 +16,8 @@ enum {
 	CONFIRM_DRY,
 	CONFIRM_BATCH,
 	CONFIRM_STRATEGY,
+	CONFIRM_NOTIFY,
+	CONFIRM_MAIL,
 };
 
 static const struct tui_key confirm_keys[] = {
@@ -25,6 +27,9 @@ static const struct tui_key confirm_keys[] = {
 	{ 'b', CONFIRM_BATCH, N_("batch size"), N_("Change the number of rows per transaction.") },
 	{ 's', CONFIRM_STRATEGY, N_("strategy"),
 	    N_("Change what happens to rows that match a stored record.") },
+	{ 'n', CONFIRM_NOTIFY, N_("notices"),
+	    N_("Turn this import's notices (web hooks, mail, command) off or on.") },
+	{ 'm', CONFIRM_MAIL, N_("mail"), N_("Change whom to mail when this import ends.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the duplicates.") },
 	TUI_KEYS_COMMON,
 };
@@ -86,6 +91,8 @@ tui_confirm_key(struct screen *s, int action, int key)
 	struct tui_wizard *w = &t->w;
 	switch (action) {
 	case CONFIRM_DRY: w->dry_run = !w->dry_run; return TUI_HANDLED | TUI_REDRAW;
+	case CONFIRM_NOTIFY: tui_notify_toggle(&w->notify); return TUI_HANDLED | TUI_REDRAW;
+	case CONFIRM_MAIL: tui_notify_ask_mail(t); return TUI_HANDLED | TUI_REDRAW;
 	case CONFIRM_STRATEGY:
 		w->strategy = w->strategy == STRATEGY_UPDATE ? STRATEGY_MERGE :
 		    w->strategy == STRATEGY_MERGE	     ? STRATEGY_SKIP :
@@ -178,6 +185,9 @@ tui_confirm_draw(struct screen *s, int full)
 	tui_confirm_line(t, &y, _("Dry run"),
 	    w->dry_run ? _("on: everything is checked and counted, nothing is kept.") :
 			 _("off: the rows are written."));
+	v = tui_notify_describe(&w->notify);
+	tui_confirm_line(t, &y, _("Told"), v);
+	free(v);
 	struct tui_check *c = &w->check;
 	if (c->finished && c->generation == w->generation) {
 		char a[32], b[32], d[32];

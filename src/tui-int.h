@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "mapping.h"
 #include "schema.h"
+#include "settings.h"
 
 /* What a key handler (or an update) changed, as bits. Handlers never draw;
  * the loop draws once per turn what these say. */
@@ -175,6 +176,15 @@ struct tui_run {
 };
 
 /* What the wizard has chosen so far. */
+/* Who is told when the wizard's import ends (tui-notify.c): the
+ * settings' notices, turned off or mailed elsewhere for this import. */
+struct tui_notify {
+	struct settings settings;
+	int loaded;   /* settings read */
+	int off;      /* no notices for this import */
+	char *emails; /* "a@x, b@y" for this import; "": no one; NULL: the settings' */
+};
+
 struct tui_wizard {
 	char *db;
 	char *file;
@@ -200,6 +210,7 @@ struct tui_wizard {
 	struct tui_check check;
 	struct tui_run *run;
 	uint64_t rows_hint; /* rows of the file, once the preview read them */
+	struct tui_notify notify;
 };
 
 struct tui {
@@ -258,6 +269,18 @@ void tui_ask(struct tui *t, const char *title, const char *text, const struct tu
 void tui_tell(struct tui *t, const char *title, const char *text);
 /* A line to edit, starting with initial; done gets the text, or NULL for
  * Esc. */
+/* Who will be told, a sentence, new. */
+char *tui_notify_describe(struct tui_notify *n);
+/* Turns the notices of this import off or back on. */
+void tui_notify_toggle(struct tui_notify *n);
+/* Asks whom to mail when this import ends. */
+void tui_notify_ask_mail(struct tui *t);
+/* Adds "notify": {"off", "emails"} to the import process's job. */
+void tui_notify_job(const struct tui_notify *n, json_t *job);
+/* Forgets this import's changes; tui_notify_free also the settings. */
+void tui_notify_reset(struct tui_notify *n);
+void tui_notify_free(struct tui_notify *n);
+
 void tui_prompt(struct tui *t, const char *title, const char *text, const char *initial,
     void (*done)(struct tui *t, void *ctx, const char *value), void *ctx);
 /* The same for a path: Tab completes it from the names on the disk. */

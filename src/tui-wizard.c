@@ -140,6 +140,7 @@ tui_wizard_reset(struct tui_wizard *w)
 	w->on_key_conflict = KEY_CONFLICT_REJECT;
 	w->batch_size = ENGINE_DEFAULT_BATCH;
 	w->dry_run = 0;
+	tui_notify_reset(&w->notify);
 }
 
 void
@@ -150,6 +151,7 @@ tui_wizard_free(struct tui_wizard *w)
 		tui_run_free(w->run);
 	free(w->db);
 	free(w->schema_name);
+	tui_notify_free(&w->notify);
 	pthread_mutex_destroy(&w->check.lock);
 }
 

@@ -52,6 +52,7 @@ tui_run_job(struct tui *t, int64_t resume_id, int password_fd)
 	    w->region, "mapping", mapping, "strategy", (int)w->strategy, "on_key_conflict",
 	    (int)w->on_key_conflict, "batch_size", (int)w->batch_size, "dry_run", w->dry_run,
 	    "fixes", fixes, "password_fd", password_fd);
+	tui_notify_job(&w->notify, job);
 	free(mapping);
 	return job;
 }

@@ -20,7 +20,8 @@ TUI_TESTS = \
 	tests/tui/phone-region-in-the-preview.sh \
 	tests/tui/file-picker-filter-parent-and-completion.sh \
 	tests/tui/mouse-click-and-wheel.sh \
-	tests/tui/numbers-in-the-locale-format.sh
+	tests/tui/numbers-in-the-locale-format.sh \
+	tests/tui/confirm-shows-who-is-told.sh
 
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/tui.mk
