@@ -27,9 +27,11 @@ static const struct tui_key confirm_keys[] = {
 	{ 'b', CONFIRM_BATCH, N_("batch size"), N_("Change the number of rows per transaction.") },
 	{ 's', CONFIRM_STRATEGY, N_("strategy"),
 	    N_("Change what happens to rows that match a stored record.") },
-	{ 'n', CONFIRM_NOTIFY, N_("notices"),
+	/* Not in the footer, which has no room left at 80 columns: the Told
+	 * line and the keys' help (?) name them. */
+	{ 'n', CONFIRM_NOTIFY, NULL,
 	    N_("Turn this import's notices (web hooks, mail, command) off or on.") },
-	{ 'm', CONFIRM_MAIL, N_("mail"), N_("Change whom to mail when this import ends.") },
+	{ 'm', CONFIRM_MAIL, NULL, N_("Change whom to mail when this import ends.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the duplicates.") },
 	TUI_KEYS_COMMON,
 };
