@@ -426,6 +426,10 @@ enum {
 	OPT_STATEMENT_TIMEOUT,
 	OPT_THREADS,
 	OPT_MAX_FIELD_SIZE,
+	OPT_MAX_BATCHES,
+	OPT_MAX_ERRORS,
+	OPT_PACE,
+	OPT_BATCH_DELAY,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -482,6 +486,16 @@ const struct cli_option cli_import_options[] = {
 	    N_("progress on standard error (default: auto)"), 0 },
 	{ "max-duration", required_argument, OPT_MAX_DURATION, N_("--max-duration D"),
 	    N_("stop at a batch boundary after D (90s, 10m, 1h30m)"), 0 },
+	{ "max-batches", required_argument, OPT_MAX_BATCHES, N_("--max-batches N"),
+	    N_("stop at a batch boundary after N batches (resumable)"), 0 },
+	{ "max-errors", required_argument, OPT_MAX_ERRORS, N_("--max-errors N|P%"),
+	    N_("stop at a batch boundary once more than N rows (or P% of\nthose written) are rejected or failed; 0: at the first"),
+	    0 },
+	{ "pace", required_argument, OPT_PACE, N_("--pace ROWS/s"),
+	    N_("write at most ROWS rows a second, so that others sharing\nthe database are not starved"),
+	    0 },
+	{ "batch-delay", required_argument, OPT_BATCH_DELAY, N_("--batch-delay MS"),
+	    N_("wait MS milliseconds between two batches"), 0 },
 	{ "reconnect-for", required_argument, OPT_RECONNECT_FOR, N_("--reconnect-for D"),
 	    N_("reconnect to a lost PostgreSQL server for up to D\n(default: %d s; 0: never)"),
 	    ENGINE_DEFAULT_RECONNECT_FOR_S },
@@ -505,6 +519,10 @@ const struct cli_option cli_resume_options[] = {
 	{ "json", no_argument, OPT_JSON, NULL, NULL, 0 },
 	{ "progress", required_argument, OPT_PROGRESS, NULL, NULL, 0 },
 	{ "max-duration", required_argument, OPT_MAX_DURATION, NULL, NULL, 0 },
+	{ "max-batches", required_argument, OPT_MAX_BATCHES, NULL, NULL, 0 },
+	{ "max-errors", required_argument, OPT_MAX_ERRORS, NULL, NULL, 0 },
+	{ "pace", required_argument, OPT_PACE, NULL, NULL, 0 },
+	{ "batch-delay", required_argument, OPT_BATCH_DELAY, NULL, NULL, 0 },
 	{ "retries", required_argument, OPT_RETRIES, NULL, NULL, 0 },
 	{ "retry-base", required_argument, OPT_RETRY_BASE, NULL, NULL, 0 },
 	{ "threads", required_argument, OPT_THREADS, NULL, NULL, 0 },
@@ -539,6 +557,31 @@ cli_run_option(int c, const char *arg, struct engine_options *o, int *mode)
 			return -1;
 		}
 		return 1;
+	case OPT_MAX_BATCHES:
+		return cli_number("--max-batches", arg, 1, UINT_MAX, &o->max_batches) != 0 ? -1 : 1;
+	case OPT_MAX_ERRORS:
+		if (engine_error_budget_parse(arg, &o->max_errors) != 0) {
+			cli_error("usage",
+			    _("sluice: --max-errors needs a number of rows (500) or a percentage (5%%), not \"%s\".\n"),
+			    arg);
+			return -1;
+		}
+		return 1;
+	case OPT_PACE: {
+		char *end;
+		errno = 0;
+		double v = strtod(arg, &end);
+		if (end != arg && (!strcmp(end, "/s") || *end == '\0') && errno == 0 && v >= 1 &&
+		    v <= 1e9 && arg[0] != '-') {
+			o->pace = v;
+			return 1;
+		}
+		cli_error("usage",
+		    _("sluice: --pace needs rows a second such as 500/s, not \"%s\".\n"), arg);
+		return -1;
+	}
+	case OPT_BATCH_DELAY:
+		return cli_number("--batch-delay", arg, 0, 3600000, &o->batch_delay_ms) != 0 ? -1 : 1;
 	case OPT_RETRIES: return cli_number("--retries", arg, 0, 100, &o->retries) != 0 ? -1 : 1;
 	case OPT_RETRY_BASE:
 		return cli_number("--retry-base", arg, 1, 60000, &o->retry_base_ms) != 0 ? -1 : 1;

@@ -207,6 +207,7 @@ struct engine {
 	double last_publish;
 	uint64_t last_rows;
 	double rate;		    /* smoothed rows/s, for the ETA */
+	double pace_t0;		    /* when this run's first batch began (--pace) */
 	enum import_status stopped; /* why the writer stopped early (cancelled,
 					 * interrupted), or STATUS_NONE */
 	struct engine_fix *fixes;   /* sorted by row */
@@ -1756,6 +1757,65 @@ engine_conclude(struct engine *e, enum store_status ss)
 	engine_publish(e, status);
 }
 
+/* --max-batches and --max-errors, asked before batch number is written:
+ * 1 (with the reason in the result and an event) when the import is to
+ * stop here. */
+static int
+engine_over_limit(struct engine *e, uint64_t number)
+{
+	const struct engine_error_budget *m = &e->o.max_errors;
+	uint64_t bad = e->committed.n[OUTCOME_REJECTED] + e->committed.n[OUTCOME_FAILED];
+	char *why;
+	if (e->o.max_batches > 0 && e->batches_done - e->first_batch >= e->o.max_batches)
+		why = xasprintf(ngettext("Stopped after %u batch: --max-batches %u.",
+				    "Stopped after %u batches: --max-batches %u.", e->o.max_batches),
+		    e->o.max_batches, e->o.max_batches);
+	else if (m->on && !m->percent && bad > m->limit)
+		why = xasprintf(
+		    ngettext("Stopped after %llu rejected or failed row: more than --max-errors %llu.",
+			"Stopped after %llu rejected or failed rows: more than --max-errors %llu.",
+			bad),
+		    (unsigned long long)bad, (unsigned long long)m->limit);
+	else if (m->on && m->percent && (double)bad * 100.0 > (double)m->limit * (double)e->rows_done)
+		why = xasprintf(
+		    ngettext(
+			"Stopped after %llu rejected or failed row of %llu: more than --max-errors %llu%%.",
+			"Stopped after %llu rejected or failed rows of %llu: more than --max-errors %llu%%.",
+			bad),
+		    (unsigned long long)bad, (unsigned long long)e->rows_done,
+		    (unsigned long long)m->limit);
+	else
+		return 0;
+	free(e->res.last_error);
+	e->res.last_error =
+	    xasprintf(_("%s Continue with sluice resume %lld."), why, (long long)e->id);
+	free(why);
+	engine_event(e, PROGRESS_LIMIT, number, "%s", e->res.last_error);
+	return 1;
+}
+
+/* Spreads the writes (--pace, --batch-delay): waits before the next batch
+ * of this run until the rows written so far fit the pace, and for the
+ * delay between two batches. The ETA follows the rate measured, waits
+ * included. */
+static void
+engine_pace(struct engine *e)
+{
+	if (e->batches_done == e->first_batch) {
+		e->pace_t0 = engine_now();
+		return;
+	}
+	double wait = e->o.batch_delay_ms / 1000.0;
+	if (e->o.pace > 0) {
+		double due = e->pace_t0 + (double)(e->rows_done - e->rows_done_at_start) / e->o.pace;
+		double left = due - engine_now();
+		if (left > wait)
+			wait = left;
+	}
+	if (wait > 0)
+		engine_wait_ms(e, (unsigned)(wait * 1000.0 + 0.5));
+}
+
 /* Holds the writer at a batch boundary while paused. */
 static void
 engine_pause_point(struct engine *e)
@@ -1790,6 +1850,7 @@ engine_run(void *arg)
 		struct batch *b = engine_take_full(e);
 		int last = b->last;
 		if (b->n > 0 && e->stopped == STATUS_NONE) {
+			engine_pace(e);
 			engine_pause_point(e);
 			enum batch_end end = BATCH_COMMITTED;
 			double elapsed = engine_now() - e->t0;
@@ -1801,7 +1862,9 @@ engine_run(void *arg)
 				    _("The time limit of %.0f s is reached; stopping after batch %llu. Continue with sluice resume %lld."),
 				    e->o.max_duration_s, (unsigned long long)e->batches_done,
 				    (long long)e->id);
-			} else
+			} else if (engine_over_limit(e, b->number))
+				e->stopped = STATUS_INTERRUPTED;
+			else
 				end = engine_write_batch(e, b, &ss);
 			if (end == BATCH_COMMITTED && e->stopped == STATUS_NONE)
 				e->batches_done = b->number;
@@ -1850,6 +1913,21 @@ engine_fix_order(const void *a, const void *b)
 	if (x->row != y->row)
 		return x->row < y->row ? -1 : 1;
 	return x->column < y->column ? -1 : x->column > y->column;
+}
+
+int
+engine_error_budget_parse(const char *arg, struct engine_error_budget *out)
+{
+	char *end;
+	if (arg[0] < '0' || arg[0] > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	int percent = !strcmp(end, "%");
+	if (errno != 0 || (*end != '\0' && !percent) || (percent && v > 100))
+		return -1;
+	*out = (struct engine_error_budget){ .on = 1, .percent = percent, .limit = v };
+	return 0;
 }
 
 unsigned

@@ -29,6 +29,15 @@
 #define ENGINE_MAX_SAMPLES 20
 #define ENGINE_MAX_MATCH_SAMPLES 5
 
+/* How many rejected and failed rows an import may have before it stops
+ * at a batch boundary (--max-errors): a number, or a percentage of the
+ * rows written so far. */
+struct engine_error_budget {
+	int on;	     /* 0: no limit */
+	int percent; /* limit is a percentage */
+	uint64_t limit;
+};
+
 struct engine_options {
 	const char *path;	  /* the file to import */
 	const char *db;		  /* the SQLite database */
@@ -54,9 +63,14 @@ struct engine_options {
 			       * (source_options.max_field) */
 	unsigned header_line; /* CSV: the header's line; 0: found (source_options) */
 	int dry_run;
-	int unrecorded;			/* a dry run that leaves no line in the history
+	int unrecorded;			       /* a dry run that leaves no line in the history
 				 * (the wizard's preview checks) */
-	double max_duration_s;		/* stop at a batch boundary after this; 0: none */
+	double max_duration_s;		       /* stop at a batch boundary after this; 0: none */
+	unsigned max_batches;		       /* stop at a batch boundary after this many
+				 * batches of this run; 0: none */
+	struct engine_error_budget max_errors; /* rejected + failed rows allowed */
+	double pace;			       /* rows per second at most; 0: as fast as it goes */
+	unsigned batch_delay_ms;	       /* a wait between two batches; 0: none */
 	double reconnect_for_s;		/* reconnect to a lost server for this long; 0: never */
 	unsigned connect_timeout_s;	/* a connection attempt's limit; 0: the default */
 	unsigned statement_timeout_s;	/* a statement's limit on a server; 0: none */
@@ -76,6 +90,10 @@ enum engine_refusal_kind {
 	ENGINE_REFUSED_DATABASE, /* the database cannot be used */
 	ENGINE_REFUSED_RESUME,	 /* there is nothing to resume */
 };
+
+/* Parses a --max-errors value, "500" or "5%" (a percentage up to 100):
+ * 0, or -1 when it is neither. */
+int engine_error_budget_parse(const char *arg, struct engine_error_budget *out);
 
 /* Validator threads when engine_options.threads is 0: one per core. */
 unsigned engine_default_threads(void);

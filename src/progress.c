@@ -96,6 +96,7 @@ static const char *const progress_kind_names[] = {
 	[PROGRESS_REPLAY] = "replay",
 	[PROGRESS_ROWS_FAILED] = "rows_failed",
 	[PROGRESS_TIME_LIMIT] = "time_limit",
+	[PROGRESS_LIMIT] = "limit",
 	[PROGRESS_STORAGE] = "storage",
 	[PROGRESS_PAUSED] = "paused",
 	[PROGRESS_RESUMED] = "resumed",

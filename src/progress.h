@@ -16,6 +16,7 @@ enum progress_event_kind {
 	PROGRESS_REPLAY,      /* a batch is written row by row */
 	PROGRESS_ROWS_FAILED, /* rows the database refused */
 	PROGRESS_TIME_LIMIT,  /* --max-duration reached */
+	PROGRESS_LIMIT,	      /* --max-batches or --max-errors reached */
 	PROGRESS_STORAGE,     /* disk full, I/O error, lost database */
 	PROGRESS_PAUSED,
 	PROGRESS_RESUMED,

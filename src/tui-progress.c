@@ -72,7 +72,8 @@ tui_progress_log_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, in
 	if (tui_progress_failure(k)) {
 		a = t->a.fail;
 		mark = "!!";
-	} else if (k == PROGRESS_RETRY || k == PROGRESS_REPLAY || k == PROGRESS_TIME_LIMIT) {
+	} else if (k == PROGRESS_RETRY || k == PROGRESS_REPLAY || k == PROGRESS_TIME_LIMIT ||
+	    k == PROGRESS_LIMIT) {
 		a = t->a.warn;
 		mark = "! ";
 	}

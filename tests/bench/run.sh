@@ -68,6 +68,38 @@ sluice_run() {
 	fi
 }
 
+# --pace: 20,000 rows in batches of 1,000 at 4,000 rows a second. Batch k
+# is to start (k - 1) / 4 s after the first; the progress lines' elapsed
+# time when each batch is committed (seen within the 100 ms watch period)
+# minus that schedule is how late each batch was: a kept pace has every
+# batch within a batch's write time of its schedule, and about 4,000 rows/s
+# from the first commit to the last. BENCH_PART=pace runs only this.
+pace_bench() {
+	local pace=4000 size=1000 n=20000
+	"$PYTHON" "$top_srcdir/tests/gen-contacts.py" --rows "$n" --seed "$seed" \
+		--out "$work/pace.csv" >/dev/null
+	"$SLUICE" import "$work/pace.csv" --db "$work/pace.db" --batch-size "$size" \
+		--pace "$pace/s" --progress=jsonl >/dev/null 2>"$work/pace.err" || true
+	jq -R 'fromjson? | select(.type == "progress" and .batch > 0) | [.batch, .elapsed_s] | @tsv' \
+		-r "$work/pace.err" | awk -v pace="$pace" -v size="$size" '
+		!($1 in seen) { seen[$1] = $2; if ($1 > last) last = $1 }
+		END {
+			first = seen[1]
+			for (k = 2; k <= last; k++) {
+				if (!(k in seen)) continue
+				late = seen[k] - first - (k - 1) * size / pace
+				if (late > worst) worst = late
+				if (late < early) early = late
+			}
+			rate = last > 1 ? (last - 1) * size / (seen[last] - first) : 0
+			printf "pace      asked %d rows/s, kept %.0f rows/s over %d batches; each committed %+.0f to %+.0f ms from its schedule\n",
+			    pace, rate, last, early * 1000, worst * 1000 }'
+}
+if [ "${BENCH_PART:-all}" = pace ]; then
+	pace_bench
+	exit 0
+fi
+
 # --- Side by side on ../shared/bench's file ---------------------------------
 shared=${SHARED_BENCH:-$top_srcdir/../shared/bench}
 if [ -f "$shared/gen_contacts.py" ] && [ -f "$shared/py_upsert.py" ] &&
@@ -252,6 +284,8 @@ awk -v e="$errors" -v wall="$(wall_seconds "$work/pdf.time")" -v rss="$(peak_kib
 	-v pages="${pdf_pages:-?}" 'BEGIN {
 	printf "report    %d errors to PDF (%s pages)       wall %7.2f s   peak RSS %7.1f MiB\n",
 	    e, pages, wall, rss / 1024 }'
+
+pace_bench
 
 # The phone column alone, validated by plain libphonenumber and by sluice's
 # phone validator side by side (what make bench-phones prints).

@@ -6,6 +6,7 @@ ENGINE_TESTS = \
 	tests/cli/engine-progress-jsonl-reports-snapshots-and-events.sh \
 	tests/cli/engine-cancel-rolls-back-the-batch-in-flight.sh \
 	tests/cli/engine-max-duration-interrupts-resumably.sh \
+	tests/cli/engine-max-batches-and-max-errors-stop-resumably.sh \
 	tests/cli/engine-resume-refuses-changed-gone-finished-or-running-imports.sh \
 	tests/cli/engine-lost-terminal-does-not-stop-the-import.sh \
 	tests/cli/engine-history-and-watch-follow-running-imports.sh \
