@@ -330,6 +330,54 @@ cli_run(const struct engine_options *o, int json, enum cli_progress_mode mode, c
 	return rc;
 }
 
+/* --strategy replace without --yes: on a terminal, a dry run counts the
+ * records that would be deleted and the person types the table's name to
+ * go ahead; elsewhere a refusal. 0 to go ahead, else the exit code. */
+static int
+cli_replace_confirm(const struct engine_options *o)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+		cli_error("usage",
+		    _("sluice import: --strategy replace deletes the records of the table that are not in the file; add --yes to go ahead (--dry-run shows how many).\n"));
+		return EXIT_USAGE;
+	}
+	struct engine_options dry = *o;
+	dry.dry_run = 1;
+	dry.unrecorded = 1;
+	struct engine_result res;
+	char *cause = NULL;
+	fprintf(stderr, _("sluice: counting the records the replace would delete (a dry run)…\n"));
+	/* A file or database it cannot use: the import itself says why. */
+	if (engine_import(&dry, NULL, &res, &cause) != 0) {
+		free(cause);
+		return 0;
+	}
+	uint64_t n = res.counts.n[OUTCOME_DELETED];
+	char *table = text_escape(res.table ? res.table : "");
+	int rc = 0;
+	if (n > 0) {
+		fprintf(stderr,
+		    ngettext(
+			"This deletes %llu record of table %s that is not in the file. Type the table's name to go ahead: ",
+			"This deletes %llu records of table %s that are not in the file. Type the table's name to go ahead: ",
+			n),
+		    (unsigned long long)n, table);
+		fflush(stderr);
+		char line[256];
+		if (fgets(line, sizeof line, stdin) == NULL)
+			line[0] = '\0';
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strcmp(line, res.table ? res.table : "") != 0) {
+			fprintf(stderr,
+			    _("sluice import: not the table's name; nothing was done.\n"));
+			rc = EXIT_USAGE;
+		}
+	}
+	free(table);
+	engine_result_clear(&res);
+	return rc;
+}
+
 /* Parses a whole number in [min, max] for option name; -1 on error. */
 static int
 cli_number(const char *name, const char *arg, unsigned min, unsigned max, unsigned *out)
@@ -430,6 +478,7 @@ enum {
 	OPT_MAX_ERRORS,
 	OPT_PACE,
 	OPT_BATCH_DELAY,
+	OPT_YES,
 };
 
 /* In the order of the usage's "Import options:". */
@@ -444,8 +493,11 @@ const struct cli_option cli_import_options[] = {
 	    N_("the same, one Header=field per line"), 0 },
 	{ "strict-mapping", no_argument, OPT_STRICT_MAPPING, N_("--strict-mapping"),
 	    N_("refuse when a column is left out by no rule or only likely"), 0 },
-	{ "strategy", required_argument, OPT_STRATEGY, N_("--strategy skip|update|merge"),
-	    N_("what to do with rows matching a stored record\n(default: update)"), 0 },
+	{ "strategy", required_argument, OPT_STRATEGY, N_("--strategy skip|update|merge|replace"),
+	    N_("what to do with rows matching a stored record (default:\nupdate); replace also deletes the records not in the file"),
+	    0 },
+	{ "yes", no_argument, OPT_YES, N_("--yes"),
+	    N_("go ahead with --strategy replace without asking"), 0 },
 	{ "on-key-conflict", required_argument, OPT_KEY_CONFLICT,
 	    N_("--on-key-conflict reject|update"),
 	    N_("a row matching a record by one key but not by another:\nreject it, or write it and replace the key (default: reject)"),
@@ -619,7 +671,7 @@ int
 cli_import(int argc, char **argv)
 {
 	const char *report = NULL;
-	int force = 0;
+	int force = 0, yes = 0;
 	struct engine_options o = {
 		.strategy = STRATEGY_UPDATE,
 		.batch_size = ENGINE_DEFAULT_BATCH,
@@ -651,7 +703,7 @@ cli_import(int argc, char **argv)
 			int s = store_strategy_parse(optarg);
 			if (s < 0) {
 				cli_error("usage",
-				    _("sluice: --strategy must be skip, update or merge, not \"%s\".\n"),
+				    _("sluice: --strategy must be skip, update, merge or replace, not \"%s\".\n"),
 				    optarg);
 				return EXIT_USAGE;
 			}
@@ -698,6 +750,7 @@ cli_import(int argc, char **argv)
 		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_REPORT: report = optarg; break;
 		case OPT_FORCE: force = 1; break;
+		case OPT_YES: yes = 1; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HELP: cli_help(argv[0]); return EXIT_ALL_IMPORTED;
 		default: cli_unknown_option(argv[0], argv[optind - 1]); return EXIT_USAGE;
@@ -743,6 +796,12 @@ cli_import(int argc, char **argv)
 			free(esc);
 			return EXIT_USAGE;
 		}
+	}
+	/* Asked before a detached import leaves the terminal. */
+	if (o.strategy == STRATEGY_REPLACE && !o.dry_run && !yes) {
+		int rc = cli_replace_confirm(&o);
+		if (rc != 0)
+			return rc;
 	}
 	if (cli_notify_ready(&cli_notices) != 0)
 		return EXIT_USAGE;

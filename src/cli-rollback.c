@@ -82,10 +82,11 @@ cli_rollback(int argc, char **argv)
 			    json_pack("{s:I, s:s}", "record_id",
 				(json_int_t)res.conflict_list[i].record_id, "reason",
 				res.conflict_list[i].reason));
-		json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:o}", "id", (json_int_t)id,
+		json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:o}", "id", (json_int_t)id,
 		    "status", res.refused ? "refused" : status_name(STATUS_ROLLED_BACK), "deleted",
-		    (json_int_t)res.deleted, "restored", (json_int_t)res.restored, "conflicts",
-		    (json_int_t)res.conflicts, "conflict_list", list);
+		    (json_int_t)res.deleted, "restored", (json_int_t)res.restored, "recreated",
+		    (json_int_t)res.recreated, "conflicts", (json_int_t)res.conflicts,
+		    "conflict_list", list);
 		cli_json_print(o);
 		json_decref(o);
 		rc = res.refused ? EXIT_USAGE : 0;
@@ -109,6 +110,11 @@ cli_rollback(int argc, char **argv)
 		printf(
 		    _("Rolled back import %lld: deleted %llu records it created and restored %llu it had updated or merged.\n"),
 		    id, (unsigned long long)res.deleted, (unsigned long long)res.restored);
+		if (res.recreated > 0)
+			printf(ngettext("Put back %llu record it had deleted (--strategy replace).\n",
+				   "Put back %llu records it had deleted (--strategy replace).\n",
+				   res.recreated),
+			    (unsigned long long)res.recreated);
 		if (res.conflicts > 0)
 			printf(_("Forced over %llu records that were changed since.\n"),
 			    (unsigned long long)res.conflicts);

@@ -101,6 +101,7 @@ engine_watch_row(const struct import_row *row, enum import_status status, struct
 	s->rows_done = row->rows_done;
 	for (int k = 0; k < OUTCOME_NOT_PROCESSED; k++)
 		s->counts.n[k] = row->n[k];
+	s->counts.n[OUTCOME_DELETED] = row->n[OUTCOME_DELETED];
 	uint64_t size = row->source_size > 0 ? (uint64_t)row->source_size : 0;
 	uint64_t bytes = row->bytes_done;
 	s->total_exact = row->total >= 0;

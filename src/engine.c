@@ -613,6 +613,13 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records, 
     const struct counts *batch_counts, unsigned attempts, double t0, const char *status)
 {
 	engine_settle_drops(records, n);
+	/* Written in a dry run too (and rolled back with it), so that it
+	 * counts what would be deleted. */
+	if (e->o.strategy == STRATEGY_REPLACE) {
+		enum store_status ss = journal_seen(e->journal, e->id, records, n);
+		if (ss != STORE_OK)
+			return ss;
+	}
 	if (e->o.dry_run)
 		return STORE_OK;
 	struct counts total = e->committed;
@@ -1613,6 +1620,7 @@ engine_take_over(struct engine *e)
 	e->id = e->o.resume_id;
 	for (int o = 0; o < OUTCOME_NOT_PROCESSED; o++)
 		e->committed.n[o] = r->n[o];
+	e->committed.n[OUTCOME_DELETED] = r->n[OUTCOME_DELETED];
 	e->rows_done = r->rows_done;
 	e->skip_rows = e->rows_done;
 	e->rows_done_at_start = e->rows_done;
@@ -1705,7 +1713,7 @@ engine_conclude(struct engine *e, enum store_status ss)
 	/* The accounting invariant: every row read has exactly one outcome,
 	 * and the committed ones are exactly the rows before the cursor. */
 	uint64_t sum = 0;
-	for (int o = 0; o < OUTCOME_COUNT; o++)
+	for (int o = 0; o < OUTCOME_DELETED; o++)
 		sum += c->n[o];
 	uint64_t written = sum - c->n[OUTCOME_NOT_PROCESSED];
 	int finished = e->stopped == STATUS_NONE && res->last_error == NULL;
@@ -1816,6 +1824,130 @@ engine_pace(struct engine *e)
 		engine_wait_ms(e, (unsigned)(wait * 1000.0 + 0.5));
 }
 
+/* One batch of --strategy replace's deletions, in its own transaction:
+ * up to a batch size of the records no row of the file met, each
+ * journaled with its before-image (a rollback puts it back), and the
+ * count. *n: how many were deleted (0: none is left). */
+static enum store_status
+engine_delete_batch(struct engine *e, int64_t *ids, size_t *n)
+{
+	const struct schema *s = e->schema;
+	struct record *recs = xcalloc(e->o.batch_size, sizeof *recs);
+	enum store_status ss;
+	size_t k = 0;
+	for (unsigned attempt = 1;; attempt++) {
+		for (size_t i = 0; i < k; i++)
+			free(recs[i].before);
+		k = 0;
+		size_t found = 0;
+		ss = store_begin(e->store);
+		if (ss == STORE_OK)
+			ss = store_records_prepare(e->store, s);
+		if (ss == STORE_OK)
+			ss = store_records_unseen(e->store, e->id, e->o.batch_size, ids, &found);
+		for (size_t i = 0; i < found && ss == STORE_OK; i++) {
+			const char *const *values;
+			int64_t from;
+			int there = store_record_load(e->store, ids[i], &values, &from);
+			if (there < 0) {
+				ss = STORE_FATAL;
+				break;
+			}
+			if (there == 0)
+				continue;
+			char *before = store_before_image(s, ids[i], values, from);
+			int done = 0;
+			ss = store_record_delete(e->store, ids[i], &done);
+			if (ss != STORE_OK || !done) {
+				free(before);
+				continue;
+			}
+			recs[k++] = (struct record){ .outcome = OUTCOME_DELETED,
+				.record_id = ids[i],
+				.before = before,
+				.matched_from = -1 };
+		}
+		struct counts total = e->committed;
+		total.n[OUTCOME_DELETED] += k;
+		if (ss == STORE_OK && k > 0 && !e->o.dry_run)
+			ss = journal_rows(e->journal, e->id, 0, recs, k);
+		if (ss == STORE_OK && k > 0 && !e->o.dry_run)
+			ss = journal_progress(e->journal, e->id, e->rows_done,
+			    atomic_load(&e->bytes_read), 0, &total, STATUS_RUNNING, NULL, 0);
+		if (ss == STORE_OK)
+			ss = store_commit(e->store);
+		if (ss == STORE_OK) {
+			e->committed.n[OUTCOME_DELETED] += k;
+			*n = found;
+			break;
+		}
+		store_rollback(e->store);
+		if (ss != STORE_TRANSIENT || attempt > e->o.retries ||
+		    engine_backoff(e, e->batches_done, attempt, store_errmsg(e->store)))
+			break;
+	}
+	for (size_t i = 0; i < k; i++)
+		free(recs[i].before);
+	free(recs);
+	return ss;
+}
+
+/* --strategy replace, once every row of the file is written: deletes the
+ * stored records no row met, in batches of their own; a resume does the
+ * rest. Nothing is deleted when rows were rejected or failed: the file may
+ * hold a record's match keys in a row that was not written. */
+static enum store_status
+engine_replace(struct engine *e)
+{
+	uint64_t bad = e->committed.n[OUTCOME_REJECTED] + e->committed.n[OUTCOME_FAILED];
+	if (bad > 0) {
+		engine_event(e, PROGRESS_INFO, e->batches_done,
+		    ngettext(
+			"No record was deleted: %llu row was rejected or failed, and it may hold the match keys of a record the file keeps. Fix it and import the file again.",
+			"No record was deleted: %llu rows were rejected or failed, and they may hold the match keys of records the file keeps. Fix them and import the file again.",
+			bad),
+		    (unsigned long long)bad);
+		return STORE_OK;
+	}
+	int64_t *ids = xcalloc(e->o.batch_size, sizeof *ids);
+	enum store_status ss = STORE_OK;
+	for (;;) {
+		if (atomic_load(&e->cancel)) {
+			e->stopped = STATUS_CANCELLED;
+			engine_event(e, PROGRESS_CANCELLED, e->batches_done,
+			    _("Cancelled while deleting the records that are not in the file: %llu are deleted; sluice resume %lld deletes the rest."),
+			    (unsigned long long)e->committed.n[OUTCOME_DELETED], (long long)e->id);
+			break;
+		}
+		size_t n = 0;
+		ss = engine_delete_batch(e, ids, &n);
+		if (ss != STORE_OK) {
+			e->stopped = STATUS_INTERRUPTED;
+			e->error_type = store_lost(e->store) ? ERROR_CONNECTION : ERROR_DATABASE;
+			engine_event(e, PROGRESS_STORAGE, e->batches_done,
+			    _("Stopped while deleting the records that are not in the file: %s Continue with sluice resume %lld once the problem is solved."),
+			    store_errmsg(e->store), (long long)e->id);
+			break;
+		}
+		engine_publish(e, STATUS_RUNNING);
+		if (n < e->o.batch_size)
+			break;
+	}
+	free(ids);
+	/* The records the rows met are no longer needed. */
+	if (e->stopped == STATUS_NONE && !e->o.dry_run) {
+		ss = store_begin(e->store);
+		if (ss == STORE_OK)
+			ss = journal_seen_clear(e->journal, e->id);
+		if (ss == STORE_OK)
+			ss = store_commit(e->store);
+		if (ss != STORE_OK)
+			store_rollback(e->store);
+		ss = STORE_OK;
+	}
+	return ss;
+}
+
 /* Holds the writer at a batch boundary while paused. */
 static void
 engine_pause_point(struct engine *e)
@@ -1901,6 +2033,9 @@ engine_run(void *arg)
 	pthread_mutex_unlock(&e->lock);
 	for (unsigned t = 0; t < e->nthreads; t++)
 		pthread_join(e->validator_threads[t], NULL);
+	if (e->o.strategy == STRATEGY_REPLACE && e->stopped == STATUS_NONE &&
+	    e->read_error == NULL && !e->journal_behind)
+		ss = engine_replace(e);
 	engine_conclude(e, ss);
 	atomic_store(&e->running, 0);
 	return NULL;

@@ -123,6 +123,18 @@ journal_rows(struct journal *j, int64_t id, uint64_t batch_no, const struct reco
 }
 
 enum store_status
+journal_seen(struct journal *j, int64_t id, const struct record *records, size_t n)
+{
+	return j->ops->journal_seen(j->store, id, records, n);
+}
+
+enum store_status
+journal_seen_clear(struct journal *j, int64_t id)
+{
+	return j->ops->seen_clear(j->store, id);
+}
+
+enum store_status
 journal_batch(struct journal *j, int64_t id, uint64_t batch_no, uint64_t first_row, uint64_t rows,
     const struct counts *c, unsigned attempts, uint64_t duration_ms, const char *status)
 {

@@ -45,6 +45,13 @@ enum store_status journal_import_start(struct journal *j, const struct import_in
 enum store_status journal_rows(struct journal *j, int64_t id, uint64_t batch_no,
     const struct record *records, size_t n);
 
+/* Remembers the stored records that records[0..n) met (record_id), for
+ * an import by --strategy replace: what no row met is deleted after the
+ * last batch (store_records_unseen). Inside the batch's transaction. */
+enum store_status journal_seen(struct journal *j, int64_t id, const struct record *records, size_t n);
+/* Forgets them once the deletions are done. */
+enum store_status journal_seen_clear(struct journal *j, int64_t id);
+
 /* Records (or replaces) batch batch_no's line; status is the batch's word
  * ("committed", "replayed"). */
 enum store_status journal_batch(struct journal *j, int64_t id, uint64_t batch_no,

@@ -174,6 +174,7 @@ static const char *const csv_summary_columns[] = {
 	"rejected",
 	"failed",
 	"not_processed",
+	"deleted",
 	"success_rate",
 	"values_dropped",
 	"batches",

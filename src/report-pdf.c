@@ -311,7 +311,7 @@ pdf_bars(struct pdf *p, const char *title, const char *const *names, const uint6
 static void
 pdf_outcome_chart(struct pdf *p)
 {
-	static const double rgb[3 * OUTCOME_COUNT] = {
+	static const double rgb[3 * OUTCOME_DELETED] = {
 		0.20, 0.60, 0.30, /* created */
 		0.20, 0.45, 0.75, /* updated */
 		0.30, 0.65, 0.70, /* merged */
@@ -321,10 +321,10 @@ pdf_outcome_chart(struct pdf *p)
 		0.80, 0.20, 0.20, /* failed */
 		0.40, 0.40, 0.40, /* not processed */
 	};
-	const char *names[OUTCOME_COUNT];
-	for (int o = 0; o < OUTCOME_COUNT; o++)
+	const char *names[OUTCOME_DELETED];
+	for (int o = 0; o < OUTCOME_DELETED; o++)
 		names[o] = outcome_label((enum outcome)o);
-	pdf_bars(p, _("Rows by outcome"), names, p->rj->import.n, OUTCOME_COUNT, rgb);
+	pdf_bars(p, _("Rows by outcome"), names, p->rj->import.n, OUTCOME_DELETED, rgb);
 }
 
 static void
@@ -402,7 +402,7 @@ pdf_counts(struct pdf *p, uint64_t dropped, const struct batch_facts *bf)
 	double widths[] = { 0.4, 0.3, 0.3 };
 	pdf_table_start(p, &t, widths);
 	uint64_t total = p->rj->total;
-	for (int o = 0; o < OUTCOME_COUNT; o++) {
+	for (int o = 0; o < OUTCOME_DELETED; o++) {
 		char *n = pdf_count(im->n[o]);
 		char *share = total > 0 ?
 		    xasprintf("%.1f %%", 100.0 * (double)im->n[o] / (double)total) :
@@ -416,6 +416,13 @@ pdf_counts(struct pdf *p, uint64_t dropped, const struct batch_facts *bf)
 	const char *cells[] = { _("Total"), n, "" };
 	pdf_row(p, cells, p->bold, 0);
 	free(n);
+	/* Not rows of the file: records --strategy replace deleted. */
+	if (im->n[OUTCOME_DELETED] > 0) {
+		n = pdf_count(im->n[OUTCOME_DELETED]);
+		const char *del[] = { _("records deleted"), n, "" };
+		pdf_row(p, del, p->body, 0);
+		free(n);
+	}
 
 	double rate = summary_success_rate(im->n, total);
 	char *v = rate >= 0 ? xasprintf("%.1f %%", 100 * rate) : xstrdup("—");

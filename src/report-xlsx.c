@@ -418,7 +418,7 @@ xlsx_summary(struct xlsx *x)
 	xlsx_text(x, ws, row, 2, _("Share"), x->header);
 	row++;
 	double total = (double)x->rj->total;
-	for (int o = 0; o < OUTCOME_COUNT; o++) {
+	for (int o = 0; o < OUTCOME_DELETED; o++) {
 		xlsx_text(x, ws, row, 0, outcome_label(o), NULL);
 		worksheet_write_number(ws, row, 1, (double)im->n[o], x->integer);
 		if (total > 0)
@@ -435,6 +435,10 @@ xlsx_summary(struct xlsx *x)
 		row++;
 	}
 	xlsx_values_dropped(x, &row);
+	/* Not rows of the file: records --strategy replace deleted. */
+	if (im->n[OUTCOME_DELETED] > 0)
+		xlsx_pair_number(x, &row, _("Records deleted"), (double)im->n[OUTCOME_DELETED],
+		    x->integer);
 	struct batch_facts bf;
 	if (journal_batch_facts(x->rj->journal, im->id, &bf) == 0) {
 		xlsx_pair_number(x, &row, _("Batches"), (double)bf.batches, x->integer);
@@ -445,8 +449,8 @@ xlsx_summary(struct xlsx *x)
 	lxw_chart *chart = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
 	lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
 	const char *sheet = ws->name;
-	chart_series_set_categories(series, sheet, table + 1, 0, table + OUTCOME_COUNT, 0);
-	chart_series_set_values(series, sheet, table + 1, 1, table + OUTCOME_COUNT, 1);
+	chart_series_set_categories(series, sheet, table + 1, 0, table + OUTCOME_DELETED, 0);
+	chart_series_set_values(series, sheet, table + 1, 1, table + OUTCOME_DELETED, 1);
 	chart_series_set_labels(series);
 	chart_title_set_name(chart, _("Rows by outcome"));
 	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);

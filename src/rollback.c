@@ -46,7 +46,12 @@ rollback_check(struct store *store, struct journal *j, const struct schema *s, i
 			rc = -1;
 			break;
 		}
-		if (found == 0)
+		/* A record --strategy replace deleted is to be still gone. */
+		if (c->outcome == OUTCOME_DELETED) {
+			if (found == 1)
+				rollback_conflict(res, c->record_id,
+				    _("deleted by the import, and there again since"));
+		} else if (found == 0)
 			rollback_conflict(res, c->record_id, _("deleted since"));
 		else if (by != id) {
 			char *why = xasprintf(_("changed since by import %lld"), (long long)by);
@@ -59,7 +64,9 @@ rollback_check(struct store *store, struct journal *j, const struct schema *s, i
 	return rc == 0 ? STORE_OK : STORE_FATAL;
 }
 
-/* Undoes the changes, newest first. */
+/* Undoes the changes, newest first: a record created is deleted, one
+ * updated, merged or deleted (--strategy replace) is put back as its
+ * before-image says. */
 static enum store_status
 rollback_apply(struct store *store, struct journal *j, int64_t id, struct rollback_result *res)
 {
@@ -77,7 +84,9 @@ rollback_apply(struct store *store, struct journal *j, int64_t id, struct rollba
 				res->deleted++;
 		} else {
 			ss = store_record_restore(store, c->record_id, c->before);
-			if (ss == STORE_OK)
+			if (ss == STORE_OK && c->outcome == OUTCOME_DELETED)
+				res->recreated++;
+			else if (ss == STORE_OK)
 				res->restored++;
 		}
 	}
@@ -167,8 +176,8 @@ rollback_import(struct store *store, struct journal *j, int64_t id, int force, u
 	if (ss == STORE_OK)
 		ss = rollback_apply(store, j, id, res);
 	if (ss == STORE_OK)
-		ss = journal_rolled_back(j, id, from, res->deleted, res->restored, res->conflicts,
-		    force);
+		ss = journal_rolled_back(j, id, from, res->deleted, res->restored + res->recreated,
+		    res->conflicts, force);
 	if (ss == STORE_OK)
 		ss = store_commit(store);
 	if (ss != STORE_OK) {

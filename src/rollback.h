@@ -1,6 +1,6 @@
 /* Rollback: undoes what one import wrote, in one transaction: the records
  * it created are deleted, the ones it updated or merged get their
- * before-images back. Records changed since (by a later import or another
+ * before-images back, the ones it deleted (--strategy replace) come back. Records changed since (by a later import or another
  * program) are listed and stop the rollback unless forced. */
 #ifndef SLUICE_ROLLBACK_H
 #define SLUICE_ROLLBACK_H
@@ -22,6 +22,7 @@ struct rollback_conflict {
 struct rollback_result {
 	uint64_t deleted;   /* records the import created, now removed */
 	uint64_t restored;  /* records it updated or merged, now as before */
+	uint64_t recreated; /* records it deleted (--strategy replace), back */
 	uint64_t conflicts; /* records changed since the import */
 	struct rollback_conflict conflict_list[ROLLBACK_MAX_LISTED]; /* the first of them */
 	size_t nconflict_list;

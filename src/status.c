@@ -132,6 +132,7 @@ static const struct {
 	[OUTCOME_REJECTED] = { "rejected", N_("rejected") },
 	[OUTCOME_FAILED] = { "failed", N_("failed") },
 	[OUTCOME_NOT_PROCESSED] = { "not_processed", N_("not processed") },
+	[OUTCOME_DELETED] = { "deleted", N_("deleted") },
 };
 
 const char *

@@ -57,7 +57,8 @@ enum exit_code status_exit_code(enum import_status s);
  * asserts it where a status changes). Staying is always allowed. */
 int status_may_become(enum import_status from, enum import_status to);
 
-/* What happened to one row. Every row of a file ends in exactly one. */
+/* What happened to one row. Every row of a file ends in exactly one of
+ * those before OUTCOME_DELETED. */
 enum outcome {
 	OUTCOME_CREATED,
 	OUTCOME_UPDATED,
@@ -67,6 +68,11 @@ enum outcome {
 	OUTCOME_REJECTED,
 	OUTCOME_FAILED,
 	OUTCOME_NOT_PROCESSED,
+	/* No row's: a stored record that --strategy replace deleted because
+	 * the file does not hold its match keys. Counted with the others but
+	 * outside the per-row invariant (the rows' outcomes are those before
+	 * it). */
+	OUTCOME_DELETED,
 	OUTCOME_COUNT
 };
 

@@ -31,7 +31,8 @@ static const char journal_schema[] =
     " failed bigint NOT NULL DEFAULT 0, not_processed bigint NOT NULL DEFAULT 0,"
     " started_at text NOT NULL, finished_at text, last_error text,"
     " pid bigint, host text, user_name text, rolled_back_at text, rollback text,"
-    " invalid_values text, on_key_conflict text);"
+    " invalid_values text, on_key_conflict text, deleted bigint NOT NULL DEFAULT 0);"
+    "ALTER TABLE sluice_imports ADD COLUMN IF NOT EXISTS deleted bigint NOT NULL DEFAULT 0;"
     "CREATE TABLE IF NOT EXISTS sluice_import_errors ("
     " id bigserial PRIMARY KEY, import_id bigint NOT NULL, row_no bigint,"
     " line_no bigint, field text, type text NOT NULL, message text NOT NULL,"
@@ -58,6 +59,9 @@ static const char journal_schema[] =
     " import_id bigint NOT NULL, row_no bigint NOT NULL, column_no bigint NOT NULL,"
     " header text, original text, value text NOT NULL,"
     " PRIMARY KEY (import_id, row_no, column_no));"
+    "CREATE TABLE IF NOT EXISTS sluice_import_seen ("
+    " import_id bigint NOT NULL, record_id bigint NOT NULL,"
+    " PRIMARY KEY (import_id, record_id));"
     "CREATE TABLE IF NOT EXISTS sluice_mappings ("
     " fingerprint text NOT NULL, schema_name text NOT NULL, mapping text NOT NULL,"
     " saved_at text NOT NULL, PRIMARY KEY (fingerprint, schema_name));"
@@ -96,7 +100,8 @@ static const struct {
 	    "UPDATE sluice_imports SET rows_done = $2, bytes_done = $15,"
 	    " total = coalesce($3, total), created = $4, updated = $5, merged = $6,"
 	    " unchanged = $7, skipped = $8, rejected = $9, failed = $10,"
-	    " not_processed = $11, status = $12, last_error = coalesce($13, last_error),"
+	    " not_processed = $11, deleted = $16, status = $12,"
+	    " last_error = coalesce($13, last_error),"
 	    " finished_at = CASE WHEN $14::boolean THEN " STORE_PG_NOW " ELSE finished_at END"
 	    " WHERE id = $1" },
 };
@@ -111,15 +116,17 @@ store_pg_journal_prepare(struct store *base)
 	 * wait for the locks of imports writing their batches. */
 	enum store_status ss = STORE_OK;
 	PGresult *res = store_pg_query(st,
-	    "SELECT count(*) FROM pg_tables"
+	    "SELECT (SELECT count(*) FROM pg_tables"
 	    " WHERE schemaname = current_schema() AND tablename IN ('sluice_imports',"
 	    " 'sluice_import_errors', 'sluice_import_rejects', 'sluice_import_changes',"
-	    " 'sluice_import_batches', 'sluice_import_fixes', 'sluice_mappings',"
-	    " 'sluice_import_notices')",
+	    " 'sluice_import_batches', 'sluice_import_fixes', 'sluice_import_seen',"
+	    " 'sluice_mappings', 'sluice_import_notices')) + (SELECT count(*) FROM"
+	    " information_schema.columns WHERE table_schema = current_schema() AND"
+	    " table_name = 'sluice_imports' AND column_name = 'deleted')",
 	    0, NULL, &ss);
 	if (res == NULL)
 		return ss;
-	int complete = store_pg_int(res, 0, 0) == 8;
+	int complete = store_pg_int(res, 0, 0) == 10;
 	PQclear(res);
 	if (!complete) {
 		/* Two importers creating the journal take turns. */
@@ -253,6 +260,7 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 		case OUTCOME_CREATED:
 		case OUTCOME_UPDATED:
 		case OUTCOME_MERGED:
+		case OUTCOME_DELETED:
 			journal_int_element(&ch[0], (int64_t)r->row_no);
 			journal_int_element(&ch[1], r->record_id);
 			pg_buf_element(&ch[2], store_action_name(r->outcome));
@@ -299,6 +307,39 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 }
 
 enum store_status
+store_pg_journal_seen(struct store *base, int64_t id, const struct record *records, size_t n)
+{
+	struct pg_buf ids = { 0 };
+	size_t nids = 0;
+	for (size_t i = 0; i < n; i++)
+		if (records[i].record_id > 0) {
+			journal_int_element(&ids, records[i].record_id);
+			nids++;
+		}
+	enum store_status ss = STORE_OK;
+	if (nids > 0) {
+		struct journal_nums nums;
+		pg_buf_array_end(&ids);
+		const char *p[] = { journal_num(&nums, 0, id), ids.s };
+		ss = journal_run((struct store_pg *)base, NULL,
+		    "INSERT INTO sluice_import_seen (import_id, record_id)"
+		    " SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING",
+		    2, p);
+	}
+	pg_buf_free(&ids);
+	return ss;
+}
+
+enum store_status
+store_pg_seen_clear(struct store *base, int64_t id)
+{
+	struct journal_nums nums;
+	const char *p[] = { journal_num(&nums, 0, id) };
+	return journal_run((struct store_pg *)base, NULL,
+	    "DELETE FROM sluice_import_seen WHERE import_id = $1", 1, p);
+}
+
+enum store_status
 store_pg_journal_batch(struct store *base, int64_t id, const struct batch_row *b)
 {
 	struct journal_nums nums;
@@ -321,17 +362,18 @@ store_pg_journal_progress(struct store *base, int64_t id, uint64_t rows_done, ui
     int finished)
 {
 	struct journal_nums nums;
-	const char *p[15];
+	const char *p[16];
 	p[0] = journal_num(&nums, 0, id);
 	p[1] = journal_num(&nums, 1, (int64_t)rows_done);
 	p[2] = total > 0 ? journal_num(&nums, 2, (int64_t)total) : NULL;
-	for (int o = 0; o < OUTCOME_COUNT; o++)
+	for (int o = 0; o < OUTCOME_DELETED; o++)
 		p[3 + o] = journal_num(&nums, 3 + o, (int64_t)counts[o]);
+	p[15] = journal_num(&nums, 13, (int64_t)counts[OUTCOME_DELETED]);
 	p[11] = status_name(status);
 	p[12] = last_error;
 	p[13] = finished ? "true" : "false";
 	p[14] = journal_num(&nums, 12, (int64_t)bytes_done);
-	return journal_run((struct store_pg *)base, "j_progress", NULL, 15, p);
+	return journal_run((struct store_pg *)base, "j_progress", NULL, 16, p);
 }
 
 /* Runs an update of one import: STORE_ROW when it changed nothing. */

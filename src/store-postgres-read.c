@@ -161,6 +161,7 @@ store_pg_read_end(struct store *base)
 	" total, created, updated, merged, unchanged, skipped, rejected, failed,"                  \
 	" not_processed, started_at, finished_at, last_error, pid, host, user_name,"               \
 	" rolled_back_at, rollback, invalid_values, on_key_conflict,"                              \
+	" coalesce((to_jsonb(sluice_imports.*) ->> 'deleted')::bigint, 0),"                        \
 	" CASE WHEN finished_at IS NOT NULL THEN"                                                  \
 	"  extract(epoch FROM finished_at::timestamptz - started_at::timestamptz)::float8 END"     \
 	" FROM sluice_imports"
@@ -192,7 +193,7 @@ decode_import(struct pg_iter *it)
 	r->rows_done = col_u64(s, i, c++);
 	r->bytes_done = col_u64(s, i, c++);
 	r->total = store_pg_int(s, i, c++);
-	for (int o = 0; o < OUTCOME_COUNT; o++)
+	for (int o = 0; o < OUTCOME_DELETED; o++)
 		r->n[o] = col_u64(s, i, c++);
 	r->started_at = store_pg_text(s, i, c++);
 	r->finished_at = store_pg_text(s, i, c++);
@@ -204,6 +205,7 @@ decode_import(struct pg_iter *it)
 	r->rollback = store_pg_text(s, i, c++);
 	r->invalid_values = store_pg_text(s, i, c++);
 	r->on_key_conflict = store_pg_text(s, i, c++);
+	r->n[OUTCOME_DELETED] = col_u64(s, i, c++);
 	r->duration_s = PQgetisnull(s, i, c) ? -1 : strtod(PQgetvalue(s, i, c), NULL);
 }
 

@@ -113,6 +113,32 @@ store_pg_record_delete(struct store *base, int64_t record_id, int *done)
 }
 
 enum store_status
+store_pg_records_unseen(struct store *base, int64_t id, size_t limit, int64_t *ids, size_t *n)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	char *table = store_pg_ident(st, st->rb_schema->table);
+	char *sql = xasprintf("SELECT id FROM %s t WHERE NOT EXISTS (SELECT 1 FROM"
+			      " sluice_import_seen s WHERE s.import_id = $1 AND s.record_id = t.id)"
+			      " ORDER BY id LIMIT $2",
+	    table);
+	char idv[24], lim[24];
+	snprintf(idv, sizeof idv, "%lld", (long long)id);
+	snprintf(lim, sizeof lim, "%zu", limit);
+	const char *p[] = { idv, lim };
+	enum store_status ss = STORE_OK;
+	PGresult *res = store_pg_query(st, sql, 2, p, &ss);
+	free(sql);
+	free(table);
+	if (res == NULL)
+		return ss;
+	*n = 0;
+	for (int i = 0; i < PQntuples(res) && *n < limit; i++)
+		ids[(*n)++] = store_pg_int(res, i, 0);
+	PQclear(res);
+	return STORE_OK;
+}
+
+enum store_status
 store_pg_record_restore(struct store *base, int64_t record_id, const char *before)
 {
 	struct store_pg *st = (struct store_pg *)base;

@@ -1280,6 +1280,8 @@ const struct store_ops store_pg_ops = {
 	.import_start = store_pg_import_start,
 	.journal_rows = store_pg_journal_rows,
 	.journal_batch = store_pg_journal_batch,
+	.journal_seen = store_pg_journal_seen,
+	.seen_clear = store_pg_seen_clear,
 	.journal_progress = store_pg_journal_progress,
 	.claim = store_pg_claim,
 	.settle = store_pg_settle,
@@ -1309,5 +1311,6 @@ const struct store_ops store_pg_ops = {
 	.record_load = store_pg_record_load,
 	.record_delete = store_pg_record_delete,
 	.record_restore = store_pg_record_restore,
+	.records_unseen = store_pg_records_unseen,
 	.rolled_back = store_pg_rolled_back,
 };

@@ -132,6 +132,9 @@ enum store_status store_pg_import_start(struct store *, const struct import_info
 enum store_status store_pg_journal_rows(struct store *, int64_t id, uint64_t batch_no,
     const struct record *records, size_t n);
 enum store_status store_pg_journal_batch(struct store *, int64_t id, const struct batch_row *batch);
+enum store_status store_pg_journal_seen(struct store *, int64_t id, const struct record *records,
+    size_t n);
+enum store_status store_pg_seen_clear(struct store *, int64_t id);
 enum store_status store_pg_journal_progress(struct store *, int64_t id, uint64_t rows_done,
     uint64_t bytes_done, uint64_t total, const uint64_t *counts, enum import_status status,
     const char *last_error, int finished);
@@ -170,6 +173,8 @@ void store_pg_records_finalize(struct store_pg *st);
 int store_pg_record_load(struct store *, int64_t record_id, const char *const **values,
     int64_t *imported_from);
 enum store_status store_pg_record_delete(struct store *, int64_t record_id, int *done);
+enum store_status store_pg_records_unseen(struct store *, int64_t id, size_t limit, int64_t *ids,
+    size_t *n);
 enum store_status store_pg_record_restore(struct store *, int64_t record_id, const char *before);
 enum store_status store_pg_rolled_back(struct store *, int64_t id, uint64_t deleted,
     uint64_t restored, uint64_t conflicts, int forced);

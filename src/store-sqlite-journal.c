@@ -29,7 +29,7 @@ static const char journal_schema[] =
     " failed INTEGER NOT NULL DEFAULT 0, not_processed INTEGER NOT NULL DEFAULT 0,"
     " started_at TEXT NOT NULL, finished_at TEXT, last_error TEXT,"
     " pid INTEGER, host TEXT, user_name TEXT, rolled_back_at TEXT, rollback TEXT,"
-    " invalid_values TEXT);"
+    " invalid_values TEXT, deleted INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS sluice_import_errors ("
     " id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, row_no INTEGER,"
     " line_no INTEGER, field TEXT, type TEXT NOT NULL, message TEXT NOT NULL,"
@@ -56,6 +56,9 @@ static const char journal_schema[] =
     " import_id INTEGER NOT NULL, row_no INTEGER NOT NULL, column_no INTEGER NOT NULL,"
     " header TEXT, original TEXT, value TEXT NOT NULL,"
     " PRIMARY KEY (import_id, row_no, column_no));"
+    "CREATE TABLE IF NOT EXISTS sluice_import_seen ("
+    " import_id INTEGER NOT NULL, record_id INTEGER NOT NULL,"
+    " PRIMARY KEY (import_id, record_id)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS sluice_mappings ("
     " fingerprint TEXT NOT NULL, schema_name TEXT NOT NULL, mapping TEXT NOT NULL,"
     " saved_at TEXT NOT NULL, PRIMARY KEY (fingerprint, schema_name));"
@@ -76,6 +79,8 @@ static const struct {
 	    "ALTER TABLE sluice_import_errors ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0" },
 	{ "sluice_imports", "on_key_conflict",
 	    "ALTER TABLE sluice_imports ADD COLUMN on_key_conflict TEXT" },
+	{ "sluice_imports", "deleted",
+	    "ALTER TABLE sluice_imports ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0" },
 };
 
 int
@@ -135,7 +140,8 @@ store_sqlite_journal_prepare(struct store *base)
 		    "UPDATE sluice_imports SET rows_done = ?2, bytes_done = ?15,"
 		    " total = coalesce(?3, total), created = ?4, updated = ?5, merged = ?6,"
 		    " unchanged = ?7, skipped = ?8, rejected = ?9, failed = ?10,"
-		    " not_processed = ?11, status = ?12, last_error = coalesce(?13, last_error),"
+		    " not_processed = ?11, deleted = ?16, status = ?12,"
+		    " last_error = coalesce(?13, last_error),"
 		    " finished_at = CASE WHEN ?14 THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 		    " ELSE finished_at END WHERE id = ?1" },
 	};
@@ -270,6 +276,7 @@ store_sqlite_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 		case OUTCOME_CREATED:
 		case OUTCOME_UPDATED:
 		case OUTCOME_MERGED:
+		case OUTCOME_DELETED:
 			sqlite3_bind_int64(st->j_change, 1, id);
 			sqlite3_bind_int64(st->j_change, 2, (sqlite3_int64)batch_no);
 			sqlite3_bind_int64(st->j_change, 3, (sqlite3_int64)r->row_no);
@@ -283,6 +290,42 @@ store_sqlite_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 		}
 	}
 	return ss;
+}
+
+enum store_status
+store_sqlite_journal_seen(struct store *base, int64_t id, const struct record *records, size_t n)
+{
+	enum store_status ss = STORE_OK;
+	sqlite3_stmt *st = journal_once(base,
+	    "INSERT OR IGNORE INTO sluice_import_seen (import_id, record_id) VALUES (?1, ?2)", &ss);
+	if (st == NULL)
+		return ss;
+	for (size_t i = 0; i < n && ss == STORE_OK; i++) {
+		if (records[i].record_id <= 0)
+			continue;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, records[i].record_id);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			ss = store_sqlite_fail(base, rc);
+	}
+	sqlite3_finalize(st);
+	return ss;
+}
+
+enum store_status
+store_sqlite_seen_clear(struct store *base, int64_t id)
+{
+	enum store_status ss = STORE_OK;
+	sqlite3_stmt *st =
+	    journal_once(base, "DELETE FROM sluice_import_seen WHERE import_id = ?1", &ss);
+	if (st == NULL)
+		return ss;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_sqlite_fail(base, rc);
 }
 
 enum store_status
@@ -314,8 +357,9 @@ store_sqlite_journal_progress(struct store *base, int64_t id, uint64_t rows_done
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)total);
 	else
 		sqlite3_bind_null(st, 3);
-	for (int o = 0; o < OUTCOME_COUNT; o++)
+	for (int o = 0; o < OUTCOME_DELETED; o++)
 		sqlite3_bind_int64(st, 4 + o, (sqlite3_int64)counts[o]);
+	sqlite3_bind_int64(st, 16, (sqlite3_int64)counts[OUTCOME_DELETED]);
 	store_sqlite_bind_text(st, 12, status_name(status));
 	store_sqlite_bind_text(st, 13, last_error);
 	sqlite3_bind_int(st, 14, finished);

@@ -140,14 +140,14 @@ import_query(struct store *base, const char *where)
 	    " mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done,"
 	    " total, created, updated, merged, unchanged, skipped, rejected, failed,"
 	    " not_processed, started_at, finished_at, last_error, pid, host, user_name,"
-	    " rolled_back_at, rollback, %s, %s, CASE WHEN finished_at IS NOT NULL"
+	    " rolled_back_at, rollback, %s, %s, %s, CASE WHEN finished_at IS NOT NULL"
 	    "  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END"
 	    " FROM sluice_imports %s",
 	    store_sqlite_journal_has(base, "sluice_imports", "invalid_values") ? "invalid_values" :
 										 "NULL",
 	    store_sqlite_journal_has(base, "sluice_imports", "on_key_conflict") ? "on_key_conflict" :
 										  "NULL",
-	    where);
+	    store_sqlite_journal_has(base, "sluice_imports", "deleted") ? "deleted" : "0", where);
 }
 
 static void
@@ -176,7 +176,7 @@ decode_import(struct sqlite_iter *it)
 	r->rows_done = (uint64_t)sqlite3_column_int64(s, c++);
 	r->bytes_done = (uint64_t)sqlite3_column_int64(s, c++);
 	r->total = col_int_or_none(s, c++);
-	for (int o = 0; o < OUTCOME_COUNT; o++)
+	for (int o = 0; o < OUTCOME_DELETED; o++)
 		r->n[o] = (uint64_t)sqlite3_column_int64(s, c++);
 	r->started_at = col_text(s, c++);
 	r->finished_at = col_text(s, c++);
@@ -188,6 +188,7 @@ decode_import(struct sqlite_iter *it)
 	r->rollback = col_text(s, c++);
 	r->invalid_values = col_text(s, c++);
 	r->on_key_conflict = col_text(s, c++);
+	r->n[OUTCOME_DELETED] = (uint64_t)sqlite3_column_int64(s, c++);
 	r->duration_s = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 : sqlite3_column_double(s, c);
 }
 

@@ -117,6 +117,28 @@ store_sqlite_record_delete(struct store *base, int64_t record_id, int *done)
 }
 
 enum store_status
+store_sqlite_records_unseen(struct store *base, int64_t id, size_t limit, int64_t *ids, size_t *n)
+{
+	struct store_sqlite *st = (struct store_sqlite *)base;
+	char *sql = xasprintf("SELECT id FROM \"%s\" t WHERE NOT EXISTS (SELECT 1 FROM"
+			      " sluice_import_seen s WHERE s.import_id = ?1 AND s.record_id = t.id)"
+			      " ORDER BY id LIMIT ?2",
+	    st->rb_schema->table);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(base, rc);
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? STORE_OK : store_sqlite_fail(base, rc);
+}
+
+enum store_status
 store_sqlite_record_restore(struct store *base, int64_t record_id, const char *before)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;

@@ -847,6 +847,8 @@ const struct store_ops store_sqlite_ops = {
 	.import_start = store_sqlite_import_start,
 	.journal_rows = store_sqlite_journal_rows,
 	.journal_batch = store_sqlite_journal_batch,
+	.journal_seen = store_sqlite_journal_seen,
+	.seen_clear = store_sqlite_seen_clear,
 	.journal_progress = store_sqlite_journal_progress,
 	.claim = store_sqlite_claim,
 	.settle = store_sqlite_settle,
@@ -872,5 +874,6 @@ const struct store_ops store_sqlite_ops = {
 	.record_load = store_sqlite_record_load,
 	.record_delete = store_sqlite_record_delete,
 	.record_restore = store_sqlite_record_restore,
+	.records_unseen = store_sqlite_records_unseen,
 	.rolled_back = store_sqlite_rolled_back,
 };

@@ -65,6 +65,9 @@ int store_sqlite_journal_has(struct store *, const char *table, const char *colu
 enum store_status store_sqlite_import_start(struct store *, const struct import_info *, int64_t *id);
 enum store_status store_sqlite_journal_rows(struct store *, int64_t id, uint64_t batch_no,
     const struct record *records, size_t n);
+enum store_status store_sqlite_journal_seen(struct store *, int64_t id,
+    const struct record *records, size_t n);
+enum store_status store_sqlite_seen_clear(struct store *, int64_t id);
 enum store_status store_sqlite_journal_batch(struct store *, int64_t id,
     const struct batch_row *batch);
 enum store_status store_sqlite_journal_progress(struct store *, int64_t id, uint64_t rows_done,
@@ -105,6 +108,8 @@ void store_sqlite_records_finalize(struct store_sqlite *st);
 int store_sqlite_record_load(struct store *, int64_t record_id, const char *const **values,
     int64_t *imported_from);
 enum store_status store_sqlite_record_delete(struct store *, int64_t record_id, int *done);
+enum store_status store_sqlite_records_unseen(struct store *, int64_t id, size_t limit,
+    int64_t *ids, size_t *n);
 enum store_status store_sqlite_record_restore(struct store *, int64_t record_id, const char *before);
 enum store_status store_sqlite_rolled_back(struct store *, int64_t id, uint64_t deleted,
     uint64_t restored, uint64_t conflicts, int forced);

@@ -402,6 +402,9 @@ enum store_status
 store_upsert(struct store *st, const char *const *values, enum strategy strategy,
     enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res)
 {
+	/* Replace writes the rows as update does; its deletions come after. */
+	if (strategy == STRATEGY_REPLACE)
+		strategy = STRATEGY_UPDATE;
 	return st->ops->upsert(st, values, strategy, on_conflict, import_id, res);
 }
 
@@ -415,6 +418,8 @@ enum store_status
 store_upsert_batch(struct store *st, const char *const *const *rows, size_t n, enum strategy strategy,
     enum key_conflict on_conflict, int64_t import_id, struct upsert_result *res)
 {
+	if (strategy == STRATEGY_REPLACE)
+		strategy = STRATEGY_UPDATE;
 	return st->ops->upsert_batch(st, rows, n, strategy, on_conflict, import_id, res);
 }
 
@@ -474,6 +479,12 @@ enum store_status
 store_record_restore(struct store *st, int64_t record_id, const char *before)
 {
 	return st->ops->record_restore(st, record_id, before);
+}
+
+enum store_status
+store_records_unseen(struct store *st, int64_t id, size_t limit, int64_t *ids, size_t *n)
+{
+	return st->ops->records_unseen(st, id, limit, ids, n);
 }
 
 static int
@@ -593,6 +604,7 @@ static const char *const strategy_names[] = {
 	[STRATEGY_SKIP] = "skip",
 	[STRATEGY_UPDATE] = "update",
 	[STRATEGY_MERGE] = "merge",
+	[STRATEGY_REPLACE] = "replace",
 };
 
 const char *
@@ -707,7 +719,10 @@ store_cells_read(const char *text, json_t **holder, struct reject_row *r, size_t
 const char *
 store_action_name(enum outcome o)
 {
-	return o == OUTCOME_CREATED ? "insert" : o == OUTCOME_UPDATED ? "update" : "merge";
+	return o == OUTCOME_CREATED ? "insert" :
+	    o == OUTCOME_UPDATED    ? "update" :
+	    o == OUTCOME_DELETED    ? "delete" :
+				      "merge";
 }
 
 enum outcome
@@ -716,6 +731,7 @@ store_action_parse(const char *action)
 	return action == NULL	      ? OUTCOME_UPDATED :
 	    !strcmp(action, "insert") ? OUTCOME_CREATED :
 	    !strcmp(action, "merge")  ? OUTCOME_MERGED :
+	    !strcmp(action, "delete") ? OUTCOME_DELETED :
 					OUTCOME_UPDATED;
 }
 

@@ -16,6 +16,8 @@ enum strategy {
 	STRATEGY_SKIP,
 	STRATEGY_UPDATE,
 	STRATEGY_MERGE,
+	STRATEGY_REPLACE, /* update; and after the last batch, delete the
+			   * stored records no row of the file met */
 };
 
 /* What to do with a key conflict: a row that matches a record by one match
@@ -251,6 +253,9 @@ struct store_ops {
 	enum store_status (*journal_rows)(struct store *, int64_t id, uint64_t batch_no,
 	    const struct record *records, size_t n);
 	enum store_status (*journal_batch)(struct store *, int64_t id, const struct batch_row *batch);
+	enum store_status (
+	    *journal_seen)(struct store *, int64_t id, const struct record *records, size_t n);
+	enum store_status (*seen_clear)(struct store *, int64_t id);
 	enum store_status (*journal_progress)(struct store *, int64_t id, uint64_t rows_done,
 	    uint64_t bytes_done, uint64_t total, const uint64_t *counts, enum import_status status,
 	    const char *last_error, int finished);
@@ -311,6 +316,11 @@ struct store_ops {
 	/* Puts a before-image back (inserting the record again when it has
 	 * been deleted since). STORE_FATAL when the image is unreadable. */
 	enum store_status (*record_restore)(struct store *, int64_t record_id, const char *before);
+	/* The ids of up to limit records of the table, lowest first, that no
+	 * row of import id met (journal_seen): what --strategy replace
+	 * deletes. ids holds limit; *n says how many. */
+	enum store_status (
+	    *records_unseen)(struct store *, int64_t id, size_t limit, int64_t *ids, size_t *n);
 	/* Marks import id rolled back, with what the rollback did. */
 	enum store_status (*rolled_back)(struct store *, int64_t id, uint64_t deleted,
 	    uint64_t restored, uint64_t conflicts, int forced);
@@ -454,6 +464,8 @@ int store_record_load(struct store *st, int64_t record_id, const char *const **v
     int64_t *imported_from);
 enum store_status store_record_delete(struct store *st, int64_t record_id, int *done);
 enum store_status store_record_restore(struct store *st, int64_t record_id, const char *before);
+enum store_status store_records_unseen(struct store *st, int64_t id, size_t limit, int64_t *ids,
+    size_t *n);
 
 /* The typed iterators: 1 and *row (valid until the next call), 0 at the
  * end, -1 on failure. Each takes an iterator of its kind. */
@@ -529,7 +541,7 @@ const char *store_action_name(enum outcome o);
 enum outcome store_action_parse(const char *action);
 
 const char *store_strategy_name(enum strategy s);
-/* Parses "skip", "update" or "merge"; -1 otherwise. */
+/* Parses "skip", "update", "merge" or "replace"; -1 otherwise. */
 int store_strategy_parse(const char *name);
 
 const char *store_key_conflict_name(enum key_conflict k);

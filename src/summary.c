@@ -576,7 +576,7 @@ summary_print(FILE *fp, const json_t *r)
 	free(db);
 
 	summary_print_count(fp, _("rows"), summary_int(r, "total"));
-	for (int k = 0; k < OUTCOME_COUNT; k++) {
+	for (int k = 0; k < OUTCOME_DELETED; k++) {
 		long long n = summary_int(r, outcome_name((enum outcome)k));
 		if (n != 0 || k <= OUTCOME_UPDATED || k == OUTCOME_REJECTED)
 			summary_print_count(fp, outcome_label((enum outcome)k), n);
@@ -591,6 +591,12 @@ summary_print(FILE *fp, const json_t *r)
 		free(label);
 		free(pct);
 		free(cell);
+	}
+	/* Not rows of the file: the stored records --strategy replace
+	 * deleted (or, in a dry run, would delete). */
+	if (summary_int(r, "deleted") > 0 || !strcmp(summary_str(r, "strategy"), "replace")) {
+		summary_print_count(fp, _("records deleted"), summary_int(r, "deleted"));
+		fputc('\n', fp);
 	}
 	/* Not a row outcome: values left out of rows counted above. */
 	if (summary_int(r, "values_dropped") > 0) {

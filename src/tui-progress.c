@@ -333,7 +333,7 @@ tui_progress_draw(struct screen *s, int full)
 	y += 2;
 	/* Counts per outcome, in two columns of four. */
 	int cw = w / 2 > 40 ? 40 : w / 2;
-	for (int k = 0; k < OUTCOME_COUNT; k++) {
+	for (int k = 0; k < OUTCOME_DELETED; k++) {
 		int row = y + k % 4, col = 1 + (k / 4) * cw;
 		tui_text_thousands(num, sizeof num, sn->counts.n[k]);
 		attr_t a = (k == OUTCOME_REJECTED || k == OUTCOME_FAILED) && sn->counts.n[k] ?

@@ -121,7 +121,7 @@ START_TEST(snapshot_keys_are_the_documented_ones)
 	    "\"percent\":0.0,\"rows_done\":0,\"rows_total\":0,\"total_exact\":false,"
 	    "\"batch\":0,\"batches_total\":0,\"elapsed_s\":0.0,\"rows_per_s\":0.0,"
 	    "\"rows_per_min\":0.0,\"eta_s\":-1.0,\"created\":0,\"updated\":0,\"merged\":0,"
-	    "\"unchanged\":0,\"skipped\":0,\"rejected\":0,\"failed\":0,\"not_processed\":0}\n");
+	    "\"unchanged\":0,\"skipped\":0,\"rejected\":0,\"failed\":0,\"not_processed\":0,\"deleted\":0}\n");
 	free(text);
 }
 END_TEST

@@ -414,6 +414,22 @@ START_TEST(update_overwrites_with_non_empty_incoming_fields)
 }
 END_TEST
 
+/* Replace writes a matching row as update does (its deletions are the
+ * engine's, after the last batch). */
+START_TEST(replace_writes_a_match_as_update_does)
+{
+	int64_t id = store_ann();
+
+	row_clear();
+	row_set("first_name", "Annie");
+	row_set("email", "ann@example.com");
+	ck_assert_int_eq(upsert_expect(STRATEGY_REPLACE, IMPORT_B, OUTCOME_UPDATED), id);
+	ck_assert_int_eq(count_contacts(), 1);
+	assert_stored(id, "first_name", "Annie");
+	ck_assert_int_eq(imported_from(id), IMPORT_B);
+}
+END_TEST
+
 START_TEST(update_keeps_stored_value_when_incoming_empty)
 {
 	int64_t id = store_ann();
@@ -790,9 +806,12 @@ END_TEST
 
 START_TEST(strategy_names_parse_back)
 {
-	for (enum strategy s = STRATEGY_SKIP; s <= STRATEGY_MERGE; s++)
+	for (enum strategy s = STRATEGY_SKIP; s <= STRATEGY_REPLACE; s++)
 		ck_assert_int_eq(store_strategy_parse(store_strategy_name(s)), (int)s);
-	ck_assert_int_eq(store_strategy_parse("replace"), -1);
+	ck_assert_int_eq(store_strategy_parse("replace-all"), -1);
+	for (enum outcome o = OUTCOME_CREATED; o <= OUTCOME_DELETED; o++)
+		if (o <= OUTCOME_MERGED || o == OUTCOME_DELETED)
+			ck_assert_int_eq(store_action_parse(store_action_name(o)), (int)o);
 	for (enum key_conflict k = KEY_CONFLICT_REJECT; k <= KEY_CONFLICT_UPDATE; k++)
 		ck_assert_int_eq(store_key_conflict_parse(store_key_conflict_name(k)), (int)k);
 	ck_assert_int_eq(store_key_conflict_parse("merge"), -1);
@@ -1286,6 +1305,7 @@ store_suite(void)
 	tcase_add_test(tc, created_row_has_no_before_image);
 	tcase_add_test(tc, skip_leaves_the_stored_record_untouched);
 	tcase_add_test(tc, update_overwrites_with_non_empty_incoming_fields);
+	tcase_add_test(tc, replace_writes_a_match_as_update_does);
 	tcase_add_test(tc, update_keeps_stored_value_when_incoming_empty);
 	tcase_add_test(tc, update_without_change_is_unchanged);
 	tcase_add_test(tc, update_before_image_holds_the_old_values);
