@@ -1879,6 +1879,7 @@ engine_delete_batch(struct engine *e, int64_t *ids, size_t *n)
 		if (ss == STORE_OK) {
 			e->committed.n[OUTCOME_DELETED] += k;
 			*n = found;
+			engine_crash_hook();
 			break;
 		}
 		store_rollback(e->store);

@@ -6,6 +6,7 @@ CLI_TESTS = \
 	tests/cli/reimport-is-a-fixed-point.sh \
 	tests/cli/key-conflict-is-rejected-unless-asked-to-update.sh \
 	tests/cli/strategies.sh \
+	tests/cli/strategy-replace-deletes-what-the-file-lacks.sh \
 	tests/cli/validation-errors.sh \
 	tests/cli/csv-dialects.sh \
 	tests/cli/field-count-mismatch.sh \

@@ -4,6 +4,7 @@
 PG_TESTS = \
 	tests/cli/pg-same-as-sqlite.sh \
 	tests/cli/pg-history-show-report-rollback.sh \
+	tests/cli/pg-strategy-replace-and-rollback.sh \
 	tests/cli/pg-kill-9-then-resume-is-exact.sh \
 	tests/cli/pg-two-imports-at-once-both-complete.sh \
 	tests/cli/pg-connection-lost-interrupts-then-resume-is-exact.sh \
