@@ -38,6 +38,7 @@ extern const struct cli_option cli_resume_options[];
 extern const struct cli_option cli_read_options[]; /* show */
 extern const struct cli_option cli_history_options[];
 extern const struct cli_option cli_report_options[];
+extern const struct cli_option cli_export_options[];
 extern const struct cli_option cli_watch_options[];
 extern const struct cli_option cli_rollback_options[];
 extern const struct cli_option cli_inspect_options[];
@@ -48,6 +49,7 @@ int cli_resume(int argc, char **argv);
 int cli_watch(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_export(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_history(int argc, char **argv);
 int cli_show(int argc, char **argv);

@@ -149,6 +149,66 @@ report_write_csv_rejects(const char *db_path, int64_t id, const char *path,
 	return 0;
 }
 
+/* --- What an import wrote (sluice export) -------------------------------------- */
+
+static int
+csv_export_rows(struct report_journal *rj, FILE *fp, unsigned outcomes, struct report_stats *st,
+    char **cause)
+{
+	struct report_records *it = report_records_open(rj, outcomes, cause);
+	if (it == NULL)
+		return -2;
+	const struct schema *s = report_records_schema(it);
+	fputs("\xef\xbb\xbf", fp);
+	csv_field(fp, "id", 1, st);
+	csv_field(fp, "outcome", 0, st);
+	for (size_t f = 0; f < s->nfields; f++)
+		csv_field(fp, s->fields[f].name, 0, st);
+	fputs("\r\n", fp);
+	const struct report_record *r;
+	int rc;
+	while ((rc = report_records_next(it, &r)) == 1) {
+		char num[24];
+		snprintf(num, sizeof num, "%lld", (long long)r->id);
+		csv_field(fp, num, 1, st);
+		csv_field(fp, outcome_name(r->outcome), 0, st);
+		for (size_t f = 0; f < s->nfields; f++)
+			csv_field(fp, r->values[f], 0, st);
+		fputs("\r\n", fp);
+		st->records++;
+	}
+	st->gone = report_records_gone(it);
+	report_records_close(it);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+report_export_csv(const char *db_path, int64_t id, const char *path, unsigned outcomes,
+    struct report_stats *stats, char **cause)
+{
+	struct report_journal rj;
+	if (report_journal_open(&rj, db_path, id, cause) != 0)
+		return -1;
+	int to_stdout = !strcmp(path, "-");
+	char *tmp;
+	FILE *fp = csv_open(&rj, db_path, path, &tmp, cause);
+	if (fp == NULL) {
+		report_journal_close(&rj);
+		return -1;
+	}
+	struct report_stats st = { 0 };
+	int rc = csv_export_rows(&rj, fp, outcomes, &st, cause);
+	if (rc == -1)
+		*cause = report_journal_error(&rj);
+	report_journal_close(&rj);
+	/* A failure's cause stands, and its file is removed. */
+	if (csv_finish(fp, tmp, path, to_stdout, rc, cause) != 0)
+		return -1;
+	if (stats != NULL)
+		*stats = st;
+	return 0;
+}
+
 /* --- The summary of imports ------------------------------------------------- */
 
 /* The summary's columns, named as sluice show --json names the facts. */

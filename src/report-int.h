@@ -65,6 +65,27 @@ struct report_rejects *report_rejects_open(struct report_journal *rj);
 int report_rejects_next(struct report_rejects *it, const struct report_reject **out);
 void report_rejects_close(struct report_rejects *it);
 
+/* The records an import wrote (report-export.c), with their values now. */
+struct report_record {
+	int64_t id;
+	enum outcome outcome;	   /* created, updated or merged */
+	const char *const *values; /* one per schema field; NULL: empty */
+};
+struct report_records;
+struct schema;
+/* Loads the import's schema and starts reading its changes; NULL and
+ * *cause when the schema is gone or writes elsewhere now. outcomes:
+ * REPORT_OUTCOME bits. */
+struct report_records *report_records_open(struct report_journal *rj, unsigned outcomes,
+    char **cause);
+const struct schema *report_records_schema(const struct report_records *it);
+/* 1 and *out (valid until the next call), 0 at the end, -1 when the
+ * journal or the table cannot be read. */
+int report_records_next(struct report_records *it, const struct report_record **out);
+/* The records left out because they were deleted since. */
+uint64_t report_records_gone(const struct report_records *it);
+void report_records_close(struct report_records *it);
+
 /* An import's duration as reports show it: the journal's, to the
  * millisecond (its floating-point noise removed). */
 double report_duration(double duration_s);

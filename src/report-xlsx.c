@@ -584,13 +584,14 @@ xlsx_open(struct xlsx *x, const char *file, const char *path, char **cause)
 static int
 xlsx_spooled(struct xlsx *x, const char *tmpdir)
 {
-	lxw_worksheet *sheets[] = { x->summary, x->errors, x->rejects, x->batches, x->mapping };
 	unsigned long long largest = 0;
 	struct statvfs vfs;
 	struct rlimit lim;
+	lxw_worksheet *sheet;
 
-	for (size_t i = 0; i < sizeof sheets / sizeof *sheets; i++) {
-		FILE *fp = sheets[i]->optimize_tmpfile;
+	LXW_FOREACH_WORKSHEET(sheet, x->wb)
+	{
+		FILE *fp = sheet->optimize_tmpfile;
 		long size;
 
 		if (fp == NULL)
@@ -608,6 +609,44 @@ xlsx_spooled(struct xlsx *x, const char *tmpdir)
 	if (statvfs(tmpdir, &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize < largest)
 		return ENOSPC;
 	return 0;
+}
+
+/* Closes the workbook at tmp, quietly, and puts it at path (a workbook
+ * cut short by a full disk is never put there): 0, or -1 and *cause. */
+static int
+xlsx_close(struct xlsx *x, char *tmp, const char *path, char **cause)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	if (tmpdir == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	int spooled = xlsx_spooled(x, tmpdir);
+	if (spooled != 0) {
+		lxw_workbook_free(x->wb);
+		*cause = xasprintf(_("Cannot write the report to %s: its temporary files in %s "
+				     "cannot be written (%s). Set TMPDIR to a directory with free "
+				     "space, or free some, and write the report again."),
+		    path, tmpdir, strerror(spooled));
+		return report_put_in_place(tmp, path, -1, cause);
+	}
+	int quiet = xlsx_quiet();
+	errno = 0;
+	lxw_error rc = workbook_close(x->wb);
+	int err = errno;
+	xlsx_loud(quiet);
+	if (rc != LXW_NO_ERROR) {
+		/* The system's reason says more than the library's, when there
+		 * is one. */
+		char *why = xstrdup(err != 0 ? strerror(err) : lxw_strerror(rc));
+		size_t n = strlen(why);
+		while (n > 0 && why[n - 1] == '.')
+			why[--n] = '\0';
+		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path in a "
+				     "directory you can write to, on a disk with free space."),
+		    path, why);
+		free(why);
+		return report_put_in_place(tmp, path, -1, cause);
+	}
+	return report_put_in_place(tmp, path, 0, cause);
 }
 
 int
@@ -639,38 +678,94 @@ report_write_xlsx(const char *db_path, int64_t id, const char *path, struct repo
 	}
 	xlsx_summary(&x);
 	report_journal_close(&rj);
+	if (xlsx_close(&x, tmp, path, cause) != 0)
+		return -1;
+	if (stats != NULL)
+		*stats = x.stats;
+	return 0;
+}
 
+/* --- What an import wrote (sluice export) -------------------------------------- */
+
+int
+report_export_xlsx(const char *db_path, int64_t id, const char *path, unsigned outcomes,
+    struct report_stats *stats, char **cause)
+{
+	struct report_journal rj;
+	if (report_journal_open(&rj, db_path, id, cause) != 0)
+		return -1;
+	char *tmp = NULL;
+	if (report_check_path(path, db_path, rj.import.source_path, cause) != 0 ||
+	    (tmp = report_temp_beside(path, cause)) == NULL) {
+		report_journal_close(&rj);
+		return -1;
+	}
+	struct report_records *it = report_records_open(&rj, outcomes, cause);
+	if (it == NULL) {
+		report_journal_close(&rj);
+		return report_put_in_place(tmp, path, -1, cause);
+	}
 	const char *tmpdir = getenv("TMPDIR");
-	if (tmpdir == NULL || *tmpdir == '\0')
-		tmpdir = "/tmp";
-	int spooled = xlsx_spooled(&x, tmpdir);
-	if (spooled != 0) {
+	lxw_workbook_options options = {
+		.constant_memory = LXW_TRUE,
+		.tmpdir = tmpdir != NULL && *tmpdir != '\0' ? (char *)tmpdir : NULL,
+	};
+	struct xlsx x = { .rj = &rj };
+	x.wb = workbook_new_opt(tmp, &options);
+	lxw_worksheet *ws = x.wb ? workbook_add_worksheet(x.wb, _("Records")) : NULL;
+	if (ws == NULL) {
+		*cause = xasprintf(_("Cannot create the report's temporary files in %s; "
+				     "set TMPDIR to a directory you can write to, with free space."),
+		    options.tmpdir ? options.tmpdir : "/tmp");
 		lxw_workbook_free(x.wb);
-		*cause = xasprintf(_("Cannot write the report to %s: its temporary files in %s "
-				     "cannot be written (%s). Set TMPDIR to a directory with free "
-				     "space, or free some, and write the report again."),
-		    path, tmpdir, strerror(spooled));
+		report_records_close(it);
+		report_journal_close(&rj);
 		return report_put_in_place(tmp, path, -1, cause);
 	}
-	int quiet = xlsx_quiet();
-	errno = 0;
-	lxw_error rc = workbook_close(x.wb);
-	int err = errno;
-	xlsx_loud(quiet);
-	if (rc != LXW_NO_ERROR) {
-		/* The system's reason says more than the library's, when there
-		 * is one. */
-		char *why = xstrdup(err != 0 ? strerror(err) : lxw_strerror(rc));
-		size_t n = strlen(why);
-		while (n > 0 && why[n - 1] == '.')
-			why[--n] = '\0';
-		*cause = xasprintf(_("Cannot write the report to %s: %s. Give a path in a "
-				     "directory you can write to, on a disk with free space."),
-		    path, why);
-		free(why);
+	x.header = xlsx_format(x.wb, 1, NULL);
+	format_set_bottom(x.header, LXW_BORDER_THIN);
+	format_set_bg_color(x.header, 0xDDE4EE);
+	const struct schema *s = report_records_schema(it);
+	size_t n = s->nfields + 2;
+	const char **titles = xcalloc(n, sizeof *titles);
+	double *widths = xcalloc(n, sizeof *widths);
+	titles[0] = "id";
+	titles[1] = "outcome";
+	widths[0] = 10;
+	widths[1] = 12;
+	for (size_t f = 0; f < s->nfields; f++) {
+		titles[f + 2] = s->fields[f].name;
+		widths[f + 2] = 20;
+	}
+	xlsx_table_start(&x, ws, titles, widths, n);
+	free(titles);
+	free(widths);
+	const struct report_record *r;
+	int rc;
+	lxw_row_t row = 1;
+	while ((rc = report_records_next(it, &r)) == 1) {
+		if (row > XLSX_LAST_ROW) {
+			x.stats.left_out++;
+			continue;
+		}
+		worksheet_write_number(ws, row, 0, (double)r->id, NULL);
+		xlsx_text(&x, ws, row, 1, outcome_name(r->outcome), NULL);
+		for (size_t f = 0; f < s->nfields; f++)
+			xlsx_text(&x, ws, row, (lxw_col_t)(f + 2), r->values[f], NULL);
+		row++;
+		x.stats.records++;
+	}
+	worksheet_autofilter(ws, 0, 0, row > 1 ? row - 1 : 0, (lxw_col_t)(n - 1));
+	x.stats.gone = report_records_gone(it);
+	report_records_close(it);
+	if (rc != 0) {
+		*cause = report_journal_error(&rj);
+		lxw_workbook_free(x.wb);
+		report_journal_close(&rj);
 		return report_put_in_place(tmp, path, -1, cause);
 	}
-	if (report_put_in_place(tmp, path, 0, cause) != 0)
+	report_journal_close(&rj);
+	if (xlsx_close(&x, tmp, path, cause) != 0)
 		return -1;
 	if (stats != NULL)
 		*stats = x.stats;

@@ -20,6 +20,8 @@ struct report_stats {
 	uint64_t cut;		/* values cut at a spreadsheet cell's limit */
 	uint64_t left_out;	/* lines beyond a worksheet's last row, not written */
 	uint64_t pages;		/* PDF: pages written */
+	uint64_t records;	/* export: records written */
+	uint64_t gone;		/* export: records deleted since, left out */
 };
 
 /* Each writer opens its own connection to the database at db_path (which
@@ -106,6 +108,24 @@ struct journal;
 struct import_row;
 void report_csv_summary_header(FILE *fp);
 int report_csv_summary_line(FILE *fp, struct journal *j, const struct import_row *im);
+
+/* sluice export: the records import id created, updated or merged (those
+ * whose outcome is in outcomes, bits REPORT_OUTCOME()), one line each in
+ * record order: "id", "outcome" (of the import's first change to the
+ * record) and a column per schema field with the value the record holds
+ * now; a record deleted since is left out (stats->gone). As CSV (UTF-8
+ * with a BOM, RFC 4180, values neutralized as report_cell_text() says;
+ * "-" = standard output) or as an XLSX workbook (text cells, verbatim),
+ * replacing what is at path as the reports do. stats->records counts the
+ * lines. */
+#define REPORT_OUTCOME(o) (1u << (o))
+int report_export_csv(const char *db_path, int64_t id, const char *path, unsigned outcomes,
+    struct report_stats *stats, char **cause);
+int report_export_xlsx(const char *db_path, int64_t id, const char *path, unsigned outcomes,
+    struct report_stats *stats, char **cause);
+/* Parses "created,updated,merged" (any of them, comma-separated) into
+ * REPORT_OUTCOME bits: 0, or -1 for an empty list or another word. */
+int report_outcomes_parse(const char *list, unsigned *mask);
 
 /* Checks, before any work, that a report can be written at path: a file
  * in a directory sluice can write to, not a directory, and not a file it

@@ -2,8 +2,9 @@
 # their tests, added here.
 src_libsluice_a_SOURCES += \
 	src/report.h src/report-int.h src/report.c \
-	src/report-xlsx.c src/report-pdf.c src/report-csv.c src/report-json.c
-src_sluice_SOURCES += src/cli-report.c
+	src/report-xlsx.c src/report-pdf.c src/report-csv.c src/report-json.c \
+	src/report-export.c
+src_sluice_SOURCES += src/cli-report.c src/cli-export.c
 
 # Unit tests: neutralizing formulas, cutting long cells, CSV quoting.
 check_PROGRAMS += tests/unit/test-report
@@ -27,6 +28,7 @@ REPORT_CLI_TESTS = \
 	tests/cli/report-errors-and-exit-codes.sh \
 	tests/cli/values-dropped.sh \
 	tests/cli/report-never-destroys.sh \
-	tests/cli/report-xlsx-on-a-full-disk.sh
+	tests/cli/report-xlsx-on-a-full-disk.sh \
+	tests/cli/export-what-an-import-wrote.sh
 TESTS += $(REPORT_CLI_TESTS)
 EXTRA_DIST += $(REPORT_CLI_TESTS) tests/cli/report-lib.sh tests/report_check.py

@@ -140,14 +140,17 @@ pg_iter_open(struct store *base, enum store_iter_kind kind, const char *table, c
 enum store_status
 store_pg_read_begin(struct store *base)
 {
-	return store_pg_exec((struct store_pg *)base,
-	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	struct store_pg *st = (struct store_pg *)base;
+	enum store_status ss = store_pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	st->reading = ss == STORE_OK;
+	return ss;
 }
 
 void
 store_pg_read_end(struct store *base)
 {
 	struct store_pg *st = (struct store_pg *)base;
+	st->reading = 0;
 	if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
 		store_pg_exec(st, "COMMIT");
 }

@@ -49,9 +49,10 @@ store_pg_records_prepare(struct store *base, const struct schema *s)
 		pg_buf_printf(&ins, "%s$%zu", f ? ", " : "", f + 1);
 	pg_buf_printf(&ins, ")");
 	char *del = xasprintf("DELETE FROM %s WHERE id = $1", table);
-	/* The rollback is the table's one writer while it runs. */
+	/* The rollback is the table's one writer while it runs; a reader
+	 * (an export, in its read snapshot) takes no lock. */
 	char *lock = xasprintf("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", table);
-	enum store_status ss = store_pg_exec(st, lock);
+	enum store_status ss = st->reading ? STORE_OK : store_pg_exec(st, lock);
 	if (ss == STORE_OK)
 		ss = store_pg_prepare_stmt(st, "rb_load", load.s);
 	if (ss == STORE_OK)

@@ -15,6 +15,7 @@ struct store_pg {
 	struct store base; /* first: the store's operations */
 	PGconn *conn;
 	char *shown; /* the target with its password masked */
+	int reading; /* inside read_begin … read_end: read only */
 	char *errmsg;
 	int lost;	      /* the last error was a lost connection */
 	int64_t locked;	      /* the import whose lock this connection holds, or 0 */

@@ -305,7 +305,9 @@ struct store_ops {
 	/* The most cells a rejected row of import id has; -1 on failure. */
 	int (*reject_width)(struct store *, int64_t id, size_t *width);
 
-	/* Rollback, inside begin/commit: the records of the schema's table. */
+	/* Rollback, inside begin/commit: the records of the schema's table.
+	 * Inside read_begin/read_end, records_prepare and record_load read
+	 * them (an export). */
 	enum store_status (*records_prepare)(struct store *, const struct schema *);
 	/* 1 with *values (one per field, valid until the next call) and
 	 * *imported_from (-1: none), 0 when the record is gone, -1 on failure. */

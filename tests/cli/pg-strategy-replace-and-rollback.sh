@@ -1,8 +1,9 @@
 #!/bin/bash
 # --strategy replace against PostgreSQL, as with SQLite: a dry run counts,
 # the replace deletes exactly the records the file lacks (journaled with
-# their before-images, counted as deleted), a crash between two batches of
-# deletions is resumed exactly, and rollback brings them back.
+# their before-images, counted as deleted), export gives the records it
+# wrote, a crash between two batches of deletions is resumed exactly, and
+# rollback brings them back.
 . "$(dirname "$0")/lib.sh"
 . "$top_srcdir/tests/cli/pg-lib.sh"
 
@@ -45,6 +46,12 @@ assert_eq "$(pq "$url" "SELECT count(*) FROM sluice_import_changes WHERE import_
 assert_eq "$(pg_adds_up "$url" "$id")" "" "the counts add up"
 run_sluice show "$id" --db "$url" --json
 assert_eq "$(json .deleted)" 10 "show --json says deleted"
+run_sluice export "$id" --db "$url" --csv export.csv
+assert_exit 0 "export of the replace from PostgreSQL"
+assert_eq "$(tail -n +2 export.csv | tr -d '\r' | cut -d, -f2,3 | sort -u | cut -d, -f1 | sort | uniq -c | awk '{ print $2, $1 }')" \
+	"updated 90" "it holds the 90 records updated"
+assert_eq "$(tail -n +2 export.csv | tr -d '\r' | cut -d, -f1,3 | sort -n | tr ',' '|')" \
+	"$(pq "$url" "SELECT id || '|' || first_name FROM contacts ORDER BY id")" "with the values stored"
 run_sluice rollback "$id" --db "$url" --json
 assert_exit 0 "rollback of the replace"
 assert_eq "$(json .recreated)" 10 "it puts the 10 back"
