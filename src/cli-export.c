@@ -14,15 +14,7 @@
 #include "report.h"
 #include "text.h"
 
-enum {
-	OPT_DB = 256,
-	OPT_CSV,
-	OPT_XLSX,
-	OPT_OUTCOME,
-	OPT_FORCE,
-	OPT_JSON,
-	OPT_HELP
-};
+enum { OPT_DB = 256, OPT_CSV, OPT_XLSX, OPT_OUTCOME, OPT_FORCE, OPT_JSON, OPT_HELP };
 
 const struct cli_option cli_export_options[] = {
 	{ "db", required_argument, OPT_DB, NULL, NULL, 0 },
@@ -100,9 +92,9 @@ cli_export(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct report_stats st;
-	if (cause == NULL && (csv != NULL ? report_export_csv(db, id, csv, outcomes, &st, &cause) :
-					    report_export_xlsx(db, id, xlsx, outcomes, &st, &cause)) ==
-		0) {
+	if (cause == NULL &&
+	    (csv != NULL ? report_export_csv(db, id, csv, outcomes, &st, &cause) :
+			   report_export_xlsx(db, id, xlsx, outcomes, &st, &cause)) == 0) {
 		if (json) {
 			json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I}", "id", (json_int_t)id,
 			    "file", path, "records", (json_int_t)st.records, "gone",
@@ -112,19 +104,22 @@ cli_export(int argc, char **argv)
 		} else if (strcmp(path, "-") != 0) {
 			char *esc = text_escape(path);
 			printf(ngettext("Wrote %llu record of import %lld to %s.\n",
-				   "Wrote %llu records of import %lld to %s.\n", (unsigned long)st.records),
+				   "Wrote %llu records of import %lld to %s.\n",
+				   (unsigned long)st.records),
 			    (unsigned long long)st.records, id, esc);
 			free(esc);
 		}
 		if (st.gone > 0)
 			fprintf(stderr,
-			    ngettext("sluice export: %llu record the import wrote was deleted since; it is left out.\n",
+			    ngettext(
+				"sluice export: %llu record the import wrote was deleted since; it is left out.\n",
 				"sluice export: %llu records the import wrote were deleted since; they are left out.\n",
 				(unsigned long)st.gone),
 			    (unsigned long long)st.gone);
 		if (st.left_out > 0)
 			fprintf(stderr,
-			    ngettext("sluice export: %llu record did not fit in the sheet; export to --csv to have all.\n",
+			    ngettext(
+				"sluice export: %llu record did not fit in the sheet; export to --csv to have all.\n",
 				"sluice export: %llu records did not fit in the sheet; export to --csv to have all.\n",
 				(unsigned long)st.left_out),
 			    (unsigned long long)st.left_out);

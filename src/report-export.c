@@ -57,8 +57,8 @@ report_records_open(struct report_journal *rj, unsigned outcomes, char **cause)
 		s = schema_load(im->schema_name ? im->schema_name : "contacts", &why);
 	}
 	if (s == NULL) {
-		*cause = xasprintf(_("Cannot load the schema import %lld used: %s"), (long long)im->id,
-		    why);
+		*cause = xasprintf(_("Cannot load the schema import %lld used: %s"),
+		    (long long)im->id, why);
 		free(why);
 		return NULL;
 	}
@@ -110,7 +110,8 @@ report_records_take(struct report_records *it)
 		it->gone++;
 	if (found != 1)
 		return found;
-	it->out = (struct report_record){ .id = it->cur, .outcome = it->cur_outcome, .values = values };
+	it->out =
+	    (struct report_record){ .id = it->cur, .outcome = it->cur_outcome, .values = values };
 	return 1;
 }
 
