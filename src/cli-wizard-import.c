@@ -151,6 +151,9 @@ cli_wizard_import(int argc, char **argv)
 	};
 	if (o.batch_size == 0)
 		o.batch_size = ENGINE_DEFAULT_BATCH;
+	const char *budget = json_string_value(json_object_get(job, "max_errors"));
+	if (budget != NULL)
+		engine_error_budget_parse(budget, &o.max_errors);
 	json_t *fixes = json_object_get(job, "fixes");
 	size_t nfixes = json_array_size(fixes);
 	struct engine_fix *fx = xcalloc(nfixes ? nfixes : 1, sizeof *fx);

@@ -18,6 +18,7 @@ enum {
 	CONFIRM_STRATEGY,
 	CONFIRM_NOTIFY,
 	CONFIRM_MAIL,
+	CONFIRM_MAX_ERRORS,
 };
 
 static const struct tui_key confirm_keys[] = {
@@ -32,6 +33,8 @@ static const struct tui_key confirm_keys[] = {
 	{ 'n', CONFIRM_NOTIFY, NULL,
 	    N_("Turn this import's notices (web hooks, mail, command) off or on.") },
 	{ 'm', CONFIRM_MAIL, NULL, N_("Change whom to mail when this import ends.") },
+	{ 'e', CONFIRM_MAX_ERRORS, N_("error budget"),
+	    N_("Stop the import once more rows than this are rejected or failed.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the duplicates.") },
 	TUI_KEYS_COMMON,
 };
@@ -46,6 +49,9 @@ tui_strategy_sentence(enum strategy s)
 	case STRATEGY_MERGE:
 		return _(
 		    "merge: stored values win; empty stored fields are filled and tags are joined.");
+	case STRATEGY_REPLACE:
+		return _(
+		    "replace: rows are written as by update; then the stored records that are not in the file are deleted.");
 	default:
 		return _(
 		    "update: non-empty values from the file overwrite; empty ones keep the stored value.");
@@ -85,6 +91,65 @@ tui_confirm_batch_done(struct tui *t, void *ctx, const char *value)
 	t->w.batch_size = (unsigned)v;
 }
 
+static void
+tui_confirm_budget_done(struct tui *t, void *ctx, const char *value)
+{
+	(void)ctx;
+	if (value == NULL)
+		return;
+	struct engine_error_budget b = { 0 };
+	if (*value != '\0' && engine_error_budget_parse(value, &b) != 0) {
+		tui_message(t, 1,
+		    _("The error budget is a number of rows (500) or a percentage (5%%), not \"%s\"."),
+		    value);
+		return;
+	}
+	t->w.max_errors = b;
+}
+
+/* Starts the import as confirmed: 1 when it runs (the progress screen is
+ * shown), 0 when it could not start (a message says why). */
+static int
+tui_confirm_start(struct tui *t)
+{
+	struct tui_wizard *w = &t->w;
+	if (w->run != NULL && tui_run_active(w->run)) {
+		tui_message(t, 1,
+		    _("An import is already running from this wizard; wait for it to end."));
+		return 0;
+	}
+	/* The dry run holds the database's write lock: stop it first. */
+	tui_check_stop(w);
+	char *cause = NULL;
+	if (w->run)
+		tui_run_free(w->run);
+	w->run = tui_run_start(t, 0, &cause);
+	if (w->run == NULL) {
+		tui_message(t, 1, "%s", cause);
+		free(cause);
+		return 0;
+	}
+	/* The choices are the import's now; the next one starts afresh. */
+	tui_wizard_reset(w);
+	tui_pop_to(t, &tui_home_ops);
+	tui_push(t, &tui_progress_ops, NULL);
+	return 1;
+}
+
+/* Replace deletes: it starts only once the table's name is typed. */
+static void
+tui_confirm_replace_done(struct tui *t, void *ctx, const char *value)
+{
+	(void)ctx;
+	if (value == NULL)
+		return;
+	if (strcmp(value, t->w.schema->table) != 0) {
+		tui_message(t, 1, _("Not the table's name; nothing was started."));
+		return;
+	}
+	tui_confirm_start(t);
+}
+
 static int
 tui_confirm_key(struct screen *s, int action, int key)
 {
@@ -98,8 +163,19 @@ tui_confirm_key(struct screen *s, int action, int key)
 	case CONFIRM_STRATEGY:
 		w->strategy = w->strategy == STRATEGY_UPDATE ? STRATEGY_MERGE :
 		    w->strategy == STRATEGY_MERGE	     ? STRATEGY_SKIP :
+		    w->strategy == STRATEGY_SKIP	     ? STRATEGY_REPLACE :
 							       STRATEGY_UPDATE;
 		return TUI_HANDLED | TUI_REDRAW;
+	case CONFIRM_MAX_ERRORS: {
+		char buf[32] = "";
+		if (w->max_errors.on)
+			snprintf(buf, sizeof buf, "%llu%s", (unsigned long long)w->max_errors.limit,
+			    w->max_errors.percent ? "%" : "");
+		tui_prompt(t, _("Error budget"),
+		    _("Stop at a batch boundary once more rows than this are rejected or failed: a number (0 stops at the first) or a percentage such as 5%; empty: no limit."),
+		    buf, tui_confirm_budget_done, NULL);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
 	case CONFIRM_BATCH: {
 		char buf[32];
 		snprintf(buf, sizeof buf, "%u", w->batch_size);
@@ -108,29 +184,16 @@ tui_confirm_key(struct screen *s, int action, int key)
 		    tui_confirm_batch_done, NULL);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
-	case CONFIRM_START: {
-		if (w->run != NULL && tui_run_active(w->run)) {
-			tui_message(t, 1,
-			    _("An import is already running from this wizard; wait for it to end."));
+	case CONFIRM_START:
+		if (w->strategy == STRATEGY_REPLACE && !w->dry_run) {
+			char *text = xasprintf(
+			    _("Replace deletes the records of table %s that are not in the file. Type the table's name to start:"),
+			    w->schema->table);
+			tui_prompt(t, _("Replace"), text, "", tui_confirm_replace_done, NULL);
+			free(text);
 			return TUI_HANDLED | TUI_REDRAW;
 		}
-		/* The dry run holds the database's write lock: stop it first. */
-		tui_check_stop(w);
-		char *cause = NULL;
-		if (w->run)
-			tui_run_free(w->run);
-		w->run = tui_run_start(t, 0, &cause);
-		if (w->run == NULL) {
-			tui_message(t, 1, "%s", cause);
-			free(cause);
-			return TUI_HANDLED | TUI_REDRAW;
-		}
-		/* The choices are the import's now; the next one starts afresh. */
-		tui_wizard_reset(w);
-		tui_pop_to(t, &tui_home_ops);
-		tui_push(t, &tui_progress_ops, NULL);
-		return TUI_HANDLED | TUI_NEXT;
-	}
+		return tui_confirm_start(t) ? TUI_HANDLED | TUI_NEXT : TUI_HANDLED | TUI_REDRAW;
 	}
 	return 0;
 }
@@ -184,6 +247,18 @@ tui_confirm_draw(struct screen *s, int full)
 	v = xasprintf(_("%s rows per transaction"), num);
 	tui_confirm_line(t, &y, _("Batch size"), v);
 	free(v);
+	if (w->max_errors.on) {
+		v = w->max_errors.percent ?
+		    xasprintf(
+			_("stop once more than %llu%% of the rows written are rejected or failed"),
+			(unsigned long long)w->max_errors.limit) :
+		    xasprintf(_("stop once more than %llu rows are rejected or failed"),
+			(unsigned long long)w->max_errors.limit);
+		tui_confirm_line(t, &y, _("Error budget"), v);
+		free(v);
+	} else
+		tui_confirm_line(t, &y, _("Error budget"),
+		    _("none: the import goes on whatever is rejected"));
 	tui_confirm_line(t, &y, _("Dry run"),
 	    w->dry_run ? _("on: everything is checked and counted, nothing is kept.") :
 			 _("off: the rows are written."));

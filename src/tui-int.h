@@ -207,6 +207,7 @@ struct tui_wizard {
 	enum key_conflict on_key_conflict;
 	unsigned batch_size;
 	int dry_run;
+	struct engine_error_budget max_errors; /* --max-errors, offered on Confirm */
 	struct tui_check check;
 	struct tui_run *run;
 	uint64_t rows_hint; /* rows of the file, once the preview read them */

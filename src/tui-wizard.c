@@ -141,6 +141,7 @@ tui_wizard_reset(struct tui_wizard *w)
 	w->batch_size = ENGINE_DEFAULT_BATCH;
 	w->dry_run = 0;
 	tui_notify_reset(&w->notify);
+	w->max_errors = (struct engine_error_budget){ 0 };
 }
 
 void

@@ -47,11 +47,17 @@ tui_run_job(struct tui *t, int64_t resume_id, int password_fd)
 		    json_pack("{s:I, s:I, s:s?, s:s}", "row", (json_int_t)w->fixes[i].row, "column",
 			(json_int_t)w->fixes[i].column, "original", w->fixes[i].original, "value",
 			w->fixes[i].value));
-	json_t *job = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:i, s:i, s:i, s:b, s:o, s:i}",
-	    "db", w->db, "path", w->file, "schema", w->schema->path, "sheet", w->sheet, "region",
-	    w->region, "mapping", mapping, "strategy", (int)w->strategy, "on_key_conflict",
-	    (int)w->on_key_conflict, "batch_size", (int)w->batch_size, "dry_run", w->dry_run,
-	    "fixes", fixes, "password_fd", password_fd);
+	char *budget = w->max_errors.on ?
+	    xasprintf("%llu%s", (unsigned long long)w->max_errors.limit,
+		w->max_errors.percent ? "%" : "") :
+	    NULL;
+	json_t *job =
+	    json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:i, s:i, s:i, s:b, s:o, s:i, s:s?}", "db",
+		w->db, "path", w->file, "schema", w->schema->path, "sheet", w->sheet, "region",
+		w->region, "mapping", mapping, "strategy", (int)w->strategy, "on_key_conflict",
+		(int)w->on_key_conflict, "batch_size", (int)w->batch_size, "dry_run", w->dry_run,
+		"fixes", fixes, "password_fd", password_fd, "max_errors", budget);
+	free(budget);
 	tui_notify_job(&w->notify, job);
 	free(mapping);
 	return job;

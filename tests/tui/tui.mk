@@ -3,6 +3,7 @@
 # speaks TAP; its name says the behaviour.
 TUI_TESTS = \
 	tests/tui/whole-path-with-each-strategy.sh \
+	tests/tui/confirm-replace-and-error-budget.sh \
 	tests/tui/mapping-never-drops-a-column-silently.sh \
 	tests/tui/resize-on-every-screen.sh \
 	tests/tui/cancel-mid-import.sh \
