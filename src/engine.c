@@ -1827,7 +1827,8 @@ engine_pace(struct engine *e)
 /* One batch of --strategy replace's deletions, in its own transaction:
  * up to a batch size of the records no row of the file met, each
  * journaled with its before-image (a rollback puts it back), and the
- * count. *n: how many were deleted (0: none is left). */
+ * count. *n: how many it found to delete (fewer than a batch: none is
+ * left). */
 static enum store_status
 engine_delete_batch(struct engine *e, int64_t *ids, size_t *n)
 {
@@ -1901,18 +1902,16 @@ static enum store_status
 engine_replace(struct engine *e)
 {
 	uint64_t bad = e->committed.n[OUTCOME_REJECTED] + e->committed.n[OUTCOME_FAILED];
-	if (bad > 0) {
+	if (bad > 0)
 		engine_event(e, PROGRESS_INFO, e->batches_done,
 		    ngettext(
 			"No record was deleted: %llu row was rejected or failed, and it may hold the match keys of a record the file keeps. Fix it and import the file again.",
 			"No record was deleted: %llu rows were rejected or failed, and they may hold the match keys of records the file keeps. Fix them and import the file again.",
 			bad),
 		    (unsigned long long)bad);
-		return STORE_OK;
-	}
 	int64_t *ids = xcalloc(e->o.batch_size, sizeof *ids);
 	enum store_status ss = STORE_OK;
-	for (;;) {
+	while (bad == 0) {
 		if (atomic_load(&e->cancel)) {
 			e->stopped = STATUS_CANCELLED;
 			engine_event(e, PROGRESS_CANCELLED, e->batches_done,
