@@ -76,6 +76,7 @@ assert_exit 1 "a replace with a rejected row completes with errors"
 assert_eq "$(json .deleted)" 0 "nothing is deleted"
 assert_match "$(cat err)" "No record was deleted: 1 row was rejected" "and it says why"
 assert_eq "$(sq my.db 'SELECT count(*) FROM contacts')" 100 "all 100 records stay"
+assert_eq "$(sq my.db 'SELECT count(*) FROM sluice_import_seen')" 0 "and the records the rows met are forgotten"
 
 # --- A crash between two batches of deletions, then resume -------------------------------
 
