@@ -29,12 +29,12 @@ static const struct tui_key confirm_keys[] = {
 	{ 's', CONFIRM_STRATEGY, N_("strategy"),
 	    N_("Change what happens to rows that match a stored record.") },
 	/* Not in the footer, which has no room left at 80 columns: the Told
-	 * line and the keys' help (?) name them. */
+	 * line, the budget's line and the keys' help (?) name them. */
 	{ 'n', CONFIRM_NOTIFY, NULL,
 	    N_("Turn this import's notices (web hooks, mail, command) off or on.") },
 	{ 'm', CONFIRM_MAIL, NULL, N_("Change whom to mail when this import ends.") },
-	{ 'e', CONFIRM_MAX_ERRORS, N_("error budget"),
-	    N_("Stop the import once more rows than this are rejected or failed.") },
+	{ 'e', CONFIRM_MAX_ERRORS, NULL,
+	    N_("Set an error budget: the import stops once more rows than this are rejected or failed.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the duplicates.") },
 	TUI_KEYS_COMMON,
 };
@@ -258,7 +258,7 @@ tui_confirm_draw(struct screen *s, int full)
 		free(v);
 	} else
 		tui_confirm_line(t, &y, _("Error budget"),
-		    _("none: the import goes on whatever is rejected"));
+		    _("none: the import goes on whatever is rejected (e sets one)."));
 	tui_confirm_line(t, &y, _("Dry run"),
 	    w->dry_run ? _("on: everything is checked and counted, nothing is kept.") :
 			 _("off: the rows are written."));
