@@ -541,7 +541,7 @@ const struct cli_option cli_import_options[] = {
 	{ "max-batches", required_argument, OPT_MAX_BATCHES, N_("--max-batches N"),
 	    N_("stop at a batch boundary after N batches (resumable)"), 0 },
 	{ "max-errors", required_argument, OPT_MAX_ERRORS, N_("--max-errors N|P%"),
-	    N_("stop at a batch boundary once more than N rows (or P% of\nthose written) are rejected or failed; 0: at the first"),
+	    N_("stop at a batch boundary once more than N rows (or P%% of\nthose written) are rejected or failed; 0: at the first"),
 	    0 },
 	{ "pace", required_argument, OPT_PACE, N_("--pace ROWS/s"),
 	    N_("write at most ROWS rows a second, so that others sharing\nthe database are not starved"),
