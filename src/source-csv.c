@@ -494,10 +494,12 @@ csv_on_field(void *data, size_t len, void *arg)
 		s->cells_size = size;
 	}
 	char *to = s->text + s->text_len;
-	memcpy(to, s->blanks + b.at, b.lead);
+	if (b.lead > 0)
+		memcpy(to, s->blanks + b.at, b.lead);
 	if (len > 0)
 		memcpy(to + b.lead, data, len);
-	memcpy(to + b.lead + len, s->blanks + b.at + b.lead, b.trail);
+	if (b.trail > 0)
+		memcpy(to + b.lead + len, s->blanks + b.at + b.lead, b.trail);
 	to[whole] = '\0';
 	s->starts[k] = s->text_len;
 	s->row.lens[k] = whole;
