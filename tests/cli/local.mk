@@ -28,7 +28,8 @@ CLI_TESTS = \
 	tests/cli/import-report-option.sh \
 	tests/cli/long-values-are-cut-in-the-summary.sh \
 	tests/cli/counts-add-up-for-every-import.sh \
-	tests/cli/languages.sh
+	tests/cli/languages.sh \
+	tests/cli/translations-are-complete.sh
 
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh tests/gen-contacts.py
