@@ -142,11 +142,42 @@ country_of_headers(const char *const *headers, size_t n)
 	return best < nl && best_score > second ? country_languages[best].code : NULL;
 }
 
+/* The adjectives of the other countries whose numbers sluice guesses
+ * (validate_guess_region). */
+static const struct {
+	const char *code;
+	const char *adjective;
+} country_adjectives[] = {
+	{ "AT", N_("Austrian") },
+	{ "CH", N_("Swiss") },
+	{ "BE", N_("Belgian") },
+	{ "GB", N_("British") },
+	{ "IE", N_("Irish") },
+	{ "NL", N_("Dutch") },
+	{ "PT", N_("Portuguese") },
+	{ "PL", N_("Polish") },
+	{ "SE", N_("Swedish") },
+	{ "DK", N_("Danish") },
+	{ "NO", N_("Norwegian") },
+	{ "FI", N_("Finnish") },
+	{ "US", N_("American") },
+	{ "CA", N_("Canadian") },
+	{ "AU", N_("Australian") },
+	{ "MX", N_("Mexican") },
+	{ "AR", N_("Argentinian") },
+	{ "BR", N_("Brazilian") },
+};
+
 const char *
 country_adjective(const char *code)
 {
+	if (code == NULL)
+		return NULL;
 	for (size_t l = 0; l < sizeof country_languages / sizeof *country_languages; l++)
-		if (code != NULL && strcmp(code, country_languages[l].code) == 0)
+		if (strcmp(code, country_languages[l].code) == 0)
 			return _(country_languages[l].adjective);
+	for (size_t a = 0; a < sizeof country_adjectives / sizeof *country_adjectives; a++)
+		if (strcmp(code, country_adjectives[a].code) == 0)
+			return _(country_adjectives[a].adjective);
 	return NULL;
 }

@@ -29,8 +29,9 @@ const char *country_code(const char *written);
  * numbers most likely come from. NULL otherwise. */
 const char *country_of_headers(const char *const *headers, size_t n);
 
-/* The adjective people read for a country country_of_headers names
- * ("German"), translated; NULL for another code. */
+/* The adjective people read for a country country_of_headers or
+ * validate_guess_region names ("German"), translated; NULL for another
+ * code. */
 const char *country_adjective(const char *code);
 
 #endif

@@ -1589,10 +1589,15 @@ engine_setup(struct engine *e, char **cause)
 	 * showed before, each column left out. */
 	if (json == NULL && mapping_contested(e->mapping, e->schema, cause) != 0)
 		return -1;
-	/* Phones invalid in the import's region are tried in the one the
-	 * headers' language suggests, for the summary's hint. */
+	/* Phones invalid in the import's region are tried in the regions the
+	 * file suggests, for the summary's hint. */
+	int country_column = e->schema->region_field != NULL ?
+	    mapping_namesake(e->mapping, e->schema,
+		(int)(e->schema->region_field - e->schema->fields)) :
+	    -1;
 	for (unsigned t = 0; t < e->nthreads; t++)
-		validator_set_hint_region(e->validators[t], country_of_headers(headers, nheaders));
+		validator_set_hint(e->validators[t], country_of_headers(headers, nheaders),
+		    country_column);
 	if (e->o.strict_mapping && mapping_strict(e->mapping, cause) != 0)
 		return -1;
 	e->refusal = ENGINE_REFUSED_DATABASE;
@@ -2236,25 +2241,17 @@ engine_running(struct engine *e)
 	return atomic_load(&e->running);
 }
 
-/* The region hint of the result: the phone numbers invalid in the import's
- * region that the region the headers suggest would read, when that is
- * worth saying (validator_hint_holds). */
+/* The region hint of the result: the region the file suggests (its
+ * headers, its country column, its numbers' shape) that reads the phone
+ * numbers invalid in the import's region, when that is worth saying. */
 static void
 engine_region_hint(struct engine *e)
 {
-	uint64_t failed = 0, hits = 0;
-	const char *region = e->mapping != NULL ?
-	    country_of_headers((const char *const *)e->mapping->headers, e->mapping->ncolumns) :
-	    NULL;
+	char region[3];
+	uint64_t hits;
 
-	for (unsigned t = 0; e->validators != NULL && t < e->nthreads; t++) {
-		uint64_t f, h;
-		validator_hint_counts(e->validators[t], &f, &h);
-		failed += f;
-		hits += h;
-	}
-	if (region != NULL && validator_hint_holds(failed, hits)) {
-		snprintf(e->res.region_hint, sizeof e->res.region_hint, "%s", region);
+	if (e->validators != NULL && validator_hint(e->validators, e->nthreads, region, &hits)) {
+		memcpy(e->res.region_hint, region, 3);
 		e->res.region_hint_phones = hits;
 	}
 }

@@ -659,6 +659,27 @@ mapping_strict(const struct mapping *m, char **cause)
 	return nout > 0 || nlikely > 0 ? -1 : 0;
 }
 
+int
+mapping_namesake(const struct mapping *m, const struct schema *schema, int f)
+{
+	const struct field *fd = &schema->fields[f];
+	int found = -1;
+
+	for (size_t c = 0; c < m->ncolumns && found < 0; c++) {
+		if (m->field[c] == f)
+			continue;
+		char *h = text_fold_header(m->headers[c]);
+		for (size_t i = 0; i <= fd->nsynonyms && found < 0; i++) {
+			char *syn = text_fold_header(i == 0 ? fd->name : fd->synonyms[i - 1]);
+			if (*h != '\0' && !strcmp(h, syn))
+				found = (int)c;
+			free(syn);
+		}
+		free(h);
+	}
+	return found;
+}
+
 size_t
 mapping_unmapped(const struct mapping *m, size_t **columns)
 {

@@ -121,6 +121,11 @@ int mapping_check(const struct mapping *m, const struct schema *schema, char **c
  * or a choice. */
 int mapping_strict(const struct mapping *m, char **cause);
 
+/* A column whose header is a name of field f (its name or a synonym, as
+ * mapping_suggest matches them) but that does not feed it, or -1: a
+ * second Country column, or one a mapping left out. */
+int mapping_namesake(const struct mapping *m, const struct schema *schema, int f);
+
 /* Columns left out (whatever the reason): their count, and their indexes
  * in *columns (a new array, NULL when none). */
 size_t mapping_unmapped(const struct mapping *m, size_t **columns);

@@ -142,7 +142,12 @@ summary_region_hint(const char *region, unsigned long long phones)
 	const char *adjective = country_adjective(region);
 
 	if (adjective == NULL)
-		return NULL;
+		return xasprintf(ngettext("%llu phone number is valid in %s; run with --region %s or "
+					  "map a country column.",
+				     "%llu phone numbers are valid in %s; run with --region %s or "
+				     "map a country column.",
+				     phones),
+		    phones, region, region);
 	return xasprintf(ngettext("%llu phone number looks %s; run with --region %s or map a "
 				  "country column.",
 			     "%llu phone numbers look %s; run with --region %s or map a "

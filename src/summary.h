@@ -12,8 +12,8 @@
 
 /* The sentence naming the region phone numbers seem to come from and the
  * fix: "412 phone numbers look German; run with --region DE or map a
- * country column." A new string; NULL for a region without an adjective
- * (country_adjective). */
+ * country column." A new string; for a region without an adjective
+ * (country_adjective), its code: "3 phone numbers are valid in KE; ...". */
 char *summary_region_hint(const char *region, unsigned long long phones);
 
 /* New references. */

@@ -66,6 +66,7 @@ struct tui_preview_scan {
 	int *feeds;  /* per column: the field it feeds, or -1 */
 	size_t nfeeds;
 	size_t nfields;
+	int country_column;	  /* a Country column not read as the rows' region */
 	struct engine_fix *fixes; /* copies, sorted */
 	size_t nfixes;
 	FILE *spool;
@@ -202,8 +203,7 @@ tui_preview_scan_task(struct tui_task *task)
 	}
 	size_t nheaders;
 	const char *const *headers = source_header(src, &nheaders);
-	const char *suggested = country_of_headers(headers, nheaders);
-	validator_set_hint_region(v, suggested);
+	validator_set_hint(v, country_of_headers(headers, nheaders), sc->country_column);
 	uint64_t done, total;
 	source_progress(src, &done, &total);
 	atomic_store(&sc->bytes_total, total);
@@ -263,10 +263,11 @@ tui_preview_scan_task(struct tui_task *task)
 	}
 	sc->off[sc->nrows] = (uint64_t)ftello(sc->spool);
 	fflush(sc->spool);
-	uint64_t failed, hits;
-	validator_hint_counts(v, &failed, &hits);
-	if (suggested != NULL && validator_hint_holds(failed, hits))
-		sc->region_hint = summary_region_hint(suggested, (unsigned long long)hits);
+	/* The engine's hint, from the same evidence (validator_hint). */
+	char region[3];
+	uint64_t hits;
+	if (validator_hint(&v, 1, region, &hits))
+		sc->region_hint = summary_region_hint(region, (unsigned long long)hits);
 	free(bad);
 	free(fixed);
 out:
@@ -454,6 +455,10 @@ tui_preview_start_scan(struct preview *p)
 	sc->nfeeds = w->mapping->ncolumns;
 	sc->feeds = xcalloc(sc->nfeeds ? sc->nfeeds : 1, sizeof *sc->feeds);
 	memcpy(sc->feeds, w->mapping->field, sc->nfeeds * sizeof *sc->feeds);
+	sc->country_column = w->schema->region_field != NULL ?
+	    mapping_namesake(w->mapping, w->schema,
+		(int)(w->schema->region_field - w->schema->fields)) :
+	    -1;
 	sc->nfixes = w->nfixes;
 	sc->fixes = xcalloc(w->nfixes ? w->nfixes : 1, sizeof *sc->fixes);
 	for (size_t i = 0; i < w->nfixes; i++) {
@@ -805,38 +810,6 @@ tui_preview_key(struct screen *s, int action, int key)
 	return 0;
 }
 
-/* When phone numbers fail in the region they are read in but most would
- * pass in another, says which (a German export read in the US). */
-static int
-tui_preview_suggest_region(struct preview *p)
-{
-	struct tui_wizard *w = &p->t->w;
-	const char *numbers[64];
-	char *own[64];
-	size_t n = 0;
-	for (size_t e = 0; e < p->scan->nerr && n < 64; e++) {
-		struct prow *r = tui_preview_row(p, p->scan->err[e]);
-		for (size_t f = 0; f < w->schema->nfields && n < 64; f++) {
-			int col = w->mapping->column[f];
-			if (w->schema->fields[f].type != FIELD_PHONE || col < 0 ||
-			    (size_t)col >= r->ncells || !r->bad[col])
-				continue;
-			own[n] = xstrdup(r->cells[col]);
-			numbers[n] = own[n];
-			n++;
-		}
-	}
-	const char *now = w->region ? w->region : w->schema->region;
-	const char *guess = n >= 3 ? validate_guess_region(numbers, n, now) : NULL;
-	if (guess != NULL)
-		tui_message(p->t, 0,
-		    _("Most phone numbers with errors are numbers of %s: press r to read them so."),
-		    guess);
-	for (size_t i = 0; i < n; i++)
-		free(own[i]);
-	return guess != NULL;
-}
-
 static int
 tui_preview_update(struct screen *s)
 {
@@ -849,10 +822,7 @@ tui_preview_update(struct screen *s)
 			s->tui->w.rows_hint = p->scan->nrows;
 			if (p->scan->error)
 				tui_message(s->tui, 1, "%s", p->scan->error);
-			/* The numbers' own region, with the key that sets it;
-			 * else the headers' language (region_hint). */
-			else if ((s->tui->w.region != NULL || !tui_preview_suggest_region(p)) &&
-			    p->scan->region_hint)
+			else if (p->scan->region_hint)
 				tui_message(s->tui, 1, "%s", p->scan->region_hint);
 			if (p->scan->nerr > 0 && p->scan->err[0] == 0)
 				tui_preview_goto(p, 0, 1);

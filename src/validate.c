@@ -18,11 +18,28 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-/* The phone numbers invalid in the validator's own region, and how many
- * of them the region the file suggests would read. */
+#define HINT_SAMPLE 16	/* numbers kept to guess a region from their shape */
+#define HINT_REGIONS 16 /* regions counted */
+
+/* The phone numbers invalid in the validator's own region, and how many of
+ * them each region the file suggests would read: its headers' language,
+ * the row's country (a column not read as the rows' region) and the
+ * numbers' own shape, guessed from the first HINT_SAMPLE of them. */
 struct validator_hint {
-	char region[3]; /* "" when none is suggested */
-	uint64_t failed, hits;
+	char region[3];	    /* the headers' region, "" when none */
+	int country_column; /* -1 when none */
+	char shape[3];	    /* the numbers' shape's region, "" when none */
+	bool guessed;	    /* shape is settled and sample counted */
+	struct {
+		char *number;
+		char row_region[3];
+	} sample[HINT_SAMPLE];
+	size_t nsample;
+	uint64_t failed;
+	struct {
+		char region[3];
+		uint64_t hits;
+	} tally[HINT_REGIONS];
 };
 
 struct validator {
@@ -901,6 +918,7 @@ validator_new(const struct schema *schema, const char *region, char **cause)
 	v = xcalloc(1, sizeof *v);
 	v->schema = schema;
 	v->hint = xcalloc(1, sizeof *v->hint);
+	v->hint->country_column = -1;
 	if (region != NULL && *region != '\0') {
 		v->region = xstrdup(region);
 		for (p = v->region; *p != '\0'; p++) {
@@ -943,8 +961,10 @@ validator_set_invalid_values(struct validator *v, enum invalid_values iv)
 const char *
 validate_guess_region(const char *const *numbers, size_t n, const char *except)
 {
-	static const char *const regions[] = { "DE", "AT", "CH", "FR", "BE", "ES", "IT", "NL", "GB",
-		"IE", "PT", "PL", "SE", "DK", "NO", "FI", "US", "CA", "AU", "MX", "AR", "BR" };
+	/* On a tie the first wins: Britain and Ireland before Italy, whose
+	 * plan reads their national numbers too (020 is London and Milan). */
+	static const char *const regions[] = { "DE", "AT", "CH", "FR", "BE", "ES", "GB", "IE", "IT",
+		"NL", "PT", "PL", "SE", "DK", "NO", "FI", "US", "CA", "AU", "MX", "AR", "BR" };
 	const char *best = NULL;
 	size_t best_valid = 0;
 	char e164[64];
@@ -977,40 +997,128 @@ validate_is_rejects_csv(const char *format, const char *const *headers, size_t n
 }
 
 void
-validator_set_hint_region(struct validator *v, const char *region)
+validator_set_hint(struct validator *v, const char *region, int country_column)
 {
 	v->hint->region[0] = '\0';
 	if (region != NULL && strlen(region) == 2 && phone_region_known(region) &&
 	    (v->region == NULL || strcmp(v->region, region) != 0))
 		memcpy(v->hint->region, region, 3);
+	v->hint->country_column = country_column;
 }
 
-void
-validator_hint_counts(const struct validator *v, uint64_t *failed, uint64_t *hits)
+/* Counts number (trimmed) for each region suggested for it that reads it:
+ * the headers', the row's country's, the shape's; each once. */
+static void
+validate_hint_try(const struct validator *v, const char *number, const char *row_region)
 {
-	*failed = v->hint->failed;
-	*hits = v->hint->hits;
+	struct validator_hint *h = v->hint;
+	const char *tried[3] = { h->region, row_region, h->shape };
+	char e164[32];
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *r = tried[i];
+		if (r[0] == '\0' || (v->region != NULL && strcmp(v->region, r) == 0) ||
+		    (i > 0 && strcmp(r, tried[0]) == 0) || (i > 1 && strcmp(r, tried[1]) == 0) ||
+		    phone_normalize(number, r, e164, sizeof e164) != PHONE_OK)
+			continue;
+		size_t t = 0;
+		while (t < HINT_REGIONS && h->tally[t].region[0] != '\0' &&
+		    strcmp(h->tally[t].region, r) != 0)
+			t++;
+		if (t == HINT_REGIONS)
+			continue; /* more countries than are worth naming */
+		memcpy(h->tally[t].region, r, 3);
+		h->tally[t].hits++;
+	}
+}
+
+/* Guesses the region of the numbers kept from their shape (when three at
+ * least are), then counts them. */
+static void
+validate_hint_settle(const struct validator *v)
+{
+	struct validator_hint *h = v->hint;
+	const char *numbers[HINT_SAMPLE];
+
+	if (h->guessed)
+		return;
+	for (size_t i = 0; i < h->nsample; i++)
+		numbers[i] = h->sample[i].number;
+	const char *g =
+	    h->nsample >= 3 ? validate_guess_region(numbers, h->nsample, v->region) : NULL;
+	if (g != NULL)
+		memcpy(h->shape, g, 3);
+	h->guessed = true;
+	for (size_t i = 0; i < h->nsample; i++) {
+		validate_hint_try(v, h->sample[i].number, h->sample[i].row_region);
+		free(h->sample[i].number);
+	}
+	h->nsample = 0;
 }
 
 bool
-validator_hint_holds(uint64_t failed, uint64_t hits)
+validator_hint(struct validator *const *v, size_t n, char region[3], uint64_t *hits)
 {
-	return hits > 0 && 2 * hits >= failed;
+	struct {
+		char region[3];
+		uint64_t hits;
+	} sum[HINT_REGIONS];
+	size_t nsum = 0, best = 0;
+	uint64_t failed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct validator_hint *h = v[i]->hint;
+		validate_hint_settle(v[i]);
+		failed += h->failed;
+		for (size_t t = 0; t < HINT_REGIONS && h->tally[t].region[0] != '\0'; t++) {
+			size_t k = 0;
+			while (k < nsum && strcmp(sum[k].region, h->tally[t].region) != 0)
+				k++;
+			if (k == HINT_REGIONS)
+				continue;
+			if (k == nsum) {
+				memcpy(sum[k].region, h->tally[t].region, 3);
+				sum[k].hits = 0;
+				nsum++;
+			}
+			sum[k].hits += h->tally[t].hits;
+		}
+	}
+	for (size_t k = 1; k < nsum; k++)
+		if (sum[k].hits > sum[best].hits)
+			best = k;
+	if (nsum == 0 || 2 * sum[best].hits < failed)
+		return false;
+	memcpy(region, sum[best].region, 3);
+	*hits = sum[best].hits;
+	return true;
 }
 
 /* A phone number invalid in the validator's own region: counted, and
- * whether the region the file suggests would read it. */
+ * which of the regions the file suggests would read it (row_region: the
+ * row's country, "" when none). */
 static void
-validate_hint_phone(const struct validator *v, const char *value)
+validate_hint_phone(const struct validator *v, const char *value, const char *row_region)
 {
-	char e164[32], *s;
+	struct validator_hint *h = v->hint;
+	char *s;
 
-	if (v->hint->region[0] == '\0' || value == NULL)
+	if (value == NULL)
 		return;
-	v->hint->failed++;
 	s = text_trim(xstrdup(value));
-	if (phone_normalize(s, v->hint->region, e164, sizeof e164) == PHONE_OK)
-		v->hint->hits++;
+	if (*s == '\0') {
+		free(s);
+		return;
+	}
+	h->failed++;
+	if (!h->guessed) {
+		h->sample[h->nsample].number = s;
+		memcpy(h->sample[h->nsample].row_region, row_region, 3);
+		if (++h->nsample == HINT_SAMPLE)
+			validate_hint_settle(v);
+		return;
+	}
+	validate_hint_try(v, s, row_region);
 	free(s);
 }
 
@@ -1020,6 +1128,8 @@ validator_free(struct validator *v)
 	if (v == NULL)
 		return;
 	free(v->region);
+	for (size_t i = 0; i < v->hint->nsample; i++)
+		free(v->hint->sample[i].number);
 	free(v->hint);
 	free(v);
 }
@@ -1206,10 +1316,15 @@ validate_row(const struct validator *v, const int *column, const int *feeds, siz
 	 * (region_field), is the region its national phone numbers are read
 	 * in: before --region and the schema's own. */
 	struct validator row_v = *v;
-	int own_region = 1; /* national numbers read in the validator's region */
+	int own_region = 1;	 /* national numbers read in the validator's region */
+	char row_region[3] = ""; /* the row's country, for the hint only */
+	int hc = v->hint->country_column;
+	const char *code;
+	if (hc >= 0 && (size_t)hc < ncells && (code = country_code(cells[hc])) != NULL &&
+	    strlen(code) == 2)
+		memcpy(row_region, code, 3);
 	if (s->region_field != NULL) {
 		int col = column[s->region_field - s->fields];
-		const char *code;
 		if (col >= 0 && (size_t)col < ncells && (code = country_code(cells[col])) != NULL &&
 		    phone_region_known(code)) {
 			row_v.region = (char *)code;
@@ -1238,7 +1353,7 @@ validate_row(const struct validator *v, const int *column, const int *feeds, siz
 					     cells[col];
 		if (validate_value(v, f, cell, &out, &why) != 0) {
 			if (fd->type == FIELD_PHONE && own_region)
-				validate_hint_phone(v, cell);
+				validate_hint_phone(v, cell, row_region);
 			row_problem_add(found, &n, (int)f, col, why, cell,
 			    fd->on_invalid == ON_INVALID_DROP_VALUE &&
 				v->invalid_values == INVALID_VALUES_SCHEMA);

@@ -54,20 +54,21 @@ int validate_is_rejects_csv(const char *format, const char *const *headers, size
  * (taken off again by validate_value). 0 until set: a leading ' is the
  * value's own. */
 void validator_set_quoted_cells(struct validator *v, int quoted);
-/* The region the file suggests its national phone numbers come from (its
- * headers' language: country_of_headers), or NULL: validate_row counts the
- * phone numbers invalid in the validator's own region (not in a row's
- * country) and how many of them that region would read. Ignored when it
- * is the validator's own region. */
-void validator_set_hint_region(struct validator *v, const char *region);
+/* What the file says of where its national phone numbers come from: its
+ * headers' language (country_of_headers, or NULL; ignored when it is the
+ * validator's own region) and the column naming each row's country that
+ * is not read as the row's region (-1: none). validate_row tries each
+ * phone number invalid in the validator's own region (not in a row's
+ * country) in those regions and in the one the numbers' own shape
+ * suggests (validate_guess_region over the first of them). */
+void validator_set_hint(struct validator *v, const char *region, int country_column);
 
-/* Those counts so far: *failed numbers invalid in the validator's own
- * region, *hits of them valid in the suggested one. */
-void validator_hint_counts(const struct validator *v, uint64_t *failed, uint64_t *hits);
-
-/* Whether those counts are worth telling people: some numbers would be
- * read, and they are half of those invalid or more. */
-bool validator_hint_holds(uint64_t failed, uint64_t hits);
+/* The region hint of validators v[0..n), which checked the rows of one
+ * file: sets *region to the region that reads the most of the phone
+ * numbers invalid in their own region and *hits to how many it reads, and
+ * returns true, when that is worth telling people (some, and half of those
+ * invalid or more); false otherwise. Call it once the rows are checked. */
+bool validator_hint(struct validator *const *v, size_t n, char region[3], uint64_t *hits);
 
 /* Normalizes value (UTF-8, NUL-terminated) for field f of the schema.
  * Returns 0 and sets *out to the value to store (a new string), or to NULL

@@ -120,7 +120,8 @@ START_TEST(headers_say_their_language_country)
 	ck_assert_ptr_null(country_of_headers(one, 3));
 	ck_assert_ptr_null(country_of_headers(NULL, 0));
 	ck_assert_str_eq(country_adjective("DE"), "German");
-	ck_assert_ptr_null(country_adjective("US"));
+	ck_assert_str_eq(country_adjective("GB"), "British");
+	ck_assert_ptr_null(country_adjective("KE"));
 }
 END_TEST
 

@@ -1112,18 +1112,15 @@ START_TEST(row_phones_invalid_in_the_region_are_tried_in_the_suggested_one)
 		(char *)"", (char *)"" };
 	struct validator *w;
 	struct problems p = { 0 };
-	char *cause = NULL;
-	uint64_t failed, hits;
+	char *cause = NULL, region[3];
+	uint64_t hits;
 
 	export_fields[2].collects = NULL;
 	w = validator_new(&export_schema, NULL, &cause);
 	ck_assert_ptr_nonnull(w);
-	/* No region suggested: nothing counted. */
-	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
-	validator_hint_counts(w, &failed, &hits);
-	ck_assert_uint_eq(failed, 0);
-	problems_clear(&p);
-	validator_set_hint_region(w, "DE");
+	/* The headers suggest DE: one German number of two invalid ones is
+	 * half of them. */
+	validator_set_hint(w, "DE", -1);
 	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
 	problems_clear(&p);
 	cells[1] = (char *)"12";
@@ -1131,16 +1128,45 @@ START_TEST(row_phones_invalid_in_the_region_are_tried_in_the_suggested_one)
 	problems_clear(&p);
 	cells[1] = (char *)"(650) 253-0000"; /* valid: not counted */
 	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
-	validator_hint_counts(w, &failed, &hits);
-	ck_assert_uint_eq(failed, 2);
+	problems_clear(&p);
+	ck_assert(validator_hint(&w, 1, region, &hits));
+	ck_assert_str_eq(region, "DE");
 	ck_assert_uint_eq(hits, 1);
-	/* The validator's own region suggests nothing. */
-	validator_set_hint_region(w, "US");
-	cells[1] = (char *)"0151 23456789";
+	validator_free(w);
+
+	/* Nothing suggested but the numbers' shape: British national numbers. */
+	w = validator_new(&export_schema, NULL, &cause);
+	validator_set_hint(w, NULL, -1);
+	static const char *const british[] = { "020 7946 0958", "0161 496 0123", "0117 496 0456",
+		"020 7946 0011" };
+	for (size_t i = 0; i < 4; i++) {
+		cells[1] = (char *)british[i];
+		validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
+		problems_clear(&p);
+	}
+	ck_assert(validator_hint(&w, 1, region, &hits));
+	ck_assert_str_eq(region, "GB");
+	ck_assert_uint_eq(hits, 4);
+	validator_free(w);
+
+	/* The row's country, from a column not read as the region (2). */
+	static const int two[] = { 0, 1, -1, -1, -1 };
+	char *row[] = { (char *)"ann@example.com", (char *)"01 42 68 53 00", (char *)"France" };
+	w = validator_new(&export_schema, NULL, &cause);
+	validator_set_hint(w, NULL, 2);
+	validate_row(w, two, NULL, 0, row, 3, NULL, NULL, note_problem, &p);
+	problems_clear(&p);
+	ck_assert(validator_hint(&w, 1, region, &hits));
+	ck_assert_str_eq(region, "FR");
+	validator_free(w);
+
+	/* Valid numbers, or the validator's own region, suggest nothing. */
+	w = validator_new(&export_schema, NULL, &cause);
+	validator_set_hint(w, "US", -1);
+	cells[1] = (char *)"(650) 253-0000";
 	validate_row(w, columns, NULL, 0, cells, 5, NULL, NULL, note_problem, &p);
 	problems_clear(&p);
-	validator_hint_counts(w, &failed, &hits);
-	ck_assert_uint_eq(failed, 2);
+	ck_assert(!validator_hint(&w, 1, region, &hits));
 	validator_free(w);
 }
 END_TEST

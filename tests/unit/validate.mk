@@ -15,6 +15,9 @@ tests_unit_test_validate_LDADD = $(UNIT_LIBS)
 # National numbers read in the country of their row (country.c).
 TESTS += tests/cli/phone-region-per-row.sh
 EXTRA_DIST += tests/cli/phone-region-per-row.sh
+# The region hint, from the headers, a country column and the numbers.
+TESTS += tests/cli/region-hint-names-the-region-the-file-suggests.sh
+EXTRA_DIST += tests/cli/region-hint-names-the-region-the-file-suggests.sh
 
 # The differential phone test: the fast matcher against plain libphonenumber
 # on generated inputs; 100,000 in make check, ten million in make check-phones.
