@@ -54,10 +54,10 @@ struct engine_options {
 	unsigned batch_size;
 	unsigned retries;
 	unsigned retry_base_ms;
-	unsigned threads;     /* validator threads; 0: one per core */
-	const char *region;   /* NULL: the schema's */
-	int delimiter;	      /* 0: sniff */
-	const char *sheet;    /* workbooks: name or 1-based number; NULL: first visible */
+	unsigned threads;   /* validator threads; 0: one per core */
+	const char *region; /* NULL: the schema's */
+	int delimiter;	    /* 0: sniff */
+	const char *sheet; /* workbooks: name or 1-based number; NULL: the first visible holding rows */
 	const char *encoding; /* CSV: forced encoding; NULL: detect */
 	size_t max_field;     /* CSV: the most bytes a field holds; 0: 1 MiB
 			       * (source_options.max_field) */

@@ -22,7 +22,6 @@
 #define CSV_CHUNK_SIZE (64 * 1024) /* read(2) size, and the sniffed sample */
 #define CSV_FIELDS_MAX 16384	   /* most fields kept per row, as Excel */
 #define CSV_SNIFF_RECORDS 20
-#define CSV_NAME_MAX 64 /* longest header name the header search expects */
 #define CSV_NO_OFFSET UINT64_MAX
 
 /* What reading one record gave. */
@@ -237,15 +236,6 @@ csv_sniff(const unsigned char *p, size_t n, bool eof)
 	return best;
 }
 
-/* A value that names no column: an e-mail or web address, a number or a
- * phone number, or a sentence (a note above the header). */
-static bool
-csv_scan_is_data(const char *p, size_t len)
-{
-	return len > CSV_NAME_MAX || memchr(p, '@', len) != NULL ||
-	    (len >= 3 && memmem(p, len, "://", 3) != NULL) || (*p >= '0' && *p <= '9') || *p == '+';
-}
-
 static void
 csv_scan_field(void *data, size_t len, void *arg)
 {
@@ -259,7 +249,7 @@ csv_scan_field(void *data, size_t len, void *arg)
 	if (len == 0)
 		return;
 	c->nvalues++;
-	c->data |= csv_scan_is_data(p, len);
+	c->data |= source_is_data(p, len);
 }
 
 static void

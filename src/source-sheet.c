@@ -448,6 +448,42 @@ sheet_row_add(struct sheet_rows *r, unsigned col, const char *v, size_t n, uint6
 }
 
 bool
+sheet_row_is_header(const struct sheet_rows *r, size_t nth, uint64_t line, uint64_t want)
+{
+	size_t values = 0;
+
+	if (want != 0)
+		return line >= want;
+	if (nth >= SOURCE_HEADER_ROWS)
+		return false;
+	for (size_t i = 0; i < r->ncells; i++) {
+		const char *p = r->text + r->offs[i];
+		size_t len = r->lens[i];
+		while (len > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		if (len == 0)
+			continue;
+		if (source_is_data(p, len))
+			return false;
+		values++;
+	}
+	return values >= 2;
+}
+
+char *
+sheet_describe_header(const char *description, uint64_t line, uint64_t skipped)
+{
+	if (skipped == 0)
+		return xstrdup(description);
+	return xasprintf(ngettext("%s; header on row %llu, %llu row with values above it skipped",
+			     "%s; header on row %llu, %llu rows with values above it skipped",
+			     skipped),
+	    description, (unsigned long long)line, (unsigned long long)skipped);
+}
+
+bool
 sheet_row_empty(const struct sheet_rows *r)
 {
 	return r->ncells == 0;

@@ -106,6 +106,16 @@ int sheet_row_add(struct sheet_rows *r, unsigned col, const char *v, size_t n, u
 void sheet_row_problem(struct sheet_rows *r, char *why);
 /* Whether the row holds no value. */
 bool sheet_row_empty(const struct sheet_rows *r);
+/* Whether the row being read, the nth with a value (0-based) of its sheet
+ * at spreadsheet row line, is the header by source_options.header_line
+ * want: the first at row want or after it; without want (0), the first of
+ * the first SOURCE_HEADER_ROWS with two values or more, none of them data
+ * (source_is_data). Without want and such a row, the first row with a
+ * value is the header: the caller's to decide when none was found. */
+bool sheet_row_is_header(const struct sheet_rows *r, size_t nth, uint64_t line, uint64_t want);
+/* description with the header's row named and the rows with values above
+ * it, skipped (when there are some): a new string. */
+char *sheet_describe_header(const char *description, uint64_t line, uint64_t skipped);
 /* Keeps the row as the header. */
 void sheet_take_header(struct sheet_rows *r);
 /* The row as a source row at spreadsheet row line, with an error when it

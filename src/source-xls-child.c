@@ -283,6 +283,7 @@ child_rows(const void *h, const struct biff_book *b, unsigned sheet)
 			child_frame('W', NULL, 0, NULL, 0);
 	}
 	child_frame('E', NULL, 0, NULL, 0);
+	biff_cells_free(extra, nextra);
 }
 
 void
@@ -341,18 +342,22 @@ xls_child_run(int in, int out, int cmd)
 	choice[0] = (uint8_t)count, choice[1] = (uint8_t)(count >> 8);
 	choice[2] = (uint8_t)(count >> 16), choice[3] = (uint8_t)(count >> 24);
 	child_frame('L', choice, sizeof choice, NULL, 0);
-	while (got < sizeof choice) {
-		n = read(CHILD_CMD, choice + got, sizeof choice - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(0); /* the parent chose nothing */
-		got += (size_t)n;
+	/* A sheet at a time, as long as the parent asks: the next one when
+	 * a sheet is empty, the same one again to read it anew. */
+	for (;;) {
+		for (got = 0; got < sizeof choice; got += (size_t)n) {
+			n = read(CHILD_CMD, choice + got, sizeof choice - got);
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n <= 0)
+				_exit(0); /* the parent asks for nothing more */
+		}
+		chosen = (uint32_t)choice[0] | (uint32_t)choice[1] << 8 |
+		    (uint32_t)choice[2] << 16 | (uint32_t)choice[3] << 24;
+		if (chosen >= count)
+			_exit(1);
+		child_rows(h, &b, chosen);
 	}
-	chosen = (uint32_t)choice[0] | (uint32_t)choice[1] << 8 | (uint32_t)choice[2] << 16 |
-	    (uint32_t)choice[3] << 24;
-	if (chosen >= count)
-		_exit(1);
-	child_rows(h, &b, chosen);
-	_exit(0);
 }

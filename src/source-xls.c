@@ -41,7 +41,8 @@ struct xls_source {
 	char *description;
 	uint32_t nrows;
 	uint32_t ncols;
-	uint32_t next; /* the row after the last read, 0-based */
+	uint32_t next;	      /* the row after the last read, 0-based */
+	uint64_t header_line; /* the header's spreadsheet row */
 	bool ended;
 	struct sheet_rows rows;
 	long missing_col; /* the first formula without a result in the row, or -1 */
@@ -277,15 +278,99 @@ xls_choose(struct xls_source *s)
 	return 0;
 }
 
+/* Asks the child for sheet s->sheet from its beginning (after the sheet
+ * asked before, if any, was read to its end) and reads its size. */
+static int
+xls_start_sheet(struct xls_source *s, char **cause)
+{
+	int type;
+
+	s->ended = false;
+	s->next = 0;
+	type = xls_choose(s) == 0 ? xls_frame(s) : -1;
+	if (type != 'D' || s->frame_len != 6 || xls_u32(s->frame) > XLS_ROWS_MAX ||
+	    (uint32_t)(s->frame[4] | s->frame[5] << 8) > XLS_COLUMNS_MAX) {
+		*cause = xls_unexpected(s, type);
+		return -1;
+	}
+	s->nrows = xls_u32(s->frame);
+	s->ncols = (uint32_t)(s->frame[4] | s->frame[5] << 8);
+	return 0;
+}
+
+/* Reads the rest of the sheet, to its end, and asks for it again. */
+static int
+xls_restart_sheet(struct xls_source *s, char **cause)
+{
+	uint64_t line;
+	int rc;
+
+	while ((rc = xls_read_row(s, &line)) == 1)
+		continue;
+	if (rc < 0) {
+		*cause = s->failure;
+		s->failure = NULL;
+		return -1;
+	}
+	return xls_start_sheet(s, cause);
+}
+
+/* Reads the rows of the sheet up to its header (sheet_row_is_header),
+ * which it leaves read: 1, with *line its row and *skip the rows with
+ * values above it; 0 for an empty sheet; -1 with *cause set. */
+static int
+xls_find_header(struct xls_source *s, uint64_t want, uint64_t *line, uint64_t *skip, char **cause)
+{
+	size_t nth = 0;
+	int rc;
+
+	*skip = 0;
+	while ((rc = xls_read_row(s, line)) == 1) {
+		if (sheet_row_is_header(&s->rows, nth, *line, want)) {
+			*skip = nth;
+			return 1;
+		}
+		if (want == 0 && nth + 1 >= SOURCE_HEADER_ROWS)
+			break;
+		nth++;
+	}
+	if (rc < 0) {
+		*cause = s->failure;
+		s->failure = NULL;
+		return -1;
+	}
+	if (nth == 0 && rc == 0)
+		return 0;
+	if (want != 0) {
+		char *esc = text_escape(s->names[s->sheet]);
+		*cause = xasprintf(_("The sheet \"%s\" of %s has no row with a value on row %llu or "
+				     "after it: there is no header row there."),
+		    esc, s->name, (unsigned long long)want);
+		free(esc);
+		return -1;
+	}
+	/* No row looks like a header: the first row with a value is it. */
+	if (xls_restart_sheet(s, cause) != 0)
+		return -1;
+	rc = xls_read_row(s, line);
+	if (rc != 1) {
+		*cause = rc < 0 ? s->failure : xls_unexpected(s, 'E');
+		s->failure = NULL;
+		return -1;
+	}
+	return 1;
+}
+
 void *
 xls_stream_open(int in, int cmd, pid_t pid, const char *name, const struct source_options *opts,
     char **cause)
 {
 	struct xls_source *s = xcalloc(1, sizeof *s);
-	uint64_t line;
-	long chosen;
-	char *esc;
-	int type;
+	const char *want = opts != NULL ? opts->sheet : NULL;
+	uint64_t line, skip;
+	long chosen, first;
+	char *esc, *d;
+	int type, rc;
 
 	s->in = in;
 	s->cmd = cmd;
@@ -299,38 +384,48 @@ xls_stream_open(int in, int cmd, pid_t pid, const char *name, const struct sourc
 	}
 	if (xls_read_sheets(s, cause) != 0)
 		goto fail;
-	chosen =
-	    sheet_choose(s->infos, s->nsheets, opts != NULL ? opts->sheet : NULL, s->name, cause);
+	chosen = sheet_choose(s->infos, s->nsheets, want, s->name, cause);
 	if (chosen < 0)
 		goto fail;
-	s->sheet = (size_t)chosen;
-	esc = text_escape(s->names[s->sheet]);
-	s->description = xasprintf(_("XLS, sheet \"%s\""), esc);
-	type = xls_choose(s) == 0 ? xls_frame(s) : -1;
-	if (type != 'D' || s->frame_len != 6 || xls_u32(s->frame) > XLS_ROWS_MAX ||
-	    (uint32_t)(s->frame[4] | s->frame[5] << 8) > XLS_COLUMNS_MAX) {
-		*cause = xls_unexpected(s, type);
-		free(esc);
-		goto fail;
+	/* Without a choice, the first sheet holding rows is read. */
+	first = chosen;
+	for (;;) {
+		s->sheet = (size_t)chosen;
+		if (s->sheet != (size_t)first && xls_restart_sheet(s, cause) != 0)
+			goto fail;
+		if (s->sheet == (size_t)first && xls_start_sheet(s, cause) != 0)
+			goto fail;
+		rc = xls_find_header(s, opts != NULL ? opts->header_line : 0, &line, &skip, cause);
+		if (rc < 0)
+			goto fail;
+		if (rc == 1 || want != NULL ||
+		    (chosen = sheet_next_with_cells(s->infos, s->nsheets, s->sheet)) < 0)
+			break;
 	}
-	s->nrows = xls_u32(s->frame);
-	s->ncols = (uint32_t)(s->frame[4] | s->frame[5] << 8);
-	switch (xls_read_row(s, &line)) {
-	case 1: break;
-	case 0:
+	esc = text_escape(s->names[s->sheet]);
+	if (rc == 1 && want == NULL && s->sheet != (size_t)first) {
+		char *skipped = text_escape(s->names[first]);
+		s->description = xasprintf(
+		    _("XLS, sheet \"%s\" (the first with data: \"%s\" is empty)"), esc, skipped);
+		free(skipped);
+	} else
+		s->description = xasprintf(_("XLS, sheet \"%s\""), esc);
+	if (rc == 0) {
 		if (opts != NULL && opts->empty_ok) {
 			free(esc);
 			return s; /* no header, no rows: sluice inspect lists it */
 		}
-		*cause =
+		if (want == NULL) {
+			free(esc);
+			esc = text_escape(s->names[first]);
+		}
+		*cause = want != NULL ?
 		    xasprintf(_("The sheet \"%s\" of %s is empty: there is no header row. "
 				"Choose another sheet with --sheet (sluice inspect %s lists them)."),
-			esc, s->name, s->name);
-		free(esc);
-		goto fail;
-	default:
-		*cause = s->failure;
-		s->failure = NULL;
+			esc, s->name, s->name) :
+		    xasprintf(_("Every sheet of %s is empty: there is no header row to "
+				"read (sluice inspect %s lists the sheets)."),
+			s->name, s->name);
 		free(esc);
 		goto fail;
 	}
@@ -344,6 +439,10 @@ xls_stream_open(int in, int cmd, pid_t pid, const char *name, const struct sourc
 		    column, (unsigned long long)line, s->name);
 		goto fail;
 	}
+	s->header_line = line;
+	d = sheet_describe_header(s->description, line, skip);
+	free(s->description);
+	s->description = d;
 	sheet_take_header(&s->rows);
 	return s;
 
@@ -461,6 +560,14 @@ xls_sheet_name(void *state)
 	return s->names[s->sheet];
 }
 
+static uint64_t
+xls_header_line(void *state)
+{
+	struct xls_source *s = state;
+
+	return s->header_line != 0 ? s->header_line : 1;
+}
+
 static const struct source_sheet_info *
 xls_sheets(void *state, size_t *n)
 {
@@ -508,4 +615,5 @@ const struct source_ops source_xls_ops = {
 	.sheet = xls_sheet_name,
 	.close = xls_close,
 	.sheets = xls_sheets,
+	.header_line = xls_header_line,
 };

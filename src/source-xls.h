@@ -6,7 +6,9 @@
  *   'O' opened: u8 XLS_OK or a failure (enum xls_failure), u8 BIFF version
  *   'S' a sheet: u8 flags (1 hidden, 2 not a worksheet), its UTF-8 name
  *   'L' the sheet list ends: u32 its count; the child then reads the
- *       chosen sheet (u32, 0-based) from the parent's pipe
+ *       chosen sheet (u32, 0-based) from the parent's pipe, and after
+ *       each sheet's 'E' another (the next when one is empty, the same
+ *       to read it anew), until the parent closes the pipe
  *   'D' the sheet chosen: u32 rows, u16 columns
  *   'R' a row: u32 its 0-based index; then its cells, then 'W'
  *   'C' a cell: u16 column, u8 XLS_CELL_*, then its UTF-8 text

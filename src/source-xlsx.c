@@ -122,7 +122,8 @@ struct xlsx_source {
 	uint64_t rows_counted; /* counting: rows with a value, header included */
 
 	struct sheet_rows rows;
-	uint64_t total; /* data rows, from the first pass */
+	uint64_t header_line; /* the header's spreadsheet row */
+	uint64_t total;	      /* data rows, from the first pass */
 	char *failure;
 };
 
@@ -1139,12 +1140,48 @@ xlsx_pump(struct xlsx_source *s)
 
 static void xlsx_close(void *);
 
+/* Finds the header among the rows of the sheet (sheet_row_is_header):
+ * sets *skip to the rows with values above it. */
+static int
+xlsx_find_header(struct xlsx_source *s, uint64_t want, uint64_t *skip, char **cause)
+{
+	size_t nth = 0;
+	int rc;
+
+	*skip = 0;
+	if (xlsx_sheet_begin(s, false, cause) != 0)
+		return -1;
+	while ((rc = xlsx_pump(s)) == 1) {
+		if (sheet_row_is_header(&s->rows, nth, s->line, want)) {
+			*skip = nth;
+			return 0;
+		}
+		if (want == 0 && nth + 1 >= SOURCE_HEADER_ROWS)
+			return 0; /* none looks like one: the first row is it */
+		nth++;
+	}
+	if (rc < 0) {
+		*cause = s->failure;
+		s->failure = NULL;
+		return -1;
+	}
+	if (want == 0)
+		return 0;
+	char *esc = text_escape(s->sheet->name);
+	*cause = xasprintf(_("The sheet \"%s\" of %s has no row with a value on row %llu or "
+			     "after it: there is no header row there."),
+	    esc, s->name, (unsigned long long)want);
+	free(esc);
+	return -1;
+}
+
 static void *
 xlsx_open(int fd, const char *path, const struct source_options *opts, char **cause)
 {
 	struct xlsx_source *s = xcalloc(1, sizeof *s);
 	const char *want;
 	long chosen, first;
+	uint64_t skip;
 	struct stat sb;
 	char *esc;
 
@@ -1212,18 +1249,27 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 		goto fail;
 	}
 	free(esc);
-	s->total = s->rows_counted - 1;
+	if (xlsx_find_header(s, opts != NULL ? opts->header_line : 0, &skip, cause) != 0)
+		goto fail;
+	s->total = s->rows_counted - 1 - skip;
 
 	if (xlsx_sheet_begin(s, false, cause) != 0)
 		goto fail;
-	if (xlsx_pump(s) != 1) {
-		*cause = s->failure != NULL ? s->failure :
-					      xasprintf(_("The file %s changed "
-							  "while it was read; import it again."),
-						  s->name);
-		s->failure = NULL;
-		goto fail;
+	for (uint64_t i = 0; i <= skip; i++) {
+		if (xlsx_pump(s) != 1) {
+			*cause = s->failure != NULL ?
+			    s->failure :
+			    xasprintf(_("The file %s changed "
+					"while it was read; import it again."),
+				s->name);
+			s->failure = NULL;
+			goto fail;
+		}
 	}
+	s->header_line = s->line;
+	char *d = sheet_describe_header(s->description, s->line, skip);
+	free(s->description);
+	s->description = d;
 	sheet_take_header(&s->rows);
 	if (s->rows.problem != NULL) {
 		*cause = xasprintf(_("The header row of %s: %s"), s->name, s->rows.problem);
@@ -1288,6 +1334,14 @@ xlsx_sheet_name(void *state)
 	return s->sheet->name;
 }
 
+static uint64_t
+xlsx_header_line(void *state)
+{
+	struct xlsx_source *s = state;
+
+	return s->header_line != 0 ? s->header_line : 1;
+}
+
 static const struct source_sheet_info *
 xlsx_sheets(void *state, size_t *n)
 {
@@ -1345,4 +1399,5 @@ const struct source_ops source_xlsx_ops = {
 	.sheet = xlsx_sheet_name,
 	.close = xlsx_close,
 	.sheets = xlsx_sheets,
+	.header_line = xlsx_header_line,
 };

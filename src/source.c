@@ -278,6 +278,13 @@ source_close(struct source *s)
 	free(s);
 }
 
+bool
+source_is_data(const char *p, size_t len)
+{
+	return len > SOURCE_NAME_MAX || memchr(p, '@', len) != NULL ||
+	    (len >= 3 && memmem(p, len, "://", 3) != NULL) || (*p >= '0' && *p <= '9') || *p == '+';
+}
+
 int
 source_sha256(const char *path, char hex[65], char **cause)
 {

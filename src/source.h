@@ -37,10 +37,12 @@ struct source_options {
 	 * row holds at most four times that. A longer field is not kept: its
 	 * row comes with an error naming the field and its size. */
 	size_t max_field;
-	/* CSV: the line the header is on (1-based; the first record starting
-	 * there or after it); 0: the first of the first 20 records with two
-	 * values or more, none an e-mail or web address, a number or a
-	 * sentence, so that notes above the header (LinkedIn) are skipped. */
+	/* The line (CSV) or spreadsheet row (workbooks) the header is on
+	 * (1-based; the first record or row with a value starting there or
+	 * after it); 0: the first of the first 20 with two values or more,
+	 * none an e-mail or web address, a number or a sentence
+	 * (source_is_data), so that notes above the header (LinkedIn) are
+	 * skipped; the first when none is. */
 	uint64_t header_line;
 	/* Workbooks: an empty sheet opens, with no header and no rows, instead
 	 * of being refused (sluice inspect lists every sheet). */
@@ -108,12 +110,22 @@ const char *source_encoding(struct source *s);
  * source_close(); *n is 0 and NULL returned for CSV. A sheet is chosen by
  * its name or its 1-based number in this list (source_options.sheet). */
 const struct source_sheet_info *source_sheets(struct source *s, size_t *n);
-/* CSV: the line the header was read on, after the lines skipped above it;
- * 1 for other formats. */
+/* The line (CSV) or spreadsheet row (workbooks) the header was read on,
+ * after the ones skipped above it; 1 for other formats. */
 uint64_t source_header_line(struct source *s);
 /* CSV: the delimiter read; 0 for workbooks. */
 int source_delimiter(struct source *s);
 void source_close(struct source *s);
+
+#define SOURCE_HEADER_ROWS 20 /* the rows the header is looked for in */
+#define SOURCE_NAME_MAX 64    /* the longest column name the search expects */
+
+/* Whether a value (len > 0 bytes, without leading blanks) names no column:
+ * an e-mail or web address, a number or a phone number, or a sentence (a
+ * note above the header, as LinkedIn writes them). The header is the first
+ * of the first SOURCE_HEADER_ROWS rows with two values or more, none of
+ * them so. */
+bool source_is_data(const char *p, size_t len);
 
 /* The SHA-256 of the file at path as 64 hex digits into hex[65]. Returns
  * -1 and sets *cause when it cannot be read. */

@@ -174,3 +174,46 @@ save(book, "biff5.xls", biff5)
 book = xlwt.Workbook(encoding="utf-8")
 contacts(book)
 save(book, "capitals.xls", stream_name="WORKBOOK")
+
+# The first sheet empty: an import without --sheet reads the next one
+# holding rows, and sluice inspect lists all three.
+book = xlwt.Workbook(encoding="utf-8")
+book.add_sheet("Notes")
+people = book.add_sheet("People")
+for col, name in enumerate(["First Name", "Email", "Notes"]):
+    people.write(0, col, name)
+people.write(1, 0, "Ann")
+people.write(1, 1, "ann@example.com")
+people.write(2, 0, "Bob")
+people.write(2, 1, "bob@example.com")
+people.write(2, 2, "tall")
+also = book.add_sheet("Also")
+also.write(0, 0, "Email")
+also.write(1, 0, "cy@example.com")
+save(book, "first-empty.xls")
+
+# Notes above the header, as LinkedIn writes them: the header is row 4.
+book = xlwt.Workbook(encoding="utf-8")
+sheet = book.add_sheet("Connections")
+sheet.write(0, 0, "Notes:")
+sheet.write(1, 0, "When exporting your connection data, you may notice that some "
+            "of the email addresses are missing.")
+for col, name in enumerate(["First Name", "Last Name", "Email Address", "Company"]):
+    sheet.write(3, col, name)
+sheet.write(4, 0, "Grace")
+sheet.write(4, 1, "Hopper")
+sheet.write(4, 2, "grace@navy.example")
+sheet.write(4, 3, "US Navy")
+sheet.write(5, 0, "Alan")
+sheet.write(5, 1, "Kay")
+sheet.write(5, 2, "alan@parc.example")
+save(book, "notes-above.xls")
+
+# One column: no row looks like a header (two values or more), so the
+# first row is it.
+book = xlwt.Workbook(encoding="utf-8")
+sheet = book.add_sheet("Emails")
+sheet.write(0, 0, "Email")
+sheet.write(1, 0, "ann@example.com")
+sheet.write(2, 0, "bob@example.com")
+save(book, "one-column.xls")

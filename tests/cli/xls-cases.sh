@@ -4,7 +4,9 @@
 # formula without one rejects its row saying which cell; elapsed times
 # keep their days; an encrypted workbook, an Excel 95 one and one whose
 # stream is named in capitals are refused saying what is true, writing
-# nothing.
+# nothing. Without --sheet the first sheet holding rows is read and named;
+# notes above the header are skipped and named (--header-row N says where
+# the header is).
 . "$(dirname "$0")/lib.sh"
 
 D=$top_srcdir/tests/data/xls
@@ -40,5 +42,56 @@ refused biff5.xls "is a workbook of Excel 5.0/95 or older.*save it as XLSX" \
 	"a BIFF5 workbook"
 refused capitals.xls "holds its workbook under a name in other letters than \"Workbook\"" \
 	"a workbook stream named WORKBOOK"
+
+# The first sheet empty: without --sheet the first sheet holding rows is
+# read, and the summary and --json say which; inspect lists every sheet.
+run_sluice import "$D/first-empty.xls" --db first.db --json
+assert_exit 0 "a workbook whose first sheet is empty imports"
+assert_eq "$(json '[.sheet, .source] | @tsv')" \
+	"People	XLS, sheet \"People\" (the first with data: \"Notes\" is empty)" \
+	"--json names the sheet read and the empty one passed over"
+assert_eq "$(sq first.db "SELECT first_name || '|' || email || '|' || coalesce(notes, '') FROM contacts ORDER BY id")" \
+	"Ann|ann@example.com|
+Bob|bob@example.com|tall" "the rows of that sheet are imported"
+run_sluice import "$D/first-empty.xls" --db first-text.db
+assert_match "$(cat "$T/out")" 'XLS, sheet "People" \(the first with data: "Notes" is empty\)' \
+	"the summary names the sheet read"
+run_sluice inspect "$D/first-empty.xls" --json
+assert_exit 0 "inspect reads an XLS workbook whose first sheet is empty"
+assert_eq "$(json '[.sheet, (.sheets | map("\(.name):\(.rows):\(.columns):\(.empty):\(.read_by_default)") | join(","))] | @tsv')" \
+	"People	Notes:0:0:true:false,People:2:3:false:true,Also:1:1:false:false" \
+	"every sheet is listed with its rows and columns, the empty one as empty"
+run_sluice import "$D/first-empty.xls" --db chosen.db --sheet Also --json
+assert_eq "$(json '[.sheet, .created] | @tsv')" "Also	1" "--sheet still chooses"
+run_sluice import "$D/first-empty.xls" --db empty.db --sheet Notes
+assert_exit 2 "an empty sheet chosen with --sheet is refused"
+assert_match "$(cat "$T/err")" 'The sheet "Notes" of .* is empty' "the message names the sheet"
+
+# Notes above the header: the header is found below them, the rows
+# skipped are named; --header-row says where it is.
+run_sluice import "$D/notes-above.xls" --db notes.db --json
+assert_exit 0 "a sheet with notes above its header imports"
+assert_eq "$(json '[.header_line, .source] | @tsv')" \
+	"4	XLS, sheet \"Connections\"; header on row 4, 2 rows with values above it skipped" \
+	"the header row is found and the rows skipped are named"
+assert_eq "$(sq notes.db "SELECT first_name || ' ' || last_name || ' ' || email || ' ' || coalesce(company, '') FROM contacts ORDER BY id")" \
+	"Grace Hopper grace@navy.example US Navy
+Alan Kay alan@parc.example " "the rows below the header are imported"
+run_sluice import "$D/notes-above.xls" --db notes-text.db
+assert_match "$(cat "$T/out")" "header on row 4, 2 rows with values above it skipped" "the summary says it too"
+run_sluice import "$D/notes-above.xls" --db notes-2.db --header-row 2 --json
+assert_eq "$(json '[.header_line, .created, .rejected] | @tsv')" "2	0	3" \
+	"--header-row 2 makes the note the header (its rows are wider than it)"
+run_sluice import "$D/notes-above.xls" --db notes-9.db --header-row 9
+assert_exit 2 "--header-row past the last row is refused"
+assert_match "$(cat "$T/err")" 'has no row with a value on row 9 or after it' "saying so"
+run_sluice inspect "$D/notes-above.xls" --header-row 4 --json
+assert_eq "$(json '[.header_line, .rows] | @tsv')" "4	2" "inspect takes --header-row too"
+
+# A single column: no row looks like a header, so the first row is it.
+run_sluice import "$D/one-column.xls" --db one.db --json
+assert_eq "$(json '[.header_line, .created] | @tsv')" "1	2" "a one-column sheet's first row is its header"
+assert_eq "$(sq one.db "SELECT group_concat(email, ' ') FROM contacts")" "ann@example.com bob@example.com" \
+	"and its rows are imported"
 
 done_testing

@@ -4,7 +4,7 @@
 # without --sheet takes the first sheet holding rows and says which), a
 # shared-string cell written <v/> (an empty cell), and a package whose
 # workbook part is not xl/workbook.xml (found through _rels/.rels and the
-# workbook's own relationships).
+# workbook's own relationships), notes above the header row.
 . "$(dirname "$0")/lib.sh"
 
 # workbook OUT BASE SHEETS...: writes an XLSX package by hand whose workbook
@@ -98,5 +98,31 @@ run_sluice import all-empty.xlsx --db none.db
 assert_exit 2 "importing a workbook of empty sheets is refused"
 assert_match "$(cat "$T/err")" "Every sheet of .*all-empty.xlsx is empty" "the message says every sheet is empty"
 ok "nothing is written for it" test ! -e none.db
+
+# Notes above the header, as LinkedIn writes them: the header is found
+# within the first 20 rows, the rows skipped are named; --header-row N
+# says where it is.
+workbook notes.xlsx xl 'Connections=Notes:/Some email addresses are missing from this export./,/First Name,Last Name,Email/Grace,Hopper,grace@navy.example/Alan,Kay,alan@parc.example'
+run_sluice import notes.xlsx --db notes.db --json
+assert_exit 0 "a sheet with notes above its header imports"
+assert_eq "$(json '[.header_line, .source] | @tsv')" \
+	"4	XLSX, sheet \"Connections\"; header on row 4, 2 rows with values above it skipped" \
+	"the header row is found and the rows skipped are named"
+assert_eq "$(sq notes.db "SELECT first_name || ' ' || last_name || ' ' || email FROM contacts ORDER BY id")" \
+	"Grace Hopper grace@navy.example
+Alan Kay alan@parc.example" "the rows below the header are imported"
+run_sluice import notes.xlsx --db notes-text.db
+assert_match "$(cat "$T/out")" "header on row 4, 2 rows with values above it skipped" "the summary says it too"
+run_sluice import notes.xlsx --db notes-2.db --header-row 2 --json
+assert_eq "$(json '[.header_line, .created, .rejected] | @tsv')" "2	0	3" \
+	"--header-row 2 makes the note the header (its rows are wider than it)"
+run_sluice import notes.xlsx --db notes-9.db --header-row 9
+assert_exit 2 "--header-row past the last row is refused"
+assert_match "$(cat "$T/err")" 'has no row with a value on row 9 or after it' "saying so"
+run_sluice inspect notes.xlsx --header-row 4 --json
+assert_eq "$(json '[.header_line, .rows] | @tsv')" "4	2" "inspect takes --header-row too"
+workbook one-column.xlsx xl 'Emails=Email/ann@example.com/bob@example.com'
+run_sluice import one-column.xlsx --db one.db --json
+assert_eq "$(json '[.header_line, .created] | @tsv')" "1	2" "a one-column sheet's first row is its header"
 
 done_testing
