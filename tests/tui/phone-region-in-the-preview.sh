@@ -4,7 +4,7 @@
 # left out. r on the Preview sets the phone region to DE: the preview checks
 # the rows again at once and finds them valid, the dry run agrees, and the
 # import stores them in E.164 (+4915123456789). The preview suggests DE
-# when the numbers fail. The keys box (?) says
+# when the numbers fail, in the summary's words (validator_hint). The keys box (?) says
 # what r does, its sentence wrapped whole.
 . "$top_srcdir/tests/tui/lib.sh"
 
@@ -18,8 +18,8 @@ tui_to_preview outlook-de.csv
 tui_see "3 rows read; 3 with errors." \
     "read in the schema's region, the German mobile numbers are errors"
 tui_see "phone region US" "the preview names the region the numbers are read in"
-tui_see "Most phone numbers with errors are numbers of DE: press r" \
-    "the preview suggests the region the numbers belong to"
+tui_see "3 phone numbers look German; run with --region DE or map a country column." \
+    "the preview suggests the region the numbers belong to, as the summary does"
 tui_keys r
 tui_go "Phone region"
 tui_keys C-u

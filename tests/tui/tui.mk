@@ -14,6 +14,7 @@ TUI_TESTS = \
 	tests/tui/target-lists-schemas-from-the-build-tree.sh \
 	tests/tui/postgresql-password-is-asked-never-shown.sh \
 	tests/tui/preview-says-the-numbers-look-german.sh \
+	tests/tui/preview-names-the-region-of-the-numbers-shape.sh \
 	tests/tui/one-notice-per-retry.sh \
 	tests/tui/one-notice-per-retry.sh \
 	tests/tui/home-follows-a-running-import.sh \
