@@ -58,6 +58,18 @@ seeds = {
     "count-mismatch": b"\x00" + opened() + frame("S", b"\x00A") + frame("L", b"\x05\0\0\0"),
     "no-header": b"\x00" + opened() + sheets("A") + dim(0, 0) + frame("E"),
     "garbage": b"\x00Oops, not a frame",
+    # The first sheet empty: the parent asks for the next one.
+    "first-sheet-empty": b"\x00" + opened() + sheets("Notes", "People") + dim(0, 0) +
+        frame("E") + dim(2, 2) + row(0, (0, 0, "First Name"), (1, 0, "Email")) +
+        row(1, (0, 0, "Ann"), (1, 0, "ann@example.com")) + frame("E"),
+    # Notes above the header: skipped.
+    "notes-above-header": b"\x00" + opened() + sheets("Connections") + dim(4, 2) +
+        row(0, (0, 0, "Notes:")) + row(2, (0, 0, "First Name"), (1, 0, "Email")) +
+        row(3, (0, 0, "Grace"), (1, 0, "grace@navy.example")) + frame("E"),
+    # No row looks like a header: the sheet is read again from its start.
+    "one-column-read-again": b"\x00" + opened() + sheets("Emails") + dim(2, 1) +
+        row(0, (0, 0, "Email")) + row(1, (0, 0, "ann@example.com")) + frame("E") +
+        dim(2, 1) + row(0, (0, 0, "Email")) + row(1, (0, 0, "ann@example.com")) + frame("E"),
 }
 os.makedirs(out, exist_ok=True)
 for name, data in seeds.items():
