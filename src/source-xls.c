@@ -326,7 +326,8 @@ xls_find_header(struct xls_source *s, uint64_t want, uint64_t *line, uint64_t *s
 
 	*skip = 0;
 	while ((rc = xls_read_row(s, line)) == 1) {
-		if (sheet_row_is_header(&s->rows, nth, *line, want)) {
+		/* One column: no row holds two values, the first is the header. */
+		if (sheet_row_is_header(&s->rows, nth, *line, want) || (want == 0 && s->ncols < 2)) {
 			*skip = nth;
 			return 1;
 		}

@@ -209,11 +209,15 @@ sheet.write(5, 1, "Kay")
 sheet.write(5, 2, "alan@parc.example")
 save(book, "notes-above.xls")
 
-# One column: no row looks like a header (two values or more), so the
-# first row is it.
+# No row looks like a header (a column named 2024, e-mail addresses below):
+# the first row is it, and the sheet is read again from its start.
 book = xlwt.Workbook(encoding="utf-8")
 sheet = book.add_sheet("Emails")
-sheet.write(0, 0, "Email")
-sheet.write(1, 0, "ann@example.com")
-sheet.write(2, 0, "bob@example.com")
-save(book, "one-column.xls")
+for col, name in enumerate(["First Name", "Email", "2024"]):
+    sheet.write(0, col, name)
+sheet.write(1, 0, "Ann")
+sheet.write(1, 1, "ann@example.com")
+sheet.write(1, 2, 3)
+sheet.write(2, 0, "Bob")
+sheet.write(2, 1, "bob@example.com")
+save(book, "year-column.xls")

@@ -88,10 +88,12 @@ assert_match "$(cat "$T/err")" 'has no row with a value on row 9 or after it' "s
 run_sluice inspect "$D/notes-above.xls" --header-row 4 --json
 assert_eq "$(json '[.header_line, .rows] | @tsv')" "4	2" "inspect takes --header-row too"
 
-# A single column: no row looks like a header, so the first row is it.
-run_sluice import "$D/one-column.xls" --db one.db --json
-assert_eq "$(json '[.header_line, .created] | @tsv')" "1	2" "a one-column sheet's first row is its header"
-assert_eq "$(sq one.db "SELECT group_concat(email, ' ') FROM contacts")" "ann@example.com bob@example.com" \
-	"and its rows are imported"
+# No row looks like a header (a column named 2024, addresses below): the
+# first row is it.
+run_sluice import "$D/year-column.xls" --db year.db --json
+assert_eq "$(json '[.header_line, .created] | @tsv')" "1	2" "the first row is the header when none looks like one"
+assert_eq "$(sq year.db "SELECT group_concat(email, ' ') FROM contacts")" "ann@example.com bob@example.com" \
+	"and every row below it is imported"
+assert_match "$(json '.mapping | keys | join(",")')" "2024" "the column named 2024 is a column"
 
 done_testing

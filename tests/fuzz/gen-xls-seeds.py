@@ -67,9 +67,10 @@ seeds = {
         row(0, (0, 0, "Notes:")) + row(2, (0, 0, "First Name"), (1, 0, "Email")) +
         row(3, (0, 0, "Grace"), (1, 0, "grace@navy.example")) + frame("E"),
     # No row looks like a header: the sheet is read again from its start.
-    "one-column-read-again": b"\x00" + opened() + sheets("Emails") + dim(2, 1) +
-        row(0, (0, 0, "Email")) + row(1, (0, 0, "ann@example.com")) + frame("E") +
-        dim(2, 1) + row(0, (0, 0, "Email")) + row(1, (0, 0, "ann@example.com")) + frame("E"),
+    "no-header-look-read-again": b"\x00" + opened() + sheets("Emails") + dim(2, 2) +
+        row(0, (0, 0, "Email"), (1, 0, "2024")) + row(1, (0, 0, "ann@example.com")) +
+        frame("E") + dim(2, 2) + row(0, (0, 0, "Email"), (1, 0, "2024")) +
+        row(1, (0, 0, "ann@example.com")) + frame("E"),
 }
 os.makedirs(out, exist_ok=True)
 for name, data in seeds.items():
