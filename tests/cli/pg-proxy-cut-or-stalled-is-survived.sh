@@ -17,6 +17,10 @@
 pg_start
 rows=1000
 size=100
+# Each order is given once 300 rows are committed; half a second between
+# batches leaves the import 3.5 s to receive it however loaded the
+# machine is (an import that ended before the cut completes by itself).
+delay=500
 gen_contacts --rows "$rows" --seed 433 --invalid-rate 0.05 --dup-rate 0.1 --out contacts.csv
 ref=$(pg_db reference)
 run_sluice import contacts.csv --db "$ref" --batch-size "$size"
@@ -78,7 +82,7 @@ through() {
 	shift 3
 	db=$(pg_db "$name")
 	start_sluice run import contacts.csv --db "postgresql://sluice@127.0.0.1:$port/$name" \
-		--batch-size "$size" --statement-timeout 1 --connect-timeout 2 --progress jsonl --json
+		--batch-size "$size" --batch-delay "$delay" --statement-timeout 1 --connect-timeout 2 --progress jsonl --json
 	if ! pg_wait_rows "$db" 300 "$pid"; then
 		finish "$pid"
 		fail "$name: the import is caught after 300 rows" "$(head -c 500 run.err)"
@@ -102,7 +106,7 @@ through stalled_after_commit stall-after 'lost and made again; batch [0-9]+ had 
 # attempt ends after --connect-timeout, and sluice tries again.
 db=$(pg_db held)
 start_sluice run import contacts.csv --db "postgresql://sluice@127.0.0.1:$port/held" \
-	--batch-size "$size" --connect-timeout 2 --progress jsonl --json
+	--batch-size "$size" --batch-delay "$delay" --connect-timeout 2 --progress jsonl --json
 pg_wait_rows "$db" 300 "$pid"
 order hold-new
 order cut
@@ -132,7 +136,7 @@ exact first_held "$db"
 # type connection, safe to resume; then resumed exactly.
 db=$(pg_db away)
 start_sluice run import contacts.csv --db "postgresql://sluice@127.0.0.1:$port/away" \
-	--batch-size "$size" --connect-timeout 2 --reconnect-for 3s --progress jsonl --json
+	--batch-size "$size" --batch-delay "$delay" --connect-timeout 2 --reconnect-for 3s --progress jsonl --json
 pg_wait_rows "$db" 300 "$pid"
 order hold-new
 order cut
