@@ -13,6 +13,8 @@
 #include <set>
 #include <string>
 
+#include <execinfo.h>
+
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
@@ -44,6 +46,19 @@ phone_out_of_memory(void)
 {
 	fatal("%s",
 	    _("sluice: out of memory while checking a phone number; nothing more can be done.\n"));
+}
+
+/* libphonenumber's one-time set-up runs inside glibc's pthread_once, so a
+ * std::bad_alloc from it unwinds through glibc, which loads libgcc_s for
+ * that the first time: out of memory, that load fails and glibc aborts
+ * with "libgcc_s.so.1 must be installed" instead of our message (found by
+ * tests/faults/malloc-fails-at-every-point.sh). backtrace() has glibc load
+ * it at start, while there is memory. */
+__attribute__((constructor)) static void
+phone_load_unwinder(void)
+{
+	void *pc;
+	backtrace(&pc, 1);
 }
 
 /* libphonenumber documents no exceptions of its own; should one come
