@@ -25,7 +25,7 @@ check_point() {
 	137) kills=$((kills + 1)) ;;
 	0 | 1) ;; # the import ended before the Nth call: compared all the same
 	*)
-		echo "$what: exit code $rc, want 137 (killed): $(head -c 200 fault.err)" >>failures
+		echo "$what: exit code $rc, want 137 (killed): $(head -c 200 fault.err | tr '\n' ' ')" >>failures
 		rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
 		return
 		;;

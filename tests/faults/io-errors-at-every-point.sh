@@ -32,7 +32,7 @@ check_point() {
 		*) echo "$what: exit code $rc, stderr's last line: '$(head -c 200 <<<"$last")', want a message from sluice" >>failures ;;
 		esac
 		;;
-	*) echo "$what: exit code $rc, want 0 to 3: $(tail -c 300 fault.err)" >>failures ;;
+	*) echo "$what: exit code $rc, want 0 to 3: $(tail -c 300 fault.err | tr '\n' ' ')" >>failures ;;
 	esac
 	if [ -f "$db" ] && [ "$(sq "$db" "SELECT count(*) FROM sqlite_master WHERE name IN ('sluice_imports', 'contacts')" 2>/dev/null)" = 2 ]; then
 		got=$(sq "$db" "SELECT coalesce((SELECT 'rows_done ' || rows_done || ', created ' || created ||

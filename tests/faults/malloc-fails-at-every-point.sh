@@ -42,12 +42,12 @@ for n in $(sweep_points "$total" "$want"); do
 			;;
 		134)
 			grep -q '^sluice.*out of memory' fault.err ||
-				echo "$what: exit code 134 (abort), stderr: '$(tail -c 300 fault.err)', want sluice's out of memory message" >>failures
+				echo "$what: exit code 134 (abort), stderr: '$(tail -c 300 fault.err | tr '\n' ' ')', want sluice's out of memory message" >>failures
 			;;
-		*) echo "$what: exit code $rc, want 0 to 3 or 134: $(tail -c 300 fault.err)" >>failures ;;
+		*) echo "$what: exit code $rc, want 0 to 3 or 134: $(tail -c 300 fault.err | tr '\n' ' ')" >>failures ;;
 		esac
 		! grep -Eq 'Sanitizer|runtime error' fault.err ||
-			echo "$what: a sanitizer's report: $(grep -E -m1 -A3 'Sanitizer|runtime error' fault.err | tr '\n' ' ' | head -c 400)" >>failures
+			echo "$what: a sanitizer's report: $(grep -E 'ERROR|runtime error|^ +#[0-9] ' fault.err | head -n 6 | tr '\n' ' ' | head -c 600)" >>failures
 		if [ -f fault.db ] && [ "$(sq fault.db "SELECT count(*) FROM sqlite_master WHERE name IN ('sluice_imports', 'contacts')" 2>/dev/null)" = 2 ]; then
 			got=$(sq fault.db "SELECT coalesce((SELECT 'rows_done ' || rows_done || ', created ' || created ||
 			                    ', records ' || (SELECT count(*) FROM contacts) FROM sluice_imports WHERE id = 1

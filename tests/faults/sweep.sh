@@ -85,7 +85,7 @@ finish_import() {
 		case $rc in
 		0 | 1) ;;
 		*)
-			why="sluice ${args[*]} after the fault: exit code $rc: $(head -c 300 finish.err)"
+			why="sluice ${args[*]} after the fault: exit code $rc: $(head -c 300 finish.err | tr '\n' ' ')"
 			return 1
 			;;
 		esac
