@@ -43,6 +43,7 @@ extern const struct cli_option cli_watch_options[];
 extern const struct cli_option cli_rollback_options[];
 extern const struct cli_option cli_inspect_options[];
 extern const struct cli_option cli_config_options[];
+extern const struct cli_option cli_restore_options[];
 
 int cli_import(int argc, char **argv);
 int cli_resume(int argc, char **argv);
@@ -53,6 +54,8 @@ int cli_export(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_history(int argc, char **argv);
 int cli_show(int argc, char **argv);
+/* sluice restore: every table of a backup, parents first (cli-restore.c). */
+int cli_restore(int argc, char **argv);
 /* sluice config: the effective settings, where each came from. */
 int cli_config(int argc, char **argv);
 struct settings;

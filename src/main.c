@@ -45,6 +45,15 @@ static const struct cli_command main_commands[] = {
 	    NULL, cli_inspect_options, 0, cli_inspect },
 	{ "rollback", N_("ID --db PATH [--force] [--json]"), NULL, NULL, cli_rollback_options, 0,
 	    cli_rollback },
+	{ "restore", N_("FILE --db PATH [options]"),
+	    N_("Usage: sluice restore FILE --db PATH [--key TABLE=COLUMN]... [--sheet all] [--batch-size N] [--progress MODE] [--rollback] [--json]\n"
+	       "Restores every table of a JSON backup (the members of its top-level object\n"
+	       "holding arrays of objects) or, with --sheet all, every sheet of a workbook:\n"
+	       "one import per table, parents before children, each with the schema file\n"
+	       "named after the table or a schema inferred from its records, records\n"
+	       "matched by id. Run again, it creates nothing and goes on where an\n"
+	       "interrupted restore stopped; --rollback undoes the whole restore.\n"),
+	    N_("Restore options:"), cli_restore_options, 0, cli_restore },
 	{ "config", N_("[--json]"),
 	    N_("Usage: sluice config [--json]\n"
 	       "Shows the settings sluice works with: from /etc/sluice/sluice.conf, then\n"

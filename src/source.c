@@ -85,6 +85,20 @@ source_is_vcard(const unsigned char *head, size_t len)
 	return len - i >= 11 && strncasecmp((const char *)head + i, "BEGIN:VCARD", 11) == 0;
 }
 
+/* Whether text starting with head[0..len) is a JSON backup: an object,
+ * after a byte order mark and blank space, if any. */
+static bool
+source_is_json(const unsigned char *head, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+		i++;
+	return i + 1 < len && head[i] == '{' && strchr(" \t\r\n\"}", head[i + 1]) != NULL;
+}
+
 /* The operation table for a file starting with head[0..len), or NULL and
  * *cause when sluice does not read that kind of file. */
 static const struct source_ops *
@@ -131,6 +145,8 @@ source_pick(const unsigned char *head, size_t len, const char *name,
 	}
 	if (source_is_vcard(head, len))
 		return &source_vcard_ops;
+	if (source_is_json(head, len))
+		return &source_json_ops;
 	return &source_csv_ops;
 }
 
@@ -221,6 +237,13 @@ void
 source_progress(struct source *s, uint64_t *done, uint64_t *total)
 {
 	*done = s->ops->offset(s->state);
+	if (s->ops->extent != NULL) {
+		uint64_t start, end;
+		s->ops->extent(s->state, &start, &end);
+		*done = *done > start ? *done - start : 0;
+		*total = end - start > *done ? end - start : *done;
+		return;
+	}
 	/* A file that grew while read still shows progress up to its end. */
 	*total = s->size > *done ? s->size : *done;
 }

@@ -86,12 +86,16 @@ struct source_ops {
 	int (*delimiter)(void *state);
 	/* CSV: the line the header was read on (NULL: 1). */
 	uint64_t (*header_line)(void *state);
+	/* A part of the file (a JSON backup's table): the bytes [start, end)
+	 * the rows lie in, which progress is counted over (NULL: the file). */
+	void (*extent)(void *state, uint64_t *start, uint64_t *end);
 };
 
 extern const struct source_ops source_csv_ops;
 extern const struct source_ops source_xlsx_ops;
 extern const struct source_ops source_xls_ops;
 extern const struct source_ops source_vcard_ops;
+extern const struct source_ops source_json_ops;
 
 /* Opens path, decides its format from its content and reads its header.
  * Returns NULL and sets *cause (naming the file) when the file cannot be

@@ -6,7 +6,7 @@ src_libsluice_a_SOURCES += \
 	src/source-sheet.c src/source-sheet.h \
 	src/source-strtab.c src/source-strtab.h \
 	src/source-xlsx.c src/source-xls.c src/source-xls.h src/source-xls-child.c \
-	src/source-xls-biff.c src/source-xls-biff.h src/source-vcard.c
+	src/source-xls-biff.c src/source-xls-biff.h src/source-vcard.c src/source-json.c
 
 src_sluice_SOURCES += src/cli-inspect.c
 

@@ -1,0 +1,447 @@
+/* sluice restore: every table of a JSON backup (or every sheet of a
+ * workbook) imported in dependency order, one import per table; an
+ * interrupted table's import resumed; --rollback undoes them all. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli-progress.h"
+#include "cli.h"
+#include "engine.h"
+#include "i18n.h"
+#include "journal.h"
+#include "progress-jsonl.h"
+#include "restore.h"
+#include "rollback.h"
+#include "store.h"
+#include "summary.h"
+#include "text.h"
+#include "xmalloc.h"
+
+const struct cli_option cli_restore_options[] = {
+	{ "db", required_argument, 'd', N_("--db PATH"), N_("the database (a path, or postgresql://…)"),
+	    0 },
+	{ "key", required_argument, 'k', N_("--key TABLE=COLUMN"),
+	    N_("the column TABLE's records are matched by (default: id)"), 0 },
+	{ "sheet", required_argument, 's', N_("--sheet all"),
+	    N_("workbooks: restore every sheet, each a table"), 0 },
+	{ "batch-size", required_argument, 'b', N_("--batch-size N"), N_("rows per batch"),
+	    ENGINE_DEFAULT_BATCH },
+	{ "max-batches", required_argument, 'm', NULL, NULL, 0 },
+	{ "progress", required_argument, 'p', N_("--progress MODE"),
+	    N_("auto (a line on a terminal), jsonl or none"), 0 },
+	{ "rollback", no_argument, 'r', N_("--rollback"),
+	    N_("undo every import of the backup's tables, children first"), 0 },
+	{ "json", no_argument, 'j', NULL, NULL, 0 },
+	{ "help", no_argument, 'h', NULL, NULL, 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
+static volatile sig_atomic_t cli_restore_stop;
+
+static void
+cli_restore_on_signal(int sig)
+{
+	(void)sig;
+	cli_restore_stop = 1;
+}
+
+struct cli_restore_display {
+	enum cli_progress_mode mode;
+	int line;
+	const char *table;
+	size_t index, ntables;
+};
+
+static int
+cli_restore_should_cancel(void *ctx)
+{
+	(void)ctx;
+	return cli_restore_stop;
+}
+
+static void
+cli_restore_event(void *ctx, const struct progress_event *ev)
+{
+	struct cli_restore_display *d = ctx;
+	if (d->mode == CLI_PROGRESS_JSONL)
+		progress_jsonl_event(stdout, ev);
+}
+
+static void
+cli_restore_snapshot(void *ctx, const struct progress_snapshot *s)
+{
+	struct cli_restore_display *d = ctx;
+	if (d->mode == CLI_PROGRESS_JSONL) {
+		printf("{\"type\":\"table\",\"table\":");
+		char *t = json_dumps(json_string(d->table), JSON_ENCODE_ANY);
+		printf("%s,\"index\":%zu,\"tables\":%zu}\n", t ? t : "null", d->index + 1,
+		    d->ntables);
+		free(t);
+		progress_jsonl_snapshot(stdout, s);
+		fflush(stdout);
+	} else if (d->line) {
+		fprintf(stderr, "\r%s (%zu/%zu) ", d->table, d->index + 1, d->ntables);
+		cli_progress_draw(stderr, s);
+	}
+}
+
+/* The state directory inferred schemas are written to, made when
+ * missing: $XDG_STATE_HOME/sluice/schemas (~/.local/state/…). */
+static char *
+cli_restore_schema_dir(char **cause)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *base = state != NULL && *state == '/' ? xstrdup(state) :
+	    home != NULL && *home == '/'	    ? xasprintf("%s/.local/state", home) :
+						      NULL;
+	if (base == NULL) {
+		*cause = xstrdup(_("Neither XDG_STATE_HOME nor HOME is set: there is no place for the inferred schemas."));
+		return NULL;
+	}
+	char *dir = xasprintf("%s/sluice/schemas", base);
+	free(base);
+	/* mkdir -p: each directory of the path, from the top. */
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char was = *p;
+		*p = '\0';
+		int bad = mkdir(dir, 0700) != 0 && errno != EEXIST;
+		if (bad) {
+			char *esc = text_escape(dir);
+			*cause = xasprintf(_("The directory %s cannot be made: %s."), esc,
+			    strerror(errno));
+			free(esc);
+			free(dir);
+			return NULL;
+		}
+		*p = was;
+		if (was == '\0')
+			break;
+	}
+	return dir;
+}
+
+/* The imports of the backup's table (same file content, same sheet) in
+ * the journal, newest first. */
+static size_t
+cli_restore_imports(const struct import_row *rows, size_t n, const char *sha, const char *table,
+    const struct import_row **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].source_sha256 != NULL && !strcmp(rows[i].source_sha256, sha) &&
+		    rows[i].sheet != NULL && !strcmp(rows[i].sheet, table))
+			out[k++] = &rows[i];
+	return k;
+}
+
+/* Undoes every import of the backup's tables, children first and each
+ * table's newest import first. */
+static int
+cli_restore_rollback(const char *db, const struct restore_plan *p, const struct import_row *rows,
+    size_t nrows, const char *sha, int json)
+{
+	char *cause = NULL;
+	struct store *st = store_open(db, &cause);
+	if (st == NULL) {
+		cli_error("database", "sluice: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	struct journal *j = journal_open(st);
+	const struct import_row **mine = xcalloc(nrows ? nrows : 1, sizeof *mine);
+	json_t *tables = json_object();
+	int rc = 0;
+	for (size_t t = p->ntables; t-- > 0 && rc == 0;) {
+		size_t k = cli_restore_imports(rows, nrows, sha, p->tables[t].name, mine);
+		uint64_t deleted = 0, restored = 0;
+		json_t *ids = json_array();
+		for (size_t i = 0; i < k && rc == 0; i++) {
+			if (mine[i]->status == STATUS_ROLLED_BACK || mine[i]->dry_run)
+				continue;
+			struct rollback_result res;
+			if (rollback_import(st, j, mine[i]->id, 0, 5, &res, &cause) != 0) {
+				char *esc = text_escape(cause);
+				cli_error("rollback", "sluice: %s\n", esc);
+				free(esc);
+				free(cause);
+				rc = EXIT_USAGE;
+				break;
+			}
+			if (res.refused) {
+				cli_error("rollback",
+				    _("sluice: import %lld of the table %s was not rolled back: %llu of its records were changed since; roll it back with sluice rollback %lld --force.\n"),
+				    (long long)mine[i]->id, p->tables[t].name,
+				    (unsigned long long)res.conflicts, (long long)mine[i]->id);
+				rc = EXIT_USAGE;
+			}
+			deleted += res.deleted;
+			restored += res.restored;
+			json_array_append_new(ids, json_integer(mine[i]->id));
+			rollback_result_clear(&res);
+		}
+		if (!json)
+			printf(_("Table %s: deleted %llu records the restore created and restored %llu it had updated.\n"),
+			    p->tables[t].name, (unsigned long long)deleted,
+			    (unsigned long long)restored);
+		json_object_set_new(tables, p->tables[t].name,
+		    json_pack("{s:o, s:I, s:I}", "imports", ids, "deleted", (json_int_t)deleted,
+			"restored", (json_int_t)restored));
+	}
+	if (json && rc == 0) {
+		json_t *o = json_pack("{s:s, s:o}", "status", status_name(STATUS_ROLLED_BACK),
+		    "tables", tables);
+		cli_json_print(o);
+		json_decref(o);
+	} else
+		json_decref(tables);
+	free(mine);
+	journal_close(j);
+	store_close(st);
+	return rc;
+}
+
+int
+cli_restore(int argc, char **argv)
+{
+	const char *db = NULL, *sheet = NULL;
+	struct restore_key *keys = NULL;
+	size_t nkeys = 0;
+	unsigned batch = 0, max_batches = 0;
+	int json = 0, rollback = 0, c, mode = CLI_PROGRESS_AUTO, rc = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = cli_getopt(cli_restore_options, argc, argv)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 's': sheet = optarg; break;
+		case 'j': json = 1; break;
+		case 'r': rollback = 1; break;
+		case 'k': {
+			char *eq = strchr(optarg, '=');
+			if (eq == NULL || eq == optarg || eq[1] == '\0') {
+				cli_error("usage",
+				    _("sluice restore: --key takes TABLE=COLUMN, not %s.\n"), optarg);
+				free(keys);
+				return EXIT_USAGE;
+			}
+			*eq = '\0';
+			keys = xreallocarray(keys, nkeys + 1, sizeof *keys);
+			keys[nkeys++] = (struct restore_key){ optarg, eq + 1 };
+			break;
+		}
+		case 'b':
+		case 'm': {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end != '\0' || errno != 0 ||
+			    v > 10000000) {
+				cli_error("usage",
+				    _("sluice restore: --%s takes a number from 1 to 10000000, not %s.\n"),
+				    c == 'b' ? "batch-size" : "max-batches", optarg);
+				free(keys);
+				return EXIT_USAGE;
+			}
+			*(c == 'b' ? &batch : &max_batches) = (unsigned)v;
+			break;
+		}
+		case 'p':
+			if ((mode = cli_progress_parse(optarg)) < 0) {
+				cli_error("usage",
+				    _("sluice restore: --progress is auto, jsonl or none, not %s.\n"),
+				    optarg);
+				free(keys);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': cli_help(argv[0]); free(keys); return 0;
+		default:
+			cli_unknown_option(argv[0], argv[optind - 1]);
+			free(keys);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || db == NULL) {
+		cli_error("usage", _("sluice restore: name one backup file and the database: sluice restore FILE --db PATH.\n"));
+		free(keys);
+		return EXIT_USAGE;
+	}
+	if (sheet != NULL && strcmp(sheet, "all") != 0) {
+		cli_error("usage",
+		    _("sluice restore: --sheet takes all (every sheet is a table); import one sheet with sluice import --sheet.\n"));
+		free(keys);
+		return EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	char *cause = NULL, *dir = cli_restore_schema_dir(&cause);
+	struct restore_plan *p = NULL;
+	struct source_options so = { 0 };
+	if (dir != NULL)
+		p = restore_plan_make(path, &so, dir, keys, nkeys, &cause);
+	free(dir);
+	for (size_t k = 0; p != NULL && k < nkeys; k++) {
+		size_t t;
+		for (t = 0; t < p->ntables && strcmp(p->tables[t].name, keys[k].table); t++)
+			;
+		if (t == p->ntables) {
+			char *esc = text_escape(keys[k].table);
+			cause = xasprintf(_("--key names the table %s, which the backup does not hold."),
+			    esc);
+			free(esc);
+			restore_plan_free(p);
+			p = NULL;
+		}
+	}
+	free(keys);
+	if (p == NULL) {
+		char *esc = text_escape(cause);
+		cli_error("file", "sluice: %s\n", esc);
+		free(esc);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	char sha[65];
+	struct import_row *rows = NULL;
+	size_t nrows = 0;
+	if (source_sha256(path, sha, &cause) != 0) {
+		cli_error("file", "sluice: %s\n", cause);
+		free(cause);
+		restore_plan_free(p);
+		return EXIT_USAGE;
+	}
+	if (store_target_exists(db)) {
+		struct store *st = store_open(db, &cause);
+		if (st == NULL) {
+			cli_error("database", "sluice: %s\n", cause);
+			free(cause);
+			restore_plan_free(p);
+			return EXIT_USAGE;
+		}
+		struct journal *j = journal_open(st);
+		if (journal_imports(j, 100000, &rows, &nrows) != 0) {
+			cli_error("database", _("sluice: the journal of %s cannot be read.\n"), db);
+			rc = EXIT_USAGE;
+		}
+		journal_close(j);
+		store_close(st);
+		if (rc != 0) {
+			restore_plan_free(p);
+			return rc;
+		}
+	}
+	if (rollback) {
+		rc = cli_restore_rollback(db, p, rows, nrows, sha, json);
+		journal_imports_free(rows, nrows);
+		restore_plan_free(p);
+		return rc;
+	}
+
+	signal(SIGINT, cli_restore_on_signal);
+	signal(SIGTERM, cli_restore_on_signal);
+	json_t *tables = json_object(), *order = json_array();
+	const struct import_row **mine = xcalloc(nrows ? nrows : 1, sizeof *mine);
+	enum import_status worst = STATUS_COMPLETED;
+	for (size_t t = 0; t < p->ntables; t++) {
+		struct restore_table *rt = &p->tables[t];
+		json_array_append_new(order, json_string(rt->name));
+		struct engine_options o = {
+			.path = path,
+			.db = db,
+			.schema = rt->schema,
+			.strategy = STRATEGY_UPDATE,
+			.on_key_conflict = KEY_CONFLICT_REJECT,
+			.batch_size = batch ? batch : ENGINE_DEFAULT_BATCH,
+			.retries = ENGINE_DEFAULT_RETRIES,
+			.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
+			.reconnect_for_s = ENGINE_DEFAULT_RECONNECT_FOR_S,
+			.statement_timeout_s = ENGINE_DEFAULT_STATEMENT_TIMEOUT_S,
+			.sheet = rt->name,
+			.max_batches = max_batches,
+		};
+		/* An import of this table that stopped part-way goes on. */
+		size_t k = cli_restore_imports(rows, nrows, sha, rt->name, mine);
+		if (k > 0 && status_is_resumable(mine[0]->status))
+			o.resume_id = mine[0]->id;
+		struct cli_restore_display d = {
+			.mode = mode,
+			.line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO),
+			.table = rt->name,
+			.index = t,
+			.ntables = p->ntables,
+		};
+		struct engine *e = engine_start(&o, NULL, &cause);
+		if (e == NULL) {
+			char *esc = text_escape(cause);
+			cli_error("import", _("sluice: the table %s cannot be restored: %s\n"),
+			    rt->name, esc);
+			free(esc);
+			free(cause);
+			rc = EXIT_USAGE;
+			break;
+		}
+		const struct engine_watcher w = {
+			.should_cancel = cli_restore_should_cancel,
+			.event = cli_restore_event,
+			.snapshot = cli_restore_snapshot,
+			.ctx = &d,
+		};
+		engine_watch(e, &w);
+		if (d.line)
+			cli_progress_clear(stderr);
+		struct engine_result res;
+		engine_finish(e, &res);
+		json_t *summary = summary_from_result(&res, db);
+		json_object_set_new(summary, "schema_inferred", json_boolean(rt->inferred));
+		json_t *parents = json_array();
+		for (size_t r = 0; r < rt->nparents; r++)
+			json_array_append_new(parents,
+			    json_pack("{s:s, s:s}", "table", p->tables[rt->parents[r]].name,
+				"column", rt->columns[r]));
+		json_object_set_new(summary, "references", parents);
+		if (!json) {
+			const struct counts *n = &res.counts;
+			printf(_("Table %s (import %lld, %s): %llu records: %llu created, %llu updated, %llu unchanged, %llu rejected, %llu failed.\n"),
+			    rt->name, (long long)res.id, status_label(res.status),
+			    (unsigned long long)res.total, (unsigned long long)n->n[OUTCOME_CREATED],
+			    (unsigned long long)(n->n[OUTCOME_UPDATED] + n->n[OUTCOME_MERGED]),
+			    (unsigned long long)n->n[OUTCOME_UNCHANGED],
+			    (unsigned long long)n->n[OUTCOME_REJECTED],
+			    (unsigned long long)n->n[OUTCOME_FAILED]);
+			fflush(stdout);
+		}
+		json_object_set_new(tables, rt->name, summary);
+		enum import_status s = res.status;
+		engine_result_clear(&res);
+		if (s != STATUS_COMPLETED)
+			worst = s;
+		if (!status_is_finished(s) || s == STATUS_FAILED || s == STATUS_CANCELLED)
+			break;
+	}
+	free(mine);
+	if (rc == 0)
+		rc = status_exit_code(worst);
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "file", path, "status",
+		    status_name(worst), "order", order, "tables", tables);
+		cli_json_print(o);
+		json_decref(o);
+	} else {
+		json_decref(order);
+		json_decref(tables);
+	}
+	journal_imports_free(rows, nrows);
+	restore_plan_free(p);
+	return rc;
+}

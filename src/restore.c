@@ -1,0 +1,274 @@
+/* A restore's plan: the tables of a JSON backup (or the sheets of a
+ * workbook), each with its schema file (found, or inferred and written),
+ * the references between them, and the order that restores parents before
+ * their children. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "restore.h"
+#include "schema-infer.h"
+#include "schema.h"
+#include "source.h"
+#include "text.h"
+#include "xmalloc.h"
+
+void
+restore_plan_free(struct restore_plan *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->ntables; i++) {
+		struct restore_table *t = &p->tables[i];
+		free(t->name);
+		free(t->schema);
+		for (size_t r = 0; r < t->nparents; r++)
+			free(t->columns[r]);
+		free(t->columns);
+		free(t->parents);
+	}
+	free(p->tables);
+	free(p);
+}
+
+/* The schema file NAME.schema in the first schema directory holding one,
+ * or NULL. */
+static char *
+restore_schema_file(const char *name)
+{
+	char **dirs = schema_dirs(), *found = NULL;
+	for (size_t i = 0; dirs[i] != NULL && found == NULL; i++) {
+		char *path = xasprintf("%s/%s.schema", dirs[i], name);
+		if (access(path, R_OK) == 0)
+			found = path;
+		else
+			free(path);
+	}
+	schema_strings_free(dirs);
+	return found;
+}
+
+/* Whether column names a reference to the table called parent: parent's
+ * name, or its singular, followed by Id or _id (case ignored). */
+static int
+restore_is_reference(const char *column, const char *parent)
+{
+	size_t n = strlen(parent), c = strlen(column);
+	char *forms[2];
+	int yes = 0;
+
+	forms[0] = xstrdup(parent);
+	if (n > 3 && !strcasecmp(parent + n - 3, "ies"))
+		forms[1] = xasprintf("%.*sy", (int)(n - 3), parent);
+	else if (n > 4 &&
+	    (!strcasecmp(parent + n - 4, "sses") || !strcasecmp(parent + n - 4, "ches") ||
+		!strcasecmp(parent + n - 4, "shes") || !strcasecmp(parent + n - 3, "xes")))
+		forms[1] = xstrndup(parent, n - 2);
+	else if (n > 1 && (parent[n - 1] == 's' || parent[n - 1] == 'S'))
+		forms[1] = xstrndup(parent, n - 1);
+	else
+		forms[1] = xstrdup(parent);
+	for (int i = 0; i < 2 && !yes; i++) {
+		size_t f = strlen(forms[i]);
+		if (c < f + 2 || strncasecmp(column, forms[i], f) != 0)
+			continue;
+		yes = !strcasecmp(column + f, "id") || !strcasecmp(column + f, "_id");
+	}
+	free(forms[0]);
+	free(forms[1]);
+	return yes;
+}
+
+/* Depth first: t's parents, then t, into order. 0, or -1 with *cause
+ * naming the cycle met. */
+static int
+restore_visit(struct restore_plan *p, size_t t, int *state, size_t *stack, size_t depth,
+    size_t *order, size_t *norder, char **cause)
+{
+	if (state[t] == 2)
+		return 0;
+	stack[depth] = t;
+	if (state[t] == 1) {
+		size_t from = depth;
+		while (from > 0 && stack[from - 1] != t)
+			from--;
+		from = from > 0 ? from - 1 : 0;
+		char *cycle = xstrdup(p->tables[stack[from]].name);
+		for (size_t i = from + 1; i <= depth; i++) {
+			char *c = xasprintf("%s → %s", cycle, p->tables[stack[i]].name);
+			free(cycle);
+			cycle = c;
+		}
+		char *esc = text_escape(cycle);
+		*cause = xasprintf(
+		    _("The tables refer to each other in a cycle (%s): there is no order that restores every parent before its children."),
+		    esc);
+		free(esc);
+		free(cycle);
+		return -1;
+	}
+	state[t] = 1;
+	for (size_t r = 0; r < p->tables[t].nparents; r++)
+		if (restore_visit(p, p->tables[t].parents[r], state, stack, depth + 1, order, norder,
+			cause) != 0)
+			return -1;
+	state[t] = 2;
+	order[(*norder)++] = t;
+	return 0;
+}
+
+/* The key column --key gave for table, or NULL. */
+static const char *
+restore_key_for(const struct restore_key *keys, size_t nkeys, const char *table)
+{
+	for (size_t i = 0; i < nkeys; i++)
+		if (!strcmp(keys[i].table, table))
+			return keys[i].column;
+	return NULL;
+}
+
+/* Writes text to dir/NAME.schema (through a temporary file and a
+ * rename); the path, or NULL and *cause. */
+static char *
+restore_write_schema(const char *dir, const char *name, const char *text, char **cause)
+{
+	char *path = xasprintf("%s/%s.schema", dir, name);
+	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	FILE *fp = fopen(tmp, "w");
+	if (fp == NULL || fputs(text, fp) == EOF || fclose(fp) != 0 || rename(tmp, path) != 0) {
+		char *esc = text_escape(path);
+		*cause = xasprintf(_("The inferred schema %s cannot be written: %s."), esc,
+		    strerror(errno));
+		free(esc);
+		unlink(tmp);
+		free(tmp);
+		free(path);
+		return NULL;
+	}
+	free(tmp);
+	return path;
+}
+
+struct restore_plan *
+restore_plan_make(const char *path, const struct source_options *opts, const char *schema_dir,
+    const struct restore_key *keys, size_t nkeys, char **cause)
+{
+	struct source_options o = *opts;
+	o.sheet = NULL;
+	struct source *s = source_open(path, &o, cause);
+	if (s == NULL)
+		return NULL;
+	size_t nsheets;
+	const struct source_sheet_info *sheets = source_sheets(s, &nsheets);
+	if (nsheets == 0) {
+		char *esc = text_escape(path);
+		*cause = xasprintf(
+		    _("%s holds a single table; import it with sluice import instead."), esc);
+		free(esc);
+		source_close(s);
+		return NULL;
+	}
+	struct restore_plan *p = xcalloc(1, sizeof *p);
+	p->tables = xcalloc(nsheets, sizeof *p->tables);
+	for (size_t i = 0; i < nsheets; i++)
+		if (!sheets[i].chart)
+			p->tables[p->ntables++].name = xstrdup(sheets[i].name);
+	source_close(s);
+
+	char sha[65];
+	if (source_sha256(path, sha, cause) != 0)
+		goto fail;
+	char ***headers = xcalloc(p->ntables, sizeof *headers);
+	size_t *nheaders = xcalloc(p->ntables, sizeof *nheaders);
+	int failed = 0;
+	for (size_t i = 0; i < p->ntables && !failed; i++) {
+		struct restore_table *t = &p->tables[i];
+		o.sheet = t->name;
+		if ((s = source_open(path, &o, cause)) == NULL) {
+			failed = 1;
+			break;
+		}
+		size_t n;
+		const char *const *h = source_header(s, &n);
+		headers[i] = xcalloc(n + 1, sizeof **headers);
+		for (size_t c = 0; c < n; c++)
+			headers[i][c] = xstrdup(h[c]);
+		nheaders[i] = n;
+		t->schema = restore_schema_file(t->name);
+		if (t->schema == NULL) {
+			char *text = schema_infer(s, t->name,
+			    restore_key_for(keys, nkeys, t->name), cause);
+			if (text == NULL)
+				failed = 1;
+			else {
+				char *name = xasprintf("%.16s-%s", sha, t->name);
+				t->schema = restore_write_schema(schema_dir, name, text, cause);
+				failed = t->schema == NULL;
+				free(name);
+				free(text);
+				t->inferred = 1;
+			}
+		}
+		source_close(s);
+	}
+	/* The references: a column naming another table. */
+	for (size_t i = 0; i < p->ntables && !failed; i++)
+		for (size_t c = 0; c < nheaders[i]; c++)
+			for (size_t j = 0; j < p->ntables; j++) {
+				if (j == i || !restore_is_reference(headers[i][c], p->tables[j].name))
+					continue;
+				struct restore_table *t = &p->tables[i];
+				t->parents = xreallocarray(t->parents, t->nparents + 1,
+				    sizeof *t->parents);
+				t->columns = xreallocarray(t->columns, t->nparents + 1,
+				    sizeof *t->columns);
+				t->parents[t->nparents] = j;
+				t->columns[t->nparents++] = xstrdup(headers[i][c]);
+			}
+	for (size_t i = 0; i < p->ntables; i++) {
+		for (size_t c = 0; headers[i] != NULL && c < nheaders[i]; c++)
+			free(headers[i][c]);
+		free(headers[i]);
+	}
+	free(headers);
+	free(nheaders);
+	if (failed)
+		goto fail;
+
+	/* Parents first. */
+	int *state = xcalloc(p->ntables, sizeof *state);
+	size_t *stack = xcalloc(p->ntables + 1, sizeof *stack);
+	size_t *order = xcalloc(p->ntables, sizeof *order), norder = 0;
+	for (size_t i = 0; i < p->ntables && !failed; i++)
+		failed = restore_visit(p, i, state, stack, 0, order, &norder, cause) != 0;
+	if (!failed) {
+		struct restore_table *sorted = xcalloc(p->ntables, sizeof *sorted);
+		size_t *where = xcalloc(p->ntables, sizeof *where);
+		for (size_t i = 0; i < p->ntables; i++) {
+			sorted[i] = p->tables[order[i]];
+			where[order[i]] = i;
+		}
+		for (size_t i = 0; i < p->ntables; i++)
+			for (size_t r = 0; r < sorted[i].nparents; r++)
+				sorted[i].parents[r] = where[sorted[i].parents[r]];
+		free(p->tables);
+		p->tables = sorted;
+		free(where);
+	}
+	free(state);
+	free(stack);
+	free(order);
+	if (failed)
+		goto fail;
+	return p;
+fail:
+	restore_plan_free(p);
+	return NULL;
+}

@@ -1,0 +1,44 @@
+/* A restore: many tables from one file (a JSON backup's tables, a
+ * workbook's sheets), each imported by the engine in its turn, parents
+ * before children. This is the plan: tables, schemas, references, order. */
+#ifndef SLUICE_RESTORE_H
+#define SLUICE_RESTORE_H
+
+#include <stddef.h>
+
+#include "source.h"
+
+/* --key TABLE=COLUMN: the column table's records are matched by. */
+struct restore_key {
+	const char *table;
+	const char *column;
+};
+
+struct restore_table {
+	char *name;   /* the member (JSON) or the sheet (workbook) */
+	char *schema; /* path of its schema file */
+	int inferred; /* the schema was inferred (and written to schema_dir) */
+	size_t *parents; /* indexes of the tables it refers to (in the plan) */
+	char **columns;	 /* the column that refers to each parent */
+	size_t nparents;
+};
+
+struct restore_plan {
+	struct restore_table *tables; /* parents before their children */
+	size_t ntables;
+};
+
+/* Reads the tables of the file at path, finds each one's schema (a schema
+ * file named after the table in schema_dirs(), else inferred from its
+ * records, matched by the column keys name or "id", written to
+ * schema_dir as SHA-PREFIX-TABLE.schema so that a resume finds it) and
+ * the references between them (a column <table>Id or <table>_id, the
+ * table's name singular or plural), and orders them parents first. NULL
+ * and *cause when the file is no backup of several tables, a key column
+ * is missing, or the tables refer to each other in a cycle (named). */
+struct restore_plan *restore_plan_make(const char *path, const struct source_options *opts,
+    const char *schema_dir, const struct restore_key *keys, size_t nkeys, char **cause);
+
+void restore_plan_free(struct restore_plan *p);
+
+#endif
