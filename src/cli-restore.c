@@ -27,8 +27,8 @@
 #include "xmalloc.h"
 
 const struct cli_option cli_restore_options[] = {
-	{ "db", required_argument, 'd', N_("--db PATH"), N_("the database (a path, or postgresql://…)"),
-	    0 },
+	{ "db", required_argument, 'd', N_("--db PATH"),
+	    N_("the database (a path, or postgresql://…)"), 0 },
 	{ "key", required_argument, 'k', N_("--key TABLE=COLUMN"),
 	    N_("the column TABLE's records are matched by (default: id)"), 0 },
 	{ "sheet", required_argument, 's', N_("--sheet all"),
@@ -104,7 +104,8 @@ cli_restore_schema_dir(char **cause)
 	    home != NULL && *home == '/'	    ? xasprintf("%s/.local/state", home) :
 						      NULL;
 	if (base == NULL) {
-		*cause = xstrdup(_("Neither XDG_STATE_HOME nor HOME is set: there is no place for the inferred schemas."));
+		*cause = xstrdup(_(
+		    "Neither XDG_STATE_HOME nor HOME is set: there is no place for the inferred schemas."));
 		return NULL;
 	}
 	char *dir = xasprintf("%s/sluice/schemas", base);
@@ -191,7 +192,8 @@ cli_restore_rollback(const char *db, const struct restore_plan *p, const struct 
 			rollback_result_clear(&res);
 		}
 		if (!json)
-			printf(_("Table %s: deleted %llu records the restore created and restored %llu it had updated.\n"),
+			printf(
+			    _("Table %s: deleted %llu records the restore created and restored %llu it had updated.\n"),
 			    p->tables[t].name, (unsigned long long)deleted,
 			    (unsigned long long)restored);
 		json_object_set_new(tables, p->tables[t].name,
@@ -266,7 +268,10 @@ cli_restore(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h': cli_help(argv[0]); free(keys); return 0;
+		case 'h':
+			cli_help(argv[0]);
+			free(keys);
+			return 0;
 		default:
 			cli_unknown_option(argv[0], argv[optind - 1]);
 			free(keys);
@@ -274,7 +279,8 @@ cli_restore(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || db == NULL) {
-		cli_error("usage", _("sluice restore: name one backup file and the database: sluice restore FILE --db PATH.\n"));
+		cli_error("usage",
+		    _("sluice restore: name one backup file and the database: sluice restore FILE --db PATH.\n"));
 		free(keys);
 		return EXIT_USAGE;
 	}
@@ -297,8 +303,8 @@ cli_restore(int argc, char **argv)
 			;
 		if (t == p->ntables) {
 			char *esc = text_escape(keys[k].table);
-			cause = xasprintf(_("--key names the table %s, which the backup does not hold."),
-			    esc);
+			cause = xasprintf(
+			    _("--key names the table %s, which the backup does not hold."), esc);
 			free(esc);
 			restore_plan_free(p);
 			p = NULL;
@@ -353,6 +359,14 @@ cli_restore(int argc, char **argv)
 	json_t *tables = json_object(), *order = json_array();
 	const struct import_row **mine = xcalloc(nrows ? nrows : 1, sizeof *mine);
 	enum import_status worst = STATUS_COMPLETED;
+	/* A restore that stopped part-way (a table's import interrupted) goes
+	 * on: the tables it finished are left as they are. Otherwise every
+	 * table is imported again (creating nothing it created before). */
+	int continuing = 0;
+	for (size_t t = 0; t < p->ntables; t++)
+		if (cli_restore_imports(rows, nrows, sha, p->tables[t].name, mine) > 0 &&
+		    status_is_resumable(mine[0]->status))
+			continuing = 1;
 	for (size_t t = 0; t < p->ntables; t++) {
 		struct restore_table *rt = &p->tables[t];
 		json_array_append_new(order, json_string(rt->name));
@@ -374,6 +388,18 @@ cli_restore(int argc, char **argv)
 		size_t k = cli_restore_imports(rows, nrows, sha, rt->name, mine);
 		if (k > 0 && status_is_resumable(mine[0]->status))
 			o.resume_id = mine[0]->id;
+		else if (continuing && k > 0 && status_is_finished(mine[0]->status) &&
+		    mine[0]->status != STATUS_ROLLED_BACK && mine[0]->status != STATUS_FAILED) {
+			if (!json)
+				printf(_("Table %s: restored before by import %lld (%s).\n"),
+				    rt->name, (long long)mine[0]->id, status_label(mine[0]->status));
+			json_object_set_new(tables, rt->name,
+			    json_pack("{s:I, s:s, s:b}", "id", (json_int_t)mine[0]->id, "status",
+				status_name(mine[0]->status), "restored_before", 1));
+			if (mine[0]->status != STATUS_COMPLETED)
+				worst = mine[0]->status;
+			continue;
+		}
 		struct cli_restore_display d = {
 			.mode = mode,
 			.line = mode == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO),
@@ -381,8 +407,15 @@ cli_restore(int argc, char **argv)
 			.index = t,
 			.ntables = p->ntables,
 		};
+		struct engine_reference *refs = xcalloc(rt->nparents + 1, sizeof *refs);
+		for (size_t r = 0; r < rt->nparents; r++)
+			refs[r] = (struct engine_reference){ rt->columns[r],
+				p->tables[rt->parents[r]].target, p->tables[rt->parents[r]].key };
+		o.references = refs;
+		o.nreferences = rt->nparents;
 		struct engine *e = engine_start(&o, NULL, &cause);
 		if (e == NULL) {
+			free(refs);
 			char *esc = text_escape(cause);
 			cli_error("import", _("sluice: the table %s cannot be restored: %s\n"),
 			    rt->name, esc);
@@ -402,6 +435,7 @@ cli_restore(int argc, char **argv)
 			cli_progress_clear(stderr);
 		struct engine_result res;
 		engine_finish(e, &res);
+		free(refs);
 		json_t *summary = summary_from_result(&res, db);
 		json_object_set_new(summary, "schema_inferred", json_boolean(rt->inferred));
 		json_t *parents = json_array();
@@ -412,7 +446,8 @@ cli_restore(int argc, char **argv)
 		json_object_set_new(summary, "references", parents);
 		if (!json) {
 			const struct counts *n = &res.counts;
-			printf(_("Table %s (import %lld, %s): %llu records: %llu created, %llu updated, %llu unchanged, %llu rejected, %llu failed.\n"),
+			printf(
+			    _("Table %s (import %lld, %s): %llu records: %llu created, %llu updated, %llu unchanged, %llu rejected, %llu failed.\n"),
 			    rt->name, (long long)res.id, status_label(res.status),
 			    (unsigned long long)res.total, (unsigned long long)n->n[OUTCOME_CREATED],
 			    (unsigned long long)(n->n[OUTCOME_UPDATED] + n->n[OUTCOME_MERGED]),

@@ -146,6 +146,7 @@ struct engine {
 	char *owned[8]; /* strings o points to that the engine owns */
 	size_t nowned;
 	struct schema *schema;
+	int *reference_fields;	       /* per o.references: its field, or -1 */
 	struct validator **validators; /* one per validator thread */
 	unsigned nthreads;
 	struct source *source;
@@ -542,10 +543,40 @@ engine_take_result(struct engine *e, struct batch *b, struct record *r, struct u
 	store_result_clear(res);
 }
 
+/* A restore: rejects r when a value of a reference names no record of
+ * its parent table. */
+static enum store_status
+engine_check_references(struct engine *e, struct batch *b, struct record *r)
+{
+	for (size_t i = 0; i < e->o.nreferences && r->outcome != OUTCOME_REJECTED; i++) {
+		int f = e->reference_fields[i];
+		if (f < 0 || r->values[f] == NULL || r->values[f][0] == '\0')
+			continue;
+		const struct engine_reference *ref = &e->o.references[i];
+		int found = 0;
+		enum store_status ss =
+		    store_exists(e->store, ref->table, ref->key, r->values[f], &found);
+		if (ss != STORE_OK)
+			return ss;
+		if (found)
+			continue;
+		char *why = xasprintf(_("%s refers to %s %s, which is missing."), ref->column,
+		    ref->table, r->values[f]);
+		r->outcome = OUTCOME_REJECTED;
+		record_add_error(&b->arena, r, f, e->schema->fields[f].name, ERROR_BUSINESS, why,
+		    r->values[f]);
+		free(why);
+	}
+	return STORE_OK;
+}
+
 /* Writes record r (already validated) through the store. */
 static enum store_status
 engine_upsert(struct engine *e, struct batch *b, struct record *r)
 {
+	enum store_status ss0 = engine_check_references(e, b, r);
+	if (ss0 != STORE_OK)
+		return ss0;
 	if (r->outcome == OUTCOME_REJECTED)
 		return STORE_OK;
 	struct upsert_result res;
@@ -562,6 +593,11 @@ engine_upsert(struct engine *e, struct batch *b, struct record *r)
 static enum store_status
 engine_upsert_all(struct engine *e, struct batch *b)
 {
+	for (size_t i = 0; i < b->n; i++) {
+		enum store_status ss0 = engine_check_references(e, b, &b->records[i]);
+		if (ss0 != STORE_OK)
+			return ss0;
+	}
 	const char *const **rows = xcalloc(b->n, sizeof *rows);
 	struct upsert_result *res = xcalloc(b->n, sizeof *res);
 	for (size_t i = 0; i < b->n; i++)
@@ -1246,7 +1282,7 @@ engine_do_start(struct engine *e)
 		return journal_lock(e->journal, e->id);
 	struct import_info info = {
 		.source_path = e->o.path,
-		.source_size = e->file_size,
+		.source_size = source_file_size(e->source),
 		.source_sha256 = e->sha256,
 		.source_format = source_format(e->source),
 		.sheet = source_sheet(e->source),
@@ -1465,6 +1501,7 @@ static void
 engine_free(struct engine *e)
 {
 	mapping_free(e->mapping);
+	free(e->reference_fields);
 	if (e->source)
 		source_close(e->source);
 	for (unsigned t = 0; e->validators != NULL && t < e->nthreads; t++)
@@ -1600,6 +1637,13 @@ engine_setup(struct engine *e, char **cause)
 		    country_column);
 	if (e->o.strict_mapping && mapping_strict(e->mapping, cause) != 0)
 		return -1;
+	e->reference_fields = xcalloc(e->o.nreferences + 1, sizeof *e->reference_fields);
+	for (size_t i = 0; i < e->o.nreferences; i++) {
+		e->reference_fields[i] = -1;
+		for (size_t c = 0; c < e->mapping->ncolumns; c++)
+			if (!strcmp(e->mapping->headers[c], e->o.references[i].column))
+				e->reference_fields[i] = e->mapping->field[c];
+	}
 	e->refusal = ENGINE_REFUSED_DATABASE;
 	if (e->store == NULL && engine_open_store(e, cause) != 0)
 		return -1;

@@ -38,6 +38,15 @@ struct engine_error_budget {
 	uint64_t limit;
 };
 
+/* A restore's reference from a column of this table to another table's
+ * records: a row whose value in column names no record of table (by its
+ * key field) is rejected as a business error. */
+struct engine_reference {
+	const char *column; /* the file's column */
+	const char *table;  /* the parent's table */
+	const char *key;    /* the parent's key field */
+};
+
 struct engine_options {
 	const char *path;	  /* the file to import */
 	const char *db;		  /* the SQLite database */
@@ -77,6 +86,10 @@ struct engine_options {
 	int start_paused;		/* wait for engine_pause(e, 0) before the first batch */
 	const struct engine_fix *fixes; /* in any order; copied by engine_start */
 	size_t nfixes;
+	/* A restore's references (valid until engine_finish), checked
+	 * before each row is written; on a resume too. */
+	const struct engine_reference *references;
+	size_t nreferences;
 	int64_t resume_id; /* continue this import instead of starting one:
 				 * file, schema, mapping, strategy, key conflicts,
 				 * batch size and region then come from the journal */

@@ -29,6 +29,8 @@ restore_plan_free(struct restore_plan *p)
 		struct restore_table *t = &p->tables[i];
 		free(t->name);
 		free(t->schema);
+		free(t->target);
+		free(t->key);
 		for (size_t r = 0; r < t->nparents; r++)
 			free(t->columns[r]);
 		free(t->columns);
@@ -116,8 +118,8 @@ restore_visit(struct restore_plan *p, size_t t, int *state, size_t *stack, size_
 	}
 	state[t] = 1;
 	for (size_t r = 0; r < p->tables[t].nparents; r++)
-		if (restore_visit(p, p->tables[t].parents[r], state, stack, depth + 1, order, norder,
-			cause) != 0)
+		if (restore_visit(p, p->tables[t].parents[r], state, stack, depth + 1, order,
+			norder, cause) != 0)
 			return -1;
 	state[t] = 2;
 	order[(*norder)++] = t;
@@ -203,8 +205,8 @@ restore_plan_make(const char *path, const struct source_options *opts, const cha
 		nheaders[i] = n;
 		t->schema = restore_schema_file(t->name);
 		if (t->schema == NULL) {
-			char *text = schema_infer(s, t->name,
-			    restore_key_for(keys, nkeys, t->name), cause);
+			char *text =
+			    schema_infer(s, t->name, restore_key_for(keys, nkeys, t->name), cause);
 			if (text == NULL)
 				failed = 1;
 			else {
@@ -218,6 +220,16 @@ restore_plan_make(const char *path, const struct source_options *opts, const cha
 		}
 		source_close(s);
 	}
+	for (size_t i = 0; i < p->ntables && !failed; i++) {
+		struct schema *sc = schema_load(p->tables[i].schema, cause);
+		if (sc == NULL) {
+			failed = 1;
+			break;
+		}
+		p->tables[i].target = xstrdup(sc->table);
+		p->tables[i].key = xstrdup(sc->fields[sc->match_keys[0]].name);
+		schema_free(sc);
+	}
 	/* The references: a column naming another table. */
 	for (size_t i = 0; i < p->ntables && !failed; i++)
 		for (size_t c = 0; c < nheaders[i]; c++)
@@ -225,10 +237,10 @@ restore_plan_make(const char *path, const struct source_options *opts, const cha
 				if (j == i || !restore_is_reference(headers[i][c], p->tables[j].name))
 					continue;
 				struct restore_table *t = &p->tables[i];
-				t->parents = xreallocarray(t->parents, t->nparents + 1,
-				    sizeof *t->parents);
-				t->columns = xreallocarray(t->columns, t->nparents + 1,
-				    sizeof *t->columns);
+				t->parents =
+				    xreallocarray(t->parents, t->nparents + 1, sizeof *t->parents);
+				t->columns =
+				    xreallocarray(t->columns, t->nparents + 1, sizeof *t->columns);
 				t->parents[t->nparents] = j;
 				t->columns[t->nparents++] = xstrdup(headers[i][c]);
 			}

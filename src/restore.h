@@ -15,9 +15,11 @@ struct restore_key {
 };
 
 struct restore_table {
-	char *name;   /* the member (JSON) or the sheet (workbook) */
-	char *schema; /* path of its schema file */
-	int inferred; /* the schema was inferred (and written to schema_dir) */
+	char *name;	 /* the member (JSON) or the sheet (workbook) */
+	char *schema;	 /* path of its schema file */
+	int inferred;	 /* the schema was inferred (and written to schema_dir) */
+	char *target;	 /* the table its schema writes to */
+	char *key;	 /* its schema's first match key: what children refer to */
 	size_t *parents; /* indexes of the tables it refers to (in the plan) */
 	char **columns;	 /* the column that refers to each parent */
 	size_t nparents;

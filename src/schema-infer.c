@@ -66,8 +66,7 @@ infer_value(const char *s, size_t len)
 	if (!strcmp(s, "true") || !strcmp(s, "false"))
 		return INFER_BOOLEAN;
 	size_t i = s[0] == '-' ? 1 : 0;
-	if (i < len && infer_digits(s + i, len - i) && len - i <= 18 &&
-	    (s[i] != '0' || len - i == 1))
+	if (i < len && infer_digits(s + i, len - i) && len - i <= 18 && (s[i] != '0' || len - i == 1))
 		return INFER_INTEGER;
 	char *end;
 	(void)strtod(s, &end);

@@ -38,12 +38,12 @@ struct json_state {
 	char *name; /* the path, escaped */
 	yajl_handle h;
 	unsigned char buf[JSON_CHUNK];
-	uint64_t base;	    /* file offset of buf[0] */
-	size_t scanned;	    /* bytes of buf whose newlines are counted */
-	uint64_t line;	    /* the line at buf[scanned] */
-	int indexing;	    /* the first pass, else streaming a table */
-	unsigned depth;	    /* nesting of the value being read */
-	char *error;	    /* a callback's refusal */
+	uint64_t base;	/* file offset of buf[0] */
+	size_t scanned; /* bytes of buf whose newlines are counted */
+	uint64_t line;	/* the line at buf[scanned] */
+	int indexing;	/* the first pass, else streaming a table */
+	unsigned depth; /* nesting of the value being read */
+	char *error;	/* a callback's refusal */
 	struct json_table *tables;
 	size_t ntables;
 	struct json_table *member; /* indexing: the member being read */
@@ -157,7 +157,8 @@ json_scalar(struct json_state *st, const char *v, size_t len)
 		json_index_element(st, false);
 		if (st->depth == 0)
 			return json_refuse(st,
-			    xasprintf(_("%s is not a JSON backup: it holds a single value, not an object of tables."),
+			    xasprintf(
+				_("%s is not a JSON backup: it holds a single value, not an object of tables."),
 				st->name));
 		return 1;
 	}
@@ -212,7 +213,8 @@ json_start(struct json_state *st, bool map)
 	if (st->indexing) {
 		if (st->depth == 0 && !map)
 			return json_refuse(st,
-			    xasprintf(_("%s is not a JSON backup: it is an array, not an object of tables."),
+			    xasprintf(
+				_("%s is not a JSON backup: it is an array, not an object of tables."),
 				st->name));
 		if (st->depth == 1 && !map && st->member_name != NULL) {
 			st->tables = xreallocarray(st->tables, st->ntables + 1, sizeof *st->tables);
@@ -238,7 +240,8 @@ json_start(struct json_state *st, bool map)
 		return 1;
 	}
 	if (st->depth == 0 && map)
-		return json_refuse(st, xasprintf(_("The table of %s changed while it was read."), st->name));
+		return json_refuse(st,
+		    xasprintf(_("The table of %s changed while it was read."), st->name));
 	if (st->depth == 1) {
 		if (!map)
 			return json_refuse(st,
@@ -417,8 +420,7 @@ json_feed(struct json_state *st, char **cause)
 		return -1;
 	}
 	st->scanned = 0;
-	yajl_status s = n == 0 ? yajl_complete_parse(st->h) :
-				 yajl_parse(st->h, st->buf, (size_t)n);
+	yajl_status s = n == 0 ? yajl_complete_parse(st->h) : yajl_parse(st->h, st->buf, (size_t)n);
 	if (s == yajl_status_client_canceled && st->finished)
 		return 0;
 	if (s != yajl_status_ok) {
@@ -460,8 +462,8 @@ json_choose(struct json_state *st, const char *sheet, char **cause)
 		strcat(list, st->tables[i].name);
 	}
 	char *esc = text_escape(sheet), *lesc = text_escape(list);
-	*cause = xasprintf(_("The JSON backup %s has no table %s; its tables: %s."), st->name, esc,
-	    lesc);
+	*cause =
+	    xasprintf(_("The JSON backup %s has no table %s; its tables: %s."), st->name, esc, lesc);
 	free(esc);
 	free(lesc);
 	free(list);
@@ -520,8 +522,8 @@ json_open(int fd, const char *path, const struct source_options *opts, char **ca
 		st->infos[i].name = st->tables[i].name;
 	if ((st->t = json_choose(st, opts->sheet, cause)) == NULL)
 		goto fail;
-	st->describe = xasprintf(ngettext("JSON backup, table %s of %zu", "JSON backup, table %s of %zu",
-				     st->ntables),
+	st->describe = xasprintf(
+	    ngettext("JSON backup, table %s of %zu", "JSON backup, table %s of %zu", st->ntables),
 	    st->t->name, st->ntables);
 
 	/* Streaming from the table's '['. */

@@ -248,6 +248,12 @@ source_progress(struct source *s, uint64_t *done, uint64_t *total)
 	*total = s->size > *done ? s->size : *done;
 }
 
+uint64_t
+source_file_size(struct source *s)
+{
+	return s->size;
+}
+
 const char *
 source_describe(struct source *s)
 {

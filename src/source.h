@@ -103,8 +103,11 @@ extern const struct source_ops source_json_ops;
 struct source *source_open(const char *path, const struct source_options *opts, char **cause);
 const char *const *source_header(struct source *s, size_t *n);
 int source_next(struct source *s, struct row **row, char **cause);
-/* Bytes read so far and the file's size, for progress. */
+/* Bytes read so far and the file's size, for progress (of a JSON
+ * backup's table: the bytes of its array). */
 void source_progress(struct source *s, uint64_t *done, uint64_t *total);
+/* The file's size when it was opened. */
+uint64_t source_file_size(struct source *s);
 const char *source_describe(struct source *s);
 const char *source_format(struct source *s);
 /* The sheet and the encoding read, or NULL where they do not apply. */

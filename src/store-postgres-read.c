@@ -420,3 +420,22 @@ store_pg_changes(struct store *base, int64_t id, enum store_changes_order order)
 		" WHERE import_id = $1 ORDER BY id DESC",
 	    id, 0, decode_change);
 }
+
+enum store_status
+store_pg_exists(struct store *base, const char *table, const char *column, const char *value,
+    int *found)
+{
+	struct store_pg *st = (struct store_pg *)base;
+	/* table and column are a schema's identifiers, checked when it was
+	 * loaded; the value is a parameter, compared as text so that any
+	 * value can be asked for. */
+	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE \"%s\"::text = $1 LIMIT 1", table, column);
+	enum store_status ss = STORE_OK;
+	PGresult *res = store_pg_query(st, sql, 1, &value, &ss);
+	free(sql);
+	if (res == NULL)
+		return ss;
+	*found = PQntuples(res) > 0;
+	PQclear(res);
+	return STORE_OK;
+}

@@ -1313,4 +1313,5 @@ const struct store_ops store_pg_ops = {
 	.record_restore = store_pg_record_restore,
 	.records_unseen = store_pg_records_unseen,
 	.rolled_back = store_pg_rolled_back,
+	.exists = store_pg_exists,
 };

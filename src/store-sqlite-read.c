@@ -417,3 +417,25 @@ store_sqlite_changes(struct store *base, int64_t id, enum store_changes_order or
 		" WHERE import_id = ?1 ORDER BY id DESC",
 	    id, 0, decode_change, 0);
 }
+
+enum store_status
+store_sqlite_exists(struct store *base, const char *table, const char *column, const char *value,
+    int *found)
+{
+	struct store_sqlite *st = (struct store_sqlite *)base;
+	/* table and column are a schema's identifiers, checked when it was
+	 * loaded; the value is bound. */
+	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE \"%s\" = ? LIMIT 1", table, column);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(base, rc);
+	store_sqlite_bind_text(stmt, 1, value);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlite_fail(base, rc);
+	*found = rc == SQLITE_ROW;
+	return STORE_OK;
+}

@@ -876,4 +876,5 @@ const struct store_ops store_sqlite_ops = {
 	.record_restore = store_sqlite_record_restore,
 	.records_unseen = store_sqlite_records_unseen,
 	.rolled_back = store_sqlite_rolled_back,
+	.exists = store_sqlite_exists,
 };

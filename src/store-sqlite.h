@@ -113,5 +113,7 @@ enum store_status store_sqlite_records_unseen(struct store *, int64_t id, size_t
 enum store_status store_sqlite_record_restore(struct store *, int64_t record_id, const char *before);
 enum store_status store_sqlite_rolled_back(struct store *, int64_t id, uint64_t deleted,
     uint64_t restored, uint64_t conflicts, int forced);
+enum store_status store_sqlite_exists(struct store *, const char *table, const char *column,
+    const char *value, int *found);
 
 #endif

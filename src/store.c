@@ -462,6 +462,12 @@ store_records_prepare(struct store *st, const struct schema *s)
 	return st->ops->records_prepare(st, s);
 }
 
+enum store_status
+store_exists(struct store *st, const char *table, const char *column, const char *value, int *found)
+{
+	return st->ops->exists(st, table, column, value, found);
+}
+
 int
 store_record_load(struct store *st, int64_t record_id, const char *const **values,
     int64_t *imported_from)

@@ -326,6 +326,10 @@ struct store_ops {
 	/* Marks import id rolled back, with what the rollback did. */
 	enum store_status (*rolled_back)(struct store *, int64_t id, uint64_t deleted,
 	    uint64_t restored, uint64_t conflicts, int forced);
+	/* Whether a record of table has value in column (a restore's
+	 * reference to a parent): *found 1 or 0. */
+	enum store_status (*exists)(struct store *, const char *table, const char *column,
+	    const char *value, int *found);
 };
 
 /* Opens (creating if needed) the database at target: a file path is an
@@ -468,6 +472,10 @@ enum store_status store_record_delete(struct store *st, int64_t record_id, int *
 enum store_status store_record_restore(struct store *st, int64_t record_id, const char *before);
 enum store_status store_records_unseen(struct store *st, int64_t id, size_t limit, int64_t *ids,
     size_t *n);
+/* Whether a record of table (an identifier of a schema) has value in
+ * column: *found 1 or 0. Inside or outside a transaction. */
+enum store_status store_exists(struct store *st, const char *table, const char *column,
+    const char *value, int *found);
 
 /* The typed iterators: 1 and *row (valid until the next call), 0 at the
  * end, -1 on failure. Each takes an iterator of its kind. */

@@ -1,0 +1,125 @@
+#!/bin/bash
+# sluice restore: a JSON backup of three tables, children before parents in
+# the file, restored parents first; one table with a schema file, the
+# others inferred (nested values as JSON text); a missing parent rejected
+# as a business error naming it; a cycle refused; a second restore creates
+# nothing; kill -9 at several moments, then restore again, ends as a clean
+# restore; --rollback undoes the whole restore.
+. "$(dirname "$0")/lib.sh"
+. "$top_srcdir/tests/cli/faults.sh"
+
+export XDG_STATE_HOME=$T/state
+mkdir schemas
+export SLUICE_SCHEMA_DIR=$T/schemas
+cat >schemas/businesses.schema <<'SCHEMA'
+[schema]
+name = businesses
+table = businesses
+match_keys = ref
+
+[field ref]
+type = number
+integer = yes
+required = yes
+synonyms = id
+
+[field name]
+type = text
+required = yes
+
+[field userId]
+type = number
+integer = yes
+SCHEMA
+
+# backup.json: items (300, each naming a business; item 7 names one that
+# is not there), businesses (60, each naming a user), users (120).
+"$PYTHON" - <<'PY'
+import json
+users = [{"id": 1000 + i, "email": "u%d@example.org" % i, "joined": "2024-01-%02d" % (1 + i % 28),
+          "seen": "2024-02-01T10:%02d:00Z" % (i % 60), "admin": i % 7 == 0} for i in range(120)]
+businesses = [{"id": 500 + i, "name": "Business %d" % i, "userId": 1000 + (i * 2) % 120}
+              for i in range(60)]
+items = [{"id": i + 1, "name": "Item %d" % i, "businessId": 500 + i % 60, "price": i * 1.25,
+          "tags": ["t%d" % (i % 3)], "dims": {"w": i, "h": 2}} for i in range(300)]
+items[6]["businessId"] = 9999
+with open("backup.json", "w") as f:
+    f.write('{"metadata": {"version": 3, "made": "2024-05-01"},\n"items": [\n')
+    f.write(",\n".join(json.dumps(r) for r in items))
+    f.write('],\n"businesses": [\n')
+    f.write(",\n".join(json.dumps(r) for r in businesses))
+    f.write('],\n"users": [\n')
+    f.write(",\n".join(json.dumps(r) for r in users))
+    f.write("]}\n")
+PY
+
+dump() {
+	local db=$1
+	for t in users businesses items; do
+		cols=$(sq "$db" "SELECT group_concat('quote(\"' || name || '\")', ' || ''|'' || ')
+		                FROM pragma_table_info('$t') WHERE name NOT IN ('imported_from', 'id')")
+		sq "$db" "SELECT '$t|' || $cols FROM \"$t\" ORDER BY 1"
+	done
+}
+
+run_sluice restore backup.json --db clean.db --batch-size 50 --json
+assert_exit 1 "a restore with a rejected record exits 1 (completed with errors)"
+assert_eq "$(json '.order | join(",")')" "users,businesses,items" "parents are restored before their children"
+assert_eq "$(json '.tables.users.created'),$(json '.tables.businesses.created'),$(json '.tables.items.created')" \
+	"120,60,299" "each table's records are created"
+assert_eq "$(json '.tables.items.rejected')" 1 "the item whose business is missing is rejected"
+assert_eq "$(json '.tables.businesses.schema_inferred'),$(json '.tables.users.schema_inferred')" "false,true" \
+	"businesses.schema is used; users' schema is inferred"
+assert_eq "$(json '.tables.items.references[0].table'),$(json '.tables.items.references[0].column')" \
+	"businesses,businessId" "items refer to businesses through businessId"
+assert_eq "$(sq clean.db "SELECT type || ': ' || message FROM sluice_import_errors e JOIN sluice_imports i ON i.id = e.import_id WHERE i.sheet = 'items'")" \
+	"business: businessId refers to businesses 9999, which is missing." "the missing parent is named"
+assert_eq "$(sq clean.db "SELECT dims || ' ' || tags FROM items WHERE source_id = 3")" '{"w":2,"h":2} ["t2"]' \
+	"nested values are stored as JSON text"
+assert_eq "$(sq clean.db "SELECT ref FROM businesses WHERE name = 'Business 4'")" 504 \
+	"the schema file's key takes the backup's id"
+schema=$(ls "$XDG_STATE_HOME"/sluice/schemas/*-users.schema)
+assert_match "$(tr '\n' ' ' <"$schema")" 'match_keys = source_id .*\[field source_id\] type = number integer = yes .*\[field joined\] type = date .*\[field seen\] type = text .*\[field admin\] type = enum values = true, false' \
+	"users' schema: integer key, date, date-time as text, boolean"
+reference=$(dump clean.db)
+
+run_sluice restore backup.json --db clean.db --batch-size 50 --json
+assert_eq "$(json '[.tables[] | .created] | add'),$(json '[.tables[] | .unchanged] | add')" "0,479" \
+	"a second restore creates nothing"
+assert_eq "$(dump clean.db)" "$reference" "a second restore changes nothing"
+
+# kill -9 after the Nth commit (batches of 50: 3 of users, 2 of businesses,
+# 6 of items), then restore again until it is done.
+for n in 1 3 4 6 9; do
+	rm -f killed.db
+	rc=0
+	{ SLUICE_TEST_CRASH_AFTER_COMMITS=$n "$SLUICE" restore backup.json --db killed.db --batch-size 50 \
+		--progress=none >run.out 2>run.err </dev/null; } 2>/dev/null || rc=$?
+	assert_eq "$rc" 137 "restore killed after commit $n"
+	run_sluice restore backup.json --db killed.db --batch-size 50
+	assert_exit 1 "restore after the kill at commit $n goes on to the end"
+	assert_eq "$(dump killed.db)" "$reference" "killed after commit $n, then restored: as a clean restore"
+	assert_eq "$(sq killed.db "SELECT count(*) FROM sluice_imports")" 3 \
+		"killed after commit $n: the interrupted table's import was resumed, not started again"
+done
+
+run_sluice restore backup.json --db clean.db --rollback --json
+assert_exit 0 "rollback of the whole restore"
+assert_eq "$(sq clean.db "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM businesses) + (SELECT count(*) FROM items)")" 0 \
+	"rollback undoes every table"
+
+echo '{"a": [{"id": 1, "bId": 2}], "bs": [{"id": 2, "cId": 1}], "cs": [{"id": 1, "aId": 1}]}' >cycle.json
+run_sluice restore cycle.json --db cycle.db
+assert_exit 2 "a cycle is refused"
+assert_match "$(cat err)" 'cycle \(a → bs → cs → a\)' "the cycle is named"
+ok "nothing is written when a cycle is refused" test ! -e cycle.db
+
+echo '{"tags": [{"code": "x", "label": "X"}, {"code": "y", "label": "Y"}]}' >keyed.json
+run_sluice restore keyed.json --db keyed.db
+assert_exit 2 "a table without id needs --key"
+assert_match "$(cat err)" 'no column id .*--key tags=COLUMN' "the refusal says how to name the key"
+run_sluice restore keyed.json --db keyed.db --key tags=code
+assert_exit 0 "--key TABLE=COLUMN names the key"
+assert_eq "$(sq keyed.db "SELECT group_concat(code || label, ',') FROM tags")" "xX,yY" "the keyed table is restored"
+
+done_testing
