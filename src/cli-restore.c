@@ -295,7 +295,7 @@ cli_restore(int argc, char **argv)
 	struct restore_plan *p = NULL;
 	struct source_options so = { 0 };
 	if (dir != NULL)
-		p = restore_plan_make(path, &so, dir, keys, nkeys, &cause);
+		p = restore_plan_make(path, &so, sheet != NULL, dir, keys, nkeys, &cause);
 	free(dir);
 	for (size_t k = 0; p != NULL && k < nkeys; k++) {
 		size_t t;

@@ -159,16 +159,25 @@ restore_write_schema(const char *dir, const char *name, const char *text, char *
 }
 
 struct restore_plan *
-restore_plan_make(const char *path, const struct source_options *opts, const char *schema_dir,
-    const struct restore_key *keys, size_t nkeys, char **cause)
+restore_plan_make(const char *path, const struct source_options *opts, int all_sheets,
+    const char *schema_dir, const struct restore_key *keys, size_t nkeys, char **cause)
 {
 	struct source_options o = *opts;
 	o.sheet = NULL;
+	o.empty_ok = true;
 	struct source *s = source_open(path, &o, cause);
 	if (s == NULL)
 		return NULL;
 	size_t nsheets;
 	const struct source_sheet_info *sheets = source_sheets(s, &nsheets);
+	if (nsheets > 0 && !all_sheets && strcmp(source_format(s), "json") != 0) {
+		char *esc = text_escape(path);
+		*cause = xasprintf(_("%s is a workbook: restore every sheet with --sheet all, or import one with sluice import --sheet."),
+		    esc);
+		free(esc);
+		source_close(s);
+		return NULL;
+	}
 	if (nsheets == 0) {
 		char *esc = text_escape(path);
 		*cause = xasprintf(
@@ -199,6 +208,12 @@ restore_plan_make(const char *path, const struct source_options *opts, const cha
 		}
 		size_t n;
 		const char *const *h = source_header(s, &n);
+		if (n == 0) {
+			/* An empty sheet is no table. */
+			source_close(s);
+			t->name[0] = '\0';
+			continue;
+		}
 		headers[i] = xcalloc(n + 1, sizeof **headers);
 		for (size_t c = 0; c < n; c++)
 			headers[i][c] = xstrdup(h[c]);
@@ -220,6 +235,20 @@ restore_plan_make(const char *path, const struct source_options *opts, const cha
 		}
 		source_close(s);
 	}
+	/* The empty sheets are left out. */
+	size_t kept = 0;
+	for (size_t i = 0; i < p->ntables; i++) {
+		if (p->tables[i].name[0] == '\0' && !failed) {
+			free(p->tables[i].name);
+			free(headers[i]);
+			continue;
+		}
+		headers[kept] = headers[i];
+		nheaders[kept] = nheaders[i];
+		p->tables[kept++] = p->tables[i];
+	}
+	if (!failed)
+		p->ntables = kept;
 	for (size_t i = 0; i < p->ntables && !failed; i++) {
 		struct schema *sc = schema_load(p->tables[i].schema, cause);
 		if (sc == NULL) {

@@ -36,10 +36,12 @@ struct restore_plan {
  * schema_dir as SHA-PREFIX-TABLE.schema so that a resume finds it) and
  * the references between them (a column <table>Id or <table>_id, the
  * table's name singular or plural), and orders them parents first. NULL
+ * A workbook's sheets are tables only with all_sheets (--sheet all), and
+ * its empty sheets are left out. NULL
  * and *cause when the file is no backup of several tables, a key column
  * is missing, or the tables refer to each other in a cycle (named). */
 struct restore_plan *restore_plan_make(const char *path, const struct source_options *opts,
-    const char *schema_dir, const struct restore_key *keys, size_t nkeys, char **cause);
+    int all_sheets, const char *schema_dir, const struct restore_key *keys, size_t nkeys, char **cause);
 
 void restore_plan_free(struct restore_plan *p);
 

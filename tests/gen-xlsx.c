@@ -4,6 +4,7 @@
  *   gen-xlsx IN.csv OUT.xlsx   the CSV file (UTF-8, comma) as one sheet,
  *                              every cell a shared string as Excel writes
  *                              text; for `make bench` and big-file tests
+ *   gen-xlsx --sheets OUT.xlsx NAME=IN.csv…  one sheet per CSV file
  *   gen-xlsx --types OUT.xlsx  a contacts sheet holding numbers, dates,
  *                              booleans, formulas, rich text, a merged
  *                              range and a hidden sheet before it
@@ -55,11 +56,11 @@ on_row(int ch, void *arg)
 	c->col = 0;
 }
 
+/* Adds the CSV file in to wb as the sheet name. */
 static int
-convert(const char *in, const char *out)
+add_sheet(lxw_workbook *wb, const char *name, const char *in)
 {
-	lxw_workbook *wb = workbook_new(out);
-	struct convert c = { .ws = workbook_add_worksheet(wb, "Contacts") };
+	struct convert c = { .ws = workbook_add_worksheet(wb, name) };
 	struct csv_parser p;
 	char buf[65536];
 	size_t n;
@@ -80,6 +81,31 @@ convert(const char *in, const char *out)
 	csv_free(&p);
 	fclose(f);
 	free(c.cell);
+	return 0;
+}
+
+static int
+convert(const char *in, const char *out)
+{
+	lxw_workbook *wb = workbook_new(out);
+	if (add_sheet(wb, "Contacts", in) != 0)
+		return 1;
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : 1;
+}
+
+/* --sheets OUT.xlsx NAME=IN.csv…: one sheet per CSV file. */
+static int
+sheets(const char *out, int n, char **specs)
+{
+	lxw_workbook *wb = workbook_new(out);
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(specs[i], '=');
+		if (eq == NULL)
+			return 2;
+		*eq = '\0';
+		if (add_sheet(wb, specs[i], eq + 1) != 0)
+			return 1;
+	}
 	return workbook_close(wb) == LXW_NO_ERROR ? 0 : 1;
 }
 
@@ -123,8 +149,11 @@ main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--types"))
 		return types(argv[2]);
+	if (argc >= 4 && !strcmp(argv[1], "--sheets"))
+		return sheets(argv[2], argc - 3, argv + 3);
 	if (argc == 3)
 		return convert(argv[1], argv[2]);
-	fprintf(stderr, "usage: gen-xlsx IN.csv OUT.xlsx | gen-xlsx --types OUT.xlsx\n");
+	fprintf(stderr,
+	    "usage: gen-xlsx IN.csv OUT.xlsx | gen-xlsx --types OUT.xlsx | gen-xlsx --sheets OUT.xlsx NAME=IN.csv…\n");
 	return 2;
 }

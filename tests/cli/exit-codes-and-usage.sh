@@ -33,7 +33,7 @@ assert_match "$(cat out)" "--retry-base MS +first wait .*\(default: $(engine_def
 	"--help shows the engine's default first wait"
 # Every command the usage names answers --help, and nothing else is named.
 commands=$(sed -n 's/^ *sluice \([a-z][a-z-]*\) .*/\1/p' out | tr '\n' ' ')
-assert_eq "$commands" "import history show report export resume watch inspect rollback config " \
+assert_eq "$commands" "import history show report export resume watch inspect rollback restore config " \
 	"the usage names each command once, and not the wizard's own"
 for cmd in $commands; do
 	run_sluice "$cmd" --help

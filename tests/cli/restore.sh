@@ -4,7 +4,8 @@
 # others inferred (nested values as JSON text); a missing parent rejected
 # as a business error naming it; a cycle refused; a second restore creates
 # nothing; kill -9 at several moments, then restore again, ends as a clean
-# restore; --rollback undoes the whole restore.
+# restore; --rollback undoes the whole restore; a workbook's sheets with
+# --sheet all.
 . "$(dirname "$0")/lib.sh"
 . "$top_srcdir/tests/cli/faults.sh"
 
@@ -121,5 +122,19 @@ assert_match "$(cat err)" 'no column id .*--key tags=COLUMN' "the refusal says h
 run_sluice restore keyed.json --db keyed.db --key tags=code
 assert_exit 0 "--key TABLE=COLUMN names the key"
 assert_eq "$(sq keyed.db "SELECT group_concat(code || label, ',') FROM tags")" "xX,yY" "the keyed table is restored"
+
+# A workbook with --sheet all: every non-empty sheet is a table.
+printf 'id,customerId,total\n1,10,5.5\n2,12,7\n' >orders.csv
+printf 'id,name,since\n10,Ann,2020-01-02\n11,Bob,2021-03-04\n' >customers.csv
+: >empty.csv
+"$top_builddir/tests/gen-xlsx" --sheets book.xlsx orders=orders.csv customers=customers.csv empty=empty.csv
+run_sluice restore book.xlsx --db book.db
+assert_exit 2 "a workbook is restored only with --sheet all"
+assert_match "$(cat err)" "--sheet all" "the refusal names --sheet all"
+run_sluice restore book.xlsx --db book.db --sheet all --json
+assert_exit 1 "a workbook's sheets are restored (an order of a missing customer rejected)"
+assert_eq "$(json '.order | join(",")')" "customers,orders" "the sheets are tables, parents first, the empty one left out"
+assert_eq "$(sq book.db "SELECT group_concat(source_id || ':' || customerId, ',') FROM orders")" "1:10" \
+	"the order of customer 12 is rejected"
 
 done_testing
