@@ -172,7 +172,8 @@ restore_plan_make(const char *path, const struct source_options *opts, int all_s
 	const struct source_sheet_info *sheets = source_sheets(s, &nsheets);
 	if (nsheets > 0 && !all_sheets && strcmp(source_format(s), "json") != 0) {
 		char *esc = text_escape(path);
-		*cause = xasprintf(_("%s is a workbook: restore every sheet with --sheet all, or import one with sluice import --sheet."),
+		*cause = xasprintf(
+		    _("%s is a workbook: restore every sheet with --sheet all, or import one with sluice import --sheet."),
 		    esc);
 		free(esc);
 		source_close(s);

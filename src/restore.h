@@ -41,7 +41,8 @@ struct restore_plan {
  * and *cause when the file is no backup of several tables, a key column
  * is missing, or the tables refer to each other in a cycle (named). */
 struct restore_plan *restore_plan_make(const char *path, const struct source_options *opts,
-    int all_sheets, const char *schema_dir, const struct restore_key *keys, size_t nkeys, char **cause);
+    int all_sheets, const char *schema_dir, const struct restore_key *keys, size_t nkeys,
+    char **cause);
 
 void restore_plan_free(struct restore_plan *p);
 

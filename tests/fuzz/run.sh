@@ -49,7 +49,7 @@ rm -f fuzz-build/libsluice-fuzz.a
 # shellcheck disable=SC2086
 ar rc fuzz-build/libsluice-fuzz.a $objs
 
-for name in ${FUZZ_ONLY:-csv xlsx xlsx-xml vcard xls xls-biff schema map}; do
+for name in ${FUZZ_ONLY:-csv xlsx xlsx-xml vcard xls xls-biff schema map json}; do
 	echo "  FUZZLD   fuzz-$name"
 	# shellcheck disable=SC2086
 	"$cxx" $flags -fsanitize=fuzzer $FUZZ_CPPFLAGS -x c "$srcdir/tests/fuzz/fuzz-$name.c" -x none \
