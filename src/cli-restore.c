@@ -59,6 +59,7 @@ struct cli_restore_display {
 	int line;
 	const char *table;
 	size_t index, ntables;
+	struct progress_table *tables; /* each table's rows, for JSON lines */
 };
 
 static int
@@ -81,12 +82,11 @@ cli_restore_snapshot(void *ctx, const struct progress_snapshot *s)
 {
 	struct cli_restore_display *d = ctx;
 	if (d->mode == CLI_PROGRESS_JSONL) {
-		printf("{\"type\":\"table\",\"table\":");
-		char *t = json_dumps(json_string(d->table), JSON_ENCODE_ANY);
-		printf("%s,\"index\":%zu,\"tables\":%zu}\n", t ? t : "null", d->index + 1,
-		    d->ntables);
-		free(t);
-		progress_jsonl_snapshot(stdout, s);
+		struct progress_table *t = &d->tables[d->index];
+		t->processed = s->rows_done;
+		if (s->total_exact || t->total == 0)
+			t->total = s->rows_total;
+		progress_jsonl_snapshot_tables(stdout, s, d->table, d->tables, d->ntables);
 		fflush(stdout);
 	} else if (d->line) {
 		fprintf(stderr, "\r%s (%zu/%zu) ", d->table, d->index + 1, d->ntables);
@@ -362,6 +362,9 @@ cli_restore(int argc, char **argv)
 	/* A restore that stopped part-way (a table's import interrupted) goes
 	 * on: the tables it finished are left as they are. Otherwise every
 	 * table is imported again (creating nothing it created before). */
+	struct progress_table *progress = xcalloc(p->ntables, sizeof *progress);
+	for (size_t t = 0; t < p->ntables; t++)
+		progress[t] = (struct progress_table){ p->tables[t].name, 0, p->tables[t].records };
 	int continuing = 0;
 	for (size_t t = 0; t < p->ntables; t++)
 		if (cli_restore_imports(rows, nrows, sha, p->tables[t].name, mine) > 0 &&
@@ -398,6 +401,7 @@ cli_restore(int argc, char **argv)
 				status_name(mine[0]->status), "restored_before", 1));
 			if (mine[0]->status != STATUS_COMPLETED)
 				worst = mine[0]->status;
+			progress[t].processed = progress[t].total;
 			continue;
 		}
 		struct cli_restore_display d = {
@@ -406,6 +410,7 @@ cli_restore(int argc, char **argv)
 			.table = rt->name,
 			.index = t,
 			.ntables = p->ntables,
+			.tables = progress,
 		};
 		struct engine_reference *refs = xcalloc(rt->nparents + 1, sizeof *refs);
 		for (size_t r = 0; r < rt->nparents; r++)
@@ -458,6 +463,7 @@ cli_restore(int argc, char **argv)
 		}
 		json_object_set_new(tables, rt->name, summary);
 		enum import_status s = res.status;
+		progress[t].processed = res.total - res.counts.n[OUTCOME_NOT_PROCESSED];
 		engine_result_clear(&res);
 		if (s != STATUS_COMPLETED)
 			worst = s;
@@ -465,6 +471,7 @@ cli_restore(int argc, char **argv)
 			break;
 	}
 	free(mine);
+	free(progress);
 	if (rc == 0)
 		rc = status_exit_code(worst);
 	if (json) {

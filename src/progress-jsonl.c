@@ -23,8 +23,8 @@ progress_jsonl_put(FILE *fp, json_t *o)
 	json_decref(o);
 }
 
-void
-progress_jsonl_snapshot(FILE *fp, const struct progress_snapshot *s)
+static json_t *
+progress_jsonl_snapshot_json(const struct progress_snapshot *s)
 {
 	json_t *o = json_pack("{s:s, s:I, s:s, s:f, s:I, s:I, s:b, s:I, s:I, s:f, s:f, s:f, s:f}",
 	    "type", "progress", "id", (json_int_t)s->id, "status", status_name(s->status),
@@ -35,6 +35,33 @@ progress_jsonl_snapshot(FILE *fp, const struct progress_snapshot *s)
 	for (int k = 0; k < OUTCOME_COUNT; k++)
 		json_object_set_new(o, outcome_name((enum outcome)k),
 		    json_integer((json_int_t)s->counts.n[k]));
+	return o;
+}
+
+void
+progress_jsonl_snapshot(FILE *fp, const struct progress_snapshot *s)
+{
+	progress_jsonl_put(fp, progress_jsonl_snapshot_json(s));
+}
+
+void
+progress_jsonl_snapshot_tables(FILE *fp, const struct progress_snapshot *s, const char *table,
+    const struct progress_table *tables, size_t n)
+{
+	json_t *o = progress_jsonl_snapshot_json(s), *all = json_object();
+	uint64_t processed = 0, total = 0;
+	for (size_t i = 0; i < n; i++) {
+		processed += tables[i].processed;
+		total += tables[i].total;
+	}
+	json_object_set_new(o, "restore",
+	    json_pack("{s:I, s:I}", "processed", (json_int_t)processed, "total", (json_int_t)total));
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(all, tables[i].name,
+		    json_pack("{s:I, s:I}", "processed", (json_int_t)tables[i].processed, "total",
+			(json_int_t)tables[i].total));
+	json_object_set_new(o, "table", json_string(table));
+	json_object_set_new(o, "tables", all);
 	progress_jsonl_put(fp, o);
 }
 

@@ -13,6 +13,19 @@
 
 /* Each writes one line on fp and flushes it. */
 void progress_jsonl_snapshot(FILE *fp, const struct progress_snapshot *s);
+
+/* A restore's table as its snapshots show it: rows processed of total
+ * (0: not known yet). */
+struct progress_table {
+	const char *name;
+	uint64_t processed, total;
+};
+/* A restore's snapshot: the current table's import as
+ * progress_jsonl_snapshot writes it, with "table" (its name) and
+ * "tables": {"users": {"processed": 50, "total": 50}, …} for all n, and
+ * "restore": {"processed", "total"}, their sums. */
+void progress_jsonl_snapshot_tables(FILE *fp, const struct progress_snapshot *s, const char *table,
+    const struct progress_table *tables, size_t n);
 void progress_jsonl_event(FILE *fp, const struct progress_event *ev);
 /* The import has started: its id (0 for a dry run), whether it is one. */
 void progress_jsonl_started(FILE *fp, int64_t id, int dry_run);

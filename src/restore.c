@@ -190,8 +190,10 @@ restore_plan_make(const char *path, const struct source_options *opts, int all_s
 	struct restore_plan *p = xcalloc(1, sizeof *p);
 	p->tables = xcalloc(nsheets, sizeof *p->tables);
 	for (size_t i = 0; i < nsheets; i++)
-		if (!sheets[i].chart)
+		if (!sheets[i].chart) {
+			p->tables[p->ntables].records = sheets[i].records;
 			p->tables[p->ntables++].name = xstrdup(sheets[i].name);
+		}
 	source_close(s);
 
 	char sha[65];

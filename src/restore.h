@@ -5,6 +5,7 @@
 #define SLUICE_RESTORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "source.h"
 
@@ -15,13 +16,14 @@ struct restore_key {
 };
 
 struct restore_table {
-	char *name;	 /* the member (JSON) or the sheet (workbook) */
-	char *schema;	 /* path of its schema file */
-	int inferred;	 /* the schema was inferred (and written to schema_dir) */
-	char *target;	 /* the table its schema writes to */
-	char *key;	 /* its schema's first match key: what children refer to */
-	size_t *parents; /* indexes of the tables it refers to (in the plan) */
-	char **columns;	 /* the column that refers to each parent */
+	char *name;	  /* the member (JSON) or the sheet (workbook) */
+	char *schema;	  /* path of its schema file */
+	int inferred;	  /* the schema was inferred (and written to schema_dir) */
+	char *target;	  /* the table its schema writes to */
+	char *key;	  /* its schema's first match key: what children refer to */
+	uint64_t records; /* a JSON backup's: its records; 0: not known */
+	size_t *parents;  /* indexes of the tables it refers to (in the plan) */
+	char **columns;	  /* the column that refers to each parent */
 	size_t nparents;
 };
 

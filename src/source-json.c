@@ -518,8 +518,10 @@ json_open(int fd, const char *path, const struct source_options *opts, char **ca
 		goto fail;
 	}
 	st->infos = xcalloc(st->ntables, sizeof *st->infos);
-	for (size_t i = 0; i < st->ntables; i++)
+	for (size_t i = 0; i < st->ntables; i++) {
 		st->infos[i].name = st->tables[i].name;
+		st->infos[i].records = st->tables[i].records;
+	}
 	if ((st->t = json_choose(st, opts->sheet, cause)) == NULL)
 		goto fail;
 	st->describe = xasprintf(

@@ -57,8 +57,9 @@ struct source;
 /* A sheet of a workbook, as a person choosing one sees it. */
 struct source_sheet_info {
 	const char *name;
-	bool hidden; /* hidden in the spreadsheet program */
-	bool chart;  /* a chart sheet: it holds no cells */
+	bool hidden;	  /* hidden in the spreadsheet program */
+	bool chart;	  /* a chart sheet: it holds no cells */
+	uint64_t records; /* a JSON backup's table: its records; 0: not known */
 };
 
 struct source_ops {

@@ -84,6 +84,16 @@ assert_match "$(tr '\n' ' ' <"$schema")" 'match_keys = source_id .*\[field sourc
 	"users' schema: integer key, date, date-time as text, boolean"
 reference=$(dump clean.db)
 
+run_sluice restore backup.json --db snapshots.db --batch-size 50 --progress jsonl
+grep '"type":"progress"' out >snapshots
+assert_eq "$(head -1 snapshots | jq -c '[.table, .tables.users, .tables.items, .restore]')" \
+	'["users",{"processed":0,"total":120},{"processed":0,"total":300},{"processed":0,"total":480}]' \
+	"the first snapshot names the table and each table's total (counted by the first pass)"
+assert_eq "$(grep '"table":"businesses"' snapshots | tail -1 | jq -c '[.tables.users.processed, .tables.businesses.processed, .tables.items.processed]')" \
+	'[120,60,0]' "per-table counts while businesses is restored"
+assert_eq "$(tail -1 snapshots | jq -c '[.table, .tables.users.processed, .tables.businesses.processed, .tables.items.processed, .restore.processed, .restore.total]')" \
+	'["items",120,60,300,480,480]' "the last snapshot: every table processed"
+
 run_sluice restore backup.json --db clean.db --batch-size 50 --json
 assert_eq "$(json '[.tables[] | .created] | add'),$(json '[.tables[] | .unchanged] | add')" "0,479" \
 	"a second restore creates nothing"
