@@ -8,7 +8,9 @@
 # validated by plain libphonenumber and by sluice's phone validator. Not
 # part of make check (it takes minutes, and its figures depend on the
 # machine). BENCH_ROWS=N make bench for a smaller run; BENCH_PART=side for
-# the side-by-side runs only; BENCH_PART=pace for how --pace is kept.
+# the side-by-side runs only; BENCH_PART=pace for how --pace is kept;
+# BENCH_PART=restore for sluice restore of a JSON backup of BENCH_ROWS
+# records (its peak RSS within 100 MiB or not).
 
 bench: src/sluice tests/gen-xlsx tests/bench/phone-bench
 	@SLUICE=$(abs_top_builddir)/src/sluice \

@@ -10,7 +10,8 @@
 # and by tests/bench/baseline.py; then into a throwaway local PostgreSQL
 # server, next to \copy + INSERT … ON CONFLICT done by hand. Prints rows/s,
 # wall time and peak RSS of each, and the ratios; then the phone column
-# validated both ways (tests/bench/phone-bench). Everything it writes lives
+# validated both ways (tests/bench/phone-bench), and sluice restore of a
+# JSON backup of as many records. Everything it writes lives
 # in a temporary directory under the build directory and is removed at the
 # end.
 set -eu
@@ -100,6 +101,38 @@ if [ "${BENCH_PART:-all}" = pace ]; then
 	exit 0
 fi
 
+# sluice restore of a JSON backup of $rows records (items, 80%, before the
+# users they refer to, 20%): rows/s, wall time, peak RSS and whether it
+# stayed within 100 MiB. BENCH_PART=restore runs only this.
+restore_bench() {
+	"$PYTHON" - "$rows" "$work/backup.json" <<'PY'
+import sys
+n, out = int(sys.argv[1]), sys.argv[2]
+users = max(1, n // 5)
+with open(out, "w") as f:
+    f.write('{"metadata": {"version": 1},\n"items": [\n')
+    for i in range(n - users):
+        f.write(('' if i == 0 else ',\n') + '{"id": %d, "name": "Item %d", "userId": %d, "price": %d.5, "dims": {"w": %d}}'
+                % (i + 1, i, 1 + i % users, i % 1000, i % 50))
+    f.write('],\n"users": [\n')
+    for i in range(users):
+        f.write(('' if i == 0 else ',\n') + '{"id": %d, "email": "u%d@example.org", "joined": "2024-01-%02d"}'
+                % (i + 1, i, 1 + i % 28))
+    f.write(']}\n')
+PY
+	XDG_STATE_HOME=$work/state /usr/bin/time -v -o "$work/restore.time" "$SLUICE" restore \
+		"$work/backup.json" --db "$work/restore.db" --json --progress none >"$work/restore.json" || true
+	echo "restore: a JSON backup of $rows records ($(du -m "$work/backup.json" | cut -f1) MB), two tables"
+	report restore "$work/restore.time"
+	awk -v rss="$(peak_kib "$work/restore.time")" 'BEGIN {
+		printf "memory    sluice restore peak RSS %6.1f MiB: %s\n", rss / 1024,
+		    (rss <= 100 * 1024 ? "within 100 MiB" : "OVER 100 MiB") }'
+}
+if [ "${BENCH_PART:-all}" = restore ]; then
+	restore_bench
+	exit 0
+fi
+
 # --- Side by side on ../shared/bench's file ---------------------------------
 shared=${SHARED_BENCH:-$top_srcdir/../shared/bench}
 if [ -f "$shared/gen_contacts.py" ] && [ -f "$shared/py_upsert.py" ] &&
@@ -147,6 +180,8 @@ else
 fi
 # BENCH_PART=side: the side-by-side runs only.
 [ "${BENCH_PART:-all}" != side ] || exit 0
+
+restore_bench
 
 echo "sluice bench: $rows rows (seed $seed), in $work"
 
