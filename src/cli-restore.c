@@ -347,6 +347,13 @@ cli_restore(int argc, char **argv)
 			return rc;
 		}
 	}
+	if (!rollback && restore_check_tables(p, db, &cause) != 0) {
+		cli_error("database", "sluice: %s\n", cause);
+		free(cause);
+		journal_imports_free(rows, nrows);
+		restore_plan_free(p);
+		return EXIT_USAGE;
+	}
 	if (rollback) {
 		rc = cli_restore_rollback(db, p, rows, nrows, sha, json);
 		journal_imports_free(rows, nrows);

@@ -17,6 +17,7 @@
 #include "schema-infer.h"
 #include "schema.h"
 #include "source.h"
+#include "store.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -315,4 +316,38 @@ restore_plan_make(const char *path, const struct source_options *opts, int all_s
 fail:
 	restore_plan_free(p);
 	return NULL;
+}
+
+int
+restore_check_tables(const struct restore_plan *p, const char *db, char **cause)
+{
+	struct store *st = store_open(db, cause);
+	if (st == NULL)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < p->ntables && rc == 0; i++) {
+		struct schema *s = schema_load(p->tables[i].schema, cause);
+		if (s == NULL) {
+			rc = -1;
+			break;
+		}
+		char *added = NULL, *why = NULL;
+		enum store_status ss = store_dry_run_begin(st);
+		if (ss == STORE_OK) {
+			ss = store_prepare(st, s, &added, &why);
+			store_dry_run_end(st);
+		}
+		if (ss != STORE_OK) {
+			char *esc = text_escape(p->tables[i].name);
+			*cause = xasprintf(_("The table %s cannot be restored: %s"), esc,
+			    why ? why : store_errmsg(st));
+			free(esc);
+			rc = -1;
+		}
+		free(added);
+		free(why);
+		schema_free(s);
+	}
+	store_close(st);
+	return rc;
 }

@@ -48,4 +48,11 @@ struct restore_plan *restore_plan_make(const char *path, const struct source_opt
 
 void restore_plan_free(struct restore_plan *p);
 
+/* Whether the database db can take every table of the plan: each
+ * table's preparation (made, or an existing table checked and its missing
+ * optional columns added) tried in a transaction rolled back. 0, or -1
+ * and *cause naming the table and what is wrong, before anything is
+ * written. */
+int restore_check_tables(const struct restore_plan *p, const char *db, char **cause);
+
 #endif

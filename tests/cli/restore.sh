@@ -119,6 +119,13 @@ assert_exit 0 "rollback of the whole restore"
 assert_eq "$(sq clean.db "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM businesses) + (SELECT count(*) FROM items)")" 0 \
 	"rollback undoes every table"
 
+sq existing.db "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, imported_from INTEGER)"
+run_sluice restore backup.json --db existing.db
+assert_exit 2 "an existing table missing the key column is refused"
+assert_match "$(cat err)" "The table items cannot be restored: .*has no column source_id" "the refusal names the table and the column"
+assert_eq "$(sq existing.db "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'")" "items" \
+	"nothing is written: the other tables are not made"
+
 echo '{"a": [{"id": 1, "bId": 2}], "bs": [{"id": 2, "cId": 1}], "cs": [{"id": 1, "aId": 1}]}' >cycle.json
 run_sluice restore cycle.json --db cycle.db
 assert_exit 2 "a cycle is refused"
