@@ -1,7 +1,8 @@
 /* The JSON backup source: one top-level object whose members holding arrays
- * of objects are tables. A first pass with yajl finds each table's array
- * (its byte offset, its records, the union of their keys); then the chosen
- * table (the sheet option) is streamed from its place, one record a row. */
+ * of objects are tables, or NDJSON whose objects name their table in a
+ * _table member. A first pass with yajl finds each table's array or lines
+ * (byte offsets, records, the union of their keys); then the chosen table
+ * (the sheet option) is streamed from its place, one record a row. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,9 +25,9 @@
 
 struct json_table {
 	char *name;
-	uint64_t start; /* offset of its '[' */
-	uint64_t end;	/* offset just past its ']' */
-	uint64_t line;	/* the line its '[' is on */
+	uint64_t start; /* offset of its '[' (NDJSON: of its first record) */
+	uint64_t end;	/* offset just past its ']' (NDJSON: its last record) */
+	uint64_t line;	/* the line start is on */
 	uint64_t records;
 	char **keys;
 	size_t nkeys;
@@ -48,6 +49,19 @@ struct json_state {
 	size_t ntables;
 	struct json_table *member; /* indexing: the member being read */
 	char *member_name;
+	/* NDJSON: the top-level values met, the tables their _table names,
+	 * and the value being indexed: its start, line, keys, table. */
+	uint64_t ntop;
+	bool ndjson;
+	struct json_table *lines;
+	size_t nlines;
+	uint64_t top_start, top_line;
+	char **top_keys;
+	size_t ntop_keys;
+	char *top_table;
+	bool top_key_is_table;
+	char *rec_table; /* streaming NDJSON: the record's _table */
+	unsigned rd;	 /* streaming: the depth records open at */
 	struct source_sheet_info *infos;
 	struct json_table *t; /* the table read */
 	char *describe;
@@ -113,6 +127,10 @@ json_row_free(struct row *r)
 static void
 json_cell(struct json_state *st, const char *v, size_t len)
 {
+	if (st->column == -2) {
+		free(st->rec_table);
+		st->rec_table = xstrndup(v, len);
+	}
 	if (st->column < 0)
 		return;
 	free(st->cells[st->column]);
@@ -134,6 +152,69 @@ json_gen_done(struct json_state *st)
 	json_cell(st, (const char *)out, len);
 	yajl_gen_clear(st->gen);
 	yajl_gen_reset(st->gen, NULL);
+}
+
+/* Adds key[0..len) to keys unless it is there; -1 past JSON_MAX_KEYS. */
+static int
+json_key_add(char ***keys, size_t *n, const unsigned char *key, size_t len)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strlen((*keys)[i]) == len && memcmp((*keys)[i], key, len) == 0)
+			return 0;
+	if (*n == JSON_MAX_KEYS)
+		return -1;
+	*keys = xreallocarray(*keys, *n + 1, sizeof **keys);
+	(*keys)[(*n)++] = xstrndup((const char *)key, len);
+	return 0;
+}
+
+static void
+json_keys_free(char **keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+/* Indexing NDJSON: the top-level object just closed is a record of the
+ * table its _table names. */
+static int
+json_index_line(struct json_state *st)
+{
+	if (st->top_table == NULL) {
+		json_keys_free(st->top_keys, st->ntop_keys);
+		st->top_keys = NULL;
+		st->ntop_keys = 0;
+		return 1;
+	}
+	struct json_table *t = NULL;
+	for (size_t i = 0; i < st->nlines && t == NULL; i++)
+		if (!strcmp(st->lines[i].name, st->top_table))
+			t = &st->lines[i];
+	if (t == NULL) {
+		st->lines = xreallocarray(st->lines, st->nlines + 1, sizeof *st->lines);
+		t = &st->lines[st->nlines++];
+		memset(t, 0, sizeof *t);
+		t->name = st->top_table;
+		st->top_table = NULL;
+		t->start = st->top_start;
+		t->line = st->top_line;
+		t->objects = true;
+	}
+	free(st->top_table);
+	st->top_table = NULL;
+	t->records++;
+	t->end = json_here(st);
+	for (size_t i = 0; i < st->ntop_keys; i++)
+		if (json_key_add(&t->keys, &t->nkeys, (const unsigned char *)st->top_keys[i],
+			strlen(st->top_keys[i])) != 0)
+			return json_refuse(st,
+			    xasprintf(_("The table %s of %s has more than %d different keys."),
+				t->name, st->name, JSON_MAX_KEYS));
+	json_keys_free(st->top_keys, st->ntop_keys);
+	st->top_keys = NULL;
+	st->ntop_keys = 0;
+	return 1;
 }
 
 /* Indexing: an element of a member's array that is not an object makes
@@ -164,9 +245,9 @@ json_scalar(struct json_state *st, const char *v, size_t len)
 	}
 	if (st->gen_depth > 0)
 		return 1; /* written by the caller's yajl_gen_* */
-	if (st->depth == 2 && v != NULL)
+	if (st->depth == st->rd + 1 && v != NULL)
 		json_cell(st, v, len);
-	else if (st->depth == 2)
+	else if (st->depth == st->rd + 1)
 		st->column = -1;
 	return 1;
 }
@@ -204,6 +285,11 @@ json_string(void *ctx, const unsigned char *v, size_t len)
 	struct json_state *st = ctx;
 	if (st->gen_depth > 0)
 		yajl_gen_string(st->gen, v, len);
+	if (st->indexing && st->depth == 1 && st->top_key_is_table) {
+		free(st->top_table);
+		st->top_table = xstrndup((const char *)v, len);
+		st->top_key_is_table = false;
+	}
 	return json_scalar(st, (const char *)v, len);
 }
 
@@ -216,6 +302,15 @@ json_start(struct json_state *st, bool map)
 			    xasprintf(
 				_("%s is not a JSON backup: it is an array, not an object of tables."),
 				st->name));
+		if (st->depth == 0) {
+			st->ntop++;
+			st->top_start = json_here(st) - 1;
+			json_count_lines(st, yajl_get_bytes_consumed(st->h));
+			st->top_line = st->line;
+			free(st->top_table);
+			st->top_table = NULL;
+		}
+		st->top_key_is_table = false;
 		if (st->depth == 1 && !map && st->member_name != NULL) {
 			st->tables = xreallocarray(st->tables, st->ntables + 1, sizeof *st->tables);
 			st->member = &st->tables[st->ntables++];
@@ -231,7 +326,7 @@ json_start(struct json_state *st, bool map)
 		st->depth++;
 		return 1;
 	}
-	if (st->gen_depth > 0 || st->depth == 2) {
+	if (st->gen_depth > 0 || st->depth == st->rd + 1) {
 		if (map)
 			yajl_gen_map_open(st->gen);
 		else
@@ -239,16 +334,18 @@ json_start(struct json_state *st, bool map)
 		st->gen_depth++;
 		return 1;
 	}
-	if (st->depth == 0 && map)
+	if (st->depth == 0 && map != st->ndjson)
 		return json_refuse(st,
 		    xasprintf(_("The table of %s changed while it was read."), st->name));
-	if (st->depth == 1) {
+	if (st->depth == st->rd) {
 		if (!map)
 			return json_refuse(st,
 			    xasprintf(_("The table of %s changed while it was read."), st->name));
 		json_count_lines(st, yajl_get_bytes_consumed(st->h));
 		st->record_line = st->line;
 		st->column = -1;
+		free(st->rec_table);
+		st->rec_table = NULL;
 	}
 	st->depth++;
 	return 1;
@@ -272,6 +369,15 @@ json_record_done(struct json_state *st)
 {
 	size_t n = st->t->nkeys;
 
+	if (st->ndjson && (st->rec_table == NULL || strcmp(st->rec_table, st->t->name) != 0)) {
+		/* Another table's line. */
+		for (size_t i = 0; i < n; i++) {
+			free(st->cells[i]);
+			st->cells[i] = NULL;
+			st->lens[i] = 0;
+		}
+		return;
+	}
 	if (st->nqueue == st->queue_alloc) {
 		st->queue_alloc = st->queue_alloc ? st->queue_alloc * 2 : 64;
 		st->queue = xreallocarray(st->queue, st->queue_alloc, sizeof *st->queue);
@@ -299,6 +405,8 @@ json_end(struct json_state *st, bool map)
 			st->member->end = json_here(st);
 			st->member = NULL;
 		}
+		if (st->depth == 0)
+			return json_index_line(st);
 		return 1;
 	}
 	if (st->gen_depth > 0) {
@@ -311,9 +419,9 @@ json_end(struct json_state *st, bool map)
 		return 1;
 	}
 	st->depth--;
-	if (st->depth == 1 && map)
+	if (st->depth == st->rd && map)
 		json_record_done(st);
-	if (st->depth == 0) {
+	if (st->depth == 0 && (!st->ndjson || json_here(st) >= st->t->end)) {
 		st->finished = true;
 		return 0; /* the rest of the file is other tables */
 	}
@@ -345,6 +453,12 @@ json_map_key(void *ctx, const unsigned char *key, size_t len)
 		if (st->depth == 1) {
 			free(st->member_name);
 			st->member_name = xstrndup((const char *)key, len);
+			st->top_key_is_table = len == 6 && memcmp(key, "_table", 6) == 0;
+			if (!st->top_key_is_table &&
+			    json_key_add(&st->top_keys, &st->ntop_keys, key, len) != 0)
+				return json_refuse(st,
+				    xasprintf(_("A line of %s has more than %d keys."), st->name,
+					JSON_MAX_KEYS));
 		} else if (st->depth == 3 && st->member != NULL) {
 			struct json_table *t = st->member;
 			for (size_t i = 0; i < t->nkeys; i++)
@@ -360,7 +474,11 @@ json_map_key(void *ctx, const unsigned char *key, size_t len)
 		return 1;
 	}
 	st->column = -1;
-	if (st->depth == 2)
+	if (st->ndjson && st->depth == 1 && len == 6 && memcmp(key, "_table", 6) == 0) {
+		st->column = -2;
+		return 1;
+	}
+	if (st->depth == st->rd + 1)
 		for (size_t i = 0; i < st->t->nkeys; i++)
 			if (strlen(st->t->keys[i]) == len && memcmp(st->t->keys[i], key, len) == 0) {
 				st->column = (int)i;
@@ -484,10 +602,39 @@ json_open(int fd, const char *path, const struct source_options *opts, char **ca
 	if (pread(fd, bom, 3, 0) == 3 && memcmp(bom, "\xef\xbb\xbf", 3) == 0)
 		st->base = 3;
 	st->h = yajl_alloc(&json_callbacks, NULL, st);
+	yajl_config(st->h, yajl_allow_multiple_values, 1);
 	while ((rc = json_feed(st, cause)) == 1)
 		;
 	if (rc == -1)
 		goto fail;
+	if (st->ntop == 0) {
+		*cause = xasprintf(_("%s is not a JSON backup: it holds no object."), st->name);
+		goto fail;
+	}
+	/* Several top-level objects, or one naming its table: NDJSON, whose
+	 * tables are the _table names, every line naming one. */
+	uint64_t named = 0;
+	for (size_t i = 0; i < st->nlines; i++)
+		named += st->lines[i].records;
+	if (st->ntop > 1 || named > 0) {
+		if (named != st->ntop) {
+			*cause = xasprintf(
+			    _("%s is not a JSON backup: %llu of its %llu objects name no table (a _table member holding its name)."),
+			    st->name, (unsigned long long)(st->ntop - named),
+			    (unsigned long long)st->ntop);
+			goto fail;
+		}
+		for (size_t i = 0; i < st->ntables; i++) {
+			free(st->tables[i].name);
+			json_keys_free(st->tables[i].keys, st->tables[i].nkeys);
+		}
+		free(st->tables);
+		st->tables = st->lines;
+		st->ntables = st->nlines;
+		st->lines = NULL;
+		st->nlines = 0;
+		st->ndjson = true;
+	}
 	/* Only the members holding objects are tables. */
 	size_t k = 0;
 	for (size_t i = 0; i < st->ntables; i++) {
@@ -524,14 +671,20 @@ json_open(int fd, const char *path, const struct source_options *opts, char **ca
 	}
 	if ((st->t = json_choose(st, opts->sheet, cause)) == NULL)
 		goto fail;
-	st->describe = xasprintf(
-	    ngettext("JSON backup, table %s of %zu", "JSON backup, table %s of %zu", st->ntables),
-	    st->t->name, st->ntables);
+	if (st->ndjson)
+		st->describe = xasprintf(
+		    ngettext("NDJSON, table %s of %zu", "NDJSON, table %s of %zu", st->ntables),
+		    st->t->name, st->ntables);
+	else
+		st->describe = xasprintf(ngettext("JSON backup, table %s of %zu",
+					     "JSON backup, table %s of %zu", st->ntables),
+		    st->t->name, st->ntables);
 
 	/* Streaming from the table's '['. */
 	yajl_free(st->h);
 	st->h = yajl_alloc(&json_callbacks, NULL, st);
-	yajl_config(st->h, yajl_allow_trailing_garbage, 1);
+	yajl_config(st->h, st->ndjson ? yajl_allow_multiple_values : yajl_allow_trailing_garbage, 1);
+	st->rd = st->ndjson ? 0 : 1;
 	st->gen = yajl_gen_alloc(NULL);
 	st->indexing = 0;
 	st->depth = 0;
@@ -645,6 +798,14 @@ json_close(void *state)
 		free(st->tables[i].keys);
 	}
 	free(st->tables);
+	for (size_t i = 0; i < st->nlines; i++) {
+		free(st->lines[i].name);
+		json_keys_free(st->lines[i].keys, st->lines[i].nkeys);
+	}
+	free(st->lines);
+	json_keys_free(st->top_keys, st->ntop_keys);
+	free(st->top_table);
+	free(st->rec_table);
 	free(st->member_name);
 	free(st->infos);
 	free(st->describe);

@@ -4,8 +4,8 @@
 # others inferred (nested values as JSON text); a missing parent rejected
 # as a business error naming it; a cycle refused; a second restore creates
 # nothing; kill -9 at several moments, then restore again, ends as a clean
-# restore; --rollback undoes the whole restore; a workbook's sheets with
-# --sheet all.
+# restore; --rollback undoes the whole restore; NDJSON lines naming their
+# table in _table; a workbook's sheets with --sheet all.
 . "$(dirname "$0")/lib.sh"
 . "$top_srcdir/tests/cli/faults.sh"
 
@@ -139,6 +139,25 @@ assert_match "$(cat err)" 'no column id .*--key tags=COLUMN' "the refusal says h
 run_sluice restore keyed.json --db keyed.db --key tags=code
 assert_exit 0 "--key TABLE=COLUMN names the key"
 assert_eq "$(sq keyed.db "SELECT group_concat(code || label, ',') FROM tags")" "xX,yY" "the keyed table is restored"
+
+# NDJSON: each line names its table in _table; lines of two tables mixed.
+"$PYTHON" - <<'PY'
+import json
+with open("lines.ndjson", "w") as f:
+    for i in range(30):
+        f.write(json.dumps({"_table": "orders", "id": i + 1, "customerId": 100 + i % 10, "meta": {"n": i}}) + "\n")
+        if i < 10:
+            f.write(json.dumps({"id": 100 + i, "_table": "customers", "name": "C%d" % i}) + "\n")
+PY
+run_sluice restore lines.ndjson --db lines.db --json
+assert_exit 0 "NDJSON lines naming their table are restored"
+assert_eq "$(json '.order | join(",")'),$(json '.tables.customers.created'),$(json '.tables.orders.created')" \
+	"customers,orders,10,30" "customers before orders, every line in its table"
+assert_eq "$(sq lines.db "SELECT meta FROM orders WHERE source_id = 5")" '{"n":4}' "a nested value of a line is JSON text"
+printf '{"_table": "a", "id": 1}\n{"id": 2}\n' >unnamed.ndjson
+run_sluice restore unnamed.ndjson --db lines.db
+assert_exit 2 "NDJSON with a line naming no table is refused"
+assert_match "$(cat err)" "1 of its 2 objects name no table" "the refusal counts the lines without _table"
 
 # A workbook with --sheet all: every non-empty sheet is a table.
 printf 'id,customerId,total\n1,10,5.5\n2,12,7\n' >orders.csv
