@@ -35,7 +35,6 @@ const struct cli_option cli_restore_options[] = {
 	    N_("workbooks: restore every sheet, each a table"), 0 },
 	{ "batch-size", required_argument, 'b', N_("--batch-size N"), N_("rows per batch"),
 	    ENGINE_DEFAULT_BATCH },
-	{ "max-batches", required_argument, 'm', NULL, NULL, 0 },
 	{ "progress", required_argument, 'p', N_("--progress MODE"),
 	    N_("auto (a line on a terminal), jsonl or none"), 0 },
 	{ "rollback", no_argument, 'r', N_("--rollback"),
@@ -219,7 +218,7 @@ cli_restore(int argc, char **argv)
 	const char *db = NULL, *sheet = NULL;
 	struct restore_key *keys = NULL;
 	size_t nkeys = 0;
-	unsigned batch = 0, max_batches = 0;
+	unsigned batch = 0;
 	int json = 0, rollback = 0, c, mode = CLI_PROGRESS_AUTO, rc = 0;
 
 	opterr = 0;
@@ -243,20 +242,19 @@ cli_restore(int argc, char **argv)
 			keys[nkeys++] = (struct restore_key){ optarg, eq + 1 };
 			break;
 		}
-		case 'b':
-		case 'm': {
+		case 'b': {
 			char *end;
 			errno = 0;
 			unsigned long v = strtoul(optarg, &end, 10);
 			if (*optarg < '1' || *optarg > '9' || *end != '\0' || errno != 0 ||
 			    v > 10000000) {
 				cli_error("usage",
-				    _("sluice restore: --%s takes a number from 1 to 10000000, not %s.\n"),
-				    c == 'b' ? "batch-size" : "max-batches", optarg);
+				    _("sluice restore: --batch-size takes a number from 1 to 10000000, not %s.\n"),
+				    optarg);
 				free(keys);
 				return EXIT_USAGE;
 			}
-			*(c == 'b' ? &batch : &max_batches) = (unsigned)v;
+			batch = (unsigned)v;
 			break;
 		}
 		case 'p':
@@ -392,7 +390,6 @@ cli_restore(int argc, char **argv)
 			.reconnect_for_s = ENGINE_DEFAULT_RECONNECT_FOR_S,
 			.statement_timeout_s = ENGINE_DEFAULT_STATEMENT_TIMEOUT_S,
 			.sheet = rt->name,
-			.max_batches = max_batches,
 		};
 		/* An import of this table that stopped part-way goes on. */
 		size_t k = cli_restore_imports(rows, nrows, sha, rt->name, mine);

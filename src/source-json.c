@@ -509,13 +509,15 @@ json_error(struct json_state *st)
 		return e;
 	}
 	unsigned char *msg = yajl_get_error(st->h, 0, NULL, 0);
-	char *esc = text_escape((const char *)msg);
-	for (char *p = esc; *p; p++)
+	char *plain = xstrdup((const char *)msg);
+	for (char *p = plain; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	size_t n = strlen(esc);
-	while (n > 0 && esc[n - 1] == ' ')
-		esc[--n] = '\0';
+	size_t n = strlen(plain);
+	while (n > 0 && plain[n - 1] == ' ')
+		plain[--n] = '\0';
+	char *esc = text_escape(plain);
+	free(plain);
 	char *e = xasprintf(_("%s is not valid JSON on line %llu: %s."), st->name,
 	    (unsigned long long)st->line, esc);
 	free(esc);

@@ -31,3 +31,9 @@ TESTS += tests/unit/test-source-strtab
 tests_unit_test_source_strtab_SOURCES = tests/unit/test-source-strtab.c
 tests_unit_test_source_strtab_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_source_strtab_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test-source-json
+TESTS += tests/unit/test-source-json
+tests_unit_test_source_json_SOURCES = tests/unit/test-source-json.c
+tests_unit_test_source_json_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_source_json_LDADD = $(UNIT_LIBS)
