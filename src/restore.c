@@ -223,6 +223,16 @@ restore_plan_make(const char *path, const struct source_options *opts, int all_s
 			headers[i][c] = xstrdup(h[c]);
 		nheaders[i] = n;
 		t->schema = restore_schema_file(t->name);
+		if (t->schema == NULL && !schema_valid_identifier(t->name)) {
+			char *esc = text_escape(t->name);
+			*cause = xasprintf(
+			    _("The table %s cannot be made: a table's name has letters, digits and _, does not start with a digit or sluice_, and a schema file %s.schema may give it another."),
+			    esc, esc);
+			free(esc);
+			source_close(s);
+			failed = 1;
+			break;
+		}
 		if (t->schema == NULL) {
 			char *text =
 			    schema_infer(s, t->name, restore_key_for(keys, nkeys, t->name), cause);

@@ -88,7 +88,7 @@ schema_on_invalid_name(enum on_invalid on_invalid)
 
 /* A table or column name: it ends up in SQL as an identifier, so only
  * [A-Za-z_][A-Za-z0-9_]* is allowed, and the journal's prefix is reserved. */
-static int
+int
 schema_valid_identifier(const char *s)
 {
 	if (!(isalpha((unsigned char)*s) || *s == '_'))

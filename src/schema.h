@@ -98,6 +98,10 @@ struct schema *schema_load(const char *name_or_path, char **cause);
 
 void schema_free(struct schema *schema);
 
+/* Whether s can name a table or a field: [A-Za-z_][A-Za-z0-9_]*, 64
+ * bytes at most, neither id, imported_from nor sluice_…. */
+int schema_valid_identifier(const char *s);
+
 /* Index of the field called name, or -1. */
 int schema_field_index(const struct schema *schema, const char *name);
 

@@ -178,8 +178,10 @@ START_TEST(refusals)
 	ck_assert_msg(strstr(cause, "is not valid JSON on line 2") != NULL, "%s", cause);
 	free(cause);
 	/* A backup cut short is refused whole, whatever table is asked for. */
-	cause = refusal(fixture("v.json", "{\"z\": [{\"id\": 1}], \"a\": [{\"id\": 1}, {\"id\""), "z");
-	ck_assert_msg(strstr(cause, "is not valid JSON on line 1: parse error: premature EOF.") != NULL,
+	cause =
+	    refusal(fixture("v.json", "{\"z\": [{\"id\": 1}], \"a\": [{\"id\": 1}, {\"id\""), "z");
+	ck_assert_msg(strstr(cause, "is not valid JSON on line 1: parse error: premature EOF.") !=
+		NULL,
 	    "%s", cause);
 	free(cause);
 }
