@@ -132,6 +132,11 @@ assert_exit 2 "a cycle is refused"
 assert_match "$(cat err)" 'cycle \(a → bs → cs → a\)' "the cycle is named"
 ok "nothing is written when a cycle is refused" test ! -e cycle.db
 
+echo '{"order-items": [{"id": 1}]}' >badname.json
+run_sluice restore badname.json --db badname.db
+assert_exit 2 "a table name that cannot name a table is refused"
+assert_match "$(cat err)" "The table order-items cannot be made: .*order-items.schema" "the refusal names the table and the way out"
+
 echo '{"tags": [{"code": "x", "label": "X"}, {"code": "y", "label": "Y"}]}' >keyed.json
 run_sluice restore keyed.json --db keyed.db
 assert_exit 2 "a table without id needs --key"
