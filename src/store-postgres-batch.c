@@ -303,13 +303,20 @@ store_pg_batch_prepare(struct store_pg *st, const struct schema *s)
 		pg_buf_printf(&upd, "%s%s = u.v%zu", f ? ", " : "", col, f);
 		free(col);
 	}
-	pg_buf_printf(&prefetch, "SELECT id, %simported_from FROM %s WHERE ", cols.s, st->table);
+	/* Each key value looked up through its key's index (OFFSET 0 keeps
+	 * the planner from turning the look-ups into a scan of the whole
+	 * table, which `key = ANY($1)` became once the table had grown). */
+	pg_buf_printf(&prefetch, "SELECT DISTINCT ON (m.id) * FROM (");
 	for (size_t k = 0; k < s->nmatch_keys; k++) {
-		char *key = store_pg_ident(st, s->fields[s->match_keys[k]].name);
-		pg_buf_printf(&prefetch, "%s%s = ANY($%zu)", k ? " OR " : "", key, k + 1);
+		size_t f = s->match_keys[k];
+		char *key = store_pg_ident(st, s->fields[f].name);
+		pg_buf_printf(&prefetch,
+		    "%sSELECT r.* FROM unnest($%zu::%s[]) AS k(v), LATERAL (SELECT id, %simported_from"
+		    " FROM %s WHERE %s = k.v OFFSET 0) AS r",
+		    k ? " UNION ALL " : "", k + 1, types[f], cols.s, st->table, key);
 		free(key);
 	}
-	pg_buf_printf(&prefetch, " ORDER BY id");
+	pg_buf_printf(&prefetch, ") AS m ORDER BY m.id");
 
 	struct pg_buf arrays = { 0 }, names = { 0 };
 	pg_buf_printf(&arrays, "unnest($1::bigint[]");
@@ -348,6 +355,12 @@ store_pg_batch_prepare(struct store_pg *st, const struct schema *s)
 
 /* --- The batch -------------------------------------------------------------------- */
 
+static int
+batch_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Reads the stored records that the rows' key values name. */
 static enum store_status
 batch_prefetch(struct store_pg *st, struct batch *b, const char *const *const *rows, size_t n)
@@ -357,13 +370,22 @@ batch_prefetch(struct store_pg *st, struct batch *b, const char *const *const *r
 		return STORE_OK;
 	struct pg_buf *keys = xcalloc(s->nmatch_keys, sizeof *keys);
 	const char **p = xcalloc(s->nmatch_keys, sizeof *p);
+	const char **vals = xcalloc(n ? n : 1, sizeof *vals);
 	for (size_t k = 0; k < s->nmatch_keys; k++) {
+		/* Each value once, in order: the look-ups walk the index from
+		 * one end to the other. */
+		size_t nvals = 0;
 		for (size_t i = 0; i < n; i++)
 			if (rows[i] != NULL && rows[i][s->match_keys[k]] != NULL)
-				pg_buf_element(&keys[k], rows[i][s->match_keys[k]]);
+				vals[nvals++] = rows[i][s->match_keys[k]];
+		qsort(vals, nvals, sizeof *vals, batch_strcmp);
+		for (size_t i = 0; i < nvals; i++)
+			if (i == 0 || strcmp(vals[i - 1], vals[i]) != 0)
+				pg_buf_element(&keys[k], vals[i]);
 		pg_buf_array_end(&keys[k]);
 		p[k] = keys[k].s;
 	}
+	free(vals);
 	enum store_status ss = STORE_OK;
 	PGresult *res = store_pg_run(st, "s_prefetch", (int)s->nmatch_keys, p, &ss);
 	for (size_t k = 0; k < s->nmatch_keys; k++)
@@ -372,7 +394,7 @@ batch_prefetch(struct store_pg *st, struct batch *b, const char *const *const *r
 	free(p);
 	if (res == NULL)
 		return ss;
-	const char **vals = xcalloc(s->nfields, sizeof *vals);
+	vals = xcalloc(s->nfields, sizeof *vals);
 	for (int r = 0; r < PQntuples(res); r++) {
 		for (size_t f = 0; f < s->nfields; f++)
 			vals[f] = store_pg_text(res, r, (int)f + 1);
@@ -384,27 +406,52 @@ batch_prefetch(struct store_pg *st, struct batch *b, const char *const *const *r
 	return STORE_OK;
 }
 
+/* A record to write, and the value its writes are ordered by. */
+struct batch_order {
+	const char *key;
+	size_t r;
+};
+
+static int
+batch_order_cmp(const void *a, const void *b)
+{
+	const struct batch_order *x = a, *y = b;
+	if (x->key == NULL || y->key == NULL)
+		return (x->key == NULL) - (y->key == NULL);
+	return strcmp(x->key, y->key);
+}
+
 /* Runs s_binsert or s_bupdate with the records that are (created) or are
- * not new and were changed. */
+ * not new and were changed. New records go in in the order of their first
+ * match key: one after the other, they add to the same pages of its
+ * index, instead of to pages all over it (the ids stay as given). */
 static enum store_status
 batch_write(struct store_pg *st, struct batch *b, int created)
 {
 	const struct schema *s = b->s;
 	size_t ncols = s->nfields + 2, nrows = 0;
 	struct pg_buf *cols = xcalloc(ncols, sizeof *cols);
-	char num[24];
+	struct batch_order *order = xcalloc(b->nrecs ? b->nrecs : 1, sizeof *order);
 	for (size_t r = 0; r < b->nrecs; r++) {
 		const struct batch_rec *rec = &b->recs[r];
 		if (rec->created != created || (!created && !rec->dirty))
 			continue;
+		order[nrows].key = created && s->nmatch_keys > 0 ? rec->vals[s->match_keys[0]] : NULL;
+		order[nrows++].r = r;
+	}
+	if (created)
+		qsort(order, nrows, sizeof *order, batch_order_cmp);
+	char num[24];
+	for (size_t i = 0; i < nrows; i++) {
+		const struct batch_rec *rec = &b->recs[order[i].r];
 		snprintf(num, sizeof num, "%" PRId64, rec->id);
 		pg_buf_element(&cols[0], num);
 		for (size_t f = 0; f < s->nfields; f++)
 			pg_buf_element(&cols[f + 1], rec->vals[f]);
 		snprintf(num, sizeof num, "%" PRId64, rec->from);
 		pg_buf_element(&cols[ncols - 1], rec->from >= 0 ? num : NULL);
-		nrows++;
 	}
+	free(order);
 	enum store_status ss = STORE_OK;
 	if (nrows > 0) {
 		const char **p = xcalloc(ncols, sizeof *p);

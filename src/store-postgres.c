@@ -66,10 +66,14 @@ pg_buf_element(struct pg_buf *b, const char *v)
 		return;
 	}
 	pg_buf_add(b, "\"", 1);
-	for (const char *p = v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			pg_buf_add(b, "\\", 1);
-		pg_buf_add(b, p, 1);
+	for (const char *p = v;;) {
+		size_t plain = strcspn(p, "\"\\");
+		pg_buf_add(b, p, plain);
+		p += plain;
+		if (*p == '\0')
+			break;
+		pg_buf_add(b, "\\", 1);
+		pg_buf_add(b, p++, 1);
 	}
 	pg_buf_add(b, "\"", 1);
 }
@@ -472,12 +476,15 @@ static enum store_status
 store_pg_ready(struct store *base, char **cause)
 {
 	struct store_pg *st = (struct store_pg *)base;
-	/* Text in UTF-8 both ways, dates as the validator writes them, and a
-	 * lock wait that ends (55P03: busy, retried). */
+	/* Text in UTF-8 both ways, dates as the validator writes them, a
+	 * lock wait that ends (55P03: busy, retried), and no JIT: a batch's
+	 * look-ups are estimated dear enough to be compiled, which costs
+	 * more than they take. */
 	char *sql = xasprintf("SET client_encoding = 'UTF8';"
 			      " SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
 			      " SET lock_timeout = '" STORE_PG_LOCK_TIMEOUT "';"
 			      " SET statement_timeout = '%us';"
+			      " SET jit = off;"
 			      " SET client_min_messages = warning",
 	    st->statement_s);
 	enum store_status ss = store_pg_exec(st, sql);
