@@ -2,8 +2,8 @@
  * round trips a row: the records any row's keys name are read at once;
  * the rows are matched and resolved here, in order, against those records
  * and the ones earlier rows wrote (by the rules of store.c, as row-by-row
- * upserts would); then the new records go in with one INSERT and the
- * changed ones with one UPDATE, both from arrays. The table is locked for
+ * upserts would); then the new records go in with one COPY and the
+ * changed ones with one UPDATE from arrays. The table is locked for
  * the batch (store_pg_begin), so nobody else changes it meanwhile. A row
  * the database refuses fails the statement: the engine then writes the
  * batch row by row, and each row gets its own answer. */
@@ -242,8 +242,10 @@ batch_rec_set(struct batch *b, const int *key_unique, size_t r, const char *cons
 void
 store_pg_batch_finalize(struct store_pg *st)
 {
-	store_pg_deallocate(st, "s_prefetch s_binsert s_bupdate");
+	store_pg_deallocate(st, "s_prefetch s_bupdate");
 	st->batch = 0;
+	free(st->copy);
+	st->copy = NULL;
 	free(st->seq);
 	free(st->key_unique);
 	st->seq = NULL;
@@ -296,7 +298,7 @@ store_pg_batch_prepare(struct store_pg *st, const struct schema *s)
 	if (types == NULL)
 		return STORE_OK; /* row by row, then */
 
-	struct pg_buf cols = { 0 }, prefetch = { 0 }, ins = { 0 }, upd = { 0 };
+	struct pg_buf cols = { 0 }, prefetch = { 0 }, upd = { 0 };
 	for (size_t f = 0; f < s->nfields; f++) {
 		char *col = store_pg_ident(st, s->fields[f].name);
 		pg_buf_printf(&cols, "%s, ", col);
@@ -327,8 +329,8 @@ store_pg_batch_prepare(struct store_pg *st, const struct schema *s)
 	}
 	pg_buf_printf(&arrays, ", $%zu::bigint[])", s->nfields + 2);
 	pg_buf_printf(&names, ", f");
-	pg_buf_printf(&ins, "INSERT INTO %s (id, %simported_from) SELECT * FROM %s", st->table,
-	    cols.s, arrays.s);
+	free(st->copy);
+	st->copy = xasprintf("COPY %s (id, %simported_from) FROM STDIN", st->table, cols.s);
 	pg_buf_printf(&upd, ", imported_from = u.f FROM %s AS u(%s) WHERE %s.id = u.i", arrays.s,
 	    names.s, st->table);
 	char *update = xasprintf("UPDATE %s SET %s", st->table, upd.s);
@@ -336,14 +338,11 @@ store_pg_batch_prepare(struct store_pg *st, const struct schema *s)
 	if (s->nmatch_keys > 0)
 		ss = store_pg_prepare_stmt(st, "s_prefetch", prefetch.s);
 	if (ss == STORE_OK)
-		ss = store_pg_prepare_stmt(st, "s_binsert", ins.s);
-	if (ss == STORE_OK)
 		ss = store_pg_prepare_stmt(st, "s_bupdate", update);
 	st->batch = ss == STORE_OK;
 	free(update);
 	pg_buf_free(&cols);
 	pg_buf_free(&prefetch);
-	pg_buf_free(&ins);
 	pg_buf_free(&upd);
 	pg_buf_free(&arrays);
 	pg_buf_free(&names);
@@ -421,37 +420,26 @@ batch_order_cmp(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-/* Runs s_binsert or s_bupdate with the records that are (created) or are
- * not new and were changed. New records go in in the order of their first
- * match key: one after the other, they add to the same pages of its
- * index, instead of to pages all over it (the ids stay as given). */
+/* Runs s_bupdate with the records that are not new and were changed. */
 static enum store_status
-batch_write(struct store_pg *st, struct batch *b, int created)
+batch_update(struct store_pg *st, struct batch *b)
 {
 	const struct schema *s = b->s;
 	size_t ncols = s->nfields + 2, nrows = 0;
 	struct pg_buf *cols = xcalloc(ncols, sizeof *cols);
-	struct batch_order *order = xcalloc(b->nrecs ? b->nrecs : 1, sizeof *order);
+	char num[24];
 	for (size_t r = 0; r < b->nrecs; r++) {
 		const struct batch_rec *rec = &b->recs[r];
-		if (rec->created != created || (!created && !rec->dirty))
+		if (rec->created || !rec->dirty)
 			continue;
-		order[nrows].key = created && s->nmatch_keys > 0 ? rec->vals[s->match_keys[0]] : NULL;
-		order[nrows++].r = r;
-	}
-	if (created)
-		qsort(order, nrows, sizeof *order, batch_order_cmp);
-	char num[24];
-	for (size_t i = 0; i < nrows; i++) {
-		const struct batch_rec *rec = &b->recs[order[i].r];
 		snprintf(num, sizeof num, "%" PRId64, rec->id);
 		pg_buf_element(&cols[0], num);
 		for (size_t f = 0; f < s->nfields; f++)
 			pg_buf_element(&cols[f + 1], rec->vals[f]);
 		snprintf(num, sizeof num, "%" PRId64, rec->from);
 		pg_buf_element(&cols[ncols - 1], rec->from >= 0 ? num : NULL);
+		nrows++;
 	}
-	free(order);
 	enum store_status ss = STORE_OK;
 	if (nrows > 0) {
 		const char **p = xcalloc(ncols, sizeof *p);
@@ -459,12 +447,49 @@ batch_write(struct store_pg *st, struct batch *b, int created)
 			pg_buf_array_end(&cols[c]);
 			p[c] = cols[c].s;
 		}
-		PQclear(store_pg_run(st, created ? "s_binsert" : "s_bupdate", (int)ncols, p, &ss));
+		PQclear(store_pg_run(st, "s_bupdate", (int)ncols, p, &ss));
 		free(p);
 	}
 	for (size_t c = 0; c < ncols; c++)
 		pg_buf_free(&cols[c]);
 	free(cols);
+	return ss;
+}
+
+/* COPYs the records the batch created into the table: cheaper for the
+ * server than an INSERT from arrays (no arrays to read, the rows written
+ * in bulk). They go in in the order of their first match key: one after
+ * the other, they add to the same pages of its index rather than to pages
+ * all over it (the ids stay as given). */
+static enum store_status
+batch_insert(struct store_pg *st, struct batch *b)
+{
+	const struct schema *s = b->s;
+	size_t nrows = 0;
+	struct batch_order *order = xcalloc(b->nrecs ? b->nrecs : 1, sizeof *order);
+	for (size_t r = 0; r < b->nrecs; r++)
+		if (b->recs[r].created) {
+			order[nrows].key =
+			    s->nmatch_keys > 0 ? b->recs[r].vals[s->match_keys[0]] : NULL;
+			order[nrows++].r = r;
+		}
+	qsort(order, nrows, sizeof *order, batch_order_cmp);
+	struct pg_buf data = { 0 };
+	char num[24];
+	for (size_t i = 0; i < nrows; i++) {
+		const struct batch_rec *rec = &b->recs[order[i].r];
+		snprintf(num, sizeof num, "%" PRId64, rec->id);
+		pg_buf_copy_field(&data, num, 0);
+		for (size_t f = 0; f < s->nfields; f++)
+			pg_buf_copy_field(&data, rec->vals[f], 0);
+		snprintf(num, sizeof num, "%" PRId64, rec->from);
+		pg_buf_copy_field(&data, rec->from >= 0 ? num : NULL, 1);
+	}
+	free(order);
+	enum store_status ss = STORE_OK;
+	if (nrows > 0)
+		ss = store_pg_copy(st, st->copy, data.s, data.len);
+	pg_buf_free(&data);
 	return ss;
 }
 
@@ -565,9 +590,9 @@ store_pg_upsert_batch(struct store *base, const char *const *const *rows, size_t
 	if (ss == STORE_OK)
 		ss = batch_sequence(st, &next, created);
 	if (ss == STORE_OK)
-		ss = batch_write(st, &b, 1);
+		ss = batch_insert(st, &b);
 	if (ss == STORE_OK)
-		ss = batch_write(st, &b, 0);
+		ss = batch_update(st, &b);
 	batch_free(&b);
 	return ss;
 }

@@ -296,6 +296,93 @@ store_pg_exec(struct store_pg *st, const char *sql)
 	return ss;
 }
 
+/* Sends what libpq holds (after PQputCopyData or PQputCopyEnd said it was
+ * full): 0, or -1 when the server did not take it in time (the socket is
+ * then shut, as for an answer that does not come). */
+static int
+store_pg_copy_flush(struct store_pg *st)
+{
+	if (store_pg_wait(st) == 0)
+		return 0;
+	st->silent = 1;
+	shutdown(PQsocket(st->conn), SHUT_RDWR);
+	return -1;
+}
+
+enum store_status
+store_pg_copy(struct store_pg *st, const char *sql, const char *data, size_t len)
+{
+	enum store_status ss = STORE_OK;
+	if (!PQsendQuery(st->conn, sql))
+		return store_pg_fail(st, NULL);
+	PGresult *res = NULL;
+	if (store_pg_copy_flush(st) == 0)
+		res = PQgetResult(st->conn);
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
+		/* Refused at once, or lost: the error, then the end. */
+		PGresult *more;
+		while (res != NULL && (more = PQgetResult(st->conn)) != NULL)
+			PQclear(more);
+		return store_pg_fail(st, res);
+	}
+	PQclear(res);
+	/* A row the server refuses ends the COPY on its side; libpq then
+	 * takes no more data (-1), and the answer below says why. */
+	int sending = 1;
+	for (size_t off = 0; sending && off < len;) {
+		int part = len - off > 65536 ? 65536 : (int)(len - off);
+		int r = PQputCopyData(st->conn, data + off, part);
+		if (r < 0 || (r == 0 && store_pg_copy_flush(st) != 0))
+			sending = 0;
+		else if (r > 0)
+			off += (size_t)part;
+	}
+	for (int r = 0; sending && r == 0;) {
+		r = PQputCopyEnd(st->conn, NULL);
+		if (r < 0 || (r == 0 && store_pg_copy_flush(st) != 0))
+			sending = 0;
+	}
+	if (!sending) {
+		/* The server did not take the rows: taken for lost, as a
+		 * server that does not answer (libpq still thinks the COPY
+		 * goes on, and would say so for ever). */
+		shutdown(PQsocket(st->conn), SHUT_RDWR);
+		for (int i = 0; i < 100 && PQstatus(st->conn) == CONNECTION_OK; i++)
+			PQconsumeInput(st->conn);
+		while ((res = PQgetResult(st->conn)) != NULL) {
+			int copying = PQresultStatus(res) == PGRES_COPY_IN;
+			PQclear(res);
+			if (copying)
+				break;
+		}
+		return store_pg_fail(st, NULL);
+	}
+	PQclear(store_pg_check(st, store_pg_answer(st, 1), &ss));
+	return ss;
+}
+
+void
+pg_buf_copy_field(struct pg_buf *b, const char *v, int last)
+{
+	if (v == NULL)
+		pg_buf_add(b, "\\N", 2);
+	for (const char *p = v; p != NULL;) {
+		size_t plain = strcspn(p, "\\\t\n\r");
+		pg_buf_add(b, p, plain);
+		p += plain;
+		if (*p == '\0')
+			break;
+		pg_buf_add(b,
+		    *p == '\\'	   ? "\\\\" :
+			*p == '\t' ? "\\t" :
+			*p == '\n' ? "\\n" :
+				     "\\r",
+		    2);
+		p++;
+	}
+	pg_buf_add(b, last ? "\n" : "\t", 1);
+}
+
 enum store_status
 store_pg_prepare_stmt(struct store_pg *st, const char *name, const char *sql)
 {

@@ -29,6 +29,7 @@ struct store_pg {
 	int prepared;	     /* the upsert's statements are prepared */
 	int batch;	     /* and those of upsert_batch (store-postgres-batch.c) */
 	char *seq;	     /* the sequence of the table's ids */
+	char *copy;	     /* the COPY of a batch's new records */
 	int *key_unique;     /* per match key: a unique index holds it */
 	int journal;	     /* the journal's statements are prepared */
 	unsigned cursors;    /* cursors declared so far, for their names */
@@ -85,6 +86,9 @@ PGresult *store_pg_run(struct store_pg *st, const char *name, int n, const char 
 PGresult *store_pg_exec_result(struct store_pg *st, const char *sql);
 /* Runs sql without parameters, for its status only. */
 enum store_status store_pg_exec(struct store_pg *st, const char *sql);
+/* Runs sql, a COPY … FROM STDIN, with data (len bytes: rows in COPY's
+ * text format) as its input, for its status. */
+enum store_status store_pg_copy(struct store_pg *st, const char *sql, const char *data, size_t len);
 /* Deallocates those of the space-separated statement names that are
  * prepared on the connection. */
 void store_pg_deallocate(struct store_pg *st, const char *names);
@@ -112,6 +116,9 @@ void pg_buf_element(struct pg_buf *b, const char *v);
 /* The array literal ends; its text is b->s. */
 void pg_buf_array_end(struct pg_buf *b);
 void pg_buf_free(struct pg_buf *b);
+/* Appends one field of a row in COPY's text format (NULL: \N), then a
+ * tab, or the newline that ends the row when it is the last. */
+void pg_buf_copy_field(struct pg_buf *b, const char *v, int last);
 /* An identifier, quoted for SQL; a new string. */
 char *store_pg_ident(struct store_pg *st, const char *name);
 

@@ -126,7 +126,7 @@ print("CREATE UNLOGGED TABLE staging (%s);" % ", ".join(c + " text" for c in col
 print("\\copy staging FROM '%s' WITH (FORMAT csv, HEADER true)" % path.replace("'", "''"))
 print("INSERT INTO contacts (%s) SELECT DISTINCT ON (%s) %s FROM staging WHERE %s <> ''"
       " ON CONFLICT (phone) DO UPDATE SET %s;" % (names, phone,
-      ", ".join(c for _, c in fields), phone, phone,
+      ", ".join(c for _, c in fields), phone,
       ", ".join("%s = EXCLUDED.%s" % (n, n) for n, _ in fields if n != "phone")))
 PY
 }

@@ -172,6 +172,21 @@ assert_eq "$(pq "$url" "$refused_sql")" "$(sq refused.db "$refused_sql")" "a ref
 assert_eq "$(pq "$url" "$batches_sql")" "$(sq refused.db "$batches_sql")" "a refused row: the batch is replayed in both"
 assert_eq "$(pq "$url" "SELECT row_no, type FROM sluice_import_errors")" "2|database" "the refused row is journaled as a database error"
 
+# Values with what COPY's text format escapes (a backslash, \N, a tab, a
+# line break, a carriage return) come back byte for byte as in SQLite.
+printf '%s\n' 'First Name,Last Name,E-mail Address,Mobile Phone,Company,Notes' \
+	'Back,Slash,back@example.com,+1 312 555 0101,C:\Temp\new,"ends with \"' \
+	'Null,Word,null@example.com,+1 312 555 0102,\N,"a	tab and \t"' \
+	'Many,Lines,lines@example.com,+1 312 555 0103,Acme,"one' 'two' 'three"' >escapes.csv
+printf 'Carriage,Return,cr@example.com,+1 312 555 0104,Acme,"one\rtwo"\n' >>escapes.csv
+url=$(pg_db escapes)
+run_sluice import escapes.csv --db escapes.db --json
+run_sluice import escapes.csv --db "$url" --json
+escapes_sql="SELECT first_name, upper(hex(company)), upper(hex(notes)) FROM contacts ORDER BY id"
+assert_eq "$(pq "$url" "$(echo "$escapes_sql" | sed 's/hex(\([a-z]*\))/encode(convert_to(\1, '"'UTF8'"'), '"'hex'"')/g')")" \
+	"$(sq escapes.db "$escapes_sql")" "backslashes, \\N, tabs and line breaks are written as SQLite writes them"
+assert_eq "$(pq "$url" "SELECT count(*) FROM contacts")" "4" "the four rows with them are imported"
+
 # A dry run counts the same and leaves nothing behind.
 url=$(pg_db dry)
 run_sluice import base.csv --db dry.db --dry-run --json
