@@ -527,6 +527,11 @@ store_pg_upsert_batch(struct store *base, const char *const *const *rows, size_t
 		return ss;
 	}
 	struct batch b = { .s = s };
+	/* Room for every key value of the batch, so that the index of
+	 * values is not built again as it fills. */
+	for (b.nslots = 256; b.nslots < 2 * (n + 1) * s->nmatch_keys;)
+		b.nslots *= 2;
+	b.slots = xcalloc(b.nslots, sizeof *b.slots);
 	int64_t next = 0, created = 0;
 	ss = batch_prefetch(st, &b, rows, n);
 	if (ss == STORE_OK)
