@@ -30,7 +30,7 @@ struct store_sqlite {
 	char **owned;		  /* scratch: values allocated for a merge */
 
 	/* The journal's statements (store-sqlite-journal.c). */
-	sqlite3_stmt *j_error, *j_reject, *j_change, *j_batch, *j_progress;
+	sqlite3_stmt *j_error, *j_reject, *j_change, *j_changes, *j_batch, *j_progress;
 
 	/* The rollback's (store-sqlite-rollback.c), for rb_schema's table. */
 	const struct schema *rb_schema;
