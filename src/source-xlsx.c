@@ -1,10 +1,12 @@
 /* The XLSX source: a workbook's sheet read row by row through expat,
  * straight from the ZIP member as it inflates. The shared strings are kept
  * in a string table (source-strtab.c), in memory up to STRTAB_MEMORY and on
- * disk beyond. The chosen sheet is read twice: once to check all of it
- * (damage, zip bombs, absurd cell references) and count its rows before a
- * single row is given out, then for its rows. The ZIP limits live in
- * source-zip.c, the writing of numbers and dates in source-sheet.c. */
+ * disk beyond. The chosen sheet is parsed once, all of it, before a single
+ * row is given out (damage, zip bombs and absurd cell references refuse
+ * the file before anything is written, and the rows are counted), its rows
+ * kept meanwhile in an unlinked temporary file that they are then read
+ * back from. The ZIP limits live in source-zip.c, the writing of numbers
+ * and dates in source-sheet.c. */
 #include "config.h"
 
 #include <errno.h>
@@ -107,19 +109,21 @@ struct xlsx_source {
 	bool in_si, in_t, in_rph;
 
 	/* The sheet's parse. */
-	bool counting; /* the first pass: check and count */
-	bool suspended, final_given, finished, in_sheet_data, in_row, in_cell, in_v, in_is;
-	bool row_ready;
+	bool in_sheet_data, in_row, in_cell, in_v, in_is;
 	uint64_t line; /* the spreadsheet row being read */
-	uint64_t last_line;
-	long col; /* the cell being read, or -1 */
+	long col;      /* the cell being read, or -1 */
 	enum xlsx_cell_type type;
 	unsigned style;
 	bool has_value;
 	bool seen_is; /* the cell has an <is>: its text is the value, not <v>'s */
 	char *value;  /* the cell's text */
 	size_t value_len, value_size;
-	uint64_t rows_counted; /* counting: rows with a value, header included */
+	uint64_t rows_counted; /* rows with a value, header included */
+	/* The rows with a value, as the parse made them (struct
+	 * xlsx_spooled, then the text, columns, offsets, lengths and
+	 * problem), read back one by one once the parse has ended. */
+	FILE *spool;
+	bool spool_done; /* all of it read back */
 
 	struct sheet_rows rows;
 	uint64_t header_line; /* the header's spreadsheet row */
@@ -955,10 +959,6 @@ xlsx_cell_text(struct xlsx_source *s, char *buf, size_t *len)
 	}
 	if (s->value_len == 0)
 		return "";
-	if (s->counting) {
-		*len = s->value_len;
-		return s->value;
-	}
 	kind = s->style < s->nxf ? (enum sheet_kind)s->xf_kind[s->style] : SHEET_NUMBER;
 	double v;
 	if (sheet_parse_number(s->value, &v) && !isfinite(v)) {
@@ -1003,10 +1003,125 @@ xlsx_end_cell(struct xlsx_source *s)
 	text = xlsx_cell_text(s, buf, &len);
 	if (text == NULL || len == 0)
 		return;
-	/* The first pass only counts: what the second would refuse. */
-	if (sheet_row_add(&s->rows, (unsigned)s->col, s->counting ? NULL : text, len, s->line,
-		&cause) != 0)
+	if (sheet_row_add(&s->rows, (unsigned)s->col, text, len, s->line, &cause) != 0)
 		xlsx_sheet_fail(s, cause);
+}
+
+/* A row's fixed part in the spool. */
+struct xlsx_spooled {
+	uint64_t line;
+	size_t text_len, ncells, problem_len;
+};
+
+static char *
+xlsx_spool_cause(void)
+{
+	return xasprintf(_("Cannot use the temporary file that holds the file's texts: %s."),
+	    strerror(errno ? errno : EIO));
+}
+
+/* Empties the spool, creating it in $TMPDIR (or /tmp), already unlinked,
+ * the first time. */
+static int
+xlsx_spool_reset(struct xlsx_source *s, char **cause)
+{
+	const char *dir;
+	char *path;
+	int fd;
+
+	s->spool_done = false;
+	if (s->spool != NULL) {
+		rewind(s->spool);
+		if (ftruncate(fileno(s->spool), 0) == 0)
+			return 0;
+		*cause = xlsx_spool_cause();
+		return -1;
+	}
+	dir = getenv("TMPDIR");
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	path = xasprintf("%s/sluice-rows-XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd >= 0) {
+		unlink(path);
+		s->spool = fdopen(fd, "w+");
+		if (s->spool == NULL)
+			close(fd);
+	}
+	free(path);
+	if (s->spool == NULL) {
+		*cause =
+		    xasprintf(_("Cannot create a temporary file in %s for the file's texts: %s."),
+			dir, strerror(errno));
+		return -1;
+	}
+	setvbuf(s->spool, NULL, _IOFBF, XLSX_CHUNK);
+	return 0;
+}
+
+/* Adds the row just read to the spool. */
+static void
+xlsx_spool_row(struct xlsx_source *s)
+{
+	struct sheet_rows *r = &s->rows;
+	struct xlsx_spooled h = { s->line, r->text_len, r->ncells,
+		r->problem != NULL ? strlen(r->problem) : 0 };
+
+	if (fwrite(&h, sizeof h, 1, s->spool) != 1 ||
+	    fwrite(r->text, 1, h.text_len, s->spool) != h.text_len ||
+	    fwrite(r->cols, sizeof *r->cols, h.ncells, s->spool) != h.ncells ||
+	    fwrite(r->offs, sizeof *r->offs, h.ncells, s->spool) != h.ncells ||
+	    fwrite(r->lens, sizeof *r->lens, h.ncells, s->spool) != h.ncells ||
+	    (h.problem_len > 0 && fwrite(r->problem, 1, h.problem_len, s->spool) != h.problem_len))
+		xlsx_sheet_fail(s, xlsx_spool_cause());
+}
+
+/* Reads the next row back from the spool into s->rows: 1, 0 at its end,
+ * -1 with s->failure set. */
+static int
+xlsx_spool_next(struct xlsx_source *s)
+{
+	struct sheet_rows *r = &s->rows;
+	struct xlsx_spooled h;
+
+	if (s->spool_done || fread(&h, sizeof h, 1, s->spool) != 1) {
+		if (s->spool_done || !ferror(s->spool)) {
+			s->spool_done = true;
+			return 0;
+		}
+		goto fail;
+	}
+	sheet_row_begin(r);
+	if (h.text_len > r->text_size) {
+		r->text = xrealloc(r->text, h.text_len);
+		r->text_size = h.text_len;
+	}
+	if (h.ncells > r->cells_size) {
+		r->cells_size = h.ncells;
+		r->cols = xreallocarray(r->cols, h.ncells, sizeof *r->cols);
+		r->offs = xreallocarray(r->offs, h.ncells, sizeof *r->offs);
+		r->lens = xreallocarray(r->lens, h.ncells, sizeof *r->lens);
+	}
+	if (h.problem_len > 0)
+		r->problem = xmalloc(h.problem_len + 1);
+	if (fread(r->text, 1, h.text_len, s->spool) != h.text_len ||
+	    fread(r->cols, sizeof *r->cols, h.ncells, s->spool) != h.ncells ||
+	    fread(r->offs, sizeof *r->offs, h.ncells, s->spool) != h.ncells ||
+	    fread(r->lens, sizeof *r->lens, h.ncells, s->spool) != h.ncells ||
+	    (h.problem_len > 0 && fread(r->problem, 1, h.problem_len, s->spool) != h.problem_len))
+		goto fail;
+	if (r->problem != NULL)
+		r->problem[h.problem_len] = '\0';
+	r->text_len = h.text_len;
+	r->ncells = h.ncells;
+	s->line = h.line;
+	return 1;
+fail:
+	if (!ferror(s->spool))
+		errno = EIO;
+	free(s->failure);
+	s->failure = xlsx_spool_cause();
+	return -1;
 }
 
 static void XMLCALL
@@ -1030,15 +1145,9 @@ xlsx_sheet_end(void *data, const XML_Char *el)
 	}
 	if (s->in_row && !strcmp(name, "row")) {
 		s->in_row = false;
-		s->last_line = s->line;
-		if (s->counting) {
-			if (!sheet_row_empty(&s->rows))
-				s->rows_counted++;
-			return;
-		}
 		if (!sheet_row_empty(&s->rows)) {
-			s->row_ready = true;
-			XML_StopParser(s->xml.parser, XML_TRUE);
+			s->rows_counted++;
+			xlsx_spool_row(s);
 		}
 		return;
 	}
@@ -1077,71 +1186,58 @@ xlsx_sheet_text(void *data, const XML_Char *text, int len)
 
 /* Starts reading the sheet from its beginning. */
 static int
-xlsx_sheet_begin(struct xlsx_source *s, bool counting, char **cause)
+xlsx_sheet_begin(struct xlsx_source *s, char **cause)
 {
 	if (s->xml.parser != NULL) {
 		XML_ParserFree(s->xml.parser);
 		s->xml.parser = NULL;
 	}
-	if (zip_entry_open(s->zip, s->sheet->path, cause) != 0)
+	if (xlsx_spool_reset(s, cause) != 0 || zip_entry_open(s->zip, s->sheet->path, cause) != 0)
 		return -1;
 	xlsx_parser_new(&s->xml, xlsx_sheet_start, xlsx_sheet_end, xlsx_sheet_text);
-	s->counting = counting;
-	s->suspended = s->final_given = s->finished = false;
 	s->in_sheet_data = s->in_row = s->in_cell = s->in_v = s->in_is = false;
-	s->in_t = s->in_rph = s->row_ready = false;
-	s->line = s->last_line = 0;
+	s->in_t = s->in_rph = false;
+	s->line = 0;
 	s->rows_counted = 0;
 	return 0;
 }
 
-/* Parses the sheet on until a row with a value is read (1), the sheet ends
- * (0) or it cannot be read (-1, s->failure set). */
+/* Parses all of the sheet into the spool, then makes it ready to be read
+ * back: 0, or -1 with s->failure set. */
 static int
-xlsx_pump(struct xlsx_source *s)
+xlsx_parse_sheet(struct xlsx_source *s)
 {
-	enum XML_Status st;
 	char *cause = NULL;
 	ssize_t n;
 	void *buf;
 
-	while (!s->row_ready) {
-		if (s->finished)
-			return 0;
-		if (s->suspended) {
-			s->suspended = false;
-			st = XML_ResumeParser(s->xml.parser);
-		} else if (s->final_given) {
-			s->finished = true;
-			return 0;
-		} else {
-			buf = XML_GetBuffer(s->xml.parser, XLSX_CHUNK);
-			if (buf == NULL) {
-				fatal(_("sluice: out of memory\n"));
-			}
-			n = zip_entry_read(s->zip, buf, XLSX_CHUNK, &cause);
-			if (n < 0) {
-				s->failure = cause;
-				return -1;
-			}
-			s->final_given = n == 0;
-			st = XML_ParseBuffer(s->xml.parser, (int)n, n == 0);
+	do {
+		buf = XML_GetBuffer(s->xml.parser, XLSX_CHUNK);
+		if (buf == NULL) {
+			fatal(_("sluice: out of memory\n"));
 		}
-		if (st == XML_STATUS_ERROR) {
+		n = zip_entry_read(s->zip, buf, XLSX_CHUNK, &cause);
+		if (n < 0) {
+			s->failure = cause;
+			return -1;
+		}
+		if (XML_ParseBuffer(s->xml.parser, (int)n, n == 0) == XML_STATUS_ERROR) {
 			s->failure = xlsx_parse_error(s, &s->xml, s->sheet->path);
 			return -1;
 		}
-		if (st == XML_STATUS_SUSPENDED)
-			s->suspended = true;
+	} while (n > 0);
+	if (fflush(s->spool) != 0 || fseeko(s->spool, 0, SEEK_SET) != 0) {
+		s->failure = xlsx_spool_cause();
+		return -1;
 	}
-	s->row_ready = false;
-	return 1;
+	return 0;
 }
 
 static void xlsx_close(void *);
 
 /* Finds the header among the rows of the sheet (sheet_row_is_header):
- * sets *skip to the rows with values above it. */
+ * sets *skip to the rows with values above it. The spool is read from its
+ * beginning again after. */
 static int
 xlsx_find_header(struct xlsx_source *s, uint64_t want, uint64_t *skip, char **cause)
 {
@@ -1149,15 +1245,13 @@ xlsx_find_header(struct xlsx_source *s, uint64_t want, uint64_t *skip, char **ca
 	int rc;
 
 	*skip = 0;
-	if (xlsx_sheet_begin(s, false, cause) != 0)
-		return -1;
-	while ((rc = xlsx_pump(s)) == 1) {
+	while ((rc = xlsx_spool_next(s)) == 1) {
 		if (sheet_row_is_header(&s->rows, nth, s->line, want)) {
 			*skip = nth;
-			return 0;
+			break;
 		}
 		if (want == 0 && nth + 1 >= SOURCE_HEADER_ROWS)
-			return 0; /* none looks like one: the first row is it */
+			break; /* none looks like one: the first row is it */
 		nth++;
 	}
 	if (rc < 0) {
@@ -1165,14 +1259,20 @@ xlsx_find_header(struct xlsx_source *s, uint64_t want, uint64_t *skip, char **ca
 		s->failure = NULL;
 		return -1;
 	}
-	if (want == 0)
-		return 0;
-	char *esc = text_escape(s->sheet->name);
-	*cause = xasprintf(_("The sheet \"%s\" of %s has no row with a value on row %llu or "
-			     "after it: there is no header row there."),
-	    esc, s->name, (unsigned long long)want);
-	free(esc);
-	return -1;
+	if (rc == 0 && want != 0) {
+		char *esc = text_escape(s->sheet->name);
+		*cause = xasprintf(_("The sheet \"%s\" of %s has no row with a value on row %llu or "
+				     "after it: there is no header row there."),
+		    esc, s->name, (unsigned long long)want);
+		free(esc);
+		return -1;
+	}
+	s->spool_done = false;
+	if (fseeko(s->spool, 0, SEEK_SET) != 0) {
+		*cause = xlsx_spool_cause();
+		return -1;
+	}
+	return 0;
 }
 
 static void *
@@ -1203,14 +1303,14 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	    xlsx_read_styles(s, cause) != 0 || xlsx_read_shared_strings(s, cause) != 0)
 		goto fail;
 
-	/* The first pass: all of the sheet is checked before any row is
-	 * given out, so that a damaged or hostile file writes nothing.
-	 * Without a choice, the first sheet holding rows is read. */
+	/* All of the sheet is parsed before any row is given out, so that
+	 * a damaged or hostile file writes nothing. Without a choice, the
+	 * first sheet holding rows is read. */
 	first = chosen;
 	for (;;) {
-		if (xlsx_sheet_begin(s, true, cause) != 0)
+		if (xlsx_sheet_begin(s, cause) != 0)
 			goto fail;
-		if (xlsx_pump(s) < 0) {
+		if (xlsx_parse_sheet(s) < 0) {
 			*cause = s->failure;
 			s->failure = NULL;
 			goto fail;
@@ -1253,15 +1353,9 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 		goto fail;
 	s->total = s->rows_counted - 1 - skip;
 
-	if (xlsx_sheet_begin(s, false, cause) != 0)
-		goto fail;
 	for (uint64_t i = 0; i <= skip; i++) {
-		if (xlsx_pump(s) != 1) {
-			*cause = s->failure != NULL ?
-			    s->failure :
-			    xasprintf(_("The file %s changed "
-					"while it was read; import it again."),
-				s->name);
+		if (xlsx_spool_next(s) != 1) {
+			*cause = s->failure != NULL ? s->failure : xlsx_spool_cause();
 			s->failure = NULL;
 			goto fail;
 		}
@@ -1300,7 +1394,7 @@ xlsx_next(void *state, struct row **row, char **cause)
 		*cause = xstrdup(s->failure);
 		return -1;
 	}
-	switch (xlsx_pump(s)) {
+	switch (xlsx_spool_next(s)) {
 	case 1: *row = sheet_row_make(&s->rows, s->line); return 1;
 	case 0: return 0;
 	default: *cause = xstrdup(s->failure); return -1;
@@ -1313,8 +1407,8 @@ xlsx_offset(void *state)
 {
 	struct xlsx_source *s = state;
 
-	if (s->finished || s->total == 0)
-		return s->finished ? s->size : 0;
+	if (s->spool_done || s->total == 0)
+		return s->spool_done ? s->size : 0;
 	return (uint64_t)((double)s->size * (double)s->rows.rows / (double)s->total);
 }
 
@@ -1361,6 +1455,8 @@ xlsx_close(void *state)
 		return;
 	if (s->xml.parser != NULL)
 		XML_ParserFree(s->xml.parser);
+	if (s->spool != NULL)
+		fclose(s->spool);
 	free(s->xml.error);
 	zip_close(s->zip);
 	if (s->fd != -1)
