@@ -120,8 +120,8 @@ struct xlsx_source {
 	size_t value_len, value_size;
 	uint64_t rows_counted; /* rows with a value, header included */
 	/* The rows with a value, as the parse made them (struct
-	 * xlsx_spooled, then the text, columns, offsets, lengths and
-	 * problem), read back one by one once the parse has ended. */
+	 * xlsx_spooled, then the text, columns, lengths and problem), read
+	 * back one by one once the parse has ended. */
 	FILE *spool;
 	bool spool_done; /* all of it read back */
 
@@ -1070,7 +1070,6 @@ xlsx_spool_row(struct xlsx_source *s)
 	if (fwrite(&h, sizeof h, 1, s->spool) != 1 ||
 	    fwrite(r->text, 1, h.text_len, s->spool) != h.text_len ||
 	    fwrite(r->cols, sizeof *r->cols, h.ncells, s->spool) != h.ncells ||
-	    fwrite(r->offs, sizeof *r->offs, h.ncells, s->spool) != h.ncells ||
 	    fwrite(r->lens, sizeof *r->lens, h.ncells, s->spool) != h.ncells ||
 	    (h.problem_len > 0 && fwrite(r->problem, 1, h.problem_len, s->spool) != h.problem_len))
 		xlsx_sheet_fail(s, xlsx_spool_cause());
@@ -1106,12 +1105,18 @@ xlsx_spool_next(struct xlsx_source *s)
 		r->problem = xmalloc(h.problem_len + 1);
 	if (fread(r->text, 1, h.text_len, s->spool) != h.text_len ||
 	    fread(r->cols, sizeof *r->cols, h.ncells, s->spool) != h.ncells ||
-	    fread(r->offs, sizeof *r->offs, h.ncells, s->spool) != h.ncells ||
 	    fread(r->lens, sizeof *r->lens, h.ncells, s->spool) != h.ncells ||
 	    (h.problem_len > 0 && fread(r->problem, 1, h.problem_len, s->spool) != h.problem_len))
 		goto fail;
 	if (r->problem != NULL)
 		r->problem[h.problem_len] = '\0';
+	/* The cells' texts follow one another, each ended by a NUL, after
+	 * the empty one at 0 (sheet_row_add). */
+	for (size_t i = 0, off = 1; i < h.ncells; off += r->lens[i++] + 1) {
+		if (off + r->lens[i] >= h.text_len)
+			goto fail;
+		r->offs[i] = off;
+	}
 	r->text_len = h.text_len;
 	r->ncells = h.ncells;
 	s->line = h.line;
