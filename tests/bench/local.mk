@@ -4,8 +4,9 @@
 # ../shared/bench/py_upsert.py; then a Google Contacts file with sluice and
 # a plain Python csv+sqlite3 script, into PostgreSQL next to \copy + INSERT
 # … ON CONFLICT by hand, and the XLSX and PDF reports of the CSV import;
-# prints rows/s, wall time, peak RSS and the ratios, then the phone column
-# validated by plain libphonenumber and by sluice's phone validator. Not
+# prints rows/s, wall time, peak RSS, what was written to the disk and the
+# ratios, then the phone column validated by plain libphonenumber and by
+# sluice's phone validator. Not
 # part of make check (it takes minutes, and its figures depend on the
 # machine). BENCH_ROWS=N make bench for a smaller run; BENCH_PART=side for
 # the side-by-side runs only; BENCH_PART=pace for how --pace is kept;

@@ -11,11 +11,11 @@
 # imported by sluice (its counts checked against the generator's manifest)
 # and by tests/bench/baseline.py; then into a throwaway local PostgreSQL
 # server, next to \copy + INSERT … ON CONFLICT done by hand. Prints rows/s,
-# wall time and peak RSS of each, and the ratios; then the phone column
-# validated both ways (tests/bench/phone-bench), and sluice restore of a
-# JSON backup of as many records. Everything it writes lives
-# in a temporary directory under the build directory and is removed at the
-# end.
+# wall time, peak RSS and what was written to the disk of each, and the
+# ratios; then the phone column validated both ways
+# (tests/bench/phone-bench), and sluice restore of a JSON backup of as
+# many records. Everything it writes lives in a temporary directory under
+# the build directory and is removed at the end.
 set -eu
 
 : "${SLUICE:?SLUICE must name the sluice binary}"
@@ -44,13 +44,18 @@ wall_seconds() {
 peak_kib() {
 	sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"
 }
+# What the process wrote to the disk, in 512-byte blocks.
+written_blocks() {
+	sed -n 's/.*File system outputs: //p' "$1"
+}
 report() { # NAME TIMELOG
-	local wall rss
+	local wall rss out
 	wall=$(wall_seconds "$2")
 	rss=$(peak_kib "$2")
-	awk -v n="$1" -v rows="$rows" -v wall="$wall" -v rss="$rss" 'BEGIN {
-		printf "%-9s %10.0f rows/s   wall %7.2f s   peak RSS %7.1f MiB\n",
-		    n, (wall > 0 ? rows / wall : 0), wall, rss / 1024 }'
+	out=$(written_blocks "$2")
+	awk -v n="$1" -v rows="$rows" -v wall="$wall" -v rss="$rss" -v out="${out:-0}" 'BEGIN {
+		printf "%-9s %10.0f rows/s   wall %7.2f s   peak RSS %7.1f MiB   written %7.0f MB\n",
+		    n, (wall > 0 ? rows / wall : 0), wall, rss / 1024, out * 512 / 1e6 }'
 }
 # ratio TEXT A.time B.time: TEXT = wall(A) / wall(B).
 ratio() {
