@@ -455,6 +455,7 @@ enum {
 	OPT_RETRIES,
 	OPT_RETRY_BASE,
 	OPT_REGION,
+	OPT_DATE_ORDER,
 	OPT_DELIMITER,
 	OPT_DRY_RUN,
 	OPT_JSON,
@@ -513,6 +514,9 @@ const struct cli_option cli_import_options[] = {
 	    N_("threads validating rows (default: one per core)"), 0 },
 	{ "region", required_argument, OPT_REGION, N_("--region CC"),
 	    N_("phone region for numbers without +country code"), 0 },
+	{ "date-order", required_argument, OPT_DATE_ORDER, N_("--date-order dmy|mdy"),
+	    N_("how 03/04/2024 is read: day first or month first\n(default: the schema's, else as the headers' language writes dates)"),
+	    0 },
 	{ "delimiter", required_argument, OPT_DELIMITER, N_("--delimiter C"),
 	    N_("CSV delimiter (default: detected among , ; TAB |)"), 0 },
 	{ "encoding", required_argument, OPT_ENCODING, N_("--encoding NAME"),
@@ -727,6 +731,15 @@ cli_import(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case OPT_REGION: o.region = optarg; break;
+		case OPT_DATE_ORDER:
+			if (schema_date_order_parse(optarg) < 0) {
+				cli_error("usage",
+				    _("sluice: --date-order must be dmy or mdy, not \"%s\".\n"),
+				    optarg);
+				return EXIT_USAGE;
+			}
+			o.date_order = optarg;
+			break;
 		case OPT_DELIMITER:
 			o.delimiter = cli_delimiter(optarg);
 			if (o.delimiter < 0) {

@@ -142,6 +142,19 @@ country_of_headers(const char *const *headers, size_t n)
 	return best < nl && best_score > second ? country_languages[best].code : NULL;
 }
 
+int
+country_day_first(const char *code)
+{
+	static const char *const month_first[] = { "US", "PH", "FM", "MH", "PW", "CA" };
+
+	if (code == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof month_first / sizeof *month_first; i++)
+		if (strcmp(code, month_first[i]) == 0)
+			return 0;
+	return 1;
+}
+
 /* The adjectives of the other countries whose numbers sluice guesses
  * (validate_guess_region). */
 static const struct {

@@ -29,6 +29,11 @@ const char *country_code(const char *written);
  * numbers most likely come from. NULL otherwise. */
 const char *country_of_headers(const char *const *headers, size_t n);
 
+/* Whether the country (a code country_of_headers names) writes dates day
+ * first (25/12/1980): every one of them but the United States and the few
+ * that write the month first. */
+int country_day_first(const char *code);
+
 /* The adjective people read for a country country_of_headers or
  * validate_guess_region names ("German"), translated; NULL for another
  * code. */

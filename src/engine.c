@@ -1542,6 +1542,33 @@ engine_free(struct engine *e)
 	free(e);
 }
 
+/* How ambiguous dates are read: as --date-order says, else as the schema
+ * says, else day first when the headers are written in the language of a
+ * country that writes the day first (French and Spanish Outlook exports
+ * write birthdays 25/12/1980), else the schema's default, month first. */
+static void
+engine_date_order(struct engine *e, const char *const *headers, size_t nheaders)
+{
+	int order = schema_date_order_parse(e->o.date_order);
+	const char *from = "option", *country = NULL;
+
+	if (order < 0 && e->schema->date_order_set) {
+		order = (int)e->schema->date_order;
+		from = "schema";
+	} else if (order < 0) {
+		country = country_of_headers(headers, nheaders);
+		order = country_day_first(country) ? DATE_DMY : (int)e->schema->date_order;
+		from = country_day_first(country) ? "headers" : "default";
+	}
+	snprintf(e->res.date_order, sizeof e->res.date_order, "%s",
+	    schema_date_order_name((enum date_order)order));
+	snprintf(e->res.date_order_from, sizeof e->res.date_order_from, "%s", from);
+	snprintf(e->res.date_order_country, sizeof e->res.date_order_country, "%s",
+	    !strcmp(from, "headers") ? country : "");
+	for (unsigned t = 0; t < e->nthreads; t++)
+		validator_set_date_order(e->validators[t], (enum date_order)order);
+}
+
 /* Everything that can go wrong before a single row is written. */
 static int
 engine_setup(struct engine *e, char **cause)
@@ -1626,6 +1653,7 @@ engine_setup(struct engine *e, char **cause)
 	 * showed before, each column left out. */
 	if (json == NULL && mapping_contested(e->mapping, e->schema, cause) != 0)
 		return -1;
+	engine_date_order(e, headers, nheaders);
 	/* Phones invalid in the import's region are tried in the regions the
 	 * file suggests, for the summary's hint. */
 	int country_column = e->schema->region_field != NULL ?
@@ -2305,6 +2333,8 @@ engine_finish(struct engine *e, struct engine_result *result)
 {
 	pthread_join(e->worker, NULL);
 	engine_region_hint(e);
+	for (unsigned t = 0; e->validators != NULL && t < e->nthreads; t++)
+		e->res.dates_other_order += validator_dates_other_order(e->validators[t]);
 	*result = e->res;
 	memset(&e->res, 0, sizeof e->res);
 	engine_free(e);

@@ -90,6 +90,9 @@ struct engine_options {
 	 * before each row is written; on a resume too. */
 	const struct engine_reference *references;
 	size_t nreferences;
+	/* How 03/04/2024 is read, "dmy" or "mdy"; NULL: the schema's when it
+	 * says one, else as the headers' language writes dates. */
+	const char *date_order;
 	int64_t resume_id; /* continue this import instead of starting one:
 				 * file, schema, mapping, strategy, key conflicts,
 				 * batch size and region then come from the journal */
@@ -212,6 +215,14 @@ struct engine_result {
 	 * country) are valid there, and how many are; "" and 0 otherwise. */
 	char region_hint[3];
 	uint64_t region_hint_phones;
+	/* How ambiguous dates were read: "dmy" or "mdy"; what chose it:
+	 * "option", "schema", "headers" (the country whose language they are
+	 * written in, date_order_country) or "default"; and how many dates
+	 * were refused that the other order reads (25/12/1980 month first). */
+	char date_order[4];
+	char date_order_from[8];
+	char date_order_country[3];
+	uint64_t dates_other_order;
 	/* The columns this run added to the target table, made before the
 	 * schema had their fields ("a, b"), or NULL. */
 	char *columns_added;

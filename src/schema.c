@@ -86,6 +86,22 @@ schema_on_invalid_name(enum on_invalid on_invalid)
 	return on_invalid_names[on_invalid];
 }
 
+const char *
+schema_date_order_name(enum date_order order)
+{
+	return order == DATE_DMY ? "dmy" : "mdy";
+}
+
+int
+schema_date_order_parse(const char *name)
+{
+	if (name != NULL && !strcasecmp(name, "mdy"))
+		return DATE_MDY;
+	if (name != NULL && !strcasecmp(name, "dmy"))
+		return DATE_DMY;
+	return -1;
+}
+
 /* A table or column name: it ends up in SQL as an identifier, so only
  * [A-Za-z_][A-Za-z0-9_]* is allowed, and the journal's prefix is reserved. */
 int
@@ -286,13 +302,12 @@ schema_handler(void *user, const char *section, const char *key, const char *val
 			free(s->region);
 			s->region = xstrdup(value);
 		} else if (!strcmp(key, "date_order")) {
-			if (!strcasecmp(value, "mdy"))
-				s->date_order = DATE_MDY;
-			else if (!strcasecmp(value, "dmy"))
-				s->date_order = DATE_DMY;
-			else
+			int order = schema_date_order_parse(value);
+			if (order < 0)
 				return schema_fail(sp,
 				    xasprintf(_("date_order must be mdy or dmy, not \"%s\"."), value));
+			s->date_order = (enum date_order)order;
+			s->date_order_set = 1;
 		} else if (!strcmp(key, "match_keys")) {
 			free(sp->match_keys);
 			sp->match_keys = xstrdup(value);

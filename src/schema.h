@@ -23,6 +23,10 @@ enum date_order {
 	DATE_DMY,
 };
 
+/* Its word ("mdy", "dmy"), and the order a word names (-1 for any other). */
+const char *schema_date_order_name(enum date_order order);
+int schema_date_order_parse(const char *name);
+
 /* What an invalid value of a field costs (on_invalid in schema files). */
 enum on_invalid {
 	ON_INVALID_REJECT_ROW, /* the whole row is rejected */
@@ -70,6 +74,7 @@ struct schema {
 	 * (region_field = NAME), or NULL. */
 	const struct field *region_field;
 	enum date_order date_order;
+	int date_order_set; /* the file says date_order (else MDY by default) */
 	struct field *fields;
 	size_t nfields;
 	size_t *match_keys; /* field indexes, in priority order */

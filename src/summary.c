@@ -156,6 +156,51 @@ summary_region_hint(const char *region, unsigned long long phones)
 	    phones, adjective, region);
 }
 
+/* How ambiguous dates were read, as JSON: {"order": "dmy", "from":
+ * "headers", "message": …} (a message only when the headers chose it),
+ * and the hint that the file's dates are in the other order, or null. */
+static void
+summary_date_order(json_t *o, const struct engine_result *r)
+{
+	json_t *d = json_pack("{s:s, s:s}", "order", r->date_order, "from", r->date_order_from);
+	const char *adjective = country_adjective(r->date_order_country);
+
+	if (!strcmp(r->date_order_from, "headers") && adjective != NULL) {
+		char *m = xasprintf(
+		    _("Dates such as 03/04/2024 were read day first, as the %s headers suggest; "
+		      "run with --date-order mdy to read them month first."),
+		    adjective);
+		json_object_set_new(d, "message", json_string(m));
+		free(m);
+	}
+	json_object_set_new(o, "date_order", r->date_order[0] ? d : json_null());
+	if (!r->date_order[0])
+		json_decref(d);
+	if (r->dates_other_order == 0 || !r->date_order[0]) {
+		json_object_set_new(o, "date_order_hint", json_null());
+		return;
+	}
+	int dmy = !strcmp(r->date_order, "mdy");
+	unsigned long long n = (unsigned long long)r->dates_other_order;
+	char *m = dmy ?
+	    xasprintf(ngettext("%llu date is valid only day first (such as 25/12/1980); "
+			       "run with --date-order dmy.",
+			  "%llu dates are valid only day first (such as 25/12/1980); "
+			  "run with --date-order dmy.",
+			  n),
+		n) :
+	    xasprintf(ngettext("%llu date is valid only month first (such as 12/25/1980); "
+			       "run with --date-order mdy.",
+			  "%llu dates are valid only month first (such as 12/25/1980); "
+			  "run with --date-order mdy.",
+			  n),
+		n);
+	json_object_set_new(o, "date_order_hint",
+	    json_pack("{s:s, s:I, s:s}", "order", dmy ? "dmy" : "mdy", "dates", (json_int_t)n,
+		"message", m));
+	free(m);
+}
+
 json_t *
 summary_from_result(const struct engine_result *r, const char *db)
 {
@@ -176,6 +221,7 @@ summary_from_result(const struct engine_result *r, const char *db)
 			       (json_int_t)r->region_hint_phones, "message", hint) :
 			   json_null());
 	free(hint);
+	summary_date_order(o, r);
 	json_object_set_new(o, "schema", json_string(r->schema));
 	json_object_set_new(o, "table", json_string(r->table));
 	json_object_set_new(o, "strategy", json_string(store_strategy_name(r->strategy)));
@@ -469,6 +515,21 @@ summary_print_errors(FILE *fp, const json_t *r, int dropped, const char *title, 
 }
 
 /* How each column was mapped, and the columns left out. */
+/* The date order's notice (when the headers chose it) and hint. */
+static void
+summary_print_dates(FILE *fp, const json_t *r)
+{
+	const char *notice =
+	    json_string_value(json_object_get(json_object_get(r, "date_order"), "message"));
+	const char *hint =
+	    json_string_value(json_object_get(json_object_get(r, "date_order_hint"), "message"));
+
+	if (notice != NULL)
+		fprintf(fp, "%s\n\n", notice);
+	if (hint != NULL)
+		fprintf(fp, "%s\n\n", hint);
+}
+
 static void
 summary_print_mapping(FILE *fp, const json_t *r)
 {
@@ -617,6 +678,7 @@ summary_print(FILE *fp, const json_t *r)
 	    json_string_value(json_object_get(json_object_get(r, "region_hint"), "message"));
 	if (hint != NULL)
 		fprintf(fp, "%s\n\n", hint);
+	summary_print_dates(fp, r);
 	summary_print_mapping(fp, r);
 
 	json_t *dup = json_object_get(r, "duplicates");

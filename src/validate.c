@@ -48,6 +48,8 @@ struct validator {
 	enum invalid_values invalid_values;
 	int quoted_cells;	     /* the file is sluice's CSV of rejected rows */
 	struct validator_hint *hint; /* counted while rows are checked */
+	enum date_order date_order;  /* the schema's unless set */
+	uint64_t *dates_other_order; /* dates refused that the other order reads */
 };
 
 /* A normalizer gets the trimmed, non-empty value (its own copy, which it may
@@ -572,7 +574,13 @@ validate_date(const struct validator *v, const struct field *f, char *s, char **
 			return 0;
 		}
 	}
-	switch (date_parse(s, v->schema->date_order, &year, &month, &day)) {
+	enum date_problem problem = date_parse(s, v->date_order, &year, &month, &day);
+	/* Counted for the hint that the file's dates are in the other order. */
+	if (problem == DATE_MONTH_ORDER &&
+	    date_parse(s, v->date_order == DATE_DMY ? DATE_MDY : DATE_DMY, &year, &month, &day) ==
+		DATE_OK)
+		(*v->dates_other_order)++;
+	switch (problem) {
 	case DATE_OK: *out = xasprintf("%04d-%02d-%02d", year, month, day); return 0;
 	case DATE_FORM:
 		*cause = xstrdup(_("This is not a date: write it as year-month-day, such as "
@@ -591,7 +599,7 @@ validate_date(const struct validator *v, const struct field *f, char *s, char **
 				   "as year-month-day, such as 2024-03-15."));
 		break;
 	case DATE_MONTH_ORDER:
-		if (v->schema->date_order == DATE_DMY)
+		if (v->date_order == DATE_DMY)
 			*cause = xstrdup(_("This date has a month that is not between 1 and 12: this "
 					   "field reads dates such as 03/04/2024 as day/month/year. "
 					   "Write it as year-month-day, such as 2024-04-03."));
@@ -919,6 +927,8 @@ validator_new(const struct schema *schema, const char *region, char **cause)
 	v->schema = schema;
 	v->hint = xcalloc(1, sizeof *v->hint);
 	v->hint->country_column = -1;
+	v->date_order = schema->date_order;
+	v->dates_other_order = xcalloc(1, sizeof *v->dates_other_order);
 	if (region != NULL && *region != '\0') {
 		v->region = xstrdup(region);
 		for (p = v->region; *p != '\0'; p++) {
@@ -994,6 +1004,18 @@ validate_is_rejects_csv(const char *format, const char *const *headers, size_t n
 {
 	return format != NULL && !strcmp(format, "csv") && n > 0 &&
 	    !strcmp(headers[n - 1], VALIDATE_REJECTS_COLUMN);
+}
+
+void
+validator_set_date_order(struct validator *v, enum date_order order)
+{
+	v->date_order = order;
+}
+
+uint64_t
+validator_dates_other_order(const struct validator *v)
+{
+	return *v->dates_other_order;
 }
 
 void
@@ -1131,6 +1153,7 @@ validator_free(struct validator *v)
 	for (size_t i = 0; i < v->hint->nsample; i++)
 		free(v->hint->sample[i].number);
 	free(v->hint);
+	free(v->dates_other_order);
 	free(v);
 }
 

@@ -37,6 +37,15 @@ void validator_free(struct validator *v);
  * export from. */
 const char *validate_guess_region(const char *const *numbers, size_t n, const char *except);
 
+/* Sets how an ambiguous date such as 03/04/2024 is read (the schema's
+ * date_order until set). */
+void validator_set_date_order(struct validator *v, enum date_order order);
+
+/* How many dates were refused so far for a month out of range that the
+ * other date order reads (25/12/1980 read month first): a hint that the
+ * file's dates are in the other order. */
+uint64_t validator_dates_other_order(const struct validator *v);
+
 /* Sets what invalid values cost in validate_row (INVALID_VALUES_SCHEMA
  * until set). */
 void validator_set_invalid_values(struct validator *v, enum invalid_values iv);

@@ -82,18 +82,18 @@ import outlook-fr
 assert_exit 1 "Outlook's French export imports, its planted row rejected"
 assert_eq "$(json .source)" "CSV, delimiter ';', encoding WINDOWS-1252" "its encoding and delimiter are detected"
 assert_eq "$(sq outlook-fr.db "SELECT $cols FROM contacts ORDER BY id")" \
-	"Rémi||Lefèvre|remi.lefevre@exemple.fr|remi@maison.example|+33612345678|+33142685300|Société Générale d'Exemple|Achats|Acheteur||France|Fournisseurs;Paris|Préfère le téléphone
+	"Rémi||Lefèvre|remi.lefevre@exemple.fr|remi@maison.example|+33612345678|+33142685300|Société Générale d'Exemple|Achats|Acheteur|1975-04-03|France|Fournisseurs;Paris|Préfère le téléphone
 Hélène||Côté|helene@quebec.example||+15145550199|+33142685301|Québec Conseil||Directrice||Canada||" \
-	"the French headers map (Tél. mobile, Téléphone (bureau), Service); national numbers are read in the row's country; 00/00/0000 is no birthday"
+	"the French headers map (Tél. mobile, Téléphone (bureau), Service); national numbers are read in the row's country; 00/00/0000 is no birthday; 03/04/1975 is read day first, as French headers suggest"
 assert_eq "$(json '[.rejected, .values_dropped, .errors[0].row, .errors[0].field, .errors[1].field] | @tsv')" \
 	"1	0	3	email	phone" "only the planted row is rejected, for its email and its phone"
 
 import outlook-es
 assert_exit 1 "Outlook's Spanish export imports, its planted row rejected"
 assert_eq "$(sq outlook-es.db "SELECT $cols FROM contacts ORDER BY id")" \
-	"María|José|García Núñez|maria@ibericas.example||+34612345678|+34912345678|Exportaciones Ibéricas S.L.|Ventas|Directora comercial||España|Clientes|Llamar por la mañana
+	"María|José|García Núñez|maria@ibericas.example||+34612345678|+34912345678|Exportaciones Ibéricas S.L.|Ventas|Directora comercial|1982-03-07|España|Clientes|Llamar por la mañana
 Jordi||Puig|jordi@barna.example|jordi.puig@mail.example|+34931234567|+34699112233|Barna Tech||||ES||" \
-	"the Spanish headers map (Móvil, Teléfono del trabajo, Particular, Otro teléfono); without a mobile the home phone is the phone"
+	"the Spanish headers map (Móvil, Teléfono del trabajo, Particular, Otro teléfono); without a mobile the home phone is the phone; 7/3/1982 is read day first"
 assert_eq "$(json '[.rejected, .values_dropped, .errors[0].row, .errors[0].field] | @tsv')" \
 	"1	0	3	phone" "only the planted row is rejected"
 

@@ -8,6 +8,7 @@ CLI_TESTS = \
 	tests/cli/strategies.sh \
 	tests/cli/strategy-replace-deletes-what-the-file-lacks.sh \
 	tests/cli/validation-errors.sh \
+	tests/cli/date-order.sh \
 	tests/cli/csv-dialects.sh \
 	tests/cli/field-count-mismatch.sh \
 	tests/cli/oversized-field-rejects-its-row.sh \
