@@ -137,6 +137,7 @@ cli_wizard_import(int argc, char **argv)
 		.schema = json_string_value(json_object_get(job, "schema")),
 		.sheet = json_string_value(json_object_get(job, "sheet")),
 		.region = json_string_value(json_object_get(job, "region")),
+		.date_order = json_string_value(json_object_get(job, "date_order")),
 		.strategy = (enum strategy)json_integer_value(json_object_get(job, "strategy")),
 		.on_key_conflict =
 		    (enum key_conflict)json_integer_value(json_object_get(job, "on_key_conflict")),

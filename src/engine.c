@@ -1542,31 +1542,45 @@ engine_free(struct engine *e)
 	free(e);
 }
 
-/* How ambiguous dates are read: as --date-order says, else as the schema
- * says, else day first when the headers are written in the language of a
- * country that writes the day first (French and Spanish Outlook exports
- * write birthdays 25/12/1980), else the schema's default, month first. */
+enum date_order
+engine_date_order_choose(const struct schema *schema, const char *option,
+    const char *const *headers, size_t nheaders, const char **from, const char **country)
+{
+	int order = schema_date_order_parse(option);
+
+	*from = "option";
+	*country = NULL;
+	if (order >= 0)
+		return (enum date_order)order;
+	if (schema->date_order_set) {
+		*from = "schema";
+		return schema->date_order;
+	}
+	*country = country_of_headers(headers, nheaders);
+	if (country_day_first(*country)) {
+		*from = "headers";
+		return DATE_DMY;
+	}
+	*country = NULL;
+	*from = "default";
+	return schema->date_order;
+}
+
+/* How ambiguous dates are read (engine_date_order_choose), for the
+ * validators and the result. */
 static void
 engine_date_order(struct engine *e, const char *const *headers, size_t nheaders)
 {
-	int order = schema_date_order_parse(e->o.date_order);
-	const char *from = "option", *country = NULL;
+	const char *from, *country;
+	enum date_order order =
+	    engine_date_order_choose(e->schema, e->o.date_order, headers, nheaders, &from, &country);
 
-	if (order < 0 && e->schema->date_order_set) {
-		order = (int)e->schema->date_order;
-		from = "schema";
-	} else if (order < 0) {
-		country = country_of_headers(headers, nheaders);
-		order = country_day_first(country) ? DATE_DMY : (int)e->schema->date_order;
-		from = country_day_first(country) ? "headers" : "default";
-	}
-	snprintf(e->res.date_order, sizeof e->res.date_order, "%s",
-	    schema_date_order_name((enum date_order)order));
+	snprintf(e->res.date_order, sizeof e->res.date_order, "%s", schema_date_order_name(order));
 	snprintf(e->res.date_order_from, sizeof e->res.date_order_from, "%s", from);
 	snprintf(e->res.date_order_country, sizeof e->res.date_order_country, "%s",
-	    !strcmp(from, "headers") ? country : "");
+	    country ? country : "");
 	for (unsigned t = 0; t < e->nthreads; t++)
-		validator_set_date_order(e->validators[t], (enum date_order)order);
+		validator_set_date_order(e->validators[t], order);
 }
 
 /* Everything that can go wrong before a single row is written. */

@@ -111,6 +111,16 @@ enum engine_refusal_kind {
  * 0, or -1 when it is neither. */
 int engine_error_budget_parse(const char *arg, struct engine_error_budget *out);
 
+/* How an import reads ambiguous dates such as 03/04/2024: as option
+ * ("dmy", "mdy") says, else as the schema says when it says one, else day
+ * first when the headers are written in the language of a country that
+ * writes the day first (French and Spanish Outlook exports write birthdays
+ * 25/12/1980), else the schema's default, month first. Sets *from to what
+ * chose it ("option", "schema", "headers", "default") and *country to that
+ * country for "headers" (else NULL). */
+enum date_order engine_date_order_choose(const struct schema *schema, const char *option,
+    const char *const *headers, size_t nheaders, const char **from, const char **country);
+
 /* Validator threads when engine_options.threads is 0: one per core. */
 unsigned engine_default_threads(void);
 

@@ -232,6 +232,13 @@ tui_confirm_draw(struct screen *s, int full)
 	    w->ncolumns - mapped);
 	tui_confirm_line(t, &y, _("Mapping"), v);
 	free(v);
+	const char *region = w->region ? w->region : w->schema->region;
+	const char *from, *country;
+	v = xasprintf(_("phone region %s · %s"), region && *region ? region : _("none"),
+	    tui_wizard_date_order(w, &from, &country) == DATE_DMY ? _("dates day/month/year") :
+								    _("dates month/day/year"));
+	tui_confirm_line(t, &y, _("Reading"), v);
+	free(v);
 	v = w->nfixes ?
 	    xasprintf(ngettext("%zu cell fixed by hand; the fix is recorded in the journal.",
 			  "%zu cells fixed by hand; the fixes are recorded in the journal.",

@@ -188,8 +188,10 @@ struct tui_notify {
 struct tui_wizard {
 	char *db;
 	char *file;
-	char *sheet;  /* workbooks: the chosen sheet's name */
-	char *region; /* phone region chosen (upper case), or NULL: the schema's */
+	char *sheet;	  /* workbooks: the chosen sheet's name */
+	char *region;	  /* phone region chosen (upper case), or NULL: the schema's */
+	char *date_order; /* "dmy" or "mdy" chosen, or NULL: as an import
+			   * decides (engine_date_order_choose) */
 	char *schema_name;
 	struct schema *schema;
 	char *format;	   /* "csv", "xlsx", "xls" */
@@ -316,6 +318,13 @@ void tui_wizard_map(struct tui_wizard *w, size_t c, int f);
 /* Sets the phone region national numbers are read in ("" or NULL: the
  * schema's). Returns 0, or -1 with *cause when no such region is known. */
 int tui_wizard_region(struct tui_wizard *w, const char *region, char **cause);
+/* How the import will read dates such as 03/04/2024 (the choice, else as
+ * engine_date_order_choose decides for the file's headers); *from and
+ * *country as it says. */
+enum date_order tui_wizard_date_order(const struct tui_wizard *w, const char **from,
+    const char **country);
+/* Chooses the date order ("dmy", "mdy"): the rows are checked again. */
+void tui_wizard_set_date_order(struct tui_wizard *w, enum date_order order);
 /* Sets (or with value equal to the file's, removes) a fix. */
 void tui_wizard_fix(struct tui_wizard *w, uint64_t row, size_t column, const char *original,
     const char *value);

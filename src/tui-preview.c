@@ -37,11 +37,14 @@ enum {
 	PRE_LEFT,
 	PRE_RIGHT,
 	PRE_REGION,
+	PRE_DATES,
 };
 
 static const struct tui_key preview_keys[] = {
 	{ 'c', PRE_GO, N_("continue"), N_("Go on to the duplicates.") },
-	{ 'n', PRE_NEXT_ERR, N_("next error"), N_("Jump to the next row with an error.") },
+	/* Not in the footer, which has no room left at 80 columns: e shows
+	 * the rows with errors, and the keys' help (?) names it. */
+	{ 'n', PRE_NEXT_ERR, NULL, N_("Jump to the next row with an error.") },
 	{ 'N', PRE_PREV_ERR, NULL, N_("Jump to the previous row with an error.") },
 	{ 'e', PRE_FILTER, N_("errors only"),
 	    N_("Show only the rows with errors, or all rows again.") },
@@ -51,6 +54,8 @@ static const struct tui_key preview_keys[] = {
 	    N_("Fix the cell's value for the import (the file is not changed).") },
 	{ 'r', PRE_REGION, N_("region"),
 	    N_("Choose the country whose national phone numbers the file holds (DE reads 0151 2345678 as +49 151 2345678); the preview checks the rows again at once.") },
+	{ 'd', PRE_DATES, N_("dates"),
+	    N_("Read dates such as 03/04/2024 day first or month first; the preview checks the rows again at once.") },
 	{ TUI_FKEY(KEY_LEFT), PRE_LEFT, NULL, N_("Move to the column on the left.") },
 	{ TUI_FKEY(KEY_RIGHT), PRE_RIGHT, NULL, N_("Move to the column on the right.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the mapping.") },
@@ -62,8 +67,10 @@ static const struct tui_key preview_keys[] = {
 /* What the scan thread reads and writes. */
 struct tui_preview_scan {
 	char *path, *sheet, *schema_path, *region;
-	int *column; /* per field: the source column, or -1 */
-	int *feeds;  /* per column: the field it feeds, or -1 */
+	enum date_order date_order;
+	uint64_t dates_other_order; /* dates valid only in the other order */
+	int *column;		    /* per field: the source column, or -1 */
+	int *feeds;		    /* per column: the field it feeds, or -1 */
 	size_t nfeeds;
 	size_t nfields;
 	int country_column;	  /* a Country column not read as the rows' region */
@@ -204,6 +211,7 @@ tui_preview_scan_task(struct tui_task *task)
 	size_t nheaders;
 	const char *const *headers = source_header(src, &nheaders);
 	validator_set_hint(v, country_of_headers(headers, nheaders), sc->country_column);
+	validator_set_date_order(v, sc->date_order);
 	uint64_t done, total;
 	source_progress(src, &done, &total);
 	atomic_store(&sc->bytes_total, total);
@@ -263,6 +271,7 @@ tui_preview_scan_task(struct tui_task *task)
 	}
 	sc->off[sc->nrows] = (uint64_t)ftello(sc->spool);
 	fflush(sc->spool);
+	sc->dates_other_order = validator_dates_other_order(v);
 	/* The engine's hint, from the same evidence (validator_hint). */
 	char region[3];
 	uint64_t hits;
@@ -440,6 +449,21 @@ tui_preview_recheck(struct preview *p, size_t idx)
 
 /* --- The screen ------------------------------------------------------------------ */
 
+/* The UI thread's validator, for the phone region and date order chosen. */
+static void
+tui_preview_new_validator(struct preview *p)
+{
+	struct tui_wizard *w = &p->t->w;
+	char *cause = NULL;
+	const char *from, *country;
+
+	validator_free(p->validator);
+	p->validator = validator_new(w->schema, w->region, &cause);
+	free(cause);
+	if (p->validator != NULL)
+		validator_set_date_order(p->validator, tui_wizard_date_order(w, &from, &country));
+}
+
 static void
 tui_preview_start_scan(struct preview *p)
 {
@@ -449,6 +473,8 @@ tui_preview_start_scan(struct preview *p)
 	sc->sheet = w->sheet ? xstrdup(w->sheet) : NULL;
 	sc->schema_path = xstrdup(w->schema->path);
 	sc->region = w->region ? xstrdup(w->region) : NULL;
+	const char *from, *country;
+	sc->date_order = tui_wizard_date_order(w, &from, &country);
 	sc->nfields = w->schema->nfields;
 	sc->column = xcalloc(sc->nfields, sizeof *sc->column);
 	memcpy(sc->column, w->mapping->column, sc->nfields * sizeof *sc->column);
@@ -477,9 +503,7 @@ tui_preview_init(struct screen *s, void *arg)
 	s->data = p;
 	p->t = s->tui;
 	struct tui_wizard *w = &s->tui->w;
-	char *cause = NULL;
-	p->validator = validator_new(w->schema, w->region, &cause);
-	free(cause);
+	tui_preview_new_validator(p);
 	p->widths = xcalloc(w->ncolumns ? w->ncolumns : 1, sizeof *p->widths);
 	for (size_t c = 0; c < w->ncolumns; c++) {
 		char *h = tui_text_clean(w->headers[c]);
@@ -613,6 +637,72 @@ tui_preview_edit_done(struct tui *t, void *ctx, const char *value)
 		    t->w.nfixes);
 }
 
+/* Every row is read and checked again (a new phone region or date
+ * order), and the dry run too. */
+static void
+tui_preview_read_again(struct preview *p)
+{
+	tui_preview_new_validator(p);
+	if (p->scanner)
+		tui_preview_scan_free(tui_task_finish(p->scanner));
+	p->scanner = NULL;
+	tui_preview_scan_free(p->scan);
+	p->scan = NULL;
+	for (size_t i = 0; i < PREVIEW_CACHE; i++)
+		tui_preview_prow_clear(&p->cache[i]);
+	p->cur_row = p->top = 0;
+	tui_preview_start_scan(p);
+	tui_check_ensure(p->t);
+	p->checking = 1;
+}
+
+/* The other date order: the rows are checked again with it. */
+static void
+tui_preview_toggle_dates(struct preview *p)
+{
+	struct tui_wizard *w = &p->t->w;
+	const char *from, *country;
+	enum date_order order =
+	    tui_wizard_date_order(w, &from, &country) == DATE_DMY ? DATE_MDY : DATE_DMY;
+
+	tui_wizard_set_date_order(w, order);
+	tui_preview_read_again(p);
+	tui_message(p->t, 0,
+	    order == DATE_DMY ? _("Dates such as 03/04/2024 are read day first: 3 April 2024.") :
+				_("Dates such as 03/04/2024 are read month first: March 4, 2024."));
+}
+
+/* What the rows' dates suggest, once they are read, when nothing else is
+ * said: dates valid only in the other order, with the key that reads them
+ * so; else that the headers' language chose day first. */
+static void
+tui_preview_suggest_dates(struct preview *p)
+{
+	struct tui *t = p->t;
+	const char *from, *country;
+	enum date_order order = tui_wizard_date_order(&t->w, &from, &country);
+	unsigned long long n = (unsigned long long)p->scan->dates_other_order;
+
+	if (n > 0 && order == DATE_MDY)
+		tui_message(t, 1,
+		    ngettext(
+			"%llu date is valid only day first (such as 25/12/1980): press d to read dates so.",
+			"%llu dates are valid only day first (such as 25/12/1980): press d to read dates so.",
+			n),
+		    n);
+	else if (n > 0)
+		tui_message(t, 1,
+		    ngettext(
+			"%llu date is valid only month first (such as 12/25/1980): press d to read dates so.",
+			"%llu dates are valid only month first (such as 12/25/1980): press d to read dates so.",
+			n),
+		    n);
+	else if (!strcmp(from, "headers") && country_adjective(country) != NULL)
+		tui_message(t, 0,
+		    _("Dates are read day first, as the %s headers suggest (d: month first)."),
+		    country_adjective(country));
+}
+
 /* A new phone region: every row is read and checked again with it, and
  * the dry run too. */
 static void
@@ -627,20 +717,7 @@ tui_preview_region_done(struct tui *t, void *ctx, const char *value)
 		free(cause);
 		return;
 	}
-	validator_free(p->validator);
-	p->validator = validator_new(t->w.schema, t->w.region, &cause);
-	free(cause);
-	if (p->scanner)
-		tui_preview_scan_free(tui_task_finish(p->scanner));
-	p->scanner = NULL;
-	tui_preview_scan_free(p->scan);
-	p->scan = NULL;
-	for (size_t i = 0; i < PREVIEW_CACHE; i++)
-		tui_preview_prow_clear(&p->cache[i]);
-	p->cur_row = p->top = 0;
-	tui_preview_start_scan(p);
-	tui_check_ensure(t);
-	p->checking = 1;
+	tui_preview_read_again(p);
 	if (t->w.region)
 		tui_message(t, 0,
 		    _("Phone numbers without a country code are read as numbers of %s."),
@@ -801,6 +878,7 @@ tui_preview_key(struct screen *s, int action, int key)
 		    _("The country whose national phone numbers the file holds, as a two-letter code (DE, FR, ES, GB, US…); empty: the schema's. A row's own country column comes first."),
 		    t->w.region ? t->w.region : "", tui_preview_region_done, p);
 		return TUI_HANDLED | TUI_REDRAW;
+	case PRE_DATES: tui_preview_toggle_dates(p); return TUI_HANDLED | TUI_REDRAW;
 	case PRE_GO: tui_push(t, &tui_dupes_ops, NULL); return TUI_HANDLED | TUI_NEXT;
 	case TUI_ACT_SEARCH_NEXT:
 		if (t->last_search && !tui_preview_search(p, t->last_search))
@@ -824,6 +902,8 @@ tui_preview_update(struct screen *s)
 				tui_message(s->tui, 1, "%s", p->scan->error);
 			else if (p->scan->region_hint)
 				tui_message(s->tui, 1, "%s", p->scan->region_hint);
+			if (s->tui->message == NULL && !p->scan->error)
+				tui_preview_suggest_dates(p);
 			if (p->scan->nerr > 0 && p->scan->err[0] == 0)
 				tui_preview_goto(p, 0, 1);
 			r |= TUI_REDRAW;
@@ -1041,9 +1121,18 @@ tui_preview_draw(struct screen *s, int full)
 	int y = 2 + (t->message ? 1 : 0);
 	if (full) {
 		const char *region = t->w.region ? t->w.region : t->w.schema->region;
-		char *detail = xasprintf(_("%s · phone region %s"), t->w.file,
+		/* The file's name only: the region and the date order must
+		 * fit at 80 columns. */
+		const char *slash = strrchr(t->w.file, '/');
+		char *detail = xasprintf(_("%s · phone region %s"), slash ? slash + 1 : t->w.file,
 		    region && *region ? region : _("none"));
-		tui_draw_title(t, _("Preview"), detail);
+		const char *from, *country;
+		char *more = xasprintf("%s · %s", detail,
+		    tui_wizard_date_order(&t->w, &from, &country) == DATE_DMY ?
+			_("dates day/month/year") :
+			_("dates month/day/year"));
+		tui_draw_title(t, _("Preview"), more);
+		free(more);
 		free(detail);
 		tui_draw_footer(t, preview_keys);
 	}

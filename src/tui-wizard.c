@@ -115,6 +115,7 @@ tui_wizard_reset(struct tui_wizard *w)
 	free(w->file);
 	free(w->sheet);
 	free(w->region);
+	free(w->date_order);
 	free(w->format);
 	free(w->description);
 	free(w->fingerprint);
@@ -129,6 +130,7 @@ tui_wizard_reset(struct tui_wizard *w)
 	schema_free(w->schema);
 	tui_wizard_free_fixes(w);
 	w->file = w->sheet = w->region = w->format = w->description = w->fingerprint = NULL;
+	w->date_order = NULL;
 	w->headers = w->samples = NULL;
 	w->mapping = NULL;
 	w->schema = NULL;
@@ -173,6 +175,21 @@ tui_wizard_region(struct tui_wizard *w, const char *region, char **cause)
 			*p = (char)(*p - 'a' + 'A');
 	w->generation++;
 	return 0;
+}
+
+enum date_order
+tui_wizard_date_order(const struct tui_wizard *w, const char **from, const char **country)
+{
+	return engine_date_order_choose(w->schema, w->date_order, (const char *const *)w->headers,
+	    w->ncolumns, from, country);
+}
+
+void
+tui_wizard_set_date_order(struct tui_wizard *w, enum date_order order)
+{
+	free(w->date_order);
+	w->date_order = xstrdup(schema_date_order_name(order));
+	w->generation++;
 }
 
 void
@@ -368,7 +385,7 @@ struct tui_check_job {
 	struct engine_options o;
 	struct engine_fix *fixes;
 	size_t nfixes;
-	char *path, *db, *schema, *sheet, *region, *mapping_json;
+	char *path, *db, *schema, *sheet, *region, *date_order, *mapping_json;
 };
 
 static int
@@ -426,6 +443,7 @@ tui_check_task(struct tui_task *t)
 	free(job->schema);
 	free(job->sheet);
 	free(job->region);
+	free(job->date_order);
 	free(job->mapping_json);
 	free(job);
 	return NULL;
@@ -463,6 +481,7 @@ tui_check_ensure(struct tui *t)
 	job->schema = xstrdup(w->schema ? w->schema->path : w->schema_name);
 	job->sheet = w->sheet ? xstrdup(w->sheet) : NULL;
 	job->region = w->region ? xstrdup(w->region) : NULL;
+	job->date_order = w->date_order ? xstrdup(w->date_order) : NULL;
 	job->mapping_json = mapping_to_json(w->mapping, w->schema);
 	job->nfixes = w->nfixes;
 	job->fixes = xcalloc(w->nfixes ? w->nfixes : 1, sizeof *job->fixes);
@@ -487,6 +506,7 @@ tui_check_ensure(struct tui *t)
 		.retry_base_ms = ENGINE_DEFAULT_RETRY_BASE_MS,
 		.sheet = job->sheet,
 		.region = job->region,
+		.date_order = job->date_order,
 		.dry_run = 1,
 		.unrecorded = 1,
 		.fixes = job->fixes,

@@ -52,11 +52,12 @@ tui_run_job(struct tui *t, int64_t resume_id, int password_fd)
 		w->max_errors.percent ? "%" : "") :
 	    NULL;
 	json_t *job =
-	    json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:i, s:i, s:i, s:b, s:o, s:i, s:s?}", "db",
-		w->db, "path", w->file, "schema", w->schema->path, "sheet", w->sheet, "region",
-		w->region, "mapping", mapping, "strategy", (int)w->strategy, "on_key_conflict",
-		(int)w->on_key_conflict, "batch_size", (int)w->batch_size, "dry_run", w->dry_run,
-		"fixes", fixes, "password_fd", password_fd, "max_errors", budget);
+	    json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:i, s:i, s:i, s:b, s:o, s:i, s:s?}",
+		"db", w->db, "path", w->file, "schema", w->schema->path, "sheet", w->sheet,
+		"region", w->region, "date_order", w->date_order, "mapping", mapping, "strategy",
+		(int)w->strategy, "on_key_conflict", (int)w->on_key_conflict, "batch_size",
+		(int)w->batch_size, "dry_run", w->dry_run, "fixes", fixes, "password_fd",
+		password_fd, "max_errors", budget);
 	free(budget);
 	tui_notify_job(&w->notify, job);
 	free(mapping);

@@ -20,6 +20,7 @@ TUI_TESTS = \
 	tests/tui/home-follows-a-running-import.sh \
 	tests/tui/edit-a-huge-cell.sh \
 	tests/tui/phone-region-in-the-preview.sh \
+	tests/tui/date-order-in-the-preview.sh \
 	tests/tui/file-picker-filter-parent-and-completion.sh \
 	tests/tui/mouse-click-and-wheel.sh \
 	tests/tui/numbers-in-the-locale-format.sh \
