@@ -224,9 +224,7 @@ tui_file_draw_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int s
 		tui_text_size(size, sizeof size, (unsigned long long)e->size);
 	tui_put_right(w, y, x + name_w, 11, size, a);
 	if (dated) {
-		struct tm tm;
-		localtime_r(&e->mtime, &tm);
-		strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
+		tui_text_when(date, sizeof date, e->mtime, 1);
 		tui_put(w, y, x + name_w + 11, 2, "", a);
 		tui_put_right(w, y, x + name_w + 12, 17, date, a);
 		tui_put(w, y, x + width - 1, 1, "", a);

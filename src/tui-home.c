@@ -158,7 +158,7 @@ tui_home_status_label(enum import_status s)
 	return s != STATUS_NONE ? status_short_label(s) : "?";
 }
 
-/* "2026-11-28T12:40:43Z" as local "11-28 13:40". */
+/* "2026-11-28T12:40:43Z" as local "11-28 13:40" ("28.11 13:40" in German). */
 static void
 tui_home_when(const char *iso, char *buf, size_t n)
 {
@@ -167,9 +167,7 @@ tui_home_when(const char *iso, char *buf, size_t n)
 		snprintf(buf, n, "?");
 		return;
 	}
-	struct tm local;
-	localtime_r(&t, &local);
-	strftime(buf, n, "%m-%d %H:%M", &local);
+	tui_text_when(buf, n, t, 0);
 }
 
 struct tui_home_cols {

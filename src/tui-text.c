@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -258,4 +259,40 @@ tui_text_size(char *buf, size_t n, unsigned long long bytes)
 	char *num = text_number(v, 1); /* "4.2", "4,2" in German */
 	snprintf(buf, n, "%s %s", num, units[u]);
 	free(num);
+}
+
+void
+tui_text_when(char *buf, size_t n, time_t t, int with_year)
+{
+	const char *locale = setlocale(LC_TIME, NULL);
+	const char *d = nl_langinfo(D_FMT);
+	char fmt[64];
+	size_t o = 0;
+	struct tm tm;
+
+	if (locale == NULL || !strcmp(locale, "C") || !strcmp(locale, "POSIX") ||
+	    !strncmp(locale, "C.", 2) || d == NULL || strlen(d) > 32)
+		d = "%Y-%m-%d";
+	for (size_t i = 0; d[i] != '\0' && o + 4 < sizeof fmt; i++) {
+		if (d[i] == '%' && (d[i + 1] == 'Y' || d[i + 1] == 'y')) {
+			i++;
+			if (with_year) {
+				memcpy(fmt + o, "%Y", 2);
+				o += 2;
+				continue;
+			}
+			/* Without the year: its separator goes too, the one
+			 * before it when it ends the date, else the one after. */
+			if (d[i + 1] == '\0' && o > 0 && fmt[o - 1] != 'd' && fmt[o - 1] != 'm')
+				o--;
+			else if (d[i + 1] != '\0' && d[i + 1] != '%')
+				i++;
+			continue;
+		}
+		fmt[o++] = d[i];
+	}
+	memcpy(fmt + o, " %H:%M", 7);
+	localtime_r(&t, &tm);
+	if (strftime(buf, n, fmt, &tm) == 0 && n > 0)
+		buf[0] = '\0';
 }

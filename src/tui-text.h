@@ -7,6 +7,7 @@
 #define SLUICE_TUI_TEXT_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* A copy of s that a terminal may be shown: what text_escape() escapes
  * (C0 and C1 controls, DEL, invalid UTF-8 as \xNN; \n \r \t as \n \r \t),
@@ -44,6 +45,12 @@ void tui_text_thousands(char *buf, size_t n, unsigned long long v);
 
 /* 12.5 → " 12.5%" (" 12,5%" in German): one decimal, five columns. */
 void tui_text_percent(char *buf, size_t n, double percent);
+
+/* t as local time, its date as the locale writes dates (LC_TIME's
+ * D_FMT: "28.11.2026 13:40" in German, "28/11/2026 13:40" in French), or
+ * without the year ("28.11 13:40"); ISO 8601 in the C locale
+ * ("2026-11-28 13:40", "11-28 13:40"). */
+void tui_text_when(char *buf, size_t n, time_t t, int with_year);
 
 /* A duration in seconds as 1:05 or 1:02:03; "--:--" when negative. */
 void tui_text_clock(char *buf, size_t n, double s);

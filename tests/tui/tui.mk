@@ -24,6 +24,7 @@ TUI_TESTS = \
 	tests/tui/file-picker-filter-parent-and-completion.sh \
 	tests/tui/mouse-click-and-wheel.sh \
 	tests/tui/numbers-in-the-locale-format.sh \
+	tests/tui/dates-in-the-locale-format.sh \
 	tests/tui/confirm-shows-who-is-told.sh
 
 TESTS += $(TUI_TESTS)
