@@ -198,11 +198,33 @@ tui_confirm_key(struct screen *s, int action, int key)
 	return 0;
 }
 
+/* The labels of the lines, whose widest sets where the values start. */
+static const char *const confirm_labels[] = { N_("File"), N_("Sheet"), N_("Into"), N_("Mapping"),
+	N_("Reading"), N_("Fixes"), N_("Duplicates"), N_("Key conflicts"), N_("Batch size"),
+	N_("Error budget"), N_("Dry run"), N_("Told"), N_("Checked") };
+
+/* The columns of the widest label in the user's language: 14 at least,
+ * 24 at most (a longer one is cut). */
+static int
+tui_confirm_label_width(void)
+{
+	int width = 14;
+	for (size_t i = 0; i < sizeof confirm_labels / sizeof *confirm_labels; i++) {
+		char *clean = tui_text_clean(_(confirm_labels[i]));
+		int w = tui_text_width(clean);
+		free(clean);
+		if (w > width)
+			width = w;
+	}
+	return width < 24 ? width : 24;
+}
+
 static void
 tui_confirm_line(struct tui *t, int *y, const char *label, const char *value)
 {
-	tui_put(stdscr, *y, 2, 14, label, t->a.bold);
-	*y += tui_put_wrapped(stdscr, *y, 17, COLS - 19, 3, value, A_NORMAL);
+	int lw = tui_confirm_label_width();
+	tui_put(stdscr, *y, 2, lw, label, t->a.bold);
+	*y += tui_put_wrapped(stdscr, *y, lw + 3, COLS - lw - 5, 3, value, A_NORMAL);
 }
 
 static void
@@ -214,7 +236,6 @@ tui_confirm_draw(struct screen *s, int full)
 	tui_draw_title(t, _("Confirm"), w->file);
 	int y = t->message ? 3 : 2;
 	tui_put(stdscr, y++, 1, COLS - 2, _("What will happen"), t->a.bold);
-	y++;
 	char *v = xasprintf("%s (%s)", w->file, w->description ? w->description : "");
 	tui_confirm_line(t, &y, _("File"), v);
 	free(v);
@@ -296,11 +317,15 @@ tui_confirm_draw(struct screen *s, int full)
 		tui_confirm_line(t, &y, _("Checked"), v);
 		free(v);
 	}
-	y++;
-	tui_put(stdscr, y, 2, COLS - 4,
-	    w->dry_run ? _("Press Enter to start the dry run.") :
-			 _("Press Enter to start the import."),
-	    t->a.bold);
+	/* A blank line before the last when there is room for it (above
+	 * the footer): longer in some languages, the lines above wrap more. */
+	if (y + 1 < LINES - 1)
+		y++;
+	if (y < LINES - 1)
+		tui_put(stdscr, y, 2, COLS - 4,
+		    w->dry_run ? _("Press Enter to start the dry run.") :
+				 _("Press Enter to start the import."),
+		    t->a.bold);
 	tui_draw_footer(t, confirm_keys);
 }
 

@@ -298,9 +298,10 @@ tui_mapping_draw(struct screen *s, int full)
 		} else {
 			char *ok = xasprintf(_("Every required field has a column. %s; table %s."),
 			    wz->description ? wz->description : "", wz->schema->table);
-			tui_put(stdscr, y, 1, COLS - 2, ok, t->a.bold);
+			/* Wrapped, as the missing fields are: longer in
+			 * Spanish than 78 columns. */
+			y += tui_put_wrapped(stdscr, y, 1, COLS - 2, 2, ok, t->a.bold);
 			free(ok);
-			y++;
 		}
 		struct tui_mapping_cols c = tui_mapping_layout(COLS - 2);
 		int x = 1;

@@ -25,6 +25,7 @@ TUI_TESTS = \
 	tests/tui/mouse-click-and-wheel.sh \
 	tests/tui/numbers-in-the-locale-format.sh \
 	tests/tui/dates-in-the-locale-format.sh \
+	tests/tui/walk-in-each-language.sh \
 	tests/tui/confirm-shows-who-is-told.sh
 
 TESTS += $(TUI_TESTS)
