@@ -43,6 +43,7 @@ tui_see "Dates are read day first, as the French headers suggest (d: month first
 tui_see "dates day/month/year" "the title says so"
 tui_keys d
 tui_see "read month first: March 4, 2024." "d reads them month first"
+tui_go " read; 0 with errors"
 tui_keys c
 tui_go "How the rows meet the records stored" 300
 tui_keys c
