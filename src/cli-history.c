@@ -347,6 +347,7 @@ cli_history(int argc, char **argv)
 			{ N_("CREATED"), 9, 1 },
 			{ N_("UPDATED"), 9, 1 },
 			{ N_("REJECTED"), 9, 1 },
+			{ N_("TABLE"), 16, 0 },
 		};
 		for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
 			char *h = text_pad(_(cols[c].heading), cols[c].width, cols[c].right);
@@ -357,6 +358,11 @@ cli_history(int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			const struct import_row *row = &rows[i];
 			char *file = text_escape(row->source_path ?: "");
+			/* The table names each of a restore's imports (one a
+			 * table), so they read as counts per table. */
+			char *shown_table = text_escape(row->target_table ?: "");
+			char *table = text_pad(shown_table, 16, 0);
+			free(shown_table);
 			char st_buf[64], took[32] = "";
 			snprintf(st_buf, sizeof st_buf, "%s%s", status_label(row->status),
 			    row->dry_run ? _(" (dry)") : "");
@@ -376,18 +382,20 @@ cli_history(int argc, char **argv)
 					snprintf(took, sizeof took, "%ld:%02ld", secs / 60,
 					    secs % 60);
 			}
-			printf("%5lld  %s  %-20s  %8s  %9lld  %9lld  %9lld  %9lld  %s\n",
+			printf("%5lld  %s  %-20s  %8s  %9lld  %9lld  %9lld  %9lld  %s  %s\n",
 			    (long long)row->id, status, started ? started : "", took,
 			    (long long)(row->total >= 0 ? (uint64_t)row->total : row->rows_done),
 			    (long long)row->n[OUTCOME_CREATED],
 			    (long long)(row->n[OUTCOME_UPDATED] + row->n[OUTCOME_MERGED]),
-			    (long long)(row->n[OUTCOME_REJECTED] + row->n[OUTCOME_FAILED]), file);
+			    (long long)(row->n[OUTCOME_REJECTED] + row->n[OUTCOME_FAILED]), table,
+			    file);
 			if (status_is_live(row->status))
 				printf(
 				    _("       running in process %lld on %s; follow it with sluice watch %lld\n"),
 				    (long long)(row->pid >= 0 ? row->pid : 0), row->host ?: "?",
 				    (long long)row->id);
 			free(status);
+			free(table);
 			free(file);
 		}
 	}

@@ -84,6 +84,22 @@ assert_match "$(tr '\n' ' ' <"$schema")" 'match_keys = source_id .*\[field sourc
 	"users' schema: integer key, date, date-time as text, boolean"
 reference=$(dump clean.db)
 
+# history names each import's table: the restore reads as counts per table
+# (text, --csv and --json); show names the table of one of them.
+run_sluice history --db clean.db
+assert_eq "$(awk 'NR > 1 { print $(NF - 1) ":" $(NF - 4) ":" $(NF - 2) }' out | sort | tr '\n' ' ')" \
+	"businesses:60:0 items:299:1 users:120:0 " "history's text names each table, with its counts"
+assert_match "$(head -1 out)" "REJECTED +TABLE +FILE" "history's text has a TABLE column"
+run_sluice history --db clean.db --csv
+assert_eq "$(awk -F, 'NR > 1 { print $7 ":" $14 }' out | sort | tr '\n' ' ')" \
+	"businesses:60 items:299 users:120 " "history --csv names each table, with its counts"
+run_sluice history --db clean.db --json
+assert_eq "$(json 'map(.target_table + ":" + (.rejected | tostring)) | sort | join(" ")')" \
+	"businesses:0 items:1 users:0" "history --json names each table"
+items=$(jq -r 'map(select(.target_table == "items")) | .[0].id' out)
+run_sluice show "$items" --db clean.db
+assert_match "$(head -1 out)" "^Import $items of .*backup.json into table items of " "show names the import's table"
+
 run_sluice restore backup.json --db snapshots.db --batch-size 50 --progress jsonl
 grep '"type":"progress"' out >snapshots
 assert_eq "$(head -1 snapshots | jq -c '[.table, .tables.users, .tables.items, .restore]')" \
