@@ -28,7 +28,8 @@ add_part(zipFile zf, const char *name, const void *data, size_t size)
 {
 	if (zipOpenNewFileInZip(zf, name, NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
 		Z_DEFAULT_COMPRESSION) != ZIP_OK ||
-	    zipWriteInFileInZip(zf, data, (unsigned)size) != ZIP_OK || zipCloseFileInZip(zf) != ZIP_OK)
+	    zipWriteInFileInZip(zf, data, (unsigned)size) != ZIP_OK ||
+	    zipCloseFileInZip(zf) != ZIP_OK)
 		abort();
 }
 
@@ -84,8 +85,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "<Relationships " NS "package/2006/relationships\"><Relationship Id=\"rId1\" "
 	    "Type=\"" REL "worksheet\" Target=\"worksheets/sheet1.xml\"/>%s%s</Relationships>",
 	    n > 1 ? "<Relationship Id=\"rId2\" Type=\"" REL "sharedStrings\" "
-		    "Target=\"sharedStrings.xml\"/>"
-		  : "",
+		    "Target=\"sharedStrings.xml\"/>" :
+		    "",
 	    n > 2 ? "<Relationship Id=\"rId3\" Type=\"" REL "styles\" Target=\"styles.xml\"/>" : "");
 	add_text(zf, "xl/_rels/workbook.xml.rels", rels);
 	if (n > 0 && len[0] > 0)
