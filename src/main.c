@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "i18n.h"
 #include "cli.h"
 #include "fatal.h"
@@ -307,6 +309,9 @@ main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C");
 	bindtextdomain(PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
 	textdomain(PACKAGE);
+	/* jansson's allocations fail as sluice's do: with its out of memory
+	 * message, never a NULL that a caller would dereference. */
+	json_set_alloc_funcs(xmalloc, free);
 
 	if (argc < 2)
 		return tui_main(NULL, NULL);

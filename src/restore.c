@@ -335,12 +335,16 @@ restore_check_tables(const struct restore_plan *p, const char *db, char **cause)
 	if (st == NULL)
 		return -1;
 	int rc = 0;
+	/* The store keeps the schema it was prepared with until it is
+	 * prepared again or closed: each lives until the store is closed. */
+	struct schema **loaded = xcalloc(p->ntables ? p->ntables : 1, sizeof *loaded);
 	for (size_t i = 0; i < p->ntables && rc == 0; i++) {
 		struct schema *s = schema_load(p->tables[i].schema, cause);
 		if (s == NULL) {
 			rc = -1;
 			break;
 		}
+		loaded[i] = s;
 		char *added = NULL, *why = NULL;
 		enum store_status ss = store_dry_run_begin(st);
 		if (ss == STORE_OK) {
@@ -356,8 +360,10 @@ restore_check_tables(const struct restore_plan *p, const char *db, char **cause)
 		}
 		free(added);
 		free(why);
-		schema_free(s);
 	}
 	store_close(st);
+	for (size_t i = 0; i < p->ntables; i++)
+		schema_free(loaded[i]);
+	free(loaded);
 	return rc;
 }

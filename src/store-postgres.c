@@ -754,6 +754,7 @@ store_pg_close(struct store *base)
 		return;
 	store_pg_records_finalize(st);
 	/* The statements go with the connection. */
+	free(st->copy);
 	free(st->seq);
 	free(st->key_unique);
 	free(st->table);

@@ -59,6 +59,12 @@ phone_load_unwinder(void)
 {
 	void *pc;
 	backtrace(&pc, 1);
+	/* Nor may a std::bad_alloc unwind through libphonenumber itself: a
+	 * failed allocation inside its metadata set-up unwinds into the
+	 * destructor of a half-built PhoneMetadata, which crashes (found by
+	 * the same sweep). operator new that cannot allocate says so and
+	 * aborts, as xmalloc does. */
+	std::set_new_handler(phone_out_of_memory);
 }
 
 /* libphonenumber documents no exceptions of its own; should one come

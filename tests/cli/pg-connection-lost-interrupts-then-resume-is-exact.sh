@@ -27,7 +27,9 @@ admin="postgresql://sluice@127.0.0.1:$PG_PORT/postgres"
 lost() {
 	local name=$1 how=$2 at=$3 db
 	db=$(pg_db "$name")
-	start_sluice run import contacts.csv --db "$db" --batch-size "$size" --reconnect-for 0 --json
+	# A pause between batches, so that the import is still running when
+	# the test catches it however loaded the machine is.
+	start_sluice run import contacts.csv --db "$db" --batch-size "$size" --batch-delay 150 --reconnect-for 0 --json
 	if ! pg_wait_rows "$db" "$at" "$pid"; then
 		finish "$pid"
 		fail "$name: the import is caught after $at rows" "$(head -c 500 run.err)"
