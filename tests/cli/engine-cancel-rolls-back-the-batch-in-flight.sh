@@ -30,7 +30,7 @@ cancel_while_retrying() {
 	shift 3
 	start_holder "$db"
 	start_sluice "$name" import contacts.csv --db "$db" --batch-size "$size" \
-		--retries 10 --retry-base 50 --progress=jsonl "$@"
+		--retries 10 --retry-base 50 --batch-delay 20 --progress=jsonl "$@"
 	if ! catch_between_batches "$pid" "$db" $((2 * size)) $((rows - 4 * size)); then
 		finish "$pid"
 		stop_holder

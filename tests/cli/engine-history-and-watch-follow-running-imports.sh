@@ -22,7 +22,7 @@ gen_contacts --rows "$rows" --seed 251 --invalid-rate 0.02 --dup-rate 0.1 --out 
 start_frozen() {
 	start_holder "$1"
 	start_sluice "$2" import contacts.csv --db "$1" --batch-size "$size" --retries 10 \
-		--retry-base 50 --progress=jsonl
+		--retry-base 50 --batch-delay 20 --progress=jsonl
 	catch_between_batches "$pid" "$1" $((2 * size)) $((rows - 4 * size))
 }
 

@@ -30,7 +30,7 @@ faults_at_exit=stop_tmux
 # stopped pane, so here sluice is held by the lock alone, never frozen.
 mkfifo gate
 importer=$(tmux_ new-session -d -s import -x 120 -y 30 -P -F '#{pane_pid}' \
-	"read go <gate; exec env SLUICE_SCHEMA_DIR='$SLUICE_SCHEMA_DIR' '$SLUICE' import contacts.csv --db hup.db --batch-size $size --retries 10 --retry-base 50")
+	"read go <gate; exec env SLUICE_SCHEMA_DIR='$SLUICE_SCHEMA_DIR' '$SLUICE' import contacts.csv --db hup.db --batch-size $size --retries 10 --retry-base 50 --batch-delay 20")
 [ -n "$importer" ] && pass "sluice runs in a tmux session (process $importer)" ||
 	fail "sluice runs in a tmux session" "tmux said nothing"
 # The pane's process gets its terminal a moment after tmux names it.

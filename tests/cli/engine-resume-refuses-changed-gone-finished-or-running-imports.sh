@@ -66,7 +66,7 @@ refused "the file gone" "contacts\.csv.*gone"
 
 cp original.csv contacts.csv
 start_holder crm.db
-start_sluice running resume 1 --db crm.db --progress=jsonl
+start_sluice running resume 1 --db crm.db --batch-delay 20 --progress=jsonl
 if catch_between_batches "$pid" crm.db $((3 * size)) $((rows - 4 * size)); then
 	release_lock
 	contacts_before=$(sq crm.db 'SELECT count(*) FROM contacts')

@@ -119,7 +119,7 @@ elif ! fiu-run -x "$SLUICE" --version >/dev/null 2>&1; then
 else
 	start_holder fiu.db
 	"$(command -v fiu-run)" -x -f "$T/fiu-ctrl" "$SLUICE" import contacts.csv --db fiu.db --batch-size 500 \
-		--progress=jsonl >fiu.out 2>fiu.err </dev/null &
+		--batch-delay 20 --progress=jsonl >fiu.out 2>fiu.err </dev/null &
 	pid=$!
 	faults_pids="$faults_pids $pid"
 	if catch_between_batches "$pid" fiu.db 1000 $((rows - 2000)) nofreeze; then

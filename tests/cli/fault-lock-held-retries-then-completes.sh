@@ -60,7 +60,7 @@ assert_eq "$(sq other.db 'SELECT body FROM notes' 2>&1)" kept "a database in rol
 
 start_holder exclusive.db
 start_sluice exclusive import contacts.csv --db exclusive.db --batch-size "$size" \
-	--retries 10 --retry-base 50 --progress=jsonl --json
+	--retries 10 --retry-base 50 --batch-delay 20 --progress=jsonl --json
 if catch_between_batches "$pid" exclusive.db $((2 * size)) $((rows - 4 * size)); then
 	release_lock
 	assert_eq "$(hold 'BEGIN EXCLUSIVE;')" "" "another process takes an exclusive lock after $caught_rows rows"
@@ -96,7 +96,7 @@ fi
 
 start_holder outlasting.db
 start_sluice outlasting import contacts.csv --db outlasting.db --batch-size "$size" \
-	--retries 1 --retry-base 50 --progress=jsonl
+	--retries 1 --retry-base 50 --batch-delay 20 --progress=jsonl
 if catch_between_batches "$pid" outlasting.db $((2 * size)) $((rows - 4 * size)); then
 	release_lock
 	hold 'BEGIN EXCLUSIVE;' >/dev/null

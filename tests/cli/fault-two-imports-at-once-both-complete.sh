@@ -33,7 +33,7 @@ total_b=$(( rows ))
 keys="--on-key-conflict update"
 
 start_holder both.db
-start_sluice a import a.csv --db both.db $keys --batch-size "$size" --retries 10 --retry-base 50 --progress=jsonl --json
+start_sluice a import a.csv --db both.db $keys --batch-size "$size" --retries 10 --retry-base 50 --batch-delay 20 --progress=jsonl --json
 first=$pid
 if catch_between_batches "$first" both.db $((2 * size)) $((rows - 10 * size)); then
 	pass "the first import is held between two batches after $caught_rows rows"

@@ -173,7 +173,10 @@ stop_holder() {
 # rows_done in $caught_rows; returns 1, the holder holding nothing, when PID
 # ended before that. sluice is frozen at each attempt, so that it does not
 # run far between two; with nofreeze (tmux continues a stopped pane) it is
-# never frozen, and held by the lock alone.
+# never frozen, and held by the lock alone. Give the import a --batch-delay
+# (20 ms will do): it then spends most of its time between two
+# transactions, where a freeze can catch it, instead of inside one, which
+# under load it might never be caught out of before it ends.
 caught_rows=
 catch_between_batches() {
 	local p=$1 db=$2 min=$3 max=$4 how=${5:-freeze} state

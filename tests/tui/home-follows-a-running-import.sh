@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/cli/faults.sh"
 
 gen_contacts --rows 20000 --seed 41 --out big.csv
-start_sluice cli import big.csv --db "$DB" --batch-size 200 --progress=none
+start_sluice cli import big.csv --db "$DB" --batch-size 200 --batch-delay 20 --progress=none
 child=$pid
 db_wait "SELECT count(*) FROM sluice_imports WHERE pid = $child" 1 300
 start_holder "$DB"
