@@ -188,6 +188,8 @@ cli_import_json(const struct import_row *r)
 	json_object_set_new(o, "user_name", cli_json_text(r->user_name));
 	json_object_set_new(o, "rolled_back_at", cli_json_text(r->rolled_back_at));
 	json_object_set_new(o, "rollback", cli_json_text(r->rollback));
+	json_object_set_new(o, "restore_id",
+	    r->restore_id > 0 ? json_integer(r->restore_id) : json_null());
 	return o;
 }
 

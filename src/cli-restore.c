@@ -371,10 +371,16 @@ cli_restore(int argc, char **argv)
 	for (size_t t = 0; t < p->ntables; t++)
 		progress[t] = (struct progress_table){ p->tables[t].name, 0, p->tables[t].records };
 	int continuing = 0;
+	/* The restore's id: the id of its first import (which keeps the
+	 * backup's other members); a restore going on keeps its own. */
+	int64_t restore_id = -1;
 	for (size_t t = 0; t < p->ntables; t++)
 		if (cli_restore_imports(rows, nrows, sha, p->tables[t].name, mine) > 0 &&
-		    status_is_resumable(mine[0]->status))
+		    status_is_resumable(mine[0]->status)) {
 			continuing = 1;
+			if (mine[0]->restore_id > 0)
+				restore_id = mine[0]->restore_id;
+		}
 	for (size_t t = 0; t < p->ntables; t++) {
 		struct restore_table *rt = &p->tables[t];
 		json_array_append_new(order, json_string(rt->name));
@@ -390,6 +396,8 @@ cli_restore(int argc, char **argv)
 			.reconnect_for_s = ENGINE_DEFAULT_RECONNECT_FOR_S,
 			.statement_timeout_s = ENGINE_DEFAULT_STATEMENT_TIMEOUT_S,
 			.sheet = rt->name,
+			.restore_id = restore_id,
+			.restore_members = restore_id < 0 ? p->members : NULL,
 		};
 		/* An import of this table that stopped part-way goes on. */
 		size_t k = cli_restore_imports(rows, nrows, sha, rt->name, mine);
@@ -445,6 +453,8 @@ cli_restore(int argc, char **argv)
 		struct engine_result res;
 		engine_finish(e, &res);
 		free(refs);
+		if (restore_id < 0 && res.id > 0)
+			restore_id = res.id;
 		json_t *summary = summary_from_result(&res, db);
 		json_object_set_new(summary, "schema_inferred", json_boolean(rt->inferred));
 		json_t *parents = json_array();
@@ -481,6 +491,8 @@ cli_restore(int argc, char **argv)
 	if (json) {
 		json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "file", path, "status",
 		    status_name(worst), "order", order, "tables", tables);
+		if (restore_id > 0)
+			json_object_set_new(o, "restore", json_integer(restore_id));
 		cli_json_print(o);
 		json_decref(o);
 	} else {

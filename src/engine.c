@@ -1298,6 +1298,8 @@ engine_do_start(struct engine *e)
 		.region = e->o.region ? e->o.region : e->schema->region,
 		.dry_run = e->o.dry_run,
 		.invalid_values = validate_invalid_values_name(e->o.invalid_values),
+		.restore_id = e->o.restore_id,
+		.restore_members = e->o.restore_members,
 	};
 	enum store_status ss = journal_import_start(e->journal, &info, &e->id);
 	/* A dry run's line is written at its end: nobody can run it. */

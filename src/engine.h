@@ -93,7 +93,9 @@ struct engine_options {
 	/* How 03/04/2024 is read, "dmy" or "mdy"; NULL: the schema's when it
 	 * says one, else as the headers' language writes dates. */
 	const char *date_order;
-	int64_t resume_id; /* continue this import instead of starting one:
+	int64_t restore_id;	     /* a restore's table (import_info.restore_id) */
+	const char *restore_members; /* the backup's other members, or NULL */
+	int64_t resume_id;	     /* continue this import instead of starting one:
 				 * file, schema, mapping, strategy, key conflicts,
 				 * batch size and region then come from the journal */
 };

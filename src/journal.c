@@ -371,6 +371,26 @@ journal_imports(struct journal *j, unsigned limit, struct import_row **rows, siz
 	return rc;
 }
 
+int
+journal_restore(struct journal *j, int64_t restore_id, struct import_row **rows, size_t *n)
+{
+	/* A journal holds few imports: every one is read, the restore's kept
+	 * (the same for every backend, and for journals without the column). */
+	struct import_row *all;
+	size_t nall, k = 0;
+	int rc = journal_imports(j, 0, &all, &nall);
+	*rows = xcalloc(nall ? nall : 1, sizeof **rows);
+	for (size_t i = nall; i-- > 0;) {
+		if (rc == 0 && all[i].restore_id == restore_id)
+			(*rows)[k++] = all[i];
+		else
+			store_import_row_clear(&all[i]);
+	}
+	free(all);
+	*n = k;
+	return rc;
+}
+
 void
 journal_imports_free(struct import_row *rows, size_t n)
 {

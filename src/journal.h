@@ -142,6 +142,11 @@ int journal_import(struct journal *j, int64_t id, struct import_row *row);
 int journal_imports(struct journal *j, unsigned limit, struct import_row **rows, size_t *n);
 void journal_imports_free(struct import_row *rows, size_t n);
 
+/* The imports of restore restore_id (import_row.restore_id: one a table),
+ * oldest first, settled: a new array (journal_imports_free); 0, or -1
+ * when the journal cannot be read. */
+int journal_restore(struct journal *j, int64_t restore_id, struct import_row **rows, size_t *n);
+
 /* The first limit errors of import id in row order, a new array
  * (journal_errors_free); 0, or -1 when the journal cannot be read. */
 int journal_errors(struct journal *j, int64_t id, unsigned limit, struct error_row **rows, size_t *n);

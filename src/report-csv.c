@@ -240,6 +240,7 @@ static const char *const csv_summary_columns[] = {
 	"batches",
 	"failed_batches",
 	"retries",
+	"restore_id",
 };
 #define CSV_SUMMARY_NCOLUMNS (sizeof csv_summary_columns / sizeof *csv_summary_columns)
 
@@ -300,6 +301,7 @@ report_csv_summary_line(FILE *fp, struct journal *j, const struct import_row *im
 	v[k++] = xasprintf("%llu", (unsigned long long)bf.batches);
 	v[k++] = xasprintf("%llu", (unsigned long long)bf.failed_batches);
 	v[k++] = xasprintf("%llu", (unsigned long long)bf.retries);
+	v[k++] = im->restore_id > 0 ? xasprintf("%lld", (long long)im->restore_id) : xstrdup("");
 	fatal_assert(k == CSV_SUMMARY_NCOLUMNS);
 	struct report_stats st = { 0 };
 	for (size_t c = 0; c < k; c++) {
@@ -327,7 +329,13 @@ report_write_csv_summary(const char *db_path, int64_t id, const char *path, char
 	if (!to_stdout)
 		fputs("\xef\xbb\xbf", fp);
 	report_csv_summary_header(fp);
-	int rc = report_csv_summary_line(fp, rj.journal, &rj.import);
+	/* A restore's import: a line for each table of the restore. */
+	int rc = 0;
+	if (rj.nrestore > 0)
+		for (size_t i = 0; i < rj.nrestore && rc == 0; i++)
+			rc = report_csv_summary_line(fp, rj.journal, &rj.restore[i]);
+	else
+		rc = report_csv_summary_line(fp, rj.journal, &rj.import);
 	if (rc != 0)
 		*cause = report_journal_error(&rj);
 	report_journal_close(&rj);

@@ -40,6 +40,10 @@ struct report_journal {
 	size_t ncolumns;	       /* columns of the Rejected rows: headers or widest row */
 	struct report_column *mapping; /* column → field */
 	size_t nmapping;
+	struct import_row *restore; /* a restore's import: the restore's
+				     * imports, one a table, oldest first
+				     * (journal_restore); else NULL */
+	size_t nrestore;
 };
 
 /* Opens db_path and reads import id; -1 and *cause when the database or

@@ -357,6 +357,60 @@ xlsx_note(struct xlsx *x, lxw_row_t *row, char *text)
 	free(text);
 }
 
+/* A restore's import: one line per table of the restore with its
+ * counts, then the line of every table. */
+static void
+xlsx_restore(struct xlsx *x, lxw_row_t *row)
+{
+	const struct report_journal *rj = x->rj;
+	if (rj->nrestore == 0)
+		return;
+	lxw_worksheet *ws = x->summary;
+	json_t *r = summary_restore_json(rj->restore, rj->nrestore, rj->import.restore_id);
+	(*row)++;
+	char *s = xasprintf(
+	    ngettext("Restore %lld: its %zu table", "Restore %lld: its %zu tables", rj->nrestore),
+	    (long long)rj->import.restore_id, rj->nrestore);
+	xlsx_text(x, ws, *row, 0, s, x->label);
+	free(s);
+	(*row)++;
+	static const char *const keys[] = { "processed", "created", "updated", "unchanged",
+		"skipped", "rejected", "failed", "not_processed" };
+	const char *heads[] = { _("Table"), _("Import"), _("Status"), _("Processed"), _("Created"),
+		_("Updated"), _("Unchanged"), _("Skipped"), _("Rejected"), _("Failed"),
+		_("Not processed") };
+	for (lxw_col_t c = 0; c < sizeof heads / sizeof *heads; c++)
+		xlsx_text(x, ws, *row, c, heads[c], x->header);
+	(*row)++;
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(r, "tables"), i, t)
+	{
+		xlsx_text(x, ws, *row, 0, json_string_value(json_object_get(t, "table")), NULL);
+		worksheet_write_number(ws, *row, 1,
+		    (double)json_integer_value(json_object_get(t, "import")), NULL);
+		xlsx_text(x, ws, *row, 2,
+		    summary_status_text(json_string_value(json_object_get(t, "status"))), NULL);
+		for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+			json_int_t n = json_integer_value(json_object_get(t, keys[k]));
+			if (!strcmp(keys[k], "updated"))
+				n += json_integer_value(json_object_get(t, "merged"));
+			worksheet_write_number(ws, *row, (lxw_col_t)(3 + k), (double)n, x->integer);
+		}
+		(*row)++;
+	}
+	json_t *o = json_object_get(r, "overall");
+	xlsx_text(x, ws, *row, 0, _("All tables"), x->label);
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		json_int_t n = json_integer_value(json_object_get(o, keys[k]));
+		if (!strcmp(keys[k], "updated"))
+			n += json_integer_value(json_object_get(o, "merged"));
+		worksheet_write_number(ws, *row, (lxw_col_t)(3 + k), (double)n, x->integer);
+	}
+	(*row)++;
+	json_decref(r);
+}
+
 static void
 xlsx_summary(struct xlsx *x)
 {
@@ -459,6 +513,7 @@ xlsx_summary(struct xlsx *x)
 
 	xlsx_counts(x, &row, _("Errors by type"), STORE_COUNT_BY_TYPE);
 	xlsx_counts(x, &row, _("Errors by field"), STORE_COUNT_BY_FIELD);
+	xlsx_restore(x, &row);
 
 	/* What the report did to values, counted over every sheet. Rows are
 	 * written in order: the title goes first. */

@@ -418,7 +418,10 @@ report_journal_open(struct report_journal *rj, const char *db_path, int64_t id, 
 		report_journal_close(rj);
 		return -1;
 	}
-	if (report_read_columns(rj) != 0) {
+	if (report_read_columns(rj) != 0 ||
+	    (rj->import.restore_id > 0 &&
+		journal_restore(rj->journal, rj->import.restore_id, &rj->restore, &rj->nrestore) !=
+		    0)) {
 		*cause = report_journal_error(rj);
 		report_journal_close(rj);
 		return -1;
@@ -429,6 +432,9 @@ report_journal_open(struct report_journal *rj, const char *db_path, int64_t id, 
 void
 report_journal_close(struct report_journal *rj)
 {
+	journal_imports_free(rj->restore, rj->nrestore);
+	rj->restore = NULL;
+	rj->nrestore = 0;
 	if (rj->journal != NULL) {
 		journal_read_end(rj->journal);
 		journal_close(rj->journal);

@@ -38,6 +38,7 @@ restore_plan_free(struct restore_plan *p)
 		free(t->parents);
 	}
 	free(p->tables);
+	free(p->members);
 	free(p);
 }
 
@@ -195,6 +196,8 @@ restore_plan_make(const char *path, const struct source_options *opts, int all_s
 			p->tables[p->ntables].records = sheets[i].records;
 			p->tables[p->ntables++].name = xstrdup(sheets[i].name);
 		}
+	if (source_members(s) != NULL)
+		p->members = xstrdup(source_members(s));
 	source_close(s);
 
 	char sha[65];

@@ -30,6 +30,8 @@ struct restore_table {
 struct restore_plan {
 	struct restore_table *tables; /* parents before their children */
 	size_t ntables;
+	char *members; /* a JSON backup's other members (source_members()),
+			* or NULL */
 };
 
 /* Reads the tables of the file at path, finds each one's schema (a schema

@@ -65,6 +65,16 @@ struct json_state {
 	struct source_sheet_info *infos;
 	struct json_table *t; /* the table read */
 	char *describe;
+	/* Indexing one object: its members that are no table, written as
+	 * JSON (keep) while they fit in SOURCE_MEMBERS_MAX bytes between
+	 * them; those that did not are named in left_out. */
+	yajl_gen keep;
+	char *keep_name;
+	size_t kept;
+	bool keep_cut;
+	yajl_gen kept_gen; /* {"NAME": VALUE, …} so far */
+	yajl_gen left_gen; /* ["NAME", …] so far */
+	char *members;
 
 	/* Streaming. */
 	bool started, finished;
@@ -230,11 +240,100 @@ json_index_element(struct json_state *st, bool object)
 	}
 }
 
+/* Indexing the first top-level object: a member's value starts (depth
+ * 1); another top-level value (NDJSON) keeps none. */
+static void
+json_keep_begin(struct json_state *st)
+{
+	if (!st->indexing || st->ntop != 1 || st->depth != 1 || st->member_name == NULL)
+		return;
+	st->keep = yajl_gen_alloc(NULL);
+	st->keep_cut = false;
+	free(st->keep_name);
+	st->keep_name = xstrdup(st->member_name);
+}
+
+/* After each piece written: a value grown past what is left is cut. */
+static void
+json_keep_check(struct json_state *st)
+{
+	if (st->keep == NULL)
+		return;
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen_get_buf(st->keep, &buf, &len);
+	if (st->kept + len > SOURCE_MEMBERS_MAX) {
+		yajl_gen_free(st->keep);
+		st->keep = NULL;
+		st->keep_cut = true;
+	}
+}
+
+/* The member's value ended (depth back to 1): kept unless it is a table
+ * (an array of objects). */
+static void
+json_keep_end(struct json_state *st, bool table)
+{
+	if (st->keep == NULL && !st->keep_cut)
+		return;
+	const unsigned char *buf;
+	size_t len;
+	if (table)
+		;
+	else if (st->keep != NULL) {
+		yajl_gen_get_buf(st->keep, &buf, &len);
+		if (st->kept_gen == NULL) {
+			st->kept_gen = yajl_gen_alloc(NULL);
+			yajl_gen_map_open(st->kept_gen);
+		}
+		yajl_gen_string(st->kept_gen, (const unsigned char *)st->keep_name,
+		    strlen(st->keep_name));
+		/* The value's text as written (a number's way in). */
+		yajl_gen_number(st->kept_gen, (const char *)buf, len);
+		st->kept += len + strlen(st->keep_name) + 4;
+	} else {
+		if (st->left_gen == NULL) {
+			st->left_gen = yajl_gen_alloc(NULL);
+			yajl_gen_array_open(st->left_gen);
+		}
+		yajl_gen_string(st->left_gen, (const unsigned char *)st->keep_name,
+		    strlen(st->keep_name));
+	}
+	if (st->keep != NULL)
+		yajl_gen_free(st->keep);
+	st->keep = NULL;
+	st->keep_cut = false;
+}
+
+/* The members kept, as source_members() says; NULL when none. */
+static char *
+json_members_text(struct json_state *st)
+{
+	if (st->kept_gen == NULL && st->left_gen == NULL)
+		return NULL;
+	const unsigned char *kb = (const unsigned char *)"{", *lb = (const unsigned char *)"[";
+	size_t kl = 1, ll = 1;
+	if (st->kept_gen != NULL) {
+		yajl_gen_map_close(st->kept_gen);
+		yajl_gen_get_buf(st->kept_gen, &kb, &kl);
+	}
+	if (st->left_gen != NULL) {
+		yajl_gen_array_close(st->left_gen);
+		yajl_gen_get_buf(st->left_gen, &lb, &ll);
+	}
+	return xasprintf("{\"members\": %.*s%s, \"left_out\": %.*s%s}", (int)kl, (const char *)kb,
+	    st->kept_gen == NULL ? "}" : "", (int)ll, (const char *)lb,
+	    st->left_gen == NULL ? "]" : "");
+}
+
 /* A scalar value: v[0..len) as the cell's text. */
 static int
 json_scalar(struct json_state *st, const char *v, size_t len)
 {
 	if (st->indexing) {
+		json_keep_check(st);
+		if (st->depth == 1)
+			json_keep_end(st, false);
 		json_index_element(st, false);
 		if (st->depth == 0)
 			return json_refuse(st,
@@ -256,6 +355,9 @@ static int
 json_null(void *ctx)
 {
 	struct json_state *st = ctx;
+	json_keep_begin(st);
+	if (st->keep != NULL)
+		yajl_gen_null(st->keep);
 	if (st->gen_depth > 0)
 		yajl_gen_null(st->gen);
 	return json_scalar(st, NULL, 0);
@@ -265,6 +367,9 @@ static int
 json_boolean(void *ctx, int b)
 {
 	struct json_state *st = ctx;
+	json_keep_begin(st);
+	if (st->keep != NULL)
+		yajl_gen_bool(st->keep, b);
 	if (st->gen_depth > 0)
 		yajl_gen_bool(st->gen, b);
 	return json_scalar(st, b ? "true" : "false", b ? 4 : 5);
@@ -274,6 +379,9 @@ static int
 json_number(void *ctx, const char *v, size_t len)
 {
 	struct json_state *st = ctx;
+	json_keep_begin(st);
+	if (st->keep != NULL)
+		yajl_gen_number(st->keep, v, len);
 	if (st->gen_depth > 0)
 		yajl_gen_number(st->gen, v, len);
 	return json_scalar(st, v, len);
@@ -283,6 +391,9 @@ static int
 json_string(void *ctx, const unsigned char *v, size_t len)
 {
 	struct json_state *st = ctx;
+	json_keep_begin(st);
+	if (st->keep != NULL)
+		yajl_gen_string(st->keep, v, len);
 	if (st->gen_depth > 0)
 		yajl_gen_string(st->gen, v, len);
 	if (st->indexing && st->depth == 1 && st->top_key_is_table) {
@@ -311,6 +422,14 @@ json_start(struct json_state *st, bool map)
 			st->top_table = NULL;
 		}
 		st->top_key_is_table = false;
+		json_keep_begin(st);
+		if (st->keep != NULL) {
+			if (map)
+				yajl_gen_map_open(st->keep);
+			else
+				yajl_gen_array_open(st->keep);
+			json_keep_check(st);
+		}
 		if (st->depth == 1 && !map && st->member_name != NULL) {
 			st->tables = xreallocarray(st->tables, st->ntables + 1, sizeof *st->tables);
 			st->member = &st->tables[st->ntables++];
@@ -401,6 +520,17 @@ json_end(struct json_state *st, bool map)
 {
 	if (st->indexing) {
 		st->depth--;
+		if (st->keep != NULL) {
+			if (map)
+				yajl_gen_map_close(st->keep);
+			else
+				yajl_gen_array_close(st->keep);
+			json_keep_check(st);
+		}
+		if (st->depth == 1)
+			json_keep_end(st,
+			    !map && st->member != NULL && st->member->objects &&
+				st->member->records > 0);
 		if (st->depth == 1 && !map && st->member != NULL) {
 			st->member->end = json_here(st);
 			st->member = NULL;
@@ -450,6 +580,10 @@ json_map_key(void *ctx, const unsigned char *key, size_t len)
 		return 1;
 	}
 	if (st->indexing) {
+		if (st->keep != NULL && st->depth > 1) {
+			yajl_gen_string(st->keep, key, len);
+			json_keep_check(st);
+		}
 		if (st->depth == 1) {
 			free(st->member_name);
 			st->member_name = xstrndup((const char *)key, len);
@@ -666,6 +800,8 @@ json_open(int fd, const char *path, const struct source_options *opts, char **ca
 		    st->name);
 		goto fail;
 	}
+	if (!st->ndjson)
+		st->members = json_members_text(st);
 	st->infos = xcalloc(st->ntables, sizeof *st->infos);
 	for (size_t i = 0; i < st->ntables; i++) {
 		st->infos[i].name = st->tables[i].name;
@@ -773,6 +909,12 @@ json_extent(void *state, uint64_t *start, uint64_t *end)
 	*end = st->t->end;
 }
 
+static const char *
+json_members(void *state)
+{
+	return ((struct json_state *)state)->members;
+}
+
 static void
 json_close(void *state)
 {
@@ -811,6 +953,14 @@ json_close(void *state)
 	free(st->member_name);
 	free(st->infos);
 	free(st->describe);
+	if (st->keep)
+		yajl_gen_free(st->keep);
+	if (st->kept_gen)
+		yajl_gen_free(st->kept_gen);
+	if (st->left_gen)
+		yajl_gen_free(st->left_gen);
+	free(st->keep_name);
+	free(st->members);
 	free(st->error);
 	free(st->name);
 	free(st);
@@ -827,4 +977,5 @@ const struct source_ops source_json_ops = {
 	.close = json_close,
 	.sheets = json_sheets,
 	.extent = json_extent,
+	.members = json_members,
 };

@@ -279,6 +279,12 @@ source_sheets(struct source *s, size_t *n)
 	return s->ops->sheets ? s->ops->sheets(s->state, n) : NULL;
 }
 
+const char *
+source_members(struct source *s)
+{
+	return s->ops->members ? s->ops->members(s->state) : NULL;
+}
+
 int
 source_delimiter(struct source *s)
 {

@@ -90,6 +90,9 @@ struct source_ops {
 	/* A part of the file (a JSON backup's table): the bytes [start, end)
 	 * the rows lie in, which progress is counted over (NULL: the file). */
 	void (*extent)(void *state, uint64_t *start, uint64_t *end);
+	/* A JSON backup: its members that are no table, as JSON text (NULL:
+	 * none; see source_members()). */
+	const char *(*members)(void *state);
 };
 
 extern const struct source_ops source_csv_ops;
@@ -118,6 +121,14 @@ const char *source_encoding(struct source *s);
  * source_close(); *n is 0 and NULL returned for CSV. A sheet is chosen by
  * its name or its 1-based number in this list (source_options.sheet). */
 const struct source_sheet_info *source_sheets(struct source *s, size_t *n);
+/* The most bytes of a JSON backup's other members a restore keeps. */
+#define SOURCE_MEMBERS_MAX 65536
+/* A JSON backup's members that are no table (its metadata, …), valid until
+ * source_close(): the JSON text {"members": {NAME: VALUE, …}, "left_out":
+ * [NAME, …]}, members kept whole while they fit in SOURCE_MEMBERS_MAX
+ * bytes between them, the others only named in left_out; NULL when it has
+ * none (and for other formats). */
+const char *source_members(struct source *s);
 /* The line (CSV) or spreadsheet row (workbooks) the header was read on,
  * after the ones skipped above it; 1 for other formats. */
 uint64_t source_header_line(struct source *s);

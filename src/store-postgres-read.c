@@ -165,6 +165,8 @@ store_pg_read_end(struct store *base)
 	" not_processed, started_at, finished_at, last_error, pid, host, user_name,"               \
 	" rolled_back_at, rollback, invalid_values, on_key_conflict,"                              \
 	" coalesce((to_jsonb(sluice_imports.*) ->> 'deleted')::bigint, 0),"                        \
+	" coalesce((to_jsonb(sluice_imports.*) ->> 'restore_id')::bigint, 0),"                     \
+	" to_jsonb(sluice_imports.*) ->> 'restore_members',"                                       \
 	" CASE WHEN finished_at IS NOT NULL THEN"                                                  \
 	"  extract(epoch FROM finished_at::timestamptz - started_at::timestamptz)::float8 END"     \
 	" FROM sluice_imports"
@@ -209,6 +211,8 @@ decode_import(struct pg_iter *it)
 	r->invalid_values = store_pg_text(s, i, c++);
 	r->on_key_conflict = store_pg_text(s, i, c++);
 	r->n[OUTCOME_DELETED] = col_u64(s, i, c++);
+	r->restore_id = store_pg_int(s, i, c++);
+	r->restore_members = store_pg_text(s, i, c++);
 	r->duration_s = PQgetisnull(s, i, c) ? -1 : strtod(PQgetvalue(s, i, c), NULL);
 }
 

@@ -29,7 +29,8 @@ static const char journal_schema[] =
     " failed INTEGER NOT NULL DEFAULT 0, not_processed INTEGER NOT NULL DEFAULT 0,"
     " started_at TEXT NOT NULL, finished_at TEXT, last_error TEXT,"
     " pid INTEGER, host TEXT, user_name TEXT, rolled_back_at TEXT, rollback TEXT,"
-    " invalid_values TEXT, deleted INTEGER NOT NULL DEFAULT 0);"
+    " invalid_values TEXT, deleted INTEGER NOT NULL DEFAULT 0,"
+    " restore_id INTEGER, restore_members TEXT);"
     "CREATE TABLE IF NOT EXISTS sluice_import_errors ("
     " id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, row_no INTEGER,"
     " line_no INTEGER, field TEXT, type TEXT NOT NULL, message TEXT NOT NULL,"
@@ -81,6 +82,9 @@ static const struct {
 	    "ALTER TABLE sluice_imports ADD COLUMN on_key_conflict TEXT" },
 	{ "sluice_imports", "deleted",
 	    "ALTER TABLE sluice_imports ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0" },
+	{ "sluice_imports", "restore_id", "ALTER TABLE sluice_imports ADD COLUMN restore_id INTEGER" },
+	{ "sluice_imports", "restore_members",
+	    "ALTER TABLE sluice_imports ADD COLUMN restore_members TEXT" },
 };
 
 int
@@ -230,9 +234,14 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	    "INSERT INTO sluice_imports (source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
-	    " source_sha256, sheet, encoding, schema_path, invalid_values, on_key_conflict)"
+	    " source_sha256, sheet, encoding, schema_path, invalid_values, on_key_conflict,"
+	    " restore_id, restore_members)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19,"
-	    " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21)",
+	    " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21,"
+	    /* A restore's first import: its own id, the next rowid (the
+	     * highest plus one, under the write lock). */
+	    " CASE WHEN ?22 < 0 THEN (SELECT coalesce(max(id), 0) + 1 FROM sluice_imports)"
+	    " ELSE nullif(?22, 0) END, ?23)",
 	    &ss);
 	if (st == NULL)
 		return ss;
@@ -257,6 +266,8 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	store_sqlite_bind_text(st, 19, status_name(STATUS_RUNNING));
 	store_sqlite_bind_text(st, 20, info->invalid_values);
 	store_sqlite_bind_text(st, 21, info->on_key_conflict);
+	sqlite3_bind_int64(st, 22, (sqlite3_int64)info->restore_id);
+	store_sqlite_bind_text(st, 23, info->restore_members);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

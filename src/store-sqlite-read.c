@@ -140,14 +140,18 @@ import_query(struct store *base, const char *where)
 	    " mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done,"
 	    " total, created, updated, merged, unchanged, skipped, rejected, failed,"
 	    " not_processed, started_at, finished_at, last_error, pid, host, user_name,"
-	    " rolled_back_at, rollback, %s, %s, %s, CASE WHEN finished_at IS NOT NULL"
+	    " rolled_back_at, rollback, %s, %s, %s, %s, %s, CASE WHEN finished_at IS NOT NULL"
 	    "  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END"
 	    " FROM sluice_imports %s",
 	    store_sqlite_journal_has(base, "sluice_imports", "invalid_values") ? "invalid_values" :
 										 "NULL",
 	    store_sqlite_journal_has(base, "sluice_imports", "on_key_conflict") ? "on_key_conflict" :
 										  "NULL",
-	    store_sqlite_journal_has(base, "sluice_imports", "deleted") ? "deleted" : "0", where);
+	    store_sqlite_journal_has(base, "sluice_imports", "deleted") ? "deleted" : "0",
+	    store_sqlite_journal_has(base, "sluice_imports", "restore_id") ? "restore_id" : "NULL",
+	    store_sqlite_journal_has(base, "sluice_imports", "restore_members") ? "restore_members" :
+										  "NULL",
+	    where);
 }
 
 static void
@@ -189,6 +193,8 @@ decode_import(struct sqlite_iter *it)
 	r->invalid_values = col_text(s, c++);
 	r->on_key_conflict = col_text(s, c++);
 	r->n[OUTCOME_DELETED] = (uint64_t)sqlite3_column_int64(s, c++);
+	r->restore_id = sqlite3_column_int64(s, c++);
+	r->restore_members = col_text(s, c++);
 	r->duration_s = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 : sqlite3_column_double(s, c);
 }
 

@@ -76,10 +76,14 @@ struct import_row {
 	char *started_at, *finished_at, *last_error;
 	int64_t pid; /* -1: none */
 	char *host, *user_name, *rolled_back_at, *rollback;
-	char *invalid_values; /* "schema" or "reject-row"; NULL: an import
+	char *invalid_values;  /* "schema" or "reject-row"; NULL: an import
 					 * by a sluice that rejected the row of any
 					 * invalid value */
-	double duration_s;    /* finished_at - started_at; < 0: not finished */
+	double duration_s;     /* finished_at - started_at; < 0: not finished */
+	int64_t restore_id;    /* the restore it is a table of (the id of
+					 * the restore's first import); 0: none */
+	char *restore_members; /* the restore's first import: the backup's
+					 * other members (restore_members_json) */
 };
 
 /* One batch (sluice_import_batches). */
@@ -170,7 +174,11 @@ struct import_info {
 	unsigned batch_size;
 	const char *region;
 	int dry_run;
-	const char *invalid_values; /* validate_invalid_values_name */
+	const char *invalid_values;  /* validate_invalid_values_name */
+	int64_t restore_id;	     /* a restore's table: the restore's id; -1:
+				     * this import starts a restore (its id is
+				     * the restore's); 0: no restore */
+	const char *restore_members; /* or NULL: the backup's other members */
 	/* Filled by the journal: who runs it. */
 	int64_t pid;
 	const char *host;

@@ -8,6 +8,7 @@
 
 #include "i18n.h"
 #include "mapping.h"
+#include "source.h"
 #include "country.h"
 #include "summary.h"
 #include "text.h"
@@ -355,6 +356,67 @@ summary_journal_notices(struct journal *j, int64_t id)
 	return all;
 }
 
+/* One table's counts (or the sum of every table's) in o. */
+static void
+summary_restore_counts(json_t *o, uint64_t total, const uint64_t *n)
+{
+	json_object_set_new(o, "total", json_integer((json_int_t)total));
+	json_object_set_new(o, "processed",
+	    json_integer(
+		(json_int_t)(total >= n[OUTCOME_NOT_PROCESSED] ? total - n[OUTCOME_NOT_PROCESSED] :
+								 0)));
+	for (int k = 0; k < OUTCOME_DELETED; k++)
+		json_object_set_new(o, outcome_name((enum outcome)k), json_integer((json_int_t)n[k]));
+}
+
+json_t *
+summary_restore_json(const struct import_row *rows, size_t n, int64_t restore_id)
+{
+	json_t *r = json_object(), *tables = json_array(), *members = json_null();
+	json_t *left_out = json_array();
+	uint64_t sum[OUTCOME_COUNT] = { 0 }, all = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct import_row *im = &rows[i];
+		uint64_t total = im->total >= 0 ? (uint64_t)im->total : im->rows_done;
+		json_t *t = json_object();
+		json_object_set_new(t, "import", json_integer((json_int_t)im->id));
+		json_object_set_new(t, "table", summary_journal_text(im->sheet));
+		json_object_set_new(t, "target_table", summary_journal_text(im->target_table));
+		json_object_set_new(t, "status", json_string(status_name(im->status)));
+		summary_restore_counts(t, total, im->n);
+		json_array_append_new(tables, t);
+		/* An import rolled back or run again counts once: the
+		 * restore's latest import of each table is summed. */
+		int later = 0;
+		for (size_t k = i + 1; k < n; k++)
+			later |= rows[k].sheet != NULL && im->sheet != NULL &&
+			    !strcmp(rows[k].sheet, im->sheet);
+		if (!later) {
+			all += total;
+			for (int k = 0; k < OUTCOME_COUNT; k++)
+				sum[k] += im->n[k];
+		}
+		if (im->id == restore_id && im->restore_members != NULL) {
+			json_t *m = json_loads(im->restore_members, 0, NULL);
+			if (json_is_object(json_object_get(m, "members"))) {
+				json_decref(members);
+				members = json_incref(json_object_get(m, "members"));
+			}
+			if (json_is_array(json_object_get(m, "left_out")))
+				json_array_extend(left_out, json_object_get(m, "left_out"));
+			json_decref(m);
+		}
+	}
+	json_t *overall = json_object();
+	summary_restore_counts(overall, all, sum);
+	json_object_set_new(r, "id", json_integer((json_int_t)restore_id));
+	json_object_set_new(r, "tables", tables);
+	json_object_set_new(r, "overall", overall);
+	json_object_set_new(r, "members", members);
+	json_object_set_new(r, "left_out", left_out);
+	return r;
+}
+
 json_t *
 summary_from_journal(struct journal *j, int64_t id, const char *db)
 {
@@ -397,6 +459,14 @@ summary_from_journal(struct journal *j, int64_t id, const char *db)
 	summary_mapping(o, row.mapping);
 	json_object_set_new(o, "last_error", summary_journal_text(row.last_error));
 	json_object_set_new(o, "notices", summary_journal_notices(j, id));
+	if (row.restore_id > 0) {
+		struct import_row *rows;
+		size_t n;
+		if (journal_restore(j, row.restore_id, &rows, &n) == 0)
+			json_object_set_new(o, "restore",
+			    summary_restore_json(rows, n, row.restore_id));
+		journal_imports_free(rows, n);
+	}
 	store_import_row_clear(&row);
 	return o;
 }
@@ -616,6 +686,81 @@ summary_print_notices(FILE *fp, const json_t *notices)
 	}
 }
 
+/* A member's JSON text, its start when it is long. */
+static void
+summary_print_member(FILE *fp, const char *name, const json_t *value, long long id)
+{
+	char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+	char *n = text_escape(name), *esc = text_escape(text ? text : "");
+	size_t len = strlen(esc), cut = 200;
+	if (len > cut) {
+		while (cut > 0 && ((unsigned char)esc[cut] & 0xc0) == 0x80)
+			cut--;
+		fprintf(fp, _("  %s: %.*s… (%zu bytes; sluice show %lld --json gives it whole)\n"),
+		    n, (int)cut, esc, len, id);
+	} else
+		fprintf(fp, "  %s: %s\n", n, esc);
+	free(esc);
+	free(n);
+	free(text);
+}
+
+/* A restore's tables, their counts and the backup's other members. */
+static void
+summary_print_restore(FILE *fp, const json_t *restore)
+{
+	if (restore == NULL)
+		return;
+	const json_t *tables = json_object_get(restore, "tables");
+	size_t nt = json_array_size(tables);
+	fprintf(fp,
+	    ngettext("\nRestore %lld, its %zu table:\n", "\nRestore %lld, its %zu tables:\n", nt),
+	    summary_int(restore, "id"), nt);
+	size_t i;
+	const json_t *t;
+	json_array_foreach((json_t *)tables, i, t)
+	{
+		char *name = text_escape(summary_str(t, "table"));
+		char *cell = text_pad(name, 16, 0);
+		char *status = text_pad(summary_status_text(summary_str(t, "status")), 21, 0);
+		fprintf(fp,
+		    _("  %s import %-5lld %s %9lld processed: %lld created, %lld updated, %lld unchanged, %lld skipped, %lld rejected, %lld failed, %lld not processed\n"),
+		    cell, summary_int(t, "import"), status, summary_int(t, "processed"),
+		    summary_int(t, "created"), summary_int(t, "updated") + summary_int(t, "merged"),
+		    summary_int(t, "unchanged"), summary_int(t, "skipped"),
+		    summary_int(t, "rejected"), summary_int(t, "failed"),
+		    summary_int(t, "not_processed"));
+		free(status);
+		free(cell);
+		free(name);
+	}
+	const json_t *o = json_object_get(restore, "overall");
+	char *all = text_pad(_("all tables"), 16, 0);
+	fprintf(fp,
+	    _("  %s %9lld of %lld rows processed: %lld created, %lld updated, %lld unchanged, %lld skipped, %lld rejected, %lld failed, %lld not processed\n"),
+	    all, summary_int(o, "processed"), summary_int(o, "total"), summary_int(o, "created"),
+	    summary_int(o, "updated") + summary_int(o, "merged"), summary_int(o, "unchanged"),
+	    summary_int(o, "skipped"), summary_int(o, "rejected"), summary_int(o, "failed"),
+	    summary_int(o, "not_processed"));
+	free(all);
+	const json_t *members = json_object_get(restore, "members");
+	const json_t *left = json_object_get(restore, "left_out");
+	if (json_object_size(members) > 0 || json_array_size(left) > 0)
+		fprintf(fp, "%s", _("\nThe backup's other members, kept in the journal:\n"));
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)members, k, v)
+	    summary_print_member(fp, k, v, summary_int(restore, "id"));
+	json_array_foreach((json_t *)left, i, t)
+	{
+		char *esc = text_escape(json_string_value(t) ? json_string_value(t) : "");
+		fprintf(fp,
+		    _("  %s: not kept: the other members may hold %d KiB between them and this one did not fit.\n"),
+		    esc, SOURCE_MEMBERS_MAX / 1024);
+		free(esc);
+	}
+}
+
 void
 summary_print(FILE *fp, const json_t *r)
 {
@@ -720,6 +865,7 @@ summary_print(FILE *fp, const json_t *r)
 		free(esc);
 	}
 	summary_print_notices(fp, json_object_get(r, "notices"));
+	summary_print_restore(fp, json_object_get(r, "restore"));
 	json_t *dur = json_object_get(r, "duration_s");
 	if (dur)
 		fprintf(fp, _("\nTook %.2f s, %.0f rows/s.\n"), json_number_value(dur),

@@ -36,6 +36,13 @@ double summary_success_rate(const uint64_t *n, uint64_t total);
  * batches of import id (struct batch_facts; null when unreadable). */
 void summary_batch_facts(json_t *o, struct journal *j, int64_t id);
 
+/* A restore's tables (journal_restore(): rows[0..n), oldest first) as
+ * JSON: {"id": restore_id, "tables": [{"import", "table", "status",
+ * "total", "processed", and a count per outcome}, …], "overall": {the same
+ * counts summed}, "members": the backup's other members or null,
+ * "left_out": the names of those too large to keep}. A new reference. */
+json_t *summary_restore_json(const struct import_row *rows, size_t n, int64_t restore_id);
+
 /* Prints the report for people: counts by outcome, errors by type and by
  * field, the first errors with row, field and value, duration and speed.
  * Cell values are escaped so the terminal never sees control bytes. */

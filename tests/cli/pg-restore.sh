@@ -38,6 +38,16 @@ assert_eq "$(json '.tables.items.rejected'),$(json '.tables.items.created'),$(js
 	"per-table counts"
 assert_eq "$(pq "$url" "SELECT message FROM sluice_import_errors")" "userId refers to users 77, which is missing." \
 	"the missing parent is named"
+restore=$(json '.restore')
+assert_eq "$(pq "$url" "SELECT string_agg(sheet || ':' || (restore_id = $restore)::text, ',' ORDER BY id) FROM sluice_imports")" \
+	"users:true,items:true" "each table's import carries the restore (the id of its first import)"
+run_sluice show "$(json '.tables.items.id')" --db "$url"
+assert_match "$(grep '^  users ' out)" "import $restore .*120 processed: 120 created" "show lists the sibling table"
+assert_match "$(grep '^  all tables' out)" "320 of 320 rows processed: 319 created, .* 1 rejected" "and the overall line"
+assert_match "$(grep '^  meta:' out)" '\{"v":1\}' "the backup's other member is kept in the journal"
+run_sluice report "$restore" --db "$url" --csv-summary -
+assert_eq "$(awk -F, 'NR > 1 { print $7 ":" $14 ":" $NF }' out | tr -d '\r' | tr '\n' ' ')" \
+	"users:120:$restore items:199:$restore " "the CSV summary has a line per table"
 run_sluice restore backup.json --db clean.db --batch-size 40
 reference=$(dump_sqlite clean.db)
 assert_eq "$(dump_pg "$url")" "$reference" "the same tables as in SQLite"
