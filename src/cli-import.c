@@ -20,6 +20,7 @@
 #include "progress-jsonl.h"
 #include "report.h"
 #include "source.h"
+#include "store.h"
 #include "i18n.h"
 #include "mapping.h"
 #include "summary.h"
@@ -250,6 +251,51 @@ cli_import_batch_facts(json_t *summary, const char *db, int64_t id)
 	summary_batch_facts(summary, j, id);
 	journal_close(j);
 	store_close(st);
+}
+
+/* A JSON backup of several tables imported without --sheet: import takes
+ * its first table; says so, and that sluice restore restores them all.
+ * Only a file starting with '{' is looked into (a first pass over it). */
+static void
+cli_import_backup_notice(const char *path, const char *db, const char *sheet)
+{
+	if (sheet != NULL)
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	char head[64];
+	ssize_t n = read(fd, head, sizeof head);
+	close(fd);
+	ssize_t i = n >= 3 && !memcmp(head, "\xef\xbb\xbf", 3) ? 3 : 0;
+	while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+		i++;
+	if (i >= n || head[i] != '{')
+		return;
+	struct source_options so = { .empty_ok = true };
+	char *cause = NULL;
+	struct source *s = source_open(path, &so, &cause);
+	free(cause);
+	if (s == NULL)
+		return;
+	size_t nt;
+	const struct source_sheet_info *t = source_sheets(s, &nt);
+	if (!strcmp(source_format(s), "json") && nt > 1) {
+		char *file = text_escape(path), *first = text_escape(t[0].name);
+		char *masked = store_target_shown(db), *shown = text_escape(masked);
+		free(masked);
+		fprintf(stderr,
+		    ngettext(
+			"sluice: %s is a JSON backup of %zu table; import takes only its first, %s (--sheet TABLE names another). Restore every table with: sluice restore %s --db %s\n",
+			"sluice: %s is a JSON backup of %zu tables; import takes only its first, %s (--sheet TABLE names another). Restore every table with: sluice restore %s --db %s\n",
+			nt),
+		    file, nt, first, file, shown);
+		fflush(stderr);
+		free(shown);
+		free(first);
+		free(file);
+	}
+	source_close(s);
 }
 
 /* Runs an engine to its end while showing its progress, then prints the
@@ -787,6 +833,7 @@ cli_import(int argc, char **argv)
 		    _("sluice import: name the database with --db PATH (it is created when missing).\n"));
 		return EXIT_USAGE;
 	}
+	cli_import_backup_notice(o.path, o.db, o.sheet);
 
 	if (report != NULL) {
 		char *why = NULL;

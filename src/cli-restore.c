@@ -427,7 +427,8 @@ cli_restore(int argc, char **argv)
 		struct engine_reference *refs = xcalloc(rt->nparents + 1, sizeof *refs);
 		for (size_t r = 0; r < rt->nparents; r++)
 			refs[r] = (struct engine_reference){ rt->columns[r],
-				p->tables[rt->parents[r]].target, p->tables[rt->parents[r]].key };
+				p->tables[rt->parents[r]].target,
+				rt->keys[r] ? rt->keys[r] : p->tables[rt->parents[r]].key };
 		o.references = refs;
 		o.nreferences = rt->nparents;
 		struct engine *e = engine_start(&o, NULL, &cause);
@@ -460,8 +461,9 @@ cli_restore(int argc, char **argv)
 		json_t *parents = json_array();
 		for (size_t r = 0; r < rt->nparents; r++)
 			json_array_append_new(parents,
-			    json_pack("{s:s, s:s}", "table", p->tables[rt->parents[r]].name,
-				"column", rt->columns[r]));
+			    json_pack("{s:s, s:s, s:s}", "table", p->tables[rt->parents[r]].name,
+				"column", rt->columns[r], "key",
+				rt->keys[r] ? rt->keys[r] : p->tables[rt->parents[r]].key));
 		json_object_set_new(summary, "references", parents);
 		if (!json) {
 			const struct counts *n = &res.counts;

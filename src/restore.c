@@ -32,9 +32,12 @@ restore_plan_free(struct restore_plan *p)
 		free(t->schema);
 		free(t->target);
 		free(t->key);
-		for (size_t r = 0; r < t->nparents; r++)
+		for (size_t r = 0; r < t->nparents; r++) {
 			free(t->columns[r]);
+			free(t->keys[r]);
+		}
 		free(t->columns);
+		free(t->keys);
 		free(t->parents);
 	}
 	free(p->tables);
@@ -160,6 +163,23 @@ restore_write_schema(const char *dir, const char *name, const char *text, char *
 	return path;
 }
 
+/* Adds the reference of column to the table parent (key: the parent's
+ * field referred to, or NULL for its key), unless the column refers to it
+ * already. */
+static void
+restore_add_parent(struct restore_table *t, size_t parent, const char *column, const char *key)
+{
+	for (size_t r = 0; r < t->nparents; r++)
+		if (t->parents[r] == parent && !strcmp(t->columns[r], column))
+			return;
+	t->parents = xreallocarray(t->parents, t->nparents + 1, sizeof *t->parents);
+	t->columns = xreallocarray(t->columns, t->nparents + 1, sizeof *t->columns);
+	t->keys = xreallocarray(t->keys, t->nparents + 1, sizeof *t->keys);
+	t->parents[t->nparents] = parent;
+	t->keys[t->nparents] = key ? xstrdup(key) : NULL;
+	t->columns[t->nparents++] = xstrdup(column);
+}
+
 struct restore_plan *
 restore_plan_make(const char *path, const struct source_options *opts, int all_sheets,
     const char *schema_dir, const struct restore_key *keys, size_t nkeys, char **cause)
@@ -266,6 +286,7 @@ restore_plan_make(const char *path, const struct source_options *opts, int all_s
 	}
 	if (!failed)
 		p->ntables = kept;
+	struct schema **schemas = xcalloc(p->ntables ? p->ntables : 1, sizeof *schemas);
 	for (size_t i = 0; i < p->ntables && !failed; i++) {
 		struct schema *sc = schema_load(p->tables[i].schema, cause);
 		if (sc == NULL) {
@@ -274,21 +295,67 @@ restore_plan_make(const char *path, const struct source_options *opts, int all_s
 		}
 		p->tables[i].target = xstrdup(sc->table);
 		p->tables[i].key = xstrdup(sc->fields[sc->match_keys[0]].name);
-		schema_free(sc);
+		schemas[i] = sc;
 	}
-	/* The references: a column naming another table. */
+	/* The references a schema declares (references = TABLE[.FIELD]):
+	 * the file's column of the field (its name or a synonym) refers to
+	 * the backup's table TABLE (by its name, or the table it writes to). */
+	for (size_t i = 0; i < p->ntables && !failed; i++)
+		for (size_t f = 0; f < schemas[i]->nfields && !failed; f++) {
+			const struct field *fd = &schemas[i]->fields[f];
+			if (fd->references_table == NULL)
+				continue;
+			size_t j;
+			for (j = 0; j < p->ntables; j++)
+				if (!strcmp(p->tables[j].name, fd->references_table) ||
+				    !strcmp(p->tables[j].target, fd->references_table))
+					break;
+			if (j == p->ntables || j == i) {
+				char *esc = text_escape(fd->references_table);
+				char *path = text_escape(p->tables[i].schema);
+				*cause = xasprintf(
+				    _("The schema %s says that the field %s references the table %s, which the backup does not hold besides it; correct its references line or restore a backup that holds that table."),
+				    path, fd->name, esc);
+				free(path);
+				free(esc);
+				failed = 1;
+				break;
+			}
+			int known = fd->references_field == NULL;
+			for (size_t g = 0; g < schemas[j]->nfields && !known; g++)
+				known = !strcmp(schemas[j]->fields[g].name, fd->references_field);
+			if (!known) {
+				char *path = text_escape(p->tables[i].schema);
+				*cause = xasprintf(
+				    _("The schema %s says that the field %s references %s.%s, but the table %s has no field %s; correct its references line."),
+				    path, fd->name, p->tables[j].name, fd->references_field,
+				    p->tables[j].name, fd->references_field);
+				free(path);
+				failed = 1;
+				break;
+			}
+			const char *column = NULL;
+			for (size_t c = 0; c < nheaders[i] && column == NULL; c++) {
+				if (!strcasecmp(headers[i][c], fd->name))
+					column = headers[i][c];
+				for (size_t y = 0; y < fd->nsynonyms && column == NULL; y++)
+					if (!strcasecmp(headers[i][c], fd->synonyms[y]))
+						column = headers[i][c];
+			}
+			if (column == NULL)
+				continue; /* not in the file: nothing to check */
+			restore_add_parent(&p->tables[i], j, column, fd->references_field);
+		}
+	for (size_t i = 0; i < p->ntables; i++)
+		schema_free(schemas[i]);
+	free(schemas);
+	/* The references inferred: a column naming another table. */
 	for (size_t i = 0; i < p->ntables && !failed; i++)
 		for (size_t c = 0; c < nheaders[i]; c++)
 			for (size_t j = 0; j < p->ntables; j++) {
 				if (j == i || !restore_is_reference(headers[i][c], p->tables[j].name))
 					continue;
-				struct restore_table *t = &p->tables[i];
-				t->parents =
-				    xreallocarray(t->parents, t->nparents + 1, sizeof *t->parents);
-				t->columns =
-				    xreallocarray(t->columns, t->nparents + 1, sizeof *t->columns);
-				t->parents[t->nparents] = j;
-				t->columns[t->nparents++] = xstrdup(headers[i][c]);
+				restore_add_parent(&p->tables[i], j, headers[i][c], NULL);
 			}
 	for (size_t i = 0; i < p->ntables; i++) {
 		for (size_t c = 0; headers[i] != NULL && c < nheaders[i]; c++)

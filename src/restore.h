@@ -24,6 +24,8 @@ struct restore_table {
 	uint64_t records; /* a JSON backup's: its records; 0: not known */
 	size_t *parents;  /* indexes of the tables it refers to (in the plan) */
 	char **columns;	  /* the column that refers to each parent */
+	char **keys;	  /* the parent's field it refers to (a schema's
+			   * references = TABLE.FIELD); NULL: its key */
 	size_t nparents;
 };
 
@@ -38,12 +40,14 @@ struct restore_plan {
  * file named after the table in schema_dirs(), else inferred from its
  * records, matched by the column keys name or "id", written to
  * schema_dir as SHA-PREFIX-TABLE.schema so that a resume finds it) and
- * the references between them (a column <table>Id or <table>_id, the
- * table's name singular or plural), and orders them parents first. NULL
+ * the references between them (declared in a schema, references =
+ * TABLE or TABLE.FIELD, or a column <table>Id or <table>_id, the table's
+ * name singular or plural), and orders them parents first.
  * A workbook's sheets are tables only with all_sheets (--sheet all), and
  * its empty sheets are left out. NULL
  * and *cause when the file is no backup of several tables, a key column
- * is missing, or the tables refer to each other in a cycle (named). */
+ * is missing, a schema refers to a table the backup does not hold, or the
+ * tables refer to each other in a cycle (named). */
 struct restore_plan *restore_plan_make(const char *path, const struct source_options *opts,
     int all_sheets, const char *schema_dir, const struct restore_key *keys, size_t nkeys,
     char **cause);

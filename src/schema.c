@@ -273,9 +273,28 @@ schema_field_key(struct schema_parse *sp, struct field *f, const char *key, cons
 		schema_append_list(&f->skip_items, &f->nskip_items, value);
 		return 1;
 	}
+	if (!strcmp(key, "references")) {
+		const char *dot = strchr(value, '.');
+		char *table = dot ? xstrndup(value, (size_t)(dot - value)) : xstrdup(value);
+		if (*table == '\0' ||
+		    (dot != NULL &&
+			(dot[1] == '\0' || strchr(dot + 1, '.') ||
+			    !schema_valid_identifier(dot + 1)))) {
+			free(table);
+			return schema_fail(sp,
+			    xasprintf(
+				_("references names a table, or a table and its field: references = businesses or references = businesses.id, not \"%s\"."),
+				value));
+		}
+		free(f->references_table);
+		free(f->references_field);
+		f->references_table = table;
+		f->references_field = dot ? xstrdup(dot + 1) : NULL;
+		return 1;
+	}
 	return schema_fail(sp,
 	    xasprintf(
-		_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, skip_items, collects, synonyms, values, decimal_comma, integer, yearless or on_invalid."),
+		_("\"%s\" is not a field setting; use type, label, required, max_length, pattern, separator, skip_items, collects, synonyms, values, decimal_comma, integer, yearless, on_invalid or references."),
 		key));
 }
 
@@ -639,6 +658,8 @@ schema_free(struct schema *s)
 		}
 		free(f->separator);
 		free(f->collects_name);
+		free(f->references_table);
+		free(f->references_field);
 		for (size_t j = 0; j < f->nsynonyms; j++)
 			free(f->synonyms[j]);
 		free(f->synonyms);

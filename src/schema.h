@@ -63,6 +63,11 @@ struct field {
 	enum on_invalid on_invalid; /* schema_load: drop_value for optional
 					 * fields that are no match key, unless
 					 * the file says reject_row */
+	/* A restore's reference (references = TABLE or TABLE.FIELD): the
+	 * field's values are keys of the backup's table TABLE, its match key
+	 * or FIELD. NULL: none (an import of one file leaves it alone). */
+	char *references_table;
+	char *references_field; /* or NULL: the table's match key */
 };
 
 struct schema {

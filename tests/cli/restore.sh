@@ -161,6 +161,60 @@ run_sluice restore keyed.json --db keyed.db --key tags=code
 assert_exit 0 "--key TABLE=COLUMN names the key"
 assert_eq "$(sq keyed.db "SELECT group_concat(code || label, ',') FROM tags")" "xX,yY" "the keyed table is restored"
 
+# sluice import of a backup of several tables takes its first and says
+# that sluice restore restores them all; --sheet names the table.
+run_sluice import backup.json --db imported.db --schema businesses --dry-run
+assert_match "$(cat err)" "backup.json is a JSON backup of 3 tables; import takes only its first, items .*sluice restore backup.json --db imported.db" \
+	"import of a backup names its first table and points to sluice restore"
+run_sluice import backup.json --db imported.db --schema businesses --sheet businesses --dry-run
+assert_exit 0 "import --sheet TABLE takes that table"
+ok "with --sheet, import says nothing of restore" sh -c "! grep -q 'sluice restore' err"
+
+# References declared in a schema: products.owner (a column no name rule
+# would take for a reference) references vendors; products come first in
+# the file.
+cat >schemas/products.schema <<'SCHEMA'
+[schema]
+name = products
+table = products
+match_keys = sku
+
+[field sku]
+type = text
+required = yes
+
+[field owner]
+type = number
+integer = yes
+references = vendors
+synonyms = vendor
+
+[field maker]
+type = text
+references = vendors.code
+SCHEMA
+echo '{"products": [{"sku": "a", "vendor": 1, "maker": "V1"}, {"sku": "b", "vendor": 7, "maker": "V2"}, {"sku": "c", "vendor": 2, "maker": "V9"}],
+ "vendors": [{"id": 1, "code": "V1"}, {"id": 2, "code": "V2"}]}' >declared.json
+run_sluice restore declared.json --db declared.db --json
+assert_exit 1 "a backup whose schema declares references is restored, two products rejected"
+assert_eq "$(json '.order | join(",")')" "vendors,products" "the declared reference puts vendors first"
+assert_eq "$(json '[.tables.products.references[] | .column + ">" + .table + "." + .key] | join(" ")')" \
+	"vendor>vendors.source_id maker>vendors.code" "the references: the field's column, the table and its key or the field named"
+assert_eq "$(sq declared.db "SELECT group_concat(sku, ',') FROM products")" "a" "only the product whose vendor and maker exist is restored"
+assert_eq "$(sq declared.db "SELECT group_concat(message, ' | ') FROM (SELECT message FROM sluice_import_errors ORDER BY row_no, message)")" \
+	"vendor refers to vendors 7, which is missing. | maker refers to vendors V9, which is missing." \
+	"each missing parent is named"
+sed -i 's/references = vendors.code/references = vendors.label/' schemas/products.schema
+run_sluice restore declared.json --db declared2.db
+assert_exit 2 "a reference to a field the parent lacks is refused"
+assert_match "$(cat err)" "references vendors.label, but the table vendors has no field label" "the refusal names the field"
+sed -i 's/references = vendors.label/references = makers/' schemas/products.schema
+run_sluice restore declared.json --db declared2.db
+assert_exit 2 "a reference to a table the backup lacks is refused"
+assert_match "$(cat err)" "field maker references the table makers, which the backup does not hold" "the refusal names the table"
+ok "nothing is written when a declared reference is refused" test ! -e declared2.db
+rm schemas/products.schema
+
 # NDJSON: each line names its table in _table; lines of two tables mixed.
 "$PYTHON" - <<'PY'
 import json
