@@ -425,18 +425,80 @@ store_pg_changes(struct store *base, int64_t id, enum store_changes_order order)
 	    id, 0, decode_change);
 }
 
+void
+store_pg_exists_forget(struct store_pg *st)
+{
+	for (size_t i = 0; i < st->nexists; i++) {
+		free(st->exists[i].table);
+		free(st->exists[i].column);
+	}
+	free(st->exists);
+	st->exists = NULL;
+	st->nexists = 0;
+}
+
+/* Whether value is an integer a bigint holds (digits, a sign, at most 18
+ * of them). */
+static int
+exists_is_integer(const char *v)
+{
+	size_t n = 0;
+	if (*v == '-' || *v == '+')
+		v++;
+	for (; v[n] >= '0' && v[n] <= '9'; n++)
+		;
+	return n > 0 && n <= 18 && v[n] == '\0';
+}
+
 enum store_status
 store_pg_exists(struct store *base, const char *table, const char *column, const char *value,
     int *found)
 {
 	struct store_pg *st = (struct store_pg *)base;
-	/* table and column are a schema's identifiers, checked when it was
-	 * loaded; the value is a parameter, compared as text so that any
-	 * value can be asked for. */
-	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE \"%s\"::text = $1 LIMIT 1", table, column);
 	enum store_status ss = STORE_OK;
-	PGresult *res = store_pg_query(st, sql, 1, &value, &ss);
-	free(sql);
+	/* Asked once a row of a restore's child table: each table and column
+	 * gets its statement, prepared once on the connection. */
+	size_t k;
+	for (k = 0; k < st->nexists; k++)
+		if (!strcmp(st->exists[k].table, table) && !strcmp(st->exists[k].column, column))
+			break;
+	if (k == st->nexists) {
+		const char *p[] = { table, column };
+		PGresult *res = store_pg_query(st,
+		    "SELECT data_type FROM information_schema.columns WHERE table_schema ="
+		    " current_schema() AND table_name = $1 AND column_name = $2",
+		    2, p, &ss);
+		if (res == NULL)
+			return ss;
+		const char *type = PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "";
+		int integer = !strcmp(type, "bigint") || !strcmp(type, "integer") ||
+		    !strcmp(type, "smallint");
+		int text = !strcmp(type, "text") || !strcmp(type, "character varying");
+		PQclear(res);
+		/* table and column are a schema's identifiers, checked when it
+		 * was loaded; the value is a parameter. An integer column is
+		 * compared as bigint and a text one as it is (each through its
+		 * index); any other as text, so that any value can be asked. */
+		char name[32];
+		snprintf(name, sizeof name, "s_exists%zu", k);
+		char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE \"%s\"%s = $1%s LIMIT 1", table,
+		    column, integer || text ? "" : "::text", integer ? "::bigint" : "");
+		ss = store_pg_prepare_stmt(st, name, sql);
+		free(sql);
+		if (ss != STORE_OK)
+			return ss;
+		st->exists = xreallocarray(st->exists, st->nexists + 1, sizeof *st->exists);
+		st->exists[st->nexists++] =
+		    (struct store_pg_exists){ xstrdup(table), xstrdup(column), integer, text };
+	}
+	/* A value no bigint holds is no integer column's. */
+	if (st->exists[k].integer && !exists_is_integer(value)) {
+		*found = 0;
+		return STORE_OK;
+	}
+	char name[32];
+	snprintf(name, sizeof name, "s_exists%zu", k);
+	PGresult *res = store_pg_run(st, name, 1, &value, &ss);
 	if (res == NULL)
 		return ss;
 	*found = PQntuples(res) > 0;

@@ -625,6 +625,7 @@ store_pg_reconnect(struct store *base, int64_t id, uint64_t *last_batch, uint64_
 	}
 	/* The server forgot the statements prepared on the old connection. */
 	st->prepared = st->batch = st->journal = 0;
+	store_pg_exists_forget(st);
 	char *cause = NULL;
 	enum store_status ss = store_pg_ready(base, &cause);
 	if (ss == STORE_OK && st->schema != NULL)
@@ -753,6 +754,7 @@ store_pg_close(struct store *base)
 	if (st == NULL)
 		return;
 	store_pg_records_finalize(st);
+	store_pg_exists_forget(st);
 	/* The statements go with the connection. */
 	free(st->copy);
 	free(st->seq);

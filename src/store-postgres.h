@@ -43,7 +43,20 @@ struct store_pg {
 	int rb_prepared;
 	PGresult *rb_row;	/* the record record_load gave */
 	const char **rb_values; /* scratch, one per field */
+
+	/* store_exists' statements (s_exists0, …), one per table and column
+	 * asked about; forgotten with the connection. */
+	struct store_pg_exists {
+		char *table, *column;
+		int integer; /* the column holds integers: values compared as
+			      * bigint (its index used); else as text */
+		int text;    /* the column holds text: compared as it is */
+	} * exists;
+	size_t nexists;
 };
+
+/* Forgets store_exists' statements (closing, or a new connection). */
+void store_pg_exists_forget(struct store_pg *st);
 
 /* The current time as the journal writes it (as SQLite's strftime). */
 #define STORE_PG_NOW                                                                               \

@@ -429,17 +429,28 @@ store_sqlite_exists(struct store *base, const char *table, const char *column, c
     int *found)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;
-	/* table and column are a schema's identifiers, checked when it was
-	 * loaded; the value is bound. */
-	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE \"%s\" = ? LIMIT 1", table, column);
-	sqlite3_stmt *stmt;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-	free(sql);
-	if (rc != SQLITE_OK)
-		return store_sqlite_fail(base, rc);
+	/* Asked once a row of a restore's child table: each table and column
+	 * gets its statement, prepared once. */
+	sqlite3_stmt *stmt = NULL;
+	for (size_t i = 0; i < st->nexists && stmt == NULL; i++)
+		if (!strcmp(st->exists[i].table, table) && !strcmp(st->exists[i].column, column))
+			stmt = st->exists[i].stmt;
+	if (stmt == NULL) {
+		/* table and column are a schema's identifiers, checked when it
+		 * was loaded; the value is bound. */
+		char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE \"%s\" = ? LIMIT 1", table, column);
+		int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return store_sqlite_fail(base, rc);
+		st->exists = xreallocarray(st->exists, st->nexists + 1, sizeof *st->exists);
+		st->exists[st->nexists++] =
+		    (struct store_sqlite_exists){ xstrdup(table), xstrdup(column), stmt };
+	}
 	store_sqlite_bind_text(stmt, 1, value);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sqlite_fail(base, rc);
 	*found = rc == SQLITE_ROW;

@@ -180,6 +180,12 @@ store_sqlite_close(struct store *base)
 	store_finalize_all(st);
 	store_sqlite_journal_finalize(st);
 	store_sqlite_records_finalize(st);
+	for (size_t i = 0; i < st->nexists; i++) {
+		sqlite3_finalize(st->exists[i].stmt);
+		free(st->exists[i].table);
+		free(st->exists[i].column);
+	}
+	free(st->exists);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st->errmsg);

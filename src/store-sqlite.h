@@ -36,6 +36,14 @@ struct store_sqlite {
 	const struct schema *rb_schema;
 	sqlite3_stmt *rb_load, *rb_del, *rb_update, *rb_insert;
 	const char **rb_values; /* scratch, one per field */
+
+	/* store_exists' statements, one per table and column asked about,
+	 * kept until the store is closed. */
+	struct store_sqlite_exists {
+		char *table, *column;
+		sqlite3_stmt *stmt;
+	} * exists;
+	size_t nexists;
 };
 
 /* Opens (creating if needed) the SQLite database at path; store_open()
