@@ -180,7 +180,10 @@ cli_restore_rollback(const char *db, const struct restore_plan *p, const struct 
 			}
 			if (res.refused) {
 				cli_error("rollback",
-				    _("sluice: import %lld of the table %s was not rolled back: %llu of its records were changed since; roll it back with sluice rollback %lld --force.\n"),
+				    ngettext(
+					"sluice: import %lld of the table %s was not rolled back: %llu of its records was changed since; roll it back with sluice rollback %lld --force.\n",
+					"sluice: import %lld of the table %s was not rolled back: %llu of its records were changed since; roll it back with sluice rollback %lld --force.\n",
+					(unsigned long)res.conflicts),
 				    (long long)mine[i]->id, p->tables[t].name,
 				    (unsigned long long)res.conflicts, (long long)mine[i]->id);
 				rc = EXIT_USAGE;
@@ -190,11 +193,21 @@ cli_restore_rollback(const char *db, const struct restore_plan *p, const struct 
 			json_array_append_new(ids, json_integer(mine[i]->id));
 			rollback_result_clear(&res);
 		}
-		if (!json)
-			printf(
-			    _("Table %s: deleted %llu records the restore created and restored %llu it had updated.\n"),
-			    p->tables[t].name, (unsigned long long)deleted,
-			    (unsigned long long)restored);
+		if (!json) {
+			char *d = xasprintf(ngettext("deleted %llu record the restore created",
+						"deleted %llu records the restore created",
+						(unsigned long)deleted),
+			    (unsigned long long)deleted);
+			char *r =
+			    xasprintf(ngettext("restored %llu it had updated",
+					  "restored %llu it had updated", (unsigned long)restored),
+				(unsigned long long)restored);
+			/* TRANSLATORS: Table users: deleted 3 records the
+			 * restore created and restored 2 it had updated. */
+			printf(_("Table %s: %s and %s.\n"), p->tables[t].name, d, r);
+			free(d);
+			free(r);
+		}
 		json_object_set_new(tables, p->tables[t].name,
 		    json_pack("{s:o, s:I, s:I}", "imports", ids, "deleted", (json_int_t)deleted,
 			"restored", (json_int_t)restored));
@@ -467,14 +480,35 @@ cli_restore(int argc, char **argv)
 		json_object_set_new(summary, "references", parents);
 		if (!json) {
 			const struct counts *n = &res.counts;
-			printf(
-			    _("Table %s (import %lld, %s): %llu records: %llu created, %llu updated, %llu unchanged, %llu rejected, %llu failed.\n"),
-			    rt->name, (long long)res.id, status_label(res.status),
-			    (unsigned long long)res.total, (unsigned long long)n->n[OUTCOME_CREATED],
-			    (unsigned long long)(n->n[OUTCOME_UPDATED] + n->n[OUTCOME_MERGED]),
-			    (unsigned long long)n->n[OUTCOME_UNCHANGED],
-			    (unsigned long long)n->n[OUTCOME_REJECTED],
-			    (unsigned long long)n->n[OUTCOME_FAILED]);
+			uint64_t updated = n->n[OUTCOME_UPDATED] + n->n[OUTCOME_MERGED];
+			char *counts[] = {
+				xasprintf(ngettext("%llu record", "%llu records",
+					      (unsigned long)res.total),
+				    (unsigned long long)res.total),
+				xasprintf(ngettext("%llu created", "%llu created",
+					      (unsigned long)n->n[OUTCOME_CREATED]),
+				    (unsigned long long)n->n[OUTCOME_CREATED]),
+				xasprintf(ngettext("%llu updated", "%llu updated",
+					      (unsigned long)updated),
+				    (unsigned long long)updated),
+				xasprintf(ngettext("%llu unchanged", "%llu unchanged",
+					      (unsigned long)n->n[OUTCOME_UNCHANGED]),
+				    (unsigned long long)n->n[OUTCOME_UNCHANGED]),
+				xasprintf(ngettext("%llu rejected", "%llu rejected",
+					      (unsigned long)n->n[OUTCOME_REJECTED]),
+				    (unsigned long long)n->n[OUTCOME_REJECTED]),
+				xasprintf(ngettext("%llu failed", "%llu failed",
+					      (unsigned long)n->n[OUTCOME_FAILED]),
+				    (unsigned long long)n->n[OUTCOME_FAILED]),
+			};
+			/* TRANSLATORS: Table items (import 3, completed): 300
+			 * records: 299 created, 0 updated, 0 unchanged, 1
+			 * rejected, 0 failed. */
+			printf(_("Table %s (import %lld, %s): %s: %s, %s, %s, %s, %s.\n"), rt->name,
+			    (long long)res.id, status_label(res.status), counts[0], counts[1],
+			    counts[2], counts[3], counts[4], counts[5]);
+			for (size_t c = 0; c < sizeof counts / sizeof *counts; c++)
+				free(counts[c]);
 			fflush(stdout);
 		}
 		json_object_set_new(tables, rt->name, summary);

@@ -755,7 +755,10 @@ json_open(int fd, const char *path, const struct source_options *opts, char **ca
 	if (st->ntop > 1 || named > 0) {
 		if (named != st->ntop) {
 			*cause = xasprintf(
-			    _("%s is not a JSON backup: %llu of its %llu objects name no table (a _table member holding its name)."),
+			    ngettext(
+				"%s is not a JSON backup: %llu of its %llu objects names no table (a _table member holding its name).",
+				"%s is not a JSON backup: %llu of its %llu objects name no table (a _table member holding its name).",
+				(unsigned long)(st->ntop - named)),
 			    st->name, (unsigned long long)(st->ntop - named),
 			    (unsigned long long)st->ntop);
 			goto fail;

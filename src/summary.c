@@ -737,7 +737,10 @@ summary_print_restore(FILE *fp, const json_t *restore)
 	const json_t *o = json_object_get(restore, "overall");
 	char *all = text_pad(_("all tables"), 16, 0);
 	fprintf(fp,
-	    _("  %s %9lld of %lld rows processed: %lld created, %lld updated, %lld unchanged, %lld skipped, %lld rejected, %lld failed, %lld not processed\n"),
+	    ngettext(
+		"  %s %9lld of %lld row processed: %lld created, %lld updated, %lld unchanged, %lld skipped, %lld rejected, %lld failed, %lld not processed\n",
+		"  %s %9lld of %lld rows processed: %lld created, %lld updated, %lld unchanged, %lld skipped, %lld rejected, %lld failed, %lld not processed\n",
+		(unsigned long)summary_int(o, "total")),
 	    all, summary_int(o, "processed"), summary_int(o, "total"), summary_int(o, "created"),
 	    summary_int(o, "updated") + summary_int(o, "merged"), summary_int(o, "unchanged"),
 	    summary_int(o, "skipped"), summary_int(o, "rejected"), summary_int(o, "failed"),

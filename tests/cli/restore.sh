@@ -232,7 +232,7 @@ assert_eq "$(sq lines.db "SELECT meta FROM orders WHERE source_id = 5")" '{"n":4
 printf '{"_table": "a", "id": 1}\n{"id": 2}\n' >unnamed.ndjson
 run_sluice restore unnamed.ndjson --db lines.db
 assert_exit 2 "NDJSON with a line naming no table is refused"
-assert_match "$(cat err)" "1 of its 2 objects name no table" "the refusal counts the lines without _table"
+assert_match "$(cat err)" "1 of its 2 objects names no table" "the refusal counts the lines without _table"
 
 # A workbook with --sheet all: every non-empty sheet is a table.
 printf 'id,customerId,total\n1,10,5.5\n2,12,7\n' >orders.csv
