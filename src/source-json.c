@@ -72,8 +72,9 @@ struct json_state {
 	char *keep_name;
 	size_t kept;
 	bool keep_cut;
-	yajl_gen kept_gen; /* {"NAME": VALUE, …} so far */
-	yajl_gen left_gen; /* ["NAME", …] so far */
+	yajl_gen kept_gen;  /* {"NAME": VALUE, …} so far */
+	yajl_gen left_gen;  /* ["NAME", …] so far */
+	uint64_t left_more; /* members not kept beyond those named */
 	char *members;
 
 	/* Streaming. */
@@ -296,8 +297,13 @@ json_keep_end(struct json_state *st, bool table)
 			st->left_gen = yajl_gen_alloc(NULL);
 			yajl_gen_array_open(st->left_gen);
 		}
-		yajl_gen_string(st->left_gen, (const unsigned char *)st->keep_name,
-		    strlen(st->keep_name));
+		/* Their names are bounded too: the others are counted. */
+		yajl_gen_get_buf(st->left_gen, &buf, &len);
+		if (len + strlen(st->keep_name) > SOURCE_MEMBERS_MAX / 16)
+			st->left_more++;
+		else
+			yajl_gen_string(st->left_gen, (const unsigned char *)st->keep_name,
+			    strlen(st->keep_name));
 	}
 	if (st->keep != NULL)
 		yajl_gen_free(st->keep);
@@ -321,9 +327,9 @@ json_members_text(struct json_state *st)
 		yajl_gen_array_close(st->left_gen);
 		yajl_gen_get_buf(st->left_gen, &lb, &ll);
 	}
-	return xasprintf("{\"members\": %.*s%s, \"left_out\": %.*s%s}", (int)kl, (const char *)kb,
-	    st->kept_gen == NULL ? "}" : "", (int)ll, (const char *)lb,
-	    st->left_gen == NULL ? "]" : "");
+	return xasprintf("{\"members\": %.*s%s, \"left_out\": %.*s%s, \"more_left_out\": %llu}",
+	    (int)kl, (const char *)kb, st->kept_gen == NULL ? "}" : "", (int)ll, (const char *)lb,
+	    st->left_gen == NULL ? "]" : "", (unsigned long long)st->left_more);
 }
 
 /* A scalar value: v[0..len) as the cell's text. */

@@ -125,9 +125,10 @@ const struct source_sheet_info *source_sheets(struct source *s, size_t *n);
 #define SOURCE_MEMBERS_MAX 65536
 /* A JSON backup's members that are no table (its metadata, …), valid until
  * source_close(): the JSON text {"members": {NAME: VALUE, …}, "left_out":
- * [NAME, …]}, members kept whole while they fit in SOURCE_MEMBERS_MAX
- * bytes between them, the others only named in left_out; NULL when it has
- * none (and for other formats). */
+ * [NAME, …], "more_left_out": N}, members kept whole while they fit in
+ * SOURCE_MEMBERS_MAX bytes between them, the others only named in
+ * left_out (up to SOURCE_MEMBERS_MAX / 16 bytes of names; N more
+ * counted); NULL when it has none (and for other formats). */
 const char *source_members(struct source *s);
 /* The line (CSV) or spreadsheet row (workbooks) the header was read on,
  * after the ones skipped above it; 1 for other formats. */

@@ -374,6 +374,7 @@ summary_restore_json(const struct import_row *rows, size_t n, int64_t restore_id
 {
 	json_t *r = json_object(), *tables = json_array(), *members = json_null();
 	json_t *left_out = json_array();
+	json_int_t more = 0;
 	uint64_t sum[OUTCOME_COUNT] = { 0 }, all = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct import_row *im = &rows[i];
@@ -404,6 +405,7 @@ summary_restore_json(const struct import_row *rows, size_t n, int64_t restore_id
 			}
 			if (json_is_array(json_object_get(m, "left_out")))
 				json_array_extend(left_out, json_object_get(m, "left_out"));
+			more = json_integer_value(json_object_get(m, "more_left_out"));
 			json_decref(m);
 		}
 	}
@@ -414,6 +416,7 @@ summary_restore_json(const struct import_row *rows, size_t n, int64_t restore_id
 	json_object_set_new(r, "overall", overall);
 	json_object_set_new(r, "members", members);
 	json_object_set_new(r, "left_out", left_out);
+	json_object_set_new(r, "more_left_out", json_integer(more));
 	return r;
 }
 
@@ -748,7 +751,8 @@ summary_print_restore(FILE *fp, const json_t *restore)
 	free(all);
 	const json_t *members = json_object_get(restore, "members");
 	const json_t *left = json_object_get(restore, "left_out");
-	if (json_object_size(members) > 0 || json_array_size(left) > 0)
+	long long more = summary_int(restore, "more_left_out");
+	if (json_object_size(members) > 0 || json_array_size(left) > 0 || more > 0)
 		fprintf(fp, "%s", _("\nThe backup's other members, kept in the journal:\n"));
 	const char *k;
 	json_t *v;
@@ -762,6 +766,11 @@ summary_print_restore(FILE *fp, const json_t *restore)
 		    esc, SOURCE_MEMBERS_MAX / 1024);
 		free(esc);
 	}
+	if (more > 0)
+		fprintf(fp,
+		    ngettext("  and %lld more member, not kept either.\n",
+			"  and %lld more members, not kept either.\n", (unsigned long)more),
+		    more);
 }
 
 void

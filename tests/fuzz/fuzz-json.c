@@ -2,7 +2,8 @@
  * in memory, opened through source_open() (so format sniffing is fuzzed
  * too); every table it lists is opened in its turn and read to its end;
  * every row has all the table's columns, each as long as its length says,
- * and progress stays within the table. Not built by make; build it with
+ * and progress stays within the table; the backup's other members
+ * (source_members) are one JSON object, within their bound. Not built by make; build it with
  *   clang-14 -g -fsanitize=fuzzer,address,undefined -I. -Isrc \
  *     tests/fuzz/fuzz-json.c src/libsluice.a -lcsv -luchardet -lnettle \
  *     -lminizip -lexpat -lfreexl -lyajl -o fuzz-json
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <yajl/yajl_parse.h>
 
 #include "source.h"
 
@@ -60,6 +62,23 @@ fuzz_json_read(const char *path, const char *sheet)
 	source_close(s);
 }
 
+/* The members a restore keeps: NULL, or one JSON object (yajl's parse
+ * of it succeeds) of at most the bound and what wraps it. */
+static void
+fuzz_json_members(const char *members)
+{
+	if (members == NULL)
+		return;
+	size_t len = strlen(members);
+	if (members[0] != '{' || len > 2 * SOURCE_MEMBERS_MAX + 64)
+		abort();
+	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+	if (yajl_parse(h, (const unsigned char *)members, len) != yajl_status_ok ||
+	    yajl_complete_parse(h) != yajl_status_ok)
+		abort();
+	yajl_free(h);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -82,6 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strcmp(source_format(s), "json") == 0) {
 		size_t n;
 		const struct source_sheet_info *tables = source_sheets(s, &n);
+		fuzz_json_members(source_members(s));
 		for (size_t i = 0; i < n; i++)
 			fuzz_json_read(path, tables[i].name);
 	}
