@@ -50,6 +50,13 @@ restore_plan_free(struct restore_plan *p)
 static char *
 restore_schema_file(const char *name)
 {
+	/* A name that is no file name (a '/', a control character) has none:
+	 * it is then refused as a table's name. */
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		if (*c == '/' || *c < 0x20 || *c == 0x7f)
+			return NULL;
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return NULL;
 	char **dirs = schema_dirs(), *found = NULL;
 	for (size_t i = 0; dirs[i] != NULL && found == NULL; i++) {
 		char *path = xasprintf("%s/%s.schema", dirs[i], name);

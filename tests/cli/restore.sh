@@ -152,6 +152,15 @@ echo '{"order-items": [{"id": 1}]}' >badname.json
 run_sluice restore badname.json --db badname.db
 assert_exit 2 "a table name that cannot name a table is refused"
 assert_match "$(cat err)" "The table order-items cannot be made: .*order-items.schema" "the refusal names the table and the way out"
+cp schemas/businesses.schema outside.schema
+printf '{"../outside": [{"id": 1}], "ok\\u001b[2J": [{"id": 2}]}' >pathname.json
+run_sluice restore pathname.json --db pathname.db
+assert_exit 2 "a table named like a path takes no schema file from outside the schema directories"
+assert_match "$(cat err)" "The table ../outside cannot be made" "the refusal names the table"
+printf '{"ok\\u001b[2J": [{"id": 2}]}' >control.json
+run_sluice restore control.json --db pathname.db
+assert_exit 2 "a table whose name has a control character is refused"
+assert_match "$(cat err)" 'The table ok\\(x1[bB]|e|033)\[2J cannot be made' "its name is escaped"
 
 echo '{"tags": [{"code": "x", "label": "X"}, {"code": "y", "label": "Y"}]}' >keyed.json
 run_sluice restore keyed.json --db keyed.db
