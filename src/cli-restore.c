@@ -44,13 +44,19 @@ const struct cli_option cli_restore_options[] = {
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
-static volatile sig_atomic_t cli_restore_stop;
+static volatile sig_atomic_t cli_restore_stop, cli_restore_pause, cli_restore_resume;
 
+/* SIGINT and SIGTERM cancel; SIGUSR1 pauses and SIGUSR2 resumes (the
+ * wizard's restore, tui-restore.c). */
 static void
 cli_restore_on_signal(int sig)
 {
-	(void)sig;
-	cli_restore_stop = 1;
+	if (sig == SIGUSR1)
+		cli_restore_pause = 1;
+	else if (sig == SIGUSR2)
+		cli_restore_resume = 1;
+	else
+		cli_restore_stop = 1;
 }
 
 struct cli_restore_display {
@@ -59,7 +65,33 @@ struct cli_restore_display {
 	const char *table;
 	size_t index, ntables;
 	struct progress_table *tables; /* each table's rows, for JSON lines */
+	int paused;		       /* this table's import was asked to pause */
 };
+
+/* A pause not yet resumed: a table's import that starts meanwhile (the
+ * one asked may have ended first) is paused too. */
+static int cli_restore_paused;
+
+static int
+cli_restore_should_pause(void *ctx)
+{
+	struct cli_restore_display *d = ctx;
+	if (cli_restore_pause) {
+		cli_restore_pause = 0;
+		cli_restore_paused = d->paused = 1;
+		return 1;
+	}
+	if (cli_restore_resume) {
+		cli_restore_resume = 0;
+		cli_restore_paused = d->paused = 0;
+		return 0;
+	}
+	if (cli_restore_paused && !d->paused) {
+		d->paused = 1;
+		return 1;
+	}
+	return -1;
+}
 
 static int
 cli_restore_should_cancel(void *ctx)
@@ -374,6 +406,16 @@ cli_restore(int argc, char **argv)
 
 	signal(SIGINT, cli_restore_on_signal);
 	signal(SIGTERM, cli_restore_on_signal);
+	signal(SIGUSR1, cli_restore_on_signal);
+	signal(SIGUSR2, cli_restore_on_signal);
+	/* The wizard holds these until the handlers are set. */
+	sigset_t held;
+	sigemptyset(&held);
+	sigaddset(&held, SIGINT);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGUSR1);
+	sigaddset(&held, SIGUSR2);
+	sigprocmask(SIG_UNBLOCK, &held, NULL);
 	json_t *tables = json_object(), *order = json_array();
 	const struct import_row **mine = xcalloc(nrows ? nrows : 1, sizeof *mine);
 	enum import_status worst = STATUS_COMPLETED;
@@ -457,6 +499,7 @@ cli_restore(int argc, char **argv)
 		}
 		const struct engine_watcher w = {
 			.should_cancel = cli_restore_should_cancel,
+			.should_pause = cli_restore_should_pause,
 			.event = cli_restore_event,
 			.snapshot = cli_restore_snapshot,
 			.ctx = &d,

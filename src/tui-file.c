@@ -31,6 +31,7 @@ enum {
 	FILE_PATH,
 	FILE_UP,
 	FILE_PANE,
+	FILE_RESTORE,
 };
 
 static const struct tui_key file_keys[] = {
@@ -38,12 +39,14 @@ static const struct tui_key file_keys[] = {
 	    N_("Open the directory, or choose the file (or sheet) to import.") },
 	{ TUI_FKEY(KEY_BACKSPACE), FILE_UP, N_("parent"), N_("Go to the parent directory.") },
 	{ 'a', FILE_ALL, N_("all files"),
-	    N_("Show all files, or only those sluice reads (CSV, TSV, TXT, XLSX, XLS).") },
+	    N_("Show all files, or only those sluice reads (CSV, TSV, TXT, XLSX, XLS, vCard, JSON).") },
 	{ 'g', FILE_PATH, N_("type a path"),
 	    N_("Type the path of a file or directory (Tab completes a name).") },
 	{ '/', TUI_ACT_SEARCH, N_("filter"),
 	    N_("Filter the list as you type: only the names holding what is typed stay (Enter opens, Esc shows all again).") },
 	{ TUI_TAB, FILE_PANE, NULL, N_("Move between the files and the sheets of a workbook.") },
+	{ 'A', FILE_RESTORE, NULL,
+	    N_("A workbook: restore all its sheets, each as a table, instead of importing one.") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the Home screen.") },
 	TUI_KEYS_COMMON,
 };
@@ -111,7 +114,8 @@ tui_file_info_free(struct tui_file_info *fi)
 static int
 tui_file_supported(const char *name)
 {
-	static const char *const exts[] = { ".csv", ".tsv", ".txt", ".xlsx", ".xls", ".vcf" };
+	static const char *const exts[] = { ".csv", ".tsv", ".txt", ".xlsx", ".xls", ".vcf",
+		".json", ".ndjson", ".jsonl" };
 	size_t len = strlen(name);
 	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
 		size_t n = strlen(exts[i]);
@@ -431,6 +435,38 @@ tui_file_chosen(struct tui_file_screen *f, struct tui_file_info *fi)
 	return TUI_NEXT;
 }
 
+/* A workbook's sheets all restored, each a table: refused while fewer
+ * than two sheets are known to hold rows. */
+static int
+tui_file_restore_all(struct tui_file_screen *f)
+{
+	struct tui *t = f->t;
+	size_t rows = 0, unknown = 0;
+	for (size_t i = 0; i < f->info->nsheets; i++) {
+		long long n = f->count ? atomic_load(&f->count->rows[i]) : -1;
+		if (!f->info->sheet_usable[i])
+			continue;
+		if (n > 0)
+			rows++;
+		else if (n == -1)
+			unknown++;
+	}
+	if (rows + unknown < 2) {
+		tui_message(t, 1,
+		    _("Only one sheet of this workbook holds rows: choose it and press Enter to import it."));
+		return TUI_REDRAW;
+	}
+	char *path = xstrdup(f->info->path);
+	tui_file_stop_count(f);
+	tui_file_info_free(f->info);
+	f->info = NULL;
+	f->pane = 0;
+	struct tui_restore_arg a = { path, 1 };
+	tui_push(t, &tui_restore_ops, &a);
+	free(path);
+	return TUI_NEXT | TUI_REDRAW;
+}
+
 static void
 tui_file_set_dir(struct tui_file_screen *f, const char *dir)
 {
@@ -662,6 +698,10 @@ tui_file_key(struct screen *s, int action, int key)
 		}
 		free(path);
 		return TUI_HANDLED | TUI_REDRAW;
+	case FILE_RESTORE:
+		if (f->pane != 1 || f->info == NULL)
+			return 0;
+		return TUI_HANDLED | tui_file_restore_all(f);
 	case TUI_ACT_SEARCH_NEXT:
 		if (t->last_search && !tui_list_search(l, t->last_search))
 			tui_message(t, 1, _("Nothing matches \"%s\"."), t->last_search);
@@ -689,6 +729,17 @@ tui_file_update(struct screen *s)
 		tui_file_info_free(fi);
 		return TUI_REDRAW;
 	}
+	/* A JSON backup, or NDJSON naming its tables: a restore. */
+	if (fi->format != NULL && !strcmp(fi->format, "json")) {
+		tui_file_stop_count(f);
+		tui_file_info_free(f->info);
+		f->info = NULL;
+		f->pane = 0;
+		struct tui_restore_arg a = { fi->path, 0 };
+		tui_push(t, &tui_restore_ops, &a);
+		tui_file_info_free(fi);
+		return TUI_NEXT | TUI_REDRAW;
+	}
 	/* A workbook with several sheets: choose one first. */
 	if (fi->nsheets > 1 && f->go_on == 1) {
 		tui_file_stop_count(f);
@@ -706,8 +757,20 @@ tui_file_update(struct screen *s)
 			if (fi->sheet && !strcmp(fi->sheet, fi->sheet_names[i]))
 				tui_list_select(&f->sheets, i);
 		f->pane = 1;
-		tui_message(t, 0, _("This workbook has %zu sheets: choose one and press Enter."),
-		    fi->nsheets);
+		size_t usable = 0;
+		for (size_t i = 0; i < fi->nsheets; i++)
+			usable += fi->sheet_usable[i] != 0;
+		if (usable > 1)
+			tui_message(t, 0,
+			    ngettext(
+				"This workbook has %zu sheets: choose one and press Enter, or press A to restore them all, each as a table.",
+				"This workbook has %zu sheets: choose one and press Enter, or press A to restore them all, each as a table.",
+				fi->nsheets),
+			    fi->nsheets);
+		else
+			tui_message(t, 0,
+			    _("This workbook has %zu sheets: choose one and press Enter."),
+			    fi->nsheets);
 		return TUI_REDRAW;
 	}
 	tui_file_stop_count(f);

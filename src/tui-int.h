@@ -258,6 +258,12 @@ extern const struct screen_ops tui_dupes_ops;
 extern const struct screen_ops tui_confirm_ops;
 extern const struct screen_ops tui_progress_ops;
 extern const struct screen_ops tui_report_ops; /* arg: (intptr_t) import id */
+/* A file of several tables (tui-restore.c): its plan, then the restore. */
+struct tui_restore_arg {
+	const char *path;
+	int all_sheets; /* a workbook: every sheet a table */
+};
+extern const struct screen_ops tui_restore_ops; /* arg: struct tui_restore_arg * */
 
 /* Dialogs (tui-dialog.c). Each pops itself and then calls done. */
 struct tui_choice {

@@ -7,7 +7,7 @@ TUI_SOURCES = \
 	src/tui-dialog.c src/tui-wizard.c src/tui-worker.c \
 	src/tui-home.c src/tui-file.c src/tui-mapping.c src/tui-preview.c \
 	src/tui-dupes.c src/tui-confirm.c src/tui-progress.c src/tui-report.c \
-	src/tui-notify.c
+	src/tui-notify.c src/tui-restore.c
 src_sluice_SOURCES += $(TUI_SOURCES)
 src_sluice_LDADD += $(NCURSESW_LIBS)
 

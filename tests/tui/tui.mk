@@ -26,7 +26,8 @@ TUI_TESTS = \
 	tests/tui/numbers-in-the-locale-format.sh \
 	tests/tui/dates-in-the-locale-format.sh \
 	tests/tui/walk-in-each-language.sh \
-	tests/tui/confirm-shows-who-is-told.sh
+	tests/tui/confirm-shows-who-is-told.sh \
+	tests/tui/restore-a-backup.sh
 
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/tui.mk
