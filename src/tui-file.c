@@ -763,8 +763,8 @@ tui_file_update(struct screen *s)
 		if (usable > 1)
 			tui_message(t, 0,
 			    ngettext(
-				"This workbook has %zu sheets: choose one and press Enter, or press A to restore them all, each as a table.",
-				"This workbook has %zu sheets: choose one and press Enter, or press A to restore them all, each as a table.",
+				"%zu sheets: Enter imports the one chosen; A restores them all, each a table.",
+				"%zu sheets: Enter imports the one chosen; A restores them all, each a table.",
 				fi->nsheets),
 			    fi->nsheets);
 		else
@@ -798,7 +798,7 @@ tui_file_draw(struct screen *s, int full)
 		else
 			tui_putf(stdscr, 3, 1, files_w, t->a.dim, "%s",
 			    f->show_all ? _("All files (a: only the files sluice reads)") :
-					  _("CSV, TSV, TXT, XLSX and XLS files (a: all files)"));
+					  _("CSV, TSV, XLSX, XLS, vCard, JSON (a: all files)"));
 		if (f->info) {
 			tui_put(stdscr, 2, files_w + 3, sheets_w, _("Sheets"), t->a.bold);
 			tui_put(stdscr, 3, files_w + 3, sheets_w, f->info->path, t->a.dim);

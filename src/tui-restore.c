@@ -25,6 +25,7 @@
 #include "i18n.h"
 #include "progress-jsonl.h"
 #include "restore.h"
+#include "store.h"
 #include "text.h"
 #include "tui-int.h"
 #include "tui-text.h"
@@ -131,13 +132,13 @@ struct tui_restore_run {
 	int exited, code; /* code: its exit code, or -1 (a signal) */
 	struct tui_restore_table *tables;
 	size_t n;
-	size_t current;	 /* the table the latest snapshot was about */
-	int started;	 /* a snapshot came */
-	int paused;	 /* asked to pause */
-	int cancelling;	 /* asked to cancel */
-	char *error;	 /* what it said on its standard error */
-	char *event;	 /* the latest event's sentence */
-	double elapsed;	 /* of the current table's import */
+	size_t current; /* the table the latest snapshot was about */
+	int started;	/* a snapshot came */
+	int paused;	/* asked to pause */
+	int cancelling; /* asked to cancel */
+	char *error;	/* what it said on its standard error */
+	char *event;	/* the latest event's sentence */
+	double elapsed; /* of the current table's import */
 	unsigned changed;
 };
 
@@ -159,9 +160,18 @@ tui_restore_run_free(struct tui_restore_run *r)
 }
 
 static struct tui_restore_run *
-tui_restore_run_start(struct tui *t, const char *path, int all_sheets,
-    const struct restore_plan *p, char **cause)
+tui_restore_run_start(struct tui *t, const char *path, int all_sheets, const struct restore_plan *p,
+    char **cause)
 {
+	/* sluice restore takes no password on a pipe, as the import process
+	 * does: one typed on Home cannot reach it. */
+	int pw = store_password_pipe(t->w.db);
+	if (pw >= 0) {
+		close(pw);
+		*cause = xstrdup(_(
+		    "The restore's own process cannot be given the password typed here: put it in PGPASSWORD or ~/.pgpass, or run sluice restore in a shell."));
+		return NULL;
+	}
 	int out[2], err[2];
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || pipe2(out, O_CLOEXEC) != 0) {
@@ -351,8 +361,8 @@ tui_restore_poll(struct tui_restore_run *r)
 		r->exited = 1;
 		r->code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 		if (r->code == 127 && r->error == NULL)
-			r->error = xstrdup(
-			    _("The restore could not be started (the sluice program was not found)."));
+			r->error = xstrdup(_(
+			    "The restore could not be started (the sluice program was not found)."));
 		else if (r->code == -1 && r->error == NULL)
 			r->error = xasprintf(
 			    _("The restore process was ended by a signal (%s); see sluice history."),
@@ -393,6 +403,12 @@ static const struct tui_key restore_keys_plan[] = {
 	TUI_KEYS_COMMON,
 };
 
+/* While the file is read, or when it cannot be restored. */
+static const struct tui_key restore_keys_wait[] = {
+	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the choice of a file.") },
+	TUI_KEYS_COMMON,
+};
+
 static const struct tui_key restore_keys_run[] = {
 	{ 'p', REST_PAUSE, N_("pause/resume"),
 	    N_("Pause the restore at the end of the batch being written, or resume it.") },
@@ -422,6 +438,7 @@ struct tui_restore_screen {
 	struct tui_restore_run *run;
 	unsigned seen;
 	int drawn_ended; /* the run had ended when last drawn */
+	size_t followed; /* the table the list was last moved to */
 	struct tui_list list;
 };
 
@@ -429,7 +446,7 @@ static const struct tui_key *
 tui_restore_keys(const struct tui_restore_screen *r)
 {
 	if (r->run == NULL)
-		return restore_keys_plan;
+		return r->plan != NULL ? restore_keys_plan : restore_keys_wait;
 	return r->run->exited ? restore_keys_done : restore_keys_run;
 }
 
@@ -553,12 +570,13 @@ tui_restore_key(struct screen *s, int action, int key)
 	case REST_ENTER: {
 		if (keys == restore_keys_done)
 			return tui_restore_report(r);
-		if (keys != restore_keys_plan)
+		if (keys == restore_keys_run)
 			return TUI_HANDLED;
 		if (r->plan == NULL) {
 			tui_message(t, 1, "%s",
-			    r->error ? _("This file cannot be restored as it is: see why below.") :
-				       _("The file is still being read; Enter works once its tables are listed."));
+			    r->error ?
+				_("This file cannot be restored as it is: see why below.") :
+				_("The file is still being read; Enter works once its tables are listed."));
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 		char *cause = NULL;
@@ -567,11 +585,13 @@ tui_restore_key(struct screen *s, int action, int key)
 			tui_message(t, 1, "%s", cause);
 			free(cause);
 		}
+		tui_list_select(&r->list, 0);
+		r->followed = 0;
 		r->list.full = 1;
 		return TUI_HANDLED | TUI_REDRAW;
 	}
 	case REST_BATCH: {
-		if (keys != restore_keys_plan)
+		if (r->run != NULL)
 			return TUI_HANDLED;
 		char buf[24];
 		snprintf(buf, sizeof buf, "%u", t->w.batch_size);
@@ -642,6 +662,12 @@ tui_restore_update(struct screen *s)
 	if (r->run == NULL)
 		return 0;
 	tui_restore_poll(r->run);
+	/* The list follows the table being restored. */
+	if (r->run->started && r->run->current != r->followed) {
+		r->followed = r->run->current;
+		tui_list_select(&r->list, r->followed);
+		r->list.full = 1;
+	}
 	if (r->run->exited != r->drawn_ended)
 		return TUI_REDRAW; /* the footer and the columns change */
 	if (r->run->changed != r->seen) {
@@ -657,14 +683,17 @@ static const char *
 tui_restore_advice(const struct tui_restore_screen *r)
 {
 	if (r->db_error)
-		return _("Add the missing columns to the table (or remove the table), or restore into another database: press Esc and choose the file again once it is done.");
+		return _(
+		    "Add the missing columns to the table (or remove the table), or restore into another database: press Esc and choose the file again once it is done.");
 	/* restore_plan_make's sentence for a cycle (restore.c), translated
 	 * as it is there. */
 	const char *cycle = _(
 	    "The tables refer to each other in a cycle (%s): there is no order that restores every parent before its children.");
 	if (r->error != NULL && !strncmp(r->error, cycle, strcspn(cycle, "%")))
-		return _("Tables that refer to each other in a circle cannot be restored parents first: rename one of the columns that refer back, or give that table a schema file of its own (TABLE.schema) that leaves the column out.");
-	return _("Fix the file (or give its tables schema files named after them), then press Esc and choose it again.");
+		return _(
+		    "Tables that refer to each other in a circle cannot be restored parents first: rename one of the columns that refer back, or give that table a schema file of its own (TABLE.schema) that leaves the column out.");
+	return _(
+	    "Fix the file (or give its tables schema files named after them), then press Esc and choose it again.");
 }
 
 /* The table's state while the restore runs, a word or two. */
@@ -720,12 +749,17 @@ tui_restore_row(void *ctx, WINDOW *w, int y, int x, int width, size_t i, int sel
 		int rw = width - 4 - nw - 11 - sw - kw - 4;
 		tui_putf(w, y, x, 4, a, "%zu", i + 1);
 		tui_put(w, y, x + 4, nw, tb->name, a);
-		tui_text_thousands(num, sizeof num, tb->records);
+		/* A workbook's sheets are counted as they are restored. */
+		if (r->all_sheets && tb->records == 0)
+			snprintf(num, sizeof num, "%s", "—");
+		else
+			tui_text_thousands(num, sizeof num, tb->records);
 		tui_put_right(w, y, x + 4 + nw, 10, num, a);
 		const char *schema = tb->inferred ? _("inferred") : strrchr(tb->schema, '/');
 		schema = schema == NULL ? tb->schema : tb->inferred ? schema : schema + 1;
 		tui_put(w, y, x + 4 + nw + 11, sw, "", a);
-		tui_put(w, y, x + 5 + nw + 11, sw - 1, schema, tb->inferred && !selected ? t->a.dim : a);
+		tui_put(w, y, x + 5 + nw + 11, sw - 1, schema,
+		    tb->inferred && !selected ? t->a.dim : a);
 		tui_put(w, y, x + 5 + nw + 11 + sw, kw, tb->key, a);
 		char *refs = NULL;
 		for (size_t k = 0; k < tb->nparents; k++) {
@@ -813,8 +847,8 @@ tui_restore_run_status(const struct tui_restore_run *run, attr_t *a, const struc
 	for (size_t i = 0; i < run->n; i++)
 		cancelled |= run->tables[i].status == STATUS_CANCELLED;
 	if (cancelled)
-		return _("cancelled: the batches before the cancel stay committed; restore the file again to go on");
-	return _("stopped before the end: restore the file again to go on");
+		return _("cancelled: what was committed before the cancel stays");
+	return _("stopped before the end");
 }
 
 static void
@@ -861,12 +895,15 @@ tui_restore_draw_plan(struct tui_restore_screen *r, int full)
 		records += r->plan->tables[i].records;
 	char num[32];
 	tui_text_thousands(num, sizeof num, records);
-	char *tables = xasprintf(ngettext("%zu table", "%zu tables", r->plan->ntables),
-	    r->plan->ntables);
-	char *head = xasprintf(ngettext("%s, %s record, restored parents first, in this order:",
-				   "%s, %s records, restored parents first, in this order:",
-				   (unsigned long)records),
-	    tables, num);
+	char *tables =
+	    xasprintf(ngettext("%zu table", "%zu tables", r->plan->ntables), r->plan->ntables);
+	char *head = r->all_sheets ?
+	    xasprintf(_("%s (the sheets of the workbook), restored parents first, in this order:"),
+		tables) :
+	    xasprintf(
+		ngettext("%s, %s record, restored parents first, in this order:",
+		    "%s, %s records, restored parents first, in this order:", (unsigned long)records),
+		tables, num);
 	free(tables);
 	move(y, 0);
 	clrtoeol();
@@ -987,7 +1024,9 @@ tui_restore_draw_run(struct tui_restore_screen *r, int full)
 		tui_put_wrapped(stdscr, ny, 1, w, notes, note, run->error ? t->a.fail : t->a.dim);
 	if (run->exited)
 		tui_put_wrapped(stdscr, LINES - 3, 1, w, 2,
-		    _("The restore has ended. Enter opens the report of the chosen table's import (also: sluice report ID); Esc goes home."),
+		    run->code <= 1 ?
+			_("The restore has ended. Enter opens the report of the chosen table's import (also: sluice report ID); Esc goes home.") :
+			_("Restoring the same file again goes on where it stopped. Enter opens the report of the chosen table's import; Esc goes home."),
 		    t->a.bold);
 }
 
@@ -998,8 +1037,7 @@ tui_restore_draw(struct screen *s, int full)
 	struct tui *t = s->tui;
 	char *detail = xasprintf(ngettext("%zu table", "%zu tables", tui_restore_count(r)),
 	    tui_restore_count(r));
-	tui_draw_title(t, r->run ? _("Restoring") : _("Restore"),
-	    r->plan || r->run ? detail : NULL);
+	tui_draw_title(t, r->run ? _("Restoring") : _("Restore"), r->plan || r->run ? detail : NULL);
 	free(detail);
 	if (r->run)
 		r->drawn_ended = r->run->exited;

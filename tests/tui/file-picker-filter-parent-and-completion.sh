@@ -29,7 +29,7 @@ fi
 tui_keys BSpace BSpace
 tui_see "gamma.csv" "Backspace widens the filter again"
 tui_keys Escape
-tui_see "CSV, TSV, TXT, XLSX and XLS files" "Esc shows every file again"
+tui_see "CSV, TSV, XLSX, XLS, vCard, JSON" "Esc shows every file again"
 tui_keys /
 tui_type "BETA"
 tui_go "Filter: BETA"

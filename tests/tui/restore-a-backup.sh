@@ -7,7 +7,7 @@
 # the third waiting), pauses and resumes, and ends with each table's counts and
 # its report; the database holds every table. A backup whose tables refer
 # to each other in a cycle shows the error and what to do, and nothing is
-# written. No timing is assumed: the restore is frozen mid-way while the
+# written. A workbook's sheets are restored with A on its sheet list. No timing is assumed: the restore is frozen mid-way while the
 # screen is read.
 . "$top_srcdir/tests/tui/lib.sh"
 . "$top_srcdir/tests/cli/faults.sh"
@@ -147,5 +147,24 @@ else
 fi
 tui_keys Escape
 tui_see "Choose a file" "Esc goes back to the choice of a file"
+
+# A workbook of two sheets with rows (and an empty one): A on its sheets
+# restores them all, parents first.
+printf 'id,customerId,total\n1,10,5.5\n2,12,7\n' >orders.csv
+printf 'id,name,since\n10,Ann,2020-01-02\n11,Bob,2021-03-04\n' >customers.csv
+: >empty.csv
+"$top_builddir/tests/gen-xlsx" --sheets book.xlsx orders=orders.csv customers=customers.csv empty=empty.csv
+tui_start 80 24 --db "$T/book.db"
+tui_open book.xlsx
+tui_see "A restores them all" "a workbook of several sheets offers to restore them all"
+tui_keys A
+tui_go "restored parents first"
+order=$(tui_screen | grep -E '^ [0-9]   ' | awk '{print $2}' | tr '\n' ',')
+assert_eq "$order" "customers,orders," "the sheets with rows are the tables, parents first"
+tui_keys Enter
+tui_see "completed with errors" "the restore ends, the order of a missing customer rejected"
+assert_match "$(row orders)" "#[0-9]+ +1 +0 +0 +1 +0" "the end counts the rejected order"
+assert_eq "$(sq "$T/book.db" "SELECT (SELECT count(*) FROM customers) || ',' || (SELECT count(*) FROM orders)")" \
+	"2,1" "the database holds both sheets' records"
 
 done_testing
