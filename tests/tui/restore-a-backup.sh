@@ -11,6 +11,8 @@
 # screen is read.
 . "$top_srcdir/tests/tui/lib.sh"
 . "$top_srcdir/tests/cli/faults.sh"
+# faults.sh takes the exit hook: the tmux servers are stopped by it.
+faults_at_exit=tui_stop_all
 
 command -v "$PYTHON" >/dev/null 2>&1 || skip_all "python is not installed"
 mkdir state
