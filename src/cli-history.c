@@ -3,6 +3,7 @@
  * as the CSV summary. */
 #include "config.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -16,6 +17,7 @@
 #include "cli-progress.h"
 #include "i18n.h"
 #include "journal.h"
+#include "mapping.h"
 #include "report.h"
 #include "store.h"
 #include "summary.h"
@@ -26,6 +28,8 @@ struct cli_read_opts {
 	const char *db;
 	int json;
 	const char *arg; /* the positional argument, if any */
+	/* show's */
+	const char *map_file; /* write the import's mapping file here */
 	/* history's */
 	int csv;
 	const char *since;  /* as given: 7d, 2026-11-01 */
@@ -36,6 +40,7 @@ struct cli_read_opts {
 const struct cli_option cli_read_options[] = {
 	{ "db", required_argument, 'd', NULL, NULL, 0 },
 	{ "json", no_argument, 'j', NULL, NULL, 0 },
+	{ "map-file", required_argument, 'm', NULL, NULL, 0 },
 	{ "help", no_argument, 'h', NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -66,6 +71,7 @@ cli_read_args(const char *cmd, const struct cli_option *options, int argc, char 
 		case 's': o->since = optarg; break;
 		case 't': o->status = optarg; break;
 		case 'f': o->file = optarg; break;
+		case 'm': o->map_file = optarg; break;
 		case 'h': cli_help(cmd); return 0;
 		default:
 			if (optopt != 0 && optopt != '?')
@@ -407,6 +413,37 @@ cli_history(int argc, char **argv)
 	return rc < 0 ? 0 : rc;
 }
 
+/* show --map-file: the import's mapping, region and date order as a
+ * mapping file that import --map-file reads. */
+static int
+cli_show_map_file(struct journal *j, int64_t id, const char *path)
+{
+	struct import_row row;
+	if (journal_import(j, id, &row) != 1)
+		return -1;
+	struct mapping_settings s = { { 0 }, { 0 } };
+	for (size_t i = 0; row.region && i < 2 && row.region[i]; i++)
+		s.region[i] = (char)(row.region[i] >= 'a' && row.region[i] <= 'z' ?
+			row.region[i] - 'a' + 'A' :
+			row.region[i]);
+	if (row.date_order != NULL)
+		snprintf(s.date_order, sizeof s.date_order, "%s", row.date_order);
+	char *text = mapping_file_text(row.mapping, row.schema_name ?: "?", &s);
+	FILE *fp = fopen(path, "w");
+	int rc = fp != NULL && fputs(text, fp) >= 0 ? 0 : -1;
+	if (fp != NULL && fclose(fp) != 0)
+		rc = -1;
+	if (rc != 0) {
+		char *esc = text_escape(path);
+		cli_error("file", _("sluice show: cannot write the mapping file %s: %s.\n"), esc,
+		    strerror(errno));
+		free(esc);
+	}
+	free(text);
+	store_import_row_clear(&row);
+	return rc;
+}
+
 int
 cli_show(int argc, char **argv)
 {
@@ -427,7 +464,9 @@ cli_show(int argc, char **argv)
 	if (cli_open(o.db, &st, &j) != 0)
 		return EXIT_USAGE;
 	json_t *report = summary_from_journal(j, id, o.db);
-	if (report == NULL) {
+	if (report != NULL && o.map_file != NULL && cli_show_map_file(j, id, o.map_file) != 0) {
+		rc = EXIT_USAGE;
+	} else if (report == NULL) {
 		char *shown = store_target_shown(o.db);
 		cli_error("import",
 		    _("sluice show: there is no import %lld in %s; sluice history lists them.\n"),

@@ -155,6 +155,8 @@ struct engine {
 	struct journal *journal;
 	int64_t id;
 	struct import_row *resumed;	  /* the import a resume continues */
+	int chose_settings;		  /* --region or --date-order given */
+	int order_of_mapping;		  /* the date order is the mapping's */
 	enum engine_refusal_kind refusal; /* what a failing setup step concerns */
 
 	/* The queue from the reader through the validators to the writer,
@@ -1300,6 +1302,9 @@ engine_do_start(struct engine *e)
 		.invalid_values = validate_invalid_values_name(e->o.invalid_values),
 		.restore_id = e->o.restore_id,
 		.restore_members = e->o.restore_members,
+		.date_order = schema_date_order_parse(e->o.date_order) >= 0 ?
+		    schema_date_order_name((enum date_order)schema_date_order_parse(e->o.date_order)) :
+		    NULL,
 	};
 	enum store_status ss = journal_import_start(e->journal, &info, &e->id);
 	/* A dry run's line is written at its end: nobody can run it. */
@@ -1308,17 +1313,31 @@ engine_do_start(struct engine *e)
 	return ss;
 }
 
-/* Mappings chosen with --map or --map-file are remembered for the next
- * file with the same header row, as the wizard's are. */
+/* Mappings chosen with --map or --map-file, and a region or date order
+ * chosen, are remembered for the next file with the same header row, as
+ * the wizard's are (the wizard, which passes a whole mapping, saves its
+ * own). */
 static enum store_status
 engine_do_remember(struct engine *e)
 {
-	if (e->o.map == NULL && e->o.map_file == NULL)
+	if (e->o.mapping_json != NULL ||
+	    (e->o.map == NULL && e->o.map_file == NULL && !e->chose_settings))
 		return STORE_OK;
+	struct mapping_settings s = { { 0 }, { 0 } };
+	int order = schema_date_order_parse(e->o.date_order);
+	if (e->o.region != NULL)
+		snprintf(s.region, sizeof s.region, "%s", e->o.region);
+	for (char *p = s.region; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (order >= 0)
+		snprintf(s.date_order, sizeof s.date_order, "%s",
+		    schema_date_order_name((enum date_order)order));
 	char *fp =
 	    mapping_fingerprint((const char *const *)e->mapping->headers, e->mapping->ncolumns);
-	enum store_status ss =
-	    journal_mapping_save(e->journal, fp, e->schema->name, e->res.mapping_json);
+	char *json = mapping_remember_json(e->mapping, e->schema, &s);
+	enum store_status ss = journal_mapping_save(e->journal, fp, e->schema->name, json);
+	free(json);
 	free(fp);
 	return ss;
 }
@@ -1475,6 +1494,8 @@ engine_setup_resume(struct engine *e, char **cause)
 	if (r->batch_size > 0)
 		e->o.batch_size = (unsigned)r->batch_size;
 	e->o.region = engine_own(e, r->region);
+	/* NULL: the schema's or the headers', as when it began. */
+	e->o.date_order = engine_own(e, r->date_order);
 	e->o.sheet = engine_own(e, r->sheet);
 	e->o.encoding = engine_own(e, r->encoding);
 	e->o.map = NULL;
@@ -1578,17 +1599,46 @@ engine_date_order(struct engine *e, const char *const *headers, size_t nheaders)
 	    engine_date_order_choose(e->schema, e->o.date_order, headers, nheaders, &from, &country);
 
 	snprintf(e->res.date_order, sizeof e->res.date_order, "%s", schema_date_order_name(order));
-	snprintf(e->res.date_order_from, sizeof e->res.date_order_from, "%s", from);
+	snprintf(e->res.date_order_from, sizeof e->res.date_order_from, "%s",
+	    e->order_of_mapping ? "mapping" : from);
 	snprintf(e->res.date_order_country, sizeof e->res.date_order_country, "%s",
 	    country ? country : "");
 	for (unsigned t = 0; t < e->nthreads; t++)
 		validator_set_date_order(e->validators[t], order);
 }
 
+/* The region and date order a mapping file or a remembered mapping chose
+ * where the command line chose none; a new region makes the validators
+ * again. */
+static int
+engine_mapping_settings(struct engine *e, const struct mapping_settings *s, int quoted, char **cause)
+{
+	if (*s->date_order && e->o.date_order == NULL) {
+		e->o.date_order = engine_own(e, s->date_order);
+		e->order_of_mapping = 1;
+	}
+	if (!*s->region || e->o.region != NULL)
+		return 0;
+	e->o.region = engine_own(e, s->region);
+	e->refusal = ENGINE_REFUSED_SCHEMA;
+	for (unsigned t = 0; t < e->nthreads; t++) {
+		struct validator *v = validator_new(e->schema, e->o.region, cause);
+		if (v == NULL)
+			return -1;
+		validator_free(e->validators[t]);
+		e->validators[t] = v;
+		validator_set_invalid_values(v, e->o.invalid_values);
+		validator_set_quoted_cells(v, quoted);
+	}
+	e->refusal = ENGINE_REFUSED_MAPPING;
+	return 0;
+}
+
 /* Everything that can go wrong before a single row is written. */
 static int
 engine_setup(struct engine *e, char **cause)
 {
+	e->chose_settings = e->o.resume_id == 0 && (e->o.region != NULL || e->o.date_order != NULL);
 	if (e->o.resume_id != 0) {
 		e->refusal = ENGINE_REFUSED_DATABASE;
 		if (engine_open_store(e, cause) != 0)
@@ -1655,11 +1705,19 @@ engine_setup(struct engine *e, char **cause)
 	e->refusal = ENGINE_REFUSED_MAPPING;
 	int applied;
 	e->mapping = mapping_propose(e->schema, headers, nheaders, remembered, &applied);
+	/* The region and date order remembered with it, or given in the
+	 * mapping file, unless the command line says others. */
+	struct mapping_settings settings = { { 0 }, { 0 } };
+	if (applied)
+		mapping_remembered_settings(remembered, &settings);
 	free(remembered);
 	const char *json = e->resumed != NULL ? e->resumed->mapping : e->o.mapping_json;
 	if (json != NULL && mapping_apply_json(e->mapping, e->schema, json, cause) != 0)
 		return -1;
-	if (e->o.map_file && mapping_apply_file(e->mapping, e->schema, e->o.map_file, cause) != 0)
+	if (e->o.map_file &&
+	    mapping_read_file(e->mapping, e->schema, e->o.map_file, &settings, cause) != 0)
+		return -1;
+	if (engine_mapping_settings(e, &settings, quoted, cause) != 0)
 		return -1;
 	if (e->o.map && mapping_apply(e->mapping, e->schema, e->o.map, cause) != 0)
 		return -1;

@@ -97,7 +97,8 @@ struct engine_options {
 	const char *restore_members; /* the backup's other members, or NULL */
 	int64_t resume_id;	     /* continue this import instead of starting one:
 				 * file, schema, mapping, strategy, key conflicts,
-				 * batch size and region then come from the journal */
+				 * batch size, region and date order then come
+				 * from the journal */
 };
 
 /* What engine_start refused to start for, besides its sentence. */
@@ -228,8 +229,9 @@ struct engine_result {
 	char region_hint[3];
 	uint64_t region_hint_phones;
 	/* How ambiguous dates were read: "dmy" or "mdy"; what chose it:
-	 * "option", "schema", "headers" (the country whose language they are
-	 * written in, date_order_country) or "default"; and how many dates
+	 * "option", "mapping" (a mapping file's or a remembered mapping's),
+	 * "schema", "headers" (the country whose language they are written
+	 * in, date_order_country) or "default"; and how many dates
 	 * were refused that the other order reads (25/12/1980 month first). */
 	char date_order[4];
 	char date_order_from[8];

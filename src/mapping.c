@@ -406,8 +406,71 @@ mapping_apply(struct mapping *m, const struct schema *schema, const char *spec, 
 	return rc;
 }
 
+/* A mapping file's setting line ("--region DE", "--date-order=dmy") into
+ * *settings (when not NULL). Returns 1 for a setting, 0 for another line,
+ * -1 with *cause for a setting with a bad value. */
+static int
+mapping_setting(const char *line, struct mapping_settings *settings, char **cause)
+{
+	static const char region[] = "--region", order[] = "--date-order";
+	const char *value;
+	int is_region;
+	if (!strncmp(line, region, sizeof region - 1) &&
+	    (line[sizeof region - 1] == ' ' || line[sizeof region - 1] == '=' ||
+		line[sizeof region - 1] == '\t'))
+		value = line + sizeof region - 1, is_region = 1;
+	else if (!strncmp(line, order, sizeof order - 1) &&
+	    (line[sizeof order - 1] == ' ' || line[sizeof order - 1] == '=' ||
+		line[sizeof order - 1] == '\t'))
+		value = line + sizeof order - 1, is_region = 0;
+	else
+		return 0;
+	while (*value == ' ' || *value == '\t' || *value == '=')
+		value++;
+	if (is_region) {
+		size_t n = strlen(value);
+		int ok = n == 2;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = (value[i] >= 'A' && value[i] <= 'Z') ||
+			    (value[i] >= 'a' && value[i] <= 'z');
+		if (!ok) {
+			char *esc = text_escape(value);
+			*cause = xasprintf(
+			    _("--region wants a region's two-letter code, such as DE or US, not \"%s\"."),
+			    esc);
+			free(esc);
+			return -1;
+		}
+		if (settings != NULL) {
+			for (size_t i = 0; i < n; i++)
+				settings->region[i] =
+				    (char)(value[i] >= 'a' ? value[i] - 'a' + 'A' : value[i]);
+			settings->region[n] = '\0';
+		}
+		return 1;
+	}
+	int o = schema_date_order_parse(value);
+	if (o < 0) {
+		char *esc = text_escape(value);
+		*cause = xasprintf(_("--date-order must be dmy or mdy, not \"%s\"."), esc);
+		free(esc);
+		return -1;
+	}
+	if (settings != NULL)
+		snprintf(settings->date_order, sizeof settings->date_order, "%s",
+		    schema_date_order_name((enum date_order)o));
+	return 1;
+}
+
 int
 mapping_apply_file(struct mapping *m, const struct schema *schema, const char *path, char **cause)
+{
+	return mapping_read_file(m, schema, path, NULL, cause);
+}
+
+int
+mapping_read_file(struct mapping *m, const struct schema *schema, const char *path,
+    struct mapping_settings *settings, char **cause)
 {
 	char *why = NULL;
 	FILE *fp = text_file_open(path, MAPPING_FILE_MAX, &why);
@@ -427,7 +490,11 @@ mapping_apply_file(struct mapping *m, const struct schema *schema, const char *p
 		if (*line == '\0' || *line == '#')
 			continue;
 		char *why = NULL;
-		rc = mapping_apply_one(m, schema, line, chosen, &why);
+		rc = mapping_setting(line, settings, &why);
+		if (rc == 0)
+			rc = mapping_apply_one(m, schema, line, chosen, &why);
+		else if (rc > 0)
+			rc = 0;
 		if (rc != 0) {
 			*cause = xasprintf(_("%s, line %u: %s"), path, lineno, why);
 			free(why);
@@ -550,9 +617,11 @@ static int
 mapping_apply_stored(struct mapping *m, const struct schema *schema, const char *json, int exact,
     enum mapping_source source, char **cause)
 {
-	json_t *arr = json ? json_loads(json, 0, NULL) : NULL;
+	json_t *root = json ? json_loads(json, 0, NULL) : NULL;
+	/* A remembered mapping saved with its settings holds its columns. */
+	json_t *arr = json_is_object(root) ? json_object_get(root, "columns") : root;
 	if (!json_is_array(arr) || json_array_size(arr) != m->ncolumns) {
-		json_decref(arr);
+		json_decref(root);
 		*cause = xstrdup(_(
 		    "The file's columns are not those the import was started with; import the file anew."));
 		return -1;
@@ -594,7 +663,7 @@ mapping_apply_stored(struct mapping *m, const struct schema *schema, const char 
 		}
 		mapping_map(m, i, f, s);
 	}
-	json_decref(arr);
+	json_decref(root);
 	return rc;
 }
 
@@ -705,4 +774,103 @@ mapping_fingerprint(const char *const *headers, size_t n)
 		free(folded);
 	}
 	return xasprintf("%016llx", (unsigned long long)h);
+}
+
+char *
+mapping_remember_json(const struct mapping *m, const struct schema *schema,
+    const struct mapping_settings *settings)
+{
+	char *columns = mapping_to_json(m, schema);
+	if (settings == NULL || (!*settings->region && !*settings->date_order))
+		return columns;
+	json_t *o = json_object();
+	json_object_set_new(o, "columns", json_loads(columns, 0, NULL));
+	if (*settings->region)
+		json_object_set_new(o, "region", json_string(settings->region));
+	if (*settings->date_order)
+		json_object_set_new(o, "date_order", json_string(settings->date_order));
+	free(columns);
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	char *out = xstrdup(s);
+	free(s);
+	return out;
+}
+
+void
+mapping_remembered_settings(const char *remembered, struct mapping_settings *settings)
+{
+	memset(settings, 0, sizeof *settings);
+	json_t *o = remembered ? json_loads(remembered, 0, NULL) : NULL;
+	const char *region = json_string_value(json_object_get(o, "region"));
+	const char *order = json_string_value(json_object_get(o, "date_order"));
+	char *cause = NULL;
+	struct mapping_settings read = { { 0 }, { 0 } };
+	/* Checked as a mapping file's lines are: a journal is not trusted. */
+	if (region != NULL) {
+		char *line = xasprintf("--region %s", region);
+		if (mapping_setting(line, &read, &cause) > 0)
+			memcpy(settings->region, read.region, sizeof read.region);
+		free(line);
+		free(cause);
+		cause = NULL;
+	}
+	if (order != NULL) {
+		char *line = xasprintf("--date-order %s", order);
+		if (mapping_setting(line, &read, &cause) > 0)
+			memcpy(settings->date_order, read.date_order, sizeof read.date_order);
+		free(line);
+		free(cause);
+	}
+	json_decref(o);
+}
+
+char *
+mapping_file_text(const char *mapping_json, const char *schema,
+    const struct mapping_settings *settings)
+{
+	json_t *root = mapping_json ? json_loads(mapping_json, 0, NULL) : NULL;
+	json_t *arr = json_is_object(root) ? json_object_get(root, "columns") : root;
+	size_t n = json_array_size(arr), len = 0, cap = 256;
+	char *out = xmalloc(cap);
+	*out = '\0';
+	for (size_t c = 0; c <= n + 2; c++) {
+		char *line = NULL;
+		if (c == 0) {
+			line = xasprintf(
+			    _("# sluice --map-file for schema %s: Header=field, one a line (- leaves a column out)\n"),
+			    schema);
+		} else if (c <= n) {
+			json_t *item = json_array_get(arr, c - 1);
+			const char *h = json_string_value(json_object_get(item, "header"));
+			const char *f = json_string_value(json_object_get(item, "field"));
+			/* The second of two columns with one header is named by
+			 * its number, as mapping_apply reads it. */
+			int twice = 0;
+			for (size_t d = 0; h != NULL && d + 1 < c && !twice; d++) {
+				const char *o = json_string_value(
+				    json_object_get(json_array_get(arr, d), "header"));
+				twice = o != NULL && !strcmp(o, h);
+			}
+			if (h != NULL && twice)
+				line = xasprintf("%s (column %zu)=%s\n", h, c, f ? f : "-");
+			else if (h != NULL)
+				line = xasprintf("%s=%s\n", h, f ? f : "-");
+		} else if (c == n + 1 && settings && *settings->region)
+			line = xasprintf("--region %s\n", settings->region);
+		else if (c == n + 2 && settings && *settings->date_order)
+			line = xasprintf("--date-order %s\n", settings->date_order);
+		if (line == NULL)
+			continue;
+		size_t k = strlen(line);
+		if (len + k + 1 > cap) {
+			cap = (len + k + 1) * 2;
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + len, line, k + 1);
+		len += k;
+		free(line);
+	}
+	json_decref(root);
+	return out;
 }

@@ -82,11 +82,32 @@ int mapping_holder(const struct mapping *m, int f, size_t c);
  * both). */
 int mapping_apply(struct mapping *m, const struct schema *schema, const char *spec, char **cause);
 
+/* The phone region and the date order chosen with a mapping: a mapping
+ * file's --region and --date-order lines, or a remembered mapping's. ""
+ * when it says none. */
+struct mapping_settings {
+	char region[4];	    /* "DE", upper case */
+	char date_order[4]; /* "dmy" or "mdy" */
+};
+
 /* Reads overrides from a file, one "Header=field" per line; blank lines and
  * lines starting with # are ignored. The same rules as mapping_apply, the
- * whole file being one set of overrides. */
+ * whole file being one set of overrides. Lines "--region CC" and
+ * "--date-order dmy|mdy" (or with '=') fill *settings (when not NULL;
+ * otherwise they are checked and left alone); one with another value
+ * refuses, naming the line. */
 int mapping_apply_file(struct mapping *m, const struct schema *schema, const char *path,
     char **cause);
+int mapping_read_file(struct mapping *m, const struct schema *schema, const char *path,
+    struct mapping_settings *settings, char **cause);
+
+/* A mapping file's text for a mapping kept as JSON (mapping_to_json or
+ * mapping_remember_json) under schema, with settings (NULL: none): a
+ * comment, one "Header=field" line per column ("Header=-" for one left
+ * out; "Header (column N)" for the second of two with one header), then
+ * the settings' lines. mapping_read_file reads it back. A new string. */
+char *mapping_file_text(const char *mapping_json, const char *schema,
+    const struct mapping_settings *settings);
 
 /* A column that no rule gave a field and no choice left out, although its
  * header is another column's (Phone, Phone; compared folded), which feeds
@@ -145,5 +166,16 @@ char *mapping_fingerprint(const char *const *headers, size_t n);
  * "E-mail", "field": "email" or null, "source": "synonym"} (no source for
  * a column no rule maps). */
 char *mapping_to_json(const struct mapping *m, const struct schema *schema);
+
+/* A mapping as it is remembered for its header row, with the region and
+ * date order chosen with it: mapping_to_json's array when settings is NULL
+ * or says none, else {"columns": [that array], "region": "DE",
+ * "date_order": "dmy"}. mapping_propose reads either. A new string. */
+char *mapping_remember_json(const struct mapping *m, const struct schema *schema,
+    const struct mapping_settings *settings);
+
+/* The settings a remembered mapping (mapping_remember_json) was saved with;
+ * none for an array or anything else. */
+void mapping_remembered_settings(const char *remembered, struct mapping_settings *settings);
 
 #endif

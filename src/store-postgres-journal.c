@@ -32,10 +32,11 @@ static const char journal_schema[] =
     " started_at text NOT NULL, finished_at text, last_error text,"
     " pid bigint, host text, user_name text, rolled_back_at text, rollback text,"
     " invalid_values text, on_key_conflict text, deleted bigint NOT NULL DEFAULT 0,"
-    " restore_id bigint, restore_members text);"
+    " restore_id bigint, restore_members text, date_order text);"
     "ALTER TABLE sluice_imports ADD COLUMN IF NOT EXISTS deleted bigint NOT NULL DEFAULT 0;"
     "ALTER TABLE sluice_imports ADD COLUMN IF NOT EXISTS restore_id bigint;"
     "ALTER TABLE sluice_imports ADD COLUMN IF NOT EXISTS restore_members text;"
+    "ALTER TABLE sluice_imports ADD COLUMN IF NOT EXISTS date_order text;"
     "CREATE TABLE IF NOT EXISTS sluice_import_errors ("
     " id bigserial PRIMARY KEY, import_id bigint NOT NULL, row_no bigint,"
     " line_no bigint, field text, type text NOT NULL, message text NOT NULL,"
@@ -126,11 +127,11 @@ store_pg_journal_prepare(struct store *base)
 	    " 'sluice_mappings', 'sluice_import_notices')) + (SELECT count(*) FROM"
 	    " information_schema.columns WHERE table_schema = current_schema() AND"
 	    " table_name = 'sluice_imports' AND column_name IN ('deleted', 'restore_id',"
-	    " 'restore_members'))",
+	    " 'restore_members', 'date_order'))",
 	    0, NULL, &ss);
 	if (res == NULL)
 		return ss;
-	int complete = store_pg_int(res, 0, 0) == 12;
+	int complete = store_pg_int(res, 0, 0) == 13;
 	PQclear(res);
 	if (!complete) {
 		/* Two importers creating the journal take turns. */
@@ -219,16 +220,17 @@ store_pg_import_start(struct store *base, const struct import_info *info, int64_
 		journal_num(&nums, 4, own ? own : info->restore_id),
 		info->restore_members,
 		own ? nums.v[4] : NULL,
+		info->date_order,
 	};
 	PGresult *res = store_pg_query(st,
 	    "INSERT INTO sluice_imports (id, source_path, source_size, source_format,"
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
 	    " source_sha256, sheet, encoding, schema_path, invalid_values, on_key_conflict,"
-	    " restore_id, restore_members)"
+	    " restore_id, restore_members, date_order)"
 	    " VALUES (coalesce($24::bigint, nextval(pg_get_serial_sequence('sluice_imports', 'id'))),"
 	    " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $19, " STORE_PG_NOW ","
-	    " $12, $13, $14, $15, $16, $17, $18, $20, $21, nullif($22::bigint, 0), $23) RETURNING id",
+	    " $12, $13, $14, $15, $16, $17, $18, $20, $21, nullif($22::bigint, 0), $23, $25) RETURNING id",
 	    (int)(sizeof p / sizeof *p), p, &ss);
 	if (res == NULL)
 		return ss;

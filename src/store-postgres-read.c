@@ -167,6 +167,7 @@ store_pg_read_end(struct store *base)
 	" coalesce((to_jsonb(sluice_imports.*) ->> 'deleted')::bigint, 0),"                        \
 	" coalesce((to_jsonb(sluice_imports.*) ->> 'restore_id')::bigint, 0),"                     \
 	" to_jsonb(sluice_imports.*) ->> 'restore_members',"                                       \
+	" to_jsonb(sluice_imports.*) ->> 'date_order',"                                            \
 	" CASE WHEN finished_at IS NOT NULL THEN"                                                  \
 	"  extract(epoch FROM finished_at::timestamptz - started_at::timestamptz)::float8 END"     \
 	" FROM sluice_imports"
@@ -213,6 +214,7 @@ decode_import(struct pg_iter *it)
 	r->n[OUTCOME_DELETED] = col_u64(s, i, c++);
 	r->restore_id = store_pg_int(s, i, c++);
 	r->restore_members = store_pg_text(s, i, c++);
+	r->date_order = store_pg_text(s, i, c++);
 	r->duration_s = PQgetisnull(s, i, c) ? -1 : strtod(PQgetvalue(s, i, c), NULL);
 }
 

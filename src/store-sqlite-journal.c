@@ -30,7 +30,7 @@ static const char journal_schema[] =
     " started_at TEXT NOT NULL, finished_at TEXT, last_error TEXT,"
     " pid INTEGER, host TEXT, user_name TEXT, rolled_back_at TEXT, rollback TEXT,"
     " invalid_values TEXT, deleted INTEGER NOT NULL DEFAULT 0,"
-    " restore_id INTEGER, restore_members TEXT);"
+    " restore_id INTEGER, restore_members TEXT, date_order TEXT);"
     "CREATE TABLE IF NOT EXISTS sluice_import_errors ("
     " id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, row_no INTEGER,"
     " line_no INTEGER, field TEXT, type TEXT NOT NULL, message TEXT NOT NULL,"
@@ -85,6 +85,7 @@ static const struct {
 	{ "sluice_imports", "restore_id", "ALTER TABLE sluice_imports ADD COLUMN restore_id INTEGER" },
 	{ "sluice_imports", "restore_members",
 	    "ALTER TABLE sluice_imports ADD COLUMN restore_members TEXT" },
+	{ "sluice_imports", "date_order", "ALTER TABLE sluice_imports ADD COLUMN date_order TEXT" },
 };
 
 int
@@ -235,13 +236,13 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	    " source_description, schema_name, target_table, mapping, strategy,"
 	    " batch_size, region, dry_run, status, started_at, pid, host, user_name,"
 	    " source_sha256, sheet, encoding, schema_path, invalid_values, on_key_conflict,"
-	    " restore_id, restore_members)"
+	    " restore_id, restore_members, date_order)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19,"
 	    " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?20, ?21,"
 	    /* A restore's first import: its own id, the next rowid (the
 	     * highest plus one, under the write lock). */
 	    " CASE WHEN ?22 < 0 THEN (SELECT coalesce(max(id), 0) + 1 FROM sluice_imports)"
-	    " ELSE nullif(?22, 0) END, ?23)",
+	    " ELSE nullif(?22, 0) END, ?23, ?24)",
 	    &ss);
 	if (st == NULL)
 		return ss;
@@ -268,6 +269,7 @@ store_sqlite_import_start(struct store *base, const struct import_info *info, in
 	store_sqlite_bind_text(st, 21, info->on_key_conflict);
 	sqlite3_bind_int64(st, 22, (sqlite3_int64)info->restore_id);
 	store_sqlite_bind_text(st, 23, info->restore_members);
+	store_sqlite_bind_text(st, 24, info->date_order);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -129,7 +129,7 @@ store_sqlite_read_end(struct store *base)
 /* --- Imports ---------------------------------------------------------------- */
 
 /* The import query with its condition (where): a journal an older sluice
- * made has no invalid_values or on_key_conflict column, and NULL stands for
+ * made has no invalid_values, on_key_conflict or date_order column, and NULL stands for
  * it. A new string. */
 static char *
 import_query(struct store *base, const char *where)
@@ -140,7 +140,7 @@ import_query(struct store *base, const char *where)
 	    " mapping, strategy, batch_size, region, dry_run, status, rows_done, bytes_done,"
 	    " total, created, updated, merged, unchanged, skipped, rejected, failed,"
 	    " not_processed, started_at, finished_at, last_error, pid, host, user_name,"
-	    " rolled_back_at, rollback, %s, %s, %s, %s, %s, CASE WHEN finished_at IS NOT NULL"
+	    " rolled_back_at, rollback, %s, %s, %s, %s, %s, %s, CASE WHEN finished_at IS NOT NULL"
 	    "  THEN (julianday(finished_at) - julianday(started_at)) * 86400.0 END"
 	    " FROM sluice_imports %s",
 	    store_sqlite_journal_has(base, "sluice_imports", "invalid_values") ? "invalid_values" :
@@ -151,6 +151,7 @@ import_query(struct store *base, const char *where)
 	    store_sqlite_journal_has(base, "sluice_imports", "restore_id") ? "restore_id" : "NULL",
 	    store_sqlite_journal_has(base, "sluice_imports", "restore_members") ? "restore_members" :
 										  "NULL",
+	    store_sqlite_journal_has(base, "sluice_imports", "date_order") ? "date_order" : "NULL",
 	    where);
 }
 
@@ -195,6 +196,7 @@ decode_import(struct sqlite_iter *it)
 	r->n[OUTCOME_DELETED] = (uint64_t)sqlite3_column_int64(s, c++);
 	r->restore_id = sqlite3_column_int64(s, c++);
 	r->restore_members = col_text(s, c++);
+	r->date_order = col_text(s, c++);
 	r->duration_s = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 : sqlite3_column_double(s, c);
 }
 

@@ -799,7 +799,7 @@ store_iter_close(struct store_iter *it)
 	    &(r)->sheet, &(r)->encoding, &(r)->schema_name, &(r)->schema_path, &(r)->target_table, \
 	    &(r)->mapping, &(r)->strategy, &(r)->region, &(r)->started_at, &(r)->finished_at,      \
 	    &(r)->last_error, &(r)->host, &(r)->user_name, &(r)->rolled_back_at, &(r)->rollback,   \
-	    &(r)->invalid_values, &(r)->on_key_conflict, &(r)->restore_members
+	    &(r)->invalid_values, &(r)->on_key_conflict, &(r)->restore_members, &(r)->date_order
 
 void
 store_import_row_copy(struct import_row *dst, const struct import_row *src)

@@ -16,6 +16,7 @@ CLI_TESTS = \
 	tests/cli/invalid-utf8.sh \
 	tests/cli/unmapped-required-field.sh \
 	tests/cli/map-option.sh \
+	tests/cli/region-and-date-order-go-with-the-mapping.sh \
 	tests/cli/duplicate-headers-never-drop-a-column.sh \
 	tests/cli/headless-mapping-as-good-as-the-wizards.sh \
 	tests/cli/dry-run.sh \
