@@ -22,10 +22,10 @@ enum {
 };
 
 static const struct tui_key dupes_keys[] = {
-	{ TUI_ENTER, DUP_GO, N_("use strategy"),
+	{ TUI_ENTER, DUP_GO, N_("continue"),
 	    N_("Use the selected strategy and go on to the confirmation.") },
-	/* c goes on from every step, as on Mapping and Preview. */
-	{ 'c', DUP_GO, N_("continue"), N_("Go on to the confirmation with the strategy selected.") },
+	/* c goes on from every step too, as on Mapping and Preview. */
+	{ 'c', DUP_GO, NULL, N_("Go on to the confirmation with the strategy selected.") },
 	{ TUI_TAB, DUP_PANE, N_("pane"), N_("Move between the strategies and the examples.") },
 	{ 'k', DUP_KEYS, N_("key conflicts"),
 	    N_("Reject the rows with a key conflict, or write them as matches (update then replaces the stored key).") },

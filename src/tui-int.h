@@ -202,6 +202,7 @@ struct tui_wizard {
 	struct mapping *mapping; /* with how each column came to its field */
 	char *fingerprint;
 	int remembered;		  /* a remembered mapping was applied */
+	int remembered_settings;  /* and it brought the region and/or date order */
 	struct engine_fix *fixes; /* strings owned */
 	size_t nfixes;
 	unsigned generation; /* bumped when the mapping or a fix changes */

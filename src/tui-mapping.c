@@ -1,5 +1,6 @@
 /* Mapping: one line per source column — its header, three sample values,
- * the schema field it feeds and how sure the suggestion is. Enter picks
+ * the schema field it feeds and how sure the suggestion is. Enter
+ * goes on to the preview, as it goes on from every step; Space picks
  * the field from a list (a field another column feeds is swapped, or that
  * column left out once the person says so); the fields still needed are
  * listed at the top. Going on remembers the mapping for the next file with
@@ -22,12 +23,13 @@ enum {
 	MAP_SCHEMA,
 };
 
+/* Enter goes on, as on every step of the walk; Space acts on the line. */
 static const struct tui_key mapping_keys[] = {
-	{ TUI_ENTER, MAP_CHANGE, N_("change field"),
-	    N_("Choose the field the selected column goes to.") },
-	{ '-', MAP_CLEAR, N_("leave out"), N_("Leave the selected column out of the import.") },
-	{ 'c', MAP_GO, N_("continue"),
+	{ TUI_ENTER, MAP_GO, N_("continue"),
 	    N_("Go on to the preview (every required field needs a column).") },
+	{ ' ', MAP_CHANGE, N_("field"), N_("Choose the field the selected column goes to.") },
+	{ '-', MAP_CLEAR, N_("leave out"), N_("Leave the selected column out of the import.") },
+	{ 'c', MAP_GO, NULL, N_("Go on to the preview, as Enter does.") },
 	{ 't', MAP_SCHEMA, N_("target"), N_("Choose the target schema (contacts, products, …).") },
 	{ TUI_ESC, TUI_ACT_BACK, N_("back"), N_("Go back to the file.") },
 	TUI_KEYS_COMMON,

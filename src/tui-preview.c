@@ -5,8 +5,8 @@
  * format); the dry run (tui-wizard.c) gives the summary. The grid shows
  * invalid cells highlighted, those whose row is rejected apart from those
  * left out of a row that is kept; n/N jump between rows with errors, e shows
- * only them, Enter explains a cell, E fixes it (the fix is applied during
- * the import and recorded in the journal). */
+ * only them, Space explains a cell, E fixes it (the fix is applied during
+ * the import and recorded in the journal); Enter goes on. */
 #include "config.h"
 
 #include <errno.h>
@@ -40,16 +40,16 @@ enum {
 	PRE_DATES,
 };
 
+/* Enter goes on, as on every step of the walk. The footer leaves room for
+ * longer words in other languages: what it lacks (Space, n, N, c) the
+ * keys' help (?) names, and the line above it explains the cell. */
 static const struct tui_key preview_keys[] = {
-	{ 'c', PRE_GO, N_("continue"), N_("Go on to the duplicates.") },
-	/* Not in the footer, which has no room left at 80 columns: e shows
-	 * the rows with errors, and the keys' help (?) names it. */
+	{ TUI_ENTER, PRE_GO, N_("continue"), N_("Go on to the duplicates.") },
+	{ 'c', PRE_GO, NULL, N_("Go on to the duplicates, as Enter does.") },
+	{ ' ', PRE_CELL, NULL, N_("Show the cell: its error, the value in the file and any fix.") },
 	{ 'n', PRE_NEXT_ERR, NULL, N_("Jump to the next row with an error.") },
 	{ 'N', PRE_PREV_ERR, NULL, N_("Jump to the previous row with an error.") },
-	{ 'e', PRE_FILTER, N_("errors only"),
-	    N_("Show only the rows with errors, or all rows again.") },
-	{ TUI_ENTER, PRE_CELL, N_("cell"),
-	    N_("Show the cell: its error, the value in the file and any fix.") },
+	{ 'e', PRE_FILTER, N_("errors"), N_("Show only the rows with errors, or all rows again.") },
 	{ 'E', PRE_EDIT, N_("edit"),
 	    N_("Fix the cell's value for the import (the file is not changed).") },
 	{ 'r', PRE_REGION, N_("region"),
@@ -495,6 +495,30 @@ tui_preview_start_scan(struct preview *p)
 	p->scanner = tui_task_start(tui_preview_scan_task, sc);
 }
 
+/* The region and date order a remembered mapping brought back, said
+ * until a key is pressed (the title keeps naming them). */
+static void
+tui_preview_say_remembered(struct preview *p)
+{
+	struct tui_wizard *w = &p->t->w;
+	if (!w->remembered_settings)
+		return;
+	int dmy = w->date_order != NULL && !strcmp(w->date_order, "dmy");
+	if (w->region != NULL && w->date_order != NULL)
+		tui_message(p->t, 0,
+		    dmy ?
+			_("Phone region %s and dates day first, as chosen before for these columns.") :
+			_("Phone region %s and dates month first, as chosen before for these columns."),
+		    w->region);
+	else if (w->region != NULL)
+		tui_message(p->t, 0, _("Phone region %s, as chosen before for these columns."),
+		    w->region);
+	else
+		tui_message(p->t, 0,
+		    dmy ? _("Dates are read day first, as chosen before for these columns.") :
+			  _("Dates are read month first, as chosen before for these columns."));
+}
+
 static void
 tui_preview_init(struct screen *s, void *arg)
 {
@@ -504,6 +528,7 @@ tui_preview_init(struct screen *s, void *arg)
 	p->t = s->tui;
 	struct tui_wizard *w = &s->tui->w;
 	tui_preview_new_validator(p);
+	tui_preview_say_remembered(p);
 	p->widths = xcalloc(w->ncolumns ? w->ncolumns : 1, sizeof *p->widths);
 	for (size_t c = 0; c < w->ncolumns; c++) {
 		char *h = tui_text_clean(w->headers[c]);
@@ -674,7 +699,8 @@ tui_preview_toggle_dates(struct preview *p)
 
 /* What the rows' dates suggest, once they are read, when nothing else is
  * said: dates valid only in the other order, with the key that reads them
- * so; else that the headers' language chose day first. */
+ * so (short enough for 80 columns with a count of ten digits); else that
+ * the headers' language chose day first. */
 static void
 tui_preview_suggest_dates(struct preview *p)
 {
@@ -682,21 +708,19 @@ tui_preview_suggest_dates(struct preview *p)
 	const char *from, *country;
 	enum date_order order = tui_wizard_date_order(&t->w, &from, &country);
 	unsigned long long n = (unsigned long long)p->scan->dates_other_order;
+	char count[32];
+	tui_text_thousands(count, sizeof count, n);
 
 	if (n > 0 && order == DATE_MDY)
 		tui_message(t, 1,
-		    ngettext(
-			"%llu date is valid only day first (such as 25/12/1980): press d to read dates so.",
-			"%llu dates are valid only day first (such as 25/12/1980): press d to read dates so.",
-			n),
-		    n);
+		    ngettext("%s date is valid only day first, such as 25/12/1980: press d.",
+			"%s dates are valid only day first, such as 25/12/1980: press d.", n),
+		    count);
 	else if (n > 0)
 		tui_message(t, 1,
-		    ngettext(
-			"%llu date is valid only month first (such as 12/25/1980): press d to read dates so.",
-			"%llu dates are valid only month first (such as 12/25/1980): press d to read dates so.",
-			n),
-		    n);
+		    ngettext("%s date is valid only month first, such as 12/25/1980: press d.",
+			"%s dates are valid only month first, such as 12/25/1980: press d.", n),
+		    count);
 	else if (!strcmp(from, "headers") && country_adjective(country) != NULL)
 		tui_message(t, 0,
 		    _("Dates are read day first, as the %s headers suggest (d: month first)."),
@@ -879,7 +903,11 @@ tui_preview_key(struct screen *s, int action, int key)
 		    t->w.region ? t->w.region : "", tui_preview_region_done, p);
 		return TUI_HANDLED | TUI_REDRAW;
 	case PRE_DATES: tui_preview_toggle_dates(p); return TUI_HANDLED | TUI_REDRAW;
-	case PRE_GO: tui_push(t, &tui_dupes_ops, NULL); return TUI_HANDLED | TUI_NEXT;
+	case PRE_GO:
+		/* Remembered again, with the region and date order chosen. */
+		tui_wizard_remember(&t->w);
+		tui_push(t, &tui_dupes_ops, NULL);
+		return TUI_HANDLED | TUI_NEXT;
 	case TUI_ACT_SEARCH_NEXT:
 		if (t->last_search && !tui_preview_search(p, t->last_search))
 			tui_message(t, 1, _("No cell holds \"%s\"."), t->last_search);

@@ -136,6 +136,7 @@ tui_wizard_reset(struct tui_wizard *w)
 	w->schema = NULL;
 	w->ncolumns = 0;
 	w->remembered = 0;
+	w->remembered_settings = 0;
 	w->rows_hint = 0;
 	w->generation++;
 	w->strategy = STRATEGY_UPDATE;
@@ -170,6 +171,7 @@ tui_wizard_region(struct tui_wizard *w, const char *region, char **cause)
 	validator_free(v);
 	free(w->region);
 	w->region = region ? xstrdup(region) : NULL;
+	w->remembered_settings = 0;
 	for (char *p = w->region; p && *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
@@ -189,6 +191,7 @@ tui_wizard_set_date_order(struct tui_wizard *w, enum date_order order)
 {
 	free(w->date_order);
 	w->date_order = xstrdup(schema_date_order_name(order));
+	w->remembered_settings = 0;
 	w->generation++;
 }
 
@@ -242,6 +245,20 @@ tui_wizard_take_file(struct tui_wizard *w, struct tui_file_info *fi)
 	fi->ncolumns = 0;
 	w->fingerprint = mapping_fingerprint((const char *const *)w->headers, w->ncolumns);
 	tui_wizard_suggest(w, fi->remembered);
+	/* The region and date order chosen with the remembered mapping come
+	 * back with it. */
+	struct mapping_settings s;
+	mapping_remembered_settings(w->remembered ? fi->remembered : NULL, &s);
+	char *cause = NULL;
+	int got = 0;
+	if (*s.region && w->schema != NULL && tui_wizard_region(w, s.region, &cause) == 0)
+		got = 1;
+	free(cause);
+	if (*s.date_order) {
+		w->date_order = xstrdup(s.date_order);
+		got = 1;
+	}
+	w->remembered_settings = got;
 }
 
 void
@@ -373,7 +390,12 @@ tui_wizard_remember(struct tui_wizard *w)
 	r->db = xstrdup(w->db);
 	r->fingerprint = xstrdup(w->fingerprint);
 	r->schema = xstrdup(w->schema->name);
-	r->json = mapping_to_json(w->mapping, w->schema);
+	struct mapping_settings s = { { 0 }, { 0 } };
+	if (w->region != NULL)
+		snprintf(s.region, sizeof s.region, "%s", w->region);
+	if (w->date_order != NULL)
+		snprintf(s.date_order, sizeof s.date_order, "%s", w->date_order);
+	r->json = mapping_remember_json(w->mapping, w->schema, &s);
 	/* The task frees its argument; nobody waits for it. */
 	tui_task_detach(tui_task_start(tui_remember_task, r));
 }

@@ -9,7 +9,7 @@ gen_contacts --rows 200000 --seed 7 --out big.csv
 
 tui_start 80 24 --db "$DB"
 tui_to_preview big.csv
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored" 300
 tui_keys Enter
 tui_go "What will happen"

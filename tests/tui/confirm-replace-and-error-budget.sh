@@ -28,7 +28,7 @@ run_sluice import all.csv --db "$DB"
 assert_exit 0 "30 records are stored before the wizard runs"
 tui_start 100 30 --db "$DB"
 tui_to_preview fewer.csv
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored"
 tui_keys Enter
 tui_go "What will happen"
@@ -56,7 +56,7 @@ assert_eq "$(sq "$DB" "SELECT count(*) FROM contacts")" 27 "27 records are left"
 DB="$T/budget.db"
 tui_start 100 30 --db "$DB"
 tui_to_preview bad.csv
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored"
 tui_keys Enter
 tui_go "What will happen"

@@ -25,7 +25,7 @@ TUI_ENV="SLUICE_SYSTEM_CONFIG=$T/system.conf XDG_CONFIG_HOME=$T/config PATH=$T/b
 
 tui_start 120 40 --db "$T/t.db"
 tui_to_preview contacts.csv
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored"
 tui_keys Enter
 tui_go "What will happen"

@@ -15,7 +15,7 @@ printf '%s\n' 'First Name,Email,Birthday' \
 
 tui_start 80 24 --db "$DB"
 tui_to_preview en.csv
-tui_see "1 date is valid only day first (such as 25/12/1980): press d" \
+tui_see "1 date is valid only day first, such as 25/12/1980: press d." \
     "the preview counts the dates valid only day first and names the key"
 tui_see "dates month/day/year" "the title says dates are read month first"
 tui_keys d
@@ -23,9 +23,9 @@ tui_see "read day first: 3 April 2024." "d reads dates day first, and says so"
 tui_see "dates day/month/year" "the title follows"
 tui_see "3 rows read; 0 with errors." "read day first, every date is valid in the preview"
 tui_see "3 valid, 0 with errors (dry run)." "the dry run follows the date order"
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored" 300
-tui_keys c
+tui_keys Enter
 tui_go "What will happen"
 tui_see "phone region US · dates day/month/year" "Confirm says how phone numbers and dates are read"
 tui_keys Enter
@@ -44,9 +44,9 @@ tui_see "dates day/month/year" "the title says so"
 tui_keys d
 tui_see "read month first: March 4, 2024." "d reads them month first"
 tui_go " read; 0 with errors"
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored" 300
-tui_keys c
+tui_keys Enter
 tui_go "What will happen"
 tui_see "dates month/day/year" "Confirm shows the order chosen"
 tui_keys Enter

@@ -31,7 +31,7 @@ else
 fi
 tui_keys Right Right Right Right
 tui_see '\x1b[31mred\x1b[0m' "a colour sequence in a cell is shown escaped"
-tui_keys Enter
+tui_keys Space
 tui_see 'holds: "\x1b[31mred\x1b[0m"' "the cell's dialog escapes the value too"
 if tui_tmux capture-pane -p -e -t wiz | grep -q $'\033\\[31m'; then
 	fail "no colour of the cell reaches the terminal"

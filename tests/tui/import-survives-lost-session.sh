@@ -9,7 +9,7 @@ gen_contacts --rows 100000 --seed 3 --out big.csv
 
 tui_start 80 24 --db "$DB"
 tui_to_preview big.csv
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored" 300
 tui_keys Enter
 tui_go "What will happen"
@@ -56,9 +56,9 @@ tui_keys C-u
 tui_type "$T/big.csv"
 tui_keys Enter
 tui_go "Map the columns"
-tui_keys c
+tui_keys Enter
 tui_go "rows read;"
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored" 300
 tui_keys Enter
 tui_go "What will happen"

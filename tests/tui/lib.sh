@@ -162,6 +162,6 @@ tui_open() {
 tui_to_preview() {
 	tui_open "$1"
 	tui_go "Map the columns"
-	tui_keys c
+	tui_keys Enter
 	tui_go "rows read;"
 }

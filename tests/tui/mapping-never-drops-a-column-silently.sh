@@ -16,7 +16,7 @@ tui_start 100 30 --db "$DB"
 tui_open mail.csv
 tui_go "Map the columns"
 # Other Mail (no field) takes email, which Email feeds: the wizard asks.
-tui_keys Down Enter
+tui_keys Down Space
 tui_go "Field for column Other Mail"
 tui_keys Down Down Down Down Enter
 tui_see "The column Email already feeds the field email" "taking a field another column feeds asks first"
@@ -24,7 +24,7 @@ tui_keys Escape
 tui_go "Map the columns"
 if maps "Email" "email"; then pass "No keeps Email on email"; else fail "No keeps Email on email" "$(tui_screen)"; fi
 
-tui_keys Enter
+tui_keys Space
 tui_go "Field for column Other Mail"
 tui_keys Down Down Down Down Enter
 tui_go "already feeds the field email"
@@ -37,7 +37,7 @@ else
 fi
 
 # Phone (which has a field) takes email: the two columns swap.
-tui_keys Down Enter
+tui_keys Down Space
 tui_go "Field for column Phone"
 tui_keys Up Up Enter
 tui_see "Swapped: Phone now feeds email, and Other Mail feeds phone." "a column with a field swaps with the other"
@@ -48,7 +48,7 @@ else
 fi
 # Going on remembers the mapping; sluice import then uses it for a file
 # with the same header row.
-tui_keys c
+tui_keys Enter
 tui_go "rows read;"
 if db_wait "SELECT count(*) FROM sluice_mappings" 1; then
 	pass "going on remembers the mapping"

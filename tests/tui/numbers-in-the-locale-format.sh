@@ -18,7 +18,7 @@ tui_start 80 24 --db "$DB"
 tui_to_preview contacts.csv
 tui_see "1.500 rows read" "the preview counts rows with the German thousands separator"
 tui_see "1.500 rows: " "so does the dry run"
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored" 300
 tui_keys Enter
 tui_go "What will happen"

@@ -47,7 +47,7 @@ tui_go "Keys"
 tui_see "preview checks the rows again at once." "the keys box wraps a long sentence whole"
 tui_keys Escape
 tui_go "phone region DE"
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored" 300
 # c goes on here too, as on Mapping and Preview.
 tui_keys c

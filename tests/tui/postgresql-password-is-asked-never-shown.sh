@@ -65,7 +65,7 @@ seen
 tui_to_preview many.csv
 tui_see "20,000 rows read" "the preview's dry run runs against PostgreSQL with the password"
 seen
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored" 300
 tui_keys Enter
 tui_go "What will happen"

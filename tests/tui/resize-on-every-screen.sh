@@ -30,10 +30,10 @@ tui_type "$T/contacts.csv"
 tui_keys Enter
 tui_go "Map the columns"
 resize_check Mapping "E-mail Address"
-tui_keys c
+tui_keys Enter
 tui_go "rows read;"
 resize_check Preview "rows read;"
-tui_keys c
+tui_keys Enter
 tui_go "How the rows meet the records stored"
 resize_check Duplicates "How the rows meet the records stored"
 tui_keys Enter

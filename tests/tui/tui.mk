@@ -21,6 +21,7 @@ TUI_TESTS = \
 	tests/tui/edit-a-huge-cell.sh \
 	tests/tui/phone-region-in-the-preview.sh \
 	tests/tui/date-order-in-the-preview.sh \
+	tests/tui/region-and-date-order-are-remembered.sh \
 	tests/tui/file-picker-filter-parent-and-completion.sh \
 	tests/tui/mouse-click-and-wheel.sh \
 	tests/tui/numbers-in-the-locale-format.sh \

@@ -81,7 +81,7 @@ for lang in de_DE es_ES fr_FR; do
 	tui_type "$T/walk.csv"
 	tui_keys Enter
 	screen_speaks "$ll" "Map the columns" "Mapping"
-	tui_keys c
+	tui_keys Enter
 	screen_speaks "$ll" "Preview" "Preview"
 	go_on "$ll" "How the rows meet the records stored"
 	screen_speaks "$ll" "How the rows meet the records stored" "Duplicates"

@@ -30,8 +30,8 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	# The first error is the phone of row 7: fix it by hand.
 	tui_keys n
 	tui_see "Row 7, Mobile Phone: This is not a phone number" "$strategy: n jumps to the phone that is not a number"
-	tui_keys Enter
-	tui_see 'holds: "not a phone"' "$strategy: Enter shows the cell's error and its original value"
+	tui_keys Space
+	tui_see 'holds: "not a phone"' "$strategy: Space shows the cell's error and its original value"
 	tui_keys Escape
 	tui_keys E
 	tui_go "Fix row 7"
@@ -41,7 +41,7 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	tui_see "Fixed. 1 cell is fixed by hand" "$strategy: E fixes the cell"
 	tui_see "12 rows read; 2 with errors" "$strategy: the fixed row has no error any more"
 
-	tui_keys c
+	tui_keys Enter
 	tui_go "How the rows meet the records stored"
 	tui_see "1 row matches a record stored before" "$strategy: Duplicates counts the match with the stored record"
 	tui_see "1 row repeats an earlier row of this file" "$strategy: Duplicates counts the row repeated in the file"
