@@ -387,6 +387,15 @@ tui_dialog_key(struct screen *s, int action, int key)
 		}
 		return TUI_HANDLED | TUI_REDRAW;
 	case DIALOG_HELP:
+		/* Nothing is selected in the keys' list: Up and Down scroll it
+		 * at once, as a pager does. */
+		if (key == TUI_FKEY(KEY_UP))
+			d->list.sel = d->list.top;
+		else if (key == TUI_FKEY(KEY_DOWN) && d->nitems > 0) {
+			size_t last =
+			    d->list.top + (size_t)(d->list.height > 0 ? d->list.height : 1) - 1;
+			d->list.sel = last < d->nitems ? last : d->nitems - 1;
+		}
 		if (tui_list_key(&d->list, key)) {
 			return TUI_HANDLED | TUI_REDRAW;
 		}

@@ -656,8 +656,8 @@ tui_preview_edit_done(struct tui *t, void *ctx, const char *value)
 	else
 		tui_message(t, 0,
 		    ngettext(
-			"Fixed. %zu cell is fixed by hand; the import applies the fix and the journal records it.",
-			"Fixed. %zu cells are fixed by hand; the import applies the fixes and the journal records them.",
+			"Fixed. %zu cell fixed by hand: the import applies it, the journal keeps it.",
+			"Fixed. %zu cells fixed by hand: the import applies them, the journal keeps them.",
 			t->w.nfixes),
 		    t->w.nfixes);
 }
@@ -1185,8 +1185,8 @@ tui_preview_draw(struct screen *s, int full)
 	tui_text_thousands(dropped, sizeof dropped, p->scan->ndropped);
 	char *left = p->scan->ndropped == 0 ?
 	    xstrdup("") :
-	    xasprintf(ngettext("; %s value left out of rows that are kept",
-			  "; %s values left out of rows that are kept", p->scan->ndropped),
+	    xasprintf(ngettext("; %s value left out (its row is kept)",
+			  "; %s values left out (their rows are kept)", p->scan->ndropped),
 		dropped);
 	char *fixed = t->w.nfixes == 0 ?
 	    xstrdup("") :
@@ -1195,9 +1195,12 @@ tui_preview_draw(struct screen *s, int full)
 	char *line = xasprintf(_("%s rows read; %s with errors%s.%s"), rows, errs, left, fixed);
 	free(fixed);
 	free(left);
-	tui_put(stdscr, y, 1, COLS - 2, line, t->a.dim);
+	/* Wrapped rather than cut when the counts are long (two lines). */
+	move(y + 1, 0);
+	clrtoeol();
+	int used = tui_put_wrapped(stdscr, y, 1, COLS - 2, 2, line, t->a.dim);
 	free(line);
-	p->grid_y = y + 1;
+	p->grid_y = y + (used > 1 ? used : 1);
 	p->grid_h = LINES - p->grid_y - 2 - 2;
 	if (p->grid_h < 1)
 		p->grid_h = 1;

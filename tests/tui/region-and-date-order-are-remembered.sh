@@ -58,7 +58,7 @@ tui_type DE
 tui_keys Enter
 tui_go "phone region DE"
 # d once the rows are read again (while they are read it is refused).
-tui_go "12 rows read; 0 with errors; 12 values left out"
+tui_go "12 rows read; 0 with errors; 12 values left out (their rows are kept)."
 tui_keys d
 tui_see "dates day/month/year" "d reads dates day first"
 tui_see "12 rows read; 0 with errors." "with DE and day first every row is valid"

@@ -21,7 +21,7 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	tui_start "$width" "$height" --db "$DB"
 	tui_see "Recent imports" "$strategy (${width}x$height): Home lists the imports"
 	tui_to_preview contacts.csv
-	tui_see "12 rows read; 3 with errors; 1 value left out of rows that are kept" \
+	tui_see "12 rows read; 3 with errors; 1 value left out (its row is kept)." \
 	    "$strategy: the preview finds the 3 rows with errors and the birthday left out"
 	tui_see "9 valid, 3 with errors (dry run). 1 value will be left out." \
 	    "$strategy: the dry run's summary counts valid rows, rows with errors and values left out"
@@ -38,7 +38,7 @@ for run in "update 0 80 24" "merge 1 120 40" "skip 2 80 24"; do
 	tui_keys C-u
 	tui_type "+1 212 555 0100"
 	tui_keys Enter
-	tui_see "Fixed. 1 cell is fixed by hand" "$strategy: E fixes the cell"
+	tui_see "Fixed. 1 cell fixed by hand: the import applies it, the journal keeps it." "$strategy: E fixes the cell, and says so whole at 80 columns"
 	tui_see "12 rows read; 2 with errors" "$strategy: the fixed row has no error any more"
 
 	tui_keys Enter
