@@ -844,13 +844,13 @@ mapping_file_text(const char *mapping_json, const char *schema,
 			json_t *item = json_array_get(arr, c - 1);
 			const char *h = json_string_value(json_object_get(item, "header"));
 			const char *f = json_string_value(json_object_get(item, "field"));
-			/* The second of two columns with one header is named by
-			 * its number, as mapping_apply reads it. */
+			/* Columns sharing a header are named by their number,
+			 * as mapping_apply reads them. */
 			int twice = 0;
-			for (size_t d = 0; h != NULL && d + 1 < c && !twice; d++) {
+			for (size_t d = 0; h != NULL && d < n && !twice; d++) {
 				const char *o = json_string_value(
 				    json_object_get(json_array_get(arr, d), "header"));
-				twice = o != NULL && !strcmp(o, h);
+				twice = d != c - 1 && o != NULL && !strcmp(o, h);
 			}
 			if (h != NULL && twice)
 				line = xasprintf("%s (column %zu)=%s\n", h, c, f ? f : "-");

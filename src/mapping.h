@@ -104,7 +104,7 @@ int mapping_read_file(struct mapping *m, const struct schema *schema, const char
 /* A mapping file's text for a mapping kept as JSON (mapping_to_json or
  * mapping_remember_json) under schema, with settings (NULL: none): a
  * comment, one "Header=field" line per column ("Header=-" for one left
- * out; "Header (column N)" for the second of two with one header), then
+ * out; "Header (column N)" for columns sharing a header), then
  * the settings' lines. mapping_read_file reads it back. A new string. */
 char *mapping_file_text(const char *mapping_json, const char *schema,
     const struct mapping_settings *settings);

@@ -684,6 +684,64 @@ START_TEST(propose_ignores_a_remembered_mapping_that_does_not_fit)
 }
 END_TEST
 
+START_TEST(remembered_mapping_keeps_its_region_and_date_order)
+{
+	static const char *const h[] = { "Email", "Phone", "Phone" };
+	struct mapping *m = suggest(contacts, h, NHEADERS(h));
+	struct mapping_settings none = { { 0 }, { 0 } }, s = { "DE", "dmy" }, back;
+
+	/* Without settings, the array older journals hold. */
+	char *json = mapping_remember_json(m, contacts, &none);
+	ck_assert_int_eq(json[0], '[');
+	mapping_remembered_settings(json, &back);
+	ck_assert_str_eq(back.region, "");
+	ck_assert_str_eq(back.date_order, "");
+	free(json);
+
+	json = mapping_remember_json(m, contacts, &s);
+	mapping_remembered_settings(json, &back);
+	ck_assert_str_eq(back.region, "DE");
+	ck_assert_str_eq(back.date_order, "dmy");
+	int applied = -1;
+	struct mapping *r = mapping_propose(contacts, h, NHEADERS(h), json, &applied);
+	ck_assert_int_eq(applied, 1);
+	for (size_t c = 0; c < NHEADERS(h); c++)
+		ck_assert_int_eq(r->field[c], m->field[c]);
+	mapping_free(r);
+
+	/* A journal's values are checked: nothing unknown comes back. */
+	mapping_remembered_settings(
+	    "{\"columns\":[],\"region\":\"\x1b[31m\",\"date_order\":\"ymd\"}", &back);
+	ck_assert_str_eq(back.region, "");
+	ck_assert_str_eq(back.date_order, "");
+
+	/* As a mapping file: read back with its settings; each Phone by its
+	 * column number. */
+	char *text = mapping_file_text(json, "contacts", &s);
+	assert_says(text, "Phone (column 2)=");
+	assert_says(text, "Phone (column 3)=");
+	assert_says(text, "--region DE\n--date-order dmy\n");
+	char *path = xasprintf("%s/back.map", tmp_dir);
+	FILE *fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	struct mapping *f = suggest(contacts, h, NHEADERS(h));
+	char *cause = NULL;
+	ck_assert_int_eq(mapping_read_file(f, contacts, path, &back, &cause), 0);
+	ck_assert_str_eq(back.region, "DE");
+	ck_assert_str_eq(back.date_order, "dmy");
+	for (size_t c = 0; c < NHEADERS(h); c++)
+		ck_assert_int_eq(f->field[c], m->field[c]);
+	unlink(path);
+	free(path);
+	free(text);
+	free(json);
+	mapping_free(f);
+	mapping_free(m);
+}
+END_TEST
+
 START_TEST(apply_marks_its_columns_as_option)
 {
 	static const char *const h[] = { "Email", "Organisation Name", "Remarks" };
@@ -873,6 +931,7 @@ mapping_suite(void)
 	tcase_add_test(tc, likely_leaves_a_field_a_synonym_took);
 	tcase_add_test(tc, propose_lets_a_remembered_mapping_win_over_suggestions);
 	tcase_add_test(tc, propose_ignores_a_remembered_mapping_that_does_not_fit);
+	tcase_add_test(tc, remembered_mapping_keeps_its_region_and_date_order);
 	tcase_add_test(tc, apply_marks_its_columns_as_option);
 	tcase_add_test(tc, apply_refuses_two_columns_on_one_field_naming_both);
 	tcase_add_test(tc, apply_file_refuses_two_lines_giving_one_field);
