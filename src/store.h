@@ -84,7 +84,7 @@ struct import_row {
 					 * the restore's first import); 0: none */
 	char *restore_members; /* the restore's first import: the backup's
 					 * other members (restore_members_json) */
-	char *date_order; /* "dmy", "mdy": as chosen for the import (an
+	char *date_order;      /* "dmy", "mdy": as chosen for the import (an
 			   * option, a mapping file, a remembered
 			   * mapping); NULL: the schema's or the
 			   * headers' (or an older sluice's import) */
@@ -183,7 +183,7 @@ struct import_info {
 				     * this import starts a restore (its id is
 				     * the restore's); 0: no restore */
 	const char *restore_members; /* or NULL: the backup's other members */
-	const char *date_order; /* "dmy" or "mdy" as chosen (an option, a
+	const char *date_order;	     /* "dmy" or "mdy" as chosen (an option, a
 				 * mapping file or a remembered mapping), or
 				 * NULL: the schema's or the headers' */
 	/* Filled by the journal: who runs it. */
