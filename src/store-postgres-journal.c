@@ -2,8 +2,9 @@
  * errors, rejected rows, changes, batches, fixes, notices, remembered
  * mappings) in
  * the target database, written on the store's connection in the same
- * transactions as the rows. A batch's errors, rejected rows and changes
- * each go in one statement (arrays unnested on the server). */
+ * transactions as the rows. A batch's errors and changes each go in with
+ * one COPY, its rejected rows in one statement (arrays unnested on the
+ * server). */
 #include "config.h"
 
 #include <inttypes.h>
@@ -76,19 +77,11 @@ static const char journal_schema[] =
 static const struct {
 	const char *name, *sql;
 } journal_statements[] = {
-	{ "j_error",
-	    "INSERT INTO sluice_import_errors (import_id, row_no, line_no, field,"
-	    " type, message, value, dropped) SELECT $1, * FROM unnest($2::bigint[],"
-	    " $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::integer[])" },
 	{ "j_reject",
 	    "INSERT INTO sluice_import_rejects (import_id, row_no, line_no, outcome,"
 	    " cells) SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])"
 	    " ON CONFLICT (import_id, row_no) DO UPDATE SET line_no = EXCLUDED.line_no,"
 	    " outcome = EXCLUDED.outcome, cells = EXCLUDED.cells" },
-	{ "j_change",
-	    "INSERT INTO sluice_import_changes (import_id, batch_no, row_no,"
-	    " record_id, action, before, after_hash) SELECT $1, $2, * FROM"
-	    " unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[])" },
 	{ "j_batch",
 	    "INSERT INTO sluice_import_batches (import_id, batch_no, first_row, rows,"
 	    " created, updated, merged, unchanged, skipped, rejected, failed, attempts,"
@@ -247,25 +240,38 @@ journal_int_element(struct pg_buf *b, int64_t v)
 	pg_buf_element(b, num);
 }
 
+/* Appends integer v to a COPY row. */
+static void
+journal_copy_int(struct pg_buf *b, int64_t v, int last)
+{
+	char num[24];
+	snprintf(num, sizeof num, "%" PRId64, v);
+	pg_buf_copy_field(b, num, last);
+}
+
 enum store_status
 store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
     const struct record *records, size_t n)
 {
 	struct store_pg *st = (struct store_pg *)base;
-	/* Columns of the three statements, as array literals. */
-	struct pg_buf e[7] = { 0 }, rj[4] = { 0 }, ch[5] = { 0 };
-	size_t nerrors = 0, nrejects = 0, nchanges = 0;
+	/* The errors and the changes (one a record written: the most rows
+	 * of the journal) go in with COPY, cheaper for the server than an
+	 * INSERT from arrays; the rejected rows, which may replace the
+	 * rows of an earlier attempt, as an upsert from arrays. */
+	struct pg_buf e = { 0 }, rj[4] = { 0 }, ch = { 0 };
+	size_t nrejects = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct record *r = &records[i];
-		for (size_t k = 0; k < r->nerrors; k++, nerrors++) {
+		for (size_t k = 0; k < r->nerrors; k++) {
 			const struct row_error *err = &r->errors[k];
-			journal_int_element(&e[0], (int64_t)r->row_no);
-			journal_int_element(&e[1], (int64_t)r->line_no);
-			pg_buf_element(&e[2], err->field_name);
-			pg_buf_element(&e[3], record_error_type_name(err->type));
-			pg_buf_element(&e[4], err->message);
-			pg_buf_element(&e[5], err->value);
-			pg_buf_element(&e[6], err->dropped ? "1" : "0");
+			journal_copy_int(&e, id, 0);
+			journal_copy_int(&e, (int64_t)r->row_no, 0);
+			journal_copy_int(&e, (int64_t)r->line_no, 0);
+			pg_buf_copy_field(&e, err->field_name, 0);
+			pg_buf_copy_field(&e, record_error_type_name(err->type), 0);
+			pg_buf_copy_field(&e, err->message, 0);
+			pg_buf_copy_field(&e, err->value, 0);
+			pg_buf_copy_field(&e, err->dropped ? "1" : "0", 1);
 		}
 		switch (r->outcome) {
 		case OUTCOME_REJECTED:
@@ -283,27 +289,26 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 		case OUTCOME_UPDATED:
 		case OUTCOME_MERGED:
 		case OUTCOME_DELETED:
-			journal_int_element(&ch[0], (int64_t)r->row_no);
-			journal_int_element(&ch[1], r->record_id);
-			pg_buf_element(&ch[2], store_action_name(r->outcome));
-			pg_buf_element(&ch[3], r->before);
-			journal_int_element(&ch[4], (int64_t)r->after_hash);
-			nchanges++;
+			journal_copy_int(&ch, id, 0);
+			journal_copy_int(&ch, (int64_t)batch_no, 0);
+			journal_copy_int(&ch, (int64_t)r->row_no, 0);
+			journal_copy_int(&ch, r->record_id, 0);
+			pg_buf_copy_field(&ch, store_action_name(r->outcome), 0);
+			pg_buf_copy_field(&ch, r->before, 0);
+			journal_copy_int(&ch, (int64_t)r->after_hash, 1);
 			break;
 		default: break;
 		}
 	}
 	struct journal_nums nums;
-	const char *p[9];
+	const char *p[5];
 	p[0] = journal_num(&nums, 0, id);
 	enum store_status ss = STORE_OK;
-	if (nerrors > 0) {
-		for (int c = 0; c < 7; c++) {
-			pg_buf_array_end(&e[c]);
-			p[c + 1] = e[c].s;
-		}
-		ss = journal_run(st, "j_error", NULL, 8, p);
-	}
+	if (e.len > 0)
+		ss = store_pg_copy(st,
+		    "COPY sluice_import_errors (import_id, row_no, line_no, field, type,"
+		    " message, value, dropped) FROM STDIN",
+		    e.s, e.len);
 	if (ss == STORE_OK && nrejects > 0) {
 		for (int c = 0; c < 4; c++) {
 			pg_buf_array_end(&rj[c]);
@@ -311,20 +316,15 @@ store_pg_journal_rows(struct store *base, int64_t id, uint64_t batch_no,
 		}
 		ss = journal_run(st, "j_reject", NULL, 5, p);
 	}
-	if (ss == STORE_OK && nchanges > 0) {
-		p[1] = journal_num(&nums, 1, (int64_t)batch_no);
-		for (int c = 0; c < 5; c++) {
-			pg_buf_array_end(&ch[c]);
-			p[c + 2] = ch[c].s;
-		}
-		ss = journal_run(st, "j_change", NULL, 7, p);
-	}
-	for (int c = 0; c < 7; c++)
-		pg_buf_free(&e[c]);
+	if (ss == STORE_OK && ch.len > 0)
+		ss = store_pg_copy(st,
+		    "COPY sluice_import_changes (import_id, batch_no, row_no, record_id,"
+		    " action, before, after_hash) FROM STDIN",
+		    ch.s, ch.len);
+	pg_buf_free(&e);
 	for (int c = 0; c < 4; c++)
 		pg_buf_free(&rj[c]);
-	for (int c = 0; c < 5; c++)
-		pg_buf_free(&ch[c]);
+	pg_buf_free(&ch);
 	return ss;
 }
 

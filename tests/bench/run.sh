@@ -7,7 +7,8 @@
 # upserts in 500-row transactions), with the ratios and whether each sluice
 # run stayed within 100 MiB; before those, the same file into a throwaway
 # local PostgreSQL server next to \copy + INSERT … ON CONFLICT done by
-# hand (BENCH_PART=postgres: only that, BENCH_REPEAT times). Then a Google Contacts file of the same size
+# hand (BENCH_PART=postgres: only that, BENCH_REPEAT times), with the CPU
+# seconds of each client and of the server for each. Then a Google Contacts file of the same size
 # imported by sluice (its counts checked against the generator's manifest)
 # and by tests/bench/baseline.py; then into a throwaway local PostgreSQL
 # server, next to \copy + INSERT … ON CONFLICT done by hand. Prints rows/s,
@@ -135,6 +136,29 @@ print("INSERT INTO contacts (%s) SELECT DISTINCT ON (%s) %s FROM staging WHERE %
       ", ".join("%s = EXCLUDED.%s" % (n, n) for n, _ in fields if n != "phone")))
 PY
 }
+# The CPU seconds the server's processes have used so far: the
+# postmaster's own and its ended children's (the backends of finished
+# runs), and those of its children still running. Under load this counts
+# the server's work where the wall time counts the waiting too.
+pg_cpu() {
+	local pm t=0 f
+	pm=$(head -n 1 "$pg_dir/data/postmaster.pid")
+	read -r -a f <"/proc/$pm/stat"
+	t=$((f[13] + f[14] + f[15] + f[16]))
+	for c in $(cat /proc/"$pm"/task/*/children 2>/dev/null); do
+		if read -r -a f <"/proc/$c/stat" 2>/dev/null; then
+			t=$((t + f[13] + f[14]))
+		fi
+	done
+	awk -v t="$t" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+# cpu_line NAME TIMELOG SERVER_CPU: the CPU seconds of the run's client
+# (from /usr/bin/time) and of the server.
+cpu_line() {
+	awk -v n="$1" -v u="$(sed -n 's/.*User time (seconds): //p' "$2")" \
+	    -v s="$(sed -n 's/.*System time (seconds): //p' "$2")" -v srv="$3" 'BEGIN {
+		printf "%-9s client CPU %6.2f s   server CPU %6.2f s\n", n, u + s, srv }'
+}
 # pg_side NAME FILE [ARGS…]: sluice importing FILE into database NAME of
 # the server, then the hand-written baseline into NAME-base, each under
 # /usr/bin/time; prints both and the ratio.
@@ -142,6 +166,8 @@ pg_side() {
 	local name=$1 file=$2 rc=0
 	shift 2
 	psql_q -d "$pg/postgres" -c "CREATE DATABASE $name" -c "CREATE DATABASE ${name}_base"
+	local c0 c1 c2 c3
+	c0=$(pg_cpu)
 	/usr/bin/time -v -o "$work/$name.time" "$SLUICE" import "$file" --db "$pg/$name" "$@" \
 		--json --progress none >"$work/$name.json" 2>"$work/$name.err" || rc=$?
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
@@ -149,11 +175,16 @@ pg_side() {
 		tail -n 20 "$work/$name.err" >&2
 		exit 1
 	fi
+	c1=$(pg_cpu)
 	report postgres "$work/$name.time"
 	pg_baseline_sql "$file" >"$work/$name-base.sql"
+	c2=$(pg_cpu)
 	/usr/bin/time -v -o "$work/$name-base.time" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
 		-d "$pg/${name}_base" -f "$work/$name-base.sql" >/dev/null
+	c3=$(pg_cpu)
 	report pg-copy "$work/$name-base.time"
+	cpu_line postgres "$work/$name.time" "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')"
+	cpu_line pg-copy "$work/$name-base.time" "$(awk -v a="$c2" -v b="$c3" 'BEGIN { print b - a }')"
 	awk -v a="$(wall_seconds "$work/$name.time")" -v b="$(wall_seconds "$work/$name-base.time")" \
 	    -v rows="$rows" 'BEGIN {
 		if (a > 0 && b > 0)
