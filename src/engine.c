@@ -131,7 +131,7 @@ struct batch {
 	size_t validated;   /* chunks validated */
 	int sealed;	    /* the reader is done with it */
 	int last;	    /* the source ended after this batch */
-	struct batch *next; /* in a queue */
+	struct batch *next; /* in a queue, or in the writer's group */
 };
 
 static size_t
@@ -196,6 +196,15 @@ struct engine {
 	atomic_int running;
 	pthread_t worker;
 	struct progress progress;
+
+	/* Batches written in one transaction (store_groups_batches): those
+	 * written since the last commit, kept until it, so that each can be
+	 * written again alone when the transaction fails. group_cap: how
+	 * many one transaction takes at most (1: each its own). */
+	struct batch *group_head, *group_tail;
+	size_t group_n, group_cap;
+	double group_t0;
+	struct counts group_counts; /* their outcomes, not yet committed */
 
 	/* The writer's state: what is committed. */
 	struct counts committed;
@@ -399,8 +408,23 @@ engine_hand_over(struct engine *e, struct batch *b, int sealed, int last)
 /* The head of the queue once it is sealed and validated: rows in file
  * order, batches in file order. */
 static struct batch *
-engine_take_full(struct engine *e)
+engine_take_full(struct engine *e, double deadline)
 {
+	struct timespec until = { 0 };
+	if (deadline > 0) {
+		/* deadline is on engine_now's clock; the condition waits on
+		 * CLOCK_REALTIME. */
+		clock_gettime(CLOCK_REALTIME, &until);
+		double left = deadline - engine_now();
+		if (left < 0)
+			left = 0;
+		until.tv_sec += (time_t)left;
+		until.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
 	pthread_mutex_lock(&e->lock);
 	for (;;) {
 		struct batch *b = e->full_head;
@@ -411,7 +435,12 @@ engine_take_full(struct engine *e)
 			pthread_mutex_unlock(&e->lock);
 			return b;
 		}
-		pthread_cond_wait(&e->cond, &e->lock);
+		if (deadline <= 0)
+			pthread_cond_wait(&e->cond, &e->lock);
+		else if (pthread_cond_timedwait(&e->cond, &e->lock, &until) == ETIMEDOUT) {
+			pthread_mutex_unlock(&e->lock);
+			return NULL;
+		}
 	}
 }
 
@@ -663,6 +692,7 @@ engine_journal(struct engine *e, struct batch *b, const struct record *records, 
 	struct counts total = e->committed;
 	struct counts part = { 0 };
 	engine_count(&part, records, n);
+	counts_add(&total, &e->group_counts);
 	counts_add(&total, &part);
 	enum store_status ss = journal_rows(e->journal, e->id, b->number, records, n);
 	if (ss == STORE_OK)
@@ -1144,7 +1174,7 @@ engine_reconnect_row(struct engine *e, const struct batch *b, const struct recor
 /* Writes one batch: one transaction, retried on transient errors, replayed
  * row by row when it still fails. */
 static enum batch_end
-engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
+engine_write_alone(struct engine *e, struct batch *b, enum store_status *out)
 {
 	double t0 = engine_now();
 	enum store_status ss;
@@ -1201,6 +1231,143 @@ engine_write_batch(struct engine *e, struct batch *b, enum store_status *out)
 		}
 		return engine_replay(e, b, t0, out);
 	}
+}
+
+/* A transaction holds several batches for at most this long, so that what
+ * is written is committed (and seen by history and watch) within about a
+ * second, and another writer waits no longer for the lock. */
+#define ENGINE_GROUP_S 1.0
+
+static void
+engine_release(struct engine *e, struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->records[i].before);
+		b->records[i].before = NULL;
+	}
+	engine_give_back(e, b);
+}
+
+/* Takes the group's batches out of it (their outcomes no longer pending). */
+static struct batch *
+engine_group_take(struct engine *e)
+{
+	struct batch *list = e->group_head;
+	e->group_head = e->group_tail = NULL;
+	e->group_n = 0;
+	memset(&e->group_counts, 0, sizeof e->group_counts);
+	return list;
+}
+
+/* Writes each batch of list again, each in a transaction of its own (with
+ * its retries and its row-by-row replay), once the transaction that held
+ * them all failed; gives them back. Stops at the first that does not
+ * commit: it and those after it are not written. */
+static enum batch_end
+engine_group_redo(struct engine *e, struct batch *list, enum store_status *out)
+{
+	enum batch_end end = BATCH_COMMITTED;
+	while (list != NULL) {
+		struct batch *b = list;
+		list = b->next;
+		if (end == BATCH_COMMITTED) {
+			end = engine_write_alone(e, b, out);
+			if (end == BATCH_COMMITTED)
+				e->batches_done = b->number;
+		}
+		engine_release(e, b);
+	}
+	return end;
+}
+
+/* Commits the group's transaction: its batches become the import's, in
+ * file order. When the commit fails, each is written again alone. */
+static enum batch_end
+engine_group_commit(struct engine *e, enum store_status *out)
+{
+	if (e->group_n == 0)
+		return BATCH_COMMITTED;
+	enum store_status ss = store_commit(e->store);
+	struct batch *list = engine_group_take(e);
+	if (ss != STORE_OK) {
+		store_rollback(e->store);
+		return engine_group_redo(e, list, out);
+	}
+	while (list != NULL) {
+		struct batch *b = list;
+		list = b->next;
+		engine_committed(e, b->records, b->n);
+		e->batches_done = b->number;
+		engine_release(e, b);
+	}
+	engine_crash_hook();
+	return BATCH_COMMITTED;
+}
+
+/* Writes batch b into the group's transaction (beginning it when there is
+ * none) and commits it once it holds group_cap batches or has been open
+ * ENGINE_GROUP_S. Batch by batch, the journal and the outcomes are those
+ * of batches committed one by one: each batch's rows, errors, changes and
+ * its line in the journal are written together, the cursor after them.
+ * When anything fails, the transaction is rolled back and its batches are
+ * written again one by one, each as engine_write_alone writes one, the
+ * failing one meeting its retries and its replay there. b belongs to the
+ * group from here on (*kept), unless it was written alone. */
+static enum batch_end
+engine_group_add(struct engine *e, struct batch *b, enum store_status *out, int *kept)
+{
+	*kept = 0;
+	if (atomic_load(&e->cancel)) {
+		/* What the group holds stays committed, as batches before a
+		 * cancelled one always do. */
+		enum batch_end end = engine_group_commit(e, out);
+		return end == BATCH_COMMITTED ? BATCH_CANCELLED : end;
+	}
+	double t0 = engine_now();
+	if (e->group_n == 0) {
+		if (store_begin(e->store) != STORE_OK) {
+			/* Busy, or worse: alone, with its retries. */
+			store_rollback(e->store);
+			return engine_write_alone(e, b, out);
+		}
+		e->group_t0 = t0;
+	}
+	engine_reset_records(b);
+	enum store_status ss = STORE_OK;
+	for (size_t i = 0; i < b->n && ss == STORE_OK; i++)
+		ss = engine_upsert(e, b, &b->records[i]);
+	struct counts bc = { 0 };
+	engine_count(&bc, b->records, b->n);
+	if (ss == STORE_OK)
+		ss = engine_journal(e, b, b->records, b->n, &bc, 1, t0, "committed");
+	if (ss != STORE_OK) {
+		store_rollback(e->store);
+		enum batch_end end = engine_group_redo(e, engine_group_take(e), out);
+		return end == BATCH_COMMITTED ? engine_write_alone(e, b, out) : end;
+	}
+	*kept = 1;
+	b->next = NULL;
+	if (e->group_tail)
+		e->group_tail->next = b;
+	else
+		e->group_head = b;
+	e->group_tail = b;
+	e->group_n++;
+	counts_add(&e->group_counts, &bc);
+	if (e->group_n >= e->group_cap || engine_now() - e->group_t0 >= ENGINE_GROUP_S)
+		return engine_group_commit(e, out);
+	return BATCH_COMMITTED;
+}
+
+/* Writes batch b, alone or in the group's transaction (*kept: b now
+ * belongs to the group, which gives it back). */
+static enum batch_end
+engine_write_batch(struct engine *e, struct batch *b, enum store_status *out, int *kept)
+{
+	*kept = 0;
+	if (e->group_cap > 1)
+		return engine_group_add(e, b, out, kept);
+	return engine_write_alone(e, b, out);
 }
 
 /* How many times one setup step connects again before it gives up (each
@@ -2113,6 +2280,25 @@ engine_pause_point(struct engine *e)
 	engine_publish(e, STATUS_RUNNING);
 }
 
+/* What the end of a batch (or of the group's commit) means for the
+ * import: a cancel or a store that cannot go on stops it. */
+static void
+engine_ended(struct engine *e, enum batch_end end, uint64_t number)
+{
+	if (end == BATCH_CANCELLED && e->stopped == STATUS_NONE) {
+		e->stopped = STATUS_CANCELLED;
+		engine_event(e, PROGRESS_CANCELLED, number,
+		    _("Cancelled: batch %llu was rolled back; the batches before it stay committed."),
+		    (unsigned long long)number);
+	} else if (end == BATCH_STORE_FAILED && e->stopped == STATUS_NONE) {
+		e->stopped = STATUS_INTERRUPTED;
+		e->error_type = store_lost(e->store) ? ERROR_CONNECTION : ERROR_DATABASE;
+		engine_event(e, PROGRESS_STORAGE, number,
+		    _("Stopped at batch %llu: %s Continue with sluice resume %lld once the problem is solved."),
+		    (unsigned long long)number, store_errmsg(e->store), (long long)e->id);
+	}
+}
+
 /* The worker thread: the batch loop. */
 static void *
 engine_run(void *arg)
@@ -2130,14 +2316,29 @@ engine_run(void *arg)
 
 	enum store_status ss = STORE_OK;
 	for (;;) {
-		struct batch *b = engine_take_full(e);
-		int last = b->last;
+		/* An open group waits for the next batch until it is due,
+		 * then commits: what is written is not held back while the
+		 * file is read. */
+		struct batch *b =
+		    engine_take_full(e, e->group_n > 0 ? e->group_t0 + ENGINE_GROUP_S : 0);
+		if (b == NULL) {
+			engine_ended(e, engine_group_commit(e, &ss), e->batches_done + 1);
+			if (e->stopped != STATUS_NONE)
+				atomic_store(&e->stop, 1);
+			engine_publish(e, e->stopped != STATUS_NONE ? e->stopped : STATUS_RUNNING);
+			continue;
+		}
+		int last = b->last, kept = 0;
 		if (b->n > 0 && e->stopped == STATUS_NONE) {
 			engine_pace(e);
+			if (atomic_load(&e->paused) && e->group_n > 0)
+				engine_ended(e, engine_group_commit(e, &ss), b->number);
 			engine_pause_point(e);
 			enum batch_end end = BATCH_COMMITTED;
 			double elapsed = engine_now() - e->t0;
-			if (atomic_load(&e->cancel))
+			if (e->stopped != STATUS_NONE)
+				end = BATCH_STORE_FAILED;
+			else if (atomic_load(&e->cancel))
 				end = BATCH_CANCELLED;
 			else if (e->o.max_duration_s > 0 && elapsed >= e->o.max_duration_s) {
 				e->stopped = STATUS_INTERRUPTED;
@@ -2148,32 +2349,25 @@ engine_run(void *arg)
 			} else if (engine_over_limit(e, b->number))
 				e->stopped = STATUS_INTERRUPTED;
 			else
-				end = engine_write_batch(e, b, &ss);
-			if (end == BATCH_COMMITTED && e->stopped == STATUS_NONE)
+				end = engine_write_batch(e, b, &ss, &kept);
+			if (end == BATCH_COMMITTED && e->stopped == STATUS_NONE && !kept)
 				e->batches_done = b->number;
-			else if (end == BATCH_CANCELLED) {
-				e->stopped = STATUS_CANCELLED;
-				engine_event(e, PROGRESS_CANCELLED, b->number,
-				    _("Cancelled: batch %llu was rolled back; the batches before it stay committed."),
-				    (unsigned long long)b->number);
-			} else if (end == BATCH_STORE_FAILED) {
-				e->stopped = STATUS_INTERRUPTED;
-				e->error_type =
-				    store_lost(e->store) ? ERROR_CONNECTION : ERROR_DATABASE;
-				engine_event(e, PROGRESS_STORAGE, b->number,
-				    _("Stopped at batch %llu: %s Continue with sluice resume %lld once the problem is solved."),
-				    (unsigned long long)b->number, store_errmsg(e->store),
-				    (long long)e->id);
-			}
+			else if (end != BATCH_COMMITTED && e->stopped == STATUS_NONE)
+				engine_ended(e, end, b->number);
+			/* The group is committed when no batch waits: what is
+			 * written is not held back while the file is read. */
+			if (e->group_n > 0 && (last || e->stopped != STATUS_NONE))
+				engine_ended(e, engine_group_commit(e, &ss), b->number);
 			if (e->stopped != STATUS_NONE)
 				atomic_store(&e->stop, 1);
 			engine_publish(e, e->stopped != STATUS_NONE ? e->stopped : STATUS_RUNNING);
+		} else if (e->group_n > 0 && (last || e->stopped != STATUS_NONE)) {
+			/* The file ended with an empty batch. */
+			engine_ended(e, engine_group_commit(e, &ss), b->number);
+			engine_publish(e, e->stopped != STATUS_NONE ? e->stopped : STATUS_RUNNING);
 		}
-		for (size_t i = 0; i < b->n; i++) {
-			free(b->records[i].before);
-			b->records[i].before = NULL;
-		}
-		engine_give_back(e, b);
+		if (!kept)
+			engine_release(e, b);
 		if (last)
 			break;
 	}
@@ -2323,10 +2517,22 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 		return NULL;
 	}
 
-	/* One batch written, one validated ahead, one read (and validated
+	/* Several batches to a transaction where commits are costly (their
+	 * rows are kept in memory until it commits), ENGINE_DEFAULT_GROUP
+	 * at most: with the default batch size only (a batch
+	 * size someone chose is the size of the transactions they want),
+	 * and when nothing asks to stop or wait between two batches
+	 * (limits, pace: those count batch by batch). */
+	e->group_cap = 1;
+	if (store_groups_batches(e->store) && !e->o.dry_run &&
+	    e->o.batch_size == ENGINE_DEFAULT_BATCH && e->o.max_duration_s <= 0 &&
+	    e->o.max_batches == 0 && !e->o.max_errors.on && e->o.pace <= 0 &&
+	    e->o.batch_delay_ms == 0)
+		e->group_cap = ENGINE_DEFAULT_GROUP;
+	/* The group's batches, one validated ahead, one read (and validated
 	 * as its chunks fill): more would only hold memory, as every
 	 * validator works on the oldest batch first. */
-	e->nbatches = 3;
+	e->nbatches = 2 + e->group_cap;
 	e->batches = xcalloc(e->nbatches, sizeof *e->batches);
 	for (size_t i = 0; i < e->nbatches; i++) {
 		struct batch *b = &e->batches[i];

@@ -17,6 +17,9 @@
 #include "validate.h"
 
 #define ENGINE_DEFAULT_BATCH 10000
+/* With the default batch size, up to this many batches share a
+ * transaction where commits are costly (SQLite): engine.c. */
+#define ENGINE_DEFAULT_GROUP 3
 #define ENGINE_DEFAULT_RETRIES 3
 #define ENGINE_DEFAULT_RETRY_BASE_MS 200
 /* How long a lost connection to a database server is tried again. */

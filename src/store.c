@@ -409,6 +409,12 @@ store_upsert(struct store *st, const char *const *values, enum strategy strategy
 }
 
 int
+store_groups_batches(struct store *st)
+{
+	return st->ops->groups_batches;
+}
+
+int
 store_upserts_batches(struct store *st)
 {
 	return st->ops->upsert_batch != NULL;

@@ -223,6 +223,12 @@ struct store_ops {
 	void (*dry_run_end)(struct store *);
 	/* One batch's transaction: begin takes the write lock at once. */
 	enum store_status (*begin)(struct store *);
+	/* Whether a commit costs every page the transaction changed, so
+	 * that batches committed together cost far less (SQLite: each
+	 * commit puts the pages of the unique indexes, on random keys, in
+	 * the WAL): the engine may then write several batches in one
+	 * transaction (store_groups_batches). */
+	int groups_batches;
 	enum store_status (*commit)(struct store *);
 	void (*rollback)(struct store *);
 	/* Finds the record matching values (one per schema field, NULL =
@@ -470,6 +476,9 @@ int store_lost(struct store *st);
  * without one always gives it. */
 enum store_status store_lock_import(struct store *st, int64_t id);
 void store_unlock_import(struct store *st);
+/* Whether several batches may share one transaction (the operation
+ * table's groups_batches), outside a dry run. */
+int store_groups_batches(struct store *st);
 /* Whether the backend writes a batch's rows in one call
  * (store_upsert_batch), rather than one store_upsert each. */
 int store_upserts_batches(struct store *st);

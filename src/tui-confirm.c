@@ -272,7 +272,12 @@ tui_confirm_draw(struct screen *s, int full)
 	tui_confirm_line(t, &y, _("Key conflicts"), tui_key_conflict_sentence(w->on_key_conflict));
 	char num[32];
 	tui_text_thousands(num, sizeof num, w->batch_size);
-	v = xasprintf(_("%s rows per transaction"), num);
+	/* engine.h: the default size goes up to ENGINE_DEFAULT_GROUP batches
+	 * to a transaction. */
+	v = w->batch_size == ENGINE_DEFAULT_BATCH ?
+	    xasprintf(_("%s rows per batch, up to %d batches per transaction"), num,
+		ENGINE_DEFAULT_GROUP) :
+	    xasprintf(_("%s rows per transaction"), num);
 	tui_confirm_line(t, &y, _("Batch size"), v);
 	free(v);
 	if (w->max_errors.on) {

@@ -25,7 +25,7 @@ engine_default() {
 	sed -n "s/^#define ENGINE_DEFAULT_$1 \([0-9]*\)\$/\1/p" "$top_srcdir/src/engine.h"
 }
 run_sluice --help
-assert_match "$(cat out)" "--batch-size N +rows per transaction \(default: $(engine_default BATCH)\)" \
+assert_match "$(cat out)" "--batch-size N +rows per batch, each batch its own transaction \(default: $(engine_default BATCH)," \
 	"--help shows the engine's default batch size"
 assert_match "$(cat out)" "--retries N +retries .*\(default: $(engine_default RETRIES)\)" \
 	"--help shows the engine's default number of retries"

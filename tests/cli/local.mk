@@ -26,6 +26,7 @@ CLI_TESTS = \
 	tests/cli/history-of-a-file-that-is-no-database.sh \
 	tests/cli/exit-codes-and-usage.sh \
 	tests/cli/busy-retry.sh \
+	tests/cli/batches-committed-together.sh \
 	tests/cli/rollback.sh \
 	tests/cli/import-report-option.sh \
 	tests/cli/long-values-are-cut-in-the-summary.sh \
