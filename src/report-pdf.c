@@ -1,7 +1,8 @@
 /* The PDF report, drawn with cairo and laid out by pango (the only file that
  * calls either): page 1 the import at a glance (file, target, status, the
- * outcome counts, facts and two charts), then errors by type and by field,
- * the first errors, the batches in brief, the mapping and the fixes. */
+ * outcome counts, facts, a restore's tables with their counts and two
+ * charts), then errors by type and by field, the first errors, the batches
+ * in brief, the mapping and the fixes. */
 #include "config.h"
 
 #include <cairo-pdf.h>
@@ -42,6 +43,7 @@ struct pdf_table {
 	size_t n;
 	const double *widths;
 	const char *const *titles;
+	const PangoFontDescription *font; /* the titles' font; NULL: bold */
 };
 
 struct pdf {
@@ -49,7 +51,7 @@ struct pdf {
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	PangoContext *pango;
-	PangoFontDescription *title, *heading, *body, *bold, *small;
+	PangoFontDescription *title, *heading, *body, *bold, *small, *small_bold;
 	double width, height; /* the page */
 	double y;	      /* where the next line goes */
 	unsigned page;
@@ -142,7 +144,7 @@ pdf_page_start(struct pdf *p)
 	p->y = PDF_MARGIN;
 	/* A table going on from the page before shows its titles again. */
 	if (p->table != NULL)
-		pdf_row(p, p->table->titles, p->bold, 1);
+		pdf_row(p, p->table->titles, p->table->font ? p->table->font : p->bold, 1);
 }
 
 /* Makes room for h points, on a new page when this one is full. */
@@ -235,7 +237,7 @@ pdf_table_start(struct pdf *p, struct pdf_table *t, double *widths)
 	t->widths = widths;
 	pdf_need(p, 40);
 	p->table = t;
-	pdf_row(p, t->titles, p->bold, 1);
+	pdf_row(p, t->titles, t->font ? t->font : p->bold, 1);
 }
 
 static void
@@ -448,6 +450,70 @@ pdf_counts(struct pdf *p, uint64_t dropped, const struct batch_facts *bf)
 	pdf_text(p,
 	    _("Success rate: the rows created, updated, merged, unchanged or skipped, over all rows."),
 	    p->small, 4);
+}
+
+/* A restore's import: one line per table of the restore with its counts,
+ * then the line of every table (as the XLSX Summary gives them). */
+static void
+pdf_restore(struct pdf *p)
+{
+	const struct report_journal *rj = p->rj;
+	if (rj->nrestore == 0)
+		return;
+	json_t *r = summary_restore_json(rj->restore, rj->nrestore, rj->import.restore_id);
+	char *s = xasprintf(
+	    ngettext("Restore %lld: its %zu table", "Restore %lld: its %zu tables", rj->nrestore),
+	    (long long)rj->import.restore_id, rj->nrestore);
+	pdf_heading(p, s);
+	free(s);
+	static const char *const keys[] = { "processed", "created", "updated", "unchanged",
+		"skipped", "rejected", "failed", "not_processed" };
+	enum { NKEYS = sizeof keys / sizeof *keys };
+	const char *titles[3 + NKEYS] = { _("Table"), _("Import"), _("Status"), _("Processed"),
+		_("Created"), _("Updated"), _("Unchanged"), _("Skipped"), _("Rejected"),
+		_("Failed"), _("Not processed") };
+	struct pdf_table t = { .n = 3 + NKEYS, .titles = titles, .font = p->small_bold };
+	/* The status on two lines, a count up to 999,999 on one; the titles
+	 * of the counts wrap (the table's width cannot hold them whole). */
+	double widths[3 + NKEYS] = { 0.13, 0.08, 0.13 };
+	for (size_t k = 0; k < NKEYS; k++)
+		widths[3 + k] = 0.66 / NKEYS;
+	pdf_table_start(p, &t, widths);
+	char *cells[3 + NKEYS];
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(r, "tables"), i, row)
+	{
+		cells[0] = pdf_value(json_string_value(json_object_get(row, "table")));
+		cells[1] =
+		    xasprintf("%lld", (long long)json_integer_value(json_object_get(row, "import")));
+		cells[2] =
+		    xstrdup(summary_status_text(json_string_value(json_object_get(row, "status"))));
+		for (size_t k = 0; k < NKEYS; k++) {
+			json_int_t n = json_integer_value(json_object_get(row, keys[k]));
+			if (!strcmp(keys[k], "updated"))
+				n += json_integer_value(json_object_get(row, "merged"));
+			cells[3 + k] = pdf_count((uint64_t)n);
+		}
+		pdf_row(p, (const char *const *)cells, p->small, 0);
+		for (size_t c = 0; c < 3 + NKEYS; c++)
+			free(cells[c]);
+	}
+	json_t *o = json_object_get(r, "overall");
+	cells[0] = xstrdup(_("All tables"));
+	cells[1] = xstrdup("");
+	cells[2] = xstrdup("");
+	for (size_t k = 0; k < NKEYS; k++) {
+		json_int_t n = json_integer_value(json_object_get(o, keys[k]));
+		if (!strcmp(keys[k], "updated"))
+			n += json_integer_value(json_object_get(o, "merged"));
+		cells[3 + k] = pdf_count((uint64_t)n);
+	}
+	pdf_row(p, (const char *const *)cells, p->small_bold, 0);
+	for (size_t c = 0; c < 3 + NKEYS; c++)
+		free(cells[c]);
+	pdf_table_end(p);
+	json_decref(r);
 }
 
 /* --- The pages after ----------------------------------------------------------- */
@@ -728,6 +794,7 @@ pdf_draw(struct pdf *p, unsigned errors_limit)
 	pdf_text(p, status_label(im->status), p->heading, 10);
 	pdf_facts(p);
 	pdf_counts(p, dropped, &bf);
+	pdf_restore(p);
 	pdf_outcome_chart(p);
 	if (nfield > 0)
 		pdf_field_chart(p, by_field, nfield);
@@ -759,7 +826,8 @@ pdf_close(struct pdf *p)
 {
 	if (p->pango != NULL)
 		g_object_unref(p->pango);
-	PangoFontDescription *fonts[] = { p->title, p->heading, p->body, p->bold, p->small };
+	PangoFontDescription *fonts[] = { p->title, p->heading, p->body, p->bold, p->small,
+		p->small_bold };
 	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++)
 		if (fonts[i] != NULL)
 			pango_font_description_free(fonts[i]);
@@ -812,6 +880,7 @@ report_write_pdf(const char *db_path, int64_t id, const char *path,
 	p.body = pdf_font(PANGO_WEIGHT_NORMAL, 9);
 	p.bold = pdf_font(PANGO_WEIGHT_BOLD, 9);
 	p.small = pdf_font(PANGO_WEIGHT_NORMAL, 8);
+	p.small_bold = pdf_font(PANGO_WEIGHT_BOLD, 8);
 
 	int rc = pdf_draw(&p, o->errors);
 	if (rc != 0)

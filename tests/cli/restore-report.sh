@@ -1,8 +1,8 @@
 #!/bin/bash
 # A restore's identity in the journal: each table's import carries the
 # restore it belongs to (the id of its first import), so that show, the
-# XLSX Summary, the JSON report and the CSV summary of any of its imports
-# give every table's counts and the overall line; the backup's other
+# XLSX Summary, the PDF, the JSON report and the CSV summary of any of its
+# imports give every table's counts and the overall line; the backup's other
 # members (metadata, …) are kept in the journal, bounded, and show prints
 # them escaped.
 . "$(dirname "$0")/report-lib.sh"
@@ -80,6 +80,27 @@ assert_eq "$(d "$section | .[1:4] | map(map(tostring) | join(\":\")) | join(\" \
 assert_match "$(d '[.sheet.Summary.rows[][0] | strings] | join("|")')" "Restore $first: its 2 tables" \
 	"the section names the restore"
 
+# The PDF: on its first page, the restore's heading, a line per table
+# with its counts, then every table's.
+if command -v pdftotext >/dev/null; then
+	run_sluice report "$items" --db r.db --pdf r.pdf
+	assert_exit 0 "the PDF of a restore's import is written"
+	pdftotext -layout -f 1 -l 1 r.pdf page1.txt
+	assert_match "$(cat page1.txt)" "Restore $first: its 2 tables" "the PDF's first page names the restore"
+	assert_match "$(grep '^ *users ' page1.txt)" "^ *users +$first +completed +4 +4 +0 +0 +0 +0 +0 +0 *\$" \
+		"the PDF gives users with its import, status and counts"
+	assert_match "$(grep '^ *items ' page1.txt)" "^ *items +$items +completed +6 +5 +0 +0 +0 +1 +0 +0 *\$" \
+		"the PDF gives items with its counts"
+	assert_match "$(grep '^ *All tables ' page1.txt)" "^ *All tables +10 +9 +0 +0 +0 +1 +0 +0 *\$" \
+		"the PDF gives every table's counts"
+	run_sluice report "$items" --db r.db --pdf r-letter.pdf --paper letter
+	pdftotext -layout -f 1 -l 1 r-letter.pdf - >letter.txt
+	assert_match "$(grep '^ *All tables ' letter.txt)" "^ *All tables +10 +9 +0 +0 +0 +1 +0 +0 *\$" \
+		"on Letter too"
+else
+	skip "the restore's section of the PDF" "poppler-utils is not installed (tools/install-deps installs it)"
+fi
+
 # A second restore is another restore; its imports carry its own id.
 run_sluice restore backup.json --db r.db --json
 second=$(json '.restore')
@@ -89,14 +110,14 @@ assert_eq "$(json '[.restore.tables[].import] | length'),$(json '.restore.overal
 	"the second restore's tables, creating nothing"
 
 # An import that is no restore's has no restore section.
-printf 'id,name\n1,a\n' >plain.csv
+printf 'code,name\n1,a\n' >plain.csv
 cat >schemas/plain.schema <<'SCHEMA'
 [schema]
 name = plain
 table = plain
-match_keys = id
+match_keys = code
 
-[field id]
+[field code]
 type = number
 integer = yes
 required = yes
@@ -105,8 +126,15 @@ required = yes
 type = text
 SCHEMA
 run_sluice import plain.csv --schema plain --db r.db --json
+assert_exit 0 "a plain import"
 plain=$(json '.id')
 run_sluice show "$plain" --db r.db --json
 assert_eq "$(json '.restore')" null "an import of one file has no restore"
+if command -v pdftotext >/dev/null; then
+	run_sluice report "$plain" --db r.db --pdf plain.pdf
+	assert_exit 0 "the PDF of a plain import is written"
+	ok "a plain import's PDF has no restore section" \
+		sh -c "pdftotext -layout plain.pdf - | grep -q 'Outcome' && ! pdftotext -layout plain.pdf - | grep -Eq '^ *Restore |^ *All tables'"
+fi
 
 done_testing
