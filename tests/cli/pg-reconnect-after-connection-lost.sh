@@ -96,7 +96,7 @@ survives restarted_immediate immediate 2500
 # safe to resume; then resume is exact once it is back.
 db=$(pg_db stopped)
 start_sluice run import contacts.csv --db "$db" --batch-size "$size" --reconnect-for 2s \
-	--connect-timeout 2 --progress jsonl --json
+	--connect-timeout 2 --batch-delay 150 --progress jsonl --json
 if pg_wait_rows "$db" 600 "$pid"; then
 	freeze "$pid"
 	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1
@@ -118,7 +118,7 @@ fi
 # Restarted within --reconnect-for: the server is away for about 2 s.
 db=$(pg_db away)
 start_sluice run import contacts.csv --db "$db" --batch-size "$size" --reconnect-for 1m \
-	--progress jsonl --json
+	--batch-delay 150 --progress jsonl --json
 if pg_wait_rows "$db" 900 "$pid"; then
 	freeze "$pid"
 	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1

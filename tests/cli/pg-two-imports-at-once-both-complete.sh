@@ -139,7 +139,7 @@ fi
 # longer says running (a process the journal cannot see, in another pid
 # namespace or on a host with the same name).
 db=$(pg_db locked)
-start_sluice d import a.csv --db "$db" --batch-size 10
+start_sluice d import a.csv --db "$db" --batch-size 10 --batch-delay 20
 fourth=$pid
 pg_wait_rows "$db" 1 "$fourth"
 freeze "$fourth"
@@ -174,11 +174,11 @@ fi
 # Two resumes of one interrupted import: the second is refused while the
 # first runs.
 db=$(pg_db resumed)
-start_sluice e import a.csv --db "$db" --batch-size 10
+start_sluice e import a.csv --db "$db" --batch-size 10 --batch-delay 20
 pg_wait_rows "$db" 100 "$pid"
 kill -KILL "$pid"
 finish "$pid"
-start_sluice f resume 1 --db "$db"
+start_sluice f resume 1 --db "$db" --batch-delay 20
 fifth=$pid
 until [ "$(pq "$db" "SELECT pid = $fifth AND rows_done > 100 FROM sluice_imports WHERE id = 1")" = t ] || ! alive "$fifth"; do
 	sleep 0.02
