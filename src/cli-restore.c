@@ -125,44 +125,6 @@ cli_restore_snapshot(void *ctx, const struct progress_snapshot *s)
 	}
 }
 
-/* The state directory inferred schemas are written to, made when
- * missing: $XDG_STATE_HOME/sluice/schemas (~/.local/state/…). */
-static char *
-cli_restore_schema_dir(char **cause)
-{
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char *base = state != NULL && *state == '/' ? xstrdup(state) :
-	    home != NULL && *home == '/'	    ? xasprintf("%s/.local/state", home) :
-						      NULL;
-	if (base == NULL) {
-		*cause = xstrdup(_(
-		    "Neither XDG_STATE_HOME nor HOME is set: there is no place for the inferred schemas."));
-		return NULL;
-	}
-	char *dir = xasprintf("%s/sluice/schemas", base);
-	free(base);
-	/* mkdir -p: each directory of the path, from the top. */
-	for (char *p = dir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char was = *p;
-		*p = '\0';
-		int bad = mkdir(dir, 0700) != 0 && errno != EEXIST;
-		if (bad) {
-			char *esc = text_escape(dir);
-			*cause = xasprintf(_("The directory %s cannot be made: %s."), esc,
-			    strerror(errno));
-			free(esc);
-			free(dir);
-			return NULL;
-		}
-		*p = was;
-		if (was == '\0')
-			break;
-	}
-	return dir;
-}
-
 /* The imports of the backup's table (same file content, same sheet) in
  * the journal, newest first. */
 static size_t
@@ -334,7 +296,7 @@ cli_restore(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *path = argv[optind];
-	char *cause = NULL, *dir = cli_restore_schema_dir(&cause);
+	char *cause = NULL, *dir = restore_schema_dir(&cause);
 	struct restore_plan *p = NULL;
 	struct source_options so = { 0 };
 	if (dir != NULL)

@@ -444,3 +444,41 @@ restore_check_tables(const struct restore_plan *p, const char *db, char **cause)
 	free(loaded);
 	return rc;
 }
+
+/* The state directory inferred schemas are written to, made when
+ * missing: $XDG_STATE_HOME/sluice/schemas (~/.local/state/…). */
+char *
+restore_schema_dir(char **cause)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *base = state != NULL && *state == '/' ? xstrdup(state) :
+	    home != NULL && *home == '/'	    ? xasprintf("%s/.local/state", home) :
+						      NULL;
+	if (base == NULL) {
+		*cause = xstrdup(_(
+		    "Neither XDG_STATE_HOME nor HOME is set: there is no place for the inferred schemas."));
+		return NULL;
+	}
+	char *dir = xasprintf("%s/sluice/schemas", base);
+	free(base);
+	/* mkdir -p: each directory of the path, from the top. */
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char was = *p;
+		*p = '\0';
+		int bad = mkdir(dir, 0700) != 0 && errno != EEXIST;
+		if (bad) {
+			char *esc = text_escape(dir);
+			*cause = xasprintf(_("The directory %s cannot be made: %s."), esc,
+			    strerror(errno));
+			free(esc);
+			free(dir);
+			return NULL;
+		}
+		*p = was;
+		if (was == '\0')
+			break;
+	}
+	return dir;
+}

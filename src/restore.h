@@ -61,4 +61,9 @@ void restore_plan_free(struct restore_plan *p);
  * written. */
 int restore_check_tables(const struct restore_plan *p, const char *db, char **cause);
 
+/* The directory sluice restore writes the schemas it infers to, made when
+ * missing: $XDG_STATE_HOME/sluice/schemas (~/.local/state/…); NULL with
+ * *cause (a new string) when there is none or it cannot be made. */
+char *restore_schema_dir(char **cause);
+
 #endif

@@ -57,48 +57,11 @@ tui_restore_job_unref(struct tui_restore_job *j)
 	free(j);
 }
 
-/* Where sluice restore writes the schemas it infers (cli-restore.c):
- * $XDG_STATE_HOME/sluice/schemas, else ~/.local/state/sluice/schemas, made
- * when missing. */
-static char *
-tui_restore_schema_dir(char **cause)
-{
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char *base = state != NULL && *state == '/' ? xstrdup(state) :
-	    home != NULL && *home == '/'	    ? xasprintf("%s/.local/state", home) :
-						      NULL;
-	if (base == NULL) {
-		*cause = xstrdup(_(
-		    "Neither XDG_STATE_HOME nor HOME is set: there is no place for the inferred schemas."));
-		return NULL;
-	}
-	char *dir = xasprintf("%s/sluice/schemas", base);
-	free(base);
-	for (char *p = dir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char was = *p;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			char *esc = text_escape(dir);
-			*cause = xasprintf(_("The directory %s cannot be made: %s."), esc,
-			    strerror(errno));
-			free(esc);
-			free(dir);
-			return NULL;
-		}
-		*p = was;
-		if (was == '\0')
-			break;
-	}
-	return dir;
-}
-
 static void *
 tui_restore_plan_task(struct tui_task *task)
 {
 	struct tui_restore_job *j = task->arg;
-	char *cause = NULL, *dir = tui_restore_schema_dir(&cause);
+	char *cause = NULL, *dir = restore_schema_dir(&cause);
 	struct source_options so = { 0 };
 	if (dir != NULL)
 		j->plan = restore_plan_make(j->path, &so, j->all_sheets, dir, NULL, 0, &cause);
