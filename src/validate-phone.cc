@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <list>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <string>
 
 #include <execinfo.h>
+#include <unicode/uclean.h>
 
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -48,6 +50,32 @@ phone_out_of_memory(void)
 	    _("sluice: out of memory while checking a phone number; nothing more can be done.\n"));
 }
 
+/* ICU's allocator (u_setMemoryFunctions): the C library's, but a failed
+ * allocation ends here. ICU asks for no memory of size 0. */
+static void *U_CALLCONV
+phone_icu_alloc(const void *, size_t size)
+{
+	void *p = malloc(size);
+	if (p == nullptr)
+		phone_out_of_memory();
+	return p;
+}
+
+static void *U_CALLCONV
+phone_icu_realloc(const void *, void *mem, size_t size)
+{
+	void *p = realloc(mem, size);
+	if (p == nullptr && size > 0)
+		phone_out_of_memory();
+	return p;
+}
+
+static void U_CALLCONV
+phone_icu_free(const void *, void *mem)
+{
+	free(mem);
+}
+
 /* libphonenumber's one-time set-up runs inside glibc's pthread_once, so a
  * std::bad_alloc from it unwinds through glibc, which loads libgcc_s for
  * that the first time: out of memory, that load fails and glibc aborts
@@ -65,6 +93,13 @@ phone_load_unwinder(void)
 	 * the same sweep). operator new that cannot allocate says so and
 	 * aborts, as xmalloc does. */
 	std::set_new_handler(phone_out_of_memory);
+	/* Nor may ICU, whose regular expressions libphonenumber compiles at
+	 * set-up, go on with an allocation that failed: it crashes
+	 * (utext_openConstUnicodeString, found by the same sweep). Its
+	 * allocations are malloc's, through functions that stop as xmalloc
+	 * does when there is no memory. */
+	UErrorCode status = U_ZERO_ERROR;
+	u_setMemoryFunctions(nullptr, phone_icu_alloc, phone_icu_realloc, phone_icu_free, &status);
 }
 
 /* libphonenumber documents no exceptions of its own; should one come
