@@ -1,14 +1,16 @@
 # make bench: side by side in one run on ../shared/bench's 1,000,000-row
 # contacts file, sluice (CSV, the same rows as XLSX with shared strings, a
-# dry run) next to sqlite3 .import into UNIQUE(phone) and
-# ../shared/bench/py_upsert.py; then a Google Contacts file with sluice and
+# dry run) next to sqlite3 .import into UNIQUE(phone), the same .import
+# into the table sluice keeps (phone and email unique, sluice's settings,
+# one transaction: the floor) and ../shared/bench/py_upsert.py; then a Google Contacts file with sluice and
 # a plain Python csv+sqlite3 script, into PostgreSQL next to \copy + INSERT
 # … ON CONFLICT by hand, and the XLSX and PDF reports of the CSV import;
 # prints rows/s, wall time, peak RSS, what was written to the disk and the
 # ratios, then the phone column validated by plain libphonenumber and by
 # sluice's phone validator. Not
 # part of make check (it takes minutes, and its figures depend on the
-# machine). BENCH_ROWS=N make bench for a smaller run; BENCH_PART=side for
+# machine). BENCH_ROWS=N make bench for a smaller run; BENCH_FILE=F to use
+# a file gen_contacts.py made before for those rows; BENCH_PART=side for
 # the side-by-side runs only; BENCH_PART=pace for how --pace is kept;
 # BENCH_PART=restore for sluice restore of a JSON backup of BENCH_ROWS
 # records (its peak RSS within 100 MiB or not).
