@@ -103,10 +103,15 @@ pg_bench_start() {
 # (its columns mapped from its own header): \copy into an unlogged staging
 # table, then one INSERT … SELECT DISTINCT ON (phone) … ON CONFLICT (phone)
 # DO UPDATE (no validation, no journal), as SQL for psql.
+# pg_baseline_sql FILE floor: the same into a table with a unique index on
+# each match key of the contacts schema (phone and email), the rows that
+# hold a key already left out (ON CONFLICT DO NOTHING: DO UPDATE can name
+# only one of them): the floor for the table sluice keeps.
 pg_baseline_sql() {
-	"$PYTHON" - "$1" <<'PY'
+	"$PYTHON" - "$1" "${2:-}" <<'PY'
 import csv, sys
 path = sys.argv[1]
+floor = sys.argv[2] == "floor"
 with open(path, newline="", encoding="utf-8") as f:
     head = next(csv.reader(f))
 cols = ["c%d" % i for i in range(len(head))]
@@ -125,15 +130,17 @@ fields = [("first_name", col("Given Name", "First Name", "first_name")),
           ("tags", col("Group Membership", "Categories", "tags")), ("notes", col("Notes", "notes"))]
 phone = col("Phone 1 - Value", "Mobile Phone", "phone")
 names = ", ".join(n for n, _ in fields)
-print("CREATE TABLE contacts (id bigserial PRIMARY KEY, first_name text, last_name text, email text,"
+print("CREATE TABLE contacts (id bigserial PRIMARY KEY, first_name text, last_name text, email text%s,"
+      % (" UNIQUE" if floor else "") +
       " phone text UNIQUE, company text, job_title text, birthday text, country text, tags text,"
       " notes text);")
 print("CREATE UNLOGGED TABLE staging (%s);" % ", ".join(c + " text" for c in cols))
 print("\\copy staging FROM '%s' WITH (FORMAT csv, HEADER true)" % path.replace("'", "''"))
 print("INSERT INTO contacts (%s) SELECT DISTINCT ON (%s) %s FROM staging WHERE %s <> ''"
-      " ON CONFLICT (phone) DO UPDATE SET %s;" % (names, phone,
-      ", ".join(c for _, c in fields), phone,
-      ", ".join("%s = EXCLUDED.%s" % (n, n) for n, _ in fields if n != "phone")))
+      % (names, phone, ", ".join(c for _, c in fields), phone) +
+      (" ON CONFLICT DO NOTHING;" if floor else
+       " ON CONFLICT (phone) DO UPDATE SET %s;"
+       % ", ".join("%s = EXCLUDED.%s" % (n, n) for n, _ in fields if n != "phone")))
 PY
 }
 # The CPU seconds the server's processes have used so far: the
@@ -183,6 +190,11 @@ pg_side() {
 		-d "$pg/${name}_base" -f "$work/$name-base.sql" >/dev/null
 	c3=$(pg_cpu)
 	report pg-copy "$work/$name-base.time"
+	psql_q -d "$pg/postgres" -c "CREATE DATABASE ${name}_floor"
+	pg_baseline_sql "$file" floor >"$work/$name-floor.sql"
+	/usr/bin/time -v -o "$work/$name-floor.time" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+		-d "$pg/${name}_floor" -f "$work/$name-floor.sql" >/dev/null
+	report pg-floor "$work/$name-floor.time"
 	cpu_line postgres "$work/$name.time" "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')"
 	cpu_line pg-copy "$work/$name-base.time" "$(awk -v a="$c2" -v b="$c3" 'BEGIN { print b - a }')"
 	awk -v a="$(wall_seconds "$work/$name.time")" -v b="$(wall_seconds "$work/$name-base.time")" \
@@ -190,7 +202,13 @@ pg_side() {
 		if (a > 0 && b > 0)
 			printf "ratio     sluice into postgres / \\copy + INSERT ON CONFLICT = %.2f (target <= 2.0); %.0f rows/s (target >= 100000)\n",
 			    a / b, rows / a }'
-	psql_q -d "$pg/postgres" -c "DROP DATABASE $name" -c "DROP DATABASE ${name}_base"
+	awk -v a="$(wall_seconds "$work/$name.time")" -v b="$(wall_seconds "$work/$name-floor.time")" \
+	    -v c="$(wall_seconds "$work/$name-base.time")" -v rows="$rows" 'BEGIN {
+		if (a > 0 && b > 0 && c > 0)
+			printf "ratio     sluice into postgres / the floor (phone and email unique) = %.2f; the floor / \\copy + INSERT ON CONFLICT = %.2f, %.0f rows/s\n",
+			    a / b, b / c, rows / b }'
+	psql_q -d "$pg/postgres" -c "DROP DATABASE $name" -c "DROP DATABASE ${name}_base" \
+		-c "DROP DATABASE ${name}_floor"
 }
 
 # --pace: 20,000 rows in batches of 1,000 at 4,000 rows a second. Batch k
