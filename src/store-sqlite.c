@@ -179,7 +179,6 @@ store_sqlite_close(struct store *base)
 	struct store_sqlite *st = (struct store_sqlite *)base;
 	if (st == NULL)
 		return;
-	store_sqlite_checkpointer_stop(st);
 	store_finalize_all(st);
 	store_sqlite_journal_finalize(st);
 	store_sqlite_records_finalize(st);
@@ -644,10 +643,7 @@ static enum store_status
 store_sqlite_begin(struct store *base)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;
-	if (st->dry_run)
-		return store_run(st, "SAVEPOINT batch");
-	store_sqlite_checkpointer_before_begin(st);
-	return store_run(st, "BEGIN IMMEDIATE");
+	return store_run(st, st->dry_run ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
 }
 
 static enum store_status
@@ -657,12 +653,7 @@ store_sqlite_commit(struct store *base)
 	/* A record a rollback loaded is read no more. */
 	if (st->rb_load != NULL)
 		sqlite3_reset(st->rb_load);
-	if (st->dry_run)
-		return store_run(st, "RELEASE batch");
-	enum store_status ss = store_run(st, "COMMIT");
-	if (ss == STORE_OK)
-		store_sqlite_checkpointer_start(st);
-	return ss;
+	return store_run(st, st->dry_run ? "RELEASE batch" : "COMMIT");
 }
 
 static void

@@ -713,53 +713,6 @@ START_TEST(rollback_undoes_the_batch)
 }
 END_TEST
 
-/* From the first commit, a thread of the store copies the WAL into the
- * database: the WAL starts again instead of growing with what the
- * import writes (here with a limit of 64 pages, 300 transactions of
- * about 10 pages each), and nothing committed is lost. */
-START_TEST(wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again)
-{
-	struct store_sqlite *st = (struct store_sqlite *)store;
-	sqlite3 *db = store_sqlite_handle(store);
-	char *wal = xasprintf("%s-wal", db_path);
-	off_t largest = 0;
-
-	char *cause = NULL;
-	ck_assert_int_eq(store_ready(store, &cause), STORE_OK);
-	st->checkpoint_wait_frames = 64;
-	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE blobs (b BLOB)", NULL, NULL, NULL),
-	    SQLITE_OK);
-	for (int t = 0; t < 300; t++) {
-		ck_assert_int_eq(store_begin(store), STORE_OK);
-		ck_assert_int_eq(sqlite3_exec(db,
-				     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-				     " SELECT i + 1 FROM n WHERE i < 8)"
-				     " INSERT INTO blobs SELECT randomblob(3000) FROM n",
-				     NULL, NULL, NULL),
-		    SQLITE_OK);
-		ck_assert_int_eq(store_commit(store), STORE_OK);
-		ck_assert_msg(st->checkpointer != NULL, "no checkpointer after commit %d", t + 1);
-		struct stat sb;
-		if (stat(wal, &sb) == 0 && sb.st_size > largest)
-			largest = sb.st_size;
-	}
-	/* 300 × 8 pages would be 10 MB of WAL; it stays within the limit
-	 * and two transactions (pages of 4 KiB and their frame headers). */
-	ck_assert_msg(largest < (64 + 2 * 12) * 4120, "the WAL grew to %lld bytes",
-	    (long long)largest);
-	store_close(store);
-	store = open_store();
-	db = store_sqlite_handle(store);
-	sqlite3_stmt *q;
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM blobs", -1, &q, NULL),
-	    SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(q, 0), 300 * 8);
-	sqlite3_finalize(q);
-	free(wal);
-}
-END_TEST
-
 START_TEST(dry_run_leaves_no_table_behind)
 {
 	ck_assert_int_eq(store_dry_run_begin(store), STORE_OK);
@@ -1367,7 +1320,6 @@ store_suite(void)
 	tcase_add_test(tc, key_conflict_rule_needs_no_backend);
 	tcase_add_test(tc, row_matching_two_records_is_rejected_with_a_reason);
 	tcase_add_test(tc, rollback_undoes_the_batch);
-	tcase_add_test(tc, wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again);
 	tcase_add_test(tc, dry_run_leaves_no_table_behind);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
 	tcase_add_test(tc, strategy_names_parse_back);
