@@ -2,10 +2,11 @@
 # contacts file, sluice (CSV, the same rows as XLSX with shared strings, a
 # dry run) next to sqlite3 .import into UNIQUE(phone), the same .import
 # into the table sluice keeps (phone and email unique, sluice's settings,
-# one transaction: the floor) and ../shared/bench/py_upsert.py; then a Google Contacts file with sluice and
-# a plain Python csv+sqlite3 script, into PostgreSQL next to \copy + INSERT
-# … ON CONFLICT by hand (and the same into a table with phone and email
-# unique, the floor for the table sluice keeps), and the XLSX and PDF reports of the CSV import;
+# one transaction: the floor) and ../shared/bench/py_upsert.py; then a
+# Google Contacts file with sluice and a plain Python csv+sqlite3 script,
+# into PostgreSQL next to \copy + INSERT … ON CONFLICT by hand (and the
+# same into a table with phone and email unique, the floor for the table
+# sluice keeps), and the XLSX and PDF reports of the CSV import;
 # prints rows/s, wall time, peak RSS, what was written to the disk and the
 # ratios, then the phone column validated by plain libphonenumber and by
 # sluice's phone validator. Not

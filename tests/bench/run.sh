@@ -172,7 +172,8 @@ cpu_line() {
 pg_side() {
 	local name=$1 file=$2 rc=0
 	shift 2
-	psql_q -d "$pg/postgres" -c "CREATE DATABASE $name" -c "CREATE DATABASE ${name}_base"
+	psql_q -d "$pg/postgres" -c "CREATE DATABASE $name" -c "CREATE DATABASE ${name}_base" \
+		-c "CREATE DATABASE ${name}_floor"
 	local c0 c1 c2 c3
 	c0=$(pg_cpu)
 	/usr/bin/time -v -o "$work/$name.time" "$SLUICE" import "$file" --db "$pg/$name" "$@" \
@@ -190,7 +191,6 @@ pg_side() {
 		-d "$pg/${name}_base" -f "$work/$name-base.sql" >/dev/null
 	c3=$(pg_cpu)
 	report pg-copy "$work/$name-base.time"
-	psql_q -d "$pg/postgres" -c "CREATE DATABASE ${name}_floor"
 	pg_baseline_sql "$file" floor >"$work/$name-floor.sql"
 	/usr/bin/time -v -o "$work/$name-floor.time" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
 		-d "$pg/${name}_floor" -f "$work/$name-floor.sql" >/dev/null
@@ -324,6 +324,8 @@ PY
 	# page cache), in one transaction: no validation, no look-ups, no
 	# journal, no batches.
 	sed 's/email TEXT,/email TEXT UNIQUE,/' "$shared/schema_unique.sql" >"$work/schema2.sql"
+	[ "$(grep -o UNIQUE "$work/schema2.sql" | wc -l)" = 2 ] ||
+		echo "floor     is not the floor: $shared/schema_unique.sql changed, email did not become unique" >&2
 	/usr/bin/time -v -o "$work/floor.time" sqlite3 "$work/c-floor.db" \
 		"PRAGMA journal_mode=WAL" "PRAGMA synchronous=NORMAL" "PRAGMA cache_size=-24576" \
 		".read $work/schema2.sql" ".import --csv --skip 1 $work/c.csv contacts" \
