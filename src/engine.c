@@ -942,6 +942,18 @@ engine_crash_hook(void)
 		raise(SIGKILL);
 }
 
+/* Test hook: SLUICE_TEST_BATCH_DELAY_MS=N gives an import that was given no
+ * --batch-delay a wait of N ms between two batches, as --batch-delay would,
+ * so that a test can take the database's lock between two batches of an
+ * import the wizard started (the wizard has no such option). */
+static void
+engine_delay_hook(struct engine *e)
+{
+	const char *v = getenv("SLUICE_TEST_BATCH_DELAY_MS");
+	if (v && e->o.batch_delay_ms == 0)
+		e->o.batch_delay_ms = (unsigned)strtoul(v, NULL, 10);
+}
+
 static int engine_reconnect_row(struct engine *e, const struct batch *b, const struct record *r);
 
 /* Journals row r, which the database refused, as failed, in a transaction
@@ -2453,6 +2465,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 {
 	struct engine *e = xcalloc(1, sizeof *e);
 	e->o = *opts;
+	engine_delay_hook(e);
 	e->hooks = hooks;
 	e->t0 = engine_now();
 	e->last_publish = e->t0;

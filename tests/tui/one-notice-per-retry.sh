@@ -4,12 +4,15 @@
 # both told it), and the interruption once; a cancel is said once too
 # (cancel-mid-import.sh). No timing is assumed: the lock is taken between
 # two batches (the import frozen meanwhile) and held until the retries are
-# spent.
+# spent. The import the wizard starts waits 20 ms between two batches
+# (SLUICE_TEST_BATCH_DELAY_MS, as --batch-delay 20 would): it then spends
+# most of its time where the lock can be taken, even under load.
 . "$top_srcdir/tests/tui/lib.sh"
 . "$top_srcdir/tests/cli/faults.sh"
 
 gen_contacts --rows 20000 --seed 31 --out big.csv
 
+TUI_ENV="SLUICE_TEST_BATCH_DELAY_MS=20"
 tui_start 80 24 --db "$DB"
 tui_to_preview big.csv
 tui_keys Enter

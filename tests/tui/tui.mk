@@ -16,7 +16,6 @@ TUI_TESTS = \
 	tests/tui/preview-says-the-numbers-look-german.sh \
 	tests/tui/preview-names-the-region-of-the-numbers-shape.sh \
 	tests/tui/one-notice-per-retry.sh \
-	tests/tui/one-notice-per-retry.sh \
 	tests/tui/home-follows-a-running-import.sh \
 	tests/tui/edit-a-huge-cell.sh \
 	tests/tui/phone-region-in-the-preview.sh \
