@@ -73,7 +73,15 @@ store_sqlite_fail(struct store *base, int rc)
 	default: what = _("The database reported an error."); break;
 	}
 	store_set_error(st, xasprintf(_("%s (SQLite: %s)"), what, sqlite3_errmsg(st->db)));
-	return store_sqlite_classify(rc) == STORE_OK ? STORE_FATAL : store_sqlite_classify(rc);
+	enum store_status ss =
+	    store_sqlite_classify(rc) == STORE_OK ? STORE_FATAL : store_sqlite_classify(rc);
+	if (ss == STORE_FATAL) {
+		/* Checkpoints inline from now on, so that the WAL starts
+		 * again and has room to say the import was interrupted. */
+		store_sqlite_checkpointer_stop(st);
+		st->checkpointer_off = 1;
+	}
+	return ss;
 }
 
 void
@@ -179,6 +187,7 @@ store_sqlite_close(struct store *base)
 	struct store_sqlite *st = (struct store_sqlite *)base;
 	if (st == NULL)
 		return;
+	store_sqlite_checkpointer_stop(st);
 	store_finalize_all(st);
 	store_sqlite_journal_finalize(st);
 	store_sqlite_records_finalize(st);
@@ -643,7 +652,10 @@ static enum store_status
 store_sqlite_begin(struct store *base)
 {
 	struct store_sqlite *st = (struct store_sqlite *)base;
-	return store_run(st, st->dry_run ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
+	if (st->dry_run)
+		return store_run(st, "SAVEPOINT batch");
+	store_sqlite_checkpointer_before_begin(st);
+	return store_run(st, "BEGIN IMMEDIATE");
 }
 
 static enum store_status
@@ -653,7 +665,12 @@ store_sqlite_commit(struct store *base)
 	/* A record a rollback loaded is read no more. */
 	if (st->rb_load != NULL)
 		sqlite3_reset(st->rb_load);
-	return store_run(st, st->dry_run ? "RELEASE batch" : "COMMIT");
+	if (st->dry_run)
+		return store_run(st, "RELEASE batch");
+	enum store_status ss = store_run(st, "COMMIT");
+	if (ss == STORE_OK)
+		store_sqlite_checkpointer_start(st);
+	return ss;
 }
 
 static void

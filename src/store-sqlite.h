@@ -44,6 +44,13 @@ struct store_sqlite {
 		sqlite3_stmt *stmt;
 	} * exists;
 	size_t nexists;
+
+	/* The WAL's checkpoints on a thread of their own
+	 * (store-sqlite-checkpoint.c), from the first commit; off: not to
+	 * be tried again (no WAL, or it could not start). */
+	struct store_sqlite_checkpointer *checkpointer;
+	int checkpointer_off;
+	int checkpoint_wait_frames; /* 0: STORE_SQLITE_CHECKPOINT_WAIT_FRAMES */
 };
 
 /* Opens (creating if needed) the SQLite database at path; store_open()
@@ -51,6 +58,22 @@ struct store_sqlite {
 struct store *store_sqlite_open(const char *path, char **cause);
 
 extern const struct store_ops store_sqlite_ops;
+
+/* A transaction that would begin after this many commits since the WAL
+ * last started again, or with this many pages in the WAL, waits for the
+ * checkpoint under way, so that the WAL starts again: every other
+ * transaction, and 128 MiB with 4 KiB pages (about three transactions of
+ * three 10,000-row batches at 1,000,000 rows). */
+#define STORE_SQLITE_CHECKPOINT_EVERY 2
+#define STORE_SQLITE_CHECKPOINT_WAIT_FRAMES 32768
+
+/* store-sqlite-checkpoint.c: start the checkpointer after a commit (once;
+ * nothing happens when it cannot), give it a moment before a transaction
+ * begins when the WAL has grown, stop it before the connection closes or
+ * after an error that stops the import. */
+void store_sqlite_checkpointer_start(struct store_sqlite *st);
+void store_sqlite_checkpointer_before_begin(struct store_sqlite *st);
+void store_sqlite_checkpointer_stop(struct store_sqlite *st);
 
 /* The connection behind an SQLite store. */
 sqlite3 *store_sqlite_handle(struct store *store);

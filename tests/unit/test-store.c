@@ -713,6 +713,102 @@ START_TEST(rollback_undoes_the_batch)
 }
 END_TEST
 
+/* Commits transaction t of 8 rows of 3,000 bytes (about 10 pages). */
+static void
+commit_blobs(sqlite3 *db, int t)
+{
+	ck_assert_int_eq(store_begin(store), STORE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+			     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+			     " SELECT i + 1 FROM n WHERE i < 8)"
+			     " INSERT INTO blobs SELECT randomblob(3000) FROM n",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_msg(store_commit(store) == STORE_OK, "commit %d failed", t + 1);
+}
+
+static off_t
+file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? sb.st_size : 0;
+}
+
+static int
+blobs_stored(void)
+{
+	sqlite3_stmt *q;
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite_handle(store),
+			     "SELECT count(*) FROM blobs", -1, &q, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	int n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* From the first commit, a thread of the store copies the WAL into the
+ * database: every other transaction waits for it and the WAL starts
+ * again, so it holds about two transactions however many are written
+ * (300 here, 10 MB in all), and nothing committed is lost. */
+START_TEST(wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again)
+{
+	struct store_sqlite *st = (struct store_sqlite *)store;
+	sqlite3 *db = store_sqlite_handle(store);
+	char *wal = xasprintf("%s-wal", db_path);
+	off_t largest = 0;
+
+	char *cause = NULL;
+	ck_assert_int_eq(store_ready(store, &cause), STORE_OK);
+	st->checkpoint_wait_frames = 64;
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE blobs (b BLOB)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (int t = 0; t < 300; t++) {
+		commit_blobs(db, t);
+		ck_assert_msg(st->checkpointer != NULL, "no checkpointer after commit %d", t + 1);
+		if (file_size(wal) > largest)
+			largest = file_size(wal);
+	}
+	/* Two transactions of about 10 pages of 4 KiB and their frame
+	 * headers; the limit of 64 pages alone would let it grow to 76. */
+	ck_assert_msg(largest < 3 * 12 * 4120, "the WAL grew to %lld bytes", (long long)largest);
+	store_close(store);
+	store = open_store();
+	ck_assert_int_eq(blobs_stored(), 300 * 8);
+	free(wal);
+}
+END_TEST
+
+/* An error that stops an import (here a full disk) stops the checkpointer
+ * for good: its last checkpoint has copied every commit, so the WAL
+ * starts again at the next transaction, and what follows the error (the
+ * journal saying the import was interrupted) is written over the failed
+ * transaction's pages instead of needing more disk; the writer's
+ * connection checkpoints by itself from then on. */
+START_TEST(an_error_that_stops_the_import_brings_checkpoints_back_inline)
+{
+	struct store_sqlite *st = (struct store_sqlite *)store;
+	sqlite3 *db = store_sqlite_handle(store);
+
+	char *cause = NULL;
+	ck_assert_int_eq(store_ready(store, &cause), STORE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE blobs (b BLOB)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	commit_blobs(db, 0);
+	commit_blobs(db, 1);
+	ck_assert_ptr_nonnull(st->checkpointer);
+	ck_assert_int_eq(store_begin(store), STORE_OK);
+	ck_assert_int_eq(store_sqlite_fail(store, SQLITE_FULL), STORE_FATAL);
+	ck_assert_ptr_null(st->checkpointer);
+	store_rollback(store);
+	for (int t = 2; t < 20; t++) {
+		commit_blobs(db, t);
+		ck_assert_ptr_null(st->checkpointer);
+	}
+	ck_assert_int_eq(blobs_stored(), 20 * 8);
+}
+END_TEST
+
 START_TEST(dry_run_leaves_no_table_behind)
 {
 	ck_assert_int_eq(store_dry_run_begin(store), STORE_OK);
@@ -1320,6 +1416,8 @@ store_suite(void)
 	tcase_add_test(tc, key_conflict_rule_needs_no_backend);
 	tcase_add_test(tc, row_matching_two_records_is_rejected_with_a_reason);
 	tcase_add_test(tc, rollback_undoes_the_batch);
+	tcase_add_test(tc, wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again);
+	tcase_add_test(tc, an_error_that_stops_the_import_brings_checkpoints_back_inline);
 	tcase_add_test(tc, dry_run_leaves_no_table_behind);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
 	tcase_add_test(tc, strategy_names_parse_back);
