@@ -14,6 +14,13 @@
  * the writer waits, outside a transaction, another process can take the
  * database's lock.
  *
+ * On a disk with little room left (STORE_SQLITE_CHECKPOINT_ROOM), every
+ * transaction waits, as it would for SQLite's own checkpoint: the WAL
+ * then starts again at each transaction, and a transaction that fills
+ * the disk leaves the pages it wrote in vain for what follows (the
+ * journal saying the import was interrupted), instead of racing the
+ * checkpoint's copy for the last bytes.
+ *
  * A checkpoint that fails (a reader holding old pages, an I/O error) is no
  * fault of the import: the writer's connection copies what is left when it
  * closes, as SQLite always does. From the first error that stops an import
@@ -26,8 +33,10 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "store-sqlite.h"
 #include "xmalloc.h"
@@ -120,6 +129,9 @@ store_sqlite_checkpointer_start(struct store_sqlite *st)
 	}
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
+	/* The commit that starts it is the first to copy. */
+	c->pending = 1;
+	c->commits = 1;
 	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
 		pthread_cond_destroy(&c->cond);
 		pthread_mutex_destroy(&c->lock);
@@ -132,6 +144,18 @@ store_sqlite_checkpointer_start(struct store_sqlite *st)
 	st->checkpointer_off = 0;
 }
 
+/* Whether the disk holding the database has little room left (or cannot
+ * say how much it has). */
+static int
+little_room(const struct store_sqlite *st)
+{
+	uint64_t room = st->checkpoint_room > 0 ? st->checkpoint_room : STORE_SQLITE_CHECKPOINT_ROOM;
+	struct statvfs sv;
+	if (statvfs(st->path, &sv) != 0)
+		return 1;
+	return (uint64_t)sv.f_bavail * sv.f_frsize < room;
+}
+
 void
 store_sqlite_checkpointer_before_begin(struct store_sqlite *st)
 {
@@ -141,7 +165,13 @@ store_sqlite_checkpointer_before_begin(struct store_sqlite *st)
 	int limit = st->checkpoint_wait_frames > 0 ? st->checkpoint_wait_frames :
 						     STORE_SQLITE_CHECKPOINT_WAIT_FRAMES;
 	pthread_mutex_lock(&c->lock);
-	if (c->commits >= STORE_SQLITE_CHECKPOINT_EVERY || c->frames >= limit) {
+	int wait = c->commits >= STORE_SQLITE_CHECKPOINT_EVERY || c->frames >= limit;
+	if (!wait && c->commits > 0) {
+		pthread_mutex_unlock(&c->lock);
+		wait = little_room(st);
+		pthread_mutex_lock(&c->lock);
+	}
+	if (wait) {
 		while (c->pending || c->busy)
 			pthread_cond_wait(&c->cond, &c->lock);
 		c->frames = 0;

@@ -51,6 +51,7 @@ struct store_sqlite {
 	struct store_sqlite_checkpointer *checkpointer;
 	int checkpointer_off;
 	int checkpoint_wait_frames; /* 0: STORE_SQLITE_CHECKPOINT_WAIT_FRAMES */
+	uint64_t checkpoint_room;   /* 0: STORE_SQLITE_CHECKPOINT_ROOM */
 };
 
 /* Opens (creating if needed) the SQLite database at path; store_open()
@@ -66,6 +67,9 @@ extern const struct store_ops store_sqlite_ops;
  * three 10,000-row batches at 1,000,000 rows). */
 #define STORE_SQLITE_CHECKPOINT_EVERY 2
 #define STORE_SQLITE_CHECKPOINT_WAIT_FRAMES 32768
+/* With less room than this on its disk, every transaction waits for the
+ * checkpoint, as for SQLite's own: 256 MiB, twice the WAL's limit. */
+#define STORE_SQLITE_CHECKPOINT_ROOM ((uint64_t)256 << 20)
 
 /* store-sqlite-checkpoint.c: start the checkpointer after a commit (once;
  * nothing happens when it cannot), give it a moment before a transaction

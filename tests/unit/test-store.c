@@ -779,6 +779,34 @@ START_TEST(wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again)
 }
 END_TEST
 
+/* On a disk with little room left, every transaction waits for the
+ * checkpoint, so the WAL starts again at each one and never holds more
+ * than the last (as with SQLite's own checkpoint): a transaction that
+ * fills the disk leaves room for what follows it. */
+START_TEST(on_a_disk_with_little_room_the_wal_holds_one_transaction)
+{
+	struct store_sqlite *st = (struct store_sqlite *)store;
+	sqlite3 *db = store_sqlite_handle(store);
+	char *wal = xasprintf("%s-wal", db_path);
+
+	char *cause = NULL;
+	ck_assert_int_eq(store_ready(store, &cause), STORE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE blobs (b BLOB)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	commit_blobs(db, 0);
+	off_t one = file_size(wal);
+	st->checkpoint_room = UINT64_MAX;
+	for (int t = 1; t < 100; t++) {
+		commit_blobs(db, t);
+		ck_assert_ptr_nonnull(st->checkpointer);
+		ck_assert_msg(file_size(wal) <= one, "the WAL grew from %lld to %lld bytes",
+		    (long long)one, (long long)file_size(wal));
+	}
+	ck_assert_int_eq(blobs_stored(), 100 * 8);
+	free(wal);
+}
+END_TEST
+
 /* An error that stops an import (here a full disk) stops the checkpointer
  * for good: its last checkpoint has copied every commit, so the WAL
  * starts again at the next transaction, and what follows the error (the
@@ -1417,6 +1445,7 @@ store_suite(void)
 	tcase_add_test(tc, row_matching_two_records_is_rejected_with_a_reason);
 	tcase_add_test(tc, rollback_undoes_the_batch);
 	tcase_add_test(tc, wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again);
+	tcase_add_test(tc, on_a_disk_with_little_room_the_wal_holds_one_transaction);
 	tcase_add_test(tc, an_error_that_stops_the_import_brings_checkpoints_back_inline);
 	tcase_add_test(tc, dry_run_leaves_no_table_behind);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
