@@ -140,6 +140,17 @@ batch_chunks(size_t rows)
 	return (rows + ENGINE_CHUNK_ROWS - 1) / ENGINE_CHUNK_ROWS;
 }
 
+/* The parts of an import's result (struct engine_result) that its
+ * committed rows add to, as they were at a moment: what the rows of a
+ * transaction that failed had added is taken back to it. */
+struct result_mark {
+	uint64_t errors_by_type[ERROR_TYPE_COUNT];
+	uint64_t values_dropped;
+	uint64_t new_records, matched_stored, matched_file, ambiguous, key_conflicts;
+	size_t nerrors_by_field, nsamples, nmatch_samples, nconflict_samples;
+	uint64_t *field_n; /* errors_by_field[i].n */
+};
+
 struct engine {
 	struct engine_options o; /* a copy; for a resume, filled from the journal */
 	const struct engine_hooks *hooks;
@@ -197,14 +208,23 @@ struct engine {
 	pthread_t worker;
 	struct progress progress;
 
-	/* Batches written in one transaction (store_groups_batches): those
-	 * written since the last commit, kept until it, so that each can be
-	 * written again alone when the transaction fails. group_cap: how
-	 * many one transaction takes at most (1: each its own). */
-	struct batch *group_head, *group_tail;
+	/* Batches written in one transaction (store_groups_batches): how
+	 * many since the last commit; when the transaction fails, each is
+	 * written again alone. group_cap: how many one transaction takes at
+	 * most (1: each its own). */
 	size_t group_n, group_cap;
 	double group_t0;
-	struct counts group_counts; /* their outcomes, not yet committed */
+	struct counts group_counts;    /* their outcomes, not yet committed */
+	uint64_t group_rows_done;      /* the last row they hold */
+	uint64_t group_batch;	       /* the last batch they hold */
+	struct result_mark group_mark; /* the result before them */
+	/* The group's batches as written (their records, validated), in an
+	 * unlinked temporary file, read back into redo to be written again
+	 * alone when the transaction fails: memory does not grow with the
+	 * group. */
+	FILE *spill;
+	size_t group_spilled; /* of group_n, those in the spill file */
+	struct batch *redo;
 
 	/* The writer's state: what is committed. */
 	struct counts committed;
@@ -832,12 +852,23 @@ engine_count_field(struct engine_result *res, const char *field)
 	};
 }
 
+static void engine_result_add(struct engine *e, const struct record *records, size_t n);
+
 /* After a commit: what was committed becomes the import's. */
 static void
 engine_committed(struct engine *e, const struct record *records, size_t n)
 {
 	engine_count(&e->committed, records, n);
 	e->rows_done = records[n - 1].row_no;
+	engine_result_add(e, records, n);
+}
+
+/* What committed rows add to the result (engine_committed without the
+ * counts and the cursor): a group's rows add it when they are written,
+ * before the commit, as their memory is then given back. */
+static void
+engine_result_add(struct engine *e, const struct record *records, size_t n)
+{
 	struct engine_result *res = &e->res;
 	for (size_t i = 0; i < n; i++) {
 		const struct record *r = &records[i];
@@ -859,6 +890,59 @@ engine_committed(struct engine *e, const struct record *records, size_t n)
 				};
 		}
 	}
+}
+
+static void
+engine_result_mark(const struct engine_result *res, struct result_mark *m)
+{
+	free(m->field_n);
+	*m = (struct result_mark){
+		.values_dropped = res->values_dropped,
+		.new_records = res->new_records,
+		.matched_stored = res->matched_stored,
+		.matched_file = res->matched_file,
+		.ambiguous = res->ambiguous,
+		.key_conflicts = res->key_conflicts,
+		.nerrors_by_field = res->nerrors_by_field,
+		.nsamples = res->nsamples,
+		.nmatch_samples = res->nmatch_samples,
+		.nconflict_samples = res->nconflict_samples,
+	};
+	memcpy(m->errors_by_type, res->errors_by_type, sizeof m->errors_by_type);
+	if (res->nerrors_by_field > 0) {
+		m->field_n = xcalloc(res->nerrors_by_field, sizeof *m->field_n);
+		for (size_t i = 0; i < res->nerrors_by_field; i++)
+			m->field_n[i] = res->errors_by_field[i].n;
+	}
+}
+
+static void engine_match_sample_free(struct match_sample *m);
+
+/* Takes the result back to mark m. */
+static void
+engine_result_undo(struct engine_result *res, const struct result_mark *m)
+{
+	memcpy(res->errors_by_type, m->errors_by_type, sizeof res->errors_by_type);
+	res->values_dropped = m->values_dropped;
+	res->new_records = m->new_records;
+	res->matched_stored = m->matched_stored;
+	res->matched_file = m->matched_file;
+	res->ambiguous = m->ambiguous;
+	res->key_conflicts = m->key_conflicts;
+	for (size_t i = m->nerrors_by_field; i < res->nerrors_by_field; i++)
+		free(res->errors_by_field[i].name);
+	res->nerrors_by_field = m->nerrors_by_field;
+	for (size_t i = 0; i < m->nerrors_by_field; i++)
+		res->errors_by_field[i].n = m->field_n[i];
+	for (size_t i = m->nsamples; i < res->nsamples; i++)
+		engine_error_row_free(&res->samples[i]);
+	res->nsamples = m->nsamples;
+	for (size_t i = m->nmatch_samples; i < res->nmatch_samples; i++)
+		engine_match_sample_free(&res->match_samples[i]);
+	res->nmatch_samples = m->nmatch_samples;
+	for (size_t i = m->nconflict_samples; i < res->nconflict_samples; i++)
+		engine_match_sample_free(&res->conflict_samples[i]);
+	res->nconflict_samples = m->nconflict_samples;
 }
 
 /* Copies the state of the import into the snapshot watchers read. The
@@ -1246,9 +1330,11 @@ engine_write_alone(struct engine *e, struct batch *b, enum store_status *out)
 }
 
 /* A transaction holds several batches for at most this long, so that what
- * is written is committed (and seen by history and watch) within about a
- * second, and another writer waits no longer for the lock. */
-#define ENGINE_GROUP_S 1.0
+ * is written is committed (and seen by history and watch) within a few
+ * seconds, and another writer waits no longer for the lock (the WAL's
+ * checkpointer lets it in between two transactions: a 100-row import
+ * started beside a 1,000,000-row one got the lock within 0.6 s). */
+#define ENGINE_GROUP_S 3.0
 
 static void
 engine_release(struct engine *e, struct batch *b)
@@ -1260,60 +1346,230 @@ engine_release(struct engine *e, struct batch *b)
 	engine_give_back(e, b);
 }
 
-/* Takes the group's batches out of it (their outcomes no longer pending). */
-static struct batch *
-engine_group_take(struct engine *e)
+/* The spill file: a group's batches as the writer wrote them, each a
+ * header (number, rows) and its validated records. */
+static void
+spill_u64(FILE *f, uint64_t v)
 {
-	struct batch *list = e->group_head;
-	e->group_head = e->group_tail = NULL;
-	e->group_n = 0;
-	memset(&e->group_counts, 0, sizeof e->group_counts);
-	return list;
+	fwrite(&v, sizeof v, 1, f);
 }
 
-/* Writes each batch of list again, each in a transaction of its own (with
- * its retries and its row-by-row replay), once the transaction that held
- * them all failed; gives them back. Stops at the first that does not
- * commit: it and those after it are not written. */
-static enum batch_end
-engine_group_redo(struct engine *e, struct batch *list, enum store_status *out)
+static void
+spill_str(FILE *f, const char *str)
 {
-	enum batch_end end = BATCH_COMMITTED;
-	while (list != NULL) {
-		struct batch *b = list;
-		list = b->next;
-		if (end == BATCH_COMMITTED) {
-			end = engine_write_alone(e, b, out);
-			if (end == BATCH_COMMITTED)
-				e->batches_done = b->number;
+	uint64_t n = str != NULL ? strlen(str) + 1 : 0;
+	spill_u64(f, n);
+	if (n > 1)
+		fwrite(str, 1, n - 1, f);
+}
+
+static int
+unspill_u64(FILE *f, uint64_t *v)
+{
+	return fread(v, sizeof *v, 1, f) == 1 ? 0 : -1;
+}
+
+/* A string read back into a, or NULL when it was NULL. */
+static int
+unspill_str(FILE *f, struct arena *a, char **str)
+{
+	uint64_t n;
+	*str = NULL;
+	if (unspill_u64(f, &n) != 0 || n > ((uint64_t)1 << 40))
+		return -1;
+	if (n == 0)
+		return 0;
+	char *t = arena_alloc_aligned(a, n, 1);
+	if (n > 1 && fread(t, 1, n - 1, f) != n - 1)
+		return -1;
+	t[n - 1] = '\0';
+	*str = t;
+	return 0;
+}
+
+/* Opens the spill file: 0, or -1 when no temporary file can be made (the
+ * batches then each have a transaction of their own). */
+static int
+engine_spill_open(struct engine *e)
+{
+	const char *dir = getenv("TMPDIR");
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	char *path = xasprintf("%s/sluice-batches-XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		unlink(path);
+	free(path);
+	if (fd < 0)
+		return -1;
+	e->spill = fdopen(fd, "w+");
+	if (e->spill == NULL) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends batch b, as written, to the spill file: 0, or -1 when it could
+ * not be written whole. */
+static int
+engine_spill_batch(struct engine *e, const struct batch *b)
+{
+	FILE *f = e->spill;
+	size_t nfields = e->schema->nfields;
+	spill_u64(f, b->number);
+	spill_u64(f, b->n);
+	for (size_t i = 0; i < b->n; i++) {
+		const struct record *r = &b->records[i];
+		spill_u64(f, r->row_no);
+		spill_u64(f, r->line_no);
+		spill_u64(f, r->ncells);
+		for (size_t c = 0; c < r->ncells; c++)
+			spill_str(f, r->cells[c]);
+		spill_str(f, b->row_errors[i]);
+		spill_u64(f, (uint64_t)r->invalid);
+		for (size_t k = 0; k < nfields; k++)
+			spill_str(f, r->values[k]);
+		spill_u64(f, r->nvalidation);
+		for (size_t k = 0; k < r->nvalidation; k++) {
+			const struct row_error *err = &r->errors[k];
+			spill_u64(f, (uint64_t)(int64_t)err->field);
+			spill_str(f, err->field_name);
+			spill_u64(f, (uint64_t)err->type);
+			spill_str(f, err->message);
+			spill_str(f, err->value);
 		}
-		engine_release(e, b);
+	}
+	return ferror(f) || fflush(f) != 0 ? -1 : 0;
+}
+
+/* Reads the next batch of the spill file back into e->redo: 0, or -1. */
+static int
+engine_unspill_batch(struct engine *e)
+{
+	FILE *f = e->spill;
+	struct batch *b = e->redo;
+	size_t nfields = e->schema->nfields;
+	arena_reset(&b->arena);
+	for (size_t c = 0; c < batch_chunks(e->o.batch_size); c++)
+		arena_reset(&b->arenas[c]);
+	uint64_t number, n;
+	if (unspill_u64(f, &number) != 0 || unspill_u64(f, &n) != 0 || n > e->o.batch_size)
+		return -1;
+	b->number = number;
+	b->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct arena *a = &b->arenas[i / ENGINE_CHUNK_ROWS];
+		struct record *r = &b->records[i];
+		memset(r, 0, sizeof *r);
+		uint64_t ncells, invalid, nerrors;
+		if (unspill_u64(f, &r->row_no) != 0 || unspill_u64(f, &r->line_no) != 0 ||
+		    unspill_u64(f, &ncells) != 0 || ncells > ((uint64_t)1 << 24))
+			return -1;
+		r->ncells = ncells;
+		r->cells = arena_alloc(a, (ncells + 1) * sizeof *r->cells);
+		for (size_t c = 0; c < ncells; c++)
+			if (unspill_str(f, a, &r->cells[c]) != 0)
+				return -1;
+		if (unspill_str(f, a, &b->row_errors[i]) != 0 || unspill_u64(f, &invalid) != 0)
+			return -1;
+		r->invalid = invalid != 0;
+		r->values = arena_alloc(a, nfields * sizeof *r->values);
+		for (size_t k = 0; k < nfields; k++)
+			if (unspill_str(f, a, &r->values[k]) != 0)
+				return -1;
+		if (unspill_u64(f, &nerrors) != 0 || nerrors > ((uint64_t)1 << 24))
+			return -1;
+		for (size_t k = 0; k < nerrors; k++) {
+			uint64_t field, type;
+			char *name, *message, *value;
+			if (unspill_u64(f, &field) != 0 || unspill_str(f, a, &name) != 0 ||
+			    unspill_u64(f, &type) != 0 || type >= ERROR_TYPE_COUNT ||
+			    unspill_str(f, a, &message) != 0 || unspill_str(f, a, &value) != 0)
+				return -1;
+			record_add_error(a, r, (int)(int64_t)field, name, (enum error_type)type,
+			    message ? message : "", value);
+		}
+		r->nvalidation = r->nerrors;
+		r->outcome = r->invalid ? OUTCOME_REJECTED : OUTCOME_NOT_PROCESSED;
+		b->n = i + 1;
+	}
+	return 0;
+}
+
+/* Forgets the group: its batches are no longer pending. */
+static void
+engine_group_clear(struct engine *e)
+{
+	e->group_n = 0;
+	e->group_spilled = 0;
+	memset(&e->group_counts, 0, sizeof e->group_counts);
+	if (e->spill != NULL)
+		rewind(e->spill);
+}
+
+/* Once the group's transaction failed (rolled back): takes back what its
+ * rows added to the result, then writes each of its batches again, read
+ * back from the spill file, in a transaction of its own (with its retries
+ * and its row-by-row replay), and then unspilled (written but not
+ * spilled) alone too. Stops at the first that does not commit: it and
+ * those after it are not written. */
+static enum batch_end
+engine_group_redo(struct engine *e, struct batch *unspilled, enum store_status *out)
+{
+	size_t n = e->group_spilled;
+	engine_result_undo(&e->res, &e->group_mark);
+	engine_group_clear(e);
+	enum batch_end end = BATCH_COMMITTED;
+	for (size_t k = 0; k < n && end == BATCH_COMMITTED; k++) {
+		if (engine_unspill_batch(e) != 0) {
+			/* The temporary file failed us: what it held is not
+			 * written; the import stops before it, resumable. */
+			*out = STORE_FATAL;
+			end = BATCH_STORE_FAILED;
+			break;
+		}
+		end = engine_write_alone(e, e->redo, out);
+		if (end == BATCH_COMMITTED)
+			e->batches_done = e->redo->number;
+		for (size_t i = 0; i < e->redo->n; i++) {
+			free(e->redo->records[i].before);
+			e->redo->records[i].before = NULL;
+		}
+	}
+	rewind(e->spill);
+	if (end == BATCH_COMMITTED && unspilled != NULL) {
+		end = engine_write_alone(e, unspilled, out);
+		if (end == BATCH_COMMITTED)
+			e->batches_done = unspilled->number;
 	}
 	return end;
 }
 
 /* Commits the group's transaction: its batches become the import's, in
- * file order. When the commit fails, each is written again alone. */
+ * file order. When the commit fails, each is written again alone
+ * (engine_group_redo; unspilled: the last, when it could not be spilled). */
 static enum batch_end
-engine_group_commit(struct engine *e, enum store_status *out)
+engine_group_commit_unspilled(struct engine *e, struct batch *unspilled, enum store_status *out)
 {
 	if (e->group_n == 0)
 		return BATCH_COMMITTED;
-	enum store_status ss = store_commit(e->store);
-	struct batch *list = engine_group_take(e);
-	if (ss != STORE_OK) {
+	if (store_commit(e->store) != STORE_OK) {
 		store_rollback(e->store);
-		return engine_group_redo(e, list, out);
+		return engine_group_redo(e, unspilled, out);
 	}
-	while (list != NULL) {
-		struct batch *b = list;
-		list = b->next;
-		engine_committed(e, b->records, b->n);
-		e->batches_done = b->number;
-		engine_release(e, b);
-	}
+	counts_add(&e->committed, &e->group_counts);
+	e->rows_done = e->group_rows_done;
+	e->batches_done = e->group_batch;
+	engine_group_clear(e);
 	engine_crash_hook();
 	return BATCH_COMMITTED;
+}
+
+static enum batch_end
+engine_group_commit(struct engine *e, enum store_status *out)
+{
+	return engine_group_commit_unspilled(e, NULL, out);
 }
 
 /* Writes batch b into the group's transaction (beginning it when there is
@@ -1321,14 +1577,15 @@ engine_group_commit(struct engine *e, enum store_status *out)
  * ENGINE_GROUP_S. Batch by batch, the journal and the outcomes are those
  * of batches committed one by one: each batch's rows, errors, changes and
  * its line in the journal are written together, the cursor after them.
- * When anything fails, the transaction is rolled back and its batches are
- * written again one by one, each as engine_write_alone writes one, the
- * failing one meeting its retries and its replay there. b belongs to the
- * group from here on (*kept), unless it was written alone. */
+ * b is then spilled (engine_spill_batch) and its memory given back with
+ * it. When anything fails, the transaction is rolled back and its batches
+ * are written again one by one, each as engine_write_alone writes one,
+ * the failing one meeting its retries and its replay there. *pending: b's
+ * outcomes wait for the group's commit. */
 static enum batch_end
-engine_group_add(struct engine *e, struct batch *b, enum store_status *out, int *kept)
+engine_group_add(struct engine *e, struct batch *b, enum store_status *out, int *pending)
 {
-	*kept = 0;
+	*pending = 0;
 	if (atomic_load(&e->cancel)) {
 		/* What the group holds stays committed, as batches before a
 		 * cancelled one always do. */
@@ -1343,6 +1600,7 @@ engine_group_add(struct engine *e, struct batch *b, enum store_status *out, int 
 			return engine_write_alone(e, b, out);
 		}
 		e->group_t0 = t0;
+		engine_result_mark(&e->res, &e->group_mark);
 	}
 	engine_reset_records(b);
 	enum store_status ss = STORE_OK;
@@ -1354,31 +1612,34 @@ engine_group_add(struct engine *e, struct batch *b, enum store_status *out, int 
 		ss = engine_journal(e, b, b->records, b->n, &bc, 1, t0, "committed");
 	if (ss != STORE_OK) {
 		store_rollback(e->store);
-		enum batch_end end = engine_group_redo(e, engine_group_take(e), out);
-		return end == BATCH_COMMITTED ? engine_write_alone(e, b, out) : end;
+		return engine_group_redo(e, b, out);
 	}
-	*kept = 1;
-	b->next = NULL;
-	if (e->group_tail)
-		e->group_tail->next = b;
-	else
-		e->group_head = b;
-	e->group_tail = b;
+	*pending = 1;
+	engine_result_add(e, b->records, b->n);
 	e->group_n++;
 	counts_add(&e->group_counts, &bc);
+	e->group_rows_done = b->records[b->n - 1].row_no;
+	e->group_batch = b->number;
+	if (engine_spill_batch(e, b) != 0) {
+		/* No room for it in the temporary file: the group ends
+		 * here, and the batches after it have a transaction each. */
+		e->group_cap = 1;
+		return engine_group_commit_unspilled(e, b, out);
+	}
+	e->group_spilled++;
 	if (e->group_n >= e->group_cap || engine_now() - e->group_t0 >= ENGINE_GROUP_S)
 		return engine_group_commit(e, out);
 	return BATCH_COMMITTED;
 }
 
-/* Writes batch b, alone or in the group's transaction (*kept: b now
- * belongs to the group, which gives it back). */
+/* Writes batch b, alone or in the group's transaction (*pending: its
+ * outcomes wait for the group's commit). */
 static enum batch_end
-engine_write_batch(struct engine *e, struct batch *b, enum store_status *out, int *kept)
+engine_write_batch(struct engine *e, struct batch *b, enum store_status *out, int *pending)
 {
-	*kept = 0;
+	*pending = 0;
 	if (e->group_cap > 1)
-		return engine_group_add(e, b, out, kept);
+		return engine_group_add(e, b, out, pending);
 	return engine_write_alone(e, b, out);
 }
 
@@ -1736,6 +1997,9 @@ engine_free(struct engine *e)
 		free(b->records);
 	}
 	free(e->batches);
+	free(e->group_mark.field_n);
+	if (e->spill != NULL)
+		fclose(e->spill);
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->cond);
 	pthread_cond_destroy(&e->vcond);
@@ -2311,6 +2575,15 @@ engine_ended(struct engine *e, enum batch_end end, uint64_t number)
 	}
 }
 
+/* Commits the group, and says so when that fails: the import then stops
+ * before the group's first batch, the one after the cursor. */
+static void
+engine_group_ended(struct engine *e, enum store_status *ss)
+{
+	enum batch_end end = engine_group_commit(e, ss);
+	engine_ended(e, end, e->batches_done + 1);
+}
+
 /* The worker thread: the batch loop. */
 static void *
 engine_run(void *arg)
@@ -2334,17 +2607,17 @@ engine_run(void *arg)
 		struct batch *b =
 		    engine_take_full(e, e->group_n > 0 ? e->group_t0 + ENGINE_GROUP_S : 0);
 		if (b == NULL) {
-			engine_ended(e, engine_group_commit(e, &ss), e->batches_done + 1);
+			engine_group_ended(e, &ss);
 			if (e->stopped != STATUS_NONE)
 				atomic_store(&e->stop, 1);
 			engine_publish(e, e->stopped != STATUS_NONE ? e->stopped : STATUS_RUNNING);
 			continue;
 		}
-		int last = b->last, kept = 0;
+		int last = b->last, pending = 0;
 		if (b->n > 0 && e->stopped == STATUS_NONE) {
 			engine_pace(e);
 			if (atomic_load(&e->paused) && e->group_n > 0)
-				engine_ended(e, engine_group_commit(e, &ss), b->number);
+				engine_group_ended(e, &ss);
 			engine_pause_point(e);
 			enum batch_end end = BATCH_COMMITTED;
 			double elapsed = engine_now() - e->t0;
@@ -2361,25 +2634,26 @@ engine_run(void *arg)
 			} else if (engine_over_limit(e, b->number))
 				e->stopped = STATUS_INTERRUPTED;
 			else
-				end = engine_write_batch(e, b, &ss, &kept);
-			if (end == BATCH_COMMITTED && e->stopped == STATUS_NONE && !kept)
+				end = engine_write_batch(e, b, &ss, &pending);
+			if (end == BATCH_COMMITTED && e->stopped == STATUS_NONE && !pending)
 				e->batches_done = b->number;
 			else if (end != BATCH_COMMITTED && e->stopped == STATUS_NONE)
-				engine_ended(e, end, b->number);
+				/* The batch after the cursor: b, or the first
+				 * of a group whose commit failed. */
+				engine_ended(e, end, e->batches_done + 1);
 			/* The group is committed when no batch waits: what is
 			 * written is not held back while the file is read. */
 			if (e->group_n > 0 && (last || e->stopped != STATUS_NONE))
-				engine_ended(e, engine_group_commit(e, &ss), b->number);
+				engine_group_ended(e, &ss);
 			if (e->stopped != STATUS_NONE)
 				atomic_store(&e->stop, 1);
 			engine_publish(e, e->stopped != STATUS_NONE ? e->stopped : STATUS_RUNNING);
 		} else if (e->group_n > 0 && (last || e->stopped != STATUS_NONE)) {
 			/* The file ended with an empty batch. */
-			engine_ended(e, engine_group_commit(e, &ss), b->number);
+			engine_group_ended(e, &ss);
 			engine_publish(e, e->stopped != STATUS_NONE ? e->stopped : STATUS_RUNNING);
 		}
-		if (!kept)
-			engine_release(e, b);
+		engine_release(e, b);
 		if (last)
 			break;
 	}
@@ -2531,7 +2805,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	}
 
 	/* Several batches to a transaction where commits are costly (their
-	 * rows are kept in memory until it commits), ENGINE_DEFAULT_GROUP
+	 * rows are not kept: each is spilled), ENGINE_DEFAULT_GROUP
 	 * at most: with the default batch size only (a batch
 	 * size someone chose is the size of the transactions they want),
 	 * and when nothing asks to stop or wait between two batches
@@ -2542,16 +2816,23 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	    e->o.max_batches == 0 && !e->o.max_errors.on && e->o.pace <= 0 &&
 	    e->o.batch_delay_ms == 0)
 		e->group_cap = ENGINE_DEFAULT_GROUP;
-	/* The group's batches, one validated ahead, one read (and validated
-	 * as its chunks fill): more would only hold memory, as every
-	 * validator works on the oldest batch first. */
-	e->nbatches = 2 + e->group_cap;
+	/* The batch being written, one validated ahead, one read (and
+	 * validated as its chunks fill): more would only hold memory, as
+	 * every validator works on the oldest batch first. */
+	if (e->group_cap > 1 && engine_spill_open(e) != 0)
+		e->group_cap = 1;
+	/* With a group, one more to read spilled batches back into. */
+	e->nbatches = e->group_cap > 1 ? 4 : 3;
 	e->batches = xcalloc(e->nbatches, sizeof *e->batches);
 	for (size_t i = 0; i < e->nbatches; i++) {
 		struct batch *b = &e->batches[i];
 		b->records = xcalloc(e->o.batch_size, sizeof *b->records);
 		b->row_errors = xcalloc(e->o.batch_size, sizeof *b->row_errors);
 		b->arenas = xcalloc(batch_chunks(e->o.batch_size), sizeof *b->arenas);
+		if (i == 3) {
+			e->redo = b;
+			continue;
+		}
 		b->next = e->free_batches;
 		e->free_batches = b;
 	}
@@ -2646,20 +2927,24 @@ engine_import(const struct engine_options *opts, const struct engine_hooks *hook
 }
 
 static void
+engine_match_sample_free(struct match_sample *m)
+{
+	for (size_t k = 0; k < m->nchanges; k++) {
+		free(m->changes[k].field);
+		free(m->changes[k].stored);
+		free(m->changes[k].incoming);
+		free(m->changes[k].update);
+		free(m->changes[k].merge);
+	}
+	free(m->changes);
+	free(m->key);
+}
+
+static void
 engine_match_samples_free(struct match_sample *samples, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct match_sample *m = &samples[i];
-		for (size_t k = 0; k < m->nchanges; k++) {
-			free(m->changes[k].field);
-			free(m->changes[k].stored);
-			free(m->changes[k].incoming);
-			free(m->changes[k].update);
-			free(m->changes[k].merge);
-		}
-		free(m->changes);
-		free(m->key);
-	}
+	for (size_t i = 0; i < n; i++)
+		engine_match_sample_free(&samples[i]);
 	free(samples);
 }
 

@@ -103,6 +103,46 @@ else
 		"room again: the table equals an import that never ran out of room"
 	journal_consistent "$disk/crm.db" 1 "room again: the journal tells one story"
 	assert_eq "$(integrity "$disk/crm.db")" ok "room again: PRAGMA integrity_check is ok"
+
+	# With the default batch size, batches share a transaction (their
+	# rows spilled to a temporary file once written, to be written again
+	# alone if it fails): the disk fills inside one, each of its batches
+	# is tried again alone, and the import stops at the first that
+	# cannot be written, nothing of it written, to be resumed from there.
+	umount "$disk" && mounted=
+	gen_contacts --rows 60000 --seed 282 --invalid-rate 0.02 --dup-rate 0.1 --out grouped.csv
+	run_sluice import grouped.csv --db grouped-reference.db
+	grouped_reference=$(table_dump grouped-reference.db)
+	grouped_counts=$(import_counts grouped-reference.db 1)
+	mount -t tmpfs -o size=9m sluice-test "$disk" && mounted=yes
+	start_sluice grouped import grouped.csv --db "$disk/crm.db" --progress=jsonl
+	finish "$pid"
+	what="disk full inside a transaction of several batches"
+	[ "$rc" = 3 ] && pass "$what: exit code 3" || fail "$what: exit code 3" "exit code $rc" "$(tail -n 3 grouped.err)"
+	assert_match "$(grep '"kind":"storage"' grouped.err)" "disk .*full" "$what: a storage event says the disk is full"
+	# The WAL holding a whole transaction, the disk may have no room
+	# left even to say the import was interrupted: the journal is then
+	# right up to its cursor (as under libfiu below).
+	assert_eq "$(import_row "$disk/crm.db" 1 "rows_done = created + updated + merged + unchanged + skipped + rejected + failed")" 1 \
+		"$what: the journal's counts are those of the rows before the cursor"
+	assert_match "$(numbers "$(cat grouped.out)")" "not processed +$((60000 - $(import_row "$disk/crm.db" 1 rows_done)))$" \
+		"$what: the summary says how many rows were not processed"
+	done_grouped=$(import_row "$disk/crm.db" 1 rows_done)
+	assert_eq "$((done_grouped % 10000))" 0 "$what: the cursor is at a batch boundary ($done_grouped rows)"
+	assert_match "$(grep '"kind":"storage"' grouped.err)" "Stopped at batch $((done_grouped / 10000 + 1)):" \
+		"$what: the event names the first batch not written"
+	assert_eq "$(sq "$disk/crm.db" 'SELECT count(*) FROM contacts')" "$(import_row "$disk/crm.db" 1 created)" \
+		"$what: the table holds exactly the records of the committed batches"
+	assert_eq "$(sq "$disk/crm.db" "SELECT count(*) FROM sluice_import_batches WHERE import_id = 1")" \
+		"$((done_grouped / 10000))" "$what: the journal has a line for each committed batch, none for the others"
+	assert_eq "$(integrity "$disk/crm.db")" ok "$what: PRAGMA integrity_check is ok"
+	mount -o remount,size=64m "$disk"
+	run_sluice resume 1 --db "$disk/crm.db"
+	assert_exit 1 "$what: with room again, sluice resume finishes the import (exit 1: rejected rows)"
+	assert_eq "$(import_counts "$disk/crm.db" 1)" "$grouped_counts" "$what: the counts are an uninterrupted import's"
+	assert_eq "$(table_dump "$disk/crm.db")" "$grouped_reference" \
+		"$what: the table equals an import that never ran out of room"
+	journal_consistent "$disk/crm.db" 1 "$what: the journal tells one story"
 fi
 
 # --- ENOSPC injected with libfiu ----------------------------------------------------------------
