@@ -1038,6 +1038,17 @@ engine_delay_hook(struct engine *e)
 		e->o.batch_delay_ms = (unsigned)strtoul(v, NULL, 10);
 }
 
+/* Test hook: SLUICE_TEST_GROUP_CAP=N puts up to N batches (2 or more) in a
+ * transaction instead of ENGINE_DEFAULT_GROUP, so that a test can make
+ * several transactions of a small file. */
+static size_t
+engine_group_cap_hook(void)
+{
+	const char *v = getenv("SLUICE_TEST_GROUP_CAP");
+	long n = v ? atol(v) : 0;
+	return n >= 2 ? (size_t)n : ENGINE_DEFAULT_GROUP;
+}
+
 static int engine_reconnect_row(struct engine *e, const struct batch *b, const struct record *r);
 
 /* Journals row r, which the database refused, as failed, in a transaction
@@ -2815,7 +2826,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	    e->o.batch_size == ENGINE_DEFAULT_BATCH && e->o.max_duration_s <= 0 &&
 	    e->o.max_batches == 0 && !e->o.max_errors.on && e->o.pace <= 0 &&
 	    e->o.batch_delay_ms == 0)
-		e->group_cap = ENGINE_DEFAULT_GROUP;
+		e->group_cap = engine_group_cap_hook();
 	/* The batch being written, one validated ahead, one read (and
 	 * validated as its chunks fill): more would only hold memory, as
 	 * every validator works on the oldest batch first. */
