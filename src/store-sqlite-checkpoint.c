@@ -14,6 +14,11 @@
  * the writer waits, outside a transaction, another process can take the
  * database's lock.
  *
+ * After a small transaction (STORE_SQLITE_CHECKPOINT_SMALL), whose
+ * checkpoint is short, the next waits for it too: the writer then writes
+ * what SQLite's own checkpoint would, in the same order, and a batch
+ * size of a few rows gains nothing from the thread anyway.
+ *
  * On a disk with little room left (STORE_SQLITE_CHECKPOINT_ROOM), every
  * transaction waits, as it would for SQLite's own checkpoint: the WAL
  * then starts again at each transaction, and a transaction that fills
@@ -50,6 +55,7 @@ struct store_sqlite_checkpointer {
 	int busy;    /* a checkpoint is running */
 	int quit;
 	int frames;  /* in the WAL after the writer's last commit (the writer's) */
+	int last;    /* of them, those the last commit wrote */
 	int commits; /* since the WAL last started again (the writer's) */
 };
 
@@ -86,6 +92,7 @@ checkpointer_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	(void)name;
 	struct store_sqlite_checkpointer *c = arg;
 	pthread_mutex_lock(&c->lock);
+	c->last = frames > c->frames ? frames - c->frames : frames;
 	c->frames = frames;
 	c->commits++;
 	c->pending = 1;
@@ -165,7 +172,10 @@ store_sqlite_checkpointer_before_begin(struct store_sqlite *st)
 	int limit = st->checkpoint_wait_frames > 0 ? st->checkpoint_wait_frames :
 						     STORE_SQLITE_CHECKPOINT_WAIT_FRAMES;
 	pthread_mutex_lock(&c->lock);
-	int wait = c->commits >= STORE_SQLITE_CHECKPOINT_EVERY || c->frames >= limit;
+	int small = st->checkpoint_small_frames > 0 ? st->checkpoint_small_frames :
+						      STORE_SQLITE_CHECKPOINT_SMALL;
+	int wait =
+	    c->commits >= STORE_SQLITE_CHECKPOINT_EVERY || c->frames >= limit || c->last < small;
 	if (!wait && c->commits > 0) {
 		pthread_mutex_unlock(&c->lock);
 		wait = little_room(st);

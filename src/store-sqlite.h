@@ -50,8 +50,9 @@ struct store_sqlite {
 	 * be tried again (no WAL, or it could not start). */
 	struct store_sqlite_checkpointer *checkpointer;
 	int checkpointer_off;
-	int checkpoint_wait_frames; /* 0: STORE_SQLITE_CHECKPOINT_WAIT_FRAMES */
-	uint64_t checkpoint_room;   /* 0: STORE_SQLITE_CHECKPOINT_ROOM */
+	int checkpoint_wait_frames;  /* 0: STORE_SQLITE_CHECKPOINT_WAIT_FRAMES */
+	int checkpoint_small_frames; /* 0: STORE_SQLITE_CHECKPOINT_SMALL */
+	uint64_t checkpoint_room;    /* 0: STORE_SQLITE_CHECKPOINT_ROOM */
 };
 
 /* Opens (creating if needed) the SQLite database at path; store_open()
@@ -66,6 +67,9 @@ extern const struct store_ops store_sqlite_ops;
  * transaction, and 128 MiB with 4 KiB pages (about three transactions of
  * three 10,000-row batches at 1,000,000 rows). */
 #define STORE_SQLITE_CHECKPOINT_EVERY 2
+/* A transaction that wrote fewer pages than this (4 MiB) is followed by
+ * one that waits for its checkpoint. */
+#define STORE_SQLITE_CHECKPOINT_SMALL 1024
 #define STORE_SQLITE_CHECKPOINT_WAIT_FRAMES 32768
 /* With less room than this on its disk, every transaction waits for the
  * checkpoint, as for SQLite's own: 256 MiB, twice the WAL's limit. */

@@ -761,6 +761,7 @@ START_TEST(wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again)
 	char *cause = NULL;
 	ck_assert_int_eq(store_ready(store, &cause), STORE_OK);
 	st->checkpoint_wait_frames = 64;
+	st->checkpoint_small_frames = 1; /* these transactions are small */
 	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE blobs (b BLOB)", NULL, NULL, NULL),
 	    SQLITE_OK);
 	for (int t = 0; t < 300; t++) {
@@ -795,6 +796,7 @@ START_TEST(on_a_disk_with_little_room_the_wal_holds_one_transaction)
 	    SQLITE_OK);
 	commit_blobs(db, 0);
 	off_t one = file_size(wal);
+	st->checkpoint_small_frames = 1; /* only the room makes them wait */
 	st->checkpoint_room = UINT64_MAX;
 	for (int t = 1; t < 100; t++) {
 		commit_blobs(db, t);
@@ -803,6 +805,31 @@ START_TEST(on_a_disk_with_little_room_the_wal_holds_one_transaction)
 		    (long long)one, (long long)file_size(wal));
 	}
 	ck_assert_int_eq(blobs_stored(), 100 * 8);
+	free(wal);
+}
+END_TEST
+
+/* After a small transaction, the next waits for its checkpoint: the WAL
+ * holds one transaction, as with SQLite's own checkpoint, and the writes
+ * are the same from run to run (the fault sweeps count on it). */
+START_TEST(after_a_small_transaction_the_next_waits_for_its_checkpoint)
+{
+	struct store_sqlite *st = (struct store_sqlite *)store;
+	sqlite3 *db = store_sqlite_handle(store);
+	char *wal = xasprintf("%s-wal", db_path);
+
+	char *cause = NULL;
+	ck_assert_int_eq(store_ready(store, &cause), STORE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE blobs (b BLOB)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	commit_blobs(db, 0);
+	off_t one = file_size(wal);
+	for (int t = 1; t < 100; t++) {
+		commit_blobs(db, t);
+		ck_assert_ptr_nonnull(st->checkpointer);
+		ck_assert_msg(file_size(wal) <= one, "the WAL grew from %lld to %lld bytes",
+		    (long long)one, (long long)file_size(wal));
+	}
 	free(wal);
 }
 END_TEST
@@ -1446,6 +1473,7 @@ store_suite(void)
 	tcase_add_test(tc, rollback_undoes_the_batch);
 	tcase_add_test(tc, wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again);
 	tcase_add_test(tc, on_a_disk_with_little_room_the_wal_holds_one_transaction);
+	tcase_add_test(tc, after_a_small_transaction_the_next_waits_for_its_checkpoint);
 	tcase_add_test(tc, an_error_that_stops_the_import_brings_checkpoints_back_inline);
 	tcase_add_test(tc, dry_run_leaves_no_table_behind);
 	tcase_add_test(tc, dry_run_leaves_stored_records_unchanged);
