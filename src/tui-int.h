@@ -391,6 +391,9 @@ const char *tui_key_conflict_sentence(enum key_conflict k);
 /* Once per import: a bell and a line under the title saying that import
  * id has ended and how (tui.c). 1 when said now, 0 when said before. */
 int tui_announce_end(struct tui *t, int64_t id, enum import_status status);
+/* Import id is one a screen shows as it ends (a restore's table): its
+ * end is not announced. 1 when it was not yet marked. */
+int tui_announce_quiet(struct tui *t, int64_t id);
 /* Import id runs again (resumed): its next end is announced too. */
 void tui_announce_forget(struct tui *t, int64_t id);
 

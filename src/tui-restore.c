@@ -84,7 +84,8 @@ struct tui_restore_table {
 	int64_t id; /* its import, once a snapshot named it */
 	enum import_status status;
 	struct counts counts;
-	int seen; /* a snapshot of its own import came */
+	int seen;  /* a snapshot of its own import came */
+	int quiet; /* its end is shown here, not announced (tui_announce_quiet) */
 };
 
 struct tui_restore_run {
@@ -459,7 +460,13 @@ tui_restore_free(struct screen *s)
 		tui_task_detach(r->task);
 	if (r->job != NULL)
 		tui_restore_job_unref(r->job);
-	/* A running restore goes on by itself. */
+	/* A running restore goes on by itself: the ends of the tables not yet
+	 * restored are announced again, as any import's. */
+	for (size_t i = 0; r->run != NULL && !r->run->exited && i < r->run->n; i++) {
+		const struct tui_restore_table *tb = &r->run->tables[i];
+		if (tb->quiet && !status_is_finished(tb->status))
+			tui_announce_forget(r->t, tb->id);
+	}
 	tui_restore_run_free(r->run);
 	restore_plan_free(r->plan);
 	free(r->error);
@@ -625,6 +632,16 @@ tui_restore_update(struct screen *s)
 	if (r->run == NULL)
 		return 0;
 	tui_restore_poll(r->run);
+	/* Each table's end shows on this screen: the Home screen below, which
+	 * sees its import end in the database, says nothing over the restore's
+	 * own messages ("Pausing…"). */
+	for (size_t i = 0; i < r->run->n; i++) {
+		struct tui_restore_table *tb = &r->run->tables[i];
+		if (tb->id > 0 && !tb->quiet) {
+			tui_announce_quiet(r->t, tb->id);
+			tb->quiet = 1;
+		}
+	}
 	/* The list follows the table being restored. */
 	if (r->run->started && r->run->current != r->followed) {
 		r->followed = r->run->current;

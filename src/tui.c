@@ -189,7 +189,7 @@ tui_announce_forget(struct tui *t, int64_t id)
 }
 
 int
-tui_announce_end(struct tui *t, int64_t id, enum import_status status)
+tui_announce_quiet(struct tui *t, int64_t id)
 {
 	for (size_t i = 0; i < t->nannounced; i++)
 		if (t->announced[i] == id)
@@ -199,6 +199,14 @@ tui_announce_end(struct tui *t, int64_t id, enum import_status status)
 		t->nannounced--;
 	}
 	t->announced[t->nannounced++] = id;
+	return 1;
+}
+
+int
+tui_announce_end(struct tui *t, int64_t id, enum import_status status)
+{
+	if (!tui_announce_quiet(t, id))
+		return 0;
 	beep();
 	tui_message(t, status_is_alarming(status), _("Import %lld has ended: %s."), (long long)id,
 	    status_label(status));
