@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "i18n.h"
 #include "cli.h"
@@ -313,6 +314,9 @@ main(int argc, char **argv)
 	/* jansson's allocations fail as sluice's do: with its out of memory
 	 * message, never a NULL that a caller would dereference. */
 	json_set_alloc_funcs(xmalloc, free);
+	/* SQLite counts its allocations under a mutex of its own, each
+	 * malloc; sluice never asks for the count. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
 	if (argc < 2)
 		return tui_main(NULL, NULL);
