@@ -1,5 +1,5 @@
 #!/bin/bash
-# With the default batch size, sluice writes up to ten batches in one
+# With the default batch size, sluice writes up to twenty batches in one
 # SQLite transaction (at most three seconds apart; each batch's rows spilled
 # to a temporary file once written, not kept; three here, with the test hook
 # SLUICE_TEST_GROUP_CAP, so that a 45,000-row file makes several
