@@ -114,7 +114,7 @@ store_sqlite_open(const char *path, char **cause)
 	 * wizard's task), never by two at once: SQLite need not lock the
 	 * connection at every call (4% of the import's CPU). */
 	int rc = sqlite3_open_v2(path, &db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, store_sqlite_vfs());
 	if (rc != SQLITE_OK) {
 		*cause = xasprintf(_("Cannot open the database %s: %s."), path,
 		    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));

@@ -95,6 +95,12 @@ enum store_status store_sqlite_fail(struct store *store, int rc);
 /* Binds s as text, or NULL. */
 void store_sqlite_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 
+/* store-sqlite-vfs.c: the name of the VFS that writes each WAL frame in one
+ * system call (the system's own otherwise), or NULL (SQLite's default)
+ * when it cannot be registered. */
+#define STORE_SQLITE_VFS "sluice"
+const char *store_sqlite_vfs(void);
+
 /* store-sqlite-journal.c */
 enum store_status store_sqlite_journal_prepare(struct store *);
 void store_sqlite_journal_finalize(struct store_sqlite *st);

@@ -19,6 +19,12 @@ tests_unit_test_store_SOURCES = tests/unit/test-store.c tests/unit/testdir.c tes
 tests_unit_test_store_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_store_LDADD = $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test-store-vfs
+TESTS += tests/unit/test-store-vfs
+tests_unit_test_store_vfs_SOURCES = tests/unit/test-store-vfs.c tests/unit/testdir.c tests/unit/testdir.h
+tests_unit_test_store_vfs_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_store_vfs_LDADD = $(UNIT_LIBS)
+
 check_PROGRAMS += tests/unit/test-engine
 TESTS += tests/unit/test-engine
 tests_unit_test_engine_SOURCES = tests/unit/test-engine.c tests/unit/testdir.c tests/unit/testdir.h
