@@ -224,6 +224,8 @@ struct engine {
 	 * group. */
 	FILE *spill;
 	struct spill_out *spill_out; /* the buffer spill is written through */
+	char *spill_dir;	     /* where it is */
+	char *spill_error;	     /* it could not be read back: why, a sentence */
 	size_t group_spilled;	     /* of group_n, those in the spill file */
 	struct batch *redo;
 
@@ -1430,6 +1432,7 @@ engine_spill_open(struct engine *e)
 	const char *dir = getenv("TMPDIR");
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
+	e->spill_dir = xstrdup(dir);
 	char *path = xasprintf("%s/sluice-batches-XXXXXX", dir);
 	int fd = mkstemp(path);
 	if (fd >= 0)
@@ -1564,6 +1567,10 @@ engine_group_redo(struct engine *e, struct batch *unspilled, enum store_status *
 		if (engine_unspill_batch(e) != 0) {
 			/* The temporary file failed us: what it held is not
 			 * written; the import stops before it, resumable. */
+			free(e->spill_error);
+			e->spill_error = xasprintf(
+			    _("The batches of a transaction that failed could not be read back from sluice's temporary file in %s, so they were not written."),
+			    e->spill_dir);
 			*out = STORE_FATAL;
 			end = BATCH_STORE_FAILED;
 			break;
@@ -2040,6 +2047,8 @@ engine_free(struct engine *e)
 	if (e->spill != NULL)
 		fclose(e->spill);
 	free(e->spill_out);
+	free(e->spill_dir);
+	free(e->spill_error);
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->cond);
 	pthread_cond_destroy(&e->vcond);
@@ -2331,6 +2340,8 @@ engine_conclude(struct engine *e, enum store_status ss)
 			res->last_error = xasprintf(
 			    _("%s The import stops here, safe to resume: sluice resume %lld."),
 			    store_errmsg(e->store), (long long)e->id);
+		else if (res->last_error == NULL && e->spill_error != NULL)
+			res->last_error = xstrdup(e->spill_error);
 		else if (res->last_error == NULL)
 			res->last_error = xstrdup(ss != STORE_OK ? store_errmsg(e->store) :
 								   _("The time limit was reached."));
@@ -2608,10 +2619,14 @@ engine_ended(struct engine *e, enum batch_end end, uint64_t number)
 		    (unsigned long long)number);
 	} else if (end == BATCH_STORE_FAILED && e->stopped == STATUS_NONE) {
 		e->stopped = STATUS_INTERRUPTED;
-		e->error_type = store_lost(e->store) ? ERROR_CONNECTION : ERROR_DATABASE;
+		e->error_type = e->spill_error != NULL ? ERROR_SYSTEM :
+		    store_lost(e->store)	       ? ERROR_CONNECTION :
+							 ERROR_DATABASE;
 		engine_event(e, PROGRESS_STORAGE, number,
 		    _("Stopped at batch %llu: %s Continue with sluice resume %lld once the problem is solved."),
-		    (unsigned long long)number, store_errmsg(e->store), (long long)e->id);
+		    (unsigned long long)number,
+		    e->spill_error != NULL ? e->spill_error : store_errmsg(e->store),
+		    (long long)e->id);
 	}
 }
 
@@ -2859,8 +2874,12 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	/* The batch being written, one validated ahead, one read (and
 	 * validated as its chunks fill): more would only hold memory, as
 	 * every validator works on the oldest batch first. */
-	if (e->group_cap > 1 && engine_spill_open(e) != 0)
+	if (e->group_cap > 1 && engine_spill_open(e) != 0) {
 		e->group_cap = 1;
+		engine_event(e, PROGRESS_INFO, 0,
+		    _("No temporary file can be made in %s, so each batch is committed on its own, which is slower. Set TMPDIR to a directory sluice can write to for several batches to share a transaction."),
+		    e->spill_dir);
+	}
 	/* With a group, one more to read spilled batches back into. */
 	e->nbatches = e->group_cap > 1 ? 4 : 3;
 	e->batches = xcalloc(e->nbatches, sizeof *e->batches);

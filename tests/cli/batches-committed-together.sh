@@ -52,6 +52,19 @@ got=$(story together.db)
 	"$(diff <(printf '%s\n' "$got") <(printf '%s\n' "$want") | head -n 6 | cut -c1-200)"
 journal_consistent together.db 1 "the journal tells one story"
 
+# --- No temporary file --------------------------------------------------------------------
+
+# Where no temporary file can be made, each batch is committed on its own,
+# and sluice says why (and what to do).
+TMPDIR="$T/no-such-directory" run_sluice import contacts.csv --db notmp.db --json
+assert_exit 1 "without a temporary directory: the import ends with rejected rows"
+assert_match "$(cat "$T/err")" "No temporary file can be made in $T/no-such-directory, so each batch is committed on its own.*Set TMPDIR" \
+	"without a temporary directory: sluice says batches are committed one by one and what to do"
+got=$(story notmp.db)
+[ "$got" = "$want" ] && pass "without a temporary directory: the table and the journal are the same" ||
+	fail "without a temporary directory: the table and the journal are the same" \
+	"$(diff <(printf '%s\n' "$got") <(printf '%s\n' "$want") | head -n 6 | cut -c1-200)"
+
 # --- Killed after the first commit -------------------------------------------------------
 
 { SLUICE_TEST_CRASH_AFTER_COMMITS=1 "$SLUICE" import contacts.csv --db killed.db >/dev/null 2>&1; } 2>/dev/null
