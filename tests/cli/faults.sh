@@ -15,12 +15,14 @@
 #   answers:   table_dump DB, integrity DB, import_row DB ID COLUMNS,
 #              import_adds_up DB ID, jsonl_lines FILE TYPE
 #   at exit:   every sluice started and the lock holder are killed, then
-#              $faults_at_exit (a function of the test) runs.
+#              $faults_at_exit runs: the exit hook the test had before
+#              (tests/tui/lib.sh: its tmux servers stopped), or a
+#              function the test sets.
 
 command -v mkfifo >/dev/null 2>&1 || skip_all "mkfifo is not available"
 
 faults_pids=
-faults_at_exit=
+faults_at_exit=${tap_at_exit:-}
 holder=
 faults_cleanup() {
 	local p
