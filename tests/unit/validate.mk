@@ -34,4 +34,4 @@ check-phones: tests/unit/test-phone-diff
 	status=$$?; cat check-phones.log; \
 	test $$status -eq 0 && ! grep -q '^not ok' check-phones.log
 .PHONY: check-phones
-CLEANFILES = check-phones.log
+CLEANFILES += check-phones.log
