@@ -37,6 +37,8 @@ const struct cli_option cli_restore_options[] = {
 	    ENGINE_DEFAULT_BATCH },
 	{ "progress", required_argument, 'p', N_("--progress MODE"),
 	    N_("auto (a line on a terminal), jsonl or none"), 0 },
+	{ "password-fd", required_argument, 'P', N_("--password-fd N"),
+	    N_("read the database's password from file descriptor N"), 0 },
 	{ "rollback", no_argument, 'r', N_("--rollback"),
 	    N_("undo every import of the backup's tables, children first"), 0 },
 	{ "json", no_argument, 'j', NULL, NULL, 0 },
@@ -226,7 +228,7 @@ cli_restore(int argc, char **argv)
 	struct restore_key *keys = NULL;
 	size_t nkeys = 0;
 	unsigned batch = 0;
-	int json = 0, rollback = 0, c, mode = CLI_PROGRESS_AUTO, rc = 0;
+	int json = 0, rollback = 0, c, mode = CLI_PROGRESS_AUTO, rc = 0, pwfd = -1;
 
 	opterr = 0;
 	optind = 1;
@@ -264,6 +266,12 @@ cli_restore(int argc, char **argv)
 			batch = (unsigned)v;
 			break;
 		}
+		case 'P':
+			if ((pwfd = cli_password_fd_parse("restore", optarg)) < 0) {
+				free(keys);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'p':
 			if ((mode = cli_progress_parse(optarg)) < 0) {
 				cli_error("usage",
@@ -286,6 +294,10 @@ cli_restore(int argc, char **argv)
 	if (optind != argc - 1 || db == NULL) {
 		cli_error("usage",
 		    _("sluice restore: name one backup file and the database: sluice restore FILE --db PATH.\n"));
+		free(keys);
+		return EXIT_USAGE;
+	}
+	if (pwfd >= 0 && cli_password_fd_read("restore", db, pwfd) != 0) {
 		free(keys);
 		return EXIT_USAGE;
 	}

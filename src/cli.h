@@ -89,6 +89,13 @@ void cli_unknown_option(const char *name, const char *arg);
  * what the command does to it ("resume", "follow"). */
 int cli_import_id(const char *cmd, const char *verb, int argc, char **argv, long long *id);
 
+/* --password-fd N: N when it names an open file descriptor, else -1 (said).
+ * cli_password_fd_read() then reads db's password from it (0), or says
+ * why not (-1). Not the password itself on the command line: ps shows
+ * that to everyone on the machine. */
+int cli_password_fd_parse(const char *cmd, const char *arg);
+int cli_password_fd_read(const char *cmd, const char *db, int fd);
+
 /* With --json every exit prints one JSON object on standard output. A
  * command prints its own with cli_json_print; one that ends with exit 2 or
  * 3 without having done so gets, from main, the refusal its last

@@ -3,7 +3,10 @@
  * from it; each command lives in a cli-*.c file. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "i18n.h"
 #include "cli.h"
 #include "fatal.h"
+#include "store.h"
 #include "text.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -50,7 +54,7 @@ static const struct cli_command main_commands[] = {
 	{ "rollback", N_("ID --db PATH [--force] [--json]"), NULL, NULL, cli_rollback_options, 0,
 	    cli_rollback },
 	{ "restore", N_("FILE --db PATH [options]"),
-	    N_("Usage: sluice restore FILE --db PATH [--key TABLE=COLUMN]... [--sheet all] [--batch-size N] [--progress MODE] [--rollback] [--json]\n"
+	    N_("Usage: sluice restore FILE --db PATH [--key TABLE=COLUMN]... [--sheet all] [--batch-size N] [--progress MODE] [--password-fd N] [--rollback] [--json]\n"
 	       "Restores every table of a JSON backup (the members of its top-level object\n"
 	       "holding arrays of objects) or, with --sheet all, every sheet of a workbook:\n"
 	       "one import per table, parents before children, each with the schema file\n"
@@ -250,6 +254,33 @@ cli_import_id(const char *cmd, const char *verb, int argc, char **argv, long lon
 		return -1;
 	}
 	return 0;
+}
+
+int
+cli_password_fd_parse(const char *cmd, const char *arg)
+{
+	char *end;
+	errno = 0;
+	long fd = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 || fd > INT_MAX ||
+	    fcntl((int)fd, F_GETFD) < 0) {
+		cli_error("usage",
+		    _("sluice %s: --password-fd takes the number of an open file descriptor, not %s.\n"),
+		    cmd, arg);
+		return -1;
+	}
+	return (int)fd;
+}
+
+int
+cli_password_fd_read(const char *cmd, const char *db, int fd)
+{
+	if (store_password_take(db, fd) == 0)
+		return 0;
+	cli_error("usage",
+	    _("sluice %s: no password could be read from file descriptor %d: it must give the password (one line of at most %d bytes), then end.\n"),
+	    cmd, fd, STORE_PASSWORD_MAX);
+	return -1;
 }
 
 static int

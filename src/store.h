@@ -403,9 +403,9 @@ void store_password_forget(void);
  * holds the password held for target, the write end closed; -1 when none
  * is held for target. */
 int store_password_pipe(const char *target);
-/* Reads a password for target from fd to its end, holds it as
- * store_password_set() does, wipes what it read and closes fd: 0, or -1
- * when there was none or it was too long. */
+/* Reads a password for target from fd to its end (a newline ending it
+ * left out), holds it as store_password_set() does, wipes what it read and
+ * closes fd: 0, or -1 when there was none or it was too long. */
 int store_password_take(const char *target, int fd);
 /* Closes the connection; NULL is fine. */
 void store_close(struct store *st);

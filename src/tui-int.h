@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "engine.h"
 #include "mapping.h"
@@ -370,6 +371,13 @@ void tui_file_info_free(struct tui_file_info *fi);
 /* Starts an import of the wizard's choices, or with resume_id a resume.
  * Returns NULL and sets *cause when it cannot start. */
 struct tui_run *tui_run_start(struct tui *t, int64_t resume_id, char **cause);
+/* Starts exe with argv (the import's or the restore's own process) in a
+ * session of its own, so that no SIGHUP reaches it when the terminal goes:
+ * standard input /dev/null, output to out and errors to err (-1:
+ * /dev/null), the pause, resume and cancel signals held until it has its
+ * handlers, and keep (-1: none) the one other descriptor that crosses the
+ * exec. Its pid, or -1 with errno set. */
+pid_t tui_spawn(const char *exe, char *const argv[], int out, int err, int keep);
 /* Follows import id, which another process runs, through the journal;
  * its snapshots come as the child's do. */
 struct tui_run *tui_run_follow(struct tui *t, int64_t id);

@@ -127,58 +127,46 @@ static struct tui_restore_run *
 tui_restore_run_start(struct tui *t, const char *path, int all_sheets, const struct restore_plan *p,
     char **cause)
 {
-	/* sluice restore takes no password on a pipe, as the import process
-	 * does: one typed on Home cannot reach it. */
+	/* A password typed on Home reaches it as it reaches the import's
+	 * process: through a pipe it inherits (tui-worker.c says why). */
 	int pw = store_password_pipe(t->w.db);
-	if (pw >= 0) {
-		close(pw);
-		*cause = xstrdup(_(
-		    "The restore's own process cannot be given the password typed here: put it in PGPASSWORD or ~/.pgpass, or run sluice restore in a shell."));
-		return NULL;
-	}
 	int out[2], err[2];
-	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull < 0 || pipe2(out, O_CLOEXEC) != 0) {
+	if (pipe2(out, O_CLOEXEC) != 0) {
 		*cause = xasprintf(_("Cannot start the restore: %s."), strerror(errno));
-		if (devnull >= 0)
-			close(devnull);
+		if (pw >= 0)
+			close(pw);
 		return NULL;
 	}
 	if (pipe2(err, O_CLOEXEC) != 0) {
 		*cause = xasprintf(_("Cannot start the restore: %s."), strerror(errno));
-		close(devnull);
+		if (pw >= 0)
+			close(pw);
 		close(out[0]);
 		close(out[1]);
 		return NULL;
 	}
-	char batch[24];
+	char batch[24], pwarg[24];
 	snprintf(batch, sizeof batch, "%u", t->w.batch_size ? t->w.batch_size : ENGINE_DEFAULT_BATCH);
+	snprintf(pwarg, sizeof pwarg, "%d", pw);
 	char *argv[] = { "sluice", "restore", (char *)path, "--db", t->w.db, "--progress", "jsonl",
-		"--batch-size", batch, all_sheets ? "--sheet" : NULL, "all", NULL };
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* Only async-signal-safe calls until exec. A session of its
-		 * own: no SIGHUP when the terminal goes. The pause, resume and
-		 * cancel signals are held until it has its handlers. */
-		setsid();
-		sigset_t hold;
-		sigemptyset(&hold);
-		sigaddset(&hold, SIGUSR1);
-		sigaddset(&hold, SIGUSR2);
-		sigaddset(&hold, SIGTERM);
-		sigaddset(&hold, SIGINT);
-		sigprocmask(SIG_BLOCK, &hold, NULL);
-		dup2(devnull, STDIN_FILENO);
-		dup2(out[1], STDOUT_FILENO);
-		dup2(err[1], STDERR_FILENO);
-		execv(t->exe, argv);
-		_exit(127);
+		"--batch-size", batch, NULL, NULL, NULL, NULL, NULL };
+	size_t a = 9;
+	if (pw >= 0) {
+		argv[a++] = "--password-fd";
+		argv[a++] = pwarg;
 	}
+	if (all_sheets) {
+		argv[a++] = "--sheet";
+		argv[a++] = "all";
+	}
+	pid_t pid = tui_spawn(t->exe, argv, out[1], err[1], pw);
+	int saved = errno;
 	close(out[1]);
 	close(err[1]);
-	close(devnull);
+	if (pw >= 0)
+		close(pw);
 	if (pid < 0) {
-		*cause = xasprintf(_("Cannot start the restore: %s."), strerror(errno));
+		*cause = xasprintf(_("Cannot start the restore: %s."), strerror(saved));
 		close(out[0]);
 		close(err[0]);
 		return NULL;

@@ -33,6 +33,40 @@
 #include "tui-int.h"
 #include "xmalloc.h"
 
+pid_t
+tui_spawn(const char *exe, char *const argv[], int out, int err, int keep)
+{
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Only async-signal-safe calls until exec: threads may run in
+		 * the parent. */
+		setsid();
+		/* Held until the child has its handlers: a pause or a cancel
+		 * sent meanwhile must not kill it. */
+		sigset_t hold;
+		sigemptyset(&hold);
+		sigaddset(&hold, SIGUSR1);
+		sigaddset(&hold, SIGUSR2);
+		sigaddset(&hold, SIGTERM);
+		sigaddset(&hold, SIGINT);
+		sigprocmask(SIG_BLOCK, &hold, NULL);
+		dup2(devnull, STDIN_FILENO);
+		dup2(out >= 0 ? out : devnull, STDOUT_FILENO);
+		dup2(err >= 0 ? err : devnull, STDERR_FILENO);
+		if (keep >= 0)
+			fcntl(keep, F_SETFD, 0);
+		execv(exe, argv);
+		_exit(127);
+	}
+	int saved = errno;
+	close(devnull);
+	errno = saved;
+	return pid;
+}
+
 static json_t *
 tui_run_job(struct tui *t, int64_t resume_id, int password_fd)
 {
@@ -88,11 +122,8 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 	close(fd);
 	json_decref(job);
 	int pipefd[2];
-	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
 		*cause = xasprintf(_("Cannot start the import: %s."), strerror(errno));
-		if (devnull >= 0)
-			close(devnull);
 		if (pwfd >= 0)
 			close(pwfd);
 		unlink(path);
@@ -100,35 +131,13 @@ tui_run_start(struct tui *t, int64_t resume_id, char **cause)
 		return NULL;
 	}
 	char *const argv[] = { "sluice", "wizard-import", path, NULL };
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* Only async-signal-safe calls until exec: threads may run in
-		 * the parent. */
-		setsid();
-		/* Held until the worker has its handlers: a pause or a cancel
-		 * sent meanwhile must not kill it. */
-		sigset_t hold;
-		sigemptyset(&hold);
-		sigaddset(&hold, SIGUSR1);
-		sigaddset(&hold, SIGUSR2);
-		sigaddset(&hold, SIGTERM);
-		sigaddset(&hold, SIGINT);
-		sigprocmask(SIG_BLOCK, &hold, NULL);
-		dup2(devnull, STDIN_FILENO);
-		dup2(pipefd[1], STDOUT_FILENO);
-		dup2(devnull, STDERR_FILENO);
-		/* The password's pipe, and only it, crosses the exec. */
-		if (pwfd >= 0)
-			fcntl(pwfd, F_SETFD, 0);
-		execv(t->exe, argv);
-		_exit(127);
-	}
+	pid_t pid = tui_spawn(t->exe, argv, pipefd[1], -1, pwfd);
+	int err = errno;
 	close(pipefd[1]);
-	close(devnull);
 	if (pwfd >= 0)
 		close(pwfd);
 	if (pid < 0) {
-		*cause = xasprintf(_("Cannot start the import: %s."), strerror(errno));
+		*cause = xasprintf(_("Cannot start the import: %s."), strerror(err));
 		close(pipefd[0]);
 		unlink(path);
 		free(path);

@@ -154,8 +154,34 @@ tui_keys Enter
 tui_see "Connected to $url" "and connects with it"
 tui_see "many.csv" "Home lists its imports"
 seen
+# A backup restored from the wizard: the restore's own process gets the
+# password through a pipe, as the import's does.
+"$PYTHON" -c '
+import json
+json.dump({"teams": [{"id": i, "name": "Team %d" % i} for i in range(1, 4)],
+           "players": [{"id": i, "name": "P%d" % i, "teamId": 1 + i % 3} for i in range(1, 31)]},
+          open("backup.json", "w"))'
+tui_open backup.json
+tui_go "restored parents first"
+seen
+tui_keys Enter
+tui_see "completed: every table was restored" "a restore started in the wizard connects with the password typed there" 120
+seen
+assert_eq "$(pq "$su_url" "SELECT (SELECT count(*) FROM teams) || ',' || (SELECT count(*) FROM players)")" "3,30" \
+	"the restore wrote both tables"
+tui_keys Escape
+tui_go "Recent imports"
 tui_keys q
 tui_exited 30 || fail "q leaves the wizard"
+
+# sluice restore reads the password from a descriptor (one line), never
+# from its command line.
+ok "sluice restore --password-fd 0 reads the password (a line) and connects" \
+	sh -c "printf '%s\\n' '$PW' | '$SLUICE' restore backup.json --db '$url' --password-fd 0 --progress none >restore.out 2>&1"
+assert_match "$(cat restore.out)" "Table players \(import [0-9]+, completed\): 30 records: 0 created" "the backup is restored again (nothing new to write)"
+run_sluice restore backup.json --db "$url" --password-fd 0 --progress none
+assert_exit 2 "a descriptor that gives nothing is refused"
+assert_match "$(cat "$T/err")" "no password could be read from file descriptor 0" "and says why"
 
 # The password is nowhere: not on any screen, in no file (the test's,
 # the server's), in no table of the journal.
