@@ -51,7 +51,7 @@ engine_watch(struct engine *e, const struct engine_watcher *w)
 			w->snapshot(w->ctx, &snap);
 		if (!running)
 			return;
-		engine_watch_sleep(w);
+		engine_wait_end(e, w->period_ms ? w->period_ms : ENGINE_WATCH_PERIOD_MS);
 	}
 }
 

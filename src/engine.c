@@ -175,6 +175,7 @@ struct engine {
 	 * validators. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond, vcond;
+	pthread_cond_t ended; /* with lock: running went to 0 */
 	struct batch *batches;
 	size_t nbatches;
 	struct batch *free_batches;
@@ -2052,6 +2053,7 @@ engine_free(struct engine *e)
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->cond);
 	pthread_cond_destroy(&e->vcond);
+	pthread_cond_destroy(&e->ended);
 	progress_destroy(&e->progress);
 	engine_result_clear(&e->res);
 	free(e);
@@ -2723,7 +2725,10 @@ engine_run(void *arg)
 	    e->read_error == NULL && !e->journal_behind)
 		ss = engine_replace(e);
 	engine_conclude(e, ss);
+	pthread_mutex_lock(&e->lock);
 	atomic_store(&e->running, 0);
+	pthread_cond_broadcast(&e->ended);
+	pthread_mutex_unlock(&e->lock);
 	return NULL;
 }
 
@@ -2803,6 +2808,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
 	pthread_cond_init(&e->vcond, NULL);
+	pthread_cond_init(&e->ended, NULL);
 	progress_init(&e->progress);
 	e->nthreads = opts->threads > 0 ? opts->threads : engine_default_threads();
 	e->res.samples = xcalloc(ENGINE_MAX_SAMPLES, sizeof *e->res.samples);
@@ -2944,6 +2950,26 @@ int
 engine_running(struct engine *e)
 {
 	return atomic_load(&e->running);
+}
+
+int
+engine_wait_end(struct engine *e, unsigned ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(ms / 1000);
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&e->lock);
+	while (atomic_load(&e->running))
+		if (pthread_cond_timedwait(&e->ended, &e->lock, &until) == ETIMEDOUT)
+			break;
+	int running = atomic_load(&e->running);
+	pthread_mutex_unlock(&e->lock);
+	return running;
 }
 
 /* The region hint of the result: the region the file suggests (its
