@@ -905,6 +905,30 @@ START_TEST(watch_cancels_when_asked)
 }
 END_TEST
 
+/* engine_wait_end: still running after its wait while paused; once
+ * cancelled, it returns when the worker ends. Were the end not signalled,
+ * the wait would last its whole minute, past the test's timeout. */
+START_TEST(wait_end_returns_when_the_worker_ends)
+{
+	char *path = write_file("c.csv", contacts_csv);
+	struct engine_options o = options(path, STRATEGY_UPDATE);
+	struct engine_result r;
+	char *cause = NULL;
+
+	o.start_paused = 1;
+	struct engine *e = engine_start(&o, NULL, &cause);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(engine_wait_end(e, 20), 1);
+	engine_cancel(e);
+	ck_assert_int_eq(engine_wait_end(e, 60000), 0);
+	ck_assert_int_eq(engine_running(e), 0);
+	engine_finish(e, &r);
+	ck_assert_int_eq(r.status, STATUS_CANCELLED);
+	engine_result_clear(&r);
+	free(path);
+}
+END_TEST
+
 /* A source that runs for three reads, then ends; or cannot be read. */
 static int
 countdown_read(void *ctx, struct progress_snapshot *s)
@@ -980,6 +1004,7 @@ engine_suite(void)
 	tcase_add_test(tc, resume_refuses_a_changed_file);
 	tcase_add_test(tc, watch_follows_an_import_to_its_end);
 	tcase_add_test(tc, watch_cancels_when_asked);
+	tcase_add_test(tc, wait_end_returns_when_the_worker_ends);
 	tcase_add_test(tc, watch_follows_a_source_to_its_end);
 	tcase_add_test(tc, progress_ring_says_when_events_were_dropped);
 	suite_add_tcase(s, tc);
