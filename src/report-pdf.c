@@ -228,6 +228,67 @@ pdf_row(struct pdf *p, const char *const *cells, const PangoFontDescription *fon
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 }
 
+/* The natural width, in points, of text's widest word in font. */
+static double
+pdf_widest_word(struct pdf *p, const char *text, const PangoFontDescription *font)
+{
+	PangoLayout *l = pango_layout_new(p->pango);
+	pango_layout_set_font_description(l, font);
+	double widest = 0;
+	const char *w = text;
+	while (*w != '\0') {
+		size_t n = strcspn(w, " ");
+		if (n > 0) {
+			int width, height;
+			pango_layout_set_text(l, w, (int)n);
+			pango_layout_get_size(l, &width, &height);
+			if ((double)width / PANGO_SCALE > widest)
+				widest = (double)width / PANGO_SCALE;
+		}
+		w += n;
+		w += strspn(w, " ");
+	}
+	g_object_unref(l);
+	return widest;
+}
+
+/* Widths for a table whose titles must not break inside a word (a count's
+ * title over a narrow column: "Unchan-ged"): each column gets at least its
+ * title's widest word, and least[c] points for its values; what is left
+ * goes to the columns as widths (shares summing to 1) asked. The titles'
+ * font is made smaller, down to 5.5 points, until every word fits; it is
+ * returned (pango_font_description_free it). NULL when none does: widths
+ * stay as asked. */
+static PangoFontDescription *
+pdf_fit_titles(struct pdf *p, const char *const *titles, const double *least, double *widths, size_t n)
+{
+	double room = p->width - 2 * PDF_MARGIN;
+	PangoFontDescription *font = pango_font_description_copy(p->small_bold);
+	double *min = xcalloc(n, sizeof *min);
+	for (int size = 16; size >= 11; size--) { /* half points: 8 down to 5.5 */
+		pango_font_description_set_size(font, size * PANGO_SCALE / 2);
+		double sum = 0;
+		for (size_t c = 0; c < n; c++) {
+			double w = pdf_widest_word(p, titles[c], font);
+			min[c] = (w > least[c] ? w : least[c]) + 7; /* the cell's padding */
+			sum += min[c];
+		}
+		if (sum > room)
+			continue;
+		/* Each column its share of the room left over the minimums. */
+		double share = 0;
+		for (size_t c = 0; c < n; c++)
+			share += widths[c];
+		for (size_t c = 0; c < n; c++)
+			widths[c] = (min[c] + (room - sum) * widths[c] / share) / room;
+		free(min);
+		return font;
+	}
+	free(min);
+	pango_font_description_free(font);
+	return NULL;
+}
+
 /* Starts table t (widths as shares of the text's width, summing to 1). */
 static void
 pdf_table_start(struct pdf *p, struct pdf_table *t, double *widths)
@@ -472,16 +533,54 @@ pdf_restore(struct pdf *p)
 	const char *titles[3 + NKEYS] = { _("Table"), _("Import"), _("Status"), _("Processed"),
 		_("Created"), _("Updated"), _("Unchanged"), _("Skipped"), _("Rejected"),
 		_("Failed"), _("Not processed") };
-	struct pdf_table t = { .n = 3 + NKEYS, .titles = titles, .font = p->small_bold };
-	/* The status on two lines, a count up to 999,999 on one; the titles
-	 * of the counts wrap (the table's width cannot hold them whole). */
-	double widths[3 + NKEYS] = { 0.13, 0.08, 0.13 };
+	/* The titles whole (in a smaller font if need be), each count whole:
+	 * the widest the overall line has, in its bold; the rest of the width
+	 * to the table's name and its status. */
+	double least[3 + NKEYS] = { 0 }, widths[3 + NKEYS] = { 0.5, 0, 0.5 };
+	json_t *o = json_object_get(r, "overall");
+	json_int_t most = json_integer_value(json_object_get(o, "processed"));
+	char *widest = pdf_count(most > 0 ? (uint64_t)most : 0);
 	for (size_t k = 0; k < NKEYS; k++)
-		widths[3 + k] = 0.66 / NKEYS;
-	pdf_table_start(p, &t, widths);
-	char *cells[3 + NKEYS];
+		least[3 + k] = pdf_widest_word(p, widest, p->small_bold);
+	free(widest);
 	size_t i;
 	json_t *row;
+	json_array_foreach(json_object_get(r, "tables"), i, row)
+	{
+		char *id =
+		    xasprintf("%lld", (long long)json_integer_value(json_object_get(row, "import")));
+		double w = pdf_widest_word(p, id, p->small);
+		least[1] = w > least[1] ? w : least[1];
+		free(id);
+		w = pdf_widest_word(p,
+		    summary_status_text(json_string_value(json_object_get(row, "status"))), p->small);
+		least[2] = w > least[2] ? w : least[2];
+		w = pdf_widest_word(p, json_string_value(json_object_get(row, "table")), p->small);
+		least[0] = w > least[0] ? w : least[0];
+	}
+	/* "All tables" on one line (no space in it is a break). */
+	char *all = xstrdup(_("All tables"));
+	for (char *c = all; *c != '\0'; c++)
+		if (*c == ' ')
+			*c = '_';
+	double w = pdf_widest_word(p, all, p->small_bold);
+	free(all);
+	least[0] = w > least[0] ? w : least[0];
+	/* Names too long for that break where they must. */
+	PangoFontDescription *font = pdf_fit_titles(p, titles, least, widths, 3 + NKEYS);
+	if (font == NULL) {
+		least[0] = 0;
+		font = pdf_fit_titles(p, titles, least, widths, 3 + NKEYS);
+	}
+	if (font == NULL) {
+		static const double asked[3 + NKEYS] = { 0.13, 0.08, 0.13, 0.0825, 0.0825, 0.0825,
+			0.0825, 0.0825, 0.0825, 0.0825, 0.0825 };
+		memcpy(widths, asked, sizeof widths);
+		font = pango_font_description_copy(p->small_bold);
+	}
+	struct pdf_table t = { .n = 3 + NKEYS, .titles = titles, .font = font };
+	pdf_table_start(p, &t, widths);
+	char *cells[3 + NKEYS];
 	json_array_foreach(json_object_get(r, "tables"), i, row)
 	{
 		cells[0] = pdf_value(json_string_value(json_object_get(row, "table")));
@@ -499,7 +598,6 @@ pdf_restore(struct pdf *p)
 		for (size_t c = 0; c < 3 + NKEYS; c++)
 			free(cells[c]);
 	}
-	json_t *o = json_object_get(r, "overall");
 	cells[0] = xstrdup(_("All tables"));
 	cells[1] = xstrdup("");
 	cells[2] = xstrdup("");
@@ -513,6 +611,7 @@ pdf_restore(struct pdf *p)
 	for (size_t c = 0; c < 3 + NKEYS; c++)
 		free(cells[c]);
 	pdf_table_end(p);
+	pango_font_description_free(font);
 	json_decref(r);
 }
 

@@ -87,6 +87,9 @@ if command -v pdftotext >/dev/null; then
 	assert_exit 0 "the PDF of a restore's import is written"
 	pdftotext -layout -f 1 -l 1 r.pdf page1.txt
 	assert_match "$(cat page1.txt)" "Restore $first: its 2 tables" "the PDF's first page names the restore"
+	assert_match "$(grep -E '^ *Table +Import' page1.txt)" \
+		"^ *Table +Import +Status +Processed +Created +Updated +Unchanged +Skipped +Rejected +Failed +Not( +processed)? *\$" \
+		"the PDF's titles are whole words, none broken in two"
 	assert_match "$(grep '^ *users ' page1.txt)" "^ *users +$first +completed +4 +4 +0 +0 +0 +0 +0 +0 *\$" \
 		"the PDF gives users with its import, status and counts"
 	assert_match "$(grep '^ *items ' page1.txt)" "^ *items +$items +completed +6 +5 +0 +0 +0 +1 +0 +0 *\$" \
