@@ -126,6 +126,13 @@ assert_match() {
 
 # --- Running sluice ---------------------------------------------------------
 
+# sanitized: sluice is built with a sanitizer. Every run is slower, and
+# each finds what one run finds: sampling tests (the fault sweeps, the
+# property tests) try fewer points.
+sanitized() {
+	ldd "$SLUICE" 2>/dev/null | grep -Eq 'lib(a|t|ub)san'
+}
+
 # run_sluice ARGS…: runs sluice with stdout in $T/out and stderr in $T/err,
 # and its exit code in $rc. Never stops the test.
 rc=

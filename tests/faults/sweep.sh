@@ -31,12 +31,6 @@ sweep_full=${FAULTS_SWEEP:-sampled}
 sweep_seed=${FAULTS_SEED:-1901}
 diag "FAULTS_SWEEP=$sweep_full FAULTS_SEED=$sweep_seed"
 
-# sanitized: sluice is built with a sanitizer (every run is slower, so a
-# sampled sweep tries fewer points).
-sanitized() {
-	ldd "$SLUICE" 2>/dev/null | grep -Eq 'lib(a|t|ub)san'
-}
-
 sweep_points() {
 	local total=$1 want=$2 stride start
 	if [ "$sweep_full" = full ] || [ "$total" -le "$want" ]; then
