@@ -2808,7 +2808,13 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
 	pthread_cond_init(&e->vcond, NULL);
-	pthread_cond_init(&e->ended, NULL);
+	/* On the monotonic clock: a watcher's period is not stretched by the
+	 * wall clock being set back. */
+	pthread_condattr_t mono;
+	pthread_condattr_init(&mono);
+	pthread_condattr_setclock(&mono, CLOCK_MONOTONIC);
+	pthread_cond_init(&e->ended, &mono);
+	pthread_condattr_destroy(&mono);
 	progress_init(&e->progress);
 	e->nthreads = opts->threads > 0 ? opts->threads : engine_default_threads();
 	e->res.samples = xcalloc(ENGINE_MAX_SAMPLES, sizeof *e->res.samples);
@@ -2956,7 +2962,7 @@ int
 engine_wait_end(struct engine *e, unsigned ms)
 {
 	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += (time_t)(ms / 1000);
 	until.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
