@@ -228,27 +228,35 @@ pdf_row(struct pdf *p, const char *const *cells, const PangoFontDescription *fon
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 }
 
+/* The natural width, in points, of the first n bytes of text in font. */
+static double
+pdf_text_width(struct pdf *p, const char *text, int n, const PangoFontDescription *font)
+{
+	PangoLayout *l = pango_layout_new(p->pango);
+	pango_layout_set_font_description(l, font);
+	pango_layout_set_text(l, text, n);
+	int width, height;
+	pango_layout_get_size(l, &width, &height);
+	g_object_unref(l);
+	return (double)width / PANGO_SCALE;
+}
+
 /* The natural width, in points, of text's widest word in font. */
 static double
 pdf_widest_word(struct pdf *p, const char *text, const PangoFontDescription *font)
 {
-	PangoLayout *l = pango_layout_new(p->pango);
-	pango_layout_set_font_description(l, font);
 	double widest = 0;
 	const char *w = text;
 	while (*w != '\0') {
 		size_t n = strcspn(w, " ");
 		if (n > 0) {
-			int width, height;
-			pango_layout_set_text(l, w, (int)n);
-			pango_layout_get_size(l, &width, &height);
-			if ((double)width / PANGO_SCALE > widest)
-				widest = (double)width / PANGO_SCALE;
+			double width = pdf_text_width(p, w, (int)n, font);
+			if (width > widest)
+				widest = width;
 		}
 		w += n;
 		w += strspn(w, " ");
 	}
-	g_object_unref(l);
 	return widest;
 }
 
@@ -558,13 +566,8 @@ pdf_restore(struct pdf *p)
 		w = pdf_widest_word(p, json_string_value(json_object_get(row, "table")), p->small);
 		least[0] = w > least[0] ? w : least[0];
 	}
-	/* "All tables" on one line (no space in it is a break). */
-	char *all = xstrdup(_("All tables"));
-	for (char *c = all; *c != '\0'; c++)
-		if (*c == ' ')
-			*c = '_';
-	double w = pdf_widest_word(p, all, p->small_bold);
-	free(all);
+	/* "All tables" on one line. */
+	double w = pdf_text_width(p, _("All tables"), -1, p->small_bold);
 	least[0] = w > least[0] ? w : least[0];
 	/* Names too long for that break where they must. */
 	PangoFontDescription *font = pdf_fit_titles(p, titles, least, widths, 3 + NKEYS);

@@ -142,10 +142,11 @@ store_password_take(const char *target, int fd)
 			len += (size_t)n;
 	close(fd);
 	/* One line ending it (echo, a here-string) is not part of it. */
-	if (len > 0 && buf[len - 1] == '\n')
+	if (len > 0 && buf[len - 1] == '\n') {
 		len--;
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
+		if (len > 0 && buf[len - 1] == '\r')
+			len--;
+	}
 	buf[len] = '\0';
 	int rc = len > 0 && strlen(buf) == len ? store_password_set(target, buf) : -1;
 	explicit_bzero(buf, sizeof buf);
