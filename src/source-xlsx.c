@@ -1326,6 +1326,10 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 		if (xlsx_use_sheet(s, (size_t)chosen, cause) != 0)
 			goto fail;
 	}
+	/* The rows in the spool hold their texts: the shared strings are
+	 * needed no more, and their memory goes back before the import's. */
+	strtab_free(s->sst);
+	s->sst = NULL;
 	esc = text_escape(s->sheet->name);
 	if (s->rows_counted > 0 && want == NULL && chosen != first) {
 		char *skipped = text_escape(s->sheets[first].name);

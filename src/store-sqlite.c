@@ -139,14 +139,17 @@ store_sqlite_ready(struct store *base, char **cause)
 	struct store_sqlite *st = (struct store_sqlite *)base;
 	/* WAL lets readers (sluice history, the wizard) look while a batch is
 	 * written; NORMAL sync is durable at every WAL checkpoint and never
-	 * corrupts; a 32 MiB page cache keeps the match-key indexes warm
-	 * and leaves room under sluice's 100 MiB for the three batches in
-	 * flight: at 1,000,000 rows, 15.3 and 15.6 s at 89 MiB, against
-	 * 16.1 and 17.3 s at 79 MiB with 24 MiB, and 15.4 s at 98.5 MiB
-	 * with 40 MiB. */
+	 * corrupts; a 44 MiB page cache keeps the match-key indexes warm
+	 * and leaves room under sluice's 100 MiB for the two batches in
+	 * flight (engine.c). At 1,000,000 rows the phone and email indexes
+	 * come to 46 MB; pages the cache cannot hold are written to the WAL
+	 * before the commit and read back, their frames' checksums then
+	 * rewritten. Alternated, with two batches in flight (medians): 14.3 s
+	 * at 32 MiB, 13.7 s at 44 MiB (peak 95 MiB), 12.1 s at 48 MiB (peak
+	 * 99.7 MiB: too near the limit). */
 	static const char *const pragmas[] = {
 		"PRAGMA synchronous=NORMAL",
-		"PRAGMA cache_size=-32768",
+		"PRAGMA cache_size=-45056",
 		"PRAGMA temp_store=MEMORY",
 		"PRAGMA journal_mode=WAL",
 	};
