@@ -253,38 +253,33 @@ xlsx_parse_part(struct xlsx_source *s, const char *path, struct xlsx_xml *x,
 {
 	XML_Parser p;
 	ssize_t n;
-	void *buf;
+	const void *data;
+	int rc = 0;
 
 	if (zip_entry_open(s->zip, path, cause) != 0)
 		return -1;
 	p = xlsx_parser_new(x, start, end, text);
-	for (;;) {
-		buf = XML_GetBuffer(p, XLSX_CHUNK);
-		if (buf == NULL) {
-			fatal(_("sluice: out of memory\n"));
-		}
-		n = zip_entry_read(s->zip, buf, XLSX_CHUNK, cause);
-		if (n < 0)
-			goto fail;
-		if (XML_ParseBuffer(p, (int)n, n == 0) != XML_STATUS_OK) {
-			*cause = xlsx_parse_error(s, x, path);
-			goto fail;
-		}
-		if (n == 0)
+	/* Inflated on another core while this one parses (the shared
+	 * strings of a large workbook are a hundred megabytes of XML). */
+	struct zip_ahead *ahead = zip_ahead_start(s->zip);
+	do {
+		n = zip_ahead_next(ahead, &data, cause);
+		if (n < 0) {
+			rc = -1;
 			break;
-	}
+		}
+		if (XML_Parse(p, data, (int)n, n == 0) != XML_STATUS_OK) {
+			*cause = xlsx_parse_error(s, x, path);
+			rc = -1;
+			break;
+		}
+	} while (n > 0);
+	zip_ahead_stop(ahead);
 	free(x->error);
 	x->error = NULL;
 	XML_ParserFree(p);
 	x->parser = NULL;
-	return 0;
-
-fail:
-	free(x->error);
-	x->error = NULL;
-	XML_ParserFree(p);
-	x->parser = NULL;
-	return -1;
+	return rc;
 }
 
 /* --- The workbook and its relationships ---------------------------------- */
@@ -1214,23 +1209,26 @@ xlsx_parse_sheet(struct xlsx_source *s)
 {
 	char *cause = NULL;
 	ssize_t n;
-	void *buf;
+	const void *data;
 
+	/* Inflated on another core while this one parses: the parse comes
+	 * before the import's first row, with the other cores idle. */
+	struct zip_ahead *ahead = zip_ahead_start(s->zip);
 	do {
-		buf = XML_GetBuffer(s->xml.parser, XLSX_CHUNK);
-		if (buf == NULL) {
-			fatal(_("sluice: out of memory\n"));
-		}
-		n = zip_entry_read(s->zip, buf, XLSX_CHUNK, &cause);
+		n = zip_ahead_next(ahead, &data, &cause);
 		if (n < 0) {
 			s->failure = cause;
-			return -1;
+			break;
 		}
-		if (XML_ParseBuffer(s->xml.parser, (int)n, n == 0) == XML_STATUS_ERROR) {
+		if (XML_Parse(s->xml.parser, data, (int)n, n == 0) == XML_STATUS_ERROR) {
 			s->failure = xlsx_parse_error(s, &s->xml, s->sheet->path);
-			return -1;
+			n = -1;
+			break;
 		}
 	} while (n > 0);
+	zip_ahead_stop(ahead);
+	if (n < 0)
+		return -1;
 	if (fflush(s->spool) != 0 || fseeko(s->spool, 0, SEEK_SET) != 0) {
 		s->failure = xlsx_spool_cause();
 		return -1;

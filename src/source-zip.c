@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <minizip/unzip.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -406,6 +407,117 @@ zip_entry_read(struct zip_archive *z, void *buf, size_t size, char **cause)
 		return -1;
 	}
 	return n;
+}
+
+/* --- Reading ahead ------------------------------------------------------- */
+
+/* Chunks of the member in flight between the thread that inflates them and
+ * the one that parses them. */
+#define ZIP_AHEAD_SLOTS 4
+#define ZIP_AHEAD_CHUNK (64 * 1024)
+
+struct zip_ahead {
+	struct zip_archive *z;
+	pthread_t thread;
+	bool threaded; /* else each chunk is read when asked for */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	char *data[ZIP_AHEAD_SLOTS];
+	ssize_t len[ZIP_AHEAD_SLOTS];
+	char *cause[ZIP_AHEAD_SLOTS];
+	size_t head, count; /* the oldest chunk not given out, how many wait */
+	bool taken;	    /* the reader holds the chunk at head */
+	bool stop;
+};
+
+static void *
+zip_ahead_run(void *arg)
+{
+	struct zip_ahead *a = arg;
+	size_t tail = 0;
+	ssize_t n;
+
+	do {
+		pthread_mutex_lock(&a->lock);
+		while (a->count == ZIP_AHEAD_SLOTS && !a->stop)
+			pthread_cond_wait(&a->changed, &a->lock);
+		bool stop = a->stop;
+		pthread_mutex_unlock(&a->lock);
+		if (stop)
+			break;
+		char *cause = NULL;
+		n = zip_entry_read(a->z, a->data[tail], ZIP_AHEAD_CHUNK, &cause);
+		pthread_mutex_lock(&a->lock);
+		a->len[tail] = n;
+		a->cause[tail] = cause;
+		a->count++;
+		pthread_cond_signal(&a->changed);
+		pthread_mutex_unlock(&a->lock);
+		tail = (tail + 1) % ZIP_AHEAD_SLOTS;
+	} while (n > 0);
+	return NULL;
+}
+
+struct zip_ahead *
+zip_ahead_start(struct zip_archive *z)
+{
+	struct zip_ahead *a = xcalloc(1, sizeof *a);
+	a->z = z;
+	for (size_t i = 0; i < ZIP_AHEAD_SLOTS; i++)
+		a->data[i] = xmalloc(ZIP_AHEAD_CHUNK);
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->changed, NULL);
+	/* Without a thread, the chunks are read one by one as asked for. */
+	a->threaded = pthread_create(&a->thread, NULL, zip_ahead_run, a) == 0;
+	return a;
+}
+
+ssize_t
+zip_ahead_next(struct zip_ahead *a, const void **data, char **cause)
+{
+	if (!a->threaded) {
+		*data = a->data[0];
+		return zip_entry_read(a->z, a->data[0], ZIP_AHEAD_CHUNK, cause);
+	}
+	pthread_mutex_lock(&a->lock);
+	if (a->taken) {
+		a->head = (a->head + 1) % ZIP_AHEAD_SLOTS;
+		a->count--;
+		a->taken = false;
+		pthread_cond_signal(&a->changed);
+	}
+	while (a->count == 0)
+		pthread_cond_wait(&a->changed, &a->lock);
+	ssize_t n = a->len[a->head];
+	*data = a->data[a->head];
+	if (n < 0) {
+		*cause = a->cause[a->head];
+		a->cause[a->head] = NULL;
+	}
+	a->taken = true;
+	pthread_mutex_unlock(&a->lock);
+	return n;
+}
+
+void
+zip_ahead_stop(struct zip_ahead *a)
+{
+	if (a == NULL)
+		return;
+	if (a->threaded) {
+		pthread_mutex_lock(&a->lock);
+		a->stop = true;
+		pthread_cond_signal(&a->changed);
+		pthread_mutex_unlock(&a->lock);
+		pthread_join(a->thread, NULL);
+	}
+	pthread_cond_destroy(&a->changed);
+	pthread_mutex_destroy(&a->lock);
+	for (size_t i = 0; i < ZIP_AHEAD_SLOTS; i++) {
+		free(a->data[i]);
+		free(a->cause[i]);
+	}
+	free(a);
 }
 
 void

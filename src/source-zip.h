@@ -39,6 +39,18 @@ int zip_entry_open(struct zip_archive *z, const char *path, char **cause);
  * damaged or breaks a limit. */
 ssize_t zip_entry_read(struct zip_archive *z, void *buf, size_t size, char **cause);
 
+/* The open member read ahead on a thread of its own, so that its
+ * inflating and checksum run on one core while its reader parses on
+ * another: the chunks come in order, each as zip_entry_read would give it.
+ * Nothing else may be done to z until zip_ahead_stop(). */
+struct zip_ahead;
+struct zip_ahead *zip_ahead_start(struct zip_archive *z);
+/* The next chunk in *data (valid until the next call): its length, 0 at
+ * the member's end, -1 with *cause set as zip_entry_read sets it. */
+ssize_t zip_ahead_next(struct zip_ahead *a, const void **data, char **cause);
+/* Stops the thread (at once, whatever is left unread) and frees a. */
+void zip_ahead_stop(struct zip_ahead *a);
+
 /* Bytes of the open member's compressed data read so far, and its size. */
 void zip_entry_progress(const struct zip_archive *z, uint64_t *done, uint64_t *total);
 
