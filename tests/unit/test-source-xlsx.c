@@ -661,6 +661,32 @@ START_TEST(checksum_error_is_corrupt_and_nothing_is_read)
 }
 END_TEST
 
+/* The sheet is inflated ahead of its parse, on another thread: damage
+ * found only at the end of a part of many chunks refuses the file all the
+ * same, with the same words. */
+START_TEST(checksum_error_after_many_chunks_is_corrupt)
+{
+	size_t n = 20000;
+	char *sheet = xmalloc(n * 80 + 1024), *p = sheet;
+	p += sprintf(p, "<worksheet " NS "><sheetData>");
+	for (size_t i = 1; i <= n; i++)
+		p += sprintf(p,
+		    "<row r=\"%zu\"><c r=\"A%zu\" t=\"inlineStr\"><is><t>%s</t></is></c></row>", i,
+		    i, i == n ? "MARKER" : "value");
+	sprintf(p, "</sheetData></worksheet>");
+	const struct part parts[] = {
+		{ "xl/workbook.xml", workbook_one, 0 },
+		{ "xl/_rels/workbook.xml.rels", rels_one, 0 },
+		{ "xl/worksheets/sheet1.xml", sheet, 0 },
+	};
+	const char *path = write_zip("crc-late.xlsx", parts, 3, 1);
+	free(sheet);
+
+	damage(path, "MARKER");
+	assert_refused(path, "fails its checksum");
+}
+END_TEST
+
 START_TEST(zip_bomb_refused)
 {
 	size_t size = 20 * 1024 * 1024, n;
@@ -835,6 +861,7 @@ source_xlsx_suite(void)
 	tcase_add_test(tc, zip_without_workbook_refused);
 	tcase_add_test(tc, truncated_zip_refused);
 	tcase_add_test(tc, checksum_error_is_corrupt_and_nothing_is_read);
+	tcase_add_test(tc, checksum_error_after_many_chunks_is_corrupt);
 	tcase_add_test(tc, zip_bomb_refused);
 	tcase_add_test(tc, too_many_entries_refused);
 	tcase_add_test(tc, duplicate_entries_refused);
