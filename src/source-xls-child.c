@@ -27,10 +27,10 @@
 #define CHILD_CPU_SECONDS 60
 #define CHILD_MEMORY (1024UL * 1024 * 1024)
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define CHILD_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define CHILD_SANITIZED 1
 #endif
 #endif
@@ -306,8 +306,8 @@ xls_child_run(int in, int out, int cmd)
 	child_limit(RLIMIT_FSIZE, 0, 0);
 	child_limit(RLIMIT_CPU, CHILD_CPU_SECONDS, CHILD_CPU_SECONDS + 1);
 #ifndef CHILD_SANITIZED
-	/* Not under AddressSanitizer, whose shadow memory alone is far
-	 * beyond any such limit. */
+	/* Not under AddressSanitizer or ThreadSanitizer, whose shadow
+	 * memory alone is far beyond any such limit. */
 	child_limit(RLIMIT_DATA, CHILD_MEMORY, CHILD_MEMORY);
 #endif
 	/* The lowest free descriptor is 0, where FreeXL's fopen() of the
