@@ -245,6 +245,17 @@ xlsx_parse_error(struct xlsx_source *s, struct xlsx_xml *x, const char *path)
 	return cause;
 }
 
+/* Feeds expat the next n bytes of a part (the last when n is 0). Out of
+ * memory is sluice's end, as in xmalloc(), never a damaged file. */
+static enum XML_Status
+xlsx_feed(XML_Parser p, const void *data, ssize_t n)
+{
+	enum XML_Status st = XML_Parse(p, data, (int)n, n == 0);
+	if (st == XML_STATUS_ERROR && XML_GetErrorCode(p) == XML_ERROR_NO_MEMORY)
+		fatal(_("sluice: out of memory\n"));
+	return st;
+}
+
 /* Parses the whole part path with the handlers, x being their data. */
 static int
 xlsx_parse_part(struct xlsx_source *s, const char *path, struct xlsx_xml *x,
@@ -268,7 +279,7 @@ xlsx_parse_part(struct xlsx_source *s, const char *path, struct xlsx_xml *x,
 			rc = -1;
 			break;
 		}
-		if (XML_Parse(p, data, (int)n, n == 0) != XML_STATUS_OK) {
+		if (xlsx_feed(p, data, n) != XML_STATUS_OK) {
 			*cause = xlsx_parse_error(s, x, path);
 			rc = -1;
 			break;
@@ -1220,7 +1231,7 @@ xlsx_parse_sheet(struct xlsx_source *s)
 			s->failure = cause;
 			break;
 		}
-		if (XML_Parse(s->xml.parser, data, (int)n, n == 0) == XML_STATUS_ERROR) {
+		if (xlsx_feed(s->xml.parser, data, n) == XML_STATUS_ERROR) {
 			s->failure = xlsx_parse_error(s, &s->xml, s->sheet->path);
 			n = -1;
 			break;

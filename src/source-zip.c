@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <minizip/unzip.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -467,8 +468,13 @@ zip_ahead_start(struct zip_archive *z)
 		a->data[i] = xmalloc(ZIP_AHEAD_CHUNK);
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->changed, NULL);
-	/* Without a thread, the chunks are read one by one as asked for. */
+	/* Signals stay with the threads that handle them. Without a thread,
+	 * the chunks are read one by one as asked for. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	a->threaded = pthread_create(&a->thread, NULL, zip_ahead_run, a) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return a;
 }
 
