@@ -6,7 +6,11 @@
 # and the table is what an import that never ran out of room makes.
 #
 # The disk is a small tmpfs mounted for the test (as root; otherwise the
-# test is skipped), made bigger with mount -o remount. The same fault
+# test is skipped), made bigger with mount -o remount. With the 16 KiB
+# pages of a database sluice makes, 2 MiB holds the journal's empty tables
+# and a few batches, and room to record the interruption (1 MiB did with
+# 4 KiB pages; with 16 KiB it stopped after one batch, with no room left to
+# record it). The same fault
 # injected with libfiu (fiu-run, fiu-ctrl: ENOSPC from pwrite) is tested
 # when fiu-utils is installed.
 . "$(dirname "$0")/lib.sh"
@@ -73,7 +77,7 @@ faults_at_exit=unmount
 mkdir "$disk"
 if [ "$(id -u)" != 0 ]; then
 	skip "a full tmpfs interrupts the import" "not root: cannot mount a tmpfs"
-elif ! mount -t tmpfs -o size=1m sluice-test "$disk" 2>mount.err; then
+elif ! mount -t tmpfs -o size=2m sluice-test "$disk" 2>mount.err; then
 	skip "a full tmpfs interrupts the import" "mount -t tmpfs failed: $(cat mount.err)"
 else
 	mounted=yes
@@ -85,7 +89,7 @@ else
 		fail "disk full: some batches were committed before" "none: make the tmpfs bigger"
 
 	# A little more room: the resume goes on, and fills it again.
-	mount -o remount,size=2m "$disk"
+	mount -o remount,size=3m "$disk"
 	start_sluice again resume 1 --db "$disk/crm.db" --progress=jsonl
 	finish "$pid"
 	stopped_for_room "disk full again during resume" "$disk/crm.db" again "disk .*full"
