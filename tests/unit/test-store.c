@@ -747,6 +747,40 @@ blobs_stored(void)
 	return n;
 }
 
+/* A database the store makes has pages of 16 KiB (store_sqlite_ready);
+ * one made before keeps its own, and takes rows as before. */
+START_TEST(a_new_database_has_16_kib_pages_an_old_one_keeps_its_own)
+{
+	char *cause = NULL;
+	ck_assert_int_eq(store_ready(store, &cause), STORE_OK);
+	prepare();
+	ck_assert_int_eq(query_int("PRAGMA page_size"), 16384);
+	ck_assert_int_eq(
+	    query_int("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+	store_close(store);
+
+	sqlite3 *old;
+	char *old_path = xasprintf("%s/old.db", tmp_dir);
+	ck_assert_int_eq(sqlite3_open(old_path, &old), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_exec(old, "PRAGMA page_size=4096; CREATE TABLE t (x)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(old);
+	free(db_path);
+	db_path = old_path;
+	store = open_store();
+	ck_assert_int_eq(store_ready(store, &cause), STORE_OK);
+	ck_assert_int_eq(query_int("PRAGMA page_size"), 4096);
+	row_clear();
+	row_set("first_name", "Ann");
+	row_set("phone", "+12125550187");
+	prepare();
+	upsert_expect(STRATEGY_UPDATE, IMPORT_A, OUTCOME_CREATED);
+	ck_assert_int_eq(count_contacts(), 1);
+	ck_assert_int_eq(query_int("PRAGMA page_size"), 4096);
+}
+END_TEST
+
 /* From the first commit, a thread of the store copies the WAL into the
  * database: every other transaction waits for it and the WAL starts
  * again, so it holds about two transactions however many are written
@@ -1466,6 +1500,7 @@ store_suite(void)
 	tcase_add_test(tc, key_conflict_rule_needs_no_backend);
 	tcase_add_test(tc, row_matching_two_records_is_rejected_with_a_reason);
 	tcase_add_test(tc, rollback_undoes_the_batch);
+	tcase_add_test(tc, a_new_database_has_16_kib_pages_an_old_one_keeps_its_own);
 	tcase_add_test(tc, wal_checkpoints_run_on_their_own_thread_and_the_wal_starts_again);
 	tcase_add_test(tc, on_a_disk_with_little_room_the_wal_holds_one_transaction);
 	tcase_add_test(tc, after_a_small_transaction_the_next_waits_for_its_checkpoint);
