@@ -24,12 +24,15 @@
 #define STRTAB_PAGE 4096
 #define STRTAB_TEXT_SLOTS 256  /* 1 MiB of text pages */
 #define STRTAB_OFFSET_SLOTS 64 /* 256 KiB of offset pages */
-/* What stdio holds of the files as they are written. */
+/* What stdio holds of the files as they are written: a write a 64 KiB.
+ * (Without a buffer given, glibc's setvbuf() keeps stdio's own, a page,
+ * whatever size it is asked for.) */
 #define STRTAB_WRITE_BUFFER (64 * 1024)
 
 /* A temporary file written through stdio, then read by pages. */
 struct strtab_file {
 	FILE *fp;
+	char *iobuf;	/* fp's buffer, STRTAB_WRITE_BUFFER bytes */
 	uint64_t *page; /* per slot: page number + 1, 0: empty */
 	char **data;
 	size_t nslots;
@@ -69,6 +72,7 @@ strtab_file_close(struct strtab_file *f)
 {
 	if (f->fp != NULL)
 		fclose(f->fp);
+	free(f->iobuf);
 	for (size_t i = 0; i < f->nslots; i++)
 		free(f->data[i]);
 	free(f->data);
@@ -127,7 +131,8 @@ strtab_file_open(struct strtab_file *f, size_t nslots, char **cause)
 			dir, strerror(errno));
 		return -1;
 	}
-	setvbuf(f->fp, NULL, _IOFBF, STRTAB_WRITE_BUFFER);
+	f->iobuf = xmalloc(STRTAB_WRITE_BUFFER);
+	setvbuf(f->fp, f->iobuf, _IOFBF, STRTAB_WRITE_BUFFER);
 	f->nslots = nslots;
 	f->page = xcalloc(nslots, sizeof *f->page);
 	f->data = xcalloc(nslots, sizeof *f->data);
