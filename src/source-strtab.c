@@ -188,6 +188,33 @@ strtab_file_read(struct strtab_file *f, uint64_t pos, void *dst, size_t n, char 
 	return 0;
 }
 
+void
+strtab_reserve(struct strtab *t)
+{
+	size_t text_cap = t->memory / 4 * 3, off_cap = t->memory / 4 / sizeof *t->off;
+	if (t->text_size < text_cap) {
+		t->text = xrealloc(t->text, text_cap);
+		t->text_size = text_cap;
+	}
+	if (t->off_size < off_cap) {
+		t->off = xreallocarray(t->off, off_cap, sizeof *t->off);
+		t->off_size = off_cap;
+	}
+}
+
+size_t
+strtab_in_memory(const struct strtab *t)
+{
+	return t->nmem;
+}
+
+const char *
+strtab_peek(const struct strtab *t, size_t i, size_t *len)
+{
+	*len = t->off[i + 1] - t->off[i] - 1;
+	return t->text + t->off[i];
+}
+
 int
 strtab_add(struct strtab *t, const char *s, size_t len, char **cause)
 {

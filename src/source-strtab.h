@@ -30,6 +30,18 @@ size_t strtab_count(const struct strtab *t);
  * strtab_get. */
 const char *strtab_get(struct strtab *t, size_t i, size_t *len, char **cause);
 
+/* For a table read by another thread while it is written: takes all of
+ * its memory at once, so that the strings in memory never move. */
+void strtab_reserve(struct strtab *t);
+
+/* How many of the strings are in memory (the first ones). */
+size_t strtab_in_memory(const struct strtab *t);
+
+/* String i, one of the first m in memory, m a strtab_in_memory() the
+ * writer gave after adding it: changes nothing, so that a thread may call
+ * it while another adds strings to a reserved table. */
+const char *strtab_peek(const struct strtab *t, size_t i, size_t *len);
+
 /* Whether some strings went to disk. */
 int strtab_spilled(const struct strtab *t);
 

@@ -1,7 +1,9 @@
 /* The XLSX source: a workbook's sheet read row by row through expat,
  * straight from the ZIP member as it inflates. The shared strings are kept
- * in a string table (source-strtab.c), in memory up to STRTAB_MEMORY and on
- * disk beyond. The chosen sheet is parsed once, all of it, before a single
+ * in a string table (source-strtab.c), in memory up to XLSX_SST_MEMORY and
+ * on disk beyond; they are parsed on a thread of their own, through a
+ * reader of the file of its own, while the sheet is parsed (struct
+ * xlsx_sst). The chosen sheet is parsed once, all of it, before a single
  * row is given out (damage, zip bombs and absurd cell references refuse
  * the file before anything is written, and the rows are counted), its rows
  * kept meanwhile in an unlinked temporary file that they are then read
@@ -11,6 +13,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 /* Debian's libexpat is built with DTD support, which the protection
  * against entity expansion belongs to; its header needs telling. */
 #ifndef XML_DTD
@@ -41,6 +46,11 @@
 #define XLSX_RELS_MAX 1000
 #define XLSX_XF_MAX 65536
 #define XLSX_SST_MAX (16u * 1024 * 1024) /* shared strings */
+/* What the shared strings keep in memory while they are parsed beside the
+ * sheet (freed, with the rest of the table, once the sheet is parsed and
+ * before the import's memory is taken): room for the strings the sheet's
+ * parse reaches before the thread reading them is done. */
+#define XLSX_SST_MEMORY ((size_t)32 << 20)
 #define XLSX_SST_TEXT_MAX ((size_t)512 * 1024 * 1024)
 #define XLSX_ATTR_MAX 4096 /* longest sheet name, path or format code kept */
 /* Entity expansion beyond this factor stops expat (its default is 100). */
@@ -77,6 +87,34 @@ enum xlsx_cell_type {
 	XLSX_CELL_DATE, /* ISO 8601 text */
 };
 
+/* The shared strings' parse: on a thread of its own, with its own reader
+ * of the file, while the sheet is parsed. The sheet's parse reads the
+ * strings the thread has put in memory as they come (ready, published by
+ * the thread after each); for one not there yet, it waits, and for one on
+ * disk, it waits for the thread's end. */
+struct xlsx_sst {
+	struct xlsx_xml xml; /* first: handlers get this as user data */
+	const char *name;    /* the file's name, escaped */
+	struct zip_archive *zip;
+	char *path;
+	struct strtab *table;
+	/* The string being read (its text so far). */
+	char *si_text;
+	size_t si_len, si_size;
+	size_t text_len; /* all of their text */
+	bool in_si, in_t, in_rph;
+
+	pthread_t thread;
+	bool running; /* started and not yet joined */
+	atomic_size_t ready;
+	atomic_bool stop; /* the sheet's parse ended first: stop */
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	bool done; /* under lock: the parse has ended */
+	int rc;	   /* its result, and why it failed */
+	char *cause;
+};
+
 struct xlsx_source {
 	struct xlsx_xml xml; /* first: handlers get the source as user data */
 	int fd;
@@ -104,12 +142,10 @@ struct xlsx_source {
 	size_t nfmts;
 	bool in_cell_xfs;
 
-	/* Shared strings, and the one being read (its text so far). */
-	struct strtab *sst;
-	char *si_text;
-	size_t si_len, si_size;
-	size_t sst_text_len; /* all of their text */
-	bool in_si, in_t, in_rph;
+	/* The shared strings, read on a thread of their own (struct
+	 * xlsx_sst) while the sheet is parsed. */
+	struct xlsx_sst *sst;
+	bool in_t, in_rph;
 
 	/* The sheet's parse. */
 	bool in_sheet_data, in_row, in_cell, in_v, in_is;
@@ -213,7 +249,7 @@ xlsx_parser_new(struct xlsx_xml *x, XML_StartElementHandler start, XML_EndElemen
 
 /* Why parsing the part path stopped, as a sentence naming the file. */
 static char *
-xlsx_parse_error(struct xlsx_source *s, struct xlsx_xml *x, const char *path)
+xlsx_parse_error(const char *name, struct xlsx_xml *x, const char *path)
 {
 	char *part, *cause;
 	enum XML_Error code;
@@ -230,19 +266,19 @@ xlsx_parse_error(struct xlsx_source *s, struct xlsx_xml *x, const char *path)
 		    _("%s is refused: its part %s declares a DTD, which no "
 		      "workbook needs and which can hide an entity expansion attack. Save it "
 		      "again from the spreadsheet program."),
-		    s->name, part);
+		    name, part);
 	} else if (code == XML_ERROR_AMPLIFICATION_LIMIT_BREACH) {
 		cause =
 		    xasprintf(_("%s is refused: its part %s expands entities far beyond "
 				"its size, as an entity expansion attack does. Save it again from the "
 				"spreadsheet program."),
-			s->name, part);
+			name, part);
 	} else {
 		cause = xasprintf(
 		    _("%s is damaged: its part %s is not well-formed XML (line "
 		      "%lu: %s). Save it again from the spreadsheet program, or ask for a new "
 		      "copy of the file."),
-		    s->name, part, (unsigned long)XML_GetCurrentLineNumber(x->parser),
+		    name, part, (unsigned long)XML_GetCurrentLineNumber(x->parser),
 		    XML_ErrorString(code));
 	}
 	free(part);
@@ -260,31 +296,35 @@ xlsx_feed(XML_Parser p, const void *data, ssize_t n)
 	return st;
 }
 
-/* Parses the whole part path with the handlers, x being their data. */
+/* Parses the whole member path of zip with the handlers, x being their
+ * data; name is the file's, for messages. With stop, the parse ends
+ * (without an error) once it is set. */
 static int
-xlsx_parse_part(struct xlsx_source *s, const char *path, struct xlsx_xml *x,
+xlsx_parse_zip_part(struct zip_archive *zip, const char *name, const char *path, struct xlsx_xml *x,
     XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
-    char **cause)
+    atomic_bool *stop, char **cause)
 {
 	XML_Parser p;
 	ssize_t n;
 	const void *data;
 	int rc = 0;
 
-	if (zip_entry_open(s->zip, path, cause) != 0)
+	if (zip_entry_open(zip, path, cause) != 0)
 		return -1;
 	p = xlsx_parser_new(x, start, end, text);
 	/* Inflated on another core while this one parses (the shared
 	 * strings of a large workbook are a hundred megabytes of XML). */
-	struct zip_ahead *ahead = zip_ahead_start(s->zip);
+	struct zip_ahead *ahead = zip_ahead_start(zip);
 	do {
+		if (stop != NULL && atomic_load(stop))
+			break;
 		n = zip_ahead_next(ahead, &data, cause);
 		if (n < 0) {
 			rc = -1;
 			break;
 		}
 		if (xlsx_feed(p, data, n) != XML_STATUS_OK) {
-			*cause = xlsx_parse_error(s, x, path);
+			*cause = xlsx_parse_error(name, x, path);
 			rc = -1;
 			break;
 		}
@@ -295,6 +335,15 @@ xlsx_parse_part(struct xlsx_source *s, const char *path, struct xlsx_xml *x,
 	XML_ParserFree(p);
 	x->parser = NULL;
 	return rc;
+}
+
+/* Parses the whole part path of the workbook with the handlers. */
+static int
+xlsx_parse_part(struct xlsx_source *s, const char *path, struct xlsx_xml *x,
+    XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
+    char **cause)
+{
+	return xlsx_parse_zip_part(s->zip, s->name, path, x, start, end, text, NULL, cause);
 }
 
 /* --- The workbook and its relationships ---------------------------------- */
@@ -654,88 +703,185 @@ xlsx_unescape(char *s, size_t n)
 static void XMLCALL
 xlsx_sst_start(void *data, const XML_Char *el, const XML_Char **atts)
 {
-	struct xlsx_source *s = data;
+	struct xlsx_sst *p = data;
 	const char *name = xlsx_local(el);
 
 	(void)atts;
 	if (!strcmp(name, "si")) {
-		if (strtab_count(s->sst) == XLSX_SST_MAX) {
-			xlsx_stop(&s->xml,
+		if (strtab_count(p->table) == XLSX_SST_MAX) {
+			xlsx_stop(&p->xml,
 			    xasprintf(_("%s is refused: it holds more than %u "
 					"different texts, more than sluice reads. Save the sheet as "
 					"CSV and import that."),
-				s->name, XLSX_SST_MAX));
+				p->name, XLSX_SST_MAX));
 			return;
 		}
-		s->in_si = true;
-		s->si_len = 0;
+		p->in_si = true;
+		p->si_len = 0;
 	} else if (!strcmp(name, "rPh"))
-		s->in_rph = true;
-	else if (!strcmp(name, "t") && s->in_si && !s->in_rph)
-		s->in_t = true;
+		p->in_rph = true;
+	else if (!strcmp(name, "t") && p->in_si && !p->in_rph)
+		p->in_t = true;
+}
+
+/* Tells the sheet's parse, when it waits, that strings came or the parse
+ * ended. */
+static void
+xlsx_sst_wake(struct xlsx_sst *p)
+{
+	pthread_mutex_lock(&p->lock);
+	pthread_cond_broadcast(&p->more);
+	pthread_mutex_unlock(&p->lock);
 }
 
 static void XMLCALL
 xlsx_sst_end(void *data, const XML_Char *el)
 {
-	struct xlsx_source *s = data;
+	struct xlsx_sst *p = data;
 	const char *name = xlsx_local(el);
 	char *cause = NULL;
 
 	if (!strcmp(name, "t"))
-		s->in_t = false;
+		p->in_t = false;
 	else if (!strcmp(name, "rPh"))
-		s->in_rph = false;
-	else if (!strcmp(name, "si") && s->in_si) {
-		s->si_len = xlsx_unescape(s->si_text, s->si_len);
-		if (strtab_add(s->sst, s->si_text, s->si_len, &cause) != 0)
-			xlsx_stop(&s->xml, cause);
-		s->in_si = false;
+		p->in_rph = false;
+	else if (!strcmp(name, "si") && p->in_si) {
+		p->si_len = xlsx_unescape(p->si_text, p->si_len);
+		if (strtab_add(p->table, p->si_text, p->si_len, &cause) != 0)
+			xlsx_stop(&p->xml, cause);
+		p->in_si = false;
+		size_t m = strtab_in_memory(p->table);
+		if (m != atomic_load_explicit(&p->ready, memory_order_relaxed)) {
+			atomic_store_explicit(&p->ready, m, memory_order_release);
+			if (m % 1024 == 0)
+				xlsx_sst_wake(p);
+		}
 	}
 }
 
 static void XMLCALL
 xlsx_sst_text(void *data, const XML_Char *text, int len)
 {
-	struct xlsx_source *s = data;
+	struct xlsx_sst *p = data;
 	size_t size;
 
-	if (!s->in_t || len <= 0)
+	if (!p->in_t || len <= 0)
 		return;
-	if (s->sst_text_len + (size_t)len + 1 > XLSX_SST_TEXT_MAX) {
-		xlsx_stop(&s->xml,
+	if (p->text_len + (size_t)len + 1 > XLSX_SST_TEXT_MAX) {
+		xlsx_stop(&p->xml,
 		    xasprintf(_("%s is refused: its shared strings hold more than "
 				"%zu MiB of text, more than sluice reads. Save the sheet as CSV and "
 				"import that."),
-			s->name, XLSX_SST_TEXT_MAX >> 20));
+			p->name, XLSX_SST_TEXT_MAX >> 20));
 		return;
 	}
-	s->sst_text_len += (size_t)len;
-	if (s->si_len + (size_t)len + 1 > s->si_size) {
-		size = s->si_size ? s->si_size : 256;
-		while (size < s->si_len + (size_t)len + 1)
+	p->text_len += (size_t)len;
+	if (p->si_len + (size_t)len + 1 > p->si_size) {
+		size = p->si_size ? p->si_size : 256;
+		while (size < p->si_len + (size_t)len + 1)
 			size *= 2;
-		s->si_text = xrealloc(s->si_text, size);
-		s->si_size = size;
+		p->si_text = xrealloc(p->si_text, size);
+		p->si_size = size;
 	}
-	memcpy(s->si_text + s->si_len, text, (size_t)len);
-	s->si_len += (size_t)len;
+	memcpy(p->si_text + p->si_len, text, (size_t)len);
+	p->si_len += (size_t)len;
 }
 
+static void *
+xlsx_sst_run(void *arg)
+{
+	struct xlsx_sst *p = arg;
+	char *cause = NULL;
+	int rc = xlsx_parse_zip_part(p->zip, p->name, p->path, &p->xml, xlsx_sst_start,
+	    xlsx_sst_end, xlsx_sst_text, &p->stop, &cause);
+	pthread_mutex_lock(&p->lock);
+	p->rc = rc;
+	p->cause = cause;
+	p->done = true;
+	pthread_cond_broadcast(&p->more);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Ends the shared strings' parse (at once with stop, else once it is
+ * done): 0, or -1 with *cause when it failed. From then on the table is
+ * the sheet's parse's alone. */
+static int
+xlsx_sst_finish(struct xlsx_source *s, bool stop, char **cause)
+{
+	struct xlsx_sst *p = s->sst;
+	if (p == NULL)
+		return 0;
+	if (p->running) {
+		if (stop)
+			atomic_store(&p->stop, true);
+		pthread_join(p->thread, NULL);
+		p->running = false;
+		if (s->zip != NULL)
+			zip_add_inflated(s->zip, zip_inflated_total(p->zip));
+	}
+	if (p->rc == 0)
+		return 0;
+	if (cause != NULL && p->cause != NULL) {
+		*cause = p->cause;
+		p->cause = NULL;
+	}
+	return -1;
+}
+
+static void
+xlsx_sst_free(struct xlsx_sst *p)
+{
+	if (p == NULL)
+		return;
+	strtab_free(p->table);
+	zip_close(p->zip);
+	free(p->path);
+	free(p->si_text);
+	free(p->cause);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->more);
+	free(p);
+}
+
+/* Starts reading the shared strings on a thread of their own, through
+ * another reader of the file (or here, when no thread can be made). */
 static int
 xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
 {
+	struct xlsx_sst *p = xcalloc(1, sizeof *p);
 	char *path = xlsx_rel_part(s, "sharedStrings");
-	int rc = 0;
 
-	s->sst = strtab_new(STRTAB_MEMORY);
+	s->sst = p;
+	p->name = s->name;
+	/* SLUICE_TEST_SST_MEMORY: less, so that a test can put most strings
+	 * on disk. */
+	const char *hook = getenv("SLUICE_TEST_SST_MEMORY");
+	size_t memory = hook != NULL && atol(hook) > 0 ? (size_t)atol(hook) : XLSX_SST_MEMORY;
+	p->table = strtab_new(memory);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->more, NULL);
 	if (path == NULL)
 		path = xasprintf("%ssharedStrings.xml", s->base);
-	if (zip_has(s->zip, path))
-		rc = xlsx_parse_part(s, path, &s->xml, xlsx_sst_start, xlsx_sst_end, xlsx_sst_text,
-		    cause);
-	free(path);
-	return rc;
+	p->path = path;
+	if (!zip_has(s->zip, path))
+		return 0;
+	p->zip = zip_open(s->fd, s->name, cause);
+	if (p->zip == NULL)
+		return -1;
+	strtab_reserve(p->table);
+	/* Signals stay with the threads that handle them. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	p->running = pthread_create(&p->thread, NULL, xlsx_sst_run, p) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (p->running)
+		return 0;
+	p->rc = xlsx_parse_zip_part(p->zip, p->name, p->path, &p->xml, xlsx_sst_start, xlsx_sst_end,
+	    xlsx_sst_text, NULL, cause);
+	zip_add_inflated(s->zip, zip_inflated_total(p->zip));
+	return p->rc;
 }
 
 /* --- The sheet ----------------------------------------------------------- */
@@ -902,6 +1048,27 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 		s->in_sheet_data = true;
 }
 
+/* Waits until string i of the shared strings can be read while their
+ * parse goes on, or until that parse has ended (then joined: false, with
+ * the parse stopped when it failed). */
+static bool
+xlsx_sst_wait(struct xlsx_source *s, size_t i)
+{
+	struct xlsx_sst *p = s->sst;
+	bool done;
+
+	pthread_mutex_lock(&p->lock);
+	while (!(done = p->done) && atomic_load_explicit(&p->ready, memory_order_acquire) <= i)
+		pthread_cond_wait(&p->more, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	if (!done)
+		return true;
+	/* What failed is said by xlsx_open(), which asks again. */
+	if (xlsx_sst_finish(s, false, NULL) != 0)
+		xlsx_sheet_fail(s, xstrdup(p->cause != NULL ? p->cause : ""));
+	return false;
+}
+
 /* The shared string the cell's value names, or NULL after stopping the
  * parse. */
 static const char *
@@ -909,11 +1076,17 @@ xlsx_shared_string(struct xlsx_source *s, size_t *len)
 {
 	char column[4], *cause = NULL;
 	const char *p = s->value, *text;
-	size_t i = 0, n = strtab_count(s->sst);
+	struct xlsx_sst *sst = s->sst;
+	size_t i = 0;
 
-	for (; *p >= '0' && *p <= '9' && i <= n; p++)
+	for (; *p >= '0' && *p <= '9' && i <= XLSX_SST_MAX; p++)
 		i = i * 10 + (size_t)(*p - '0');
-	if (p == s->value || *p != '\0' || i >= n) {
+	if (p != s->value && *p == '\0' && sst->running &&
+	    (i < atomic_load_explicit(&sst->ready, memory_order_acquire) || xlsx_sst_wait(s, i)))
+		return strtab_peek(sst->table, i, len);
+	if (s->failure != NULL || s->xml.error != NULL)
+		return NULL; /* the shared strings' parse failed */
+	if (p == s->value || *p != '\0' || i >= strtab_count(sst->table)) {
 		sheet_column_name((unsigned)s->col, column);
 		xlsx_sheet_fail(s,
 		    xasprintf(_("%s is damaged: its cell %s%llu refers to a "
@@ -922,7 +1095,7 @@ xlsx_shared_string(struct xlsx_source *s, size_t *len)
 			s->name, column, (unsigned long long)s->line));
 		return NULL;
 	}
-	text = strtab_get(s->sst, i, len, &cause);
+	text = strtab_get(sst->table, i, len, &cause);
 	if (text == NULL)
 		xlsx_sheet_fail(s, cause);
 	return text;
@@ -1238,7 +1411,7 @@ xlsx_parse_sheet(struct xlsx_source *s)
 			break;
 		}
 		if (xlsx_feed(s->xml.parser, data, n) == XML_STATUS_ERROR) {
-			s->failure = xlsx_parse_error(s, &s->xml, s->sheet->path);
+			s->failure = xlsx_parse_error(s->name, &s->xml, s->sheet->path);
 			n = -1;
 			break;
 		}
@@ -1330,7 +1503,16 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	for (;;) {
 		if (xlsx_sheet_begin(s, cause) != 0)
 			goto fail;
-		if (xlsx_parse_sheet(s) < 0) {
+		int parsed = xlsx_parse_sheet(s);
+		/* The shared strings are read whole whatever the sheet holds
+		 * (a damaged table refuses the file), and what is wrong with
+		 * them is said first, as it was when they were read first. */
+		char *sst_cause = NULL;
+		if (xlsx_sst_finish(s, false, &sst_cause) != 0) {
+			*cause = sst_cause != NULL ? sst_cause : xlsx_spool_cause();
+			goto fail;
+		}
+		if (parsed < 0) {
 			*cause = s->failure;
 			s->failure = NULL;
 			goto fail;
@@ -1343,7 +1525,7 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	}
 	/* The rows in the spool hold their texts: the shared strings are
 	 * needed no more, and their memory goes back before the import's. */
-	strtab_free(s->sst);
+	xlsx_sst_free(s->sst);
 	s->sst = NULL;
 	esc = text_escape(s->sheet->name);
 	if (s->rows_counted > 0 && want == NULL && chosen != first) {
@@ -1477,6 +1659,10 @@ xlsx_close(void *state)
 
 	if (s == NULL)
 		return;
+	/* First: the shared strings' thread reads the file. */
+	if (s->sst != NULL)
+		xlsx_sst_finish(s, true, NULL);
+	xlsx_sst_free(s->sst);
 	if (s->xml.parser != NULL)
 		XML_ParserFree(s->xml.parser);
 	if (s->spool != NULL)
@@ -1501,8 +1687,7 @@ xlsx_close(void *state)
 	free(s->xf_kind);
 	free(s->fmt_ids);
 	free(s->fmt_kinds);
-	strtab_free(s->sst);
-	free(s->si_text);
+
 	free(s->value);
 	free(s->failure);
 	sheet_rows_free(&s->rows);

@@ -545,6 +545,18 @@ zip_entry_progress(const struct zip_archive *z, uint64_t *done, uint64_t *total)
 		*done = *total;
 }
 
+uint64_t
+zip_inflated_total(const struct zip_archive *z)
+{
+	return z->total;
+}
+
+void
+zip_add_inflated(struct zip_archive *z, uint64_t n)
+{
+	z->total += n;
+}
+
 void
 zip_close(struct zip_archive *z)
 {

@@ -51,6 +51,12 @@ ssize_t zip_ahead_next(struct zip_ahead *a, const void **data, char **cause);
 /* Stops the thread (at once, whatever is left unread) and frees a. */
 void zip_ahead_stop(struct zip_ahead *a);
 
+/* Bytes inflated from all of z's members so far; adds n more to them (what
+ * another reader of the same file inflated), so that ZIP_TOTAL_MAX holds
+ * for both. */
+uint64_t zip_inflated_total(const struct zip_archive *z);
+void zip_add_inflated(struct zip_archive *z, uint64_t n);
+
 /* Bytes of the open member's compressed data read so far, and its size. */
 void zip_entry_progress(const struct zip_archive *z, uint64_t *done, uint64_t *total);
 

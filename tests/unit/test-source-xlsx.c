@@ -363,6 +363,81 @@ START_TEST(sparse_rows_take_their_columns)
 }
 END_TEST
 
+/* A workbook of n rows whose cells name shared strings "text K": column A
+ * the row's own (in the order the table has them), column B one from the
+ * table's other end (not read yet when the sheet's parse gets there, if
+ * the table is read beside it), column C the first. With damage, the
+ * table's last string is not well-formed. */
+static const char *
+write_shared(const char *name, size_t n, int damage)
+{
+	char *sst = xmalloc(n * 40 + 1024), *p = sst;
+	p += sprintf(p, "<sst " NS " count=\"%zu\" uniqueCount=\"%zu\">", 3 * n, n);
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p,
+		    i + 1 == n && damage ? "<si><t>text %zu</t></x>" : "<si><t>text %zu</t></si>", i);
+	sprintf(p, "</sst>");
+	char *sheet = xmalloc(n * 160 + 1024);
+	p = sheet;
+	p += sprintf(p, "<worksheet " NS "><sheetData>");
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p,
+		    "<row r=\"%zu\"><c r=\"A%zu\" t=\"s\"><v>%zu</v></c><c r=\"B%zu\" "
+		    "t=\"s\"><v>%zu</v></c><c r=\"C%zu\" t=\"s\"><v>0</v></c></row>",
+		    i + 1, i + 1, i, i + 1, n - 1 - i, i + 1);
+	sprintf(p, "</sheetData></worksheet>");
+	const char *path = write_xlsx(name, NULL, NULL, sst, sheet);
+	free(sst);
+	free(sheet);
+	return path;
+}
+
+/* Reads the rows write_shared() wrote (the first is the header). */
+static void
+assert_shared_rows(const char *path, size_t n)
+{
+	struct source *s = open_sheet(path, NULL);
+	char a[32], b[32];
+	for (size_t i = 1; i < n; i++) {
+		struct row *row = next_row(s);
+		snprintf(a, sizeof a, "text %zu", i);
+		snprintf(b, sizeof b, "text %zu", n - 1 - i);
+		assert_cells(row, 3, (const char *const[]){ a, b, "text 0" });
+	}
+	assert_end(s);
+	source_close(s);
+}
+
+/* The shared strings are read on a thread of their own while the sheet is
+ * parsed: a cell naming one not read yet waits for it, one on disk waits
+ * for the whole table, and every cell reads as written, with the table in
+ * memory or (SLUICE_TEST_SST_MEMORY) nearly all of it on disk. */
+START_TEST(shared_strings_read_beside_the_sheet)
+{
+	size_t n = 40000;
+	const char *path = write_shared("shared.xlsx", n, 0);
+	assert_shared_rows(path, n);
+	setenv("SLUICE_TEST_SST_MEMORY", "4096", 1);
+	assert_shared_rows(path, n);
+	unsetenv("SLUICE_TEST_SST_MEMORY");
+}
+END_TEST
+
+/* A shared strings part damaged at its end, read beside a sheet that
+ * names its strings: the file is refused for the damaged part, as when
+ * the table was read before the sheet, whether the sheet's parse was
+ * waiting for it or not. */
+START_TEST(damaged_shared_strings_refuse_the_file_read_beside_the_sheet)
+{
+	size_t n = 40000;
+	const char *path = write_shared("shared-damaged.xlsx", n, 1);
+	assert_refused(path, "sharedStrings.xml is not well-formed XML");
+	setenv("SLUICE_TEST_SST_MEMORY", "4096", 1);
+	assert_refused(path, "sharedStrings.xml is not well-formed XML");
+	unsetenv("SLUICE_TEST_SST_MEMORY");
+}
+END_TEST
+
 START_TEST(many_rows_in_constant_memory)
 {
 	size_t n = 50000, i, size = 0;
@@ -862,6 +937,8 @@ source_xlsx_suite(void)
 	tcase_add_test(tc, truncated_zip_refused);
 	tcase_add_test(tc, checksum_error_is_corrupt_and_nothing_is_read);
 	tcase_add_test(tc, checksum_error_after_many_chunks_is_corrupt);
+	tcase_add_test(tc, shared_strings_read_beside_the_sheet);
+	tcase_add_test(tc, damaged_shared_strings_refuse_the_file_read_beside_the_sheet);
 	tcase_add_test(tc, zip_bomb_refused);
 	tcase_add_test(tc, too_many_entries_refused);
 	tcase_add_test(tc, duplicate_entries_refused);
