@@ -110,8 +110,9 @@ struct xlsx_sst {
 	atomic_bool stop; /* the sheet's parse ended first: stop */
 	pthread_mutex_t lock;
 	pthread_cond_t more;
-	bool done; /* under lock: the parse has ended */
-	int rc;	   /* its result, and why it failed */
+	bool counted; /* what it inflated is added to the workbook's reader's */
+	bool done;    /* under lock: the parse has ended */
+	int rc;	      /* its result, and why it failed */
 	char *cause;
 };
 
@@ -817,8 +818,6 @@ xlsx_sst_finish(struct xlsx_source *s, bool stop, char **cause)
 			atomic_store(&p->stop, true);
 		pthread_join(p->thread, NULL);
 		p->running = false;
-		if (s->zip != NULL)
-			zip_add_inflated(s->zip, zip_inflated_total(p->zip));
 	}
 	if (p->rc == 0)
 		return 0;
@@ -881,6 +880,7 @@ xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
 	p->rc = xlsx_parse_zip_part(p->zip, p->name, p->path, &p->xml, xlsx_sst_start, xlsx_sst_end,
 	    xlsx_sst_text, NULL, cause);
 	zip_add_inflated(s->zip, zip_inflated_total(p->zip));
+	p->counted = true;
 	return p->rc;
 }
 
@@ -1511,6 +1511,12 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 		if (xlsx_sst_finish(s, false, &sst_cause) != 0) {
 			*cause = sst_cause != NULL ? sst_cause : xlsx_spool_cause();
 			goto fail;
+		}
+		/* What the table's reader inflated counts towards the
+		 * workbook's limit (here, once the sheet's reader is done). */
+		if (s->sst->zip != NULL && !s->sst->counted) {
+			zip_add_inflated(s->zip, zip_inflated_total(s->sst->zip));
+			s->sst->counted = true;
 		}
 		if (parsed < 0) {
 			*cause = s->failure;
