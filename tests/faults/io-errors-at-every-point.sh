@@ -58,7 +58,7 @@ sweep_io() {
 	local kind=$1 points=$2 want=$3 total n action tried=0
 	total=$(fault_count "$points" import "${args[@]}" --db count.db --progress=none)
 	rm -f count.db count.db-wal count.db-shm
-	! sanitized || want=$((want / 2))
+	! sanitized || want=$((want / 4))
 	: >failures
 	for n in $(sweep_points "$total" "$want"); do
 		for action in once always; do
