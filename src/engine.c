@@ -26,6 +26,7 @@
 #include "mapping.h"
 #include "source.h"
 #include "text.h"
+#include "thread.h"
 #include "validate.h"
 #include "country.h"
 #include "xmalloc.h"
@@ -182,8 +183,12 @@ struct engine {
 	struct batch *full_head, *full_tail;
 	int validators_quit;
 	pthread_t *validator_threads;
-	atomic_int stop;      /* the writer stopped: read on only to count */
-	char *read_error;     /* the rest of the file could not be read */
+	atomic_int stop;  /* the writer stopped: read on only to count */
+	char *read_error; /* the rest of the file could not be read */
+	/* A workbook given early (source_options.early), not yet read
+	 * whole: nothing is committed until it has been, cleanly
+	 * (engine_settle). source_failed: it was not, and nothing was. */
+	int unsettled, source_failed;
 	uint64_t skip_rows;   /* resume: rows before the cursor */
 	uint64_t first_batch; /* resume: batches already journaled */
 	int reconnected;      /* the connection was made again during setup:
@@ -1010,10 +1015,52 @@ engine_backoff(struct engine *e, uint64_t batch, unsigned attempt, const char *w
 }
 
 enum batch_end {
-	BATCH_COMMITTED,    /* every row is accounted for */
-	BATCH_STORE_FAILED, /* the store cannot go on: stop, resumable */
-	BATCH_CANCELLED,    /* rolled back on request */
+	BATCH_COMMITTED,     /* every row is accounted for */
+	BATCH_STORE_FAILED,  /* the store cannot go on: stop, resumable */
+	BATCH_CANCELLED,     /* rolled back on request */
+	BATCH_SOURCE_FAILED, /* rolled back: the file turned out damaged */
 };
+
+/* Whether the options let several batches share a transaction (the store
+ * has its say too: store_groups_batches). */
+static int
+engine_may_group(const struct engine_options *o)
+{
+	return !o->dry_run && o->batch_size == ENGINE_DEFAULT_BATCH && o->max_duration_s <= 0 &&
+	    o->max_batches == 0 && !o->max_errors.on && o->pace <= 0 && o->batch_delay_ms == 0;
+}
+
+/* Waits until a workbook given early has been read whole: 0 when it was
+ * read cleanly (at once for any other file), -1 when it was not. Then
+ * nothing of it may be committed: the import stops, its rows unwritten,
+ * read_error saying why (as opening the file would have). */
+static int
+engine_settle(struct engine *e)
+{
+	if (!e->unsettled)
+		return e->source_failed ? -1 : 0;
+	char *cause = NULL;
+	e->unsettled = 0;
+	if (source_settle(e->source, &cause) == 0)
+		return 0;
+	e->source_failed = 1;
+	e->error_type = ERROR_SYSTEM;
+	pthread_mutex_lock(&e->lock);
+	if (e->read_error == NULL)
+		e->read_error = cause;
+	else
+		free(cause);
+	pthread_mutex_unlock(&e->lock);
+	atomic_store(&e->stop, 1);
+	return -1;
+}
+
+/* Whether engine_settle() would return at once. */
+static int
+engine_settled(struct engine *e)
+{
+	return !e->unsettled || source_settled(e->source);
+}
 
 /* Test hook: SLUICE_TEST_CRASH_AFTER_COMMITS=N kills the process right
  * after its Nth commit, so that tests can check that the journal carries a
@@ -1289,6 +1336,8 @@ engine_write_alone(struct engine *e, struct batch *b, enum store_status *out)
 {
 	double t0 = engine_now();
 	enum store_status ss;
+	if (engine_settle(e) != 0)
+		return BATCH_SOURCE_FAILED;
 	for (unsigned attempt = 1;; attempt++) {
 		engine_reset_records(b);
 		int cancelled = 0;
@@ -1601,6 +1650,13 @@ engine_group_commit_unspilled(struct engine *e, struct batch *unspilled, enum st
 {
 	if (e->group_n == 0)
 		return BATCH_COMMITTED;
+	if (engine_settle(e) != 0) {
+		/* A workbook read early turned out damaged: none of it. */
+		store_rollback(e->store);
+		engine_result_undo(&e->res, &e->group_mark);
+		engine_group_clear(e);
+		return BATCH_SOURCE_FAILED;
+	}
 	if (store_commit(e->store) != STORE_OK) {
 		store_rollback(e->store);
 		return engine_group_redo(e, unspilled, out);
@@ -1674,7 +1730,10 @@ engine_group_add(struct engine *e, struct batch *b, enum store_status *out, int 
 		return engine_group_commit_unspilled(e, b, out);
 	}
 	e->group_spilled++;
-	if (e->group_n >= e->group_cap || engine_now() - e->group_t0 >= ENGINE_GROUP_S)
+	/* Until a workbook given early has been read whole, the group goes
+	 * on past its size and its time: its commit waits for that. */
+	if ((e->group_n >= e->group_cap || engine_now() - e->group_t0 >= ENGINE_GROUP_S) &&
+	    engine_settled(e))
 		return engine_group_commit(e, out);
 	return BATCH_COMMITTED;
 }
@@ -2159,6 +2218,9 @@ engine_setup(struct engine *e, char **cause)
 		.encoding = e->o.encoding,
 		.max_field = e->o.max_field,
 		.header_line = e->o.header_line,
+		/* Rows are then written while the rest of a workbook is
+		 * read, in a transaction that waits for it. */
+		.early = engine_may_group(&e->o),
 	};
 	e->source = source_open(e->o.path, &so, cause);
 	if (e->source == NULL)
@@ -2661,8 +2723,8 @@ engine_run(void *arg)
 		/* An open group waits for the next batch until it is due,
 		 * then commits: what is written is not held back while the
 		 * file is read. */
-		struct batch *b =
-		    engine_take_full(e, e->group_n > 0 ? e->group_t0 + ENGINE_GROUP_S : 0);
+		struct batch *b = engine_take_full(e,
+		    e->group_n > 0 && engine_settled(e) ? e->group_t0 + ENGINE_GROUP_S : 0);
 		if (b == NULL) {
 			engine_group_ended(e, &ss);
 			if (e->stopped != STATUS_NONE)
@@ -2671,7 +2733,7 @@ engine_run(void *arg)
 			continue;
 		}
 		int last = b->last, pending = 0;
-		if (b->n > 0 && e->stopped == STATUS_NONE) {
+		if (b->n > 0 && e->stopped == STATUS_NONE && !e->source_failed) {
 			engine_pace(e);
 			if (atomic_load(&e->paused) && e->group_n > 0)
 				engine_group_ended(e, &ss);
@@ -2714,6 +2776,10 @@ engine_run(void *arg)
 		if (last)
 			break;
 	}
+	/* Whether a workbook given early was read cleanly, when nothing
+	 * committed has asked yet (a replace deletes nothing otherwise). */
+	if (e->stopped == STATUS_NONE)
+		engine_settle(e);
 	pthread_join(reader, NULL);
 	pthread_mutex_lock(&e->lock);
 	e->validators_quit = 1;
@@ -2837,6 +2903,18 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 		engine_free(e);
 		return NULL;
 	}
+	/* A workbook given early is read whole first where batches do not
+	 * share a transaction that could wait for it, as it always is
+	 * without early: a damaged one is then refused before anything. */
+	e->unsettled = !source_settled(e->source);
+	if (e->unsettled && !store_groups_batches(e->store) && engine_settle(e) != 0) {
+		e->refusal = ENGINE_REFUSED_FILE;
+		*cause = e->read_error;
+		e->read_error = NULL;
+		engine_refuse(e, *cause);
+		engine_free(e);
+		return NULL;
+	}
 	e->res.file = xstrdup(e->o.path);
 	e->res.dry_run = e->o.dry_run;
 	e->res.strategy = e->o.strategy;
@@ -2878,10 +2956,7 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 	 * and when nothing asks to stop or wait between two batches
 	 * (limits, pace: those count batch by batch). */
 	e->group_cap = 1;
-	if (store_groups_batches(e->store) && !e->o.dry_run &&
-	    e->o.batch_size == ENGINE_DEFAULT_BATCH && e->o.max_duration_s <= 0 &&
-	    e->o.max_batches == 0 && !e->o.max_errors.on && e->o.pace <= 0 &&
-	    e->o.batch_delay_ms == 0)
+	if (store_groups_batches(e->store) && engine_may_group(&e->o))
 		e->group_cap = engine_group_cap_hook();
 	if (e->group_cap > 1 && engine_spill_open(e) != 0) {
 		e->group_cap = 1;
@@ -2920,12 +2995,8 @@ engine_start(const struct engine_options *opts, const struct engine_hooks *hooks
 
 	/* Signals are the watcher's business: the engine's threads never
 	 * take them. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	atomic_store(&e->running, 1);
-	pthread_create(&e->worker, NULL, engine_run, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	thread_start(&e->worker, engine_run, e);
 	return e;
 }
 

@@ -3,18 +3,22 @@
  * in a string table (source-strtab.c), in memory up to XLSX_SST_MEMORY and
  * on disk beyond; they are parsed on a thread of their own, through a
  * reader of the file of its own, while the sheet is parsed (struct
- * xlsx_sst). The chosen sheet is parsed once, all of it, before a single
- * row is given out (damage, zip bombs and absurd cell references refuse
- * the file before anything is written, and the rows are counted), its rows
- * kept meanwhile in an unlinked temporary file that they are then read
- * back from. The ZIP limits live in source-zip.c, the writing of numbers
- * and dates in source-sheet.c. */
+ * xlsx_sst). The chosen sheet is parsed on a thread of its own too
+ * (struct xlsx_parse), its rows kept in an unlinked temporary file that
+ * they are read back from. Without source_options.early, all of it is
+ * parsed before a single row is given out (damage, zip bombs and absurd
+ * cell references refuse the file before anything is written, and the
+ * rows are counted); with it, rows are given out once the header is found
+ * and XLSX_EARLY_ROWS are parsed, and source_settle() says at the end
+ * whether the whole sheet was read cleanly (the engine commits nothing
+ * until it has). The ZIP limits live in source-zip.c, the writing of
+ * numbers and dates in source-sheet.c. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 /* Debian's libexpat is built with DTD support, which the protection
  * against entity expansion belongs to; its header needs telling. */
@@ -36,6 +40,7 @@
 #include "source-strtab.h"
 #include "source-zip.h"
 #include "text.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 /* The spool's stdio buffer: a write or read a 64 KiB, not one a 4 KiB
@@ -51,6 +56,13 @@
  * before the import's memory is taken): room for the strings the sheet's
  * parse reaches before the thread reading them is done. */
 #define XLSX_SST_MEMORY ((size_t)32 << 20)
+/* The same with source_options.early, where the import's memory is taken
+ * while the sheet is parsed: strings beyond it wait for the table's end. */
+#define XLSX_SST_EARLY_MEMORY ((size_t)2 << 20)
+/* With source_options.early, rows are given out while the sheet is still
+ * parsed once this many are (a sheet with fewer is parsed whole first, as
+ * without it). */
+#define XLSX_EARLY_ROWS 20000
 #define XLSX_SST_TEXT_MAX ((size_t)512 * 1024 * 1024)
 #define XLSX_ATTR_MAX 4096 /* longest sheet name, path or format code kept */
 /* Entity expansion beyond this factor stops expat (its default is 100). */
@@ -116,6 +128,30 @@ struct xlsx_sst {
 	char *cause;
 };
 
+/* The sheet's parse, once xlsx_open() has found the header and returned
+ * with the parse going on (source_options.early): the rows are read back
+ * from the spool as they come, and source_settle() says whether all of
+ * the sheet (and the shared strings) was read cleanly. */
+struct xlsx_parse {
+	pthread_t thread;
+	bool running; /* started and not yet joined (the opener's and the
+		       * closer's alone) */
+	atomic_bool stop;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	/* Under lock, published by the parse: */
+	uint64_t whole; /* rows whole in the spool's file */
+	bool done;	/* the parse has ended */
+	char *failure;	/* why it failed, once done; NULL: it did not */
+	bool owns_sst;	/* the shared strings are the parse's to free */
+	/* Published without the lock, for progress and for a reader that
+	 * must stop as soon as the parse failed: */
+	atomic_int state;	      /* 0: going on; 1: ended cleanly; -1: failed */
+	atomic_uint_fast64_t fed;     /* bytes of the sheet's XML parsed */
+	atomic_uint_fast64_t counted; /* rows with a value so far */
+	uint64_t declared;	      /* the sheet's XML's declared size */
+};
+
 struct xlsx_source {
 	struct xlsx_xml xml; /* first: handlers get the source as user data */
 	int fd;
@@ -148,27 +184,39 @@ struct xlsx_source {
 	struct xlsx_sst *sst;
 	bool in_t, in_rph;
 
-	/* The sheet's parse. */
+	/* The sheet's parse: on a thread of its own (struct xlsx_parse),
+	 * which alone uses what follows until it has ended. */
 	bool in_sheet_data, in_row, in_cell, in_v, in_is;
-	uint64_t line; /* the spreadsheet row being read */
-	long col;      /* the cell being read, or -1 */
+	uint64_t parse_line; /* the spreadsheet row being read */
+	long col;	     /* the cell being read, or -1 */
 	enum xlsx_cell_type type;
 	unsigned style;
 	bool has_value;
 	bool seen_is; /* the cell has an <is>: its text is the value, not <v>'s */
 	char *value;  /* the cell's text */
 	size_t value_len, value_size;
-	uint64_t rows_counted; /* rows with a value, header included */
+	uint64_t rows_counted;	 /* rows with a value, header included */
+	struct sheet_rows build; /* the row being parsed */
 	/* The rows with a value, as the parse made them (struct
-	 * xlsx_spooled, then the text, columns, lengths and problem), read
-	 * back one by one once the parse has ended. */
+	 * xlsx_spooled, then the text, columns, lengths and problem),
+	 * written through spool and read back through spool_in, a
+	 * descriptor of the same file with an offset of its own. */
 	FILE *spool;
 	char *spool_buf; /* its stdio buffer, XLSX_SPOOL_BUFFER bytes */
-	bool spool_done; /* all of it read back */
+	struct xlsx_parse parse;
 
+	/* What follows is the reader's (xlsx_next()'s) alone. */
+	FILE *spool_in;
+	char *spool_in_buf;
+	bool spool_done;     /* all of it read back */
+	uint64_t rows_read;  /* rows read back since spool_in's start */
+	uint64_t rows_whole; /* rows known to be whole in the file */
+	uint64_t line;	     /* the spreadsheet row read back last */
 	struct sheet_rows rows;
 	uint64_t header_line; /* the header's spreadsheet row */
-	uint64_t total;	      /* data rows, from the first pass */
+	uint64_t skip;	      /* rows with values above it */
+	uint64_t total;	      /* data rows, once the parse has ended */
+	bool settled;	      /* the parse has ended, cleanly: total is known */
 	char *failure;
 };
 
@@ -846,7 +894,7 @@ xlsx_sst_free(struct xlsx_sst *p)
 /* Starts reading the shared strings on a thread of their own, through
  * another reader of the file (or here, when no thread can be made). */
 static int
-xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
+xlsx_read_shared_strings(struct xlsx_source *s, size_t memory, char **cause)
 {
 	struct xlsx_sst *p = xcalloc(1, sizeof *p);
 	char *path = xlsx_rel_part(s, "sharedStrings");
@@ -856,7 +904,8 @@ xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
 	/* SLUICE_TEST_SST_MEMORY: less, so that a test can put most strings
 	 * on disk. */
 	const char *hook = getenv("SLUICE_TEST_SST_MEMORY");
-	size_t memory = hook != NULL && atol(hook) > 0 ? (size_t)atol(hook) : XLSX_SST_MEMORY;
+	if (hook != NULL && atol(hook) > 0)
+		memory = (size_t)atol(hook);
 	p->table = strtab_new(memory);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->more, NULL);
@@ -869,12 +918,7 @@ xlsx_read_shared_strings(struct xlsx_source *s, char **cause)
 	if (p->zip == NULL)
 		return -1;
 	strtab_reserve(p->table);
-	/* Signals stay with the threads that handle them. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	p->running = pthread_create(&p->thread, NULL, xlsx_sst_run, p) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	p->running = thread_start(&p->thread, xlsx_sst_run, p) == 0;
 	if (p->running)
 		return 0;
 	p->rc = xlsx_parse_zip_part(p->zip, p->name, p->path, &p->xml, xlsx_sst_start, xlsx_sst_end,
@@ -986,7 +1030,7 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 				    xasprintf(_("%s is refused: its row %llu has a cell "
 						"at \"%s\", beyond the last cell a spreadsheet has (XFD1048576). "
 						"Save it again from the spreadsheet program."),
-					s->name, (unsigned long long)s->line, esc));
+					s->name, (unsigned long long)s->parse_line, esc));
 				free(esc);
 				return;
 			}
@@ -995,7 +1039,7 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 			    xasprintf(_("%s is refused: its row %llu has more than "
 					"%d columns, more than a spreadsheet has. Save it again from the "
 					"spreadsheet program."),
-				s->name, (unsigned long long)s->line, SHEET_COLUMNS_MAX));
+				s->name, (unsigned long long)s->parse_line, SHEET_COLUMNS_MAX));
 			return;
 		}
 		if (t == NULL || !strcmp(t, "n"))
@@ -1030,8 +1074,8 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 				free(esc);
 				return;
 			}
-			s->line = n;
-		} else if (++s->line > SHEET_ROWS_MAX) {
+			s->parse_line = n;
+		} else if (++s->parse_line > SHEET_ROWS_MAX) {
 			xlsx_sheet_fail(s,
 			    xasprintf(_("%s is refused: it has more than %d rows, "
 					"more than a spreadsheet has. Save it again from the spreadsheet "
@@ -1041,7 +1085,7 @@ xlsx_sheet_start(void *data, const XML_Char *el, const XML_Char **atts)
 		}
 		s->in_row = true;
 		s->col = -1;
-		sheet_row_begin(&s->rows);
+		sheet_row_begin(&s->build);
 		return;
 	}
 	if (!strcmp(name, "sheetData"))
@@ -1084,7 +1128,7 @@ xlsx_shared_string(struct xlsx_source *s, size_t *len)
 	if (p != s->value && *p == '\0' && sst->running &&
 	    (i < atomic_load_explicit(&sst->ready, memory_order_acquire) || xlsx_sst_wait(s, i)))
 		return strtab_peek(sst->table, i, len);
-	if (s->failure != NULL || s->xml.error != NULL)
+	if (s->xml.error != NULL)
 		return NULL; /* the shared strings' parse failed */
 	if (p == s->value || *p != '\0' || i >= strtab_count(sst->table)) {
 		sheet_column_name((unsigned)s->col, column);
@@ -1092,7 +1136,7 @@ xlsx_shared_string(struct xlsx_source *s, size_t *len)
 		    xasprintf(_("%s is damaged: its cell %s%llu refers to a "
 				"shared text that the workbook does not have. Save it again from the "
 				"spreadsheet program."),
-			s->name, column, (unsigned long long)s->line));
+			s->name, column, (unsigned long long)s->parse_line));
 		return NULL;
 	}
 	text = strtab_get(sst->table, i, len, &cause);
@@ -1149,10 +1193,10 @@ xlsx_cell_text(struct xlsx_source *s, char *buf, size_t *len)
 		 * the file has it and the row is rejected, never read as 0. */
 		char column[4], *esc = text_escape(s->value);
 		sheet_column_name((unsigned)s->col, column);
-		sheet_row_problem(&s->rows,
+		sheet_row_problem(&s->build,
 		    xasprintf(_("its cell %s%llu holds \"%s\", which is no number a "
 				"spreadsheet holds; correct the cell in the spreadsheet program."),
-			column, (unsigned long long)s->line, esc));
+			column, (unsigned long long)s->parse_line, esc));
 		free(esc);
 		*len = s->value_len;
 		return s->value;
@@ -1186,7 +1230,7 @@ xlsx_end_cell(struct xlsx_source *s)
 	text = xlsx_cell_text(s, buf, &len);
 	if (text == NULL || len == 0)
 		return;
-	if (sheet_row_add(&s->rows, (unsigned)s->col, text, len, s->line, &cause) != 0)
+	if (sheet_row_add(&s->build, (unsigned)s->col, text, len, s->parse_line, &cause) != 0)
 		xlsx_sheet_fail(s, cause);
 }
 
@@ -1204,17 +1248,19 @@ xlsx_spool_cause(void)
 }
 
 /* Empties the spool, creating it in $TMPDIR (or /tmp), already unlinked,
- * the first time. */
+ * the first time: a descriptor to write it and one to read it back. */
 static int
 xlsx_spool_reset(struct xlsx_source *s, char **cause)
 {
 	const char *dir;
 	char *path;
-	int fd;
+	int fd, in = -1;
 
 	s->spool_done = false;
+	s->rows_read = s->rows_whole = 0;
 	if (s->spool != NULL) {
 		rewind(s->spool);
+		rewind(s->spool_in);
 		if (ftruncate(fileno(s->spool), 0) == 0)
 			return 0;
 		*cause = xlsx_spool_cause();
@@ -1224,23 +1270,37 @@ xlsx_spool_reset(struct xlsx_source *s, char **cause)
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	path = xasprintf("%s/sluice-rows-XXXXXX", dir);
-	fd = mkstemp(path);
+	fd = mkostemp(path, O_CLOEXEC);
 	if (fd >= 0) {
+		in = open(path, O_RDONLY | O_CLOEXEC);
+		int err = errno;
 		unlink(path);
-		s->spool = fdopen(fd, "w+");
-		if (s->spool == NULL)
-			close(fd);
+		errno = err;
+	}
+	if (in >= 0) {
+		s->spool = fdopen(fd, "w");
+		s->spool_in = s->spool != NULL ? fdopen(in, "r") : NULL;
 	}
 	free(path);
-	if (s->spool == NULL) {
+	if (s->spool_in == NULL) {
+		int err = errno;
+		if (s->spool != NULL)
+			fclose(s->spool);
+		else if (fd >= 0)
+			close(fd);
+		if (in >= 0)
+			close(in);
+		s->spool = NULL;
 		*cause =
 		    xasprintf(_("Cannot create a temporary file in %s for the file's texts: %s."),
-			dir, strerror(errno));
+			dir, strerror(err));
 		return -1;
 	}
 	/* glibc's setvbuf() keeps its own size without a buffer given. */
 	s->spool_buf = xmalloc(XLSX_SPOOL_BUFFER);
 	setvbuf(s->spool, s->spool_buf, _IOFBF, XLSX_SPOOL_BUFFER);
+	s->spool_in_buf = xmalloc(XLSX_SPOOL_BUFFER);
+	setvbuf(s->spool_in, s->spool_in_buf, _IOFBF, XLSX_SPOOL_BUFFER);
 	return 0;
 }
 
@@ -1248,8 +1308,8 @@ xlsx_spool_reset(struct xlsx_source *s, char **cause)
 static void
 xlsx_spool_row(struct xlsx_source *s)
 {
-	struct sheet_rows *r = &s->rows;
-	struct xlsx_spooled h = { s->line, r->text_len, r->ncells,
+	struct sheet_rows *r = &s->build;
+	struct xlsx_spooled h = { s->parse_line, r->text_len, r->ncells,
 		r->problem != NULL ? strlen(r->problem) : 0 };
 
 	if (fwrite(&h, sizeof h, 1, s->spool) != 1 ||
@@ -1260,21 +1320,53 @@ xlsx_spool_row(struct xlsx_source *s)
 		xlsx_sheet_fail(s, xlsx_spool_cause());
 }
 
+/* While the parse goes on: waits until more rows than those read back are
+ * whole in the spool, or the parse has ended. 0 (rows_whole and settled
+ * updated), or -1 with s->failure set when the parse failed. */
+static int
+xlsx_spool_wait(struct xlsx_source *s)
+{
+	struct xlsx_parse *p = &s->parse;
+	int rc = 0;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->done && p->whole <= s->rows_read)
+		pthread_cond_wait(&p->changed, &p->lock);
+	s->rows_whole = p->whole;
+	if (p->done && p->failure != NULL) {
+		free(s->failure);
+		s->failure = xstrdup(p->failure);
+		rc = -1;
+	} else if (p->done) {
+		s->settled = true;
+		s->total = s->rows_whole > s->skip ? s->rows_whole - 1 - s->skip : 0;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
 /* Reads the next row back from the spool into s->rows: 1, 0 at its end,
- * -1 with s->failure set. */
+ * -1 with s->failure set (when the spool fails us, or as soon as the parse
+ * going on has failed). */
 static int
 xlsx_spool_next(struct xlsx_source *s)
 {
 	struct sheet_rows *r = &s->rows;
 	struct xlsx_spooled h;
 
-	if (s->spool_done || fread(&h, sizeof h, 1, s->spool) != 1) {
-		if (s->spool_done || !ferror(s->spool)) {
-			s->spool_done = true;
-			return 0;
-		}
-		goto fail;
+	if (s->spool_done)
+		return 0;
+	if (!s->settled &&
+	    (s->rows_read >= s->rows_whole ||
+		atomic_load_explicit(&s->parse.state, memory_order_relaxed) < 0) &&
+	    xlsx_spool_wait(s) != 0)
+		return -1;
+	if (s->rows_read >= s->rows_whole) {
+		s->spool_done = true;
+		return 0;
 	}
+	if (fread(&h, sizeof h, 1, s->spool_in) != 1)
+		goto fail;
 	sheet_row_begin(r);
 	if (h.text_len > r->text_size) {
 		r->text = xrealloc(r->text, h.text_len);
@@ -1288,10 +1380,10 @@ xlsx_spool_next(struct xlsx_source *s)
 	}
 	if (h.problem_len > 0)
 		r->problem = xmalloc(h.problem_len + 1);
-	if (fread(r->text, 1, h.text_len, s->spool) != h.text_len ||
-	    fread(r->cols, sizeof *r->cols, h.ncells, s->spool) != h.ncells ||
-	    fread(r->lens, sizeof *r->lens, h.ncells, s->spool) != h.ncells ||
-	    (h.problem_len > 0 && fread(r->problem, 1, h.problem_len, s->spool) != h.problem_len))
+	if (fread(r->text, 1, h.text_len, s->spool_in) != h.text_len ||
+	    fread(r->cols, sizeof *r->cols, h.ncells, s->spool_in) != h.ncells ||
+	    fread(r->lens, sizeof *r->lens, h.ncells, s->spool_in) != h.ncells ||
+	    (h.problem_len > 0 && fread(r->problem, 1, h.problem_len, s->spool_in) != h.problem_len))
 		goto fail;
 	if (r->problem != NULL)
 		r->problem[h.problem_len] = '\0';
@@ -1305,9 +1397,10 @@ xlsx_spool_next(struct xlsx_source *s)
 	r->text_len = h.text_len;
 	r->ncells = h.ncells;
 	s->line = h.line;
+	s->rows_read++;
 	return 1;
 fail:
-	if (!ferror(s->spool))
+	if (!ferror(s->spool_in))
 		errno = EIO;
 	free(s->failure);
 	s->failure = xlsx_spool_cause();
@@ -1335,7 +1428,7 @@ xlsx_sheet_end(void *data, const XML_Char *el)
 	}
 	if (s->in_row && !strcmp(name, "row")) {
 		s->in_row = false;
-		if (!sheet_row_empty(&s->rows)) {
+		if (!sheet_row_empty(&s->build)) {
 			s->rows_counted++;
 			xlsx_spool_row(s);
 		}
@@ -1360,7 +1453,7 @@ xlsx_sheet_text(void *data, const XML_Char *text, int len)
 		    xasprintf(_("%s is refused: its cell %s%llu holds more than "
 				"1 MiB of text, more than a spreadsheet cell can. Save it again from the "
 				"spreadsheet program."),
-			s->name, column, (unsigned long long)s->line));
+			s->name, column, (unsigned long long)s->parse_line));
 		return;
 	}
 	if (s->value_len + (size_t)len + 1 > s->value_size) {
@@ -1387,43 +1480,148 @@ xlsx_sheet_begin(struct xlsx_source *s, char **cause)
 	xlsx_parser_new(&s->xml, xlsx_sheet_start, xlsx_sheet_end, xlsx_sheet_text);
 	s->in_sheet_data = s->in_row = s->in_cell = s->in_v = s->in_is = false;
 	s->in_t = s->in_rph = false;
-	s->line = 0;
+	s->parse_line = 0;
 	s->rows_counted = 0;
 	return 0;
 }
 
-/* Parses all of the sheet into the spool, then makes it ready to be read
- * back: 0, or -1 with s->failure set. */
+/* Makes the rows parsed so far readable: written to the file, then said. */
 static int
-xlsx_parse_sheet(struct xlsx_source *s)
+xlsx_publish(struct xlsx_source *s)
 {
-	char *cause = NULL;
+	struct xlsx_parse *p = &s->parse;
+
+	if (fflush(s->spool) != 0)
+		return -1;
+	pthread_mutex_lock(&p->lock);
+	p->whole = s->rows_counted;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+/* Parses all of the sheet into the spool, making its rows readable as it
+ * goes, and ends the shared strings' parse: 0, or -1 with *failure set. */
+static int
+xlsx_parse_sheet(struct xlsx_source *s, char **failure)
+{
+	struct xlsx_parse *p = &s->parse;
+	char *cause = NULL, *sst_cause = NULL;
+	uint64_t fed = 0, said = 0;
+	bool stopped = false;
 	ssize_t n;
 	const void *data;
 
-	/* Inflated on another core while this one parses: the parse comes
-	 * before the import's first row, with the other cores idle. */
+	/* Inflated on another core while this one parses. */
 	struct zip_ahead *ahead = zip_ahead_start(s->zip);
 	do {
-		n = zip_ahead_next(ahead, &data, &cause);
-		if (n < 0) {
-			s->failure = cause;
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
+			stopped = true;
+			n = 0;
 			break;
 		}
+		n = zip_ahead_next(ahead, &data, &cause);
+		if (n < 0)
+			break;
 		if (xlsx_feed(s->xml.parser, data, n) == XML_STATUS_ERROR) {
-			s->failure = xlsx_parse_error(s->name, &s->xml, s->sheet->path);
+			cause = xlsx_parse_error(s->name, &s->xml, s->sheet->path);
 			n = -1;
 			break;
 		}
+		fed += (uint64_t)n;
+		atomic_store_explicit(&p->fed, fed, memory_order_relaxed);
+		atomic_store_explicit(&p->counted, s->rows_counted, memory_order_relaxed);
+		if (s->rows_counted != said) {
+			if (xlsx_publish(s) != 0) {
+				cause = xlsx_spool_cause();
+				n = -1;
+				break;
+			}
+			said = s->rows_counted;
+		}
 	} while (n > 0);
 	zip_ahead_stop(ahead);
-	if (n < 0)
-		return -1;
-	if (fflush(s->spool) != 0 || fseeko(s->spool, 0, SEEK_SET) != 0) {
-		s->failure = xlsx_spool_cause();
-		return -1;
+	/* The shared strings are read whole whatever the sheet holds (a
+	 * damaged table refuses the file), and what is wrong with them is
+	 * said first, as it was when they were read first. */
+	if (xlsx_sst_finish(s, stopped, &sst_cause) != 0) {
+		free(cause);
+		cause = sst_cause != NULL ? sst_cause : xlsx_spool_cause();
+		n = -1;
 	}
-	return 0;
+	/* What the table's reader inflated counts towards the workbook's
+	 * limit (here, once the sheet's reader is done). */
+	if (s->sst != NULL && s->sst->zip != NULL && !s->sst->counted) {
+		zip_add_inflated(s->zip, zip_inflated_total(s->sst->zip));
+		s->sst->counted = true;
+	}
+	if (n == 0 && fflush(s->spool) != 0) {
+		cause = xlsx_spool_cause();
+		n = -1;
+	}
+	*failure = cause;
+	return n < 0 ? -1 : 0;
+}
+
+/* The sheet's parse, on its thread: says how it ended, and gives back the
+ * shared strings' memory when xlsx_open() has left it that. */
+static void *
+xlsx_parse_run(void *arg)
+{
+	struct xlsx_source *s = arg;
+	struct xlsx_parse *p = &s->parse;
+	char *failure = NULL;
+	int rc = xlsx_parse_sheet(s, &failure);
+
+	pthread_mutex_lock(&p->lock);
+	if (rc == 0)
+		p->whole = s->rows_counted;
+	p->failure = failure;
+	p->done = true;
+	bool mine = p->owns_sst;
+	atomic_store_explicit(&p->state, rc == 0 ? 1 : -1, memory_order_release);
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	if (mine) {
+		xlsx_sst_free(s->sst);
+		s->sst = NULL;
+	}
+	return NULL;
+}
+
+/* Starts the sheet's parse on a thread of its own and waits until it has
+ * ended (true, joined), or with early > 0, until that many rows are whole
+ * in the spool (false: the parse goes on). */
+static bool
+xlsx_parse_begin(struct xlsx_source *s, uint64_t early)
+{
+	struct xlsx_parse *p = &s->parse;
+	bool done;
+
+	p->whole = 0;
+	p->done = false;
+	free(p->failure);
+	p->failure = NULL;
+	atomic_store(&p->stop, false);
+	atomic_store(&p->state, 0);
+	atomic_store(&p->fed, 0);
+	atomic_store(&p->counted, 0);
+	p->declared = zip_entry_size(s->zip);
+	if (thread_start(&p->thread, xlsx_parse_run, s) != 0) {
+		xlsx_parse_run(s); /* no thread to be had: here, whole */
+		return true;
+	}
+	p->running = true;
+	pthread_mutex_lock(&p->lock);
+	while (!p->done && (early == 0 || p->whole < early))
+		pthread_cond_wait(&p->changed, &p->lock);
+	done = p->done;
+	pthread_mutex_unlock(&p->lock);
+	if (done) {
+		pthread_join(p->thread, NULL);
+		p->running = false;
+	}
+	return done;
 }
 
 static void xlsx_close(void *);
@@ -1461,7 +1659,8 @@ xlsx_find_header(struct xlsx_source *s, uint64_t want, uint64_t *skip, char **ca
 		return -1;
 	}
 	s->spool_done = false;
-	if (fseeko(s->spool, 0, SEEK_SET) != 0) {
+	s->rows_read = 0;
+	if (fseeko(s->spool_in, 0, SEEK_SET) != 0) {
 		*cause = xlsx_spool_cause();
 		return -1;
 	}
@@ -1481,6 +1680,9 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	s->fd = fd;
 	s->name = text_escape(path);
 	sheet_rows_init(&s->rows, s->name);
+	sheet_rows_init(&s->build, s->name);
+	pthread_mutex_init(&s->parse.lock, NULL);
+	pthread_cond_init(&s->parse.changed, NULL);
 	s->value_size = 4096;
 	s->value = xmalloc(s->value_size);
 	if (fstat(fd, &sb) == 0)
@@ -1493,36 +1695,34 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	want = opts != NULL ? opts->sheet : NULL;
 	chosen = sheet_choose(s->infos, s->nsheets, want, s->name, cause);
 	if (chosen < 0 || xlsx_use_sheet(s, (size_t)chosen, cause) != 0 ||
-	    xlsx_read_styles(s, cause) != 0 || xlsx_read_shared_strings(s, cause) != 0)
+	    xlsx_read_styles(s, cause) != 0 ||
+	    xlsx_read_shared_strings(s,
+		opts != NULL && opts->early ? XLSX_SST_EARLY_MEMORY : XLSX_SST_MEMORY, cause) != 0)
 		goto fail;
 
 	/* All of the sheet is parsed before any row is given out, so that
-	 * a damaged or hostile file writes nothing. Without a choice, the
-	 * first sheet holding rows is read. */
+	 * a damaged or hostile file writes nothing; or, with early, once the
+	 * header is found, as the parse goes on (source_settle() then says
+	 * whether all of it was read cleanly). Without a choice, the first
+	 * sheet holding rows is read. */
+	uint64_t early = 0;
+	if (opts != NULL && opts->early) {
+		const char *hook = getenv("SLUICE_TEST_XLSX_EARLY_ROWS");
+		early = hook != NULL && atol(hook) > 0 ? (uint64_t)atol(hook) : XLSX_EARLY_ROWS;
+	}
 	first = chosen;
 	for (;;) {
 		if (xlsx_sheet_begin(s, cause) != 0)
 			goto fail;
-		int parsed = xlsx_parse_sheet(s);
-		/* The shared strings are read whole whatever the sheet holds
-		 * (a damaged table refuses the file), and what is wrong with
-		 * them is said first, as it was when they were read first. */
-		char *sst_cause = NULL;
-		if (xlsx_sst_finish(s, false, &sst_cause) != 0) {
-			*cause = sst_cause != NULL ? sst_cause : xlsx_spool_cause();
+		if (!xlsx_parse_begin(s, early))
+			break; /* rows there, the parse going on */
+		if (s->parse.failure != NULL) {
+			*cause = s->parse.failure;
+			s->parse.failure = NULL;
 			goto fail;
 		}
-		/* What the table's reader inflated counts towards the
-		 * workbook's limit (here, once the sheet's reader is done). */
-		if (s->sst->zip != NULL && !s->sst->counted) {
-			zip_add_inflated(s->zip, zip_inflated_total(s->sst->zip));
-			s->sst->counted = true;
-		}
-		if (parsed < 0) {
-			*cause = s->failure;
-			s->failure = NULL;
-			goto fail;
-		}
+		s->settled = true;
+		s->rows_whole = s->rows_counted;
 		if (s->rows_counted > 0 || want != NULL ||
 		    (chosen = sheet_next_with_cells(s->infos, s->nsheets, (size_t)chosen)) < 0)
 			break;
@@ -1530,22 +1730,32 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 			goto fail;
 	}
 	/* The rows in the spool hold their texts: the shared strings are
-	 * needed no more, and their memory goes back before the import's. */
-	xlsx_sst_free(s->sst);
-	s->sst = NULL;
+	 * needed no more, and their memory goes back before the import's
+	 * (by the parse as it ends, when it goes on). */
+	bool has_rows = !s->settled || s->rows_counted > 0, mine = true;
+	if (!s->settled) {
+		pthread_mutex_lock(&s->parse.lock);
+		if (!s->parse.done)
+			s->parse.owns_sst = true, mine = false;
+		pthread_mutex_unlock(&s->parse.lock);
+	}
+	if (mine) {
+		xlsx_sst_free(s->sst);
+		s->sst = NULL;
+	}
 	esc = text_escape(s->sheet->name);
-	if (s->rows_counted > 0 && want == NULL && chosen != first) {
+	if (has_rows && want == NULL && chosen != first) {
 		char *skipped = text_escape(s->sheets[first].name);
 		s->description = xasprintf(
 		    _("XLSX, sheet \"%s\" (the first with data: \"%s\" is empty)"), esc, skipped);
 		free(skipped);
 	} else
 		s->description = xasprintf(_("XLSX, sheet \"%s\""), esc);
-	if (s->rows_counted == 0 && opts != NULL && opts->empty_ok) {
+	if (!has_rows && opts != NULL && opts->empty_ok) {
 		free(esc);
 		return s; /* no header, no rows: sluice inspect lists it */
 	}
-	if (s->rows_counted == 0) {
+	if (!has_rows) {
 		if (want == NULL) {
 			free(esc);
 			esc = text_escape(s->sheets[first].name);
@@ -1563,7 +1773,9 @@ xlsx_open(int fd, const char *path, const struct source_options *opts, char **ca
 	free(esc);
 	if (xlsx_find_header(s, opts != NULL ? opts->header_line : 0, &skip, cause) != 0)
 		goto fail;
-	s->total = s->rows_counted - 1 - skip;
+	s->skip = skip;
+	if (s->settled)
+		s->total = s->rows_whole - 1 - skip;
 
 	for (uint64_t i = 0; i <= skip; i++) {
 		if (xlsx_spool_next(s) != 1) {
@@ -1613,15 +1825,58 @@ xlsx_next(void *state, struct row **row, char **cause)
 	}
 }
 
-/* The share of the sheet's rows given out, in bytes of the file. */
+/* The share of the sheet's rows given out, in bytes of the file; while
+ * the parse goes on, of the rows the sheet holds at the pace they came so
+ * far (by the bytes of its XML parsed). */
 static uint64_t
 xlsx_offset(void *state)
 {
 	struct xlsx_source *s = state;
 
-	if (s->spool_done || s->total == 0)
-		return s->spool_done ? s->size : 0;
-	return (uint64_t)((double)s->size * (double)s->rows.rows / (double)s->total);
+	if (s->spool_done)
+		return s->size;
+	double total = (double)s->total;
+	if (!s->settled) {
+		uint64_t fed = atomic_load_explicit(&s->parse.fed, memory_order_relaxed);
+		uint64_t counted = atomic_load_explicit(&s->parse.counted, memory_order_relaxed);
+		if (fed == 0 || s->parse.declared == 0)
+			return 0;
+		double part = (double)fed / (double)s->parse.declared;
+		total = (double)counted / (part < 1.0 ? part : 1.0) - 1.0 - (double)s->skip;
+		if (total < (double)s->rows.rows + 1.0)
+			total = (double)s->rows.rows + 1.0;
+	}
+	if (total <= 0)
+		return 0;
+	return (uint64_t)((double)s->size * (double)s->rows.rows / total);
+}
+
+/* Waits for the end of the sheet's parse: 0 when all of it was read
+ * cleanly, -1 with *cause when not. */
+static int
+xlsx_settle(void *state, char **cause)
+{
+	struct xlsx_source *s = state;
+	struct xlsx_parse *p = &s->parse;
+	int rc = 0;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->done)
+		pthread_cond_wait(&p->changed, &p->lock);
+	if (p->failure != NULL) {
+		*cause = xstrdup(p->failure);
+		rc = -1;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+static bool
+xlsx_settled(void *state)
+{
+	struct xlsx_source *s = state;
+
+	return atomic_load_explicit(&s->parse.state, memory_order_acquire) != 0;
 }
 
 static const char *
@@ -1665,7 +1920,12 @@ xlsx_close(void *state)
 
 	if (s == NULL)
 		return;
-	/* First: the shared strings' thread reads the file. */
+	/* First: the sheet's parse and the shared strings' thread read the
+	 * file. */
+	if (s->parse.running) {
+		atomic_store(&s->parse.stop, true);
+		pthread_join(s->parse.thread, NULL);
+	}
 	if (s->sst != NULL)
 		xlsx_sst_finish(s, true, NULL);
 	xlsx_sst_free(s->sst);
@@ -1673,7 +1933,13 @@ xlsx_close(void *state)
 		XML_ParserFree(s->xml.parser);
 	if (s->spool != NULL)
 		fclose(s->spool);
+	if (s->spool_in != NULL)
+		fclose(s->spool_in);
 	free(s->spool_buf);
+	free(s->spool_in_buf);
+	free(s->parse.failure);
+	pthread_mutex_destroy(&s->parse.lock);
+	pthread_cond_destroy(&s->parse.changed);
 	free(s->xml.error);
 	zip_close(s->zip);
 	if (s->fd != -1)
@@ -1693,10 +1959,10 @@ xlsx_close(void *state)
 	free(s->xf_kind);
 	free(s->fmt_ids);
 	free(s->fmt_kinds);
-
 	free(s->value);
 	free(s->failure);
 	sheet_rows_free(&s->rows);
+	sheet_rows_free(&s->build);
 	free(s->name);
 	free(s);
 }
@@ -1712,4 +1978,6 @@ const struct source_ops source_xlsx_ops = {
 	.close = xlsx_close,
 	.sheets = xlsx_sheets,
 	.header_line = xlsx_header_line,
+	.settle = xlsx_settle,
+	.settled = xlsx_settled,
 };

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <minizip/unzip.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +16,7 @@
 #include "i18n.h"
 #include "source-zip.h"
 #include "text.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 #define ZIP_NAME_MAX 4096
@@ -468,13 +468,8 @@ zip_ahead_start(struct zip_archive *z)
 		a->data[i] = xmalloc(ZIP_AHEAD_CHUNK);
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->changed, NULL);
-	/* Signals stay with the threads that handle them. Without a thread,
-	 * the chunks are read one by one as asked for. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	a->threaded = pthread_create(&a->thread, NULL, zip_ahead_run, a) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* Without a thread, the chunks are read one by one as asked for. */
+	a->threaded = thread_start(&a->thread, zip_ahead_run, a) == 0;
 	return a;
 }
 
@@ -524,6 +519,12 @@ zip_ahead_stop(struct zip_ahead *a)
 		free(a->cause[i]);
 	}
 	free(a);
+}
+
+uint64_t
+zip_entry_size(const struct zip_archive *z)
+{
+	return z->open != NULL ? z->open->size : 0;
 }
 
 void

@@ -57,6 +57,10 @@ void zip_ahead_stop(struct zip_ahead *a);
 uint64_t zip_inflated_total(const struct zip_archive *z);
 void zip_add_inflated(struct zip_archive *z, uint64_t n);
 
+/* The open member's uncompressed size, as the archive declares it (0 when
+ * none is open). */
+uint64_t zip_entry_size(const struct zip_archive *z);
+
 /* Bytes of the open member's compressed data read so far, and its size. */
 void zip_entry_progress(const struct zip_archive *z, uint64_t *done, uint64_t *total);
 

@@ -297,6 +297,18 @@ source_header_line(struct source *s)
 	return s->ops->header_line ? s->ops->header_line(s->state) : 1;
 }
 
+int
+source_settle(struct source *s, char **cause)
+{
+	return s->ops->settle ? s->ops->settle(s->state, cause) : 0;
+}
+
+bool
+source_settled(struct source *s)
+{
+	return s->ops->settled ? s->ops->settled(s->state) : true;
+}
+
 const char *
 source_format(struct source *s)
 {

@@ -47,6 +47,12 @@ struct source_options {
 	/* Workbooks: an empty sheet opens, with no header and no rows, instead
 	 * of being refused (sluice inspect lists every sheet). */
 	bool empty_ok;
+	/* Workbooks (XLSX): rows may be given out before all of the sheet has
+	 * been read, once its header has been (a sheet of fewer than some
+	 * thousands of rows is read whole first, as without it). Whether all
+	 * of it could be read is then source_settle()'s to say: until it has
+	 * said so, nothing read may be kept. */
+	bool early;
 };
 
 #define SOURCE_FIELD_MAX_DEFAULT (1024 * 1024)
@@ -93,6 +99,13 @@ struct source_ops {
 	/* A JSON backup: its members that are no table, as JSON text (NULL:
 	 * none; see source_members()). */
 	const char *(*members)(void *state);
+	/* With source_options.early: waits until all of the file has been
+	 * read: 0, or -1 with *cause (the sentence open would have given)
+	 * when it could not be; settled says without waiting whether it has
+	 * been (NULL: a format that never gives rows early). Both may be
+	 * called from a thread other than the one reading rows. */
+	int (*settle)(void *state, char **cause);
+	bool (*settled)(void *state);
 };
 
 extern const struct source_ops source_csv_ops;
@@ -135,6 +148,14 @@ const char *source_members(struct source *s);
 uint64_t source_header_line(struct source *s);
 /* CSV: the delimiter read; 0 for workbooks. */
 int source_delimiter(struct source *s);
+/* With source_options.early: 0 once all of the file has been read
+ * cleanly (at once for a file read whole when it was opened), -1 with
+ * *cause when it could not be, and then no row read from it may be kept:
+ * the rows already given out came from a file that turned out damaged.
+ * source_settled() says, without waiting, whether source_settle() would.
+ * Both may be called from another thread than source_next()'s. */
+int source_settle(struct source *s, char **cause);
+bool source_settled(struct source *s);
 void source_close(struct source *s);
 
 #define SOURCE_HEADER_ROWS 20 /* the rows the header is looked for in */

@@ -18,7 +18,8 @@ tests_gen_xlsx_CFLAGS = $(UNIT_CFLAGS)
 tests_gen_xlsx_LDADD = $(UNIT_LIBS)
 
 SOURCE_CLI_TESTS = tests/cli/xlsx-import.sh tests/cli/encoding-csv.sh tests/cli/xls-damaged.sh tests/cli/xls-cases.sh tests/cli/xls-child.sh \
-	tests/cli/vcard-import.sh tests/cli/exports-import.sh tests/cli/xlsx-quirks.sh
+	tests/cli/vcard-import.sh tests/cli/exports-import.sh tests/cli/xlsx-quirks.sh \
+	tests/cli/xlsx-rows-read-early-wait-for-the-whole-sheet.sh
 TESTS += $(SOURCE_CLI_TESTS)
 EXTRA_DIST += $(SOURCE_CLI_TESTS) tests/fuzz/fuzz-xlsx.c tests/fuzz/fuzz-vcard.c \
 	tests/data/xls tests/gen-xls-cases.py

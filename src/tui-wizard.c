@@ -16,6 +16,7 @@
 #include "journal.h"
 #include "store.h"
 #include "text.h"
+#include "thread.h"
 #include "tui-int.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -40,11 +41,7 @@ tui_task_start(void *(*fn)(struct tui_task *), void *arg)
 	t->fn = fn;
 	t->arg = arg;
 	/* The wizard's signals are the loop's business. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	pthread_create(&t->thread, NULL, tui_task_main, t);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	thread_start(&t->thread, tui_task_main, t);
 	return t;
 }
 

@@ -438,6 +438,96 @@ START_TEST(damaged_shared_strings_refuse_the_file_read_beside_the_sheet)
 }
 END_TEST
 
+/* Rows given early (source_options.early): the header found, xlsx_open()
+ * returns while the sheet is still parsed, and the rows come as the parse
+ * makes them, the same rows as when the sheet is parsed whole first;
+ * source_settle() then says all of it was read cleanly. Closed before the
+ * end, the parse stops. */
+START_TEST(rows_given_early_read_as_when_read_whole)
+{
+	size_t n = 40000;
+	const char *path = write_shared("early.xlsx", n, 0);
+	struct source_options opts = { .early = true };
+	char *cause = NULL, a[32], b[32];
+	uint64_t done, total;
+
+	setenv("SLUICE_TEST_XLSX_EARLY_ROWS", "100", 1);
+	struct source *s = source_open(path, &opts, &cause);
+	ck_assert_msg(s != NULL, "source_open failed: %s", cause);
+	assert_header(s, 3, (const char *const[]){ "text 0", "text 39999", "text 0" });
+	for (size_t i = 1; i < n; i++) {
+		struct row *row = next_row(s);
+		ck_assert_uint_eq(row->number, i);
+		snprintf(a, sizeof a, "text %zu", i);
+		snprintf(b, sizeof b, "text %zu", n - 1 - i);
+		assert_cells(row, 3, (const char *const[]){ a, b, "text 0" });
+		source_progress(s, &done, &total);
+		ck_assert_uint_le(done, total);
+	}
+	assert_end(s);
+	ck_assert(source_settled(s));
+	ck_assert_int_eq(source_settle(s, &cause), 0);
+	source_progress(s, &done, &total);
+	ck_assert_uint_eq(done, total);
+	source_close(s);
+
+	s = source_open(path, &opts, &cause);
+	ck_assert_msg(s != NULL, "source_open failed: %s", cause);
+	for (size_t i = 1; i <= 10; i++)
+		next_row(s);
+	source_close(s);
+	unsetenv("SLUICE_TEST_XLSX_EARLY_ROWS");
+}
+END_TEST
+
+/* A sheet damaged at its end, its rows given early: the rows stop with the
+ * damage said, and source_settle() says it too, in the words that refuse
+ * the file when it is parsed whole first (which it may still be, when its
+ * parse ends before xlsx_open() looks). */
+START_TEST(damage_found_after_rows_given_early_is_said_by_settle)
+{
+	size_t n = 40000;
+	char *sheet = xmalloc(n * 80 + 1024), *p = sheet;
+	p += sprintf(p, "<worksheet " NS "><sheetData>");
+	for (size_t i = 1; i <= n; i++)
+		p += sprintf(p,
+		    "<row r=\"%zu\"><c r=\"A%zu\" t=\"inlineStr\"><is><t>v%zu</t></is></c></%s>", i,
+		    i, i, i == n ? "rpw" : "row");
+	sprintf(p, "</sheetData></worksheet>");
+	const char *path = write_xlsx("early-damaged.xlsx", NULL, NULL, NULL, sheet);
+	free(sheet);
+	const char *what = "sheet1.xml is not well-formed XML";
+	assert_refused(path, what);
+
+	struct source_options opts = { .early = true };
+	char *cause = NULL;
+	setenv("SLUICE_TEST_XLSX_EARLY_ROWS", "100", 1);
+	struct source *s = source_open(path, &opts, &cause);
+	unsetenv("SLUICE_TEST_XLSX_EARLY_ROWS");
+	if (s == NULL) {
+		ck_assert_msg(strstr(cause, what) != NULL, "refused with \"%s\"", cause);
+		free(cause);
+		return;
+	}
+	struct row *row;
+	int rc;
+	size_t rows = 0;
+	while ((rc = source_next(s, &row, &cause)) == 1)
+		rows++;
+	ck_assert_int_eq(rc, -1);
+	ck_assert_uint_lt(rows, n - 1);
+	ck_assert_msg(strstr(cause, what) != NULL, "the rows end with \"%s\"", cause);
+	free(cause);
+	cause = NULL;
+	ck_assert(source_settled(s));
+	ck_assert_int_eq(source_settle(s, &cause), -1);
+	ck_assert_msg(strstr(cause, what) != NULL && strstr(cause, path) != NULL,
+	    "settle says \"%s\"", cause);
+	free(cause);
+	source_close(s);
+}
+END_TEST
+
 START_TEST(many_rows_in_constant_memory)
 {
 	size_t n = 50000, i, size = 0;
@@ -939,6 +1029,8 @@ source_xlsx_suite(void)
 	tcase_add_test(tc, checksum_error_after_many_chunks_is_corrupt);
 	tcase_add_test(tc, shared_strings_read_beside_the_sheet);
 	tcase_add_test(tc, damaged_shared_strings_refuse_the_file_read_beside_the_sheet);
+	tcase_add_test(tc, rows_given_early_read_as_when_read_whole);
+	tcase_add_test(tc, damage_found_after_rows_given_early_is_said_by_settle);
 	tcase_add_test(tc, zip_bomb_refused);
 	tcase_add_test(tc, too_many_entries_refused);
 	tcase_add_test(tc, duplicate_entries_refused);
