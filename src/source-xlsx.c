@@ -1598,6 +1598,7 @@ xlsx_parse_begin(struct xlsx_source *s, uint64_t early)
 	struct xlsx_parse *p = &s->parse;
 	bool done;
 
+	s->settled = false; /* a sheet before it may have been */
 	p->whole = 0;
 	p->done = false;
 	free(p->failure);

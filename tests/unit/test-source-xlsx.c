@@ -480,6 +480,54 @@ START_TEST(rows_given_early_read_as_when_read_whole)
 }
 END_TEST
 
+/* Without a sheet chosen, an empty first sheet is passed over: the rows
+ * of the next one are given early all the same, none lost to the first
+ * sheet's parse having ended. */
+START_TEST(rows_given_early_after_an_empty_first_sheet)
+{
+	size_t n = 2000;
+	char *sheet = xmalloc(n * 80 + 1024), *p = sheet;
+	p += sprintf(p, "<worksheet " NS "><sheetData>");
+	for (size_t i = 1; i <= n; i++)
+		p += sprintf(p,
+		    "<row r=\"%zu\"><c r=\"A%zu\" t=\"inlineStr\"><is><t>v%zu</t></is></c></row>",
+		    i, i, i);
+	sprintf(p, "</sheetData></worksheet>");
+	const struct part parts[] = {
+		{ "xl/workbook.xml",
+		    "<workbook " NS "><sheets><sheet name=\"Empty\" sheetId=\"1\" r:id=\"rId1\"/>"
+		    "<sheet name=\"Rows\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>",
+		    0 },
+		{ "xl/_rels/workbook.xml.rels",
+		    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+		    "relationships\"><Relationship Id=\"rId1\" Type=\"" REL
+		    "worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" "
+		    "Type=\"" REL "worksheet\" Target=\"worksheets/sheet2.xml\"/></Relationships>",
+		    0 },
+		{ "xl/worksheets/sheet1.xml", SHEET(""), 0 },
+		{ "xl/worksheets/sheet2.xml", sheet, 0 },
+	};
+	const char *path = write_zip("early-second.xlsx", parts, sizeof parts / sizeof *parts, 0);
+	free(sheet);
+
+	struct source_options opts = { .early = true };
+	char *cause = NULL, want[32];
+	setenv("SLUICE_TEST_XLSX_EARLY_ROWS", "100", 1);
+	struct source *s = source_open(path, &opts, &cause);
+	unsetenv("SLUICE_TEST_XLSX_EARLY_ROWS");
+	ck_assert_msg(s != NULL, "source_open failed: %s", cause);
+	ck_assert_str_eq(source_sheet(s), "Rows");
+	assert_header(s, 1, (const char *const[]){ "v1" });
+	for (size_t i = 2; i <= n; i++) {
+		snprintf(want, sizeof want, "v%zu", i);
+		assert_cells(next_row(s), 1, (const char *const[]){ want });
+	}
+	assert_end(s);
+	ck_assert_int_eq(source_settle(s, &cause), 0);
+	source_close(s);
+}
+END_TEST
+
 /* A sheet damaged at its end, its rows given early: the rows stop with the
  * damage said, and source_settle() says it too, in the words that refuse
  * the file when it is parsed whole first (which it may still be, when its
@@ -1031,6 +1079,7 @@ source_xlsx_suite(void)
 	tcase_add_test(tc, damaged_shared_strings_refuse_the_file_read_beside_the_sheet);
 	tcase_add_test(tc, rows_given_early_read_as_when_read_whole);
 	tcase_add_test(tc, damage_found_after_rows_given_early_is_said_by_settle);
+	tcase_add_test(tc, rows_given_early_after_an_empty_first_sheet);
 	tcase_add_test(tc, zip_bomb_refused);
 	tcase_add_test(tc, too_many_entries_refused);
 	tcase_add_test(tc, duplicate_entries_refused);
