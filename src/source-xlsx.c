@@ -150,6 +150,7 @@ struct xlsx_parse {
 	atomic_uint_fast64_t fed;     /* bytes of the sheet's XML parsed */
 	atomic_uint_fast64_t counted; /* rows with a value so far */
 	uint64_t declared;	      /* the sheet's XML's declared size */
+	bool early;		      /* rows are read back while it goes on: say them */
 };
 
 struct xlsx_source {
@@ -1531,7 +1532,9 @@ xlsx_parse_sheet(struct xlsx_source *s, char **failure)
 		fed += (uint64_t)n;
 		atomic_store_explicit(&p->fed, fed, memory_order_relaxed);
 		atomic_store_explicit(&p->counted, s->rows_counted, memory_order_relaxed);
-		if (s->rows_counted != said) {
+		/* Parsed whole first, the rows are read back once it has
+		 * ended: written as the spool's buffer fills, not a chunk. */
+		if (p->early && s->rows_counted != said) {
 			if (xlsx_publish(s) != 0) {
 				cause = xlsx_spool_cause();
 				n = -1;
@@ -1608,6 +1611,7 @@ xlsx_parse_begin(struct xlsx_source *s, uint64_t early)
 	atomic_store(&p->fed, 0);
 	atomic_store(&p->counted, 0);
 	p->declared = zip_entry_size(s->zip);
+	p->early = early > 0;
 	if (thread_start(&p->thread, xlsx_parse_run, s) != 0) {
 		xlsx_parse_run(s); /* no thread to be had: here, whole */
 		return true;

@@ -438,6 +438,25 @@ START_TEST(damaged_shared_strings_refuse_the_file_read_beside_the_sheet)
 }
 END_TEST
 
+/* A sheet of n rows, row i holding the inline string "v<i>" in column A;
+ * the last row's text is last_text instead when given, and its end tag
+ * last_end ("rpw": not well-formed). The caller frees it. */
+static char *
+inline_sheet(size_t n, const char *last_text, const char *last_end)
+{
+	char *sheet = xmalloc(n * 80 + 1024), *p = sheet;
+	p += sprintf(p, "<worksheet " NS "><sheetData>");
+	for (size_t i = 1; i <= n; i++) {
+		char text[32];
+		snprintf(text, sizeof text, "v%zu", i);
+		p += sprintf(p,
+		    "<row r=\"%zu\"><c r=\"A%zu\" t=\"inlineStr\"><is><t>%s</t></is></c></%s>", i,
+		    i, i == n && last_text != NULL ? last_text : text, i == n ? last_end : "row");
+	}
+	sprintf(p, "</sheetData></worksheet>");
+	return sheet;
+}
+
 /* Rows given early (source_options.early): the header found, xlsx_open()
  * returns while the sheet is still parsed, and the rows come as the parse
  * makes them, the same rows as when the sheet is parsed whole first;
@@ -486,13 +505,7 @@ END_TEST
 START_TEST(rows_given_early_after_an_empty_first_sheet)
 {
 	size_t n = 2000;
-	char *sheet = xmalloc(n * 80 + 1024), *p = sheet;
-	p += sprintf(p, "<worksheet " NS "><sheetData>");
-	for (size_t i = 1; i <= n; i++)
-		p += sprintf(p,
-		    "<row r=\"%zu\"><c r=\"A%zu\" t=\"inlineStr\"><is><t>v%zu</t></is></c></row>",
-		    i, i, i);
-	sprintf(p, "</sheetData></worksheet>");
+	char *sheet = inline_sheet(n, NULL, "row");
 	const struct part parts[] = {
 		{ "xl/workbook.xml",
 		    "<workbook " NS "><sheets><sheet name=\"Empty\" sheetId=\"1\" r:id=\"rId1\"/>"
@@ -535,13 +548,7 @@ END_TEST
 START_TEST(damage_found_after_rows_given_early_is_said_by_settle)
 {
 	size_t n = 40000;
-	char *sheet = xmalloc(n * 80 + 1024), *p = sheet;
-	p += sprintf(p, "<worksheet " NS "><sheetData>");
-	for (size_t i = 1; i <= n; i++)
-		p += sprintf(p,
-		    "<row r=\"%zu\"><c r=\"A%zu\" t=\"inlineStr\"><is><t>v%zu</t></is></c></%s>", i,
-		    i, i, i == n ? "rpw" : "row");
-	sprintf(p, "</sheetData></worksheet>");
+	char *sheet = inline_sheet(n, NULL, "rpw");
 	const char *path = write_xlsx("early-damaged.xlsx", NULL, NULL, NULL, sheet);
 	free(sheet);
 	const char *what = "sheet1.xml is not well-formed XML";
@@ -880,13 +887,7 @@ END_TEST
 START_TEST(checksum_error_after_many_chunks_is_corrupt)
 {
 	size_t n = 20000;
-	char *sheet = xmalloc(n * 80 + 1024), *p = sheet;
-	p += sprintf(p, "<worksheet " NS "><sheetData>");
-	for (size_t i = 1; i <= n; i++)
-		p += sprintf(p,
-		    "<row r=\"%zu\"><c r=\"A%zu\" t=\"inlineStr\"><is><t>%s</t></is></c></row>", i,
-		    i, i == n ? "MARKER" : "value");
-	sprintf(p, "</sheetData></worksheet>");
+	char *sheet = inline_sheet(n, "MARKER", "row");
 	const struct part parts[] = {
 		{ "xl/workbook.xml", workbook_one, 0 },
 		{ "xl/_rels/workbook.xml.rels", rels_one, 0 },
